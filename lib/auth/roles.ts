@@ -1,0 +1,43 @@
+/** Roles and what each may do. Pure: used by pages, Server Actions and WebSocket handlers alike. */
+export const ROLES = ['admin', 'operator', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function atLeast(role: Role, minimum: Role): boolean {
+  return RANK[role] >= RANK[minimum];
+}
+
+export type Permission =
+  | 'devices:view'
+  | 'devices:edit'
+  | 'terminal:open'
+  | 'tasks:run'
+  | 'users:manage'
+  | 'grants:manage'
+  | 'audit:view'
+  | 'lab:control';
+
+const MINIMUM_ROLE: Record<Permission, Role> = {
+  'devices:view': 'viewer',
+  'devices:edit': 'operator',
+  'terminal:open': 'operator',
+  'tasks:run': 'operator',
+  'users:manage': 'admin',
+  'grants:manage': 'admin',
+  'audit:view': 'admin',
+  'lab:control': 'admin',
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return atLeast(role, MINIMUM_ROLE[permission]);
+}
+
+/** Admins see every device; others see only devices granted to them. */
+export function canSeeDevice(user: { role: Role; grantedDeviceIds: ReadonlySet<string> }, deviceId: string) {
+  return user.role === 'admin' || user.grantedDeviceIds.has(deviceId);
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv, type Env } from './schema';
+
+export { ConfigError, parseEnv, type Env } from './schema';
+
+export interface Config extends Omit<Env, 'DATABASE_URL' | 'SWITCHBOARD_SECRET' | 'NEXTAUTH_SECRET'> {
+  DATA_DIR: string;
+  DATABASE_URL: string;
+  SWITCHBOARD_SECRET: string;
+  NEXTAUTH_SECRET: string;
+  /** Which secrets were generated on this start (for a one-line notice, never the values). */
+  generatedSecrets: string[];
+}
+
+interface StoredSecrets {
+  SWITCHBOARD_SECRET?: string;
+  NEXTAUTH_SECRET?: string;
+}
+
+const SECRETS_FILE = 'secrets.json';
+
+/**
+ * Secrets not given in the environment are generated once and kept in DATA_DIR/secrets.json
+ * (mode 0600), so sessions and encrypted credentials survive a restart.
+ */
+function resolveSecrets(env: Env, dataDir: string): { secrets: Required<StoredSecrets>; generated: string[] } {
+  const file = path.join(dataDir, SECRETS_FILE);
+  let stored: StoredSecrets = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets;
+  const generated: string[] = [];
+  const pick = (key: keyof StoredSecrets): string => {
+    const given = env[key];
+    if (given) return given;
+    if (stored[key]) return stored[key];
+    generated.push(key);
+    stored[key] = randomBytes(32).toString('base64url');
+    return stored[key];
+  };
+  const secrets = { SWITCHBOARD_SECRET: pick('SWITCHBOARD_SECRET'), NEXTAUTH_SECRET: pick('NEXTAUTH_SECRET') };
+  if (generated.length > 0) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return { secrets, generated };
+}
+
+export function buildConfig(source: Record<string, string | undefined>): Config {
+  const env = parseEnv(source);
+  const dataDir = path.resolve(env.DATA_DIR);
+  const { secrets, generated } = resolveSecrets(env, dataDir);
+  return {
+    ...env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: env.DATABASE_URL ?? `file:${path.join(dataDir, 'switchboard.db')}`,
+    ...secrets,
+    generatedSecrets: generated,
+  };
+}
+
+const globalForConfig = globalThis as unknown as { __switchboardConfig?: Config };
+
+/**
+ * The process-wide configuration. server.ts loads it first and exports the resolved secrets into
+ * process.env, so Next's bundles (a separate module instance) resolve exactly the same values.
+ */
+export function getConfig(): Config {
+  if (!globalForConfig.__switchboardConfig) {
+    const config = buildConfig(process.env);
+    process.env.NEXTAUTH_SECRET = config.NEXTAUTH_SECRET;
+    process.env.SWITCHBOARD_SECRET = config.SWITCHBOARD_SECRET;
+    process.env.DATABASE_URL = config.DATABASE_URL;
+    globalForConfig.__switchboardConfig = config;
+  }
+  return globalForConfig.__switchboardConfig;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** Every tunable the portal reads from the environment. Parsed once; nothing else reads process.env. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const onOff = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['on', 'off', 'true', 'false', '1', '0']))
+  .transform((v) => v === 'on' || v === 'true' || v === '1');
+
+const port = z.coerce.number().int().min(0, 'must be 0-65535').max(65535, 'must be 0-65535');
+
+const secret = z.string().min(32, 'must be at least 32 characters');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where the SQLite file, generated secrets and the lab host key live. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** file:… (SQLite) or postgresql://…; defaults to file:<DATA_DIR>/switchboard.db */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: or postgresql://')
+    .optional(),
+  /** Key material for the credential vault (AES-256-GCM). Generated into DATA_DIR if absent. */
+  SWITCHBOARD_SECRET: secret.optional(),
+  /** Signs session cookies. Generated into DATA_DIR if absent. */
+  NEXTAUTH_SECRET: secret.optional(),
+  /** Public URL of the portal, e.g. https://switchboard.example.net (used by next-auth). */
+  NEXTAUTH_URL: z.url().optional(),
+  /** Password for the first admin account; if absent one is generated and printed once. */
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-z0-9._-]{3,32}$/, 'must be 3-32 characters of a-z 0-9 . _ -')
+    .default('admin'),
+  /** Start the built-in lab of simulated devices inside the portal. */
+  LAB: onOff.default(true),
+  LAB_HOST: z.string().min(1).default('127.0.0.1'),
+  LAB_BASE_PORT: port.default(2301),
+  LAB_DEVICES: z.coerce.number().int().min(1).max(1000).default(8),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Extra origins allowed to open WebSockets (comma-separated), besides the portal's own host. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  /** Trust X-Forwarded-For / X-Forwarded-Host from a reverse proxy. */
+  TRUST_PROXY: onOff.default(false),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+  WS_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(30_000),
+});
+
+export type EnvInput = z.input<typeof envSchema>;
+export type Env = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Pure parse of an environment record; throws ConfigError listing every bad variable. */
+export function parseEnv(env: Record<string, string | undefined>): Env {
+  // Treat empty strings as unset, as shells and .env files often leave them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return result.data;
+}

@@ -1,0 +1,15 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native and Node-only packages stay outside the bundle; server.ts loads the same copies.
+  serverExternalPackages: ['ssh2', 'better-sqlite3', '@node-rs/argon2', 'pino', 'prom-client', 'ws'],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  experimental: {
+    serverActions: {
+      // Behind a reverse proxy, list the public host(s) here (comma-separated in SERVER_ACTIONS_ALLOWED_ORIGINS).
+      allowedOrigins: (process.env.SERVER_ACTIONS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+    },
+  },
+};
+
+export default nextConfig;
