@@ -13,5 +13,3 @@ export async function verifyPassword(hashed: string, password: string): Promise<
   }
 }
 
-/** Password policy shared by forms and the admin bootstrap. */
-export const PASSWORD_MIN_LENGTH = 12;

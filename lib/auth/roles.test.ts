@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { atLeast, can, canSeeDevice, isRole, ROLES } from './roles';
+
+describe('roles and permissions', () => {
+  it('orders roles viewer < operator < admin', () => {
+    expect(atLeast('admin', 'operator')).toBe(true);
+    expect(atLeast('operator', 'operator')).toBe(true);
+    expect(atLeast('viewer', 'operator')).toBe(false);
+  });
+
+  it('lets only operators and admins change devices, open terminals and run tasks', () => {
+    for (const p of ['devices:edit', 'terminal:open', 'tasks:run'] as const) {
+      expect(can('viewer', p)).toBe(false);
+      expect(can('operator', p)).toBe(true);
+      expect(can('admin', p)).toBe(true);
+    }
+    expect(can('viewer', 'devices:view')).toBe(true);
+  });
+
+  it('keeps user, grant, audit and lab management to admins', () => {
+    for (const p of ['users:manage', 'grants:manage', 'audit:view', 'lab:control'] as const) {
+      expect(ROLES.filter((r) => can(r, p))).toEqual(['admin']);
+    }
+  });
+
+  it('shows a device to admins always and to others only when granted', () => {
+    const granted = new Set(['d1']);
+    expect(canSeeDevice({ role: 'admin', grantedDeviceIds: new Set() }, 'd2')).toBe(true);
+    expect(canSeeDevice({ role: 'operator', grantedDeviceIds: granted }, 'd1')).toBe(true);
+    expect(canSeeDevice({ role: 'operator', grantedDeviceIds: granted }, 'd2')).toBe(false);
+    expect(canSeeDevice({ role: 'viewer', grantedDeviceIds: granted }, 'd2')).toBe(false);
+  });
+
+  it('recognises only known role names', () => {
+    expect(isRole('admin')).toBe(true);
+    expect(isRole('root')).toBe(false);
+    expect(isRole(undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,40 @@
+import 'server-only';
+import { getServerSession } from 'next-auth';
+import { redirect } from 'next/navigation';
+import { cache } from 'react';
+import { getDb } from '../db/client';
+import { authOptions } from './options';
+import { can, isRole, type Permission, type Role } from './roles';
+
+export interface CurrentUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+/** The signed-in user, re-read from the database (a disabled user or changed role takes effect at once). */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const session = await getServerSession(authOptions);
+  const id = (session?.user as { id?: string } | undefined)?.id;
+  if (!id) return null;
+  const user = await getDb().user.findUnique({ where: { id } });
+  if (!user || user.disabled || !isRole(user.role)) return null;
+  return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
+});
+
+export async function requireUser(): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect('/login');
+  return user;
+}
+
+/** For Server Actions: a value, not a throw, so the form can show the reason. */
+export type Authorised = { ok: true; user: CurrentUser } | { ok: false; error: string };
+
+export async function authorise(permission: Permission): Promise<Authorised> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: 'Your session has ended. Sign in again.' };
+  if (!can(user.role, permission)) return { ok: false, error: 'Your role does not allow this.' };
+  return { ok: true, user };
+}

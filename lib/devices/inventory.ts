@@ -1,0 +1,199 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { audit } from '../audit';
+import type { CurrentUser } from '../auth/session';
+import { getDb } from '../db/client';
+import type { Prisma } from '../db/generated/client';
+import { checkPrivateKey, credentialContext, getVault } from './credentials';
+import { DEVICE_STATUS_VALUES, VENDORS, validateDeviceForm, type DeviceFormInput, type FieldErrors } from './schema';
+
+/** Every field a browser may see. Credentials are never selected for the UI. */
+export const PUBLIC_DEVICE_SELECT = {
+  id: true,
+  name: true,
+  host: true,
+  port: true,
+  vendor: true,
+  encoding: true,
+  username: true,
+  authType: true,
+  notes: true,
+  status: true,
+  statusChangedAt: true,
+  hostKeyFingerprint: true,
+  lab: true,
+  createdAt: true,
+  updatedAt: true,
+} as const satisfies Prisma.DeviceSelect;
+
+export type PublicDevice = Prisma.DeviceGetPayload<{ select: typeof PUBLIC_DEVICE_SELECT }>;
+
+/** Admins see every device; everyone else sees the devices granted to them. */
+export function visibleDevicesWhere(user: Pick<CurrentUser, 'id' | 'role'>): Prisma.DeviceWhereInput {
+  return user.role === 'admin' ? {} : { grants: { some: { userId: user.id } } };
+}
+
+export interface DeviceFilters {
+  q?: string;
+  vendor?: string;
+  status?: string;
+}
+
+export function normaliseFilters(params: Record<string, string | string[] | undefined>): DeviceFilters {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+  const vendor = one(params.vendor);
+  const status = one(params.status);
+  return {
+    q: one(params.q)?.slice(0, 100),
+    vendor: vendor && (VENDORS as readonly string[]).includes(vendor) ? vendor : undefined,
+    status: status && (DEVICE_STATUS_VALUES as readonly string[]).includes(status) ? status : undefined,
+  };
+}
+
+export async function listDevices(user: CurrentUser, filters: DeviceFilters = {}): Promise<PublicDevice[]> {
+  const where: Prisma.DeviceWhereInput = { AND: [visibleDevicesWhere(user)] };
+  const and = where.AND as Prisma.DeviceWhereInput[];
+  if (filters.q) and.push({ OR: [{ name: { contains: filters.q } }, { host: { contains: filters.q } }, { notes: { contains: filters.q } }] });
+  if (filters.vendor) and.push({ vendor: filters.vendor });
+  if (filters.status) and.push({ status: filters.status });
+  return getDb().device.findMany({ where, select: PUBLIC_DEVICE_SELECT, orderBy: { name: 'asc' } });
+}
+
+export interface InventorySummary {
+  total: number;
+  byVendor: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+export async function inventorySummary(user: CurrentUser): Promise<InventorySummary> {
+  const db = getDb();
+  const where = visibleDevicesWhere(user);
+  const [byVendor, byStatus] = await Promise.all([
+    db.device.groupBy({ by: ['vendor'], where, _count: { _all: true } }),
+    db.device.groupBy({ by: ['status'], where, _count: { _all: true } }),
+  ]);
+  return {
+    total: byVendor.reduce((n, r) => n + r._count._all, 0),
+    byVendor: Object.fromEntries(byVendor.map((r) => [r.vendor, r._count._all])),
+    byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r._count._all])),
+  };
+}
+
+export async function getVisibleDevice(user: CurrentUser, id: string) {
+  const device = await getDb().device.findFirst({
+    where: { AND: [{ id }, visibleDevicesWhere(user)] },
+    select: { ...PUBLIC_DEVICE_SELECT, passphraseEnc: true, enableSecretEnc: true },
+  });
+  if (!device) return null;
+  const { passphraseEnc, enableSecretEnc, ...rest } = device;
+  return { ...rest, hasPassphrase: passphraseEnc !== null, hasEnableSecret: enableSecretEnc !== null };
+}
+
+export type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
+}
+
+const DUPLICATE_NAME: FieldErrors = { name: 'A device with this name already exists.' };
+
+function sealedFields(id: string, v: DeviceFormInput, keepSecret: boolean) {
+  const vault = getVault();
+  const secret = v.authType === 'key' ? v.privateKey.trim() + '\n' : v.password;
+  return {
+    ...(keepSecret ? {} : { secretEnc: vault.seal(secret, credentialContext(id, 'secret')) }),
+    ...(v.authType === 'key' && v.passphrase ? { passphraseEnc: vault.seal(v.passphrase, credentialContext(id, 'passphrase')) } : {}),
+    ...(v.authType === 'password' ? { passphraseEnc: null } : {}),
+    ...(v.enableSecret ? { enableSecretEnc: vault.seal(v.enableSecret, credentialContext(id, 'enable')) } : {}),
+  };
+}
+
+function keyErrors(v: DeviceFormInput): FieldErrors | null {
+  if (v.authType !== 'key' || !v.privateKey.trim()) return null;
+  const problem = checkPrivateKey(v.privateKey, v.passphrase);
+  return problem ? (/passphrase/.test(problem) ? { passphrase: problem } : { privateKey: problem }) : null;
+}
+
+export async function createDevice(user: CurrentUser, raw: Record<string, unknown>): Promise<SaveResult> {
+  const parsed = validateDeviceForm(raw);
+  if (!parsed.ok) return parsed;
+  const v = parsed.value;
+  const bad = keyErrors(v);
+  if (bad) return { ok: false, errors: bad };
+  const id = randomUUID();
+  try {
+    await getDb().device.create({
+      data: {
+        id,
+        name: v.name,
+        host: v.host,
+        port: v.port,
+        vendor: v.vendor,
+        encoding: v.encoding,
+        username: v.username,
+        authType: v.authType,
+        notes: v.notes,
+        createdById: user.id,
+        secretEnc: '',
+        ...sealedFields(id, v, false),
+        // the creator can use what they add; admins see everything anyway
+        ...(user.role === 'admin' ? {} : { grants: { create: { userId: user.id } } }),
+      },
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false, errors: DUPLICATE_NAME };
+    throw err;
+  }
+  await audit({ userId: user.id, action: 'device.create', target: v.name, detail: `${v.vendor} ${v.host}:${v.port}` });
+  return { ok: true, id };
+}
+
+export async function updateDevice(user: CurrentUser, id: string, raw: Record<string, unknown>): Promise<SaveResult> {
+  const db = getDb();
+  const existing = await db.device.findFirst({ where: { AND: [{ id }, visibleDevicesWhere(user)] } });
+  if (!existing) return { ok: false, errors: { form: 'This device does not exist or you cannot see it.' } };
+  const parsed = validateDeviceForm(raw, { hasSecret: existing.secretEnc !== '', authType: existing.authType as 'password' | 'key' });
+  if (!parsed.ok) return parsed;
+  const v = parsed.value;
+  const bad = keyErrors(v);
+  if (bad) return { ok: false, errors: bad };
+  const newSecret = v.authType === 'key' ? v.privateKey.trim() !== '' : v.password !== '';
+  const endpointChanged = existing.host !== v.host || existing.port !== v.port;
+  try {
+    await db.device.update({
+      where: { id },
+      data: {
+        name: v.name,
+        host: v.host,
+        port: v.port,
+        vendor: v.vendor,
+        encoding: v.encoding,
+        username: v.username,
+        authType: v.authType,
+        notes: v.notes,
+        ...sealedFields(id, v, !newSecret),
+        // a different endpoint is a different SSH server: its host key is learned again
+        ...(endpointChanged ? { hostKey: null, hostKeyFingerprint: null, status: 'unknown', statusChangedAt: new Date() } : {}),
+      },
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false, errors: DUPLICATE_NAME };
+    throw err;
+  }
+  await audit({
+    userId: user.id,
+    action: 'device.update',
+    target: v.name,
+    detail: newSecret ? 'credentials replaced' : 'credentials unchanged',
+  });
+  return { ok: true, id };
+}
+
+export async function deleteDevice(user: CurrentUser, id: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  const db = getDb();
+  const existing = await db.device.findFirst({ where: { AND: [{ id }, visibleDevicesWhere(user)] }, select: { name: true } });
+  if (!existing) return { ok: false, error: 'This device does not exist or you cannot see it.' };
+  await db.device.delete({ where: { id } });
+  await audit({ userId: user.id, action: 'device.delete', target: existing.name });
+  return { ok: true };
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** Device form validation, shared by the Server Action and the form (field-level errors). */
+export const VENDORS = ['huawei_vrp', 'cisco_ios', 'generic'] as const;
+export type Vendor = (typeof VENDORS)[number];
+export const VENDOR_LABELS: Record<Vendor, string> = {
+  huawei_vrp: 'Huawei VRP',
+  cisco_ios: 'Cisco IOS',
+  generic: 'Generic (Linux / other)',
+};
+export const ENCODINGS = ['utf-8', 'gbk'] as const;
+export type Encoding = (typeof ENCODINGS)[number];
+export const AUTH_TYPES = ['password', 'key'] as const;
+export const DEVICE_STATUS_VALUES = ['unknown', 'online', 'offline', 'error'] as const;
+export type DeviceStatus = (typeof DEVICE_STATUS_VALUES)[number];
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+export const deviceFormSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, 'Name is required.')
+      .max(64, 'At most 64 characters.')
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Letters, digits, dot, dash and underscore; start with a letter or digit.'),
+    host: z
+      .string()
+      .trim()
+      .min(1, 'Host is required.')
+      .refine((h) => IPV4.test(h) || HOSTNAME.test(h) || z.ipv6().safeParse(h).success, 'Not a valid hostname or IP address.'),
+    port: z.coerce
+      .number({ error: 'Port must be a number.' })
+      .int('Port must be a whole number.')
+      .min(1, 'Port must be between 1 and 65535.')
+      .max(65535, 'Port must be between 1 and 65535.'),
+    vendor: z.enum(VENDORS, { error: 'Choose a vendor.' }),
+    encoding: z.enum(ENCODINGS, { error: 'Choose utf-8 or gbk.' }),
+    username: z.string().trim().min(1, 'Username is required.').max(64, 'At most 64 characters.'),
+    authType: z.enum(AUTH_TYPES, { error: 'Choose password or private key.' }),
+    /** Empty on edit = keep the stored one. */
+    password: z.string().max(256, 'At most 256 characters.').default(''),
+    privateKey: z.string().max(16384, 'Key is too large.').default(''),
+    passphrase: z.string().max(256, 'At most 256 characters.').default(''),
+    enableSecret: z.string().max(256, 'At most 256 characters.').default(''),
+    notes: z.string().max(2000, 'At most 2000 characters.').default(''),
+  })
+  .strip();
+
+export type DeviceFormInput = z.infer<typeof deviceFormSchema>;
+
+export const DEVICE_FORM_FIELDS = Object.keys(deviceFormSchema.shape) as (keyof DeviceFormInput)[];
+
+export type FieldErrors = Partial<Record<keyof DeviceFormInput | 'form', string>>;
+
+export interface CredentialPresence {
+  hasSecret: boolean;
+  authType: (typeof AUTH_TYPES)[number];
+}
+
+/**
+ * Validate a submitted device form. On create a password or key is required; on edit an empty
+ * secret keeps the stored one, unless the auth type changed.
+ */
+export function validateDeviceForm(
+  raw: Record<string, unknown>,
+  existing?: CredentialPresence,
+): { ok: true; value: DeviceFormInput } | { ok: false; errors: FieldErrors } {
+  const result = deviceFormSchema.safeParse(raw);
+  const errors: FieldErrors = {};
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = (issue.path[0] as keyof DeviceFormInput | undefined) ?? 'form';
+      errors[key] ??= issue.message;
+    }
+    return { ok: false, errors };
+  }
+  const v = result.data;
+  const keepsSecret = existing?.hasSecret && existing.authType === v.authType;
+  if (v.authType === 'password' && !v.password && !keepsSecret) errors.password = 'Password is required.';
+  if (v.authType === 'key' && !v.privateKey.trim() && !keepsSecret) errors.privateKey = 'Private key is required.';
+  if (v.authType === 'key' && v.privateKey.trim() && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v.privateKey)) {
+    errors.privateKey = 'Paste a PEM or OpenSSH private key (-----BEGIN … PRIVATE KEY-----).';
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: v };
+}
+
+/** Pick only the known fields out of a FormData (Next adds its own $ACTION fields). */
+export function formDataToObject(fd: FormData, fields: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fields) {
+    const v = fd.get(f);
+    if (typeof v === 'string') out[f] = v;
+  }
+  return out;
+}

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { ChannelName, ChannelRoute } from './channels';
+import { ERROR_CODES, MSG, parseFrame, type ErrorCode } from './protocol';
+import type { Identity } from './upgrade';
+
+/** Frames larger than this get an error frame (the connection stays up). */
+export const WS_MAX_FRAME_BYTES_DEFAULT = 64 * 1024;
+/** Frames larger than this are refused by the ws library itself (close 1009): a hard memory cap. */
+export const WS_HARD_MAX_FRAME_BYTES = 1024 * 1024;
+/** Frames at or above this size are compressed (permessage-deflate); keystroke frames never are. */
+export const WS_COMPRESS_THRESHOLD_BYTES = 1024;
+export const WS_HEARTBEAT_MS_DEFAULT = 30_000;
+export const WS_CLOSE_GOING_AWAY = 1001;
+export const WS_CLOSE_POLICY = 1008;
+
+/** Any server → client message: a JSON object with a `type`. */
+export type OutboundMessage = { type: string } & Record<string, unknown>;
+
+export interface Connection {
+  readonly id: string;
+  readonly identity: Identity;
+  readonly route: ChannelRoute;
+  readonly openedAt: number;
+  /** Bytes queued in the socket, not yet written to the network. */
+  bufferedAmount(): number;
+  send(message: OutboundMessage): void;
+  sendError(code: ErrorCode | string, message: string): void;
+  close(code: number, reason: string): void;
+}
+
+/** Channel-level authorisation before the handshake (e.g. role, device grant). */
+export type ChannelAuthorisation = { ok: true } | { ok: false; status: 403 | 404; message: string };
+
+export interface ChannelHandler<In extends { type: string } = { type: string }> {
+  readonly channel: ChannelName;
+  readonly inbound: z.ZodType<In>;
+  readonly inboundTypes: readonly string[];
+  authorise?(identity: Identity, route: ChannelRoute): Promise<ChannelAuthorisation>;
+  onOpen?(conn: Connection): void | Promise<void>;
+  onMessage(conn: Connection, message: In): void | Promise<void>;
+  onClose?(conn: Connection): void;
+}
+
+export interface ConnectionManagerOptions {
+  maxFrameBytes?: number;
+  heartbeatMs?: number;
+  log: Logger;
+}
+
+interface Entry {
+  conn: Connection;
+  ws: WebSocket;
+  alive: boolean;
+}
+
+/**
+ * Every open WebSocket of this process: by id and by user, send to one, broadcast to a user,
+ * heartbeat that drops dead peers, frame-size limit, validated inbound frames.
+ */
+export class ConnectionManager {
+  private readonly wss: WebSocketServer;
+  private readonly byId = new Map<string, Entry>();
+  private readonly byUser = new Map<string, Set<string>>();
+  private readonly handlers = new Map<ChannelName, ChannelHandler>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly maxFrameBytes: number;
+  private readonly log: Logger;
+
+  constructor(opts: ConnectionManagerOptions) {
+    this.maxFrameBytes = opts.maxFrameBytes ?? WS_MAX_FRAME_BYTES_DEFAULT;
+    this.log = opts.log;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: Math.max(WS_HARD_MAX_FRAME_BYTES, this.maxFrameBytes),
+      perMessageDeflate: { threshold: WS_COMPRESS_THRESHOLD_BYTES, zlibDeflateOptions: { level: 1 } },
+    });
+    this.heartbeat = setInterval(() => this.beat(), opts.heartbeatMs ?? WS_HEARTBEAT_MS_DEFAULT);
+    this.heartbeat.unref();
+  }
+
+  register<In extends { type: string }>(handler: ChannelHandler<In>): void {
+    this.handlers.set(handler.channel, handler as unknown as ChannelHandler);
+  }
+
+  hasChannel(channel: ChannelName): boolean {
+    return this.handlers.has(channel);
+  }
+
+  handler(channel: ChannelName): ChannelHandler | undefined {
+    return this.handlers.get(channel);
+  }
+
+  count(): number {
+    return this.byId.size;
+  }
+
+  countByChannel(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const { conn } of this.byId.values()) out[conn.route.channel] = (out[conn.route.channel] ?? 0) + 1;
+    return out;
+  }
+
+  connectionsOf(userId: string): Connection[] {
+    return [...(this.byUser.get(userId) ?? [])].map((id) => this.byId.get(id)!.conn);
+  }
+
+  sendTo(connectionId: string, message: OutboundMessage): boolean {
+    const entry = this.byId.get(connectionId);
+    if (!entry) return false;
+    entry.conn.send(message);
+    return true;
+  }
+
+  /** Send to every open connection of a user (optionally on one channel); returns how many. */
+  broadcastToUser(userId: string, message: OutboundMessage, channel?: ChannelName): number {
+    let n = 0;
+    const text = JSON.stringify(message);
+    for (const id of this.byUser.get(userId) ?? []) {
+      const entry = this.byId.get(id);
+      if (!entry || (channel && entry.conn.route.channel !== channel)) continue;
+      if (entry.ws.readyState === WebSocket.OPEN) {
+        entry.ws.send(text);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Complete the handshake for an already-authenticated upgrade and wire the channel handler. */
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer, identity: Identity, route: ChannelRoute): void {
+    const handler = this.handlers.get(route.channel);
+    if (!handler) throw new Error(`no handler for channel ${route.channel}`);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, identity, route, handler));
+  }
+
+  private attach(ws: WebSocket, identity: Identity, route: ChannelRoute, handler: ChannelHandler): void {
+    const id = randomUUID();
+    const conn: Connection = {
+      id,
+      identity,
+      route,
+      openedAt: Date.now(),
+      bufferedAmount: () => ws.bufferedAmount,
+      send: (message) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+      },
+      sendError: (code, message) => conn.send({ type: MSG.error, code, message }),
+      close: (code, reason) => ws.close(code, reason.slice(0, 120)),
+    };
+    const entry: Entry = { conn, ws, alive: true };
+    this.byId.set(id, entry);
+    let set = this.byUser.get(identity.userId);
+    if (!set) this.byUser.set(identity.userId, (set = new Set()));
+    set.add(id);
+
+    ws.on('pong', () => {
+      entry.alive = true;
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(entry, handler, data, isBinary));
+    ws.on('error', (err) => this.log.debug({ err, connectionId: id }, 'websocket error'));
+    ws.on('close', () => {
+      this.byId.delete(id);
+      const s = this.byUser.get(identity.userId);
+      s?.delete(id);
+      if (s?.size === 0) this.byUser.delete(identity.userId);
+      try {
+        handler.onClose?.(conn);
+      } catch (err) {
+        this.log.error({ err, channel: route.channel }, 'channel onClose failed');
+      }
+    });
+    Promise.resolve()
+      .then(() => handler.onOpen?.(conn))
+      .catch((err: unknown) => {
+        this.log.error({ err, channel: route.channel }, 'channel onOpen failed');
+        conn.sendError(ERROR_CODES.internal, 'The server could not open this channel.');
+      });
+  }
+
+  private onFrame(entry: Entry, handler: ChannelHandler, data: RawData, isBinary: boolean): void {
+    entry.alive = true;
+    const { conn } = entry;
+    if (isBinary) {
+      conn.sendError(ERROR_CODES.binaryNotSupported, 'Binary frames are not supported; send JSON text.');
+      return;
+    }
+    const size = Array.isArray(data)
+      ? data.reduce((n, b) => n + b.length, 0)
+      : data instanceof ArrayBuffer
+        ? data.byteLength
+        : data.length;
+    if (size > this.maxFrameBytes) {
+      conn.sendError(ERROR_CODES.frameTooLarge, `Frame of ${size} bytes exceeds the limit of ${this.maxFrameBytes}.`);
+      return;
+    }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as Buffer).toString('utf8');
+    const parsed = parseFrame(handler.inbound, text, handler.inboundTypes);
+    if (!parsed.ok) {
+      conn.sendError(parsed.code, parsed.message);
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler.onMessage(conn, parsed.message))
+      .catch((err: unknown) => {
+        this.log.error({ err, channel: conn.route.channel, type: parsed.message.type }, 'channel handler failed');
+        conn.sendError(ERROR_CODES.internal, 'The server failed to handle this message.');
+      });
+  }
+
+  private beat(): void {
+    for (const entry of this.byId.values()) {
+      if (!entry.alive) {
+        entry.ws.terminate();
+        continue;
+      }
+      entry.alive = false;
+      try {
+        entry.ws.ping();
+      } catch {
+        entry.ws.terminate();
+      }
+    }
+  }
+
+  /** Close every socket with a reason (graceful shutdown) and wait for them to go. */
+  async closeAll(code = WS_CLOSE_GOING_AWAY, reason = 'server shutting down', timeoutMs = 3000): Promise<void> {
+    clearInterval(this.heartbeat);
+    const sockets = [...this.byId.values()].map((e) => e.ws);
+    await Promise.race([
+      Promise.all(
+        sockets.map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              if (ws.readyState === WebSocket.CLOSED) return resolve();
+              ws.once('close', () => resolve());
+              ws.close(code, reason);
+            }),
+        ),
+      ),
+      new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
+    ]);
+    for (const ws of sockets) if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
+    this.wss.close();
+  }
+}

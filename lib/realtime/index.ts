@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { ConnectionManager } from './connections';
+import { notificationsChannel } from './handlers/notifications';
+import { authenticateUpgrade, rejectUpgrade, type UpgradeOptions } from './upgrade';
+
+export interface Realtime {
+  manager: ConnectionManager;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RealtimeOptions extends UpgradeOptions {
+  log: Logger;
+  maxFrameBytes: number;
+  heartbeatMs: number;
+}
+
+export function createRealtime(opts: RealtimeOptions): Realtime {
+  const manager = new ConnectionManager({ log: opts.log, maxFrameBytes: opts.maxFrameBytes, heartbeatMs: opts.heartbeatMs });
+  manager.register(notificationsChannel());
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    try {
+      const decision = await authenticateUpgrade(req, opts);
+      if (!decision.ok) {
+        opts.log.info({ url: req.url, status: decision.status }, 'websocket upgrade refused');
+        return rejectUpgrade(socket, decision.status, decision.message);
+      }
+      const handler = manager.handler(decision.route.channel);
+      if (!handler) return rejectUpgrade(socket, 404, 'No such channel.');
+      const verdict = (await handler.authorise?.(decision.identity, decision.route)) ?? { ok: true };
+      if (!verdict.ok) {
+        opts.log.info({ url: req.url, userId: decision.identity.userId, status: verdict.status }, 'websocket channel refused');
+        return rejectUpgrade(socket, verdict.status, verdict.message);
+      }
+      manager.accept(req, socket, head, decision.identity, decision.route);
+    } catch (err) {
+      opts.log.error({ err, url: req.url }, 'websocket upgrade failed');
+      rejectUpgrade(socket, 500, 'Internal error.');
+    }
+  }
+
+  return { manager, handleUpgrade, close: () => manager.closeAll() };
+}
+
+const globalForRealtime = globalThis as unknown as { __switchboardRealtime?: Realtime };
+
+/** The process's realtime layer, created by server.ts (Next's bundles reach it through here). */
+export function setRealtime(realtime: Realtime | undefined): void {
+  globalForRealtime.__switchboardRealtime = realtime;
+}
+export function getRealtime(): Realtime | undefined {
+  return globalForRealtime.__switchboardRealtime;
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/**
+ * The wire protocol: JSON text frames with a `type`. One module, imported by server handlers and the
+ * browser. Names and fields of the seed design are kept as they are.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export const MSG = {
+  // common
+  error: 'error',
+  // terminal, client → server
+  connect: 'connect',
+  command: 'command',
+  getHistory: 'get_history',
+  input: 'input',
+  resize: 'resize',
+  // terminal, server → client
+  terminalConnected: 'terminal_connected',
+  terminalError: 'terminal_error',
+  commandStart: 'command_start',
+  commandOutput: 'command_output',
+  commandHistory: 'command_history',
+  output: 'output',
+  terminalClosed: 'terminal_closed',
+  // monitor
+  subscribeTask: 'subscribe_task',
+  unsubscribeTask: 'unsubscribe_task',
+  taskUpdate: 'task_update',
+  // notifications
+  deviceStatus: 'device_status',
+  notification: 'notification',
+} as const;
+
+/** Error codes carried by `error` frames. */
+export const ERROR_CODES = {
+  badJson: 'bad_json',
+  badFrame: 'bad_frame',
+  unknownType: 'unknown_type',
+  frameTooLarge: 'frame_too_large',
+  binaryNotSupported: 'binary_not_supported',
+  notAllowed: 'not_allowed',
+  internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export const errorFrame = z.object({ type: z.literal(MSG.error), code: z.string(), message: z.string() });
+export type ErrorFrame = z.infer<typeof errorFrame>;
+
+// ---- terminal ----------------------------------------------------------------------------------
+export const TERMINAL_MAX_COLS = 1000;
+export const TERMINAL_MAX_ROWS = 500;
+
+export const terminalClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal(MSG.connect), session_id: z.string().max(128).optional() }),
+  z.object({ type: z.literal(MSG.command), command: z.string().min(1).max(4096) }),
+  z.object({ type: z.literal(MSG.getHistory) }),
+  z.object({ type: z.literal(MSG.input), data: z.string().max(64 * 1024) }),
+  z.object({
+    type: z.literal(MSG.resize),
+    cols: z.number().int().min(1).max(TERMINAL_MAX_COLS),
+    rows: z.number().int().min(1).max(TERMINAL_MAX_ROWS),
+  }),
+]);
+export type TerminalClientMessage = z.infer<typeof terminalClientMessage>;
+
+export const terminalServerMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal(MSG.terminalConnected),
+    device_id: z.string(),
+    message: z.string(),
+    session_id: z.string().optional(),
+  }),
+  z.object({ type: z.literal(MSG.terminalError), error: z.string(), code: z.string().optional() }),
+  z.object({ type: z.literal(MSG.commandStart), command: z.string() }),
+  z.object({
+    type: z.literal(MSG.commandOutput),
+    command: z.string(),
+    output: z.string(),
+    status: z.enum(['success', 'error']),
+  }),
+  z.object({ type: z.literal(MSG.commandHistory), history: z.array(z.string()) }),
+  z.object({ type: z.literal(MSG.output), data: z.string() }),
+  z.object({ type: z.literal(MSG.terminalClosed), reason: z.string().optional() }),
+  errorFrame,
+]);
+export type TerminalServerMessage = z.infer<typeof terminalServerMessage>;
+
+// ---- monitor -----------------------------------------------------------------------------------
+export const TASK_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+
+export const monitorClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal(MSG.subscribeTask), task_id: z.string().min(1).max(128) }),
+  z.object({ type: z.literal(MSG.unsubscribeTask), task_id: z.string().min(1).max(128) }),
+]);
+export type MonitorClientMessage = z.infer<typeof monitorClientMessage>;
+
+export const taskUpdate = z.object({
+  type: z.literal(MSG.taskUpdate),
+  task_id: z.string(),
+  status: z.enum(TASK_STATUSES),
+  progress: z.number().min(0).max(100),
+  current_device: z.string().nullable(),
+  total_devices: z.number().int(),
+  completed_devices: z.number().int(),
+  timestamp: z.string(),
+});
+export type TaskUpdate = z.infer<typeof taskUpdate>;
+
+// ---- notifications -----------------------------------------------------------------------------
+export const DEVICE_STATUSES = ['online', 'offline', 'error'] as const;
+
+export const deviceStatus = z.object({
+  type: z.literal(MSG.deviceStatus),
+  device_id: z.string(),
+  status: z.enum(DEVICE_STATUSES),
+  timestamp: z.string(),
+});
+export type DeviceStatusMessage = z.infer<typeof deviceStatus>;
+
+/** Parse a text frame against a channel's schema; a value, never a throw. */
+export type Parsed<T> = { ok: true; message: T } | { ok: false; code: ErrorCode; message: string };
+
+export function parseFrame<T>(schema: z.ZodType<T>, text: string, knownTypes: readonly string[]): Parsed<T> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, code: ERROR_CODES.badJson, message: 'Frame is not valid JSON.' };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof (data as { type?: unknown }).type !== 'string') {
+    return { ok: false, code: ERROR_CODES.badFrame, message: 'Frame must be a JSON object with a string "type".' };
+  }
+  const type = (data as { type: string }).type;
+  if (!knownTypes.includes(type)) {
+    return { ok: false, code: ERROR_CODES.unknownType, message: `Unknown message type "${type.slice(0, 64)}".` };
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join('.') || 'frame';
+    return { ok: false, code: ERROR_CODES.badFrame, message: `Invalid "${type}" message: ${where}: ${issue?.message}` };
+  }
+  return { ok: true, message: result.data };
+}
