@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate, readMigrations, sqlitePathFromUrl } from '../lib/db/migrate';
+import { freshDatabase, prismaSchemaEngine, ROOT } from './helpers';
+
+function prisma(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'prisma', 'build', 'index.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: prismaSchemaEngine(), PRISMA_HIDE_UPDATE_MESSAGE: '1', ...env },
+    timeout: 120_000,
+  });
+}
+
+describe('database schema and migrations', () => {
+  it('the migrations produce exactly the schema (prisma migrate diff --exit-code)', () => {
+    const r = prisma([
+      'migrate',
+      'diff',
+      '--from-migrations',
+      'prisma/migrations',
+      '--to-schema',
+      'prisma/schema.prisma',
+      '--exit-code',
+    ]);
+    expect(r.stdout + r.stderr).toContain('No difference detected');
+    expect(r.status).toBe(0);
+  });
+
+  it('the committed generated client was generated from the current schema', () => {
+    const schema = readFileSync(path.join(ROOT, 'prisma', 'schema.prisma'), 'utf8');
+    const classFile = readFileSync(path.join(ROOT, 'lib', 'db', 'generated', 'internal', 'class.ts'), 'utf8');
+    const m = /"inlineSchema": ("(?:[^"\\]|\\.)*")/.exec(classFile);
+    expect(m, 'inlineSchema in generated client').not.toBeNull();
+    const squash = (text: string) => text.replace(/[ \t]+/g, ' ').trim();
+    expect(squash(JSON.parse(m![1]!)), 'run `npm run db:generate` after changing prisma/schema.prisma').toBe(squash(schema));
+  });
+
+  it('the start-up runner applies every migration once and keeps Prisma’s bookkeeping', async () => {
+    const { url, db } = freshDatabase();
+    const again = migrate(url, ROOT);
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied).toBe(readMigrations(path.join(ROOT, 'prisma', 'migrations')).length);
+
+    const raw = new Database(sqlitePathFromUrl(url), { readonly: true });
+    const rows = raw.prepare('SELECT migration_name, checksum, finished_at FROM _prisma_migrations').all() as {
+      migration_name: string;
+      checksum: string;
+      finished_at: number;
+    }[];
+    raw.close();
+    const files = readMigrations(path.join(ROOT, 'prisma', 'migrations'));
+    expect(rows.map((r) => [r.migration_name, r.checksum])).toEqual(files.map((f) => [f.name, f.checksum]));
+
+    // Prisma's own CLI agrees that nothing is pending.
+    const status = prisma(['migrate', 'status'], { DATABASE_URL: url });
+    expect(status.stdout + status.stderr).toMatch(/Database schema is up to date/);
+
+    // and the client works against it
+    await db.user.create({ data: { username: 'u1', passwordHash: 'x' } });
+    expect(await db.user.count()).toBe(1);
+    await db.$disconnect();
+  });
+
+  it('reports an applied migration whose file changed, without re-running it', () => {
+    const { url } = freshDatabase();
+    const raw = new Database(sqlitePathFromUrl(url));
+    raw.prepare('UPDATE _prisma_migrations SET checksum = ?').run('0'.repeat(64));
+    raw.close();
+    const r = migrate(url, ROOT);
+    expect(r.applied).toEqual([]);
+    expect(r.modified.length).toBeGreaterThan(0);
+  });
+});
