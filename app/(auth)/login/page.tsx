@@ -1,0 +1,20 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { getCurrentUser } from '@/lib/auth/session';
+import { LoginForm } from './login-form';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  if (await getCurrentUser()) redirect('/');
+  const { callbackUrl } = await searchParams;
+  // Only same-site paths: never redirect to another origin after sign-in.
+  const target = callbackUrl && callbackUrl.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/';
+  return (
+    <div className="card w-full max-w-sm p-8">
+      <h1 className="text-2xl font-semibold tracking-tight">Switchboard</h1>
+      <p className="mt-1 mb-6 text-sm text-slate-500">Sign in to your network operations portal.</p>
+      <LoginForm callbackUrl={target} />
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { authorise } from '@/lib/auth/session';
+import type { UserFieldErrors } from '@/lib/auth/schema';
+import { createUser, resetPassword, setDisabled, setGrants, setRole } from '@/lib/auth/users';
+
+export interface CreateUserState {
+  errors?: UserFieldErrors;
+  values?: { username?: string; displayName?: string; role?: string };
+  created?: string;
+}
+
+export async function createUserAction(_prev: CreateUserState, fd: FormData): Promise<CreateUserState> {
+  const auth = await authorise('users:manage');
+  if (!auth.ok) return { errors: { form: auth.error } };
+  const raw = {
+    username: String(fd.get('username') ?? ''),
+    displayName: String(fd.get('displayName') ?? ''),
+    role: String(fd.get('role') ?? ''),
+    password: String(fd.get('password') ?? ''),
+  };
+  const result = await createUser(auth.user, raw);
+  if (!result.ok) return { errors: result.errors, values: { username: raw.username, displayName: raw.displayName, role: raw.role } };
+  revalidatePath('/admin/users');
+  return { created: raw.username.trim().toLowerCase() };
+}
+
+export type SimpleState = { error?: string; ok?: string };
+
+export async function setRoleAction(userId: string, role: string): Promise<SimpleState> {
+  const auth = await authorise('users:manage');
+  if (!auth.ok) return { error: auth.error };
+  const r = await setRole(auth.user, userId, role);
+  revalidatePath('/admin/users');
+  return r.ok ? { ok: 'Role changed.' } : { error: r.error };
+}
+
+export async function setDisabledAction(userId: string, disabled: boolean): Promise<SimpleState> {
+  const auth = await authorise('users:manage');
+  if (!auth.ok) return { error: auth.error };
+  const r = await setDisabled(auth.user, userId, disabled);
+  revalidatePath('/admin/users');
+  return r.ok ? { ok: disabled ? 'User disabled.' : 'User enabled.' } : { error: r.error };
+}
+
+export async function resetPasswordAction(userId: string, _prev: SimpleState, fd: FormData): Promise<SimpleState> {
+  const auth = await authorise('users:manage');
+  if (!auth.ok) return { error: auth.error };
+  const r = await resetPassword(auth.user, userId, String(fd.get('password') ?? ''));
+  return r.ok ? { ok: 'Password reset.' } : { error: r.error };
+}
+
+export async function setGrantsAction(userId: string, _prev: SimpleState, fd: FormData): Promise<SimpleState> {
+  const auth = await authorise('grants:manage');
+  if (!auth.ok) return { error: auth.error };
+  const ids = fd.getAll('device').filter((x): x is string => typeof x === 'string');
+  const r = await setGrants(auth.user, userId, ids);
+  revalidatePath(`/admin/users/${userId}`);
+  return r.ok ? { ok: `Saved: ${ids.length} device${ids.length === 1 ? '' : 's'} granted.` } : { error: r.error };
+}

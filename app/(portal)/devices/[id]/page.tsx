@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { NoAccess } from '@/app/_components/no-access';
+import { can } from '@/lib/auth/roles';
+import { requireUser } from '@/lib/auth/session';
+import { getVisibleDevice } from '@/lib/devices/inventory';
+import { deleteDeviceAction, updateDeviceAction } from '../actions';
+import { DeviceForm } from '../device-form';
+
+export const metadata: Metadata = { title: 'Edit device' };
+
+export default async function EditDevicePage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  if (!can(user.role, 'devices:edit')) return <NoAccess what="change devices" />;
+  const { id } = await params;
+  const device = await getVisibleDevice(user, id);
+  if (!device) notFound();
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold tracking-tight">Edit {device.name}</h1>
+      {device.hostKeyFingerprint && (
+        <p className="text-sm text-slate-500">
+          Trusted host key: <code className="font-mono text-xs">{device.hostKeyFingerprint}</code>
+        </p>
+      )}
+      <DeviceForm
+        mode="edit"
+        action={updateDeviceAction.bind(null, device.id)}
+        deleteAction={deleteDeviceAction.bind(null, device.id)}
+        initial={device}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { authorise } from '@/lib/auth/session';
+import { createDevice, deleteDevice, updateDevice } from '@/lib/devices/inventory';
+import { DEVICE_FORM_FIELDS, formDataToObject, type FieldErrors } from '@/lib/devices/schema';
+
+export interface DeviceFormState {
+  errors?: FieldErrors;
+  /** What the user typed, to refill the form after an error; secrets are never echoed back. */
+  values?: Record<string, string>;
+}
+
+const SECRET_FIELDS = new Set(['password', 'privateKey', 'passphrase', 'enableSecret']);
+
+function echo(raw: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(raw).filter(([k]) => !SECRET_FIELDS.has(k)));
+}
+
+export async function createDeviceAction(_prev: DeviceFormState, fd: FormData): Promise<DeviceFormState> {
+  const auth = await authorise('devices:edit');
+  if (!auth.ok) return { errors: { form: auth.error } };
+  const raw = formDataToObject(fd, DEVICE_FORM_FIELDS);
+  const result = await createDevice(auth.user, raw);
+  if (!result.ok) return { errors: result.errors, values: echo(raw) };
+  revalidatePath('/', 'layout');
+  redirect('/devices');
+}
+
+export async function updateDeviceAction(id: string, _prev: DeviceFormState, fd: FormData): Promise<DeviceFormState> {
+  const auth = await authorise('devices:edit');
+  if (!auth.ok) return { errors: { form: auth.error } };
+  const raw = formDataToObject(fd, DEVICE_FORM_FIELDS);
+  const result = await updateDevice(auth.user, id, raw);
+  if (!result.ok) return { errors: result.errors, values: echo(raw) };
+  revalidatePath('/', 'layout');
+  redirect('/devices');
+}
+
+export async function deleteDeviceAction(id: string): Promise<{ error?: string }> {
+  const auth = await authorise('devices:edit');
+  if (!auth.ok) return { error: auth.error };
+  const result = await deleteDevice(auth.user, id);
+  if (!result.ok) return { error: result.error };
+  revalidatePath('/', 'layout');
+  redirect('/devices');
+}

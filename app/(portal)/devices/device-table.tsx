@@ -1,0 +1,55 @@
+import Link from 'next/link';
+import { StatusBadge } from '@/app/_components/status-badge';
+import type { PublicDevice } from '@/lib/devices/inventory';
+import { VENDOR_LABELS, type Vendor } from '@/lib/devices/schema';
+
+export function DeviceTable({ devices, canEdit }: { devices: PublicDevice[]; canEdit: boolean }) {
+  if (devices.length === 0) {
+    return <p className="card p-6 text-center text-sm text-slate-500">No devices match.</p>;
+  }
+  return (
+    <div className="card overflow-x-auto">
+      <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="device-table">
+        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
+          <tr>
+            <th className="px-4 py-2">Name</th>
+            <th className="px-4 py-2">Address</th>
+            <th className="px-4 py-2">Vendor</th>
+            <th className="px-4 py-2">Encoding</th>
+            <th className="px-4 py-2">Status</th>
+            <th className="px-4 py-2">Notes</th>
+            {canEdit && <th className="px-4 py-2 text-right">Actions</th>}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {devices.map((d) => (
+            <tr key={d.id} data-device={d.name}>
+              <td className="px-4 py-2 font-medium">
+                {d.name}
+                {d.lab && <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-700">lab</span>}
+              </td>
+              <td className="px-4 py-2 font-mono text-xs">
+                {d.username}@{d.host}:{d.port}
+              </td>
+              <td className="px-4 py-2">{VENDOR_LABELS[d.vendor as Vendor] ?? d.vendor}</td>
+              <td className="px-4 py-2">{d.encoding}</td>
+              <td className="px-4 py-2">
+                <StatusBadge status={d.status} />
+              </td>
+              <td className="max-w-xs truncate px-4 py-2 text-slate-500" title={d.notes}>
+                {d.notes}
+              </td>
+              {canEdit && (
+                <td className="px-4 py-2 text-right">
+                  <Link href={`/devices/${d.id}`} className="text-sky-700 hover:underline" aria-label={`Edit ${d.name}`}>
+                    Edit
+                  </Link>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { can } from '@/lib/auth/roles';
+import { requireUser } from '@/lib/auth/session';
+import { listDevices, normaliseFilters } from '@/lib/devices/inventory';
+import { DEVICE_STATUS_VALUES, VENDOR_LABELS, VENDORS } from '@/lib/devices/schema';
+import { DeviceTable } from './device-table';
+
+export const metadata: Metadata = { title: 'Devices' };
+
+export default async function DevicesPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const user = await requireUser();
+  const filters = normaliseFilters(await searchParams);
+  const devices = await listDevices(user, filters);
+  const canEdit = can(user.role, 'devices:edit');
+  return (
+    <div className="space-y-4">
+      <div className="flex items-center justify-between">
+        <h1 className="text-2xl font-semibold tracking-tight">Devices</h1>
+        {canEdit && (
+          <Link href="/devices/new" className="btn-primary">
+            Add device
+          </Link>
+        )}
+      </div>
+      <form className="card flex flex-wrap items-end gap-3 p-3" role="search">
+        <div className="min-w-48 flex-1">
+          <label htmlFor="q">Search</label>
+          <input id="q" name="q" defaultValue={filters.q} placeholder="Name, host or notes" className="input" />
+        </div>
+        <div>
+          <label htmlFor="vendor">Vendor</label>
+          <select id="vendor" name="vendor" defaultValue={filters.vendor ?? ''} className="input">
+            <option value="">All vendors</option>
+            {VENDORS.map((v) => (
+              <option key={v} value={v}>
+                {VENDOR_LABELS[v]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="status">Status</label>
+          <select id="status" name="status" defaultValue={filters.status ?? ''} className="input">
+            <option value="">Any status</option>
+            {DEVICE_STATUS_VALUES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="btn-secondary">
+          Filter
+        </button>
+        {(filters.q || filters.vendor || filters.status) && (
+          <Link href="/devices" className="text-sm text-sky-700 hover:underline">
+            Clear
+          </Link>
+        )}
+      </form>
+      <p className="text-sm text-slate-500" data-testid="device-count">
+        {devices.length} device{devices.length === 1 ? '' : 's'}
+      </p>
+      <DeviceTable devices={devices} canEdit={canEdit} />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { StatusBadge } from '@/app/_components/status-badge';
+import { can } from '@/lib/auth/roles';
+import { requireUser } from '@/lib/auth/session';
+import { inventorySummary, listDevices } from '@/lib/devices/inventory';
+import { DEVICE_STATUS_VALUES, VENDOR_LABELS, VENDORS } from '@/lib/devices/schema';
+import { DeviceTable } from './devices/device-table';
+
+export const metadata: Metadata = { title: 'Dashboard' };
+
+export default async function DashboardPage() {
+  const user = await requireUser();
+  const [summary, devices] = await Promise.all([inventorySummary(user), listDevices(user)]);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold tracking-tight">Dashboard</h1>
+      <section className="grid gap-4 sm:grid-cols-3" aria-label="Inventory summary">
+        <div className="card p-4">
+          <div className="text-sm text-slate-500">Devices</div>
+          <div className="mt-1 text-3xl font-semibold" data-testid="device-total">
+            {summary.total}
+          </div>
+        </div>
+        <div className="card p-4">
+          <div className="mb-2 text-sm text-slate-500">By vendor</div>
+          <ul className="space-y-1 text-sm">
+            {VENDORS.map((v) => (
+              <li key={v} className="flex justify-between">
+                <Link href={`/devices?vendor=${v}`} className="hover:underline">
+                  {VENDOR_LABELS[v]}
+                </Link>
+                <span className="font-medium" data-testid={`vendor-count-${v}`}>
+                  {summary.byVendor[v] ?? 0}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div className="card p-4">
+          <div className="mb-2 text-sm text-slate-500">By status</div>
+          <ul className="space-y-1 text-sm">
+            {DEVICE_STATUS_VALUES.map((s) => (
+              <li key={s} className="flex justify-between">
+                <Link href={`/devices?status=${s}`} className="hover:underline">
+                  <StatusBadge status={s} />
+                </Link>
+                <span className="font-medium" data-testid={`status-count-${s}`}>
+                  {summary.byStatus[s] ?? 0}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </section>
+      <section className="space-y-2">
+        <h2 className="text-lg font-semibold">Devices</h2>
+        <DeviceTable devices={devices} canEdit={can(user.role, 'devices:edit')} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+const STYLES: Record<string, { dot: string; label: string }> = {
+  online: { dot: 'bg-emerald-500', label: 'Online' },
+  offline: { dot: 'bg-red-500', label: 'Offline' },
+  error: { dot: 'bg-amber-500', label: 'Error' },
+  unknown: { dot: 'bg-slate-400', label: 'Unknown' },
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  const s = STYLES[status] ?? STYLES.unknown!;
+  return (
+    <span className="inline-flex items-center gap-1.5 text-sm" data-status={status}>
+      <span className={`h-2.5 w-2.5 rounded-full ${s.dot}`} aria-hidden />
+      {s.label}
+    </span>
+  );
+}

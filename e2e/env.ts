@@ -1,0 +1,9 @@
+/** Fixed facts of the end-to-end environment (the server is started by playwright.config.ts). */
+export const E2E = {
+  port: Number(process.env.E2E_PORT ?? 3217),
+  get baseURL() {
+    return `http://127.0.0.1:${this.port}`;
+  },
+  labBasePort: Number(process.env.E2E_LAB_BASE_PORT ?? 23170),
+  adminPassword: 'e2e-admin-password-1234',
+};
