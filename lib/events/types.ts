@@ -1,0 +1,40 @@
+/**
+ * Typed events that cross module (and, with Redis, node) boundaries. Payloads are plain JSON so the
+ * same events can travel over Redis pub/sub.
+ */
+export interface EventMap {
+  'device.status.changed': {
+    deviceId: string;
+    status: 'online' | 'offline' | 'error' | 'unknown';
+    previous: string;
+    reason?: string;
+    at: string;
+  };
+  'task.status.changed': {
+    taskId: string;
+    ownerId: string;
+    status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+    progress: number;
+    currentDevice: string | null;
+    totalDevices: number;
+    completedDevices: number;
+    failedDevices: number;
+    timestamp: string;
+    /** Per-device results finished since the previous update. */
+    devices?: { deviceId: string; deviceName: string; status: string; error?: string | null; durationMs?: number | null }[];
+    final?: boolean;
+  };
+  'notification.created': { userId: string; seq: number; id: string };
+  'notification.read': { userId: string; unread: number; upToSeq?: number };
+}
+
+export type Topic = keyof EventMap;
+export type Handler<K extends Topic> = (payload: EventMap[K]) => void | Promise<void>;
+
+export interface EventBus {
+  /** Deliver to every subscriber (asynchronously); a failing subscriber never affects the publisher. */
+  publish<K extends Topic>(topic: K, payload: EventMap[K]): Promise<void>;
+  /** Returns the unsubscribe function. */
+  subscribe<K extends Topic>(topic: K, handler: Handler<K>): () => void;
+  close(): Promise<void>;
+}
