@@ -1,0 +1,307 @@
+/**
+ * SSH servers for the simulated devices: one ssh2 Server per device on its own port, password
+ * authentication, shell and exec channels, fault injection, and a clean, bounded shutdown.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import path from 'node:path';
+
+import ssh2 from 'ssh2';
+import type { Connection, ServerChannel, Session } from 'ssh2';
+
+import { IOS_PAGER_PROMPT, IosCli } from './cli-ios';
+import { VRP_PAGER_PROMPT, VrpCli } from './cli-vrp';
+import { createDeviceModel, safeEqual, type CliMachine, type LabDeviceModel } from './model';
+import { LabShellSession, runExecCommand, runFlood, runHungSession, SHELL_DEFAULT_ROWS } from './shell';
+import type { LabDeviceSpec, LabVendor, RunningLabDevice } from './types';
+
+const { Server: SshServer, utils: sshUtils } = ssh2;
+
+export const LAB_DEFAULTS = {
+  /** Interface the devices listen on unless told otherwise. */
+  HOST: '127.0.0.1',
+  /** Terminal rows when the client sends no pty size. */
+  DEFAULT_ROWS: SHELL_DEFAULT_ROWS,
+  /** Devices started by the CLI runner without --count. */
+  DEFAULT_COUNT: 8,
+  USERNAME: 'lab',
+  PASSWORD: 'lab-password',
+  ENABLE_PASSWORD: 'lab-enable',
+  /** ssh2 `ident` values (ssh2 prepends `SSH-2.0-`). */
+  VRP_IDENT: 'HUAWEI-1.5',
+  IOS_IDENT: 'Cisco-1.25',
+  VRP_PAGER_PROMPT,
+  IOS_PAGER_PROMPT,
+  /** close(): how long connected clients get to go away after the disconnect before being destroyed. */
+  CLOSE_GRACE_MS: 300,
+  /** Device name of the fleet member that talks GBK. */
+  GBK_DEVICE: 'lab-vrp-02',
+} as const;
+
+export interface LabServerOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Host private key (OpenSSH/PEM text or Buffer), shared by all devices. */
+  hostKey: string | Buffer;
+}
+
+export type LabDeviceHandle = RunningLabDevice & { close(): Promise<void> };
+
+export interface RunningLab {
+  devices: RunningLabDevice[];
+  close(): Promise<void>;
+}
+
+/** ssh2 `ident` for a vendor: the server sends `SSH-2.0-<ident>`. */
+export function identFor(vendor: LabVendor): string {
+  return vendor === 'huawei_vrp' ? LAB_DEFAULTS.VRP_IDENT : LAB_DEFAULTS.IOS_IDENT;
+}
+
+function createMachine(spec: LabDeviceSpec, model: LabDeviceModel): CliMachine {
+  if (spec.vendor === 'huawei_vrp') return new VrpCli(model);
+  return new IosCli(model, { enableSecret: spec.enablePassword ?? spec.password });
+}
+
+const noop = (): void => {};
+
+/** Starts one simulated device. Port 0 picks a free port; the returned `port` is the real one. */
+export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions): Promise<LabDeviceHandle> {
+  const host = opts.host ?? LAB_DEFAULTS.HOST;
+  const faults = spec.faults ?? {};
+  const encoding = spec.encoding ?? 'utf-8';
+  const model = createDeviceModel(spec.vendor, spec.name);
+  const sockets = new Set<Socket>();
+  const socketsByPeer = new Map<string, Socket>();
+  const connections = new Set<Connection>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const ssh = new SshServer({ hostKeys: [opts.hostKey], ident: identFor(spec.vendor) }, (client, info) => {
+    connections.add(client);
+    client.on('error', noop);
+    client.on('close', () => connections.delete(client));
+
+    client.on('authentication', (ctx) => {
+      if (ctx.method !== 'password' || faults.refuseLogin) {
+        ctx.reject(['password']);
+        return;
+      }
+      const userOk = safeEqual(ctx.username, spec.username);
+      const passOk = safeEqual(ctx.password, spec.password);
+      if (userOk && passOk) ctx.accept();
+      else ctx.reject(['password']);
+    });
+
+    client.on('ready', () => {
+      if (faults.dropAfterMs !== undefined) {
+        const socket = socketsByPeer.get(`${info.ip}:${info.port}`);
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          socket?.destroy();
+        }, faults.dropAfterMs);
+        timers.add(timer);
+        client.on('close', () => {
+          clearTimeout(timer);
+          timers.delete(timer);
+        });
+      }
+      client.on('session', (accept) => handleSession(accept(), client));
+    });
+  });
+  ssh.on('error', noop);
+
+  const handleSession = (session: Session, client: Connection): void => {
+    let rows: number = LAB_DEFAULTS.DEFAULT_ROWS;
+    let shell: LabShellSession | undefined;
+    session.on('error', noop);
+    session.on('pty', (accept, _reject, info) => {
+      rows = info.rows || LAB_DEFAULTS.DEFAULT_ROWS;
+      accept?.();
+    });
+    session.on('window-change', (accept, _reject, info) => {
+      rows = info.rows || LAB_DEFAULTS.DEFAULT_ROWS;
+      shell?.setRows(rows);
+      accept?.();
+    });
+    session.on('env', (accept) => accept?.());
+    session.on('shell', (accept) => {
+      const stream: ServerChannel = accept();
+      stream.on('error', noop);
+      if (faults.hang === 'session') {
+        runHungSession(stream);
+        return;
+      }
+      if (faults.flood) {
+        runFlood(stream, spec.vendor, model.hostname, encoding);
+        return;
+      }
+      model.activeSessions++;
+      let counted = true;
+      const release = (): void => {
+        if (counted) model.activeSessions--;
+        counted = false;
+      };
+      stream.on('close', release);
+      shell = new LabShellSession(stream, createMachine(spec, model), {
+        encoding,
+        latencyMs: spec.latencyMs,
+        rows,
+        // Real devices drop the connection when the CLI session ends (quit / exit / logout).
+        onExit: () => {
+          release();
+          const t = setTimeout(() => {
+            timers.delete(t);
+            client.end();
+          }, 10);
+          timers.add(t);
+        },
+      });
+      shell.start();
+    });
+    session.on('exec', (accept, reject, info) => {
+      if (faults.hang === 'session') {
+        runHungSession(accept());
+        return;
+      }
+      const stream = accept();
+      stream.on('error', noop);
+      runExecCommand(stream, createMachine(spec, model), info.command, {
+        encoding,
+        latencyMs: spec.latencyMs,
+      });
+    });
+  };
+
+  const tcp: NetServer = createServer((socket) => {
+    sockets.add(socket);
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    socketsByPeer.set(peer, socket);
+    socket.on('error', noop);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      socketsByPeer.delete(peer);
+    });
+    socket.setNoDelay(true);
+    // 'connect' hang: TCP accepted, but no SSH identification is ever sent.
+    if (faults.hang === 'connect') return;
+    ssh.injectSocket(socket);
+  });
+  tcp.on('error', noop);
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    tcp.once('error', onError);
+    tcp.listen({ port: spec.port, host }, () => {
+      tcp.removeListener('error', onError);
+      resolve();
+    });
+  });
+  const address = tcp.address();
+  const port = typeof address === 'object' && address ? address.port : spec.port;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      tcp.close(() => resolve());
+      for (const c of connections) {
+        try {
+          c.end();
+        } catch {
+          // already gone
+        }
+      }
+      for (const s of sockets) {
+        // Sockets without an SSH session on top (hung, mid-handshake) just get a FIN.
+        if (!s.destroyed) s.end();
+      }
+      if (sockets.size > 0) {
+        const t = setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, LAB_DEFAULTS.CLOSE_GRACE_MS);
+        t.unref();
+      }
+    });
+    return closing;
+  };
+
+  return { ...spec, encoding, port, host, close };
+}
+
+/** Starts many devices in parallel (each its own server and port). Fails as a whole: nothing left running. */
+export async function startLab(specs: readonly LabDeviceSpec[], opts: LabServerOptions): Promise<RunningLab> {
+  const settled = await Promise.allSettled(specs.map((s) => startLabDevice(s, opts)));
+  const started = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((d) => d.close()));
+    throw failed.reason;
+  }
+  const devices: RunningLabDevice[] = started.map((d) => {
+    const device: RunningLabDevice & { close?: unknown } = { ...d };
+    delete device.close;
+    return device;
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    devices,
+    close: () => (closing ??= Promise.all(started.map((d) => d.close())).then(() => undefined)),
+  };
+}
+
+/** Generates an ed25519 host key (OpenSSH private key text). */
+export function generateHostKey(): string {
+  return sshUtils.generateKeyPairSync('ed25519').private;
+}
+
+/**
+ * Reads the host key from `file`, or creates it (ed25519, OpenSSH format, mode 0600, parent directories
+ * created) when it does not exist yet.
+ */
+export function loadOrCreateHostKey(file: string): string {
+  if (existsSync(file)) {
+    const text = readFileSync(file, 'utf8');
+    const parsed = sshUtils.parseKey(text);
+    if (parsed instanceof Error) throw new Error(`Invalid lab host key in ${file}: ${parsed.message}`);
+    return text;
+  }
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const key = generateHostKey();
+  writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+export interface LabCredentials {
+  username: string;
+  password: string;
+  enablePassword: string;
+}
+
+/**
+ * `count` devices alternating VRP / IOS: lab-vrp-01, lab-ios-01, lab-vrp-02, ... on port 0 (callers set
+ * ports). lab-vrp-02 talks GBK. `vendor` restricts the fleet to one personality.
+ */
+export function defaultLabFleet(
+  count: number,
+  creds: LabCredentials,
+  vendor: 'mix' | LabVendor = 'mix',
+): LabDeviceSpec[] {
+  const specs: LabDeviceSpec[] = [];
+  const counters: Record<LabVendor, number> = { huawei_vrp: 0, cisco_ios: 0 };
+  for (let i = 0; i < count; i++) {
+    const v: LabVendor = vendor === 'mix' ? (i % 2 === 0 ? 'huawei_vrp' : 'cisco_ios') : vendor;
+    const n = ++counters[v];
+    const name = `lab-${v === 'huawei_vrp' ? 'vrp' : 'ios'}-${String(n).padStart(2, '0')}`;
+    specs.push({
+      name,
+      vendor: v,
+      port: 0,
+      username: creds.username,
+      password: creds.password,
+      ...(v === 'cisco_ios' ? { enablePassword: creds.enablePassword } : {}),
+      encoding: name === LAB_DEFAULTS.GBK_DEVICE ? 'gbk' : 'utf-8',
+    });
+  }
+  return specs;
+}
