@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E } from './env';
-import { createUser, signIn, signInAsAdmin, unique } from './helpers';
+import { alertOf, createUser, signIn, signInAsAdmin, unique } from './helpers';
 
 test('a signed-out visitor is sent to the sign-in page', async ({ page }) => {
   await page.goto('/devices');
@@ -24,7 +24,7 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await createUser(page, name, 'operator', 'correct-horse-battery');
   await page.context().clearCookies();
   await signIn(page, name, 'not-the-password');
-  await expect(page.getByRole('alert')).toHaveText('Wrong username or password.');
+  await expect(alertOf(page)).toHaveText('Wrong username or password.');
   await expect(page).toHaveURL(/\/login/);
 });
 
@@ -44,7 +44,7 @@ test('the admin adds a device with field-level validation; its password never co
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
 
   await page.getByLabel('SSH port').fill('22');
-  await page.getByLabel('Password', { exact: true }).fill(secret);
+  await page.locator('input#password').fill(secret);
   await page.getByRole('button', { name: 'Add device' }).click();
   await expect(page).toHaveURL(/\/devices$/);
   const row = page.locator(`tr[data-device="${name}"]`);
@@ -55,14 +55,14 @@ test('the admin adds a device with field-level validation; its password never co
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Host').fill('10.20.30.41');
   await page.getByLabel('SSH username').fill('netops');
-  await page.getByLabel('Password', { exact: true }).fill('x');
+  await page.locator('input#password').fill('x');
   await page.getByRole('button', { name: 'Add device' }).click();
   await expect(page.getByText('A device with this name already exists.')).toBeVisible();
 
   // Edit: the password field says "unchanged" and the page never carries the secret.
   await page.goto('/devices');
   await page.getByRole('link', { name: `Edit ${name}` }).click();
-  await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('placeholder', 'unchanged');
+  await expect(page.locator('input#password')).toHaveAttribute('placeholder', 'unchanged');
   expect(await page.content()).not.toContain(secret);
   await page.getByLabel('Notes').fill('edited by e2e');
   await page.getByRole('button', { name: 'Save changes' }).click();
@@ -90,10 +90,10 @@ test('a viewer sees granted devices but cannot change them', async ({ browser })
   await expect(page.getByRole('link', { name: 'Add device' })).toHaveCount(0);
   await expect(page.getByRole('link', { name: /^Edit / })).toHaveCount(0);
   await page.goto('/devices/new');
-  await expect(page.getByRole('alert')).toContainText('Not allowed');
+  await expect(alertOf(page)).toContainText('Not allowed');
   await expect(page.getByRole('link', { name: 'Users' })).toHaveCount(0);
   await page.goto('/admin/users');
-  await expect(page.getByRole('alert')).toContainText('Not allowed');
+  await expect(alertOf(page)).toContainText('Not allowed');
 });
 
 test('a disabled user cannot sign in', async ({ browser }) => {
@@ -106,7 +106,7 @@ test('a disabled user cannot sign in', async ({ browser }) => {
 
   const page = await (await browser.newContext()).newPage();
   await signIn(page, name, 'leaver-password-123');
-  await expect(page.getByRole('alert')).toHaveText('This account is disabled. Ask an administrator.');
+  await expect(alertOf(page)).toHaveText('This account is disabled. Ask an administrator.');
 });
 
 test('WebSockets open only for a signed-in page; health and metrics answer', async ({ page, request }) => {

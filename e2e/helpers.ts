@@ -29,3 +29,8 @@ export async function createUser(page: Page, username: string, role: 'admin' | '
   await form.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByRole('status').filter({ hasText: `User ${username} created.` })).toBeVisible();
 }
+
+/** The page's own alert (Next adds an empty route announcer with role="alert" too). */
+export function alertOf(page: Page) {
+  return page.locator('[role="alert"]:not(#__next-route-announcer__)');
+}

@@ -1,4 +1,4 @@
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import { getConfig } from '../config';
 import { createVault, type Vault } from './vault';
 
@@ -46,7 +46,7 @@ export function openCredentials(
 
 /** Whether ssh2 can parse a private key (with its passphrase). Returns a message when it cannot. */
 export function checkPrivateKey(key: string, passphrase?: string): string | null {
-  const parsed = utils.parseKey(key, passphrase || undefined);
+  const parsed = ssh2.utils.parseKey(key, passphrase || undefined);
   if (parsed instanceof Error) {
     return /passphrase|encrypted/i.test(parsed.message)
       ? 'The key is encrypted: give its passphrase.'

@@ -29,7 +29,11 @@ export const deviceFormSchema = z
       .string()
       .trim()
       .min(1, 'Host is required.')
-      .refine((h) => IPV4.test(h) || HOSTNAME.test(h) || z.ipv6().safeParse(h).success, 'Not a valid hostname or IP address.'),
+      .refine(
+        // a dotted all-numeric name is an IPv4 address or nothing
+        (h) => (/^[\d.]+$/.test(h) ? IPV4.test(h) : HOSTNAME.test(h) || z.ipv6().safeParse(h).success),
+        'Not a valid hostname or IP address.',
+      ),
     port: z.coerce
       .number({ error: 'Port must be a number.' })
       .int('Port must be a whole number.')
@@ -74,17 +78,20 @@ export function validateDeviceForm(
       const key = (issue.path[0] as keyof DeviceFormInput | undefined) ?? 'form';
       errors[key] ??= issue.message;
     }
-    return { ok: false, errors };
   }
-  const v = result.data;
-  const keepsSecret = existing?.hasSecret && existing.authType === v.authType;
-  if (v.authType === 'password' && !v.password && !keepsSecret) errors.password = 'Password is required.';
-  if (v.authType === 'key' && !v.privateKey.trim() && !keepsSecret) errors.privateKey = 'Private key is required.';
-  if (v.authType === 'key' && v.privateKey.trim() && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v.privateKey)) {
-    errors.privateKey = 'Paste a PEM or OpenSSH private key (-----BEGIN … PRIVATE KEY-----).';
+  // Cross-field rules run even when other fields are wrong, so every error shows at once.
+  const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
+  const authType = result.success ? result.data.authType : str('authType');
+  const password = result.success ? result.data.password : str('password');
+  const privateKey = result.success ? result.data.privateKey : str('privateKey');
+  const keepsSecret = existing?.hasSecret && existing.authType === authType;
+  if (authType === 'password' && !password && !keepsSecret) errors.password ??= 'Password is required.';
+  if (authType === 'key' && !privateKey.trim() && !keepsSecret) errors.privateKey ??= 'Private key is required.';
+  if (authType === 'key' && privateKey.trim() && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+    errors.privateKey ??= 'Paste a PEM or OpenSSH private key (-----BEGIN … PRIVATE KEY-----).';
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: v };
+  if (!result.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: result.data };
 }
 
 /** Pick only the known fields out of a FormData (Next adds its own $ACTION fields). */
