@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import next from 'next';
 import { PEER_HEADER } from './lib/auth/peer';
+import { audit } from './lib/audit';
 import { ensureAdmin } from './lib/auth/bootstrap';
 import { ConfigError, getConfig } from './lib/config';
 import { closeDb, getDb } from './lib/db/client';
@@ -17,6 +18,9 @@ import { defaultLabFleet, loadOrCreateHostKey, startLab } from './lib/lab';
 import { getLogger } from './lib/log';
 import { createRealtime, setRealtime } from './lib/realtime';
 import { WS_PREFIX } from './lib/realtime/channels';
+import { terminalChannel } from './lib/realtime/handlers/terminal';
+import { userCanSeeDevice } from './lib/devices/visibility';
+import { TerminalManager } from './lib/terminal/manager';
 import { ensureProductionBuild } from './lib/server/build';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -98,6 +102,15 @@ function peerAddress(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
+const terminals = new TerminalManager({
+  db,
+  vault: getVault(),
+  log: log.child({ module: 'terminal' }),
+  limits: { perUser: config.TERMINAL_MAX_SESSIONS_PER_USER, perDevice: config.TERMINAL_MAX_SESSIONS_PER_DEVICE },
+  timers: { resumeGraceMs: config.TERMINAL_RESUME_GRACE_MS, idleTimeoutMs: config.TERMINAL_IDLE_TIMEOUT_MS },
+  audit,
+});
+
 const realtime = createRealtime({
   log: log.child({ module: 'realtime' }),
   secret: config.NEXTAUTH_SECRET,
@@ -106,6 +119,12 @@ const realtime = createRealtime({
   maxFrameBytes: config.WS_MAX_FRAME_BYTES,
   heartbeatMs: config.WS_HEARTBEAT_MS,
   findUser: (id) => db.user.findUnique({ where: { id }, select: { id: true, username: true, role: true, disabled: true } }),
+  handlers: [
+    terminalChannel({
+      manager: terminals,
+      canSeeDevice: (identity, deviceId) => userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
+    }),
+  ],
 });
 setRealtime(realtime);
 
@@ -149,6 +168,7 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   server.close(); // stop accepting; in-flight requests finish
   server.closeIdleConnections();
+  terminals.closeAll('The server is shutting down.');
   await realtime.close();
   await lab?.close();
   await closeDb();

@@ -1,4 +1,4 @@
-import 'server-only';
+// No 'server-only' marker: server.ts (plain Node) writes audit events too.
 import { getDb } from './db/client';
 import { getLogger } from './log';
 

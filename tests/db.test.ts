@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,8 @@ function prisma(args: string[], env: Record<string, string> = {}) {
 
 describe('database schema and migrations', () => {
   it('the migrations produce exactly the schema (prisma migrate diff --exit-code)', () => {
+    // The CLI needs a datasource whose directory exists (a fresh clone has no ./data).
+    const scratch = mkdtempSync(path.join(tmpdir(), 'sb-diff-'));
     const r = prisma([
       'migrate',
       'diff',
@@ -25,7 +28,7 @@ describe('database schema and migrations', () => {
       '--to-schema',
       'prisma/schema.prisma',
       '--exit-code',
-    ]);
+    ], { DATABASE_URL: `file:${path.join(scratch, 'diff.db')}` });
     expect(r.stdout + r.stderr).toContain('No difference detected');
     expect(r.status).toBe(0);
   });

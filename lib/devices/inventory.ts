@@ -5,6 +5,7 @@ import type { CurrentUser } from '../auth/session';
 import { getDb } from '../db/client';
 import type { Prisma } from '../db/generated/client';
 import { checkPrivateKey, credentialContext, getVault } from './credentials';
+import { visibleDevicesWhere } from './visibility';
 import { DEVICE_STATUS_VALUES, VENDORS, validateDeviceForm, type DeviceFormInput, type FieldErrors } from './schema';
 
 /** Every field a browser may see. Credentials are never selected for the UI. */
@@ -26,12 +27,10 @@ export const PUBLIC_DEVICE_SELECT = {
   updatedAt: true,
 } as const satisfies Prisma.DeviceSelect;
 
+export { visibleDevicesWhere } from './visibility';
+
 export type PublicDevice = Prisma.DeviceGetPayload<{ select: typeof PUBLIC_DEVICE_SELECT }>;
 
-/** Admins see every device; everyone else sees the devices granted to them. */
-export function visibleDevicesWhere(user: Pick<CurrentUser, 'id' | 'role'>): Prisma.DeviceWhereInput {
-  return user.role === 'admin' ? {} : { grants: { some: { userId: user.id } } };
-}
 
 export interface DeviceFilters {
   q?: string;

@@ -28,7 +28,8 @@ export interface Connection {
   readonly openedAt: number;
   /** Bytes queued in the socket, not yet written to the network. */
   bufferedAmount(): number;
-  send(message: OutboundMessage): void;
+  /** `onWritten` runs once the frame has left the process (or failed): the backpressure signal. */
+  send(message: OutboundMessage, onWritten?: () => void): void;
   sendError(code: ErrorCode | string, message: string): void;
   close(code: number, reason: string): void;
 }
@@ -146,8 +147,8 @@ export class ConnectionManager {
       route,
       openedAt: Date.now(),
       bufferedAmount: () => ws.bufferedAmount,
-      send: (message) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+      send: (message, onWritten) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message), onWritten && (() => onWritten()));
       },
       sendError: (code, message) => conn.send({ type: MSG.error, code, message }),
       close: (code, reason) => ws.close(code, reason.slice(0, 120)),

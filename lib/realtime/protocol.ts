@@ -15,6 +15,7 @@ export const MSG = {
   getHistory: 'get_history',
   input: 'input',
   resize: 'resize',
+  close: 'close',
   // terminal, server → client
   terminalConnected: 'terminal_connected',
   terminalError: 'terminal_error',
@@ -52,7 +53,13 @@ export const TERMINAL_MAX_COLS = 1000;
 export const TERMINAL_MAX_ROWS = 500;
 
 export const terminalClientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal(MSG.connect), session_id: z.string().max(128).optional() }),
+  z.object({
+    type: z.literal(MSG.connect),
+    session_id: z.string().max(128).optional(),
+    cols: z.number().int().min(1).max(TERMINAL_MAX_COLS).optional(),
+    rows: z.number().int().min(1).max(TERMINAL_MAX_ROWS).optional(),
+  }),
+  z.object({ type: z.literal(MSG.close) }),
   z.object({ type: z.literal(MSG.command), command: z.string().min(1).max(4096) }),
   z.object({ type: z.literal(MSG.getHistory) }),
   z.object({ type: z.literal(MSG.input), data: z.string().max(64 * 1024) }),

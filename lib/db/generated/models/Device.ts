@@ -51,6 +51,9 @@ export type DeviceMinAggregateOutputType = {
   statusChangedAt: Date | null
   hostKeyFingerprint: string | null
   hostKey: string | null
+  offeredHostKeyFingerprint: string | null
+  offeredHostKey: string | null
+  offeredHostKeyAt: Date | null
   lab: boolean | null
   createdById: string | null
   createdAt: Date | null
@@ -74,6 +77,9 @@ export type DeviceMaxAggregateOutputType = {
   statusChangedAt: Date | null
   hostKeyFingerprint: string | null
   hostKey: string | null
+  offeredHostKeyFingerprint: string | null
+  offeredHostKey: string | null
+  offeredHostKeyAt: Date | null
   lab: boolean | null
   createdById: string | null
   createdAt: Date | null
@@ -97,6 +103,9 @@ export type DeviceCountAggregateOutputType = {
   statusChangedAt: number
   hostKeyFingerprint: number
   hostKey: number
+  offeredHostKeyFingerprint: number
+  offeredHostKey: number
+  offeredHostKeyAt: number
   lab: number
   createdById: number
   createdAt: number
@@ -130,6 +139,9 @@ export type DeviceMinAggregateInputType = {
   statusChangedAt?: true
   hostKeyFingerprint?: true
   hostKey?: true
+  offeredHostKeyFingerprint?: true
+  offeredHostKey?: true
+  offeredHostKeyAt?: true
   lab?: true
   createdById?: true
   createdAt?: true
@@ -153,6 +165,9 @@ export type DeviceMaxAggregateInputType = {
   statusChangedAt?: true
   hostKeyFingerprint?: true
   hostKey?: true
+  offeredHostKeyFingerprint?: true
+  offeredHostKey?: true
+  offeredHostKeyAt?: true
   lab?: true
   createdById?: true
   createdAt?: true
@@ -176,6 +191,9 @@ export type DeviceCountAggregateInputType = {
   statusChangedAt?: true
   hostKeyFingerprint?: true
   hostKey?: true
+  offeredHostKeyFingerprint?: true
+  offeredHostKey?: true
+  offeredHostKeyAt?: true
   lab?: true
   createdById?: true
   createdAt?: true
@@ -286,6 +304,9 @@ export type DeviceGroupByOutputType = {
   statusChangedAt: Date | null
   hostKeyFingerprint: string | null
   hostKey: string | null
+  offeredHostKeyFingerprint: string | null
+  offeredHostKey: string | null
+  offeredHostKeyAt: Date | null
   lab: boolean
   createdById: string | null
   createdAt: Date
@@ -332,6 +353,9 @@ export type DeviceWhereInput = {
   statusChangedAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
   hostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
   hostKey?: Prisma.StringNullableFilter<"Device"> | string | null
+  offeredHostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
+  offeredHostKey?: Prisma.StringNullableFilter<"Device"> | string | null
+  offeredHostKeyAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
   lab?: Prisma.BoolFilter<"Device"> | boolean
   createdById?: Prisma.StringNullableFilter<"Device"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Device"> | Date | string
@@ -356,6 +380,9 @@ export type DeviceOrderByWithRelationInput = {
   statusChangedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
   hostKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  offeredHostKeyFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
+  offeredHostKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  offeredHostKeyAt?: Prisma.SortOrderInput | Prisma.SortOrder
   lab?: Prisma.SortOrder
   createdById?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -383,6 +410,9 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   statusChangedAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
   hostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
   hostKey?: Prisma.StringNullableFilter<"Device"> | string | null
+  offeredHostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
+  offeredHostKey?: Prisma.StringNullableFilter<"Device"> | string | null
+  offeredHostKeyAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
   lab?: Prisma.BoolFilter<"Device"> | boolean
   createdById?: Prisma.StringNullableFilter<"Device"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Device"> | Date | string
@@ -407,6 +437,9 @@ export type DeviceOrderByWithAggregationInput = {
   statusChangedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
   hostKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  offeredHostKeyFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
+  offeredHostKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  offeredHostKeyAt?: Prisma.SortOrderInput | Prisma.SortOrder
   lab?: Prisma.SortOrder
   createdById?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -438,6 +471,9 @@ export type DeviceScalarWhereWithAggregatesInput = {
   statusChangedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Device"> | Date | string | null
   hostKeyFingerprint?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   hostKey?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
+  offeredHostKeyFingerprint?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
+  offeredHostKey?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
+  offeredHostKeyAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Device"> | Date | string | null
   lab?: Prisma.BoolWithAggregatesFilter<"Device"> | boolean
   createdById?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Device"> | Date | string
@@ -461,6 +497,9 @@ export type DeviceCreateInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
   lab?: boolean
   createdById?: string | null
   createdAt?: Date | string
@@ -485,6 +524,9 @@ export type DeviceUncheckedCreateInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
   lab?: boolean
   createdById?: string | null
   createdAt?: Date | string
@@ -509,6 +551,9 @@ export type DeviceUpdateInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -533,6 +578,9 @@ export type DeviceUncheckedUpdateInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -557,6 +605,9 @@ export type DeviceCreateManyInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
   lab?: boolean
   createdById?: string | null
   createdAt?: Date | string
@@ -580,6 +631,9 @@ export type DeviceUpdateManyMutationInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -603,6 +657,9 @@ export type DeviceUncheckedUpdateManyInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -626,6 +683,9 @@ export type DeviceCountOrderByAggregateInput = {
   statusChangedAt?: Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrder
   hostKey?: Prisma.SortOrder
+  offeredHostKeyFingerprint?: Prisma.SortOrder
+  offeredHostKey?: Prisma.SortOrder
+  offeredHostKeyAt?: Prisma.SortOrder
   lab?: Prisma.SortOrder
   createdById?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -653,6 +713,9 @@ export type DeviceMaxOrderByAggregateInput = {
   statusChangedAt?: Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrder
   hostKey?: Prisma.SortOrder
+  offeredHostKeyFingerprint?: Prisma.SortOrder
+  offeredHostKey?: Prisma.SortOrder
+  offeredHostKeyAt?: Prisma.SortOrder
   lab?: Prisma.SortOrder
   createdById?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -676,6 +739,9 @@ export type DeviceMinOrderByAggregateInput = {
   statusChangedAt?: Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrder
   hostKey?: Prisma.SortOrder
+  offeredHostKeyFingerprint?: Prisma.SortOrder
+  offeredHostKey?: Prisma.SortOrder
+  offeredHostKeyAt?: Prisma.SortOrder
   lab?: Prisma.SortOrder
   createdById?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -734,6 +800,9 @@ export type DeviceCreateWithoutGrantsInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
   lab?: boolean
   createdById?: string | null
   createdAt?: Date | string
@@ -757,6 +826,9 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
   lab?: boolean
   createdById?: string | null
   createdAt?: Date | string
@@ -796,6 +868,9 @@ export type DeviceUpdateWithoutGrantsInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -819,6 +894,9 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -873,6 +951,9 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
   hostKey?: boolean
+  offeredHostKeyFingerprint?: boolean
+  offeredHostKey?: boolean
+  offeredHostKeyAt?: boolean
   lab?: boolean
   createdById?: boolean
   createdAt?: boolean
@@ -898,6 +979,9 @@ export type DeviceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
   hostKey?: boolean
+  offeredHostKeyFingerprint?: boolean
+  offeredHostKey?: boolean
+  offeredHostKeyAt?: boolean
   lab?: boolean
   createdById?: boolean
   createdAt?: boolean
@@ -921,6 +1005,9 @@ export type DeviceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
   hostKey?: boolean
+  offeredHostKeyFingerprint?: boolean
+  offeredHostKey?: boolean
+  offeredHostKeyAt?: boolean
   lab?: boolean
   createdById?: boolean
   createdAt?: boolean
@@ -944,13 +1031,16 @@ export type DeviceSelectScalar = {
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
   hostKey?: boolean
+  offeredHostKeyFingerprint?: boolean
+  offeredHostKey?: boolean
+  offeredHostKeyAt?: boolean
   lab?: boolean
   createdById?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "lab" | "createdById" | "createdAt" | "updatedAt", ExtArgs["result"]["device"]>
+export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt", ExtArgs["result"]["device"]>
 export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   _count?: boolean | Prisma.DeviceCountOutputTypeDefaultArgs<ExtArgs>
@@ -1004,6 +1094,12 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      */
     hostKeyFingerprint: string | null
     hostKey: string | null
+    /**
+     * A different key a device offered since (refused until an admin accepts it).
+     */
+    offeredHostKeyFingerprint: string | null
+    offeredHostKey: string | null
+    offeredHostKeyAt: Date | null
     /**
      * Part of the built-in lab (seeded by the portal).
      */
@@ -1451,6 +1547,9 @@ export interface DeviceFieldRefs {
   readonly statusChangedAt: Prisma.FieldRef<"Device", 'DateTime'>
   readonly hostKeyFingerprint: Prisma.FieldRef<"Device", 'String'>
   readonly hostKey: Prisma.FieldRef<"Device", 'String'>
+  readonly offeredHostKeyFingerprint: Prisma.FieldRef<"Device", 'String'>
+  readonly offeredHostKey: Prisma.FieldRef<"Device", 'String'>
+  readonly offeredHostKeyAt: Prisma.FieldRef<"Device", 'DateTime'>
   readonly lab: Prisma.FieldRef<"Device", 'Boolean'>
   readonly createdById: Prisma.FieldRef<"Device", 'String'>
   readonly createdAt: Prisma.FieldRef<"Device", 'DateTime'>

@@ -1,0 +1,142 @@
+import { atLeast } from '../../auth/roles';
+import type { TerminalManager } from '../../terminal/manager';
+import type { TerminalSession } from '../../terminal/session';
+import type { ChannelHandler, Connection } from '../connections';
+import { ERROR_CODES, MSG, terminalClientMessage, type TerminalClientMessage } from '../protocol';
+import type { Identity } from '../upgrade';
+
+export const DEFAULT_COLS = 80;
+export const DEFAULT_ROWS = 24;
+
+export interface TerminalChannelDeps {
+  manager: TerminalManager;
+  /** Whether the device exists and this user may see it (admins: all; others: granted). */
+  canSeeDevice(identity: Identity, deviceId: string): Promise<boolean>;
+}
+
+/**
+ * /ws/terminal/:deviceId — operators and admins granted the device. One socket drives at most one
+ * session; the session outlives the socket for the resume grace period.
+ */
+export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<TerminalClientMessage> {
+  const bound = new Map<string, TerminalSession>();
+  const connecting = new Set<string>();
+  /** Sockets that closed while their session was still being opened. */
+  const gone = new Set<string>();
+
+  const deviceOf = (conn: Connection) => (conn.route.channel === 'terminal' ? conn.route.deviceId : '');
+
+  function bind(conn: Connection, session: TerminalSession, resumed: boolean) {
+    bound.set(conn.id, session);
+    conn.send({
+      type: MSG.terminalConnected,
+      device_id: session.deviceId,
+      session_id: session.id,
+      message: resumed ? `Reattached to ${session.deviceName}.` : `Connected to ${session.deviceName}.`,
+    });
+    session.attach(conn);
+  }
+
+  async function connect(conn: Connection, msg: Extract<TerminalClientMessage, { type: 'connect' }>) {
+    if (bound.has(conn.id) || connecting.has(conn.id)) {
+      return conn.sendError(ERROR_CODES.notAllowed, 'This socket already has a session.');
+    }
+    const deviceId = deviceOf(conn);
+    if (msg.session_id) {
+      const existing = deps.manager.find(msg.session_id, conn.identity.userId, deviceId);
+      if (!existing) {
+        return conn.send({
+          type: MSG.terminalError,
+          code: 'session_expired',
+          error: 'That session has ended (or is not yours). Open a new one.',
+        });
+      }
+      return bind(conn, existing, true);
+    }
+    connecting.add(conn.id);
+    try {
+      const result = await deps.manager.open(conn.identity.userId, deviceId, {
+        cols: msg.cols ?? DEFAULT_COLS,
+        rows: msg.rows ?? DEFAULT_ROWS,
+      });
+      if (!result.ok) return conn.send({ type: MSG.terminalError, code: result.code, error: result.error });
+      if (gone.delete(conn.id)) return result.session.close('The browser left before the session opened.');
+      bind(conn, result.session, false);
+    } finally {
+      connecting.delete(conn.id);
+      gone.delete(conn.id);
+    }
+  }
+
+  function sessionOf(conn: Connection): TerminalSession | null {
+    const s = bound.get(conn.id);
+    if (!s || s.isClosed) {
+      conn.send({ type: MSG.terminalError, code: 'no_session', error: 'No open session on this socket: send "connect" first.' });
+      return null;
+    }
+    return s;
+  }
+
+  return {
+    channel: 'terminal',
+    inbound: terminalClientMessage,
+    inboundTypes: terminalClientMessage.options.map((o) => o.shape.type.value),
+
+    async authorise(identity, route) {
+      if (!atLeast(identity.role, 'operator')) {
+        return { ok: false, status: 403, message: 'Your role cannot open terminals.' };
+      }
+      if (route.channel !== 'terminal' || !(await deps.canSeeDevice(identity, route.deviceId))) {
+        return { ok: false, status: 404, message: 'No such device.' };
+      }
+      return { ok: true };
+    },
+
+    async onMessage(conn, msg) {
+      switch (msg.type) {
+        case 'connect':
+          return connect(conn, msg);
+        case 'input': {
+          const s = sessionOf(conn);
+          if (!s) return;
+          const r = s.input(msg.data);
+          if (!r.ok) conn.send({ type: MSG.terminalError, code: 'busy', error: r.error });
+          return;
+        }
+        case 'resize':
+          return sessionOf(conn)?.resize(msg.cols, msg.rows);
+        case 'command': {
+          const s = sessionOf(conn);
+          if (!s) return;
+          conn.send({ type: MSG.commandStart, command: msg.command });
+          try {
+            const r = await s.runCommand(msg.command);
+            conn.send({ type: MSG.commandOutput, command: msg.command, output: r.output, status: r.status });
+          } catch (err) {
+            conn.send({ type: MSG.commandOutput, command: msg.command, output: (err as Error).message, status: 'error' });
+          }
+          return;
+        }
+        case 'get_history': {
+          const s = sessionOf(conn);
+          if (s) conn.send({ type: MSG.commandHistory, history: s.getHistory() });
+          return;
+        }
+        case 'close': {
+          const s = bound.get(conn.id);
+          bound.delete(conn.id);
+          if (s) s.close('Closed by the user.');
+          else conn.send({ type: MSG.terminalClosed, reason: 'No session was open.' });
+          return;
+        }
+      }
+    },
+
+    onClose(conn) {
+      if (connecting.has(conn.id)) gone.add(conn.id);
+      const s = bound.get(conn.id);
+      bound.delete(conn.id);
+      s?.detach(conn);
+    },
+  };
+}

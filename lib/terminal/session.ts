@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import type { ClientChannel } from 'ssh2';
+import type { Connection } from '../realtime/connections';
+import { MSG } from '../realtime/protocol';
+import { OutputCollector, COMMAND_TIMEOUT_MS, type CommandResult } from '../devices/cli';
+import type { VendorDriver } from '../devices/drivers';
+import type { SshConnection } from '../devices/ssh';
+import { DEFAULT_WATER_MARKS, flowDecision, type WaterMarks } from './flow';
+import { Scrollback } from './scrollback';
+import { createDecoder, encodeInput, type DeviceEncoding, type StreamDecoder } from './transcoder';
+
+export const COMMAND_HISTORY_MAX = 200;
+/** An interactive line longer than this is audited truncated. */
+const AUDIT_LINE_MAX_CHARS = 1000;
+const PASSWORD_PROMPT = /(?:password|passphrase|secret)[^\n]{0,40}:\s*$/i;
+
+export interface SessionTimers {
+  resumeGraceMs: number;
+  idleTimeoutMs: number;
+}
+
+export interface SessionEvents {
+  /** An interactive line or a command-mode command (for the audit trail). */
+  onCommand(session: TerminalSession, command: string, mode: 'interactive' | 'command'): void;
+  onClosed(session: TerminalSession, reason: string): void;
+}
+
+export interface SessionInit {
+  userId: string;
+  deviceId: string;
+  deviceName: string;
+  encoding: DeviceEncoding;
+  driver: VendorDriver;
+  ssh: SshConnection;
+  stream: ClientChannel;
+  timers: SessionTimers;
+  events: SessionEvents;
+  waterMarks?: WaterMarks;
+  scrollbackChars?: number;
+}
+
+/**
+ * One interactive SSH shell (PTY) and the browser socket attached to it, if any. The session
+ * outlives its socket for a grace period so a reloaded page can reattach and get its scrollback.
+ */
+export class TerminalSession {
+  readonly id = randomUUID();
+  readonly openedAt = Date.now();
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly deviceName: string;
+  private readonly encoding: DeviceEncoding;
+  private readonly driver: VendorDriver;
+  private readonly ssh: SshConnection;
+  private readonly stream: ClientChannel;
+  private readonly decoder: StreamDecoder;
+  private readonly scrollback: Scrollback;
+  private readonly history: string[] = [];
+  private readonly marks: WaterMarks;
+  private attached: Connection | null = null;
+  private paused = false;
+  private closed = false;
+  private graceTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private command: { collector: OutputCollector; done: () => void } | null = null;
+  private line = '';
+  private outputTail = '';
+
+  constructor(private readonly init: SessionInit) {
+    this.userId = init.userId;
+    this.deviceId = init.deviceId;
+    this.deviceName = init.deviceName;
+    this.encoding = init.encoding;
+    this.driver = init.driver;
+    this.ssh = init.ssh;
+    this.stream = init.stream;
+    this.marks = init.waterMarks ?? DEFAULT_WATER_MARKS;
+    this.decoder = createDecoder(init.encoding);
+    this.scrollback = new Scrollback(init.scrollbackChars);
+    this.stream.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    this.stream.stderr.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    this.stream.on('close', () => this.close('The device ended the session.'));
+    this.ssh.client.on('close', () => this.close('The connection to the device was lost.'));
+    this.ssh.client.on('error', () => this.close('The connection to the device failed.'));
+    this.touch();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get isAttached(): boolean {
+    return this.attached !== null;
+  }
+
+  get scrollbackSize(): number {
+    return this.scrollback.size;
+  }
+
+  /** Attach a socket: it first receives the scrollback, then live output. */
+  attach(conn: Connection): void {
+    if (this.closed) throw new Error('session is closed');
+    if (this.attached && this.attached !== conn) {
+      this.attached.send({ type: MSG.terminalClosed, reason: 'This session was opened in another tab.' });
+    }
+    this.attached = conn;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+    const back = this.scrollback.snapshot();
+    if (back) conn.send({ type: MSG.output, data: back });
+    this.applyFlow();
+  }
+
+  /** The socket went away: keep the session for the grace period. */
+  detach(conn: Connection): void {
+    if (this.attached !== conn) return;
+    this.attached = null;
+    if (this.paused) {
+      // nobody reads now: keep the device flowing into the bounded scrollback
+      this.paused = false;
+      this.stream.resume();
+    }
+    if (this.closed) return;
+    this.graceTimer = setTimeout(
+      () => this.close('No browser came back within the resume grace period.'),
+      this.init.timers.resumeGraceMs,
+    );
+    this.graceTimer.unref();
+  }
+
+  private touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.close('Closed after being idle too long.'), this.init.timers.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private onOutput(chunk: Buffer): void {
+    const text = this.decoder.write(chunk);
+    if (!text) return;
+    this.scrollback.push(text);
+    this.outputTail = (this.outputTail + text).slice(-200);
+    if (this.command && this.command.collector.feed(text)) this.command.done();
+    const conn = this.attached;
+    if (!conn) return;
+    conn.send({ type: MSG.output, data: text }, () => this.applyFlow());
+    this.applyFlow();
+  }
+
+  /** Apply the pure flow decision to the SSH channel. */
+  private applyFlow(): void {
+    const conn = this.attached;
+    if (!conn || this.closed) return;
+    const action = flowDecision(conn.bufferedAmount(), this.paused, this.marks);
+    if (action === 'pause') {
+      this.paused = true;
+      this.stream.pause();
+    } else if (action === 'resume') {
+      this.paused = false;
+      this.stream.resume();
+    }
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  input(data: string): { ok: true } | { ok: false; error: string } {
+    if (this.closed) return { ok: false, error: 'The session is closed.' };
+    if (this.command) return { ok: false, error: 'A command is running in command mode; wait for it to finish.' };
+    this.touch();
+    this.trackLine(data);
+    this.stream.write(encodeInput(this.encoding, data));
+    return { ok: true };
+  }
+
+  /** Follow what the user types to audit whole lines; lines typed at a password prompt are hidden. */
+  private trackLine(data: string): void {
+    for (const ch of data) {
+      if (ch === '\r' || ch === '\n') {
+        const line = this.line.trim();
+        this.line = '';
+        if (!line) continue;
+        const hidden = PASSWORD_PROMPT.test(this.outputTail);
+        const recorded = hidden ? '[input at a password prompt hidden]' : line.slice(0, AUDIT_LINE_MAX_CHARS);
+        if (!hidden) this.remember(line);
+        this.init.events.onCommand(this, recorded, 'interactive');
+      } else if (ch === '\x7f' || ch === '\b') {
+        this.line = this.line.slice(0, -1);
+      } else if (ch === '\x03' || ch === '\x15') {
+        this.line = '';
+      } else if (ch >= ' ' && this.line.length < AUDIT_LINE_MAX_CHARS * 2) {
+        this.line += ch;
+      }
+    }
+  }
+
+  private remember(command: string): void {
+    if (this.history[this.history.length - 1] === command) return;
+    this.history.push(command);
+    if (this.history.length > COMMAND_HISTORY_MAX) this.history.shift();
+  }
+
+  getHistory(): string[] {
+    return [...this.history];
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.closed) return;
+    this.stream.setWindow(rows, cols, 0, 0);
+  }
+
+  /** Command mode: run one command in the shell and return its whole output as one block. */
+  runCommand(command: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
+    if (this.closed) return Promise.reject(new Error('The session is closed.'));
+    if (this.command) return Promise.reject(new Error('Another command is still running.'));
+    this.touch();
+    this.remember(command);
+    this.init.events.onCommand(this, command, 'command');
+    return new Promise<CommandResult>((resolve, reject) => {
+      const collector = new OutputCollector(this.driver, (keys) => this.stream.write(keys));
+      const timer = setTimeout(() => {
+        this.command = null;
+        reject(new Error(`No prompt within ${Math.round(timeoutMs / 1000)} s; the output so far is in the terminal.`));
+      }, timeoutMs);
+      this.command = {
+        collector,
+        done: () => {
+          clearTimeout(timer);
+          this.command = null;
+          resolve(collector.result(command));
+        },
+      };
+      this.stream.write(encodeInput(this.encoding, `${command}\r`));
+    });
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.command = null;
+    this.attached?.send({ type: MSG.terminalClosed, reason });
+    this.attached = null;
+    try {
+      this.stream.close();
+    } catch {
+      // already gone
+    }
+    this.ssh.client.end();
+    this.ssh.socket.destroy();
+    this.init.events.onClosed(this, reason);
+  }
+}
