@@ -123,20 +123,30 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
   };
 }
 
+const OUTPUT_KEEP_CHARS = 1024 * 1024;
+
 export type Frame = { type: string; [k: string]: unknown };
 
 /** A WebSocket client that records every frame and can wait for one. */
 export class TestClient {
   readonly frames: Frame[] = [];
   private waiters = new Set<() => void>();
+  /** The most recent output (bounded), and how many characters arrived in all. */
   output = '';
+  outputTotal = 0;
   closed = false;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (d) => {
       const f = JSON.parse(d.toString()) as Frame;
       this.frames.push(f);
-      if (f.type === 'output') this.output += f.data as string;
+      if (f.type === 'output') {
+        const data = f.data as string;
+        this.outputTotal += data.length;
+        this.output += data;
+        if (this.output.length > OUTPUT_KEEP_CHARS) this.output = this.output.slice(-OUTPUT_KEEP_CHARS);
+        f.data = data.length > 256 ? `[${data.length} chars]` : data; // keep the frame log small
+      }
       for (const w of [...this.waiters]) w();
     });
     ws.on('close', () => {

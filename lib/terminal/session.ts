@@ -160,6 +160,11 @@ export class TerminalSession {
     }
   }
 
+  /** Bytes waiting in the attached socket (0 when detached). */
+  bufferedBytes(): number {
+    return this.attached?.bufferedAmount() ?? 0;
+  }
+
   get isPaused(): boolean {
     return this.paused;
   }
