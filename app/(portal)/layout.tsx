@@ -16,6 +16,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           <nav className="flex flex-1 items-center gap-1">
             <NavLink href="/">Dashboard</NavLink>
             <NavLink href="/devices">Devices</NavLink>
+            {user.role !== 'viewer' && <NavLink href="/terminal">Terminal</NavLink>}
             {user.role === 'admin' && (
               <>
                 <NavLink href="/admin/users">Users</NavLink>

@@ -16,6 +16,8 @@ export const MSG = {
   input: 'input',
   resize: 'resize',
   close: 'close',
+  ping: 'ping',
+  pong: 'pong',
   // terminal, server → client
   terminalConnected: 'terminal_connected',
   terminalError: 'terminal_error',
@@ -60,6 +62,7 @@ export const terminalClientMessage = z.discriminatedUnion('type', [
     rows: z.number().int().min(1).max(TERMINAL_MAX_ROWS).optional(),
   }),
   z.object({ type: z.literal(MSG.close) }),
+  z.object({ type: z.literal(MSG.ping), ts: z.number() }),
   z.object({ type: z.literal(MSG.command), command: z.string().min(1).max(4096) }),
   z.object({ type: z.literal(MSG.getHistory) }),
   z.object({ type: z.literal(MSG.input), data: z.string().max(64 * 1024) }),
@@ -77,6 +80,8 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
     device_id: z.string(),
     message: z.string(),
     session_id: z.string().optional(),
+    /** True when this socket reattached to a session that already existed (scrollback follows). */
+    resumed: z.boolean().optional(),
   }),
   z.object({ type: z.literal(MSG.terminalError), error: z.string(), code: z.string().optional() }),
   z.object({ type: z.literal(MSG.commandStart), command: z.string() }),
@@ -89,6 +94,7 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal(MSG.commandHistory), history: z.array(z.string()) }),
   z.object({ type: z.literal(MSG.output), data: z.string() }),
   z.object({ type: z.literal(MSG.terminalClosed), reason: z.string().optional() }),
+  z.object({ type: z.literal(MSG.pong), ts: z.number() }),
   errorFrame,
 ]);
 export type TerminalServerMessage = z.infer<typeof terminalServerMessage>;

@@ -32,6 +32,7 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
       type: MSG.terminalConnected,
       device_id: session.deviceId,
       session_id: session.id,
+      resumed,
       message: resumed ? `Reattached to ${session.deviceName}.` : `Connected to ${session.deviceName}.`,
     });
     session.attach(conn);
@@ -122,6 +123,8 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
           if (s) conn.send({ type: MSG.commandHistory, history: s.getHistory() });
           return;
         }
+        case 'ping':
+          return conn.send({ type: MSG.pong, ts: msg.ts });
         case 'close': {
           const s = bound.get(conn.id);
           bound.delete(conn.id);

@@ -1,0 +1,307 @@
+'use client';
+
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { TerminalServerMessage } from '@/lib/realtime/protocol';
+import type { LinkStatus } from './terminal-link';
+import { TerminalPane, type PaneHandle } from './terminal-pane';
+
+export interface PickableDevice {
+  id: string;
+  name: string;
+  host: string;
+  vendor: string;
+  status: string;
+}
+
+interface Tab {
+  key: string;
+  deviceId: string;
+  deviceName: string;
+  sessionId: string | null;
+}
+
+interface TabState {
+  status: LinkStatus;
+  message: string;
+  rtt: number | null;
+  history: string[];
+  blocks: { command: string; output: string; status: 'success' | 'error' | 'running' }[];
+}
+
+const EMPTY: TabState = { status: 'connecting', message: 'Connecting…', rtt: null, history: [], blocks: [] };
+const MAX_BLOCKS = 20;
+
+const DOT: Record<LinkStatus, string> = {
+  connecting: 'bg-amber-400',
+  reconnecting: 'bg-amber-400 animate-pulse',
+  connected: 'bg-emerald-500',
+  closed: 'bg-slate-400',
+  error: 'bg-red-500',
+};
+
+function storageKey(userId: string) {
+  return `switchboard.terminal.tabs.${userId}`;
+}
+
+function loadTabs(userId: string): { tabs: Tab[]; active: string | null } {
+  try {
+    const raw = JSON.parse(localStorage.getItem(storageKey(userId)) ?? 'null') as { tabs: Tab[]; active: string | null } | null;
+    if (raw && Array.isArray(raw.tabs)) return raw;
+  } catch {
+    // corrupt storage: start empty
+  }
+  return { tabs: [], active: null };
+}
+
+export function TerminalWorkspace({ userId, devices }: { userId: string; devices: PickableDevice[] }) {
+  const [tabs, setTabs] = useState<Tab[]>([]);
+  const [active, setActive] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const [states, setStates] = useState<Record<string, TabState>>({});
+  const [picking, setPicking] = useState(false);
+  const [filter, setFilter] = useState('');
+  const [command, setCommand] = useState('');
+  const [find, setFind] = useState('');
+  const panes = useRef<Record<string, PaneHandle | null>>({});
+
+  // Restore the tabs of this user after a reload; each pane reattaches to its session.
+  useEffect(() => {
+    const saved = loadTabs(userId);
+    const known = new Set(devices.map((d) => d.id));
+    const tabsToRestore = saved.tabs.filter((t) => known.has(t.deviceId));
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- reading browser storage once after mount
+    setTabs(tabsToRestore);
+    setActive(tabsToRestore.some((t) => t.key === saved.active) ? saved.active : (tabsToRestore[0]?.key ?? null));
+    setLoaded(true);
+  }, [userId, devices]);
+
+  useEffect(() => {
+    if (loaded) localStorage.setItem(storageKey(userId), JSON.stringify({ tabs, active }));
+  }, [tabs, active, loaded, userId]);
+
+  const patch = useCallback((key: string, p: Partial<TabState> | ((s: TabState) => Partial<TabState>)) => {
+    setStates((all) => {
+      const cur = all[key] ?? EMPTY;
+      return { ...all, [key]: { ...cur, ...(typeof p === 'function' ? p(cur) : p) } };
+    });
+  }, []);
+
+  function openTab(d: PickableDevice) {
+    const seq = tabs.reduce((n, t) => Math.max(n, Number(t.key.split(':')[1]) || 0), 0) + 1;
+    const key = `${d.id}:${seq}`;
+    setTabs((t) => [...t, { key, deviceId: d.id, deviceName: d.name, sessionId: null }]);
+    setActive(key);
+    setPicking(false);
+    setFilter('');
+  }
+
+  function closeTab(key: string) {
+    panes.current[key]?.close();
+    setTabs((t) => {
+      const rest = t.filter((x) => x.key !== key);
+      if (active === key) setActive(rest[rest.length - 1]?.key ?? null);
+      return rest;
+    });
+  }
+
+  const onFrame = useCallback(
+    (key: string, frame: TerminalServerMessage) => {
+      if (frame.type === 'command_output') {
+        patch(key, (s) => ({
+          blocks: s.blocks.map((b, i) =>
+            i === s.blocks.length - 1 && b.command === frame.command && b.status === 'running'
+              ? { command: frame.command, output: frame.output, status: frame.status }
+              : b,
+          ),
+        }));
+        panes.current[key]?.send({ type: 'get_history' });
+      } else if (frame.type === 'command_history') {
+        patch(key, { history: frame.history });
+      } else if (frame.type === 'terminal_connected') {
+        panes.current[key]?.send({ type: 'get_history' });
+      }
+    },
+    [patch],
+  );
+
+  const current = tabs.find((t) => t.key === active) ?? null;
+  const st = current ? (states[current.key] ?? EMPTY) : null;
+
+  function runCommand(e: FormEvent) {
+    e.preventDefault();
+    const cmd = command.trim();
+    if (!current || !cmd || st?.status !== 'connected') return;
+    patch(current.key, (s) => ({ blocks: [...s.blocks, { command: cmd, output: '', status: 'running' as const }].slice(-MAX_BLOCKS) }));
+    panes.current[current.key]?.send({ type: 'command', command: cmd });
+    setCommand('');
+  }
+
+  const shown = useMemo(
+    () => devices.filter((d) => `${d.name} ${d.host} ${d.vendor}`.toLowerCase().includes(filter.toLowerCase())).slice(0, 200),
+    [devices, filter],
+  );
+
+  return (
+    <div className="flex h-[calc(100vh-7.5rem)] flex-col gap-2">
+      <div className="flex items-center gap-1 overflow-x-auto border-b border-slate-200" role="tablist" aria-label="Terminal tabs">
+        {tabs.map((t) => {
+          const s = states[t.key] ?? EMPTY;
+          return (
+            <div
+              key={t.key}
+              role="tab"
+              aria-selected={t.key === active}
+              data-tab={t.deviceName}
+              data-state={s.status}
+              className={`flex cursor-pointer items-center gap-2 rounded-t-md border border-b-0 px-3 py-1.5 text-sm ${t.key === active ? 'border-slate-300 bg-white font-medium' : 'border-transparent text-slate-600 hover:bg-slate-100'}`}
+              onClick={() => setActive(t.key)}
+            >
+              <span className={`h-2 w-2 rounded-full ${DOT[s.status]}`} aria-hidden />
+              {t.deviceName}
+              <button
+                type="button"
+                aria-label={`Close ${t.deviceName}`}
+                className="ml-1 rounded px-1 text-slate-400 hover:bg-slate-200 hover:text-slate-700"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  closeTab(t.key);
+                }}
+              >
+                ×
+              </button>
+            </div>
+          );
+        })}
+        <div className="relative">
+          <button type="button" className="btn-secondary my-1 ml-1" onClick={() => setPicking((p) => !p)} aria-expanded={picking}>
+            + New tab
+          </button>
+          {picking && (
+            <div className="card absolute left-0 z-20 mt-1 w-80 p-2" role="dialog" aria-label="Choose a device">
+              <input autoFocus className="input mt-0" placeholder="Filter devices" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter devices" />
+              <ul className="mt-2 max-h-72 overflow-y-auto text-sm">
+                {shown.map((d) => (
+                  <li key={d.id}>
+                    <button type="button" className="flex w-full items-center justify-between rounded px-2 py-1 text-left hover:bg-sky-50" onClick={() => openTab(d)}>
+                      <span className="font-medium">{d.name}</span>
+                      <span className="font-mono text-xs text-slate-500">{d.host}</span>
+                    </button>
+                  </li>
+                ))}
+                {shown.length === 0 && <li className="px-2 py-1 text-slate-500">No devices.</li>}
+              </ul>
+            </div>
+          )}
+        </div>
+      </div>
+
+      {tabs.length === 0 ? (
+        <div className="card flex flex-1 items-center justify-center text-sm text-slate-500">
+          {loaded ? 'Open a tab to connect to a device.' : 'Loading…'}
+        </div>
+      ) : (
+        <div className="flex min-h-0 flex-1 gap-3">
+          <div className="flex min-w-0 flex-1 flex-col">
+            <div className="relative min-h-0 flex-1 overflow-hidden rounded-md bg-[#0b1220] p-1">
+              {tabs.map((t) => (
+                <div key={t.key} className={t.key === active ? 'absolute inset-1' : 'invisible absolute inset-1'} data-pane={t.deviceName}>
+                  <TerminalPane
+                    ref={(h) => {
+                      panes.current[t.key] = h;
+                    }}
+                    deviceId={t.deviceId}
+                    sessionId={t.sessionId}
+                    active={t.key === active}
+                    onStatus={(status, message) => patch(t.key, { status, message })}
+                    onSession={(id) => setTabs((all) => all.map((x) => (x.key === t.key ? { ...x, sessionId: id } : x)))}
+                    onFrame={(f) => onFrame(t.key, f)}
+                    onRtt={(ms) => patch(t.key, { rtt: ms })}
+                  />
+                </div>
+              ))}
+            </div>
+            {current && st && (
+              <div className="flex items-center gap-3 border-t border-slate-200 px-1 py-1 text-xs text-slate-600" data-testid="terminal-status">
+                <span className={`h-2 w-2 rounded-full ${DOT[st.status]}`} aria-hidden />
+                <span role="status">{st.message}</span>
+                {st.rtt !== null && st.status === 'connected' && (
+                  <span title="Round trip browser → portal → browser" data-testid="rtt">
+                    {st.rtt < 1 ? '<1' : Math.round(st.rtt)} ms
+                  </span>
+                )}
+                {(st.status === 'closed' || st.status === 'error') && (
+                  <button type="button" className="btn-secondary py-0.5" onClick={() => panes.current[current.key]?.reconnect()}>
+                    Reconnect
+                  </button>
+                )}
+                <form
+                  className="ml-auto flex items-center gap-1"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    panes.current[current.key]?.find(find, 'next');
+                  }}
+                >
+                  <input className="input mt-0 w-40 py-0.5 text-xs" placeholder="Search scrollback" value={find} onChange={(e) => setFind(e.target.value)} aria-label="Search scrollback" />
+                  <button type="button" className="btn-secondary py-0.5" onClick={() => panes.current[current.key]?.find(find, 'previous')} aria-label="Previous match">
+                    ↑
+                  </button>
+                  <button type="submit" className="btn-secondary py-0.5" aria-label="Next match">
+                    ↓
+                  </button>
+                </form>
+              </div>
+            )}
+          </div>
+
+          {current && st && (
+            <aside className="card flex w-96 flex-col p-3" aria-label="Command mode">
+              <h2 className="text-sm font-semibold">Command mode</h2>
+              <p className="mb-2 text-xs text-slate-500">Runs one command in this session and shows its whole output (paging handled).</p>
+              <form onSubmit={runCommand} className="flex gap-2">
+                <input
+                  className="input mt-0 font-mono text-xs"
+                  value={command}
+                  onChange={(e) => setCommand(e.target.value)}
+                  placeholder="display version"
+                  aria-label="Command"
+                  list={`history-${current.key}`}
+                />
+                <datalist id={`history-${current.key}`}>
+                  {st.history.map((h) => (
+                    <option key={h} value={h} />
+                  ))}
+                </datalist>
+                <button type="submit" className="btn-primary" disabled={st.status !== 'connected' || !command.trim()}>
+                  Run
+                </button>
+              </form>
+              <div className="mt-3 min-h-0 flex-1 space-y-2 overflow-y-auto" data-testid="command-blocks">
+                {st.blocks.map((b, i) => (
+                  <details key={i} open={i === st.blocks.length - 1} className="rounded border border-slate-200" data-command={b.command} data-status={b.status}>
+                    <summary className="cursor-pointer px-2 py-1 font-mono text-xs">
+                      <span className={b.status === 'error' ? 'text-red-600' : b.status === 'running' ? 'text-amber-600' : 'text-emerald-700'}>●</span> {b.command}
+                    </summary>
+                    <pre className="max-h-80 overflow-auto bg-slate-50 p-2 text-xs whitespace-pre">{b.status === 'running' ? 'running…' : b.output}</pre>
+                  </details>
+                ))}
+              </div>
+              <h3 className="mt-3 text-xs font-semibold text-slate-600">History</h3>
+              <ul className="max-h-32 overflow-y-auto font-mono text-xs" data-testid="command-history">
+                {st.history
+                  .slice()
+                  .reverse()
+                  .map((h) => (
+                    <li key={h}>
+                      <button type="button" className="w-full truncate rounded px-1 text-left hover:bg-slate-100" onClick={() => setCommand(h)}>
+                        {h}
+                      </button>
+                    </li>
+                  ))}
+              </ul>
+            </aside>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
