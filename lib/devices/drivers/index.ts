@@ -71,7 +71,6 @@ export function driverFor(vendor: string): VendorDriver {
 // ---- output clean-up -----------------------------------------------------------------------
 
 // CSI sequences (cursor moves, colours), OSC (titles), and two-character escapes.
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>78DEHM]/g;
 
 export function stripAnsi(text: string): string {
