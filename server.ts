@@ -20,7 +20,7 @@ import { createRealtime, setRealtime } from './lib/realtime';
 import { WS_PREFIX } from './lib/realtime/channels';
 import { terminalChannel } from './lib/realtime/handlers/terminal';
 import { userCanSeeDevice } from './lib/devices/visibility';
-import { TerminalManager } from './lib/terminal/manager';
+import { setTerminalManager, TerminalManager } from './lib/terminal/manager';
 import { ensureProductionBuild } from './lib/server/build';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -110,6 +110,7 @@ const terminals = new TerminalManager({
   timers: { resumeGraceMs: config.TERMINAL_RESUME_GRACE_MS, idleTimeoutMs: config.TERMINAL_IDLE_TIMEOUT_MS },
   audit,
 });
+setTerminalManager(terminals);
 
 const realtime = createRealtime({
   log: log.child({ module: 'realtime' }),

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { getRealtime } from './realtime';
+import { getTerminalManager } from './terminal/manager';
 
 interface Metrics {
   registry: Registry;
@@ -22,6 +23,14 @@ export function getMetrics(): Metrics {
         const manager = getRealtime()?.manager;
         const counts = manager?.countByChannel() ?? {};
         for (const channel of ['terminal', 'monitor', 'notifications']) this.set({ channel }, counts[channel] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_terminal_sessions',
+      help: 'Open terminal (SSH shell) sessions, attached or waiting to be resumed',
+      registers: [registry],
+      collect() {
+        this.set(getTerminalManager()?.count() ?? 0);
       },
     });
     globalForMetrics.__switchboardMetrics = { registry };

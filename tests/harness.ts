@@ -22,6 +22,7 @@ export const LAB_CREDS = { username: 'netops', password: 'lab-pw-123', enablePas
 export interface PortalOptions {
   lab?: LabDeviceSpec[];
   resumeGraceMs?: number;
+  idleTimeoutMs?: number;
   limits?: { perUser: number; perDevice: number };
   waterMarks?: WaterMarks;
   readyTimeoutMs?: number;
@@ -29,6 +30,8 @@ export interface PortalOptions {
 }
 
 export interface Portal {
+  /** The database URL (so modules that use the process-wide client can be pointed at it). */
+  url: string;
   db: PrismaClient;
   vault: Vault;
   lab: RunningLabDevice[];
@@ -47,7 +50,7 @@ export interface Portal {
  * devices in the inventory, the terminal manager and the realtime layer on a loopback port.
  */
 export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
-  const { db } = freshDatabase();
+  const { db, url } = freshDatabase();
   const vault = createVault(TEST_SECRET);
   const mk = (username: string, role: string) => db.user.create({ data: { username, role, passwordHash: 'unused' } });
   const users = {
@@ -71,7 +74,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
     vault,
     log,
     limits: opts.limits ?? { perUser: 20, perDevice: 5 },
-    timers: { resumeGraceMs: opts.resumeGraceMs ?? 60_000, idleTimeoutMs: 10 * 60_000 },
+    timers: { resumeGraceMs: opts.resumeGraceMs ?? 60_000, idleTimeoutMs: opts.idleTimeoutMs ?? 10 * 60_000 },
     waterMarks: opts.waterMarks,
     readyTimeoutMs: opts.readyTimeoutMs ?? 3000,
     audit: async (e) => {
@@ -99,6 +102,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
+    url,
     db,
     vault,
     lab: lab.devices,

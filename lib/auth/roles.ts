@@ -20,6 +20,7 @@ export type Permission =
   | 'users:manage'
   | 'grants:manage'
   | 'audit:view'
+  | 'hostkeys:manage'
   | 'lab:control';
 
 const MINIMUM_ROLE: Record<Permission, Role> = {
@@ -30,6 +31,7 @@ const MINIMUM_ROLE: Record<Permission, Role> = {
   'users:manage': 'admin',
   'grants:manage': 'admin',
   'audit:view': 'admin',
+  'hostkeys:manage': 'admin',
   'lab:control': 'admin',
 };
 

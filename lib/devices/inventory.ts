@@ -22,6 +22,8 @@ export const PUBLIC_DEVICE_SELECT = {
   status: true,
   statusChangedAt: true,
   hostKeyFingerprint: true,
+  offeredHostKeyFingerprint: true,
+  offeredHostKeyAt: true,
   lab: true,
   createdAt: true,
   updatedAt: true,

@@ -163,3 +163,13 @@ export class TerminalManager {
     for (const s of [...this.sessions.values()]) s.close(reason);
   }
 }
+
+const globalForTerminals = globalThis as unknown as { __switchboardTerminals?: TerminalManager };
+
+/** The process's terminal manager, created by server.ts (metrics read it through here). */
+export function setTerminalManager(manager: TerminalManager | undefined): void {
+  globalForTerminals.__switchboardTerminals = manager;
+}
+export function getTerminalManager(): TerminalManager | undefined {
+  return globalForTerminals.__switchboardTerminals;
+}

@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { authorise } from '@/lib/auth/session';
+import { acceptOfferedHostKey, forgetHostKey } from '@/lib/devices/host-keys';
 import { createDevice, deleteDevice, updateDevice } from '@/lib/devices/inventory';
 import { DEVICE_FORM_FIELDS, formDataToObject, type FieldErrors } from '@/lib/devices/schema';
 
@@ -45,4 +46,20 @@ export async function deleteDeviceAction(id: string): Promise<{ error?: string }
   if (!result.ok) return { error: result.error };
   revalidatePath('/', 'layout');
   redirect('/devices');
+}
+
+export async function acceptHostKeyAction(deviceId: string, fingerprint: string): Promise<{ error?: string; ok?: string }> {
+  const auth = await authorise('hostkeys:manage');
+  if (!auth.ok) return { error: auth.error };
+  const r = await acceptOfferedHostKey(auth.user, deviceId, fingerprint);
+  revalidatePath(`/devices/${deviceId}`);
+  return r.ok ? { ok: r.message } : { error: r.error };
+}
+
+export async function forgetHostKeyAction(deviceId: string): Promise<{ error?: string; ok?: string }> {
+  const auth = await authorise('hostkeys:manage');
+  if (!auth.ok) return { error: auth.error };
+  const r = await forgetHostKey(auth.user, deviceId);
+  revalidatePath(`/devices/${deviceId}`);
+  return r.ok ? { ok: r.message } : { error: r.error };
 }

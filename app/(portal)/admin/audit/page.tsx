@@ -8,14 +8,15 @@ export const metadata: Metadata = { title: 'Audit' };
 
 const PAGE_SIZE = 200;
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; user?: string }> }) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; user?: string; target?: string }> }) {
   const me = await requireUser();
   if (!can(me.role, 'audit:view')) return <NoAccess what="read the audit log" />;
-  const { action, user } = await searchParams;
+  const { action, user, target } = await searchParams;
   const events = await getDb().auditEvent.findMany({
     where: {
       ...(action ? { action: { startsWith: action.slice(0, 64) } } : {}),
       ...(user ? { user: { username: user.slice(0, 64) } } : {}),
+      ...(target ? { target: { contains: target.slice(0, 64) } } : {}),
     },
     orderBy: { at: 'desc' },
     take: PAGE_SIZE,
@@ -27,11 +28,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <form className="card flex flex-wrap items-end gap-3 p-3" role="search">
         <div>
           <label htmlFor="action">Action starts with</label>
-          <input id="action" name="action" defaultValue={action} placeholder="login, device., user." className="input" />
+          <input id="action" name="action" defaultValue={action} placeholder="login, terminal., device." className="input" />
         </div>
         <div>
           <label htmlFor="user">User</label>
           <input id="user" name="user" defaultValue={user} className="input" />
+        </div>
+        <div>
+          <label htmlFor="target">Device or target</label>
+          <input id="target" name="target" defaultValue={target} className="input" />
         </div>
         <button type="submit" className="btn-secondary">
           Filter

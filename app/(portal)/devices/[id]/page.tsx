@@ -6,6 +6,7 @@ import { requireUser } from '@/lib/auth/session';
 import { getVisibleDevice } from '@/lib/devices/inventory';
 import { deleteDeviceAction, updateDeviceAction } from '../actions';
 import { DeviceForm } from '../device-form';
+import { HostKeyPanel } from './host-key';
 
 export const metadata: Metadata = { title: 'Edit device' };
 
@@ -18,16 +19,18 @@ export default async function EditDevicePage({ params }: { params: Promise<{ id:
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">Edit {device.name}</h1>
-      {device.hostKeyFingerprint && (
-        <p className="text-sm text-slate-500">
-          Trusted host key: <code className="font-mono text-xs">{device.hostKeyFingerprint}</code>
-        </p>
-      )}
       <DeviceForm
         mode="edit"
         action={updateDeviceAction.bind(null, device.id)}
         deleteAction={deleteDeviceAction.bind(null, device.id)}
         initial={device}
+      />
+      <HostKeyPanel
+        deviceId={device.id}
+        trusted={device.hostKeyFingerprint}
+        offered={device.offeredHostKeyFingerprint}
+        offeredAt={device.offeredHostKeyAt?.toISOString() ?? null}
+        canManage={can(user.role, 'hostkeys:manage')}
       />
     </div>
   );

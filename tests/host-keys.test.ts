@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultLabFleet } from '../lib/lab';
+import { LAB_CREDS, startPortal, TEST_SECRET, TestClient, type Portal } from './harness';
+
+let portal: Portal;
+
+beforeAll(async () => {
+  portal = await startPortal({ lab: defaultLabFleet(1, LAB_CREDS) });
+  // the process-wide config and client (used by lib/devices/host-keys) point at the same database
+  process.env.DATA_DIR = mkdtempSync(path.join(tmpdir(), 'sb-hk-'));
+  process.env.DATABASE_URL = portal.url;
+  process.env.SWITCHBOARD_SECRET = TEST_SECRET;
+  process.env.NEXTAUTH_SECRET = TEST_SECRET;
+});
+afterAll(async () => {
+  const { closeDb } = await import('../lib/db/client');
+  await closeDb();
+  await portal.close();
+});
+
+async function connect(deviceId: string) {
+  const c = await TestClient.open(portal, `/ws/terminal/${deviceId}`, portal.users.admin);
+  c.send({ type: 'connect' });
+  await c.waitUntil(() => c.frames.find((f) => f.type === 'terminal_connected' || f.type === 'terminal_error'), 'an answer');
+  return c;
+}
+
+describe('host key changes', () => {
+  it('a changed key is refused until an admin accepts exactly the offered key', async () => {
+    const { acceptOfferedHostKey, forgetHostKey } = await import('../lib/devices/host-keys');
+    const admin = { id: portal.users.admin, username: 'admin', displayName: '', role: 'admin' as const };
+    const id = await portal.deviceId('lab-vrp-01');
+    await portal.db.device.update({ where: { id }, data: { hostKeyFingerprint: 'SHA256:' + 'B'.repeat(43) } });
+
+    const refused = await connect(id);
+    expect(refused.frames.at(-1)).toMatchObject({ type: 'terminal_error', code: 'host_key_mismatch' });
+    await refused.close();
+    const { offeredHostKeyFingerprint } = await portal.db.device.findUniqueOrThrow({ where: { id } });
+
+    expect(await acceptOfferedHostKey(admin, id, 'SHA256:' + 'C'.repeat(43))).toMatchObject({ ok: false });
+    expect(await acceptOfferedHostKey(admin, id, offeredHostKeyFingerprint!)).toMatchObject({ ok: true });
+    const accepted = await connect(id);
+    expect(accepted.frames.at(-1)).toMatchObject({ type: 'terminal_connected' });
+    accepted.send({ type: 'close' });
+    await accepted.waitFrame('terminal_closed');
+    await accepted.close();
+
+    expect(await forgetHostKey(admin, id)).toMatchObject({ ok: true });
+    expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).hostKeyFingerprint).toBeNull();
+    const audit = await portal.db.auditEvent.findMany({ where: { action: { startsWith: 'device.hostkey' } } });
+    expect(audit.map((a) => a.action).sort()).toEqual(['device.hostkey_accept', 'device.hostkey_forget']);
+  });
+});
