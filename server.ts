@@ -20,6 +20,7 @@ import { createRealtime, setRealtime } from './lib/realtime';
 import { WS_PREFIX } from './lib/realtime/channels';
 import { terminalChannel } from './lib/realtime/handlers/terminal';
 import { userCanSeeDevice } from './lib/devices/visibility';
+import { DeviceSessionLimiter } from './lib/devices/limiter';
 import { setTerminalManager, TerminalManager } from './lib/terminal/manager';
 import { ensureProductionBuild } from './lib/server/build';
 
@@ -102,11 +103,13 @@ function peerAddress(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
+const deviceSlots = new DeviceSessionLimiter(config.DEVICE_MAX_SESSIONS);
 const terminals = new TerminalManager({
   db,
   vault: getVault(),
   log: log.child({ module: 'terminal' }),
-  limits: { perUser: config.TERMINAL_MAX_SESSIONS_PER_USER, perDevice: config.TERMINAL_MAX_SESSIONS_PER_DEVICE },
+  limits: { perUser: config.TERMINAL_MAX_SESSIONS_PER_USER },
+  deviceSlots,
   timers: { resumeGraceMs: config.TERMINAL_RESUME_GRACE_MS, idleTimeoutMs: config.TERMINAL_IDLE_TIMEOUT_MS },
   audit,
 });

@@ -6,6 +6,7 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import type { PrismaClient } from '../lib/db/client';
 import { syncLabInventory } from '../lib/devices/lab-inventory';
+import { DeviceSessionLimiter } from '../lib/devices/limiter';
 import { createVault, type Vault } from '../lib/devices/vault';
 import { userCanSeeDevice } from '../lib/devices/visibility';
 import { defaultLabFleet, generateHostKey, startLab } from '../lib/lab';
@@ -36,6 +37,7 @@ export interface Portal {
   vault: Vault;
   lab: RunningLabDevice[];
   terminals: TerminalManager;
+  deviceSlots: DeviceSessionLimiter;
   realtime: Realtime;
   origin: string;
   wsBase: string;
@@ -69,11 +71,13 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
     await db.deviceGrant.create({ data: { userId: users.viewer, deviceId: d.id } });
   }
   const log = pino({ level: 'silent' });
+  const deviceSlots = new DeviceSessionLimiter(opts.limits?.perDevice ?? 5);
   const terminals = new TerminalManager({
     db,
     vault,
     log,
-    limits: opts.limits ?? { perUser: 20, perDevice: 5 },
+    limits: { perUser: opts.limits?.perUser ?? 20 },
+    deviceSlots,
     timers: { resumeGraceMs: opts.resumeGraceMs ?? 60_000, idleTimeoutMs: opts.idleTimeoutMs ?? 10 * 60_000 },
     waterMarks: opts.waterMarks,
     readyTimeoutMs: opts.readyTimeoutMs ?? 3000,
@@ -107,6 +111,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
     vault,
     lab: lab.devices,
     terminals,
+    deviceSlots,
     realtime,
     origin: `http://127.0.0.1:${port}`,
     wsBase: `ws://127.0.0.1:${port}`,

@@ -170,7 +170,7 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
     const fourth = await openTerminal('lab-ios-02', portal.users.admin);
     const err = await fourth.waitFrame('terminal_error');
     expect(err.code).toBe('limit_device');
-    expect(err.error).toMatch(/3 terminal sessions/);
+    expect(err.error).toMatch(/already has 3 sessions/);
     for (const c of open) c.send({ type: 'close' });
     await Promise.all(open.map((c) => c.waitFrame('terminal_closed')));
     await Promise.all([...open, fourth].map(finish));

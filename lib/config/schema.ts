@@ -65,7 +65,7 @@ export const envSchema = z.object({
   TERMINAL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
   TERMINAL_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   /** Network devices often allow only 5 VTY lines. */
-  TERMINAL_MAX_SESSIONS_PER_DEVICE: z.coerce.number().int().min(1).max(1000).default(5),
+  DEVICE_MAX_SESSIONS: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

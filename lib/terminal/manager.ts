@@ -3,6 +3,8 @@ import type { ClientChannel } from 'ssh2';
 import type { PrismaClient } from '../db/generated/client';
 import { openCredentials } from '../devices/credentials';
 import { driverFor } from '../devices/drivers';
+import { dbHostKeyPolicy, recordOfferedHostKey } from '../devices/host-key-policy';
+import type { DeviceSessionLimiter } from '../devices/limiter';
 import { connectSsh, SshError, type SshConnection } from '../devices/ssh';
 import type { Vault } from '../devices/vault';
 import type { WaterMarks } from './flow';
@@ -13,7 +15,6 @@ export const TERMINAL_TERM = 'xterm-256color';
 
 export interface TerminalLimits {
   perUser: number;
-  perDevice: number;
 }
 
 export interface AuditSink {
@@ -25,6 +26,8 @@ export interface TerminalManagerOptions {
   vault: Vault;
   log: Logger;
   limits: TerminalLimits;
+  /** Per-device session slots, shared with batch tasks. */
+  deviceSlots: DeviceSessionLimiter;
   timers: SessionTimers;
   audit: AuditSink;
   readyTimeoutMs?: number;
@@ -66,19 +69,23 @@ export class TerminalManager {
     if (this.countWhere((s) => s.userId === userId) >= limits.perUser) {
       return { ok: false, code: 'limit_user', error: `You already have ${limits.perUser} terminal sessions open. Close one first.` };
     }
-    if (this.countWhere((s) => s.deviceId === deviceId) >= limits.perDevice) {
+    const slots = this.opts.deviceSlots;
+    if (!slots.tryAcquire(deviceId)) {
       return {
         ok: false,
         code: 'limit_device',
-        error: `This device already has ${limits.perDevice} terminal sessions (its VTY limit here). Try again when one closes.`,
+        error: `This device already has ${slots.perDevice} sessions open from the portal (its VTY limit here). Try again when one closes.`,
       };
     }
     const key = `opening-${++this.seq}`;
     this.opening.set(key, { userId, deviceId });
+    let result: OpenResult | undefined;
     try {
-      return await this.connect(userId, deviceId, size);
+      result = await this.connect(userId, deviceId, size);
+      return result;
     } finally {
       this.opening.delete(key);
+      if (!result?.ok) slots.release(deviceId); // an open session releases its slot when it closes
     }
   }
 
@@ -96,28 +103,11 @@ export class TerminalManager {
     try {
       ssh = await connectSsh({ host: device.host, port: device.port, name: device.name }, creds, {
         readyTimeoutMs: this.opts.readyTimeoutMs,
-        hostKeys: {
-          knownFingerprint: device.hostKeyFingerprint,
-          trust: async (fingerprint, key) => {
-            await db.device.updateMany({
-              where: { id: device.id, hostKeyFingerprint: null },
-              data: { hostKeyFingerprint: fingerprint, hostKey: key },
-            });
-          },
-        },
+        hostKeys: dbHostKeyPolicy(db, device),
       });
     } catch (err) {
       if (err instanceof SshError) {
-        if (err.code === 'host_key_mismatch' && err.details.offeredFingerprint) {
-          await db.device.update({
-            where: { id: device.id },
-            data: {
-              offeredHostKeyFingerprint: err.details.offeredFingerprint,
-              offeredHostKey: err.details.offeredKey,
-              offeredHostKeyAt: new Date(),
-            },
-          });
-        }
+        await recordOfferedHostKey(db, device.id, err);
         log.info({ deviceId, code: err.code }, 'terminal connection failed');
         return { ok: false, code: err.code, error: err.message };
       }
@@ -149,6 +139,7 @@ export class TerminalManager {
           void this.opts.audit({ userId: s.userId, action: `terminal.${mode === 'command' ? 'command' : 'input'}`, target: s.deviceName, detail: command }),
         onClosed: (s, reason) => {
           this.sessions.delete(s.id);
+          this.opts.deviceSlots.release(s.deviceId);
           const seconds = Math.round((Date.now() - s.openedAt) / 1000);
           void this.opts.audit({ userId: s.userId, action: 'terminal.close', target: s.deviceName, detail: `${reason} (after ${seconds} s)` });
         },

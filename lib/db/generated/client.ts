@@ -66,3 +66,13 @@ export type AuditEvent = Prisma.AuditEventModel
  * Small key/value facts the portal keeps about itself (e.g. whether the lab was seeded).
  */
 export type Setting = Prisma.SettingModel
+/**
+ * Model Task
+ * A batch of commands run across many devices.
+ */
+export type Task = Prisma.TaskModel
+/**
+ * Model TaskDevice
+ * One device of a task: its outcome and its output per command.
+ */
+export type TaskDevice = Prisma.TaskDeviceModel

@@ -401,7 +401,9 @@ export const ModelName = {
   Device: 'Device',
   DeviceGrant: 'DeviceGrant',
   AuditEvent: 'AuditEvent',
-  Setting: 'Setting'
+  Setting: 'Setting',
+  Task: 'Task',
+  TaskDevice: 'TaskDevice'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -417,7 +419,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "device" | "deviceGrant" | "auditEvent" | "setting"
+    modelProps: "user" | "device" | "deviceGrant" | "auditEvent" | "setting" | "task" | "taskDevice"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -791,6 +793,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    Task: {
+      payload: Prisma.$TaskPayload<ExtArgs>
+      fields: Prisma.TaskFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TaskFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TaskFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        findFirst: {
+          args: Prisma.TaskFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TaskFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        findMany: {
+          args: Prisma.TaskFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>[]
+        }
+        create: {
+          args: Prisma.TaskCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        createMany: {
+          args: Prisma.TaskCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TaskCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>[]
+        }
+        delete: {
+          args: Prisma.TaskDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        update: {
+          args: Prisma.TaskUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        deleteMany: {
+          args: Prisma.TaskDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TaskUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TaskUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>[]
+        }
+        upsert: {
+          args: Prisma.TaskUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        aggregate: {
+          args: Prisma.TaskAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTask>
+        }
+        groupBy: {
+          args: Prisma.TaskGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TaskGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TaskCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TaskCountAggregateOutputType> | number
+        }
+      }
+    }
+    TaskDevice: {
+      payload: Prisma.$TaskDevicePayload<ExtArgs>
+      fields: Prisma.TaskDeviceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TaskDeviceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TaskDeviceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload>
+        }
+        findFirst: {
+          args: Prisma.TaskDeviceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TaskDeviceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload>
+        }
+        findMany: {
+          args: Prisma.TaskDeviceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload>[]
+        }
+        create: {
+          args: Prisma.TaskDeviceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload>
+        }
+        createMany: {
+          args: Prisma.TaskDeviceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TaskDeviceCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload>[]
+        }
+        delete: {
+          args: Prisma.TaskDeviceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload>
+        }
+        update: {
+          args: Prisma.TaskDeviceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload>
+        }
+        deleteMany: {
+          args: Prisma.TaskDeviceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TaskDeviceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TaskDeviceUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload>[]
+        }
+        upsert: {
+          args: Prisma.TaskDeviceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskDevicePayload>
+        }
+        aggregate: {
+          args: Prisma.TaskDeviceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTaskDevice>
+        }
+        groupBy: {
+          args: Prisma.TaskDeviceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TaskDeviceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TaskDeviceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TaskDeviceCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -900,6 +1050,44 @@ export const SettingScalarFieldEnum = {
 } as const
 
 export type SettingScalarFieldEnum = (typeof SettingScalarFieldEnum)[keyof typeof SettingScalarFieldEnum]
+
+
+export const TaskScalarFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  name: 'name',
+  commands: 'commands',
+  concurrency: 'concurrency',
+  timeoutMs: 'timeoutMs',
+  status: 'status',
+  statusReason: 'statusReason',
+  totalDevices: 'totalDevices',
+  completedDevices: 'completedDevices',
+  succeededDevices: 'succeededDevices',
+  failedDevices: 'failedDevices',
+  cancelRequested: 'cancelRequested',
+  createdAt: 'createdAt',
+  startedAt: 'startedAt',
+  finishedAt: 'finishedAt'
+} as const
+
+export type TaskScalarFieldEnum = (typeof TaskScalarFieldEnum)[keyof typeof TaskScalarFieldEnum]
+
+
+export const TaskDeviceScalarFieldEnum = {
+  id: 'id',
+  taskId: 'taskId',
+  deviceId: 'deviceId',
+  deviceName: 'deviceName',
+  status: 'status',
+  output: 'output',
+  error: 'error',
+  attempts: 'attempts',
+  startedAt: 'startedAt',
+  finishedAt: 'finishedAt'
+} as const
+
+export type TaskDeviceScalarFieldEnum = (typeof TaskDeviceScalarFieldEnum)[keyof typeof TaskDeviceScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1114,6 +1302,8 @@ export type GlobalOmitConfig = {
   deviceGrant?: Prisma.DeviceGrantOmit
   auditEvent?: Prisma.AuditEventOmit
   setting?: Prisma.SettingOmit
+  task?: Prisma.TaskOmit
+  taskDevice?: Prisma.TaskDeviceOmit
 }
 
 /* Types for Logging */

@@ -55,7 +55,9 @@ export const ModelName = {
   Device: 'Device',
   DeviceGrant: 'DeviceGrant',
   AuditEvent: 'AuditEvent',
-  Setting: 'Setting'
+  Setting: 'Setting',
+  Task: 'Task',
+  TaskDevice: 'TaskDevice'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -144,6 +146,44 @@ export const SettingScalarFieldEnum = {
 } as const
 
 export type SettingScalarFieldEnum = (typeof SettingScalarFieldEnum)[keyof typeof SettingScalarFieldEnum]
+
+
+export const TaskScalarFieldEnum = {
+  id: 'id',
+  ownerId: 'ownerId',
+  name: 'name',
+  commands: 'commands',
+  concurrency: 'concurrency',
+  timeoutMs: 'timeoutMs',
+  status: 'status',
+  statusReason: 'statusReason',
+  totalDevices: 'totalDevices',
+  completedDevices: 'completedDevices',
+  succeededDevices: 'succeededDevices',
+  failedDevices: 'failedDevices',
+  cancelRequested: 'cancelRequested',
+  createdAt: 'createdAt',
+  startedAt: 'startedAt',
+  finishedAt: 'finishedAt'
+} as const
+
+export type TaskScalarFieldEnum = (typeof TaskScalarFieldEnum)[keyof typeof TaskScalarFieldEnum]
+
+
+export const TaskDeviceScalarFieldEnum = {
+  id: 'id',
+  taskId: 'taskId',
+  deviceId: 'deviceId',
+  deviceName: 'deviceName',
+  status: 'status',
+  output: 'output',
+  error: 'error',
+  attempts: 'attempts',
+  startedAt: 'startedAt',
+  finishedAt: 'finishedAt'
+} as const
+
+export type TaskDeviceScalarFieldEnum = (typeof TaskDeviceScalarFieldEnum)[keyof typeof TaskDeviceScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -361,6 +361,7 @@ export type DeviceWhereInput = {
   createdAt?: Prisma.DateTimeFilter<"Device"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Device"> | Date | string
   grants?: Prisma.DeviceGrantListRelationFilter
+  taskDevices?: Prisma.TaskDeviceListRelationFilter
 }
 
 export type DeviceOrderByWithRelationInput = {
@@ -388,6 +389,7 @@ export type DeviceOrderByWithRelationInput = {
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   grants?: Prisma.DeviceGrantOrderByRelationAggregateInput
+  taskDevices?: Prisma.TaskDeviceOrderByRelationAggregateInput
 }
 
 export type DeviceWhereUniqueInput = Prisma.AtLeast<{
@@ -418,6 +420,7 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   createdAt?: Prisma.DateTimeFilter<"Device"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Device"> | Date | string
   grants?: Prisma.DeviceGrantListRelationFilter
+  taskDevices?: Prisma.TaskDeviceListRelationFilter
 }, "id" | "name">
 
 export type DeviceOrderByWithAggregationInput = {
@@ -505,6 +508,7 @@ export type DeviceCreateInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
 }
 
 export type DeviceUncheckedCreateInput = {
@@ -532,6 +536,7 @@ export type DeviceUncheckedCreateInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
 }
 
 export type DeviceUpdateInput = {
@@ -559,6 +564,7 @@ export type DeviceUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
 }
 
 export type DeviceUncheckedUpdateInput = {
@@ -586,6 +592,7 @@ export type DeviceUncheckedUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
 }
 
 export type DeviceCreateManyInput = {
@@ -757,6 +764,11 @@ export type DeviceScalarRelationFilter = {
   isNot?: Prisma.DeviceWhereInput
 }
 
+export type DeviceNullableScalarRelationFilter = {
+  is?: Prisma.DeviceWhereInput | null
+  isNot?: Prisma.DeviceWhereInput | null
+}
+
 export type IntFieldUpdateOperationsInput = {
   set?: number
   increment?: number
@@ -783,6 +795,22 @@ export type DeviceUpdateOneRequiredWithoutGrantsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutGrantsInput, Prisma.DeviceUpdateWithoutGrantsInput>, Prisma.DeviceUncheckedUpdateWithoutGrantsInput>
 }
 
+export type DeviceCreateNestedOneWithoutTaskDevicesInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutTaskDevicesInput, Prisma.DeviceUncheckedCreateWithoutTaskDevicesInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutTaskDevicesInput
+  connect?: Prisma.DeviceWhereUniqueInput
+}
+
+export type DeviceUpdateOneWithoutTaskDevicesNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutTaskDevicesInput, Prisma.DeviceUncheckedCreateWithoutTaskDevicesInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutTaskDevicesInput
+  upsert?: Prisma.DeviceUpsertWithoutTaskDevicesInput
+  disconnect?: Prisma.DeviceWhereInput | boolean
+  delete?: Prisma.DeviceWhereInput | boolean
+  connect?: Prisma.DeviceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutTaskDevicesInput, Prisma.DeviceUpdateWithoutTaskDevicesInput>, Prisma.DeviceUncheckedUpdateWithoutTaskDevicesInput>
+}
+
 export type DeviceCreateWithoutGrantsInput = {
   id?: string
   name: string
@@ -807,6 +835,7 @@ export type DeviceCreateWithoutGrantsInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
 }
 
 export type DeviceUncheckedCreateWithoutGrantsInput = {
@@ -833,6 +862,7 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
 }
 
 export type DeviceCreateOrConnectWithoutGrantsInput = {
@@ -875,6 +905,7 @@ export type DeviceUpdateWithoutGrantsInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutGrantsInput = {
@@ -901,6 +932,131 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+}
+
+export type DeviceCreateWithoutTaskDevicesInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+}
+
+export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+}
+
+export type DeviceCreateOrConnectWithoutTaskDevicesInput = {
+  where: Prisma.DeviceWhereUniqueInput
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutTaskDevicesInput, Prisma.DeviceUncheckedCreateWithoutTaskDevicesInput>
+}
+
+export type DeviceUpsertWithoutTaskDevicesInput = {
+  update: Prisma.XOR<Prisma.DeviceUpdateWithoutTaskDevicesInput, Prisma.DeviceUncheckedUpdateWithoutTaskDevicesInput>
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutTaskDevicesInput, Prisma.DeviceUncheckedCreateWithoutTaskDevicesInput>
+  where?: Prisma.DeviceWhereInput
+}
+
+export type DeviceUpdateToOneWithWhereWithoutTaskDevicesInput = {
+  where?: Prisma.DeviceWhereInput
+  data: Prisma.XOR<Prisma.DeviceUpdateWithoutTaskDevicesInput, Prisma.DeviceUncheckedUpdateWithoutTaskDevicesInput>
+}
+
+export type DeviceUpdateWithoutTaskDevicesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+}
+
+export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
 }
 
 
@@ -910,10 +1066,12 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
 
 export type DeviceCountOutputType = {
   grants: number
+  taskDevices: number
 }
 
 export type DeviceCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | DeviceCountOutputTypeCountGrantsArgs
+  taskDevices?: boolean | DeviceCountOutputTypeCountTaskDevicesArgs
 }
 
 /**
@@ -931,6 +1089,13 @@ export type DeviceCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Exten
  */
 export type DeviceCountOutputTypeCountGrantsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.DeviceGrantWhereInput
+}
+
+/**
+ * DeviceCountOutputType without action
+ */
+export type DeviceCountOutputTypeCountTaskDevicesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.TaskDeviceWhereInput
 }
 
 
@@ -959,6 +1124,7 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   createdAt?: boolean
   updatedAt?: boolean
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
+  taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
   _count?: boolean | Prisma.DeviceCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["device"]>
 
@@ -1043,6 +1209,7 @@ export type DeviceSelectScalar = {
 export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt", ExtArgs["result"]["device"]>
 export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
+  taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
   _count?: boolean | Prisma.DeviceCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DeviceIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1052,6 +1219,7 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
   name: "Device"
   objects: {
     grants: Prisma.$DeviceGrantPayload<ExtArgs>[]
+    taskDevices: Prisma.$TaskDevicePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1502,6 +1670,7 @@ readonly fields: DeviceFieldRefs;
 export interface Prisma__DeviceClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   grants<T extends Prisma.Device$grantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$grantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  taskDevices<T extends Prisma.Device$taskDevicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$taskDevicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskDevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1966,6 +2135,30 @@ export type Device$grantsArgs<ExtArgs extends runtime.Types.Extensions.InternalA
   take?: number
   skip?: number
   distinct?: Prisma.DeviceGrantScalarFieldEnum | Prisma.DeviceGrantScalarFieldEnum[]
+}
+
+/**
+ * Device.taskDevices
+ */
+export type Device$taskDevicesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the TaskDevice
+   */
+  select?: Prisma.TaskDeviceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the TaskDevice
+   */
+  omit?: Prisma.TaskDeviceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TaskDeviceInclude<ExtArgs> | null
+  where?: Prisma.TaskDeviceWhereInput
+  orderBy?: Prisma.TaskDeviceOrderByWithRelationInput | Prisma.TaskDeviceOrderByWithRelationInput[]
+  cursor?: Prisma.TaskDeviceWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.TaskDeviceScalarFieldEnum | Prisma.TaskDeviceScalarFieldEnum[]
 }
 
 /**
