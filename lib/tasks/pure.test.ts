@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { ProgressCoalescer, progressPercent, type Clock, type TaskProgressEvent } from './progress';
+import { InProcessTaskQueue, TaskAbort } from './queue';
+import { validateTaskForm } from './schema';
+
+function fakeClock() {
+  let now = 0;
+  const timers: { at: number; fn: () => void; id: number }[] = [];
+  let seq = 0;
+  const clock: Clock = {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      const id = ++seq;
+      timers.push({ at: now + ms, fn, id });
+      return id;
+    },
+    clearTimeout: (id) => {
+      const i = timers.findIndex((t) => t.id === id);
+      if (i >= 0) timers.splice(i, 1);
+    },
+  };
+  const advance = (ms: number) => {
+    now += ms;
+    for (const t of timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at)) {
+      timers.splice(timers.indexOf(t), 1);
+      t.fn();
+    }
+  };
+  return { clock, advance };
+}
+
+const state = (completed: number, total = 100) => ({
+  taskId: 't',
+  ownerId: 'u',
+  status: 'running' as const,
+  currentDevice: `d${completed}`,
+  totalDevices: total,
+  completedDevices: completed,
+  failedDevices: 0,
+});
+
+describe('progress coalescing', () => {
+  it('sends the first update at once, then at most one per interval, carrying every device result', () => {
+    const { clock, advance } = fakeClock();
+    const sent: TaskProgressEvent[] = [];
+    const c = new ProgressCoalescer((e) => sent.push(e), 250, clock);
+    c.update(state(1), { deviceId: 'a', deviceName: 'a', status: 'success' });
+    expect(sent).toHaveLength(1);
+    for (let i = 2; i <= 50; i++) c.update(state(i), { deviceId: `d${i}`, deviceName: `d${i}`, status: 'success' });
+    expect(sent).toHaveLength(1);
+    advance(250);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.completedDevices).toBe(50);
+    expect(sent[1]!.devices).toHaveLength(49);
+    expect(sent.flatMap((e) => e.devices ?? [])).toHaveLength(50);
+  });
+
+  it('a burst of 10,000 updates in one second yields a bounded number of events and the final state', () => {
+    const { clock, advance } = fakeClock();
+    const sent: TaskProgressEvent[] = [];
+    const c = new ProgressCoalescer((e) => sent.push(e), 250, clock);
+    for (let i = 1; i <= 10_000; i++) {
+      c.update(state(i, 10_001));
+      if (i % 100 === 0) advance(10);
+    }
+    c.final({ ...state(10_001, 10_001), status: 'completed' });
+    expect(sent.length).toBeLessThanOrEqual(6);
+    expect(sent.at(-1)).toMatchObject({ status: 'completed', completedDevices: 10_001, progress: 100, final: true });
+    advance(1000);
+    expect(sent.at(-1)!.final).toBe(true); // nothing stale after the final
+  });
+
+  it('computes progress with one decimal', () => {
+    expect(progressPercent(1, 3)).toBe(33.3);
+    expect(progressPercent(0, 0)).toBe(100);
+  });
+});
+
+describe('task form validation', () => {
+  const good = { name: 'check', commands: 'display version\n\n display clock  \n', deviceIds: ['a', 'a', 'b'], concurrency: '20', timeoutSeconds: '30' };
+  it('splits commands into lines and de-duplicates devices', () => {
+    const r = validateTaskForm(good);
+    expect(r.ok && r.value).toMatchObject({ commands: ['display version', ' display clock'], deviceIds: ['a', 'b'], concurrency: 20 });
+  });
+  it('refuses empty or oversized selections, absurd numbers and control characters', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ deviceIds: [] }, 'deviceIds'],
+      [{ deviceIds: Array.from({ length: 1001 }, (_, i) => `d${i}`) }, 'deviceIds'],
+      [{ commands: '   \n' }, 'commands'],
+      [{ commands: Array.from({ length: 51 }, () => 'x').join('\n') }, 'commands'],
+      [{ commands: 'display version\u001b[A' }, 'commands'],
+      [{ commands: 'ok\nbad\u0000' }, 'commands'],
+      [{ concurrency: '0' }, 'concurrency'],
+      [{ concurrency: '5000' }, 'concurrency'],
+      [{ timeoutSeconds: '1' }, 'timeoutSeconds'],
+      [{ timeoutSeconds: 'soon' }, 'timeoutSeconds'],
+    ];
+    for (const [patch, field] of cases) {
+      const r = validateTaskForm({ ...good, ...patch });
+      expect(r.ok, JSON.stringify(patch).slice(0, 60)).toBe(false);
+      if (!r.ok) expect(Object.keys(r.errors)).toContain(field);
+    }
+    const r = validateTaskForm({ ...good, commands: 'ok\nbad\u0007' });
+    expect(!r.ok && r.errors.commands).toMatch(/^Line 2: Commands cannot contain control characters/);
+  });
+});
+
+describe('in-process task queue', () => {
+  it('runs at most maxRunning tasks at once, in order, and cancels queued and running ones', async () => {
+    const q = new InProcessTaskQueue(2);
+    const started: string[] = [];
+    const release = new Map<string, () => void>();
+    const aborted: string[] = [];
+    q.process(
+      (id, signal) =>
+        new Promise<void>((resolve) => {
+          started.push(id);
+          release.set(id, resolve);
+          signal.addEventListener('abort', () => {
+            aborted.push(`${id}:${(signal.reason as TaskAbort).kind}`);
+            resolve();
+          });
+        }),
+    );
+    for (const id of ['t1', 't2', 't3', 't4']) await q.enqueue(id);
+    expect(started).toEqual(['t1', 't2']);
+    expect(await q.cancel('t3')).toBe('queued');
+    expect(await q.cancel('t1')).toBe('running');
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual(['t1', 't2', 't4']);
+    expect(aborted).toEqual(['t1:cancel']);
+    release.get('t2')!();
+    await new Promise((r) => setImmediate(r)); // t2 finishes and leaves the running set
+    await q.close();
+    expect(aborted).toEqual(['t1:cancel', 't4:shutdown']);
+    expect(await q.cancel('nope')).toBe('absent');
+  });
+});
