@@ -1,28 +1,17 @@
 /**
- * Switchboard's one HTTP server: Next's request handler, /ws/* upgrades to lib/realtime, the
- * built-in device lab, graceful shutdown. Run with `npm start` (production) or `npm run dev`.
+ * Switchboard's one HTTP server: Next's request handler and /ws/* upgrades to lib/realtime, on top of
+ * the runtime (database, lab, tasks, terminals). Run with `npm start` (production) or `npm run dev`.
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import next from 'next';
 import { PEER_HEADER } from './lib/auth/peer';
-import { audit } from './lib/audit';
-import { ensureAdmin } from './lib/auth/bootstrap';
 import { ConfigError, getConfig } from './lib/config';
-import { closeDb, getDb } from './lib/db/client';
-import { migrate } from './lib/db/migrate';
-import { getVault } from './lib/devices/credentials';
-import { assignPorts, loadOrCreateLabCredentials, syncLabInventory } from './lib/devices/lab-inventory';
-import { defaultLabFleet, loadOrCreateHostKey, startLab } from './lib/lab';
 import { getLogger } from './lib/log';
-import { createRealtime, setRealtime } from './lib/realtime';
 import { WS_PREFIX } from './lib/realtime/channels';
-import { terminalChannel } from './lib/realtime/handlers/terminal';
-import { userCanSeeDevice } from './lib/devices/visibility';
-import { DeviceSessionLimiter } from './lib/devices/limiter';
-import { setTerminalManager, TerminalManager } from './lib/terminal/manager';
 import { ensureProductionBuild } from './lib/server/build';
+import { startRuntime } from './lib/server/runtime';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 const dev = process.argv.includes('--dev');
@@ -45,13 +34,8 @@ if (config.generatedSecrets.length > 0) {
   log.info({ secrets: config.generatedSecrets, file: path.join(config.DATA_DIR, 'secrets.json') }, 'generated secrets');
 }
 
-// Database: apply pending migrations ourselves (no schema engine needed at run time).
-const migration = migrate(config.DATABASE_URL, root);
-if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');
-if (migration.modified.length > 0) log.warn({ modified: migration.modified }, 'applied migrations changed on disk');
-const db = getDb();
-
-const admin = await ensureAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
+const runtime = await startRuntime(config, log, root);
+const { admin } = runtime;
 if (admin.created && admin.generatedPassword) {
   // Printed once, on the console only (not through the structured log).
   process.stdout.write(
@@ -64,19 +48,6 @@ if (admin.created && admin.generatedPassword) {
   );
 } else if (admin.created) {
   log.info({ username: admin.username }, 'admin account created with ADMIN_PASSWORD');
-}
-
-// Built-in lab of simulated devices.
-let lab: Awaited<ReturnType<typeof startLab>> | undefined;
-if (config.LAB) {
-  const creds = loadOrCreateLabCredentials(config.DATA_DIR);
-  const specs = assignPorts(defaultLabFleet(config.LAB_DEVICES, creds), config.LAB_BASE_PORT);
-  lab = await startLab(specs, {
-    host: config.LAB_HOST,
-    hostKey: loadOrCreateHostKey(path.join(config.DATA_DIR, 'lab_host_key')),
-  });
-  const synced = await syncLabInventory(db, getVault(), lab.devices);
-  log.info({ devices: lab.devices.length, basePort: config.LAB_BASE_PORT, ...synced }, 'device lab started');
 }
 
 if (!dev) ensureProductionBuild(root, (msg) => log.info(msg));
@@ -103,35 +74,6 @@ function peerAddress(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
-const deviceSlots = new DeviceSessionLimiter(config.DEVICE_MAX_SESSIONS);
-const terminals = new TerminalManager({
-  db,
-  vault: getVault(),
-  log: log.child({ module: 'terminal' }),
-  limits: { perUser: config.TERMINAL_MAX_SESSIONS_PER_USER },
-  deviceSlots,
-  timers: { resumeGraceMs: config.TERMINAL_RESUME_GRACE_MS, idleTimeoutMs: config.TERMINAL_IDLE_TIMEOUT_MS },
-  audit,
-});
-setTerminalManager(terminals);
-
-const realtime = createRealtime({
-  log: log.child({ module: 'realtime' }),
-  secret: config.NEXTAUTH_SECRET,
-  allowedOrigins: config.ALLOWED_ORIGINS,
-  trustProxy: config.TRUST_PROXY,
-  maxFrameBytes: config.WS_MAX_FRAME_BYTES,
-  heartbeatMs: config.WS_HEARTBEAT_MS,
-  findUser: (id) => db.user.findUnique({ where: { id }, select: { id: true, username: true, role: true, disabled: true } }),
-  handlers: [
-    terminalChannel({
-      manager: terminals,
-      canSeeDevice: (identity, deviceId) => userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
-    }),
-  ],
-});
-setRealtime(realtime);
-
 const server = createServer((req, res) => {
   delete req.headers[PEER_HEADER];
   req.headers[PEER_HEADER] = peerAddress(req);
@@ -144,7 +86,7 @@ const server = createServer((req, res) => {
 server.on('upgrade', (req, socket, head) => {
   const url = req.url ?? '/';
   if (url.startsWith(WS_PREFIX) || url === WS_PREFIX.slice(0, -1)) {
-    void realtime.handleUpgrade(req, socket, head);
+    void runtime.realtime.handleUpgrade(req, socket, head);
   } else if (dev && url.startsWith('/_next/')) {
     nextUpgrades.emit('upgrade', req, socket, head);
   } else {
@@ -158,7 +100,7 @@ await new Promise<void>((resolve, reject) => {
 });
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
-log.info({ url: `http://${config.HOST}:${port}`, dev, lab: Boolean(lab) }, 'Switchboard is listening');
+log.info({ url: `http://${config.HOST}:${port}`, dev, lab: Boolean(runtime.lab) }, 'Switchboard is listening');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -172,11 +114,7 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   server.close(); // stop accepting; in-flight requests finish
   server.closeIdleConnections();
-  terminals.closeAll('The server is shutting down.');
-  await realtime.close();
-  await lab?.close();
-  await closeDb();
-  setRealtime(undefined);
+  await runtime.close();
   log.info('stopped');
   process.exit(0);
 }

@@ -13,6 +13,11 @@ import { defaultLabFleet, generateHostKey, startLab } from '../lib/lab';
 import type { LabDeviceSpec, RunningLabDevice } from '../lib/lab/types';
 import { createRealtime, type Realtime } from '../lib/realtime';
 import { terminalChannel } from '../lib/realtime/handlers/terminal';
+import { monitorChannel } from '../lib/realtime/handlers/monitor';
+import { InProcessEventBus } from '../lib/events';
+import { runTask } from '../lib/tasks/executor';
+import { InProcessTaskQueue } from '../lib/tasks/queue';
+import type { TaskDeps } from '../lib/tasks/service';
 import type { WaterMarks } from '../lib/terminal/flow';
 import { TerminalManager } from '../lib/terminal/manager';
 import { freshDatabase } from './helpers';
@@ -28,6 +33,8 @@ export interface PortalOptions {
   waterMarks?: WaterMarks;
   readyTimeoutMs?: number;
   maxFrameBytes?: number;
+  progressIntervalMs?: number;
+  labVendor?: 'mix' | 'huawei_vrp' | 'cisco_ios';
 }
 
 export interface Portal {
@@ -39,6 +46,10 @@ export interface Portal {
   terminals: TerminalManager;
   deviceSlots: DeviceSessionLimiter;
   realtime: Realtime;
+  bus: InProcessEventBus;
+  queue: InProcessTaskQueue;
+  /** What the task service needs (create, cancel, retry). */
+  tasks: TaskDeps;
   origin: string;
   wsBase: string;
   users: { admin: string; operator: string; operator2: string; viewer: string };
@@ -61,7 +72,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
     operator2: (await mk('op2', 'operator')).id,
     viewer: (await mk('viewer', 'viewer')).id,
   };
-  const lab = await startLab(opts.lab ?? defaultLabFleet(4, LAB_CREDS), { hostKey: generateHostKey() });
+  const lab = await startLab(opts.lab ?? defaultLabFleet(4, LAB_CREDS, opts.labVendor), { hostKey: generateHostKey() });
   await syncLabInventory(db, vault, lab.devices);
   // operators are granted every lab device except lab-ios-02 (to test refusals)
   const devices = await db.device.findMany();
@@ -85,6 +96,12 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       await db.auditEvent.create({ data: e });
     },
   });
+  const bus = new InProcessEventBus();
+  const queue = new InProcessTaskQueue(4);
+  queue.process((taskId, signal) =>
+    runTask(taskId, signal, { db, vault, bus, log, deviceSlots, progressIntervalMs: opts.progressIntervalMs ?? 100 }),
+  );
+  const monitor = monitorChannel({ db, bus, log });
   const realtime = createRealtime({
     log,
     secret: TEST_SECRET,
@@ -98,6 +115,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
         manager: terminals,
         canSeeDevice: (identity, deviceId) => userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
       }),
+      monitor,
     ],
   });
   const server: Server = createServer((_req, res) => res.end());
@@ -113,6 +131,16 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
     terminals,
     deviceSlots,
     realtime,
+    bus,
+    queue,
+    tasks: {
+      db,
+      queue,
+      bus,
+      audit: async (e) => {
+        await db.auditEvent.create({ data: e });
+      },
+    },
     origin: `http://127.0.0.1:${port}`,
     wsBase: `ws://127.0.0.1:${port}`,
     users,
@@ -123,6 +151,8 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       return `next-auth.session-token=${await encode({ token: { sub: userId }, secret: TEST_SECRET, maxAge: 3600 })}`;
     },
     async close() {
+      await queue.close();
+      monitor.dispose();
       terminals.closeAll('test over');
       await realtime.close();
       server.close();

@@ -66,6 +66,10 @@ export const envSchema = z.object({
   TERMINAL_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   /** Network devices often allow only 5 VTY lines. */
   DEVICE_MAX_SESSIONS: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Tasks running at once on this node. */
+  TASKS_MAX_RUNNING: z.coerce.number().int().min(1).max(100).default(4),
+  /** At start-up, resume tasks a stopped server left unfinished (off: mark them interrupted). */
+  TASKS_RESUME_ON_START: onOff.default(true),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

@@ -1,4 +1,3 @@
-import { InProcessEventBus } from './in-process';
 import type { EventBus } from './types';
 
 export type { EventBus, EventMap, Handler, Topic } from './types';
@@ -12,6 +11,7 @@ export function setEventBus(bus: EventBus | undefined): void {
 }
 
 export function getEventBus(): EventBus {
-  globalForBus.__switchboardBus ??= new InProcessEventBus();
-  return globalForBus.__switchboardBus;
+  const bus = globalForBus.__switchboardBus;
+  if (!bus) throw new Error('the event bus is not running in this process');
+  return bus;
 }

@@ -21,7 +21,15 @@ export interface EventMap {
     failedDevices: number;
     timestamp: string;
     /** Per-device results finished since the previous update. */
-    devices?: { deviceId: string; deviceName: string; status: string; error?: string | null; durationMs?: number | null }[];
+    devices?: {
+      deviceId: string;
+      deviceName: string;
+      status: string;
+      error?: string | null;
+      durationMs?: number | null;
+      /** JSON of the per-command outputs, when small enough to carry live. */
+      output?: string;
+    }[];
     final?: boolean;
   };
   'notification.created': { userId: string; seq: number; id: string };

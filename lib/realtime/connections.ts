@@ -30,6 +30,8 @@ export interface Connection {
   bufferedAmount(): number;
   /** `onWritten` runs once the frame has left the process (or failed): the backpressure signal. */
   send(message: OutboundMessage, onWritten?: () => void): void;
+  /** Send an already serialised frame (fan-out serialises once for many sockets). */
+  sendText(text: string): void;
   sendError(code: ErrorCode | string, message: string): void;
   close(code: number, reason: string): void;
 }
@@ -149,6 +151,9 @@ export class ConnectionManager {
       bufferedAmount: () => ws.bufferedAmount,
       send: (message, onWritten) => {
         if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message), onWritten && (() => onWritten()));
+      },
+      sendText: (text) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(text);
       },
       sendError: (code, message) => conn.send({ type: MSG.error, code, message }),
       close: (code, reason) => ws.close(code, reason.slice(0, 120)),

@@ -30,6 +30,7 @@ export const MSG = {
   subscribeTask: 'subscribe_task',
   unsubscribeTask: 'unsubscribe_task',
   taskUpdate: 'task_update',
+  taskDevices: 'task_devices',
   // notifications
   deviceStatus: 'device_status',
   notification: 'notification',
@@ -100,7 +101,7 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
 export type TerminalServerMessage = z.infer<typeof terminalServerMessage>;
 
 // ---- monitor -----------------------------------------------------------------------------------
-export const TASK_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const TASK_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 
 export const monitorClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal(MSG.subscribeTask), task_id: z.string().min(1).max(128) }),
@@ -119,6 +120,28 @@ export const taskUpdate = z.object({
   timestamp: z.string(),
 });
 export type TaskUpdate = z.infer<typeof taskUpdate>;
+
+/** Per-device rows of one subscribed task (the snapshot on subscribe, then each device as it finishes). */
+export const taskDevices = z.object({
+  type: z.literal(MSG.taskDevices),
+  task_id: z.string(),
+  snapshot: z.boolean(),
+  devices: z.array(
+    z.object({
+      device_id: z.string().nullable(),
+      device_name: z.string(),
+      status: z.string(),
+      error: z.string().nullable().optional(),
+      duration_ms: z.number().nullable().optional(),
+      /** JSON of [{command, output, status}], when small enough to carry live. */
+      output: z.string().optional(),
+    }),
+  ),
+});
+export type TaskDevicesMessage = z.infer<typeof taskDevices>;
+
+export const monitorServerMessage = z.discriminatedUnion('type', [taskUpdate, taskDevices, errorFrame]);
+export type MonitorServerMessage = z.infer<typeof monitorServerMessage>;
 
 // ---- notifications -----------------------------------------------------------------------------
 export const DEVICE_STATUSES = ['online', 'offline', 'error'] as const;

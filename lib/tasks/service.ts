@@ -1,0 +1,227 @@
+import type { PrismaClient } from '../db/generated/client';
+import type { EventBus } from '../events/types';
+import type { Role } from '../auth/roles';
+import { visibleDevicesWhere } from '../devices/visibility';
+import { finishCancelled } from './executor';
+import { progressPercent } from './progress';
+import type { TaskQueue } from './queue';
+import { isFinal, validateTaskForm, type CommandOutput, type TaskFieldErrors, type TaskStatus } from './schema';
+
+/** Queued or running tasks one user may have at once. */
+export const TASK_MAX_ACTIVE_PER_USER = 10;
+
+export interface TaskActor {
+  id: string;
+  role: Role;
+}
+
+export interface TaskDeps {
+  db: PrismaClient;
+  queue: TaskQueue;
+  bus: EventBus;
+  audit(entry: { userId: string; action: string; target: string; detail: string }): Promise<void>;
+}
+
+/** Owners see their tasks; admins see all. */
+export function visibleTasksWhere(actor: TaskActor) {
+  return actor.role === 'admin' ? {} : { ownerId: actor.id };
+}
+
+type TaskRow = Awaited<ReturnType<PrismaClient['task']['findUniqueOrThrow']>>;
+
+export function taskSummary(t: TaskRow, currentDevice: string | null = null) {
+  return {
+    id: t.id,
+    name: t.name,
+    ownerId: t.ownerId,
+    status: t.status as TaskStatus,
+    statusReason: t.statusReason,
+    commands: JSON.parse(t.commands) as string[],
+    concurrency: t.concurrency,
+    timeoutMs: t.timeoutMs,
+    totalDevices: t.totalDevices,
+    completedDevices: t.completedDevices,
+    succeededDevices: t.succeededDevices,
+    failedDevices: t.failedDevices,
+    progress: progressPercent(t.completedDevices, t.totalDevices),
+    currentDevice,
+    createdAt: t.createdAt.toISOString(),
+    startedAt: t.startedAt?.toISOString() ?? null,
+    finishedAt: t.finishedAt?.toISOString() ?? null,
+  };
+}
+export type TaskSummary = ReturnType<typeof taskSummary>;
+
+async function publishState(deps: TaskDeps, t: TaskRow, final = false) {
+  await deps.bus.publish('task.status.changed', {
+    taskId: t.id,
+    ownerId: t.ownerId,
+    status: t.status as TaskStatus,
+    progress: progressPercent(t.completedDevices, t.totalDevices),
+    currentDevice: null,
+    totalDevices: t.totalDevices,
+    completedDevices: t.completedDevices,
+    failedDevices: t.failedDevices,
+    timestamp: new Date().toISOString(),
+    ...(final ? { final: true } : {}),
+  });
+}
+
+export type CreateResult = { ok: true; id: string } | { ok: false; errors: TaskFieldErrors };
+
+export async function createTask(actor: TaskActor, raw: unknown, deps: TaskDeps): Promise<CreateResult> {
+  const parsed = validateTaskForm(raw);
+  if (!parsed.ok) return parsed;
+  const v = parsed.value;
+  const { db } = deps;
+  const devices = await db.device.findMany({
+    where: { AND: [{ id: { in: v.deviceIds } }, visibleDevicesWhere(actor)] },
+    select: { id: true, name: true },
+  });
+  if (devices.length !== v.deviceIds.length) {
+    const n = v.deviceIds.length - devices.length;
+    return { ok: false, errors: { deviceIds: `${n} of the chosen devices ${n === 1 ? 'does' : 'do'} not exist or ${n === 1 ? 'is' : 'are'} not available to you.` } };
+  }
+  const active = await db.task.count({ where: { ownerId: actor.id, status: { in: ['queued', 'running'] } } });
+  if (active >= TASK_MAX_ACTIVE_PER_USER) {
+    return { ok: false, errors: { form: `You already have ${active} tasks queued or running (limit ${TASK_MAX_ACTIVE_PER_USER}). Wait for one to finish or cancel one.` } };
+  }
+  const task = await db.task.create({
+    data: {
+      ownerId: actor.id,
+      name: v.name,
+      commands: JSON.stringify(v.commands),
+      concurrency: v.concurrency,
+      timeoutMs: v.timeoutSeconds * 1000,
+      totalDevices: devices.length,
+      devices: { createMany: { data: devices.map((d) => ({ deviceId: d.id, deviceName: d.name })) } },
+    },
+  });
+  await deps.audit({
+    userId: actor.id,
+    action: 'task.create',
+    target: v.name,
+    detail: `${devices.length} devices, ${v.commands.length} commands: ${v.commands.join(' ; ').slice(0, 500)}`,
+  });
+  await publishState(deps, task);
+  await deps.queue.enqueue(task.id);
+  return { ok: true, id: task.id };
+}
+
+export type SimpleResult = { ok: true } | { ok: false; error: string };
+
+async function ownTask(actor: TaskActor, taskId: string, db: PrismaClient) {
+  return db.task.findFirst({ where: { id: taskId, ...visibleTasksWhere(actor) } });
+}
+
+export async function cancelTask(actor: TaskActor, taskId: string, deps: TaskDeps): Promise<SimpleResult> {
+  const { db } = deps;
+  const task = await ownTask(actor, taskId, db);
+  if (!task) return { ok: false, error: 'No such task.' };
+  if (isFinal(task.status)) return { ok: false, error: `The task has already ${task.status === 'cancelled' ? 'been cancelled' : 'finished'}.` };
+  await db.task.update({ where: { id: taskId }, data: { cancelRequested: true } });
+  const where = await deps.queue.cancel(taskId);
+  if (where !== 'running') {
+    // not running on this node: finish it here (a running executor finishes it itself)
+    await finishCancelled(db, taskId);
+    await publishState(deps, await db.task.findUniqueOrThrow({ where: { id: taskId } }), true);
+  }
+  await deps.audit({ userId: actor.id, action: 'task.cancel', target: task.name, detail: task.id });
+  return { ok: true };
+}
+
+export async function retryFailed(actor: TaskActor, taskId: string, deps: TaskDeps): Promise<SimpleResult> {
+  const { db } = deps;
+  const task = await ownTask(actor, taskId, db);
+  if (!task) return { ok: false, error: 'No such task.' };
+  if (!isFinal(task.status)) return { ok: false, error: 'The task is still running.' };
+  const updated = await db.$transaction(async (tx) => {
+    const { count } = await tx.taskDevice.updateMany({
+      where: { taskId, status: 'failed' },
+      data: { status: 'pending', error: null, output: '[]', startedAt: null, finishedAt: null },
+    });
+    if (count === 0) return null;
+    return tx.task.update({
+      where: { id: taskId },
+      data: {
+        status: 'queued',
+        statusReason: null,
+        cancelRequested: false,
+        finishedAt: null,
+        failedDevices: { decrement: count },
+        completedDevices: { decrement: count },
+      },
+    });
+  });
+  if (!updated) return { ok: false, error: 'No device of this task failed.' };
+  await deps.audit({ userId: actor.id, action: 'task.retry', target: task.name, detail: `${task.failedDevices} failed devices` });
+  await publishState(deps, updated);
+  await deps.queue.enqueue(taskId);
+  return { ok: true };
+}
+
+export async function listTasks(actor: TaskActor, db: PrismaClient, limit = 100): Promise<TaskSummary[]> {
+  const tasks = await db.task.findMany({ where: visibleTasksWhere(actor), orderBy: { createdAt: 'desc' }, take: limit });
+  return tasks.map((t) => taskSummary(t));
+}
+
+export interface TaskDeviceDetail {
+  id: string;
+  deviceId: string | null;
+  deviceName: string;
+  status: string;
+  error: string | null;
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  outputs: CommandOutput[];
+}
+
+export function deviceDetail(r: {
+  id: string;
+  deviceId: string | null;
+  deviceName: string;
+  status: string;
+  error: string | null;
+  attempts: number;
+  output: string;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}): TaskDeviceDetail {
+  return {
+    id: r.id,
+    deviceId: r.deviceId,
+    deviceName: r.deviceName,
+    status: r.status,
+    error: r.error,
+    attempts: r.attempts,
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    durationMs: r.startedAt && r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
+    outputs: JSON.parse(r.output) as CommandOutput[],
+  };
+}
+
+export async function getTaskDetail(actor: TaskActor, taskId: string, db: PrismaClient) {
+  const task = await ownTask(actor, taskId, db);
+  if (!task) return null;
+  const rows = await db.taskDevice.findMany({ where: { taskId }, orderBy: { deviceName: 'asc' } });
+  const running = rows.find((r) => r.status === 'running');
+  return { task: taskSummary(task, running?.deviceName ?? null), devices: rows.map(deviceDetail) };
+}
+
+/** Results as CSV: one row per device and command. */
+export function resultsCsv(detail: NonNullable<Awaited<ReturnType<typeof getTaskDetail>>>): string {
+  const q = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    // quote always; neutralise spreadsheet formulas
+    return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+  };
+  const lines = [['device', 'device_status', 'error', 'duration_ms', 'command', 'command_status', 'output'].map(q).join(',')];
+  for (const d of detail.devices) {
+    const outs = d.outputs.length > 0 ? d.outputs : [{ command: '', status: '', output: '' }];
+    for (const o of outs) lines.push([d.deviceName, d.status, d.error, d.durationMs, o.command, o.status, o.output].map(q).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
