@@ -46,7 +46,7 @@ export default defineConfig({
       ADMIN_PASSWORD: E2E.adminPassword,
       LAB: 'on',
       LAB_BASE_PORT: String(E2E.labBasePort),
-      LAB_DEVICES: '4',
+      LAB_DEVICES: '40',
       LOG_LEVEL: 'warn',
       NEXT_TELEMETRY_DISABLED: '1',
     },

@@ -10,10 +10,10 @@ test('a signed-out visitor is sent to the sign-in page', async ({ page }) => {
 
 test('the admin signs in and sees the lab devices on the dashboard', async ({ page }) => {
   await signInAsAdmin(page);
-  await expect(page.getByTestId('device-total')).toHaveText('4');
-  await expect(page.getByTestId('vendor-count-huawei_vrp')).toHaveText('2');
-  await expect(page.getByTestId('vendor-count-cisco_ios')).toHaveText('2');
-  for (const name of ['lab-vrp-01', 'lab-ios-01', 'lab-vrp-02', 'lab-ios-02']) {
+  // other tests add devices in parallel: count the lab's own rows
+  expect(Number(await page.getByTestId('device-total').textContent())).toBeGreaterThanOrEqual(40);
+  await expect(page.locator('tr[data-device^="lab-"]')).toHaveCount(40);
+  for (const name of ['lab-vrp-01', 'lab-ios-01', 'lab-vrp-02', 'lab-ios-20']) {
     await expect(page.locator(`tr[data-device="${name}"]`)).toBeVisible();
   }
 });

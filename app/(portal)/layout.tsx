@@ -17,6 +17,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
             <NavLink href="/">Dashboard</NavLink>
             <NavLink href="/devices">Devices</NavLink>
             {user.role !== 'viewer' && <NavLink href="/terminal">Terminal</NavLink>}
+            <NavLink href="/tasks">Tasks</NavLink>
             {user.role === 'admin' && (
               <>
                 <NavLink href="/admin/users">Users</NavLink>

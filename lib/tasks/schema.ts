@@ -11,7 +11,6 @@ export const TASK_DEFAULT_CONCURRENCY = 10;
 export const TASK_DEFAULT_TIMEOUT_S = 60;
 
 // Anything but printable text and tab: a CR, ESC or NUL inside a command would inject keystrokes.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
 
 export const taskFormSchema = z.object({

@@ -1,0 +1,24 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { can } from '@/lib/auth/roles';
+import { requireUser } from '@/lib/auth/session';
+import { getDb } from '@/lib/db/client';
+import { getTaskDetail } from '@/lib/tasks/service';
+import { TaskDetail } from './task-detail';
+
+export const metadata: Metadata = { title: 'Task' };
+
+export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const detail = await getTaskDetail(user, (await params).id, getDb());
+  if (!detail) notFound();
+  return (
+    <div className="space-y-3">
+      <Link href="/tasks" className="text-sm text-sky-700 hover:underline">
+        ← Tasks
+      </Link>
+      <TaskDetail initial={detail} canRun={can(user.role, 'tasks:run')} />
+    </div>
+  );
+}

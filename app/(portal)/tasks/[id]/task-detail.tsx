@@ -1,0 +1,133 @@
+'use client';
+
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState, useTransition } from 'react';
+import { ProgressBar } from '@/app/_components/progress-bar';
+import { TaskStatusBadge } from '@/app/_components/task-status';
+import { cancelTaskAction, retryFailedAction } from '../actions';
+import { taskKey, useTaskMonitor, type TaskDetailData } from '../use-task-monitor';
+
+async function fetchDetail(id: string): Promise<TaskDetailData> {
+  const res = await fetch(`/api/tasks/${id}`, { cache: 'no-store' });
+  if (!res.ok) throw new Error(`could not load the task (${res.status})`);
+  return res.json() as Promise<TaskDetailData>;
+}
+
+const FILTERS = ['all', 'failed', 'success', 'running', 'pending', 'cancelled'] as const;
+
+function seconds(ms: number | null): string {
+  return ms === null ? '—' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRun: boolean }) {
+  const id = initial.task.id;
+  const qc = useQueryClient();
+  const { data = initial } = useQuery({ queryKey: taskKey(id), queryFn: () => fetchDetail(id), initialData: initial });
+  const live = useTaskMonitor(id);
+  const [filter, setFilter] = useState<(typeof FILTERS)[number]>('all');
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const { task, devices } = data;
+  const counts = useMemo(() => {
+    const c: Record<string, number> = {};
+    for (const d of devices) c[d.status] = (c[d.status] ?? 0) + 1;
+    return c;
+  }, [devices]);
+  const shown = filter === 'all' ? devices : devices.filter((d) => d.status === filter);
+  const active = task.status === 'queued' || task.status === 'running';
+  const run = (fn: () => Promise<{ error?: string }>) =>
+    start(async () => {
+      const r = await fn();
+      setError(r.error ?? null);
+      void qc.invalidateQueries({ queryKey: taskKey(id) });
+    });
+
+  return (
+    <div className="space-y-4">
+      <div className="card space-y-3 p-4">
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">{task.name}</h1>
+          <TaskStatusBadge status={task.status} />
+          <span className="text-xs text-slate-500">{live ? '● live' : '○ connecting…'}</span>
+          <div className="ml-auto flex gap-2">
+            {canRun && active && (
+              <button type="button" className="btn-danger" disabled={pending} onClick={() => run(() => cancelTaskAction(id))}>
+                Cancel
+              </button>
+            )}
+            {canRun && !active && (counts.failed ?? 0) > 0 && (
+              <button type="button" className="btn-primary" disabled={pending} onClick={() => run(() => retryFailedAction(id))}>
+                Retry failed ({counts.failed})
+              </button>
+            )}
+            <a className="btn-secondary" href={`/api/tasks/${id}/results?format=json`} download>
+              JSON
+            </a>
+            <a className="btn-secondary" href={`/api/tasks/${id}/results?format=csv`} download>
+              CSV
+            </a>
+          </div>
+        </div>
+        <ProgressBar value={task.progress} status={task.status} />
+        <div className="flex flex-wrap gap-x-6 gap-y-1 text-sm text-slate-600" data-testid="task-counts">
+          <span>
+            <strong data-testid="task-progress">{task.progress}%</strong> · {task.completedDevices} of {task.totalDevices} devices done
+          </span>
+          <span className="text-emerald-700">{counts.success ?? 0} succeeded</span>
+          <span className="text-red-600">{counts.failed ?? 0} failed</span>
+          {(counts.cancelled ?? 0) > 0 && <span>{counts.cancelled} cancelled</span>}
+          {task.currentDevice && active && <span>now: {task.currentDevice}</span>}
+          <span>
+            concurrency {task.concurrency} · timeout {task.timeoutMs / 1000} s
+          </span>
+        </div>
+        {task.statusReason && <p className="text-sm text-amber-700">{task.statusReason}</p>}
+        <pre className="rounded bg-slate-50 p-2 font-mono text-xs">{task.commands.join('\n')}</pre>
+        {error && <p className="field-error">{error}</p>}
+      </div>
+
+      <div className="flex gap-1" role="tablist" aria-label="Filter devices">
+        {FILTERS.map((f) => (
+          <button
+            key={f}
+            type="button"
+            role="tab"
+            aria-selected={filter === f}
+            className={`rounded-md px-3 py-1 text-sm ${filter === f ? 'bg-slate-800 text-white' : 'bg-white text-slate-700 hover:bg-slate-100'}`}
+            onClick={() => setFilter(f)}
+          >
+            {f} {f === 'all' ? devices.length : (counts[f] ?? 0)}
+          </button>
+        ))}
+      </div>
+
+      <div className="card divide-y divide-slate-100" data-testid="task-devices">
+        {shown.map((d) => (
+          <details key={d.id} className="group" data-device={d.deviceName} data-status={d.status}>
+            <summary className="flex cursor-pointer items-center gap-3 px-4 py-2 text-sm">
+              <span className="w-44 truncate font-medium">{d.deviceName}</span>
+              <TaskStatusBadge status={d.status} />
+              <span className="w-20 text-right font-mono text-xs text-slate-500">{seconds(d.durationMs)}</span>
+              <span className="flex-1 truncate text-xs text-red-600">{d.error}</span>
+              <span className="text-xs text-slate-400 group-open:hidden">{d.outputs.length > 0 ? 'show output' : ''}</span>
+            </summary>
+            <div className="space-y-2 px-4 pb-3">
+              {d.outputs.length === 0 && <p className="text-xs text-slate-500">No output{d.status === 'pending' || d.status === 'running' ? ' yet' : ''}.</p>}
+              {d.outputs.map((o, i) => (
+                <div key={i}>
+                  <div className="font-mono text-xs font-semibold">
+                    <span className={o.status === 'error' ? 'text-red-600' : 'text-emerald-700'}>$</span> {o.command}
+                  </div>
+                  <pre className="max-h-96 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100" data-output>
+                    {o.output || '(no output)'}
+                  </pre>
+                </div>
+              ))}
+            </div>
+          </details>
+        ))}
+        {shown.length === 0 && <p className="p-4 text-center text-sm text-slate-500">No devices in this state.</p>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { authorise } from '@/lib/auth/session';
+import { taskDeps } from '@/lib/tasks/deps';
+import type { TaskFieldErrors } from '@/lib/tasks/schema';
+import { cancelTask, createTask, retryFailed } from '@/lib/tasks/service';
+
+export interface NewTaskState {
+  errors?: TaskFieldErrors;
+}
+
+export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promise<NewTaskState> {
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { errors: { form: auth.error } };
+  const result = await createTask(
+    auth.user,
+    {
+      name: String(fd.get('name') ?? ''),
+      commands: String(fd.get('commands') ?? ''),
+      deviceIds: fd.getAll('deviceIds').filter((x): x is string => typeof x === 'string'),
+      concurrency: String(fd.get('concurrency') ?? ''),
+      timeoutSeconds: String(fd.get('timeoutSeconds') ?? ''),
+    },
+    taskDeps(),
+  );
+  if (!result.ok) return { errors: result.errors };
+  revalidatePath('/tasks');
+  redirect(`/tasks/${result.id}`);
+}
+
+export async function cancelTaskAction(taskId: string): Promise<{ error?: string }> {
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { error: auth.error };
+  const r = await cancelTask(auth.user, taskId, taskDeps());
+  return r.ok ? {} : { error: r.error };
+}
+
+export async function retryFailedAction(taskId: string): Promise<{ error?: string }> {
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { error: auth.error };
+  const r = await retryFailed(auth.user, taskId, taskDeps());
+  return r.ok ? {} : { error: r.error };
+}

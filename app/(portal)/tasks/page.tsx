@@ -1,0 +1,27 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { can } from '@/lib/auth/roles';
+import { requireUser } from '@/lib/auth/session';
+import { getDb } from '@/lib/db/client';
+import { listTasks } from '@/lib/tasks/service';
+import { TasksList } from './tasks-list';
+
+export const metadata: Metadata = { title: 'Tasks' };
+
+export default async function TasksPage() {
+  const user = await requireUser();
+  const tasks = await listTasks(user, getDb());
+  return (
+    <div className="space-y-4">
+      <div className="flex items-center justify-between">
+        <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
+        {can(user.role, 'tasks:run') && (
+          <Link href="/tasks/new" className="btn-primary">
+            New task
+          </Link>
+        )}
+      </div>
+      <TasksList initial={tasks} />
+    </div>
+  );
+}
