@@ -6,7 +6,10 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { PrismaClient } from '../lib/db/client';
+import { InProcessEventBus } from '../lib/events';
+import { NotificationFeed } from '../lib/notifications/feed';
 import { createRealtime, type Realtime } from '../lib/realtime';
+import { notificationsChannel } from '../lib/realtime/handlers/notifications';
 import { freshDatabase } from './helpers';
 
 const SECRET = 'upgrade-test-secret-'.padEnd(48, 'x');
@@ -41,6 +44,7 @@ beforeAll(async () => {
   ({ db } = freshDatabase());
   userId = (await db.user.create({ data: { username: 'op', passwordHash: 'x', role: 'operator' } })).id;
   disabledId = (await db.user.create({ data: { username: 'gone', passwordHash: 'x', disabled: true } })).id;
+  const bus = new InProcessEventBus();
   realtime = createRealtime({
     log: pino({ level: 'silent' }),
     secret: SECRET,
@@ -49,6 +53,7 @@ beforeAll(async () => {
     maxFrameBytes: 4096,
     heartbeatMs: 60_000,
     findUser: (id) => db.user.findUnique({ where: { id } }),
+    handlers: [notificationsChannel({ db, bus, feed: new NotificationFeed(db, bus), log: pino({ level: 'silent' }) })],
   });
   server = createServer((_req, res) => res.end('http'));
   server.on('upgrade', (req, socket, head) => void realtime.handleUpgrade(req, socket, head));

@@ -1,12 +1,18 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { Bell, LiveProvider } from '@/app/_components/live';
 import { NavLink } from '@/app/_components/nav-link';
 import { SignOutButton } from '@/app/_components/sign-out-button';
 import { requireUser } from '@/lib/auth/session';
+import { getFeed } from '@/lib/notifications/deps';
+import { notificationFrameOf } from '@/lib/realtime/handlers/notifications';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
+  const feed = getFeed();
+  const [unread, lastSeq, recent] = await Promise.all([feed.unreadCount(user.id), feed.latestSeq(user.id), feed.list(user.id, { limit: 10 })]);
   return (
+    <LiveProvider initial={{ unread, lastSeq, recent: recent.map(notificationFrameOf) }}>
     <div className="min-h-screen">
       <header className="bg-slate-900">
         <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-2.5">
@@ -26,6 +32,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
             )}
           </nav>
           <div className="flex items-center gap-4">
+            <Bell />
             <span className="text-sm text-slate-300" data-testid="current-user">
               {user.displayName || user.username} <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role}</span>
             </span>
@@ -35,5 +42,6 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       </header>
       <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
     </div>
+    </LiveProvider>
   );
 }

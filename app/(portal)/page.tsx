@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { StatusBadge } from '@/app/_components/status-badge';
+import { LiveStatusCounts } from '@/app/_components/live';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { inventorySummary, listDevices } from '@/lib/devices/inventory';
@@ -39,18 +39,7 @@ export default async function DashboardPage() {
         </div>
         <div className="card p-4">
           <div className="mb-2 text-sm text-slate-500">By status</div>
-          <ul className="space-y-1 text-sm">
-            {DEVICE_STATUS_VALUES.map((s) => (
-              <li key={s} className="flex justify-between">
-                <Link href={`/devices?status=${s}`} className="hover:underline">
-                  <StatusBadge status={s} />
-                </Link>
-                <span className="font-medium" data-testid={`status-count-${s}`}>
-                  {summary.byStatus[s] ?? 0}
-                </span>
-              </li>
-            ))}
-          </ul>
+          <LiveStatusCounts devices={devices.map((d) => ({ id: d.id, status: d.status }))} statuses={DEVICE_STATUS_VALUES} />
         </div>
       </section>
       <section className="space-y-2">

@@ -70,6 +70,15 @@ export const envSchema = z.object({
   TASKS_MAX_RUNNING: z.coerce.number().int().min(1).max(100).default(4),
   /** At start-up, resume tasks a stopped server left unfinished (off: mark them interrupted). */
   TASKS_RESUME_ON_START: onOff.default(true),
+  /** How often every device's reachability is probed. */
+  STATUS_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** A probe (TCP connect + SSH banner) that takes longer than this has failed. */
+  STATUS_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).default(5_000),
+  STATUS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Consecutive failed probes before a device counts as offline (one lost probe is not an outage). */
+  STATUS_OFFLINE_AFTER: z.coerce.number().int().min(1).max(100).default(2),
+  /** Consecutive good probes before an offline device counts as online again. */
+  STATUS_ONLINE_AFTER: z.coerce.number().int().min(1).max(100).default(1),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

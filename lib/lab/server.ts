@@ -49,6 +49,9 @@ export type LabDeviceHandle = RunningLabDevice & { close(): Promise<void> };
 
 export interface RunningLab {
   devices: RunningLabDevice[];
+  /** Take a device down (listener closed, sessions dropped) or bring it back on the same port, like a reboot. */
+  setUp(name: string, up: boolean): Promise<boolean>;
+  isUp(name: string): boolean;
   close(): Promise<void>;
 }
 
@@ -242,10 +245,25 @@ export async function startLab(specs: readonly LabDeviceSpec[], opts: LabServerO
     delete device.close;
     return device;
   });
+  const handles = new Map<string, LabDeviceHandle | null>(started.map((d) => [d.name, d]));
   let closing: Promise<void> | undefined;
   return {
     devices,
-    close: () => (closing ??= Promise.all(started.map((d) => d.close())).then(() => undefined)),
+    isUp: (name) => Boolean(handles.get(name)),
+    async setUp(name, up) {
+      if (!handles.has(name) || closing) return false;
+      const current = handles.get(name);
+      if (up && !current) {
+        const spec = devices.find((d) => d.name === name)!;
+        handles.set(name, await startLabDevice({ ...spec, port: spec.port }, opts));
+      } else if (!up && current) {
+        handles.set(name, null);
+        await current.close();
+      }
+      return true;
+    },
+    close: () =>
+      (closing ??= Promise.all([...handles.values()].map((d) => d?.close())).then(() => undefined)),
   };
 }
 

@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { ConnectionManager, type ChannelHandler } from './connections';
-import { notificationsChannel } from './handlers/notifications';
 import { authenticateUpgrade, rejectUpgrade, type UpgradeOptions } from './upgrade';
 
 export interface Realtime {
@@ -15,13 +14,12 @@ export interface RealtimeOptions extends UpgradeOptions {
   log: Logger;
   maxFrameBytes: number;
   heartbeatMs: number;
-  /** Channel handlers besides notifications (terminal, monitor), created by server.ts. */
+  /** The channel handlers (terminal, monitor, notifications), created by the runtime. */
   handlers?: ChannelHandler[];
 }
 
 export function createRealtime(opts: RealtimeOptions): Realtime {
   const manager = new ConnectionManager({ log: opts.log, maxFrameBytes: opts.maxFrameBytes, heartbeatMs: opts.heartbeatMs });
-  manager.register(notificationsChannel());
   for (const h of opts.handlers ?? []) manager.register(h);
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

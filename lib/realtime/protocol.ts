@@ -34,6 +34,9 @@ export const MSG = {
   // notifications
   deviceStatus: 'device_status',
   notification: 'notification',
+  hello: 'hello',
+  unreadCount: 'unread_count',
+  notificationResync: 'notification_resync',
 } as const;
 
 /** Error codes carried by `error` frames. */
@@ -144,7 +147,7 @@ export const monitorServerMessage = z.discriminatedUnion('type', [taskUpdate, ta
 export type MonitorServerMessage = z.infer<typeof monitorServerMessage>;
 
 // ---- notifications -----------------------------------------------------------------------------
-export const DEVICE_STATUSES = ['online', 'offline', 'error'] as const;
+export const DEVICE_STATUSES = ['online', 'offline', 'error', 'unknown'] as const;
 
 export const deviceStatus = z.object({
   type: z.literal(MSG.deviceStatus),
@@ -153,6 +156,35 @@ export const deviceStatus = z.object({
   timestamp: z.string(),
 });
 export type DeviceStatusMessage = z.infer<typeof deviceStatus>;
+
+/** Client → server on /ws/notifications: "the last notification I have is `last_seq`". */
+export const notificationsClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal(MSG.hello), last_seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+]);
+export type NotificationsClientMessage = z.infer<typeof notificationsClientMessage>;
+
+export const notificationFrame = z.object({
+  type: z.literal(MSG.notification),
+  seq: z.number().int(),
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  link: z.string().nullable(),
+  created_at: z.string(),
+  read: z.boolean(),
+});
+export type NotificationFrame = z.infer<typeof notificationFrame>;
+
+export const notificationsServerMessage = z.discriminatedUnion('type', [
+  notificationFrame,
+  deviceStatus,
+  z.object({ type: z.literal(MSG.unreadCount), count: z.number().int(), last_seq: z.number().int().optional() }),
+  /** Too much was missed (or the client's sequence is wrong): reload the list; `last_seq` is the server's. */
+  z.object({ type: z.literal(MSG.notificationResync), last_seq: z.number().int(), reason: z.string() }),
+  errorFrame,
+]);
+export type NotificationsServerMessage = z.infer<typeof notificationsServerMessage>;
 
 /** Parse a text frame against a channel's schema; a value, never a throw. */
 export type Parsed<T> = { ok: true; message: T } | { ok: false; code: ErrorCode; message: string };

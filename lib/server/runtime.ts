@@ -14,6 +14,11 @@ import { defaultLabFleet, loadOrCreateHostKey, startLab } from '../lab';
 import { createRealtime, setRealtime, type Realtime } from '../realtime';
 import { monitorChannel } from '../realtime/handlers/monitor';
 import { terminalChannel } from '../realtime/handlers/terminal';
+import { notificationsChannel } from '../realtime/handlers/notifications';
+import { StatusMonitor } from '../devices/status-monitor';
+import { NotificationFeed } from '../notifications/feed';
+import { startNotifier } from '../notifications/notifier';
+import { setLab } from '../lab/registry';
 import { runTask } from '../tasks/executor';
 import { InProcessTaskQueue, setTaskQueue, type TaskQueue } from '../tasks/queue';
 import { reconcileTasks } from '../tasks/reconcile';
@@ -27,6 +32,8 @@ export interface Runtime {
   realtime: Realtime;
   admin: BootstrapResult;
   lab: Awaited<ReturnType<typeof startLab>> | undefined;
+  status: StatusMonitor;
+  feed: NotificationFeed;
   close(): Promise<void>;
 }
 
@@ -54,11 +61,25 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
   const bus = new InProcessEventBus({ onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed') });
   setEventBus(bus);
   const deviceSlots = new DeviceSessionLimiter(config.DEVICE_MAX_SESSIONS);
+  setLab(lab);
+
+  const feed = new NotificationFeed(db, bus);
+  const stopNotifier = startNotifier({ db, bus, feed, log: log.child({ module: 'notifications' }) });
+  const status = new StatusMonitor({
+    db,
+    bus,
+    log: log.child({ module: 'status' }),
+    intervalMs: config.STATUS_INTERVAL_MS,
+    probeTimeoutMs: config.STATUS_PROBE_TIMEOUT_MS,
+    concurrency: config.STATUS_CONCURRENCY,
+    hysteresis: { offlineAfter: config.STATUS_OFFLINE_AFTER, onlineAfter: config.STATUS_ONLINE_AFTER },
+  });
+  status.start();
 
   const queue = new InProcessTaskQueue(config.TASKS_MAX_RUNNING, (err, taskId) => log.error({ err, taskId }, 'task run failed'));
   setTaskQueue(queue);
   const taskLog = log.child({ module: 'tasks' });
-  queue.process((taskId, signal) => runTask(taskId, signal, { db, vault: getVault(), bus, log: taskLog, deviceSlots }));
+  queue.process((taskId, signal) => runTask(taskId, signal, { db, vault: getVault(), bus, log: taskLog, deviceSlots, status }));
   await reconcileTasks(db, queue, taskLog, { resume: config.TASKS_RESUME_ON_START });
 
   const terminals = new TerminalManager({
@@ -67,12 +88,14 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
     log: log.child({ module: 'terminal' }),
     limits: { perUser: config.TERMINAL_MAX_SESSIONS_PER_USER },
     deviceSlots,
+    status,
     timers: { resumeGraceMs: config.TERMINAL_RESUME_GRACE_MS, idleTimeoutMs: config.TERMINAL_IDLE_TIMEOUT_MS },
     audit,
   });
   setTerminalManager(terminals);
 
   const monitor = monitorChannel({ db, bus, log: log.child({ module: 'monitor' }) });
+  const notifications = notificationsChannel({ db, bus, feed, log: log.child({ module: 'notifications' }) });
   const realtime = createRealtime({
     log: log.child({ module: 'realtime' }),
     secret: config.NEXTAUTH_SECRET,
@@ -87,6 +110,7 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
         canSeeDevice: (identity, deviceId) => userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
       }),
       monitor,
+      notifications,
     ],
   });
   setRealtime(realtime);
@@ -99,10 +123,15 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
     realtime,
     admin,
     lab,
+    status,
+    feed,
     async close() {
+      await status.stop();
+      stopNotifier();
       await queue.close(); // running tasks stop; unfinished devices resume at the next start
       terminals.closeAll('The server is shutting down.');
       monitor.dispose();
+      notifications.dispose();
       await realtime.close();
       await lab?.close();
       await bus.close();
@@ -111,6 +140,7 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
       setTaskQueue(undefined);
       setTerminalManager(undefined);
       setEventBus(undefined);
+      setLab(undefined);
     },
   };
 }

@@ -6,6 +6,7 @@ import { openCredentials } from '../devices/credentials';
 import { driverFor } from '../devices/drivers';
 import { dbHostKeyPolicy, recordOfferedHostKey } from '../devices/host-key-policy';
 import type { DeviceSessionLimiter } from '../devices/limiter';
+import type { DeviceStatusReporter } from '../devices/status-monitor';
 import { connectSsh, SSH_READY_TIMEOUT_MS, SshError, type SshConnection } from '../devices/ssh';
 import type { Vault } from '../devices/vault';
 import { isDeviceEncoding } from '../terminal/transcoder';
@@ -24,6 +25,8 @@ export interface ExecutorDeps {
   bus: EventBus;
   log: Logger;
   deviceSlots: DeviceSessionLimiter;
+  /** Told about failed logins (device in error) and successful ones (online). */
+  status?: DeviceStatusReporter;
   progressIntervalMs?: number;
 }
 
@@ -197,6 +200,7 @@ async function runOnDevice(
       signal: deadline,
     });
     if (deadline.aborted) throw deadline.reason;
+    await deps.status?.reportOnline(device.id).catch(() => {});
     const cli = await DeviceCli.open(conn, driverFor(device.vendor), isDeviceEncoding(device.encoding) ? device.encoding : 'utf-8', {
       enableSecret: creds.enableSecret,
       promptTimeoutMs: remaining(),
@@ -212,7 +216,10 @@ async function runOnDevice(
       ? { status: 'failed', outputs, error: `The device rejected "${rejected.command}".` }
       : { status: 'success', outputs, error: null };
   } catch (err) {
-    if (err instanceof SshError) await recordOfferedHostKey(deps.db, device.id, err).catch(() => {});
+    if (err instanceof SshError) {
+      await recordOfferedHostKey(deps.db, device.id, err).catch(() => {});
+      if (err.code === 'auth_failed' || err.code === 'host_key_mismatch') await deps.status?.reportError(device.id, err.message).catch(() => {});
+    }
     const d = describe(err, deadline.aborted ? deadline : signal, timeoutMs);
     return { status: d.status, outputs, error: d.error };
   } finally {

@@ -5,6 +5,7 @@ import { openCredentials } from '../devices/credentials';
 import { driverFor } from '../devices/drivers';
 import { dbHostKeyPolicy, recordOfferedHostKey } from '../devices/host-key-policy';
 import type { DeviceSessionLimiter } from '../devices/limiter';
+import type { DeviceStatusReporter } from '../devices/status-monitor';
 import { connectSsh, SshError, type SshConnection } from '../devices/ssh';
 import type { Vault } from '../devices/vault';
 import type { WaterMarks } from './flow';
@@ -31,6 +32,8 @@ export interface TerminalManagerOptions {
   timers: SessionTimers;
   audit: AuditSink;
   readyTimeoutMs?: number;
+  /** Told about failed logins (device in error) and successful ones (online). */
+  status?: DeviceStatusReporter;
   waterMarks?: WaterMarks;
   scrollbackChars?: number;
 }
@@ -108,11 +111,15 @@ export class TerminalManager {
     } catch (err) {
       if (err instanceof SshError) {
         await recordOfferedHostKey(db, device.id, err);
+        if (err.code === 'auth_failed' || err.code === 'host_key_mismatch') {
+          await this.opts.status?.reportError(device.id, err.message).catch(() => {});
+        }
         log.info({ deviceId, code: err.code }, 'terminal connection failed');
         return { ok: false, code: err.code, error: err.message };
       }
       throw err;
     }
+    await this.opts.status?.reportOnline(device.id).catch(() => {});
     let stream: ClientChannel;
     try {
       stream = await new Promise<ClientChannel>((resolve, reject) =>

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { authorise } from '@/lib/auth/session';
 import { acceptOfferedHostKey, forgetHostKey } from '@/lib/devices/host-keys';
+import { setLabDeviceUp } from '@/lib/lab/control';
 import { createDevice, deleteDevice, updateDevice } from '@/lib/devices/inventory';
 import { DEVICE_FORM_FIELDS, formDataToObject, type FieldErrors } from '@/lib/devices/schema';
 
@@ -62,4 +63,11 @@ export async function forgetHostKeyAction(deviceId: string): Promise<{ error?: s
   const r = await forgetHostKey(auth.user, deviceId);
   revalidatePath(`/devices/${deviceId}`);
   return r.ok ? { ok: r.message } : { error: r.error };
+}
+
+export async function setLabDeviceUpAction(name: string, up: boolean): Promise<{ error?: string }> {
+  const auth = await authorise('lab:control');
+  if (!auth.ok) return { error: auth.error };
+  const r = await setLabDeviceUp(auth.user, name, up);
+  return r.ok ? {} : { error: r.error };
 }

@@ -1,9 +1,19 @@
 import Link from 'next/link';
-import { StatusBadge } from '@/app/_components/status-badge';
+import { LiveStatus } from '@/app/_components/live';
+import { LabToggle } from './lab-toggle';
 import type { PublicDevice } from '@/lib/devices/inventory';
 import { VENDOR_LABELS, type Vendor } from '@/lib/devices/schema';
 
-export function DeviceTable({ devices, canEdit }: { devices: PublicDevice[]; canEdit: boolean }) {
+export function DeviceTable({
+  devices,
+  canEdit,
+  labUp,
+}: {
+  devices: PublicDevice[];
+  canEdit: boolean;
+  /** For admins: whether each lab device is up (shows a take down / bring up switch). */
+  labUp?: Record<string, boolean>;
+}) {
   if (devices.length === 0) {
     return <p className="card p-6 text-center text-sm text-slate-500">No devices match.</p>;
   }
@@ -27,6 +37,7 @@ export function DeviceTable({ devices, canEdit }: { devices: PublicDevice[]; can
               <td className="px-4 py-2 font-medium">
                 {d.name}
                 {d.lab && <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-700">lab</span>}
+                {labUp && d.name in labUp && <LabToggle name={d.name} up={labUp[d.name]!} />}
               </td>
               <td className="px-4 py-2 font-mono text-xs">
                 {d.username}@{d.host}:{d.port}
@@ -34,7 +45,7 @@ export function DeviceTable({ devices, canEdit }: { devices: PublicDevice[]; can
               <td className="px-4 py-2">{VENDOR_LABELS[d.vendor as Vendor] ?? d.vendor}</td>
               <td className="px-4 py-2">{d.encoding}</td>
               <td className="px-4 py-2">
-                <StatusBadge status={d.status} />
+                <LiveStatus deviceId={d.id} status={d.status} />
               </td>
               <td className="max-w-xs truncate px-4 py-2 text-slate-500" title={d.notes}>
                 {d.notes}

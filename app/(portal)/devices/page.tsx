@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { can } from '@/lib/auth/roles';
+import { labDeviceIsUp } from '@/lib/lab/control';
 import { requireUser } from '@/lib/auth/session';
 import { listDevices, normaliseFilters } from '@/lib/devices/inventory';
 import { DEVICE_STATUS_VALUES, VENDOR_LABELS, VENDORS } from '@/lib/devices/schema';
@@ -17,6 +18,12 @@ export default async function DevicesPage({
   const filters = normaliseFilters(await searchParams);
   const devices = await listDevices(user, filters);
   const canEdit = can(user.role, 'devices:edit');
+  const labUp = can(user.role, 'lab:control')
+    ? Object.fromEntries(devices.filter((d) => d.lab).flatMap((d) => {
+        const up = labDeviceIsUp(d.name);
+        return up === null ? [] : [[d.name, up] as const];
+      }))
+    : undefined;
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between">
@@ -66,7 +73,7 @@ export default async function DevicesPage({
       <p className="text-sm text-slate-500" data-testid="device-count">
         {devices.length} device{devices.length === 1 ? '' : 's'}
       </p>
-      <DeviceTable devices={devices} canEdit={canEdit} />
+      <DeviceTable devices={devices} canEdit={canEdit} labUp={labUp} />
     </div>
   );
 }

@@ -76,3 +76,13 @@ export type Task = Prisma.TaskModel
  * One device of a task: its outcome and its output per command.
  */
 export type TaskDevice = Prisma.TaskDeviceModel
+/**
+ * Model DeviceStatusChange
+ * A device's status transition (online / offline / error), as the monitor or a session saw it.
+ */
+export type DeviceStatusChange = Prisma.DeviceStatusChangeModel
+/**
+ * Model Notification
+ * One entry of a user's notification feed.
+ */
+export type Notification = Prisma.NotificationModel

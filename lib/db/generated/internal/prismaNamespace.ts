@@ -403,7 +403,9 @@ export const ModelName = {
   AuditEvent: 'AuditEvent',
   Setting: 'Setting',
   Task: 'Task',
-  TaskDevice: 'TaskDevice'
+  TaskDevice: 'TaskDevice',
+  DeviceStatusChange: 'DeviceStatusChange',
+  Notification: 'Notification'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -419,7 +421,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "device" | "deviceGrant" | "auditEvent" | "setting" | "task" | "taskDevice"
+    modelProps: "user" | "device" | "deviceGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -941,6 +943,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    DeviceStatusChange: {
+      payload: Prisma.$DeviceStatusChangePayload<ExtArgs>
+      fields: Prisma.DeviceStatusChangeFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.DeviceStatusChangeFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.DeviceStatusChangeFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload>
+        }
+        findFirst: {
+          args: Prisma.DeviceStatusChangeFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.DeviceStatusChangeFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload>
+        }
+        findMany: {
+          args: Prisma.DeviceStatusChangeFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload>[]
+        }
+        create: {
+          args: Prisma.DeviceStatusChangeCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload>
+        }
+        createMany: {
+          args: Prisma.DeviceStatusChangeCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.DeviceStatusChangeCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload>[]
+        }
+        delete: {
+          args: Prisma.DeviceStatusChangeDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload>
+        }
+        update: {
+          args: Prisma.DeviceStatusChangeUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload>
+        }
+        deleteMany: {
+          args: Prisma.DeviceStatusChangeDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.DeviceStatusChangeUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.DeviceStatusChangeUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload>[]
+        }
+        upsert: {
+          args: Prisma.DeviceStatusChangeUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceStatusChangePayload>
+        }
+        aggregate: {
+          args: Prisma.DeviceStatusChangeAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateDeviceStatusChange>
+        }
+        groupBy: {
+          args: Prisma.DeviceStatusChangeGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DeviceStatusChangeGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.DeviceStatusChangeCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DeviceStatusChangeCountAggregateOutputType> | number
+        }
+      }
+    }
+    Notification: {
+      payload: Prisma.$NotificationPayload<ExtArgs>
+      fields: Prisma.NotificationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.NotificationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.NotificationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        findFirst: {
+          args: Prisma.NotificationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.NotificationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        findMany: {
+          args: Prisma.NotificationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>[]
+        }
+        create: {
+          args: Prisma.NotificationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        createMany: {
+          args: Prisma.NotificationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.NotificationCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>[]
+        }
+        delete: {
+          args: Prisma.NotificationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        update: {
+          args: Prisma.NotificationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        deleteMany: {
+          args: Prisma.NotificationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.NotificationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.NotificationUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>[]
+        }
+        upsert: {
+          args: Prisma.NotificationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        aggregate: {
+          args: Prisma.NotificationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateNotification>
+        }
+        groupBy: {
+          args: Prisma.NotificationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NotificationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.NotificationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NotificationCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -986,7 +1136,9 @@ export const UserScalarFieldEnum = {
   disabled: 'disabled',
   lastLoginAt: 'lastLoginAt',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  notificationSeq: 'notificationSeq',
+  notifyKinds: 'notifyKinds'
 } as const
 
 export type UserScalarFieldEnum = (typeof UserScalarFieldEnum)[keyof typeof UserScalarFieldEnum]
@@ -1088,6 +1240,33 @@ export const TaskDeviceScalarFieldEnum = {
 } as const
 
 export type TaskDeviceScalarFieldEnum = (typeof TaskDeviceScalarFieldEnum)[keyof typeof TaskDeviceScalarFieldEnum]
+
+
+export const DeviceStatusChangeScalarFieldEnum = {
+  id: 'id',
+  deviceId: 'deviceId',
+  status: 'status',
+  previous: 'previous',
+  reason: 'reason',
+  at: 'at'
+} as const
+
+export type DeviceStatusChangeScalarFieldEnum = (typeof DeviceStatusChangeScalarFieldEnum)[keyof typeof DeviceStatusChangeScalarFieldEnum]
+
+
+export const NotificationScalarFieldEnum = {
+  id: 'id',
+  userId: 'userId',
+  seq: 'seq',
+  kind: 'kind',
+  title: 'title',
+  body: 'body',
+  link: 'link',
+  createdAt: 'createdAt',
+  readAt: 'readAt'
+} as const
+
+export type NotificationScalarFieldEnum = (typeof NotificationScalarFieldEnum)[keyof typeof NotificationScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1304,6 +1483,8 @@ export type GlobalOmitConfig = {
   setting?: Prisma.SettingOmit
   task?: Prisma.TaskOmit
   taskDevice?: Prisma.TaskDeviceOmit
+  deviceStatusChange?: Prisma.DeviceStatusChangeOmit
+  notification?: Prisma.NotificationOmit
 }
 
 /* Types for Logging */

@@ -57,7 +57,9 @@ export const ModelName = {
   AuditEvent: 'AuditEvent',
   Setting: 'Setting',
   Task: 'Task',
-  TaskDevice: 'TaskDevice'
+  TaskDevice: 'TaskDevice',
+  DeviceStatusChange: 'DeviceStatusChange',
+  Notification: 'Notification'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -82,7 +84,9 @@ export const UserScalarFieldEnum = {
   disabled: 'disabled',
   lastLoginAt: 'lastLoginAt',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  notificationSeq: 'notificationSeq',
+  notifyKinds: 'notifyKinds'
 } as const
 
 export type UserScalarFieldEnum = (typeof UserScalarFieldEnum)[keyof typeof UserScalarFieldEnum]
@@ -184,6 +188,33 @@ export const TaskDeviceScalarFieldEnum = {
 } as const
 
 export type TaskDeviceScalarFieldEnum = (typeof TaskDeviceScalarFieldEnum)[keyof typeof TaskDeviceScalarFieldEnum]
+
+
+export const DeviceStatusChangeScalarFieldEnum = {
+  id: 'id',
+  deviceId: 'deviceId',
+  status: 'status',
+  previous: 'previous',
+  reason: 'reason',
+  at: 'at'
+} as const
+
+export type DeviceStatusChangeScalarFieldEnum = (typeof DeviceStatusChangeScalarFieldEnum)[keyof typeof DeviceStatusChangeScalarFieldEnum]
+
+
+export const NotificationScalarFieldEnum = {
+  id: 'id',
+  userId: 'userId',
+  seq: 'seq',
+  kind: 'kind',
+  title: 'title',
+  body: 'body',
+  link: 'link',
+  createdAt: 'createdAt',
+  readAt: 'readAt'
+} as const
+
+export type NotificationScalarFieldEnum = (typeof NotificationScalarFieldEnum)[keyof typeof NotificationScalarFieldEnum]
 
 
 export const SortOrder = {

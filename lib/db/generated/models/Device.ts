@@ -362,6 +362,7 @@ export type DeviceWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"Device"> | Date | string
   grants?: Prisma.DeviceGrantListRelationFilter
   taskDevices?: Prisma.TaskDeviceListRelationFilter
+  deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
 }
 
 export type DeviceOrderByWithRelationInput = {
@@ -390,6 +391,7 @@ export type DeviceOrderByWithRelationInput = {
   updatedAt?: Prisma.SortOrder
   grants?: Prisma.DeviceGrantOrderByRelationAggregateInput
   taskDevices?: Prisma.TaskDeviceOrderByRelationAggregateInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeOrderByRelationAggregateInput
 }
 
 export type DeviceWhereUniqueInput = Prisma.AtLeast<{
@@ -421,6 +423,7 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   updatedAt?: Prisma.DateTimeFilter<"Device"> | Date | string
   grants?: Prisma.DeviceGrantListRelationFilter
   taskDevices?: Prisma.TaskDeviceListRelationFilter
+  deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
 }, "id" | "name">
 
 export type DeviceOrderByWithAggregationInput = {
@@ -509,6 +512,7 @@ export type DeviceCreateInput = {
   updatedAt?: Date | string
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
 }
 
 export type DeviceUncheckedCreateInput = {
@@ -537,6 +541,7 @@ export type DeviceUncheckedCreateInput = {
   updatedAt?: Date | string
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
 }
 
 export type DeviceUpdateInput = {
@@ -565,6 +570,7 @@ export type DeviceUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
 }
 
 export type DeviceUncheckedUpdateInput = {
@@ -593,6 +599,7 @@ export type DeviceUncheckedUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
 }
 
 export type DeviceCreateManyInput = {
@@ -769,14 +776,6 @@ export type DeviceNullableScalarRelationFilter = {
   isNot?: Prisma.DeviceWhereInput | null
 }
 
-export type IntFieldUpdateOperationsInput = {
-  set?: number
-  increment?: number
-  decrement?: number
-  multiply?: number
-  divide?: number
-}
-
 export type NullableStringFieldUpdateOperationsInput = {
   set?: string | null
 }
@@ -811,6 +810,20 @@ export type DeviceUpdateOneWithoutTaskDevicesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutTaskDevicesInput, Prisma.DeviceUpdateWithoutTaskDevicesInput>, Prisma.DeviceUncheckedUpdateWithoutTaskDevicesInput>
 }
 
+export type DeviceCreateNestedOneWithoutDeviceStatusChangesInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutDeviceStatusChangesInput, Prisma.DeviceUncheckedCreateWithoutDeviceStatusChangesInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutDeviceStatusChangesInput
+  connect?: Prisma.DeviceWhereUniqueInput
+}
+
+export type DeviceUpdateOneRequiredWithoutDeviceStatusChangesNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutDeviceStatusChangesInput, Prisma.DeviceUncheckedCreateWithoutDeviceStatusChangesInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutDeviceStatusChangesInput
+  upsert?: Prisma.DeviceUpsertWithoutDeviceStatusChangesInput
+  connect?: Prisma.DeviceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutDeviceStatusChangesInput, Prisma.DeviceUpdateWithoutDeviceStatusChangesInput>, Prisma.DeviceUncheckedUpdateWithoutDeviceStatusChangesInput>
+}
+
 export type DeviceCreateWithoutGrantsInput = {
   id?: string
   name: string
@@ -836,6 +849,7 @@ export type DeviceCreateWithoutGrantsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
 }
 
 export type DeviceUncheckedCreateWithoutGrantsInput = {
@@ -863,6 +877,7 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
 }
 
 export type DeviceCreateOrConnectWithoutGrantsInput = {
@@ -906,6 +921,7 @@ export type DeviceUpdateWithoutGrantsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutGrantsInput = {
@@ -933,6 +949,7 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
 }
 
 export type DeviceCreateWithoutTaskDevicesInput = {
@@ -960,6 +977,7 @@ export type DeviceCreateWithoutTaskDevicesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
 }
 
 export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
@@ -987,6 +1005,7 @@ export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
 }
 
 export type DeviceCreateOrConnectWithoutTaskDevicesInput = {
@@ -1030,6 +1049,7 @@ export type DeviceUpdateWithoutTaskDevicesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
@@ -1057,6 +1077,135 @@ export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+}
+
+export type DeviceCreateWithoutDeviceStatusChangesInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+}
+
+export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+}
+
+export type DeviceCreateOrConnectWithoutDeviceStatusChangesInput = {
+  where: Prisma.DeviceWhereUniqueInput
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutDeviceStatusChangesInput, Prisma.DeviceUncheckedCreateWithoutDeviceStatusChangesInput>
+}
+
+export type DeviceUpsertWithoutDeviceStatusChangesInput = {
+  update: Prisma.XOR<Prisma.DeviceUpdateWithoutDeviceStatusChangesInput, Prisma.DeviceUncheckedUpdateWithoutDeviceStatusChangesInput>
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutDeviceStatusChangesInput, Prisma.DeviceUncheckedCreateWithoutDeviceStatusChangesInput>
+  where?: Prisma.DeviceWhereInput
+}
+
+export type DeviceUpdateToOneWithWhereWithoutDeviceStatusChangesInput = {
+  where?: Prisma.DeviceWhereInput
+  data: Prisma.XOR<Prisma.DeviceUpdateWithoutDeviceStatusChangesInput, Prisma.DeviceUncheckedUpdateWithoutDeviceStatusChangesInput>
+}
+
+export type DeviceUpdateWithoutDeviceStatusChangesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+}
+
+export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
 }
 
 
@@ -1067,11 +1216,13 @@ export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
 export type DeviceCountOutputType = {
   grants: number
   taskDevices: number
+  deviceStatusChanges: number
 }
 
 export type DeviceCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | DeviceCountOutputTypeCountGrantsArgs
   taskDevices?: boolean | DeviceCountOutputTypeCountTaskDevicesArgs
+  deviceStatusChanges?: boolean | DeviceCountOutputTypeCountDeviceStatusChangesArgs
 }
 
 /**
@@ -1096,6 +1247,13 @@ export type DeviceCountOutputTypeCountGrantsArgs<ExtArgs extends runtime.Types.E
  */
 export type DeviceCountOutputTypeCountTaskDevicesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.TaskDeviceWhereInput
+}
+
+/**
+ * DeviceCountOutputType without action
+ */
+export type DeviceCountOutputTypeCountDeviceStatusChangesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.DeviceStatusChangeWhereInput
 }
 
 
@@ -1125,6 +1283,7 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   updatedAt?: boolean
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
+  deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
   _count?: boolean | Prisma.DeviceCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["device"]>
 
@@ -1210,6 +1369,7 @@ export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
 export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
+  deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
   _count?: boolean | Prisma.DeviceCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DeviceIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1220,6 +1380,7 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
   objects: {
     grants: Prisma.$DeviceGrantPayload<ExtArgs>[]
     taskDevices: Prisma.$TaskDevicePayload<ExtArgs>[]
+    deviceStatusChanges: Prisma.$DeviceStatusChangePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1671,6 +1832,7 @@ export interface Prisma__DeviceClient<T, Null = never, ExtArgs extends runtime.T
   readonly [Symbol.toStringTag]: "PrismaPromise"
   grants<T extends Prisma.Device$grantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$grantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   taskDevices<T extends Prisma.Device$taskDevicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$taskDevicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskDevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  deviceStatusChanges<T extends Prisma.Device$deviceStatusChangesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$deviceStatusChangesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceStatusChangePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2159,6 +2321,30 @@ export type Device$taskDevicesArgs<ExtArgs extends runtime.Types.Extensions.Inte
   take?: number
   skip?: number
   distinct?: Prisma.TaskDeviceScalarFieldEnum | Prisma.TaskDeviceScalarFieldEnum[]
+}
+
+/**
+ * Device.deviceStatusChanges
+ */
+export type Device$deviceStatusChangesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the DeviceStatusChange
+   */
+  select?: Prisma.DeviceStatusChangeSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the DeviceStatusChange
+   */
+  omit?: Prisma.DeviceStatusChangeOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeviceStatusChangeInclude<ExtArgs> | null
+  where?: Prisma.DeviceStatusChangeWhereInput
+  orderBy?: Prisma.DeviceStatusChangeOrderByWithRelationInput | Prisma.DeviceStatusChangeOrderByWithRelationInput[]
+  cursor?: Prisma.DeviceStatusChangeWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.DeviceStatusChangeScalarFieldEnum | Prisma.DeviceStatusChangeScalarFieldEnum[]
 }
 
 /**

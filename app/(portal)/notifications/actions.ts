@@ -1,0 +1,29 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { getCurrentUser } from '@/lib/auth/session';
+import { getFeed } from '@/lib/notifications/deps';
+
+export async function markReadAction(ids: string[]): Promise<{ unread?: number; error?: string }> {
+  const user = await getCurrentUser();
+  if (!user) return { error: 'Sign in first.' };
+  const unread = await getFeed().markRead(user.id, ids.filter((x) => typeof x === 'string').slice(0, 1000));
+  revalidatePath('/notifications');
+  return { unread };
+}
+
+export async function markAllReadAction(): Promise<{ unread?: number; error?: string }> {
+  const user = await getCurrentUser();
+  if (!user) return { error: 'Sign in first.' };
+  const unread = await getFeed().markAllRead(user.id);
+  revalidatePath('/notifications');
+  return { unread };
+}
+
+export async function savePreferencesAction(_prev: { ok?: string; error?: string }, fd: FormData): Promise<{ ok?: string; error?: string }> {
+  const user = await getCurrentUser();
+  if (!user) return { error: 'Sign in first.' };
+  await getFeed().setKinds(user.id, fd.getAll('kind').filter((x): x is string => typeof x === 'string'));
+  revalidatePath('/notifications');
+  return { ok: 'Preferences saved.' };
+}

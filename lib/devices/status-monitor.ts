@@ -1,0 +1,156 @@
+import net from 'node:net';
+import type { Logger } from 'pino';
+import type { PrismaClient } from '../db/generated/client';
+import type { EventBus } from '../events/types';
+
+export type DeviceStatusValue = 'unknown' | 'online' | 'offline' | 'error';
+
+export interface ProbeState {
+  status: DeviceStatusValue;
+  /** Consecutive failed / good probes so far. */
+  fails: number;
+  oks: number;
+}
+
+export interface Hysteresis {
+  offlineAfter: number;
+  onlineAfter: number;
+}
+
+/**
+ * Pure: the next status after one probe. Offline only after `offlineAfter` consecutive failures,
+ * online again only after `onlineAfter` consecutive successes. A device in `error` (login or host-key
+ * trouble seen by a session) stays in error while it answers; only a session clears it.
+ */
+export function nextProbeState(s: ProbeState, ok: boolean, h: Hysteresis): ProbeState {
+  const fails = ok ? 0 : s.fails + 1;
+  const oks = ok ? s.oks + 1 : 0;
+  let status = s.status;
+  if (!ok && fails >= h.offlineAfter) status = 'offline';
+  if (ok && s.status === 'unknown') status = 'online';
+  if (ok && s.status === 'offline' && oks >= h.onlineAfter) status = 'online';
+  return { status, fails, oks };
+}
+
+/** Reachable = TCP connects and the server speaks SSH (its banner starts with "SSH-") in time. */
+export function probeSsh(host: string, port: number, timeoutMs: number): Promise<{ ok: boolean; reason: string }> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    let buf = '';
+    const done = (ok: boolean, reason: string) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve({ ok, reason });
+    };
+    const timer = setTimeout(() => done(false, `no SSH banner within ${timeoutMs} ms`), timeoutMs);
+    sock.setNoDelay(true);
+    sock.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      if (buf.includes('\n') || buf.length >= 4) {
+        if (buf.startsWith('SSH-')) done(true, 'SSH banner received');
+        else if (buf.length >= 4) done(false, 'the port answers but not with SSH');
+      }
+    });
+    sock.on('error', (err: NodeJS.ErrnoException) => done(false, err.code === 'ECONNREFUSED' ? 'connection refused' : err.message));
+    sock.on('close', () => done(false, 'closed before the SSH banner'));
+  });
+}
+
+/** What sessions tell the monitor: a failed login (error) or a successful one (online). */
+export interface DeviceStatusReporter {
+  reportError(deviceId: string, reason: string): Promise<void>;
+  reportOnline(deviceId: string): Promise<void>;
+}
+
+export interface StatusMonitorOptions {
+  db: PrismaClient;
+  bus: EventBus;
+  log: Logger;
+  intervalMs: number;
+  probeTimeoutMs: number;
+  concurrency: number;
+  hysteresis: Hysteresis;
+  probe?: typeof probeSsh;
+}
+
+/**
+ * Probes every device's reachability each interval with bounded concurrency, records transitions
+ * and publishes `device.status.changed`. Terminals and tasks report login/host-key trouble (`error`)
+ * and successful logins through the same path.
+ */
+export class StatusMonitor implements DeviceStatusReporter {
+  private readonly states = new Map<string, ProbeState>();
+  private timer: NodeJS.Timeout | null = null;
+  private round: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly opts: StatusMonitorOptions) {}
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      if (!this.round) {
+        this.round = this.runRound()
+          .catch((err: unknown) => this.opts.log.error({ err }, 'status round failed'))
+          .finally(() => {
+            this.round = null;
+          });
+      } // a round still running (hung probes are bounded by the timeout) skips this tick
+      this.timer = setTimeout(tick, this.opts.intervalMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.round;
+  }
+
+  /** One probe of every device; exposed for tests. */
+  async runRound(): Promise<void> {
+    const devices = await this.opts.db.device.findMany({ select: { id: true, host: true, port: true, status: true } });
+    const probe = this.opts.probe ?? probeSsh;
+    let next = 0;
+    const worker = async () => {
+      while (!this.stopped && next < devices.length) {
+        const d = devices[next++]!;
+        const result = await probe(d.host, d.port, this.opts.probeTimeoutMs);
+        const prev = this.states.get(d.id) ?? { status: d.status as DeviceStatusValue, fails: 0, oks: 0 };
+        const state = nextProbeState(prev, result.ok, this.opts.hysteresis);
+        this.states.set(d.id, state);
+        if (state.status !== prev.status) await this.transition(d.id, state.status, result.reason);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, devices.length) }, worker));
+  }
+
+  /** A session could not log in (credentials, host key): the device is in error until one succeeds. */
+  async reportError(deviceId: string, reason: string): Promise<void> {
+    const s = this.states.get(deviceId) ?? { status: 'unknown', fails: 0, oks: 0 };
+    this.states.set(deviceId, { ...s, status: 'error' });
+    await this.transition(deviceId, 'error', reason);
+  }
+
+  /** A session logged in: the device is online. */
+  async reportOnline(deviceId: string): Promise<void> {
+    const s = this.states.get(deviceId);
+    if (s?.status === 'online') return;
+    this.states.set(deviceId, { status: 'online', fails: 0, oks: 1 });
+    await this.transition(deviceId, 'online', 'a session logged in');
+  }
+
+  private async transition(deviceId: string, status: DeviceStatusValue, reason: string): Promise<void> {
+    const { db } = this.opts;
+    const device = await db.device.findUnique({ where: { id: deviceId }, select: { status: true } });
+    if (!device || device.status === status) return;
+    const at = new Date();
+    await db.$transaction([
+      db.device.update({ where: { id: deviceId }, data: { status, statusChangedAt: at } }),
+      db.deviceStatusChange.create({ data: { deviceId, status, previous: device.status, reason, at } }),
+    ]);
+    this.opts.log.info({ deviceId, status, previous: device.status, reason }, 'device status changed');
+    await this.opts.bus.publish('device.status.changed', { deviceId, status, previous: device.status, reason, at: at.toISOString() });
+  }
+}

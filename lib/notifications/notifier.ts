@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import type { PrismaClient } from '../db/generated/client';
+import type { EventBus } from '../events/types';
+import type { NotificationFeed } from './feed';
+
+/** Users who can see a device: every enabled admin and everyone it is granted to. */
+export async function usersWhoSee(db: PrismaClient, deviceId: string): Promise<string[]> {
+  const users = await db.user.findMany({
+    where: { disabled: false, OR: [{ role: 'admin' }, { grants: { some: { deviceId } } }] },
+    select: { id: true },
+  });
+  return users.map((u) => u.id);
+}
+
+/**
+ * Turns events into feed entries: a device going down or coming back (for the users who can see
+ * it) and a task finishing or failing (for its owner). Returns the unsubscribe function.
+ */
+export function startNotifier(deps: { db: PrismaClient; bus: EventBus; feed: NotificationFeed; log: Logger }): () => void {
+  const { db, bus, feed, log } = deps;
+  const offStatus = bus.subscribe('device.status.changed', async (e) => {
+    const down = e.status === 'offline' && e.previous === 'online';
+    const up = e.status === 'online' && e.previous === 'offline';
+    if (!down && !up) return;
+    const device = await db.device.findUnique({ where: { id: e.deviceId }, select: { name: true, host: true } });
+    if (!device) return;
+    const n = await feed.notify(await usersWhoSee(db, e.deviceId), {
+      kind: down ? 'device_down' : 'device_up',
+      title: down ? `${device.name} is down` : `${device.name} is back online`,
+      body: `${device.host}: ${e.reason ?? ''}`.trim(),
+      link: `/devices?q=${encodeURIComponent(device.name)}`,
+    });
+    log.debug({ deviceId: e.deviceId, status: e.status, notified: n }, 'device status notifications');
+  });
+  const offTasks = bus.subscribe('task.status.changed', async (e) => {
+    if (!e.final || (e.status !== 'completed' && e.status !== 'failed')) return;
+    const task = await db.task.findUnique({ where: { id: e.taskId }, select: { name: true } });
+    if (!task) return;
+    await feed.notify([e.ownerId], {
+      kind: e.status === 'completed' ? 'task_completed' : 'task_failed',
+      title: e.status === 'completed' ? `Task "${task.name}" completed` : `Task "${task.name}" failed`,
+      body:
+        e.status === 'completed'
+          ? `All ${e.totalDevices} devices succeeded.`
+          : `${e.failedDevices} of ${e.totalDevices} devices failed.`,
+      link: `/tasks/${e.taskId}`,
+    });
+  });
+  return () => {
+    offStatus();
+    offTasks();
+  };
+}
