@@ -18,6 +18,11 @@ import { InProcessEventBus } from '../lib/events';
 import { runTask } from '../lib/tasks/executor';
 import { InProcessTaskQueue } from '../lib/tasks/queue';
 import type { TaskDeps } from '../lib/tasks/service';
+import { StatusMonitor } from '../lib/devices/status-monitor';
+import { NotificationFeed } from '../lib/notifications/feed';
+import { startNotifier } from '../lib/notifications/notifier';
+import { notificationsChannel } from '../lib/realtime/handlers/notifications';
+import type { RunningLab } from '../lib/lab/server';
 import type { WaterMarks } from '../lib/terminal/flow';
 import { TerminalManager } from '../lib/terminal/manager';
 import { freshDatabase } from './helpers';
@@ -34,6 +39,8 @@ export interface PortalOptions {
   readyTimeoutMs?: number;
   maxFrameBytes?: number;
   progressIntervalMs?: number;
+  /** Start the status monitor with this interval (off when absent). */
+  statusIntervalMs?: number;
   labVendor?: 'mix' | 'huawei_vrp' | 'cisco_ios';
 }
 
@@ -43,6 +50,9 @@ export interface Portal {
   db: PrismaClient;
   vault: Vault;
   lab: RunningLabDevice[];
+  labControl: RunningLab;
+  feed: NotificationFeed;
+  status: StatusMonitor;
   terminals: TerminalManager;
   deviceSlots: DeviceSessionLimiter;
   realtime: Realtime;
@@ -83,12 +93,26 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
   }
   const log = pino({ level: 'silent' });
   const deviceSlots = new DeviceSessionLimiter(opts.limits?.perDevice ?? 5);
+  const bus = new InProcessEventBus();
+  const feed = new NotificationFeed(db, bus);
+  const stopNotifier = startNotifier({ db, bus, feed, log });
+  const status = new StatusMonitor({
+    db,
+    bus,
+    log,
+    intervalMs: opts.statusIntervalMs ?? 60_000,
+    probeTimeoutMs: 500,
+    concurrency: 20,
+    hysteresis: { offlineAfter: 2, onlineAfter: 1 },
+  });
+  if (opts.statusIntervalMs) status.start();
   const terminals = new TerminalManager({
     db,
     vault,
     log,
     limits: { perUser: opts.limits?.perUser ?? 20 },
     deviceSlots,
+    status,
     timers: { resumeGraceMs: opts.resumeGraceMs ?? 60_000, idleTimeoutMs: opts.idleTimeoutMs ?? 10 * 60_000 },
     waterMarks: opts.waterMarks,
     readyTimeoutMs: opts.readyTimeoutMs ?? 3000,
@@ -96,12 +120,12 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       await db.auditEvent.create({ data: e });
     },
   });
-  const bus = new InProcessEventBus();
   const queue = new InProcessTaskQueue(4);
   queue.process((taskId, signal) =>
-    runTask(taskId, signal, { db, vault, bus, log, deviceSlots, progressIntervalMs: opts.progressIntervalMs ?? 100 }),
+    runTask(taskId, signal, { db, vault, bus, log, deviceSlots, status, progressIntervalMs: opts.progressIntervalMs ?? 100 }),
   );
   const monitor = monitorChannel({ db, bus, log });
+  const notifications = notificationsChannel({ db, bus, feed, log });
   const realtime = createRealtime({
     log,
     secret: TEST_SECRET,
@@ -116,6 +140,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
         canSeeDevice: (identity, deviceId) => userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
       }),
       monitor,
+      notifications,
     ],
   });
   const server: Server = createServer((_req, res) => res.end());
@@ -128,6 +153,9 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
     db,
     vault,
     lab: lab.devices,
+    labControl: lab,
+    feed,
+    status,
     terminals,
     deviceSlots,
     realtime,
@@ -151,6 +179,9 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       return `next-auth.session-token=${await encode({ token: { sub: userId }, secret: TEST_SECRET, maxAge: 3600 })}`;
     },
     async close() {
+      await status.stop();
+      stopNotifier();
+      notifications.dispose();
       await queue.close();
       monitor.dispose();
       terminals.closeAll('test over');
