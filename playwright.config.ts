@@ -47,6 +47,8 @@ export default defineConfig({
       LAB: 'on',
       LAB_BASE_PORT: String(E2E.labBasePort),
       LAB_DEVICES: '40',
+      STATUS_INTERVAL_MS: '500',
+      STATUS_PROBE_TIMEOUT_MS: '1000',
       LOG_LEVEL: 'warn',
       NEXT_TELEMETRY_DISABLED: '1',
     },

@@ -1,0 +1,49 @@
+import { expect, test } from '@playwright/test';
+import { createUser, signIn, signInAsAdmin, unique } from './helpers';
+
+test('the bell count rises live when a device goes down; mark all read sets it to zero', async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  const name = unique('noc');
+  await signInAsAdmin(admin);
+  await createUser(admin, name, 'operator', 'noc-password-1234');
+  await admin.locator(`tr[data-user="${name}"]`).getByRole('link', { name: /granted/ }).click();
+  await admin.getByLabel('Grant lab-ios-10').check();
+  await admin.getByRole('button', { name: /Save grants/ }).click();
+  await expect(admin.getByRole('status')).toContainText('1 device granted');
+
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, name, 'noc-password-1234');
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await page.goto('/devices');
+  const row = page.locator('tr[data-device="lab-ios-10"]');
+  await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'online', { timeout: 15_000 });
+  const badge = page.getByTestId('unread-count');
+  await expect(badge).toHaveText('0');
+
+  await admin.goto('/devices');
+  await admin.getByRole('button', { name: 'Take down lab-ios-10' }).click();
+  await expect(admin.getByRole('button', { name: 'Bring up lab-ios-10' })).toBeVisible();
+
+  // no reload: the push arrives on the open page
+  await expect(badge).toHaveText('1', { timeout: 15_000 });
+  await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'offline');
+  await expect(page.getByTestId('toasts')).toContainText('lab-ios-10 is down');
+
+  await page.getByRole('button', { name: /Notifications \(1 unread\)/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Recent notifications' });
+  await expect(dialog).toContainText('lab-ios-10 is down');
+  await dialog.getByRole('button', { name: 'Mark all read' }).click();
+  await expect(badge).toHaveText('0');
+
+  // back up: one more notification, and the list page shows both
+  await admin.getByRole('button', { name: 'Bring up lab-ios-10' }).click();
+  await expect(badge).toHaveText('1', { timeout: 15_000 });
+  await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'online');
+  await page.goto('/notifications');
+  const list = page.getByTestId('notification-list');
+  await expect(list.locator('li[data-kind="device_down"]')).toHaveCount(1);
+  await expect(list.locator('li[data-kind="device_up"]')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Mark all read' }).click();
+  await expect(page.getByTestId('page-unread')).toHaveText('0 unread');
+  await expect(badge).toHaveText('0');
+});
