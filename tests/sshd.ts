@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import ssh2 from 'ssh2';
+import { generateEd25519KeyPair } from '../lib/devices/keys';
 
 export const SSHD_BINARY = '/usr/sbin/sshd';
 
@@ -49,7 +49,7 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
 export async function startSshd(): Promise<RealSshd> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sb-sshd-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
-  const keys = ssh2.utils.generateKeyPairSync('ed25519');
+  const keys = generateEd25519KeyPair();
   writeFileSync(path.join(dir, 'authorized_keys'), `${keys.public}\n`, { mode: 0o600 });
   const port = await freePort();
   const username = userInfo().username;

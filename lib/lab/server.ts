@@ -3,6 +3,7 @@
  * authentication, shell and exec channels, fault injection, and a clean, bounded shutdown.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateEd25519KeyPair } from '../devices/keys';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import path from 'node:path';
 
@@ -269,7 +270,7 @@ export async function startLab(specs: readonly LabDeviceSpec[], opts: LabServerO
 
 /** Generates an ed25519 host key (OpenSSH private key text). */
 export function generateHostKey(): string {
-  return sshUtils.generateKeyPairSync('ed25519').private;
+  return generateEd25519KeyPair().private;
 }
 
 /**
