@@ -31,7 +31,10 @@ const log = getLogger();
 log.level = config.LOG_LEVEL;
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 if (config.generatedSecrets.length > 0) {
-  log.info({ secrets: config.generatedSecrets, file: path.join(config.DATA_DIR, 'secrets.json') }, 'generated secrets');
+  log.info(
+    { secrets: config.generatedSecrets, file: path.join(config.DATA_DIR, 'secrets.json') },
+    'generated secrets',
+  );
 }
 
 const runtime = await startRuntime(config, log, root);
@@ -100,7 +103,10 @@ await new Promise<void>((resolve, reject) => {
 });
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
-log.info({ url: `http://${config.HOST}:${port}`, dev, lab: Boolean(runtime.lab) }, 'Switchboard is listening');
+log.info(
+  { url: `http://${config.HOST}:${port}`, dev, lab: Boolean(runtime.lab) },
+  'Switchboard is listening',
+);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

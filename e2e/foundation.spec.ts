@@ -28,7 +28,9 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
 });
 
-test('the admin adds a device with field-level validation; its password never comes back', async ({ page }) => {
+test('the admin adds a device with field-level validation; its password never comes back', async ({
+  page,
+}) => {
   const name = unique('core-sw');
   const secret = 'Sup3r-Secret-Device-Pw';
   await signInAsAdmin(page);
@@ -76,7 +78,10 @@ test('a viewer sees granted devices but cannot change them', async ({ browser })
   const password = 'viewer-password-123';
   await signInAsAdmin(adminPage);
   await createUser(adminPage, viewer, 'viewer', password);
-  await adminPage.locator(`tr[data-user="${viewer}"]`).getByRole('link', { name: /granted/ }).click();
+  await adminPage
+    .locator(`tr[data-user="${viewer}"]`)
+    .getByRole('link', { name: /granted/ })
+    .click();
   await adminPage.getByLabel('Grant lab-vrp-01').check();
   await adminPage.getByRole('button', { name: /Save grants/ }).click();
   await expect(adminPage.getByRole('status')).toContainText('1 device granted');

@@ -20,7 +20,12 @@ export function unique(prefix: string) {
 }
 
 /** Create a user through the admin UI (the admin must be signed in on this page). */
-export async function createUser(page: Page, username: string, role: 'admin' | 'operator' | 'viewer', password: string) {
+export async function createUser(
+  page: Page,
+  username: string,
+  role: 'admin' | 'operator' | 'viewer',
+  password: string,
+) {
   await page.goto('/admin/users');
   const form = page.getByRole('form', { name: 'Create user' });
   await form.getByLabel('Username').fill(username);

@@ -1,12 +1,17 @@
 import { expect, test } from '@playwright/test';
 import { createUser, signIn, signInAsAdmin, unique } from './helpers';
 
-test('the bell count rises live when a device goes down; mark all read sets it to zero', async ({ browser }) => {
+test('the bell count rises live when a device goes down; mark all read sets it to zero', async ({
+  browser,
+}) => {
   const admin = await (await browser.newContext()).newPage();
   const name = unique('noc');
   await signInAsAdmin(admin);
   await createUser(admin, name, 'operator', 'noc-password-1234');
-  await admin.locator(`tr[data-user="${name}"]`).getByRole('link', { name: /granted/ }).click();
+  await admin
+    .locator(`tr[data-user="${name}"]`)
+    .getByRole('link', { name: /granted/ })
+    .click();
   await admin.getByLabel('Grant lab-ios-10').check();
   await admin.getByRole('button', { name: /Save grants/ }).click();
   await expect(admin.getByRole('status')).toContainText('1 device granted');

@@ -5,7 +5,9 @@ import { signInAsAdmin } from './helpers';
 
 /** The lab's generated login (the e2e server's data directory). */
 function labPassword(): string {
-  return (JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, 'lab.json'), 'utf8')) as { password: string }).password;
+  return (
+    JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, 'lab.json'), 'utf8')) as { password: string }
+  ).password;
 }
 
 async function setDevicePassword(page: Page, device: string, password: string) {
@@ -16,7 +18,9 @@ async function setDevicePassword(page: Page, device: string, password: string) {
   await expect(page).toHaveURL(/\/devices$/);
 }
 
-test('a task on 20 lab devices: live progress to 100 %, per-device output, retry after a failure', async ({ page }) => {
+test('a task on 20 lab devices: live progress to 100 %, per-device output, retry after a failure', async ({
+  page,
+}) => {
   await signInAsAdmin(page);
   await setDevicePassword(page, 'lab-vrp-20', 'not-the-right-password');
 
@@ -54,7 +58,9 @@ test('a task on 20 lab devices: live progress to 100 %, per-device output, retry
   await setDevicePassword(page, 'lab-vrp-20', labPassword());
   await page.goto(taskUrl);
   await page.getByRole('button', { name: 'Retry failed (1)' }).click();
-  await expect(page.locator('[data-testid="task-counts"]')).toContainText('20 succeeded', { timeout: 30_000 });
+  await expect(page.locator('[data-testid="task-counts"]')).toContainText('20 succeeded', {
+    timeout: 30_000,
+  });
   await expect(page.locator('details[data-device="lab-vrp-20"]')).toHaveAttribute('data-status', 'success');
   await expect(page.locator('span[data-status="completed"]').first()).toBeVisible();
 

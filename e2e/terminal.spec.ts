@@ -3,8 +3,15 @@ import { alertOf, createUser, signIn, signInAsAdmin, unique } from './helpers';
 
 async function openTab(page: Page, device: string) {
   await page.getByRole('button', { name: '+ New tab' }).click();
-  await page.getByRole('dialog', { name: 'Choose a device' }).getByRole('button', { name: new RegExp(`^${device}`) }).click();
-  await expect(page.locator(`[role="tab"][data-tab="${device}"]`)).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
+  await page
+    .getByRole('dialog', { name: 'Choose a device' })
+    .getByRole('button', { name: new RegExp(`^${device}`) })
+    .click();
+  await expect(page.locator(`[role="tab"][data-tab="${device}"]`)).toHaveAttribute(
+    'data-state',
+    'connected',
+    { timeout: 15_000 },
+  );
 }
 
 function pane(page: Page, device: string) {
@@ -46,7 +53,8 @@ test('two tabs on VRP and IOS lab devices, a command in each, both back after a 
   await expect(pane(page, 'lab-vrp-01')).toContainText('display clock');
 
   // closing the tabs ends the sessions
-  for (const device of ['lab-vrp-01', 'lab-ios-01']) await page.getByRole('button', { name: `Close ${device}` }).click();
+  for (const device of ['lab-vrp-01', 'lab-ios-01'])
+    await page.getByRole('button', { name: `Close ${device}` }).click();
   await expect(page.locator('[role="tab"]')).toHaveCount(0);
 });
 

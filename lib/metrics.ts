@@ -22,7 +22,8 @@ export function getMetrics(): Metrics {
         this.reset();
         const manager = getRealtime()?.manager;
         const counts = manager?.countByChannel() ?? {};
-        for (const channel of ['terminal', 'monitor', 'notifications']) this.set({ channel }, counts[channel] ?? 0);
+        for (const channel of ['terminal', 'monitor', 'notifications'])
+          this.set({ channel }, counts[channel] ?? 0);
       },
     });
     new Gauge({

@@ -8,27 +8,39 @@ import { migrate, readMigrations, sqlitePathFromUrl } from '../lib/db/migrate';
 import { freshDatabase, prismaSchemaEngine, ROOT } from './helpers';
 
 function prisma(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'prisma', 'build', 'index.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: prismaSchemaEngine(), PRISMA_HIDE_UPDATE_MESSAGE: '1', ...env },
-    timeout: 120_000,
-  });
+  return spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'prisma', 'build', 'index.js'), ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: prismaSchemaEngine(),
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        ...env,
+      },
+      timeout: 120_000,
+    },
+  );
 }
 
 describe('database schema and migrations', () => {
   it('the migrations produce exactly the schema (prisma migrate diff --exit-code)', () => {
     // The CLI needs a datasource whose directory exists (a fresh clone has no ./data).
     const scratch = mkdtempSync(path.join(tmpdir(), 'sb-diff-'));
-    const r = prisma([
-      'migrate',
-      'diff',
-      '--from-migrations',
-      'prisma/migrations',
-      '--to-schema',
-      'prisma/schema.prisma',
-      '--exit-code',
-    ], { DATABASE_URL: `file:${path.join(scratch, 'diff.db')}` });
+    const r = prisma(
+      [
+        'migrate',
+        'diff',
+        '--from-migrations',
+        'prisma/migrations',
+        '--to-schema',
+        'prisma/schema.prisma',
+        '--exit-code',
+      ],
+      { DATABASE_URL: `file:${path.join(scratch, 'diff.db')}` },
+    );
     expect(r.stdout + r.stderr).toContain('No difference detected');
     expect(r.status).toBe(0);
   });
@@ -39,7 +51,9 @@ describe('database schema and migrations', () => {
     const m = /"inlineSchema": ("(?:[^"\\]|\\.)*")/.exec(classFile);
     expect(m, 'inlineSchema in generated client').not.toBeNull();
     const squash = (text: string) => text.replace(/[ \t]+/g, ' ').trim();
-    expect(squash(JSON.parse(m![1]!)), 'run `npm run db:generate` after changing prisma/schema.prisma').toBe(squash(schema));
+    expect(squash(JSON.parse(m![1]!)), 'run `npm run db:generate` after changing prisma/schema.prisma').toBe(
+      squash(schema),
+    );
   });
 
   it('the start-up runner applies every migration once and keeps Prisma’s bookkeeping', async () => {
@@ -49,7 +63,9 @@ describe('database schema and migrations', () => {
     expect(again.alreadyApplied).toBe(readMigrations(path.join(ROOT, 'prisma', 'migrations')).length);
 
     const raw = new Database(sqlitePathFromUrl(url), { readonly: true });
-    const rows = raw.prepare('SELECT migration_name, checksum, finished_at FROM _prisma_migrations').all() as {
+    const rows = raw
+      .prepare('SELECT migration_name, checksum, finished_at FROM _prisma_migrations')
+      .all() as {
       migration_name: string;
       checksum: string;
       finished_at: number;

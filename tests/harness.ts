@@ -75,19 +75,23 @@ export interface Portal {
 export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
   const { db, url } = freshDatabase();
   const vault = createVault(TEST_SECRET);
-  const mk = (username: string, role: string) => db.user.create({ data: { username, role, passwordHash: 'unused' } });
+  const mk = (username: string, role: string) =>
+    db.user.create({ data: { username, role, passwordHash: 'unused' } });
   const users = {
     admin: (await mk('admin', 'admin')).id,
     operator: (await mk('op', 'operator')).id,
     operator2: (await mk('op2', 'operator')).id,
     viewer: (await mk('viewer', 'viewer')).id,
   };
-  const lab = await startLab(opts.lab ?? defaultLabFleet(4, LAB_CREDS, opts.labVendor), { hostKey: generateHostKey() });
+  const lab = await startLab(opts.lab ?? defaultLabFleet(4, LAB_CREDS, opts.labVendor), {
+    hostKey: generateHostKey(),
+  });
   await syncLabInventory(db, vault, lab.devices);
   // operators are granted every lab device except lab-ios-02 (to test refusals)
   const devices = await db.device.findMany();
   for (const d of devices) {
-    if (d.name !== 'lab-ios-02') await db.deviceGrant.create({ data: { userId: users.operator, deviceId: d.id } });
+    if (d.name !== 'lab-ios-02')
+      await db.deviceGrant.create({ data: { userId: users.operator, deviceId: d.id } });
     await db.deviceGrant.create({ data: { userId: users.operator2, deviceId: d.id } });
     await db.deviceGrant.create({ data: { userId: users.viewer, deviceId: d.id } });
   }
@@ -122,7 +126,15 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
   });
   const queue = new InProcessTaskQueue(4);
   queue.process((taskId, signal) =>
-    runTask(taskId, signal, { db, vault, bus, log, deviceSlots, status, progressIntervalMs: opts.progressIntervalMs ?? 100 }),
+    runTask(taskId, signal, {
+      db,
+      vault,
+      bus,
+      log,
+      deviceSlots,
+      status,
+      progressIntervalMs: opts.progressIntervalMs ?? 100,
+    }),
   );
   const monitor = monitorChannel({ db, bus, log });
   const notifications = notificationsChannel({ db, bus, feed, log });
@@ -137,7 +149,8 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
     handlers: [
       terminalChannel({
         manager: terminals,
-        canSeeDevice: (identity, deviceId) => userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
+        canSeeDevice: (identity, deviceId) =>
+          userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
       }),
       monitor,
       notifications,
@@ -268,7 +281,11 @@ export class TestClient {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}; last frames: ${JSON.stringify(this.frames.slice(-3)).slice(0, 600)}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; last frames: ${JSON.stringify(this.frames.slice(-3)).slice(0, 600)}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(check);
       check();
@@ -276,7 +293,11 @@ export class TestClient {
   }
 
   waitFrame(type: string, timeoutMs = 5000, from = 0): Promise<Frame> {
-    return this.waitUntil(() => this.frames.slice(from).find((f) => f.type === type), `a "${type}" frame`, timeoutMs);
+    return this.waitUntil(
+      () => this.frames.slice(from).find((f) => f.type === type),
+      `a "${type}" frame`,
+      timeoutMs,
+    );
   }
 
   waitOutput(re: RegExp, timeoutMs = 5000): Promise<string> {

@@ -24,7 +24,10 @@ afterAll(async () => {
 async function connect(deviceId: string) {
   const c = await TestClient.open(portal, `/ws/terminal/${deviceId}`, portal.users.admin);
   c.send({ type: 'connect' });
-  await c.waitUntil(() => c.frames.find((f) => f.type === 'terminal_connected' || f.type === 'terminal_error'), 'an answer');
+  await c.waitUntil(
+    () => c.frames.find((f) => f.type === 'terminal_connected' || f.type === 'terminal_error'),
+    'an answer',
+  );
   return c;
 }
 
@@ -33,7 +36,10 @@ describe('host key changes', () => {
     const { acceptOfferedHostKey, forgetHostKey } = await import('../lib/devices/host-keys');
     const admin = { id: portal.users.admin, username: 'admin', displayName: '', role: 'admin' as const };
     const id = await portal.deviceId('lab-vrp-01');
-    await portal.db.device.update({ where: { id }, data: { hostKeyFingerprint: 'SHA256:' + 'B'.repeat(43) } });
+    await portal.db.device.update({
+      where: { id },
+      data: { hostKeyFingerprint: 'SHA256:' + 'B'.repeat(43) },
+    });
 
     const refused = await connect(id);
     expect(refused.frames.at(-1)).toMatchObject({ type: 'terminal_error', code: 'host_key_mismatch' });
@@ -50,7 +56,9 @@ describe('host key changes', () => {
 
     expect(await forgetHostKey(admin, id)).toMatchObject({ ok: true });
     expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).hostKeyFingerprint).toBeNull();
-    const audit = await portal.db.auditEvent.findMany({ where: { action: { startsWith: 'device.hostkey' } } });
+    const audit = await portal.db.auditEvent.findMany({
+      where: { action: { startsWith: 'device.hostkey' } },
+    });
     expect(audit.map((a) => a.action).sort()).toEqual(['device.hostkey_accept', 'device.hostkey_forget']);
   });
 });

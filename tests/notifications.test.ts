@@ -9,7 +9,10 @@ let portal: Portal;
 beforeAll(async () => {
   portal = await startPortal({ lab: defaultLabFleet(4, LAB_CREDS), statusIntervalMs: INTERVAL_MS });
   // every lab device is online once the first round has run
-  await vi.waitFor(async () => expect(await portal.db.device.count({ where: { status: 'online' } })).toBe(4), { timeout: 5000, interval: 25 });
+  await vi.waitFor(
+    async () => expect(await portal.db.device.count({ where: { status: 'online' } })).toBe(4),
+    { timeout: 5000, interval: 25 },
+  );
 });
 afterAll(() => portal.close());
 
@@ -21,7 +24,12 @@ async function hello(user: string, lastSeq: number) {
 }
 
 const kindsOf = async (userId: string, deviceName: string) =>
-  (await portal.db.notification.findMany({ where: { userId, title: { startsWith: deviceName } }, orderBy: { seq: 'asc' } })).map((n) => n.kind);
+  (
+    await portal.db.notification.findMany({
+      where: { userId, title: { startsWith: deviceName } },
+      orderBy: { seq: 'asc' },
+    })
+  ).map((n) => n.kind);
 
 describe('device status and notifications', () => {
   it('a device taken down goes offline within an interval plus hysteresis, and back online; exactly one notification each way for those who can see it', async () => {
@@ -31,31 +39,59 @@ describe('device status and notifications', () => {
 
     const downAt = Date.now();
     await portal.labControl.setUp('lab-ios-02', false);
-    await vi.waitFor(async () => expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).status).toBe('offline'), {
-      timeout: 5000,
-      interval: 20,
-    });
+    await vi.waitFor(
+      async () =>
+        expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).status).toBe('offline'),
+      {
+        timeout: 5000,
+        interval: 20,
+      },
+    );
     // two failed probes (hysteresis) one interval apart, plus a round in progress
     expect(Date.now() - downAt).toBeLessThan(INTERVAL_MS * 4 + 1000);
-    await seesIt.waitUntil(() => seesIt.frames.find((f) => f.type === 'device_status' && f.device_id === id && f.status === 'offline'), 'offline push');
+    await seesIt.waitUntil(
+      () =>
+        seesIt.frames.find((f) => f.type === 'device_status' && f.device_id === id && f.status === 'offline'),
+      'offline push',
+    );
 
     await portal.labControl.setUp('lab-ios-02', true);
-    await vi.waitFor(async () => expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).status).toBe('online'), {
-      timeout: 5000,
-      interval: 20,
-    });
-    await seesIt.waitUntil(() => seesIt.frames.find((f) => f.type === 'device_status' && f.device_id === id && f.status === 'online'), 'online push');
-    const down = await seesIt.waitUntil(() => seesIt.frames.find((f) => f.type === 'notification' && f.kind === 'device_down'), 'down notification');
+    await vi.waitFor(
+      async () => expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).status).toBe('online'),
+      {
+        timeout: 5000,
+        interval: 20,
+      },
+    );
+    await seesIt.waitUntil(
+      () =>
+        seesIt.frames.find((f) => f.type === 'device_status' && f.device_id === id && f.status === 'online'),
+      'online push',
+    );
+    const down = await seesIt.waitUntil(
+      () => seesIt.frames.find((f) => f.type === 'notification' && f.kind === 'device_down'),
+      'down notification',
+    );
     expect(down.title).toBe('lab-ios-02 is down');
-    await seesIt.waitUntil(() => seesIt.frames.find((f) => f.type === 'notification' && f.kind === 'device_up'), 'up notification');
+    await seesIt.waitUntil(
+      () => seesIt.frames.find((f) => f.type === 'notification' && f.kind === 'device_up'),
+      'up notification',
+    );
 
     for (const user of [portal.users.admin, portal.users.operator2, portal.users.viewer]) {
       expect(await kindsOf(user, 'lab-ios-02')).toEqual(['device_down', 'device_up']);
     }
     expect(await kindsOf(portal.users.operator, 'lab-ios-02')).toEqual([]);
     expect(blind.frames.some((f) => f.device_id === id || f.kind === 'device_down')).toBe(false);
-    const transitions = await portal.db.deviceStatusChange.findMany({ where: { deviceId: id }, orderBy: { at: 'asc' } });
-    expect(transitions.map((t) => `${t.previous}->${t.status}`)).toEqual(['unknown->online', 'online->offline', 'offline->online']);
+    const transitions = await portal.db.deviceStatusChange.findMany({
+      where: { deviceId: id },
+      orderBy: { at: 'asc' },
+    });
+    expect(transitions.map((t) => `${t.previous}->${t.status}`)).toEqual([
+      'unknown->online',
+      'online->offline',
+      'offline->online',
+    ]);
     await Promise.all([seesIt.close(), blind.close()]);
   });
 
@@ -64,7 +100,8 @@ describe('device status and notifications', () => {
     const before = await portal.feed.latestSeq(user);
     const first = await hello(user, before);
     await first.close();
-    for (let i = 1; i <= 5; i++) await portal.feed.notify([user], { kind: 'task_completed', title: `missed ${i}` });
+    for (let i = 1; i <= 5; i++)
+      await portal.feed.notify([user], { kind: 'task_completed', title: `missed ${i}` });
     const back = await TestClient.open(portal, '/ws/notifications', user);
     back.send({ type: 'hello', last_seq: before });
     await back.waitFrame('unread_count');
@@ -81,7 +118,8 @@ describe('device status and notifications', () => {
     const b = await hello(user, seq);
     expect(a.frames.at(-1)!.count).toBeGreaterThan(0);
     await portal.feed.markAllRead(user);
-    for (const c of [a, b]) await c.waitUntil(() => c.frames.find((f) => f.type === 'unread_count' && f.count === 0), 'unread 0');
+    for (const c of [a, b])
+      await c.waitUntil(() => c.frames.find((f) => f.type === 'unread_count' && f.count === 0), 'unread 0');
     expect(await portal.feed.unreadCount(user)).toBe(0);
     await Promise.all([a.close(), b.close()]);
   });
@@ -97,26 +135,50 @@ describe('device status and notifications', () => {
     await c.close();
 
     // 205 missed while away: more than the replay bound
-    for (let i = 0; i < 205; i++) await portal.feed.notify([user], { kind: 'task_completed', title: `bulk ${i}` });
+    for (let i = 0; i < 205; i++)
+      await portal.feed.notify([user], { kind: 'task_completed', title: `bulk ${i}` });
     const d = await TestClient.open(portal, '/ws/notifications', user);
     d.send({ type: 'hello', last_seq: 0 });
     expect(await d.waitFrame('notification_resync')).toMatchObject({ last_seq: latest + 205 });
     await d.waitFrame('unread_count');
     expect(d.frames.filter((f) => f.type === 'notification')).toHaveLength(0); // no flood
 
-    for (const bad of ['{"type":"subscribe_task","task_id":"x"}', '{"type":"hello","last_seq":-1}', 'nope']) d.send(bad);
+    for (const bad of ['{"type":"subscribe_task","task_id":"x"}', '{"type":"hello","last_seq":-1}', 'nope'])
+      d.send(bad);
     await d.waitUntil(() => d.frames.filter((f) => f.type === 'error').length >= 3, 'error frames');
-    expect(d.frames.filter((f) => f.type === 'error').map((f) => f.code)).toEqual(['unknown_type', 'bad_frame', 'bad_json']);
+    expect(d.frames.filter((f) => f.type === 'error').map((f) => f.code)).toEqual([
+      'unknown_type',
+      'bad_frame',
+      'bad_json',
+    ]);
     await d.close();
   });
 
   it("a task's owner is told when it completes, and no one else", async () => {
     const owner = portal.users.operator;
     const device = await portal.deviceId('lab-vrp-01');
-    const r = await createTask({ id: owner, role: 'operator' }, { name: 'notify me', commands: 'display clock', deviceIds: [device], concurrency: '1', timeoutSeconds: '10' }, portal.tasks);
+    const r = await createTask(
+      { id: owner, role: 'operator' },
+      {
+        name: 'notify me',
+        commands: 'display clock',
+        deviceIds: [device],
+        concurrency: '1',
+        timeoutSeconds: '10',
+      },
+      portal.tasks,
+    );
     expect(r.ok).toBe(true);
-    await vi.waitFor(async () => expect(await portal.db.notification.count({ where: { title: 'Task "notify me" completed' } })).toBe(1), { timeout: 10_000, interval: 25 });
-    const n = await portal.db.notification.findFirstOrThrow({ where: { title: 'Task "notify me" completed' } });
+    await vi.waitFor(
+      async () =>
+        expect(await portal.db.notification.count({ where: { title: 'Task "notify me" completed' } })).toBe(
+          1,
+        ),
+      { timeout: 10_000, interval: 25 },
+    );
+    const n = await portal.db.notification.findFirstOrThrow({
+      where: { title: 'Task "notify me" completed' },
+    });
     expect(n).toMatchObject({ userId: owner, kind: 'task_completed' });
   });
 

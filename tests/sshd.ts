@@ -72,7 +72,9 @@ export async function startSshd(): Promise<RealSshd> {
   ].join('\n');
   writeFileSync(path.join(dir, 'sshd_config'), `${config}\n`);
   mkdirSync('/run/sshd', { recursive: true }); // privilege separation directory
-  const child = spawn(SSHD_BINARY, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(SSHD_BINARY, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d));
   try {

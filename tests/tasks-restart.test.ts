@@ -40,21 +40,25 @@ afterAll(async () => {
 function startChild(): Promise<ChildProcess> {
   // node itself with tsx as a loader: the tsx CLI would run the script in a grandchild that a
   // SIGKILL of the CLI leaves alive
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests', 'fixtures', 'runtime-child.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      DATABASE_URL: url,
-      SWITCHBOARD_SECRET: TEST_SECRET,
-      NEXTAUTH_SECRET: TEST_SECRET,
-      ADMIN_PASSWORD: 'restart-admin-password',
-      LAB: 'off',
-      LOG_LEVEL: 'warn',
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'tests', 'fixtures', 'runtime-child.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATA_DIR: dataDir,
+        DATABASE_URL: url,
+        SWITCHBOARD_SECRET: TEST_SECRET,
+        NEXTAUTH_SECRET: TEST_SECRET,
+        ADMIN_PASSWORD: 'restart-admin-password',
+        LAB: 'off',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d));
   return new Promise((resolve, reject) => {
@@ -92,7 +96,10 @@ describe('tasks across a server crash', () => {
     const task = await queuedTask('crash test', 3);
     const first = await startChild(); // reconciliation picks up the queued task and runs it
     await vi.waitFor(
-      async () => expect(await db.taskDevice.count({ where: { taskId: task.id, status: 'success' } })).toBeGreaterThanOrEqual(6),
+      async () =>
+        expect(
+          await db.taskDevice.count({ where: { taskId: task.id, status: 'success' } }),
+        ).toBeGreaterThanOrEqual(6),
       { timeout: 30_000, interval: 25 },
     );
     await stop(first, 'SIGKILL');
@@ -104,7 +111,10 @@ describe('tasks across a server crash', () => {
 
     const second = await startChild();
     await vi.waitFor(
-      async () => expect(['completed', 'failed']).toContain((await db.task.findUniqueOrThrow({ where: { id: task.id } })).status),
+      async () =>
+        expect(['completed', 'failed']).toContain(
+          (await db.task.findUniqueOrThrow({ where: { id: task.id } })).status,
+        ),
       { timeout: 30_000, interval: 50 },
     );
     await stop(second, 'SIGTERM');
@@ -113,7 +123,11 @@ describe('tasks across a server crash', () => {
     const after = await db.taskDevice.findMany({ where: { taskId: task.id } });
     expect(after.filter((r) => r.status === 'running' || r.status === 'pending')).toEqual([]);
     for (const s of saved) expect(after.find((r) => r.id === s.id)).toEqual(s); // byte-for-byte the same row
-    for (const id of midRun) expect(after.find((r) => r.id === id)).toMatchObject({ status: 'failed', error: INTERRUPTED_DEVICE_ERROR });
+    for (const id of midRun)
+      expect(after.find((r) => r.id === id)).toMatchObject({
+        status: 'failed',
+        error: INTERRUPTED_DEVICE_ERROR,
+      });
     const t = await db.task.findUniqueOrThrow({ where: { id: task.id } });
     expect(t.completedDevices).toBe(30);
     expect(t.succeededDevices + t.failedDevices).toBe(30);
@@ -124,7 +138,14 @@ describe('tasks across a server crash', () => {
     const task = await queuedTask('no resume', 1);
     await db.task.update({ where: { id: task.id }, data: { status: 'running' } });
     const rows = await db.taskDevice.findMany({ where: { taskId: task.id }, orderBy: { deviceName: 'asc' } });
-    await db.taskDevice.update({ where: { id: rows[0]!.id }, data: { status: 'success', output: '[{"command":"x","output":"kept","status":"success"}]', finishedAt: new Date() } });
+    await db.taskDevice.update({
+      where: { id: rows[0]!.id },
+      data: {
+        status: 'success',
+        output: '[{"command":"x","output":"kept","status":"success"}]',
+        finishedAt: new Date(),
+      },
+    });
     await db.task.update({ where: { id: task.id }, data: { completedDevices: 1, succeededDevices: 1 } });
     await db.taskDevice.update({ where: { id: rows[1]!.id }, data: { status: 'running' } });
     const queue = new InProcessTaskQueue();
@@ -132,7 +153,12 @@ describe('tasks across a server crash', () => {
     expect(out.interrupted).toEqual([task.id]);
     expect(queue.stats().queued).toBe(0);
     const t = await db.task.findUniqueOrThrow({ where: { id: task.id } });
-    expect(t).toMatchObject({ status: 'interrupted', completedDevices: 30, succeededDevices: 1, failedDevices: 29 });
+    expect(t).toMatchObject({
+      status: 'interrupted',
+      completedDevices: 30,
+      succeededDevices: 1,
+      failedDevices: 29,
+    });
     expect(t.statusReason).toMatch(/restarted/);
     expect((await db.taskDevice.findUniqueOrThrow({ where: { id: rows[0]!.id } })).output).toContain('kept');
     await queue.close();

@@ -23,7 +23,9 @@ beforeAll(async () => {
       ...defaultLabFleet(200, LAB_CREDS, 'huawei_vrp'),
       ...defaultLabFleet(2, LAB_CREDS, 'cisco_ios'),
       special('slow-01', { latencyMs: 150 }),
-      ...Array.from({ length: 11 }, (_, i) => special(`slow-${String(i + 2).padStart(2, '0')}`, { latencyMs: 150 })),
+      ...Array.from({ length: 11 }, (_, i) =>
+        special(`slow-${String(i + 2).padStart(2, '0')}`, { latencyMs: 150 }),
+      ),
       special('bad-refuse', { faults: { refuseLogin: true } }),
       special('bad-hang', { faults: { hang: 'session' } }),
       special('bad-drop', { latencyMs: 300, faults: { dropAfterMs: 150 } }),
@@ -71,8 +73,24 @@ async function waitFinal(taskId: string, timeout = 60_000) {
   return (await getTaskDetail(admin(), taskId, portal.db))!;
 }
 
-async function create(actor: { id: string; role: 'admin' | 'operator' }, deviceIds: string[], commands: string[], extra = {}) {
-  const r = await createTask(actor, { name: 'test', commands: commands.join('\n'), deviceIds, concurrency: '20', timeoutSeconds: '10', ...extra }, portal.tasks);
+async function create(
+  actor: { id: string; role: 'admin' | 'operator' },
+  deviceIds: string[],
+  commands: string[],
+  extra = {},
+) {
+  const r = await createTask(
+    actor,
+    {
+      name: 'test',
+      commands: commands.join('\n'),
+      deviceIds,
+      concurrency: '20',
+      timeoutSeconds: '10',
+      ...extra,
+    },
+    portal.tasks,
+  );
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.id;
 }
@@ -82,10 +100,19 @@ describe('batch tasks against the lab', () => {
     const devices = await ids({ startsWith: 'lab-vrp-' });
     expect(devices).toHaveLength(200);
     const monitor = await TestClient.open(portal, '/ws/monitor/tasks', portal.users.admin);
-    const id = await create(admin(), devices, ['display version', 'display current-configuration | include sysname']);
+    const id = await create(admin(), devices, [
+      'display version',
+      'display current-configuration | include sysname',
+    ]);
     monitor.send({ type: 'subscribe_task', task_id: id });
     const detail = await waitFinal(id);
-    expect(detail.task).toMatchObject({ status: 'completed', completedDevices: 200, succeededDevices: 200, failedDevices: 0, progress: 100 });
+    expect(detail.task).toMatchObject({
+      status: 'completed',
+      completedDevices: 200,
+      succeededDevices: 200,
+      failedDevices: 0,
+      progress: 100,
+    });
     for (const d of detail.devices) {
       expect(d.status).toBe('success');
       expect(d.outputs).toHaveLength(2);
@@ -94,7 +121,8 @@ describe('batch tasks against the lab', () => {
     }
     // the final state is always delivered, even though updates are coalesced
     const final = await monitor.waitUntil(
-      () => monitor.frames.find((f) => f.type === 'task_update' && f.task_id === id && f.status === 'completed'),
+      () =>
+        monitor.frames.find((f) => f.type === 'task_update' && f.task_id === id && f.status === 'completed'),
       'the final task_update',
     );
     expect(final).toMatchObject({ progress: 100, completed_devices: 200, total_devices: 200 });
@@ -105,9 +133,13 @@ describe('batch tasks against the lab', () => {
     type Row = { device_name: string; status: string };
     const covered = () => {
       const frames = monitor.frames.filter((f) => f.type === 'task_devices' && f.task_id === id);
-      const snapshotDone = frames.filter((f) => f.snapshot).flatMap((f) => (f.devices as Row[]).filter((d) => d.status === 'success'));
+      const snapshotDone = frames
+        .filter((f) => f.snapshot)
+        .flatMap((f) => (f.devices as Row[]).filter((d) => d.status === 'success'));
       const liveRows = frames.filter((f) => !f.snapshot).flatMap((f) => f.devices as Row[]);
-      return liveRows.length > 0 && new Set([...snapshotDone, ...liveRows].map((d) => d.device_name)).size === 200;
+      return (
+        liveRows.length > 0 && new Set([...snapshotDone, ...liveRows].map((d) => d.device_name)).size === 200
+      );
     };
     await monitor.waitUntil(covered, 'every device reported live or in the snapshot');
     await monitor.close();
@@ -118,7 +150,12 @@ describe('batch tasks against the lab', () => {
     const bad = await ids({ names: ['bad-unreachable', 'bad-refuse', 'bad-hang', 'bad-drop'] });
     const id = await create(admin(), [...good, ...bad], ['display clock'], { timeoutSeconds: '5' });
     const detail = await waitFinal(id);
-    expect(detail.task).toMatchObject({ status: 'failed', completedDevices: 6, succeededDevices: 0, failedDevices: 6 });
+    expect(detail.task).toMatchObject({
+      status: 'failed',
+      completedDevices: 6,
+      succeededDevices: 0,
+      failedDevices: 6,
+    });
     const reason = Object.fromEntries(detail.devices.map((d) => [d.deviceName, d.error ?? '']));
     expect(reason['bad-unreachable']).toMatch(/connection refused/);
     expect(reason['bad-refuse']).toMatch(/refused the login/);
@@ -126,16 +163,24 @@ describe('batch tasks against the lab', () => {
     expect(reason['bad-drop']).toMatch(/closed|lost|timeout/i);
     // IOS rejects the VRP command: recorded as a device error with its output
     expect(reason['lab-ios-01']).toMatch(/rejected "display clock"/);
-    expect(detail.devices.find((d) => d.deviceName === 'lab-ios-01')!.outputs[0]!.output).toMatch(/% Invalid input/);
+    expect(detail.devices.find((d) => d.deviceName === 'lab-ios-01')!.outputs[0]!.output).toMatch(
+      /% Invalid input/,
+    );
   }, 60_000);
 
   it('cancel mid-run stops new devices promptly and keeps finished results', async () => {
     const slow = await ids({ startsWith: 'slow-' });
     const id = await create(admin(), slow, ['display version', 'display clock'], { concurrency: '2' });
-    await vi.waitFor(async () => expect((await portal.db.task.findUniqueOrThrow({ where: { id } })).succeededDevices).toBeGreaterThanOrEqual(2), {
-      timeout: 20_000,
-      interval: 20,
-    });
+    await vi.waitFor(
+      async () =>
+        expect(
+          (await portal.db.task.findUniqueOrThrow({ where: { id } })).succeededDevices,
+        ).toBeGreaterThanOrEqual(2),
+      {
+        timeout: 20_000,
+        interval: 20,
+      },
+    );
     const before = await getTaskDetail(admin(), id, portal.db);
     const done = before!.devices.filter((d) => d.status === 'success');
     const started = Date.now();
@@ -144,7 +189,9 @@ describe('batch tasks against the lab', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(detail.task.status).toBe('cancelled');
     expect(detail.devices.some((d) => d.status === 'running' || d.status === 'pending')).toBe(false);
-    expect(detail.devices.filter((d) => d.status === 'cancelled').length).toBeGreaterThanOrEqual(slow.length - done.length - 2 - 2);
+    expect(detail.devices.filter((d) => d.status === 'cancelled').length).toBeGreaterThanOrEqual(
+      slow.length - done.length - 2 - 2,
+    );
     for (const d of done) {
       const now = detail.devices.find((x) => x.id === d.id)!;
       expect(now).toMatchObject({ status: 'success', finishedAt: d.finishedAt, outputs: d.outputs });
@@ -156,32 +203,59 @@ describe('batch tasks against the lab', () => {
     const goodIds = await ids({ names: ['lab-vrp-01', 'lab-vrp-02'] });
     const brokenIds = await ids({ names: ['lab-vrp-03', 'lab-vrp-04'] });
     for (const id of brokenIds) {
-      await portal.db.device.update({ where: { id }, data: { secretEnc: portal.vault.seal('wrong', credentialContext(id, 'secret')) } });
+      await portal.db.device.update({
+        where: { id },
+        data: { secretEnc: portal.vault.seal('wrong', credentialContext(id, 'secret')) },
+      });
     }
     const id = await create(admin(), [...goodIds, ...brokenIds], ['display clock']);
     const first = await waitFinal(id);
     expect(first.task).toMatchObject({ status: 'failed', failedDevices: 2, succeededDevices: 2 });
     for (const id2 of brokenIds) {
-      await portal.db.device.update({ where: { id: id2 }, data: { secretEnc: portal.vault.seal(LAB_CREDS.password, credentialContext(id2, 'secret')) } });
+      await portal.db.device.update({
+        where: { id: id2 },
+        data: { secretEnc: portal.vault.seal(LAB_CREDS.password, credentialContext(id2, 'secret')) },
+      });
     }
     expect(await retryFailed(admin(), id, portal.tasks)).toEqual({ ok: true });
     const second = await waitFinal(id);
-    expect(second.task).toMatchObject({ status: 'completed', failedDevices: 0, succeededDevices: 4, completedDevices: 4 });
+    expect(second.task).toMatchObject({
+      status: 'completed',
+      failedDevices: 0,
+      succeededDevices: 4,
+      completedDevices: 4,
+    });
     for (const d of second.devices) {
       const before = first.devices.find((x) => x.id === d.id)!;
-      if (before.status === 'success') expect(d).toMatchObject({ attempts: 1, finishedAt: before.finishedAt });
+      if (before.status === 'success')
+        expect(d).toMatchObject({ attempts: 1, finishedAt: before.finishedAt });
       else expect(d).toMatchObject({ attempts: 2, status: 'success' });
     }
-    expect(await retryFailed(admin(), id, portal.tasks)).toMatchObject({ ok: false, error: 'No device of this task failed.' });
+    expect(await retryFailed(admin(), id, portal.tasks)).toMatchObject({
+      ok: false,
+      error: 'No device of this task failed.',
+    });
   }, 60_000);
 
   it('validates creation: devices the user may not use, unknown devices, bad fields', async () => {
     const notGranted = await ids({ names: ['lab-ios-02'] });
-    const r1 = await createTask(operator(), { name: 'x', commands: 'show clock', deviceIds: notGranted, concurrency: '1', timeoutSeconds: '10' }, portal.tasks);
-    expect(r1).toMatchObject({ ok: false, errors: { deviceIds: expect.stringMatching(/not available to you/) } });
-    const r2 = await createTask(admin(), { name: '', commands: '', deviceIds: ['nope'], concurrency: '999', timeoutSeconds: '0' }, portal.tasks);
+    const r1 = await createTask(
+      operator(),
+      { name: 'x', commands: 'show clock', deviceIds: notGranted, concurrency: '1', timeoutSeconds: '10' },
+      portal.tasks,
+    );
+    expect(r1).toMatchObject({
+      ok: false,
+      errors: { deviceIds: expect.stringMatching(/not available to you/) },
+    });
+    const r2 = await createTask(
+      admin(),
+      { name: '', commands: '', deviceIds: ['nope'], concurrency: '999', timeoutSeconds: '0' },
+      portal.tasks,
+    );
     expect(r2.ok).toBe(false);
-    if (!r2.ok) expect(Object.keys(r2.errors).sort()).toEqual(['commands', 'concurrency', 'name', 'timeoutSeconds']);
+    if (!r2.ok)
+      expect(Object.keys(r2.errors).sort()).toEqual(['commands', 'concurrency', 'name', 'timeoutSeconds']);
   });
 
   it("monitor: a user receives only their own tasks and cannot subscribe to another's", async () => {
@@ -191,8 +265,14 @@ describe('batch tasks against the lab', () => {
     const adminMonitor = await TestClient.open(portal, '/ws/monitor/tasks', portal.users.admin);
     const id = await create(operator(), granted, ['display clock']);
     await waitFinal(id);
-    await opMonitor.waitUntil(() => opMonitor.frames.find((f) => f.task_id === id && f.status === 'completed'), 'own final update');
-    await adminMonitor.waitUntil(() => adminMonitor.frames.find((f) => f.task_id === id && f.status === 'completed'), 'admin sees all');
+    await opMonitor.waitUntil(
+      () => opMonitor.frames.find((f) => f.task_id === id && f.status === 'completed'),
+      'own final update',
+    );
+    await adminMonitor.waitUntil(
+      () => adminMonitor.frames.find((f) => f.task_id === id && f.status === 'completed'),
+      'admin sees all',
+    );
     op2Monitor.send({ type: 'subscribe_task', task_id: id });
     expect(await op2Monitor.waitFrame('error')).toMatchObject({ code: 'not_allowed' });
     expect(op2Monitor.frames.some((f) => f.task_id === id)).toBe(false);

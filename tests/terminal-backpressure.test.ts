@@ -35,7 +35,11 @@ describe('terminal backpressure', () => {
     await vi.waitFor(() => expect(session.isPaused).toBe(true), { timeout: 15_000, interval: 20 });
 
     // Meanwhile another user's session on another device works normally.
-    const other = await TestClient.open(portal, `/ws/terminal/${await portal.deviceId('lab-quiet')}`, portal.users.operator2);
+    const other = await TestClient.open(
+      portal,
+      `/ws/terminal/${await portal.deviceId('lab-quiet')}`,
+      portal.users.operator2,
+    );
     other.send({ type: 'connect' });
     await other.waitOutput(/lab-quiet>$/);
     other.send({ type: 'input', data: 'show clock\r' });

@@ -29,7 +29,11 @@ describe('terminal session lifetime', () => {
 
   it('an idle session is closed with a reason the tab can show', async () => {
     portal = await startPortal({ lab: defaultLabFleet(1, LAB_CREDS), idleTimeoutMs: 1000 });
-    const c = await TestClient.open(portal, `/ws/terminal/${await portal.deviceId('lab-vrp-01')}`, portal.users.operator);
+    const c = await TestClient.open(
+      portal,
+      `/ws/terminal/${await portal.deviceId('lab-vrp-01')}`,
+      portal.users.operator,
+    );
     c.send({ type: 'connect' });
     await c.waitFrame('terminal_connected');
     expect((await c.waitFrame('terminal_closed', 5000)).reason).toMatch(/idle/);

@@ -22,7 +22,9 @@ afterAll(() => portal.close());
 
 /** End the SSH session (not just the socket, which would leave it waiting to be resumed). */
 async function finish(c: TestClient) {
-  const open = c.frames.some((f) => f.type === 'terminal_connected') && !c.frames.some((f) => f.type === 'terminal_closed');
+  const open =
+    c.frames.some((f) => f.type === 'terminal_connected') &&
+    !c.frames.some((f) => f.type === 'terminal_closed');
   if (open && !c.closed) {
     c.send({ type: 'close' });
     await c.waitFrame('terminal_closed');
@@ -64,7 +66,10 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
   it('command mode returns exactly what the device printed, paging handled', async () => {
     const lab = portal.lab.find((d) => d.name === 'lab-vrp-01')!;
     const direct = await connectTo(lab);
-    const reference = (await execCommand(direct, 'display current-configuration')).stdout.toString('utf8').replace(/\r\n/g, '\n').trim();
+    const reference = (await execCommand(direct, 'display current-configuration')).stdout
+      .toString('utf8')
+      .replace(/\r\n/g, '\n')
+      .trim();
     direct.end();
 
     const c = await openTerminal('lab-vrp-01');
@@ -78,12 +83,18 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
     expect(c.output).toContain('---- More ----');
 
     c.send({ type: 'command', command: 'display nonsense' });
-    const bad = await c.waitUntil(() => c.frames.filter((f) => f.type === 'command_output')[1], 'second command_output');
+    const bad = await c.waitUntil(
+      () => c.frames.filter((f) => f.type === 'command_output')[1],
+      'second command_output',
+    );
     expect(bad).toMatchObject({ status: 'error' });
     expect(bad.output).toMatch(/Error: Unrecognized command/);
 
     c.send({ type: 'get_history' });
-    expect((await c.waitFrame('command_history')).history).toEqual(['display current-configuration', 'display nonsense']);
+    expect((await c.waitFrame('command_history')).history).toEqual([
+      'display current-configuration',
+      'display nonsense',
+    ]);
     await finish(c);
   });
 
@@ -128,7 +139,11 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
     await c.waitOutput(/\[lab-vrp-01\]$/);
     await c.close(); // socket lost, session kept
 
-    const back = await TestClient.open(portal, `/ws/terminal/${await portal.deviceId('lab-vrp-01')}`, portal.users.operator);
+    const back = await TestClient.open(
+      portal,
+      `/ws/terminal/${await portal.deviceId('lab-vrp-01')}`,
+      portal.users.operator,
+    );
     back.send({ type: 'connect', session_id: session_id as string });
     expect(await back.waitFrame('terminal_connected')).toMatchObject({ session_id });
     await back.waitOutput(/Enter system view[\s\S]*\[lab-vrp-01\]$/);
@@ -141,7 +156,11 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
   it("refuses another user's session id and input without a session", async () => {
     const c = await openTerminal('lab-vrp-01');
     const { session_id } = await c.waitFrame('terminal_connected');
-    const other = await TestClient.open(portal, `/ws/terminal/${await portal.deviceId('lab-vrp-01')}`, portal.users.operator2);
+    const other = await TestClient.open(
+      portal,
+      `/ws/terminal/${await portal.deviceId('lab-vrp-01')}`,
+      portal.users.operator2,
+    );
     other.send({ type: 'input', data: 'x' });
     expect((await other.waitFrame('terminal_error')).code).toBe('no_session');
     other.send({ type: 'connect', session_id: session_id as string });
@@ -191,10 +210,21 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
   it('answers 1,000 malformed frames with error frames and keeps the session working', async () => {
     const c = await openTerminal('lab-vrp-01');
     await c.waitOutput(/<lab-vrp-01>$/);
-    const bad = ['{', '[]', '{"type":"nope"}', '{"type":"resize","cols":99999,"rows":1}', '{"type":"input"}', 'null'];
+    const bad = [
+      '{',
+      '[]',
+      '{"type":"nope"}',
+      '{"type":"resize","cols":99999,"rows":1}',
+      '{"type":"input"}',
+      'null',
+    ];
     for (let i = 0; i < 1000; i++) c.send(bad[i % bad.length]!);
     c.send(JSON.stringify({ type: 'input', data: 'x'.repeat(70 * 1024) }));
-    await c.waitUntil(() => c.frames.filter((f) => f.type === 'error').length >= 1001, '1001 error frames', 10_000);
+    await c.waitUntil(
+      () => c.frames.filter((f) => f.type === 'error').length >= 1001,
+      '1001 error frames',
+      10_000,
+    );
     expect(c.frames.filter((f) => f.type === 'error').map((f) => f.code)).toContain('frame_too_large');
     c.send({ type: 'input', data: 'display clock\r' });
     await c.waitOutput(/display clock[\s\S]*<lab-vrp-01>$/);
@@ -210,10 +240,14 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
     c.send({ type: 'close' });
     await c.waitFrame('terminal_closed');
     await vi.waitFor(async () => {
-      const actions = (await portal.db.auditEvent.findMany({ where: { userId: portal.users.operator, target: 'lab-vrp-01' } })).map(
-        (e) => `${e.action}:${e.action === 'terminal.input' ? e.detail : ''}`,
+      const actions = (
+        await portal.db.auditEvent.findMany({
+          where: { userId: portal.users.operator, target: 'lab-vrp-01' },
+        })
+      ).map((e) => `${e.action}:${e.action === 'terminal.input' ? e.detail : ''}`);
+      expect(actions).toEqual(
+        expect.arrayContaining(['terminal.open:', 'terminal.input:display clock', 'terminal.close:']),
       );
-      expect(actions).toEqual(expect.arrayContaining(['terminal.open:', 'terminal.input:display clock', 'terminal.close:']));
     });
     await finish(c);
   });

@@ -26,7 +26,14 @@ describe('connection heartbeat', () => {
       maxFrameBytes: 4096,
       heartbeatMs: 100,
       findUser: (id) => db.user.findUnique({ where: { id } }),
-      handlers: [notificationsChannel({ db, bus, feed: new NotificationFeed(db, bus), log: pino({ level: 'silent' }) })],
+      handlers: [
+        notificationsChannel({
+          db,
+          bus,
+          feed: new NotificationFeed(db, bus),
+          log: pino({ level: 'silent' }),
+        }),
+      ],
     });
     const server = createServer();
     server.on('upgrade', (req, socket, head) => void realtime.handleUpgrade(req, socket, head));

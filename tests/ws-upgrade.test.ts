@@ -27,7 +27,10 @@ async function cookieFor(sub: string, secret = SECRET, maxAge = 3600) {
 }
 
 /** Attempt an upgrade; resolves with the HTTP status of a refusal, or 101 and the open socket. */
-function attempt(path: string, headers: Record<string, string>): Promise<{ status: number; ws?: WebSocket; body?: string }> {
+function attempt(
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; ws?: WebSocket; body?: string }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(base + path, { headers });
     ws.once('open', () => resolve({ status: 101, ws }));
@@ -53,7 +56,9 @@ beforeAll(async () => {
     maxFrameBytes: 4096,
     heartbeatMs: 60_000,
     findUser: (id) => db.user.findUnique({ where: { id } }),
-    handlers: [notificationsChannel({ db, bus, feed: new NotificationFeed(db, bus), log: pino({ level: 'silent' }) })],
+    handlers: [
+      notificationsChannel({ db, bus, feed: new NotificationFeed(db, bus), log: pino({ level: 'silent' }) }),
+    ],
   });
   server = createServer((_req, res) => res.end('http'));
   server.on('upgrade', (req, socket, head) => void realtime.handleUpgrade(req, socket, head));
@@ -78,7 +83,10 @@ describe('WebSocket upgrade matrix', () => {
   it('401 with a forged cookie (signed with another secret) or garbage', async () => {
     const forged = await cookieFor(userId, 'another-secret-'.padEnd(48, 'y'));
     expect((await attempt('/ws/notifications', { Origin: origin, Cookie: forged })).status).toBe(401);
-    expect((await attempt('/ws/notifications', { Origin: origin, Cookie: 'next-auth.session-token=abc.def.ghi' })).status).toBe(401);
+    expect(
+      (await attempt('/ws/notifications', { Origin: origin, Cookie: 'next-auth.session-token=abc.def.ghi' }))
+        .status,
+    ).toBe(401);
   });
 
   it('401 with an expired session', async () => {
@@ -87,13 +95,20 @@ describe('WebSocket upgrade matrix', () => {
   });
 
   it('401 for a disabled user or a user that no longer exists', async () => {
-    expect((await attempt('/ws/notifications', { Origin: origin, Cookie: await cookieFor(disabledId) })).status).toBe(401);
-    expect((await attempt('/ws/notifications', { Origin: origin, Cookie: await cookieFor('no-such-user') })).status).toBe(401);
+    expect(
+      (await attempt('/ws/notifications', { Origin: origin, Cookie: await cookieFor(disabledId) })).status,
+    ).toBe(401);
+    expect(
+      (await attempt('/ws/notifications', { Origin: origin, Cookie: await cookieFor('no-such-user') }))
+        .status,
+    ).toBe(401);
   });
 
   it('403 for a foreign or missing Origin, even with a valid session', async () => {
     const cookie = await cookieFor(userId);
-    expect((await attempt('/ws/notifications', { Origin: 'http://evil.example', Cookie: cookie })).status).toBe(403);
+    expect(
+      (await attempt('/ws/notifications', { Origin: 'http://evil.example', Cookie: cookie })).status,
+    ).toBe(403);
     expect((await attempt('/ws/notifications', { Cookie: cookie })).status).toBe(403);
   });
 

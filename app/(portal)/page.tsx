@@ -39,7 +39,10 @@ export default async function DashboardPage() {
         </div>
         <div className="card p-4">
           <div className="mb-2 text-sm text-slate-500">By status</div>
-          <LiveStatusCounts devices={devices.map((d) => ({ id: d.id, status: d.status }))} statuses={DEVICE_STATUS_VALUES} />
+          <LiveStatusCounts
+            devices={devices.map((d) => ({ id: d.id, status: d.status }))}
+            statuses={DEVICE_STATUS_VALUES}
+          />
         </div>
       </section>
       <section className="space-y-2">

@@ -2,7 +2,16 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { markAllReadAction, markReadAction } from '@/app/(portal)/notifications/actions';
 import { notificationsServerMessage, type NotificationFrame } from '@/lib/realtime/protocol';
 import { StatusBadge } from './status-badge';
@@ -114,13 +123,24 @@ export function LiveProvider({ initial, children }: { initial: LiveInitial; chil
     setRecent((list) => list.map((n) => (n.id === id ? { ...n, read: true } : n)));
   }, []);
 
-  const value = useMemo(() => ({ unread, recent, statuses, connected, markAllRead, markRead }), [unread, recent, statuses, connected, markAllRead, markRead]);
+  const value = useMemo(
+    () => ({ unread, recent, statuses, connected, markAllRead, markRead }),
+    [unread, recent, statuses, connected, markAllRead, markRead],
+  );
   return (
     <Ctx.Provider value={value}>
       {children}
-      <div className="fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2" aria-live="polite" data-testid="toasts">
+      <div
+        className="fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2"
+        aria-live="polite"
+        data-testid="toasts"
+      >
         {toasts.map((t) => (
-          <div key={t.id} className="card border-l-4 border-l-sky-600 p-3 text-sm shadow-lg" data-kind={t.kind}>
+          <div
+            key={t.id}
+            className="card border-l-4 border-l-sky-600 p-3 text-sm shadow-lg"
+            data-kind={t.kind}
+          >
             <div className="font-medium">{t.title}</div>
             {t.body && <div className="text-xs text-slate-600">{t.body}</div>}
             {t.link && (
@@ -149,7 +169,14 @@ export function Bell() {
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
       >
-        <svg viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth={2} aria-hidden>
+        <svg
+          viewBox="0 0 24 24"
+          className="h-5 w-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth={2}
+          aria-hidden
+        >
           <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0" />
         </svg>
         <span
@@ -160,10 +187,18 @@ export function Bell() {
         </span>
       </button>
       {open && (
-        <div className="card absolute right-0 z-40 mt-2 w-96 p-2 text-slate-900" role="dialog" aria-label="Recent notifications">
+        <div
+          className="card absolute right-0 z-40 mt-2 w-96 p-2 text-slate-900"
+          role="dialog"
+          aria-label="Recent notifications"
+        >
           <div className="flex items-center justify-between px-1 pb-1">
             <span className="text-sm font-semibold">Notifications</span>
-            <button type="button" className="text-xs text-sky-700 hover:underline" onClick={() => void live.markAllRead()}>
+            <button
+              type="button"
+              className="text-xs text-sky-700 hover:underline"
+              onClick={() => void live.markAllRead()}
+            >
               Mark all read
             </button>
           </div>
@@ -172,23 +207,35 @@ export function Bell() {
             {live.recent.map((n) => (
               <li key={n.id} className={`p-2 text-sm ${n.read ? 'text-slate-500' : ''}`} data-seq={n.seq}>
                 <div className="flex items-start gap-2">
-                  {!n.read && <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-sky-600" aria-label="unread" />}
+                  {!n.read && (
+                    <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-sky-600" aria-label="unread" />
+                  )}
                   <div className="flex-1">
                     {n.link ? (
-                      <Link href={n.link} className="font-medium hover:underline" onClick={() => void live.markRead(n.id)}>
+                      <Link
+                        href={n.link}
+                        className="font-medium hover:underline"
+                        onClick={() => void live.markRead(n.id)}
+                      >
                         {n.title}
                       </Link>
                     ) : (
                       <span className="font-medium">{n.title}</span>
                     )}
                     {n.body && <div className="text-xs text-slate-500">{n.body}</div>}
-                    <div className="text-xs text-slate-400">{n.created_at.replace('T', ' ').slice(0, 19)} UTC</div>
+                    <div className="text-xs text-slate-400">
+                      {n.created_at.replace('T', ' ').slice(0, 19)} UTC
+                    </div>
                   </div>
                 </div>
               </li>
             ))}
           </ul>
-          <Link href="/notifications" className="block px-1 pt-2 text-xs text-sky-700 hover:underline" onClick={() => setOpen(false)}>
+          <Link
+            href="/notifications"
+            className="block px-1 pt-2 text-xs text-sky-700 hover:underline"
+            onClick={() => setOpen(false)}
+          >
             All notifications and preferences →
           </Link>
         </div>
@@ -204,7 +251,13 @@ export function LiveStatus({ deviceId, status }: { deviceId: string; status: str
 }
 
 /** Counts by status that follow `device_status` pushes (dashboard summary). */
-export function LiveStatusCounts({ devices, statuses }: { devices: { id: string; status: string }[]; statuses: readonly string[] }) {
+export function LiveStatusCounts({
+  devices,
+  statuses,
+}: {
+  devices: { id: string; status: string }[];
+  statuses: readonly string[];
+}) {
   const live = useLive();
   const counts: Record<string, number> = {};
   for (const d of devices) {

@@ -11,7 +11,10 @@ const STYLES: Record<string, string> = {
 
 export function TaskStatusBadge({ status }: { status: string }) {
   return (
-    <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STYLES[status] ?? STYLES.queued}`} data-status={status}>
+    <span
+      className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STYLES[status] ?? STYLES.queued}`}
+      data-status={status}
+    >
       {status}
     </span>
   );

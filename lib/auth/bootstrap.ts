@@ -20,7 +20,12 @@ export async function ensureAdmin(
   const password = opts.password ?? generatedPassword!;
   await db.user.upsert({
     where: { username: opts.username },
-    create: { username: opts.username, displayName: 'Administrator', role: 'admin', passwordHash: await hashPassword(password) },
+    create: {
+      username: opts.username,
+      displayName: 'Administrator',
+      role: 'admin',
+      passwordHash: await hashPassword(password),
+    },
     update: { role: 'admin', disabled: false, passwordHash: await hashPassword(password) },
   });
   return { created: true, username: opts.username, generatedPassword };

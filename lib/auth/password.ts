@@ -12,4 +12,3 @@ export async function verifyPassword(hashed: string, password: string): Promise<
     return false;
   }
 }
-

@@ -18,7 +18,13 @@ describe('roles and permissions', () => {
   });
 
   it('keeps user, grant, audit and lab management to admins', () => {
-    for (const p of ['users:manage', 'grants:manage', 'audit:view', 'hostkeys:manage', 'lab:control'] as const) {
+    for (const p of [
+      'users:manage',
+      'grants:manage',
+      'audit:view',
+      'hostkeys:manage',
+      'lab:control',
+    ] as const) {
       expect(ROLES.filter((r) => can(r, p))).toEqual(['admin']);
     }
   });

@@ -32,7 +32,10 @@ export class LoginThrottle {
   check(key: string, maxFailures = this.opts.maxFailures): ThrottleVerdict {
     const list = this.recent(key);
     if (list.length < maxFailures) return { allowed: true, retryAfterMs: 0 };
-    return { allowed: false, retryAfterMs: list[list.length - maxFailures]! + this.opts.windowMs - this.now() };
+    return {
+      allowed: false,
+      retryAfterMs: list[list.length - maxFailures]! + this.opts.windowMs - this.now(),
+    };
   }
 
   fail(key: string): void {

@@ -14,12 +14,18 @@ export async function createUser(actor: CurrentUser, raw: Record<string, unknown
   const v = parsed.data;
   try {
     const user = await getDb().user.create({
-      data: { username: v.username, displayName: v.displayName, role: v.role, passwordHash: await hashPassword(v.password) },
+      data: {
+        username: v.username,
+        displayName: v.displayName,
+        role: v.role,
+        passwordHash: await hashPassword(v.password),
+      },
     });
     await audit({ userId: actor.id, action: 'user.create', target: v.username, detail: `role ${v.role}` });
     return { ok: true, id: user.id };
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') return { ok: false, errors: { username: 'This username is taken.' } };
+    if ((err as { code?: string }).code === 'P2002')
+      return { ok: false, errors: { username: 'This username is taken.' } };
     throw err;
   }
 }
@@ -28,22 +34,35 @@ export async function createUser(actor: CurrentUser, raw: Record<string, unknown
 export async function setRole(actor: CurrentUser, userId: string, role: unknown): Promise<SimpleResult> {
   const parsed = roleSchema.safeParse(role);
   if (!parsed.success) return { ok: false, error: 'Choose admin, operator or viewer.' };
-  if (userId === actor.id && parsed.data !== 'admin') return { ok: false, error: 'You cannot change your own role.' };
-  const user = await getDb().user.update({ where: { id: userId }, data: { role: parsed.data } }).catch(() => null);
+  if (userId === actor.id && parsed.data !== 'admin')
+    return { ok: false, error: 'You cannot change your own role.' };
+  const user = await getDb()
+    .user.update({ where: { id: userId }, data: { role: parsed.data } })
+    .catch(() => null);
   if (!user) return { ok: false, error: 'No such user.' };
   await audit({ userId: actor.id, action: 'user.role', target: user.username, detail: parsed.data });
   return { ok: true };
 }
 
-export async function setDisabled(actor: CurrentUser, userId: string, disabled: boolean): Promise<SimpleResult> {
+export async function setDisabled(
+  actor: CurrentUser,
+  userId: string,
+  disabled: boolean,
+): Promise<SimpleResult> {
   if (userId === actor.id) return { ok: false, error: 'You cannot disable yourself.' };
-  const user = await getDb().user.update({ where: { id: userId }, data: { disabled } }).catch(() => null);
+  const user = await getDb()
+    .user.update({ where: { id: userId }, data: { disabled } })
+    .catch(() => null);
   if (!user) return { ok: false, error: 'No such user.' };
   await audit({ userId: actor.id, action: disabled ? 'user.disable' : 'user.enable', target: user.username });
   return { ok: true };
 }
 
-export async function resetPassword(actor: CurrentUser, userId: string, password: unknown): Promise<SimpleResult> {
+export async function resetPassword(
+  actor: CurrentUser,
+  userId: string,
+  password: unknown,
+): Promise<SimpleResult> {
   const parsed = newPasswordSchema.safeParse(password);
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? 'Invalid password.' };
   const user = await getDb()
@@ -55,7 +74,11 @@ export async function resetPassword(actor: CurrentUser, userId: string, password
 }
 
 /** Replace a user's device grants with exactly this set (only existing devices are kept). */
-export async function setGrants(actor: CurrentUser, userId: string, deviceIds: string[]): Promise<SimpleResult> {
+export async function setGrants(
+  actor: CurrentUser,
+  userId: string,
+  deviceIds: string[],
+): Promise<SimpleResult> {
   const db = getDb();
   const user = await db.user.findUnique({ where: { id: userId } });
   if (!user) return { ok: false, error: 'No such user.' };
@@ -65,6 +88,11 @@ export async function setGrants(actor: CurrentUser, userId: string, deviceIds: s
     db.deviceGrant.deleteMany({ where: { userId } }),
     db.deviceGrant.createMany({ data: existing.map((d) => ({ userId, deviceId: d.id })) }),
   ]);
-  await audit({ userId: actor.id, action: 'user.grants', target: user.username, detail: `${existing.length} devices` });
+  await audit({
+    userId: actor.id,
+    action: 'user.grants',
+    target: user.username,
+    detail: `${existing.length} devices`,
+  });
   return { ok: true };
 }

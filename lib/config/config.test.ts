@@ -8,12 +8,23 @@ import { ConfigError, parseEnv } from './schema';
 describe('configuration parsing', () => {
   it('gives working defaults for an empty environment', () => {
     const env = parseEnv({});
-    expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', LAB: true, LOG_LEVEL: 'info', LAB_DEVICES: 8 });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      LAB: true,
+      LOG_LEVEL: 'info',
+      LAB_DEVICES: 8,
+    });
     expect(env.ALLOWED_ORIGINS).toEqual([]);
   });
 
   it('parses types: numbers, on/off, lists; empty strings count as unset', () => {
-    const env = parseEnv({ PORT: '8080', LAB: 'off', ALLOWED_ORIGINS: 'https://a.example, https://b.example', HOST: '' });
+    const env = parseEnv({
+      PORT: '8080',
+      LAB: 'off',
+      ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+      HOST: '',
+    });
     expect(env.PORT).toBe(8080);
     expect(env.LAB).toBe(false);
     expect(env.HOST).toBe('127.0.0.1');
@@ -22,12 +33,19 @@ describe('configuration parsing', () => {
 
   it('lists every bad variable in one error', () => {
     try {
-      parseEnv({ PORT: '70000', LAB: 'maybe', LOG_LEVEL: 'loud', SWITCHBOARD_SECRET: 'short', DATABASE_URL: 'mysql://x' });
+      parseEnv({
+        PORT: '70000',
+        LAB: 'maybe',
+        LOG_LEVEL: 'loud',
+        SWITCHBOARD_SECRET: 'short',
+        DATABASE_URL: 'mysql://x',
+      });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const msg = (err as Error).message;
-      for (const v of ['PORT', 'LAB', 'LOG_LEVEL', 'SWITCHBOARD_SECRET', 'DATABASE_URL']) expect(msg).toContain(v);
+      for (const v of ['PORT', 'LAB', 'LOG_LEVEL', 'SWITCHBOARD_SECRET', 'DATABASE_URL'])
+        expect(msg).toContain(v);
     }
   });
 

@@ -25,7 +25,10 @@ const SECRETS_FILE = 'secrets.json';
  * Secrets not given in the environment are generated once and kept in DATA_DIR/secrets.json
  * (mode 0600), so sessions and encrypted credentials survive a restart.
  */
-function resolveSecrets(env: Env, dataDir: string): { secrets: Required<StoredSecrets>; generated: string[] } {
+function resolveSecrets(
+  env: Env,
+  dataDir: string,
+): { secrets: Required<StoredSecrets>; generated: string[] } {
   const file = path.join(dataDir, SECRETS_FILE);
   let stored: StoredSecrets = {};
   if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets;
@@ -38,7 +41,10 @@ function resolveSecrets(env: Env, dataDir: string): { secrets: Required<StoredSe
     stored[key] = randomBytes(32).toString('base64url');
     return stored[key];
   };
-  const secrets = { SWITCHBOARD_SECRET: pick('SWITCHBOARD_SECRET'), NEXTAUTH_SECRET: pick('NEXTAUTH_SECRET') };
+  const secrets = {
+    SWITCHBOARD_SECRET: pick('SWITCHBOARD_SECRET'),
+    NEXTAUTH_SECRET: pick('NEXTAUTH_SECRET'),
+  };
   if (generated.length > 0) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });

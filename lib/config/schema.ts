@@ -56,13 +56,26 @@ export const envSchema = z.object({
   /** Trust X-Forwarded-For / X-Forwarded-Host from a reverse proxy. */
   TRUST_PROXY: onOff.default(false),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  LOGIN_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
-  WS_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  LOGIN_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60_000),
+  WS_MAX_FRAME_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
   WS_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(30_000),
   /** How long a terminal session outlives its socket, waiting for the page to come back. */
   TERMINAL_RESUME_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   /** A terminal with no input for this long is closed. */
-  TERMINAL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
+  TERMINAL_IDLE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(30 * 60_000),
   TERMINAL_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   /** Network devices often allow only 5 VTY lines. */
   DEVICE_MAX_SESSIONS: z.coerce.number().int().min(1).max(1000).default(5),

@@ -49,7 +49,9 @@ export class OutputCollector {
     const output = cleanOutput(this.driver, this.raw, command);
     return {
       command,
-      output: this.truncated ? `${output}\n[output truncated at ${MAX_COMMAND_OUTPUT_CHARS} characters]` : output,
+      output: this.truncated
+        ? `${output}\n[output truncated at ${MAX_COMMAND_OUTPUT_CHARS} characters]`
+        : output,
       status: outputIsError(this.driver, output) ? 'error' : 'success',
       truncated: this.truncated,
     };
@@ -76,7 +78,8 @@ export class CliError extends Error {
  */
 export class DeviceCli {
   private decoder;
-  private pending: { collector: OutputCollector; resolve: () => void; reject: (e: Error) => void } | null = null;
+  private pending: { collector: OutputCollector; resolve: () => void; reject: (e: Error) => void } | null =
+    null;
   private closed = false;
   private preamble = '';
 
@@ -102,12 +105,18 @@ export class DeviceCli {
     opts: { enableSecret?: string; promptTimeoutMs?: number } = {},
   ): Promise<DeviceCli> {
     const stream = await new Promise<ClientChannel>((resolve, reject) =>
-      conn.client.shell({ term: 'vt100', cols: CLI_PTY_COLS, rows: CLI_PTY_ROWS }, (err, s) => (err ? reject(err) : resolve(s))),
+      conn.client.shell({ term: 'vt100', cols: CLI_PTY_COLS, rows: CLI_PTY_ROWS }, (err, s) =>
+        err ? reject(err) : resolve(s),
+      ),
     );
     const cli = new DeviceCli(stream, driver, encoding);
     const timeout = opts.promptTimeoutMs ?? PROMPT_TIMEOUT_MS;
     await cli.waitFor((c) => c.feed(''), timeout, 'the first prompt');
-    if (driver.enable && opts.enableSecret && driver.enable.unprivilegedPrompt.test(cli.preamble.slice(-TAIL_CHARS))) {
+    if (
+      driver.enable &&
+      opts.enableSecret &&
+      driver.enable.unprivilegedPrompt.test(cli.preamble.slice(-TAIL_CHARS))
+    ) {
       await cli.enable(opts.enableSecret, timeout);
     }
     if (driver.disablePaging) await cli.run(driver.disablePaging, timeout);
@@ -126,13 +135,22 @@ export class DeviceCli {
     }
   }
 
-  private waitFor(start: (c: OutputCollector) => boolean, timeoutMs: number, what: string): Promise<OutputCollector> {
+  private waitFor(
+    start: (c: OutputCollector) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<OutputCollector> {
     if (this.closed) return Promise.reject(new CliError('closed', 'The device closed the session.'));
     const collector = new OutputCollector(this.driver, (k) => this.stream.write(k));
     return new Promise<OutputCollector>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = null;
-        reject(new CliError('timeout', `No prompt from the device within ${Math.round(timeoutMs / 1000)} s (waiting for ${what}).`));
+        reject(
+          new CliError(
+            'timeout',
+            `No prompt from the device within ${Math.round(timeoutMs / 1000)} s (waiting for ${what}).`,
+          ),
+        );
       }, timeoutMs);
       this.pending = {
         collector,

@@ -37,7 +37,9 @@ export function openCredentials(
   return {
     username: device.username,
     ...(device.authType === 'key' ? { privateKey: secret } : { password: secret }),
-    passphrase: device.passphraseEnc ? vault.open(device.passphraseEnc, credentialContext(device.id, 'passphrase')) : undefined,
+    passphrase: device.passphraseEnc
+      ? vault.open(device.passphraseEnc, credentialContext(device.id, 'passphrase'))
+      : undefined,
     enableSecret: device.enableSecretEnc
       ? vault.open(device.enableSecretEnc, credentialContext(device.id, 'enable'))
       : undefined,

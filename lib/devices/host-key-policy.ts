@@ -2,7 +2,10 @@ import type { PrismaClient } from '../db/generated/client';
 import type { HostKeyPolicy, SshError } from './ssh';
 
 /** Trust on first use, stored on the device row; shared by terminals, tasks and the status monitor. */
-export function dbHostKeyPolicy(db: PrismaClient, device: { id: string; hostKeyFingerprint: string | null }): HostKeyPolicy {
+export function dbHostKeyPolicy(
+  db: PrismaClient,
+  device: { id: string; hostKeyFingerprint: string | null },
+): HostKeyPolicy {
   return {
     knownFingerprint: device.hostKeyFingerprint,
     trust: async (fingerprint, key) => {

@@ -6,12 +6,19 @@ import { getDb } from '../db/client';
 export type HostKeyResult = { ok: true; message: string } | { ok: false; error: string };
 
 /** Trust exactly the key the device offered when it was refused (an admin's decision). */
-export async function acceptOfferedHostKey(actor: CurrentUser, deviceId: string, fingerprint: string): Promise<HostKeyResult> {
+export async function acceptOfferedHostKey(
+  actor: CurrentUser,
+  deviceId: string,
+  fingerprint: string,
+): Promise<HostKeyResult> {
   const db = getDb();
   const device = await db.device.findUnique({ where: { id: deviceId } });
   if (!device) return { ok: false, error: 'No such device.' };
   if (!device.offeredHostKey || device.offeredHostKeyFingerprint !== fingerprint) {
-    return { ok: false, error: 'The device offered a different key since this page loaded; reload and check again.' };
+    return {
+      ok: false,
+      error: 'The device offered a different key since this page loaded; reload and check again.',
+    };
   }
   await db.device.update({
     where: { id: deviceId },
@@ -39,8 +46,19 @@ export async function forgetHostKey(actor: CurrentUser, deviceId: string): Promi
   if (!device) return { ok: false, error: 'No such device.' };
   await db.device.update({
     where: { id: deviceId },
-    data: { hostKey: null, hostKeyFingerprint: null, offeredHostKey: null, offeredHostKeyFingerprint: null, offeredHostKeyAt: null },
+    data: {
+      hostKey: null,
+      hostKeyFingerprint: null,
+      offeredHostKey: null,
+      offeredHostKeyFingerprint: null,
+      offeredHostKeyAt: null,
+    },
   });
-  await audit({ userId: actor.id, action: 'device.hostkey_forget', target: device.name, detail: device.hostKeyFingerprint ?? '' });
+  await audit({
+    userId: actor.id,
+    action: 'device.hostkey_forget',
+    target: device.name,
+    detail: device.hostKeyFingerprint ?? '',
+  });
   return { ok: true, message: 'The host key is forgotten; the next connection will trust the key it sees.' };
 }

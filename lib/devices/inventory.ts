@@ -6,7 +6,13 @@ import { getDb } from '../db/client';
 import type { Prisma } from '../db/generated/client';
 import { checkPrivateKey, credentialContext, getVault } from './credentials';
 import { visibleDevicesWhere } from './visibility';
-import { DEVICE_STATUS_VALUES, VENDORS, validateDeviceForm, type DeviceFormInput, type FieldErrors } from './schema';
+import {
+  DEVICE_STATUS_VALUES,
+  VENDORS,
+  validateDeviceForm,
+  type DeviceFormInput,
+  type FieldErrors,
+} from './schema';
 
 /** Every field a browser may see. Credentials are never selected for the UI. */
 export const PUBLIC_DEVICE_SELECT = {
@@ -33,7 +39,6 @@ export { visibleDevicesWhere } from './visibility';
 
 export type PublicDevice = Prisma.DeviceGetPayload<{ select: typeof PUBLIC_DEVICE_SELECT }>;
 
-
 export interface DeviceFilters {
   q?: string;
   vendor?: string;
@@ -54,7 +59,14 @@ export function normaliseFilters(params: Record<string, string | string[] | unde
 export async function listDevices(user: CurrentUser, filters: DeviceFilters = {}): Promise<PublicDevice[]> {
   const where: Prisma.DeviceWhereInput = { AND: [visibleDevicesWhere(user)] };
   const and = where.AND as Prisma.DeviceWhereInput[];
-  if (filters.q) and.push({ OR: [{ name: { contains: filters.q } }, { host: { contains: filters.q } }, { notes: { contains: filters.q } }] });
+  if (filters.q)
+    and.push({
+      OR: [
+        { name: { contains: filters.q } },
+        { host: { contains: filters.q } },
+        { notes: { contains: filters.q } },
+      ],
+    });
   if (filters.vendor) and.push({ vendor: filters.vendor });
   if (filters.status) and.push({ status: filters.status });
   return getDb().device.findMany({ where, select: PUBLIC_DEVICE_SELECT, orderBy: { name: 'asc' } });
@@ -103,9 +115,13 @@ function sealedFields(id: string, v: DeviceFormInput, keepSecret: boolean) {
   const secret = v.authType === 'key' ? v.privateKey.trim() + '\n' : v.password;
   return {
     ...(keepSecret ? {} : { secretEnc: vault.seal(secret, credentialContext(id, 'secret')) }),
-    ...(v.authType === 'key' && v.passphrase ? { passphraseEnc: vault.seal(v.passphrase, credentialContext(id, 'passphrase')) } : {}),
+    ...(v.authType === 'key' && v.passphrase
+      ? { passphraseEnc: vault.seal(v.passphrase, credentialContext(id, 'passphrase')) }
+      : {}),
     ...(v.authType === 'password' ? { passphraseEnc: null } : {}),
-    ...(v.enableSecret ? { enableSecretEnc: vault.seal(v.enableSecret, credentialContext(id, 'enable')) } : {}),
+    ...(v.enableSecret
+      ? { enableSecretEnc: vault.seal(v.enableSecret, credentialContext(id, 'enable')) }
+      : {}),
   };
 }
 
@@ -145,15 +161,27 @@ export async function createDevice(user: CurrentUser, raw: Record<string, unknow
     if (isUniqueViolation(err)) return { ok: false, errors: DUPLICATE_NAME };
     throw err;
   }
-  await audit({ userId: user.id, action: 'device.create', target: v.name, detail: `${v.vendor} ${v.host}:${v.port}` });
+  await audit({
+    userId: user.id,
+    action: 'device.create',
+    target: v.name,
+    detail: `${v.vendor} ${v.host}:${v.port}`,
+  });
   return { ok: true, id };
 }
 
-export async function updateDevice(user: CurrentUser, id: string, raw: Record<string, unknown>): Promise<SaveResult> {
+export async function updateDevice(
+  user: CurrentUser,
+  id: string,
+  raw: Record<string, unknown>,
+): Promise<SaveResult> {
   const db = getDb();
   const existing = await db.device.findFirst({ where: { AND: [{ id }, visibleDevicesWhere(user)] } });
   if (!existing) return { ok: false, errors: { form: 'This device does not exist or you cannot see it.' } };
-  const parsed = validateDeviceForm(raw, { hasSecret: existing.secretEnc !== '', authType: existing.authType as 'password' | 'key' });
+  const parsed = validateDeviceForm(raw, {
+    hasSecret: existing.secretEnc !== '',
+    authType: existing.authType as 'password' | 'key',
+  });
   if (!parsed.ok) return parsed;
   const v = parsed.value;
   const bad = keyErrors(v);
@@ -174,7 +202,9 @@ export async function updateDevice(user: CurrentUser, id: string, raw: Record<st
         notes: v.notes,
         ...sealedFields(id, v, !newSecret),
         // a different endpoint is a different SSH server: its host key is learned again
-        ...(endpointChanged ? { hostKey: null, hostKeyFingerprint: null, status: 'unknown', statusChangedAt: new Date() } : {}),
+        ...(endpointChanged
+          ? { hostKey: null, hostKeyFingerprint: null, status: 'unknown', statusChangedAt: new Date() }
+          : {}),
       },
     });
   } catch (err) {
@@ -190,9 +220,15 @@ export async function updateDevice(user: CurrentUser, id: string, raw: Record<st
   return { ok: true, id };
 }
 
-export async function deleteDevice(user: CurrentUser, id: string): Promise<{ ok: true } | { ok: false; error: string }> {
+export async function deleteDevice(
+  user: CurrentUser,
+  id: string,
+): Promise<{ ok: true } | { ok: false; error: string }> {
   const db = getDb();
-  const existing = await db.device.findFirst({ where: { AND: [{ id }, visibleDevicesWhere(user)] }, select: { name: true } });
+  const existing = await db.device.findFirst({
+    where: { AND: [{ id }, visibleDevicesWhere(user)] },
+    select: { name: true },
+  });
   if (!existing) return { ok: false, error: 'This device does not exist or you cannot see it.' };
   await db.device.delete({ where: { id } });
   await audit({ userId: user.id, action: 'device.delete', target: existing.name });

@@ -54,13 +54,20 @@ export async function syncLabInventory(
       authType: 'password',
       secretEnc: vault.seal(d.password, credentialContext(id, 'secret')),
       passphraseEnc: null,
-      enableSecretEnc: d.enablePassword ? vault.seal(d.enablePassword, credentialContext(id, 'enable')) : null,
+      enableSecretEnc: d.enablePassword
+        ? vault.seal(d.enablePassword, credentialContext(id, 'enable'))
+        : null,
     };
     if (existing) {
       const moved = existing.host !== d.host || existing.port !== d.port;
       await db.device.update({
         where: { id },
-        data: { ...secrets, host: d.host, port: d.port, ...(moved ? { hostKey: null, hostKeyFingerprint: null } : {}) },
+        data: {
+          ...secrets,
+          host: d.host,
+          port: d.port,
+          ...(moved ? { hostKey: null, hostKeyFingerprint: null } : {}),
+        },
       });
       refreshed++;
     } else if (!seeded) {

@@ -19,20 +19,35 @@ describe('device form validation', () => {
   });
 
   it('reports every bad field at once, including a missing password', () => {
-    const r = validateDeviceForm({ ...valid, name: ' bad name! ', host: 'not a host', port: '70000', vendor: 'juniper', password: '' });
+    const r = validateDeviceForm({
+      ...valid,
+      name: ' bad name! ',
+      host: 'not a host',
+      port: '70000',
+      vendor: 'juniper',
+      password: '',
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(Object.keys(r.errors).sort()).toEqual(['host', 'name', 'password', 'port', 'vendor']);
   });
 
   it('accepts hostnames, IPv4 and IPv6; rejects junk ports', () => {
-    for (const host of ['sw1.dc.example.net', '192.168.1.254', '2001:db8::1']) expect(validateDeviceForm({ ...valid, host }).ok, host).toBe(true);
-    for (const host of ['300.1.1.1', '-bad-.example', 'a b']) expect(validateDeviceForm({ ...valid, host }).ok, host).toBe(false);
-    for (const port of ['0', 'abc', '22.5', '-1']) expect(validateDeviceForm({ ...valid, port }).ok, port).toBe(false);
+    for (const host of ['sw1.dc.example.net', '192.168.1.254', '2001:db8::1'])
+      expect(validateDeviceForm({ ...valid, host }).ok, host).toBe(true);
+    for (const host of ['300.1.1.1', '-bad-.example', 'a b'])
+      expect(validateDeviceForm({ ...valid, host }).ok, host).toBe(false);
+    for (const port of ['0', 'abc', '22.5', '-1'])
+      expect(validateDeviceForm({ ...valid, port }).ok, port).toBe(false);
   });
 
   it('on edit an empty secret keeps the stored one, unless the auth type changed', () => {
-    expect(validateDeviceForm({ ...valid, password: '' }, { hasSecret: true, authType: 'password' }).ok).toBe(true);
-    const switched = validateDeviceForm({ ...valid, authType: 'key', password: '' }, { hasSecret: true, authType: 'password' });
+    expect(validateDeviceForm({ ...valid, password: '' }, { hasSecret: true, authType: 'password' }).ok).toBe(
+      true,
+    );
+    const switched = validateDeviceForm(
+      { ...valid, authType: 'key', password: '' },
+      { hasSecret: true, authType: 'password' },
+    );
     expect(!switched.ok && switched.errors.privateKey).toBe('Private key is required.');
   });
 

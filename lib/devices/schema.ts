@@ -14,7 +14,8 @@ export const AUTH_TYPES = ['password', 'key'] as const;
 export const DEVICE_STATUS_VALUES = ['unknown', 'online', 'offline', 'error'] as const;
 export type DeviceStatus = (typeof DEVICE_STATUS_VALUES)[number];
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 export const deviceFormSchema = z
@@ -24,7 +25,10 @@ export const deviceFormSchema = z
       .trim()
       .min(1, 'Name is required.')
       .max(64, 'At most 64 characters.')
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Letters, digits, dot, dash and underscore; start with a letter or digit.'),
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+        'Letters, digits, dot, dash and underscore; start with a letter or digit.',
+      ),
     host: z
       .string()
       .trim()
@@ -86,7 +90,8 @@ export function validateDeviceForm(
   const privateKey = result.success ? result.data.privateKey : str('privateKey');
   const keepsSecret = existing?.hasSecret && existing.authType === authType;
   if (authType === 'password' && !password && !keepsSecret) errors.password ??= 'Password is required.';
-  if (authType === 'key' && !privateKey.trim() && !keepsSecret) errors.privateKey ??= 'Private key is required.';
+  if (authType === 'key' && !privateKey.trim() && !keepsSecret)
+    errors.privateKey ??= 'Private key is required.';
   if (authType === 'key' && privateKey.trim() && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
     errors.privateKey ??= 'Paste a PEM or OpenSSH private key (-----BEGIN … PRIVATE KEY-----).';
   }

@@ -11,14 +11,19 @@ export const SSH_READY_TIMEOUT_MS = 15_000;
 export const SSH_KEEPALIVE_INTERVAL_MS = 15_000;
 export const SSH_KEEPALIVE_COUNT_MAX = 3;
 
-export type SshFailureCode = 'unreachable' | 'timeout' | 'auth_failed' | 'host_key_mismatch' | 'closed' | 'protocol';
+export type SshFailureCode =
+  'unreachable' | 'timeout' | 'auth_failed' | 'host_key_mismatch' | 'closed' | 'protocol';
 
 /** An expected connection failure: a code and a message a user can act on. */
 export class SshError extends Error {
   constructor(
     public readonly code: SshFailureCode,
     message: string,
-    public readonly details: { expectedFingerprint?: string; offeredFingerprint?: string; offeredKey?: string } = {},
+    public readonly details: {
+      expectedFingerprint?: string;
+      offeredFingerprint?: string;
+      offeredKey?: string;
+    } = {},
   ) {
     super(message);
     this.name = 'SshError';
@@ -68,7 +73,11 @@ function authConfig(creds: DeviceCredentials): Partial<ConnectConfig> {
  * Nagle adds ~40 ms to every echoed keystroke; keepalive), SSH keepalives, and a host-key check:
  * trusted on first use, refused with both fingerprints when it changes.
  */
-export function connectSsh(target: SshTarget, creds: DeviceCredentials, opts: SshConnectOptions): Promise<SshConnection> {
+export function connectSsh(
+  target: SshTarget,
+  creds: DeviceCredentials,
+  opts: SshConnectOptions,
+): Promise<SshConnection> {
   const readyTimeoutMs = opts.readyTimeoutMs ?? SSH_READY_TIMEOUT_MS;
   const label = target.name ?? `${target.host}:${target.port}`;
   return new Promise((resolve, reject) => {
@@ -94,12 +103,23 @@ export function connectSsh(target: SshTarget, creds: DeviceCredentials, opts: Ss
     if (opts.signal?.aborted) return onAbort();
 
     const timer = setTimeout(
-      () => fail(new SshError('timeout', `${label} did not complete the SSH login within ${Math.round(readyTimeoutMs / 1000)} s.`)),
+      () =>
+        fail(
+          new SshError(
+            'timeout',
+            `${label} did not complete the SSH login within ${Math.round(readyTimeoutMs / 1000)} s.`,
+          ),
+        ),
       readyTimeoutMs,
     );
 
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'EHOSTUNREACH' ? 'host unreachable' : err.message;
+      const why =
+        err.code === 'ECONNREFUSED'
+          ? 'connection refused'
+          : err.code === 'EHOSTUNREACH'
+            ? 'host unreachable'
+            : err.message;
       fail(new SshError('unreachable', `Cannot reach ${label}: ${why}.`));
     });
 
@@ -118,9 +138,13 @@ export function connectSsh(target: SshTarget, creds: DeviceCredentials, opts: Ss
         resolve({ client, socket, fingerprint: offered!.fingerprint, firstUse });
       };
       if (firstUse && offered) {
-        opts.hostKeys.trust(offered.fingerprint, offered.key).then(done, (err: unknown) =>
-          fail(new SshError('protocol', `Could not store the host key of ${label}: ${(err as Error).message}`)),
-        );
+        opts.hostKeys
+          .trust(offered.fingerprint, offered.key)
+          .then(done, (err: unknown) =>
+            fail(
+              new SshError('protocol', `Could not store the host key of ${label}: ${(err as Error).message}`),
+            ),
+          );
       } else done();
     });
 
@@ -129,11 +153,15 @@ export function connectSsh(target: SshTarget, creds: DeviceCredentials, opts: Ss
       if (err.level === 'client-authentication') {
         return fail(new SshError('auth_failed', `${label} refused the login for user "${creds.username}".`));
       }
-      if (err.level === 'client-timeout') return fail(new SshError('timeout', `${label} did not answer in time.`));
-      if (err.level === 'client-socket') return fail(new SshError('unreachable', `Connection to ${label} failed: ${err.message}.`));
+      if (err.level === 'client-timeout')
+        return fail(new SshError('timeout', `${label} did not answer in time.`));
+      if (err.level === 'client-socket')
+        return fail(new SshError('unreachable', `Connection to ${label} failed: ${err.message}.`));
       fail(new SshError('protocol', `SSH error from ${label}: ${err.message}`));
     });
-    client.on('close', () => fail(mismatch ?? new SshError('closed', `${label} closed the connection during login.`)));
+    client.on('close', () =>
+      fail(mismatch ?? new SshError('closed', `${label} closed the connection during login.`)),
+    );
 
     socket.once('connect', () => {
       client.connect({

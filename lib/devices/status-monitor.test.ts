@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { nextProbeState, type ProbeState } from './status-monitor';
 
 const h = { offlineAfter: 2, onlineAfter: 2 };
-const run = (start: ProbeState, probes: boolean[]) => probes.reduce((s, ok) => nextProbeState(s, ok, h), start);
+const run = (start: ProbeState, probes: boolean[]) =>
+  probes.reduce((s, ok) => nextProbeState(s, ok, h), start);
 const online: ProbeState = { status: 'online', fails: 0, oks: 5 };
 
 describe('status hysteresis', () => {

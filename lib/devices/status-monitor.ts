@@ -33,7 +33,11 @@ export function nextProbeState(s: ProbeState, ok: boolean, h: Hysteresis): Probe
 }
 
 /** Reachable = TCP connects and the server speaks SSH (its banner starts with "SSH-") in time. */
-export function probeSsh(host: string, port: number, timeoutMs: number): Promise<{ ok: boolean; reason: string }> {
+export function probeSsh(
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<{ ok: boolean; reason: string }> {
   return new Promise((resolve) => {
     const sock = net.connect({ host, port });
     let buf = '';
@@ -51,7 +55,9 @@ export function probeSsh(host: string, port: number, timeoutMs: number): Promise
         else if (buf.length >= 4) done(false, 'the port answers but not with SSH');
       }
     });
-    sock.on('error', (err: NodeJS.ErrnoException) => done(false, err.code === 'ECONNREFUSED' ? 'connection refused' : err.message));
+    sock.on('error', (err: NodeJS.ErrnoException) =>
+      done(false, err.code === 'ECONNREFUSED' ? 'connection refused' : err.message),
+    );
     sock.on('close', () => done(false, 'closed before the SSH banner'));
   });
 }
@@ -110,7 +116,9 @@ export class StatusMonitor implements DeviceStatusReporter {
 
   /** One probe of every device; exposed for tests. */
   async runRound(): Promise<void> {
-    const devices = await this.opts.db.device.findMany({ select: { id: true, host: true, port: true, status: true } });
+    const devices = await this.opts.db.device.findMany({
+      select: { id: true, host: true, port: true, status: true },
+    });
     const probe = this.opts.probe ?? probeSsh;
     let next = 0;
     const worker = async () => {
@@ -151,6 +159,12 @@ export class StatusMonitor implements DeviceStatusReporter {
       db.deviceStatusChange.create({ data: { deviceId, status, previous: device.status, reason, at } }),
     ]);
     this.opts.log.info({ deviceId, status, previous: device.status, reason }, 'device status changed');
-    await this.opts.bus.publish('device.status.changed', { deviceId, status, previous: device.status, reason, at: at.toISOString() });
+    await this.opts.bus.publish('device.status.changed', {
+      deviceId,
+      status,
+      previous: device.status,
+      reason,
+      at: at.toISOString(),
+    });
   }
 }

@@ -31,7 +31,9 @@ export function createVault(secret: string): Vault {
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [VERSION, iv.toString('base64url'), tag.toString('base64url'), ct.toString('base64url')].join('.');
+      return [VERSION, iv.toString('base64url'), tag.toString('base64url'), ct.toString('base64url')].join(
+        '.',
+      );
     },
     open(sealed, context) {
       const parts = sealed.split('.');
@@ -44,7 +46,9 @@ export function createVault(secret: string): Vault {
         const decipher = createDecipheriv('aes-256-gcm', key, iv);
         decipher.setAAD(Buffer.from(context, 'utf8'));
         decipher.setAuthTag(tag);
-        return Buffer.concat([decipher.update(Buffer.from(ctB64, 'base64url')), decipher.final()]).toString('utf8');
+        return Buffer.concat([decipher.update(Buffer.from(ctB64, 'base64url')), decipher.final()]).toString(
+          'utf8',
+        );
       } catch {
         throw new VaultError('credential failed authentication (tampered, or sealed with another key)');
       }

@@ -6,7 +6,11 @@ export function visibleDevicesWhere(user: { id: string; role: Role }): Prisma.De
   return user.role === 'admin' ? {} : { grants: { some: { userId: user.id } } };
 }
 
-export async function userCanSeeDevice(db: PrismaClient, user: { id: string; role: Role }, deviceId: string): Promise<boolean> {
+export async function userCanSeeDevice(
+  db: PrismaClient,
+  user: { id: string; role: Role },
+  deviceId: string,
+): Promise<boolean> {
   const n = await db.device.count({ where: { AND: [{ id: deviceId }, visibleDevicesWhere(user)] } });
   return n > 0;
 }

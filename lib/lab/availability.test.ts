@@ -15,7 +15,9 @@ function answers(port: number): Promise<boolean> {
 
 describe('lab device availability', () => {
   it('takes a device down and brings it back on the same port', async () => {
-    const lab = await startLab(defaultLabFleet(2, { username: 'u', password: 'p', enablePassword: 'e' }), { hostKey: generateHostKey() });
+    const lab = await startLab(defaultLabFleet(2, { username: 'u', password: 'p', enablePassword: 'e' }), {
+      hostKey: generateHostKey(),
+    });
     const [a, b] = lab.devices;
     expect(await answers(a!.port)).toBe(true);
     expect(await lab.setUp(a!.name, false)).toBe(true);

@@ -24,10 +24,23 @@ export interface NotificationView {
 }
 
 export function parseKinds(csv: string): Set<NotificationKind> {
-  return new Set(csv.split(',').filter((k): k is NotificationKind => (NOTIFICATION_KINDS as readonly string[]).includes(k)));
+  return new Set(
+    csv
+      .split(',')
+      .filter((k): k is NotificationKind => (NOTIFICATION_KINDS as readonly string[]).includes(k)),
+  );
 }
 
-type Row = { id: string; seq: number; kind: string; title: string; body: string; link: string | null; createdAt: Date; readAt: Date | null };
+type Row = {
+  id: string;
+  seq: number;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  createdAt: Date;
+  readAt: Date | null;
+};
 export const toView = (n: Row): NotificationView => ({
   id: n.id,
   seq: n.seq,
@@ -47,16 +60,33 @@ export class NotificationFeed {
   ) {}
 
   /** Add a notification for each of these users who wants this kind; returns how many were created. */
-  async notify(userIds: string[], n: { kind: NotificationKind; title: string; body?: string; link?: string }): Promise<number> {
+  async notify(
+    userIds: string[],
+    n: { kind: NotificationKind; title: string; body?: string; link?: string },
+  ): Promise<number> {
     let created = 0;
     for (const userId of new Set(userIds)) {
-      const user = await this.db.user.findUnique({ where: { id: userId }, select: { notifyKinds: true, disabled: true } });
+      const user = await this.db.user.findUnique({
+        where: { id: userId },
+        select: { notifyKinds: true, disabled: true },
+      });
       if (!user || user.disabled || !parseKinds(user.notifyKinds).has(n.kind)) continue;
       // the sequence number and the row are one transaction: no gaps, no duplicates
       const row = await this.db.$transaction(async (tx) => {
-        const u = await tx.user.update({ where: { id: userId }, data: { notificationSeq: { increment: 1 } }, select: { notificationSeq: true } });
+        const u = await tx.user.update({
+          where: { id: userId },
+          data: { notificationSeq: { increment: 1 } },
+          select: { notificationSeq: true },
+        });
         return tx.notification.create({
-          data: { userId, seq: u.notificationSeq, kind: n.kind, title: n.title, body: n.body ?? '', link: n.link ?? null },
+          data: {
+            userId,
+            seq: u.notificationSeq,
+            kind: n.kind,
+            title: n.title,
+            body: n.body ?? '',
+            link: n.link ?? null,
+          },
         });
       });
       created++;
@@ -66,12 +96,19 @@ export class NotificationFeed {
   }
 
   async latestSeq(userId: string): Promise<number> {
-    return (await this.db.user.findUnique({ where: { id: userId }, select: { notificationSeq: true } }))?.notificationSeq ?? 0;
+    return (
+      (await this.db.user.findUnique({ where: { id: userId }, select: { notificationSeq: true } }))
+        ?.notificationSeq ?? 0
+    );
   }
 
   /** Notifications after `lastSeq`, oldest first, at most `limit`. */
   async since(userId: string, lastSeq: number, limit = NOTIFICATION_REPLAY_MAX): Promise<NotificationView[]> {
-    const rows = await this.db.notification.findMany({ where: { userId, seq: { gt: lastSeq } }, orderBy: { seq: 'asc' }, take: limit });
+    const rows = await this.db.notification.findMany({
+      where: { userId, seq: { gt: lastSeq } },
+      orderBy: { seq: 'asc' },
+      take: limit,
+    });
     return rows.map(toView);
   }
 
@@ -84,9 +121,16 @@ export class NotificationFeed {
     return this.db.notification.count({ where: { userId, readAt: null } });
   }
 
-  async list(userId: string, filter: { kind?: string; unreadOnly?: boolean; limit?: number } = {}): Promise<NotificationView[]> {
+  async list(
+    userId: string,
+    filter: { kind?: string; unreadOnly?: boolean; limit?: number } = {},
+  ): Promise<NotificationView[]> {
     const rows = await this.db.notification.findMany({
-      where: { userId, ...(filter.kind ? { kind: filter.kind } : {}), ...(filter.unreadOnly ? { readAt: null } : {}) },
+      where: {
+        userId,
+        ...(filter.kind ? { kind: filter.kind } : {}),
+        ...(filter.unreadOnly ? { readAt: null } : {}),
+      },
       orderBy: { seq: 'desc' },
       take: filter.limit ?? 100,
     });
@@ -94,7 +138,10 @@ export class NotificationFeed {
   }
 
   async markRead(userId: string, ids: string[]): Promise<number> {
-    await this.db.notification.updateMany({ where: { userId, id: { in: ids }, readAt: null }, data: { readAt: new Date() } });
+    await this.db.notification.updateMany({
+      where: { userId, id: { in: ids }, readAt: null },
+      data: { readAt: new Date() },
+    });
     return this.publishUnread(userId);
   }
 

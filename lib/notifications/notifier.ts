@@ -16,13 +16,21 @@ export async function usersWhoSee(db: PrismaClient, deviceId: string): Promise<s
  * Turns events into feed entries: a device going down or coming back (for the users who can see
  * it) and a task finishing or failing (for its owner). Returns the unsubscribe function.
  */
-export function startNotifier(deps: { db: PrismaClient; bus: EventBus; feed: NotificationFeed; log: Logger }): () => void {
+export function startNotifier(deps: {
+  db: PrismaClient;
+  bus: EventBus;
+  feed: NotificationFeed;
+  log: Logger;
+}): () => void {
   const { db, bus, feed, log } = deps;
   const offStatus = bus.subscribe('device.status.changed', async (e) => {
     const down = e.status === 'offline' && e.previous === 'online';
     const up = e.status === 'online' && e.previous === 'offline';
     if (!down && !up) return;
-    const device = await db.device.findUnique({ where: { id: e.deviceId }, select: { name: true, host: true } });
+    const device = await db.device.findUnique({
+      where: { id: e.deviceId },
+      select: { name: true, host: true },
+    });
     if (!device) return;
     const n = await feed.notify(await usersWhoSee(db, e.deviceId), {
       kind: down ? 'device_down' : 'device_up',

@@ -1,8 +1,6 @@
 /** The WebSocket channels under /ws/ and how a path maps to one. Pure. */
 export type ChannelRoute =
-  | { channel: 'terminal'; deviceId: string }
-  | { channel: 'monitor' }
-  | { channel: 'notifications' };
+  { channel: 'terminal'; deviceId: string } | { channel: 'monitor' } | { channel: 'notifications' };
 
 export type ChannelName = ChannelRoute['channel'];
 

@@ -150,7 +150,8 @@ export class ConnectionManager {
       openedAt: Date.now(),
       bufferedAmount: () => ws.bufferedAmount,
       send: (message, onWritten) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message), onWritten && (() => onWritten()));
+        if (ws.readyState === WebSocket.OPEN)
+          ws.send(JSON.stringify(message), onWritten && (() => onWritten()));
       },
       sendText: (text) => {
         if (ws.readyState === WebSocket.OPEN) ws.send(text);
@@ -201,10 +202,15 @@ export class ConnectionManager {
         ? data.byteLength
         : data.length;
     if (size > this.maxFrameBytes) {
-      conn.sendError(ERROR_CODES.frameTooLarge, `Frame of ${size} bytes exceeds the limit of ${this.maxFrameBytes}.`);
+      conn.sendError(
+        ERROR_CODES.frameTooLarge,
+        `Frame of ${size} bytes exceeds the limit of ${this.maxFrameBytes}.`,
+      );
       return;
     }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as Buffer).toString('utf8');
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as Buffer).toString('utf8');
     const parsed = parseFrame(handler.inbound, text, handler.inboundTypes);
     if (!parsed.ok) {
       conn.sendError(parsed.code, parsed.message);
@@ -213,7 +219,10 @@ export class ConnectionManager {
     Promise.resolve()
       .then(() => handler.onMessage(conn, parsed.message))
       .catch((err: unknown) => {
-        this.log.error({ err, channel: conn.route.channel, type: parsed.message.type }, 'channel handler failed');
+        this.log.error(
+          { err, channel: conn.route.channel, type: parsed.message.type },
+          'channel handler failed',
+        );
         conn.sendError(ERROR_CODES.internal, 'The server failed to handle this message.');
       });
   }
@@ -234,7 +243,11 @@ export class ConnectionManager {
   }
 
   /** Close every socket with a reason (graceful shutdown) and wait for them to go. */
-  async closeAll(code = WS_CLOSE_GOING_AWAY, reason = 'server shutting down', timeoutMs = 3000): Promise<void> {
+  async closeAll(
+    code = WS_CLOSE_GOING_AWAY,
+    reason = 'server shutting down',
+    timeoutMs = 3000,
+  ): Promise<void> {
     clearInterval(this.heartbeat);
     const sockets = [...this.byId.values()].map((e) => e.ws);
     await Promise.race([

@@ -19,7 +19,11 @@ export interface RealtimeOptions extends UpgradeOptions {
 }
 
 export function createRealtime(opts: RealtimeOptions): Realtime {
-  const manager = new ConnectionManager({ log: opts.log, maxFrameBytes: opts.maxFrameBytes, heartbeatMs: opts.heartbeatMs });
+  const manager = new ConnectionManager({
+    log: opts.log,
+    maxFrameBytes: opts.maxFrameBytes,
+    heartbeatMs: opts.heartbeatMs,
+  });
   for (const h of opts.handlers ?? []) manager.register(h);
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -34,7 +38,10 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
       if (!handler) return rejectUpgrade(socket, 404, 'No such channel.');
       const verdict = (await handler.authorise?.(decision.identity, decision.route)) ?? { ok: true };
       if (!verdict.ok) {
-        opts.log.info({ url: req.url, userId: decision.identity.userId, status: verdict.status }, 'websocket channel refused');
+        opts.log.info(
+          { url: req.url, userId: decision.identity.userId, status: verdict.status },
+          'websocket channel refused',
+        );
         return rejectUpgrade(socket, verdict.status, verdict.message);
       }
       manager.accept(req, socket, head, decision.identity, decision.route);

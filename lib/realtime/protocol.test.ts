@@ -11,7 +11,9 @@ describe('frame parsing', () => {
       ok: true,
       message: { type: 'input', data: 'ls\r' },
     });
-    expect(parseFrame(terminalClientMessage, '{"type":"resize","cols":120,"rows":40}', TERMINAL_TYPES).ok).toBe(true);
+    expect(
+      parseFrame(terminalClientMessage, '{"type":"resize","cols":120,"rows":40}', TERMINAL_TYPES).ok,
+    ).toBe(true);
   });
 
   it('names what is wrong: JSON, shape, unknown type, field', () => {
@@ -44,7 +46,15 @@ describe('channel routing', () => {
     expect(matchChannel('/ws/terminal/abc-123')).toEqual({ channel: 'terminal', deviceId: 'abc-123' });
     expect(matchChannel('/ws/monitor/tasks')).toEqual({ channel: 'monitor' });
     expect(matchChannel('/ws/notifications/')).toEqual({ channel: 'notifications' });
-    for (const p of ['/ws/', '/ws/terminal', '/ws/terminal/a/b', '/ws/terminal/../x', '/ws/nope', '/api/x', '/ws/terminal/' + 'x'.repeat(65)]) {
+    for (const p of [
+      '/ws/',
+      '/ws/terminal',
+      '/ws/terminal/a/b',
+      '/ws/terminal/../x',
+      '/ws/nope',
+      '/api/x',
+      '/ws/terminal/' + 'x'.repeat(65),
+    ]) {
       expect(matchChannel(p), p).toBeNull();
     }
   });
@@ -61,6 +71,9 @@ describe('upgrade helpers', () => {
   });
 
   it('parses a cookie header', () => {
-    expect(parseCookies('a=1; next-auth.session-token=x%2Fy; broken; =v')).toEqual({ a: '1', 'next-auth.session-token': 'x/y' });
+    expect(parseCookies('a=1; next-auth.session-token=x%2Fy; broken; =v')).toEqual({
+      a: '1',
+      'next-auth.session-token': 'x/y',
+    });
   });
 });

@@ -104,7 +104,14 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
 export type TerminalServerMessage = z.infer<typeof terminalServerMessage>;
 
 // ---- monitor -----------------------------------------------------------------------------------
-export const TASK_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+export const TASK_STATUSES = [
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const;
 
 export const monitorClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal(MSG.subscribeTask), task_id: z.string().min(1).max(128) }),
@@ -179,7 +186,11 @@ export type NotificationFrame = z.infer<typeof notificationFrame>;
 export const notificationsServerMessage = z.discriminatedUnion('type', [
   notificationFrame,
   deviceStatus,
-  z.object({ type: z.literal(MSG.unreadCount), count: z.number().int(), last_seq: z.number().int().optional() }),
+  z.object({
+    type: z.literal(MSG.unreadCount),
+    count: z.number().int(),
+    last_seq: z.number().int().optional(),
+  }),
   /** Too much was missed (or the client's sequence is wrong): reload the list; `last_seq` is the server's. */
   z.object({ type: z.literal(MSG.notificationResync), last_seq: z.number().int(), reason: z.string() }),
   errorFrame,
@@ -196,18 +207,35 @@ export function parseFrame<T>(schema: z.ZodType<T>, text: string, knownTypes: re
   } catch {
     return { ok: false, code: ERROR_CODES.badJson, message: 'Frame is not valid JSON.' };
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof (data as { type?: unknown }).type !== 'string') {
-    return { ok: false, code: ERROR_CODES.badFrame, message: 'Frame must be a JSON object with a string "type".' };
+  if (
+    typeof data !== 'object' ||
+    data === null ||
+    Array.isArray(data) ||
+    typeof (data as { type?: unknown }).type !== 'string'
+  ) {
+    return {
+      ok: false,
+      code: ERROR_CODES.badFrame,
+      message: 'Frame must be a JSON object with a string "type".',
+    };
   }
   const type = (data as { type: string }).type;
   if (!knownTypes.includes(type)) {
-    return { ok: false, code: ERROR_CODES.unknownType, message: `Unknown message type "${type.slice(0, 64)}".` };
+    return {
+      ok: false,
+      code: ERROR_CODES.unknownType,
+      message: `Unknown message type "${type.slice(0, 64)}".`,
+    };
   }
   const result = schema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.join('.') || 'frame';
-    return { ok: false, code: ERROR_CODES.badFrame, message: `Invalid "${type}" message: ${where}: ${issue?.message}` };
+    return {
+      ok: false,
+      code: ERROR_CODES.badFrame,
+      message: `Invalid "${type}" message: ${where}: ${issue?.message}`,
+    };
   }
   return { ok: true, message: result.data };
 }

@@ -69,8 +69,12 @@ export function originAllowed(
  * Decide an upgrade before any handshake: Origin (403), session (401), channel (404).
  * Channel-level authorisation (role, device grant) happens in the channel handler.
  */
-export async function authenticateUpgrade(req: IncomingMessage, opts: UpgradeOptions): Promise<UpgradeDecision> {
-  const host = (opts.trustProxy && header(req, 'x-forwarded-host')?.split(',')[0]?.trim()) || header(req, 'host');
+export async function authenticateUpgrade(
+  req: IncomingMessage,
+  opts: UpgradeOptions,
+): Promise<UpgradeDecision> {
+  const host =
+    (opts.trustProxy && header(req, 'x-forwarded-host')?.split(',')[0]?.trim()) || header(req, 'host');
   if (!originAllowed(header(req, 'origin'), host, opts.allowedOrigins)) {
     return { ok: false, status: 403, message: 'Cross-site WebSocket request refused.' };
   }
@@ -81,7 +85,8 @@ export async function authenticateUpgrade(req: IncomingMessage, opts: UpgradeOpt
     token = await getToken({
       req: { headers: req.headers, cookies } as unknown as Parameters<typeof getToken>[0]['req'],
       secret: opts.secret,
-      secureCookie: forwardedProto === 'https' || Object.keys(cookies).some((c) => c.startsWith('__Secure-next-auth')),
+      secureCookie:
+        forwardedProto === 'https' || Object.keys(cookies).some((c) => c.startsWith('__Secure-next-auth')),
     });
   } catch {
     token = null;

@@ -29,10 +29,14 @@ export function buildIsStale(root: string): boolean {
 export function ensureProductionBuild(root: string, log: (msg: string) => void): void {
   if (!buildIsStale(root)) return;
   log('building the web app (next build): first start or sources changed…');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    },
+  );
   if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
 }

@@ -45,7 +45,8 @@ export interface Runtime {
 export async function startRuntime(config: Config, log: Logger, root = process.cwd()): Promise<Runtime> {
   const migration = migrate(config.DATABASE_URL, root);
   if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');
-  if (migration.modified.length > 0) log.warn({ modified: migration.modified }, 'applied migrations changed on disk');
+  if (migration.modified.length > 0)
+    log.warn({ modified: migration.modified }, 'applied migrations changed on disk');
   const db = getDb();
   const admin = await ensureAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
 
@@ -53,12 +54,20 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
   if (config.LAB) {
     const creds = loadOrCreateLabCredentials(config.DATA_DIR);
     const specs = assignPorts(defaultLabFleet(config.LAB_DEVICES, creds), config.LAB_BASE_PORT);
-    lab = await startLab(specs, { host: config.LAB_HOST, hostKey: loadOrCreateHostKey(path.join(config.DATA_DIR, 'lab_host_key')) });
+    lab = await startLab(specs, {
+      host: config.LAB_HOST,
+      hostKey: loadOrCreateHostKey(path.join(config.DATA_DIR, 'lab_host_key')),
+    });
     const synced = await syncLabInventory(db, getVault(), lab.devices);
-    log.info({ devices: lab.devices.length, basePort: config.LAB_BASE_PORT, ...synced }, 'device lab started');
+    log.info(
+      { devices: lab.devices.length, basePort: config.LAB_BASE_PORT, ...synced },
+      'device lab started',
+    );
   }
 
-  const bus = new InProcessEventBus({ onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed') });
+  const bus = new InProcessEventBus({
+    onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed'),
+  });
   setEventBus(bus);
   const deviceSlots = new DeviceSessionLimiter(config.DEVICE_MAX_SESSIONS);
   setLab(lab);
@@ -76,10 +85,14 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
   });
   status.start();
 
-  const queue = new InProcessTaskQueue(config.TASKS_MAX_RUNNING, (err, taskId) => log.error({ err, taskId }, 'task run failed'));
+  const queue = new InProcessTaskQueue(config.TASKS_MAX_RUNNING, (err, taskId) =>
+    log.error({ err, taskId }, 'task run failed'),
+  );
   setTaskQueue(queue);
   const taskLog = log.child({ module: 'tasks' });
-  queue.process((taskId, signal) => runTask(taskId, signal, { db, vault: getVault(), bus, log: taskLog, deviceSlots, status }));
+  queue.process((taskId, signal) =>
+    runTask(taskId, signal, { db, vault: getVault(), bus, log: taskLog, deviceSlots, status }),
+  );
   await reconcileTasks(db, queue, taskLog, { resume: config.TASKS_RESUME_ON_START });
 
   const terminals = new TerminalManager({
@@ -89,7 +102,10 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
     limits: { perUser: config.TERMINAL_MAX_SESSIONS_PER_USER },
     deviceSlots,
     status,
-    timers: { resumeGraceMs: config.TERMINAL_RESUME_GRACE_MS, idleTimeoutMs: config.TERMINAL_IDLE_TIMEOUT_MS },
+    timers: {
+      resumeGraceMs: config.TERMINAL_RESUME_GRACE_MS,
+      idleTimeoutMs: config.TERMINAL_IDLE_TIMEOUT_MS,
+    },
     audit,
   });
   setTerminalManager(terminals);
@@ -103,11 +119,13 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
     trustProxy: config.TRUST_PROXY,
     maxFrameBytes: config.WS_MAX_FRAME_BYTES,
     heartbeatMs: config.WS_HEARTBEAT_MS,
-    findUser: (id) => db.user.findUnique({ where: { id }, select: { id: true, username: true, role: true, disabled: true } }),
+    findUser: (id) =>
+      db.user.findUnique({ where: { id }, select: { id: true, username: true, role: true, disabled: true } }),
     handlers: [
       terminalChannel({
         manager: terminals,
-        canSeeDevice: (identity, deviceId) => userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
+        canSeeDevice: (identity, deviceId) =>
+          userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
       }),
       monitor,
       notifications,

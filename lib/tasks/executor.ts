@@ -36,14 +36,25 @@ interface DeviceOutcome {
   error: string | null;
 }
 
-function describe(err: unknown, signal: AbortSignal, timeoutMs: number): { status: DeviceOutcome['status']; error: string } {
+function describe(
+  err: unknown,
+  signal: AbortSignal,
+  timeoutMs: number,
+): { status: DeviceOutcome['status']; error: string } {
   const reason = signal.reason as unknown;
   if (signal.aborted && reason instanceof TaskAbort) {
     return reason.kind === 'cancel'
       ? { status: 'cancelled', error: 'Cancelled while running.' }
-      : { status: 'failed', error: 'Interrupted: the server stopped while this device was running; not re-run automatically.' };
+      : {
+          status: 'failed',
+          error: 'Interrupted: the server stopped while this device was running; not re-run automatically.',
+        };
   }
-  if (signal.aborted) return { status: 'failed', error: `No result within the per-device timeout of ${Math.round(timeoutMs / 1000)} s.` };
+  if (signal.aborted)
+    return {
+      status: 'failed',
+      error: `No result within the per-device timeout of ${Math.round(timeoutMs / 1000)} s.`,
+    };
   if (err instanceof SshError || err instanceof CliError) return { status: 'failed', error: err.message };
   return { status: 'failed', error: `Unexpected error: ${(err as Error).message}` };
 }
@@ -54,10 +65,20 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   const task = await db.task.findUnique({ where: { id: taskId } });
   if (!task || isFinal(task.status)) return;
   const commands = JSON.parse(task.commands) as string[];
-  const rows = await db.taskDevice.findMany({ where: { taskId, status: 'pending' }, orderBy: { deviceName: 'asc' } });
-  await db.task.update({ where: { id: taskId }, data: { status: 'running', startedAt: task.startedAt ?? new Date() } });
+  const rows = await db.taskDevice.findMany({
+    where: { taskId, status: 'pending' },
+    orderBy: { deviceName: 'asc' },
+  });
+  await db.task.update({
+    where: { id: taskId },
+    data: { status: 'running', startedAt: task.startedAt ?? new Date() },
+  });
 
-  const counters = { completed: task.completedDevices, succeeded: task.succeededDevices, failed: task.failedDevices };
+  const counters = {
+    completed: task.completedDevices,
+    succeeded: task.succeededDevices,
+    failed: task.failedDevices,
+  };
   let current: string | null = null;
   const state = (status: TaskStatus): ProgressState => ({
     taskId,
@@ -85,7 +106,10 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     }
     const startedAt = new Date();
     try {
-      await db.taskDevice.update({ where: { id: row.id }, data: { status: 'running', startedAt, attempts: { increment: 1 } } });
+      await db.taskDevice.update({
+        where: { id: row.id },
+        data: { status: 'running', startedAt, attempts: { increment: 1 } },
+      });
       current = row.deviceName;
       progress.update(state('running'));
       const outcome = await runOnDevice(row.deviceId, commands, task.timeoutMs, signal, deps);
@@ -166,7 +190,12 @@ export async function finishCancelled(db: PrismaClient, taskId: string): Promise
     });
     await tx.task.update({
       where: { id: taskId },
-      data: { status: 'cancelled', completedDevices: { increment: count }, finishedAt: new Date(), statusReason: 'Cancelled by the user.' },
+      data: {
+        status: 'cancelled',
+        completedDevices: { increment: count },
+        finishedAt: new Date(),
+        statusReason: 'Cancelled by the user.',
+      },
     });
   });
 }
@@ -201,13 +230,21 @@ async function runOnDevice(
     });
     if (deadline.aborted) throw deadline.reason;
     await deps.status?.reportOnline(device.id).catch(() => {});
-    const cli = await DeviceCli.open(conn, driverFor(device.vendor), isDeviceEncoding(device.encoding) ? device.encoding : 'utf-8', {
-      enableSecret: creds.enableSecret,
-      promptTimeoutMs: remaining(),
-    });
+    const cli = await DeviceCli.open(
+      conn,
+      driverFor(device.vendor),
+      isDeviceEncoding(device.encoding) ? device.encoding : 'utf-8',
+      {
+        enableSecret: creds.enableSecret,
+        promptTimeoutMs: remaining(),
+      },
+    );
     for (const command of commands) {
       const r = await cli.run(command, remaining());
-      const output = r.output.length > TASK_OUTPUT_MAX_CHARS ? `${r.output.slice(0, TASK_OUTPUT_MAX_CHARS)}\n[output truncated]` : r.output;
+      const output =
+        r.output.length > TASK_OUTPUT_MAX_CHARS
+          ? `${r.output.slice(0, TASK_OUTPUT_MAX_CHARS)}\n[output truncated]`
+          : r.output;
       outputs.push({ command, output, status: r.status });
     }
     cli.close();
@@ -218,7 +255,8 @@ async function runOnDevice(
   } catch (err) {
     if (err instanceof SshError) {
       await recordOfferedHostKey(deps.db, device.id, err).catch(() => {});
-      if (err.code === 'auth_failed' || err.code === 'host_key_mismatch') await deps.status?.reportError(device.id, err.message).catch(() => {});
+      if (err.code === 'auth_failed' || err.code === 'host_key_mismatch')
+        await deps.status?.reportError(device.id, err.message).catch(() => {});
     }
     const d = describe(err, deadline.aborted ? deadline : signal, timeoutMs);
     return { status: d.status, outputs, error: d.error };

@@ -46,7 +46,8 @@ describe('progress coalescing', () => {
     const c = new ProgressCoalescer((e) => sent.push(e), 250, clock);
     c.update(state(1), { deviceId: 'a', deviceName: 'a', status: 'success' });
     expect(sent).toHaveLength(1);
-    for (let i = 2; i <= 50; i++) c.update(state(i), { deviceId: `d${i}`, deviceName: `d${i}`, status: 'success' });
+    for (let i = 2; i <= 50; i++)
+      c.update(state(i), { deviceId: `d${i}`, deviceName: `d${i}`, status: 'success' });
     expect(sent).toHaveLength(1);
     advance(250);
     expect(sent).toHaveLength(2);
@@ -65,7 +66,12 @@ describe('progress coalescing', () => {
     }
     c.final({ ...state(10_001, 10_001), status: 'completed' });
     expect(sent.length).toBeLessThanOrEqual(6);
-    expect(sent.at(-1)).toMatchObject({ status: 'completed', completedDevices: 10_001, progress: 100, final: true });
+    expect(sent.at(-1)).toMatchObject({
+      status: 'completed',
+      completedDevices: 10_001,
+      progress: 100,
+      final: true,
+    });
     advance(1000);
     expect(sent.at(-1)!.final).toBe(true); // nothing stale after the final
   });
@@ -77,10 +83,20 @@ describe('progress coalescing', () => {
 });
 
 describe('task form validation', () => {
-  const good = { name: 'check', commands: 'display version\n\n display clock  \n', deviceIds: ['a', 'a', 'b'], concurrency: '20', timeoutSeconds: '30' };
+  const good = {
+    name: 'check',
+    commands: 'display version\n\n display clock  \n',
+    deviceIds: ['a', 'a', 'b'],
+    concurrency: '20',
+    timeoutSeconds: '30',
+  };
   it('splits commands into lines and de-duplicates devices', () => {
     const r = validateTaskForm(good);
-    expect(r.ok && r.value).toMatchObject({ commands: ['display version', ' display clock'], deviceIds: ['a', 'b'], concurrency: 20 });
+    expect(r.ok && r.value).toMatchObject({
+      commands: ['display version', ' display clock'],
+      deviceIds: ['a', 'b'],
+      concurrency: 20,
+    });
   });
   it('refuses empty or oversized selections, absurd numbers and control characters', () => {
     const cases: [Record<string, unknown>, string][] = [

@@ -18,7 +18,10 @@ export async function reconcileTasks(
   opts: { resume: boolean },
 ): Promise<{ resumed: string[]; interrupted: string[]; finished: string[] }> {
   const out = { resumed: [] as string[], interrupted: [] as string[], finished: [] as string[] };
-  const tasks = await db.task.findMany({ where: { status: { in: ['queued', 'running'] } }, orderBy: { createdAt: 'asc' } });
+  const tasks = await db.task.findMany({
+    where: { status: { in: ['queued', 'running'] } },
+    orderBy: { createdAt: 'asc' },
+  });
   for (const task of tasks) {
     const now = new Date();
     await db.$transaction(async (tx) => {
@@ -41,17 +44,27 @@ export async function reconcileTasks(
     const pending = await db.taskDevice.count({ where: { taskId: task.id, status: 'pending' } });
     if (pending === 0) {
       const t = await db.task.findUniqueOrThrow({ where: { id: task.id } });
-      await db.task.update({ where: { id: task.id }, data: { status: t.failedDevices > 0 ? 'failed' : 'completed', finishedAt: now } });
+      await db.task.update({
+        where: { id: task.id },
+        data: { status: t.failedDevices > 0 ? 'failed' : 'completed', finishedAt: now },
+      });
       out.finished.push(task.id);
     } else if (opts.resume) {
-      await db.task.update({ where: { id: task.id }, data: { status: 'queued', statusReason: 'Resumed after a server restart.' } });
+      await db.task.update({
+        where: { id: task.id },
+        data: { status: 'queued', statusReason: 'Resumed after a server restart.' },
+      });
       await queue.enqueue(task.id);
       out.resumed.push(task.id);
     } else {
       await db.$transaction([
         db.taskDevice.updateMany({
           where: { taskId: task.id, status: 'pending' },
-          data: { status: 'failed', error: 'Not run: the server restarted and resuming tasks is off.', finishedAt: now },
+          data: {
+            status: 'failed',
+            error: 'Not run: the server restarted and resuming tasks is off.',
+            finishedAt: now,
+          },
         }),
         db.task.update({
           where: { id: task.id },

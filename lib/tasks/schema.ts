@@ -52,14 +52,22 @@ export const taskFormSchema = z.object({
   timeoutSeconds: z.coerce
     .number({ error: 'Timeout must be a number.' })
     .int('Timeout must be a whole number of seconds.')
-    .min(TASK_MIN_TIMEOUT_S, `Timeout must be between ${TASK_MIN_TIMEOUT_S} and ${TASK_MAX_TIMEOUT_S} seconds.`)
-    .max(TASK_MAX_TIMEOUT_S, `Timeout must be between ${TASK_MIN_TIMEOUT_S} and ${TASK_MAX_TIMEOUT_S} seconds.`),
+    .min(
+      TASK_MIN_TIMEOUT_S,
+      `Timeout must be between ${TASK_MIN_TIMEOUT_S} and ${TASK_MAX_TIMEOUT_S} seconds.`,
+    )
+    .max(
+      TASK_MAX_TIMEOUT_S,
+      `Timeout must be between ${TASK_MIN_TIMEOUT_S} and ${TASK_MAX_TIMEOUT_S} seconds.`,
+    ),
 });
 
 export type TaskFormInput = z.infer<typeof taskFormSchema>;
 export type TaskFieldErrors = Partial<Record<keyof TaskFormInput | 'form', string>>;
 
-export function validateTaskForm(raw: unknown): { ok: true; value: TaskFormInput } | { ok: false; errors: TaskFieldErrors } {
+export function validateTaskForm(
+  raw: unknown,
+): { ok: true; value: TaskFormInput } | { ok: false; errors: TaskFieldErrors } {
   const r = taskFormSchema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data };
   const errors: TaskFieldErrors = {};

@@ -5,7 +5,13 @@ import { visibleDevicesWhere } from '../devices/visibility';
 import { finishCancelled } from './executor';
 import { progressPercent } from './progress';
 import type { TaskQueue } from './queue';
-import { isFinal, validateTaskForm, type CommandOutput, type TaskFieldErrors, type TaskStatus } from './schema';
+import {
+  isFinal,
+  validateTaskForm,
+  type CommandOutput,
+  type TaskFieldErrors,
+  type TaskStatus,
+} from './schema';
 
 /** Queued or running tasks one user may have at once. */
 export const TASK_MAX_ACTIVE_PER_USER = 10;
@@ -80,11 +86,21 @@ export async function createTask(actor: TaskActor, raw: unknown, deps: TaskDeps)
   });
   if (devices.length !== v.deviceIds.length) {
     const n = v.deviceIds.length - devices.length;
-    return { ok: false, errors: { deviceIds: `${n} of the chosen devices ${n === 1 ? 'does' : 'do'} not exist or ${n === 1 ? 'is' : 'are'} not available to you.` } };
+    return {
+      ok: false,
+      errors: {
+        deviceIds: `${n} of the chosen devices ${n === 1 ? 'does' : 'do'} not exist or ${n === 1 ? 'is' : 'are'} not available to you.`,
+      },
+    };
   }
   const active = await db.task.count({ where: { ownerId: actor.id, status: { in: ['queued', 'running'] } } });
   if (active >= TASK_MAX_ACTIVE_PER_USER) {
-    return { ok: false, errors: { form: `You already have ${active} tasks queued or running (limit ${TASK_MAX_ACTIVE_PER_USER}). Wait for one to finish or cancel one.` } };
+    return {
+      ok: false,
+      errors: {
+        form: `You already have ${active} tasks queued or running (limit ${TASK_MAX_ACTIVE_PER_USER}). Wait for one to finish or cancel one.`,
+      },
+    };
   }
   const task = await db.task.create({
     data: {
@@ -118,7 +134,11 @@ export async function cancelTask(actor: TaskActor, taskId: string, deps: TaskDep
   const { db } = deps;
   const task = await ownTask(actor, taskId, db);
   if (!task) return { ok: false, error: 'No such task.' };
-  if (isFinal(task.status)) return { ok: false, error: `The task has already ${task.status === 'cancelled' ? 'been cancelled' : 'finished'}.` };
+  if (isFinal(task.status))
+    return {
+      ok: false,
+      error: `The task has already ${task.status === 'cancelled' ? 'been cancelled' : 'finished'}.`,
+    };
   await db.task.update({ where: { id: taskId }, data: { cancelRequested: true } });
   const where = await deps.queue.cancel(taskId);
   if (where !== 'running') {
@@ -154,14 +174,23 @@ export async function retryFailed(actor: TaskActor, taskId: string, deps: TaskDe
     });
   });
   if (!updated) return { ok: false, error: 'No device of this task failed.' };
-  await deps.audit({ userId: actor.id, action: 'task.retry', target: task.name, detail: `${task.failedDevices} failed devices` });
+  await deps.audit({
+    userId: actor.id,
+    action: 'task.retry',
+    target: task.name,
+    detail: `${task.failedDevices} failed devices`,
+  });
   await publishState(deps, updated);
   await deps.queue.enqueue(taskId);
   return { ok: true };
 }
 
 export async function listTasks(actor: TaskActor, db: PrismaClient, limit = 100): Promise<TaskSummary[]> {
-  const tasks = await db.task.findMany({ where: visibleTasksWhere(actor), orderBy: { createdAt: 'desc' }, take: limit });
+  const tasks = await db.task.findMany({
+    where: visibleTasksWhere(actor),
+    orderBy: { createdAt: 'desc' },
+    take: limit,
+  });
   return tasks.map((t) => taskSummary(t));
 }
 
@@ -218,10 +247,17 @@ export function resultsCsv(detail: NonNullable<Awaited<ReturnType<typeof getTask
     // quote always; neutralise spreadsheet formulas
     return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
   };
-  const lines = [['device', 'device_status', 'error', 'duration_ms', 'command', 'command_status', 'output'].map(q).join(',')];
+  const lines = [
+    ['device', 'device_status', 'error', 'duration_ms', 'command', 'command_status', 'output']
+      .map(q)
+      .join(','),
+  ];
   for (const d of detail.devices) {
     const outs = d.outputs.length > 0 ? d.outputs : [{ command: '', status: '', output: '' }];
-    for (const o of outs) lines.push([d.deviceName, d.status, d.error, d.durationMs, o.command, o.status, o.output].map(q).join(','));
+    for (const o of outs)
+      lines.push(
+        [d.deviceName, d.status, d.error, d.durationMs, o.command, o.status, o.output].map(q).join(','),
+      );
   }
   return lines.join('\r\n') + '\r\n';
 }

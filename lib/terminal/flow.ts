@@ -12,10 +12,17 @@ export interface WaterMarks {
   lowBytes: number;
 }
 
-export const DEFAULT_WATER_MARKS: WaterMarks = { highBytes: WS_HIGH_WATER_BYTES, lowBytes: WS_LOW_WATER_BYTES };
+export const DEFAULT_WATER_MARKS: WaterMarks = {
+  highBytes: WS_HIGH_WATER_BYTES,
+  lowBytes: WS_LOW_WATER_BYTES,
+};
 
 /** Pause above the high-water mark, resume at or below the low one; in between keep the state. */
-export function flowDecision(bufferedBytes: number, paused: boolean, marks: WaterMarks = DEFAULT_WATER_MARKS): FlowAction {
+export function flowDecision(
+  bufferedBytes: number,
+  paused: boolean,
+  marks: WaterMarks = DEFAULT_WATER_MARKS,
+): FlowAction {
   if (!paused && bufferedBytes >= marks.highBytes) return 'pause';
   if (paused && bufferedBytes <= marks.lowBytes) return 'resume';
   return 'none';

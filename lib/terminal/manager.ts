@@ -70,7 +70,11 @@ export class TerminalManager {
   async open(userId: string, deviceId: string, size: { cols: number; rows: number }): Promise<OpenResult> {
     const { limits } = this.opts;
     if (this.countWhere((s) => s.userId === userId) >= limits.perUser) {
-      return { ok: false, code: 'limit_user', error: `You already have ${limits.perUser} terminal sessions open. Close one first.` };
+      return {
+        ok: false,
+        code: 'limit_user',
+        error: `You already have ${limits.perUser} terminal sessions open. Close one first.`,
+      };
     }
     const slots = this.opts.deviceSlots;
     if (!slots.tryAcquire(deviceId)) {
@@ -92,7 +96,11 @@ export class TerminalManager {
     }
   }
 
-  private async connect(userId: string, deviceId: string, size: { cols: number; rows: number }): Promise<OpenResult> {
+  private async connect(
+    userId: string,
+    deviceId: string,
+    size: { cols: number; rows: number },
+  ): Promise<OpenResult> {
     const { db, log } = this.opts;
     const device = await db.device.findUnique({ where: { id: deviceId } });
     if (!device) return { ok: false, code: 'unknown_device', error: 'This device no longer exists.' };
@@ -100,7 +108,11 @@ export class TerminalManager {
     try {
       creds = openCredentials(device, this.opts.vault);
     } catch {
-      return { ok: false, code: 'credentials_unreadable', error: 'The stored credentials cannot be decrypted (was SWITCHBOARD_SECRET changed?). Re-enter them.' };
+      return {
+        ok: false,
+        code: 'credentials_unreadable',
+        error: 'The stored credentials cannot be decrypted (was SWITCHBOARD_SECRET changed?). Re-enter them.',
+      };
     }
     let ssh: SshConnection;
     try {
@@ -123,12 +135,18 @@ export class TerminalManager {
     let stream: ClientChannel;
     try {
       stream = await new Promise<ClientChannel>((resolve, reject) =>
-        ssh.client.shell({ term: TERMINAL_TERM, cols: size.cols, rows: size.rows }, (err, s) => (err ? reject(err) : resolve(s))),
+        ssh.client.shell({ term: TERMINAL_TERM, cols: size.cols, rows: size.rows }, (err, s) =>
+          err ? reject(err) : resolve(s),
+        ),
       );
     } catch (err) {
       ssh.client.end();
       ssh.socket.destroy();
-      return { ok: false, code: 'shell_refused', error: `${device.name} refused to open a shell: ${(err as Error).message}` };
+      return {
+        ok: false,
+        code: 'shell_refused',
+        error: `${device.name} refused to open a shell: ${(err as Error).message}`,
+      };
     }
     const session = new TerminalSession({
       userId,
@@ -143,17 +161,32 @@ export class TerminalManager {
       scrollbackChars: this.opts.scrollbackChars,
       events: {
         onCommand: (s, command, mode) =>
-          void this.opts.audit({ userId: s.userId, action: `terminal.${mode === 'command' ? 'command' : 'input'}`, target: s.deviceName, detail: command }),
+          void this.opts.audit({
+            userId: s.userId,
+            action: `terminal.${mode === 'command' ? 'command' : 'input'}`,
+            target: s.deviceName,
+            detail: command,
+          }),
         onClosed: (s, reason) => {
           this.sessions.delete(s.id);
           this.opts.deviceSlots.release(s.deviceId);
           const seconds = Math.round((Date.now() - s.openedAt) / 1000);
-          void this.opts.audit({ userId: s.userId, action: 'terminal.close', target: s.deviceName, detail: `${reason} (after ${seconds} s)` });
+          void this.opts.audit({
+            userId: s.userId,
+            action: 'terminal.close',
+            target: s.deviceName,
+            detail: `${reason} (after ${seconds} s)`,
+          });
         },
       },
     });
     this.sessions.set(session.id, session);
-    await this.opts.audit({ userId, action: 'terminal.open', target: device.name, detail: `session ${session.id.slice(0, 8)}` });
+    await this.opts.audit({
+      userId,
+      action: 'terminal.open',
+      target: device.name,
+      detail: `session ${session.id.slice(0, 8)}`,
+    });
     return { ok: true, session };
   }
 

@@ -58,7 +58,8 @@ describe('transcoder', () => {
   it('decodes UTF-8 split in the middle of a character', () => {
     const bytes = Buffer.from('接口 up ✓', 'utf8');
     const d = createDecoder('utf-8');
-    const out = d.write(bytes.subarray(0, 2)) + d.write(bytes.subarray(2, 7)) + d.write(bytes.subarray(7)) + d.end();
+    const out =
+      d.write(bytes.subarray(0, 2)) + d.write(bytes.subarray(2, 7)) + d.write(bytes.subarray(7)) + d.end();
     expect(out).toBe('接口 up ✓');
   });
   it('encodes input in the device encoding', () => {

@@ -130,7 +130,10 @@ export class TerminalSession {
 
   private touch(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.close('Closed after being idle too long.'), this.init.timers.idleTimeoutMs);
+    this.idleTimer = setTimeout(
+      () => this.close('Closed after being idle too long.'),
+      this.init.timers.idleTimeoutMs,
+    );
     this.idleTimer.unref();
   }
 
@@ -171,7 +174,8 @@ export class TerminalSession {
 
   input(data: string): { ok: true } | { ok: false; error: string } {
     if (this.closed) return { ok: false, error: 'The session is closed.' };
-    if (this.command) return { ok: false, error: 'A command is running in command mode; wait for it to finish.' };
+    if (this.command)
+      return { ok: false, error: 'A command is running in command mode; wait for it to finish.' };
     this.touch();
     this.trackLine(data);
     this.stream.write(encodeInput(this.encoding, data));
@@ -225,7 +229,11 @@ export class TerminalSession {
       const collector = new OutputCollector(this.driver, (keys) => this.stream.write(keys));
       const timer = setTimeout(() => {
         this.command = null;
-        reject(new Error(`No prompt within ${Math.round(timeoutMs / 1000)} s; the output so far is in the terminal.`));
+        reject(
+          new Error(
+            `No prompt within ${Math.round(timeoutMs / 1000)} s; the output so far is in the terminal.`,
+          ),
+        );
       }, timeoutMs);
       this.command = {
         collector,

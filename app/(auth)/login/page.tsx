@@ -5,11 +5,16 @@ import { LoginForm } from './login-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string }>;
+}) {
   if (await getCurrentUser()) redirect('/');
   const { callbackUrl } = await searchParams;
   // Only same-site paths: never redirect to another origin after sign-in.
-  const target = callbackUrl && callbackUrl.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/';
+  const target =
+    callbackUrl && callbackUrl.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/';
   return (
     <div className="card w-full max-w-sm p-8">
       <h1 className="text-2xl font-semibold tracking-tight">Switchboard</h1>

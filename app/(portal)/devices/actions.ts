@@ -30,7 +30,11 @@ export async function createDeviceAction(_prev: DeviceFormState, fd: FormData): 
   redirect('/devices');
 }
 
-export async function updateDeviceAction(id: string, _prev: DeviceFormState, fd: FormData): Promise<DeviceFormState> {
+export async function updateDeviceAction(
+  id: string,
+  _prev: DeviceFormState,
+  fd: FormData,
+): Promise<DeviceFormState> {
   const auth = await authorise('devices:edit');
   if (!auth.ok) return { errors: { form: auth.error } };
   const raw = formDataToObject(fd, DEVICE_FORM_FIELDS);
@@ -49,7 +53,10 @@ export async function deleteDeviceAction(id: string): Promise<{ error?: string }
   redirect('/devices');
 }
 
-export async function acceptHostKeyAction(deviceId: string, fingerprint: string): Promise<{ error?: string; ok?: string }> {
+export async function acceptHostKeyAction(
+  deviceId: string,
+  fingerprint: string,
+): Promise<{ error?: string; ok?: string }> {
   const auth = await authorise('hostkeys:manage');
   if (!auth.ok) return { error: auth.error };
   const r = await acceptOfferedHostKey(auth.user, deviceId, fingerprint);

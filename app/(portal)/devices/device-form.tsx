@@ -59,13 +59,17 @@ export function DeviceForm({
   deleteAction?: () => Promise<{ error?: string }>;
 }) {
   const [state, formAction, pending] = useActionState(action, {});
-  const v = { ...Object.fromEntries(Object.entries(initial).map(([k, x]) => [k, String(x ?? '')])), ...state.values };
+  const v = {
+    ...Object.fromEntries(Object.entries(initial).map(([k, x]) => [k, String(x ?? '')])),
+    ...state.values,
+  };
   const [authType, setAuthType] = useState(v.authType || 'password');
   const [vendor, setVendor] = useState(v.vendor || 'huawei_vrp');
   const [deleting, startDelete] = useTransition();
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const e = state.errors;
-  const invalid = (k: keyof FieldErrors) => (e?.[k] ? { 'aria-invalid': true, 'aria-describedby': `${k}-error` } : {});
+  const invalid = (k: keyof FieldErrors) =>
+    e?.[k] ? { 'aria-invalid': true, 'aria-describedby': `${k}-error` } : {};
   const unchanged = mode === 'edit' ? 'unchanged' : '';
 
   return (
@@ -77,10 +81,24 @@ export function DeviceForm({
       )}
       <div className="grid gap-4 sm:grid-cols-2">
         <Field name="name" label="Name" errors={e}>
-          <input id="name" name="name" defaultValue={v.name} className="input" required {...invalid('name')} />
+          <input
+            id="name"
+            name="name"
+            defaultValue={v.name}
+            className="input"
+            required
+            {...invalid('name')}
+          />
         </Field>
         <Field name="vendor" label="Vendor" errors={e}>
-          <select id="vendor" name="vendor" value={vendor} onChange={(x) => setVendor(x.target.value)} className="input" {...invalid('vendor')}>
+          <select
+            id="vendor"
+            name="vendor"
+            value={vendor}
+            onChange={(x) => setVendor(x.target.value)}
+            className="input"
+            {...invalid('vendor')}
+          >
             {VENDORS.map((x) => (
               <option key={x} value={x}>
                 {VENDOR_LABELS[x]}
@@ -89,13 +107,33 @@ export function DeviceForm({
           </select>
         </Field>
         <Field name="host" label="Host" errors={e} hint="Hostname or IP address">
-          <input id="host" name="host" defaultValue={v.host} className="input" required {...invalid('host')} />
+          <input
+            id="host"
+            name="host"
+            defaultValue={v.host}
+            className="input"
+            required
+            {...invalid('host')}
+          />
         </Field>
         <Field name="port" label="SSH port" errors={e}>
-          <input id="port" name="port" defaultValue={v.port || '22'} inputMode="numeric" className="input" {...invalid('port')} />
+          <input
+            id="port"
+            name="port"
+            defaultValue={v.port || '22'}
+            inputMode="numeric"
+            className="input"
+            {...invalid('port')}
+          />
         </Field>
         <Field name="encoding" label="Character encoding" errors={e}>
-          <select id="encoding" name="encoding" defaultValue={v.encoding || 'utf-8'} className="input" {...invalid('encoding')}>
+          <select
+            id="encoding"
+            name="encoding"
+            defaultValue={v.encoding || 'utf-8'}
+            className="input"
+            {...invalid('encoding')}
+          >
             {ENCODINGS.map((x) => (
               <option key={x} value={x}>
                 {x}
@@ -104,7 +142,14 @@ export function DeviceForm({
           </select>
         </Field>
         <Field name="username" label="SSH username" errors={e}>
-          <input id="username" name="username" defaultValue={v.username} autoComplete="off" className="input" {...invalid('username')} />
+          <input
+            id="username"
+            name="username"
+            defaultValue={v.username}
+            autoComplete="off"
+            className="input"
+            {...invalid('username')}
+          />
         </Field>
       </div>
 
@@ -113,34 +158,94 @@ export function DeviceForm({
         <div className="flex gap-4 text-sm">
           {(['password', 'key'] as const).map((t) => (
             <label key={t} className="flex items-center gap-1.5 font-normal">
-              <input type="radio" name="authType" value={t} checked={authType === t} onChange={() => setAuthType(t)} />
+              <input
+                type="radio"
+                name="authType"
+                value={t}
+                checked={authType === t}
+                onChange={() => setAuthType(t)}
+              />
               {t === 'password' ? 'Password' : 'Private key'}
             </label>
           ))}
         </div>
         {authType === 'password' ? (
-          <Field name="password" label="Password" errors={e} hint={mode === 'edit' ? 'Leave empty to keep the stored password.' : undefined}>
-            <input id="password" name="password" type="password" autoComplete="new-password" placeholder={unchanged} className="input" {...invalid('password')} />
+          <Field
+            name="password"
+            label="Password"
+            errors={e}
+            hint={mode === 'edit' ? 'Leave empty to keep the stored password.' : undefined}
+          >
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              placeholder={unchanged}
+              className="input"
+              {...invalid('password')}
+            />
           </Field>
         ) : (
           <>
-            <Field name="privateKey" label="Private key" errors={e} hint={mode === 'edit' ? 'Leave empty to keep the stored key.' : 'OpenSSH or PEM format'}>
-              <textarea id="privateKey" name="privateKey" rows={5} placeholder={unchanged} className="input font-mono text-xs" spellCheck={false} {...invalid('privateKey')} />
+            <Field
+              name="privateKey"
+              label="Private key"
+              errors={e}
+              hint={mode === 'edit' ? 'Leave empty to keep the stored key.' : 'OpenSSH or PEM format'}
+            >
+              <textarea
+                id="privateKey"
+                name="privateKey"
+                rows={5}
+                placeholder={unchanged}
+                className="input font-mono text-xs"
+                spellCheck={false}
+                {...invalid('privateKey')}
+              />
             </Field>
             <Field name="passphrase" label="Key passphrase (optional)" errors={e}>
-              <input id="passphrase" name="passphrase" type="password" autoComplete="new-password" placeholder={initial.hasPassphrase ? 'unchanged' : ''} className="input" {...invalid('passphrase')} />
+              <input
+                id="passphrase"
+                name="passphrase"
+                type="password"
+                autoComplete="new-password"
+                placeholder={initial.hasPassphrase ? 'unchanged' : ''}
+                className="input"
+                {...invalid('passphrase')}
+              />
             </Field>
           </>
         )}
         {vendor === 'cisco_ios' && (
-          <Field name="enableSecret" label="Enable secret (optional)" errors={e} hint="Used to enter privileged EXEC mode.">
-            <input id="enableSecret" name="enableSecret" type="password" autoComplete="new-password" placeholder={initial.hasEnableSecret ? 'unchanged' : ''} className="input" {...invalid('enableSecret')} />
+          <Field
+            name="enableSecret"
+            label="Enable secret (optional)"
+            errors={e}
+            hint="Used to enter privileged EXEC mode."
+          >
+            <input
+              id="enableSecret"
+              name="enableSecret"
+              type="password"
+              autoComplete="new-password"
+              placeholder={initial.hasEnableSecret ? 'unchanged' : ''}
+              className="input"
+              {...invalid('enableSecret')}
+            />
           </Field>
         )}
       </fieldset>
 
       <Field name="notes" label="Notes" errors={e}>
-        <textarea id="notes" name="notes" rows={3} defaultValue={v.notes} className="input" {...invalid('notes')} />
+        <textarea
+          id="notes"
+          name="notes"
+          rows={3}
+          defaultValue={v.notes}
+          className="input"
+          {...invalid('notes')}
+        />
       </Field>
 
       <div className="flex items-center gap-3">

@@ -36,7 +36,11 @@ export function DeviceTable({
             <tr key={d.id} data-device={d.name}>
               <td className="px-4 py-2 font-medium">
                 {d.name}
-                {d.lab && <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-700">lab</span>}
+                {d.lab && (
+                  <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-700">
+                    lab
+                  </span>
+                )}
                 {labUp && d.name in labUp && <LabToggle name={d.name} up={labUp[d.name]!} />}
               </td>
               <td className="px-4 py-2 font-mono text-xs">
@@ -52,7 +56,11 @@ export function DeviceTable({
               </td>
               {canEdit && (
                 <td className="px-4 py-2 text-right">
-                  <Link href={`/devices/${d.id}`} className="text-sky-700 hover:underline" aria-label={`Edit ${d.name}`}>
+                  <Link
+                    href={`/devices/${d.id}`}
+                    className="text-sky-700 hover:underline"
+                    aria-label={`Edit ${d.name}`}
+                  >
                     Edit
                   </Link>
                 </td>

@@ -19,10 +19,14 @@ export default async function DevicesPage({
   const devices = await listDevices(user, filters);
   const canEdit = can(user.role, 'devices:edit');
   const labUp = can(user.role, 'lab:control')
-    ? Object.fromEntries(devices.filter((d) => d.lab).flatMap((d) => {
-        const up = labDeviceIsUp(d.name);
-        return up === null ? [] : [[d.name, up] as const];
-      }))
+    ? Object.fromEntries(
+        devices
+          .filter((d) => d.lab)
+          .flatMap((d) => {
+            const up = labDeviceIsUp(d.name);
+            return up === null ? [] : [[d.name, up] as const];
+          }),
+      )
     : undefined;
   return (
     <div className="space-y-4">
@@ -37,7 +41,13 @@ export default async function DevicesPage({
       <form className="card flex flex-wrap items-end gap-3 p-3" role="search">
         <div className="min-w-48 flex-1">
           <label htmlFor="q">Search</label>
-          <input id="q" name="q" defaultValue={filters.q} placeholder="Name, host or notes" className="input" />
+          <input
+            id="q"
+            name="q"
+            defaultValue={filters.q}
+            placeholder="Name, host or notes"
+            className="input"
+          />
         </div>
         <div>
           <label htmlFor="vendor">Vendor</label>

@@ -20,10 +20,16 @@ export async function markAllReadAction(): Promise<{ unread?: number; error?: st
   return { unread };
 }
 
-export async function savePreferencesAction(_prev: { ok?: string; error?: string }, fd: FormData): Promise<{ ok?: string; error?: string }> {
+export async function savePreferencesAction(
+  _prev: { ok?: string; error?: string },
+  fd: FormData,
+): Promise<{ ok?: string; error?: string }> {
   const user = await getCurrentUser();
   if (!user) return { error: 'Sign in first.' };
-  await getFeed().setKinds(user.id, fd.getAll('kind').filter((x): x is string => typeof x === 'string'));
+  await getFeed().setKinds(
+    user.id,
+    fd.getAll('kind').filter((x): x is string => typeof x === 'string'),
+  );
   revalidatePath('/notifications');
   return { ok: 'Preferences saved.' };
 }

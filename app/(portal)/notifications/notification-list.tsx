@@ -34,8 +34,16 @@ export function NotificationList({ items }: { items: NotificationView[] }) {
       <ul className="card divide-y divide-slate-100" data-testid="notification-list">
         {items.length === 0 && <li className="p-6 text-center text-sm text-slate-500">No notifications.</li>}
         {items.map((n) => (
-          <li key={n.id} className={`flex items-start gap-3 p-3 text-sm ${isRead(n) ? 'text-slate-500' : ''}`} data-kind={n.kind} data-read={isRead(n)}>
-            <span className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${isRead(n) ? 'bg-transparent' : 'bg-sky-600'}`} aria-hidden />
+          <li
+            key={n.id}
+            className={`flex items-start gap-3 p-3 text-sm ${isRead(n) ? 'text-slate-500' : ''}`}
+            data-kind={n.kind}
+            data-read={isRead(n)}
+          >
+            <span
+              className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${isRead(n) ? 'bg-transparent' : 'bg-sky-600'}`}
+              aria-hidden
+            />
             <div className="flex-1">
               {n.link ? (
                 <Link href={n.link} className="font-medium hover:underline">

@@ -18,7 +18,11 @@ export function Preferences({ enabled }: { enabled: string[] }) {
       <button type="submit" className="btn-primary" disabled={pending}>
         Save
       </button>
-      {state.ok && <p role="status" className="text-sm text-emerald-700">{state.ok}</p>}
+      {state.ok && (
+        <p role="status" className="text-sm text-emerald-700">
+          {state.ok}
+        </p>
+      )}
       {state.error && <p className="field-error">{state.error}</p>}
     </form>
   );

@@ -14,7 +14,11 @@ async function fetchTasks(): Promise<TaskSummary[]> {
 }
 
 export function TasksList({ initial }: { initial: TaskSummary[] }) {
-  const { data: tasks = initial, error } = useQuery({ queryKey: tasksKey, queryFn: fetchTasks, initialData: initial });
+  const { data: tasks = initial, error } = useQuery({
+    queryKey: tasksKey,
+    queryFn: fetchTasks,
+    initialData: initial,
+  });
   const live = useTaskMonitor();
   return (
     <div className="space-y-2">
@@ -43,20 +47,28 @@ export function TasksList({ initial }: { initial: TaskSummary[] }) {
                     <Link href={`/tasks/${t.id}`} className="font-medium text-sky-700 hover:underline">
                       {t.name}
                     </Link>
-                    <div className="max-w-xs truncate font-mono text-xs text-slate-500">{t.commands.join(' ; ')}</div>
+                    <div className="max-w-xs truncate font-mono text-xs text-slate-500">
+                      {t.commands.join(' ; ')}
+                    </div>
                   </td>
                   <td className="px-4 py-2">
                     <TaskStatusBadge status={t.status} />
                   </td>
                   <td className="px-4 py-2">
                     <ProgressBar value={t.progress} status={t.status} />
-                    <div className="mt-0.5 text-xs text-slate-500">{t.progress}%{t.currentDevice ? ` · ${t.currentDevice}` : ''}</div>
+                    <div className="mt-0.5 text-xs text-slate-500">
+                      {t.progress}%{t.currentDevice ? ` · ${t.currentDevice}` : ''}
+                    </div>
                   </td>
                   <td className="px-4 py-2 whitespace-nowrap">
                     {t.completedDevices} / {t.totalDevices}
-                    {t.failedDevices > 0 && <span className="ml-2 text-red-600">{t.failedDevices} failed</span>}
+                    {t.failedDevices > 0 && (
+                      <span className="ml-2 text-red-600">{t.failedDevices} failed</span>
+                    )}
                   </td>
-                  <td className="px-4 py-2 font-mono text-xs whitespace-nowrap">{t.createdAt.replace('T', ' ').slice(0, 19)}</td>
+                  <td className="px-4 py-2 font-mono text-xs whitespace-nowrap">
+                    {t.createdAt.replace('T', ' ').slice(0, 19)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -39,7 +39,9 @@ function applyUpdate(qc: QueryClient, u: TaskUpdate) {
     }),
   );
   if (!known) void qc.invalidateQueries({ queryKey: tasksKey }); // a task this page has not seen yet
-  qc.setQueryData<TaskDetailData>(taskKey(u.task_id), (d) => (d ? { ...d, task: mergeUpdate(d.task, u) } : d));
+  qc.setQueryData<TaskDetailData>(taskKey(u.task_id), (d) =>
+    d ? { ...d, task: mergeUpdate(d.task, u) } : d,
+  );
   if (FINAL.has(u.status)) {
     // exact counters and full outputs from the database once the task is done
     void qc.invalidateQueries({ queryKey: taskKey(u.task_id) });
@@ -64,7 +66,13 @@ function applyDevices(qc: QueryClient, m: TaskDevicesMessage) {
             // keep what we had
           }
         }
-        return { ...row, status: x.status, error: x.error ?? null, durationMs: x.duration_ms ?? row.durationMs, outputs };
+        return {
+          ...row,
+          status: x.status,
+          error: x.error ?? null,
+          durationMs: x.duration_ms ?? row.durationMs,
+          outputs,
+        };
       }),
     };
   });

@@ -14,7 +14,13 @@ export default async function TerminalPage() {
   return (
     <TerminalWorkspace
       userId={user.id}
-      devices={devices.map((d) => ({ id: d.id, name: d.name, host: d.host, vendor: d.vendor, status: d.status }))}
+      devices={devices.map((d) => ({
+        id: d.id,
+        name: d.name,
+        host: d.host,
+        vendor: d.vendor,
+        status: d.status,
+      }))}
     />
   );
 }

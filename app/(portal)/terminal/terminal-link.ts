@@ -1,4 +1,9 @@
-import { MSG, terminalServerMessage, type TerminalClientMessage, type TerminalServerMessage } from '@/lib/realtime/protocol';
+import {
+  MSG,
+  terminalServerMessage,
+  type TerminalClientMessage,
+  type TerminalServerMessage,
+} from '@/lib/realtime/protocol';
 
 export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'error';
 
@@ -44,7 +49,10 @@ export class TerminalLink {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${proto}//${location.host}/ws/terminal/${encodeURIComponent(this.deviceId)}`);
     this.ws = ws;
-    this.h.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting', this.attempt === 0 ? 'Connecting…' : 'Reconnecting…');
+    this.h.onStatus(
+      this.attempt === 0 ? 'connecting' : 'reconnecting',
+      this.attempt === 0 ? 'Connecting…' : 'Reconnecting…',
+    );
     ws.onopen = () => {
       const { cols, rows } = this.size();
       this.raw({ type: 'connect', cols, rows, ...(this.sessionId ? { session_id: this.sessionId } : {}) });
@@ -97,7 +105,6 @@ export class TerminalLink {
     }
     this.h.onFrame(frame);
   }
-
 
   private end(status: LinkStatus, message: string): void {
     this.ended = true;

@@ -27,10 +27,24 @@ export interface PaneProps {
   onRtt(ms: number): void;
 }
 
-const THEME = { background: '#0b1220', foreground: '#e2e8f0', cursor: '#38bdf8', selectionBackground: '#334155' };
+const THEME = {
+  background: '#0b1220',
+  foreground: '#e2e8f0',
+  cursor: '#38bdf8',
+  selectionBackground: '#334155',
+};
 
 /** One xterm.js terminal bound to one TerminalLink. Stays mounted while hidden so output keeps flowing. */
-export function TerminalPane({ deviceId, sessionId, active, ref, onStatus, onSession, onFrame, onRtt }: PaneProps) {
+export function TerminalPane({
+  deviceId,
+  sessionId,
+  active,
+  ref,
+  onStatus,
+  onSession,
+  onFrame,
+  onRtt,
+}: PaneProps) {
   const host = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | null>(null);
   const fit = useRef<FitAddon | null>(null);
@@ -47,7 +61,9 @@ export function TerminalPane({ deviceId, sessionId, active, ref, onStatus, onSes
     close: () => link.current?.close(),
     focus: () => term.current?.focus(),
     find: (text, direction) =>
-      direction === 'next' ? (search.current?.findNext(text) ?? false) : (search.current?.findPrevious(text) ?? false),
+      direction === 'next'
+        ? (search.current?.findNext(text) ?? false)
+        : (search.current?.findPrevious(text) ?? false),
   }));
 
   useEffect(() => {
@@ -55,13 +71,14 @@ export function TerminalPane({ deviceId, sessionId, active, ref, onStatus, onSes
     let observer: ResizeObserver | null = null;
     // Deferred so React's development double-mount does not open two sessions.
     const timer = setTimeout(async () => {
-      const [{ Terminal }, { FitAddon }, { SearchAddon }, { WebLinksAddon }, { Unicode11Addon }] = await Promise.all([
-        import('@xterm/xterm'),
-        import('@xterm/addon-fit'),
-        import('@xterm/addon-search'),
-        import('@xterm/addon-web-links'),
-        import('@xterm/addon-unicode11'),
-      ]);
+      const [{ Terminal }, { FitAddon }, { SearchAddon }, { WebLinksAddon }, { Unicode11Addon }] =
+        await Promise.all([
+          import('@xterm/xterm'),
+          import('@xterm/addon-fit'),
+          import('@xterm/addon-search'),
+          import('@xterm/addon-web-links'),
+          import('@xterm/addon-unicode11'),
+        ]);
       if (disposed || !host.current) return;
       const t = new Terminal({
         cursorBlink: true,

@@ -45,7 +45,10 @@ function storageKey(userId: string) {
 
 function loadTabs(userId: string): { tabs: Tab[]; active: string | null } {
   try {
-    const raw = JSON.parse(localStorage.getItem(storageKey(userId)) ?? 'null') as { tabs: Tab[]; active: string | null } | null;
+    const raw = JSON.parse(localStorage.getItem(storageKey(userId)) ?? 'null') as {
+      tabs: Tab[];
+      active: string | null;
+    } | null;
     if (raw && Array.isArray(raw.tabs)) return raw;
   } catch {
     // corrupt storage: start empty
@@ -71,7 +74,9 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
     const tabsToRestore = saved.tabs.filter((t) => known.has(t.deviceId));
     // eslint-disable-next-line react-hooks/set-state-in-effect -- reading browser storage once after mount
     setTabs(tabsToRestore);
-    setActive(tabsToRestore.some((t) => t.key === saved.active) ? saved.active : (tabsToRestore[0]?.key ?? null));
+    setActive(
+      tabsToRestore.some((t) => t.key === saved.active) ? saved.active : (tabsToRestore[0]?.key ?? null),
+    );
     setLoaded(true);
   }, [userId, devices]);
 
@@ -131,19 +136,28 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
     e.preventDefault();
     const cmd = command.trim();
     if (!current || !cmd || st?.status !== 'connected') return;
-    patch(current.key, (s) => ({ blocks: [...s.blocks, { command: cmd, output: '', status: 'running' as const }].slice(-MAX_BLOCKS) }));
+    patch(current.key, (s) => ({
+      blocks: [...s.blocks, { command: cmd, output: '', status: 'running' as const }].slice(-MAX_BLOCKS),
+    }));
     panes.current[current.key]?.send({ type: 'command', command: cmd });
     setCommand('');
   }
 
   const shown = useMemo(
-    () => devices.filter((d) => `${d.name} ${d.host} ${d.vendor}`.toLowerCase().includes(filter.toLowerCase())).slice(0, 200),
+    () =>
+      devices
+        .filter((d) => `${d.name} ${d.host} ${d.vendor}`.toLowerCase().includes(filter.toLowerCase()))
+        .slice(0, 200),
     [devices, filter],
   );
 
   return (
     <div className="flex h-[calc(100vh-7.5rem)] flex-col gap-2">
-      <div className="flex items-center gap-1 overflow-x-auto border-b border-slate-200" role="tablist" aria-label="Terminal tabs">
+      <div
+        className="flex items-center gap-1 overflow-x-auto border-b border-slate-200"
+        role="tablist"
+        aria-label="Terminal tabs"
+      >
         {tabs.map((t) => {
           const s = states[t.key] ?? EMPTY;
           return (
@@ -173,16 +187,36 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
           );
         })}
         <div className="relative">
-          <button type="button" className="btn-secondary my-1 ml-1" onClick={() => setPicking((p) => !p)} aria-expanded={picking}>
+          <button
+            type="button"
+            className="btn-secondary my-1 ml-1"
+            onClick={() => setPicking((p) => !p)}
+            aria-expanded={picking}
+          >
             + New tab
           </button>
           {picking && (
-            <div className="card absolute left-0 z-20 mt-1 w-80 p-2" role="dialog" aria-label="Choose a device">
-              <input autoFocus className="input mt-0" placeholder="Filter devices" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter devices" />
+            <div
+              className="card absolute left-0 z-20 mt-1 w-80 p-2"
+              role="dialog"
+              aria-label="Choose a device"
+            >
+              <input
+                autoFocus
+                className="input mt-0"
+                placeholder="Filter devices"
+                value={filter}
+                onChange={(e) => setFilter(e.target.value)}
+                aria-label="Filter devices"
+              />
               <ul className="mt-2 max-h-72 overflow-y-auto text-sm">
                 {shown.map((d) => (
                   <li key={d.id}>
-                    <button type="button" className="flex w-full items-center justify-between rounded px-2 py-1 text-left hover:bg-sky-50" onClick={() => openTab(d)}>
+                    <button
+                      type="button"
+                      className="flex w-full items-center justify-between rounded px-2 py-1 text-left hover:bg-sky-50"
+                      onClick={() => openTab(d)}
+                    >
                       <span className="font-medium">{d.name}</span>
                       <span className="font-mono text-xs text-slate-500">{d.host}</span>
                     </button>
@@ -204,7 +238,11 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
           <div className="flex min-w-0 flex-1 flex-col">
             <div className="relative min-h-0 flex-1 overflow-hidden rounded-md bg-[#0b1220] p-1">
               {tabs.map((t) => (
-                <div key={t.key} className={t.key === active ? 'absolute inset-1' : 'invisible absolute inset-1'} data-pane={t.deviceName}>
+                <div
+                  key={t.key}
+                  className={t.key === active ? 'absolute inset-1' : 'invisible absolute inset-1'}
+                  data-pane={t.deviceName}
+                >
                   <TerminalPane
                     ref={(h) => {
                       panes.current[t.key] = h;
@@ -213,7 +251,9 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                     sessionId={t.sessionId}
                     active={t.key === active}
                     onStatus={(status, message) => patch(t.key, { status, message })}
-                    onSession={(id) => setTabs((all) => all.map((x) => (x.key === t.key ? { ...x, sessionId: id } : x)))}
+                    onSession={(id) =>
+                      setTabs((all) => all.map((x) => (x.key === t.key ? { ...x, sessionId: id } : x)))
+                    }
                     onFrame={(f) => onFrame(t.key, f)}
                     onRtt={(ms) => patch(t.key, { rtt: ms })}
                   />
@@ -221,7 +261,10 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
               ))}
             </div>
             {current && st && (
-              <div className="flex items-center gap-3 border-t border-slate-200 px-1 py-1 text-xs text-slate-600" data-testid="terminal-status">
+              <div
+                className="flex items-center gap-3 border-t border-slate-200 px-1 py-1 text-xs text-slate-600"
+                data-testid="terminal-status"
+              >
                 <span className={`h-2 w-2 rounded-full ${DOT[st.status]}`} aria-hidden />
                 <span role="status">{st.message}</span>
                 {st.rtt !== null && st.status === 'connected' && (
@@ -230,7 +273,11 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                   </span>
                 )}
                 {(st.status === 'closed' || st.status === 'error') && (
-                  <button type="button" className="btn-secondary py-0.5" onClick={() => panes.current[current.key]?.reconnect()}>
+                  <button
+                    type="button"
+                    className="btn-secondary py-0.5"
+                    onClick={() => panes.current[current.key]?.reconnect()}
+                  >
                     Reconnect
                   </button>
                 )}
@@ -241,8 +288,19 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                     panes.current[current.key]?.find(find, 'next');
                   }}
                 >
-                  <input className="input mt-0 w-40 py-0.5 text-xs" placeholder="Search scrollback" value={find} onChange={(e) => setFind(e.target.value)} aria-label="Search scrollback" />
-                  <button type="button" className="btn-secondary py-0.5" onClick={() => panes.current[current.key]?.find(find, 'previous')} aria-label="Previous match">
+                  <input
+                    className="input mt-0 w-40 py-0.5 text-xs"
+                    placeholder="Search scrollback"
+                    value={find}
+                    onChange={(e) => setFind(e.target.value)}
+                    aria-label="Search scrollback"
+                  />
+                  <button
+                    type="button"
+                    className="btn-secondary py-0.5"
+                    onClick={() => panes.current[current.key]?.find(find, 'previous')}
+                    aria-label="Previous match"
+                  >
                     ↑
                   </button>
                   <button type="submit" className="btn-secondary py-0.5" aria-label="Next match">
@@ -256,7 +314,9 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
           {current && st && (
             <aside className="card flex w-96 flex-col p-3" aria-label="Command mode">
               <h2 className="text-sm font-semibold">Command mode</h2>
-              <p className="mb-2 text-xs text-slate-500">Runs one command in this session and shows its whole output (paging handled).</p>
+              <p className="mb-2 text-xs text-slate-500">
+                Runs one command in this session and shows its whole output (paging handled).
+              </p>
               <form onSubmit={runCommand} className="flex gap-2">
                 <input
                   className="input mt-0 font-mono text-xs"
@@ -271,17 +331,40 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                     <option key={h} value={h} />
                   ))}
                 </datalist>
-                <button type="submit" className="btn-primary" disabled={st.status !== 'connected' || !command.trim()}>
+                <button
+                  type="submit"
+                  className="btn-primary"
+                  disabled={st.status !== 'connected' || !command.trim()}
+                >
                   Run
                 </button>
               </form>
               <div className="mt-3 min-h-0 flex-1 space-y-2 overflow-y-auto" data-testid="command-blocks">
                 {st.blocks.map((b, i) => (
-                  <details key={i} open={i === st.blocks.length - 1} className="rounded border border-slate-200" data-command={b.command} data-status={b.status}>
+                  <details
+                    key={i}
+                    open={i === st.blocks.length - 1}
+                    className="rounded border border-slate-200"
+                    data-command={b.command}
+                    data-status={b.status}
+                  >
                     <summary className="cursor-pointer px-2 py-1 font-mono text-xs">
-                      <span className={b.status === 'error' ? 'text-red-600' : b.status === 'running' ? 'text-amber-600' : 'text-emerald-700'}>●</span> {b.command}
+                      <span
+                        className={
+                          b.status === 'error'
+                            ? 'text-red-600'
+                            : b.status === 'running'
+                              ? 'text-amber-600'
+                              : 'text-emerald-700'
+                        }
+                      >
+                        ●
+                      </span>{' '}
+                      {b.command}
                     </summary>
-                    <pre className="max-h-80 overflow-auto bg-slate-50 p-2 text-xs whitespace-pre">{b.status === 'running' ? 'running…' : b.output}</pre>
+                    <pre className="max-h-80 overflow-auto bg-slate-50 p-2 text-xs whitespace-pre">
+                      {b.status === 'running' ? 'running…' : b.output}
+                    </pre>
                   </details>
                 ))}
               </div>
@@ -292,7 +375,11 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                   .reverse()
                   .map((h) => (
                     <li key={h}>
-                      <button type="button" className="w-full truncate rounded px-1 text-left hover:bg-slate-100" onClick={() => setCommand(h)}>
+                      <button
+                        type="button"
+                        className="w-full truncate rounded px-1 text-left hover:bg-slate-100"
+                        onClick={() => setCommand(h)}
+                      >
                         {h}
                       </button>
                     </li>

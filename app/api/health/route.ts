@@ -7,7 +7,11 @@ export async function GET() {
   const started = performance.now();
   try {
     await getDb().$queryRawUnsafe('SELECT 1');
-    return Response.json({ status: 'ok', database: 'up', latencyMs: Math.round(performance.now() - started) });
+    return Response.json({
+      status: 'ok',
+      database: 'up',
+      latencyMs: Math.round(performance.now() - started),
+    });
   } catch {
     return Response.json({ status: 'error', database: 'down' }, { status: 503 });
   }

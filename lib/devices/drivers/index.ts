@@ -31,7 +31,13 @@ export const huaweiVrp: VendorDriver = {
   pagerKey: ' ',
   pagerArtifact: / *-{2,4} ?More ?-{2,4}(?:\x1b\[\d+D)?(?: +\x1b\[\d+D)?/g,
   disablePaging: 'screen-length 0 temporary',
-  errors: [/^\s*Error:/m, /Unrecognized command found/, /Incomplete command found/, /Wrong parameter found/, /Too many parameters found/],
+  errors: [
+    /^\s*Error:/m,
+    /Unrecognized command found/,
+    /Incomplete command found/,
+    /Wrong parameter found/,
+    /Too many parameters found/,
+  ],
 };
 
 export const ciscoIos: VendorDriver = {
@@ -101,7 +107,7 @@ export function cleanOutput(driver: VendorDriver, raw: string, command: string):
   text = text.replace(/\r+\n/g, '\n');
   text = text
     .split('\n')
-    .map((line) => (line.includes('\r') ? line.split('\r').filter(Boolean).pop() ?? '' : line))
+    .map((line) => (line.includes('\r') ? (line.split('\r').filter(Boolean).pop() ?? '') : line))
     .join('\n');
   const lines = text.split('\n');
   // echo: the first line is the command as typed (possibly after the prompt)

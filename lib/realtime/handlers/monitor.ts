@@ -3,14 +3,24 @@ import type { PrismaClient } from '../../db/generated/client';
 import type { EventBus, EventMap } from '../../events/types';
 import { taskSummary, visibleTasksWhere, type TaskSummary } from '../../tasks/service';
 import type { ChannelHandler, Connection } from '../connections';
-import { ERROR_CODES, MSG, monitorClientMessage, type MonitorClientMessage, type TaskDevicesMessage, type TaskUpdate } from '../protocol';
+import {
+  ERROR_CODES,
+  MSG,
+  monitorClientMessage,
+  type MonitorClientMessage,
+  type TaskDevicesMessage,
+  type TaskUpdate,
+} from '../protocol';
 
 /** Tasks sent in the snapshot on connect (most recent first; every active task too). */
 export const MONITOR_SNAPSHOT_TASKS = 50;
 /** Tasks one socket may follow in detail at once. */
 export const MONITOR_MAX_SUBSCRIPTIONS = 20;
 
-export function taskUpdateFrame(t: Pick<TaskSummary, 'id' | 'status' | 'progress' | 'currentDevice' | 'totalDevices' | 'completedDevices'>, timestamp: string): TaskUpdate {
+export function taskUpdateFrame(
+  t: Pick<TaskSummary, 'id' | 'status' | 'progress' | 'currentDevice' | 'totalDevices' | 'completedDevices'>,
+  timestamp: string,
+): TaskUpdate {
   return {
     type: MSG.taskUpdate,
     task_id: t.id,
@@ -33,14 +43,25 @@ interface Watcher {
  * for each of them; `subscribe_task` adds per-device detail for one task. A user only ever receives
  * their own tasks (admins: all).
  */
-export function monitorChannel(deps: { db: PrismaClient; bus: EventBus; log: Logger }): ChannelHandler<MonitorClientMessage> & { dispose(): void } {
+export function monitorChannel(deps: {
+  db: PrismaClient;
+  bus: EventBus;
+  log: Logger;
+}): ChannelHandler<MonitorClientMessage> & { dispose(): void } {
   const watchers = new Map<string, Watcher>();
 
   const onTask = (e: EventMap['task.status.changed']) => {
     if (watchers.size === 0) return;
     const update = JSON.stringify(
       taskUpdateFrame(
-        { id: e.taskId, status: e.status, progress: e.progress, currentDevice: e.currentDevice, totalDevices: e.totalDevices, completedDevices: e.completedDevices },
+        {
+          id: e.taskId,
+          status: e.status,
+          progress: e.progress,
+          currentDevice: e.currentDevice,
+          totalDevices: e.totalDevices,
+          completedDevices: e.completedDevices,
+        },
         e.timestamp,
       ),
     );
@@ -78,8 +99,14 @@ export function monitorChannel(deps: { db: PrismaClient; bus: EventBus; log: Log
       watchers.set(conn.id, { conn, subscriptions: new Set() });
       const actor = { id: conn.identity.userId, role: conn.identity.role };
       const [recent, active] = await Promise.all([
-        deps.db.task.findMany({ where: visibleTasksWhere(actor), orderBy: { createdAt: 'desc' }, take: MONITOR_SNAPSHOT_TASKS }),
-        deps.db.task.findMany({ where: { ...visibleTasksWhere(actor), status: { in: ['queued', 'running'] } } }),
+        deps.db.task.findMany({
+          where: visibleTasksWhere(actor),
+          orderBy: { createdAt: 'desc' },
+          take: MONITOR_SNAPSHOT_TASKS,
+        }),
+        deps.db.task.findMany({
+          where: { ...visibleTasksWhere(actor), status: { in: ['queued', 'running'] } },
+        }),
       ]);
       const seen = new Set<string>();
       const now = new Date().toISOString();
@@ -103,13 +130,23 @@ export function monitorChannel(deps: { db: PrismaClient; bus: EventBus; log: Log
         return conn.sendError(ERROR_CODES.notAllowed, 'This task is not yours.');
       }
       if (!w.subscriptions.has(task.id) && w.subscriptions.size >= MONITOR_MAX_SUBSCRIPTIONS) {
-        return conn.sendError(ERROR_CODES.notAllowed, `At most ${MONITOR_MAX_SUBSCRIPTIONS} task subscriptions per connection.`);
+        return conn.sendError(
+          ERROR_CODES.notAllowed,
+          `At most ${MONITOR_MAX_SUBSCRIPTIONS} task subscriptions per connection.`,
+        );
       }
       w.subscriptions.add(task.id);
       const rows = await deps.db.taskDevice.findMany({
         where: { taskId: task.id },
         orderBy: { deviceName: 'asc' },
-        select: { deviceId: true, deviceName: true, status: true, error: true, startedAt: true, finishedAt: true },
+        select: {
+          deviceId: true,
+          deviceName: true,
+          status: true,
+          error: true,
+          startedAt: true,
+          finishedAt: true,
+        },
       });
       conn.send({
         type: MSG.taskDevices,
@@ -123,7 +160,12 @@ export function monitorChannel(deps: { db: PrismaClient; bus: EventBus; log: Log
           duration_ms: r.startedAt && r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
         })),
       });
-      conn.send(taskUpdateFrame(taskSummary(task, rows.find((r) => r.status === 'running')?.deviceName ?? null), new Date().toISOString()));
+      conn.send(
+        taskUpdateFrame(
+          taskSummary(task, rows.find((r) => r.status === 'running')?.deviceName ?? null),
+          new Date().toISOString(),
+        ),
+      );
     },
 
     onClose(conn) {

@@ -1,10 +1,19 @@
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../../db/generated/client';
 import type { EventBus } from '../../events/types';
-import { NOTIFICATION_REPLAY_MAX, type NotificationFeed, type NotificationView } from '../../notifications/feed';
+import {
+  NOTIFICATION_REPLAY_MAX,
+  type NotificationFeed,
+  type NotificationView,
+} from '../../notifications/feed';
 import { usersWhoSee } from '../../notifications/notifier';
 import type { ChannelHandler, Connection } from '../connections';
-import { MSG, notificationsClientMessage, type NotificationFrame, type NotificationsClientMessage } from '../protocol';
+import {
+  MSG,
+  notificationsClientMessage,
+  type NotificationFrame,
+  type NotificationsClientMessage,
+} from '../protocol';
 
 export function notificationFrameOf(n: NotificationView): NotificationFrame {
   return {
@@ -40,7 +49,11 @@ export function notificationsChannel(deps: {
     const n = await deps.feed.get(e.id);
     if (!n) return;
     const text = JSON.stringify(notificationFrameOf(n));
-    const unread = JSON.stringify({ type: MSG.unreadCount, count: await deps.feed.unreadCount(e.userId), last_seq: n.seq });
+    const unread = JSON.stringify({
+      type: MSG.unreadCount,
+      count: await deps.feed.unreadCount(e.userId),
+      last_seq: n.seq,
+    });
     for (const c of targets) {
       c.sendText(text);
       c.sendText(unread);
@@ -53,7 +66,12 @@ export function notificationsChannel(deps: {
   const offStatus = deps.bus.subscribe('device.status.changed', async (e) => {
     if (conns.size === 0 || e.status === 'unknown') return;
     const allowed = new Set(await usersWhoSee(deps.db, e.deviceId));
-    const text = JSON.stringify({ type: MSG.deviceStatus, device_id: e.deviceId, status: e.status, timestamp: e.at });
+    const text = JSON.stringify({
+      type: MSG.deviceStatus,
+      device_id: e.deviceId,
+      status: e.status,
+      timestamp: e.at,
+    });
     for (const c of conns.values()) if (allowed.has(c.identity.userId)) c.sendText(text);
   });
 
@@ -70,12 +88,20 @@ export function notificationsChannel(deps: {
       const unread = await deps.feed.unreadCount(userId);
       if (msg.last_seq > latest) {
         conn.sendError('bad_sequence', `Sequence ${msg.last_seq} is ahead of this feed (last is ${latest}).`);
-        conn.send({ type: MSG.notificationResync, last_seq: latest, reason: 'Your sequence number is ahead of the server.' });
+        conn.send({
+          type: MSG.notificationResync,
+          last_seq: latest,
+          reason: 'Your sequence number is ahead of the server.',
+        });
         conn.send({ type: MSG.unreadCount, count: unread, last_seq: latest });
         return;
       }
       if (latest - msg.last_seq > NOTIFICATION_REPLAY_MAX) {
-        conn.send({ type: MSG.notificationResync, last_seq: latest, reason: `More than ${NOTIFICATION_REPLAY_MAX} notifications were missed; reload the list.` });
+        conn.send({
+          type: MSG.notificationResync,
+          last_seq: latest,
+          reason: `More than ${NOTIFICATION_REPLAY_MAX} notifications were missed; reload the list.`,
+        });
         conn.send({ type: MSG.unreadCount, count: unread, last_seq: latest });
         return;
       }

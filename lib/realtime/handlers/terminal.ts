@@ -72,7 +72,11 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
   function sessionOf(conn: Connection): TerminalSession | null {
     const s = bound.get(conn.id);
     if (!s || s.isClosed) {
-      conn.send({ type: MSG.terminalError, code: 'no_session', error: 'No open session on this socket: send "connect" first.' });
+      conn.send({
+        type: MSG.terminalError,
+        code: 'no_session',
+        error: 'No open session on this socket: send "connect" first.',
+      });
       return null;
     }
     return s;
@@ -114,7 +118,12 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
             const r = await s.runCommand(msg.command);
             conn.send({ type: MSG.commandOutput, command: msg.command, output: r.output, status: r.status });
           } catch (err) {
-            conn.send({ type: MSG.commandOutput, command: msg.command, output: (err as Error).message, status: 'error' });
+            conn.send({
+              type: MSG.commandOutput,
+              command: msg.command,
+              output: (err as Error).message,
+              status: 'error',
+            });
           }
           return;
         }

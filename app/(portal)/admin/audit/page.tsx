@@ -8,7 +8,11 @@ export const metadata: Metadata = { title: 'Audit' };
 
 const PAGE_SIZE = 200;
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; user?: string; target?: string }> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ action?: string; user?: string; target?: string }>;
+}) {
   const me = await requireUser();
   if (!can(me.role, 'audit:view')) return <NoAccess what="read the audit log" />;
   const { action, user, target } = await searchParams;
@@ -28,7 +32,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <form className="card flex flex-wrap items-end gap-3 p-3" role="search">
         <div>
           <label htmlFor="action">Action starts with</label>
-          <input id="action" name="action" defaultValue={action} placeholder="login, terminal., device." className="input" />
+          <input
+            id="action"
+            name="action"
+            defaultValue={action}
+            placeholder="login, terminal., device."
+            className="input"
+          />
         </div>
         <div>
           <label htmlFor="user">User</label>
@@ -57,7 +67,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <tbody className="divide-y divide-slate-100">
             {events.map((e) => (
               <tr key={e.id}>
-                <td className="px-4 py-1.5 font-mono text-xs whitespace-nowrap">{e.at.toISOString().replace('T', ' ').slice(0, 19)}</td>
+                <td className="px-4 py-1.5 font-mono text-xs whitespace-nowrap">
+                  {e.at.toISOString().replace('T', ' ').slice(0, 19)}
+                </td>
                 <td className="px-4 py-1.5">{e.user?.username ?? '—'}</td>
                 <td className="px-4 py-1.5 font-mono text-xs">{e.action}</td>
                 <td className="px-4 py-1.5">{e.target}</td>

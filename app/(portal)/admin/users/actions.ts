@@ -21,7 +21,11 @@ export async function createUserAction(_prev: CreateUserState, fd: FormData): Pr
     password: String(fd.get('password') ?? ''),
   };
   const result = await createUser(auth.user, raw);
-  if (!result.ok) return { errors: result.errors, values: { username: raw.username, displayName: raw.displayName, role: raw.role } };
+  if (!result.ok)
+    return {
+      errors: result.errors,
+      values: { username: raw.username, displayName: raw.displayName, role: raw.role },
+    };
   revalidatePath('/admin/users');
   return { created: raw.username.trim().toLowerCase() };
 }
@@ -44,18 +48,28 @@ export async function setDisabledAction(userId: string, disabled: boolean): Prom
   return r.ok ? { ok: disabled ? 'User disabled.' : 'User enabled.' } : { error: r.error };
 }
 
-export async function resetPasswordAction(userId: string, _prev: SimpleState, fd: FormData): Promise<SimpleState> {
+export async function resetPasswordAction(
+  userId: string,
+  _prev: SimpleState,
+  fd: FormData,
+): Promise<SimpleState> {
   const auth = await authorise('users:manage');
   if (!auth.ok) return { error: auth.error };
   const r = await resetPassword(auth.user, userId, String(fd.get('password') ?? ''));
   return r.ok ? { ok: 'Password reset.' } : { error: r.error };
 }
 
-export async function setGrantsAction(userId: string, _prev: SimpleState, fd: FormData): Promise<SimpleState> {
+export async function setGrantsAction(
+  userId: string,
+  _prev: SimpleState,
+  fd: FormData,
+): Promise<SimpleState> {
   const auth = await authorise('grants:manage');
   if (!auth.ok) return { error: auth.error };
   const ids = fd.getAll('device').filter((x): x is string => typeof x === 'string');
   const r = await setGrants(auth.user, userId, ids);
   revalidatePath(`/admin/users/${userId}`);
-  return r.ok ? { ok: `Saved: ${ids.length} device${ids.length === 1 ? '' : 's'} granted.` } : { error: r.error };
+  return r.ok
+    ? { ok: `Saved: ${ids.length} device${ids.length === 1 ? '' : 's'} granted.` }
+    : { error: r.error };
 }

@@ -13,7 +13,15 @@ export default async function UsersPage() {
   if (!can(me.role, 'users:manage')) return <NoAccess what="manage users" />;
   const users = await getDb().user.findMany({
     orderBy: { username: 'asc' },
-    select: { id: true, username: true, displayName: true, role: true, disabled: true, lastLoginAt: true, _count: { select: { grants: true } } },
+    select: {
+      id: true,
+      username: true,
+      displayName: true,
+      role: true,
+      disabled: true,
+      lastLoginAt: true,
+      _count: { select: { grants: true } },
+    },
   });
   return (
     <div className="space-y-4">
@@ -31,14 +39,21 @@ export default async function UsersPage() {
           </thead>
           <tbody className="divide-y divide-slate-100">
             {users.map((u) => (
-              <tr key={u.id} data-user={u.username} className={u.disabled ? 'bg-slate-50 text-slate-400' : ''}>
+              <tr
+                key={u.id}
+                data-user={u.username}
+                className={u.disabled ? 'bg-slate-50 text-slate-400' : ''}
+              >
                 <td className="px-4 py-2">
                   <div className="font-medium">{u.username}</div>
                   <div className="text-xs text-slate-500">
-                    {u.displayName} {u.disabled && <span className="font-semibold text-red-600">disabled</span>}
+                    {u.displayName}{' '}
+                    {u.disabled && <span className="font-semibold text-red-600">disabled</span>}
                   </div>
                 </td>
-                <td className="px-4 py-2 text-xs">{u.lastLoginAt ? u.lastLoginAt.toISOString().replace('T', ' ').slice(0, 19) : 'never'}</td>
+                <td className="px-4 py-2 text-xs">
+                  {u.lastLoginAt ? u.lastLoginAt.toISOString().replace('T', ' ').slice(0, 19) : 'never'}
+                </td>
                 <td className="px-4 py-2">
                   {u.role === 'admin' ? (
                     <span className="text-slate-500">all</span>
@@ -49,7 +64,13 @@ export default async function UsersPage() {
                   )}
                 </td>
                 <td className="px-4 py-2">
-                  <UserRowControls userId={u.id} username={u.username} role={u.role} disabled={u.disabled} self={u.id === me.id} />
+                  <UserRowControls
+                    userId={u.id}
+                    username={u.username}
+                    role={u.role}
+                    disabled={u.disabled}
+                    self={u.id === me.id}
+                  />
                 </td>
               </tr>
             ))}

@@ -16,15 +16,31 @@ export function CreateUserForm() {
   const [state, action, pending] = useActionState<CreateUserState, FormData>(createUserAction, {});
   const e = state.errors;
   return (
-    <form action={action} className="card grid gap-3 p-4 sm:grid-cols-5 sm:items-start" noValidate aria-label="Create user">
+    <form
+      action={action}
+      className="card grid gap-3 p-4 sm:grid-cols-5 sm:items-start"
+      noValidate
+      aria-label="Create user"
+    >
       <div>
         <label htmlFor="new-username">Username</label>
-        <input id="new-username" name="username" defaultValue={state.values?.username} className="input" aria-invalid={!!e?.username} />
+        <input
+          id="new-username"
+          name="username"
+          defaultValue={state.values?.username}
+          className="input"
+          aria-invalid={!!e?.username}
+        />
         {e?.username && <p className="field-error">{e.username}</p>}
       </div>
       <div>
         <label htmlFor="new-displayName">Display name</label>
-        <input id="new-displayName" name="displayName" defaultValue={state.values?.displayName} className="input" />
+        <input
+          id="new-displayName"
+          name="displayName"
+          defaultValue={state.values?.displayName}
+          className="input"
+        />
         {e?.displayName && <p className="field-error">{e.displayName}</p>}
       </div>
       <div>
@@ -40,7 +56,15 @@ export function CreateUserForm() {
       </div>
       <div>
         <label htmlFor="new-password">Password</label>
-        <input id="new-password" name="password" type="password" autoComplete="new-password" className="input" aria-invalid={!!e?.password} placeholder={`${PASSWORD_MIN_LENGTH}+ characters`} />
+        <input
+          id="new-password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          className="input"
+          aria-invalid={!!e?.password}
+          placeholder={`${PASSWORD_MIN_LENGTH}+ characters`}
+        />
         {e?.password && <p className="field-error">{e.password}</p>}
       </div>
       <div className="sm:pt-6">
@@ -58,11 +82,26 @@ export function CreateUserForm() {
   );
 }
 
-export function UserRowControls({ userId, username, role, disabled, self }: { userId: string; username: string; role: string; disabled: boolean; self: boolean }) {
+export function UserRowControls({
+  userId,
+  username,
+  role,
+  disabled,
+  self,
+}: {
+  userId: string;
+  username: string;
+  role: string;
+  disabled: boolean;
+  self: boolean;
+}) {
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<SimpleState>({});
   const [showReset, setShowReset] = useState(false);
-  const [resetState, resetAction, resetting] = useActionState<SimpleState, FormData>(resetPasswordAction.bind(null, userId), {});
+  const [resetState, resetAction, resetting] = useActionState<SimpleState, FormData>(
+    resetPasswordAction.bind(null, userId),
+    {},
+  );
   const run = (fn: () => Promise<SimpleState>) => start(async () => setMessage(await fn()));
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
@@ -79,7 +118,12 @@ export function UserRowControls({ userId, username, role, disabled, self }: { us
           </option>
         ))}
       </select>
-      <button type="button" className="btn-secondary" disabled={pending || self} onClick={() => run(() => setDisabledAction(userId, !disabled))}>
+      <button
+        type="button"
+        className="btn-secondary"
+        disabled={pending || self}
+        onClick={() => run(() => setDisabledAction(userId, !disabled))}
+      >
         {disabled ? 'Enable' : 'Disable'}
       </button>
       <button type="button" className="btn-secondary" onClick={() => setShowReset((x) => !x)}>
@@ -87,13 +131,22 @@ export function UserRowControls({ userId, username, role, disabled, self }: { us
       </button>
       {showReset && (
         <form action={resetAction} className="flex items-center gap-2">
-          <input name="password" type="password" aria-label={`New password for ${username}`} autoComplete="new-password" placeholder="New password" className="input mt-0 w-44" />
+          <input
+            name="password"
+            type="password"
+            aria-label={`New password for ${username}`}
+            autoComplete="new-password"
+            placeholder="New password"
+            className="input mt-0 w-44"
+          />
           <button type="submit" className="btn-primary" disabled={resetting}>
             Set
           </button>
         </form>
       )}
-      {(message.error || resetState.error) && <span className="field-error w-full text-right">{message.error ?? resetState.error}</span>}
+      {(message.error || resetState.error) && (
+        <span className="field-error w-full text-right">{message.error ?? resetState.error}</span>
+      )}
       {(message.ok || resetState.ok) && !message.error && !resetState.error && (
         <span role="status" className="w-full text-right text-xs text-emerald-700">
           {resetState.ok ?? message.ok}

@@ -16,7 +16,16 @@ export default async function NewDevicePage() {
       <DeviceForm
         mode="create"
         action={createDeviceAction}
-        initial={{ name: '', host: '', port: 22, vendor: 'huawei_vrp', encoding: 'utf-8', username: '', authType: 'password', notes: '' }}
+        initial={{
+          name: '',
+          host: '',
+          port: 22,
+          vendor: 'huawei_vrp',
+          encoding: 'utf-8',
+          username: '',
+          authType: 'password',
+          notes: '',
+        }}
       />
     </div>
   );

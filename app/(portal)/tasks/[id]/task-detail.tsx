@@ -22,7 +22,11 @@ function seconds(ms: number | null): string {
 export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRun: boolean }) {
   const id = initial.task.id;
   const qc = useQueryClient();
-  const { data = initial } = useQuery({ queryKey: taskKey(id), queryFn: () => fetchDetail(id), initialData: initial });
+  const { data = initial } = useQuery({
+    queryKey: taskKey(id),
+    queryFn: () => fetchDetail(id),
+    initialData: initial,
+  });
   const live = useTaskMonitor(id);
   const [filter, setFilter] = useState<(typeof FILTERS)[number]>('all');
   const [pending, start] = useTransition();
@@ -51,12 +55,22 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
           <span className="text-xs text-slate-500">{live ? '● live' : '○ connecting…'}</span>
           <div className="ml-auto flex gap-2">
             {canRun && active && (
-              <button type="button" className="btn-danger" disabled={pending} onClick={() => run(() => cancelTaskAction(id))}>
+              <button
+                type="button"
+                className="btn-danger"
+                disabled={pending}
+                onClick={() => run(() => cancelTaskAction(id))}
+              >
                 Cancel
               </button>
             )}
             {canRun && !active && (counts.failed ?? 0) > 0 && (
-              <button type="button" className="btn-primary" disabled={pending} onClick={() => run(() => retryFailedAction(id))}>
+              <button
+                type="button"
+                className="btn-primary"
+                disabled={pending}
+                onClick={() => run(() => retryFailedAction(id))}
+              >
                 Retry failed ({counts.failed})
               </button>
             )}
@@ -71,7 +85,8 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
         <ProgressBar value={task.progress} status={task.status} />
         <div className="flex flex-wrap gap-x-6 gap-y-1 text-sm text-slate-600" data-testid="task-counts">
           <span>
-            <strong data-testid="task-progress">{task.progress}%</strong> · {task.completedDevices} of {task.totalDevices} devices done
+            <strong data-testid="task-progress">{task.progress}%</strong> · {task.completedDevices} of{' '}
+            {task.totalDevices} devices done
           </span>
           <span className="text-emerald-700">{counts.success ?? 0} succeeded</span>
           <span className="text-red-600">{counts.failed ?? 0} failed</span>
@@ -107,18 +122,30 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
             <summary className="flex cursor-pointer items-center gap-3 px-4 py-2 text-sm">
               <span className="w-44 truncate font-medium">{d.deviceName}</span>
               <TaskStatusBadge status={d.status} />
-              <span className="w-20 text-right font-mono text-xs text-slate-500">{seconds(d.durationMs)}</span>
+              <span className="w-20 text-right font-mono text-xs text-slate-500">
+                {seconds(d.durationMs)}
+              </span>
               <span className="flex-1 truncate text-xs text-red-600">{d.error}</span>
-              <span className="text-xs text-slate-400 group-open:hidden">{d.outputs.length > 0 ? 'show output' : ''}</span>
+              <span className="text-xs text-slate-400 group-open:hidden">
+                {d.outputs.length > 0 ? 'show output' : ''}
+              </span>
             </summary>
             <div className="space-y-2 px-4 pb-3">
-              {d.outputs.length === 0 && <p className="text-xs text-slate-500">No output{d.status === 'pending' || d.status === 'running' ? ' yet' : ''}.</p>}
+              {d.outputs.length === 0 && (
+                <p className="text-xs text-slate-500">
+                  No output{d.status === 'pending' || d.status === 'running' ? ' yet' : ''}.
+                </p>
+              )}
               {d.outputs.map((o, i) => (
                 <div key={i}>
                   <div className="font-mono text-xs font-semibold">
-                    <span className={o.status === 'error' ? 'text-red-600' : 'text-emerald-700'}>$</span> {o.command}
+                    <span className={o.status === 'error' ? 'text-red-600' : 'text-emerald-700'}>$</span>{' '}
+                    {o.command}
                   </div>
-                  <pre className="max-h-96 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100" data-output>
+                  <pre
+                    className="max-h-96 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100"
+                    data-output
+                  >
                     {o.output || '(no output)'}
                   </pre>
                 </div>
@@ -126,7 +153,9 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
             </div>
           </details>
         ))}
-        {shown.length === 0 && <p className="p-4 text-center text-sm text-slate-500">No devices in this state.</p>}
+        {shown.length === 0 && (
+          <p className="p-4 text-center text-sm text-slate-500">No devices in this state.</p>
+        )}
       </div>
     </div>
   );

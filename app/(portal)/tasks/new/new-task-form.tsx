@@ -3,7 +3,12 @@
 import { useActionState, useMemo, useState } from 'react';
 import { StatusBadge } from '@/app/_components/status-badge';
 import { VENDOR_LABELS, VENDORS, DEVICE_STATUS_VALUES, type Vendor } from '@/lib/devices/schema';
-import { TASK_DEFAULT_CONCURRENCY, TASK_DEFAULT_TIMEOUT_S, TASK_MAX_CONCURRENCY, TASK_MAX_DEVICES } from '@/lib/tasks/schema';
+import {
+  TASK_DEFAULT_CONCURRENCY,
+  TASK_DEFAULT_TIMEOUT_S,
+  TASK_MAX_CONCURRENCY,
+  TASK_MAX_DEVICES,
+} from '@/lib/tasks/schema';
 import { createTaskAction, type NewTaskState } from '../actions';
 
 export interface TaskDeviceOption {
@@ -49,24 +54,59 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
         )}
         <div>
           <label htmlFor="name">Name</label>
-          <input id="name" name="name" className="input" placeholder="e.g. Check versions" aria-invalid={!!e?.name} />
+          <input
+            id="name"
+            name="name"
+            className="input"
+            placeholder="e.g. Check versions"
+            aria-invalid={!!e?.name}
+          />
           {e?.name && <p className="field-error">{e.name}</p>}
         </div>
         <div>
           <label htmlFor="commands">Commands (one per line, run in order)</label>
-          <textarea id="commands" name="commands" rows={8} className="input font-mono text-xs" placeholder={'display version\ndisplay interface brief'} spellCheck={false} aria-invalid={!!e?.commands} />
+          <textarea
+            id="commands"
+            name="commands"
+            rows={8}
+            className="input font-mono text-xs"
+            placeholder={'display version\ndisplay interface brief'}
+            spellCheck={false}
+            aria-invalid={!!e?.commands}
+          />
           {e?.commands && <p className="field-error">{e.commands}</p>}
-          <p className="mt-1 text-xs text-slate-500">Paging is turned off per device (screen-length 0 temporary / terminal length 0) before the commands run.</p>
+          <p className="mt-1 text-xs text-slate-500">
+            Paging is turned off per device (screen-length 0 temporary / terminal length 0) before the
+            commands run.
+          </p>
         </div>
         <div className="grid grid-cols-2 gap-3">
           <div>
             <label htmlFor="concurrency">Concurrency (devices at once)</label>
-            <input id="concurrency" name="concurrency" defaultValue={TASK_DEFAULT_CONCURRENCY} inputMode="numeric" className="input" aria-invalid={!!e?.concurrency} />
-            {e?.concurrency ? <p className="field-error">{e.concurrency}</p> : <p className="mt-1 text-xs text-slate-500">1–{TASK_MAX_CONCURRENCY}</p>}
+            <input
+              id="concurrency"
+              name="concurrency"
+              defaultValue={TASK_DEFAULT_CONCURRENCY}
+              inputMode="numeric"
+              className="input"
+              aria-invalid={!!e?.concurrency}
+            />
+            {e?.concurrency ? (
+              <p className="field-error">{e.concurrency}</p>
+            ) : (
+              <p className="mt-1 text-xs text-slate-500">1–{TASK_MAX_CONCURRENCY}</p>
+            )}
           </div>
           <div>
             <label htmlFor="timeoutSeconds">Timeout per device (s)</label>
-            <input id="timeoutSeconds" name="timeoutSeconds" defaultValue={TASK_DEFAULT_TIMEOUT_S} inputMode="numeric" className="input" aria-invalid={!!e?.timeoutSeconds} />
+            <input
+              id="timeoutSeconds"
+              name="timeoutSeconds"
+              defaultValue={TASK_DEFAULT_TIMEOUT_S}
+              inputMode="numeric"
+              className="input"
+              aria-invalid={!!e?.timeoutSeconds}
+            />
             {e?.timeoutSeconds && <p className="field-error">{e.timeoutSeconds}</p>}
           </div>
         </div>
@@ -83,9 +123,20 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
         <div className="flex flex-wrap items-end gap-2">
           <div className="min-w-32 flex-1">
             <label htmlFor="device-search">Devices</label>
-            <input id="device-search" className="input" value={q} onChange={(x) => setQ(x.target.value)} placeholder="Search name or host" />
+            <input
+              id="device-search"
+              className="input"
+              value={q}
+              onChange={(x) => setQ(x.target.value)}
+              placeholder="Search name or host"
+            />
           </div>
-          <select aria-label="Vendor filter" className="input w-36" value={vendor} onChange={(x) => setVendor(x.target.value)}>
+          <select
+            aria-label="Vendor filter"
+            className="input w-36"
+            value={vendor}
+            onChange={(x) => setVendor(x.target.value)}
+          >
             <option value="">All vendors</option>
             {VENDORS.map((v) => (
               <option key={v} value={v}>
@@ -93,7 +144,12 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
               </option>
             ))}
           </select>
-          <select aria-label="Status filter" className="input w-32" value={status} onChange={(x) => setStatus(x.target.value)}>
+          <select
+            aria-label="Status filter"
+            className="input w-32"
+            value={status}
+            onChange={(x) => setStatus(x.target.value)}
+          >
             <option value="">Any status</option>
             {DEVICE_STATUS_VALUES.map((s) => (
               <option key={s} value={s}>
@@ -103,7 +159,13 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
           </select>
         </div>
         <div className="mt-2 flex items-center gap-2 text-sm">
-          <button type="button" className="btn-secondary" onClick={() => setSelected((s) => new Set([...s, ...shown.map((d) => d.id)].slice(0, TASK_MAX_DEVICES)))}>
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() =>
+              setSelected((s) => new Set([...s, ...shown.map((d) => d.id)].slice(0, TASK_MAX_DEVICES)))
+            }
+          >
             Select shown ({shown.length})
           </button>
           <button type="button" className="btn-secondary" onClick={() => setSelected(new Set())}>
@@ -118,10 +180,17 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
           {shown.map((d) => (
             <li key={d.id} className="px-3 py-1">
               <label className="flex items-center gap-2 font-normal">
-                <input type="checkbox" checked={selected.has(d.id)} onChange={(x) => toggle(d.id, x.target.checked)} aria-label={`Select ${d.name}`} />
+                <input
+                  type="checkbox"
+                  checked={selected.has(d.id)}
+                  onChange={(x) => toggle(d.id, x.target.checked)}
+                  aria-label={`Select ${d.name}`}
+                />
                 <span className="font-medium">{d.name}</span>
                 <span className="font-mono text-xs text-slate-500">{d.host}</span>
-                <span className="text-xs text-slate-500">{VENDOR_LABELS[d.vendor as Vendor] ?? d.vendor}</span>
+                <span className="text-xs text-slate-500">
+                  {VENDOR_LABELS[d.vendor as Vendor] ?? d.vendor}
+                </span>
                 <span className="ml-auto">
                   <StatusBadge status={d.status} />
                 </span>

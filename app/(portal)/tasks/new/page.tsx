@@ -14,7 +14,15 @@ export default async function NewTaskPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">New task</h1>
-      <NewTaskForm devices={devices.map((d) => ({ id: d.id, name: d.name, host: d.host, vendor: d.vendor, status: d.status }))} />
+      <NewTaskForm
+        devices={devices.map((d) => ({
+          id: d.id,
+          name: d.name,
+          host: d.host,
+          vendor: d.vendor,
+          status: d.status,
+        }))}
+      />
     </div>
   );
 }

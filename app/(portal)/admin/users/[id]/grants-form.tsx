@@ -3,11 +3,26 @@
 import { useActionState, useMemo, useState } from 'react';
 import { setGrantsAction, type SimpleState } from '../actions';
 
-export function GrantsForm({ userId, devices, granted }: { userId: string; devices: { id: string; name: string; host: string; vendor: string }[]; granted: string[] }) {
-  const [state, action, pending] = useActionState<SimpleState, FormData>(setGrantsAction.bind(null, userId), {});
+export function GrantsForm({
+  userId,
+  devices,
+  granted,
+}: {
+  userId: string;
+  devices: { id: string; name: string; host: string; vendor: string }[];
+  granted: string[];
+}) {
+  const [state, action, pending] = useActionState<SimpleState, FormData>(
+    setGrantsAction.bind(null, userId),
+    {},
+  );
   const [selected, setSelected] = useState(() => new Set(granted));
   const [filter, setFilter] = useState('');
-  const shown = useMemo(() => devices.filter((d) => `${d.name} ${d.host} ${d.vendor}`.toLowerCase().includes(filter.toLowerCase())), [devices, filter]);
+  const shown = useMemo(
+    () =>
+      devices.filter((d) => `${d.name} ${d.host} ${d.vendor}`.toLowerCase().includes(filter.toLowerCase())),
+    [devices, filter],
+  );
   const toggle = (id: string, on: boolean) =>
     setSelected((s) => {
       const n = new Set(s);
@@ -20,12 +35,26 @@ export function GrantsForm({ userId, devices, granted }: { userId: string; devic
       <div className="flex items-end gap-3">
         <div className="flex-1">
           <label htmlFor="grant-filter">Filter</label>
-          <input id="grant-filter" className="input" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name, host or vendor" />
+          <input
+            id="grant-filter"
+            className="input"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="Name, host or vendor"
+          />
         </div>
-        <button type="button" className="btn-secondary" onClick={() => setSelected((s) => new Set([...s, ...shown.map((d) => d.id)]))}>
+        <button
+          type="button"
+          className="btn-secondary"
+          onClick={() => setSelected((s) => new Set([...s, ...shown.map((d) => d.id)]))}
+        >
           Select shown
         </button>
-        <button type="button" className="btn-secondary" onClick={() => setSelected((s) => new Set([...s].filter((id) => !shown.some((d) => d.id === id))))}>
+        <button
+          type="button"
+          className="btn-secondary"
+          onClick={() => setSelected((s) => new Set([...s].filter((id) => !shown.some((d) => d.id === id))))}
+        >
           Clear shown
         </button>
       </div>
@@ -36,7 +65,12 @@ export function GrantsForm({ userId, devices, granted }: { userId: string; devic
         {shown.map((d) => (
           <li key={d.id} className="px-3 py-1.5">
             <label className="flex items-center gap-2 font-normal">
-              <input type="checkbox" checked={selected.has(d.id)} onChange={(e) => toggle(d.id, e.target.checked)} aria-label={`Grant ${d.name}`} />
+              <input
+                type="checkbox"
+                checked={selected.has(d.id)}
+                onChange={(e) => toggle(d.id, e.target.checked)}
+                aria-label={`Grant ${d.name}`}
+              />
               <span className="font-medium">{d.name}</span>
               <span className="font-mono text-xs text-slate-500">{d.host}</span>
               <span className="text-xs text-slate-500">{d.vendor}</span>
@@ -48,7 +82,11 @@ export function GrantsForm({ userId, devices, granted }: { userId: string; devic
         <button type="submit" className="btn-primary" disabled={pending}>
           {pending ? 'Saving…' : `Save grants (${selected.size})`}
         </button>
-        {state.ok && <span role="status" className="text-sm text-emerald-700">{state.ok}</span>}
+        {state.ok && (
+          <span role="status" className="text-sm text-emerald-700">
+            {state.ok}
+          </span>
+        )}
         {state.error && <span className="field-error">{state.error}</span>}
       </div>
     </form>

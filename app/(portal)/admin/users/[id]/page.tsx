@@ -14,16 +14,24 @@ export default async function UserGrantsPage({ params }: { params: Promise<{ id:
   if (!can(me.role, 'grants:manage')) return <NoAccess what="manage device grants" />;
   const { id } = await params;
   const db = getDb();
-  const user = await db.user.findUnique({ where: { id }, select: { id: true, username: true, role: true, grants: { select: { deviceId: true } } } });
+  const user = await db.user.findUnique({
+    where: { id },
+    select: { id: true, username: true, role: true, grants: { select: { deviceId: true } } },
+  });
   if (!user) notFound();
-  const devices = await db.device.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true, host: true, vendor: true } });
+  const devices = await db.device.findMany({
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true, host: true, vendor: true },
+  });
   return (
     <div className="space-y-4">
       <Link href="/admin/users" className="text-sm text-sky-700 hover:underline">
         ← Users
       </Link>
       <h1 className="text-2xl font-semibold tracking-tight">Devices {user.username} can see</h1>
-      {user.role === 'admin' && <p className="text-sm text-slate-500">Admins see every device; grants apply if the role changes.</p>}
+      {user.role === 'admin' && (
+        <p className="text-sm text-slate-500">Admins see every device; grants apply if the role changes.</p>
+      )}
       <GrantsForm userId={user.id} devices={devices} granted={user.grants.map((g) => g.deviceId)} />
     </div>
   );

@@ -12,7 +12,9 @@ export async function GET(_req: Request, { params }: { params: Promise<{ name: s
   if (!auth.ok) return Response.json({ error: auth.error }, { status: 403 });
   const { name } = await params;
   const up = labDeviceIsUp(name);
-  return up === null ? Response.json({ error: 'The device lab is not running.' }, { status: 409 }) : Response.json({ name, up });
+  return up === null
+    ? Response.json({ error: 'The device lab is not running.' }, { status: 409 })
+    : Response.json({ name, up });
 }
 
 export async function POST(req: Request, { params }: { params: Promise<{ name: string }> }) {
@@ -26,5 +28,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ name: s
   }
   if (!parsed.success) return Response.json({ error: 'Send JSON: {"up": true|false}.' }, { status: 400 });
   const r = await setLabDeviceUp(auth.user, (await params).name, parsed.data.up);
-  return r.ok ? Response.json({ name: r.name, up: r.up }) : Response.json({ error: r.error }, { status: r.status });
+  return r.ok
+    ? Response.json({ name: r.name, up: r.up })
+    : Response.json({ error: r.error }, { status: r.status });
 }
