@@ -1,0 +1,169 @@
+/**
+ * 4. Batch engine: D lab devices that answer each command after L ms, one command each, concurrency C:
+ * the task's wall time (createTask → final state, in the portal process) vs a plain ssh2 script doing
+ * the same work (connect, shell, wait for the prompt, disable paging, run the command, wait for the
+ * prompt; C at a time), and vs the ideal bound D / C × the plain script's mean time per device.
+ */
+import { performance } from 'node:perf_hooks';
+import { huaweiVrp } from '../lib/devices/drivers';
+import {
+  closeAll,
+  labDeviceRow,
+  vrpSpecs,
+  type BenchContext,
+  type BenchResult,
+  type LabReady,
+} from './lib/common';
+import { startChild } from './lib/proc';
+import { row } from './lib/report';
+import { sshShell } from './lib/ssh';
+import { mean, percentile, round } from './lib/stats';
+import { mapLimit } from './lib/text';
+import type { PortalReady, TaskRun } from './fixtures/portal';
+import type { RunningLabDevice } from '../lib/lab/types';
+
+export interface BatchOptions {
+  devices: number;
+  concurrency: number;
+  latencyMs: number;
+}
+
+const COMMAND = 'display version';
+const TIMEOUT_S = 60;
+
+/** The plain script: per device connect, shell, prompt, paging off, command, prompt, close. */
+async function plainScript(
+  devices: RunningLabDevice[],
+  lab: LabReady,
+  concurrency: number,
+): Promise<{ wallMs: number; deviceMs: number[]; cpuMs: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const deviceMs = await mapLimit(devices, concurrency, async (d) => {
+    const start = performance.now();
+    const sh = await sshShell(
+      { ...d, hostKeyFingerprint: lab.hostKeyFingerprint },
+      { cols: 256, rows: 24, term: 'vt100' },
+    );
+    try {
+      await sh.sink.waitFor(huaweiVrp.prompt, TIMEOUT_S * 1000);
+      for (const command of [huaweiVrp.disablePaging!, COMMAND]) {
+        sh.sink.mark();
+        sh.channel.write(`${command}\r`);
+        await sh.sink.waitFor(huaweiVrp.prompt, TIMEOUT_S * 1000);
+      }
+    } finally {
+      sh.close();
+    }
+    return performance.now() - start;
+  });
+  const cpu = process.cpuUsage(cpu0);
+  return { wallMs: performance.now() - t0, deviceMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+export async function runBatch(o: BatchOptions, ctx: BenchContext): Promise<BenchResult> {
+  const closers: (() => Promise<unknown> | unknown)[] = [];
+  try {
+    ctx.log(`batch: starting ${o.devices} lab devices (${o.latencyMs} ms per command)`);
+    const lab = await startChild<LabReady>(
+      'lab.ts',
+      { specs: vrpSpecs('batch', o.devices, { latencyMs: o.latencyMs }) },
+      { readyTimeoutMs: 120_000 },
+    );
+    closers.push(() => lab.close());
+    // production's progress interval (the harness defaults to 100 ms for tests)
+    const portal = await startChild<PortalReady>('portal.ts', { progressIntervalMs: 250 });
+    closers.push(() => portal.close());
+    const devices = lab.ready.devices;
+    const ids = await portal.request<Record<string, string>>('addDevices', {
+      devices: devices.map((d) => labDeviceRow(d, lab.ready)),
+    });
+    const deviceIds = devices.map((d) => ids[d.name]!);
+    const task = (list: string[]) =>
+      portal.request<TaskRun>(
+        'runTask',
+        { deviceIds: list, commands: [COMMAND], concurrency: o.concurrency, timeoutSeconds: TIMEOUT_S },
+        600_000,
+      );
+
+    // Warm-up: each side does the whole job once (JIT; the portal learns every device's status, as a
+    // running portal with its status monitor already has), then the measured run.
+    ctx.log('batch: warm-up (the whole job once each)');
+    await plainScript(devices, lab.ready, o.concurrency);
+    await task(deviceIds);
+
+    ctx.log(`batch: plain ssh2 script over ${o.devices} devices, ${o.concurrency} at a time`);
+    const plain = await plainScript(devices, lab.ready, o.concurrency);
+    ctx.log(`batch: portal task over ${o.devices} devices, concurrency ${o.concurrency}`);
+    const run = await task(deviceIds);
+    if (run.status !== 'completed' || run.succeeded !== o.devices) {
+      throw new Error(
+        `the batch task ended ${run.status} with ${run.succeeded}/${o.devices} devices succeeded`,
+      );
+    }
+    const perDevice = mean(plain.deviceMs);
+    const ideal = (o.devices / o.concurrency) * perDevice;
+    const b = 'batch';
+    const label = `${o.devices} devices, ${o.latencyMs} ms, concurrency ${o.concurrency}`;
+    return {
+      rows: [
+        row({
+          benchmark: b,
+          metric: `wall time, ${label}`,
+          unit: 's',
+          portal: round(run.wallMs / 1000, 2),
+          baseline: round(plain.wallMs / 1000, 2),
+          target: '≤ 1.30× plain script',
+          met: run.wallMs <= 1.3 * plain.wallMs,
+        }),
+        row({
+          benchmark: b,
+          metric: 'wall time vs ideal (D / C × plain mean per device)',
+          unit: 's',
+          portal: round(run.wallMs / 1000, 2),
+          baseline: round(ideal / 1000, 2),
+          target: '',
+          met: null,
+        }),
+        row({
+          benchmark: b,
+          metric: 'CPU time of the portal process / of the script',
+          unit: 's',
+          portal: round(run.cpuMs / 1000, 2),
+          baseline: round(plain.cpuMs / 1000, 2),
+          target: '',
+          met: null,
+        }),
+        row({
+          benchmark: b,
+          metric: 'mean time per device',
+          unit: 'ms',
+          portal: round(mean(run.deviceMs), 1),
+          baseline: round(perDevice, 1),
+          target: '',
+          met: null,
+        }),
+      ],
+      details: {
+        ...o,
+        command: COMMAND,
+        portal: {
+          wallMs: round(run.wallMs, 1),
+          perDeviceMeanMs: round(mean(run.deviceMs), 1),
+          perDeviceP99Ms: round(percentile(run.deviceMs, 99), 1),
+          cpuMs: Math.round(run.cpuMs),
+        },
+        plain: {
+          wallMs: round(plain.wallMs, 1),
+          perDeviceMeanMs: round(perDevice, 1),
+          perDeviceP99Ms: round(percentile(plain.deviceMs, 99), 1),
+          cpuMs: Math.round(plain.cpuMs),
+        },
+        idealMs: round(ideal, 1),
+        plainVsIdeal: round(plain.wallMs / ideal, 2),
+      },
+    };
+  } finally {
+    await closeAll(closers);
+  }
+}

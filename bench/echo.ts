@@ -1,0 +1,177 @@
+/**
+ * 1. Terminal echo latency: one keystroke at a time (send a character, wait for its echo, next)
+ * through the portal (ws → portal → SSH → device → back) and through a direct ssh2 shell to the same
+ * device, against a lab device and against Debian's OpenSSH sshd.
+ */
+import { performance } from 'node:perf_hooks';
+import { startBenchSshd as startSshd } from './lib/sshd';
+import { WsTerminal } from './lib/clients';
+import {
+  closeAll,
+  labDeviceRow,
+  vrpPrompt,
+  vrpSpecs,
+  type BenchContext,
+  type BenchResult,
+  type LabReady,
+} from './lib/common';
+import { startChild } from './lib/proc';
+import { row, type Row } from './lib/report';
+import { sshShell, type SshTarget } from './lib/ssh';
+import { percentile, round } from './lib/stats';
+import type { TextSink } from './lib/text';
+import type { PortalReady } from './fixtures/portal';
+
+export interface EchoOptions {
+  keystrokes: number;
+  warmup: number;
+}
+
+const COLS = 250;
+const ROWS = 50;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+const SHELL_PROMPT = /[$#] $/;
+
+/**
+ * Round-trip times in ms of `n` single keystrokes after `warmup` unmeasured ones. Each measured letter
+ * is followed by an unmeasured backspace (waiting for its echo, which contains \b), so the line never
+ * grows or wraps.
+ */
+async function keystrokes(
+  send: (ch: string) => void,
+  sink: TextSink,
+  n: number,
+  warmup: number,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < warmup + n; i++) {
+    const ch = LETTERS[i % LETTERS.length]!;
+    sink.mark();
+    const t0 = performance.now();
+    send(ch);
+    await sink.waitFor(ch, 10_000);
+    if (i >= warmup) times.push(performance.now() - t0);
+    sink.mark();
+    send('\x7f');
+    await sink.waitFor('\b', 10_000);
+  }
+  return times;
+}
+
+async function viaPortal(
+  endpoint: PortalReady,
+  deviceId: string,
+  prompt: string | RegExp,
+  o: EchoOptions,
+): Promise<number[]> {
+  const term = await WsTerminal.open(endpoint, endpoint.cookies.admin, deviceId);
+  try {
+    await term.connect(COLS, ROWS);
+    await term.sink.waitFor(prompt, 20_000);
+    return await keystrokes((ch) => term.input(ch), term.sink, o.keystrokes, o.warmup);
+  } finally {
+    await term.close();
+  }
+}
+
+async function direct(target: SshTarget, prompt: string | RegExp, o: EchoOptions): Promise<number[]> {
+  const sh = await sshShell(target, { cols: COLS, rows: ROWS, term: 'xterm-256color' });
+  try {
+    await sh.sink.waitFor(prompt, 20_000);
+    return await keystrokes((ch) => sh.channel.write(ch), sh.sink, o.keystrokes, o.warmup);
+  } finally {
+    sh.close();
+  }
+}
+
+function rowsFor(device: string, portal: number[], baseline: number[]): Row[] {
+  const p50 = percentile(portal, 50);
+  const b50 = percentile(baseline, 50);
+  return [
+    row({
+      benchmark: `echo (${device})`,
+      metric: 'p50 round trip',
+      unit: 'ms',
+      portal: round(p50, 3),
+      baseline: round(b50, 3),
+      target: 'portal adds < 1 ms',
+      met: p50 - b50 < 1,
+    }),
+    row({
+      benchmark: `echo (${device})`,
+      metric: 'p99 round trip',
+      unit: 'ms',
+      portal: round(percentile(portal, 99), 3),
+      baseline: round(percentile(baseline, 99), 3),
+      target: '',
+      met: null,
+    }),
+  ];
+}
+
+export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchResult> {
+  const closers: (() => Promise<unknown> | unknown)[] = [];
+  try {
+    const lab = await startChild<LabReady>('lab.ts', { specs: vrpSpecs('echo', 1) });
+    closers.push(() => lab.close());
+    const sshd = await startSshd();
+    closers.push(() => sshd.close());
+    const portal = await startChild<PortalReady>('portal.ts', {});
+    closers.push(() => portal.close());
+    const labDevice = lab.ready.devices[0]!;
+    const ids = await portal.request<Record<string, string>>('addDevices', {
+      devices: [
+        labDeviceRow(labDevice, lab.ready),
+        {
+          name: 'debian-openssh',
+          host: sshd.host,
+          port: sshd.port,
+          vendor: 'generic',
+          username: sshd.username,
+          privateKey: sshd.privateKey,
+        },
+      ],
+    });
+
+    const rows: Row[] = [];
+    const details: Record<string, unknown> = {};
+    const targets = [
+      {
+        label: 'lab',
+        id: ids[labDevice.name]!,
+        prompt: vrpPrompt(labDevice.name) as string | RegExp,
+        ssh: labDevice as SshTarget,
+      },
+      {
+        label: 'sshd',
+        id: ids['debian-openssh']!,
+        prompt: SHELL_PROMPT,
+        ssh: { host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey },
+      },
+    ];
+    for (const t of targets) {
+      ctx.log(`echo: ${o.keystrokes} keystrokes via the portal and direct (${t.label})`);
+      const directTimes = await direct(t.ssh, t.prompt, o);
+      const portalTimes = await viaPortal(portal.ready, t.id, t.prompt, o);
+      rows.push(...rowsFor(t.label, portalTimes, directTimes));
+      details[t.label] = {
+        keystrokes: o.keystrokes,
+        portal: summary(portalTimes),
+        direct: summary(directTimes),
+      };
+    }
+    return { rows, details };
+  } finally {
+    await closeAll(closers);
+  }
+}
+
+function summary(times: number[]) {
+  return {
+    n: times.length,
+    p50: round(percentile(times, 50), 3),
+    p90: round(percentile(times, 90), 3),
+    p99: round(percentile(times, 99), 3),
+    max: round(Math.max(...times), 3),
+  };
+}
