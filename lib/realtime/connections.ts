@@ -80,7 +80,14 @@ export class ConnectionManager {
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: Math.max(WS_HARD_MAX_FRAME_BYTES, this.maxFrameBytes),
-      perMessageDeflate: { threshold: WS_COMPRESS_THRESHOLD_BYTES, zlibDeflateOptions: { level: 1 } },
+      // ws applies `threshold` only without server context takeover (ws/lib/sender.js); without it
+      // every frame, keystroke echoes included, was compressed and each socket kept a ~220 KiB zlib
+      // context (measured in bench/: fan-out 0.12× raw ws, 245 KiB per terminal session).
+      perMessageDeflate: {
+        threshold: WS_COMPRESS_THRESHOLD_BYTES,
+        serverNoContextTakeover: true,
+        zlibDeflateOptions: { level: 1 },
+      },
     });
     this.heartbeat = setInterval(() => this.beat(), opts.heartbeatMs ?? WS_HEARTBEAT_MS_DEFAULT);
     this.heartbeat.unref();

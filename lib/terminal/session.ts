@@ -10,6 +10,8 @@ import { Scrollback } from './scrollback';
 import { createDecoder, encodeInput, type DeviceEncoding, type StreamDecoder } from './transcoder';
 
 export const COMMAND_HISTORY_MAX = 200;
+/** Output that arrives within one event-loop turn goes out as one frame, up to this size. */
+export const OUTPUT_FRAME_MAX_CHARS = 64 * 1024;
 /** An interactive line longer than this is audited truncated. */
 const AUDIT_LINE_MAX_CHARS = 1000;
 const PASSWORD_PROMPT = /(?:password|passphrase|secret)[^\n]{0,40}:\s*$/i;
@@ -65,6 +67,9 @@ export class TerminalSession {
   private command: { collector: OutputCollector; done: () => void } | null = null;
   private line = '';
   private outputTail = '';
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private flushScheduled = false;
 
   constructor(private readonly init: SessionInit) {
     this.userId = init.userId;
@@ -106,6 +111,8 @@ export class TerminalSession {
     this.attached = conn;
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = null;
+    this.pending = []; // already in the scrollback sent below
+    this.pendingChars = 0;
     const back = this.scrollback.snapshot();
     if (back) conn.send({ type: MSG.output, data: back });
     this.applyFlow();
@@ -115,6 +122,8 @@ export class TerminalSession {
   detach(conn: Connection): void {
     if (this.attached !== conn) return;
     this.attached = null;
+    this.pending = [];
+    this.pendingChars = 0;
     if (this.paused) {
       // nobody reads now: keep the device flowing into the bounded scrollback
       this.paused = false;
@@ -143,9 +152,25 @@ export class TerminalSession {
     this.scrollback.push(text);
     this.outputTail = (this.outputTail + text).slice(-200);
     if (this.command && this.command.collector.feed(text)) this.command.done();
+    if (!this.attached) return;
+    // Bulk output arrives as many small SSH chunks: join what comes in one turn into one frame.
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    if (this.pendingChars >= OUTPUT_FRAME_MAX_CHARS) this.flushOutput();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushOutput());
+    }
+  }
+
+  private flushOutput(): void {
+    this.flushScheduled = false;
     const conn = this.attached;
-    if (!conn) return;
-    conn.send({ type: MSG.output, data: text }, () => this.applyFlow());
+    if (!conn || this.pending.length === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    conn.send({ type: MSG.output, data }, () => this.applyFlow());
     this.applyFlow();
   }
 
