@@ -242,12 +242,15 @@ export class TestClient {
     const ws = new WebSocket(portal.wsBase + path, {
       headers: { Origin: portal.origin, Cookie: await portal.cookieFor(userId) },
     });
+    // listen before the handshake completes: a channel may send frames in the same read as the
+    // upgrade response (the monitor's snapshot), which ws emits right after 'open'
+    const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('unexpected-response', (_q, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
       ws.once('error', reject);
     });
-    return new TestClient(ws);
+    return client;
   }
 
   static async refusal(portal: Portal, path: string, userId: string): Promise<number> {

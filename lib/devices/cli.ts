@@ -188,7 +188,8 @@ export class DeviceCli {
 
   private async enable(secret: string, timeoutMs: number): Promise<void> {
     const e = this.driver.enable!;
-    const pw = await new Promise<void>((resolve, reject) => {
+    // wait for "Password:" (not a prompt the collector knows), then send the secret
+    await new Promise<void>((resolve, reject) => {
       let buf = '';
       const onData = (chunk: Buffer) => {
         buf += chunk.toString('latin1');
@@ -205,7 +206,6 @@ export class DeviceCli {
       this.stream.on('data', onData);
       this.stream.write(`${e.command}\r`);
     });
-    void pw;
     this.preamble = '';
     const collector = await this.waitFor(
       () => {
