@@ -24,11 +24,11 @@ afterAll(async () => {
 async function connect(deviceId: string) {
   const c = await TestClient.open(portal, `/ws/terminal/${deviceId}`, portal.users.admin);
   c.send({ type: 'connect' });
-  await c.waitUntil(
+  const answer = await c.waitUntil(
     () => c.frames.find((f) => f.type === 'terminal_connected' || f.type === 'terminal_error'),
     'an answer',
   );
-  return c;
+  return { c, answer };
 }
 
 describe('host key changes', () => {
@@ -42,17 +42,17 @@ describe('host key changes', () => {
     });
 
     const refused = await connect(id);
-    expect(refused.frames.at(-1)).toMatchObject({ type: 'terminal_error', code: 'host_key_mismatch' });
-    await refused.close();
+    expect(refused.answer).toMatchObject({ type: 'terminal_error', code: 'host_key_mismatch' });
+    await refused.c.close();
     const { offeredHostKeyFingerprint } = await portal.db.device.findUniqueOrThrow({ where: { id } });
 
     expect(await acceptOfferedHostKey(admin, id, 'SHA256:' + 'C'.repeat(43))).toMatchObject({ ok: false });
     expect(await acceptOfferedHostKey(admin, id, offeredHostKeyFingerprint!)).toMatchObject({ ok: true });
     const accepted = await connect(id);
-    expect(accepted.frames.at(-1)).toMatchObject({ type: 'terminal_connected' });
-    accepted.send({ type: 'close' });
-    await accepted.waitFrame('terminal_closed');
-    await accepted.close();
+    expect(accepted.answer).toMatchObject({ type: 'terminal_connected' });
+    accepted.c.send({ type: 'close' });
+    await accepted.c.waitFrame('terminal_closed');
+    await accepted.c.close();
 
     expect(await forgetHostKey(admin, id)).toMatchObject({ ok: true });
     expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).hostKeyFingerprint).toBeNull();
