@@ -38,8 +38,3 @@ const MINIMUM_ROLE: Record<Permission, Role> = {
 export function can(role: Role, permission: Permission): boolean {
   return atLeast(role, MINIMUM_ROLE[permission]);
 }
-
-/** Admins see every device; others see only devices granted to them. */
-export function canSeeDevice(user: { role: Role; grantedDeviceIds: ReadonlySet<string> }, deviceId: string) {
-  return user.role === 'admin' || user.grantedDeviceIds.has(deviceId);
-}

@@ -44,6 +44,8 @@ export interface ChannelHandler<In extends { type: string } = { type: string }> 
   readonly inbound: z.ZodType<In>;
   readonly inboundTypes: readonly string[];
   authorise?(identity: Identity, route: ChannelRoute): Promise<ChannelAuthorisation>;
+  /** Called once when registered: handlers that push to users reach their connections through it. */
+  bind?(manager: ConnectionManager): void;
   onOpen?(conn: Connection): void | Promise<void>;
   onMessage(conn: Connection, message: In): void | Promise<void>;
   onClose?(conn: Connection): void;
@@ -95,10 +97,7 @@ export class ConnectionManager {
 
   register<In extends { type: string }>(handler: ChannelHandler<In>): void {
     this.handlers.set(handler.channel, handler as unknown as ChannelHandler);
-  }
-
-  hasChannel(channel: ChannelName): boolean {
-    return this.handlers.has(channel);
+    handler.bind?.(this);
   }
 
   handler(channel: ChannelName): ChannelHandler | undefined {
@@ -119,17 +118,10 @@ export class ConnectionManager {
     return [...(this.byUser.get(userId) ?? [])].map((id) => this.byId.get(id)!.conn);
   }
 
-  sendTo(connectionId: string, message: OutboundMessage): boolean {
-    const entry = this.byId.get(connectionId);
-    if (!entry) return false;
-    entry.conn.send(message);
-    return true;
-  }
-
   /** Send to every open connection of a user (optionally on one channel); returns how many. */
-  broadcastToUser(userId: string, message: OutboundMessage, channel?: ChannelName): number {
+  broadcastToUser(userId: string, message: OutboundMessage | string, channel?: ChannelName): number {
     let n = 0;
-    const text = JSON.stringify(message);
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
     for (const id of this.byUser.get(userId) ?? []) {
       const entry = this.byId.get(id);
       if (!entry || (channel && entry.conn.route.channel !== channel)) continue;

@@ -83,7 +83,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   const state = (status: TaskStatus): ProgressState => ({
     taskId,
     ownerId: task.ownerId,
-    status: status === 'interrupted' ? 'interrupted' : status,
+    status,
     totalDevices: task.totalDevices,
     completedDevices: counters.completed,
     failedDevices: counters.failed,

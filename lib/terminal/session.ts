@@ -14,6 +14,8 @@ export const COMMAND_HISTORY_MAX = 200;
 export const OUTPUT_FRAME_MAX_CHARS = 64 * 1024;
 /** An interactive line longer than this is audited truncated. */
 const AUDIT_LINE_MAX_CHARS = 1000;
+/** Output kept to recognise a password prompt before a typed line is audited. */
+const OUTPUT_TAIL_CHARS = 200;
 const PASSWORD_PROMPT = /(?:password|passphrase|secret)[^\n]{0,40}:\s*$/i;
 
 export interface SessionTimers {
@@ -150,7 +152,10 @@ export class TerminalSession {
     const text = this.decoder.write(chunk);
     if (!text) return;
     this.scrollback.push(text);
-    this.outputTail = (this.outputTail + text).slice(-200);
+    this.outputTail =
+      text.length >= OUTPUT_TAIL_CHARS
+        ? text.slice(-OUTPUT_TAIL_CHARS)
+        : (this.outputTail + text).slice(-OUTPUT_TAIL_CHARS);
     if (this.command && this.command.collector.feed(text)) this.command.done();
     if (!this.attached) return;
     // Bulk output arrives as many small SSH chunks: join what comes in one turn into one frame.

@@ -7,7 +7,7 @@ import {
   type NotificationView,
 } from '../../notifications/feed';
 import { usersWhoSee } from '../../notifications/notifier';
-import type { ChannelHandler, Connection } from '../connections';
+import type { ChannelHandler, ConnectionManager } from '../connections';
 import {
   MSG,
   notificationsClientMessage,
@@ -40,47 +40,45 @@ export function notificationsChannel(deps: {
   feed: NotificationFeed;
   log: Logger;
 }): ChannelHandler<NotificationsClientMessage> & { dispose(): void } {
-  const conns = new Map<string, Connection>();
-  const ofUser = (userId: string) => [...conns.values()].filter((c) => c.identity.userId === userId);
+  let manager: ConnectionManager | null = null;
+  const online = (userId: string) =>
+    manager?.connectionsOf(userId).some((c) => c.route.channel === 'notifications') ?? false;
+
+  const toUser = (userId: string, message: string | { type: string; [k: string]: unknown }) =>
+    manager?.broadcastToUser(userId, message, 'notifications');
 
   const offCreated = deps.bus.subscribe('notification.created', async (e) => {
-    const targets = ofUser(e.userId);
-    if (targets.length === 0) return;
+    if (!online(e.userId)) return;
     const n = await deps.feed.get(e.id);
     if (!n) return;
-    const text = JSON.stringify(notificationFrameOf(n));
-    const unread = JSON.stringify({
+    toUser(e.userId, notificationFrameOf(n));
+    toUser(e.userId, {
       type: MSG.unreadCount,
       count: await deps.feed.unreadCount(e.userId),
       last_seq: n.seq,
     });
-    for (const c of targets) {
-      c.sendText(text);
-      c.sendText(unread);
-    }
   });
   const offRead = deps.bus.subscribe('notification.read', (e) => {
-    const text = JSON.stringify({ type: MSG.unreadCount, count: e.unread });
-    for (const c of ofUser(e.userId)) c.sendText(text);
+    toUser(e.userId, { type: MSG.unreadCount, count: e.unread });
   });
   const offStatus = deps.bus.subscribe('device.status.changed', async (e) => {
-    if (conns.size === 0 || e.status === 'unknown') return;
-    const allowed = new Set(await usersWhoSee(deps.db, e.deviceId));
+    if (!manager || e.status === 'unknown') return;
+    // serialised once; sent to the users who can see the device (admins and grant holders)
     const text = JSON.stringify({
       type: MSG.deviceStatus,
       device_id: e.deviceId,
       status: e.status,
       timestamp: e.at,
     });
-    for (const c of conns.values()) if (allowed.has(c.identity.userId)) c.sendText(text);
+    for (const userId of await usersWhoSee(deps.db, e.deviceId)) toUser(userId, text);
   });
 
   return {
     channel: 'notifications',
     inbound: notificationsClientMessage,
     inboundTypes: notificationsClientMessage.options.map((o) => o.shape.type.value),
-    onOpen(conn) {
-      conns.set(conn.id, conn);
+    bind(m) {
+      manager = m;
     },
     async onMessage(conn, msg) {
       const userId = conn.identity.userId;
@@ -108,14 +106,11 @@ export function notificationsChannel(deps: {
       for (const n of await deps.feed.since(userId, msg.last_seq)) conn.send(notificationFrameOf(n));
       conn.send({ type: MSG.unreadCount, count: unread, last_seq: latest });
     },
-    onClose(conn) {
-      conns.delete(conn.id);
-    },
     dispose() {
       offCreated();
       offRead();
       offStatus();
-      conns.clear();
+      manager = null;
     },
   };
 }
