@@ -2,11 +2,10 @@ import net from 'node:net';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
-
-export type DeviceStatusValue = 'unknown' | 'online' | 'offline' | 'error';
+import type { DeviceStatus } from './status';
 
 export interface ProbeState {
-  status: DeviceStatusValue;
+  status: DeviceStatus;
   /** Consecutive failed / good probes so far. */
   fails: number;
   oks: number;
@@ -125,7 +124,7 @@ export class StatusMonitor implements DeviceStatusReporter {
       while (!this.stopped && next < devices.length) {
         const d = devices[next++]!;
         const result = await probe(d.host, d.port, this.opts.probeTimeoutMs);
-        const prev = this.states.get(d.id) ?? { status: d.status as DeviceStatusValue, fails: 0, oks: 0 };
+        const prev = this.states.get(d.id) ?? { status: d.status as DeviceStatus, fails: 0, oks: 0 };
         const state = nextProbeState(prev, result.ok, this.opts.hysteresis);
         this.states.set(d.id, state);
         if (state.status !== prev.status) await this.transition(d.id, state.status, result.reason);
@@ -149,7 +148,7 @@ export class StatusMonitor implements DeviceStatusReporter {
     await this.transition(deviceId, 'online', 'a session logged in');
   }
 
-  private async transition(deviceId: string, status: DeviceStatusValue, reason: string): Promise<void> {
+  private async transition(deviceId: string, status: DeviceStatus, reason: string): Promise<void> {
     const { db } = this.opts;
     const device = await db.device.findUnique({ where: { id: deviceId }, select: { status: true } });
     if (!device || device.status === status) return;

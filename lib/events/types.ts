@@ -1,3 +1,6 @@
+import type { DeviceStatus } from '../devices/status';
+import type { TaskDeviceStatus, TaskStatus } from '../tasks/status';
+
 /**
  * Typed events that cross module (and, with Redis, node) boundaries. Payloads are plain JSON so the
  * same events can travel over Redis pub/sub.
@@ -5,7 +8,7 @@
 export interface EventMap {
   'device.status.changed': {
     deviceId: string;
-    status: 'online' | 'offline' | 'error' | 'unknown';
+    status: DeviceStatus;
     previous: string;
     reason?: string;
     at: string;
@@ -13,7 +16,7 @@ export interface EventMap {
   'task.status.changed': {
     taskId: string;
     ownerId: string;
-    status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+    status: TaskStatus;
     progress: number;
     currentDevice: string | null;
     totalDevices: number;
@@ -24,7 +27,7 @@ export interface EventMap {
     devices?: {
       deviceId: string;
       deviceName: string;
-      status: string;
+      status: TaskDeviceStatus;
       error?: string | null;
       durationMs?: number | null;
       /** JSON of the per-command outputs, when small enough to carry live. */

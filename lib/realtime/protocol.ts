@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEVICE_STATUSES } from '../devices/status';
+import { TASK_DEVICE_STATUSES, TASK_STATUSES } from '../tasks/status';
 
 /**
  * The wire protocol: JSON text frames with a `type`. One module, imported by server handlers and the
@@ -104,14 +106,6 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
 export type TerminalServerMessage = z.infer<typeof terminalServerMessage>;
 
 // ---- monitor -----------------------------------------------------------------------------------
-export const TASK_STATUSES = [
-  'queued',
-  'running',
-  'completed',
-  'failed',
-  'cancelled',
-  'interrupted',
-] as const;
 
 export const monitorClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal(MSG.subscribeTask), task_id: z.string().min(1).max(128) }),
@@ -140,7 +134,7 @@ export const taskDevices = z.object({
     z.object({
       device_id: z.string().nullable(),
       device_name: z.string(),
-      status: z.string(),
+      status: z.enum(TASK_DEVICE_STATUSES),
       error: z.string().nullable().optional(),
       duration_ms: z.number().nullable().optional(),
       /** JSON of [{command, output, status}], when small enough to carry live. */
@@ -154,7 +148,6 @@ export const monitorServerMessage = z.discriminatedUnion('type', [taskUpdate, ta
 export type MonitorServerMessage = z.infer<typeof monitorServerMessage>;
 
 // ---- notifications -----------------------------------------------------------------------------
-export const DEVICE_STATUSES = ['online', 'offline', 'error', 'unknown'] as const;
 
 export const deviceStatus = z.object({
   type: z.literal(MSG.deviceStatus),

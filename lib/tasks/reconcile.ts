@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/generated/client';
-import { finishCancelled } from './executor';
+import { TASK_ACTIVE_STATUSES } from './status';
+import { failRunningDevices, finishCancelled, finishTask, markInterrupted, requeueTask } from './transitions';
 import type { TaskQueue } from './queue';
 
 export const INTERRUPTED_DEVICE_ERROR =
@@ -19,23 +20,12 @@ export async function reconcileTasks(
 ): Promise<{ resumed: string[]; interrupted: string[]; finished: string[] }> {
   const out = { resumed: [] as string[], interrupted: [] as string[], finished: [] as string[] };
   const tasks = await db.task.findMany({
-    where: { status: { in: ['queued', 'running'] } },
+    where: { status: { in: [...TASK_ACTIVE_STATUSES] } },
     orderBy: { createdAt: 'asc' },
   });
   for (const task of tasks) {
     const now = new Date();
-    await db.$transaction(async (tx) => {
-      const { count } = await tx.taskDevice.updateMany({
-        where: { taskId: task.id, status: 'running' },
-        data: { status: 'failed', error: INTERRUPTED_DEVICE_ERROR, finishedAt: now },
-      });
-      if (count > 0) {
-        await tx.task.update({
-          where: { id: task.id },
-          data: { failedDevices: { increment: count }, completedDevices: { increment: count } },
-        });
-      }
-    });
+    await failRunningDevices(db, task.id, INTERRUPTED_DEVICE_ERROR, now);
     if (task.cancelRequested) {
       await finishCancelled(db, task.id);
       out.finished.push(task.id);
@@ -43,40 +33,18 @@ export async function reconcileTasks(
     }
     const pending = await db.taskDevice.count({ where: { taskId: task.id, status: 'pending' } });
     if (pending === 0) {
-      const t = await db.task.findUniqueOrThrow({ where: { id: task.id } });
-      await db.task.update({
-        where: { id: task.id },
-        data: { status: t.failedDevices > 0 ? 'failed' : 'completed', finishedAt: now },
-      });
+      await finishTask(db, task.id, now);
       out.finished.push(task.id);
     } else if (opts.resume) {
-      await db.task.update({
-        where: { id: task.id },
-        data: { status: 'queued', statusReason: 'Resumed after a server restart.' },
-      });
+      await requeueTask(db, task.id, 'Resumed after a server restart.');
       await queue.enqueue(task.id);
       out.resumed.push(task.id);
     } else {
-      await db.$transaction([
-        db.taskDevice.updateMany({
-          where: { taskId: task.id, status: 'pending' },
-          data: {
-            status: 'failed',
-            error: 'Not run: the server restarted and resuming tasks is off.',
-            finishedAt: now,
-          },
-        }),
-        db.task.update({
-          where: { id: task.id },
-          data: {
-            status: 'interrupted',
-            statusReason: 'The server restarted before the task finished (TASKS_RESUME_ON_START=off).',
-            failedDevices: { increment: pending },
-            completedDevices: { increment: pending },
-            finishedAt: now,
-          },
-        }),
-      ]);
+      await markInterrupted(db, task.id, {
+        deviceError: 'Not run: the server restarted and resuming tasks is off.',
+        reason: 'The server restarted before the task finished (TASKS_RESUME_ON_START=off).',
+        at: now,
+      });
       out.interrupted.push(task.id);
     }
   }

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import type { PrismaClient } from '../../db/generated/client';
 import type { EventBus, EventMap } from '../../events/types';
-import { taskSummary, visibleTasksWhere, type TaskSummary } from '../../tasks/service';
+import { canSeeTask, monitorSnapshot, watchTask, type TaskDeps, type TaskSummary } from '../../tasks/service';
 import type { ChannelHandler, Connection } from '../connections';
 import {
   ERROR_CODES,
@@ -44,7 +43,7 @@ interface Watcher {
  * their own tasks (admins: all).
  */
 export function monitorChannel(deps: {
-  db: PrismaClient;
+  tasks: Pick<TaskDeps, 'db'>;
   bus: EventBus;
   log: Logger;
 }): ChannelHandler<MonitorClientMessage> & { dispose(): void } {
@@ -68,7 +67,7 @@ export function monitorChannel(deps: {
     let detail: string | null = null;
     for (const w of watchers.values()) {
       const { identity } = w.conn;
-      if (identity.role !== 'admin' && identity.userId !== e.ownerId) continue;
+      if (!canSeeTask({ id: identity.userId, role: identity.role }, e.ownerId)) continue;
       w.conn.sendText(update);
       if (e.devices && w.subscriptions.has(e.taskId)) {
         detail ??= JSON.stringify({
@@ -98,23 +97,9 @@ export function monitorChannel(deps: {
     async onOpen(conn) {
       watchers.set(conn.id, { conn, subscriptions: new Set() });
       const actor = { id: conn.identity.userId, role: conn.identity.role };
-      const [recent, active] = await Promise.all([
-        deps.db.task.findMany({
-          where: visibleTasksWhere(actor),
-          orderBy: { createdAt: 'desc' },
-          take: MONITOR_SNAPSHOT_TASKS,
-        }),
-        deps.db.task.findMany({
-          where: { ...visibleTasksWhere(actor), status: { in: ['queued', 'running'] } },
-        }),
-      ]);
-      const seen = new Set<string>();
       const now = new Date().toISOString();
-      for (const t of [...active, ...recent]) {
-        if (seen.has(t.id)) continue;
-        seen.add(t.id);
-        conn.send(taskUpdateFrame(taskSummary(t), now));
-      }
+      for (const t of await monitorSnapshot(actor, deps.tasks, MONITOR_SNAPSHOT_TASKS))
+        conn.send(taskUpdateFrame(t, now));
     },
 
     async onMessage(conn, msg) {
@@ -124,48 +109,33 @@ export function monitorChannel(deps: {
         w.subscriptions.delete(msg.task_id);
         return;
       }
-      const task = await deps.db.task.findUnique({ where: { id: msg.task_id } });
-      if (!task) return conn.sendError('not_found', 'No such task.');
-      if (conn.identity.role !== 'admin' && task.ownerId !== conn.identity.userId) {
-        return conn.sendError(ERROR_CODES.notAllowed, 'This task is not yours.');
-      }
-      if (!w.subscriptions.has(task.id) && w.subscriptions.size >= MONITOR_MAX_SUBSCRIPTIONS) {
+      const actor = { id: conn.identity.userId, role: conn.identity.role };
+      const watched = await watchTask(actor, msg.task_id, deps.tasks);
+      if (!watched.ok)
+        return conn.sendError(
+          watched.code === 'not_found' ? 'not_found' : ERROR_CODES.notAllowed,
+          watched.error,
+        );
+      if (!w.subscriptions.has(msg.task_id) && w.subscriptions.size >= MONITOR_MAX_SUBSCRIPTIONS) {
         return conn.sendError(
           ERROR_CODES.notAllowed,
           `At most ${MONITOR_MAX_SUBSCRIPTIONS} task subscriptions per connection.`,
         );
       }
-      w.subscriptions.add(task.id);
-      const rows = await deps.db.taskDevice.findMany({
-        where: { taskId: task.id },
-        orderBy: { deviceName: 'asc' },
-        select: {
-          deviceId: true,
-          deviceName: true,
-          status: true,
-          error: true,
-          startedAt: true,
-          finishedAt: true,
-        },
-      });
+      w.subscriptions.add(msg.task_id);
       conn.send({
         type: MSG.taskDevices,
-        task_id: task.id,
+        task_id: msg.task_id,
         snapshot: true,
-        devices: rows.map((r) => ({
-          device_id: r.deviceId,
-          device_name: r.deviceName,
-          status: r.status,
-          error: r.error,
-          duration_ms: r.startedAt && r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
+        devices: watched.devices.map((d) => ({
+          device_id: d.deviceId,
+          device_name: d.deviceName,
+          status: d.status,
+          error: d.error,
+          duration_ms: d.durationMs,
         })),
       });
-      conn.send(
-        taskUpdateFrame(
-          taskSummary(task, rows.find((r) => r.status === 'running')?.deviceName ?? null),
-          new Date().toISOString(),
-        ),
-      );
+      conn.send(taskUpdateFrame(watched.task, new Date().toISOString()));
     },
 
     onClose(conn) {
