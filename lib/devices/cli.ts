@@ -1,7 +1,7 @@
 import type { ClientChannel } from 'ssh2';
 import type { SshConnection } from './ssh';
 import { cleanOutput, outputIsError, type VendorDriver } from './drivers';
-import { createDecoder, encodeInput, type DeviceEncoding } from '../terminal/transcoder';
+import { createDecoder, encodeInput, type DeviceEncoding } from './encoding';
 
 export const COMMAND_TIMEOUT_MS = 30_000;
 export const PROMPT_TIMEOUT_MS = 15_000;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENCODINGS } from './encodings';
 
 /** Device form validation, shared by the Server Action and the form (field-level errors). */
 export const VENDORS = ['huawei_vrp', 'cisco_ios', 'generic'] as const;
@@ -8,11 +9,8 @@ export const VENDOR_LABELS: Record<Vendor, string> = {
   cisco_ios: 'Cisco IOS',
   generic: 'Generic (Linux / other)',
 };
-export const ENCODINGS = ['utf-8', 'gbk'] as const;
-export type Encoding = (typeof ENCODINGS)[number];
+export { ENCODINGS, type DeviceEncoding } from './encodings';
 export const AUTH_TYPES = ['password', 'key'] as const;
-export const DEVICE_STATUS_VALUES = ['unknown', 'online', 'offline', 'error'] as const;
-export type DeviceStatus = (typeof DEVICE_STATUS_VALUES)[number];
 
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

@@ -99,9 +99,6 @@ export function connectSsh(
       reject(err);
     };
     const onAbort = () => fail(new SshError('closed', `Connection to ${label} was cancelled.`));
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    if (opts.signal?.aborted) return onAbort();
-
     const timer = setTimeout(
       () =>
         fail(
@@ -112,6 +109,9 @@ export function connectSsh(
         ),
       readyTimeoutMs,
     );
+    // after the timer exists: `fail` clears it, and the signal may already be aborted
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) return onAbort();
 
     socket.once('error', (err: NodeJS.ErrnoException) => {
       const why =

@@ -2,17 +2,20 @@ import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
 import { CliError, DeviceCli } from '../devices/cli';
-import { openCredentials } from '../devices/credentials';
-import { driverFor } from '../devices/drivers';
-import { dbHostKeyPolicy, recordOfferedHostKey } from '../devices/host-key-policy';
+import type { DeviceConnection, DeviceLogin } from '../devices/connect';
 import type { DeviceSessionLimiter } from '../devices/limiter';
-import type { DeviceStatusReporter } from '../devices/status-monitor';
-import { connectSsh, SSH_READY_TIMEOUT_MS, SshError, type SshConnection } from '../devices/ssh';
-import type { Vault } from '../devices/vault';
-import { isDeviceEncoding } from '../terminal/transcoder';
+import { SSH_READY_TIMEOUT_MS, SshError } from '../devices/ssh';
 import { ProgressCoalescer, PROGRESS_MIN_INTERVAL_MS, type ProgressState } from './progress';
 import { TaskAbort } from './queue';
-import { isFinal, type CommandOutput, type TaskStatus } from './schema';
+import type { CommandOutput } from './schema';
+import { isFinal, type TaskDeviceOutcome, type TaskStatus } from './status';
+import {
+  finishCancelled,
+  finishTask,
+  markDeviceRunning,
+  markTaskRunning,
+  recordDeviceOutcome,
+} from './transitions';
 
 /** Output kept per command in the database (a runaway command cannot fill the disk). */
 export const TASK_OUTPUT_MAX_CHARS = 1024 * 1024;
@@ -21,17 +24,16 @@ export const EVENT_OUTPUT_MAX_CHARS = 64 * 1024;
 
 export interface ExecutorDeps {
   db: PrismaClient;
-  vault: Vault;
   bus: EventBus;
   log: Logger;
+  /** Device login (the task owner's access, credentials, host keys, status), shared with terminals. */
+  login: DeviceLogin;
   deviceSlots: DeviceSessionLimiter;
-  /** Told about failed logins (device in error) and successful ones (online). */
-  status?: DeviceStatusReporter;
   progressIntervalMs?: number;
 }
 
 interface DeviceOutcome {
-  status: 'success' | 'failed' | 'cancelled';
+  status: TaskDeviceOutcome;
   outputs: CommandOutput[];
   error: string | null;
 }
@@ -69,10 +71,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     where: { taskId, status: 'pending' },
     orderBy: { deviceName: 'asc' },
   });
-  await db.task.update({
-    where: { id: taskId },
-    data: { status: 'running', startedAt: task.startedAt ?? new Date() },
-  });
+  await markTaskRunning(db, task);
 
   const counters = {
     completed: task.completedDevices,
@@ -106,29 +105,18 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     }
     const startedAt = new Date();
     try {
-      await db.taskDevice.update({
-        where: { id: row.id },
-        data: { status: 'running', startedAt, attempts: { increment: 1 } },
-      });
+      await markDeviceRunning(db, row.id, startedAt);
       current = row.deviceName;
       progress.update(state('running'));
-      const outcome = await runOnDevice(row.deviceId, commands, task.timeoutMs, signal, deps);
+      const outcome = await runOnDevice(row.deviceId, task.ownerId, commands, task.timeoutMs, signal, deps);
       const finishedAt = new Date();
       const outputJson = JSON.stringify(outcome.outputs);
-      await db.$transaction([
-        db.taskDevice.update({
-          where: { id: row.id },
-          data: { status: outcome.status, output: outputJson, error: outcome.error, finishedAt },
-        }),
-        db.task.update({
-          where: { id: taskId },
-          data: {
-            completedDevices: { increment: 1 },
-            ...(outcome.status === 'success' ? { succeededDevices: { increment: 1 } } : {}),
-            ...(outcome.status === 'failed' ? { failedDevices: { increment: 1 } } : {}),
-          },
-        }),
-      ]);
+      await recordDeviceOutcome(db, taskId, row.id, {
+        status: outcome.status,
+        output: outputJson,
+        error: outcome.error,
+        finishedAt,
+      });
       counters.completed++;
       if (outcome.status === 'success') counters.succeeded++;
       if (outcome.status === 'failed') counters.failed++;
@@ -167,78 +155,48 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     return;
   }
   const fresh = await db.task.findUniqueOrThrow({ where: { id: taskId } });
-  if (abort === 'cancel' || fresh.cancelRequested) {
-    await finishCancelled(db, taskId);
-  } else {
-    await db.task.update({
-      where: { id: taskId },
-      data: { status: fresh.failedDevices > 0 ? 'failed' : 'completed', finishedAt: new Date() },
-    });
-  }
-  const done = await db.task.findUniqueOrThrow({ where: { id: taskId } });
+  const done =
+    abort === 'cancel' || fresh.cancelRequested
+      ? await finishCancelled(db, taskId)
+      : await finishTask(db, taskId);
   counters.completed = done.completedDevices;
   counters.failed = done.failedDevices;
   progress.final(state(done.status as TaskStatus));
 }
 
-/** Mark every device not yet finished as cancelled and the task cancelled. */
-export async function finishCancelled(db: PrismaClient, taskId: string): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const { count } = await tx.taskDevice.updateMany({
-      where: { taskId, status: { in: ['pending', 'running'] } },
-      data: { status: 'cancelled', error: 'Cancelled before it ran.', finishedAt: new Date() },
-    });
-    await tx.task.update({
-      where: { id: taskId },
-      data: {
-        status: 'cancelled',
-        completedDevices: { increment: count },
-        finishedAt: new Date(),
-        statusReason: 'Cancelled by the user.',
-      },
-    });
-  });
-}
-
 async function runOnDevice(
   deviceId: string | null,
+  ownerId: string,
   commands: string[],
   timeoutMs: number,
   signal: AbortSignal,
   deps: ExecutorDeps,
 ): Promise<DeviceOutcome> {
   const outputs: CommandOutput[] = [];
-  const device = deviceId ? await deps.db.device.findUnique({ where: { id: deviceId } }) : null;
-  if (!device) return { status: 'failed', outputs, error: 'The device was deleted from the inventory.' };
-  let creds;
-  try {
-    creds = openCredentials(device, deps.vault);
-  } catch {
-    return { status: 'failed', outputs, error: 'The stored credentials cannot be decrypted; re-enter them.' };
-  }
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   const started = Date.now();
   const remaining = () => Math.max(1, timeoutMs - (Date.now() - started));
-  let conn: SshConnection | null = null;
-  const drop = () => conn?.socket.destroy();
+  let conn: DeviceConnection | null = null;
+  const drop = () => conn?.ssh.socket.destroy();
   deadline.addEventListener('abort', drop, { once: true });
   try {
-    conn = await connectSsh({ host: device.host, port: device.port, name: device.name }, creds, {
-      hostKeys: dbHostKeyPolicy(deps.db, device),
-      readyTimeoutMs: Math.min(remaining(), SSH_READY_TIMEOUT_MS),
+    const login = await deps.login.open({
+      deviceId,
+      actor: { userId: ownerId },
+      purpose: 'task',
       signal: deadline,
+      readyTimeoutMs: Math.min(remaining(), SSH_READY_TIMEOUT_MS),
     });
-    if (deadline.aborted) throw deadline.reason;
-    await deps.status?.reportOnline(device.id).catch(() => {});
-    const cli = await DeviceCli.open(
-      conn,
-      driverFor(device.vendor),
-      isDeviceEncoding(device.encoding) ? device.encoding : 'utf-8',
-      {
-        enableSecret: creds.enableSecret,
-        promptTimeoutMs: remaining(),
-      },
-    );
+    if (!login.ok) {
+      if (!deadline.aborted) return { status: 'failed', outputs, error: login.message };
+      const d = describe(null, deadline, timeoutMs); // cancelled, timed out or shut down meanwhile
+      return { status: d.status, outputs, error: d.error };
+    }
+    conn = login.connection;
+    const cli = await DeviceCli.open(conn.ssh, conn.driver, conn.encoding, {
+      enableSecret: conn.enableSecret,
+      promptTimeoutMs: remaining(),
+    });
     for (const command of commands) {
       const r = await cli.run(command, remaining());
       const output =
@@ -253,16 +211,10 @@ async function runOnDevice(
       ? { status: 'failed', outputs, error: `The device rejected "${rejected.command}".` }
       : { status: 'success', outputs, error: null };
   } catch (err) {
-    if (err instanceof SshError) {
-      await recordOfferedHostKey(deps.db, device.id, err).catch(() => {});
-      if (err.code === 'auth_failed' || err.code === 'host_key_mismatch')
-        await deps.status?.reportError(device.id, err.message).catch(() => {});
-    }
     const d = describe(err, deadline.aborted ? deadline : signal, timeoutMs);
     return { status: d.status, outputs, error: d.error };
   } finally {
     deadline.removeEventListener('abort', drop);
-    conn?.client.end();
-    conn?.socket.destroy();
+    conn?.close();
   }
 }

@@ -1,16 +1,8 @@
-import type { Logger } from 'pino';
 import type { ClientChannel } from 'ssh2';
-import type { PrismaClient } from '../db/generated/client';
-import { openCredentials } from '../devices/credentials';
-import { driverFor } from '../devices/drivers';
-import { dbHostKeyPolicy, recordOfferedHostKey } from '../devices/host-key-policy';
+import type { DeviceLogin, LoginFailureCode } from '../devices/connect';
 import type { DeviceSessionLimiter } from '../devices/limiter';
-import type { DeviceStatusReporter } from '../devices/status-monitor';
-import { connectSsh, SshError, type SshConnection } from '../devices/ssh';
-import type { Vault } from '../devices/vault';
 import type { WaterMarks } from './flow';
 import { TerminalSession, type SessionTimers } from './session';
-import { isDeviceEncoding } from './transcoder';
 
 export const TERMINAL_TERM = 'xterm-256color';
 
@@ -23,22 +15,19 @@ export interface AuditSink {
 }
 
 export interface TerminalManagerOptions {
-  db: PrismaClient;
-  vault: Vault;
-  log: Logger;
+  /** Device login (access check, credentials, host keys, status), shared with batch tasks. */
+  login: DeviceLogin;
   limits: TerminalLimits;
   /** Per-device session slots, shared with batch tasks. */
   deviceSlots: DeviceSessionLimiter;
   timers: SessionTimers;
   audit: AuditSink;
-  readyTimeoutMs?: number;
-  /** Told about failed logins (device in error) and successful ones (online). */
-  status?: DeviceStatusReporter;
   waterMarks?: WaterMarks;
   scrollbackChars?: number;
 }
 
-export type OpenFailure = { ok: false; code: string; error: string };
+export type OpenFailureCode = LoginFailureCode | 'limit_user' | 'limit_device' | 'shell_refused';
+export type OpenFailure = { ok: false; code: OpenFailureCode; error: string };
 export type OpenResult = { ok: true; session: TerminalSession } | OpenFailure;
 
 /** Every terminal session of this node, with per-user and per-device limits. */
@@ -101,60 +90,27 @@ export class TerminalManager {
     deviceId: string,
     size: { cols: number; rows: number },
   ): Promise<OpenResult> {
-    const { db, log } = this.opts;
-    const device = await db.device.findUnique({ where: { id: deviceId } });
-    if (!device) return { ok: false, code: 'unknown_device', error: 'This device no longer exists.' };
-    let creds;
-    try {
-      creds = openCredentials(device, this.opts.vault);
-    } catch {
-      return {
-        ok: false,
-        code: 'credentials_unreadable',
-        error: 'The stored credentials cannot be decrypted (was SWITCHBOARD_SECRET changed?). Re-enter them.',
-      };
-    }
-    let ssh: SshConnection;
-    try {
-      ssh = await connectSsh({ host: device.host, port: device.port, name: device.name }, creds, {
-        readyTimeoutMs: this.opts.readyTimeoutMs,
-        hostKeys: dbHostKeyPolicy(db, device),
-      });
-    } catch (err) {
-      if (err instanceof SshError) {
-        await recordOfferedHostKey(db, device.id, err);
-        if (err.code === 'auth_failed' || err.code === 'host_key_mismatch') {
-          await this.opts.status?.reportError(device.id, err.message).catch(() => {});
-        }
-        log.info({ deviceId, code: err.code }, 'terminal connection failed');
-        return { ok: false, code: err.code, error: err.message };
-      }
-      throw err;
-    }
-    await this.opts.status?.reportOnline(device.id).catch(() => {});
+    const login = await this.opts.login.open({ deviceId, actor: { userId }, purpose: 'terminal' });
+    if (!login.ok) return { ok: false, code: login.code, error: login.message };
+    const { connection } = login;
     let stream: ClientChannel;
     try {
       stream = await new Promise<ClientChannel>((resolve, reject) =>
-        ssh.client.shell({ term: TERMINAL_TERM, cols: size.cols, rows: size.rows }, (err, s) =>
+        connection.ssh.client.shell({ term: TERMINAL_TERM, cols: size.cols, rows: size.rows }, (err, s) =>
           err ? reject(err) : resolve(s),
         ),
       );
     } catch (err) {
-      ssh.client.end();
-      ssh.socket.destroy();
+      connection.close();
       return {
         ok: false,
         code: 'shell_refused',
-        error: `${device.name} refused to open a shell: ${(err as Error).message}`,
+        error: `${connection.device.name} refused to open a shell: ${(err as Error).message}`,
       };
     }
     const session = new TerminalSession({
       userId,
-      deviceId,
-      deviceName: device.name,
-      encoding: isDeviceEncoding(device.encoding) ? device.encoding : 'utf-8',
-      driver: driverFor(device.vendor),
-      ssh,
+      connection,
       stream,
       timers: this.opts.timers,
       waterMarks: this.opts.waterMarks,
@@ -184,7 +140,7 @@ export class TerminalManager {
     await this.opts.audit({
       userId,
       action: 'terminal.open',
-      target: device.name,
+      target: connection.device.name,
       detail: `session ${session.id.slice(0, 8)}`,
     });
     return { ok: true, session };
@@ -193,14 +149,4 @@ export class TerminalManager {
   closeAll(reason: string): void {
     for (const s of [...this.sessions.values()]) s.close(reason);
   }
-}
-
-const globalForTerminals = globalThis as unknown as { __switchboardTerminals?: TerminalManager };
-
-/** The process's terminal manager, created by server.ts (metrics read it through here). */
-export function setTerminalManager(manager: TerminalManager | undefined): void {
-  globalForTerminals.__switchboardTerminals = manager;
-}
-export function getTerminalManager(): TerminalManager | undefined {
-  return globalForTerminals.__switchboardTerminals;
 }

@@ -1,8 +1,6 @@
-import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { flowDecision, WS_HIGH_WATER_BYTES, WS_LOW_WATER_BYTES } from './flow';
 import { Scrollback } from './scrollback';
-import { createDecoder, encodeInput } from './transcoder';
 
 describe('flow decision', () => {
   const marks = { highBytes: 1000, lowBytes: 200 };
@@ -42,28 +40,5 @@ describe('scrollback', () => {
     for (let i = 0; i < 10_000; i++) s.push(`line ${i}\r\n`);
     expect(s.size).toBe(1000);
     expect(s.snapshot().endsWith('line 9999\r\n')).toBe(true);
-  });
-});
-
-describe('transcoder', () => {
-  it('decodes GBK split in the middle of a character, byte by byte', () => {
-    const text = '上联核心交换机 GE0/0/1 财务部';
-    const bytes = iconv.encode(text, 'gbk');
-    const d = createDecoder('gbk');
-    let out = '';
-    for (const b of bytes) out += d.write(Buffer.from([b]));
-    out += d.end();
-    expect(out).toBe(text);
-  });
-  it('decodes UTF-8 split in the middle of a character', () => {
-    const bytes = Buffer.from('接口 up ✓', 'utf8');
-    const d = createDecoder('utf-8');
-    const out =
-      d.write(bytes.subarray(0, 2)) + d.write(bytes.subarray(2, 7)) + d.write(bytes.subarray(7)) + d.end();
-    expect(out).toBe('接口 up ✓');
-  });
-  it('encodes input in the device encoding', () => {
-    expect(encodeInput('gbk', '描述')).toEqual(iconv.encode('描述', 'gbk'));
-    expect(encodeInput('utf-8', '描述')).toEqual(Buffer.from('描述'));
   });
 });

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
-import type { Connection } from '../realtime/connections';
-import { MSG } from '../realtime/protocol';
 import { OutputCollector, COMMAND_TIMEOUT_MS, type CommandResult } from '../devices/cli';
+import type { DeviceConnection } from '../devices/connect';
 import type { VendorDriver } from '../devices/drivers';
-import type { SshConnection } from '../devices/ssh';
+import { createDecoder, encodeInput, type DeviceEncoding, type StreamDecoder } from '../devices/encoding';
 import { DEFAULT_WATER_MARKS, flowDecision, type WaterMarks } from './flow';
+import type { TerminalOutput } from './output';
 import { Scrollback } from './scrollback';
-import { createDecoder, encodeInput, type DeviceEncoding, type StreamDecoder } from './transcoder';
 
 export const COMMAND_HISTORY_MAX = 200;
 /** Output that arrives within one event-loop turn goes out as one frame, up to this size. */
@@ -31,11 +30,9 @@ export interface SessionEvents {
 
 export interface SessionInit {
   userId: string;
-  deviceId: string;
-  deviceName: string;
-  encoding: DeviceEncoding;
-  driver: VendorDriver;
-  ssh: SshConnection;
+  /** The logged-in device; the session closes it when it ends. */
+  connection: DeviceConnection;
+  /** The interactive shell (PTY) opened on that connection. */
   stream: ClientChannel;
   timers: SessionTimers;
   events: SessionEvents;
@@ -44,8 +41,9 @@ export interface SessionInit {
 }
 
 /**
- * One interactive SSH shell (PTY) and the browser socket attached to it, if any. The session
- * outlives its socket for a grace period so a reloaded page can reattach and get its scrollback.
+ * One interactive SSH shell (PTY) and the output port attached to it (the owner's browser), if
+ * any. The session outlives its port for a grace period so a reloaded page can reattach and get
+ * its scrollback.
  */
 export class TerminalSession {
   readonly id = randomUUID();
@@ -55,13 +53,13 @@ export class TerminalSession {
   readonly deviceName: string;
   private readonly encoding: DeviceEncoding;
   private readonly driver: VendorDriver;
-  private readonly ssh: SshConnection;
+  private readonly connection: DeviceConnection;
   private readonly stream: ClientChannel;
   private readonly decoder: StreamDecoder;
   private readonly scrollback: Scrollback;
   private readonly history: string[] = [];
   private readonly marks: WaterMarks;
-  private attached: Connection | null = null;
+  private attached: TerminalOutput | null = null;
   private paused = false;
   private closed = false;
   private graceTimer: NodeJS.Timeout | null = null;
@@ -75,20 +73,20 @@ export class TerminalSession {
 
   constructor(private readonly init: SessionInit) {
     this.userId = init.userId;
-    this.deviceId = init.deviceId;
-    this.deviceName = init.deviceName;
-    this.encoding = init.encoding;
-    this.driver = init.driver;
-    this.ssh = init.ssh;
+    this.deviceId = init.connection.device.id;
+    this.deviceName = init.connection.device.name;
+    this.encoding = init.connection.encoding;
+    this.driver = init.connection.driver;
+    this.connection = init.connection;
     this.stream = init.stream;
     this.marks = init.waterMarks ?? DEFAULT_WATER_MARKS;
-    this.decoder = createDecoder(init.encoding);
+    this.decoder = createDecoder(this.encoding);
     this.scrollback = new Scrollback(init.scrollbackChars);
     this.stream.on('data', (chunk: Buffer) => this.onOutput(chunk));
     this.stream.stderr.on('data', (chunk: Buffer) => this.onOutput(chunk));
     this.stream.on('close', () => this.close('The device ended the session.'));
-    this.ssh.client.on('close', () => this.close('The connection to the device was lost.'));
-    this.ssh.client.on('error', () => this.close('The connection to the device failed.'));
+    this.connection.ssh.client.on('close', () => this.close('The connection to the device was lost.'));
+    this.connection.ssh.client.on('error', () => this.close('The connection to the device failed.'));
     this.touch();
   }
 
@@ -104,25 +102,25 @@ export class TerminalSession {
     return this.scrollback.size;
   }
 
-  /** Attach a socket: it first receives the scrollback, then live output. */
-  attach(conn: Connection): void {
+  /** Attach an output port: it first receives the scrollback, then live output. */
+  attach(port: TerminalOutput): void {
     if (this.closed) throw new Error('session is closed');
-    if (this.attached && this.attached !== conn) {
-      this.attached.send({ type: MSG.terminalClosed, reason: 'This session was opened in another tab.' });
+    if (this.attached && this.attached !== port) {
+      this.attached.closed('This session was opened in another tab.');
     }
-    this.attached = conn;
+    this.attached = port;
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = null;
     this.pending = []; // already in the scrollback sent below
     this.pendingChars = 0;
     const back = this.scrollback.snapshot();
-    if (back) conn.send({ type: MSG.output, data: back });
+    if (back) port.output(back);
     this.applyFlow();
   }
 
-  /** The socket went away: keep the session for the grace period. */
-  detach(conn: Connection): void {
-    if (this.attached !== conn) return;
+  /** The port went away (its socket closed): keep the session for the grace period. */
+  detach(port: TerminalOutput): void {
+    if (this.attached !== port) return;
     this.attached = null;
     this.pending = [];
     this.pendingChars = 0;
@@ -170,20 +168,20 @@ export class TerminalSession {
 
   private flushOutput(): void {
     this.flushScheduled = false;
-    const conn = this.attached;
-    if (!conn || this.pending.length === 0) return;
+    const port = this.attached;
+    if (!port || this.pending.length === 0) return;
     const data = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
-    conn.send({ type: MSG.output, data }, () => this.applyFlow());
+    port.output(data, () => this.applyFlow());
     this.applyFlow();
   }
 
   /** Apply the pure flow decision to the SSH channel. */
   private applyFlow(): void {
-    const conn = this.attached;
-    if (!conn || this.closed) return;
-    const action = flowDecision(conn.bufferedAmount(), this.paused, this.marks);
+    const port = this.attached;
+    if (!port || this.closed) return;
+    const action = flowDecision(port.bufferedAmount(), this.paused, this.marks);
     if (action === 'pause') {
       this.paused = true;
       this.stream.pause();
@@ -193,7 +191,7 @@ export class TerminalSession {
     }
   }
 
-  /** Bytes waiting in the attached socket (0 when detached). */
+  /** Bytes waiting towards the attached port (0 when detached). */
   bufferedBytes(): number {
     return this.attached?.bufferedAmount() ?? 0;
   }
@@ -283,15 +281,14 @@ export class TerminalSession {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.command = null;
-    this.attached?.send({ type: MSG.terminalClosed, reason });
+    this.attached?.closed(reason);
     this.attached = null;
     try {
       this.stream.close();
     } catch {
       // already gone
     }
-    this.ssh.client.end();
-    this.ssh.socket.destroy();
+    this.connection.close();
     this.init.events.onClosed(this, reason);
   }
 }

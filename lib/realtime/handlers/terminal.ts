@@ -1,5 +1,6 @@
 import { atLeast } from '../../auth/roles';
 import type { TerminalManager } from '../../terminal/manager';
+import type { TerminalOutput } from '../../terminal/output';
 import type { TerminalSession } from '../../terminal/session';
 import type { ChannelHandler, Connection } from '../connections';
 import { ERROR_CODES, MSG, terminalClientMessage, type TerminalClientMessage } from '../protocol';
@@ -14,12 +15,21 @@ export interface TerminalChannelDeps {
   canSeeDevice(identity: Identity, deviceId: string): Promise<boolean>;
 }
 
+/** The session's output port for one browser socket: every terminal output frame is built here. */
+function socketOutput(conn: Connection): TerminalOutput {
+  return {
+    output: (data, onWritten) => conn.send({ type: MSG.output, data }, onWritten),
+    closed: (reason) => conn.send({ type: MSG.terminalClosed, reason }),
+    bufferedAmount: () => conn.bufferedAmount(),
+  };
+}
+
 /**
  * /ws/terminal/:deviceId — operators and admins granted the device. One socket drives at most one
  * session; the session outlives the socket for the resume grace period.
  */
 export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<TerminalClientMessage> {
-  const bound = new Map<string, TerminalSession>();
+  const bound = new Map<string, { session: TerminalSession; port: TerminalOutput }>();
   const connecting = new Set<string>();
   /** Sockets that closed while their session was still being opened. */
   const gone = new Set<string>();
@@ -27,7 +37,8 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
   const deviceOf = (conn: Connection) => (conn.route.channel === 'terminal' ? conn.route.deviceId : '');
 
   function bind(conn: Connection, session: TerminalSession, resumed: boolean) {
-    bound.set(conn.id, session);
+    const port = socketOutput(conn);
+    bound.set(conn.id, { session, port });
     conn.send({
       type: MSG.terminalConnected,
       device_id: session.deviceId,
@@ -35,7 +46,7 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
       resumed,
       message: resumed ? `Reattached to ${session.deviceName}.` : `Connected to ${session.deviceName}.`,
     });
-    session.attach(conn);
+    session.attach(port);
   }
 
   async function connect(conn: Connection, msg: Extract<TerminalClientMessage, { type: 'connect' }>) {
@@ -70,7 +81,7 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
   }
 
   function sessionOf(conn: Connection): TerminalSession | null {
-    const s = bound.get(conn.id);
+    const s = bound.get(conn.id)?.session;
     if (!s || s.isClosed) {
       conn.send({
         type: MSG.terminalError,
@@ -135,7 +146,7 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
         case 'ping':
           return conn.send({ type: MSG.pong, ts: msg.ts });
         case 'close': {
-          const s = bound.get(conn.id);
+          const s = bound.get(conn.id)?.session;
           bound.delete(conn.id);
           if (s) s.close('Closed by the user.');
           else conn.send({ type: MSG.terminalClosed, reason: 'No session was open.' });
@@ -146,9 +157,9 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
 
     onClose(conn) {
       if (connecting.has(conn.id)) gone.add(conn.id);
-      const s = bound.get(conn.id);
+      const b = bound.get(conn.id);
       bound.delete(conn.id);
-      s?.detach(conn);
+      b?.session.detach(b.port);
     },
   };
 }

@@ -1,7 +1,10 @@
 import { StringDecoder } from 'node:string_decoder';
 import iconv from 'iconv-lite';
+import type { DeviceEncoding } from './encodings';
 
-export type DeviceEncoding = 'utf-8' | 'gbk';
+// The list and the type live in a browser-safe module (the device form imports them); this one is
+// the server-side codec.
+export { ENCODINGS, deviceEncodingOf, isDeviceEncoding, type DeviceEncoding } from './encodings';
 
 export interface StreamDecoder {
   /** Decode a chunk; an incomplete multi-byte character at the end is held for the next chunk. */
@@ -22,8 +25,4 @@ export function createDecoder(encoding: DeviceEncoding): StreamDecoder {
 /** Encode what the user typed (a JS string: whole characters) for the device. */
 export function encodeInput(encoding: DeviceEncoding, text: string): Buffer {
   return encoding === 'gbk' ? iconv.encode(text, 'gbk') : Buffer.from(text, 'utf8');
-}
-
-export function isDeviceEncoding(v: string): v is DeviceEncoding {
-  return v === 'utf-8' || v === 'gbk';
 }

@@ -1,0 +1,209 @@
+import type { Logger } from 'pino';
+import { atLeast, isRole } from '../auth/roles';
+import type { PrismaClient } from '../db/generated/client';
+import { openCredentials, type DeviceCredentials } from './credentials';
+import { driverFor, type VendorDriver } from './drivers';
+import { deviceEncodingOf, type DeviceEncoding } from './encoding';
+import { dbHostKeyPolicy, recordOfferedHostKey } from './host-key-policy';
+import { connectSsh, SshError, type SshConnection, type SshFailureCode } from './ssh';
+import type { DeviceStatusReporter } from './status-monitor';
+import type { Vault } from './vault';
+import { userCanSeeDevice } from './visibility';
+
+/** Why a login did not produce a connection. The SSH codes come from the connector as they are. */
+export type LoginFailureCode = 'unknown_device' | 'forbidden' | 'credentials_unreadable' | SshFailureCode;
+
+/** Who logs in, which says whose access is checked and how failures are worded. */
+export type LoginPurpose = 'terminal' | 'task';
+
+export interface DeviceLoginRequest {
+  /** null: the device was deleted (a task row whose device is gone). */
+  deviceId: string | null;
+  /** The user the login acts for: the terminal's user, or the task's owner. */
+  actor: { userId: string };
+  purpose: LoginPurpose;
+  /** Abandons the login (task timeout or cancel); the failure is then `closed`. */
+  signal?: AbortSignal;
+  /** Overrides the login's default SSH ready timeout for this one login. */
+  readyTimeoutMs?: number;
+}
+
+/** The device fields a caller may show or log (no credentials). */
+export interface LoggedInDevice {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  vendor: string;
+}
+
+/** An authenticated connection to a device and what is needed to talk to its CLI. */
+export interface DeviceConnection {
+  device: LoggedInDevice;
+  ssh: SshConnection;
+  driver: VendorDriver;
+  encoding: DeviceEncoding;
+  /** The enable secret (privileged mode), opened from the vault; never logged or sent to a browser. */
+  enableSecret?: string;
+  /** End the SSH session and its socket (idempotent). */
+  close(): void;
+}
+
+export type DeviceLoginResult =
+  { ok: true; connection: DeviceConnection } | { ok: false; code: LoginFailureCode; message: string };
+
+export interface DeviceLogin {
+  open(req: DeviceLoginRequest): Promise<DeviceLoginResult>;
+}
+
+export interface DeviceLoginDeps {
+  db: PrismaClient;
+  vault: Vault;
+  log: Logger;
+  /** Told about failed logins (device in error) and successful ones (online). */
+  status?: DeviceStatusReporter;
+  /** Default SSH ready timeout (SSH_READY_TIMEOUT_MS when absent). */
+  readyTimeoutMs?: number;
+}
+
+type Failure = Extract<DeviceLoginResult, { ok: false }>;
+interface Actor {
+  username: string;
+}
+
+/**
+ * The user-visible wording of failures that happen before SSH, per purpose: a terminal speaks to
+ * the user at the keyboard, a task row to whoever reads the task later.
+ */
+const MESSAGES: Record<
+  LoginPurpose,
+  {
+    unknownDevice: string;
+    credentials: string;
+    noUser: string;
+    disabled(a: Actor): string;
+    role(a: Actor): string;
+    noAccess(a: Actor, device: string): string;
+  }
+> = {
+  terminal: {
+    unknownDevice: 'This device no longer exists.',
+    credentials:
+      'The stored credentials cannot be decrypted (was SWITCHBOARD_SECRET changed?). Re-enter them.',
+    noUser: 'Your account no longer exists.',
+    disabled: () => 'Your account is disabled.',
+    role: () => 'Your role cannot open terminals.',
+    noAccess: (_a, device) => `You no longer have access to ${device}.`,
+  },
+  task: {
+    unknownDevice: 'The device was deleted from the inventory.',
+    credentials: 'The stored credentials cannot be decrypted; re-enter them.',
+    noUser: "The task's owner no longer exists.",
+    disabled: (a) => `The task's owner ${a.username} is disabled.`,
+    role: (a) =>
+      `The task's owner ${a.username} may no longer run commands on devices (operator role needed).`,
+    noAccess: (a, device) => `The task's owner ${a.username} no longer has access to ${device}.`,
+  },
+};
+
+/**
+ * Log in to a device: the one path terminals and tasks take. Checks the acting user's access
+ * (re-read from the database: a grant revoked while a task waited counts), opens the credentials,
+ * connects with the stored host-key policy, remembers a refused key for an admin to accept,
+ * reports the device's status, and returns the connection with its driver and encoding, or a
+ * failure (code + message). Session slots stay with the callers.
+ */
+export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
+  const { db, log } = deps;
+
+  async function checkAccess(req: DeviceLoginRequest, device: LoggedInDevice): Promise<Failure | null> {
+    const text = MESSAGES[req.purpose];
+    const forbidden = (message: string): Failure => ({ ok: false, code: 'forbidden', message });
+    const user = await db.user.findUnique({
+      where: { id: req.actor.userId },
+      select: { id: true, username: true, role: true, disabled: true },
+    });
+    if (!user) return forbidden(text.noUser);
+    if (user.disabled) return forbidden(text.disabled(user));
+    if (!isRole(user.role) || !atLeast(user.role, 'operator')) return forbidden(text.role(user));
+    if (!(await userCanSeeDevice(db, { id: user.id, role: user.role }, device.id))) {
+      return forbidden(text.noAccess(user, device.name));
+    }
+    return null;
+  }
+
+  async function onSshFailure(req: DeviceLoginRequest, device: LoggedInDevice, err: SshError) {
+    await recordOfferedHostKey(db, device.id, err).catch((e: unknown) =>
+      log.warn({ err: e, deviceId: device.id }, 'could not record the offered host key'),
+    );
+    if (err.code === 'auth_failed' || err.code === 'host_key_mismatch') {
+      await deps.status?.reportError(device.id, err.message).catch(() => {});
+    }
+    log.info({ deviceId: device.id, purpose: req.purpose, code: err.code }, 'device login failed');
+  }
+
+  return {
+    async open(req) {
+      const text = MESSAGES[req.purpose];
+      const row = req.deviceId ? await db.device.findUnique({ where: { id: req.deviceId } }) : null;
+      if (!row) return { ok: false, code: 'unknown_device', message: text.unknownDevice };
+      const device: LoggedInDevice = {
+        id: row.id,
+        name: row.name,
+        host: row.host,
+        port: row.port,
+        vendor: row.vendor,
+      };
+
+      const refused = await checkAccess(req, device);
+      if (refused) {
+        log.info(
+          { deviceId: device.id, userId: req.actor.userId, purpose: req.purpose },
+          'device login refused',
+        );
+        return refused;
+      }
+
+      let creds: DeviceCredentials;
+      try {
+        creds = openCredentials(row, deps.vault);
+      } catch {
+        return { ok: false, code: 'credentials_unreadable', message: text.credentials };
+      }
+
+      let ssh: SshConnection;
+      try {
+        ssh = await connectSsh({ host: device.host, port: device.port, name: device.name }, creds, {
+          hostKeys: dbHostKeyPolicy(db, row),
+          readyTimeoutMs: req.readyTimeoutMs ?? deps.readyTimeoutMs,
+          signal: req.signal,
+        });
+      } catch (err) {
+        if (!(err instanceof SshError)) throw err;
+        await onSshFailure(req, device, err);
+        return { ok: false, code: err.code, message: err.message };
+      }
+      const close = () => {
+        ssh.client.end();
+        ssh.socket.destroy();
+      };
+      if (req.signal?.aborted) {
+        // abandoned in the instant the login completed: do not hand out a connection nobody wants
+        close();
+        return { ok: false, code: 'closed', message: `Connection to ${device.name} was cancelled.` };
+      }
+      await deps.status?.reportOnline(device.id).catch(() => {});
+      return {
+        ok: true,
+        connection: {
+          device,
+          ssh,
+          driver: driverFor(row.vendor),
+          encoding: deviceEncodingOf(row.encoding),
+          enableSecret: creds.enableSecret,
+          close,
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * The terminal session's output port: where what the device prints goes. The owner's browser socket
+ * is one (the terminal channel handler adapts a WebSocket to it and builds the frames); a recording,
+ * an observer or the relay to another node attach through the same interface. The session knows
+ * nothing about transports.
+ */
+export interface TerminalOutput {
+  /**
+   * Decoded device output (whole characters), scrollback first on attach. `onWritten` runs once the
+   * data has left this process, so the session can re-check flow control.
+   */
+  output(data: string, onWritten?: () => void): void;
+  /** The session is over for this port (closed, or taken over by another tab): tell the reader why. */
+  closed(reason: string): void;
+  /** Bytes queued towards the reader; above the high-water mark the session pauses the device. */
+  bufferedAmount(): number;
+}

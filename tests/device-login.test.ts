@@ -1,0 +1,284 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createDeviceLogin, type DeviceLogin, type DeviceLoginResult } from '../lib/devices/connect';
+import { credentialContext } from '../lib/devices/credentials';
+import { defaultLabFleet } from '../lib/lab';
+import { createTask, getTaskDetail, retryFailed } from '../lib/tasks/service';
+import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
+
+let portal: Portal;
+let login: DeviceLogin;
+
+beforeAll(async () => {
+  portal = await startPortal({ lab: defaultLabFleet(6, LAB_CREDS), readyTimeoutMs: 3000 });
+  login = createDeviceLogin({
+    db: portal.db,
+    vault: portal.vault,
+    log: pino({ level: 'silent' }),
+    status: portal.status,
+    readyTimeoutMs: 3000,
+  });
+});
+afterAll(() => portal.close());
+
+const admin = () => ({ id: portal.users.admin, role: 'admin' as const });
+const operator = () => ({ id: portal.users.operator, role: 'operator' as const });
+
+function failure(r: DeviceLoginResult) {
+  if (r.ok) {
+    r.connection.close();
+    throw new Error(`expected a failure, logged in to ${r.connection.device.name}`);
+  }
+  return r;
+}
+
+async function asTerminal(userId: string, name: string, signal?: AbortSignal) {
+  return login.open({
+    deviceId: await portal.deviceId(name),
+    actor: { userId },
+    purpose: 'terminal',
+    signal,
+  });
+}
+
+describe('device login against the lab', () => {
+  it('returns the connection with its driver, encoding and enable secret, and reports the device online', async () => {
+    const id = await portal.deviceId('lab-ios-01');
+    await portal.db.device.update({ where: { id }, data: { status: 'unknown' } });
+    const ios = await asTerminal(portal.users.operator, 'lab-ios-01');
+    if (!ios.ok) throw new Error(ios.message);
+    expect(ios.connection.device).toMatchObject({ id, name: 'lab-ios-01', vendor: 'cisco_ios' });
+    expect(ios.connection.driver.vendor).toBe('cisco_ios');
+    expect(ios.connection.encoding).toBe('utf-8');
+    expect(ios.connection.enableSecret).toBe(LAB_CREDS.enablePassword);
+    expect(ios.connection.ssh.fingerprint).toMatch(/^SHA256:/);
+    ios.connection.close();
+    expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).status).toBe('online');
+
+    const gbk = await asTerminal(portal.users.admin, 'lab-vrp-02');
+    if (!gbk.ok) throw new Error(gbk.message);
+    expect(gbk.connection.encoding).toBe('gbk');
+    expect(gbk.connection.driver.vendor).toBe('huawei_vrp');
+    gbk.connection.close();
+  });
+
+  it('an unknown device is a failure worded for its purpose', async () => {
+    expect(
+      failure(
+        await login.open({ deviceId: 'no-such', actor: { userId: portal.users.admin }, purpose: 'terminal' }),
+      ),
+    ).toEqual({ ok: false, code: 'unknown_device', message: 'This device no longer exists.' });
+    expect(
+      failure(await login.open({ deviceId: null, actor: { userId: portal.users.admin }, purpose: 'task' })),
+    ).toEqual({ ok: false, code: 'unknown_device', message: 'The device was deleted from the inventory.' });
+  });
+
+  it('bad credentials fail with auth_failed and put the device in error; unreadable ones say so', async () => {
+    const id = await portal.deviceId('lab-vrp-03');
+    const { secretEnc } = await portal.db.device.findUniqueOrThrow({ where: { id } });
+    try {
+      await portal.db.device.update({
+        where: { id },
+        data: { secretEnc: portal.vault.seal('wrong', credentialContext(id, 'secret')) },
+      });
+      const refused = failure(await asTerminal(portal.users.admin, 'lab-vrp-03'));
+      expect(refused.code).toBe('auth_failed');
+      expect(refused.message).toMatch(/refused the login for user "netops"/);
+      expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).status).toBe('error');
+
+      // sealed for another device: the vault refuses to open it
+      const other = await portal.db.device.findUniqueOrThrow({ where: { name: 'lab-vrp-01' } });
+      await portal.db.device.update({ where: { id }, data: { secretEnc: other.secretEnc } });
+      expect(failure(await asTerminal(portal.users.admin, 'lab-vrp-03'))).toMatchObject({
+        code: 'credentials_unreadable',
+        message: expect.stringMatching(/cannot be decrypted/),
+      });
+    } finally {
+      await portal.db.device.update({ where: { id }, data: { secretEnc } });
+    }
+    const again = await asTerminal(portal.users.admin, 'lab-vrp-03');
+    expect(again.ok).toBe(true);
+    if (again.ok) again.connection.close();
+    expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).status).toBe('online');
+  });
+
+  it('a changed host key is refused and the offered key recorded for an admin', async () => {
+    const id = await portal.deviceId('lab-vrp-01');
+    const known = (await portal.db.device.findUniqueOrThrow({ where: { id } })).hostKeyFingerprint;
+    const first = await asTerminal(portal.users.admin, 'lab-vrp-01'); // trusts on first use if needed
+    if (!first.ok) throw new Error(first.message);
+    const real = first.connection.ssh.fingerprint;
+    first.connection.close();
+    expect(known === null || known === real).toBe(true);
+
+    const bogus = 'SHA256:' + 'D'.repeat(43);
+    await portal.db.device.update({ where: { id }, data: { hostKeyFingerprint: bogus } });
+    try {
+      const refused = failure(await asTerminal(portal.users.admin, 'lab-vrp-01'));
+      expect(refused.code).toBe('host_key_mismatch');
+      expect(refused.message).toContain(bogus);
+      expect(refused.message).toContain(real);
+      const after = await portal.db.device.findUniqueOrThrow({ where: { id } });
+      expect(after).toMatchObject({
+        hostKeyFingerprint: bogus,
+        offeredHostKeyFingerprint: real,
+        status: 'error',
+      });
+      expect(after.offeredHostKey).toEqual(expect.any(String));
+    } finally {
+      await portal.db.device.update({ where: { id }, data: { hostKeyFingerprint: real } });
+    }
+  });
+
+  it('refuses actors without access: viewer, disabled, not granted; and a cancelled login', async () => {
+    const viewer = failure(await asTerminal(portal.users.viewer, 'lab-vrp-01'));
+    expect(viewer).toMatchObject({ code: 'forbidden', message: 'Your role cannot open terminals.' });
+    expect(failure(await asTerminal(portal.users.operator, 'lab-ios-02'))).toEqual({
+      ok: false,
+      code: 'forbidden',
+      message: 'You no longer have access to lab-ios-02.',
+    });
+    expect(failure(await asTerminal('no-such-user', 'lab-vrp-01'))).toMatchObject({ code: 'forbidden' });
+    await portal.db.user.update({ where: { id: portal.users.operator2 }, data: { disabled: true } });
+    try {
+      expect(failure(await asTerminal(portal.users.operator2, 'lab-vrp-01'))).toMatchObject({
+        code: 'forbidden',
+        message: 'Your account is disabled.',
+      });
+    } finally {
+      await portal.db.user.update({ where: { id: portal.users.operator2 }, data: { disabled: false } });
+    }
+    expect(failure(await asTerminal(portal.users.admin, 'lab-vrp-01', AbortSignal.abort()))).toMatchObject({
+      code: 'closed',
+      message: expect.stringMatching(/cancelled/),
+    });
+  });
+});
+
+/** Hold every session slot of a device so a task queues at it; returns the release. */
+function holdSlots(deviceId: string) {
+  const n = portal.deviceSlots.perDevice;
+  for (let i = 0; i < n; i++) expect(portal.deviceSlots.tryAcquire(deviceId)).toBe(true);
+  return () => {
+    for (let i = 0; i < n; i++) portal.deviceSlots.release(deviceId);
+  };
+}
+
+async function waitFinal(taskId: string) {
+  await vi.waitFor(
+    async () => {
+      const t = await portal.db.task.findUniqueOrThrow({ where: { id: taskId } });
+      expect(['completed', 'failed', 'cancelled', 'interrupted']).toContain(t.status);
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+  return (await getTaskDetail(admin(), taskId, portal.runtime))!;
+}
+
+async function operatorTask(deviceIds: string[]) {
+  const r = await createTask(
+    operator(),
+    { name: 'access', commands: 'display clock', deviceIds, concurrency: '2', timeoutSeconds: '10' },
+    portal.tasks,
+  );
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.id;
+}
+
+/** Wait until the task's device row is waiting for a slot (the task is running, the device not yet). */
+async function waitQueued(taskId: string) {
+  await vi.waitFor(
+    async () =>
+      expect((await portal.db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe('running'),
+    { timeout: 5000, interval: 20 },
+  );
+}
+
+describe('the login checks the acting user for tasks and terminals', () => {
+  it('a queued task device whose owner lost the grant fails with that reason; the others run', async () => {
+    const kept = await portal.deviceId('lab-vrp-01');
+    const revoked = await portal.deviceId('lab-vrp-02');
+    const release = holdSlots(revoked);
+    let id: string;
+    try {
+      id = await operatorTask([kept, revoked]);
+      await waitQueued(id);
+      await portal.db.deviceGrant.delete({
+        where: { userId_deviceId: { userId: portal.users.operator, deviceId: revoked } },
+      });
+    } finally {
+      release();
+    }
+    try {
+      const detail = await waitFinal(id);
+      const byName = Object.fromEntries(detail.devices.map((d) => [d.deviceName, d]));
+      expect(byName['lab-vrp-01']).toMatchObject({ status: 'success' });
+      expect(byName['lab-vrp-02']).toMatchObject({ status: 'failed' });
+      expect(byName['lab-vrp-02']!.error).toBe("The task's owner op no longer has access to lab-vrp-02.");
+      expect(detail.task).toMatchObject({ status: 'failed', failedDevices: 1, succeededDevices: 1 });
+
+      // a retry runs as the owner too: still refused until the grant is back
+      expect(await retryFailed(operator(), id, portal.tasks)).toEqual({ ok: true });
+      const retried = await waitFinal(id);
+      expect(retried.devices.find((d) => d.deviceName === 'lab-vrp-02')).toMatchObject({
+        status: 'failed',
+        attempts: 2,
+        error: expect.stringMatching(/no longer has access/),
+      });
+    } finally {
+      await portal.db.deviceGrant.create({ data: { userId: portal.users.operator, deviceId: revoked } });
+    }
+  });
+
+  it("a disabled owner's queued task fails on every device it had not started", async () => {
+    const device = await portal.deviceId('lab-vrp-01');
+    const release = holdSlots(device);
+    let id: string;
+    try {
+      id = await operatorTask([device]);
+      await waitQueued(id);
+      await portal.db.user.update({ where: { id: portal.users.operator }, data: { disabled: true } });
+    } finally {
+      release();
+    }
+    try {
+      const detail = await waitFinal(id);
+      expect(detail.task).toMatchObject({ status: 'failed', failedDevices: 1 });
+      expect(detail.devices[0]).toMatchObject({
+        status: 'failed',
+        error: "The task's owner op is disabled.",
+        outputs: [],
+      });
+    } finally {
+      await portal.db.user.update({ where: { id: portal.users.operator }, data: { disabled: false } });
+    }
+  });
+
+  it('opening a terminal on a device no longer granted is refused, and frees the slot', async () => {
+    const deviceId = await portal.deviceId('lab-ios-01');
+    // authorised at the upgrade, then the grant goes before the session opens
+    const c = await TestClient.open(portal, `/ws/terminal/${deviceId}`, portal.users.operator);
+    await portal.db.deviceGrant.delete({
+      where: { userId_deviceId: { userId: portal.users.operator, deviceId } },
+    });
+    try {
+      c.send({ type: 'connect' });
+      expect(await c.waitFrame('terminal_error')).toMatchObject({
+        code: 'forbidden',
+        error: 'You no longer have access to lab-ios-01.',
+      });
+      expect(c.frames.some((f) => f.type === 'terminal_connected')).toBe(false);
+      await c.close();
+
+      const direct = await portal.terminals.open(portal.users.operator, await portal.deviceId('lab-ios-02'), {
+        cols: 80,
+        rows: 24,
+      });
+      expect(direct).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(portal.deviceSlots.count(deviceId)).toBe(0);
+      expect(portal.terminals.count()).toBe(0);
+    } finally {
+      await portal.db.deviceGrant.create({ data: { userId: portal.users.operator, deviceId } });
+    }
+  });
+});
