@@ -4,27 +4,21 @@ import type { AddressInfo } from 'node:net';
 import { encode } from 'next-auth/jwt';
 import pino from 'pino';
 import WebSocket from 'ws';
+import { parseEnv } from '../lib/config';
 import type { PrismaClient } from '../lib/db/client';
-import { syncLabInventory } from '../lib/devices/lab-inventory';
-import { DeviceSessionLimiter } from '../lib/devices/limiter';
+import type { DeviceSessionLimiter } from '../lib/devices/limiter';
+import type { StatusMonitor } from '../lib/devices/status-monitor';
 import { createVault, type Vault } from '../lib/devices/vault';
-import { userCanSeeDevice } from '../lib/devices/visibility';
+import type { EventBus } from '../lib/events';
 import { defaultLabFleet, generateHostKey, startLab } from '../lib/lab';
-import type { LabDeviceSpec, RunningLabDevice } from '../lib/lab/types';
-import { createRealtime, type Realtime } from '../lib/realtime';
-import { terminalChannel } from '../lib/realtime/handlers/terminal';
-import { monitorChannel } from '../lib/realtime/handlers/monitor';
-import { InProcessEventBus } from '../lib/events';
-import { runTask } from '../lib/tasks/executor';
-import { InProcessTaskQueue } from '../lib/tasks/queue';
-import type { TaskDeps } from '../lib/tasks/service';
-import { StatusMonitor } from '../lib/devices/status-monitor';
-import { NotificationFeed } from '../lib/notifications/feed';
-import { startNotifier } from '../lib/notifications/notifier';
-import { notificationsChannel } from '../lib/realtime/handlers/notifications';
 import type { RunningLab } from '../lib/lab/server';
+import type { LabDeviceSpec, RunningLabDevice } from '../lib/lab/types';
+import type { NotificationFeed } from '../lib/notifications/feed';
+import type { Realtime } from '../lib/realtime';
+import { createRuntime, type Runtime, type RuntimeTunables } from '../lib/server/runtime';
+import type { TaskQueue } from '../lib/tasks/queue';
 import type { WaterMarks } from '../lib/terminal/flow';
-import { TerminalManager } from '../lib/terminal/manager';
+import type { TerminalManager } from '../lib/terminal/manager';
 import { freshDatabase } from './helpers';
 
 export const TEST_SECRET = 'integration-test-secret-'.padEnd(48, 'z');
@@ -45,6 +39,8 @@ export interface PortalOptions {
 }
 
 export interface Portal {
+  /** The running system, wired by createRuntime exactly as server.ts wires it. */
+  runtime: Runtime;
   /** The database URL (so modules that use the process-wide client can be pointed at it). */
   url: string;
   db: PrismaClient;
@@ -56,10 +52,10 @@ export interface Portal {
   terminals: TerminalManager;
   deviceSlots: DeviceSessionLimiter;
   realtime: Realtime;
-  bus: InProcessEventBus;
-  queue: InProcessTaskQueue;
-  /** What the task service needs (create, cancel, retry). */
-  tasks: TaskDeps;
+  bus: EventBus;
+  queue: TaskQueue;
+  /** What the task service needs (create, cancel, retry): the runtime. */
+  tasks: Runtime;
   origin: string;
   wsBase: string;
   users: { admin: string; operator: string; operator2: string; viewer: string };
@@ -68,9 +64,15 @@ export interface Portal {
   close(): Promise<void>;
 }
 
+/** The production defaults of every tunable, with the test's secret. */
+export function testTunables(overrides: Partial<RuntimeTunables> = {}): RuntimeTunables {
+  return { ...parseEnv({}), NEXTAUTH_SECRET: TEST_SECRET, ...overrides };
+}
+
 /**
- * The portal's server side without Next: a fresh SQLite database, users of every role, lab
- * devices in the inventory, the terminal manager and the realtime layer on a loopback port.
+ * The portal's server side without Next: a fresh SQLite database, users of every role, lab devices
+ * in the inventory, and the runtime (createRuntime, as server.ts runs it) with its realtime layer on
+ * a loopback port. Test data (users, grants) is the only thing set up here.
  */
 export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
   const { db, url } = freshDatabase();
@@ -86,7 +88,27 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
   const lab = await startLab(opts.lab ?? defaultLabFleet(4, LAB_CREDS, opts.labVendor), {
     hostKey: generateHostKey(),
   });
-  await syncLabInventory(db, vault, lab.devices);
+  const runtime = await createRuntime({
+    db,
+    vault,
+    log: pino({ level: 'silent' }),
+    lab,
+    statusMonitor: opts.statusIntervalMs !== undefined,
+    tunables: testTunables({
+      TERMINAL_RESUME_GRACE_MS: opts.resumeGraceMs ?? 60_000,
+      TERMINAL_IDLE_TIMEOUT_MS: opts.idleTimeoutMs ?? 10 * 60_000,
+      TERMINAL_MAX_SESSIONS_PER_USER: opts.limits?.perUser ?? 20,
+      DEVICE_MAX_SESSIONS: opts.limits?.perDevice ?? 5,
+      WS_MAX_FRAME_BYTES: opts.maxFrameBytes ?? 64 * 1024,
+      WS_HEARTBEAT_MS: 60_000,
+      STATUS_INTERVAL_MS: opts.statusIntervalMs ?? 60_000,
+      STATUS_PROBE_TIMEOUT_MS: 500,
+      STATUS_CONCURRENCY: 20,
+      waterMarks: opts.waterMarks,
+      sshReadyTimeoutMs: opts.readyTimeoutMs ?? 3000,
+      progressIntervalMs: opts.progressIntervalMs ?? 100,
+    }),
+  });
   // operators are granted every lab device except lab-ios-02 (to test refusals)
   const devices = await db.device.findMany();
   for (const d of devices) {
@@ -95,93 +117,26 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
     await db.deviceGrant.create({ data: { userId: users.operator2, deviceId: d.id } });
     await db.deviceGrant.create({ data: { userId: users.viewer, deviceId: d.id } });
   }
-  const log = pino({ level: 'silent' });
-  const deviceSlots = new DeviceSessionLimiter(opts.limits?.perDevice ?? 5);
-  const bus = new InProcessEventBus();
-  const feed = new NotificationFeed(db, bus);
-  const stopNotifier = startNotifier({ db, bus, feed, log });
-  const status = new StatusMonitor({
-    db,
-    bus,
-    log,
-    intervalMs: opts.statusIntervalMs ?? 60_000,
-    probeTimeoutMs: 500,
-    concurrency: 20,
-    hysteresis: { offlineAfter: 2, onlineAfter: 1 },
-  });
-  if (opts.statusIntervalMs) status.start();
-  const terminals = new TerminalManager({
-    db,
-    vault,
-    log,
-    limits: { perUser: opts.limits?.perUser ?? 20 },
-    deviceSlots,
-    status,
-    timers: { resumeGraceMs: opts.resumeGraceMs ?? 60_000, idleTimeoutMs: opts.idleTimeoutMs ?? 10 * 60_000 },
-    waterMarks: opts.waterMarks,
-    readyTimeoutMs: opts.readyTimeoutMs ?? 3000,
-    audit: async (e) => {
-      await db.auditEvent.create({ data: e });
-    },
-  });
-  const queue = new InProcessTaskQueue(4);
-  queue.process((taskId, signal) =>
-    runTask(taskId, signal, {
-      db,
-      vault,
-      bus,
-      log,
-      deviceSlots,
-      status,
-      progressIntervalMs: opts.progressIntervalMs ?? 100,
-    }),
-  );
-  const monitor = monitorChannel({ db, bus, log });
-  const notifications = notificationsChannel({ db, bus, feed, log });
-  const realtime = createRealtime({
-    log,
-    secret: TEST_SECRET,
-    allowedOrigins: [],
-    trustProxy: false,
-    maxFrameBytes: opts.maxFrameBytes ?? 64 * 1024,
-    heartbeatMs: 60_000,
-    findUser: (id) => db.user.findUnique({ where: { id } }),
-    handlers: [
-      terminalChannel({
-        manager: terminals,
-        canSeeDevice: (identity, deviceId) =>
-          userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
-      }),
-      monitor,
-      notifications,
-    ],
-  });
   const server: Server = createServer((_req, res) => res.end());
-  server.on('upgrade', (req, socket, head) => void realtime.handleUpgrade(req, socket, head));
+  server.on('upgrade', (req, socket, head) => void runtime.realtime.handleUpgrade(req, socket, head));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
+    runtime,
     url,
     db,
     vault,
     lab: lab.devices,
     labControl: lab,
-    feed,
-    status,
-    terminals,
-    deviceSlots,
-    realtime,
-    bus,
-    queue,
-    tasks: {
-      db,
-      queue,
-      bus,
-      audit: async (e) => {
-        await db.auditEvent.create({ data: e });
-      },
-    },
+    feed: runtime.feed,
+    status: runtime.status,
+    terminals: runtime.terminals,
+    deviceSlots: runtime.deviceSlots,
+    realtime: runtime.realtime,
+    bus: runtime.bus,
+    queue: runtime.queue,
+    tasks: runtime,
     origin: `http://127.0.0.1:${port}`,
     wsBase: `ws://127.0.0.1:${port}`,
     users,
@@ -192,16 +147,8 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       return `next-auth.session-token=${await encode({ token: { sub: userId }, secret: TEST_SECRET, maxAge: 3600 })}`;
     },
     async close() {
-      await status.stop();
-      stopNotifier();
-      notifications.dispose();
-      await queue.close();
-      monitor.dispose();
-      terminals.closeAll('test over');
-      await realtime.close();
       server.close();
-      await lab.close();
-      await db.$disconnect();
+      await runtime.close();
     },
   };
 }

@@ -1,23 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lib/lab';
-import { LAB_CREDS, startPortal, TEST_SECRET, TestClient, type Portal } from './harness';
+import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
 
 let portal: Portal;
 
 beforeAll(async () => {
   portal = await startPortal({ lab: defaultLabFleet(1, LAB_CREDS) });
-  // the process-wide config and client (used by lib/devices/host-keys) point at the same database
-  process.env.DATA_DIR = mkdtempSync(path.join(tmpdir(), 'sb-hk-'));
-  process.env.DATABASE_URL = portal.url;
-  process.env.SWITCHBOARD_SECRET = TEST_SECRET;
-  process.env.NEXTAUTH_SECRET = TEST_SECRET;
 });
 afterAll(async () => {
-  const { closeDb } = await import('../lib/db/client');
-  await closeDb();
   await portal.close();
 });
 
@@ -46,15 +36,19 @@ describe('host key changes', () => {
     await refused.c.close();
     const { offeredHostKeyFingerprint } = await portal.db.device.findUniqueOrThrow({ where: { id } });
 
-    expect(await acceptOfferedHostKey(admin, id, 'SHA256:' + 'C'.repeat(43))).toMatchObject({ ok: false });
-    expect(await acceptOfferedHostKey(admin, id, offeredHostKeyFingerprint!)).toMatchObject({ ok: true });
+    expect(await acceptOfferedHostKey(admin, id, 'SHA256:' + 'C'.repeat(43), portal.runtime)).toMatchObject({
+      ok: false,
+    });
+    expect(await acceptOfferedHostKey(admin, id, offeredHostKeyFingerprint!, portal.runtime)).toMatchObject({
+      ok: true,
+    });
     const accepted = await connect(id);
     expect(accepted.answer).toMatchObject({ type: 'terminal_connected' });
     accepted.c.send({ type: 'close' });
     await accepted.c.waitFrame('terminal_closed');
     await accepted.c.close();
 
-    expect(await forgetHostKey(admin, id)).toMatchObject({ ok: true });
+    expect(await forgetHostKey(admin, id, portal.runtime)).toMatchObject({ ok: true });
     expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).hostKeyFingerprint).toBeNull();
     const audit = await portal.db.auditEvent.findMany({
       where: { action: { startsWith: 'device.hostkey' } },

@@ -70,7 +70,7 @@ async function waitFinal(taskId: string, timeout = 60_000) {
     },
     { timeout, interval: 50 },
   );
-  return (await getTaskDetail(admin(), taskId, portal.db))!;
+  return (await getTaskDetail(admin(), taskId, portal.runtime))!;
 }
 
 async function create(
@@ -181,7 +181,7 @@ describe('batch tasks against the lab', () => {
         interval: 20,
       },
     );
-    const before = await getTaskDetail(admin(), id, portal.db);
+    const before = await getTaskDetail(admin(), id, portal.runtime);
     const done = before!.devices.filter((d) => d.status === 'success');
     const started = Date.now();
     expect(await cancelTask(admin(), id, portal.tasks)).toEqual({ ok: true });

@@ -3,26 +3,14 @@ import { randomBytes } from 'node:crypto';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
-import { audit } from '../audit';
-import { getConfig } from '../config';
-import { getDb } from '../db/client';
-import { ADDRESS_FAILURE_FACTOR, LoginThrottle } from './throttle';
+import { getRuntime } from '../server/registry';
+import { ADDRESS_FAILURE_FACTOR } from './throttle';
 import { hashPassword, verifyPassword } from './password';
 import { isRole } from './roles';
 import { PEER_HEADER } from './peer';
 
 /** Session lifetime; the role and the disabled flag are re-read from the database on every request. */
 export const SESSION_MAX_AGE_S = 12 * 60 * 60;
-
-const globalForThrottle = globalThis as unknown as { __switchboardLoginThrottle?: LoginThrottle };
-function throttle(): LoginThrottle {
-  const cfg = getConfig();
-  globalForThrottle.__switchboardLoginThrottle ??= new LoginThrottle({
-    maxFailures: cfg.LOGIN_MAX_FAILURES,
-    windowMs: cfg.LOGIN_WINDOW_MS,
-  });
-  return globalForThrottle.__switchboardLoginThrottle;
-}
 
 const credentialsSchema = z.object({
   username: z.string().trim().toLowerCase().min(1).max(64),
@@ -65,18 +53,16 @@ export const authOptions: NextAuthOptions = {
         if (!parsed.success) throw new Error(LOGIN_ERRORS.invalid);
         const { username, password } = parsed.data;
         const ip = peerOf(req?.headers);
-        const t = throttle();
-        const cfg = getConfig();
+        const { db, audit, loginThrottle: t, tunables } = getRuntime();
         for (const verdict of [
           t.check(`account:${username}`),
-          t.check(`address:${ip}`, cfg.LOGIN_MAX_FAILURES * ADDRESS_FAILURE_FACTOR),
+          t.check(`address:${ip}`, tunables.LOGIN_MAX_FAILURES * ADDRESS_FAILURE_FACTOR),
         ]) {
           if (!verdict.allowed) {
             await audit({ action: 'login.throttled', target: username, ip });
             throw new Error(LOGIN_ERRORS.throttled(Math.max(1, Math.ceil(verdict.retryAfterMs / 60_000))));
           }
         }
-        const db = getDb();
         const user = await db.user.findUnique({ where: { username } });
         const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
         if (!user || !ok) {

@@ -2,7 +2,7 @@ import 'server-only';
 import { getServerSession } from 'next-auth';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
-import { getDb } from '../db/client';
+import { getRuntime } from '../server/registry';
 import { authOptions } from './options';
 import { can, isRole, type Permission, type Role } from './roles';
 
@@ -18,7 +18,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions);
   const id = (session?.user as { id?: string } | undefined)?.id;
   if (!id) return null;
-  const user = await getDb().user.findUnique({ where: { id } });
+  const user = await getRuntime().db.user.findUnique({ where: { id } });
   if (!user || user.disabled || !isRole(user.role)) return null;
   return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
 });

@@ -1,6 +1,6 @@
 /**
  * Failed sign-in throttle: a sliding window of failures per key (account, address). Pure logic over
- * an injected clock so it can be tested without waiting; one instance per process (globalThis).
+ * an injected clock so it can be tested without waiting; one instance per runtime.
  */
 export interface ThrottleOptions {
   maxFailures: number;

@@ -1,19 +1,29 @@
 import 'server-only';
-import { audit } from '../audit';
-import { getDb } from '../db/client';
 import { hashPassword } from './password';
 import { createUserSchema, fieldErrors, newPasswordSchema, roleSchema, type UserFieldErrors } from './schema';
 import type { CurrentUser } from './session';
+import type { AuditSink } from '../audit';
+import type { PrismaClient } from '../db/client';
+
+/** What user administration needs from the runtime. */
+export interface UserDeps {
+  db: PrismaClient;
+  audit: AuditSink;
+}
 
 export type UserResult = { ok: true; id: string } | { ok: false; errors: UserFieldErrors };
 export type SimpleResult = { ok: true } | { ok: false; error: string };
 
-export async function createUser(actor: CurrentUser, raw: Record<string, unknown>): Promise<UserResult> {
+export async function createUser(
+  actor: CurrentUser,
+  raw: Record<string, unknown>,
+  deps: UserDeps,
+): Promise<UserResult> {
   const parsed = createUserSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const v = parsed.data;
   try {
-    const user = await getDb().user.create({
+    const user = await deps.db.user.create({
       data: {
         username: v.username,
         displayName: v.displayName,
@@ -21,7 +31,12 @@ export async function createUser(actor: CurrentUser, raw: Record<string, unknown
         passwordHash: await hashPassword(v.password),
       },
     });
-    await audit({ userId: actor.id, action: 'user.create', target: v.username, detail: `role ${v.role}` });
+    await deps.audit({
+      userId: actor.id,
+      action: 'user.create',
+      target: v.username,
+      detail: `role ${v.role}`,
+    });
     return { ok: true, id: user.id };
   } catch (err) {
     if ((err as { code?: string }).code === 'P2002')
@@ -31,16 +46,21 @@ export async function createUser(actor: CurrentUser, raw: Record<string, unknown
 }
 
 /** An admin cannot demote or disable themself, so there is always someone to sign in as admin. */
-export async function setRole(actor: CurrentUser, userId: string, role: unknown): Promise<SimpleResult> {
+export async function setRole(
+  actor: CurrentUser,
+  userId: string,
+  role: unknown,
+  deps: UserDeps,
+): Promise<SimpleResult> {
   const parsed = roleSchema.safeParse(role);
   if (!parsed.success) return { ok: false, error: 'Choose admin, operator or viewer.' };
   if (userId === actor.id && parsed.data !== 'admin')
     return { ok: false, error: 'You cannot change your own role.' };
-  const user = await getDb()
-    .user.update({ where: { id: userId }, data: { role: parsed.data } })
+  const user = await deps.db.user
+    .update({ where: { id: userId }, data: { role: parsed.data } })
     .catch(() => null);
   if (!user) return { ok: false, error: 'No such user.' };
-  await audit({ userId: actor.id, action: 'user.role', target: user.username, detail: parsed.data });
+  await deps.audit({ userId: actor.id, action: 'user.role', target: user.username, detail: parsed.data });
   return { ok: true };
 }
 
@@ -48,13 +68,16 @@ export async function setDisabled(
   actor: CurrentUser,
   userId: string,
   disabled: boolean,
+  deps: UserDeps,
 ): Promise<SimpleResult> {
   if (userId === actor.id) return { ok: false, error: 'You cannot disable yourself.' };
-  const user = await getDb()
-    .user.update({ where: { id: userId }, data: { disabled } })
-    .catch(() => null);
+  const user = await deps.db.user.update({ where: { id: userId }, data: { disabled } }).catch(() => null);
   if (!user) return { ok: false, error: 'No such user.' };
-  await audit({ userId: actor.id, action: disabled ? 'user.disable' : 'user.enable', target: user.username });
+  await deps.audit({
+    userId: actor.id,
+    action: disabled ? 'user.disable' : 'user.enable',
+    target: user.username,
+  });
   return { ok: true };
 }
 
@@ -62,14 +85,15 @@ export async function resetPassword(
   actor: CurrentUser,
   userId: string,
   password: unknown,
+  deps: UserDeps,
 ): Promise<SimpleResult> {
   const parsed = newPasswordSchema.safeParse(password);
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? 'Invalid password.' };
-  const user = await getDb()
-    .user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(parsed.data) } })
+  const user = await deps.db.user
+    .update({ where: { id: userId }, data: { passwordHash: await hashPassword(parsed.data) } })
     .catch(() => null);
   if (!user) return { ok: false, error: 'No such user.' };
-  await audit({ userId: actor.id, action: 'user.password_reset', target: user.username });
+  await deps.audit({ userId: actor.id, action: 'user.password_reset', target: user.username });
   return { ok: true };
 }
 
@@ -78,8 +102,9 @@ export async function setGrants(
   actor: CurrentUser,
   userId: string,
   deviceIds: string[],
+  deps: UserDeps,
 ): Promise<SimpleResult> {
-  const db = getDb();
+  const db = deps.db;
   const user = await db.user.findUnique({ where: { id: userId } });
   if (!user) return { ok: false, error: 'No such user.' };
   const unique = [...new Set(deviceIds)].slice(0, 10_000);
@@ -88,7 +113,7 @@ export async function setGrants(
     db.deviceGrant.deleteMany({ where: { userId } }),
     db.deviceGrant.createMany({ data: existing.map((d) => ({ userId, deviceId: d.id })) }),
   ]);
-  await audit({
+  await deps.audit({
     userId: actor.id,
     action: 'user.grants',
     target: user.username,

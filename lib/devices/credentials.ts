@@ -1,13 +1,5 @@
 import ssh2 from 'ssh2';
-import { getConfig } from '../config';
-import { createVault, type Vault } from './vault';
-
-const globalForVault = globalThis as unknown as { __switchboardVault?: Vault };
-
-export function getVault(): Vault {
-  globalForVault.__switchboardVault ??= createVault(getConfig().SWITCHBOARD_SECRET);
-  return globalForVault.__switchboardVault;
-}
+import type { Vault } from './vault';
 
 /** The vault context binds a ciphertext to one device and one field. */
 export const credentialContext = (deviceId: string, field: 'secret' | 'passphrase' | 'enable') =>
@@ -31,7 +23,7 @@ export function openCredentials(
     passphraseEnc: string | null;
     enableSecretEnc: string | null;
   },
-  vault: Vault = getVault(),
+  vault: Vault,
 ): DeviceCredentials {
   const secret = vault.open(device.secretEnc, credentialContext(device.id, 'secret'));
   return {

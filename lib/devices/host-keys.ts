@@ -1,7 +1,13 @@
 import 'server-only';
-import { audit } from '../audit';
 import type { CurrentUser } from '../auth/session';
-import { getDb } from '../db/client';
+import type { AuditSink } from '../audit';
+import type { PrismaClient } from '../db/client';
+
+/** What host-key decisions need from the runtime. */
+export interface HostKeyDeps {
+  db: PrismaClient;
+  audit: AuditSink;
+}
 
 export type HostKeyResult = { ok: true; message: string } | { ok: false; error: string };
 
@@ -10,8 +16,9 @@ export async function acceptOfferedHostKey(
   actor: CurrentUser,
   deviceId: string,
   fingerprint: string,
+  deps: HostKeyDeps,
 ): Promise<HostKeyResult> {
-  const db = getDb();
+  const db = deps.db;
   const device = await db.device.findUnique({ where: { id: deviceId } });
   if (!device) return { ok: false, error: 'No such device.' };
   if (!device.offeredHostKey || device.offeredHostKeyFingerprint !== fingerprint) {
@@ -30,7 +37,7 @@ export async function acceptOfferedHostKey(
       offeredHostKeyAt: null,
     },
   });
-  await audit({
+  await deps.audit({
     userId: actor.id,
     action: 'device.hostkey_accept',
     target: device.name,
@@ -40,8 +47,12 @@ export async function acceptOfferedHostKey(
 }
 
 /** Forget the trusted key: the next connection trusts whatever key the device presents. */
-export async function forgetHostKey(actor: CurrentUser, deviceId: string): Promise<HostKeyResult> {
-  const db = getDb();
+export async function forgetHostKey(
+  actor: CurrentUser,
+  deviceId: string,
+  deps: HostKeyDeps,
+): Promise<HostKeyResult> {
+  const db = deps.db;
   const device = await db.device.findUnique({ where: { id: deviceId } });
   if (!device) return { ok: false, error: 'No such device.' };
   await db.device.update({
@@ -54,7 +65,7 @@ export async function forgetHostKey(actor: CurrentUser, deviceId: string): Promi
       offeredHostKeyAt: null,
     },
   });
-  await audit({
+  await deps.audit({
     userId: actor.id,
     action: 'device.hostkey_forget',
     target: device.name,

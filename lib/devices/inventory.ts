@@ -1,18 +1,21 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { audit } from '../audit';
 import type { CurrentUser } from '../auth/session';
-import { getDb } from '../db/client';
 import type { Prisma } from '../db/generated/client';
-import { checkPrivateKey, credentialContext, getVault } from './credentials';
+import { checkPrivateKey, credentialContext } from './credentials';
 import { visibleDevicesWhere } from './visibility';
-import {
-  DEVICE_STATUS_VALUES,
-  VENDORS,
-  validateDeviceForm,
-  type DeviceFormInput,
-  type FieldErrors,
-} from './schema';
+import { VENDORS, validateDeviceForm, type DeviceFormInput, type FieldErrors } from './schema';
+import type { AuditSink } from '../audit';
+import type { PrismaClient } from '../db/client';
+import type { Vault } from './vault';
+import { DEVICE_STATUSES } from './status';
+
+/** What the inventory needs from the runtime. */
+export interface InventoryDeps {
+  db: PrismaClient;
+  vault: Vault;
+  audit: AuditSink;
+}
 
 /** Every field a browser may see. Credentials are never selected for the UI. */
 export const PUBLIC_DEVICE_SELECT = {
@@ -52,11 +55,15 @@ export function normaliseFilters(params: Record<string, string | string[] | unde
   return {
     q: one(params.q)?.slice(0, 100),
     vendor: vendor && (VENDORS as readonly string[]).includes(vendor) ? vendor : undefined,
-    status: status && (DEVICE_STATUS_VALUES as readonly string[]).includes(status) ? status : undefined,
+    status: status && (DEVICE_STATUSES as readonly string[]).includes(status) ? status : undefined,
   };
 }
 
-export async function listDevices(user: CurrentUser, filters: DeviceFilters = {}): Promise<PublicDevice[]> {
+export async function listDevices(
+  user: CurrentUser,
+  filters: DeviceFilters,
+  deps: InventoryDeps,
+): Promise<PublicDevice[]> {
   const where: Prisma.DeviceWhereInput = { AND: [visibleDevicesWhere(user)] };
   const and = where.AND as Prisma.DeviceWhereInput[];
   if (filters.q)
@@ -69,7 +76,7 @@ export async function listDevices(user: CurrentUser, filters: DeviceFilters = {}
     });
   if (filters.vendor) and.push({ vendor: filters.vendor });
   if (filters.status) and.push({ status: filters.status });
-  return getDb().device.findMany({ where, select: PUBLIC_DEVICE_SELECT, orderBy: { name: 'asc' } });
+  return deps.db.device.findMany({ where, select: PUBLIC_DEVICE_SELECT, orderBy: { name: 'asc' } });
 }
 
 export interface InventorySummary {
@@ -78,8 +85,8 @@ export interface InventorySummary {
   byStatus: Record<string, number>;
 }
 
-export async function inventorySummary(user: CurrentUser): Promise<InventorySummary> {
-  const db = getDb();
+export async function inventorySummary(user: CurrentUser, deps: InventoryDeps): Promise<InventorySummary> {
+  const db = deps.db;
   const where = visibleDevicesWhere(user);
   const [byVendor, byStatus] = await Promise.all([
     db.device.groupBy({ by: ['vendor'], where, _count: { _all: true } }),
@@ -92,8 +99,8 @@ export async function inventorySummary(user: CurrentUser): Promise<InventorySumm
   };
 }
 
-export async function getVisibleDevice(user: CurrentUser, id: string) {
-  const device = await getDb().device.findFirst({
+export async function getVisibleDevice(user: CurrentUser, id: string, deps: Pick<InventoryDeps, 'db'>) {
+  const device = await deps.db.device.findFirst({
     where: { AND: [{ id }, visibleDevicesWhere(user)] },
     select: { ...PUBLIC_DEVICE_SELECT, passphraseEnc: true, enableSecretEnc: true },
   });
@@ -110,8 +117,7 @@ function isUniqueViolation(err: unknown): boolean {
 
 const DUPLICATE_NAME: FieldErrors = { name: 'A device with this name already exists.' };
 
-function sealedFields(id: string, v: DeviceFormInput, keepSecret: boolean) {
-  const vault = getVault();
+function sealedFields(vault: Vault, id: string, v: DeviceFormInput, keepSecret: boolean) {
   const secret = v.authType === 'key' ? v.privateKey.trim() + '\n' : v.password;
   return {
     ...(keepSecret ? {} : { secretEnc: vault.seal(secret, credentialContext(id, 'secret')) }),
@@ -131,7 +137,11 @@ function keyErrors(v: DeviceFormInput): FieldErrors | null {
   return problem ? (/passphrase/.test(problem) ? { passphrase: problem } : { privateKey: problem }) : null;
 }
 
-export async function createDevice(user: CurrentUser, raw: Record<string, unknown>): Promise<SaveResult> {
+export async function createDevice(
+  user: CurrentUser,
+  raw: Record<string, unknown>,
+  deps: InventoryDeps,
+): Promise<SaveResult> {
   const parsed = validateDeviceForm(raw);
   if (!parsed.ok) return parsed;
   const v = parsed.value;
@@ -139,7 +149,7 @@ export async function createDevice(user: CurrentUser, raw: Record<string, unknow
   if (bad) return { ok: false, errors: bad };
   const id = randomUUID();
   try {
-    await getDb().device.create({
+    await deps.db.device.create({
       data: {
         id,
         name: v.name,
@@ -152,7 +162,7 @@ export async function createDevice(user: CurrentUser, raw: Record<string, unknow
         notes: v.notes,
         createdById: user.id,
         secretEnc: '',
-        ...sealedFields(id, v, false),
+        ...sealedFields(deps.vault, id, v, false),
         // the creator can use what they add; admins see everything anyway
         ...(user.role === 'admin' ? {} : { grants: { create: { userId: user.id } } }),
       },
@@ -161,7 +171,7 @@ export async function createDevice(user: CurrentUser, raw: Record<string, unknow
     if (isUniqueViolation(err)) return { ok: false, errors: DUPLICATE_NAME };
     throw err;
   }
-  await audit({
+  await deps.audit({
     userId: user.id,
     action: 'device.create',
     target: v.name,
@@ -174,8 +184,9 @@ export async function updateDevice(
   user: CurrentUser,
   id: string,
   raw: Record<string, unknown>,
+  deps: InventoryDeps,
 ): Promise<SaveResult> {
-  const db = getDb();
+  const db = deps.db;
   const existing = await db.device.findFirst({ where: { AND: [{ id }, visibleDevicesWhere(user)] } });
   if (!existing) return { ok: false, errors: { form: 'This device does not exist or you cannot see it.' } };
   const parsed = validateDeviceForm(raw, {
@@ -200,7 +211,7 @@ export async function updateDevice(
         username: v.username,
         authType: v.authType,
         notes: v.notes,
-        ...sealedFields(id, v, !newSecret),
+        ...sealedFields(deps.vault, id, v, !newSecret),
         // a different endpoint is a different SSH server: its host key is learned again
         ...(endpointChanged
           ? { hostKey: null, hostKeyFingerprint: null, status: 'unknown', statusChangedAt: new Date() }
@@ -211,7 +222,7 @@ export async function updateDevice(
     if (isUniqueViolation(err)) return { ok: false, errors: DUPLICATE_NAME };
     throw err;
   }
-  await audit({
+  await deps.audit({
     userId: user.id,
     action: 'device.update',
     target: v.name,
@@ -223,14 +234,15 @@ export async function updateDevice(
 export async function deleteDevice(
   user: CurrentUser,
   id: string,
+  deps: InventoryDeps,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
-  const db = getDb();
+  const db = deps.db;
   const existing = await db.device.findFirst({
     where: { AND: [{ id }, visibleDevicesWhere(user)] },
     select: { name: true },
   });
   if (!existing) return { ok: false, error: 'This device does not exist or you cannot see it.' };
   await db.device.delete({ where: { id } });
-  await audit({ userId: user.id, action: 'device.delete', target: existing.name });
+  await deps.audit({ userId: user.id, action: 'device.delete', target: existing.name });
   return { ok: true };
 }

@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PrismaClient } from '../db/generated/client';
+import type { AuditSink } from '../audit';
+import type { RunningLab } from '../lab/server';
 import type { LabDeviceSpec, RunningLabDevice } from '../lab/types';
 import { credentialContext } from './credentials';
 import type { Vault } from './vault';
@@ -89,4 +91,35 @@ export async function syncLabInventory(
   }
   if (!seeded) await db.setting.create({ data: { key: SEEDED_KEY, value: new Date().toISOString() } });
   return { added, refreshed };
+}
+
+export type LabControlResult =
+  { ok: true; name: string; up: boolean } | { ok: false; status: 400 | 404 | 409; error: string };
+
+/** What lab control needs from the runtime (the lab is undefined when LAB=off). */
+export interface LabControlDeps {
+  db: PrismaClient;
+  audit: AuditSink;
+  lab: RunningLab | undefined;
+}
+
+/** An admin takes a lab device down or brings it back (to demonstrate and test status and alerts). */
+export async function setLabDeviceUp(
+  actor: { id: string },
+  name: string,
+  up: boolean,
+  deps: LabControlDeps,
+): Promise<LabControlResult> {
+  const { lab } = deps;
+  if (!lab) return { ok: false, status: 409, error: 'The device lab is not running (LAB=off).' };
+  const device = await deps.db.device.findUnique({ where: { name }, select: { lab: true } });
+  if (!device?.lab || !(await lab.setUp(name, up)))
+    return { ok: false, status: 404, error: `No lab device named "${name}".` };
+  await deps.audit({ userId: actor.id, action: up ? 'lab.up' : 'lab.down', target: name });
+  return { ok: true, name, up };
+}
+
+/** Whether a lab device is up (null when the lab is not running). */
+export function labDeviceIsUp(name: string, lab: RunningLab | undefined): boolean | null {
+  return lab ? lab.isUp(name) : null;
 }

@@ -53,13 +53,3 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
 
   return { manager, handleUpgrade, close: () => manager.closeAll() };
 }
-
-const globalForRealtime = globalThis as unknown as { __switchboardRealtime?: Realtime };
-
-/** The process's realtime layer, created by server.ts (Next's bundles reach it through here). */
-export function setRealtime(realtime: Realtime | undefined): void {
-  globalForRealtime.__switchboardRealtime = realtime;
-}
-export function getRealtime(): Realtime | undefined {
-  return globalForRealtime.__switchboardRealtime;
-}

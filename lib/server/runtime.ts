@@ -1,76 +1,117 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { audit } from '../audit';
+import type { Registry } from 'prom-client';
+import { createAudit, type AuditSink } from '../audit';
 import { ensureAdmin, type BootstrapResult } from '../auth/bootstrap';
+import { LoginThrottle } from '../auth/throttle';
 import type { Config } from '../config';
-import { closeDb, getDb, type PrismaClient } from '../db/client';
+import { createPrismaClient, type PrismaClient } from '../db/client';
 import { migrate } from '../db/migrate';
-import { getVault } from '../devices/credentials';
+import { createDeviceLogin, type DeviceLogin } from '../devices/connect';
 import { assignPorts, loadOrCreateLabCredentials, syncLabInventory } from '../devices/lab-inventory';
 import { DeviceSessionLimiter } from '../devices/limiter';
-import { userCanSeeDevice } from '../devices/visibility';
-import { InProcessEventBus, setEventBus, type EventBus } from '../events';
-import { defaultLabFleet, loadOrCreateHostKey, startLab } from '../lab';
-import { createRealtime, setRealtime, type Realtime } from '../realtime';
-import { monitorChannel } from '../realtime/handlers/monitor';
-import { terminalChannel } from '../realtime/handlers/terminal';
-import { notificationsChannel } from '../realtime/handlers/notifications';
 import { StatusMonitor } from '../devices/status-monitor';
+import { createVault, type Vault } from '../devices/vault';
+import { userCanSeeDevice } from '../devices/visibility';
+import { InProcessEventBus, type EventBus } from '../events';
+import { defaultLabFleet, loadOrCreateHostKey, startLab, type RunningLab } from '../lab';
+import { createMetrics } from '../metrics';
 import { NotificationFeed } from '../notifications/feed';
 import { startNotifier } from '../notifications/notifier';
-import { setLab } from '../lab/registry';
+import { createRealtime, type Realtime } from '../realtime';
+import { monitorChannel } from '../realtime/handlers/monitor';
+import { notificationsChannel } from '../realtime/handlers/notifications';
+import { terminalChannel } from '../realtime/handlers/terminal';
 import { runTask } from '../tasks/executor';
-import { InProcessTaskQueue, setTaskQueue, type TaskQueue } from '../tasks/queue';
+import { InProcessTaskQueue, type TaskQueue } from '../tasks/queue';
 import { reconcileTasks } from '../tasks/reconcile';
-import { setTerminalManager, TerminalManager } from '../terminal/manager';
+import type { WaterMarks } from '../terminal/flow';
+import { TerminalManager } from '../terminal/manager';
+import { setRuntime } from './registry';
 
-export interface Runtime {
+/** The configuration the running system reads (the environment's names; see the README table). */
+export type RuntimeTunables = Pick<
+  Config,
+  | 'NEXTAUTH_SECRET'
+  | 'ALLOWED_ORIGINS'
+  | 'TRUST_PROXY'
+  | 'LOGIN_MAX_FAILURES'
+  | 'LOGIN_WINDOW_MS'
+  | 'WS_MAX_FRAME_BYTES'
+  | 'WS_HEARTBEAT_MS'
+  | 'TERMINAL_RESUME_GRACE_MS'
+  | 'TERMINAL_IDLE_TIMEOUT_MS'
+  | 'TERMINAL_MAX_SESSIONS_PER_USER'
+  | 'DEVICE_MAX_SESSIONS'
+  | 'TASKS_MAX_RUNNING'
+  | 'TASKS_RESUME_ON_START'
+  | 'STATUS_INTERVAL_MS'
+  | 'STATUS_PROBE_TIMEOUT_MS'
+  | 'STATUS_CONCURRENCY'
+  | 'STATUS_OFFLINE_AFTER'
+  | 'STATUS_ONLINE_AFTER'
+> & {
+  /** Code constants that tests and benchmarks shrink (production uses the defaults in each module). */
+  waterMarks?: WaterMarks;
+  sshReadyTimeoutMs?: number;
+  progressIntervalMs?: number;
+};
+
+export interface RuntimeOptions {
   db: PrismaClient;
+  vault: Vault;
+  log: Logger;
+  tunables: RuntimeTunables;
+  /** A running device lab: its devices are put into the inventory; it is closed with the runtime. */
+  lab?: RunningLab;
+  /** Event bus and task queue implementations (default: in-process). */
+  bus?: EventBus;
+  queue?: TaskQueue;
+  /** Probe devices every STATUS_INTERVAL_MS (default on; tests that drive status by hand turn it off). */
+  statusMonitor?: boolean;
+}
+
+/** The running portal besides Next: every long-lived part, wired once. */
+export interface Runtime {
+  log: Logger;
+  tunables: RuntimeTunables;
+  db: PrismaClient;
+  vault: Vault;
+  audit: AuditSink;
   bus: EventBus;
   queue: TaskQueue;
-  terminals: TerminalManager;
-  realtime: Realtime;
-  admin: BootstrapResult;
-  lab: Awaited<ReturnType<typeof startLab>> | undefined;
+  deviceSlots: DeviceSessionLimiter;
+  /** The one way to reach a device (terminals, tasks; later probes and "Test connection"). */
+  login: DeviceLogin;
   status: StatusMonitor;
   feed: NotificationFeed;
+  terminals: TerminalManager;
+  realtime: Realtime;
+  loginThrottle: LoginThrottle;
+  metrics: Registry;
+  lab: RunningLab | undefined;
+  /** Stop everything, in order; the database client is disconnected last. */
   close(): Promise<void>;
 }
 
 /**
- * Everything the portal runs besides Next: database (migrated), first admin, device lab, event bus,
- * task queue and executor (with start-up reconciliation), terminals and the realtime layer. One
- * per process, reached by Next's bundles through the globalThis accessors set here.
+ * The composition root: builds the running system from explicit inputs. server.ts (through
+ * startRuntime), the integration tests and the benchmarks all run this wiring; nothing else wires.
  */
-export async function startRuntime(config: Config, log: Logger, root = process.cwd()): Promise<Runtime> {
-  const migration = migrate(config.DATABASE_URL, root);
-  if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');
-  if (migration.modified.length > 0)
-    log.warn({ modified: migration.modified }, 'applied migrations changed on disk');
-  const db = getDb();
-  const admin = await ensureAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
-
-  let lab: Runtime['lab'];
-  if (config.LAB) {
-    const creds = loadOrCreateLabCredentials(config.DATA_DIR);
-    const specs = assignPorts(defaultLabFleet(config.LAB_DEVICES, creds), config.LAB_BASE_PORT);
-    lab = await startLab(specs, {
-      host: config.LAB_HOST,
-      hostKey: loadOrCreateHostKey(path.join(config.DATA_DIR, 'lab_host_key')),
-    });
-    const synced = await syncLabInventory(db, getVault(), lab.devices);
-    log.info(
-      { devices: lab.devices.length, basePort: config.LAB_BASE_PORT, ...synced },
-      'device lab started',
-    );
+export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { db, vault, log, tunables: t, lab } = opts;
+  const audit = createAudit(db, log);
+  if (lab) {
+    const synced = await syncLabInventory(db, vault, lab.devices);
+    log.info({ devices: lab.devices.length, ...synced }, 'device lab in the inventory');
   }
 
-  const bus = new InProcessEventBus({
-    onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed'),
-  });
-  setEventBus(bus);
-  const deviceSlots = new DeviceSessionLimiter(config.DEVICE_MAX_SESSIONS);
-  setLab(lab);
+  const bus =
+    opts.bus ??
+    new InProcessEventBus({
+      onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed'),
+    });
+  const deviceSlots = new DeviceSessionLimiter(t.DEVICE_MAX_SESSIONS);
 
   const feed = new NotificationFeed(db, bus);
   const stopNotifier = startNotifier({ db, bus, feed, log: log.child({ module: 'notifications' }) });
@@ -78,47 +119,56 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
     db,
     bus,
     log: log.child({ module: 'status' }),
-    intervalMs: config.STATUS_INTERVAL_MS,
-    probeTimeoutMs: config.STATUS_PROBE_TIMEOUT_MS,
-    concurrency: config.STATUS_CONCURRENCY,
-    hysteresis: { offlineAfter: config.STATUS_OFFLINE_AFTER, onlineAfter: config.STATUS_ONLINE_AFTER },
+    intervalMs: t.STATUS_INTERVAL_MS,
+    probeTimeoutMs: t.STATUS_PROBE_TIMEOUT_MS,
+    concurrency: t.STATUS_CONCURRENCY,
+    hysteresis: { offlineAfter: t.STATUS_OFFLINE_AFTER, onlineAfter: t.STATUS_ONLINE_AFTER },
   });
-  status.start();
+  if (opts.statusMonitor ?? true) status.start();
+  const login = createDeviceLogin({
+    db,
+    vault,
+    log: log.child({ module: 'devices' }),
+    status,
+    readyTimeoutMs: t.sshReadyTimeoutMs,
+  });
 
-  const queue = new InProcessTaskQueue(config.TASKS_MAX_RUNNING, (err, taskId) =>
-    log.error({ err, taskId }, 'task run failed'),
-  );
-  setTaskQueue(queue);
+  const queue =
+    opts.queue ??
+    new InProcessTaskQueue(t.TASKS_MAX_RUNNING, (err, taskId) =>
+      log.error({ err, taskId }, 'task run failed'),
+    );
   const taskLog = log.child({ module: 'tasks' });
   queue.process((taskId, signal) =>
-    runTask(taskId, signal, { db, vault: getVault(), bus, log: taskLog, deviceSlots, status }),
+    runTask(taskId, signal, {
+      db,
+      bus,
+      log: taskLog,
+      login,
+      deviceSlots,
+      progressIntervalMs: t.progressIntervalMs,
+    }),
   );
-  await reconcileTasks(db, queue, taskLog, { resume: config.TASKS_RESUME_ON_START });
+  await reconcileTasks(db, queue, taskLog, { resume: t.TASKS_RESUME_ON_START });
 
   const terminals = new TerminalManager({
-    db,
-    vault: getVault(),
-    log: log.child({ module: 'terminal' }),
-    limits: { perUser: config.TERMINAL_MAX_SESSIONS_PER_USER },
+    login,
+    limits: { perUser: t.TERMINAL_MAX_SESSIONS_PER_USER },
     deviceSlots,
-    status,
-    timers: {
-      resumeGraceMs: config.TERMINAL_RESUME_GRACE_MS,
-      idleTimeoutMs: config.TERMINAL_IDLE_TIMEOUT_MS,
-    },
+    timers: { resumeGraceMs: t.TERMINAL_RESUME_GRACE_MS, idleTimeoutMs: t.TERMINAL_IDLE_TIMEOUT_MS },
+    waterMarks: t.waterMarks,
     audit,
   });
-  setTerminalManager(terminals);
 
-  const monitor = monitorChannel({ db, bus, log: log.child({ module: 'monitor' }) });
+  const monitor = monitorChannel({ tasks: { db }, bus, log: log.child({ module: 'monitor' }) });
   const notifications = notificationsChannel({ db, bus, feed, log: log.child({ module: 'notifications' }) });
   const realtime = createRealtime({
     log: log.child({ module: 'realtime' }),
-    secret: config.NEXTAUTH_SECRET,
-    allowedOrigins: config.ALLOWED_ORIGINS,
-    trustProxy: config.TRUST_PROXY,
-    maxFrameBytes: config.WS_MAX_FRAME_BYTES,
-    heartbeatMs: config.WS_HEARTBEAT_MS,
+    secret: t.NEXTAUTH_SECRET,
+    allowedOrigins: t.ALLOWED_ORIGINS,
+    trustProxy: t.TRUST_PROXY,
+    maxFrameBytes: t.WS_MAX_FRAME_BYTES,
+    heartbeatMs: t.WS_HEARTBEAT_MS,
     findUser: (id) =>
       db.user.findUnique({ where: { id }, select: { id: true, username: true, role: true, disabled: true } }),
     handlers: [
@@ -131,34 +181,92 @@ export async function startRuntime(config: Config, log: Logger, root = process.c
       notifications,
     ],
   });
-  setRealtime(realtime);
+
+  const metrics = createMetrics({
+    connectionsByChannel: () => realtime.manager.countByChannel(),
+    terminalSessions: () => terminals.count(),
+  });
+  const loginThrottle = new LoginThrottle({ maxFailures: t.LOGIN_MAX_FAILURES, windowMs: t.LOGIN_WINDOW_MS });
 
   return {
+    log,
+    tunables: t,
     db,
+    vault,
+    audit,
     bus,
     queue,
-    terminals,
-    realtime,
-    admin,
-    lab,
+    deviceSlots,
+    login,
     status,
     feed,
+    terminals,
+    realtime,
+    loginThrottle,
+    metrics,
+    lab,
+    // The shutdown order, in one place: stop producing events, stop tasks (unfinished devices resume
+    // at the next start), close terminals and sockets, then the lab, the bus and the database.
     async close() {
       await status.stop();
       stopNotifier();
-      await queue.close(); // running tasks stop; unfinished devices resume at the next start
+      await queue.close();
       terminals.closeAll('The server is shutting down.');
       monitor.dispose();
       notifications.dispose();
       await realtime.close();
       await lab?.close();
       await bus.close();
-      await closeDb();
-      setRealtime(undefined);
-      setTaskQueue(undefined);
-      setTerminalManager(undefined);
-      setEventBus(undefined);
-      setLab(undefined);
+      await db.$disconnect();
+    },
+  };
+}
+
+export interface StartedRuntime extends Runtime {
+  admin: BootstrapResult;
+}
+
+/**
+ * Start-up work for server.ts: apply migrations, create the first admin, start the lab, then build
+ * the runtime and publish it in the registry for Next's bundles.
+ */
+export async function startRuntime(
+  config: Config,
+  log: Logger,
+  root = process.cwd(),
+): Promise<StartedRuntime> {
+  const migration = migrate(config.DATABASE_URL, root);
+  if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');
+  if (migration.modified.length > 0)
+    log.warn({ modified: migration.modified }, 'applied migrations changed on disk');
+  const db = createPrismaClient(config.DATABASE_URL);
+  const admin = await ensureAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
+
+  let lab: RunningLab | undefined;
+  if (config.LAB) {
+    const creds = loadOrCreateLabCredentials(config.DATA_DIR);
+    const specs = assignPorts(defaultLabFleet(config.LAB_DEVICES, creds), config.LAB_BASE_PORT);
+    lab = await startLab(specs, {
+      host: config.LAB_HOST,
+      hostKey: loadOrCreateHostKey(path.join(config.DATA_DIR, 'lab_host_key')),
+    });
+    log.info({ devices: lab.devices.length, basePort: config.LAB_BASE_PORT }, 'device lab started');
+  }
+
+  const runtime = await createRuntime({
+    db,
+    vault: createVault(config.SWITCHBOARD_SECRET),
+    log,
+    tunables: config,
+    lab,
+  });
+  setRuntime(runtime);
+  return {
+    ...runtime,
+    admin,
+    async close() {
+      setRuntime(undefined);
+      await runtime.close();
     },
   };
 }

@@ -84,15 +84,3 @@ export class InProcessTaskQueue implements TaskQueue {
     return { queued: this.waiting.length, running: this.running.size };
   }
 }
-
-const globalForQueue = globalThis as unknown as { __switchboardTaskQueue?: TaskQueue };
-
-/** The process's task queue, created by server.ts; Server Actions enqueue through it. */
-export function setTaskQueue(queue: TaskQueue | undefined): void {
-  globalForQueue.__switchboardTaskQueue = queue;
-}
-export function getTaskQueue(): TaskQueue {
-  const q = globalForQueue.__switchboardTaskQueue;
-  if (!q) throw new Error('the task queue is not running in this process');
-  return q;
-}

@@ -79,14 +79,6 @@ export function validateTaskForm(
   return { ok: false, errors };
 }
 
-export const TASK_FINAL_STATUSES = ['completed', 'failed', 'cancelled', 'interrupted'] as const;
-export type TaskStatus = 'queued' | 'running' | (typeof TASK_FINAL_STATUSES)[number];
-export type TaskDeviceStatus = 'pending' | 'running' | 'success' | 'failed' | 'cancelled';
-
-export function isFinal(status: string): boolean {
-  return (TASK_FINAL_STATUSES as readonly string[]).includes(status);
-}
-
 export interface CommandOutput {
   command: string;
   output: string;

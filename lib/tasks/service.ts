@@ -1,17 +1,13 @@
+import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
 import type { Role } from '../auth/roles';
 import { visibleDevicesWhere } from '../devices/visibility';
-import { finishCancelled } from './executor';
 import { progressPercent } from './progress';
 import type { TaskQueue } from './queue';
-import {
-  isFinal,
-  validateTaskForm,
-  type CommandOutput,
-  type TaskFieldErrors,
-  type TaskStatus,
-} from './schema';
+import { validateTaskForm, type CommandOutput, type TaskFieldErrors } from './schema';
+import { isFinal, TASK_ACTIVE_STATUSES, type TaskDeviceStatus, type TaskStatus } from './status';
+import { finishCancelled, requestCancel, resetFailedForRetry } from './transitions';
 
 /** Queued or running tasks one user may have at once. */
 export const TASK_MAX_ACTIVE_PER_USER = 10;
@@ -25,12 +21,17 @@ export interface TaskDeps {
   db: PrismaClient;
   queue: TaskQueue;
   bus: EventBus;
-  audit(entry: { userId: string; action: string; target: string; detail: string }): Promise<void>;
+  audit: AuditSink;
 }
 
 /** Owners see their tasks; admins see all. */
 export function visibleTasksWhere(actor: TaskActor) {
   return actor.role === 'admin' ? {} : { ownerId: actor.id };
+}
+
+/** The same rule for one task whose owner is known (live updates are filtered with it). */
+export function canSeeTask(actor: TaskActor, ownerId: string): boolean {
+  return actor.role === 'admin' || actor.id === ownerId;
 }
 
 type TaskRow = Awaited<ReturnType<PrismaClient['task']['findUniqueOrThrow']>>;
@@ -93,7 +94,9 @@ export async function createTask(actor: TaskActor, raw: unknown, deps: TaskDeps)
       },
     };
   }
-  const active = await db.task.count({ where: { ownerId: actor.id, status: { in: ['queued', 'running'] } } });
+  const active = await db.task.count({
+    where: { ownerId: actor.id, status: { in: [...TASK_ACTIVE_STATUSES] } },
+  });
   if (active >= TASK_MAX_ACTIVE_PER_USER) {
     return {
       ok: false,
@@ -139,12 +142,11 @@ export async function cancelTask(actor: TaskActor, taskId: string, deps: TaskDep
       ok: false,
       error: `The task has already ${task.status === 'cancelled' ? 'been cancelled' : 'finished'}.`,
     };
-  await db.task.update({ where: { id: taskId }, data: { cancelRequested: true } });
+  await requestCancel(db, taskId);
   const where = await deps.queue.cancel(taskId);
   if (where !== 'running') {
     // not running on this node: finish it here (a running executor finishes it itself)
-    await finishCancelled(db, taskId);
-    await publishState(deps, await db.task.findUniqueOrThrow({ where: { id: taskId } }), true);
+    await publishState(deps, await finishCancelled(db, taskId), true);
   }
   await deps.audit({ userId: actor.id, action: 'task.cancel', target: task.name, detail: task.id });
   return { ok: true };
@@ -155,24 +157,7 @@ export async function retryFailed(actor: TaskActor, taskId: string, deps: TaskDe
   const task = await ownTask(actor, taskId, db);
   if (!task) return { ok: false, error: 'No such task.' };
   if (!isFinal(task.status)) return { ok: false, error: 'The task is still running.' };
-  const updated = await db.$transaction(async (tx) => {
-    const { count } = await tx.taskDevice.updateMany({
-      where: { taskId, status: 'failed' },
-      data: { status: 'pending', error: null, output: '[]', startedAt: null, finishedAt: null },
-    });
-    if (count === 0) return null;
-    return tx.task.update({
-      where: { id: taskId },
-      data: {
-        status: 'queued',
-        statusReason: null,
-        cancelRequested: false,
-        finishedAt: null,
-        failedDevices: { decrement: count },
-        completedDevices: { decrement: count },
-      },
-    });
-  });
+  const updated = await resetFailedForRetry(db, taskId);
   if (!updated) return { ok: false, error: 'No device of this task failed.' };
   await deps.audit({
     userId: actor.id,
@@ -185,8 +170,12 @@ export async function retryFailed(actor: TaskActor, taskId: string, deps: TaskDe
   return { ok: true };
 }
 
-export async function listTasks(actor: TaskActor, db: PrismaClient, limit = 100): Promise<TaskSummary[]> {
-  const tasks = await db.task.findMany({
+export async function listTasks(
+  actor: TaskActor,
+  deps: Pick<TaskDeps, 'db'>,
+  limit = 100,
+): Promise<TaskSummary[]> {
+  const tasks = await deps.db.task.findMany({
     where: visibleTasksWhere(actor),
     orderBy: { createdAt: 'desc' },
     take: limit,
@@ -198,7 +187,7 @@ export interface TaskDeviceDetail {
   id: string;
   deviceId: string | null;
   deviceName: string;
-  status: string;
+  status: TaskDeviceStatus;
   error: string | null;
   attempts: number;
   startedAt: string | null;
@@ -222,7 +211,7 @@ export function deviceDetail(r: {
     id: r.id,
     deviceId: r.deviceId,
     deviceName: r.deviceName,
-    status: r.status,
+    status: r.status as TaskDeviceStatus,
     error: r.error,
     attempts: r.attempts,
     startedAt: r.startedAt?.toISOString() ?? null,
@@ -232,10 +221,10 @@ export function deviceDetail(r: {
   };
 }
 
-export async function getTaskDetail(actor: TaskActor, taskId: string, db: PrismaClient) {
-  const task = await ownTask(actor, taskId, db);
+export async function getTaskDetail(actor: TaskActor, taskId: string, deps: Pick<TaskDeps, 'db'>) {
+  const task = await ownTask(actor, taskId, deps.db);
   if (!task) return null;
-  const rows = await db.taskDevice.findMany({ where: { taskId }, orderBy: { deviceName: 'asc' } });
+  const rows = await deps.db.taskDevice.findMany({ where: { taskId }, orderBy: { deviceName: 'asc' } });
   const running = rows.find((r) => r.status === 'running');
   return { task: taskSummary(task, running?.deviceName ?? null), devices: rows.map(deviceDetail) };
 }
@@ -260,4 +249,73 @@ export function resultsCsv(detail: NonNullable<Awaited<ReturnType<typeof getTask
       );
   }
   return lines.join('\r\n') + '\r\n';
+}
+
+/** What a live monitor shows on connect: every active task the actor sees, then the most recent. */
+export async function monitorSnapshot(
+  actor: TaskActor,
+  deps: Pick<TaskDeps, 'db'>,
+  recent: number,
+): Promise<TaskSummary[]> {
+  const { db } = deps;
+  const [latest, active] = await Promise.all([
+    db.task.findMany({ where: visibleTasksWhere(actor), orderBy: { createdAt: 'desc' }, take: recent }),
+    db.task.findMany({ where: { ...visibleTasksWhere(actor), status: { in: [...TASK_ACTIVE_STATUSES] } } }),
+  ]);
+  const seen = new Set<string>();
+  const out: TaskSummary[] = [];
+  for (const t of [...active, ...latest]) {
+    if (seen.has(t.id)) continue;
+    seen.add(t.id);
+    out.push(taskSummary(t));
+  }
+  return out;
+}
+
+export interface TaskDeviceState {
+  deviceId: string | null;
+  deviceName: string;
+  status: TaskDeviceStatus;
+  error: string | null;
+  durationMs: number | null;
+}
+
+export type WatchResult =
+  | { ok: true; task: TaskSummary; devices: TaskDeviceState[] }
+  | { ok: false; code: 'not_found' | 'not_allowed'; error: string };
+
+/** A task's state and its devices' states (without output), for a monitor that follows it. */
+export async function watchTask(
+  actor: TaskActor,
+  taskId: string,
+  deps: Pick<TaskDeps, 'db'>,
+): Promise<WatchResult> {
+  const { db } = deps;
+  const task = await db.task.findUnique({ where: { id: taskId } });
+  if (!task) return { ok: false, code: 'not_found', error: 'No such task.' };
+  if (!canSeeTask(actor, task.ownerId))
+    return { ok: false, code: 'not_allowed', error: 'This task is not yours.' };
+  const rows = await db.taskDevice.findMany({
+    where: { taskId: task.id },
+    orderBy: { deviceName: 'asc' },
+    select: {
+      deviceId: true,
+      deviceName: true,
+      status: true,
+      error: true,
+      startedAt: true,
+      finishedAt: true,
+    },
+  });
+  return {
+    ok: true,
+    task: taskSummary(task, rows.find((r) => r.status === 'running')?.deviceName ?? null),
+    devices: rows.map((r) => ({
+      deviceId: r.deviceId,
+      deviceName: r.deviceName,
+      status: r.status as TaskDeviceStatus,
+      error: r.error,
+      durationMs: r.startedAt && r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
+    })),
+  };
 }

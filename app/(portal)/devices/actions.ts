@@ -4,9 +4,10 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { authorise } from '@/lib/auth/session';
 import { acceptOfferedHostKey, forgetHostKey } from '@/lib/devices/host-keys';
-import { setLabDeviceUp } from '@/lib/lab/control';
+import { setLabDeviceUp } from '@/lib/devices/lab-inventory';
 import { createDevice, deleteDevice, updateDevice } from '@/lib/devices/inventory';
 import { DEVICE_FORM_FIELDS, formDataToObject, type FieldErrors } from '@/lib/devices/schema';
+import { getRuntime } from '@/lib/server/registry';
 
 export interface DeviceFormState {
   errors?: FieldErrors;
@@ -24,7 +25,7 @@ export async function createDeviceAction(_prev: DeviceFormState, fd: FormData): 
   const auth = await authorise('devices:edit');
   if (!auth.ok) return { errors: { form: auth.error } };
   const raw = formDataToObject(fd, DEVICE_FORM_FIELDS);
-  const result = await createDevice(auth.user, raw);
+  const result = await createDevice(auth.user, raw, getRuntime());
   if (!result.ok) return { errors: result.errors, values: echo(raw) };
   revalidatePath('/', 'layout');
   redirect('/devices');
@@ -38,7 +39,7 @@ export async function updateDeviceAction(
   const auth = await authorise('devices:edit');
   if (!auth.ok) return { errors: { form: auth.error } };
   const raw = formDataToObject(fd, DEVICE_FORM_FIELDS);
-  const result = await updateDevice(auth.user, id, raw);
+  const result = await updateDevice(auth.user, id, raw, getRuntime());
   if (!result.ok) return { errors: result.errors, values: echo(raw) };
   revalidatePath('/', 'layout');
   redirect('/devices');
@@ -47,7 +48,7 @@ export async function updateDeviceAction(
 export async function deleteDeviceAction(id: string): Promise<{ error?: string }> {
   const auth = await authorise('devices:edit');
   if (!auth.ok) return { error: auth.error };
-  const result = await deleteDevice(auth.user, id);
+  const result = await deleteDevice(auth.user, id, getRuntime());
   if (!result.ok) return { error: result.error };
   revalidatePath('/', 'layout');
   redirect('/devices');
@@ -59,7 +60,7 @@ export async function acceptHostKeyAction(
 ): Promise<{ error?: string; ok?: string }> {
   const auth = await authorise('hostkeys:manage');
   if (!auth.ok) return { error: auth.error };
-  const r = await acceptOfferedHostKey(auth.user, deviceId, fingerprint);
+  const r = await acceptOfferedHostKey(auth.user, deviceId, fingerprint, getRuntime());
   revalidatePath(`/devices/${deviceId}`);
   return r.ok ? { ok: r.message } : { error: r.error };
 }
@@ -67,7 +68,7 @@ export async function acceptHostKeyAction(
 export async function forgetHostKeyAction(deviceId: string): Promise<{ error?: string; ok?: string }> {
   const auth = await authorise('hostkeys:manage');
   if (!auth.ok) return { error: auth.error };
-  const r = await forgetHostKey(auth.user, deviceId);
+  const r = await forgetHostKey(auth.user, deviceId, getRuntime());
   revalidatePath(`/devices/${deviceId}`);
   return r.ok ? { ok: r.message } : { error: r.error };
 }
@@ -75,6 +76,6 @@ export async function forgetHostKeyAction(deviceId: string): Promise<{ error?: s
 export async function setLabDeviceUpAction(name: string, up: boolean): Promise<{ error?: string }> {
   const auth = await authorise('lab:control');
   if (!auth.ok) return { error: auth.error };
-  const r = await setLabDeviceUp(auth.user, name, up);
+  const r = await setLabDeviceUp(auth.user, name, up, getRuntime());
   return r.ok ? {} : { error: r.error };
 }

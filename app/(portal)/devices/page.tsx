@@ -1,11 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { can } from '@/lib/auth/roles';
-import { labDeviceIsUp } from '@/lib/lab/control';
+import { labDeviceIsUp } from '@/lib/devices/lab-inventory';
 import { requireUser } from '@/lib/auth/session';
 import { listDevices, normaliseFilters } from '@/lib/devices/inventory';
-import { DEVICE_STATUS_VALUES, VENDOR_LABELS, VENDORS } from '@/lib/devices/schema';
+import { VENDOR_LABELS, VENDORS } from '@/lib/devices/schema';
 import { DeviceTable } from './device-table';
+import { getRuntime } from '@/lib/server/registry';
+import { DEVICE_STATUSES } from '@/lib/devices/status';
 
 export const metadata: Metadata = { title: 'Devices' };
 
@@ -16,14 +18,14 @@ export default async function DevicesPage({
 }) {
   const user = await requireUser();
   const filters = normaliseFilters(await searchParams);
-  const devices = await listDevices(user, filters);
+  const devices = await listDevices(user, filters, getRuntime());
   const canEdit = can(user.role, 'devices:edit');
   const labUp = can(user.role, 'lab:control')
     ? Object.fromEntries(
         devices
           .filter((d) => d.lab)
           .flatMap((d) => {
-            const up = labDeviceIsUp(d.name);
+            const up = labDeviceIsUp(d.name, getRuntime().lab);
             return up === null ? [] : [[d.name, up] as const];
           }),
       )
@@ -64,7 +66,7 @@ export default async function DevicesPage({
           <label htmlFor="status">Status</label>
           <select id="status" name="status" defaultValue={filters.status ?? ''} className="input">
             <option value="">Any status</option>
-            {DEVICE_STATUS_VALUES.map((s) => (
+            {DEVICE_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>

@@ -2,12 +2,15 @@
 
 import { revalidatePath } from 'next/cache';
 import { getCurrentUser } from '@/lib/auth/session';
-import { getFeed } from '@/lib/notifications/deps';
+import { getRuntime } from '@/lib/server/registry';
 
 export async function markReadAction(ids: string[]): Promise<{ unread?: number; error?: string }> {
   const user = await getCurrentUser();
   if (!user) return { error: 'Sign in first.' };
-  const unread = await getFeed().markRead(user.id, ids.filter((x) => typeof x === 'string').slice(0, 1000));
+  const unread = await getRuntime().feed.markRead(
+    user.id,
+    ids.filter((x) => typeof x === 'string').slice(0, 1000),
+  );
   revalidatePath('/notifications');
   return { unread };
 }
@@ -15,7 +18,7 @@ export async function markReadAction(ids: string[]): Promise<{ unread?: number; 
 export async function markAllReadAction(): Promise<{ unread?: number; error?: string }> {
   const user = await getCurrentUser();
   if (!user) return { error: 'Sign in first.' };
-  const unread = await getFeed().markAllRead(user.id);
+  const unread = await getRuntime().feed.markAllRead(user.id);
   revalidatePath('/notifications');
   return { unread };
 }
@@ -26,7 +29,7 @@ export async function savePreferencesAction(
 ): Promise<{ ok?: string; error?: string }> {
   const user = await getCurrentUser();
   if (!user) return { error: 'Sign in first.' };
-  await getFeed().setKinds(
+  await getRuntime().feed.setKinds(
     user.id,
     fd.getAll('kind').filter((x): x is string => typeof x === 'string'),
   );

@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/db/client';
 import { NOTIFICATION_KIND_LABELS, NOTIFICATION_KINDS, parseKinds } from '@/lib/notifications/feed';
-import { getFeed } from '@/lib/notifications/deps';
 import { NotificationList } from './notification-list';
 import { Preferences } from './preferences';
+import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Notifications' };
 
@@ -17,8 +16,15 @@ export default async function NotificationsPage({
   const user = await requireUser();
   const { kind, unread } = await searchParams;
   const validKind = kind && (NOTIFICATION_KINDS as readonly string[]).includes(kind) ? kind : undefined;
-  const items = await getFeed().list(user.id, { kind: validKind, unreadOnly: unread === '1', limit: 200 });
-  const me = await getDb().user.findUniqueOrThrow({ where: { id: user.id }, select: { notifyKinds: true } });
+  const items = await getRuntime().feed.list(user.id, {
+    kind: validKind,
+    unreadOnly: unread === '1',
+    limit: 200,
+  });
+  const me = await getRuntime().db.user.findUniqueOrThrow({
+    where: { id: user.id },
+    select: { notifyKinds: true },
+  });
   const link = (k?: string, u?: boolean) =>
     `/notifications?${new URLSearchParams({ ...(k ? { kind: k } : {}), ...(u ? { unread: '1' } : {}) })}`;
   return (

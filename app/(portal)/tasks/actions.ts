@@ -3,9 +3,9 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { authorise } from '@/lib/auth/session';
-import { taskDeps } from '@/lib/tasks/deps';
 import type { TaskFieldErrors } from '@/lib/tasks/schema';
 import { cancelTask, createTask, retryFailed } from '@/lib/tasks/service';
+import { getRuntime } from '@/lib/server/registry';
 
 export interface NewTaskState {
   errors?: TaskFieldErrors;
@@ -23,7 +23,7 @@ export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promi
       concurrency: String(fd.get('concurrency') ?? ''),
       timeoutSeconds: String(fd.get('timeoutSeconds') ?? ''),
     },
-    taskDeps(),
+    getRuntime(),
   );
   if (!result.ok) return { errors: result.errors };
   revalidatePath('/tasks');
@@ -33,13 +33,13 @@ export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promi
 export async function cancelTaskAction(taskId: string): Promise<{ error?: string }> {
   const auth = await authorise('tasks:run');
   if (!auth.ok) return { error: auth.error };
-  const r = await cancelTask(auth.user, taskId, taskDeps());
+  const r = await cancelTask(auth.user, taskId, getRuntime());
   return r.ok ? {} : { error: r.error };
 }
 
 export async function retryFailedAction(taskId: string): Promise<{ error?: string }> {
   const auth = await authorise('tasks:run');
   if (!auth.ok) return { error: auth.error };
-  const r = await retryFailed(auth.user, taskId, taskDeps());
+  const r = await retryFailed(auth.user, taskId, getRuntime());
   return r.ok ? {} : { error: r.error };
 }

@@ -2,15 +2,15 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/db/client';
 import { listTasks } from '@/lib/tasks/service';
 import { TasksList } from './tasks-list';
+import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Tasks' };
 
 export default async function TasksPage() {
   const user = await requireUser();
-  const tasks = await listTasks(user, getDb());
+  const tasks = await listTasks(user, getRuntime());
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between">

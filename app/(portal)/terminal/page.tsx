@@ -4,13 +4,14 @@ import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { listDevices } from '@/lib/devices/inventory';
 import { TerminalWorkspace } from './workspace';
+import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Terminal' };
 
 export default async function TerminalPage() {
   const user = await requireUser();
   if (!can(user.role, 'terminal:open')) return <NoAccess what="open terminals" />;
-  const devices = await listDevices(user);
+  const devices = await listDevices(user, {}, getRuntime());
   return (
     <TerminalWorkspace
       userId={user.id}

@@ -1,12 +1,11 @@
-import { getDb } from '@/lib/db/client';
-
+import { getRuntime } from '@/lib/server/registry';
 export const dynamic = 'force-dynamic';
 
 /** Liveness and readiness: 200 when the database answers, 503 otherwise. */
 export async function GET() {
   const started = performance.now();
   try {
-    await getDb().$queryRawUnsafe('SELECT 1');
+    await getRuntime().db.$queryRawUnsafe('SELECT 1');
     return Response.json({
       status: 'ok',
       database: 'up',

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/db/client';
+import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Audit' };
 
@@ -16,7 +16,7 @@ export default async function AuditPage({
   const me = await requireUser();
   if (!can(me.role, 'audit:view')) return <NoAccess what="read the audit log" />;
   const { action, user, target } = await searchParams;
-  const events = await getDb().auditEvent.findMany({
+  const events = await getRuntime().db.auditEvent.findMany({
     where: {
       ...(action ? { action: { startsWith: action.slice(0, 64) } } : {}),
       ...(user ? { user: { username: user.slice(0, 64) } } : {}),

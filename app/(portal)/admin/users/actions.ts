@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { authorise } from '@/lib/auth/session';
 import type { UserFieldErrors } from '@/lib/auth/schema';
 import { createUser, resetPassword, setDisabled, setGrants, setRole } from '@/lib/auth/users';
+import { getRuntime } from '@/lib/server/registry';
 
 export interface CreateUserState {
   errors?: UserFieldErrors;
@@ -20,7 +21,7 @@ export async function createUserAction(_prev: CreateUserState, fd: FormData): Pr
     role: String(fd.get('role') ?? ''),
     password: String(fd.get('password') ?? ''),
   };
-  const result = await createUser(auth.user, raw);
+  const result = await createUser(auth.user, raw, getRuntime());
   if (!result.ok)
     return {
       errors: result.errors,
@@ -35,7 +36,7 @@ export type SimpleState = { error?: string; ok?: string };
 export async function setRoleAction(userId: string, role: string): Promise<SimpleState> {
   const auth = await authorise('users:manage');
   if (!auth.ok) return { error: auth.error };
-  const r = await setRole(auth.user, userId, role);
+  const r = await setRole(auth.user, userId, role, getRuntime());
   revalidatePath('/admin/users');
   return r.ok ? { ok: 'Role changed.' } : { error: r.error };
 }
@@ -43,7 +44,7 @@ export async function setRoleAction(userId: string, role: string): Promise<Simpl
 export async function setDisabledAction(userId: string, disabled: boolean): Promise<SimpleState> {
   const auth = await authorise('users:manage');
   if (!auth.ok) return { error: auth.error };
-  const r = await setDisabled(auth.user, userId, disabled);
+  const r = await setDisabled(auth.user, userId, disabled, getRuntime());
   revalidatePath('/admin/users');
   return r.ok ? { ok: disabled ? 'User disabled.' : 'User enabled.' } : { error: r.error };
 }
@@ -55,7 +56,7 @@ export async function resetPasswordAction(
 ): Promise<SimpleState> {
   const auth = await authorise('users:manage');
   if (!auth.ok) return { error: auth.error };
-  const r = await resetPassword(auth.user, userId, String(fd.get('password') ?? ''));
+  const r = await resetPassword(auth.user, userId, String(fd.get('password') ?? ''), getRuntime());
   return r.ok ? { ok: 'Password reset.' } : { error: r.error };
 }
 
@@ -67,7 +68,7 @@ export async function setGrantsAction(
   const auth = await authorise('grants:manage');
   if (!auth.ok) return { error: auth.error };
   const ids = fd.getAll('device').filter((x): x is string => typeof x === 'string');
-  const r = await setGrants(auth.user, userId, ids);
+  const r = await setGrants(auth.user, userId, ids, getRuntime());
   revalidatePath(`/admin/users/${userId}`);
   return r.ok
     ? { ok: `Saved: ${ids.length} device${ids.length === 1 ? '' : 's'} granted.` }

@@ -3,15 +3,15 @@ import Link from 'next/link';
 import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/db/client';
 import { CreateUserForm, UserRowControls } from './user-forms';
+import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Users' };
 
 export default async function UsersPage() {
   const me = await requireUser();
   if (!can(me.role, 'users:manage')) return <NoAccess what="manage users" />;
-  const users = await getDb().user.findMany({
+  const users = await getRuntime().db.user.findMany({
     orderBy: { username: 'asc' },
     select: {
       id: true,

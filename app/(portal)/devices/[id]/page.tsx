@@ -7,6 +7,7 @@ import { getVisibleDevice } from '@/lib/devices/inventory';
 import { deleteDeviceAction, updateDeviceAction } from '../actions';
 import { DeviceForm } from '../device-form';
 import { HostKeyPanel } from './host-key';
+import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Edit device' };
 
@@ -14,7 +15,7 @@ export default async function EditDevicePage({ params }: { params: Promise<{ id:
   const user = await requireUser();
   if (!can(user.role, 'devices:edit')) return <NoAccess what="change devices" />;
   const { id } = await params;
-  const device = await getVisibleDevice(user, id);
+  const device = await getVisibleDevice(user, id, getRuntime());
   if (!device) notFound();
   return (
     <div className="space-y-4">

@@ -3,15 +3,15 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/db/client';
 import { getTaskDetail } from '@/lib/tasks/service';
 import { TaskDetail } from './task-detail';
+import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Task' };
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
-  const detail = await getTaskDetail(user, (await params).id, getDb());
+  const detail = await getTaskDetail(user, (await params).id, getRuntime());
   if (!detail) notFound();
   return (
     <div className="space-y-3">

@@ -2,7 +2,7 @@
 
 import { useActionState, useMemo, useState } from 'react';
 import { StatusBadge } from '@/app/_components/status-badge';
-import { VENDOR_LABELS, VENDORS, DEVICE_STATUS_VALUES, type Vendor } from '@/lib/devices/schema';
+import { VENDOR_LABELS, VENDORS, type Vendor } from '@/lib/devices/schema';
 import {
   TASK_DEFAULT_CONCURRENCY,
   TASK_DEFAULT_TIMEOUT_S,
@@ -10,6 +10,7 @@ import {
   TASK_MAX_DEVICES,
 } from '@/lib/tasks/schema';
 import { createTaskAction, type NewTaskState } from '../actions';
+import { DEVICE_STATUSES } from '@/lib/devices/status';
 
 export interface TaskDeviceOption {
   id: string;
@@ -151,7 +152,7 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
             onChange={(x) => setStatus(x.target.value)}
           >
             <option value="">Any status</option>
-            {DEVICE_STATUS_VALUES.map((s) => (
+            {DEVICE_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>

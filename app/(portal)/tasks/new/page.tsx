@@ -4,13 +4,14 @@ import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { listDevices } from '@/lib/devices/inventory';
 import { NewTaskForm } from './new-task-form';
+import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'New task' };
 
 export default async function NewTaskPage() {
   const user = await requireUser();
   if (!can(user.role, 'tasks:run')) return <NoAccess what="run tasks" />;
-  const devices = await listDevices(user);
+  const devices = await listDevices(user, {}, getRuntime());
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">New task</h1>

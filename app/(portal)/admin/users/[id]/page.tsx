@@ -4,8 +4,8 @@ import { notFound } from 'next/navigation';
 import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/db/client';
 import { GrantsForm } from './grants-form';
+import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Device grants' };
 
@@ -13,7 +13,7 @@ export default async function UserGrantsPage({ params }: { params: Promise<{ id:
   const me = await requireUser();
   if (!can(me.role, 'grants:manage')) return <NoAccess what="manage device grants" />;
   const { id } = await params;
-  const db = getDb();
+  const { db } = getRuntime();
   const user = await db.user.findUnique({
     where: { id },
     select: { id: true, username: true, role: true, grants: { select: { deviceId: true } } },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authorise } from '@/lib/auth/session';
-import { labDeviceIsUp, setLabDeviceUp } from '@/lib/lab/control';
+import { labDeviceIsUp, setLabDeviceUp } from '@/lib/devices/lab-inventory';
+import { getRuntime } from '@/lib/server/registry';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +12,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ name: s
   const auth = await authorise('lab:control');
   if (!auth.ok) return Response.json({ error: auth.error }, { status: 403 });
   const { name } = await params;
-  const up = labDeviceIsUp(name);
+  const up = labDeviceIsUp(name, getRuntime().lab);
   return up === null
     ? Response.json({ error: 'The device lab is not running.' }, { status: 409 })
     : Response.json({ name, up });
@@ -27,7 +28,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ name: s
     return Response.json({ error: 'Send JSON: {"up": true|false}.' }, { status: 400 });
   }
   if (!parsed.success) return Response.json({ error: 'Send JSON: {"up": true|false}.' }, { status: 400 });
-  const r = await setLabDeviceUp(auth.user, (await params).name, parsed.data.up);
+  const r = await setLabDeviceUp(auth.user, (await params).name, parsed.data.up, getRuntime());
   return r.ok
     ? Response.json({ name: r.name, up: r.up })
     : Response.json({ error: r.error }, { status: r.status });
