@@ -1,15 +1,16 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { Bell, LiveProvider } from '@/app/_components/live';
+import { Bell } from '@/app/_components/bell';
+import { LiveProvider } from '@/app/_components/live-provider';
 import { NavLink } from '@/app/_components/nav-link';
 import { SignOutButton } from '@/app/_components/sign-out-button';
 import { requireUser } from '@/lib/auth/session';
-import { getFeed } from '@/lib/notifications/deps';
 import { notificationFrameOf } from '@/lib/realtime/handlers/notifications';
+import { getRuntime } from '@/lib/server/registry';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
-  const feed = getFeed();
+  const { feed } = getRuntime();
   const [unread, lastSeq, recent] = await Promise.all([
     feed.unreadCount(user.id),
     feed.latestSeq(user.id),

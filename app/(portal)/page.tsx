@@ -1,17 +1,22 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { LiveStatusCounts } from '@/app/_components/live';
+import { LiveStatusCounts } from '@/app/_components/live-status-counts';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { inventorySummary, listDevices } from '@/lib/devices/inventory';
-import { DEVICE_STATUS_VALUES, VENDOR_LABELS, VENDORS } from '@/lib/devices/schema';
+import { VENDOR_LABELS, VENDORS } from '@/lib/devices/schema';
 import { DeviceTable } from './devices/device-table';
+import { getRuntime } from '@/lib/server/registry';
+import { DEVICE_STATUSES } from '@/lib/devices/status';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
 export default async function DashboardPage() {
   const user = await requireUser();
-  const [summary, devices] = await Promise.all([inventorySummary(user), listDevices(user)]);
+  const [summary, devices] = await Promise.all([
+    inventorySummary(user, getRuntime()),
+    listDevices(user, {}, getRuntime()),
+  ]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Dashboard</h1>
@@ -41,7 +46,7 @@ export default async function DashboardPage() {
           <div className="mb-2 text-sm text-slate-500">By status</div>
           <LiveStatusCounts
             devices={devices.map((d) => ({ id: d.id, status: d.status }))}
-            statuses={DEVICE_STATUS_VALUES}
+            statuses={DEVICE_STATUSES}
           />
         </div>
       </section>

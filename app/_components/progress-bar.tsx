@@ -1,12 +1,16 @@
+import type { TaskStatus } from '@/lib/tasks/status';
+
+const BAR: Record<TaskStatus, string> = {
+  queued: 'bg-sky-500',
+  running: 'bg-sky-500',
+  completed: 'bg-emerald-500',
+  failed: 'bg-red-500',
+  cancelled: 'bg-slate-400',
+  interrupted: 'bg-red-500',
+};
+
 export function ProgressBar({ value, status }: { value: number; status: string }) {
-  const colour =
-    status === 'failed' || status === 'interrupted'
-      ? 'bg-red-500'
-      : status === 'cancelled'
-        ? 'bg-slate-400'
-        : status === 'completed'
-          ? 'bg-emerald-500'
-          : 'bg-sky-500';
+  const colour = Object.hasOwn(BAR, status) ? BAR[status as TaskStatus] : BAR.running;
   return (
     <div
       className="h-2.5 w-full overflow-hidden rounded-full bg-slate-200"

@@ -1,4 +1,6 @@
-const STYLES: Record<string, { dot: string; label: string }> = {
+import { isDeviceStatus, type DeviceStatus } from '@/lib/devices/status';
+
+const STYLES: Record<DeviceStatus, { dot: string; label: string }> = {
   online: { dot: 'bg-emerald-500', label: 'Online' },
   offline: { dot: 'bg-red-500', label: 'Offline' },
   error: { dot: 'bg-amber-500', label: 'Error' },
@@ -6,7 +8,7 @@ const STYLES: Record<string, { dot: string; label: string }> = {
 };
 
 export function StatusBadge({ status }: { status: string }) {
-  const s = STYLES[status] ?? STYLES.unknown!;
+  const s = STYLES[isDeviceStatus(status) ? status : 'unknown'];
   return (
     <span className="inline-flex items-center gap-1.5 text-sm" data-status={status}>
       <span className={`h-2.5 w-2.5 rounded-full ${s.dot}`} aria-hidden />

@@ -1,4 +1,6 @@
-const STYLES: Record<string, string> = {
+import type { TaskDeviceStatus, TaskStatus } from '@/lib/tasks/status';
+
+const STYLES: Record<TaskStatus | TaskDeviceStatus, string> = {
   queued: 'bg-slate-100 text-slate-700',
   running: 'bg-sky-100 text-sky-800',
   completed: 'bg-emerald-100 text-emerald-800',
@@ -9,10 +11,15 @@ const STYLES: Record<string, string> = {
   success: 'bg-emerald-100 text-emerald-800',
 };
 
+function styleOf(status: string): string {
+  return Object.hasOwn(STYLES, status) ? STYLES[status as keyof typeof STYLES] : STYLES.queued;
+}
+
+/** A task's or a task device's status as a small pill (unknown values look like `queued`). */
 export function TaskStatusBadge({ status }: { status: string }) {
   return (
     <span
-      className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STYLES[status] ?? STYLES.queued}`}
+      className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${styleOf(status)}`}
       data-status={status}
     >
       {status}

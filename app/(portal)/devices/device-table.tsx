@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { LiveStatus } from '@/app/_components/live';
+import { LiveStatus } from '@/app/_components/live-status';
 import { LabToggle } from './lab-toggle';
 import type { PublicDevice } from '@/lib/devices/inventory';
 import { VENDOR_LABELS, type Vendor } from '@/lib/devices/schema';

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState, useTransition } from 'react';
-import { useLive } from '@/app/_components/live';
+import { useLive } from '@/app/_components/live-provider';
 import type { NotificationView } from '@/lib/notifications/feed';
 import { markAllReadAction, markReadAction } from './actions';
 

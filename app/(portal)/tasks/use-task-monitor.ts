@@ -1,10 +1,18 @@
 'use client';
 
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { monitorServerMessage, type TaskDevicesMessage, type TaskUpdate } from '@/lib/realtime/protocol';
+import { useChannel } from '@/app/_lib/use-channel';
+import {
+  MSG,
+  monitorServerMessage,
+  type MonitorClientMessage,
+  type MonitorServerMessage,
+  type TaskDevicesMessage,
+  type TaskUpdate,
+} from '@/lib/realtime/protocol';
 import type { CommandOutput } from '@/lib/tasks/schema';
 import type { TaskDeviceDetail, TaskSummary } from '@/lib/tasks/service';
+import { isFinal } from '@/lib/tasks/status';
 
 export interface TaskDetailData {
   task: TaskSummary & { updatedAt?: string };
@@ -13,8 +21,6 @@ export interface TaskDetailData {
 
 export const tasksKey = ['tasks'] as const;
 export const taskKey = (id: string) => ['task', id] as const;
-
-const FINAL = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
 
 function mergeUpdate<T extends TaskSummary & { updatedAt?: string }>(t: T, u: TaskUpdate): T {
   if (t.updatedAt && t.updatedAt > u.timestamp) return t; // an older update arriving late
@@ -42,7 +48,7 @@ function applyUpdate(qc: QueryClient, u: TaskUpdate) {
   qc.setQueryData<TaskDetailData>(taskKey(u.task_id), (d) =>
     d ? { ...d, task: mergeUpdate(d.task, u) } : d,
   );
-  if (FINAL.has(u.status)) {
+  if (isFinal(u.status)) {
     // exact counters and full outputs from the database once the task is done
     void qc.invalidateQueries({ queryKey: taskKey(u.task_id) });
     void qc.invalidateQueries({ queryKey: tasksKey });
@@ -78,46 +84,24 @@ function applyDevices(qc: QueryClient, m: TaskDevicesMessage) {
   });
 }
 
-/** Live task progress from /ws/monitor/tasks, written into React Query's cache. */
+/** Live task progress from /ws/monitor/tasks, written into React Query's cache. True while connected. */
 export function useTaskMonitor(subscribeTo?: string): boolean {
   const qc = useQueryClient();
-  const [live, setLive] = useState(false);
-  useEffect(() => {
-    let ws: WebSocket | null = null;
-    let stopped = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const open = () => {
-      const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-      ws = new WebSocket(`${proto}//${location.host}/ws/monitor/tasks`);
-      ws.onopen = () => {
-        setLive(true);
-        if (subscribeTo) ws?.send(JSON.stringify({ type: 'subscribe_task', task_id: subscribeTo }));
+  const state = useChannel<MonitorServerMessage, MonitorClientMessage>(
+    {
+      path: 'monitor/tasks',
+      schema: monitorServerMessage,
+      onOpen: (ch) => {
+        if (subscribeTo) ch.send({ type: MSG.subscribeTask, task_id: subscribeTo });
         // anything missed while disconnected
         void qc.invalidateQueries({ queryKey: subscribeTo ? taskKey(subscribeTo) : tasksKey });
-      };
-      ws.onmessage = (ev) => {
-        let parsed;
-        try {
-          parsed = monitorServerMessage.safeParse(JSON.parse(ev.data as string));
-        } catch {
-          return;
-        }
-        if (!parsed.success) return;
-        const m = parsed.data;
-        if (m.type === 'task_update') applyUpdate(qc, m);
-        else if (m.type === 'task_devices' && !m.snapshot) applyDevices(qc, m);
-      };
-      ws.onclose = () => {
-        setLive(false);
-        if (!stopped) retry = setTimeout(open, 2000);
-      };
-    };
-    open();
-    return () => {
-      stopped = true;
-      clearTimeout(retry);
-      ws?.close();
-    };
-  }, [qc, subscribeTo]);
-  return live;
+      },
+      onMessage: (m) => {
+        if (m.type === MSG.taskUpdate) applyUpdate(qc, m);
+        else if (m.type === MSG.taskDevices && !m.snapshot) applyDevices(qc, m);
+      },
+    },
+    subscribeTo,
+  );
+  return state.kind === 'open';
 }

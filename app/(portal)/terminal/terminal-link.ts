@@ -1,3 +1,4 @@
+import { openChannel, type Channel, type ChannelState } from '@/app/_lib/channel';
 import {
   MSG,
   terminalServerMessage,
@@ -15,20 +16,23 @@ export interface LinkHandlers {
   onRtt(ms: number): void;
 }
 
-/** Reconnect backoff after a lost socket (network blip, server restart). */
-export const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+/**
+ * Retries in a row after a lost socket (network blip, server restart) before the tab says so and waits
+ * for the user's Reconnect; the delays are the channel's one backoff policy.
+ */
+export const RECONNECT_MAX_ATTEMPTS = 5;
 export const PING_INTERVAL_MS = 5000;
+/** How long an open socket stays open after the `close` frame, so the server ends the session first. */
+const CLOSE_LINGER_MS = 50;
 
 /**
- * One browser tab's link to a terminal session: opens /ws/terminal/:deviceId, reattaches to its
- * session after a reload or a blip, and reports what happens. No React in here.
+ * One browser tab's link to a terminal session: a channel on /ws/terminal/:deviceId that reattaches to
+ * its session after a reload or a blip, measures latency, and reports what happens. No React in here.
  */
 export class TerminalLink {
-  private ws: WebSocket | null = null;
-  private attempt = 0;
+  private channel: Channel<TerminalClientMessage> | null = null;
   private ended = false;
   private disposed = false;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private resumedNext = false;
   private connectedOnce = false;
@@ -41,44 +45,53 @@ export class TerminalLink {
   ) {}
 
   start(): void {
-    this.open();
+    if (this.disposed || this.channel) return;
+    this.channel = openChannel<TerminalServerMessage, TerminalClientMessage>({
+      path: `terminal/${encodeURIComponent(this.deviceId)}`,
+      schema: terminalServerMessage,
+      policy: { maxAttempts: RECONNECT_MAX_ATTEMPTS },
+      onState: (s) => this.onState(s),
+      onOpen: (ch) => {
+        const { cols, rows } = this.size();
+        ch.send({ type: MSG.connect, cols, rows, ...(this.sessionId ? { session_id: this.sessionId } : {}) });
+        this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
+        this.ping();
+      },
+      onClose: () => this.stopPing(),
+      onMessage: (frame) => this.onMessage(frame),
+    });
   }
 
-  private open(): void {
-    if (this.disposed) return;
-    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(`${proto}//${location.host}/ws/terminal/${encodeURIComponent(this.deviceId)}`);
-    this.ws = ws;
-    this.h.onStatus(
-      this.attempt === 0 ? 'connecting' : 'reconnecting',
-      this.attempt === 0 ? 'Connecting…' : 'Reconnecting…',
-    );
-    ws.onopen = () => {
-      const { cols, rows } = this.size();
-      this.raw({ type: 'connect', cols, rows, ...(this.sessionId ? { session_id: this.sessionId } : {}) });
-      this.pingTimer = setInterval(() => this.raw({ type: 'ping', ts: performance.now() }), PING_INTERVAL_MS);
-      this.raw({ type: 'ping', ts: performance.now() });
-    };
-    ws.onmessage = (ev) => this.onMessage(ev.data as string);
-    ws.onclose = () => this.onClose(ws);
-  }
-
-  private onMessage(text: string): void {
-    let frame: TerminalServerMessage;
-    try {
-      const parsed = terminalServerMessage.safeParse(JSON.parse(text));
-      if (!parsed.success) return;
-      frame = parsed.data;
-    } catch {
-      return;
+  private onState(s: ChannelState): void {
+    switch (s.kind) {
+      case 'connecting':
+        if (s.attempt === 0) this.h.onStatus('connecting', 'Connecting…');
+        else this.h.onStatus('reconnecting', 'Reconnecting…');
+        return;
+      case 'retrying':
+        this.h.onStatus(
+          'reconnecting',
+          `Connection lost; reconnecting in ${Math.round(s.delayMs / 100) / 10} s…`,
+        );
+        return;
+      case 'closed':
+        // `stopped` is this link's own doing (end, close, dispose), already reported
+        if (s.reason !== 'stopped') {
+          this.h.onStatus('error', 'Lost the connection to the portal. Use Reconnect to try again.');
+        }
+        return;
+      case 'open':
+        return; // connected once the server says so (terminal_connected)
     }
+  }
+
+  private onMessage(frame: TerminalServerMessage): void {
     switch (frame.type) {
       case MSG.output:
         this.h.onOutput(frame.data, this.resumedNext);
         this.resumedNext = false;
         return;
       case MSG.terminalConnected:
-        this.attempt = 0;
         if (frame.session_id) {
           this.sessionId = frame.session_id;
           this.h.onSession(frame.session_id);
@@ -106,47 +119,38 @@ export class TerminalLink {
     this.h.onFrame(frame);
   }
 
+  private ping(): void {
+    this.channel?.send({ type: MSG.ping, ts: performance.now() });
+  }
+
+  private stopPing(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  /** The session is over (or never began): say why and stop retrying until the user reconnects. */
   private end(status: LinkStatus, message: string): void {
     this.ended = true;
     this.h.onStatus(status, message);
-    this.ws?.close();
-  }
-
-  private onClose(ws: WebSocket): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pingTimer = null;
-    if (ws !== this.ws || this.disposed || this.ended) return;
-    const delay = RECONNECT_DELAYS_MS[this.attempt];
-    if (delay === undefined) {
-      this.h.onStatus('error', 'Lost the connection to the portal. Use Reconnect to try again.');
-      return;
-    }
-    this.attempt++;
-    this.h.onStatus('reconnecting', `Connection lost; reconnecting in ${Math.round(delay / 100) / 10} s…`);
-    this.retryTimer = setTimeout(() => this.open(), delay);
-  }
-
-  private raw(frame: TerminalClientMessage): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+    this.channel?.close();
   }
 
   send(frame: TerminalClientMessage): void {
-    if (frame.type === 'connect') return;
-    this.raw(frame);
+    if (frame.type === MSG.connect) return;
+    this.channel?.send(frame);
   }
 
   /** Manual reconnect: reattach if the session still exists, otherwise open a new one. */
   reconnect(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.disposed) return;
     this.ended = false;
-    this.attempt = 0;
-    this.ws?.close();
-    this.open();
+    if (this.channel) this.channel.reconnect();
+    else this.start();
   }
 
   /** End the SSH session (closing the tab). */
   close(): void {
-    this.raw({ type: 'close' });
+    this.channel?.send({ type: MSG.close });
     this.ended = true;
     this.dispose();
   }
@@ -154,10 +158,7 @@ export class TerminalLink {
   /** Drop the socket but keep the session (page unload): it can be resumed. */
   dispose(): void {
     this.disposed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    const ws = this.ws;
-    if (ws && ws.readyState === WebSocket.OPEN && this.ended) setTimeout(() => ws.close(), 50);
-    else ws?.close();
+    this.stopPing();
+    this.channel?.close(this.ended ? { lingerMs: CLOSE_LINGER_MS } : undefined);
   }
 }

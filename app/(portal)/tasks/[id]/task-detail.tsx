@@ -4,6 +4,11 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, useTransition } from 'react';
 import { ProgressBar } from '@/app/_components/progress-bar';
 import { TaskStatusBadge } from '@/app/_components/task-status';
+import {
+  TASK_ACTIVE_STATUSES,
+  TASK_DEVICE_UNFINISHED_STATUSES,
+  type TaskDeviceStatus,
+} from '@/lib/tasks/status';
 import { cancelTaskAction, retryFailedAction } from '../actions';
 import { taskKey, useTaskMonitor, type TaskDetailData } from '../use-task-monitor';
 
@@ -13,7 +18,14 @@ async function fetchDetail(id: string): Promise<TaskDetailData> {
   return res.json() as Promise<TaskDetailData>;
 }
 
-const FILTERS = ['all', 'failed', 'success', 'running', 'pending', 'cancelled'] as const;
+/** Filter tabs, in the order shown (most wanted first). */
+const FILTERS = ['all', 'failed', 'success', 'running', 'pending', 'cancelled'] as const satisfies readonly (
+  'all' | TaskDeviceStatus
+)[];
+
+const isActive = (status: string) => (TASK_ACTIVE_STATUSES as readonly string[]).includes(status);
+const isUnfinished = (status: string) =>
+  (TASK_DEVICE_UNFINISHED_STATUSES as readonly string[]).includes(status);
 
 function seconds(ms: number | null): string {
   return ms === null ? '—' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -38,7 +50,7 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
     return c;
   }, [devices]);
   const shown = filter === 'all' ? devices : devices.filter((d) => d.status === filter);
-  const active = task.status === 'queued' || task.status === 'running';
+  const active = isActive(task.status);
   const run = (fn: () => Promise<{ error?: string }>) =>
     start(async () => {
       const r = await fn();
@@ -132,9 +144,7 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
             </summary>
             <div className="space-y-2 px-4 pb-3">
               {d.outputs.length === 0 && (
-                <p className="text-xs text-slate-500">
-                  No output{d.status === 'pending' || d.status === 'running' ? ' yet' : ''}.
-                </p>
+                <p className="text-xs text-slate-500">No output{isUnfinished(d.status) ? ' yet' : ''}.</p>
               )}
               {d.outputs.map((o, i) => (
                 <div key={i}>

@@ -1,0 +1,94 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { useLive } from './live-provider';
+
+/** The header bell: unread badge, recent items, mark all read. */
+export function Bell() {
+  const live = useLive();
+  const [open, setOpen] = useState(false);
+  if (!live) return null;
+  return (
+    <div className="relative">
+      <button
+        type="button"
+        className="relative rounded-md p-1.5 text-slate-300 hover:bg-slate-800 hover:text-white"
+        aria-label={`Notifications (${live.unread} unread)`}
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <svg
+          viewBox="0 0 24 24"
+          className="h-5 w-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth={2}
+          aria-hidden
+        >
+          <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0" />
+        </svg>
+        <span
+          data-testid="unread-count"
+          className={`absolute -top-1 -right-1 min-w-5 rounded-full px-1 text-center text-xs font-semibold ${live.unread > 0 ? 'bg-red-600 text-white' : 'hidden'}`}
+        >
+          {live.unread}
+        </span>
+      </button>
+      {open && (
+        <div
+          className="card absolute right-0 z-40 mt-2 w-96 p-2 text-slate-900"
+          role="dialog"
+          aria-label="Recent notifications"
+        >
+          <div className="flex items-center justify-between px-1 pb-1">
+            <span className="text-sm font-semibold">Notifications</span>
+            <button
+              type="button"
+              className="text-xs text-sky-700 hover:underline"
+              onClick={() => void live.markAllRead()}
+            >
+              Mark all read
+            </button>
+          </div>
+          <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto">
+            {live.recent.length === 0 && <li className="p-3 text-sm text-slate-500">Nothing yet.</li>}
+            {live.recent.map((n) => (
+              <li key={n.id} className={`p-2 text-sm ${n.read ? 'text-slate-500' : ''}`} data-seq={n.seq}>
+                <div className="flex items-start gap-2">
+                  {!n.read && (
+                    <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-sky-600" aria-label="unread" />
+                  )}
+                  <div className="flex-1">
+                    {n.link ? (
+                      <Link
+                        href={n.link}
+                        className="font-medium hover:underline"
+                        onClick={() => void live.markRead(n.id)}
+                      >
+                        {n.title}
+                      </Link>
+                    ) : (
+                      <span className="font-medium">{n.title}</span>
+                    )}
+                    {n.body && <div className="text-xs text-slate-500">{n.body}</div>}
+                    <div className="text-xs text-slate-400">
+                      {n.created_at.replace('T', ' ').slice(0, 19)} UTC
+                    </div>
+                  </div>
+                </div>
+              </li>
+            ))}
+          </ul>
+          <Link
+            href="/notifications"
+            className="block px-1 pt-2 text-xs text-sky-700 hover:underline"
+            onClick={() => setOpen(false)}
+          >
+            All notifications and preferences →
+          </Link>
+        </div>
+      )}
+    </div>
+  );
+}
