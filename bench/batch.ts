@@ -20,7 +20,7 @@ import { sshShell } from './lib/ssh';
 import { mean, percentile, round } from './lib/stats';
 import { mapLimit } from './lib/text';
 import type { PortalReady, TaskRun } from './fixtures/portal';
-import type { RunningLabDevice } from '../lib/lab/types';
+import type { RunningLabDevice } from '../lab/types';
 
 export interface BatchOptions {
   devices: number;

@@ -20,7 +20,7 @@ import { MB, readRss, startChild, type Child } from './lib/proc';
 import { row } from './lib/report';
 import { percentile, round } from './lib/stats';
 import { mapLimit, sleep } from './lib/text';
-import type { RunningLabDevice } from '../lib/lab/types';
+import type { RunningLabDevice } from '../lab/types';
 import type { PortalReady } from './fixtures/portal';
 
 export interface SessionsOptions {

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDeviceLogin, type DeviceLogin, type DeviceLoginResult } from '../lib/devices/connect';
 import { credentialContext } from '../lib/devices/credentials';
-import { defaultLabFleet } from '../lib/lab';
+import { defaultLabFleet } from '../lab';
 import { createTask, getTaskDetail, retryFailed } from '../lib/tasks/service';
 import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultLabFleet } from '../lib/lab';
+import { defaultLabFleet } from '../lab';
 import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
 
 let portal: Portal;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultLabFleet } from '../lib/lab';
+import { defaultLabFleet } from '../lab';
 import { createTask } from '../lib/tasks/service';
 import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
 

@@ -8,7 +8,7 @@ import { createPrismaClient, type PrismaClient } from '../lib/db/client';
 import { migrate } from '../lib/db/migrate';
 import { syncLabInventory } from '../lib/devices/lab-inventory';
 import { createVault } from '../lib/devices/vault';
-import { defaultLabFleet, generateHostKey, startLab } from '../lib/lab';
+import { defaultLabFleet, generateHostKey, startLab } from '../lab';
 import { InProcessTaskQueue } from '../lib/tasks/queue';
 import { INTERRUPTED_DEVICE_ERROR, reconcileTasks } from '../lib/tasks/reconcile';
 import { LAB_CREDS, TEST_SECRET } from './harness';

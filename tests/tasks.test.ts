@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { credentialContext } from '../lib/devices/credentials';
-import { defaultLabFleet } from '../lib/lab';
-import type { LabDeviceSpec } from '../lib/lab/types';
+import { defaultLabFleet } from '../lab';
+import type { LabDeviceSpec } from '../lab/types';
 import { cancelTask, createTask, getTaskDetail, retryFailed } from '../lib/tasks/service';
 import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultLabFleet } from '../lib/lab';
+import { defaultLabFleet } from '../lab';
 import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
 
 let portal: Portal | undefined;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultLabFleet } from '../lib/lab';
-import { execCommand, connectTo } from '../lib/lab/test-utils';
+import { defaultLabFleet } from '../lab';
+import { execCommand, connectTo } from '../lab/test-utils';
 import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
 
 let portal: Portal;

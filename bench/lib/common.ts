@@ -1,5 +1,5 @@
 /** What several benchmarks share: lab credentials and specs, lab/portal child types, device rows. */
-import type { LabDeviceSpec, RunningLabDevice } from '../../lib/lab/types';
+import type { LabDeviceSpec, RunningLabDevice } from '../../lab/types';
 import type { BenchDevice } from '../fixtures/portal';
 import type { Row } from './report';
 

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PrismaClient } from '../db/generated/client';
 import type { AuditSink } from '../audit';
-import type { RunningLab } from '../lab/server';
-import type { LabDeviceSpec, RunningLabDevice } from '../lab/types';
+import type { RunningLab } from '../../lab/server';
+import type { LabDeviceSpec, RunningLabDevice } from '../../lab/types';
 import { credentialContext } from './credentials';
 import type { Vault } from './vault';
 

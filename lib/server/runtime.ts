@@ -14,7 +14,7 @@ import { StatusMonitor } from '../devices/status-monitor';
 import { createVault, type Vault } from '../devices/vault';
 import { userCanSeeDevice } from '../devices/visibility';
 import { InProcessEventBus, type EventBus } from '../events';
-import { defaultLabFleet, loadOrCreateHostKey, startLab, type RunningLab } from '../lab';
+import { defaultLabFleet, loadOrCreateHostKey, startLab, type RunningLab } from '../../lab';
 import { createMetrics } from '../metrics';
 import { NotificationFeed } from '../notifications/feed';
 import { startNotifier } from '../notifications/notifier';

@@ -1,7 +1,7 @@
 /**
  * Standalone lab runner:
  *
- *   tsx lib/lab/cli.ts --count 500 --base-port 20000 [--host 127.0.0.1] [--latency 20]
+ *   tsx lab/cli.ts --count 500 --base-port 20000 [--host 127.0.0.1] [--latency 20]
  *     [--vendor mix|huawei_vrp|cisco_ios] [--username u --password p --enable-password e] [--host-key FILE]
  *
  * Prints one JSON line `{"ready":true,"devices":[...]}` on stdout once every device listens, nothing else
@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { LAB_DEFAULTS, defaultLabFleet, generateHostKey, loadOrCreateHostKey, startLab } from './server';
 import type { LabVendor } from './types';
 
-const USAGE = `Usage: tsx lib/lab/cli.ts [--count N] [--base-port P] [--host H] [--latency MS]
+const USAGE = `Usage: tsx lab/cli.ts [--count N] [--base-port P] [--host H] [--latency MS]
        [--vendor mix|huawei_vrp|cisco_ios] [--username U] [--password P] [--enable-password E]
        [--host-key FILE]`;
 

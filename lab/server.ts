@@ -3,7 +3,7 @@
  * authentication, shell and exec channels, fault injection, and a clean, bounded shutdown.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { generateEd25519KeyPair } from '../devices/keys';
+import { generateEd25519KeyPair } from '../lib/devices/keys';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import path from 'node:path';
 
