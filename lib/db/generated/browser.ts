@@ -62,3 +62,9 @@ export type DeviceStatusChange = Prisma.DeviceStatusChangeModel
  * One entry of a user's notification feed.
  */
 export type Notification = Prisma.NotificationModel
+/**
+ * Model LoginFailure
+ * Failed sign-ins per key (`account:<name>|address:<ip>`, `address:<ip>`): a growing back-off,
+ * kept in the database so a restart does not clear it.
+ */
+export type LoginFailure = Prisma.LoginFailureModel

@@ -405,7 +405,8 @@ export const ModelName = {
   Task: 'Task',
   TaskDevice: 'TaskDevice',
   DeviceStatusChange: 'DeviceStatusChange',
-  Notification: 'Notification'
+  Notification: 'Notification',
+  LoginFailure: 'LoginFailure'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -421,7 +422,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "device" | "deviceGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification"
+    modelProps: "user" | "device" | "deviceGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1091,6 +1092,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    LoginFailure: {
+      payload: Prisma.$LoginFailurePayload<ExtArgs>
+      fields: Prisma.LoginFailureFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.LoginFailureFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.LoginFailureFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload>
+        }
+        findFirst: {
+          args: Prisma.LoginFailureFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.LoginFailureFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload>
+        }
+        findMany: {
+          args: Prisma.LoginFailureFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload>[]
+        }
+        create: {
+          args: Prisma.LoginFailureCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload>
+        }
+        createMany: {
+          args: Prisma.LoginFailureCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.LoginFailureCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload>[]
+        }
+        delete: {
+          args: Prisma.LoginFailureDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload>
+        }
+        update: {
+          args: Prisma.LoginFailureUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload>
+        }
+        deleteMany: {
+          args: Prisma.LoginFailureDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.LoginFailureUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.LoginFailureUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload>[]
+        }
+        upsert: {
+          args: Prisma.LoginFailureUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LoginFailurePayload>
+        }
+        aggregate: {
+          args: Prisma.LoginFailureAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateLoginFailure>
+        }
+        groupBy: {
+          args: Prisma.LoginFailureGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LoginFailureGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.LoginFailureCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LoginFailureCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1134,6 +1209,7 @@ export const UserScalarFieldEnum = {
   passwordHash: 'passwordHash',
   role: 'role',
   disabled: 'disabled',
+  sessionVersion: 'sessionVersion',
   lastLoginAt: 'lastLoginAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
@@ -1161,6 +1237,7 @@ export const DeviceScalarFieldEnum = {
   statusChangedAt: 'statusChangedAt',
   hostKeyFingerprint: 'hostKeyFingerprint',
   hostKey: 'hostKey',
+  hostKeyApprovalRequired: 'hostKeyApprovalRequired',
   offeredHostKeyFingerprint: 'offeredHostKeyFingerprint',
   offeredHostKey: 'offeredHostKey',
   offeredHostKeyAt: 'offeredHostKeyAt',
@@ -1269,6 +1346,16 @@ export const NotificationScalarFieldEnum = {
 export type NotificationScalarFieldEnum = (typeof NotificationScalarFieldEnum)[keyof typeof NotificationScalarFieldEnum]
 
 
+export const LoginFailureScalarFieldEnum = {
+  key: 'key',
+  failures: 'failures',
+  lastFailureAt: 'lastFailureAt',
+  blockedUntil: 'blockedUntil'
+} as const
+
+export type LoginFailureScalarFieldEnum = (typeof LoginFailureScalarFieldEnum)[keyof typeof LoginFailureScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -1306,16 +1393,16 @@ export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel,
 
 
 /**
- * Reference to a field of type 'DateTime'
+ * Reference to a field of type 'Int'
  */
-export type DateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DateTime'>
+export type IntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int'>
     
 
 
 /**
- * Reference to a field of type 'Int'
+ * Reference to a field of type 'DateTime'
  */
-export type IntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int'>
+export type DateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DateTime'>
     
 
 
@@ -1485,6 +1572,7 @@ export type GlobalOmitConfig = {
   taskDevice?: Prisma.TaskDeviceOmit
   deviceStatusChange?: Prisma.DeviceStatusChangeOmit
   notification?: Prisma.NotificationOmit
+  loginFailure?: Prisma.LoginFailureOmit
 }
 
 /* Types for Logging */

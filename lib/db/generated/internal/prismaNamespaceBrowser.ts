@@ -59,7 +59,8 @@ export const ModelName = {
   Task: 'Task',
   TaskDevice: 'TaskDevice',
   DeviceStatusChange: 'DeviceStatusChange',
-  Notification: 'Notification'
+  Notification: 'Notification',
+  LoginFailure: 'LoginFailure'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -82,6 +83,7 @@ export const UserScalarFieldEnum = {
   passwordHash: 'passwordHash',
   role: 'role',
   disabled: 'disabled',
+  sessionVersion: 'sessionVersion',
   lastLoginAt: 'lastLoginAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
@@ -109,6 +111,7 @@ export const DeviceScalarFieldEnum = {
   statusChangedAt: 'statusChangedAt',
   hostKeyFingerprint: 'hostKeyFingerprint',
   hostKey: 'hostKey',
+  hostKeyApprovalRequired: 'hostKeyApprovalRequired',
   offeredHostKeyFingerprint: 'offeredHostKeyFingerprint',
   offeredHostKey: 'offeredHostKey',
   offeredHostKeyAt: 'offeredHostKeyAt',
@@ -215,6 +218,16 @@ export const NotificationScalarFieldEnum = {
 } as const
 
 export type NotificationScalarFieldEnum = (typeof NotificationScalarFieldEnum)[keyof typeof NotificationScalarFieldEnum]
+
+
+export const LoginFailureScalarFieldEnum = {
+  key: 'key',
+  failures: 'failures',
+  lastFailureAt: 'lastFailureAt',
+  blockedUntil: 'blockedUntil'
+} as const
+
+export type LoginFailureScalarFieldEnum = (typeof LoginFailureScalarFieldEnum)[keyof typeof LoginFailureScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -51,6 +51,7 @@ export type DeviceMinAggregateOutputType = {
   statusChangedAt: Date | null
   hostKeyFingerprint: string | null
   hostKey: string | null
+  hostKeyApprovalRequired: boolean | null
   offeredHostKeyFingerprint: string | null
   offeredHostKey: string | null
   offeredHostKeyAt: Date | null
@@ -77,6 +78,7 @@ export type DeviceMaxAggregateOutputType = {
   statusChangedAt: Date | null
   hostKeyFingerprint: string | null
   hostKey: string | null
+  hostKeyApprovalRequired: boolean | null
   offeredHostKeyFingerprint: string | null
   offeredHostKey: string | null
   offeredHostKeyAt: Date | null
@@ -103,6 +105,7 @@ export type DeviceCountAggregateOutputType = {
   statusChangedAt: number
   hostKeyFingerprint: number
   hostKey: number
+  hostKeyApprovalRequired: number
   offeredHostKeyFingerprint: number
   offeredHostKey: number
   offeredHostKeyAt: number
@@ -139,6 +142,7 @@ export type DeviceMinAggregateInputType = {
   statusChangedAt?: true
   hostKeyFingerprint?: true
   hostKey?: true
+  hostKeyApprovalRequired?: true
   offeredHostKeyFingerprint?: true
   offeredHostKey?: true
   offeredHostKeyAt?: true
@@ -165,6 +169,7 @@ export type DeviceMaxAggregateInputType = {
   statusChangedAt?: true
   hostKeyFingerprint?: true
   hostKey?: true
+  hostKeyApprovalRequired?: true
   offeredHostKeyFingerprint?: true
   offeredHostKey?: true
   offeredHostKeyAt?: true
@@ -191,6 +196,7 @@ export type DeviceCountAggregateInputType = {
   statusChangedAt?: true
   hostKeyFingerprint?: true
   hostKey?: true
+  hostKeyApprovalRequired?: true
   offeredHostKeyFingerprint?: true
   offeredHostKey?: true
   offeredHostKeyAt?: true
@@ -304,6 +310,7 @@ export type DeviceGroupByOutputType = {
   statusChangedAt: Date | null
   hostKeyFingerprint: string | null
   hostKey: string | null
+  hostKeyApprovalRequired: boolean
   offeredHostKeyFingerprint: string | null
   offeredHostKey: string | null
   offeredHostKeyAt: Date | null
@@ -353,6 +360,7 @@ export type DeviceWhereInput = {
   statusChangedAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
   hostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
   hostKey?: Prisma.StringNullableFilter<"Device"> | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFilter<"Device"> | boolean
   offeredHostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
   offeredHostKey?: Prisma.StringNullableFilter<"Device"> | string | null
   offeredHostKeyAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
@@ -382,6 +390,7 @@ export type DeviceOrderByWithRelationInput = {
   statusChangedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
   hostKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  hostKeyApprovalRequired?: Prisma.SortOrder
   offeredHostKeyFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
   offeredHostKey?: Prisma.SortOrderInput | Prisma.SortOrder
   offeredHostKeyAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -414,6 +423,7 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   statusChangedAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
   hostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
   hostKey?: Prisma.StringNullableFilter<"Device"> | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFilter<"Device"> | boolean
   offeredHostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
   offeredHostKey?: Prisma.StringNullableFilter<"Device"> | string | null
   offeredHostKeyAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
@@ -443,6 +453,7 @@ export type DeviceOrderByWithAggregationInput = {
   statusChangedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
   hostKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  hostKeyApprovalRequired?: Prisma.SortOrder
   offeredHostKeyFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
   offeredHostKey?: Prisma.SortOrderInput | Prisma.SortOrder
   offeredHostKeyAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -477,6 +488,7 @@ export type DeviceScalarWhereWithAggregatesInput = {
   statusChangedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Device"> | Date | string | null
   hostKeyFingerprint?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   hostKey?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
+  hostKeyApprovalRequired?: Prisma.BoolWithAggregatesFilter<"Device"> | boolean
   offeredHostKeyFingerprint?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   offeredHostKey?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   offeredHostKeyAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Device"> | Date | string | null
@@ -503,6 +515,7 @@ export type DeviceCreateInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: string | null
   offeredHostKey?: string | null
   offeredHostKeyAt?: Date | string | null
@@ -532,6 +545,7 @@ export type DeviceUncheckedCreateInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: string | null
   offeredHostKey?: string | null
   offeredHostKeyAt?: Date | string | null
@@ -561,6 +575,7 @@ export type DeviceUpdateInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
   offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -590,6 +605,7 @@ export type DeviceUncheckedUpdateInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
   offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -619,6 +635,7 @@ export type DeviceCreateManyInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: string | null
   offeredHostKey?: string | null
   offeredHostKeyAt?: Date | string | null
@@ -645,6 +662,7 @@ export type DeviceUpdateManyMutationInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
   offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -671,6 +689,7 @@ export type DeviceUncheckedUpdateManyInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
   offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -697,6 +716,7 @@ export type DeviceCountOrderByAggregateInput = {
   statusChangedAt?: Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrder
   hostKey?: Prisma.SortOrder
+  hostKeyApprovalRequired?: Prisma.SortOrder
   offeredHostKeyFingerprint?: Prisma.SortOrder
   offeredHostKey?: Prisma.SortOrder
   offeredHostKeyAt?: Prisma.SortOrder
@@ -727,6 +747,7 @@ export type DeviceMaxOrderByAggregateInput = {
   statusChangedAt?: Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrder
   hostKey?: Prisma.SortOrder
+  hostKeyApprovalRequired?: Prisma.SortOrder
   offeredHostKeyFingerprint?: Prisma.SortOrder
   offeredHostKey?: Prisma.SortOrder
   offeredHostKeyAt?: Prisma.SortOrder
@@ -753,6 +774,7 @@ export type DeviceMinOrderByAggregateInput = {
   statusChangedAt?: Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrder
   hostKey?: Prisma.SortOrder
+  hostKeyApprovalRequired?: Prisma.SortOrder
   offeredHostKeyFingerprint?: Prisma.SortOrder
   offeredHostKey?: Prisma.SortOrder
   offeredHostKeyAt?: Prisma.SortOrder
@@ -841,6 +863,7 @@ export type DeviceCreateWithoutGrantsInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: string | null
   offeredHostKey?: string | null
   offeredHostKeyAt?: Date | string | null
@@ -869,6 +892,7 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: string | null
   offeredHostKey?: string | null
   offeredHostKeyAt?: Date | string | null
@@ -913,6 +937,7 @@ export type DeviceUpdateWithoutGrantsInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
   offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -941,6 +966,7 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
   offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -969,6 +995,7 @@ export type DeviceCreateWithoutTaskDevicesInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: string | null
   offeredHostKey?: string | null
   offeredHostKeyAt?: Date | string | null
@@ -997,6 +1024,7 @@ export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: string | null
   offeredHostKey?: string | null
   offeredHostKeyAt?: Date | string | null
@@ -1041,6 +1069,7 @@ export type DeviceUpdateWithoutTaskDevicesInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
   offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1069,6 +1098,7 @@ export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
   offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1097,6 +1127,7 @@ export type DeviceCreateWithoutDeviceStatusChangesInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: string | null
   offeredHostKey?: string | null
   offeredHostKeyAt?: Date | string | null
@@ -1125,6 +1156,7 @@ export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
   hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: string | null
   offeredHostKey?: string | null
   offeredHostKeyAt?: Date | string | null
@@ -1169,6 +1201,7 @@ export type DeviceUpdateWithoutDeviceStatusChangesInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
   offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1197,6 +1230,7 @@ export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
   offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1274,6 +1308,7 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
   hostKey?: boolean
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: boolean
   offeredHostKey?: boolean
   offeredHostKeyAt?: boolean
@@ -1304,6 +1339,7 @@ export type DeviceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
   hostKey?: boolean
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: boolean
   offeredHostKey?: boolean
   offeredHostKeyAt?: boolean
@@ -1330,6 +1366,7 @@ export type DeviceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
   hostKey?: boolean
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: boolean
   offeredHostKey?: boolean
   offeredHostKeyAt?: boolean
@@ -1356,6 +1393,7 @@ export type DeviceSelectScalar = {
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
   hostKey?: boolean
+  hostKeyApprovalRequired?: boolean
   offeredHostKeyFingerprint?: boolean
   offeredHostKey?: boolean
   offeredHostKeyAt?: boolean
@@ -1365,7 +1403,7 @@ export type DeviceSelectScalar = {
   updatedAt?: boolean
 }
 
-export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt", ExtArgs["result"]["device"]>
+export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "hostKeyApprovalRequired" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt", ExtArgs["result"]["device"]>
 export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
@@ -1423,6 +1461,11 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      */
     hostKeyFingerprint: string | null
     hostKey: string | null
+    /**
+     * Set when the address or login changed: no key is trusted on first use until an operator of
+     * the device accepts the key offered at the new address.
+     */
+    hostKeyApprovalRequired: boolean
     /**
      * A different key a device offered since (refused until an admin accepts it).
      */
@@ -1878,6 +1921,7 @@ export interface DeviceFieldRefs {
   readonly statusChangedAt: Prisma.FieldRef<"Device", 'DateTime'>
   readonly hostKeyFingerprint: Prisma.FieldRef<"Device", 'String'>
   readonly hostKey: Prisma.FieldRef<"Device", 'String'>
+  readonly hostKeyApprovalRequired: Prisma.FieldRef<"Device", 'Boolean'>
   readonly offeredHostKeyFingerprint: Prisma.FieldRef<"Device", 'String'>
   readonly offeredHostKey: Prisma.FieldRef<"Device", 'String'>
   readonly offeredHostKeyAt: Prisma.FieldRef<"Device", 'DateTime'>
