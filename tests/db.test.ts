@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -92,5 +92,44 @@ describe('database schema and migrations', () => {
     const r = migrate(url, ROOT);
     expect(r.applied).toEqual([]);
     expect(r.modified.length).toBeGreaterThan(0);
+  });
+
+  it('upgrading a database with data keeps rows that reference a table a migration rebuilds', () => {
+    // Every migration that rebuilds the User table (SQLite has no ALTER for most changes) is applied
+    // one at a time to a database that already has users, devices, grants, tasks and notifications.
+    const migrations = readMigrations(path.join(ROOT, 'prisma', 'migrations'));
+    const rebuilds = migrations.filter((m) => /DROP TABLE "(User|Device|Task)"/.test(m.sql));
+    expect(rebuilds.length).toBeGreaterThan(0);
+    for (const m of rebuilds) {
+      const root = mkdtempSync(path.join(tmpdir(), 'sb-upgrade-'));
+      const dir = path.join(root, 'prisma', 'migrations');
+      cpSync(path.join(ROOT, 'prisma', 'migrations'), dir, { recursive: true });
+      for (const later of migrations.filter((x) => x.name >= m.name))
+        rmSync(path.join(dir, later.name), { recursive: true });
+      const url = `file:${path.join(root, 'old.db')}`;
+      migrate(url, root);
+      const raw = new Database(sqlitePathFromUrl(url));
+      raw.exec(`
+        INSERT INTO "User" (id, username, passwordHash, updatedAt) VALUES ('u1', 'alice', 'h', CURRENT_TIMESTAMP);
+        INSERT INTO "Device" (id, name, host, vendor, username, authType, secretEnc, updatedAt)
+          VALUES ('d1', 'sw1', '10.0.0.1', 'generic', 'u', 'password', 'x', CURRENT_TIMESTAMP);
+        INSERT INTO "DeviceGrant" (userId, deviceId) VALUES ('u1', 'd1');
+        INSERT INTO "AuditEvent" (id, userId, action) VALUES ('a1', 'u1', 'login');
+      `);
+      raw.close();
+      cpSync(path.join(ROOT, 'prisma', 'migrations'), dir, { recursive: true });
+      expect(migrate(url, root).applied).toContain(m.name);
+      const after = new Database(sqlitePathFromUrl(url));
+      const count = (table: string) =>
+        (after.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
+      expect({ migration: m.name, grants: count('DeviceGrant'), audit: count('AuditEvent') }).toEqual({
+        migration: m.name,
+        grants: 1,
+        audit: 1,
+      });
+      expect((after.prepare('SELECT userId FROM "AuditEvent"').get() as { userId: string }).userId).toBe('u1');
+      expect(after.pragma('foreign_key_check')).toEqual([]);
+      after.close();
+    }
   });
 });
