@@ -72,14 +72,26 @@ export function migrateSqlite(url: string, migrationsDir: string): MigrationResu
         if (prior !== m.checksum) result.modified.push(m.name);
         continue;
       }
-      const apply = db.transaction(() => {
-        db.exec(m.sql);
-        db.prepare(
-          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
-           VALUES (?, ?, ?, ?, ?, 1)`,
-        ).run(randomUUID(), m.checksum, Date.now(), m.name, Date.now());
-      });
-      apply();
+      // SQLite rebuilds a table to change it (CREATE new_X, copy, DROP X, rename). With foreign keys
+      // enforced, DROP TABLE cascades into every row that references X (grants, audit, tasks), and
+      // the migration's own `PRAGMA foreign_keys=OFF` is ignored inside a transaction. Prisma's
+      // engine turns enforcement off around the transaction and checks afterwards; so do we.
+      db.pragma('foreign_keys = OFF');
+      try {
+        const apply = db.transaction(() => {
+          db.exec(m.sql);
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0)
+            throw new Error(`migration ${m.name} leaves ${broken.length} rows with a broken foreign key`);
+          db.prepare(
+            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+             VALUES (?, ?, ?, ?, ?, 1)`,
+          ).run(randomUUID(), m.checksum, Date.now(), m.name, Date.now());
+        });
+        apply();
+      } finally {
+        db.pragma('foreign_keys = ON');
+      }
       result.applied.push(m.name);
     }
     return result;
