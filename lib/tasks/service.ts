@@ -229,13 +229,21 @@ export async function getTaskDetail(actor: TaskActor, taskId: string, deps: Pick
   return { task: taskSummary(task, running?.deviceName ?? null), devices: rows.map(deviceDetail) };
 }
 
+/**
+ * A spreadsheet reads a cell as a formula when it starts with = + - @ tab or CR, also after leading
+ * whitespace (OWASP "CSV injection"); such a cell gets a leading apostrophe.
+ */
+const FORMULA_START = /^\s*[=+\-@\t\r]/;
+
+/** One CSV cell: always quoted, formulas neutralised. */
+export function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return `"${(FORMULA_START.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+}
+
 /** Results as CSV: one row per device and command. */
 export function resultsCsv(detail: NonNullable<Awaited<ReturnType<typeof getTaskDetail>>>): string {
-  const q = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    // quote always; neutralise spreadsheet formulas
-    return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-  };
+  const q = csvCell;
   const lines = [
     ['device', 'device_status', 'error', 'duration_ms', 'command', 'command_status', 'output']
       .map(q)
