@@ -3,10 +3,10 @@
  * the runtime (database, lab, tasks, terminals). Run with `npm start` (production) or `npm run dev`.
  */
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import next from 'next';
-import { PEER_HEADER } from './lib/auth/peer';
+import { createProxyTrust, PEER_HEADER, peerAddress } from './lib/auth/peer';
 import { ConfigError, getConfig } from './lib/config';
 import { getLogger } from './lib/log';
 import { WS_PREFIX } from './lib/realtime/channels';
@@ -68,18 +68,11 @@ const app = next({
 await app.prepare();
 const handle = app.getRequestHandler();
 
-function peerAddress(req: IncomingMessage): string {
-  if (config.TRUST_PROXY) {
-    const xff = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
-}
+const proxyTrust = createProxyTrust(config.TRUST_PROXY);
 
 const server = createServer((req, res) => {
   delete req.headers[PEER_HEADER];
-  req.headers[PEER_HEADER] = peerAddress(req);
+  req.headers[PEER_HEADER] = peerAddress(req, proxyTrust);
   handle(req, res).catch((err: unknown) => {
     log.error({ err, url: req.url }, 'request failed');
     if (!res.headersSent) res.writeHead(500);
