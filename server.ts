@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import next from 'next';
-import { createProxyTrust, PEER_HEADER, peerAddress } from './lib/auth/peer';
+import { PEER_HEADER, peerAddress } from './lib/auth/peer';
 import { ConfigError, getConfig } from './lib/config';
 import { getLogger } from './lib/log';
 import { WS_PREFIX } from './lib/realtime/channels';
@@ -68,11 +68,9 @@ const app = next({
 await app.prepare();
 const handle = app.getRequestHandler();
 
-const proxyTrust = createProxyTrust(config.TRUST_PROXY);
-
 const server = createServer((req, res) => {
   delete req.headers[PEER_HEADER];
-  req.headers[PEER_HEADER] = peerAddress(req, proxyTrust);
+  req.headers[PEER_HEADER] = peerAddress(req, runtime.proxyTrust);
   handle(req, res).catch((err: unknown) => {
     log.error({ err, url: req.url }, 'request failed');
     if (!res.headersSent) res.writeHead(500);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isProxySpec, LOOPBACK_PROXIES } from '../auth/peer';
 
 /** Every tunable the portal reads from the environment. Parsed once; nothing else reads process.env. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -55,6 +56,17 @@ export const envSchema = z.object({
     ),
   /** Trust X-Forwarded-For / X-Forwarded-Host from a reverse proxy. */
   TRUST_PROXY: onOff.default(false),
+  /** Addresses / CIDRs of the reverse proxies whose X-Forwarded-For entries are believed. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default(LOOPBACK_PROXIES.join(','))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isProxySpec), 'must be IP addresses or CIDRs, comma-separated'),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_MS: z.coerce
     .number()

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createAudit, type AuditSink } from '../audit';
 import { ensureAdmin, type BootstrapResult } from '../auth/bootstrap';
+import { createProxyTrust, type ProxyTrust } from '../auth/peer';
 import { LoginThrottle } from '../auth/throttle';
 import type { Config } from '../config';
 import { createPrismaClient, type PrismaClient } from '../db/client';
@@ -35,6 +36,7 @@ export type RuntimeTunables = Pick<
   | 'NEXTAUTH_SECRET'
   | 'ALLOWED_ORIGINS'
   | 'TRUST_PROXY'
+  | 'TRUSTED_PROXIES'
   | 'LOGIN_MAX_FAILURES'
   | 'LOGIN_WINDOW_MS'
   | 'WS_MAX_FRAME_BYTES'
@@ -88,6 +90,8 @@ export interface Runtime {
   terminals: TerminalManager;
   realtime: Realtime;
   loginThrottle: LoginThrottle;
+  /** Which X-Forwarded-For hops to believe: `peerAddress(req, proxyTrust)` is the client address. */
+  proxyTrust: ProxyTrust;
   metrics: Registry;
   lab: RunningLab | undefined;
   /** Stop everything, in order; the database client is disconnected last. */
@@ -203,6 +207,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     terminals,
     realtime,
     loginThrottle,
+    proxyTrust: createProxyTrust(t.TRUST_PROXY, t.TRUSTED_PROXIES),
     metrics,
     lab,
     // The shutdown order, in one place: stop producing events, stop tasks (unfinished devices resume
