@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encode } from 'next-auth/jwt';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import WebSocket from 'ws';
 import { parseEnv } from '../lib/config';
 import type { PrismaClient } from '../lib/db/client';
@@ -36,6 +36,8 @@ export interface PortalOptions {
   /** Start the status monitor with this interval (off when absent). */
   statusIntervalMs?: number;
   labVendor?: 'mix' | 'huawei_vrp' | 'cisco_ios';
+  /** The runtime's logger (default: silent); tests that assert on log lines pass their own. */
+  log?: Logger;
 }
 
 export interface Portal {
@@ -91,7 +93,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
   const runtime = await createRuntime({
     db,
     vault,
-    log: pino({ level: 'silent' }),
+    log: opts.log ?? pino({ level: 'silent' }),
     lab,
     statusMonitor: opts.statusIntervalMs !== undefined,
     tunables: testTunables({
@@ -144,7 +146,10 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       return (await db.device.findUniqueOrThrow({ where: { name } })).id;
     },
     async cookieFor(userId) {
-      return `next-auth.session-token=${await encode({ token: { sub: userId }, secret: TEST_SECRET, maxAge: 3600 })}`;
+      // as a real sign-in does: the token carries the user's current session version
+      const user = await db.user.findUnique({ where: { id: userId }, select: { sessionVersion: true } });
+      const token = { sub: userId, sv: user?.sessionVersion ?? 0 };
+      return `next-auth.session-token=${await encode({ token, secret: TEST_SECRET, maxAge: 3600 })}`;
     },
     async close() {
       server.close();
