@@ -138,7 +138,7 @@ describe('in-process task queue', () => {
           });
         }),
     );
-    for (const id of ['t1', 't2', 't3', 't4']) await q.enqueue(id);
+    for (const id of ['t1', 't2', 't3', 't4']) await q.enqueue(id, 'owner');
     expect(started).toEqual(['t1', 't2']);
     expect(await q.cancel('t3')).toBe('queued');
     expect(await q.cancel('t1')).toBe('running');

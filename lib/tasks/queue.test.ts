@@ -7,10 +7,11 @@ function fakeQueue(maxRunning: number) {
   const started: string[] = [];
   const finish = new Map<string, () => void>();
   q.process(
-    (id) =>
+    (id, signal) =>
       new Promise<void>((resolve) => {
         started.push(id);
         finish.set(id, resolve);
+        signal.addEventListener('abort', () => resolve());
       }),
   );
   const done = async (id: string) => {

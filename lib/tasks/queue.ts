@@ -13,7 +13,8 @@ export class TaskAbort extends Error {
 
 /** The task queue: in-process here; a BullMQ implementation on Redis goes behind the same interface. */
 export interface TaskQueue {
-  enqueue(taskId: string): Promise<void>;
+  /** Queue a task of this owner; running slots are shared fairly between owners. */
+  enqueue(taskId: string, ownerId: string): Promise<void>;
   /** Drop a queued task or stop a running one; returns where it was found. */
   cancel(taskId: string): Promise<'queued' | 'running' | 'absent'>;
   process(runner: TaskRunner): void;
@@ -22,9 +23,53 @@ export interface TaskQueue {
   stats(): { queued: number; running: number };
 }
 
+interface Waiting {
+  taskId: string;
+  ownerId: string;
+}
+
+/**
+ * Which waiting task gets a free slot: the first task of the waiting owner with the fewest running
+ * tasks; on a tie, the owner served least recently, then the task waiting longest. An owner may
+ * take every slot only while nobody else waits. Pure, for the queue and its tests.
+ */
+export function pickNext(
+  waiting: readonly Waiting[],
+  runningByOwner: ReadonlyMap<string, number>,
+  lastServed: ReadonlyMap<string, number>,
+): number {
+  let best = -1;
+  const seen = new Set<string>();
+  for (let i = 0; i < waiting.length; i++) {
+    const owner = waiting[i]!.ownerId;
+    if (seen.has(owner)) continue; // an owner's own tasks keep their order
+    seen.add(owner);
+    if (best < 0) {
+      best = i;
+      continue;
+    }
+    const b = waiting[best]!.ownerId;
+    const running = runningByOwner.get(owner) ?? 0;
+    const bestRunning = runningByOwner.get(b) ?? 0;
+    if (
+      running < bestRunning ||
+      (running === bestRunning && (lastServed.get(owner) ?? -1) < (lastServed.get(b) ?? -1))
+    )
+      best = i;
+  }
+  return best;
+}
+
 export class InProcessTaskQueue implements TaskQueue {
-  private readonly waiting: string[] = [];
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly waiting: Waiting[] = [];
+  private readonly running = new Map<
+    string,
+    { ownerId: string; controller: AbortController; done: Promise<void> }
+  >();
+  private readonly runningByOwner = new Map<string, number>();
+  /** When each owner last got a slot (a counter, for round-robin between equals). */
+  private readonly lastServed = new Map<string, number>();
+  private served = 0;
   private runner: TaskRunner | null = null;
   private closed = false;
 
@@ -33,14 +78,14 @@ export class InProcessTaskQueue implements TaskQueue {
     private readonly onError: (err: unknown, taskId: string) => void = () => {},
   ) {}
 
-  async enqueue(taskId: string): Promise<void> {
-    if (this.closed || this.waiting.includes(taskId) || this.running.has(taskId)) return;
-    this.waiting.push(taskId);
+  async enqueue(taskId: string, ownerId: string): Promise<void> {
+    if (this.closed || this.running.has(taskId) || this.waiting.some((w) => w.taskId === taskId)) return;
+    this.waiting.push({ taskId, ownerId });
     this.pump();
   }
 
   async cancel(taskId: string): Promise<'queued' | 'running' | 'absent'> {
-    const i = this.waiting.indexOf(taskId);
+    const i = this.waiting.findIndex((w) => w.taskId === taskId);
     if (i >= 0) {
       this.waiting.splice(i, 1);
       return 'queued';
@@ -60,15 +105,23 @@ export class InProcessTaskQueue implements TaskQueue {
 
   private pump(): void {
     while (this.runner && !this.closed && this.running.size < this.maxRunning && this.waiting.length > 0) {
-      const taskId = this.waiting.shift()!;
+      const [{ taskId, ownerId }] = this.waiting.splice(
+        pickNext(this.waiting, this.runningByOwner, this.lastServed),
+        1,
+      ) as [Waiting];
+      this.runningByOwner.set(ownerId, (this.runningByOwner.get(ownerId) ?? 0) + 1);
+      this.lastServed.set(ownerId, this.served++);
       const controller = new AbortController();
       const done = this.runner(taskId, controller.signal)
         .catch((err: unknown) => this.onError(err, taskId))
         .finally(() => {
           this.running.delete(taskId);
+          const left = (this.runningByOwner.get(ownerId) ?? 1) - 1;
+          if (left > 0) this.runningByOwner.set(ownerId, left);
+          else this.runningByOwner.delete(ownerId);
           this.pump();
         });
-      this.running.set(taskId, { controller, done });
+      this.running.set(taskId, { ownerId, controller, done });
     }
   }
 

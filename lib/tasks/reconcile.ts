@@ -37,7 +37,7 @@ export async function reconcileTasks(
       out.finished.push(task.id);
     } else if (opts.resume) {
       await requeueTask(db, task.id, 'Resumed after a server restart.');
-      await queue.enqueue(task.id);
+      await queue.enqueue(task.id, task.ownerId);
       out.resumed.push(task.id);
     } else {
       await markInterrupted(db, task.id, {

@@ -123,7 +123,7 @@ export async function createTask(actor: TaskActor, raw: unknown, deps: TaskDeps)
     detail: `${devices.length} devices, ${v.commands.length} commands: ${v.commands.join(' ; ').slice(0, 500)}`,
   });
   await publishState(deps, task);
-  await deps.queue.enqueue(task.id);
+  await deps.queue.enqueue(task.id, task.ownerId);
   return { ok: true, id: task.id };
 }
 
@@ -166,7 +166,7 @@ export async function retryFailed(actor: TaskActor, taskId: string, deps: TaskDe
     detail: `${task.failedDevices} failed devices`,
   });
   await publishState(deps, updated);
-  await deps.queue.enqueue(taskId);
+  await deps.queue.enqueue(taskId, task.ownerId);
   return { ok: true };
 }
 
