@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv, type Env } from './schema';
 
@@ -66,6 +66,22 @@ export function buildConfig(source: Record<string, string | undefined>): Config 
   };
 }
 
+/**
+ * DATA_DIR holds the database (with every device credential, encrypted, and the audit log), the
+ * generated secrets and the lab's credentials: only the portal's own user may read it. The umask
+ * covers files created later by others (SQLite's -wal and -shm, the lab host key); the chmods
+ * tighten a directory left open by an older version.
+ */
+export function makeDataDirPrivate(dataDir: string): void {
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(path.join(dataDir, entry.name), 0o600);
+    else if (entry.isDirectory()) chmodSync(path.join(dataDir, entry.name), 0o700);
+  }
+}
+
 const globalForConfig = globalThis as unknown as { __switchboardConfig?: Config };
 
 /**
@@ -74,6 +90,8 @@ const globalForConfig = globalThis as unknown as { __switchboardConfig?: Config 
  */
 export function getConfig(): Config {
   if (!globalForConfig.__switchboardConfig) {
+    // before anything is written to DATA_DIR (the secrets file, just below)
+    makeDataDirPrivate(path.resolve(parseEnv(process.env).DATA_DIR));
     const config = buildConfig(process.env);
     process.env.NEXTAUTH_SECRET = config.NEXTAUTH_SECRET;
     process.env.SWITCHBOARD_SECRET = config.SWITCHBOARD_SECRET;
