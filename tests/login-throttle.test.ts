@@ -1,0 +1,100 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hashPassword, verifyPassword } from '../lib/auth/password';
+import { signInWithPassword, type SignInInput } from '../lib/auth/sign-in';
+import { createPrismaClient, type PrismaClient } from '../lib/db/client';
+import { createVault } from '../lib/devices/vault';
+import { createRuntime, type Runtime } from '../lib/server/runtime';
+import { TEST_SECRET, testTunables } from './harness';
+import { freshDatabase } from './helpers';
+
+const PASSWORD = 'the-admins-own-password';
+const ADMIN_ADDRESS = '198.51.100.10';
+const ATTACKER = '203.0.113.66';
+
+const open: Runtime[] = [];
+afterEach(async () => {
+  for (const rt of open.splice(0)) await rt.close();
+});
+
+async function runtimeOn(db: PrismaClient): Promise<Runtime> {
+  const rt = await createRuntime({
+    db,
+    vault: createVault(TEST_SECRET),
+    log: pino({ level: 'silent' }),
+    statusMonitor: false,
+    tunables: testTunables({ LOGIN_MAX_FAILURES: 5 }),
+  });
+  open.push(rt);
+  return rt;
+}
+
+/** A runtime on a fresh database with one admin, and a sign-in that counts password checks. */
+async function setup() {
+  const { db, url } = freshDatabase();
+  await db.user.create({
+    data: { username: 'admin', role: 'admin', passwordHash: await hashPassword(PASSWORD) },
+  });
+  const rt = await runtimeOn(db);
+  const checks = { count: 0 };
+  const signIn = (input: SignInInput, runtime: Runtime = rt) =>
+    signInWithPassword(input, {
+      ...runtime,
+      verifyPassword: (hash, password) => {
+        checks.count++;
+        return verifyPassword(hash, password);
+      },
+    });
+  return { db, url, rt, checks, signIn };
+}
+
+describe('sign-in throttle (real SQLite database)', () => {
+  it('40 parallel wrong passwords get no more password checks than the free budget', async () => {
+    const { checks, signIn } = await setup();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        signIn({ username: 'admin', password: `guess-${i}`, ip: ATTACKER }),
+      ),
+    );
+    expect(results.every((r) => !r.ok)).toBe(true);
+    expect(checks.count).toBeLessThanOrEqual(5);
+    expect(results.filter((r) => !r.ok && r.code === 'throttled').length).toBe(40 - checks.count);
+  });
+
+  it('the admin still signs in from their address after another address failed many times', async () => {
+    const { signIn, checks } = await setup();
+    for (let i = 0; i < 30; i++) {
+      const r = await signIn({ username: 'admin', password: `guess-${i}`, ip: ATTACKER });
+      expect(r.ok).toBe(false);
+    }
+    // the attacker is slowed: even the right password is not checked from there for now
+    const before = checks.count;
+    const fromAttacker = await signIn({ username: 'admin', password: PASSWORD, ip: ATTACKER });
+    expect(fromAttacker).toMatchObject({ ok: false, code: 'throttled' });
+    expect(checks.count).toBe(before);
+    // the admin, from their usual address, gets in at once
+    const admin = await signIn({ username: 'admin', password: PASSWORD, ip: ADMIN_ADDRESS });
+    expect(admin).toMatchObject({ ok: true, user: { username: 'admin' } });
+  });
+
+  it('failures spread over many addresses do not lock the admin out either', async () => {
+    const { signIn } = await setup();
+    for (let i = 0; i < 25; i++) {
+      await signIn({ username: 'admin', password: `guess-${i}`, ip: `203.0.113.${i + 1}` });
+    }
+    const admin = await signIn({ username: 'admin', password: PASSWORD, ip: ADMIN_ADDRESS });
+    expect(admin.ok).toBe(true);
+  });
+
+  it('a restart does not clear the throttle', async () => {
+    const { url, rt, signIn, checks } = await setup();
+    for (let i = 0; i < 6; i++) await signIn({ username: 'admin', password: `guess-${i}`, ip: ATTACKER });
+    await rt.close();
+    open.splice(open.indexOf(rt), 1);
+    const restarted = await runtimeOn(createPrismaClient(url));
+    const before = checks.count;
+    const r = await signIn({ username: 'admin', password: `guess-after-restart`, ip: ATTACKER }, restarted);
+    expect(r).toMatchObject({ ok: false, code: 'throttled' });
+    expect(checks.count).toBe(before);
+  });
+});
