@@ -68,3 +68,9 @@ export type Notification = Prisma.NotificationModel
  * kept in the database so a restart does not clear it.
  */
 export type LoginFailure = Prisma.LoginFailureModel
+/**
+ * Model ApiToken
+ * A personal access token for the REST API and WebSockets. Only its hash is stored; it acts with
+ * its owner's current role and grants.
+ */
+export type ApiToken = Prisma.ApiTokenModel

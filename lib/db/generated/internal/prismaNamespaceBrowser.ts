@@ -60,7 +60,8 @@ export const ModelName = {
   TaskDevice: 'TaskDevice',
   DeviceStatusChange: 'DeviceStatusChange',
   Notification: 'Notification',
-  LoginFailure: 'LoginFailure'
+  LoginFailure: 'LoginFailure',
+  ApiToken: 'ApiToken'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -171,7 +172,8 @@ export const TaskScalarFieldEnum = {
   cancelRequested: 'cancelRequested',
   createdAt: 'createdAt',
   startedAt: 'startedAt',
-  finishedAt: 'finishedAt'
+  finishedAt: 'finishedAt',
+  idempotencyKey: 'idempotencyKey'
 } as const
 
 export type TaskScalarFieldEnum = (typeof TaskScalarFieldEnum)[keyof typeof TaskScalarFieldEnum]
@@ -228,6 +230,22 @@ export const LoginFailureScalarFieldEnum = {
 } as const
 
 export type LoginFailureScalarFieldEnum = (typeof LoginFailureScalarFieldEnum)[keyof typeof LoginFailureScalarFieldEnum]
+
+
+export const ApiTokenScalarFieldEnum = {
+  id: 'id',
+  userId: 'userId',
+  name: 'name',
+  hash: 'hash',
+  prefix: 'prefix',
+  scope: 'scope',
+  createdAt: 'createdAt',
+  lastUsedAt: 'lastUsedAt',
+  expiresAt: 'expiresAt',
+  revokedAt: 'revokedAt'
+} as const
+
+export type ApiTokenScalarFieldEnum = (typeof ApiTokenScalarFieldEnum)[keyof typeof ApiTokenScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -61,6 +61,7 @@ export type TaskMinAggregateOutputType = {
   createdAt: Date | null
   startedAt: Date | null
   finishedAt: Date | null
+  idempotencyKey: string | null
 }
 
 export type TaskMaxAggregateOutputType = {
@@ -80,6 +81,7 @@ export type TaskMaxAggregateOutputType = {
   createdAt: Date | null
   startedAt: Date | null
   finishedAt: Date | null
+  idempotencyKey: string | null
 }
 
 export type TaskCountAggregateOutputType = {
@@ -99,6 +101,7 @@ export type TaskCountAggregateOutputType = {
   createdAt: number
   startedAt: number
   finishedAt: number
+  idempotencyKey: number
   _all: number
 }
 
@@ -138,6 +141,7 @@ export type TaskMinAggregateInputType = {
   createdAt?: true
   startedAt?: true
   finishedAt?: true
+  idempotencyKey?: true
 }
 
 export type TaskMaxAggregateInputType = {
@@ -157,6 +161,7 @@ export type TaskMaxAggregateInputType = {
   createdAt?: true
   startedAt?: true
   finishedAt?: true
+  idempotencyKey?: true
 }
 
 export type TaskCountAggregateInputType = {
@@ -176,6 +181,7 @@ export type TaskCountAggregateInputType = {
   createdAt?: true
   startedAt?: true
   finishedAt?: true
+  idempotencyKey?: true
   _all?: true
 }
 
@@ -282,6 +288,7 @@ export type TaskGroupByOutputType = {
   createdAt: Date
   startedAt: Date | null
   finishedAt: Date | null
+  idempotencyKey: string | null
   _count: TaskCountAggregateOutputType | null
   _avg: TaskAvgAggregateOutputType | null
   _sum: TaskSumAggregateOutputType | null
@@ -324,6 +331,7 @@ export type TaskWhereInput = {
   createdAt?: Prisma.DateTimeFilter<"Task"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
+  idempotencyKey?: Prisma.StringNullableFilter<"Task"> | string | null
   owner?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
   devices?: Prisma.TaskDeviceListRelationFilter
 }
@@ -345,12 +353,14 @@ export type TaskOrderByWithRelationInput = {
   createdAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   finishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  idempotencyKey?: Prisma.SortOrderInput | Prisma.SortOrder
   owner?: Prisma.UserOrderByWithRelationInput
   devices?: Prisma.TaskDeviceOrderByRelationAggregateInput
 }
 
 export type TaskWhereUniqueInput = Prisma.AtLeast<{
   id?: string
+  ownerId_idempotencyKey?: Prisma.TaskOwnerIdIdempotencyKeyCompoundUniqueInput
   AND?: Prisma.TaskWhereInput | Prisma.TaskWhereInput[]
   OR?: Prisma.TaskWhereInput[]
   NOT?: Prisma.TaskWhereInput | Prisma.TaskWhereInput[]
@@ -369,9 +379,10 @@ export type TaskWhereUniqueInput = Prisma.AtLeast<{
   createdAt?: Prisma.DateTimeFilter<"Task"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
+  idempotencyKey?: Prisma.StringNullableFilter<"Task"> | string | null
   owner?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
   devices?: Prisma.TaskDeviceListRelationFilter
-}, "id">
+}, "id" | "ownerId_idempotencyKey">
 
 export type TaskOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
@@ -390,6 +401,7 @@ export type TaskOrderByWithAggregationInput = {
   createdAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   finishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  idempotencyKey?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.TaskCountOrderByAggregateInput
   _avg?: Prisma.TaskAvgOrderByAggregateInput
   _max?: Prisma.TaskMaxOrderByAggregateInput
@@ -417,6 +429,7 @@ export type TaskScalarWhereWithAggregatesInput = {
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Task"> | Date | string
   startedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Task"> | Date | string | null
+  idempotencyKey?: Prisma.StringNullableWithAggregatesFilter<"Task"> | string | null
 }
 
 export type TaskCreateInput = {
@@ -435,6 +448,7 @@ export type TaskCreateInput = {
   createdAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
+  idempotencyKey?: string | null
   owner: Prisma.UserCreateNestedOneWithoutTasksInput
   devices?: Prisma.TaskDeviceCreateNestedManyWithoutTaskInput
 }
@@ -456,6 +470,7 @@ export type TaskUncheckedCreateInput = {
   createdAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
+  idempotencyKey?: string | null
   devices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutTaskInput
 }
 
@@ -475,6 +490,7 @@ export type TaskUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.UserUpdateOneRequiredWithoutTasksNestedInput
   devices?: Prisma.TaskDeviceUpdateManyWithoutTaskNestedInput
 }
@@ -496,6 +512,7 @@ export type TaskUncheckedUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutTaskNestedInput
 }
 
@@ -516,6 +533,7 @@ export type TaskCreateManyInput = {
   createdAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
+  idempotencyKey?: string | null
 }
 
 export type TaskUpdateManyMutationInput = {
@@ -534,6 +552,7 @@ export type TaskUpdateManyMutationInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type TaskUncheckedUpdateManyInput = {
@@ -553,6 +572,7 @@ export type TaskUncheckedUpdateManyInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type TaskListRelationFilter = {
@@ -563,6 +583,11 @@ export type TaskListRelationFilter = {
 
 export type TaskOrderByRelationAggregateInput = {
   _count?: Prisma.SortOrder
+}
+
+export type TaskOwnerIdIdempotencyKeyCompoundUniqueInput = {
+  ownerId: string
+  idempotencyKey: string
 }
 
 export type TaskCountOrderByAggregateInput = {
@@ -582,6 +607,7 @@ export type TaskCountOrderByAggregateInput = {
   createdAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
+  idempotencyKey?: Prisma.SortOrder
 }
 
 export type TaskAvgOrderByAggregateInput = {
@@ -610,6 +636,7 @@ export type TaskMaxOrderByAggregateInput = {
   createdAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
+  idempotencyKey?: Prisma.SortOrder
 }
 
 export type TaskMinOrderByAggregateInput = {
@@ -629,6 +656,7 @@ export type TaskMinOrderByAggregateInput = {
   createdAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
+  idempotencyKey?: Prisma.SortOrder
 }
 
 export type TaskSumOrderByAggregateInput = {
@@ -717,6 +745,7 @@ export type TaskCreateWithoutOwnerInput = {
   createdAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
+  idempotencyKey?: string | null
   devices?: Prisma.TaskDeviceCreateNestedManyWithoutTaskInput
 }
 
@@ -736,6 +765,7 @@ export type TaskUncheckedCreateWithoutOwnerInput = {
   createdAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
+  idempotencyKey?: string | null
   devices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutTaskInput
 }
 
@@ -784,6 +814,7 @@ export type TaskScalarWhereInput = {
   createdAt?: Prisma.DateTimeFilter<"Task"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
+  idempotencyKey?: Prisma.StringNullableFilter<"Task"> | string | null
 }
 
 export type TaskCreateWithoutDevicesInput = {
@@ -802,6 +833,7 @@ export type TaskCreateWithoutDevicesInput = {
   createdAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
+  idempotencyKey?: string | null
   owner: Prisma.UserCreateNestedOneWithoutTasksInput
 }
 
@@ -822,6 +854,7 @@ export type TaskUncheckedCreateWithoutDevicesInput = {
   createdAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
+  idempotencyKey?: string | null
 }
 
 export type TaskCreateOrConnectWithoutDevicesInput = {
@@ -856,6 +889,7 @@ export type TaskUpdateWithoutDevicesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.UserUpdateOneRequiredWithoutTasksNestedInput
 }
 
@@ -876,6 +910,7 @@ export type TaskUncheckedUpdateWithoutDevicesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type TaskCreateManyOwnerInput = {
@@ -894,6 +929,7 @@ export type TaskCreateManyOwnerInput = {
   createdAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
+  idempotencyKey?: string | null
 }
 
 export type TaskUpdateWithoutOwnerInput = {
@@ -912,6 +948,7 @@ export type TaskUpdateWithoutOwnerInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUpdateManyWithoutTaskNestedInput
 }
 
@@ -931,6 +968,7 @@ export type TaskUncheckedUpdateWithoutOwnerInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutTaskNestedInput
 }
 
@@ -950,6 +988,7 @@ export type TaskUncheckedUpdateManyWithoutOwnerInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -1000,6 +1039,7 @@ export type TaskSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   createdAt?: boolean
   startedAt?: boolean
   finishedAt?: boolean
+  idempotencyKey?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
   _count?: boolean | Prisma.TaskCountOutputTypeDefaultArgs<ExtArgs>
@@ -1022,6 +1062,7 @@ export type TaskSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   createdAt?: boolean
   startedAt?: boolean
   finishedAt?: boolean
+  idempotencyKey?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["task"]>
 
@@ -1042,6 +1083,7 @@ export type TaskSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   createdAt?: boolean
   startedAt?: boolean
   finishedAt?: boolean
+  idempotencyKey?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["task"]>
 
@@ -1062,9 +1104,10 @@ export type TaskSelectScalar = {
   createdAt?: boolean
   startedAt?: boolean
   finishedAt?: boolean
+  idempotencyKey?: boolean
 }
 
-export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt", ExtArgs["result"]["task"]>
+export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey", ExtArgs["result"]["task"]>
 export type TaskInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
@@ -1109,6 +1152,10 @@ export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     createdAt: Date
     startedAt: Date | null
     finishedAt: Date | null
+    /**
+     * The API's Idempotency-Key: a retried POST /api/v1/tasks returns the task it created first.
+     */
+    idempotencyKey: string | null
   }, ExtArgs["result"]["task"]>
   composites: {}
 }
@@ -1550,6 +1597,7 @@ export interface TaskFieldRefs {
   readonly createdAt: Prisma.FieldRef<"Task", 'DateTime'>
   readonly startedAt: Prisma.FieldRef<"Task", 'DateTime'>
   readonly finishedAt: Prisma.FieldRef<"Task", 'DateTime'>
+  readonly idempotencyKey: Prisma.FieldRef<"Task", 'String'>
 }
     
 
