@@ -241,22 +241,25 @@ export function csvCell(v: unknown): string {
   return `"${(FORMULA_START.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
 }
 
-/** Results as CSV: one row per device and command. */
-export function resultsCsv(detail: NonNullable<Awaited<ReturnType<typeof getTaskDetail>>>): string {
-  const q = csvCell;
-  const lines = [
-    ['device', 'device_status', 'error', 'duration_ms', 'command', 'command_status', 'output']
-      .map(q)
-      .join(','),
-  ];
-  for (const d of detail.devices) {
-    const outs = d.outputs.length > 0 ? d.outputs : [{ command: '', status: '', output: '' }];
-    for (const o of outs)
-      lines.push(
-        [d.deviceName, d.status, d.error, d.durationMs, o.command, o.status, o.output].map(q).join(','),
-      );
-  }
-  return lines.join('\r\n') + '\r\n';
+const CSV_HEADER = ['device', 'device_status', 'error', 'duration_ms', 'command', 'command_status', 'output'];
+
+/** The CSV header line of a results export. */
+export const RESULTS_CSV_HEADER = CSV_HEADER.map(csvCell).join(',') + '\r\n';
+
+/** One device's CSV lines: one per command (one empty line when it has no output). */
+export function resultsCsvLines(d: TaskDeviceDetail): string {
+  const outs = d.outputs.length > 0 ? d.outputs : [{ command: '', status: '', output: '' }];
+  let out = '';
+  for (const o of outs)
+    out +=
+      [d.deviceName, d.status, d.error, d.durationMs, o.command, o.status, o.output].map(csvCell).join(',') +
+      '\r\n';
+  return out;
+}
+
+/** Results as CSV: one row per device and command (the export streams the same lines). */
+export function resultsCsv(detail: { devices: TaskDeviceDetail[] }): string {
+  return RESULTS_CSV_HEADER + detail.devices.map(resultsCsvLines).join('');
 }
 
 /** What a live monitor shows on connect: every active task the actor sees, then the most recent. */
