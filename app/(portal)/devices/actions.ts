@@ -2,6 +2,16 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
+import {
+  boolArg,
+  fingerprintArg,
+  formDataArg,
+  idArg,
+  INVALID_REQUEST,
+  nameArg,
+  parseArgs,
+  prevStateArg,
+} from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
 import { acceptOfferedHostKey, forgetHostKey } from '@/lib/devices/host-keys';
 import { setLabDeviceUp } from '@/lib/devices/lab-inventory';
@@ -22,6 +32,7 @@ function echo(raw: Record<string, string>): Record<string, string> {
 }
 
 export async function createDeviceAction(_prev: DeviceFormState, fd: FormData): Promise<DeviceFormState> {
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { errors: { form: INVALID_REQUEST } };
   const auth = await authorise('devices:edit');
   if (!auth.ok) return { errors: { form: auth.error } };
   const raw = formDataToObject(fd, DEVICE_FORM_FIELDS);
@@ -36,6 +47,8 @@ export async function updateDeviceAction(
   _prev: DeviceFormState,
   fd: FormData,
 ): Promise<DeviceFormState> {
+  if (!parseArgs([id, _prev, fd], idArg, prevStateArg, formDataArg))
+    return { errors: { form: INVALID_REQUEST } };
   const auth = await authorise('devices:edit');
   if (!auth.ok) return { errors: { form: auth.error } };
   const raw = formDataToObject(fd, DEVICE_FORM_FIELDS);
@@ -46,6 +59,7 @@ export async function updateDeviceAction(
 }
 
 export async function deleteDeviceAction(id: string): Promise<{ error?: string }> {
+  if (!parseArgs([id], idArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('devices:edit');
   if (!auth.ok) return { error: auth.error };
   const result = await deleteDevice(auth.user, id, getRuntime());
@@ -58,6 +72,7 @@ export async function acceptHostKeyAction(
   deviceId: string,
   fingerprint: string,
 ): Promise<{ error?: string; ok?: string }> {
+  if (!parseArgs([deviceId, fingerprint], idArg, fingerprintArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('hostkeys:manage');
   if (!auth.ok) return { error: auth.error };
   const r = await acceptOfferedHostKey(auth.user, deviceId, fingerprint, getRuntime());
@@ -66,6 +81,7 @@ export async function acceptHostKeyAction(
 }
 
 export async function forgetHostKeyAction(deviceId: string): Promise<{ error?: string; ok?: string }> {
+  if (!parseArgs([deviceId], idArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('hostkeys:manage');
   if (!auth.ok) return { error: auth.error };
   const r = await forgetHostKey(auth.user, deviceId, getRuntime());
@@ -74,6 +90,7 @@ export async function forgetHostKeyAction(deviceId: string): Promise<{ error?: s
 }
 
 export async function setLabDeviceUpAction(name: string, up: boolean): Promise<{ error?: string }> {
+  if (!parseArgs([name, up], nameArg, boolArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('lab:control');
   if (!auth.ok) return { error: auth.error };
   const r = await setLabDeviceUp(auth.user, name, up, getRuntime());

@@ -1,16 +1,19 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
 import { getCurrentUser } from '@/lib/auth/session';
 import { getRuntime } from '@/lib/server/registry';
 
+const MAX_MARK_READ = 1000;
+
 export async function markReadAction(ids: string[]): Promise<{ unread?: number; error?: string }> {
+  const args = parseArgs([ids], z.array(idArg).max(MAX_MARK_READ));
+  if (!args) return { error: INVALID_REQUEST };
   const user = await getCurrentUser();
   if (!user) return { error: 'Sign in first.' };
-  const unread = await getRuntime().feed.markRead(
-    user.id,
-    ids.filter((x) => typeof x === 'string').slice(0, 1000),
-  );
+  const unread = await getRuntime().feed.markRead(user.id, args[0]);
   revalidatePath('/notifications');
   return { unread };
 }
@@ -27,6 +30,7 @@ export async function savePreferencesAction(
   _prev: { ok?: string; error?: string },
   fd: FormData,
 ): Promise<{ ok?: string; error?: string }> {
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
   const user = await getCurrentUser();
   if (!user) return { error: 'Sign in first.' };
   await getRuntime().feed.setKinds(

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
+import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
 import type { TaskFieldErrors } from '@/lib/tasks/schema';
 import { cancelTask, createTask, retryFailed } from '@/lib/tasks/service';
@@ -12,6 +13,7 @@ export interface NewTaskState {
 }
 
 export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promise<NewTaskState> {
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { errors: { form: INVALID_REQUEST } };
   const auth = await authorise('tasks:run');
   if (!auth.ok) return { errors: { form: auth.error } };
   const result = await createTask(
@@ -31,6 +33,7 @@ export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promi
 }
 
 export async function cancelTaskAction(taskId: string): Promise<{ error?: string }> {
+  if (!parseArgs([taskId], idArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('tasks:run');
   if (!auth.ok) return { error: auth.error };
   const r = await cancelTask(auth.user, taskId, getRuntime());
@@ -38,6 +41,7 @@ export async function cancelTaskAction(taskId: string): Promise<{ error?: string
 }
 
 export async function retryFailedAction(taskId: string): Promise<{ error?: string }> {
+  if (!parseArgs([taskId], idArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('tasks:run');
   if (!auth.ok) return { error: auth.error };
   const r = await retryFailed(auth.user, taskId, getRuntime());

@@ -1,6 +1,15 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import {
+  boolArg,
+  formDataArg,
+  idArg,
+  INVALID_REQUEST,
+  parseArgs,
+  prevStateArg,
+  roleArg,
+} from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
 import type { UserFieldErrors } from '@/lib/auth/schema';
 import { createUser, resetPassword, setDisabled, setGrants, setRole } from '@/lib/auth/users';
@@ -13,6 +22,7 @@ export interface CreateUserState {
 }
 
 export async function createUserAction(_prev: CreateUserState, fd: FormData): Promise<CreateUserState> {
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { errors: { form: INVALID_REQUEST } };
   const auth = await authorise('users:manage');
   if (!auth.ok) return { errors: { form: auth.error } };
   const raw = {
@@ -34,6 +44,7 @@ export async function createUserAction(_prev: CreateUserState, fd: FormData): Pr
 export type SimpleState = { error?: string; ok?: string };
 
 export async function setRoleAction(userId: string, role: string): Promise<SimpleState> {
+  if (!parseArgs([userId, role], idArg, roleArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('users:manage');
   if (!auth.ok) return { error: auth.error };
   const r = await setRole(auth.user, userId, role, getRuntime());
@@ -42,6 +53,7 @@ export async function setRoleAction(userId: string, role: string): Promise<Simpl
 }
 
 export async function setDisabledAction(userId: string, disabled: boolean): Promise<SimpleState> {
+  if (!parseArgs([userId, disabled], idArg, boolArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('users:manage');
   if (!auth.ok) return { error: auth.error };
   const r = await setDisabled(auth.user, userId, disabled, getRuntime());
@@ -54,6 +66,7 @@ export async function resetPasswordAction(
   _prev: SimpleState,
   fd: FormData,
 ): Promise<SimpleState> {
+  if (!parseArgs([userId, _prev, fd], idArg, prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('users:manage');
   if (!auth.ok) return { error: auth.error };
   const r = await resetPassword(auth.user, userId, String(fd.get('password') ?? ''), getRuntime());
@@ -65,6 +78,7 @@ export async function setGrantsAction(
   _prev: SimpleState,
   fd: FormData,
 ): Promise<SimpleState> {
+  if (!parseArgs([userId, _prev, fd], idArg, prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('grants:manage');
   if (!auth.ok) return { error: auth.error };
   const ids = fd.getAll('device').filter((x): x is string => typeof x === 'string');
