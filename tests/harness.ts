@@ -38,6 +38,8 @@ export interface PortalOptions {
   labVendor?: 'mix' | 'huawei_vrp' | 'cisco_ios';
   /** The runtime's logger (default: silent); tests that assert on log lines pass their own. */
   log?: Logger;
+  /** WebSocket caps (default: the production defaults); benchmarks hold far more sockets. */
+  wsLimits?: { perUser: number; perAddress: number };
 }
 
 export interface Portal {
@@ -103,6 +105,10 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       DEVICE_MAX_SESSIONS: opts.limits?.perDevice ?? 5,
       WS_MAX_FRAME_BYTES: opts.maxFrameBytes ?? 64 * 1024,
       WS_HEARTBEAT_MS: 60_000,
+      ...(opts.wsLimits && {
+        WS_MAX_CONNECTIONS_PER_USER: opts.wsLimits.perUser,
+        WS_MAX_CONNECTIONS_PER_ADDRESS: opts.wsLimits.perAddress,
+      }),
       STATUS_INTERVAL_MS: opts.statusIntervalMs ?? 60_000,
       STATUS_PROBE_TIMEOUT_MS: 500,
       STATUS_CONCURRENCY: 20,

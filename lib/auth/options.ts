@@ -8,6 +8,7 @@ import { ADDRESS_FAILURE_FACTOR } from './throttle';
 import { hashPassword, verifyPassword } from './password';
 import { isRole } from './roles';
 import { PEER_HEADER } from './peer';
+import { SESSION_VERSION_CLAIM, sessionVersionOf } from './session-version';
 
 /** Session lifetime; the role and the disabled flag are re-read from the database on every request. */
 export const SESSION_MAX_AGE_S = 12 * 60 * 60;
@@ -83,17 +84,25 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user) {
         token.sub = user.id;
         const role = (user as { role?: unknown }).role;
         if (isRole(role)) token.role = role;
+        // The session is bound to the user's session version at sign-in: a later password reset,
+        // disable, role change or "sign out everywhere" bumps it and this session stops working.
+        const row = await getRuntime().db.user.findUnique({
+          where: { id: user.id },
+          select: { sessionVersion: true },
+        });
+        token[SESSION_VERSION_CLAIM] = row?.sessionVersion ?? 0;
       }
       return token;
     },
     session({ session, token }) {
       if (session.user) {
         (session.user as { id?: string }).id = token.sub;
+        (session.user as { sessionVersion?: number }).sessionVersion = sessionVersionOf(token);
       }
       return session;
     },

@@ -13,13 +13,18 @@ export interface CurrentUser {
   role: Role;
 }
 
-/** The signed-in user, re-read from the database (a disabled user or changed role takes effect at once). */
+/**
+ * The signed-in user, re-read from the database (a disabled user or changed role takes effect at once).
+ * A session issued before the user's session version was bumped (password reset, disable, role change,
+ * sign out everywhere) is no session.
+ */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions);
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const user = await getRuntime().db.user.findUnique({ where: { id } });
+  const claims = session?.user as { id?: string; sessionVersion?: number } | undefined;
+  if (!claims?.id) return null;
+  const user = await getRuntime().db.user.findUnique({ where: { id: claims.id } });
   if (!user || user.disabled || !isRole(user.role)) return null;
+  if (user.sessionVersion !== (claims.sessionVersion ?? 0)) return null;
   return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
 });
 

@@ -2,13 +2,41 @@ import 'server-only';
 import { hashPassword } from './password';
 import { createUserSchema, fieldErrors, newPasswordSchema, roleSchema, type UserFieldErrors } from './schema';
 import type { CurrentUser } from './session';
+import { REVOCATION_REASONS } from './session-version';
 import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
+import type { EventBus, RevocationScope } from '../events/types';
 
 /** What user administration needs from the runtime. */
 export interface UserDeps {
   db: PrismaClient;
   audit: AuditSink;
+  /** `access.revoked` goes here: every node closes the user's affected sockets and terminals. */
+  bus: EventBus;
+}
+
+/** Device names in an audit line: a few, then how many more. */
+const AUDIT_DEVICE_NAMES_MAX = 5;
+
+/**
+ * Revoking access closes what it opened, at once, on every node: audited here once, then published
+ * for the realtime layer and the terminal manager of each node.
+ */
+async function revokeAccess(
+  actor: CurrentUser,
+  user: { id: string; username: string },
+  scope: RevocationScope,
+  reason: string,
+  deps: UserDeps,
+  what = 'every session, socket and terminal',
+): Promise<void> {
+  await deps.audit({
+    userId: actor.id,
+    action: 'access.revoked',
+    target: user.username,
+    detail: `${reason} (${what})`,
+  });
+  await deps.bus.publish('access.revoked', { userId: user.id, scope, reason });
 }
 
 export type UserResult = { ok: true; id: string } | { ok: false; errors: UserFieldErrors };
@@ -56,11 +84,20 @@ export async function setRole(
   if (!parsed.success) return { ok: false, error: 'Choose admin, operator or viewer.' };
   if (userId === actor.id && parsed.data !== 'admin')
     return { ok: false, error: 'You cannot change your own role.' };
+  const before = await deps.db.user.findUnique({ where: { id: userId }, select: { role: true } });
+  if (!before) return { ok: false, error: 'No such user.' };
+  const changed = before.role !== parsed.data;
+  // A changed role ends the user's sessions (they sign in again under the new role) and closes what
+  // they had open: a demoted operator's terminals do not outlive the demotion.
   const user = await deps.db.user
-    .update({ where: { id: userId }, data: { role: parsed.data } })
+    .update({
+      where: { id: userId },
+      data: { role: parsed.data, ...(changed ? { sessionVersion: { increment: 1 } } : {}) },
+    })
     .catch(() => null);
   if (!user) return { ok: false, error: 'No such user.' };
   await deps.audit({ userId: actor.id, action: 'user.role', target: user.username, detail: parsed.data });
+  if (changed) await revokeAccess(actor, user, 'all', REVOCATION_REASONS.roleChanged, deps);
   return { ok: true };
 }
 
@@ -71,13 +108,19 @@ export async function setDisabled(
   deps: UserDeps,
 ): Promise<SimpleResult> {
   if (userId === actor.id) return { ok: false, error: 'You cannot disable yourself.' };
-  const user = await deps.db.user.update({ where: { id: userId }, data: { disabled } }).catch(() => null);
+  const user = await deps.db.user
+    .update({
+      where: { id: userId },
+      data: { disabled, ...(disabled ? { sessionVersion: { increment: 1 } } : {}) },
+    })
+    .catch(() => null);
   if (!user) return { ok: false, error: 'No such user.' };
   await deps.audit({
     userId: actor.id,
     action: disabled ? 'user.disable' : 'user.enable',
     target: user.username,
   });
+  if (disabled) await revokeAccess(actor, user, 'all', REVOCATION_REASONS.disabled, deps);
   return { ok: true };
 }
 
@@ -90,10 +133,39 @@ export async function resetPassword(
   const parsed = newPasswordSchema.safeParse(password);
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? 'Invalid password.' };
   const user = await deps.db.user
-    .update({ where: { id: userId }, data: { passwordHash: await hashPassword(parsed.data) } })
+    .update({
+      where: { id: userId },
+      data: { passwordHash: await hashPassword(parsed.data), sessionVersion: { increment: 1 } },
+    })
     .catch(() => null);
   if (!user) return { ok: false, error: 'No such user.' };
   await deps.audit({ userId: actor.id, action: 'user.password_reset', target: user.username });
+  await revokeAccess(actor, user, 'all', REVOCATION_REASONS.passwordReset, deps);
+  return { ok: true };
+}
+
+/**
+ * End every session of a user (the user themself from /account, or an admin): sessions issued before
+ * now stop being accepted, and open sockets and terminal sessions close.
+ */
+export async function signOutEverywhere(
+  actor: CurrentUser,
+  userId: string,
+  deps: UserDeps,
+): Promise<SimpleResult> {
+  if (userId !== actor.id && actor.role !== 'admin')
+    return { ok: false, error: 'Your role does not allow this.' };
+  const user = await deps.db.user
+    .update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } })
+    .catch(() => null);
+  if (!user) return { ok: false, error: 'No such user.' };
+  await deps.audit({
+    userId: actor.id,
+    action: 'user.sign_out_everywhere',
+    target: user.username,
+    detail: userId === actor.id ? 'by the user' : `by ${actor.username}`,
+  });
+  await revokeAccess(actor, user, 'all', REVOCATION_REASONS.signedOutEverywhere, deps);
   return { ok: true };
 }
 
@@ -109,7 +181,12 @@ export async function setGrants(
   if (!user) return { ok: false, error: 'No such user.' };
   const unique = [...new Set(deviceIds)].slice(0, 10_000);
   const existing = await db.device.findMany({ where: { id: { in: unique } }, select: { id: true } });
-  await db.$transaction([
+  const keep = new Set(existing.map((d) => d.id));
+  const [previous] = await db.$transaction([
+    db.deviceGrant.findMany({
+      where: { userId },
+      select: { deviceId: true, device: { select: { name: true } } },
+    }),
     db.deviceGrant.deleteMany({ where: { userId } }),
     db.deviceGrant.createMany({ data: existing.map((d) => ({ userId, deviceId: d.id })) }),
   ]);
@@ -119,5 +196,26 @@ export async function setGrants(
     target: user.username,
     detail: `${existing.length} devices`,
   });
+  // Admins see every device whatever their grants; for anyone else a removed grant closes that
+  // device's terminals (and only those).
+  const removed = previous.filter((g) => !keep.has(g.deviceId));
+  if (removed.length > 0 && user.role !== 'admin') {
+    const names = removed.map((g) => g.device.name);
+    const shown =
+      names.slice(0, AUDIT_DEVICE_NAMES_MAX).join(', ') +
+      (names.length > AUDIT_DEVICE_NAMES_MAX ? ` and ${names.length - AUDIT_DEVICE_NAMES_MAX} more` : '');
+    const reason =
+      names.length === 1
+        ? `Your access to ${names[0]} was removed.`
+        : `Your access to ${names.length} devices was removed.`;
+    await revokeAccess(
+      actor,
+      user,
+      { deviceIds: removed.map((g) => g.deviceId) },
+      reason,
+      deps,
+      `terminals on ${shown}`,
+    );
+  }
   return { ok: true };
 }

@@ -80,6 +80,10 @@ export const envSchema = z.object({
     .max(16 * 1024 * 1024)
     .default(64 * 1024),
   WS_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Open WebSockets one user may hold, every channel together; more are refused with 429. */
+  WS_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** Open WebSockets one client address may hold (behind a proxy: see TRUSTED_PROXIES); more get 429. */
+  WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** How long a terminal session outlives its socket, waiting for the page to come back. */
   TERMINAL_RESUME_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   /** A terminal with no input for this long is closed. */

@@ -37,7 +37,15 @@ export interface EventMap {
   };
   'notification.created': { userId: string; seq: number; id: string };
   'notification.read': { userId: string; unread: number; upToSeq?: number };
+  /**
+   * A user lost access: every node closes that user's affected sockets and terminal sessions at once.
+   * `all`: disabled, password reset, role change, signed out everywhere; `deviceIds`: grants removed.
+   * `reason` is shown to the user (terminal tab, close frame).
+   */
+  'access.revoked': { userId: string; scope: RevocationScope; reason: string };
 }
+
+export type RevocationScope = 'all' | { deviceIds: string[] };
 
 export type Topic = keyof EventMap;
 export type Handler<K extends Topic> = (payload: EventMap[K]) => void | Promise<void>;

@@ -17,6 +17,14 @@ export const WS_COMPRESS_THRESHOLD_BYTES = 1024;
 export const WS_HEARTBEAT_MS_DEFAULT = 30_000;
 export const WS_CLOSE_GOING_AWAY = 1001;
 export const WS_CLOSE_POLICY = 1008;
+/** A close frame's reason is at most 123 bytes (RFC 6455); longer ones are cut at a character boundary. */
+export const WS_CLOSE_REASON_MAX_BYTES = 123;
+
+export function closeReason(reason: string): string {
+  let out = reason;
+  while (Buffer.byteLength(out) > WS_CLOSE_REASON_MAX_BYTES) out = out.slice(0, -1);
+  return out;
+}
 
 /** Any server → client message: a JSON object with a `type`. */
 export type OutboundMessage = { type: string } & Record<string, unknown>;
@@ -25,6 +33,8 @@ export interface Connection {
   readonly id: string;
   readonly identity: Identity;
   readonly route: ChannelRoute;
+  /** The client's address (through trusted proxies), for the per-address connection cap. */
+  readonly address: string;
   readonly openedAt: number;
   /** Bytes queued in the socket, not yet written to the network. */
   bufferedAmount(): number;
@@ -71,6 +81,7 @@ export class ConnectionManager {
   private readonly wss: WebSocketServer;
   private readonly byId = new Map<string, Entry>();
   private readonly byUser = new Map<string, Set<string>>();
+  private readonly byAddress = new Map<string, number>();
   private readonly handlers = new Map<ChannelName, ChannelHandler>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly maxFrameBytes: number;
@@ -114,6 +125,27 @@ export class ConnectionManager {
     return out;
   }
 
+  /** Open connections of one user, on every channel (the per-user cap counts these). */
+  countOf(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
+  /** Open connections from one client address (the per-address cap counts these). */
+  countAt(address: string): number {
+    return this.byAddress.get(address) ?? 0;
+  }
+
+  /** Close a user's connections that `which` selects, with a policy close (the browser does not retry). */
+  closeUserConnections(userId: string, which: (conn: Connection) => boolean, reason: string): number {
+    let n = 0;
+    for (const conn of this.connectionsOf(userId)) {
+      if (!which(conn)) continue;
+      conn.close(WS_CLOSE_POLICY, reason);
+      n++;
+    }
+    return n;
+  }
+
   connectionsOf(userId: string): Connection[] {
     return [...(this.byUser.get(userId) ?? [])].map((id) => this.byId.get(id)!.conn);
   }
@@ -134,18 +166,34 @@ export class ConnectionManager {
   }
 
   /** Complete the handshake for an already-authenticated upgrade and wire the channel handler. */
-  accept(req: IncomingMessage, socket: Duplex, head: Buffer, identity: Identity, route: ChannelRoute): void {
+  accept(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    identity: Identity,
+    route: ChannelRoute,
+    address: string,
+  ): void {
     const handler = this.handlers.get(route.channel);
     if (!handler) throw new Error(`no handler for channel ${route.channel}`);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, identity, route, handler));
+    // ws completes the handshake synchronously here (no verifyClient), so the connection is counted
+    // before the caller releases its reservation against the caps
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, identity, route, address, handler));
   }
 
-  private attach(ws: WebSocket, identity: Identity, route: ChannelRoute, handler: ChannelHandler): void {
+  private attach(
+    ws: WebSocket,
+    identity: Identity,
+    route: ChannelRoute,
+    address: string,
+    handler: ChannelHandler,
+  ): void {
     const id = randomUUID();
     const conn: Connection = {
       id,
       identity,
       route,
+      address,
       openedAt: Date.now(),
       bufferedAmount: () => ws.bufferedAmount,
       send: (message, onWritten) => {
@@ -156,13 +204,14 @@ export class ConnectionManager {
         if (ws.readyState === WebSocket.OPEN) ws.send(text);
       },
       sendError: (code, message) => conn.send({ type: MSG.error, code, message }),
-      close: (code, reason) => ws.close(code, reason.slice(0, 120)),
+      close: (code, reason) => ws.close(code, closeReason(reason)),
     };
     const entry: Entry = { conn, ws, alive: true };
     this.byId.set(id, entry);
     let set = this.byUser.get(identity.userId);
     if (!set) this.byUser.set(identity.userId, (set = new Set()));
     set.add(id);
+    this.byAddress.set(address, this.countAt(address) + 1);
 
     ws.on('pong', () => {
       entry.alive = true;
@@ -174,6 +223,9 @@ export class ConnectionManager {
       const s = this.byUser.get(identity.userId);
       s?.delete(id);
       if (s?.size === 0) this.byUser.delete(identity.userId);
+      const left = this.countAt(address) - 1;
+      if (left > 0) this.byAddress.set(address, left);
+      else this.byAddress.delete(address);
       try {
         handler.onClose?.(conn);
       } catch (err) {

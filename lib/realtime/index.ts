@@ -1,12 +1,23 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { createProxyTrust, peerAddress, type ProxyTrust } from '../auth/peer';
+import type { RevocationScope } from '../events/types';
+import type { ChannelRoute } from './channels';
 import { ConnectionManager, type ChannelHandler } from './connections';
+import { LogRateLimit, WS_REFUSAL_LOG_INTERVAL_MS } from './log-limit';
 import { authenticateUpgrade, rejectUpgrade, type UpgradeOptions } from './upgrade';
+
+export const WS_MAX_CONNECTIONS_PER_USER_DEFAULT = 50;
+export const WS_MAX_CONNECTIONS_PER_ADDRESS_DEFAULT = 200;
+/** Revocations remembered for upgrades still in flight (a bound, not a tunable). */
+const RECENT_REVOCATIONS_MAX = 1000;
 
 export interface Realtime {
   manager: ConnectionManager;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
+  /** Close a user's affected sockets now (access revoked); returns how many. */
+  revoke(userId: string, scope: RevocationScope, reason: string): number;
   close(): Promise<void>;
 }
 
@@ -14,8 +25,20 @@ export interface RealtimeOptions extends UpgradeOptions {
   log: Logger;
   maxFrameBytes: number;
   heartbeatMs: number;
+  /** Open sockets one user may hold, every channel together (WS_MAX_CONNECTIONS_PER_USER). */
+  maxConnectionsPerUser?: number;
+  /** Open sockets one client address may hold (WS_MAX_CONNECTIONS_PER_ADDRESS). */
+  maxConnectionsPerAddress?: number;
+  /** Which X-Forwarded-For hops to believe when telling client addresses apart (default: none). */
+  proxyTrust?: ProxyTrust;
   /** The channel handlers (terminal, monitor, notifications), created by the runtime. */
   handlers?: ChannelHandler[];
+}
+
+/** Whether a revocation reaches a socket on this route: everything, or the terminals of some devices. */
+export function revocationCovers(scope: RevocationScope, route: ChannelRoute): boolean {
+  if (scope === 'all') return true;
+  return route.channel === 'terminal' && scope.deviceIds.includes(route.deviceId);
 }
 
 export function createRealtime(opts: RealtimeOptions): Realtime {
@@ -25,31 +48,104 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
     heartbeatMs: opts.heartbeatMs,
   });
   for (const h of opts.handlers ?? []) manager.register(h);
+  const maxPerUser = opts.maxConnectionsPerUser ?? WS_MAX_CONNECTIONS_PER_USER_DEFAULT;
+  const maxPerAddress = opts.maxConnectionsPerAddress ?? WS_MAX_CONNECTIONS_PER_ADDRESS_DEFAULT;
+  const proxyTrust = opts.proxyTrust ?? createProxyTrust(false);
+  const refusalLog = new LogRateLimit(WS_REFUSAL_LOG_INTERVAL_MS);
+
+  // Upgrades between authentication and the handshake count against the caps too, so that a burst of
+  // simultaneous upgrades cannot pass the check together.
+  const pendingByUser = new Map<string, number>();
+  const pendingByAddress = new Map<string, number>();
+  const bump = (m: Map<string, number>, key: string, by: number) => {
+    const v = (m.get(key) ?? 0) + by;
+    if (v > 0) m.set(key, v);
+    else m.delete(key);
+  };
+
+  // A revocation that lands while an upgrade of that user is being authenticated must still stop it.
+  let epoch = 0;
+  let inFlight = 0;
+  let recent: { epoch: number; userId: string; scope: RevocationScope }[] = [];
+
+  function refuse(
+    socket: Duplex,
+    status: number,
+    message: string,
+    line: string,
+    fields: Record<string, unknown>,
+  ): void {
+    const decision = refusalLog.take(`${line}|${status}|${message}`);
+    if (decision.write)
+      opts.log.info({ ...fields, status, reason: message, suppressed: decision.suppressed }, line);
+    rejectUpgrade(socket, status, message);
+  }
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
+    const address = peerAddress(req, proxyTrust);
+    if (manager.countAt(address) + (pendingByAddress.get(address) ?? 0) >= maxPerAddress) {
+      return refuse(socket, 429, 'Too many connections from this address.', 'websocket upgrade refused', {
+        url: req.url,
+        address,
+      });
+    }
+    const startEpoch = epoch;
+    inFlight++;
+    bump(pendingByAddress, address, 1);
+    let reservedUser: string | null = null;
     try {
       const decision = await authenticateUpgrade(req, opts);
       if (!decision.ok) {
-        opts.log.info({ url: req.url, status: decision.status }, 'websocket upgrade refused');
-        return rejectUpgrade(socket, decision.status, decision.message);
+        return refuse(socket, decision.status, decision.message, 'websocket upgrade refused', {
+          url: req.url,
+        });
       }
-      const handler = manager.handler(decision.route.channel);
+      const { identity, route } = decision;
+      if (manager.countOf(identity.userId) + (pendingByUser.get(identity.userId) ?? 0) >= maxPerUser) {
+        return refuse(socket, 429, 'Too many connections for this user.', 'websocket upgrade refused', {
+          url: req.url,
+          userId: identity.userId,
+        });
+      }
+      reservedUser = identity.userId;
+      bump(pendingByUser, reservedUser, 1);
+      const handler = manager.handler(route.channel);
       if (!handler) return rejectUpgrade(socket, 404, 'No such channel.');
-      const verdict = (await handler.authorise?.(decision.identity, decision.route)) ?? { ok: true };
+      const verdict = (await handler.authorise?.(identity, route)) ?? { ok: true };
       if (!verdict.ok) {
-        opts.log.info(
-          { url: req.url, userId: decision.identity.userId, status: verdict.status },
-          'websocket channel refused',
-        );
-        return rejectUpgrade(socket, verdict.status, verdict.message);
+        return refuse(socket, verdict.status, verdict.message, 'websocket channel refused', {
+          url: req.url,
+          userId: identity.userId,
+        });
       }
-      manager.accept(req, socket, head, decision.identity, decision.route);
+      const revoked = recent.some(
+        (r) => r.epoch > startEpoch && r.userId === identity.userId && revocationCovers(r.scope, route),
+      );
+      if (revoked) {
+        return refuse(socket, 401, 'Session is no longer valid.', 'websocket upgrade refused', {
+          url: req.url,
+        });
+      }
+      manager.accept(req, socket, head, identity, route, address);
     } catch (err) {
       opts.log.error({ err, url: req.url }, 'websocket upgrade failed');
       rejectUpgrade(socket, 500, 'Internal error.');
+    } finally {
+      if (reservedUser) bump(pendingByUser, reservedUser, -1);
+      bump(pendingByAddress, address, -1);
+      if (--inFlight === 0) recent = [];
     }
   }
 
-  return { manager, handleUpgrade, close: () => manager.closeAll() };
+  function revoke(userId: string, scope: RevocationScope, reason: string): number {
+    if (inFlight > 0) {
+      recent.push({ epoch: ++epoch, userId, scope });
+      if (recent.length > RECENT_REVOCATIONS_MAX) recent = recent.slice(-RECENT_REVOCATIONS_MAX);
+    }
+    const closed = manager.closeUserConnections(userId, (c) => revocationCovers(scope, c.route), reason);
+    return closed;
+  }
+
+  return { manager, handleUpgrade, revoke, close: () => manager.closeAll() };
 }

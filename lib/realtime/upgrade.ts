@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getToken } from 'next-auth/jwt';
 import { isRole, type Role } from '../auth/roles';
+import { sessionVersionOf } from '../auth/session-version';
 import { matchChannel, type ChannelRoute } from './channels';
 
 /** Who opened a socket: always taken from the session, never from the URL or a message. */
@@ -17,7 +18,13 @@ export interface UpgradeOptions {
   /** Extra allowed origins (scheme://host[:port]) besides the request's own host. */
   allowedOrigins: readonly string[];
   trustProxy: boolean;
-  findUser(id: string): Promise<{ id: string; username: string; role: string; disabled: boolean } | null>;
+  findUser(id: string): Promise<{
+    id: string;
+    username: string;
+    role: string;
+    disabled: boolean;
+    sessionVersion: number;
+  } | null>;
 }
 
 export type UpgradeDecision =
@@ -93,7 +100,8 @@ export async function authenticateUpgrade(
   }
   if (!token?.sub) return { ok: false, status: 401, message: 'Sign in first.' };
   const user = await opts.findUser(token.sub);
-  if (!user || user.disabled || !isRole(user.role)) {
+  // a session issued before a password reset, disable, role change or "sign out everywhere" is over
+  if (!user || user.disabled || !isRole(user.role) || user.sessionVersion !== sessionVersionOf(token)) {
     return { ok: false, status: 401, message: 'Session is no longer valid.' };
   }
   const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;

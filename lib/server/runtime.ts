@@ -41,6 +41,8 @@ export type RuntimeTunables = Pick<
   | 'LOGIN_WINDOW_MS'
   | 'WS_MAX_FRAME_BYTES'
   | 'WS_HEARTBEAT_MS'
+  | 'WS_MAX_CONNECTIONS_PER_USER'
+  | 'WS_MAX_CONNECTIONS_PER_ADDRESS'
   | 'TERMINAL_RESUME_GRACE_MS'
   | 'TERMINAL_IDLE_TIMEOUT_MS'
   | 'TERMINAL_MAX_SESSIONS_PER_USER'
@@ -166,6 +168,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   const monitor = monitorChannel({ tasks: { db }, bus, log: log.child({ module: 'monitor' }) });
   const notifications = notificationsChannel({ db, bus, feed, log: log.child({ module: 'notifications' }) });
+  const proxyTrust = createProxyTrust(t.TRUST_PROXY, t.TRUSTED_PROXIES);
   const realtime = createRealtime({
     log: log.child({ module: 'realtime' }),
     secret: t.NEXTAUTH_SECRET,
@@ -173,8 +176,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     trustProxy: t.TRUST_PROXY,
     maxFrameBytes: t.WS_MAX_FRAME_BYTES,
     heartbeatMs: t.WS_HEARTBEAT_MS,
+    maxConnectionsPerUser: t.WS_MAX_CONNECTIONS_PER_USER,
+    maxConnectionsPerAddress: t.WS_MAX_CONNECTIONS_PER_ADDRESS,
+    proxyTrust,
     findUser: (id) =>
-      db.user.findUnique({ where: { id }, select: { id: true, username: true, role: true, disabled: true } }),
+      db.user.findUnique({
+        where: { id },
+        select: { id: true, username: true, role: true, disabled: true, sessionVersion: true },
+      }),
     handlers: [
       terminalChannel({
         manager: terminals,
@@ -184,6 +193,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       monitor,
       notifications,
     ],
+  });
+
+  // Revoked access closes what it opened, at once, on every node (the event may come from another
+  // node): terminal sessions first, so their tabs get the reason, then the sockets.
+  const stopRevocations = bus.subscribe('access.revoked', (e) => {
+    const sessions = terminals.revoke(e.userId, e.scope, e.reason);
+    const sockets = realtime.revoke(e.userId, e.scope, e.reason);
+    if (sessions + sockets > 0) log.info({ userId: e.userId, sessions, sockets }, 'access revoked');
   });
 
   const metrics = createMetrics({
@@ -207,7 +224,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     terminals,
     realtime,
     loginThrottle,
-    proxyTrust: createProxyTrust(t.TRUST_PROXY, t.TRUSTED_PROXIES),
+    proxyTrust,
     metrics,
     lab,
     // The shutdown order, in one place: stop producing events, stop tasks (unfinished devices resume
@@ -217,6 +234,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       stopNotifier();
       await queue.close();
       terminals.closeAll('The server is shutting down.');
+      stopRevocations();
       monitor.dispose();
       notifications.dispose();
       await realtime.close();

@@ -1,6 +1,7 @@
 import type { ClientChannel } from 'ssh2';
 import type { DeviceLogin, LoginFailureCode } from '../devices/connect';
 import type { DeviceSessionLimiter } from '../devices/limiter';
+import type { RevocationScope } from '../events/types';
 import type { WaterMarks } from './flow';
 import { TerminalSession, type SessionTimers } from './session';
 
@@ -26,14 +27,16 @@ export interface TerminalManagerOptions {
   scrollbackChars?: number;
 }
 
-export type OpenFailureCode = LoginFailureCode | 'limit_user' | 'limit_device' | 'shell_refused';
+export type OpenFailureCode =
+  LoginFailureCode | 'limit_user' | 'limit_device' | 'shell_refused' | 'access_revoked';
 export type OpenFailure = { ok: false; code: OpenFailureCode; error: string };
 export type OpenResult = { ok: true; session: TerminalSession } | OpenFailure;
 
 /** Every terminal session of this node, with per-user and per-device limits. */
 export class TerminalManager {
   private readonly sessions = new Map<string, TerminalSession>();
-  private readonly opening = new Map<string, { userId: string; deviceId: string }>();
+  /** Sessions being opened; `revoked` is set when the user's access is revoked meanwhile. */
+  private readonly opening = new Map<string, { userId: string; deviceId: string; revoked?: string }>();
   private seq = 0;
 
   constructor(private readonly opts: TerminalManagerOptions) {}
@@ -74,10 +77,15 @@ export class TerminalManager {
       };
     }
     const key = `opening-${++this.seq}`;
-    this.opening.set(key, { userId, deviceId });
+    const pending: { userId: string; deviceId: string; revoked?: string } = { userId, deviceId };
+    this.opening.set(key, pending);
     let result: OpenResult | undefined;
     try {
       result = await this.connect(userId, deviceId, size);
+      if (result.ok && pending.revoked) {
+        result.session.close(pending.revoked); // releases its slot
+        return { ok: false, code: 'access_revoked', error: pending.revoked };
+      }
       return result;
     } finally {
       this.opening.delete(key);
@@ -144,6 +152,22 @@ export class TerminalManager {
       detail: `session ${session.id.slice(0, 8)}`,
     });
     return { ok: true, session };
+  }
+
+  /**
+   * Access revoked: close this user's sessions that the scope covers (all, or those on some devices),
+   * and any being opened as soon as they open. Returns how many open sessions were closed.
+   */
+  revoke(userId: string, scope: RevocationScope, reason: string): number {
+    const covers = (deviceId: string) => scope === 'all' || scope.deviceIds.includes(deviceId);
+    for (const o of this.opening.values()) if (o.userId === userId && covers(o.deviceId)) o.revoked = reason;
+    let n = 0;
+    for (const s of [...this.sessions.values()]) {
+      if (s.userId !== userId || !covers(s.deviceId)) continue;
+      s.close(reason);
+      n++;
+    }
+    return n;
   }
 
   closeAll(reason: string): void {
