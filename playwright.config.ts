@@ -50,6 +50,8 @@ export default defineConfig({
       STATUS_INTERVAL_MS: '500',
       STATUS_PROBE_TIMEOUT_MS: '1000',
       LOG_LEVEL: 'warn',
+      METRICS_TOKEN: E2E.metricsToken,
+      METRICS_ALLOW: 'none',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -6,4 +6,6 @@ export const E2E = {
   },
   labBasePort: Number(process.env.E2E_LAB_BASE_PORT ?? 23170),
   adminPassword: 'e2e-admin-password-1234',
+  /** The bearer token for /api/metrics (the e2e server allows no address without it). */
+  metricsToken: 'e2e-metrics-token-5678',
 };

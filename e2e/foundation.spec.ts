@@ -135,7 +135,11 @@ test('WebSockets open only for a signed-in page; health and metrics answer', asy
   const health = await request.get(`${E2E.baseURL}/api/health`);
   expect(health.status()).toBe(200);
   expect(await health.json()).toMatchObject({ status: 'ok', database: 'up' });
-  const metrics = await (await request.get(`${E2E.baseURL}/api/metrics`)).text();
+  const metrics = await (
+    await request.get(`${E2E.baseURL}/api/metrics`, {
+      headers: { Authorization: `Bearer ${E2E.metricsToken}` },
+    })
+  ).text();
   expect(metrics).toContain('switchboard_websocket_connections');
   expect(metrics).toContain('switchboard_process_resident_memory_bytes');
 });
