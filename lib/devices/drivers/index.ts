@@ -79,6 +79,9 @@ export function driverFor(vendor: string): VendorDriver {
 // CSI sequences (cursor moves, colours), OSC (titles), and two-character escapes.
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>78DEHM]/g;
 
+/** The patterns clean-up runs over whole captured outputs (listed so the linear-time test covers them). */
+export const CLEANUP_PATTERNS = { ansi: ANSI };
+
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }

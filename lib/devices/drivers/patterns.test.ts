@@ -1,0 +1,102 @@
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { CLEANUP_PATTERNS, DRIVERS, type VendorDriver } from './index';
+
+/** Every RegExp a driver holds, wherever it sits (a new pattern is covered without editing this test). */
+function patternsOf(value: unknown, path: string): [string, RegExp][] {
+  if (value instanceof RegExp) return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => patternsOf(v, `${path}[${i}]`));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => patternsOf(v, `${path}.${k}`));
+  return [];
+}
+
+const MIB = 1024 * 1024;
+const BUDGET_MS = 200;
+
+/** Output a hostile or broken device could print: long runs and repeated fragments, no newline. */
+const ADVERSARIAL: [string, string, string][] = [
+  // [name, prefix, repeated unit]
+  ['spaces', '', ' '],
+  ['spaces after a newline', '\n', ' '],
+  ['tabs', '', '\t'],
+  ['newlines', '', '\n'],
+  ['CR LF', '', '\r\n'],
+  ['newline space', '', '\n '],
+  ['More fragments', '', '---- More'],
+  ['More with spaces', '', '  ---- More ----  '],
+  ['More without dashes after', '', ' -- More '],
+  ['IOS More', '', ' --More-- '],
+  ['IOS More with backspaces', '', '--More--\b\b\b  '],
+  ['More and erase', '', '  ---- More ----\x1b[16D                '],
+  ['escape fragments', '', '\x1b[1'],
+  ['OSC fragments', '\x1b]', 'a'],
+  ['VRP prompt fragments', '', '<lab-vrp-01'],
+  ['VRP view fragments', '', '[~lab'],
+  ['IOS prompt fragments', '', 'lab-ios-01(config'],
+  ['word after a newline', '\n', 'x'],
+  ['word after a CR', '\r', 'a'],
+  ['shell prompt fragments', '', 'user@host:~'],
+  ['dashes', '', '-'],
+  ['error fragments', '', '-a: '],
+  ['percent fragments', '', '% '],
+  ['password fragments', '', 'Password'],
+  ['hashes and angles', '', '#>'],
+];
+
+// Runs in a worker so a catastrophic pattern can be stopped instead of freezing the test run.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { source, flags, inputs, size } = workerData;
+for (const [name, prefix, unit] of inputs) {
+  const input = (prefix + unit.repeat(Math.ceil(size / unit.length))).slice(0, size);
+  const re = new RegExp(source, flags);
+  const t0 = performance.now();
+  if (re.global) input.replace(re, '');
+  else re.test(input);
+  parentPort.postMessage({ name, ms: performance.now() - t0 });
+}
+parentPort.postMessage({ done: true });
+`;
+
+/** Time `re` on every adversarial input; inputs it could not finish within the hard limit count as slow. */
+function timeOnAdversarialInput(re: RegExp): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { source: re.source, flags: re.flags, inputs: ADVERSARIAL, size: MIB },
+  });
+  return new Promise((resolve, reject) => {
+    const finish = () => {
+      clearTimeout(limit);
+      void worker.terminate();
+      for (const [name] of ADVERSARIAL) if (!times.has(name)) times.set(name, Infinity);
+      resolve(times);
+    };
+    const limit = setTimeout(finish, ADVERSARIAL.length * BUDGET_MS + 2000);
+    worker.on('message', (m: { name?: string; ms?: number; done?: boolean }) => {
+      if (m.done) finish();
+      else times.set(m.name!, m.ms!);
+    });
+    worker.on('error', reject);
+  });
+}
+
+const drivers = Object.values(DRIVERS) as VendorDriver[];
+const all = [...drivers.flatMap((d) => patternsOf(d, d.vendor)), ...patternsOf(CLEANUP_PATTERNS, 'cleanup')];
+
+describe('driver patterns run in linear time on hostile output (finding 6)', () => {
+  it('finds the patterns of every driver', () => {
+    expect(all.length).toBeGreaterThanOrEqual(drivers.length * 4);
+    expect(all.map(([p]) => p)).toEqual(expect.arrayContaining(['huawei_vrp.pagerArtifact', 'cleanup.ansi']));
+  });
+  for (const [path, re] of all) {
+    it(`${path} ${re} takes under ${BUDGET_MS} ms on 1 MiB of each adversarial input`, async () => {
+      const times = await timeOnAdversarialInput(re);
+      const slow = [...times]
+        .filter(([, ms]) => ms > BUDGET_MS)
+        .map(([n, ms]) => `${n}: ${Math.round(ms)} ms`);
+      expect(slow).toEqual([]);
+    }, 30_000);
+  }
+});
