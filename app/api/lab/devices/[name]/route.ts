@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authorise } from '@/lib/auth/session';
 import { labDeviceIsUp, setLabDeviceUp } from '@/lib/devices/lab-inventory';
+import { refuseCrossSiteWrite } from '@/lib/http/same-site-write';
 import { getRuntime } from '@/lib/server/registry';
 
 export const dynamic = 'force-dynamic';
@@ -19,6 +20,12 @@ export async function GET(_req: Request, { params }: { params: Promise<{ name: s
 }
 
 export async function POST(req: Request, { params }: { params: Promise<{ name: string }> }) {
+  const { tunables } = getRuntime();
+  const refused = refuseCrossSiteWrite(req, {
+    allowedOrigins: tunables.ALLOWED_ORIGINS,
+    trustProxy: tunables.TRUST_PROXY,
+  });
+  if (refused) return refused;
   const auth = await authorise('lab:control');
   if (!auth.ok) return Response.json({ error: auth.error }, { status: 403 });
   let parsed;
