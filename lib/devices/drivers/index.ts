@@ -29,10 +29,12 @@ export const huaweiVrp: VendorDriver = {
   prompt: /(?:^|[\r\n])[<[][~*]?[^\s<>[\]]+[>\]]\s?$/,
   pager: /-{2,4} ?More ?-{2,4}\s*$/,
   pagerKey: ' ',
-  pagerArtifact: / *-{2,4} ?More ?-{2,4}(?:\x1b\[\d+D)?(?: +\x1b\[\d+D)?/g,
+  // Every repetition bounded: with an unbounded ` *` in front, a run of spaces without a pager made
+  // this quadratic (150,000 spaces from a device blocked the event loop for 11.7 s).
+  pagerArtifact: / {0,8}-{2,4} ?More ?-{2,4}(?:\x1b\[\d{1,4}D)?(?: {1,80}\x1b\[\d{1,4}D)?/g,
   disablePaging: 'screen-length 0 temporary',
   errors: [
-    /^\s*Error:/m,
+    /^[ \t]*Error:/m, // not \s*: it spans newlines, quadratic on a run of empty lines
     /Unrecognized command found/,
     /Incomplete command found/,
     /Wrong parameter found/,
@@ -46,7 +48,7 @@ export const ciscoIos: VendorDriver = {
   prompt: /(?:^|[\r\n])[\w.\-@/:]+(?:\([\w.\-/]+\))?[>#] ?$/,
   pager: /--More--\s*$/,
   pagerKey: ' ',
-  pagerArtifact: / ?--More-- ?(?:\x08+ +\x08+)?/g,
+  pagerArtifact: / ?--More-- ?(?:\x08{1,16} {1,16}\x08{1,16})?/g,
   disablePaging: 'terminal length 0',
   errors: [/^% ?(?:Invalid|Incomplete|Ambiguous|Unknown|Bad)/m, /% Invalid input detected/],
   enable: {
@@ -63,7 +65,7 @@ export const generic: VendorDriver = {
   prompt: /(?:^|[\r\n])[^\r\n]{0,200}[$#>%] ?$/,
   pager: /(?:--More--|\(END\))\s*$/,
   pagerKey: ' ',
-  pagerArtifact: / ?--More-- ?(?:\x08+ +\x08+)?/g,
+  pagerArtifact: / ?--More-- ?(?:\x08{1,16} {1,16}\x08{1,16})?/g,
   disablePaging: null,
   errors: [/command not found/, /^-\w+: .*: not found/m],
 };
