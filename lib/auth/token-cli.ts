@@ -39,10 +39,10 @@ async function main(): Promise<void> {
   });
   const command = positionals[0];
   if (values.help || !command) fail(USAGE);
-  let config;
+  let config: ReturnType<typeof getConfig>;
   try {
     config = getConfig();
-  } catch (err) {
+  } catch (err: unknown) {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
