@@ -111,11 +111,12 @@ export class DeviceCli {
     );
     const cli = new DeviceCli(stream, driver, encoding);
     const timeout = opts.promptTimeoutMs ?? PROMPT_TIMEOUT_MS;
-    await cli.waitFor((c) => c.feed(''), timeout, 'the first prompt');
+    // the first prompt is in what this wait collected (the preamble was handed to it and emptied)
+    const first = await cli.waitFor((c) => c.feed(''), timeout, 'the first prompt');
     if (
       driver.enable &&
       opts.enableSecret &&
-      driver.enable.unprivilegedPrompt.test(cli.preamble.slice(-TAIL_CHARS))
+      driver.enable.unprivilegedPrompt.test(first.rawText.slice(-TAIL_CHARS))
     ) {
       await cli.enable(opts.enableSecret, timeout);
     }
