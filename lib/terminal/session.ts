@@ -67,6 +67,11 @@ export class TerminalSession {
   private command: { collector: OutputCollector; done: () => void } | null = null;
   private line = '';
   private outputTail = '';
+  /**
+   * Whether the device showed a password prompt when the user started typing the current line
+   * (null: no line started). Kept through backspaces, so retyping a secret cannot un-hide it.
+   */
+  private lineAtPasswordPrompt: boolean | null = null;
   private pending: string[] = [];
   private pendingChars = 0;
   private flushScheduled = false;
@@ -215,9 +220,12 @@ export class TerminalSession {
     for (const ch of data) {
       if (ch === '\r' || ch === '\n') {
         const line = this.line.trim();
+        // decided by what the device printed before the line was started, never by its own echo
+        // (`... | include password:` echoes a "prompt" of its own)
+        const hidden = this.lineAtPasswordPrompt === true;
         this.line = '';
+        this.lineAtPasswordPrompt = null;
         if (!line) continue;
-        const hidden = PASSWORD_PROMPT.test(this.outputTail);
         const recorded = hidden ? '[input at a password prompt hidden]' : line.slice(0, AUDIT_LINE_MAX_CHARS);
         if (!hidden) this.remember(line);
         this.init.events.onCommand(this, recorded, 'interactive');
@@ -225,7 +233,9 @@ export class TerminalSession {
         this.line = this.line.slice(0, -1);
       } else if (ch === '\x03' || ch === '\x15') {
         this.line = '';
+        this.lineAtPasswordPrompt = null;
       } else if (ch >= ' ' && this.line.length < AUDIT_LINE_MAX_CHARS * 2) {
+        this.lineAtPasswordPrompt ??= PASSWORD_PROMPT.test(this.outputTail);
         this.line += ch;
       }
     }
