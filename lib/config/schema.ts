@@ -67,6 +67,21 @@ export const envSchema = z.object({
         .filter(Boolean),
     )
     .refine((list) => list.every(isProxySpec), 'must be IP addresses or CIDRs, comma-separated'),
+  /** A bearer token that opens /api/metrics from any address (unset: METRICS_ALLOW addresses only). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Addresses / CIDRs that may read /api/metrics without the token; "none" for no address. */
+  METRICS_ALLOW: z
+    .string()
+    .default(LOOPBACK_PROXIES.join(','))
+    .transform((s) =>
+      s.trim().toLowerCase() === 'none'
+        ? []
+        : s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+    )
+    .refine((list) => list.every(isProxySpec), 'must be IP addresses or CIDRs, comma-separated, or none'),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_MS: z.coerce
     .number()

@@ -37,6 +37,8 @@ export type RuntimeTunables = Pick<
   | 'ALLOWED_ORIGINS'
   | 'TRUST_PROXY'
   | 'TRUSTED_PROXIES'
+  | 'METRICS_TOKEN'
+  | 'METRICS_ALLOW'
   | 'LOGIN_MAX_FAILURES'
   | 'LOGIN_WINDOW_MS'
   | 'WS_MAX_FRAME_BYTES'
