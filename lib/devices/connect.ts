@@ -136,7 +136,11 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     await recordOfferedHostKey(db, device.id, err).catch((e: unknown) =>
       log.warn({ err: e, deviceId: device.id }, 'could not record the offered host key'),
     );
-    if (err.code === 'auth_failed' || err.code === 'host_key_mismatch') {
+    if (
+      err.code === 'auth_failed' ||
+      err.code === 'host_key_mismatch' ||
+      err.code === 'host_key_unapproved'
+    ) {
       await deps.status?.reportError(device.id, err.message).catch(() => {});
     }
     log.info({ deviceId: device.id, purpose: req.purpose, code: err.code }, 'device login failed');

@@ -12,7 +12,13 @@ export const SSH_KEEPALIVE_INTERVAL_MS = 15_000;
 export const SSH_KEEPALIVE_COUNT_MAX = 3;
 
 export type SshFailureCode =
-  'unreachable' | 'timeout' | 'auth_failed' | 'host_key_mismatch' | 'closed' | 'protocol';
+  | 'unreachable'
+  | 'timeout'
+  | 'auth_failed'
+  | 'host_key_mismatch'
+  | 'host_key_unapproved'
+  | 'closed'
+  | 'protocol';
 
 /** An expected connection failure: a code and a message a user can act on. */
 export class SshError extends Error {
@@ -38,8 +44,25 @@ export function fingerprintOf(key: Buffer): string {
 export interface HostKeyPolicy {
   /** The trusted fingerprint for this device, or null to trust on first use. */
   knownFingerprint: string | null;
-  /** Called once the first connection to an unknown device has authenticated. */
-  trust(fingerprint: string, keyBase64: string): Promise<void>;
+  /**
+   * The device moved to a new address: no key is trusted on first use, every key is refused
+   * (before authentication, so no secret is sent) until a person accepts the offered one.
+   */
+  approvalRequired?: boolean;
+  /**
+   * Called once the first connection to an unknown device has authenticated. Atomic: when another
+   * connection stored a different key first, the answer names it and this connection is refused.
+   */
+  trust(fingerprint: string, keyBase64: string): Promise<{ ok: true } | { ok: false; trusted: string }>;
+}
+
+function mismatchError(label: string, known: string, offered: string, offeredKey: string): SshError {
+  return new SshError(
+    'host_key_mismatch',
+    `The host key of ${label} has changed: expected ${known}, the device offered ${offered}. ` +
+      'This can mean the device was replaced or someone is intercepting the connection; an admin must accept the new key.',
+    { expectedFingerprint: known, offeredFingerprint: offered, offeredKey },
+  );
 }
 
 export interface SshTarget {
@@ -138,13 +161,14 @@ export function connectSsh(
         resolve({ client, socket, fingerprint: offered!.fingerprint, firstUse });
       };
       if (firstUse && offered) {
-        opts.hostKeys
-          .trust(offered.fingerprint, offered.key)
-          .then(done, (err: unknown) =>
+        const { fingerprint, key } = offered;
+        opts.hostKeys.trust(fingerprint, key).then(
+          (r) => (r.ok ? done() : fail(mismatchError(label, r.trusted, fingerprint, key))),
+          (err: unknown) =>
             fail(
               new SshError('protocol', `Could not store the host key of ${label}: ${(err as Error).message}`),
             ),
-          );
+        );
       } else done();
     });
 
@@ -175,13 +199,21 @@ export function connectSsh(
           const fingerprint = fingerprintOf(key);
           offered = { fingerprint, key: key.toString('base64') };
           const known = opts.hostKeys.knownFingerprint;
+          if (opts.hostKeys.approvalRequired) {
+            mismatch = new SshError(
+              'host_key_unapproved',
+              `${label} offers key ${fingerprint} at its new address (${target.host}:${target.port}); ` +
+                'an operator of the device must accept it on the device page before the portal logs in there.',
+              {
+                expectedFingerprint: known ?? undefined,
+                offeredFingerprint: fingerprint,
+                offeredKey: offered.key,
+              },
+            );
+            return false;
+          }
           if (known === null || known === fingerprint) return true;
-          mismatch = new SshError(
-            'host_key_mismatch',
-            `The host key of ${label} has changed: expected ${known}, the device offered ${fingerprint}. ` +
-              'This can mean the device was replaced or someone is intercepting the connection; an admin must accept the new key.',
-            { expectedFingerprint: known, offeredFingerprint: fingerprint, offeredKey: offered.key },
-          );
+          mismatch = mismatchError(label, known, fingerprint, offered.key);
           return false;
         },
       });
