@@ -8,6 +8,7 @@ import path from 'node:path';
 import next from 'next';
 import { PEER_HEADER, peerAddress } from './lib/auth/peer';
 import { ConfigError, getConfig } from './lib/config';
+import { securityHeaders } from './lib/http/security-headers';
 import { getLogger } from './lib/log';
 import { WS_PREFIX } from './lib/realtime/channels';
 import { ensureProductionBuild } from './lib/server/build';
@@ -71,6 +72,8 @@ const handle = app.getRequestHandler();
 const server = createServer((req, res) => {
   delete req.headers[PEER_HEADER];
   req.headers[PEER_HEADER] = peerAddress(req, runtime.proxyTrust);
+  for (const [name, value] of Object.entries(securityHeaders(req.headers.host, dev)))
+    res.setHeader(name, value);
   handle(req, res).catch((err: unknown) => {
     log.error({ err, url: req.url }, 'request failed');
     if (!res.headersSent) res.writeHead(500);
