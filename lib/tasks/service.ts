@@ -6,7 +6,13 @@ import { visibleDevicesWhere } from '../devices/visibility';
 import { progressPercent } from './progress';
 import type { TaskQueue } from './queue';
 import { validateTaskForm, type CommandOutput, type TaskFieldErrors } from './schema';
-import { isFinal, TASK_ACTIVE_STATUSES, type TaskDeviceStatus, type TaskStatus } from './status';
+import {
+  isFinal,
+  TASK_ACTIVE_STATUSES,
+  TASK_DEVICE_STATUSES,
+  type TaskDeviceStatus,
+  type TaskStatus,
+} from './status';
 import { finishCancelled, requestCancel, resetFailedForRetry } from './transitions';
 
 /** Queued or running tasks one user may have at once. */
@@ -74,13 +80,30 @@ async function publishState(deps: TaskDeps, t: TaskRow, final = false) {
   });
 }
 
-export type CreateResult = { ok: true; id: string } | { ok: false; errors: TaskFieldErrors };
+export type CreateResult =
+  { ok: true; id: string; created: boolean } | { ok: false; errors: TaskFieldErrors };
 
-export async function createTask(actor: TaskActor, raw: unknown, deps: TaskDeps): Promise<CreateResult> {
+/**
+ * Validate, store and queue a task. With an idempotency key (the API's Idempotency-Key header), a
+ * repeated request — even many at once — returns the task the first one created.
+ */
+export async function createTask(
+  actor: TaskActor,
+  raw: unknown,
+  deps: TaskDeps,
+  opts: { idempotencyKey?: string } = {},
+): Promise<CreateResult> {
+  const { db } = deps;
+  const key = opts.idempotencyKey;
+  const earlier = async () =>
+    key
+      ? db.task.findUnique({ where: { ownerId_idempotencyKey: { ownerId: actor.id, idempotencyKey: key } } })
+      : null;
+  const first = await earlier();
+  if (first) return { ok: true, id: first.id, created: false };
   const parsed = validateTaskForm(raw);
   if (!parsed.ok) return parsed;
   const v = parsed.value;
-  const { db } = deps;
   const devices = await db.device.findMany({
     where: { AND: [{ id: { in: v.deviceIds } }, visibleDevicesWhere(actor)] },
     select: { id: true, name: true },
@@ -105,17 +128,26 @@ export async function createTask(actor: TaskActor, raw: unknown, deps: TaskDeps)
       },
     };
   }
-  const task = await db.task.create({
-    data: {
-      ownerId: actor.id,
-      name: v.name,
-      commands: JSON.stringify(v.commands),
-      concurrency: v.concurrency,
-      timeoutMs: v.timeoutSeconds * 1000,
-      totalDevices: devices.length,
-      devices: { createMany: { data: devices.map((d) => ({ deviceId: d.id, deviceName: d.name })) } },
-    },
-  });
+  let task;
+  try {
+    task = await db.task.create({
+      data: {
+        ownerId: actor.id,
+        idempotencyKey: key ?? null,
+        name: v.name,
+        commands: JSON.stringify(v.commands),
+        concurrency: v.concurrency,
+        timeoutMs: v.timeoutSeconds * 1000,
+        totalDevices: devices.length,
+        devices: { createMany: { data: devices.map((d) => ({ deviceId: d.id, deviceName: d.name })) } },
+      },
+    });
+  } catch (err) {
+    // the same key raced us: the other request created the task
+    const other = (err as { code?: string }).code === 'P2002' ? await earlier() : null;
+    if (other) return { ok: true, id: other.id, created: false };
+    throw err;
+  }
   await deps.audit({
     userId: actor.id,
     action: 'task.create',
@@ -124,7 +156,7 @@ export async function createTask(actor: TaskActor, raw: unknown, deps: TaskDeps)
   });
   await publishState(deps, task);
   await deps.queue.enqueue(task.id, task.ownerId);
-  return { ok: true, id: task.id };
+  return { ok: true, id: task.id, created: true };
 }
 
 export type SimpleResult = { ok: true } | { ok: false; error: string };
@@ -227,6 +259,99 @@ export async function getTaskDetail(actor: TaskActor, taskId: string, deps: Pick
   const rows = await deps.db.taskDevice.findMany({ where: { taskId }, orderBy: { deviceName: 'asc' } });
   const running = rows.find((r) => r.status === 'running');
   return { task: taskSummary(task, running?.deviceName ?? null), devices: rows.map(deviceDetail) };
+}
+
+/** Device rows on one page of the task page. */
+export const TASK_DEVICES_PAGE_SIZE = 25;
+
+/** What the task page filters device rows by. */
+export const TASK_DEVICE_FILTERS = ['all', ...TASK_DEVICE_STATUSES] as const;
+export type TaskDeviceFilter = (typeof TASK_DEVICE_FILTERS)[number];
+
+/** A device row without its output (loaded when the user opens the row). */
+export type TaskDeviceRow = Omit<TaskDeviceDetail, 'outputs'>;
+
+export interface TaskPage {
+  task: TaskSummary;
+  devices: TaskDeviceRow[];
+  /** Device rows per status, over the whole task. */
+  counts: Partial<Record<TaskDeviceStatus, number>>;
+  status: TaskDeviceFilter;
+  page: number;
+  pages: number;
+  pageSize: number;
+}
+
+const ROW_SELECT = {
+  id: true,
+  deviceId: true,
+  deviceName: true,
+  status: true,
+  error: true,
+  attempts: true,
+  startedAt: true,
+  finishedAt: true,
+} as const;
+
+/**
+ * One page of a task's device rows (filtered by status) with the counts per status: what the task
+ * page shows, without any output, so a task of 1,000 devices loads like one of 10.
+ */
+export async function getTaskPage(
+  actor: TaskActor,
+  taskId: string,
+  opts: { page?: number; status?: TaskDeviceFilter },
+  deps: Pick<TaskDeps, 'db'>,
+): Promise<TaskPage | null> {
+  const { db } = deps;
+  const task = await ownTask(actor, taskId, db);
+  if (!task) return null;
+  const status = opts.status ?? 'all';
+  const grouped = await db.taskDevice.groupBy({ by: ['status'], where: { taskId }, _count: { _all: true } });
+  const counts: Partial<Record<TaskDeviceStatus, number>> = {};
+  for (const g of grouped) counts[g.status as TaskDeviceStatus] = g._count._all;
+  const total = status === 'all' ? task.totalDevices : (counts[status] ?? 0);
+  const pages = Math.max(1, Math.ceil(total / TASK_DEVICES_PAGE_SIZE));
+  const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1) || 1), pages);
+  const [rows, running] = await Promise.all([
+    db.taskDevice.findMany({
+      where: { taskId, ...(status === 'all' ? {} : { status }) },
+      orderBy: [{ deviceName: 'asc' }, { id: 'asc' }],
+      skip: (page - 1) * TASK_DEVICES_PAGE_SIZE,
+      take: TASK_DEVICES_PAGE_SIZE,
+      select: ROW_SELECT,
+    }),
+    db.taskDevice.findFirst({
+      where: { taskId, status: 'running' },
+      orderBy: { deviceName: 'asc' },
+      select: { deviceName: true },
+    }),
+  ]);
+  return {
+    task: taskSummary(task, running?.deviceName ?? null),
+    devices: rows.map((r) => {
+      const { outputs: _outputs, ...row } = deviceDetail({ ...r, output: '[]' });
+      return row;
+    }),
+    counts,
+    status,
+    page,
+    pages,
+    pageSize: TASK_DEVICES_PAGE_SIZE,
+  };
+}
+
+/** One device row of a task with its outputs (the task page loads it when the row is opened). */
+export async function getTaskDeviceOutputs(
+  actor: TaskActor,
+  taskId: string,
+  rowId: string,
+  deps: Pick<TaskDeps, 'db'>,
+): Promise<TaskDeviceDetail | null> {
+  const task = await ownTask(actor, taskId, deps.db);
+  if (!task) return null;
+  const row = await deps.db.taskDevice.findFirst({ where: { id: rowId, taskId } });
+  return row ? deviceDetail(row) : null;
 }
 
 /**
