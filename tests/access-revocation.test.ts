@@ -113,7 +113,7 @@ describe('revoking access closes what is already open, at once, with a reason', 
         portal.terminals.find(term.sessionId, victim.id, await portal.deviceId('lab-vrp-01')),
       ).toBeNull();
       // the server forgets each socket when its closing handshake completes
-    await until(() => portal.realtime.manager.connectionsOf(victim.id).length === 0, 'sockets forgotten');
+      await until(() => portal.realtime.manager.connectionsOf(victim.id).length === 0, 'sockets forgotten');
       const audit = await portal.db.auditEvent.findFirst({
         where: { action: 'access.revoked', target: victim.username },
       });
