@@ -228,17 +228,18 @@ export interface TaskDeviceDetail {
   outputs: CommandOutput[];
 }
 
-export function deviceDetail(r: {
+interface TaskDeviceRecord {
   id: string;
   deviceId: string | null;
   deviceName: string;
   status: string;
   error: string | null;
   attempts: number;
-  output: string;
   startedAt: Date | null;
   finishedAt: Date | null;
-}): TaskDeviceDetail {
+}
+
+export function deviceRow(r: TaskDeviceRecord): TaskDeviceRow {
   return {
     id: r.id,
     deviceId: r.deviceId,
@@ -249,8 +250,11 @@ export function deviceDetail(r: {
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,
     durationMs: r.startedAt && r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
-    outputs: JSON.parse(r.output) as CommandOutput[],
   };
+}
+
+export function deviceDetail(r: TaskDeviceRecord & { output: string }): TaskDeviceDetail {
+  return { ...deviceRow(r), outputs: JSON.parse(r.output) as CommandOutput[] };
 }
 
 export async function getTaskDetail(actor: TaskActor, taskId: string, deps: Pick<TaskDeps, 'db'>) {
@@ -329,10 +333,7 @@ export async function getTaskPage(
   ]);
   return {
     task: taskSummary(task, running?.deviceName ?? null),
-    devices: rows.map((r) => {
-      const { outputs: _outputs, ...row } = deviceDetail({ ...r, output: '[]' });
-      return row;
-    }),
+    devices: rows.map(deviceRow),
     counts,
     status,
     page,

@@ -11,16 +11,21 @@ import {
   type TaskUpdate,
 } from '@/lib/realtime/protocol';
 import type { CommandOutput } from '@/lib/tasks/schema';
-import type { TaskDeviceDetail, TaskSummary } from '@/lib/tasks/service';
+import type { TaskDeviceDetail, TaskDeviceFilter, TaskPage, TaskSummary } from '@/lib/tasks/service';
 import { isFinal } from '@/lib/tasks/status';
 
-export interface TaskDetailData {
+/** One page of a task's device rows, as the task page holds it (live updates merged in). */
+export interface TaskDetailData extends Omit<TaskPage, 'task'> {
   task: TaskSummary & { updatedAt?: string };
-  devices: TaskDeviceDetail[];
 }
 
 export const tasksKey = ['tasks'] as const;
+/** Everything the page caches about one task: its pages and the outputs of opened devices. */
 export const taskKey = (id: string) => ['task', id] as const;
+const taskPagesKey = (id: string) => ['task', id, 'page'] as const;
+export const taskPageKey = (id: string, status: TaskDeviceFilter, page: number) =>
+  ['task', id, 'page', status, page] as const;
+export const taskDeviceKey = (id: string, rowId: string) => ['task', id, 'device', rowId] as const;
 
 function mergeUpdate<T extends TaskSummary & { updatedAt?: string }>(t: T, u: TaskUpdate): T {
   if (t.updatedAt && t.updatedAt > u.timestamp) return t; // an older update arriving late
@@ -45,43 +50,67 @@ function applyUpdate(qc: QueryClient, u: TaskUpdate) {
     }),
   );
   if (!known) void qc.invalidateQueries({ queryKey: tasksKey }); // a task this page has not seen yet
-  qc.setQueryData<TaskDetailData>(taskKey(u.task_id), (d) =>
+  qc.setQueriesData<TaskDetailData>({ queryKey: taskPagesKey(u.task_id) }, (d) =>
     d ? { ...d, task: mergeUpdate(d.task, u) } : d,
   );
   if (isFinal(u.status)) {
-    // exact counters and full outputs from the database once the task is done
+    // exact counters, pages and outputs from the database once the task is done
     void qc.invalidateQueries({ queryKey: taskKey(u.task_id) });
     void qc.invalidateQueries({ queryKey: tasksKey });
   }
 }
 
+/** Per-status counts and row order change as devices finish: refetch the shown page, at most once a second. */
+const REFRESH_PAGE_MS = 1000;
+const refreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
+function refreshPagesSoon(qc: QueryClient, taskId: string) {
+  if (refreshTimers.has(taskId)) return;
+  refreshTimers.set(
+    taskId,
+    setTimeout(() => {
+      refreshTimers.delete(taskId);
+      void qc.invalidateQueries({ queryKey: taskPagesKey(taskId) });
+    }, REFRESH_PAGE_MS),
+  );
+}
+
 function applyDevices(qc: QueryClient, m: TaskDevicesMessage) {
-  qc.setQueryData<TaskDetailData>(taskKey(m.task_id), (d) => {
+  const byName = new Map(m.devices.map((x) => [x.device_name, x]));
+  const opened: { rowId: string; x: TaskDevicesMessage['devices'][number] }[] = [];
+  // the rows on the pages this tab holds change at once; other pages come with the refetch
+  qc.setQueriesData<TaskDetailData>({ queryKey: taskPagesKey(m.task_id) }, (d) => {
     if (!d) return d;
-    const byName = new Map(m.devices.map((x) => [x.device_name, x]));
     return {
       ...d,
       devices: d.devices.map((row) => {
         const x = byName.get(row.deviceName);
         if (!x) return row;
-        let outputs = row.outputs;
-        if (x.output) {
-          try {
-            outputs = JSON.parse(x.output) as CommandOutput[];
-          } catch {
-            // keep what we had
-          }
-        }
+        opened.push({ rowId: row.id, x });
         return {
           ...row,
           status: x.status,
           error: x.error ?? null,
           durationMs: x.duration_ms ?? row.durationMs,
-          outputs,
         };
       }),
     };
   });
+  // an opened device shows its output as it comes
+  for (const { rowId, x } of opened) {
+    qc.setQueryData<TaskDeviceDetail>(taskDeviceKey(m.task_id, rowId), (d) => {
+      if (!d) return d;
+      let outputs = d.outputs;
+      if (x.output) {
+        try {
+          outputs = JSON.parse(x.output) as CommandOutput[];
+        } catch {
+          // keep what we had
+        }
+      }
+      return { ...d, status: x.status, error: x.error ?? null, outputs };
+    });
+  }
+  refreshPagesSoon(qc, m.task_id);
 }
 
 /** Live task progress from /ws/monitor/tasks, written into React Query's cache. True while connected. */

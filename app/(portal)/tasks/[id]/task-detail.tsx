@@ -1,27 +1,35 @@
 'use client';
 
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, useTransition } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, useTransition } from 'react';
 import { ProgressBar } from '@/app/_components/progress-bar';
 import { TaskStatusBadge } from '@/app/_components/task-status';
-import {
-  TASK_ACTIVE_STATUSES,
-  TASK_DEVICE_UNFINISHED_STATUSES,
-  type TaskDeviceStatus,
-} from '@/lib/tasks/status';
+import type { TaskDeviceDetail, TaskDeviceFilter, TaskDeviceRow } from '@/lib/tasks/service';
+import { TASK_ACTIVE_STATUSES, TASK_DEVICE_UNFINISHED_STATUSES } from '@/lib/tasks/status';
 import { cancelTaskAction, retryFailedAction } from '../actions';
-import { taskKey, useTaskMonitor, type TaskDetailData } from '../use-task-monitor';
+import {
+  taskDeviceKey,
+  taskKey,
+  taskPageKey,
+  useTaskMonitor,
+  type TaskDetailData,
+} from '../use-task-monitor';
 
-async function fetchDetail(id: string): Promise<TaskDetailData> {
-  const res = await fetch(`/api/tasks/${id}`, { cache: 'no-store' });
-  if (!res.ok) throw new Error(`could not load the task (${res.status})`);
-  return res.json() as Promise<TaskDetailData>;
+async function fetchJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { cache: 'no-store' });
+  if (!res.ok) throw new Error(`could not load (${res.status})`);
+  return res.json() as Promise<T>;
 }
 
 /** Filter tabs, in the order shown (most wanted first). */
-const FILTERS = ['all', 'failed', 'success', 'running', 'pending', 'cancelled'] as const satisfies readonly (
-  'all' | TaskDeviceStatus
-)[];
+const FILTERS = [
+  'all',
+  'failed',
+  'success',
+  'running',
+  'pending',
+  'cancelled',
+] as const satisfies readonly TaskDeviceFilter[];
 
 const isActive = (status: string) => (TASK_ACTIVE_STATUSES as readonly string[]).includes(status);
 const isUnfinished = (status: string) =>
@@ -34,22 +42,22 @@ function seconds(ms: number | null): string {
 export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRun: boolean }) {
   const id = initial.task.id;
   const qc = useQueryClient();
+  const [filter, setFilter] = useState<TaskDeviceFilter>('all');
+  const [page, setPage] = useState(1);
   const { data = initial } = useQuery({
-    queryKey: taskKey(id),
-    queryFn: () => fetchDetail(id),
-    initialData: initial,
+    queryKey: taskPageKey(id, filter, page),
+    queryFn: () => fetchJson<TaskDetailData>(`/api/tasks/${id}?status=${filter}&page=${page}`),
+    initialData: filter === 'all' && page === 1 ? initial : undefined,
+    placeholderData: keepPreviousData,
   });
   const live = useTaskMonitor(id);
-  const [filter, setFilter] = useState<(typeof FILTERS)[number]>('all');
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
-  const { task, devices } = data;
-  const counts = useMemo(() => {
-    const c: Record<string, number> = {};
-    for (const d of devices) c[d.status] = (c[d.status] ?? 0) + 1;
-    return c;
-  }, [devices]);
-  const shown = filter === 'all' ? devices : devices.filter((d) => d.status === filter);
+  const { task, devices: shown, counts } = data;
+  const choose = (f: TaskDeviceFilter) => {
+    setFilter(f);
+    setPage(1);
+  };
   const active = isActive(task.status);
   const run = (fn: () => Promise<{ error?: string }>) =>
     start(async () => {
@@ -113,7 +121,7 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
         {error && <p className="field-error">{error}</p>}
       </div>
 
-      <div className="flex gap-1" role="tablist" aria-label="Filter devices">
+      <div className="flex flex-wrap gap-1" role="tablist" aria-label="Filter devices">
         {FILTERS.map((f) => (
           <button
             key={f}
@@ -121,52 +129,93 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
             role="tab"
             aria-selected={filter === f}
             className={`rounded-md px-3 py-1 text-sm ${filter === f ? 'bg-slate-800 text-white' : 'bg-white text-slate-700 hover:bg-slate-100'}`}
-            onClick={() => setFilter(f)}
+            onClick={() => choose(f)}
           >
-            {f} {f === 'all' ? devices.length : (counts[f] ?? 0)}
+            {f} {f === 'all' ? task.totalDevices : (counts[f] ?? 0)}
           </button>
         ))}
       </div>
 
       <div className="card divide-y divide-slate-100" data-testid="task-devices">
         {shown.map((d) => (
-          <details key={d.id} className="group" data-device={d.deviceName} data-status={d.status}>
-            <summary className="flex cursor-pointer items-center gap-3 px-4 py-2 text-sm">
-              <span className="w-44 truncate font-medium">{d.deviceName}</span>
-              <TaskStatusBadge status={d.status} />
-              <span className="w-20 text-right font-mono text-xs text-slate-500">
-                {seconds(d.durationMs)}
-              </span>
-              <span className="flex-1 truncate text-xs text-red-600">{d.error}</span>
-              <span className="text-xs text-slate-400 group-open:hidden">
-                {d.outputs.length > 0 ? 'show output' : ''}
-              </span>
-            </summary>
-            <div className="space-y-2 px-4 pb-3">
-              {d.outputs.length === 0 && (
-                <p className="text-xs text-slate-500">No output{isUnfinished(d.status) ? ' yet' : ''}.</p>
-              )}
-              {d.outputs.map((o, i) => (
-                <div key={i}>
-                  <div className="font-mono text-xs font-semibold">
-                    <span className={o.status === 'error' ? 'text-red-600' : 'text-emerald-700'}>$</span>{' '}
-                    {o.command}
-                  </div>
-                  <pre
-                    className="max-h-96 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100"
-                    data-output
-                  >
-                    {o.output || '(no output)'}
-                  </pre>
-                </div>
-              ))}
-            </div>
-          </details>
+          <DeviceRow key={d.id} taskId={id} row={d} />
         ))}
         {shown.length === 0 && (
           <p className="p-4 text-center text-sm text-slate-500">No devices in this state.</p>
         )}
       </div>
+
+      <nav className="flex items-center justify-between gap-2" aria-label="Device pages">
+        <button
+          type="button"
+          className="btn-secondary"
+          disabled={data.page <= 1}
+          onClick={() => setPage(Math.max(1, data.page - 1))}
+        >
+          Previous page
+        </button>
+        <span className="text-sm text-slate-600" data-testid="device-page">
+          Page {data.page} of {data.pages}
+        </span>
+        <button
+          type="button"
+          className="btn-secondary"
+          disabled={data.page >= data.pages}
+          onClick={() => setPage(Math.min(data.pages, data.page + 1))}
+        >
+          Next page
+        </button>
+      </nav>
+    </div>
+  );
+}
+
+/** One device's row; its outputs are fetched when the user opens it. */
+function DeviceRow({ taskId, row: d }: { taskId: string; row: TaskDeviceRow }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details
+      className="group"
+      data-device={d.deviceName}
+      data-status={d.status}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+    >
+      <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm">
+        <span className="w-40 truncate font-medium sm:w-44">{d.deviceName}</span>
+        <TaskStatusBadge status={d.status} />
+        <span className="w-20 text-right font-mono text-xs text-slate-500">{seconds(d.durationMs)}</span>
+        <span className="min-w-0 flex-1 basis-full truncate text-xs text-red-600 sm:basis-0">{d.error}</span>
+        <span className="text-xs text-slate-400 group-open:hidden">
+          {isUnfinished(d.status) ? '' : 'show output'}
+        </span>
+      </summary>
+      {open && <DeviceOutputs taskId={taskId} row={d} />}
+    </details>
+  );
+}
+
+function DeviceOutputs({ taskId, row }: { taskId: string; row: TaskDeviceRow }) {
+  const { data, isPending, isError } = useQuery({
+    queryKey: taskDeviceKey(taskId, row.id),
+    queryFn: () => fetchJson<TaskDeviceDetail>(`/api/tasks/${taskId}/devices/${row.id}`),
+  });
+  return (
+    <div className="space-y-2 px-4 pb-3">
+      {isPending && <p className="text-xs text-slate-500">Loading output…</p>}
+      {isError && <p className="field-error">Could not load the output.</p>}
+      {data && data.outputs.length === 0 && (
+        <p className="text-xs text-slate-500">No output{isUnfinished(row.status) ? ' yet' : ''}.</p>
+      )}
+      {data?.outputs.map((o, i) => (
+        <div key={i}>
+          <div className="font-mono text-xs font-semibold">
+            <span className={o.status === 'error' ? 'text-red-600' : 'text-emerald-700'}>$</span> {o.command}
+          </div>
+          <pre className="max-h-96 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100" data-output>
+            {o.output || '(no output)'}
+          </pre>
+        </div>
+      ))}
     </div>
   );
 }
