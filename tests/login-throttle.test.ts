@@ -2,6 +2,8 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../lib/auth/password';
 import { signInWithPassword, type SignInInput } from '../lib/auth/sign-in';
+import { LoginThrottle, type ThrottleKey } from '../lib/auth/throttle';
+import { DatabaseThrottleStore } from '../lib/auth/throttle-store';
 import { createPrismaClient, type PrismaClient } from '../lib/db/client';
 import { createVault } from '../lib/devices/vault';
 import { createRuntime, type Runtime } from '../lib/server/runtime';
@@ -57,7 +59,7 @@ describe('sign-in throttle (real SQLite database)', () => {
       ),
     );
     expect(results.every((r) => !r.ok)).toBe(true);
-    expect(checks.count).toBeLessThanOrEqual(5);
+    expect(checks.count).toBe(5); // exactly the free budget: no more, and parallel guesses are not lost
     expect(results.filter((r) => !r.ok && r.code === 'throttled').length).toBe(40 - checks.count);
   });
 
@@ -96,5 +98,29 @@ describe('sign-in throttle (real SQLite database)', () => {
     const r = await signIn({ username: 'admin', password: `guess-after-restart`, ip: ATTACKER }, restarted);
     expect(r).toMatchObject({ ok: false, code: 'throttled' });
     expect(checks.count).toBe(before);
+  });
+
+  it('the wait grows 1 s, 2 s, 4 s up to the cap and then lets one attempt through (database store, injected clock)', async () => {
+    const { db } = freshDatabase();
+    let now = Date.UTC(2026, 0, 1);
+    const policy = { freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 4000, forgetAfterMs: 3_600_000 };
+    const t = new LoginThrottle(new DatabaseThrottleStore(db), policy, () => now);
+    const keys: ThrottleKey[] = [{ key: 'login:admin@203.0.113.66', onSuccess: 'reset' }];
+    const waits: number[] = [];
+    let checks = 0;
+    while (checks < 7) {
+      const v = await t.begin(keys);
+      if (v.allowed) checks++;
+      else {
+        waits.push(v.retryAfterMs);
+        now += v.retryAfterMs;
+      }
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 4000, 4000]);
+    const row = await db.loginFailure.findUniqueOrThrow({ where: { key: keys[0]!.key } });
+    expect(row.failures).toBe(7);
+    await t.succeeded(keys);
+    expect(await db.loginFailure.count()).toBe(0);
+    await db.$disconnect();
   });
 });

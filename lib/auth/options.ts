@@ -1,13 +1,11 @@
 import 'server-only';
-import { randomBytes } from 'node:crypto';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { getRuntime } from '../server/registry';
-import { ADDRESS_FAILURE_FACTOR } from './throttle';
-import { hashPassword, verifyPassword } from './password';
 import { isRole } from './roles';
 import { PEER_HEADER } from './peer';
+import { LOGIN_ERRORS, signInWithPassword } from './sign-in';
 import { SESSION_VERSION_CLAIM, sessionVersionOf } from './session-version';
 
 /** Session lifetime; the role and the disabled flag are re-read from the database on every request. */
@@ -17,21 +15,6 @@ const credentialsSchema = z.object({
   username: z.string().trim().toLowerCase().min(1).max(64),
   password: z.string().min(1).max(1024),
 });
-
-/** Messages the login form shows; next-auth passes a thrown Error's message through as `error`. */
-export const LOGIN_ERRORS = {
-  invalid: 'Wrong username or password.',
-  disabled: 'This account is disabled. Ask an administrator.',
-  throttled: (minutes: number) =>
-    `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-} as const;
-
-// A real hash to verify against when the user does not exist, so timing does not reveal accounts.
-let dummyHash: Promise<string> | undefined;
-function getDummyHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  return dummyHash;
-}
 
 function peerOf(headers: unknown): string {
   const h = headers as Record<string, string | string[] | undefined> | undefined;
@@ -52,34 +35,9 @@ export const authOptions: NextAuthOptions = {
       async authorize(raw, req) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new Error(LOGIN_ERRORS.invalid);
-        const { username, password } = parsed.data;
-        const ip = peerOf(req?.headers);
-        const { db, audit, loginThrottle: t, tunables } = getRuntime();
-        for (const verdict of [
-          t.check(`account:${username}`),
-          t.check(`address:${ip}`, tunables.LOGIN_MAX_FAILURES * ADDRESS_FAILURE_FACTOR),
-        ]) {
-          if (!verdict.allowed) {
-            await audit({ action: 'login.throttled', target: username, ip });
-            throw new Error(LOGIN_ERRORS.throttled(Math.max(1, Math.ceil(verdict.retryAfterMs / 60_000))));
-          }
-        }
-        const user = await db.user.findUnique({ where: { username } });
-        const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
-        if (!user || !ok) {
-          t.fail(`account:${username}`);
-          t.fail(`address:${ip}`);
-          await audit({ userId: user?.id, action: 'login.failed', target: username, ip });
-          throw new Error(LOGIN_ERRORS.invalid);
-        }
-        if (user.disabled) {
-          await audit({ userId: user.id, action: 'login.disabled', target: username, ip });
-          throw new Error(LOGIN_ERRORS.disabled);
-        }
-        t.reset(`account:${username}`);
-        await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-        await audit({ userId: user.id, action: 'login', target: username, ip });
-        return { id: user.id, name: user.username, role: user.role };
+        const result = await signInWithPassword({ ...parsed.data, ip: peerOf(req?.headers) }, getRuntime());
+        if (!result.ok) throw new Error(result.message);
+        return { id: result.user.id, name: result.user.username, role: result.user.role };
       },
     }),
   ],

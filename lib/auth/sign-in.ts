@@ -4,15 +4,33 @@ import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
 import type { RuntimeTunables } from '../server/runtime';
 import { hashPassword, verifyPassword } from './password';
-import { ADDRESS_FAILURE_FACTOR, type LoginThrottle } from './throttle';
+import { ADDRESS_FAILURE_FACTOR, type LoginThrottle, type ThrottleKey } from './throttle';
 
 /** Messages the login form shows; next-auth passes a thrown Error's message through as `error`. */
 export const LOGIN_ERRORS = {
   invalid: 'Wrong username or password.',
   disabled: 'This account is disabled. Ask an administrator.',
-  throttled: (minutes: number) =>
-    `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  throttled: (retryAfterMs: number) => `Too many failed sign-ins. Try again in ${waitText(retryAfterMs)}.`,
 } as const;
+
+function waitText(ms: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return ms < 60_000
+    ? plural(Math.max(1, Math.ceil(ms / 1000)), 'second')
+    : plural(Math.ceil(ms / 60_000), 'minute');
+}
+
+/**
+ * The throttle keys of one attempt: this account from this address (its streak is cleared by the
+ * right password), and the address across accounts (a larger budget; a success takes back only
+ * its own attempt, so signing in to one's own account does not reset a spray of guesses).
+ */
+export function signInKeys(username: string, ip: string, freeFailures: number): ThrottleKey[] {
+  return [
+    { key: `login:${username}@${ip}`, onSuccess: 'reset' },
+    { key: `address:${ip}`, freeFailures: freeFailures * ADDRESS_FAILURE_FACTOR, onSuccess: 'undo' },
+  ];
+}
 
 export interface SignInInput {
   /** Already trimmed and lower-cased. */
@@ -47,29 +65,24 @@ export async function signInWithPassword(input: SignInInput, deps: SignInDeps): 
   const { username, password, ip } = input;
   const { db, audit, loginThrottle: t, tunables } = deps;
   const verify = deps.verifyPassword ?? verifyPassword;
-  for (const verdict of [
-    t.check(`account:${username}`),
-    t.check(`address:${ip}`, tunables.LOGIN_MAX_FAILURES * ADDRESS_FAILURE_FACTOR),
-  ]) {
-    if (!verdict.allowed) {
-      await audit({ action: 'login.throttled', target: username, ip });
-      const minutes = Math.max(1, Math.ceil(verdict.retryAfterMs / 60_000));
-      return { ok: false, code: 'throttled', message: LOGIN_ERRORS.throttled(minutes) };
-    }
+  const keys = signInKeys(username, ip, tunables.LOGIN_MAX_FAILURES);
+  // Counted before the password check, so parallel guesses cannot all pass a check made earlier.
+  const verdict = await t.begin(keys);
+  if (!verdict.allowed) {
+    await audit({ action: 'login.throttled', target: username, ip });
+    return { ok: false, code: 'throttled', message: LOGIN_ERRORS.throttled(verdict.retryAfterMs) };
   }
   const user = await db.user.findUnique({ where: { username } });
   const ok = await verify(user?.passwordHash ?? (await getDummyHash()), password);
   if (!user || !ok) {
-    t.fail(`account:${username}`);
-    t.fail(`address:${ip}`);
     await audit({ userId: user?.id, action: 'login.failed', target: username, ip });
     return { ok: false, code: 'invalid', message: LOGIN_ERRORS.invalid };
   }
+  await t.succeeded(keys);
   if (user.disabled) {
     await audit({ userId: user.id, action: 'login.disabled', target: username, ip });
     return { ok: false, code: 'disabled', message: LOGIN_ERRORS.disabled };
   }
-  t.reset(`account:${username}`);
   await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   await audit({ userId: user.id, action: 'login', target: username, ip });
   return { ok: true, user: { id: user.id, username: user.username, role: user.role } };

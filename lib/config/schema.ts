@@ -82,8 +82,16 @@ export const envSchema = z.object({
             .filter(Boolean),
     )
     .refine((list) => list.every(isProxySpec), 'must be IP addresses or CIDRs, comma-separated, or none'),
+  /** Failed sign-ins in a row, per account and address, before each further attempt must wait. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** A streak of failed sign-ins is forgotten after this long without a new failure. */
   LOGIN_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(24 * 60 * 60_000),
+  /** The longest wait between sign-in attempts after failures (the wait doubles from 1 s up to this). */
+  LOGIN_BACKOFF_MAX_MS: z.coerce
     .number()
     .int()
     .min(1000)

@@ -4,7 +4,8 @@ import type { Registry } from 'prom-client';
 import { createAudit, type AuditSink } from '../audit';
 import { ensureAdmin, type BootstrapResult } from '../auth/bootstrap';
 import { createProxyTrust, type ProxyTrust } from '../auth/peer';
-import { LoginThrottle } from '../auth/throttle';
+import { LOGIN_BACKOFF_BASE_MS, LoginThrottle } from '../auth/throttle';
+import { DatabaseThrottleStore } from '../auth/throttle-store';
 import type { Config } from '../config';
 import { createPrismaClient, type PrismaClient } from '../db/client';
 import { migrate } from '../db/migrate';
@@ -41,6 +42,7 @@ export type RuntimeTunables = Pick<
   | 'METRICS_ALLOW'
   | 'LOGIN_MAX_FAILURES'
   | 'LOGIN_WINDOW_MS'
+  | 'LOGIN_BACKOFF_MAX_MS'
   | 'WS_MAX_FRAME_BYTES'
   | 'WS_HEARTBEAT_MS'
   | 'WS_MAX_CONNECTIONS_PER_USER'
@@ -209,7 +211,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     connectionsByChannel: () => realtime.manager.countByChannel(),
     terminalSessions: () => terminals.count(),
   });
-  const loginThrottle = new LoginThrottle({ maxFailures: t.LOGIN_MAX_FAILURES, windowMs: t.LOGIN_WINDOW_MS });
+  const loginThrottle = new LoginThrottle(new DatabaseThrottleStore(db), {
+    freeFailures: t.LOGIN_MAX_FAILURES,
+    baseDelayMs: LOGIN_BACKOFF_BASE_MS,
+    maxDelayMs: t.LOGIN_BACKOFF_MAX_MS,
+    forgetAfterMs: t.LOGIN_WINDOW_MS,
+  });
 
   return {
     log,
