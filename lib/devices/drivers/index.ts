@@ -29,9 +29,10 @@ export const huaweiVrp: VendorDriver = {
   prompt: /(?:^|[\r\n])[<[][~*]?[^\s<>[\]]+[>\]]\s?$/,
   pager: /-{2,4} ?More ?-{2,4}\s*$/,
   pagerKey: ' ',
-  // Every repetition bounded: with an unbounded ` *` in front, a run of spaces without a pager made
-  // this quadratic (150,000 spaces from a device blocked the event loop for 11.7 s).
-  pagerArtifact: / {0,8}-{2,4} ?More ?-{2,4}(?:\x1b\[\d{1,4}D)?(?: {1,80}\x1b\[\d{1,4}D)?/g,
+  // Starts at the dashes, every repetition bounded: with ` *` in front, a run of spaces without a
+  // pager made this quadratic (150,000 spaces from a device blocked the event loop for 11.7 s). The
+  // spaces before the pager are removed by cleanOutput.
+  pagerArtifact: /-{2,4} ?More ?-{2,4}(?:\x1b\[\d{1,4}D)?(?: {1,80}\x1b\[\d{1,4}D)?/g,
   disablePaging: 'screen-length 0 temporary',
   errors: [
     /^[ \t]*Error:/m, // not \s*: it spans newlines, quadratic on a run of empty lines
@@ -100,12 +101,28 @@ export function applyBackspaces(text: string): string {
   return out.join('');
 }
 
+/** Spaces a pager prompt may be indented by (VRP: two). */
+const PAGER_INDENT_MAX = 8;
+
+/** Remove pager prompts, their erase sequences and their indent; linear in the output's length. */
+function removePagerArtifacts(driver: VendorDriver, raw: string): string {
+  const parts = raw.split(driver.pagerArtifact);
+  if (parts.length === 1) return raw;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const p = parts[i]!;
+    let end = p.length;
+    while (end > 0 && p.length - end < PAGER_INDENT_MAX && p[end - 1] === ' ') end--;
+    parts[i] = p.slice(0, end);
+  }
+  return parts.join('');
+}
+
 /**
  * Clean the raw output captured between sending `command` and the next prompt: remove pager
  * artifacts, ANSI, backspaces, the echoed command line and the trailing prompt.
  */
 export function cleanOutput(driver: VendorDriver, raw: string, command: string): string {
-  let text = raw.replace(driver.pagerArtifact, '');
+  let text = removePagerArtifacts(driver, raw);
   text = stripAnsi(text);
   text = applyBackspaces(text);
   // carriage returns: CRLF → LF; a lone CR rewinds the line, keep what was written last
