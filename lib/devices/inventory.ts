@@ -33,6 +33,7 @@ export const PUBLIC_DEVICE_SELECT = {
   hostKeyFingerprint: true,
   offeredHostKeyFingerprint: true,
   offeredHostKeyAt: true,
+  hostKeyApprovalRequired: true,
   lab: true,
   createdAt: true,
   updatedAt: true,
@@ -137,6 +138,32 @@ function keyErrors(v: DeviceFormInput): FieldErrors | null {
   return problem ? (/passphrase/.test(problem) ? { passphrase: problem } : { privateKey: problem }) : null;
 }
 
+/**
+ * A change of host, port or username sends the stored secrets to someone else: they must be
+ * entered again. The enable secret too, where the form shows it (Cisco).
+ */
+function retargetErrors(
+  existing: { host: string; port: number; username: string; enableSecretEnc: string | null },
+  v: DeviceFormInput,
+  change: { endpointChanged: boolean; newSecret: boolean },
+): FieldErrors | null {
+  const userChanged = existing.username !== v.username;
+  if (!change.endpointChanged && !userChanged) return null;
+  const errors: FieldErrors = {};
+  const what =
+    change.endpointChanged && userChanged ? 'address and user' : change.endpointChanged ? 'address' : 'user';
+  if (!change.newSecret) {
+    if (v.authType === 'key')
+      errors.privateKey = `Paste the private key again: a stored key is only sent to the ${what} it was entered for.`;
+    else
+      errors.password = `Enter the password again: a stored password is only sent to the ${what} it was entered for.`;
+  }
+  if (change.endpointChanged && existing.enableSecretEnc && v.vendor === 'cisco_ios' && !v.enableSecret) {
+    errors.enableSecret = 'Enter the enable secret again: it is only sent to the address it was entered for.';
+  }
+  return Object.keys(errors).length > 0 ? errors : null;
+}
+
 export async function createDevice(
   user: CurrentUser,
   raw: Record<string, unknown>,
@@ -199,6 +226,11 @@ export async function updateDevice(
   if (bad) return { ok: false, errors: bad };
   const newSecret = v.authType === 'key' ? v.privateKey.trim() !== '' : v.password !== '';
   const endpointChanged = existing.host !== v.host || existing.port !== v.port;
+  // Stored secrets were entered for one address and user: sending them elsewhere needs them again
+  // (for every role: an edit must not turn into a way to read the password off the wire).
+  const secretsError = retargetErrors(existing, v, { endpointChanged, newSecret });
+  if (secretsError) return { ok: false, errors: secretsError };
+  const dropEnableSecret = endpointChanged && v.vendor !== 'cisco_ios' && !v.enableSecret;
   try {
     await db.device.update({
       where: { id },
@@ -212,9 +244,18 @@ export async function updateDevice(
         authType: v.authType,
         notes: v.notes,
         ...sealedFields(deps.vault, id, v, !newSecret),
-        // a different endpoint is a different SSH server: its host key is learned again
+        ...(dropEnableSecret ? { enableSecretEnc: null } : {}),
+        // A different endpoint is a different SSH server. Its key is not trusted on first use: the
+        // login refuses it and records it until someone who operates the device accepts it.
         ...(endpointChanged
-          ? { hostKey: null, hostKeyFingerprint: null, status: 'unknown', statusChangedAt: new Date() }
+          ? {
+              hostKeyApprovalRequired: true,
+              offeredHostKey: null,
+              offeredHostKeyFingerprint: null,
+              offeredHostKeyAt: null,
+              status: 'unknown',
+              statusChangedAt: new Date(),
+            }
           : {}),
       },
     });
@@ -226,7 +267,11 @@ export async function updateDevice(
     userId: user.id,
     action: 'device.update',
     target: v.name,
-    detail: newSecret ? 'credentials replaced' : 'credentials unchanged',
+    detail:
+      (newSecret ? 'credentials replaced' : 'credentials unchanged') +
+      (endpointChanged
+        ? `; moved from ${existing.host}:${existing.port} to ${v.host}:${v.port}, host key to be accepted`
+        : ''),
   });
   return { ok: true, id };
 }

@@ -60,7 +60,7 @@ function mismatchError(label: string, known: string, offered: string, offeredKey
   return new SshError(
     'host_key_mismatch',
     `The host key of ${label} has changed: expected ${known}, the device offered ${offered}. ` +
-      'This can mean the device was replaced or someone is intercepting the connection; an admin must accept the new key.',
+      'This can mean the device was replaced or someone is intercepting the connection; an operator of the device must accept the new key on the device page.',
     { expectedFingerprint: known, offeredFingerprint: offered, offeredKey },
   );
 }

@@ -13,7 +13,7 @@ import {
   prevStateArg,
 } from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
-import { acceptOfferedHostKey, forgetHostKey } from '@/lib/devices/host-keys';
+import { acceptOfferedHostKey, checkOfferedHostKey, forgetHostKey } from '@/lib/devices/host-keys';
 import { setLabDeviceUp } from '@/lib/devices/lab-inventory';
 import { createDevice, deleteDevice, updateDevice } from '@/lib/devices/inventory';
 import { DEVICE_FORM_FIELDS, formDataToObject, type FieldErrors } from '@/lib/devices/schema';
@@ -73,9 +73,19 @@ export async function acceptHostKeyAction(
   fingerprint: string,
 ): Promise<{ error?: string; ok?: string }> {
   if (!parseArgs([deviceId, fingerprint], idArg, fingerprintArg)) return { error: INVALID_REQUEST };
-  const auth = await authorise('hostkeys:manage');
+  // operators of the device decide too (the service checks the role and that they see the device)
+  const auth = await authorise('devices:edit');
   if (!auth.ok) return { error: auth.error };
   const r = await acceptOfferedHostKey(auth.user, deviceId, fingerprint, getRuntime());
+  revalidatePath(`/devices/${deviceId}`);
+  return r.ok ? { ok: r.message } : { error: r.error };
+}
+
+export async function checkHostKeyAction(deviceId: string): Promise<{ error?: string; ok?: string }> {
+  if (!parseArgs([deviceId], idArg)) return { error: INVALID_REQUEST };
+  const auth = await authorise('devices:edit');
+  if (!auth.ok) return { error: auth.error };
+  const r = await checkOfferedHostKey(auth.user, deviceId, getRuntime());
   revalidatePath(`/devices/${deviceId}`);
   return r.ok ? { ok: r.message } : { error: r.error };
 }

@@ -174,7 +174,11 @@ export function DeviceForm({
             name="password"
             label="Password"
             errors={e}
-            hint={mode === 'edit' ? 'Leave empty to keep the stored password.' : undefined}
+            hint={
+              mode === 'edit'
+                ? 'Leave empty to keep the stored password; a new host, port or username needs it again.'
+                : undefined
+            }
           >
             <input
               id="password"
@@ -192,7 +196,11 @@ export function DeviceForm({
               name="privateKey"
               label="Private key"
               errors={e}
-              hint={mode === 'edit' ? 'Leave empty to keep the stored key.' : 'OpenSSH or PEM format'}
+              hint={
+                mode === 'edit'
+                  ? 'Leave empty to keep the stored key; a new host, port or username needs it again.'
+                  : 'OpenSSH or PEM format'
+              }
             >
               <textarea
                 id="privateKey"
@@ -222,7 +230,11 @@ export function DeviceForm({
             name="enableSecret"
             label="Enable secret (optional)"
             errors={e}
-            hint="Used to enter privileged EXEC mode."
+            hint={
+              mode === 'edit' && initial.hasEnableSecret
+                ? 'Used to enter privileged EXEC mode. Leave empty to keep it; a new host or port needs it again.'
+                : 'Used to enter privileged EXEC mode.'
+            }
           >
             <input
               id="enableSecret"

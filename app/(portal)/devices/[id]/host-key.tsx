@@ -1,71 +1,110 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { acceptHostKeyAction, forgetHostKeyAction } from '../actions';
+import { acceptHostKeyAction, checkHostKeyAction, forgetHostKeyAction } from '../actions';
+
+type Result = { error?: string; ok?: string };
 
 export function HostKeyPanel({
   deviceId,
   trusted,
   offered,
   offeredAt,
-  canManage,
+  approvalRequired,
+  address,
+  canForget,
 }: {
   deviceId: string;
   trusted: string | null;
   offered: string | null;
   offeredAt: string | null;
-  canManage: boolean;
+  /** The device moved: no key is trusted at its new address until someone accepts one. */
+  approvalRequired: boolean;
+  address: string;
+  canForget: boolean;
 }) {
   const [pending, start] = useTransition();
-  const [result, setResult] = useState<{ error?: string; ok?: string }>({});
+  const [result, setResult] = useState<Result>({});
+  const run = (action: () => Promise<Result>) => start(async () => setResult(await action()));
+  const when = offeredAt ? ` on ${offeredAt.replace('T', ' ').slice(0, 19)} UTC` : '';
   return (
-    <section className="card max-w-3xl space-y-2 p-4" aria-label="SSH host key">
+    <section className="card max-w-3xl space-y-3 p-4" aria-label="SSH host key">
       <h2 className="text-sm font-semibold">SSH host key</h2>
-      <p className="text-sm">
-        Trusted:{' '}
+      <p className="text-sm break-words">
+        {approvalRequired ? 'Trusted at the previous address: ' : 'Trusted: '}
         {trusted ? (
-          <code className="font-mono text-xs" data-testid="trusted-fingerprint">
+          <code className="font-mono text-xs break-all" data-testid="trusted-fingerprint">
             {trusted}
           </code>
         ) : (
-          <span className="text-slate-500">none yet (trusted on first connection)</span>
+          <span className="text-slate-500">
+            {approvalRequired ? 'none' : 'none yet (trusted on first connection)'}
+          </span>
         )}
       </p>
+      {approvalRequired && !offered && (
+        <div
+          role="alert"
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+        >
+          This device moved to <strong>{address}</strong>. The portal does not log in there (and sends no
+          password) until someone who operates the device accepts the key it offers.{' '}
+          <strong>Check the key</strong> connects without logging in and shows it.
+        </div>
+      )}
       {offered && (
         <div
           role="alert"
           className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
         >
-          The device presented a <strong>different key</strong>{' '}
-          {offeredAt ? `on ${offeredAt.replace('T', ' ').slice(0, 19)} UTC` : ''} and was refused:
-          <code className="mt-1 block font-mono text-xs">{offered}</code>
-          Accept it only if you know the device was replaced or re-keyed.
+          {approvalRequired ? (
+            <>
+              At its new address <strong>{address}</strong> the device offered this key{when}:
+            </>
+          ) : (
+            <>
+              The device presented a <strong>different key</strong>
+              {when} and was refused:
+            </>
+          )}
+          <code className="mt-1 block font-mono text-xs break-all" data-testid="offered-fingerprint">
+            {offered}
+          </code>
+          Accept it only if it is the key of this device (compare it on the device&apos;s console).
         </div>
       )}
-      {canManage && (
-        <div className="flex gap-2">
-          {offered && (
-            <button
-              type="button"
-              className="btn-primary"
-              disabled={pending}
-              onClick={() => start(async () => setResult(await acceptHostKeyAction(deviceId, offered)))}
-            >
-              Accept the new key
-            </button>
-          )}
-          {trusted && (
-            <button
-              type="button"
-              className="btn-secondary"
-              disabled={pending}
-              onClick={() => start(async () => setResult(await forgetHostKeyAction(deviceId)))}
-            >
-              Forget trusted key
-            </button>
-          )}
-        </div>
-      )}
+      <div className="flex flex-wrap gap-2">
+        {approvalRequired && (
+          <button
+            type="button"
+            className={offered ? 'btn-secondary' : 'btn-primary'}
+            disabled={pending}
+            onClick={() => run(() => checkHostKeyAction(deviceId))}
+          >
+            {offered ? 'Check the key again' : 'Check the key'}
+          </button>
+        )}
+        {offered && (
+          <button
+            type="button"
+            className="btn-primary"
+            disabled={pending}
+            onClick={() => run(() => acceptHostKeyAction(deviceId, offered))}
+          >
+            Accept this key
+          </button>
+        )}
+        {canForget && trusted && !approvalRequired && (
+          <button
+            type="button"
+            className="btn-secondary"
+            disabled={pending}
+            onClick={() => run(() => forgetHostKeyAction(deviceId))}
+          >
+            Forget trusted key
+          </button>
+        )}
+      </div>
       {result.ok && (
         <p role="status" className="text-sm text-emerald-700">
           {result.ok}

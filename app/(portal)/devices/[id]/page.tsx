@@ -31,7 +31,9 @@ export default async function EditDevicePage({ params }: { params: Promise<{ id:
         trusted={device.hostKeyFingerprint}
         offered={device.offeredHostKeyFingerprint}
         offeredAt={device.offeredHostKeyAt?.toISOString() ?? null}
-        canManage={can(user.role, 'hostkeys:manage')}
+        approvalRequired={device.hostKeyApprovalRequired}
+        address={`${device.host}:${device.port}`}
+        canForget={can(user.role, 'hostkeys:manage')}
       />
     </div>
   );
