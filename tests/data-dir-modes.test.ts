@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers';
 
 /** A loopback port nobody listens on right now (for the lab's one device). */
@@ -58,6 +58,16 @@ async function runRuntimeOnce(dataDir: string): Promise<void> {
 }
 
 let lastModes: Record<string, number> = {};
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function freshParent(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sb-modes-'));
+  made.push(dir);
+  return dir;
+}
 
 function snapshot(dataDir: string): Record<string, number> {
   const out: Record<string, number> = { '.': statSync(dataDir).mode & 0o777 };
@@ -84,7 +94,7 @@ const PRIVATE = {
 
 describe('the data directory is private to the portal', () => {
   it('a fresh DATA_DIR is 0700 and the database, WAL, secrets and lab credentials are 0600', async () => {
-    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'sb-modes-')), 'data');
+    const dataDir = path.join(freshParent(), 'data');
     await runRuntimeOnce(dataDir);
     expect(lastModes).toMatchObject(PRIVATE);
     for (const [f, mode] of Object.entries(lastModes))
@@ -92,7 +102,7 @@ describe('the data directory is private to the portal', () => {
   }, 60_000);
 
   it('an existing world-readable DATA_DIR and its files are tightened at start-up', async () => {
-    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'sb-modes-')), 'data');
+    const dataDir = path.join(freshParent(), 'data');
     mkdirSync(dataDir, { mode: 0o755 });
     chmodSync(dataDir, 0o755);
     await runRuntimeOnce(dataDir); // creates the files

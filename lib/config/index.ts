@@ -76,11 +76,14 @@ export function makeDataDirPrivate(dataDir: string): void {
   process.umask(0o077);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
-  for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
-    if (entry.isFile()) chmodSync(path.join(dataDir, entry.name), 0o600);
-    else if (entry.isDirectory()) chmodSync(path.join(dataDir, entry.name), 0o700);
+  for (const name of readdirSync(dataDir)) {
+    // only the portal's own files: DATA_DIR may be a directory shared with other things
+    if (PORTAL_FILES.test(name)) chmodSync(path.join(dataDir, name), 0o600);
   }
 }
+
+/** What the portal keeps in DATA_DIR: the SQLite database and its companions, secrets, the lab's files. */
+const PORTAL_FILES = /^(switchboard\.db(-wal|-shm|-journal)?|secrets\.json|lab\.json|lab_host_key)$/;
 
 const globalForConfig = globalThis as unknown as { __switchboardConfig?: Config };
 
