@@ -90,6 +90,6 @@ test('an admin signs a user out everywhere from the user’s page', async ({ bro
   await user.getByRole('link', { name: 'Dashboard' }).click();
   await expect(user).toHaveURL(/\/login/);
   // the admin is still signed in
-  await admin.getByRole('link', { name: 'Users' }).click();
+  await admin.getByRole('link', { name: 'Users', exact: true }).click();
   await expect(admin.getByRole('heading', { name: 'Users' })).toBeVisible();
 });

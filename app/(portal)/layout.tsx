@@ -20,11 +20,13 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     <LiveProvider initial={{ unread, lastSeq, recent: recent.map(notificationFrameOf) }}>
       <div className="min-h-screen">
         <header className="bg-slate-900">
-          <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-2.5">
+          {/* phone width: the name, bell and sign-out share the first row with the logo; the nav wraps
+              to its own row and scrolls sideways */}
+          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2.5">
             <Link href="/" className="text-lg font-semibold tracking-tight text-white">
               Switchboard
             </Link>
-            <nav className="flex flex-1 items-center gap-1">
+            <nav className="order-last -mx-1 flex w-full items-center gap-1 overflow-x-auto md:order-none md:mx-0 md:w-auto md:flex-1">
               <NavLink href="/">Dashboard</NavLink>
               <NavLink href="/devices">Devices</NavLink>
               {user.role !== 'viewer' && <NavLink href="/terminal">Terminal</NavLink>}
@@ -36,12 +38,18 @@ export default async function PortalLayout({ children }: { children: ReactNode }
                 </>
               )}
             </nav>
-            <div className="flex items-center gap-4">
+            <div className="ml-auto flex items-center gap-4">
               <Bell />
-              <span className="text-sm text-slate-300" data-testid="current-user">
-                {user.displayName || user.username}{' '}
+              <Link
+                href="/account"
+                aria-label="Your account"
+                title="Your account: sign out everywhere"
+                className="flex items-center gap-1 text-sm text-slate-300 hover:text-white"
+                data-testid="current-user"
+              >
+                <span className="max-w-[9rem] truncate">{user.displayName || user.username}</span>
                 <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role}</span>
-              </span>
+              </Link>
               <SignOutButton />
             </div>
           </div>

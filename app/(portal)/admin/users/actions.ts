@@ -12,7 +12,14 @@ import {
 } from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
 import type { UserFieldErrors } from '@/lib/auth/schema';
-import { createUser, resetPassword, setDisabled, setGrants, setRole } from '@/lib/auth/users';
+import {
+  createUser,
+  resetPassword,
+  setDisabled,
+  setGrants,
+  setRole,
+  signOutEverywhere,
+} from '@/lib/auth/users';
 import { getRuntime } from '@/lib/server/registry';
 
 export interface CreateUserState {
@@ -87,4 +94,14 @@ export async function setGrantsAction(
   return r.ok
     ? { ok: `Saved: ${ids.length} device${ids.length === 1 ? '' : 's'} granted.` }
     : { error: r.error };
+}
+
+/** End every session of a user: their browsers go to the sign-in page, their sockets and terminals close. */
+export async function signOutUserEverywhereAction(userId: string): Promise<SimpleState> {
+  if (!parseArgs([userId], idArg)) return { error: INVALID_REQUEST };
+  const auth = await authorise('users:manage');
+  if (!auth.ok) return { error: auth.error };
+  const r = await signOutEverywhere(auth.user, userId, getRuntime());
+  revalidatePath(`/admin/users/${userId}`);
+  return r.ok ? { ok: 'Signed out everywhere.' } : { error: r.error };
 }

@@ -5,6 +5,7 @@ import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { GrantsForm } from './grants-form';
+import { SignOutUserEverywhere } from './sign-out-user';
 import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Device grants' };
@@ -33,6 +34,18 @@ export default async function UserGrantsPage({ params }: { params: Promise<{ id:
         <p className="text-sm text-slate-500">Admins see every device; grants apply if the role changes.</p>
       )}
       <GrantsForm userId={user.id} devices={devices} granted={user.grants.map((g) => g.deviceId)} />
+      {can(me.role, 'users:manage') && (
+        <section className="card space-y-2 p-4" aria-labelledby="user-sessions">
+          <h2 id="user-sessions" className="text-lg font-semibold">
+            Sessions
+          </h2>
+          <p className="text-sm text-slate-600">
+            Sign {user.username} out of every browser. Their open terminals and live connections close at
+            once; they can sign in again with their password.
+          </p>
+          <SignOutUserEverywhere userId={user.id} username={user.username} />
+        </section>
+      )}
     </div>
   );
 }

@@ -1,0 +1,39 @@
+import type { Metadata } from 'next';
+import { requireUser } from '@/lib/auth/session';
+import { SignOutEverywhereForm } from './sign-out-everywhere';
+
+export const metadata: Metadata = { title: 'Account' };
+
+export default async function AccountPage() {
+  const user = await requireUser();
+  return (
+    <div className="max-w-2xl space-y-4">
+      <h1 className="text-2xl font-semibold tracking-tight">Account</h1>
+      <dl className="card grid grid-cols-[7rem_1fr] gap-x-4 gap-y-2 p-4 text-sm">
+        <dt className="text-slate-500">Username</dt>
+        <dd className="font-medium" data-testid="account-username">
+          {user.username}
+        </dd>
+        {user.displayName && (
+          <>
+            <dt className="text-slate-500">Name</dt>
+            <dd>{user.displayName}</dd>
+          </>
+        )}
+        <dt className="text-slate-500">Role</dt>
+        <dd data-testid="account-role">{user.role}</dd>
+      </dl>
+      <section className="card space-y-3 p-4" aria-labelledby="sign-out-everywhere">
+        <h2 id="sign-out-everywhere" className="text-lg font-semibold">
+          Sign out everywhere
+        </h2>
+        <p className="text-sm text-slate-600">
+          Ends every session of your account, in every browser, this one included. Open terminals and live
+          connections close at once. Use it when you signed in on a computer that is not yours, or think
+          someone else may have your session.
+        </p>
+        <SignOutEverywhereForm />
+      </section>
+    </div>
+  );
+}

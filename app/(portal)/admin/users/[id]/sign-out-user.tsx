@@ -1,0 +1,28 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { signOutUserEverywhereAction, type SimpleState } from '../actions';
+
+/** An admin ends every session of a user (their open terminals and live connections close at once). */
+export function SignOutUserEverywhere({ userId, username }: { userId: string; username: string }) {
+  const [pending, start] = useTransition();
+  const [state, setState] = useState<SimpleState>({});
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      <button
+        type="button"
+        className="btn-secondary"
+        disabled={pending}
+        onClick={() => start(async () => setState(await signOutUserEverywhereAction(userId)))}
+      >
+        {pending ? 'Signing out…' : 'Sign out everywhere'}
+      </button>
+      {state.ok && (
+        <p role="status" className="text-sm text-emerald-700">
+          {username} was signed out everywhere.
+        </p>
+      )}
+      {state.error && <p className="field-error">{state.error}</p>}
+    </div>
+  );
+}
