@@ -131,6 +131,15 @@ export const envSchema = z.object({
   STATUS_OFFLINE_AFTER: z.coerce.number().int().min(1).max(100).default(2),
   /** Consecutive good probes before an offline device counts as online again. */
   STATUS_ONLINE_AFTER: z.coerce.number().int().min(1).max(100).default(1),
+  /** Requests one API token may make per minute (bursts up to the same number); more get 429. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Largest JSON body the REST API reads; larger ones get 413. */
+  API_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

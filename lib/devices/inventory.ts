@@ -118,7 +118,7 @@ function isUniqueViolation(err: unknown): boolean {
 
 const DUPLICATE_NAME: FieldErrors = { name: 'A device with this name already exists.' };
 
-function sealedFields(vault: Vault, id: string, v: DeviceFormInput, keepSecret: boolean) {
+export function sealedFields(vault: Vault, id: string, v: DeviceFormInput, keepSecret: boolean) {
   const secret = v.authType === 'key' ? v.privateKey.trim() + '\n' : v.password;
   return {
     ...(keepSecret ? {} : { secretEnc: vault.seal(secret, credentialContext(id, 'secret')) }),
@@ -132,7 +132,7 @@ function sealedFields(vault: Vault, id: string, v: DeviceFormInput, keepSecret: 
   };
 }
 
-function keyErrors(v: DeviceFormInput): FieldErrors | null {
+export function keyErrors(v: DeviceFormInput): FieldErrors | null {
   if (v.authType !== 'key' || !v.privateKey.trim()) return null;
   const problem = checkPrivateKey(v.privateKey, v.passphrase);
   return problem ? (/passphrase/.test(problem) ? { passphrase: problem } : { privateKey: problem }) : null;

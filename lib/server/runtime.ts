@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { RateLimiter } from '../api/rate-limit';
 import { createAudit, type AuditSink } from '../audit';
 import { ensureAdmin, type BootstrapResult } from '../auth/bootstrap';
 import { createProxyTrust, type ProxyTrust } from '../auth/peer';
@@ -58,6 +59,8 @@ export type RuntimeTunables = Pick<
   | 'STATUS_CONCURRENCY'
   | 'STATUS_OFFLINE_AFTER'
   | 'STATUS_ONLINE_AFTER'
+  | 'API_RATE_LIMIT_PER_MINUTE'
+  | 'API_MAX_BODY_BYTES'
 > & {
   /** Code constants that tests and benchmarks shrink (production uses the defaults in each module). */
   waterMarks?: WaterMarks;
@@ -96,6 +99,8 @@ export interface Runtime {
   terminals: TerminalManager;
   realtime: Realtime;
   loginThrottle: LoginThrottle;
+  /** Requests per API token (API_RATE_LIMIT_PER_MINUTE). */
+  apiLimiter: RateLimiter;
   /** Which X-Forwarded-For hops to believe: `peerAddress(req, proxyTrust)` is the client address. */
   proxyTrust: ProxyTrust;
   metrics: Registry;
@@ -233,6 +238,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     terminals,
     realtime,
     loginThrottle,
+    apiLimiter: new RateLimiter(t.API_RATE_LIMIT_PER_MINUTE),
     proxyTrust,
     metrics,
     lab,

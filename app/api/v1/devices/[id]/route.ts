@@ -1,0 +1,59 @@
+import { ApiProblem, notFound } from '@/lib/api/problem';
+import { apiRoute, json, readJson } from '@/lib/api/route';
+import { devicePatchSchema } from '@/lib/api/schemas';
+import { apiFieldErrors, deviceFormFields, deviceView } from '@/lib/api/views';
+import { deleteDevice, getVisibleDevice, PUBLIC_DEVICE_SELECT, updateDevice } from '@/lib/devices/inventory';
+
+export const dynamic = 'force-dynamic';
+
+type Params = { id: string };
+
+const asUser = (a: { id: string; username: string; role: 'admin' | 'operator' | 'viewer' }) => ({
+  ...a,
+  displayName: '',
+});
+
+export const GET = apiRoute<Params>({}, async (_req, ctx, { id }) => {
+  const d = await getVisibleDevice(asUser(ctx.actor), id, ctx.runtime);
+  if (!d) throw notFound('device');
+  const full = await ctx.runtime.db.device.findUniqueOrThrow({
+    where: { id: d.id },
+    select: PUBLIC_DEVICE_SELECT,
+  });
+  return json(deviceView(full));
+});
+
+/** Change some fields; a new host, port or username needs the secret again (never sent back). */
+export const PATCH = apiRoute<Params>({ write: true, role: 'operator' }, async (req, ctx, { id }) => {
+  const patch = await readJson(req, devicePatchSchema, ctx);
+  const d = await getVisibleDevice(asUser(ctx.actor), id, ctx.runtime);
+  if (!d) throw notFound('device');
+  const merged = {
+    ...deviceFormFields({
+      name: d.name,
+      host: d.host,
+      port: d.port,
+      vendor: d.vendor,
+      encoding: d.encoding,
+      username: d.username,
+      notes: d.notes,
+    }),
+    authType: d.authType,
+    ...deviceFormFields(patch),
+  };
+  const r = await updateDevice(asUser(ctx.actor), id, merged, ctx.services);
+  if (!r.ok) {
+    if (r.errors.form) throw notFound('device');
+    throw new ApiProblem(422, 'invalid', 'The device has invalid fields.', {
+      errors: apiFieldErrors(r.errors),
+    });
+  }
+  const full = await ctx.runtime.db.device.findUniqueOrThrow({ where: { id }, select: PUBLIC_DEVICE_SELECT });
+  return json(deviceView(full));
+});
+
+export const DELETE = apiRoute<Params>({ write: true, role: 'operator' }, async (_req, ctx, { id }) => {
+  const r = await deleteDevice(asUser(ctx.actor), id, ctx.services);
+  if (!r.ok) throw notFound('device');
+  return new Response(null, { status: 204 });
+});

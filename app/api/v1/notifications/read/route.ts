@@ -1,0 +1,13 @@
+import { apiRoute, json, readJson } from '@/lib/api/route';
+import { notificationsReadSchema } from '@/lib/api/schemas';
+
+export const dynamic = 'force-dynamic';
+
+/** Mark some (`ids`) or all of the caller's notifications read; answers the unread count. */
+export const POST = apiRoute({ write: true }, async (req, ctx) => {
+  const body = await readJson(req, notificationsReadSchema, ctx);
+  const { feed } = ctx.runtime;
+  const unread =
+    'all' in body ? await feed.markAllRead(ctx.actor.id) : await feed.markRead(ctx.actor.id, body.ids);
+  return json({ unread });
+});

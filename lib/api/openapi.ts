@@ -1,0 +1,236 @@
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import type { z } from 'zod';
+import {
+  createdDevicesSchema,
+  deviceListQuery,
+  deviceListSchema,
+  devicePatchSchema,
+  deviceSchema,
+  devicesInputSchema,
+  grantsInputSchema,
+  grantsSchema,
+  idParams,
+  meSchema,
+  notificationListQuery,
+  notificationListSchema,
+  notificationsReadSchema,
+  problemSchema,
+  resultsQuery,
+  taskDeviceListQuery,
+  taskDeviceListSchema,
+  taskInputSchema,
+  taskListQuery,
+  taskListSchema,
+  taskSchema,
+  unreadSchema,
+  userInputSchema,
+  userListQuery,
+  userListSchema,
+  userPatchSchema,
+  userSchema,
+} from './schemas';
+
+/**
+ * The OpenAPI 3.1 description of /api/v1, generated from the zod schemas the handlers validate
+ * with. A test checks that every route handler under app/api/v1 is listed here.
+ */
+const JSON_TYPE = 'application/json';
+
+const PROBLEM_TEXT: Record<number, string> = {
+  400: 'Malformed request (bad JSON, a token in the URL, a bad cursor).',
+  401: 'No token, or a bad, expired or revoked one.',
+  403: 'A read token on a write, or a role that may not.',
+  404: 'Not found, or not visible to the caller.',
+  409: 'Conflicts with the current state.',
+  413: 'Body larger than API_MAX_BODY_BYTES.',
+  415: 'Body is not application/json.',
+  422: 'Invalid fields; `errors` names each.',
+  429: 'Over the per-token rate (see Retry-After).',
+};
+
+function problems(...statuses: number[]) {
+  return Object.fromEntries(
+    [401, 429, ...statuses].map((s) => [
+      String(s),
+      { description: PROBLEM_TEXT[s]!, content: { 'application/problem+json': { schema: problemSchema } } },
+    ]),
+  );
+}
+
+function op(
+  summary: string,
+  o: {
+    query?: z.ZodObject;
+    path?: boolean;
+    body?: z.ZodType;
+    ok: [number, z.ZodType | null, string?];
+    errors?: number[];
+    write?: boolean;
+    headers?: z.ZodObject;
+  },
+): ZodOpenApiOperationObject {
+  const [status, schema, description] = o.ok;
+  return {
+    summary,
+    description: o.write ? 'Needs a `write` token.' : 'A `read` token is enough.',
+    requestParams: {
+      ...(o.query ? { query: o.query } : {}),
+      ...(o.path ? { path: idParams } : {}),
+      ...(o.headers ? { header: o.headers } : {}),
+    },
+    ...(o.body ? { requestBody: { required: true, content: { [JSON_TYPE]: { schema: o.body } } } } : {}),
+    responses: {
+      [String(status)]: {
+        description: description ?? 'OK',
+        ...(schema ? { content: { [JSON_TYPE]: { schema } } } : {}),
+      },
+      ...problems(...(o.errors ?? []), ...(o.body ? [400, 413, 415, 422] : []), ...(o.query ? [422] : [])),
+    },
+  };
+}
+
+export const API_PATHS: ZodOpenApiPathsObject = {
+  '/me': { get: op('Who the token acts as', { ok: [200, meSchema] }) },
+  '/devices': {
+    get: op('List devices (paginated)', {
+      query: deviceListQuery,
+      ok: [200, deviceListSchema],
+      errors: [400],
+    }),
+    post: op('Add one device or up to 1,000 (all or nothing)', {
+      body: devicesInputSchema,
+      ok: [201, createdDevicesSchema, 'Created'],
+      errors: [403, 409],
+      write: true,
+    }),
+  },
+  '/devices/{id}': {
+    get: op('One device', { path: true, ok: [200, deviceSchema], errors: [404] }),
+    patch: op('Change a device', {
+      path: true,
+      body: devicePatchSchema,
+      ok: [200, deviceSchema],
+      errors: [403, 404],
+      write: true,
+    }),
+    delete: op('Delete a device', {
+      path: true,
+      ok: [204, null, 'Deleted'],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/tasks': {
+    get: op('List tasks (paginated, newest first)', {
+      query: taskListQuery,
+      ok: [200, taskListSchema],
+      errors: [400],
+    }),
+    post: op('Start a task', {
+      body: taskInputSchema,
+      ok: [201, taskSchema, 'Created (200 with Idempotent-Replayed: true for a repeated Idempotency-Key)'],
+      errors: [403, 409],
+      write: true,
+    }),
+  },
+  '/tasks/{id}': { get: op('A task', { path: true, ok: [200, taskSchema], errors: [404] }) },
+  '/tasks/{id}/cancel': {
+    post: op('Cancel a task', {
+      path: true,
+      ok: [202, taskSchema, 'Cancelling'],
+      errors: [403, 404, 409],
+      write: true,
+    }),
+  },
+  '/tasks/{id}/retry': {
+    post: op('Retry the failed devices', {
+      path: true,
+      ok: [202, taskSchema, 'Queued again'],
+      errors: [403, 404, 409],
+      write: true,
+    }),
+  },
+  '/tasks/{id}/devices': {
+    get: op("A task's devices with outputs (paginated)", {
+      path: true,
+      query: taskDeviceListQuery,
+      ok: [200, taskDeviceListSchema],
+      errors: [400, 404],
+    }),
+  },
+  '/tasks/{id}/results': {
+    get: op('All results as JSON or CSV (streamed)', {
+      path: true,
+      query: resultsQuery,
+      ok: [200, null, 'JSON or text/csv'],
+      errors: [404],
+    }),
+  },
+  '/notifications': {
+    get: op('Your notifications after a sequence number', {
+      query: notificationListQuery,
+      ok: [200, notificationListSchema],
+    }),
+  },
+  '/notifications/read': {
+    post: op('Mark notifications read', {
+      body: notificationsReadSchema,
+      ok: [200, unreadSchema],
+      write: true,
+    }),
+  },
+  '/users': {
+    get: op('List users (admins)', { query: userListQuery, ok: [200, userListSchema], errors: [400, 403] }),
+    post: op('Create a user (admins)', {
+      body: userInputSchema,
+      ok: [201, userSchema, 'Created'],
+      errors: [403, 409],
+      write: true,
+    }),
+  },
+  '/users/{id}': {
+    get: op('A user (admins)', { path: true, ok: [200, userSchema], errors: [403, 404] }),
+    patch: op('Change role, disabled or password (admins)', {
+      path: true,
+      body: userPatchSchema,
+      ok: [200, userSchema],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/users/{id}/grants': {
+    get: op("A user's device grants (admins)", { path: true, ok: [200, grantsSchema], errors: [403, 404] }),
+    put: op("Replace a user's device grants (admins)", {
+      path: true,
+      body: grantsInputSchema,
+      ok: [200, grantsSchema],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/openapi.json': {
+    get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
+  },
+};
+
+let cached: ReturnType<typeof createDocument> | undefined;
+
+export function openApiDocument(): ReturnType<typeof createDocument> {
+  cached ??= createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Switchboard API',
+      version: '1',
+      description:
+        'Everything a user does in the browser, for scripts. Authenticate with a personal access token ' +
+        '(Account page, or `npm run token -- create`) in `Authorization: Bearer sb_…`. Lists answer ' +
+        '`{"items":[…],"next_cursor":…}`; pass `cursor` for the next page. Errors are RFC 9457 ' +
+        'problem details with a stable `code`.',
+    },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearerAuth: [] }],
+    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'sb_…' } } },
+    paths: API_PATHS,
+  });
+  return cached;
+}

@@ -1,0 +1,289 @@
+import 'zod-openapi';
+import { z } from 'zod';
+import { DEVICE_STATUSES } from '../devices/status';
+import { ENCODINGS, VENDORS } from '../devices/schema';
+import { TASK_DEVICE_STATUSES, TASK_STATUSES } from '../tasks/status';
+import { ROLES } from '../auth/roles';
+import { TOKEN_SCOPES } from '../auth/tokens';
+import { pageQuery } from './cursor';
+
+/**
+ * The REST API's shapes, in snake_case. Handlers validate with these and the OpenAPI document is
+ * generated from them (lib/api/openapi.ts), so the description cannot drift from the code.
+ */
+
+export const MAX_DEVICES_PER_REQUEST = 1000;
+
+const isoDate = z.string().meta({ format: 'date-time' });
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().meta({ description: 'Stable machine-readable reason, e.g. `invalid`, `not_found`.' }),
+    detail: z.string(),
+    errors: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: 'Per-field messages (422), keyed by the field path, e.g. `devices.3.host`.' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' });
+
+export const meSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    role: z.enum(ROLES),
+    via: z.enum(['token', 'session']),
+    token: z
+      .object({ name: z.string(), scope: z.enum(TOKEN_SCOPES), expires_at: isoDate.nullable() })
+      .nullable(),
+  })
+  .meta({ id: 'Me' });
+
+// ---- devices ------------------------------------------------------------------------------------
+
+export const deviceSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    host: z.string(),
+    port: z.number().int(),
+    vendor: z.string(),
+    encoding: z.string(),
+    username: z.string(),
+    auth_type: z.enum(['password', 'key']),
+    notes: z.string(),
+    status: z.enum(DEVICE_STATUSES),
+    status_changed_at: isoDate.nullable(),
+    host_key_fingerprint: z.string().nullable(),
+    lab: z.boolean(),
+    created_at: isoDate,
+    updated_at: isoDate,
+  })
+  .meta({ id: 'Device', description: 'A device. Credentials are write-only and never returned.' });
+
+const secretFields = {
+  password: z.string().max(256).optional(),
+  private_key: z.string().max(16384).optional().meta({ description: 'PEM or OpenSSH private key.' }),
+  passphrase: z.string().max(256).optional(),
+  enable_secret: z.string().max(256).optional().meta({ description: 'Cisco enable secret.' }),
+};
+
+export const deviceInputSchema = z
+  .object({
+    name: z.string(),
+    host: z.string(),
+    port: z.number().int().default(22),
+    vendor: z.enum(VENDORS),
+    encoding: z.enum(ENCODINGS).default('utf-8'),
+    username: z.string(),
+    ...secretFields,
+    notes: z.string().max(2000).default(''),
+  })
+  .strict()
+  .meta({ id: 'DeviceInput', description: 'Give `password` or `private_key`.' });
+
+export const bulkDevicesSchema = z
+  .object({ devices: z.array(deviceInputSchema).min(1).max(MAX_DEVICES_PER_REQUEST) })
+  .strict();
+
+export const devicesInputSchema = z.union([deviceInputSchema, bulkDevicesSchema]).meta({
+  id: 'DevicesInput',
+  description: `One device, or up to ${MAX_DEVICES_PER_REQUEST} as {"devices":[…]}.`,
+});
+
+export const devicePatchSchema = z
+  .object({
+    name: z.string().optional(),
+    host: z.string().optional(),
+    port: z.number().int().optional(),
+    vendor: z.enum(VENDORS).optional(),
+    encoding: z.enum(ENCODINGS).optional(),
+    username: z.string().optional(),
+    ...secretFields,
+    notes: z.string().max(2000).optional(),
+  })
+  .strict()
+  .meta({
+    id: 'DevicePatch',
+    description: 'Fields to change. A new host, port or username needs the password (or key) again.',
+  });
+
+export const deviceListQuery = z
+  .object({
+    q: z.string().max(100).optional(),
+    vendor: z.enum(VENDORS).optional(),
+    status: z.enum(DEVICE_STATUSES).optional(),
+    ...pageQuery,
+  })
+  .strict();
+
+export const idParams = z.object({ id: z.string().min(1).max(128) });
+
+export const listOf = <T extends z.ZodType>(item: T, id: string) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable() }).meta({ id });
+
+export const deviceListSchema = listOf(deviceSchema, 'DeviceList');
+export const createdDevicesSchema = z.object({ items: z.array(deviceSchema) }).meta({ id: 'CreatedDevices' });
+
+// ---- tasks --------------------------------------------------------------------------------------
+
+export const taskSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum(TASK_STATUSES),
+    status_reason: z.string().nullable(),
+    commands: z.array(z.string()),
+    concurrency: z.number().int(),
+    timeout_s: z.number().int(),
+    progress: z.number(),
+    total_devices: z.number().int(),
+    completed_devices: z.number().int(),
+    succeeded_devices: z.number().int(),
+    failed_devices: z.number().int(),
+    current_device: z.string().nullable(),
+    created_at: isoDate,
+    started_at: isoDate.nullable(),
+    finished_at: isoDate.nullable(),
+  })
+  .meta({ id: 'Task' });
+
+export const taskInputSchema = z
+  .object({
+    name: z.string(),
+    devices: z.array(z.string().min(1).max(128)).min(1).max(MAX_DEVICES_PER_REQUEST),
+    commands: z
+      .array(
+        z
+          .string()
+          .max(1000)
+          .regex(/^[^\x00-\x1f\x7f]*$/, 'One command per item, without control characters or newlines.'),
+      )
+      .min(1)
+      .max(50),
+    concurrency: z.number().int().default(10),
+    timeout_s: z.number().int().default(60),
+  })
+  .strict()
+  .meta({
+    id: 'TaskInput',
+    description: 'Send an `Idempotency-Key` header to make a retried request return the first task.',
+  });
+
+export const taskListQuery = z.object({ status: z.enum(TASK_STATUSES).optional(), ...pageQuery }).strict();
+export const taskListSchema = listOf(taskSchema, 'TaskList');
+
+export const commandOutputSchema = z
+  .object({ command: z.string(), output: z.string(), status: z.enum(['success', 'error']) })
+  .meta({ id: 'CommandOutput' });
+
+export const taskDeviceSchema = z
+  .object({
+    device_id: z.string().nullable(),
+    device_name: z.string(),
+    status: z.enum(TASK_DEVICE_STATUSES),
+    error: z.string().nullable(),
+    attempts: z.number().int(),
+    started_at: isoDate.nullable(),
+    finished_at: isoDate.nullable(),
+    outputs: z.array(commandOutputSchema),
+  })
+  .meta({ id: 'TaskDevice' });
+
+export const taskDeviceListQuery = z
+  .object({ status: z.enum(TASK_DEVICE_STATUSES).optional(), ...pageQuery })
+  .strict();
+export const taskDeviceListSchema = listOf(taskDeviceSchema, 'TaskDeviceList');
+
+export const resultsQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
+
+// ---- notifications ------------------------------------------------------------------------------
+
+export const notificationSchema = z
+  .object({
+    id: z.string(),
+    seq: z.number().int().meta({ description: 'Per-user sequence number, gap-free.' }),
+    kind: z.string(),
+    title: z.string(),
+    body: z.string(),
+    link: z.string().nullable(),
+    created_at: isoDate,
+    read: z.boolean(),
+  })
+  .meta({ id: 'Notification' });
+
+export const notificationListQuery = z
+  .object({
+    after_seq: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+export const notificationListSchema = z
+  .object({
+    items: z.array(notificationSchema),
+    last_seq: z.number().int().meta({ description: 'The newest sequence number of this user.' }),
+    unread: z.number().int(),
+  })
+  .meta({
+    id: 'NotificationList',
+    description: 'Oldest first after `after_seq`; ask again with the last `seq`.',
+  });
+
+export const notificationsReadSchema = z
+  .union([
+    z.object({ ids: z.array(z.string().min(1).max(128)).min(1).max(1000) }).strict(),
+    z.object({ all: z.literal(true) }).strict(),
+  ])
+  .meta({ id: 'NotificationsRead', description: '`{"ids":[…]}` or `{"all":true}`.' });
+
+export const unreadSchema = z.object({ unread: z.number().int() }).meta({ id: 'Unread' });
+
+// ---- users (admins) -----------------------------------------------------------------------------
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    display_name: z.string(),
+    role: z.enum(ROLES),
+    disabled: z.boolean(),
+    last_login_at: isoDate.nullable(),
+    created_at: isoDate,
+  })
+  .meta({ id: 'User' });
+
+export const userListSchema = listOf(userSchema, 'UserList');
+export const userListQuery = z.object({ ...pageQuery }).strict();
+
+export const userInputSchema = z
+  .object({
+    username: z.string(),
+    display_name: z.string().default(''),
+    role: z.enum(ROLES),
+    password: z.string(),
+  })
+  .strict()
+  .meta({ id: 'UserInput' });
+
+export const userPatchSchema = z
+  .object({
+    role: z.enum(ROLES).optional(),
+    disabled: z.boolean().optional(),
+    password: z.string().optional(),
+  })
+  .strict()
+  .meta({
+    id: 'UserPatch',
+    description: 'A changed role, disabled flag or password ends the user’s sessions.',
+  });
+
+export const grantsInputSchema = z
+  .object({ devices: z.array(z.string().min(1).max(128)).max(10_000) })
+  .strict()
+  .meta({ id: 'GrantsInput', description: 'Exactly these devices (replaces the current grants).' });
+
+export const grantsSchema = z.object({ devices: z.array(z.string()) }).meta({ id: 'Grants' });

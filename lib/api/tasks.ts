@@ -1,0 +1,47 @@
+import 'server-only';
+import type { Prisma } from '../db/generated/client';
+import { taskSummary, visibleTasksWhere, type TaskActor, type TaskDeps } from '../tasks/service';
+import type { TaskDeviceStatus, TaskStatus } from '../tasks/status';
+import { decodeCursor, page } from './cursor';
+
+/** One page of the tasks the actor sees, newest first (keyset: created_at, id). */
+export async function listTaskPage(
+  actor: TaskActor,
+  q: { status?: TaskStatus; limit: number; cursor?: string },
+  deps: Pick<TaskDeps, 'db'>,
+) {
+  const and: Prisma.TaskWhereInput[] = [visibleTasksWhere(actor)];
+  if (q.status) and.push({ status: q.status });
+  if (q.cursor) {
+    const [at, id] = decodeCursor(q.cursor, 2) as [number, string];
+    const createdAt = new Date(at);
+    and.push({ OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] });
+  }
+  const rows = await deps.db.task.findMany({
+    where: { AND: and },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: q.limit + 1,
+  });
+  const p = page(rows, q.limit, (t) => [t.createdAt.getTime(), t.id]);
+  return { items: p.items.map((t) => taskSummary(t)), next_cursor: p.next_cursor };
+}
+
+/** One page of a task's device rows with their outputs, by device name (keyset: name, id). */
+export async function listTaskDevicePage(
+  taskId: string,
+  q: { status?: TaskDeviceStatus; limit: number; cursor?: string },
+  deps: Pick<TaskDeps, 'db'>,
+) {
+  const and: Prisma.TaskDeviceWhereInput[] = [{ taskId }];
+  if (q.status) and.push({ status: q.status });
+  if (q.cursor) {
+    const [name, id] = decodeCursor(q.cursor, 2) as [string, string];
+    and.push({ OR: [{ deviceName: { gt: name } }, { deviceName: name, id: { gt: id } }] });
+  }
+  const rows = await deps.db.taskDevice.findMany({
+    where: { AND: and },
+    orderBy: [{ deviceName: 'asc' }, { id: 'asc' }],
+    take: q.limit + 1,
+  });
+  return page(rows, q.limit, (r) => [r.deviceName, r.id]);
+}

@@ -1,0 +1,120 @@
+import type { PublicDevice } from '../devices/inventory';
+import type { TaskDeviceStatus } from '../tasks/status';
+import type { TaskSummary } from '../tasks/service';
+import type { CommandOutput } from '../tasks/schema';
+import type { z } from 'zod';
+import type { deviceSchema, taskDeviceSchema, taskSchema } from './schemas';
+
+/** Domain rows → the API's snake_case shapes (lib/api/schemas.ts). */
+export function deviceView(d: PublicDevice): z.infer<typeof deviceSchema> {
+  return {
+    id: d.id,
+    name: d.name,
+    host: d.host,
+    port: d.port,
+    vendor: d.vendor,
+    encoding: d.encoding,
+    username: d.username,
+    auth_type: d.authType === 'key' ? 'key' : 'password',
+    notes: d.notes,
+    status: d.status as z.infer<typeof deviceSchema>['status'],
+    status_changed_at: d.statusChangedAt?.toISOString() ?? null,
+    host_key_fingerprint: d.hostKeyFingerprint,
+    lab: d.lab,
+    created_at: d.createdAt.toISOString(),
+    updated_at: d.updatedAt.toISOString(),
+  };
+}
+
+export function taskView(t: TaskSummary): z.infer<typeof taskSchema> {
+  return {
+    id: t.id,
+    name: t.name,
+    status: t.status,
+    status_reason: t.statusReason,
+    commands: t.commands,
+    concurrency: t.concurrency,
+    timeout_s: Math.round(t.timeoutMs / 1000),
+    progress: t.progress,
+    total_devices: t.totalDevices,
+    completed_devices: t.completedDevices,
+    succeeded_devices: t.succeededDevices,
+    failed_devices: t.failedDevices,
+    current_device: t.currentDevice,
+    created_at: t.createdAt,
+    started_at: t.startedAt,
+    finished_at: t.finishedAt,
+  };
+}
+
+export function taskDeviceView(r: {
+  deviceId: string | null;
+  deviceName: string;
+  status: string;
+  error: string | null;
+  attempts: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  output: string;
+}): z.infer<typeof taskDeviceSchema> {
+  return {
+    device_id: r.deviceId,
+    device_name: r.deviceName,
+    status: r.status as TaskDeviceStatus,
+    error: r.error,
+    attempts: r.attempts,
+    started_at: r.startedAt?.toISOString() ?? null,
+    finished_at: r.finishedAt?.toISOString() ?? null,
+    outputs: JSON.parse(r.output) as CommandOutput[],
+  };
+}
+
+/** The API's device fields → the device form's fields (one validation for both). */
+export function deviceFormFields(input: {
+  name?: string;
+  host?: string;
+  port?: number;
+  vendor?: string;
+  encoding?: string;
+  username?: string;
+  password?: string;
+  private_key?: string;
+  passphrase?: string;
+  enable_secret?: string;
+  notes?: string;
+}): Record<string, string> {
+  const out: Record<string, string> = {};
+  const set = (k: string, v: string | number | undefined) => {
+    if (v !== undefined) out[k] = String(v);
+  };
+  set('name', input.name);
+  set('host', input.host);
+  set('port', input.port);
+  set('vendor', input.vendor);
+  set('encoding', input.encoding);
+  set('username', input.username);
+  set('password', input.password);
+  set('privateKey', input.private_key);
+  set('passphrase', input.passphrase);
+  set('enableSecret', input.enable_secret);
+  set('notes', input.notes);
+  if (input.private_key !== undefined) out.authType = 'key';
+  else if (input.password !== undefined) out.authType = 'password';
+  return out;
+}
+
+const FORM_TO_API: Record<string, string> = {
+  privateKey: 'private_key',
+  enableSecret: 'enable_secret',
+  authType: 'password',
+};
+
+/** Device form errors keyed by the API's field names (prefixed for an item of a bulk request). */
+export function apiFieldErrors(
+  errors: Record<string, string | undefined>,
+  prefix = '',
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(errors)) if (v) out[prefix + (FORM_TO_API[k] ?? k)] = v;
+  return out;
+}
