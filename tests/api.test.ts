@@ -6,6 +6,11 @@ import * as tasksRoute from '../app/api/v1/tasks/route';
 import * as taskRoute from '../app/api/v1/tasks/[id]/route';
 import * as taskDevicesRoute from '../app/api/v1/tasks/[id]/devices/route';
 import * as cancelRoute from '../app/api/v1/tasks/[id]/cancel/route';
+import * as notificationsRoute from '../app/api/v1/notifications/route';
+import * as notificationsReadRoute from '../app/api/v1/notifications/read/route';
+import * as usersRoute from '../app/api/v1/users/route';
+import * as userRoute from '../app/api/v1/users/[id]/route';
+import * as grantsRoute from '../app/api/v1/users/[id]/grants/route';
 import { RateLimiter } from '../lib/api/rate-limit';
 import { createApiToken, revokeApiToken } from '../lib/auth/tokens';
 import { setRuntime } from '../lib/server/registry';
@@ -401,5 +406,99 @@ describe('tasks', () => {
     expect(page2.json.next_cursor).toBeNull();
     const list = await call(tasksRoute.GET, { token: tokens.opRead, path: '/tasks?limit=100' });
     expect((list.json.items as { id: string }[]).some((t) => t.id === id)).toBe(true);
+  });
+});
+
+describe('notifications', () => {
+  it('lists what came after a sequence number, oldest first, and marks read (write tokens only)', async () => {
+    await portal.feed.notify([portal.users.operator], {
+      kind: 'device_down',
+      title: 'sw-a is down',
+      body: '',
+      link: null,
+    });
+    await portal.feed.notify([portal.users.operator], {
+      kind: 'device_up',
+      title: 'sw-a is back',
+      body: '',
+      link: null,
+    });
+    const all = await call(notificationsRoute.GET, { token: tokens.opRead, path: '/notifications' });
+    expect(all.status).toBe(200);
+    const items = all.json.items as { seq: number; title: string }[];
+    expect(items.map((n) => n.title).slice(-2)).toEqual(['sw-a is down', 'sw-a is back']);
+    expect(all.json.last_seq).toBe(items.at(-1)!.seq);
+    const after = await call(notificationsRoute.GET, {
+      token: tokens.opRead,
+      path: `/notifications?after_seq=${items.at(-2)!.seq}`,
+    });
+    expect((after.json.items as { title: string }[]).map((n) => n.title)).toEqual(['sw-a is back']);
+    const ro = await call(notificationsReadRoute.POST, {
+      method: 'POST',
+      token: tokens.opRead,
+      body: { all: true },
+    });
+    expect(ro.status).toBe(403);
+    const rw = await call(notificationsReadRoute.POST, {
+      method: 'POST',
+      token: tokens.opWrite,
+      body: { all: true },
+    });
+    expect(rw.json).toEqual({ unread: 0 });
+    const other = await call(notificationsRoute.GET, { token: tokens.op2Write, path: '/notifications' });
+    expect((other.json.items as { title: string }[]).some((n) => n.title.startsWith('sw-a'))).toBe(false);
+  });
+});
+
+describe('users (admins)', () => {
+  it('admins create users, change role and password, and set grants; others get 403', async () => {
+    expect((await call(usersRoute.GET, { token: tokens.opWrite, path: '/users' })).status).toBe(403);
+    const made = await call(usersRoute.POST, {
+      method: 'POST',
+      token: tokens.adminWrite,
+      body: { username: 'api-user', role: 'viewer', password: 'a-long-password-1' },
+    });
+    expect(made.status).toBe(201);
+    const id = made.json.id as string;
+    expect(made.text).not.toContain('a-long-password-1');
+    const again = await call(usersRoute.POST, {
+      method: 'POST',
+      token: tokens.adminWrite,
+      body: { username: 'api-user', role: 'viewer', password: 'a-long-password-1' },
+    });
+    expect([again.status, again.json.code]).toEqual([409, 'conflict']);
+    const weak = await call(userRoute.PATCH, {
+      method: 'PATCH',
+      token: tokens.adminWrite,
+      params: { id },
+      body: { password: 'short' },
+    });
+    expect([weak.status, Object.keys(weak.json.errors as object)]).toEqual([422, ['password']]);
+    const role = await call(userRoute.PATCH, {
+      method: 'PATCH',
+      token: tokens.adminWrite,
+      params: { id },
+      body: { role: 'operator' },
+    });
+    expect(role.json).toMatchObject({ role: 'operator' });
+    const lab = await portal.deviceId('lab-vrp-01');
+    const grants = await call(grantsRoute.PUT, {
+      method: 'PUT',
+      token: tokens.adminWrite,
+      params: { id },
+      body: { devices: [lab, 'no-such-device'] },
+    });
+    expect(grants.json).toEqual({ devices: [lab] });
+    expect((await call(userRoute.GET, { token: tokens.adminWrite, params: { id: 'nope' } })).status).toBe(
+      404,
+    );
+    const list = await call(usersRoute.GET, { token: tokens.adminWrite, path: '/users?limit=2' });
+    expect((list.json.items as unknown[]).length).toBe(2);
+    expect(list.json.next_cursor).toEqual(expect.any(String));
+    const audit = await portal.db.auditEvent.findMany({
+      where: { target: 'api-user', action: { startsWith: 'user.' } },
+    });
+    expect(audit.map((a) => a.action).sort()).toEqual(['user.create', 'user.grants', 'user.role']);
+    expect(audit.every((a) => a.detail.includes('via API token'))).toBe(true);
   });
 });
