@@ -191,3 +191,33 @@ describe('host key trusted on first use, atomically (finding 19)', () => {
     expect(stored).toBe(winner.fingerprint);
   });
 });
+
+describe('checking the key at a new address from the device page', () => {
+  it('connects without logging in, records the offered key, and is only for those who operate the device', async () => {
+    const { updateDevice } = await import('../lib/devices/inventory');
+    const { checkOfferedHostKey } = await import('../lib/devices/host-keys');
+    const name = 'lab-vrp-04';
+    const id = await portal.deviceId(name);
+    const impostor = await fake();
+    expect(await checkOfferedHostKey(user('operator'), id, portal.runtime)).toMatchObject({ ok: false });
+    const moved = { host: '127.0.0.1', port: String(impostor.port), password: LAB_CREDS.password };
+    expect(await updateDevice(user('admin'), id, await form(name, moved), portal.runtime)).toEqual({
+      ok: true,
+      id,
+    });
+    const viewer: CurrentUser = {
+      id: portal.users.viewer,
+      username: 'viewer',
+      displayName: '',
+      role: 'viewer',
+    };
+    expect(await checkOfferedHostKey(viewer, id, portal.runtime)).toMatchObject({ ok: false });
+    expect(impostor.connections).toBe(0);
+    expect(await checkOfferedHostKey(user('operator'), id, portal.runtime)).toMatchObject({ ok: true });
+    expect(await portal.db.device.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      offeredHostKeyFingerprint: impostor.fingerprint,
+      hostKeyApprovalRequired: true,
+    });
+    expect(impostor.passwords).toEqual([]);
+  });
+});
