@@ -415,13 +415,11 @@ describe('notifications', () => {
       kind: 'device_down',
       title: 'sw-a is down',
       body: '',
-      link: null,
     });
     await portal.feed.notify([portal.users.operator], {
       kind: 'device_up',
       title: 'sw-a is back',
       body: '',
-      link: null,
     });
     const all = await call(notificationsRoute.GET, { token: tokens.opRead, path: '/notifications' });
     expect(all.status).toBe(200);

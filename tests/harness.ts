@@ -36,6 +36,8 @@ export interface PortalOptions {
   /** Start the status monitor with this interval (off when absent). */
   statusIntervalMs?: number;
   labVendor?: 'mix' | 'huawei_vrp' | 'cisco_ios';
+  /** How often sockets opened with an API token re-check it. */
+  tokenRecheckMs?: number;
   /** The runtime's logger (default: silent); tests that assert on log lines pass their own. */
   log?: Logger;
   /** WebSocket caps (default: the production defaults); benchmarks hold far more sockets. */
@@ -115,6 +117,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       waterMarks: opts.waterMarks,
       sshReadyTimeoutMs: opts.readyTimeoutMs ?? 3000,
       progressIntervalMs: opts.progressIntervalMs ?? 100,
+      tokenRecheckMs: opts.tokenRecheckMs,
     }),
   });
   // operators are granted every lab device except lab-ios-02 (to test refusals)

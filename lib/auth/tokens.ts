@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
+import type { EventBus } from '../events/types';
 import { isRole, type Role } from './roles';
 
 /**
@@ -109,6 +110,8 @@ export type CreateTokenInput = z.input<typeof createTokenSchema>;
 export interface TokenDeps {
   db: PrismaClient;
   audit: AuditSink;
+  /** Present in a running portal: a revocation closes the token's open sockets at once. */
+  bus?: EventBus;
 }
 
 export interface TokenView {
@@ -243,6 +246,11 @@ export async function revokeApiToken(
     target: row.name,
     detail: `token of ${row.user.username} (${row.prefix}…)`,
   });
+  await deps.bus?.publish('access.revoked', {
+    userId: row.userId,
+    scope: { tokenId: row.id },
+    reason: `The API token "${row.name}" was revoked.`,
+  });
   return { ok: true, view: view(updated) };
 }
 
@@ -301,4 +309,26 @@ export async function authenticateToken(
       },
     },
   };
+}
+
+/** Whether a token (by id) still grants access: not revoked, not expired, owner enabled. */
+export async function checkTokenById(
+  tokenId: string,
+  deps: Pick<TokenDeps, 'db'>,
+  now = new Date(),
+): Promise<{ ok: true } | { ok: false; code: TokenAuthFailure; message: string }> {
+  const row = await deps.db.apiToken.findUnique({
+    where: { id: tokenId },
+    select: { revokedAt: true, expiresAt: true, user: { select: { disabled: true } } },
+  });
+  const code: TokenAuthFailure | null = !row
+    ? 'unknown'
+    : row.revokedAt
+      ? 'revoked'
+      : row.expiresAt && row.expiresAt <= now
+        ? 'expired'
+        : row.user.disabled
+          ? 'owner_disabled'
+          : null;
+  return code ? { ok: false, code, message: TOKEN_FAILURE_MESSAGES[code] } : { ok: true };
 }

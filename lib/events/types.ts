@@ -45,7 +45,8 @@ export interface EventMap {
   'access.revoked': { userId: string; scope: RevocationScope; reason: string };
 }
 
-export type RevocationScope = 'all' | { deviceIds: string[] };
+/** Everything of a user, the terminals of some devices, or what one API token opened. */
+export type RevocationScope = 'all' | { deviceIds: string[] } | { tokenId: string };
 
 export type Topic = keyof EventMap;
 export type Handler<K extends Topic> = (payload: EventMap[K]) => void | Promise<void>;

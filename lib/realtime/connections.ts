@@ -146,6 +146,11 @@ export class ConnectionManager {
     return n;
   }
 
+  /** Connections opened with an API token (re-checked periodically). */
+  tokenConnections(): Connection[] {
+    return [...this.byId.values()].map((e) => e.conn).filter((c) => c.identity.tokenId !== undefined);
+  }
+
   connectionsOf(userId: string): Connection[] {
     return [...(this.byUser.get(userId) ?? [])].map((id) => this.byId.get(id)!.conn);
   }

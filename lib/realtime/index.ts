@@ -4,9 +4,12 @@ import type { Logger } from 'pino';
 import { createProxyTrust, peerAddress, type ProxyTrust } from '../auth/peer';
 import type { RevocationScope } from '../events/types';
 import type { ChannelRoute } from './channels';
-import { ConnectionManager, type ChannelHandler } from './connections';
+import { ConnectionManager, WS_CLOSE_POLICY, type ChannelHandler } from './connections';
 import { LogRateLimit, WS_REFUSAL_LOG_INTERVAL_MS } from './log-limit';
-import { authenticateUpgrade, rejectUpgrade, type UpgradeOptions } from './upgrade';
+import { authenticateUpgrade, rejectUpgrade, type Identity, type UpgradeOptions } from './upgrade';
+
+/** How often sockets opened with an API token re-check it (revoked by the CLI, expired, owner disabled). */
+export const WS_TOKEN_RECHECK_MS = 30_000;
 
 export const WS_MAX_CONNECTIONS_PER_USER_DEFAULT = 50;
 export const WS_MAX_CONNECTIONS_PER_ADDRESS_DEFAULT = 200;
@@ -33,11 +36,22 @@ export interface RealtimeOptions extends UpgradeOptions {
   proxyTrust?: ProxyTrust;
   /** The channel handlers (terminal, monitor, notifications), created by the runtime. */
   handlers?: ChannelHandler[];
+  /** Whether an API token is still good (sockets opened with one are re-checked periodically). */
+  checkToken?(tokenId: string): Promise<{ ok: true } | { ok: false; message: string }>;
+  tokenRecheckMs?: number;
 }
 
-/** Whether a revocation reaches a socket on this route: everything, or the terminals of some devices. */
-export function revocationCovers(scope: RevocationScope, route: ChannelRoute): boolean {
+/**
+ * Whether a revocation reaches a socket: everything of the user, the terminals of some devices, or
+ * the sockets one API token opened.
+ */
+export function revocationCovers(
+  scope: RevocationScope,
+  route: ChannelRoute,
+  identity: Pick<Identity, 'tokenId'> = {},
+): boolean {
   if (scope === 'all') return true;
+  if ('tokenId' in scope) return identity.tokenId === scope.tokenId;
   return route.channel === 'terminal' && scope.deviceIds.includes(route.deviceId);
 }
 
@@ -120,7 +134,8 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
         });
       }
       const revoked = recent.some(
-        (r) => r.epoch > startEpoch && r.userId === identity.userId && revocationCovers(r.scope, route),
+        (r) =>
+          r.epoch > startEpoch && r.userId === identity.userId && revocationCovers(r.scope, route, identity),
       );
       if (revoked) {
         return refuse(socket, 401, 'Session is no longer valid.', 'websocket upgrade refused', {
@@ -143,9 +158,36 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
       recent.push({ epoch: ++epoch, userId, scope });
       if (recent.length > RECENT_REVOCATIONS_MAX) recent = recent.slice(-RECENT_REVOCATIONS_MAX);
     }
-    const closed = manager.closeUserConnections(userId, (c) => revocationCovers(scope, c.route), reason);
+    const closed = manager.closeUserConnections(
+      userId,
+      (c) => revocationCovers(scope, c.route, c.identity),
+      reason,
+    );
     return closed;
   }
 
-  return { manager, handleUpgrade, revoke, close: () => manager.closeAll() };
+  // A token revoked elsewhere (another node, the CLI) or expired while its socket is open.
+  const recheck = opts.checkToken
+    ? setInterval(() => {
+        for (const conn of manager.tokenConnections()) {
+          void opts.checkToken!(conn.identity.tokenId!).then(
+            (r) => {
+              if (!r.ok) conn.close(WS_CLOSE_POLICY, r.message);
+            },
+            (err: unknown) => opts.log.warn({ err }, 'token re-check failed'),
+          );
+        }
+      }, opts.tokenRecheckMs ?? WS_TOKEN_RECHECK_MS)
+    : null;
+  recheck?.unref();
+
+  return {
+    manager,
+    handleUpgrade,
+    revoke,
+    close: () => {
+      if (recheck) clearInterval(recheck);
+      return manager.closeAll();
+    },
+  };
 }

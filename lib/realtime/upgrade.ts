@@ -6,12 +6,24 @@ import { isRole, type Role } from '../auth/roles';
 import { sessionVersionOf } from '../auth/session-version';
 import { matchChannel, type ChannelRoute } from './channels';
 
-/** Who opened a socket: always taken from the session, never from the URL or a message. */
+/** Who opened a socket: always taken from the session or token, never from the URL or a message. */
 export interface Identity {
   userId: string;
   username: string;
   role: Role;
+  /** Set when the socket was opened with an API token (Authorization: Bearer). */
+  tokenId?: string;
+  tokenScope?: 'read' | 'write';
 }
+
+/** What a bearer token on an upgrade resolves to. */
+export type UpgradeTokenCheck =
+  | {
+      ok: true;
+      user: { id: string; username: string; role: Role };
+      token: { id: string; scope: 'read' | 'write' };
+    }
+  | { ok: false; message: string };
 
 export interface UpgradeOptions {
   secret: string;
@@ -25,6 +37,8 @@ export interface UpgradeOptions {
     disabled: boolean;
     sessionVersion: number;
   } | null>;
+  /** Resolve an API token (Authorization: Bearer sb_…); absent: tokens are refused. */
+  findToken?(token: string): Promise<UpgradeTokenCheck>;
 }
 
 export type UpgradeDecision =
@@ -80,6 +94,8 @@ export async function authenticateUpgrade(
   req: IncomingMessage,
   opts: UpgradeOptions,
 ): Promise<UpgradeDecision> {
+  const authorization = header(req, 'authorization');
+  if (authorization !== undefined) return authenticateBearer(req, authorization, opts);
   const host =
     (opts.trustProxy && header(req, 'x-forwarded-host')?.split(',')[0]?.trim()) || header(req, 'host');
   if (!originAllowed(header(req, 'origin'), host, opts.allowedOrigins)) {
@@ -108,6 +124,36 @@ export async function authenticateUpgrade(
   const route = matchChannel(pathname);
   if (!route) return { ok: false, status: 404, message: 'No such channel.' };
   return { ok: true, identity: { userId: user.id, username: user.username, role: user.role }, route };
+}
+
+/**
+ * A script's upgrade: `Authorization: Bearer <token>`. No Origin check applies (no browser sends this
+ * header, so it cannot be a cross-site request riding on a cookie).
+ */
+async function authenticateBearer(
+  req: IncomingMessage,
+  authorization: string,
+  opts: UpgradeOptions,
+): Promise<UpgradeDecision> {
+  const m = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+  if (!m || !opts.findToken)
+    return { ok: false, status: 401, message: 'Send Authorization: Bearer <token>.' };
+  const r = await opts.findToken(m[1]!);
+  if (!r.ok) return { ok: false, status: 401, message: r.message };
+  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const route = matchChannel(pathname);
+  if (!route) return { ok: false, status: 404, message: 'No such channel.' };
+  return {
+    ok: true,
+    identity: {
+      userId: r.user.id,
+      username: r.user.username,
+      role: r.user.role,
+      tokenId: r.token.id,
+      tokenScope: r.token.scope,
+    },
+    route,
+  };
 }
 
 /** Answer a refused upgrade with a plain HTTP response and drop the socket (no handshake). */

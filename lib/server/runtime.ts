@@ -6,6 +6,7 @@ import { createAudit, type AuditSink } from '../audit';
 import { ensureAdmin, type BootstrapResult } from '../auth/bootstrap';
 import { createProxyTrust, type ProxyTrust } from '../auth/peer';
 import { LOGIN_BACKOFF_BASE_MS, LoginThrottle } from '../auth/throttle';
+import { authenticateToken, checkTokenById, TOKEN_FAILURE_MESSAGES } from '../auth/tokens';
 import { DatabaseThrottleStore } from '../auth/throttle-store';
 import type { Config } from '../config';
 import { createPrismaClient, type PrismaClient } from '../db/client';
@@ -66,6 +67,8 @@ export type RuntimeTunables = Pick<
   waterMarks?: WaterMarks;
   sshReadyTimeoutMs?: number;
   progressIntervalMs?: number;
+  /** How often sockets opened with an API token re-check it (WS_TOKEN_RECHECK_MS). */
+  tokenRecheckMs?: number;
 };
 
 export interface RuntimeOptions {
@@ -193,6 +196,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         where: { id },
         select: { id: true, username: true, role: true, disabled: true, sessionVersion: true },
       }),
+    findToken: async (token) => {
+      const r = await authenticateToken(token, { db });
+      return r.ok
+        ? { ok: true, user: r.identity.user, token: r.identity.token }
+        : { ok: false, message: TOKEN_FAILURE_MESSAGES[r.code] };
+    },
+    checkToken: (tokenId) => checkTokenById(tokenId, { db }),
+    tokenRecheckMs: t.tokenRecheckMs,
     handlers: [
       terminalChannel({
         manager: terminals,

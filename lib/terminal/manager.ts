@@ -159,7 +159,9 @@ export class TerminalManager {
    * and any being opened as soon as they open. Returns how many open sessions were closed.
    */
   revoke(userId: string, scope: RevocationScope, reason: string): number {
-    const covers = (deviceId: string) => scope === 'all' || scope.deviceIds.includes(deviceId);
+    // a token's revocation closes its sockets (lib/realtime); the sessions they opened then expire
+    const covers = (deviceId: string) =>
+      scope === 'all' || ('deviceIds' in scope && scope.deviceIds.includes(deviceId));
     for (const o of this.opening.values()) if (o.userId === userId && covers(o.deviceId)) o.revoked = reason;
     let n = 0;
     for (const s of [...this.sessions.values()]) {

@@ -102,6 +102,9 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
       if (!atLeast(identity.role, 'operator')) {
         return { ok: false, status: 403, message: 'Your role cannot open terminals.' };
       }
+      if (identity.tokenScope === 'read') {
+        return { ok: false, status: 403, message: 'A read-only token cannot open terminals.' };
+      }
       if (route.channel !== 'terminal' || !(await deps.canSeeDevice(identity, route.deviceId))) {
         return { ok: false, status: 404, message: 'No such device.' };
       }
