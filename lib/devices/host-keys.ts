@@ -86,7 +86,7 @@ export async function checkOfferedHostKey(
     return { ok: true, message: 'The device answered with its trusted key.' };
   }
   if (r.code === 'host_key_unapproved' || r.code === 'host_key_mismatch') {
-    return { ok: true, message: 'The key the device offers is shown below.' };
+    return { ok: true, message: 'The key the device offers is shown above.' };
   }
   return { ok: false, error: r.message };
 }

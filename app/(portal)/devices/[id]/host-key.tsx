@@ -31,7 +31,7 @@ export function HostKeyPanel({
     <section className="card max-w-3xl space-y-3 p-4" aria-label="SSH host key">
       <h2 className="text-sm font-semibold">SSH host key</h2>
       <p className="text-sm break-words">
-        {approvalRequired ? 'Trusted at the previous address: ' : 'Trusted: '}
+        {approvalRequired && trusted ? 'Trusted at the previous address: ' : 'Trusted: '}
         {trusted ? (
           <code className="font-mono text-xs break-all" data-testid="trusted-fingerprint">
             {trusted}
