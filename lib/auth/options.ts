@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { getRuntime } from '../server/registry';
 import { isRole } from './roles';
 import { PEER_HEADER } from './peer';
+import { sameOriginRedirect } from './redirect';
 import { LOGIN_ERRORS, signInWithPassword } from './sign-in';
 import { SESSION_VERSION_CLAIM, sessionVersionOf } from './session-version';
 
@@ -42,6 +43,9 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    redirect({ url, baseUrl }) {
+      return sameOriginRedirect(url, baseUrl);
+    },
     async jwt({ token, user }) {
       if (user) {
         token.sub = user.id;

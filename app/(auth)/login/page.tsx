@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { sameOriginPath } from '@/lib/auth/redirect';
 import { getCurrentUser } from '@/lib/auth/session';
 import { LoginForm } from './login-form';
 
@@ -12,9 +13,9 @@ export default async function LoginPage({
 }) {
   if (await getCurrentUser()) redirect('/');
   const { callbackUrl } = await searchParams;
-  // Only same-site paths: never redirect to another origin after sign-in.
-  const target =
-    callbackUrl && callbackUrl.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/';
+  // Only a path on this origin, as the browser will resolve it ("/\\host" and "/<tab>/host" are
+  // other hosts): never redirect to another origin after sign-in.
+  const target = sameOriginPath(callbackUrl);
   return (
     <div className="card w-full max-w-sm p-8">
       <h1 className="text-2xl font-semibold tracking-tight">Switchboard</h1>
