@@ -88,6 +88,21 @@ describe('sign-in throttle (real SQLite database)', () => {
     expect(admin.ok).toBe(true);
   });
 
+  it('occasional typos by many people behind one address do not add up to a wait', async () => {
+    const { db, signIn } = await setup();
+    const hash = await hashPassword(PASSWORD);
+    const people = ['ana', 'ben', 'cho', 'dev', 'eli', 'fay'];
+    for (const username of people)
+      await db.user.create({ data: { username, role: 'viewer', passwordHash: hash } });
+    const office = '192.0.2.200';
+    for (let round = 0; round < 5; round++) {
+      for (const username of people) {
+        expect(await signIn({ username, password: 'typo', ip: office })).toMatchObject({ code: 'invalid' });
+        expect(await signIn({ username, password: PASSWORD, ip: office })).toMatchObject({ ok: true });
+      }
+    }
+  });
+
   it('a restart does not clear the throttle', async () => {
     const { url, rt, signIn, checks } = await setup();
     for (let i = 0; i < 6; i++) await signIn({ username: 'admin', password: `guess-${i}`, ip: ATTACKER });
