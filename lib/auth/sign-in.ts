@@ -21,14 +21,14 @@ function waitText(ms: number): string {
 }
 
 /**
- * The throttle keys of one attempt: this account from this address (its streak is cleared by the
- * right password), and the address across accounts (a larger budget; a success takes back only
- * its own attempt, so signing in to one's own account does not reset a spray of guesses).
+ * The throttle keys of one attempt: this account from this address, and the address across
+ * accounts (a larger budget against guessing many accounts). A right password clears both: many
+ * people behind one office NAT mistyping now and then must not add up to a wait for all of them.
  */
 export function signInKeys(username: string, ip: string, freeFailures: number): ThrottleKey[] {
   return [
     { key: `login:${username}@${ip}`, onSuccess: 'reset' },
-    { key: `address:${ip}`, freeFailures: freeFailures * ADDRESS_FAILURE_FACTOR, onSuccess: 'undo' },
+    { key: `address:${ip}`, freeFailures: freeFailures * ADDRESS_FAILURE_FACTOR, onSuccess: 'reset' },
   ];
 }
 
