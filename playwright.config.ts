@@ -31,6 +31,12 @@ export default defineConfig({
       ],
     },
   },
+  // The README's API example adds 500 devices and runs a task on them: it runs after the other specs
+  // so that its load does not slow their pages.
+  projects: [
+    { name: 'browser', testIgnore: /api-example\.spec\.ts/ },
+    { name: 'api-example', testMatch: /api-example\.spec\.ts/, dependencies: ['browser'] },
+  ],
   // The production build (npm run test:e2e builds first) behind the real server.ts, lab included.
   webServer: {
     command: 'node_modules/.bin/tsx server.ts',
