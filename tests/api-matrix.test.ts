@@ -1,9 +1,8 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../lib/auth/tokens';
 import { setRuntime } from '../lib/server/registry';
-import { ROOT } from './helpers';
+import { ROOT, routeFiles } from './helpers';
 import { startPortal, type Portal } from './harness';
 
 /**
@@ -12,16 +11,6 @@ import { startPortal, type Portal } from './harness';
  */
 type Handler = (req: Request, segment: { params: Promise<unknown> }) => Promise<Response>;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-function routeFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? routeFiles(path.join(dir, e.name))
-      : e.name === 'route.ts'
-        ? [path.join(dir, e.name)]
-        : [],
-  );
-}
 
 let portal: Portal;
 const tokens: Record<string, string> = {};

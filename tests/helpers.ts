@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrismaClient, type PrismaClient } from '../lib/db/client';
@@ -20,4 +20,15 @@ export function prismaSchemaEngine(): string {
   if (process.env.PRISMA_SCHEMA_ENGINE_BINARY) return process.env.PRISMA_SCHEMA_ENGINE_BINARY;
   const setup = path.resolve(ROOT, '..', 'shared', 'tools', 'prisma-offline', 'setup.sh');
   return execFileSync('bash', [setup], { encoding: 'utf8' }).trim();
+}
+
+/** Every route.ts below `dir` (App Router route handlers). */
+export function routeFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? routeFiles(path.join(dir, e.name))
+      : e.name === 'route.ts'
+        ? [path.join(dir, e.name)]
+        : [],
+  );
 }

@@ -1,21 +1,10 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
 import { API_PATHS, openApiDocument } from '../lib/api/openapi';
-import { ROOT } from './helpers';
+import { ROOT, routeFiles } from './helpers';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-function routeFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? routeFiles(path.join(dir, e.name))
-      : e.name === 'route.ts'
-        ? [path.join(dir, e.name)]
-        : [],
-  );
-}
 
 describe('OpenAPI document', () => {
   it('is valid OpenAPI 3.1 (checked by @readme/openapi-parser)', async () => {

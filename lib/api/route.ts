@@ -18,6 +18,8 @@ export interface ApiActor {
 export interface ApiContext {
   runtime: Runtime;
   actor: ApiActor;
+  /** The actor in the shape the services' `actor` parameters take. */
+  user: ApiActor & { displayName: string };
   /** The token's name and scope; null for a browser session. */
   token: { id: string; name: string; scope: TokenScope; expiresAt: Date | null } | null;
   /** Audit an API write, naming the token it came through. */
@@ -54,7 +56,7 @@ async function authenticate(req: Request, runtime: Runtime, opts: RouteOptions):
     );
   }
   const bearer = bearerOf(req);
-  let ctx: Omit<ApiContext, 'audit' | 'services'>;
+  let ctx: Omit<ApiContext, 'audit' | 'services' | 'user'>;
   if (bearer === 'malformed') {
     throw new ApiProblem(
       401,
@@ -127,6 +129,7 @@ async function authenticate(req: Request, runtime: Runtime, opts: RouteOptions):
     ...ctx,
     audit: (action, target, detail) => audit({ userId: ctx.actor.id, action, target, detail }),
     services: { ...runtime, audit },
+    user: { ...ctx.actor, displayName: '' },
   };
 }
 

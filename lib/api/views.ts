@@ -1,7 +1,5 @@
 import type { PublicDevice } from '../devices/inventory';
-import type { TaskDeviceStatus } from '../tasks/status';
-import type { TaskSummary } from '../tasks/service';
-import type { CommandOutput } from '../tasks/schema';
+import { deviceDetail, type TaskSummary } from '../tasks/service';
 import type { z } from 'zod';
 import type { deviceSchema, taskDeviceSchema, taskSchema } from './schemas';
 
@@ -47,25 +45,17 @@ export function taskView(t: TaskSummary): z.infer<typeof taskSchema> {
   };
 }
 
-export function taskDeviceView(r: {
-  deviceId: string | null;
-  deviceName: string;
-  status: string;
-  error: string | null;
-  attempts: number;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  output: string;
-}): z.infer<typeof taskDeviceSchema> {
+export function taskDeviceView(r: Parameters<typeof deviceDetail>[0]): z.infer<typeof taskDeviceSchema> {
+  const d = deviceDetail(r);
   return {
-    device_id: r.deviceId,
-    device_name: r.deviceName,
-    status: r.status as TaskDeviceStatus,
-    error: r.error,
-    attempts: r.attempts,
-    started_at: r.startedAt?.toISOString() ?? null,
-    finished_at: r.finishedAt?.toISOString() ?? null,
-    outputs: JSON.parse(r.output) as CommandOutput[],
+    device_id: d.deviceId,
+    device_name: d.deviceName,
+    status: d.status,
+    error: d.error,
+    attempts: d.attempts,
+    started_at: d.startedAt,
+    finished_at: d.finishedAt,
+    outputs: d.outputs,
   };
 }
 

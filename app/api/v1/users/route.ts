@@ -6,11 +6,6 @@ import { createUser } from '@/lib/auth/users';
 
 export const dynamic = 'force-dynamic';
 
-const asUser = (a: { id: string; username: string; role: 'admin' | 'operator' | 'viewer' }) => ({
-  ...a,
-  displayName: '',
-});
-
 export const GET = apiRoute({ role: 'admin' }, async (req, ctx) => {
   const q = readQuery(req, userListQuery);
   return json(await listUserPage(q, ctx.runtime));
@@ -19,7 +14,7 @@ export const GET = apiRoute({ role: 'admin' }, async (req, ctx) => {
 export const POST = apiRoute({ write: true, role: 'admin' }, async (req, ctx) => {
   const body = await readJson(req, userInputSchema, ctx);
   const r = await createUser(
-    asUser(ctx.actor),
+    ctx.user,
     { username: body.username, displayName: body.display_name, role: body.role, password: body.password },
     ctx.services,
   );

@@ -8,13 +8,8 @@ export const dynamic = 'force-dynamic';
 
 type Params = { id: string };
 
-const asUser = (a: { id: string; username: string; role: 'admin' | 'operator' | 'viewer' }) => ({
-  ...a,
-  displayName: '',
-});
-
 export const GET = apiRoute<Params>({}, async (_req, ctx, { id }) => {
-  const d = await getVisibleDevice(asUser(ctx.actor), id, ctx.runtime);
+  const d = await getVisibleDevice(ctx.user, id, ctx.runtime);
   if (!d) throw notFound('device');
   const full = await ctx.runtime.db.device.findUniqueOrThrow({
     where: { id: d.id },
@@ -26,7 +21,7 @@ export const GET = apiRoute<Params>({}, async (_req, ctx, { id }) => {
 /** Change some fields; a new host, port or username needs the secret again (never sent back). */
 export const PATCH = apiRoute<Params>({ write: true, role: 'operator' }, async (req, ctx, { id }) => {
   const patch = await readJson(req, devicePatchSchema, ctx);
-  const d = await getVisibleDevice(asUser(ctx.actor), id, ctx.runtime);
+  const d = await getVisibleDevice(ctx.user, id, ctx.runtime);
   if (!d) throw notFound('device');
   const merged = {
     ...deviceFormFields({
@@ -41,7 +36,7 @@ export const PATCH = apiRoute<Params>({ write: true, role: 'operator' }, async (
     authType: d.authType,
     ...deviceFormFields(patch),
   };
-  const r = await updateDevice(asUser(ctx.actor), id, merged, ctx.services);
+  const r = await updateDevice(ctx.user, id, merged, ctx.services);
   if (!r.ok) {
     if (r.errors.form) throw notFound('device');
     throw new ApiProblem(422, 'invalid', 'The device has invalid fields.', {
@@ -53,7 +48,7 @@ export const PATCH = apiRoute<Params>({ write: true, role: 'operator' }, async (
 });
 
 export const DELETE = apiRoute<Params>({ write: true, role: 'operator' }, async (_req, ctx, { id }) => {
-  const r = await deleteDevice(asUser(ctx.actor), id, ctx.services);
+  const r = await deleteDevice(ctx.user, id, ctx.services);
   if (!r.ok) throw notFound('device');
   return new Response(null, { status: 204 });
 });

@@ -6,11 +6,6 @@ import { resetPassword, setDisabled, setRole } from '@/lib/auth/users';
 
 export const dynamic = 'force-dynamic';
 
-const asUser = (a: { id: string; username: string; role: 'admin' | 'operator' | 'viewer' }) => ({
-  ...a,
-  displayName: '',
-});
-
 export const GET = apiRoute<{ id: string }>({ role: 'admin' }, async (_req, ctx, { id }) => {
   const u = await ctx.runtime.db.user.findUnique({ where: { id }, select: USER_SELECT });
   if (!u) throw notFound('user');
@@ -22,11 +17,10 @@ export const PATCH = apiRoute<{ id: string }>({ write: true, role: 'admin' }, as
   const body = await readJson(req, userPatchSchema, ctx);
   if (!(await ctx.runtime.db.user.findUnique({ where: { id }, select: { id: true } })))
     throw notFound('user');
-  const actor = asUser(ctx.actor);
   const steps: [keyof typeof body, () => Promise<{ ok: true } | { ok: false; error: string }>][] = [
-    ['role', () => setRole(actor, id, body.role, ctx.services)],
-    ['disabled', () => setDisabled(actor, id, body.disabled!, ctx.services)],
-    ['password', () => resetPassword(actor, id, body.password, ctx.services)],
+    ['role', () => setRole(ctx.user, id, body.role, ctx.services)],
+    ['disabled', () => setDisabled(ctx.user, id, body.disabled!, ctx.services)],
+    ['password', () => resetPassword(ctx.user, id, body.password, ctx.services)],
   ];
   for (const [field, run] of steps) {
     if (body[field] === undefined) continue;

@@ -23,7 +23,7 @@ export const GET = apiRoute<{ id: string }>({ role: 'admin' }, async (_req, ctx,
 /** Grant exactly these devices (a removed grant closes that user's terminals to the device). */
 export const PUT = apiRoute<{ id: string }>({ write: true, role: 'admin' }, async (req, ctx, { id }) => {
   const body = await readJson(req, grantsInputSchema, ctx);
-  const r = await setGrants({ ...ctx.actor, displayName: '' }, id, body.devices, ctx.services);
+  const r = await setGrants(ctx.user, id, body.devices, ctx.services);
   if (!r.ok) {
     if (r.error === 'No such user.') throw notFound('user');
     throw new ApiProblem(422, 'invalid', r.error);
