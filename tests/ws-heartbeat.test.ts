@@ -24,7 +24,7 @@ describe('connection heartbeat', () => {
       allowedOrigins: [],
       trustProxy: false,
       maxFrameBytes: 4096,
-      heartbeatMs: 100,
+      heartbeatMs: 500, // short, yet long enough that a loaded CI machine does not miss a live pong
       findUser: (id) => db.user.findUnique({ where: { id } }),
       handlers: [
         notificationsChannel({
@@ -54,7 +54,7 @@ describe('connection heartbeat', () => {
     expect(realtime.manager.count()).toBe(2);
     // the "dead" peer stops reading: its pongs never come
     (dead as WebSocket & { _socket: Socket })._socket.pause();
-    await vi.waitFor(() => expect(realtime.manager.count()).toBe(1), { timeout: 3000, interval: 20 });
+    await vi.waitFor(() => expect(realtime.manager.count()).toBe(1), { timeout: 8000, interval: 20 });
     expect(alive.readyState).toBe(WebSocket.OPEN);
     alive.close();
     await realtime.close();
