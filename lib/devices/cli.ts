@@ -64,7 +64,7 @@ export class OutputCollector {
 
 export class CliError extends Error {
   constructor(
-    public readonly code: 'timeout' | 'closed' | 'enable_failed',
+    public readonly code: 'timeout' | 'closed' | 'enable_failed' | 'shell_refused',
     message: string,
   ) {
     super(message);
@@ -105,9 +105,15 @@ export class DeviceCli {
     opts: { enableSecret?: string; promptTimeoutMs?: number } = {},
   ): Promise<DeviceCli> {
     const stream = await new Promise<ClientChannel>((resolve, reject) =>
-      conn.client.shell({ term: 'vt100', cols: CLI_PTY_COLS, rows: CLI_PTY_ROWS }, (err, s) =>
-        err ? reject(err) : resolve(s),
-      ),
+      conn.client.shell({ term: 'vt100', cols: CLI_PTY_COLS, rows: CLI_PTY_ROWS }, (err, s) => {
+        if (!err) return resolve(s);
+        // a connection that drops while the shell is requested surfaces as "Unable to request a pty"
+        reject(
+          conn.socket.destroyed || !conn.socket.writable
+            ? new CliError('closed', 'The device closed the connection before a shell opened.')
+            : new CliError('shell_refused', `The device refused to open a shell: ${err.message}`),
+        );
+      }),
     );
     const cli = new DeviceCli(stream, driver, encoding);
     const timeout = opts.promptTimeoutMs ?? PROMPT_TIMEOUT_MS;
