@@ -181,11 +181,19 @@ function DeviceRow({ taskId, row: d }: { taskId: string; row: TaskDeviceRow }) {
       onToggle={(e) => setOpen(e.currentTarget.open)}
     >
       <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm">
-        <span className="w-40 truncate font-medium sm:w-44">{d.deviceName}</span>
+        <span className="min-w-0 flex-1 truncate font-medium sm:w-44 sm:flex-none">{d.deviceName}</span>
         <TaskStatusBadge status={d.status} />
-        <span className="w-20 text-right font-mono text-xs text-slate-500">{seconds(d.durationMs)}</span>
-        <span className="min-w-0 flex-1 basis-full truncate text-xs text-red-600 sm:basis-0">{d.error}</span>
-        <span className="text-xs text-slate-400 group-open:hidden">
+        <span className="w-16 text-right font-mono text-xs text-slate-500 sm:w-20">
+          {seconds(d.durationMs)}
+        </span>
+        {d.error ? (
+          <span className="min-w-0 basis-full truncate text-xs text-red-600 sm:flex-1 sm:basis-0">
+            {d.error}
+          </span>
+        ) : (
+          <span className="hidden flex-1 sm:block" />
+        )}
+        <span className="hidden text-xs text-slate-400 sm:inline sm:group-open:hidden">
           {isUnfinished(d.status) ? '' : 'show output'}
         </span>
       </summary>
