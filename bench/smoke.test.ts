@@ -35,53 +35,57 @@ afterAll(() => {
 const SMOKE_KILL_AFTER_MS = 150_000;
 
 describe('npm run bench -- --smoke', () => {
-  it('runs every benchmark with its baseline, writes rows with numbers, and leaves nothing running', async () => {
-    const out = path.join(dir, 'results.json');
-    runner = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts'), '--smoke', '--out', out],
-      {
-        cwd: ROOT,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    runner.stdout!.on('data', (d: Buffer) => (output += d));
-    runner.stderr!.on('data', (d: Buffer) => (output += d));
-    const code = await new Promise<number | null>((resolve) => {
-      // a guard against a hang, not a speed check (npm run bench measures speed): the smoke run
-      // takes ~40 s on an idle 2-core machine and shares it with the other suites in npm test
-      const timer = setTimeout(() => {
-        if (runner?.pid) process.kill(-runner.pid, 'SIGKILL');
-      }, SMOKE_KILL_AFTER_MS);
-      runner!.once('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
+  it(
+    'runs every benchmark with its baseline, writes rows with numbers, and leaves nothing running',
+    async () => {
+      const out = path.join(dir, 'results.json');
+      runner = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts'), '--smoke', '--out', out],
+        {
+          cwd: ROOT,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      runner.stdout!.on('data', (d: Buffer) => (output += d));
+      runner.stderr!.on('data', (d: Buffer) => (output += d));
+      const code = await new Promise<number | null>((resolve) => {
+        // a guard against a hang, not a speed check (npm run bench measures speed): the smoke run
+        // takes ~40 s on an idle 2-core machine and shares it with the other suites in npm test
+        const timer = setTimeout(() => {
+          if (runner?.pid) process.kill(-runner.pid, 'SIGKILL');
+        }, SMOKE_KILL_AFTER_MS);
+        runner!.once('exit', (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
       });
-    });
-    expect(code, output.slice(-3000)).toBe(0);
+      expect(code, output.slice(-3000)).toBe(0);
 
-    const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
-    expect(report.errors).toEqual({});
-    expect(report.options.smoke).toBe(true);
-    for (const suite of SUITES) {
-      const rows = report.rows.filter((r) => r.suite === suite);
-      expect(rows.length, `rows of ${suite}`).toBeGreaterThan(0);
-      expect(report.details[suite as keyof BenchReport['details']], `details of ${suite}`).toBeDefined();
-      for (const r of rows) {
-        expect(Number.isFinite(r.portal), `${r.benchmark} ${r.metric}: portal`).toBe(true);
-        if (r.baseline !== null)
-          expect(Number.isFinite(r.baseline), `${r.benchmark} ${r.metric}: baseline`).toBe(true);
-        if (r.met !== null) expect(typeof r.met).toBe('boolean');
+      const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
+      expect(report.errors).toEqual({});
+      expect(report.options.smoke).toBe(true);
+      for (const suite of SUITES) {
+        const rows = report.rows.filter((r) => r.suite === suite);
+        expect(rows.length, `rows of ${suite}`).toBeGreaterThan(0);
+        expect(report.details[suite as keyof BenchReport['details']], `details of ${suite}`).toBeDefined();
+        for (const r of rows) {
+          expect(Number.isFinite(r.portal), `${r.benchmark} ${r.metric}: portal`).toBe(true);
+          if (r.baseline !== null)
+            expect(Number.isFinite(r.baseline), `${r.benchmark} ${r.metric}: baseline`).toBe(true);
+          if (r.met !== null) expect(typeof r.met).toBe('boolean');
+        }
+        // every benchmark compares against its baseline in the same run
+        expect(rows.some((r) => r.baseline !== null)).toBe(true);
       }
-      // every benchmark compares against its baseline in the same run
-      expect(rows.some((r) => r.baseline !== null)).toBe(true);
-    }
-    expect(output).toMatch(/\| benchmark +\| metric/);
+      expect(output).toMatch(/\| benchmark +\| metric/);
 
-    // nothing it started is left: portal, lab, raw ws server, ssh holder, sshd
-    for (let i = 0; i < 30 && groupAlive(runner.pid!); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(groupAlive(runner.pid!)).toBe(false);
-  }, SMOKE_KILL_AFTER_MS + 10_000);
+      // nothing it started is left: portal, lab, raw ws server, ssh holder, sshd
+      for (let i = 0; i < 30 && groupAlive(runner.pid!); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(groupAlive(runner.pid!)).toBe(false);
+    },
+    SMOKE_KILL_AFTER_MS + 10_000,
+  );
 });

@@ -127,7 +127,9 @@ describe('database schema and migrations', () => {
         grants: 1,
         audit: 1,
       });
-      expect((after.prepare('SELECT userId FROM "AuditEvent"').get() as { userId: string }).userId).toBe('u1');
+      expect((after.prepare('SELECT userId FROM "AuditEvent"').get() as { userId: string }).userId).toBe(
+        'u1',
+      );
       expect(after.pragma('foreign_key_check')).toEqual([]);
       after.close();
     }
