@@ -114,10 +114,10 @@ export function TokenList({ tokens, showOwner }: { tokens: TokenView[]; showOwne
             <tr>
               <th className="py-2 pr-3">Name</th>
               {showOwner && <th className="py-2 pr-3">Owner</th>}
-              <th className="py-2 pr-3">Token</th>
+              <th className="hidden py-2 pr-3 sm:table-cell">Token</th>
               <th className="py-2 pr-3">Scope</th>
-              <th className="py-2 pr-3">Created</th>
-              <th className="py-2 pr-3">Last used</th>
+              <th className="hidden py-2 pr-3 sm:table-cell">Created</th>
+              <th className="hidden py-2 pr-3 sm:table-cell">Last used</th>
               <th className="py-2 pr-3">Expires</th>
               <th className="py-2" />
             </tr>
@@ -127,10 +127,12 @@ export function TokenList({ tokens, showOwner }: { tokens: TokenView[]; showOwne
               <tr key={t.id} data-token={t.name} className={t.revokedAt ? 'text-slate-400' : ''}>
                 <td className="py-2 pr-3 font-medium">{t.name}</td>
                 {showOwner && <td className="py-2 pr-3">{t.username}</td>}
-                <td className="py-2 pr-3 font-mono text-xs">{t.prefix}…</td>
+                <td className="hidden py-2 pr-3 font-mono text-xs sm:table-cell">{t.prefix}…</td>
                 <td className="py-2 pr-3">{t.scope}</td>
-                <td className="py-2 pr-3 whitespace-nowrap">{when(t.createdAt, '')}</td>
-                <td className="py-2 pr-3 whitespace-nowrap">{when(t.lastUsedAt, 'never')}</td>
+                <td className="hidden py-2 pr-3 whitespace-nowrap sm:table-cell">{when(t.createdAt, '')}</td>
+                <td className="hidden py-2 pr-3 whitespace-nowrap sm:table-cell">
+                  {when(t.lastUsedAt, 'never')}
+                </td>
                 <td className="py-2 pr-3 whitespace-nowrap">{when(t.expiresAt, 'never')}</td>
                 <td className="py-2 text-right">
                   {t.revokedAt ? (
