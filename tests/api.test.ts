@@ -443,6 +443,9 @@ describe('notifications', () => {
       body: { all: true },
     });
     expect(rw.json).toEqual({ unread: 0 });
+    expect(
+      (await portal.db.auditEvent.findFirstOrThrow({ where: { action: 'notifications.read' } })).detail,
+    ).toContain('via API token');
     const other = await call(notificationsRoute.GET, { token: tokens.op2Write, path: '/notifications' });
     expect((other.json.items as { title: string }[]).some((n) => n.title.startsWith('sw-a'))).toBe(false);
   });
