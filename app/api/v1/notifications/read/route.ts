@@ -9,5 +9,10 @@ export const POST = apiRoute({ write: true }, async (req, ctx) => {
   const { feed } = ctx.runtime;
   const unread =
     'all' in body ? await feed.markAllRead(ctx.actor.id) : await feed.markRead(ctx.actor.id, body.ids);
+  await ctx.audit(
+    'notifications.read',
+    ctx.actor.username,
+    'all' in body ? 'all' : `${body.ids.length} notifications`,
+  );
   return json({ unread });
 });
