@@ -1,0 +1,43 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { signInAsAdmin } from './helpers';
+
+async function mouseClick(page: Page, el: Locator) {
+  await el.scrollIntoViewIfNeeded();
+  const box = await el.boundingBox();
+  expect(box).not.toBeNull();
+  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
+}
+
+for (const size of [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+]) {
+  test(`a validation error on New task keeps what was typed and selected at ${size.width}×${size.height}`, async ({
+    page,
+  }) => {
+    await page.setViewportSize(size);
+    await signInAsAdmin(page);
+    await page.goto('/tasks/new');
+    const form = page.getByRole('form', { name: 'New task' });
+    await expect(form.getByRole('button', { name: 'Start task on 0 devices' })).toBeVisible();
+    await form.getByLabel('Name').fill('Check clocks');
+    await form.getByLabel('Commands (one per line, run in order)').fill('display clock\ndisplay version');
+    const concurrency = form.getByLabel('Concurrency (devices at once)');
+    await concurrency.fill('999');
+    await form.locator('#device-search').fill('lab-vrp-0');
+    await mouseClick(page, form.getByLabel('Select lab-vrp-05'));
+    await expect(page.getByTestId('selected-count')).toHaveText('1 selected');
+    await mouseClick(page, form.getByRole('button', { name: 'Start task on 1 device' }));
+
+    await expect(concurrency).toHaveAttribute('aria-invalid', 'true');
+    await expect(form.getByLabel('Name')).toHaveValue('Check clocks');
+    await expect(form.getByLabel('Commands (one per line, run in order)')).toHaveValue(
+      'display clock\ndisplay version',
+    );
+    await expect(concurrency).toHaveValue('999');
+    await expect(page.getByTestId('selected-count')).toHaveText('1 selected');
+    await expect(form.getByLabel('Select lab-vrp-05')).toBeChecked();
+    await expect(page).toHaveURL(/\/tasks\/new$/);
+    await page.screenshot({ path: `/tmp/ui-a-shots/task-form-${size.width}.png`, fullPage: true });
+  });
+}
