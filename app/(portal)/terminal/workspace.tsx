@@ -61,11 +61,13 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
   const [active, setActive] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [states, setStates] = useState<Record<string, TabState>>({});
-  const [picking, setPicking] = useState(false);
+  // Where the device picker opens (viewport coordinates below "+ New tab"), or null when closed.
+  const [picking, setPicking] = useState<{ top: number; left: number } | null>(null);
   const [filter, setFilter] = useState('');
   const [command, setCommand] = useState('');
   const [find, setFind] = useState('');
   const panes = useRef<Record<string, PaneHandle | null>>({});
+  const newTabButton = useRef<HTMLButtonElement>(null);
 
   // Restore the tabs of this user after a reload; each pane reattaches to its session.
   useEffect(() => {
@@ -96,8 +98,22 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
     const key = `${d.id}:${seq}`;
     setTabs((t) => [...t, { key, deviceId: d.id, deviceName: d.name, sessionId: null }]);
     setActive(key);
-    setPicking(false);
+    setPicking(null);
     setFilter('');
+  }
+
+  function togglePicker() {
+    if (picking) return closePicker();
+    const r = newTabButton.current?.getBoundingClientRect();
+    if (!r) return;
+    // 20 rem wide, kept on screen on a phone
+    setPicking({ top: r.bottom + 4, left: Math.max(8, Math.min(r.left, window.innerWidth - 328)) });
+  }
+
+  function closePicker() {
+    setPicking(null);
+    setFilter('');
+    newTabButton.current?.focus();
   }
 
   function closeTab(key: string) {
@@ -188,18 +204,26 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
         })}
         <div className="relative">
           <button
+            ref={newTabButton}
             type="button"
             className="btn-secondary my-1 ml-1"
-            onClick={() => setPicking((p) => !p)}
-            aria-expanded={picking}
+            onClick={togglePicker}
+            aria-expanded={!!picking}
+            aria-haspopup="dialog"
           >
             + New tab
           </button>
           {picking && (
+            // Fixed, not absolute: the tab strip scrolls sideways (overflow-x-auto), which would clip
+            // a picker hanging below its 43 px to just the filter box.
             <div
-              className="card absolute left-0 z-20 mt-1 w-80 p-2"
+              className="card fixed z-30 w-80 max-w-[calc(100vw-1rem)] p-2"
+              style={{ top: picking.top, left: picking.left }}
               role="dialog"
               aria-label="Choose a device"
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') closePicker();
+              }}
             >
               <input
                 autoFocus
