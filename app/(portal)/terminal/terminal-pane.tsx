@@ -124,6 +124,9 @@ export function TerminalPane({
           return false;
         }
         if (e.code === 'KeyV') {
+          // Chromium also treats Ctrl+Shift+V as "paste as plain text" and fires a paste event that
+          // xterm handles itself: without preventDefault the line arrived twice.
+          e.preventDefault();
           void navigator.clipboard?.readText().then((text) => text && t.paste(text));
           return false;
         }
