@@ -18,6 +18,7 @@ export function sessionVersionOf(token: Record<string, unknown> | null | undefin
 export const REVOCATION_REASONS = {
   disabled: 'Your account was disabled.',
   passwordReset: 'Your password was reset. Sign in again.',
+  passwordChanged: 'Your password was changed. Sign in again.',
   roleChanged: 'Your role was changed. Sign in again.',
   signedOutEverywhere: 'You were signed out everywhere. Sign in again.',
 } as const;

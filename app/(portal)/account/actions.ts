@@ -1,8 +1,10 @@
 'use server';
 
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { formDataArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
+import { changeOwnPassword, type ChangePasswordField } from '@/lib/auth/change-password';
+import { PEER_HEADER } from '@/lib/auth/peer';
 import { authorise } from '@/lib/auth/session';
 import { signOutEverywhere } from '@/lib/auth/users';
 import { getRuntime } from '@/lib/server/registry';
@@ -25,6 +27,11 @@ export async function signOutEverywhereAction(
   if (!auth.ok) return { error: auth.error };
   const r = await signOutEverywhere(auth.user, auth.user.id, getRuntime());
   if (!r.ok) return { error: r.error };
+  await clearSessionCookies();
+  redirect('/login');
+}
+
+async function clearSessionCookies() {
   const jar = await cookies();
   for (const { name } of jar.getAll()) {
     if (!SESSION_COOKIE.test(name)) continue;
@@ -36,5 +43,34 @@ export async function signOutEverywhereAction(
       secure: name.startsWith('__Secure-'),
     });
   }
-  redirect('/login');
+}
+
+export type ChangePasswordState = { errors?: Partial<Record<ChangePasswordField, string>> };
+
+/**
+ * Change one's own password. Like an admin's reset it ends every session of the user, this one
+ * too: the browser is sent to /login with a message saying why (re-issuing this browser's
+ * next-auth cookie from a Server Action is not something next-auth v4 offers).
+ */
+export async function changePasswordAction(
+  _prev: ChangePasswordState,
+  fd: FormData,
+): Promise<ChangePasswordState> {
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { errors: { form: INVALID_REQUEST } };
+  const auth = await authorise('devices:view');
+  if (!auth.ok) return { errors: { form: auth.error } };
+  const ip = (await headers()).get(PEER_HEADER) ?? 'unknown';
+  const r = await changeOwnPassword(
+    auth.user,
+    {
+      currentPassword: fd.get('currentPassword'),
+      newPassword: fd.get('newPassword'),
+      confirmPassword: fd.get('confirmPassword'),
+    },
+    ip,
+    getRuntime(),
+  );
+  if (!r.ok) return { errors: r.errors };
+  await clearSessionCookies();
+  redirect('/login?passwordChanged=1');
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { requireUser } from '@/lib/auth/session';
 import { listApiTokens } from '@/lib/auth/tokens';
 import { getRuntime } from '@/lib/server/registry';
+import { ChangePasswordForm } from './change-password';
 import { SignOutEverywhereForm } from './sign-out-everywhere';
 import { CreateTokenForm, TokenList } from './tokens';
 
@@ -28,6 +29,15 @@ export default async function AccountPage() {
         <dt className="text-slate-500">Role</dt>
         <dd data-testid="account-role">{user.role}</dd>
       </dl>
+      <section className="card space-y-3 p-4" aria-labelledby="change-password">
+        <h2 id="change-password" className="text-lg font-semibold">
+          Change password
+        </h2>
+        <p className="text-sm text-slate-600">
+          Changing it signs you out everywhere, this browser included: sign in again with the new one.
+        </p>
+        <ChangePasswordForm />
+      </section>
       <section className="card space-y-3 p-4" aria-labelledby="api-tokens">
         <h2 id="api-tokens" className="text-lg font-semibold">
           API tokens
