@@ -8,26 +8,33 @@ import type { TaskFieldErrors } from '@/lib/tasks/schema';
 import { cancelTask, createTask, retryFailed } from '@/lib/tasks/service';
 import { getRuntime } from '@/lib/server/registry';
 
+/** What was submitted, sent back with the errors so the form shows it again instead of blanks. */
+export interface NewTaskValues {
+  name: string;
+  commands: string;
+  deviceIds: string[];
+  concurrency: string;
+  timeoutSeconds: string;
+}
+
 export interface NewTaskState {
   errors?: TaskFieldErrors;
+  values?: NewTaskValues;
 }
 
 export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promise<NewTaskState> {
   if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { errors: { form: INVALID_REQUEST } };
   const auth = await authorise('tasks:run');
   if (!auth.ok) return { errors: { form: auth.error } };
-  const result = await createTask(
-    auth.user,
-    {
-      name: String(fd.get('name') ?? ''),
-      commands: String(fd.get('commands') ?? ''),
-      deviceIds: fd.getAll('deviceIds').filter((x): x is string => typeof x === 'string'),
-      concurrency: String(fd.get('concurrency') ?? ''),
-      timeoutSeconds: String(fd.get('timeoutSeconds') ?? ''),
-    },
-    getRuntime(),
-  );
-  if (!result.ok) return { errors: result.errors };
+  const values: NewTaskValues = {
+    name: String(fd.get('name') ?? ''),
+    commands: String(fd.get('commands') ?? ''),
+    deviceIds: fd.getAll('deviceIds').filter((x): x is string => typeof x === 'string'),
+    concurrency: String(fd.get('concurrency') ?? ''),
+    timeoutSeconds: String(fd.get('timeoutSeconds') ?? ''),
+  };
+  const result = await createTask(auth.user, values, getRuntime());
+  if (!result.ok) return { errors: result.errors, values };
   revalidatePath('/tasks');
   redirect(`/tasks/${result.id}`);
 }

@@ -20,6 +20,13 @@ export interface TaskDeviceOption {
   status: string;
 }
 
+/**
+ * The device list's checkboxes and filters are React state, not form fields: an id that names no
+ * form takes them out of the form, so the reset React does after each submit cannot untick or
+ * blank them while the state still says otherwise (the selection is sent as hidden deviceIds).
+ */
+const NO_FORM = 'new-task-device-picker';
+
 export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
   const [state, action, pending] = useActionState<NewTaskState, FormData>(createTaskAction, {});
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -27,6 +34,9 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
   const [vendor, setVendor] = useState('');
   const [status, setStatus] = useState('');
   const e = state.errors;
+  // React resets an action form after each submit: the fields take back the submitted values
+  // from the action's answer (defaultValue), the device selection lives in state and stays.
+  const v = state.values;
   const shown = useMemo(
     () =>
       devices.filter(
@@ -60,6 +70,7 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
             name="name"
             className="input"
             placeholder="e.g. Check versions"
+            defaultValue={v?.name}
             aria-invalid={!!e?.name}
           />
           {e?.name && <p className="field-error">{e.name}</p>}
@@ -73,6 +84,7 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
             className="input font-mono text-xs"
             placeholder={'display version\ndisplay interface brief'}
             spellCheck={false}
+            defaultValue={v?.commands}
             aria-invalid={!!e?.commands}
           />
           {e?.commands && <p className="field-error">{e.commands}</p>}
@@ -87,7 +99,7 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
             <input
               id="concurrency"
               name="concurrency"
-              defaultValue={TASK_DEFAULT_CONCURRENCY}
+              defaultValue={v?.concurrency ?? TASK_DEFAULT_CONCURRENCY}
               inputMode="numeric"
               className="input"
               aria-invalid={!!e?.concurrency}
@@ -103,7 +115,7 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
             <input
               id="timeoutSeconds"
               name="timeoutSeconds"
-              defaultValue={TASK_DEFAULT_TIMEOUT_S}
+              defaultValue={v?.timeoutSeconds ?? TASK_DEFAULT_TIMEOUT_S}
               inputMode="numeric"
               className="input"
               aria-invalid={!!e?.timeoutSeconds}
@@ -126,6 +138,7 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
             <label htmlFor="device-search">Devices</label>
             <input
               id="device-search"
+              form={NO_FORM}
               className="input"
               value={q}
               onChange={(x) => setQ(x.target.value)}
@@ -134,6 +147,7 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
           </div>
           <select
             aria-label="Vendor filter"
+            form={NO_FORM}
             className="input w-36"
             value={vendor}
             onChange={(x) => setVendor(x.target.value)}
@@ -147,6 +161,7 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
           </select>
           <select
             aria-label="Status filter"
+            form={NO_FORM}
             className="input w-32"
             value={status}
             onChange={(x) => setStatus(x.target.value)}
@@ -183,6 +198,7 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
               <label className="flex items-center gap-2 font-normal">
                 <input
                   type="checkbox"
+                  form={NO_FORM}
                   checked={selected.has(d.id)}
                   onChange={(x) => toggle(d.id, x.target.checked)}
                   aria-label={`Select ${d.name}`}
