@@ -23,7 +23,7 @@ export interface EventMap {
     completedDevices: number;
     failedDevices: number;
     timestamp: string;
-    /** Per-device results finished since the previous update. */
+    /** Per-device changes since the previous update: devices that started (running) or finished. */
     devices?: {
       deviceId: string;
       deviceName: string;

@@ -125,7 +125,7 @@ export const taskUpdate = z.object({
 });
 export type TaskUpdate = z.infer<typeof taskUpdate>;
 
-/** Per-device rows of one subscribed task (the snapshot on subscribe, then each device as it finishes). */
+/** Per-device rows of one subscribed task (the snapshot on subscribe, then each device as it starts and finishes). */
 export const taskDevices = z.object({
   type: z.literal(MSG.taskDevices),
   task_id: z.string(),

@@ -107,7 +107,13 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     try {
       await markDeviceRunning(db, row.id, startedAt);
       current = row.deviceName;
-      progress.update(state('running'));
+      // The running transition goes out too (coalesced with the rest), so a watching task page
+      // shows this row running instead of pending until the device finishes.
+      progress.update(state('running'), {
+        deviceId: row.deviceId ?? '',
+        deviceName: row.deviceName,
+        status: 'running',
+      });
       const outcome = await runOnDevice(row.deviceId, task.ownerId, commands, task.timeoutMs, signal, deps);
       const finishedAt = new Date();
       const outputJson = JSON.stringify(outcome.outputs);

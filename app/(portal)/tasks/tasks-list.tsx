@@ -55,7 +55,13 @@ export function TasksList({ initial }: { initial: TaskSummary[] }) {
                     <TaskStatusBadge status={t.status} />
                   </td>
                   <td className="px-4 py-2">
-                    <ProgressBar value={t.progress} status={t.status} />
+                    <ProgressBar
+                      value={t.progress}
+                      status={t.status}
+                      succeeded={t.succeededDevices}
+                      failed={t.failedDevices}
+                      total={t.totalDevices}
+                    />
                     <div className="mt-0.5 text-xs text-slate-500">
                       {t.progress}%{t.currentDevice ? ` · ${t.currentDevice}` : ''}
                     </div>

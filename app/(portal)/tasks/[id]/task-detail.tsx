@@ -1,7 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, useTransition } from 'react';
+import { useEffect, useState, useTransition } from 'react';
 import { ProgressBar } from '@/app/_components/progress-bar';
 import { TaskStatusBadge } from '@/app/_components/task-status';
 import type { TaskDeviceDetail, TaskDeviceFilter, TaskDeviceRow } from '@/lib/tasks/service';
@@ -37,6 +37,40 @@ const isUnfinished = (status: string) =>
 
 function seconds(ms: number | null): string {
   return ms === null ? '—' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** Elapsed time as people read it: 42 s, 3:05, 1:02:09. */
+function elapsedText(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (h > 0) return `${h}:${pad(m)}:${pad(s)}`;
+  return m > 0 ? `${m}:${pad(s)}` : `${s} s`;
+}
+
+const ELAPSED_TICK_MS = 1000;
+
+/** Time since the task started: ticks while it is active, stops at its finish. */
+function Elapsed({ task, active }: { task: TaskDetailData['task']; active: boolean }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), ELAPSED_TICK_MS);
+    return () => clearInterval(timer);
+  }, [active]);
+  const started = task.startedAt ?? (active ? task.createdAt : null);
+  if (!started) return null;
+  const end = task.finishedAt && !active ? Date.parse(task.finishedAt) : now;
+  return (
+    <span data-testid="task-elapsed" title={`Started ${started.replace('T', ' ').slice(0, 19)} UTC`}>
+      {active ? 'running for ' : 'took '}
+      <span className="font-mono tabular-nums" suppressHydrationWarning>
+        {elapsedText(end - Date.parse(started))}
+      </span>
+    </span>
+  );
 }
 
 export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRun: boolean }) {
@@ -102,7 +136,13 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
             </a>
           </div>
         </div>
-        <ProgressBar value={task.progress} status={task.status} />
+        <ProgressBar
+          value={task.progress}
+          status={task.status}
+          succeeded={counts.success ?? 0}
+          failed={counts.failed ?? 0}
+          total={task.totalDevices}
+        />
         <div className="flex flex-wrap gap-x-6 gap-y-1 text-sm text-slate-600" data-testid="task-counts">
           <span>
             <strong data-testid="task-progress">{task.progress}%</strong> · {task.completedDevices} of{' '}
@@ -112,6 +152,7 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
           <span className="text-red-600">{counts.failed ?? 0} failed</span>
           {(counts.cancelled ?? 0) > 0 && <span>{counts.cancelled} cancelled</span>}
           {task.currentDevice && active && <span>now: {task.currentDevice}</span>}
+          <Elapsed task={task} active={active} />
           <span>
             concurrency {task.concurrency} · timeout {task.timeoutMs / 1000} s
           </span>
