@@ -16,3 +16,17 @@ export function StatusBadge({ status }: { status: string }) {
     </span>
   );
 }
+
+/** Just the dot (its label for screen readers), where a whole badge does not fit, e.g. a picker. */
+export function StatusDot({ status }: { status: string }) {
+  const s = STYLES[isDeviceStatus(status) ? status : 'unknown'];
+  return (
+    <span
+      className={`inline-block h-2 w-2 shrink-0 rounded-full ${s.dot}`}
+      data-status={status}
+      title={s.label}
+    >
+      <span className="sr-only">{s.label}</span>
+    </span>
+  );
+}

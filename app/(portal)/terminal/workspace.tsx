@@ -1,6 +1,8 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useLive } from '@/app/_components/live-provider';
+import { StatusDot } from '@/app/_components/status-badge';
 import type { TerminalServerMessage } from '@/lib/realtime/protocol';
 import type { LinkStatus } from './terminal-link';
 import { TerminalPane, type PaneHandle } from './terminal-pane';
@@ -67,6 +69,7 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
   const [command, setCommand] = useState('');
   const [find, setFind] = useState('');
   const panes = useRef<Record<string, PaneHandle | null>>({});
+  const live = useLive();
   const newTabButton = useRef<HTMLButtonElement>(null);
 
   // Restore the tabs of this user after a reload; each pane reattaches to its session.
@@ -241,7 +244,13 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                       className="flex w-full items-center justify-between rounded px-2 py-1 text-left hover:bg-sky-50"
                       onClick={() => openTab(d)}
                     >
-                      <span className="font-medium">{d.name}</span>
+                      {/* the dot shows first, but is read after the name */}
+                      <span className="flex min-w-0 items-center gap-2">
+                        <span className="truncate font-medium">{d.name}</span>
+                        <span className="order-first flex">
+                          <StatusDot status={live?.statuses[d.id] ?? d.status} />
+                        </span>
+                      </span>
                       <span className="font-mono text-xs text-slate-500">{d.host}</span>
                     </button>
                   </li>
@@ -258,7 +267,8 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
           {loaded ? 'Open a tab to connect to a device.' : 'Loading…'}
         </div>
       ) : (
-        <div className="flex min-h-0 flex-1 gap-3">
+        // stacked on a phone: side by side the 24 rem command panel left the pane a few pixels wide
+        <div className="flex min-h-0 flex-1 flex-col gap-3 lg:flex-row">
           <div className="flex min-w-0 flex-1 flex-col">
             <div className="relative min-h-0 flex-1 overflow-hidden rounded-md bg-[#0b1220] p-1">
               {tabs.map((t) => (
@@ -281,6 +291,22 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                     onFrame={(f) => onFrame(t.key, f)}
                     onRtt={(ms) => patch(t.key, { rtt: ms })}
                   />
+                  {states[t.key]?.status === 'error' && (
+                    // The session never began (or the portal link broke): say why where the user looks.
+                    <div
+                      role="alert"
+                      className="absolute inset-0 flex flex-col items-center justify-center gap-3 bg-[#0b1220] p-4 text-center"
+                    >
+                      <p className="max-w-md text-sm break-words text-red-300">{states[t.key]!.message}</p>
+                      <button
+                        type="button"
+                        className="btn-secondary"
+                        onClick={() => panes.current[t.key]?.reconnect()}
+                      >
+                        Retry
+                      </button>
+                    </div>
+                  )}
                 </div>
               ))}
             </div>
@@ -336,7 +362,10 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
           </div>
 
           {current && st && (
-            <aside className="card flex w-96 flex-col p-3" aria-label="Command mode">
+            <aside
+              className="card flex max-h-[45%] w-full flex-col p-3 lg:max-h-none lg:w-96"
+              aria-label="Command mode"
+            >
               <h2 className="text-sm font-semibold">Command mode</h2>
               <p className="mb-2 text-xs text-slate-500">
                 Runs one command in this session and shows its whole output (paging handled).
