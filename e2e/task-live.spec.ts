@@ -114,9 +114,8 @@ for (const size of SIZES) {
       expect(green).toBeLessThan(180);
       expect(red < 60 || red > 330).toBe(true);
       await expect(elapsed).toBeVisible();
-      const stopped = await elapsed.textContent();
-      await page.waitForTimeout(1_200);
-      await expect(elapsed).toHaveText(stopped ?? ''); // the timer stops with the task
+      // a finished task shows its fixed duration, not a ticking timer
+      await expect(elapsed).toHaveText(/^took \d/);
       await page.screenshot({ path: `test-results/task-done-${size.name}.png`, fullPage: true });
     });
   });

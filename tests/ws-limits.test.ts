@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startPortal, type Portal } from './harness';
 
@@ -90,7 +90,7 @@ describe('WebSocket connection caps', () => {
       one.ws!.once('close', () => resolve());
       one.ws!.close();
     });
-    await new Promise((r) => setTimeout(r, 0));
+    await vi.waitFor(() => expect(portal.realtime.manager.countOf(viewer)).toBeLessThan(50));
     const again = await attempt('/ws/notifications', await portal.cookieFor(viewer));
     expect(again.status).toBe(101);
     await closeAll([...results.filter((r) => r !== one), again]);

@@ -1,11 +1,10 @@
 import 'server-only';
-import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../db/generated/client';
 import type { CurrentUser } from '../auth/session';
 import {
   keyErrors,
+  newDeviceRow,
   PUBLIC_DEVICE_SELECT,
-  sealedFields,
   type InventoryDeps,
   type PublicDevice,
 } from '../devices/inventory';
@@ -94,23 +93,7 @@ export async function createDevices(
       items.length === 1 ? 'The device has invalid fields.' : 'Some devices are invalid; none was saved.',
       { errors },
     );
-  const rows = valid.map((v) => {
-    const id = randomUUID();
-    return {
-      id,
-      name: v.name,
-      host: v.host,
-      port: v.port,
-      vendor: v.vendor,
-      encoding: v.encoding,
-      username: v.username,
-      authType: v.authType,
-      notes: v.notes,
-      createdById: actor.id,
-      secretEnc: '',
-      ...sealedFields(deps.vault, id, v, false),
-    };
-  });
+  const rows = valid.map((v) => newDeviceRow(deps.vault, v, actor.id));
   try {
     await deps.db.$transaction(async (tx) => {
       for (let i = 0; i < rows.length; i += 200) await tx.device.createMany({ data: rows.slice(i, i + 200) });

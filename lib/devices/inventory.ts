@@ -118,7 +118,7 @@ function isUniqueViolation(err: unknown): boolean {
 
 const DUPLICATE_NAME: FieldErrors = { name: 'A device with this name already exists.' };
 
-export function sealedFields(vault: Vault, id: string, v: DeviceFormInput, keepSecret: boolean) {
+function sealedFields(vault: Vault, id: string, v: DeviceFormInput, keepSecret: boolean) {
   const secret = v.authType === 'key' ? v.privateKey.trim() + '\n' : v.password;
   return {
     ...(keepSecret ? {} : { secretEnc: vault.seal(secret, credentialContext(id, 'secret')) }),
@@ -164,6 +164,25 @@ function retargetErrors(
   return Object.keys(errors).length > 0 ? errors : null;
 }
 
+/** The row of a new device from validated form input, its secrets sealed to its id. */
+export function newDeviceRow(vault: Vault, v: DeviceFormInput, createdById: string) {
+  const id = randomUUID();
+  return {
+    id,
+    name: v.name,
+    host: v.host,
+    port: v.port,
+    vendor: v.vendor,
+    encoding: v.encoding,
+    username: v.username,
+    authType: v.authType,
+    notes: v.notes,
+    createdById,
+    secretEnc: '',
+    ...sealedFields(vault, id, v, false),
+  };
+}
+
 export async function createDevice(
   user: CurrentUser,
   raw: Record<string, unknown>,
@@ -174,22 +193,12 @@ export async function createDevice(
   const v = parsed.value;
   const bad = keyErrors(v);
   if (bad) return { ok: false, errors: bad };
-  const id = randomUUID();
+  const row = newDeviceRow(deps.vault, v, user.id);
+  const { id } = row;
   try {
     await deps.db.device.create({
       data: {
-        id,
-        name: v.name,
-        host: v.host,
-        port: v.port,
-        vendor: v.vendor,
-        encoding: v.encoding,
-        username: v.username,
-        authType: v.authType,
-        notes: v.notes,
-        createdById: user.id,
-        secretEnc: '',
-        ...sealedFields(deps.vault, id, v, false),
+        ...row,
         // the creator can use what they add; admins see everything anyway
         ...(user.role === 'admin' ? {} : { grants: { create: { userId: user.id } } }),
       },
