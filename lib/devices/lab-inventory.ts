@@ -6,6 +6,7 @@ import type { AuditSink } from '../audit';
 import type { RunningLab } from '../../lab/server';
 import type { LabDeviceSpec, RunningLabDevice } from '../../lab/types';
 import { credentialContext } from './credentials';
+import { VENDOR_LABELS } from './schema';
 import type { Vault } from './vault';
 
 export interface LabCredentials {
@@ -81,7 +82,7 @@ export async function syncLabInventory(
           port: d.port,
           vendor: d.vendor,
           encoding: d.encoding ?? 'utf-8',
-          notes: `Built-in lab device (${d.vendor === 'huawei_vrp' ? 'Huawei VRP' : 'Cisco IOS'} simulation${d.encoding === 'gbk' ? ', GBK output' : ''}).`,
+          notes: `Built-in lab device (${VENDOR_LABELS[d.vendor]} simulation${d.encoding === 'gbk' ? ', GBK output' : ''}).`,
           lab: true,
           ...secrets,
         },

@@ -2,11 +2,25 @@ import { z } from 'zod';
 import { ENCODINGS } from './encodings';
 
 /** Device form validation, shared by the Server Action and the form (field-level errors). */
-export const VENDORS = ['huawei_vrp', 'cisco_ios', 'generic'] as const;
+export const VENDORS = [
+  'huawei_vrp',
+  'cisco_ios',
+  'h3c_comware',
+  'cisco_nxos',
+  'arista_eos',
+  'juniper_junos',
+  'ruijie_os',
+  'generic',
+] as const;
 export type Vendor = (typeof VENDORS)[number];
 export const VENDOR_LABELS: Record<Vendor, string> = {
   huawei_vrp: 'Huawei VRP',
-  cisco_ios: 'Cisco IOS',
+  cisco_ios: 'Cisco IOS / IOS-XE',
+  h3c_comware: 'H3C Comware',
+  cisco_nxos: 'Cisco NX-OS',
+  arista_eos: 'Arista EOS',
+  juniper_junos: 'Juniper Junos',
+  ruijie_os: 'Ruijie RGOS',
   generic: 'Generic (Linux / other)',
 };
 export { ENCODINGS, type DeviceEncoding } from './encodings';

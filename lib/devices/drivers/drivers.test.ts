@@ -1,74 +1,173 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyBackspaces,
-  ciscoIos,
-  cleanOutput,
-  generic,
-  huaweiVrp,
-  outputIsError,
-  stripAnsi,
-} from './index';
+import { VENDORS } from '../schema';
+import { TRANSCRIPTS } from './fixtures';
+import { cleanOutput, DRIVERS, driverFor, generic, outputIsError } from './index';
 
-describe('prompt recognition', () => {
-  it('recognises VRP prompts in every view, only at the end', () => {
-    for (const p of [
-      '<lab-vrp-01>',
-      '[lab-vrp-01]',
-      '[lab-vrp-01-GigabitEthernet0/0/1]',
-      '[~HUAWEI]',
-      'x\r\n<SW1>',
-    ])
-      expect(huaweiVrp.prompt.test(p), p).toBe(true);
-    for (const p of ['<lab-vrp-01>\r\n', 'interface <x> desc', 'Error: foo'])
-      expect(huaweiVrp.prompt.test(p), p).toBe(false);
+const lastLine = (raw: string): string => raw.split(/\r?\n/).pop()!;
+
+describe('every vendor has a driver and a recorded transcript', () => {
+  it('covers VENDORS in order', () => {
+    expect(Object.keys(DRIVERS)).toEqual([...VENDORS]);
+    expect(TRANSCRIPTS.map((t) => t.vendor)).toEqual([...VENDORS]);
   });
-  it('recognises IOS prompts', () => {
-    for (const p of [
-      'lab-ios-01>',
-      'lab-ios-01#',
-      'lab-ios-01(config)#',
-      'lab-ios-01(config-if)#',
-      'out\r\nR1#',
-    ])
-      expect(ciscoIos.prompt.test(p), p).toBe(true);
-    for (const p of ['R1#\r\n', ' --More-- ']) expect(ciscoIos.prompt.test(p), p).toBe(false);
-  });
-  it('recognises shell prompts', () => {
-    for (const p of ['user@host:~$ ', 'root@box:/# ', 'bash-5.2$ '])
-      expect(generic.prompt.test(p), p).toBe(true);
-  });
-  it('recognises pagers at the end', () => {
-    expect(huaweiVrp.pager.test('line\r\n  ---- More ----')).toBe(true);
-    expect(ciscoIos.pager.test('line\r\n --More-- ')).toBe(true);
-    expect(ciscoIos.pager.test(' --More-- \r\nline')).toBe(false);
+  it('falls back to the generic driver for an unknown vendor', () => {
+    expect(driverFor('cisco_ios')).toBe(DRIVERS.cisco_ios);
+    expect(driverFor('foundry')).toBe(generic);
+    expect(driverFor('__proto__')).toBe(generic);
   });
 });
 
-describe('output clean-up', () => {
-  it('removes echo, VRP pager with its erase sequence, and the trailing prompt', () => {
-    const raw =
-      'display current-configuration\r\n#\r\n sysname lab-vrp-01\r\n  ---- More ----\x1b[16D                \x1b[16D vlan batch 10 20\r\n#\r\nreturn\r\n<lab-vrp-01>';
-    expect(cleanOutput(huaweiVrp, raw, 'display current-configuration')).toBe(
-      '#\n sysname lab-vrp-01\n vlan batch 10 20\n#\nreturn',
-    );
+for (const t of TRANSCRIPTS) {
+  const driver = DRIVERS[t.vendor];
+  describe(`${driver.label} (${t.vendor}) on its recorded transcript`, () => {
+    it('learns the name from the prompt after login and matches that prompt', () => {
+      expect(driver.prompt.test(t.login)).toBe(true);
+      expect(driver.promptName(lastLine(t.login))).toBe(t.name);
+      expect(driver.promptFor(t.name).test(t.login)).toBe(true);
+    });
+
+    it.each(t.prompts)('knows the prompt %j, in mode %s', (line, mode) => {
+      expect(driver.prompt.test(`output\r\n${line}`)).toBe(true);
+      expect(driver.promptFor(t.name).test(`output\r\n${line}`)).toBe(true);
+      expect(driver.promptName(line)).toBe(t.name);
+      expect(driver.modeOf(line)).toBe(mode);
+    });
+
+    it('sees a prompt only at the very end', () => {
+      for (const [line] of t.prompts) {
+        expect(driver.prompt.test(`${line}\r\nmore output`), line).toBe(false);
+        expect(driver.promptFor(t.name).test(`${line}\r\n`), line).toBe(false);
+      }
+    });
+
+    it('ends the version output with the prompt and finds its fingerprint', () => {
+      expect(driver.versionCommand).toBe(t.version.command);
+      expect(driver.promptFor(t.name).test(t.version.raw)).toBe(true);
+      expect(driver.fingerprints.some((re) => re.test(t.version.raw))).toBe(true);
+      expect(outputIsError(driver, t.version.raw)).toBe(false);
+    });
+
+    it('stops at the pager, and cleans the paged output to exactly what the device printed', () => {
+      const { raw, pagerPrompt, command, clean } = t.paged;
+      const atPager = raw.slice(0, raw.indexOf(pagerPrompt) + pagerPrompt.length);
+      expect(driver.pager.test(atPager)).toBe(true);
+      expect(driver.prompt.test(atPager)).toBe(false);
+      expect(driver.question.test(atPager)).toBe(false);
+      expect(driver.pager.test(raw)).toBe(false);
+      expect(cleanOutput(driver, raw, command)).toBe(clean);
+      expect(outputIsError(driver, raw)).toBe(false);
+    });
+
+    it.each(t.errors)('flags the rejection %j', (raw) => {
+      expect(outputIsError(driver, raw)).toBe(true);
+      expect(driver.question.test(raw)).toBe(false);
+    });
+
+    it.each(t.successes)('does not flag %j', (raw) => {
+      expect(outputIsError(driver, raw)).toBe(false);
+    });
+
+    it.each(t.questions)('sees the question in %j', (raw) => {
+      expect(driver.question.test(raw)).toBe(true);
+      expect(driver.prompt.test(raw)).toBe(false);
+      expect(driver.pager.test(raw)).toBe(false);
+    });
+
+    it('never takes a prompt or a pager for a question', () => {
+      for (const [line] of t.prompts) expect(driver.question.test(`output\r\n${line}`), line).toBe(false);
+      expect(driver.question.test(t.login)).toBe(false);
+      expect(driver.question.test(t.paged.pagerPrompt)).toBe(false);
+    });
+
+    if (t.enable) {
+      const enable = driver.enable!;
+      it('asks for the enable secret and recognises a wrong one', () => {
+        expect(enable.passwordPrompt.test(t.enable!.asked)).toBe(true);
+        for (const answer of t.enable!.refused) expect(enable.refused.test(answer), answer).toBe(true);
+        expect(enable.refused.test(`\r\n${t.name}#`)).toBe(false);
+      });
+    } else {
+      it('has no privilege escalation to run and never reports the user level', () => {
+        expect(driver.enable).toBeUndefined();
+        expect(t.prompts.some(([, mode]) => mode === 'user')).toBe(false);
+      });
+    }
   });
-  it('removes the IOS pager and its backspace erase', () => {
-    const raw =
-      'show running-config\r\nBuilding configuration...\r\n --More-- \b\b\b\b\b\b\b\b\b\b          \b\b\b\b\b\b\b\b\b\bhostname R1\r\nend\r\nR1#';
-    expect(cleanOutput(ciscoIos, raw, 'show running-config')).toBe(
-      'Building configuration...\nhostname R1\nend',
-    );
+}
+
+describe('prompts of other devices are not this device’s prompt', () => {
+  const cases: [keyof typeof DRIVERS, string, string[]][] = [
+    [
+      'huawei_vrp',
+      'sw1',
+      ['<sw10>', '[sw10]', '[~sw10-GigabitEthernet0/0/1]', '<xsw1>', '<sw1-core>', 'x<sw1>'],
+    ],
+    ['h3c_comware', 'sw1', ['<sw10>', '[sw10-Vlan-interface10]']],
+    ['cisco_ios', 'sw1', ['sw10#', 'sw10(config)#', 'xsw1>', 'sw1.lab#', 'show sw1#']],
+    ['cisco_nxos', 'sw1', ['sw10#', 'sw1>']],
+    ['arista_eos', 'sw1', ['sw10>', 'sw10(config-if-Et1)#']],
+    ['ruijie_os', 'sw1', ['sw10#', 'sw10(config-if-GigabitEthernet 0/1)#']],
+    ['juniper_junos', 'admin@sw1', ['admin@sw10>', 'xadmin@sw1#', 'admin@sw1:RE:0% ']],
+    ['generic', 'admin@sw1:~$', ['admin@sw10:~$ ', 'root@sw1:~# ', 'sw1$ ']],
+  ];
+  it.each(cases)('%s %s', (vendor, name, others) => {
+    const re = DRIVERS[vendor].promptFor(name);
+    for (const other of others) expect(re.test(`output\r\n${other}`), other).toBe(false);
   });
-  it('applies backspaces and strips colours', () => {
-    expect(applyBackspaces('shw\b\bhow')).toBe('show');
-    expect(applyBackspaces('a\n\bb')).toBe('a\nb');
-    expect(stripAnsi('\x1b[1;32mOK\x1b[0m \x1b]0;title\x07done')).toBe('OK done');
+
+  it('escapes the learned name', () => {
+    expect(DRIVERS.cisco_ios.promptFor('r1.lab').test('\r\nr1xlab#')).toBe(false);
+    expect(DRIVERS.cisco_ios.promptFor('r1.lab').test('\r\nr1.lab#')).toBe(true);
+    expect(DRIVERS.huawei_vrp.promptFor('a+b').test('\r\n<a+b>')).toBe(true);
+    expect(DRIVERS.generic.promptFor('host (prod)>').test('\r\nhost (prod)> ')).toBe(true);
   });
-  it('flags device errors', () => {
-    expect(
-      outputIsError(huaweiVrp, "              ^\nError: Unrecognized command found at '^' position."),
-    ).toBe(true);
-    expect(outputIsError(ciscoIos, "        ^\n% Invalid input detected at '^' marker.")).toBe(true);
-    expect(outputIsError(huaweiVrp, 'Huawei Versatile Routing Platform Software')).toBe(false);
+});
+
+describe('prompt details', () => {
+  it('accepts the IOS hostname cut to 20 characters in configuration modes', () => {
+    const re = DRIVERS.cisco_ios.promptFor('dc1-agg-switch-0001-east');
+    expect(re.test('\r\ndc1-agg-switch-0001-east#')).toBe(true);
+    expect(re.test('\r\ndc1-agg-switch-0001-(config-if)#')).toBe(true);
+    expect(re.test('\r\ndc1-agg-switch-0001-#')).toBe(false);
+  });
+  it('takes the Junos blank line and context line as part of the prompt', () => {
+    const re = DRIVERS.juniper_junos.promptFor('admin@mx1');
+    for (const tail of [
+      '\r\n\r\n[edit interfaces ge-0/0/0]\r\nadmin@mx1# ',
+      '\r\n{primary:node0}[edit]\r\nadmin@mx1# ',
+      '\r\nroot> ',
+    ])
+      expect(DRIVERS.juniper_junos.prompt.test(`x${tail}`), tail).toBe(true);
+    expect(re.exec('commit complete\r\n\r\n[edit]\r\nadmin@mx1# ')?.index).toBe('commit complete'.length);
+  });
+  it('learns the bare Junos user before a host name is set', () => {
+    expect(DRIVERS.juniper_junos.promptName('root> ')).toBe('root');
+  });
+  it('learns a generic prompt as the whole line, letting the directory change', () => {
+    expect(generic.promptName('bash-5.2$ ')).toBe('bash-5.2$');
+    expect(generic.promptName('loading…')).toBeNull();
+    expect(generic.promptFor('bash-5.2$').test('\r\nbash-5.2$ ')).toBe(true);
+    expect(generic.promptFor('netops@jump-01:~$').test('\r\nnetops@jump-01:/var/log$ ')).toBe(true);
+    expect(generic.promptFor('[root@centos ~]#').test('\r\n[root@centos network-scripts]# ')).toBe(true);
+    expect(generic.promptFor('[root@centos ~]#').test('\r\n[root@centos2 ~]# ')).toBe(false);
+  });
+  it('returns null for a line that is not a prompt of the platform', () => {
+    expect(DRIVERS.huawei_vrp.promptName('vrp8>')).toBeNull();
+    expect(DRIVERS.cisco_ios.promptName('<sw1>')).toBeNull();
+    expect(DRIVERS.cisco_nxos.promptName('sw1>')).toBeNull();
+    expect(DRIVERS.juniper_junos.promptName('sw1(config)#')).toBeNull();
+  });
+});
+
+describe('error patterns hold to the start of a line', () => {
+  it.each([
+    ['huawei_vrp', ' description Error: foo'],
+    ['huawei_vrp', 'Info: Error: is just a word here'],
+    ['cisco_ios', ' description % Invalid input'],
+    ['cisco_ios', '  5 minute input rate 0 bits/sec, 0 packets/sec\r\n     0 input errors, 0 CRC'],
+    ['juniper_junos', '    description "error: none";'],
+    ['generic', 'cat: notes: see "bash: x: command not found" below'],
+  ] as const)('%s: %j', (vendor, output) => {
+    expect(outputIsError(DRIVERS[vendor], output)).toBe(false);
   });
 });

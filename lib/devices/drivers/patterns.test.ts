@@ -42,6 +42,26 @@ const ADVERSARIAL: [string, string, string][] = [
   ['percent fragments', '', '% '],
   ['password fragments', '', 'Password'],
   ['hashes and angles', '', '#>'],
+  ['Junos pager fragments', '', '---(more'],
+  ['Junos pager with percent', '', '---(more 45%'],
+  ['Junos user@host', '', 'user@host'],
+  ['Junos context', '', '{master:0}'],
+  ['Junos context lines', '', '{master:0}\n'],
+  ['Junos edit fragments', '', '[edit'],
+  ['Junos edit lines', '\n', '[edit interfaces]\n'],
+  ['IOS mode groups', 'sw1', '(s1)'],
+  ['Ruijie mode with spaces', '', 'rj(config-if-GigabitEthernet 0/1'],
+  ['VRP view dashes', '[sw1', '-'],
+  ['firewall standby prefix', '', 'HRP_M<'],
+  ['question fragments', '', '[Y/N'],
+  ['question defaults', '', '(y/n)?  [n'],
+  ['filename question', '', '[startup-config]'],
+  ['are you sure', '\n', 'Are you sure'],
+  ['shell error prefix', '\n', '-bash: '],
+  ['dash error prefix', '\n', 'sh: 1: x'],
+  ['window title', '', '\x1b]0;user@host: ~'],
+  ['more percent', '', '--More--(12%'],
+  ['CR padding', '', '\r\x00 '],
 ];
 
 // Runs in a worker so a catastrophic pattern can be stopped instead of freezing the test run.
@@ -88,7 +108,16 @@ const all = [...drivers.flatMap((d) => patternsOf(d, d.vendor)), ...patternsOf(C
 describe('driver patterns run in linear time on hostile output (finding 6)', () => {
   it('finds the patterns of every driver', () => {
     expect(all.length).toBeGreaterThanOrEqual(drivers.length * 4);
-    expect(all.map(([p]) => p)).toEqual(expect.arrayContaining(['huawei_vrp.pagerArtifact', 'cleanup.ansi']));
+    expect(all.map(([p]) => p)).toEqual(
+      expect.arrayContaining([
+        'huawei_vrp.pagerArtifact',
+        'juniper_junos.prompt',
+        'generic.question',
+        'cisco_ios.enable.refused',
+        'cleanup.ansi',
+        'cleanup.control',
+      ]),
+    );
   });
   for (const [path, re] of all) {
     it(`${path} ${re} takes under ${BUDGET_MS} ms on 1 MiB of each adversarial input`, async () => {
