@@ -15,6 +15,7 @@ import {
   formatUptime,
   interfaceState,
   iosDateTime,
+  iosLogTime,
   isIpv4,
   maskToPrefix,
   networkOf,
@@ -40,7 +41,7 @@ type IosMode =
   | { kind: 'config-if'; iface: LabInterface }
   | { kind: 'config-vlan'; id: number };
 
-type Pending = 'enable-password' | 'copy-destination' | null;
+type Pending = 'enable-password' | 'copy-destination' | 'reload-confirm' | null;
 
 type Id =
   | 'show-version'
@@ -62,6 +63,7 @@ type Id =
   | 'configure-terminal'
   | 'write-memory'
   | 'copy-run-start'
+  | 'reload'
   | 'do'
   | 'hostname'
   | 'interface'
@@ -119,6 +121,7 @@ const PRIV: CommandSpec<Id>[] = [
   { id: 'write-memory', words: ['write', 'memory'] },
   { id: 'write-memory', words: ['write'] },
   { id: 'copy-run-start', words: ['copy', 'running-config', 'startup-config'] },
+  { id: 'reload', words: ['reload'] },
 ];
 
 const CONFIG_COMMON: CommandSpec<Id>[] = [
@@ -190,6 +193,7 @@ export class IosCli implements CliMachine {
   get prompt(): string {
     if (this.pending === 'enable-password') return 'Password: ';
     if (this.pending === 'copy-destination') return 'Destination filename [startup-config]? ';
+    if (this.pending === 'reload-confirm') return 'Proceed with reload? [confirm]';
     const h = this.model.hostname;
     switch (this.mode.kind) {
       case 'user':
@@ -247,7 +251,19 @@ export class IosCli implements CliMachine {
         this.mode = { kind: 'priv' };
         return this.result([]);
       }
+      // Without AAA, IOS asks `Password:` three times and then says `% Bad secrets`; with `aaa new-model`
+      // (as in this device's configuration) one wrong answer gives `% Access denied`. The lab follows the
+      // AAA behaviour: one try, then `% Access denied` and the unprivileged prompt again.
       return this.result(['% Access denied', '']);
+    }
+    if (this.pending === 'reload-confirm') {
+      this.pending = null;
+      // At [confirm] Return or `y` goes ahead; any other answer aborts silently, as on IOS.
+      if (/^\s*(y(es)?)?\s*$/i.test(line)) {
+        const log = `*${iosLogTime(this.model.now())}: %SYS-5-RELOAD: Reload requested by console. Reload Reason: Reload Command.`;
+        return this.result(['', log], false, true);
+      }
+      return this.result([]);
     }
     if (this.pending === 'copy-destination') {
       this.pending = null;
@@ -292,7 +308,14 @@ export class IosCli implements CliMachine {
   }
 
   private result(lines: string[], pageable = false, close = false): CliResult {
-    return { lines, pageable, prompt: this.prompt, close, secret: this.secret };
+    return {
+      lines,
+      pageable,
+      prompt: this.prompt,
+      close,
+      secret: this.secret,
+      question: this.pending !== null,
+    };
   }
 
   private invalid(at: number, column: number): CliResult {
@@ -405,6 +428,11 @@ export class IosCli implements CliMachine {
         return this.result(['Building configuration...', '[OK]']);
       case 'copy-run-start':
         this.pending = 'copy-destination';
+        return this.result([]);
+      case 'reload':
+        // Real IOS first asks `System configuration has been modified. Save? [yes/no]:` when running and
+        // startup differ; the lab goes straight to the confirmation every time.
+        this.pending = 'reload-confirm';
         return this.result([]);
       case 'do':
         return this.runLine(m.rest, column + m.args[0].start, PRIV);

@@ -52,6 +52,7 @@ type Id =
   | 'quit'
   | 'return'
   | 'save'
+  | 'reboot'
   | 'screen-length'
   | 'undo-screen-length'
   | 'terminal-monitor'
@@ -92,6 +93,7 @@ const USER: CommandSpec<Id>[] = [
   { id: 'system-view', words: ['system-view'] },
   { id: 'quit', words: ['quit'] },
   { id: 'save', words: ['save'] },
+  { id: 'reboot', words: ['reboot'] },
   { id: 'screen-length', words: ['screen-length', '<int>', 'temporary'] },
   { id: 'undo-screen-length', words: ['undo', 'screen-length', 'temporary'] },
   { id: 'terminal-monitor', words: ['terminal', 'monitor'] },
@@ -158,7 +160,8 @@ export class VrpCli implements CliMachine {
   private view: VrpView = { kind: 'user' };
   /** null = default (terminal rows), 0 = off, N = N lines per screen. */
   private screenLength: number | null = null;
-  private confirmSave = false;
+  /** A question waiting for its answer. */
+  private asking: 'save' | 'reboot' | null = null;
 
   constructor(
     private readonly model: LabDeviceModel,
@@ -166,8 +169,9 @@ export class VrpCli implements CliMachine {
   ) {}
 
   get prompt(): string {
-    if (this.confirmSave)
+    if (this.asking === 'save')
       return 'Warning: The current configuration will be written to the device. Continue? [Y/N]:';
+    if (this.asking === 'reboot') return 'Warning: The system will reboot. Continue? [Y/N]:';
     const name = this.model.hostname;
     switch (this.view.kind) {
       case 'user':
@@ -201,29 +205,19 @@ export class VrpCli implements CliMachine {
   }
 
   interrupt(): CliResult {
-    this.confirmSave = false;
+    this.asking = null;
     return this.result([]);
   }
 
   toTop(): CliResult {
-    this.confirmSave = false;
+    this.asking = null;
     this.view = { kind: 'user' };
     return this.result([]);
   }
 
   execute(line: string, opts: CliExecuteOptions = {}): CliResult {
     const column = opts.column ?? 0;
-    if (this.confirmSave) {
-      this.confirmSave = false;
-      if (/^\s*y(es)?\s*$/i.test(line)) {
-        this.model.lastChange = this.model.now();
-        return this.result([
-          'Now saving the current configuration to the slot 0.',
-          'Info: Save the configuration successfully.',
-        ]);
-      }
-      return this.result([]);
-    }
+    if (this.asking) return this.answer(this.asking, /^\s*y(es)?\s*$/i.test(line));
     const { command, pipeColumn, pipeText } = splitPipe(line);
     const m = matchCommand(this.commands(), command);
     if (m === null) {
@@ -243,6 +237,17 @@ export class VrpCli implements CliMachine {
     return this.run(m, column);
   }
 
+  private answer(question: 'save' | 'reboot', yes: boolean): CliResult {
+    this.asking = null;
+    if (!yes) return this.result([]);
+    if (question === 'reboot') return this.result(['Info: system is rebooting ,please wait...'], false, true);
+    this.model.lastChange = this.model.now();
+    return this.result([
+      'Now saving the current configuration to the slot 0.',
+      'Info: Save the configuration successfully.',
+    ]);
+  }
+
   private commands(): CommandSpec<Id>[] {
     switch (this.view.kind) {
       case 'user':
@@ -257,7 +262,7 @@ export class VrpCli implements CliMachine {
   }
 
   private result(lines: string[], pageable = false, close = false): CliResult {
-    return { lines, pageable, prompt: this.prompt, close };
+    return { lines, pageable, prompt: this.prompt, close, question: this.asking !== null };
   }
 
   private failure(f: Pick<MatchFailure, 'kind' | 'column'>, column: number): CliResult {
@@ -322,7 +327,11 @@ export class VrpCli implements CliMachine {
         this.view = { kind: 'user' };
         return this.result([]);
       case 'save':
-        this.confirmSave = true;
+        this.asking = 'save';
+        return this.result([]);
+      case 'reboot':
+        // Real VRP first compares the configuration and may ask to save it; the lab asks only this.
+        this.asking = 'reboot';
         return this.result([]);
       case 'screen-length': {
         const n = Number(m.params[0]);

@@ -83,8 +83,22 @@ describe('lab CLI runner', () => {
     expect(bad.stdout).toBe('');
     const unknown = await runCli(['--vendor', 'juniper']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('--vendor must be mix, huawei_vrp or cisco_ios');
+    expect(unknown.stderr).toContain(
+      "--vendor must be one of mix, huawei_vrp, cisco_ios, h3c_comware, juniper_junos; got 'juniper'",
+    );
     const flag = await runCli(['--nope']);
     expect(flag.code).toBe(2);
+  });
+
+  it('serves a single new vendor with --vendor', async () => {
+    let vendors: string[] = [];
+    const run = await runCli(['--count', '2', '--vendor', 'juniper_junos'], (line, kill) => {
+      vendors = (JSON.parse(line) as { devices: { name: string; vendor: string }[] }).devices.map(
+        (d) => `${d.name}:${d.vendor}`,
+      );
+      kill();
+    });
+    expect(run.code).toBe(0);
+    expect(vendors).toEqual(['lab-junos-01:juniper_junos', 'lab-junos-02:juniper_junos']);
   });
 });

@@ -2,7 +2,8 @@
  * Standalone lab runner:
  *
  *   tsx lab/cli.ts --count 500 --base-port 20000 [--host 127.0.0.1] [--latency 20]
- *     [--vendor mix|huawei_vrp|cisco_ios] [--username u --password p --enable-password e] [--host-key FILE]
+ *     [--vendor mix|huawei_vrp|cisco_ios|h3c_comware|juniper_junos] [--username u --password p --enable-password e]
+ *     [--host-key FILE]
  *
  * Prints one JSON line `{"ready":true,"devices":[...]}` on stdout once every device listens, nothing else
  * on stdout; closes all servers and exits on SIGINT/SIGTERM. Bad flags: message on stderr, exit code 2.
@@ -10,10 +11,10 @@
 import { parseArgs } from 'node:util';
 
 import { LAB_DEFAULTS, defaultLabFleet, generateHostKey, loadOrCreateHostKey, startLab } from './server';
-import type { LabVendor } from './types';
+import { LAB_VENDORS, type LabVendor } from './types';
 
 const USAGE = `Usage: tsx lab/cli.ts [--count N] [--base-port P] [--host H] [--latency MS]
-       [--vendor mix|huawei_vrp|cisco_ios] [--username U] [--password P] [--enable-password E]
+       [--vendor mix|${LAB_VENDORS.join('|')}] [--username U] [--password P] [--enable-password E]
        [--host-key FILE]`;
 
 interface RunnerArgs {
@@ -44,6 +45,10 @@ function integer(
   return n;
 }
 
+function isVendorChoice(value: string): value is 'mix' | LabVendor {
+  return value === 'mix' || (LAB_VENDORS as readonly string[]).includes(value);
+}
+
 function parseRunnerArgs(argv: string[]): RunnerArgs {
   let values;
   try {
@@ -72,8 +77,8 @@ function parseRunnerArgs(argv: string[]): RunnerArgs {
     throw new UsageError(`--base-port ${basePort} leaves no room for ${count} devices`);
   }
   const vendor = values.vendor ?? 'mix';
-  if (vendor !== 'mix' && vendor !== 'huawei_vrp' && vendor !== 'cisco_ios') {
-    throw new UsageError(`--vendor must be mix, huawei_vrp or cisco_ios, got '${vendor}'`);
+  if (!isVendorChoice(vendor)) {
+    throw new UsageError(`--vendor must be one of mix, ${LAB_VENDORS.join(', ')}; got '${vendor}'`);
   }
   for (const flag of ['username', 'password', 'enable-password', 'host', 'host-key'] as const) {
     if (values[flag] === '') throw new UsageError(`--${flag} must not be empty`);

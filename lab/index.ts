@@ -1,4 +1,5 @@
-export type { LabDeviceSpec, LabEncoding, LabFaults, LabVendor, RunningLabDevice } from './types';
+export { LAB_VENDORS } from './types';
+export type { DropMoment, LabDeviceSpec, LabEncoding, LabFaults, LabVendor, RunningLabDevice } from './types';
 export {
   LAB_DEFAULTS,
   defaultLabFleet,
@@ -13,6 +14,14 @@ export {
   type RunningLab,
 } from './server';
 export { IosCli, IOS_PAGER_ERASE, IOS_PAGER_PROMPT, createIosCli, type IosCliOptions } from './cli-ios';
+export { H3cCli, H3C_PAGER_ERASE, H3C_PAGER_PROMPT, createH3cCli } from './cli-h3c';
+export {
+  JunosCli,
+  JUNOS_PAGER_ERASE,
+  JUNOS_PAGER_PROMPT,
+  createJunosCli,
+  type JunosCliOptions,
+} from './cli-junos';
 export {
   VrpCli,
   VRP_PAGER_ERASE,
@@ -28,6 +37,7 @@ export {
   type CliResult,
   type LabDeviceModel,
   type LabInterface,
+  type PagerStyle,
 } from './model';
 export {
   applyFilter,
@@ -46,6 +56,7 @@ export {
   runExecCommand,
   runFlood,
   runHungSession,
+  type SessionFaults,
   type ShellOptions,
   type ShellStream,
 } from './shell';

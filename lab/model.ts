@@ -20,6 +20,18 @@ export interface CliResult {
   secret?: boolean;
   /** The session ends after the output. */
   close?: boolean;
+  /**
+   * The prompt is a question waiting for an answer ([Y/N], Password:, [confirm]) rather than the CLI's
+   * own prompt; `promptOverride` leaves questions alone.
+   */
+  question?: boolean;
+}
+
+export interface PagerStyle {
+  /** Written after a page. */
+  prompt: string;
+  /** Written when a key is pressed at the pager prompt, before what follows. */
+  erase: string;
 }
 
 export interface CliExecuteOptions {
@@ -30,7 +42,11 @@ export interface CliExecuteOptions {
 export interface CliMachine {
   readonly vendor: LabVendor;
   /** Pager prompt and the sequence that erases it. */
-  readonly pager: { prompt: string; erase: string };
+  readonly pager: PagerStyle;
+  /** When the pager prompt shows progress (Junos `---(more 45%)---`): the prompt after `shown` of `total` characters. */
+  pagerAt?(shown: number, total: number): PagerStyle;
+  /** True once privileged (IOS `#`); undefined for CLIs without a separate privileged level. */
+  readonly privileged?: boolean;
   /** Current prompt. */
   readonly prompt: string;
   /** True while the machine waits for a secret (e.g. the IOS enable password). */
@@ -155,6 +171,70 @@ export interface CreateModelOptions {
   now?: () => Date;
 }
 
+/** Interface names and fixed interfaces of one vendor's switch; everything else is shared. */
+interface VendorLayout {
+  /** Access port n (1..24). */
+  port(n: number): string;
+  /** 10G uplink n (1..4). */
+  uplink(n: number): string;
+  /** Management port: listed first (IOS) or after the uplinks; with an address (and up) or not. */
+  mgmt: { name: string; first: boolean; address: boolean };
+  nullName?: string;
+  loopback: string;
+  svi(id: number): string;
+  /** The VLAN 1 interface, when the platform has one by default. */
+  vlan1?: { adminUp: boolean };
+  serial(rand: () => number): string;
+  mac(rand: () => number): string;
+}
+
+const LAYOUTS: Record<LabVendor, VendorLayout> = {
+  huawei_vrp: {
+    port: (n) => `GigabitEthernet0/0/${n}`,
+    uplink: (n) => `XGigabitEthernet0/0/${n}`,
+    mgmt: { name: 'MEth0/0/1', first: false, address: false },
+    nullName: 'NULL0',
+    loopback: 'LoopBack0',
+    svi: (id) => `Vlanif${id}`,
+    vlan1: { adminUp: true },
+    serial: (rand) => `2102351931P0${hex(rand, 6).toUpperCase()}`,
+    mac: (rand) => `4c1f-cc${hex(rand, 2)}-${hex(rand, 4)}`,
+  },
+  cisco_ios: {
+    port: (n) => `GigabitEthernet1/0/${n}`,
+    uplink: (n) => `TenGigabitEthernet1/1/${n}`,
+    mgmt: { name: 'GigabitEthernet0/0', first: true, address: true },
+    loopback: 'Loopback0',
+    svi: (id) => `Vlan${id}`,
+    vlan1: { adminUp: false },
+    serial: (rand) => `FOC${2300 + Math.floor(rand() * 99)}X${hex(rand, 3).toUpperCase()}`,
+    mac: (rand) => `7018.a7${hex(rand, 2)}.${hex(rand, 4)}`,
+  },
+  h3c_comware: {
+    port: (n) => `GigabitEthernet1/0/${n}`,
+    uplink: (n) => `Ten-GigabitEthernet1/0/${24 + n}`,
+    mgmt: { name: 'M-GigabitEthernet0/0/0', first: false, address: true },
+    nullName: 'NULL0',
+    loopback: 'LoopBack0',
+    svi: (id) => `Vlan-interface${id}`,
+    vlan1: { adminUp: true },
+    serial: (rand) => `210235A2CWH${hex(rand, 9).toUpperCase()}`,
+    mac: (rand) => `3c8c-40${hex(rand, 2)}-${hex(rand, 4)}`,
+  },
+  juniper_junos: {
+    port: (n) => `ge-0/0/${n - 1}`,
+    uplink: (n) => `xe-0/2/${n - 1}`,
+    mgmt: { name: 'me0', first: false, address: true },
+    loopback: 'lo0',
+    svi: (id) => `irb.${id}`,
+    serial: (rand) => `PE37${String(Math.floor(rand() * 1e8)).padStart(8, '0')}`,
+    mac: (rand) => {
+      const h = hex(rand, 6);
+      return `f4:a7:39:${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4)}`;
+    },
+  },
+};
+
 export function createDeviceModel(
   vendor: LabVendor,
   name: string,
@@ -166,7 +246,7 @@ export function createDeviceModel(
   const started = now().getTime();
   const bootedAt = new Date(started - (3 * 86400 + Math.floor(rand() * 60 * 86400)) * 1000);
   const lastChange = new Date(started - Math.floor(rand() * 2 * 86400) * 1000 - 3600_000);
-  const vrp = vendor === 'huawei_vrp';
+  const layout = LAYOUTS[vendor];
   const interfaces: LabInterface[] = [];
   const vlans = new Map<number, string>([
     [10, 'Finance'],
@@ -181,7 +261,7 @@ export function createDeviceModel(
     const linkUp = adminUp && (description !== '' ? rand() < 0.9 || n === 1 : rand() < 0.3);
     const trunk = TRUNK_PORTS.has(n);
     return {
-      name: vrp ? `GigabitEthernet0/0/${n}` : `GigabitEthernet1/0/${n}`,
+      name: layout.port(n),
       kind: 'ethernet',
       adminUp,
       linkUp: n === 1 ? true : linkUp,
@@ -192,22 +272,21 @@ export function createDeviceModel(
       extra: [],
     };
   };
+  const mgmt: LabInterface = {
+    name: layout.mgmt.name,
+    kind: 'mgmt',
+    adminUp: true,
+    linkUp: layout.mgmt.address,
+    description: layout.mgmt.address ? 'OOB-Management' : '',
+    ...(layout.mgmt.address ? { ipv4: { address: `192.168.255.${site}`, mask: '255.255.255.0' } } : {}),
+    extra: [],
+  };
 
-  if (!vrp) {
-    interfaces.push({
-      name: 'GigabitEthernet0/0',
-      kind: 'mgmt',
-      adminUp: true,
-      linkUp: true,
-      description: 'OOB-Management',
-      ipv4: { address: `192.168.255.${site}`, mask: '255.255.255.0' },
-      extra: [],
-    });
-  }
+  if (layout.mgmt.first) interfaces.push(mgmt);
   for (let n = 1; n <= 24; n++) interfaces.push(eth(n));
   for (let n = 1; n <= 4; n++) {
     interfaces.push({
-      name: vrp ? `XGigabitEthernet0/0/${n}` : `TenGigabitEthernet1/1/${n}`,
+      name: layout.uplink(n),
       kind: 'ethernet',
       adminUp: true,
       linkUp: n === 1,
@@ -218,19 +297,19 @@ export function createDeviceModel(
       extra: [],
     });
   }
-  if (vrp) {
+  if (!layout.mgmt.first) interfaces.push(mgmt);
+  if (layout.nullName) {
     interfaces.push({
-      name: 'MEth0/0/1',
-      kind: 'mgmt',
+      name: layout.nullName,
+      kind: 'null',
       adminUp: true,
-      linkUp: false,
+      linkUp: true,
       description: '',
       extra: [],
     });
-    interfaces.push({ name: 'NULL0', kind: 'null', adminUp: true, linkUp: true, description: '', extra: [] });
   }
   interfaces.push({
-    name: vrp ? 'LoopBack0' : 'Loopback0',
+    name: layout.loopback,
     kind: 'loopback',
     adminUp: true,
     linkUp: true,
@@ -238,15 +317,16 @@ export function createDeviceModel(
     ipv4: { address: `10.255.255.${site}`, mask: '255.255.255.255' },
     extra: [],
   });
-  const svi = vrp ? 'Vlanif' : 'Vlan';
-  interfaces.push({
-    name: `${svi}1`,
-    kind: 'vlanif',
-    adminUp: vrp,
-    linkUp: false,
-    description: '',
-    extra: [],
-  });
+  if (layout.vlan1) {
+    interfaces.push({
+      name: layout.svi(1),
+      kind: 'vlanif',
+      adminUp: layout.vlan1.adminUp,
+      linkUp: false,
+      description: '',
+      extra: [],
+    });
+  }
   for (const [id, label] of [
     [10, '财务网段'],
     [20, 'HR-Segment'],
@@ -254,7 +334,7 @@ export function createDeviceModel(
     [100, 'Mgmt-Segment'],
   ] as const) {
     interfaces.push({
-      name: `${svi}${id}`,
+      name: layout.svi(id),
       kind: 'vlanif',
       adminUp: true,
       linkUp: true,
@@ -271,10 +351,8 @@ export function createDeviceModel(
     vlans,
     bootedAt,
     lastChange,
-    serial: vrp
-      ? `2102351931P0${hex(rand, 6).toUpperCase()}`
-      : `FOC${2300 + Math.floor(rand() * 99)}X${hex(rand, 3).toUpperCase()}`,
-    mac: `${vrp ? '4c1f-cc' : '7018.a7'}${hex(rand, 2)}${vrp ? '-' : '.'}${hex(rand, 4)}`,
+    serial: layout.serial(rand),
+    mac: layout.mac(rand),
     site,
     extraConfig: [],
     activeSessions: 0,
@@ -306,6 +384,25 @@ const VRP_TYPES: readonly InterfaceType[] = [
   { name: 'Eth-Trunk', aliases: [], kind: 'trunk', creatable: true },
 ];
 
+const H3C_TYPES: readonly InterfaceType[] = [
+  { name: 'GigabitEthernet', aliases: ['ge'], kind: 'ethernet', creatable: false },
+  { name: 'Ten-GigabitEthernet', aliases: ['xge'], kind: 'ethernet', creatable: false },
+  { name: 'M-GigabitEthernet', aliases: ['m-ge'], kind: 'mgmt', creatable: false },
+  { name: 'NULL', aliases: [], kind: 'null', creatable: false },
+  { name: 'Vlan-interface', aliases: [], kind: 'vlanif', creatable: true },
+  { name: 'LoopBack', aliases: ['loop'], kind: 'loopback', creatable: true },
+  { name: 'Bridge-Aggregation', aliases: ['bagg'], kind: 'trunk', creatable: true },
+];
+
+/** Junos names are typed in full (`ge-0/0/1`, `irb.10`); the prefix is what precedes the numbers. */
+const JUNOS_TYPES: readonly InterfaceType[] = [
+  { name: 'ge-', aliases: [], kind: 'ethernet', creatable: false },
+  { name: 'xe-', aliases: [], kind: 'ethernet', creatable: false },
+  { name: 'me', aliases: [], kind: 'mgmt', creatable: false },
+  { name: 'lo', aliases: [], kind: 'loopback', creatable: false },
+  { name: 'ae', aliases: [], kind: 'trunk', creatable: true },
+];
+
 const IOS_TYPES: readonly InterfaceType[] = [
   { name: 'GigabitEthernet', aliases: [], kind: 'ethernet', creatable: false },
   { name: 'TenGigabitEthernet', aliases: [], kind: 'ethernet', creatable: false },
@@ -313,6 +410,13 @@ const IOS_TYPES: readonly InterfaceType[] = [
   { name: 'Loopback', aliases: [], kind: 'loopback', creatable: true },
   { name: 'Port-channel', aliases: [], kind: 'trunk', creatable: true },
 ];
+
+const INTERFACE_TYPES: Record<LabVendor, readonly InterfaceType[]> = {
+  huawei_vrp: VRP_TYPES,
+  cisco_ios: IOS_TYPES,
+  h3c_comware: H3C_TYPES,
+  juniper_junos: JUNOS_TYPES,
+};
 
 /**
  * Resolves what the user typed after `interface` (`g0/0/1`, `GigabitEthernet 0/0/1`, `vlan 10`) to an
@@ -326,7 +430,7 @@ export function resolveInterface(
   const m = /^([a-z][a-z-]*)\s*(\d+(?:\/\d+)*(?:\.\d+)?)$/i.exec(typed.trim());
   if (!m) return undefined;
   const prefix = m[1].toLowerCase();
-  const types = model.vendor === 'huawei_vrp' ? VRP_TYPES : IOS_TYPES;
+  const types = INTERFACE_TYPES[model.vendor];
   let type = types.find((t) => t.name.toLowerCase() === prefix || t.aliases.includes(prefix));
   if (!type) {
     const matches = types.filter((t) => t.name.toLowerCase().startsWith(prefix));
@@ -348,22 +452,32 @@ export function resolveInterface(
   return created;
 }
 
-/** Short interface name: `GE0/0/1` (VRP), `Gi1/0/1` (IOS). */
+const SHORT_NAMES: Record<LabVendor, readonly [RegExp, string][]> = {
+  huawei_vrp: [
+    [/^XGigabitEthernet/, 'XGE'],
+    [/^GigabitEthernet/, 'GE'],
+  ],
+  cisco_ios: [
+    [/^TenGigabitEthernet/, 'Te'],
+    [/^GigabitEthernet/, 'Gi'],
+    [/^Vlan/, 'Vl'],
+    [/^Loopback/, 'Lo'],
+    [/^Port-channel/, 'Po'],
+  ],
+  h3c_comware: [
+    [/^Ten-GigabitEthernet/, 'XGE'],
+    [/^M-GigabitEthernet/, 'M-GE'],
+    [/^GigabitEthernet/, 'GE'],
+    [/^Vlan-interface/, 'Vlan'],
+    [/^LoopBack/, 'Loop'],
+    [/^Bridge-Aggregation/, 'BAGG'],
+  ],
+  juniper_junos: [],
+};
+
+/** Short interface name: `GE0/0/1` (VRP), `Gi1/0/1` (IOS), `XGE1/0/25` (Comware); Junos names are short. */
 export function shortInterfaceName(vendor: LabVendor, name: string): string {
-  const table: readonly [RegExp, string][] =
-    vendor === 'huawei_vrp'
-      ? [
-          [/^XGigabitEthernet/, 'XGE'],
-          [/^GigabitEthernet/, 'GE'],
-        ]
-      : [
-          [/^TenGigabitEthernet/, 'Te'],
-          [/^GigabitEthernet/, 'Gi'],
-          [/^Vlan/, 'Vl'],
-          [/^Loopback/, 'Lo'],
-          [/^Port-channel/, 'Po'],
-        ];
-  for (const [re, short] of table) if (re.test(name)) return name.replace(re, short);
+  for (const [re, short] of SHORT_NAMES[vendor]) if (re.test(name)) return name.replace(re, short);
   return name;
 }
 

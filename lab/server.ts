@@ -10,11 +10,20 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { Connection, ServerChannel, Session } from 'ssh2';
 
+import { H3C_PAGER_PROMPT, H3cCli } from './cli-h3c';
 import { IOS_PAGER_PROMPT, IosCli } from './cli-ios';
+import { JUNOS_PAGER_PROMPT, JunosCli } from './cli-junos';
 import { VRP_PAGER_PROMPT, VrpCli } from './cli-vrp';
 import { createDeviceModel, safeEqual, type CliMachine, type LabDeviceModel } from './model';
-import { LabShellSession, runExecCommand, runFlood, runHungSession, SHELL_DEFAULT_ROWS } from './shell';
-import type { LabDeviceSpec, LabVendor, RunningLabDevice } from './types';
+import {
+  LabShellSession,
+  runExecCommand,
+  runFlood,
+  runHungSession,
+  SHELL_DEFAULT_ROWS,
+  type SessionFaults,
+} from './shell';
+import type { LabDeviceSpec, LabFaults, LabVendor, RunningLabDevice } from './types';
 
 const { Server: SshServer, utils: sshUtils } = ssh2;
 
@@ -31,8 +40,13 @@ export const LAB_DEFAULTS = {
   /** ssh2 `ident` values (ssh2 prepends `SSH-2.0-`). */
   VRP_IDENT: 'HUAWEI-1.5',
   IOS_IDENT: 'Cisco-1.25',
+  H3C_IDENT: 'Comware-7.1.070',
+  /** Junos runs OpenSSH: its ident does not name the vendor (detection has to look at the prompt). */
+  JUNOS_IDENT: 'OpenSSH_7.5',
   VRP_PAGER_PROMPT,
   IOS_PAGER_PROMPT,
+  H3C_PAGER_PROMPT,
+  JUNOS_PAGER_PROMPT,
   /** close(): how long connected clients get to go away after the disconnect before being destroyed. */
   CLOSE_GRACE_MS: 300,
   /** Device name of the fleet member that talks GBK. */
@@ -58,12 +72,47 @@ export interface RunningLab {
 
 /** ssh2 `ident` for a vendor: the server sends `SSH-2.0-<ident>`. */
 export function identFor(vendor: LabVendor): string {
-  return vendor === 'huawei_vrp' ? LAB_DEFAULTS.VRP_IDENT : LAB_DEFAULTS.IOS_IDENT;
+  switch (vendor) {
+    case 'huawei_vrp':
+      return LAB_DEFAULTS.VRP_IDENT;
+    case 'cisco_ios':
+      return LAB_DEFAULTS.IOS_IDENT;
+    case 'h3c_comware':
+      return LAB_DEFAULTS.H3C_IDENT;
+    case 'juniper_junos':
+      return LAB_DEFAULTS.JUNOS_IDENT;
+  }
 }
 
-function createMachine(spec: LabDeviceSpec, model: LabDeviceModel): CliMachine {
-  if (spec.vendor === 'huawei_vrp') return new VrpCli(model);
-  return new IosCli(model, { enableSecret: spec.enablePassword ?? spec.password });
+function createMachine(spec: LabDeviceSpec, model: LabDeviceModel, username: string): CliMachine {
+  switch (spec.vendor) {
+    case 'huawei_vrp':
+      return new VrpCli(model);
+    case 'cisco_ios':
+      return new IosCli(model, { enableSecret: spec.enablePassword ?? spec.password });
+    case 'h3c_comware':
+      return new H3cCli(model);
+    case 'juniper_junos':
+      return new JunosCli(model, { username });
+  }
+}
+
+/** The faults a shell or exec session applies itself. */
+function sessionFaults(faults: LabFaults): SessionFaults {
+  const { dropAfterEnable, dropOnCommand, promptOverride } = faults;
+  return { dropAfterEnable, dropOnCommand, promptOverride };
+}
+
+/**
+ * Destroys the socket once what was written is on its way, so a fault that cuts the connection mid-output
+ * still delivers the part it promised (ssh2 hands its packets to the socket on a later tick).
+ */
+function destroySoon(socket: Socket | undefined): void {
+  if (!socket) return;
+  setImmediate(() => {
+    if (socket.writableLength === 0) socket.destroy();
+    else socket.once('drain', () => socket.destroy());
+  });
 }
 
 const noop = (): void => {};
@@ -81,6 +130,8 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
 
   const ssh = new SshServer({ hostKeys: [opts.hostKey], ident: identFor(spec.vendor) }, (client, info) => {
     connections.add(client);
+    const socket = (): Socket | undefined => socketsByPeer.get(`${info.ip}:${info.port}`);
+    let username = spec.username;
     client.on('error', noop);
     client.on('close', () => connections.delete(client));
 
@@ -91,16 +142,18 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
       }
       const userOk = safeEqual(ctx.username, spec.username);
       const passOk = safeEqual(ctx.password, spec.password);
-      if (userOk && passOk) ctx.accept();
-      else ctx.reject(['password']);
+      if (userOk && passOk) {
+        username = ctx.username;
+        ctx.accept();
+      } else ctx.reject(['password']);
     });
 
     client.on('ready', () => {
       if (faults.dropAfterMs !== undefined) {
-        const socket = socketsByPeer.get(`${info.ip}:${info.port}`);
+        const s = socket();
         const timer = setTimeout(() => {
           timers.delete(timer);
-          socket?.destroy();
+          s?.destroy();
         }, faults.dropAfterMs);
         timers.add(timer);
         client.on('close', () => {
@@ -108,12 +161,13 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
           timers.delete(timer);
         });
       }
-      client.on('session', (accept) => handleSession(accept(), client));
+      const drop = (): void => destroySoon(socket());
+      client.on('session', (accept) => handleSession(accept(), client, username, drop));
     });
   });
   ssh.on('error', noop);
 
-  const handleSession = (session: Session, client: Connection): void => {
+  const handleSession = (session: Session, client: Connection, username: string, drop: () => void): void => {
     let rows: number = LAB_DEFAULTS.DEFAULT_ROWS;
     let shell: LabShellSession | undefined;
     session.on('error', noop);
@@ -145,10 +199,12 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
         counted = false;
       };
       stream.on('close', release);
-      shell = new LabShellSession(stream, createMachine(spec, model), {
+      shell = new LabShellSession(stream, createMachine(spec, model, username), {
         encoding,
         latencyMs: spec.latencyMs,
         rows,
+        faults: sessionFaults(faults),
+        drop,
         // Real devices drop the connection when the CLI session ends (quit / exit / logout).
         onExit: () => {
           release();
@@ -168,9 +224,11 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
       }
       const stream = accept();
       stream.on('error', noop);
-      runExecCommand(stream, createMachine(spec, model), info.command, {
+      runExecCommand(stream, createMachine(spec, model, username), info.command, {
         encoding,
         latencyMs: spec.latencyMs,
+        faults: sessionFaults(faults),
+        drop,
       });
     });
   };
@@ -297,9 +355,18 @@ export interface LabCredentials {
   enablePassword: string;
 }
 
+/** Device name prefix per vendor: lab-vrp-01, lab-ios-01, lab-h3c-01, lab-junos-01. */
+const FLEET_NAMES: Record<LabVendor, string> = {
+  huawei_vrp: 'vrp',
+  cisco_ios: 'ios',
+  h3c_comware: 'h3c',
+  juniper_junos: 'junos',
+};
+
 /**
  * `count` devices alternating VRP / IOS: lab-vrp-01, lab-ios-01, lab-vrp-02, ... on port 0 (callers set
- * ports). lab-vrp-02 talks GBK. `vendor` restricts the fleet to one personality.
+ * ports). lab-vrp-02 talks GBK. `vendor` restricts the fleet to one personality (any of LAB_VENDORS);
+ * 'mix' stays VRP / IOS only, as the portal's seeded inventory and its tests expect.
  */
 export function defaultLabFleet(
   count: number,
@@ -307,11 +374,16 @@ export function defaultLabFleet(
   vendor: 'mix' | LabVendor = 'mix',
 ): LabDeviceSpec[] {
   const specs: LabDeviceSpec[] = [];
-  const counters: Record<LabVendor, number> = { huawei_vrp: 0, cisco_ios: 0 };
+  const counters: Record<LabVendor, number> = {
+    huawei_vrp: 0,
+    cisco_ios: 0,
+    h3c_comware: 0,
+    juniper_junos: 0,
+  };
   for (let i = 0; i < count; i++) {
     const v: LabVendor = vendor === 'mix' ? (i % 2 === 0 ? 'huawei_vrp' : 'cisco_ios') : vendor;
     const n = ++counters[v];
-    const name = `lab-${v === 'huawei_vrp' ? 'vrp' : 'ios'}-${String(n).padStart(2, '0')}`;
+    const name = `lab-${FLEET_NAMES[v]}-${String(n).padStart(2, '0')}`;
     specs.push({
       name,
       vendor: v,

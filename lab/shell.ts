@@ -7,8 +7,15 @@ import { StringDecoder } from 'node:string_decoder';
 
 import iconv from 'iconv-lite';
 
-import { isWideChar, iosLogTime, vrpLogTime, type CliMachine, type CliResult } from './model';
-import type { LabEncoding, LabVendor } from './types';
+import {
+  isWideChar,
+  iosLogTime,
+  vrpLogTime,
+  type CliMachine,
+  type CliResult,
+  type PagerStyle,
+} from './model';
+import type { DropMoment, LabEncoding, LabFaults, LabVendor } from './types';
 
 /** The part of an ssh2 ServerChannel the session uses (also lets tests use a fake stream). */
 export interface ShellStream {
@@ -29,7 +36,13 @@ export interface ShellOptions {
   rows?: number;
   /** Called once when the session ends because of the CLI (quit/exit/logout), after the channel ended. */
   onExit?: () => void;
+  /** The faults that act inside a session. */
+  faults?: SessionFaults;
+  /** Cuts the connection abruptly (the server destroys the TCP socket); without it the channel is ended. */
+  drop?: () => void;
 }
+
+export type SessionFaults = Pick<LabFaults, 'dropAfterEnable' | 'dropOnCommand' | 'promptOverride'>;
 
 export const SHELL_DEFAULT_ROWS = 24;
 
@@ -114,6 +127,11 @@ interface PagerState {
   pos: number;
   pageSize: number;
   result: CliResult;
+  /** The pager prompt on screen, whose erase sequence the next key writes. */
+  style: PagerStyle;
+  /** Characters of output (lines and line breaks) written so far, and in all. */
+  shownChars: number;
+  totalChars: number;
 }
 
 /** One interactive shell: create, then `start()`. */
@@ -140,7 +158,7 @@ export class LabShellSession {
     this.decoder = this.codec.decoder();
     this.rows = normaliseRows(opts.rows);
     this.latencyMs = Math.max(0, opts.latencyMs ?? 0);
-    this.prompt = machine.prompt;
+    this.prompt = opts.faults?.promptOverride ?? machine.prompt;
   }
 
   /** Writes the login banner and first prompt, then starts reading keys. */
@@ -210,16 +228,30 @@ export class LabShellSession {
         const text = this.line.join('');
         this.line = [];
         this.write('\r\n');
-        const column = this.prompt.length;
+        // The caret of an error marker counts from the start of the prompt's last line.
+        const column = this.prompt.length - (this.prompt.lastIndexOf('\n') + 1);
+        // An empty line answers at once (no latency), but its output still counts: a question's default
+        // answer (`copy` destination, Comware file name) or Junos' blank line.
         if (text.trim() === '' && !this.secret) {
-          this.finish(this.machine.execute(text, { column }));
+          this.deliver(this.machine.execute(text, { column }));
+          return;
+        }
+        const drop = this.dropMomentFor(text);
+        if (drop === 'before-output') {
+          this.dropConnection();
           return;
         }
         this.mode = 'busy';
         const run = (): void => {
           this.timer = undefined;
           if (this.mode === 'closed') return;
-          this.deliver(this.machine.execute(text, { column }));
+          const wasPrivileged = this.machine.privileged ?? false;
+          const res = this.machine.execute(text, { column });
+          if (this.opts.faults?.dropAfterEnable && !wasPrivileged && this.machine.privileged) {
+            this.dropConnection();
+            return;
+          }
+          this.deliver(res, drop);
         };
         if (this.latencyMs > 0) this.timer = setTimeout(run, this.latencyMs);
         else run();
@@ -228,16 +260,43 @@ export class LabShellSession {
     }
   }
 
-  private deliver(res: CliResult): void {
+  /** The `dropOnCommand` moment when this line is the fault's command. */
+  private dropMomentFor(text: string): DropMoment | undefined {
+    const fault = this.opts.faults?.dropOnCommand;
+    return fault && !this.secret && text.trim() === fault.command.trim() ? fault.when : undefined;
+  }
+
+  /** Fault: the connection goes away without a goodbye; nothing more is written. */
+  private dropConnection(): void {
+    if (this.mode === 'closed') return;
+    this.shutdown();
+    if (this.opts.drop) this.opts.drop();
+    else endChannel(this.stream, 0);
+  }
+
+  private deliver(res: CliResult, drop?: DropMoment): void {
     const pageSize = res.pageable ? this.machine.pageSize(this.rows) : 0;
     if (pageSize > 0 && res.lines.length > pageSize) {
-      this.pagerState = { lines: res.lines, pos: 0, pageSize, result: res };
+      const totalChars = res.lines.reduce((n, l) => n + l.length + 2, 0);
+      const style = this.machine.pager;
+      this.pagerState = { lines: res.lines, pos: 0, pageSize, result: res, style, shownChars: 0, totalChars };
       this.mode = 'pager';
+      if (drop === 'mid-output') return this.dropMidOutput(res.lines.slice(0, pageSize));
       this.showMore(pageSize);
+      if (drop === 'mid-pager') this.dropConnection();
       return;
     }
+    if (drop === 'mid-output') return this.dropMidOutput(res.lines);
     this.write(res.lines.map((l) => `${l}\r\n`).join(''));
+    if (drop === 'mid-pager') return this.dropConnection();
     this.finish(res);
+  }
+
+  /** Fault 'mid-output': the first half of the lines (at least one), then the connection is gone. */
+  private dropMidOutput(lines: string[]): void {
+    const half = lines.slice(0, Math.max(1, Math.ceil(lines.length / 2)));
+    this.write(half.map((l) => `${l}\r\n`).join(''));
+    this.dropConnection();
   }
 
   private showMore(count: number): void {
@@ -245,8 +304,10 @@ export class LabShellSession {
     const chunk = p.lines.slice(p.pos, p.pos + count);
     p.pos += chunk.length;
     const text = chunk.map((l) => `${l}\r\n`).join('');
+    p.shownChars += text.length;
     if (p.pos < p.lines.length) {
-      this.write(text + this.machine.pager.prompt);
+      p.style = this.machine.pagerAt?.(p.shownChars, p.totalChars) ?? this.machine.pager;
+      this.write(text + p.style.prompt);
       return;
     }
     this.write(text);
@@ -261,14 +322,14 @@ export class LabShellSession {
       key.t === 'suspend' ||
       (key.t === 'char' && (key.ch === 'q' || key.ch === 'Q'));
     if (stop) {
-      this.write(this.machine.pager.erase);
+      this.write(p.style.erase);
       this.pagerState = undefined;
       this.finish(p.result);
     } else if (key.t === 'char' && key.ch === ' ') {
-      this.write(this.machine.pager.erase);
+      this.write(p.style.erase);
       this.showMore(p.pageSize);
     } else if (key.t === 'enter') {
-      this.write(this.machine.pager.erase);
+      this.write(p.style.erase);
       this.showMore(1);
     }
     // Other keys are ignored while the pager waits.
@@ -283,7 +344,8 @@ export class LabShellSession {
       this.opts.onExit?.();
       return;
     }
-    this.prompt = res.prompt;
+    const override = this.opts.faults?.promptOverride;
+    this.prompt = override !== undefined && !res.question ? override : res.prompt;
     this.secret = res.secret ?? false;
     this.mode = 'edit';
     this.write(this.prompt);
@@ -310,7 +372,7 @@ export function runExecCommand(
   stream: ShellStream,
   machine: CliMachine,
   command: string,
-  opts: Pick<ShellOptions, 'encoding' | 'latencyMs'> = {},
+  opts: Pick<ShellOptions, 'encoding' | 'latencyMs' | 'faults' | 'drop'> = {},
 ): void {
   const codec = codecFor(opts.encoding);
   let closed = false;
@@ -324,16 +386,27 @@ export function runExecCommand(
   });
   // Input on an exec channel is read and discarded so the client's window never stalls.
   stream.on('data', () => {});
+  const fault = opts.faults?.dropOnCommand;
+  const drop = fault && command.trim() === fault.command.trim() ? fault.when : undefined;
   const run = (): void => {
     if (closed) return;
+    if (drop === 'before-output') return dropOrEnd(stream, opts.drop);
     const res = machine.execute(command, { column: 0 });
-    const text = res.lines.map((l) => `${l}\r\n`).join('');
+    // There is no pager on an exec channel: 'mid-pager' cuts the output in the middle too.
+    const lines = drop ? res.lines.slice(0, Math.max(1, Math.ceil(res.lines.length / 2))) : res.lines;
+    const text = lines.map((l) => `${l}\r\n`).join('');
     if (text) stream.write(codec.encode(text));
-    endChannel(stream, 0);
+    if (drop) dropOrEnd(stream, opts.drop);
+    else endChannel(stream, 0);
   };
   const latency = Math.max(0, opts.latencyMs ?? 0);
   if (latency > 0) timer = setTimeout(run, latency);
   else run();
+}
+
+function dropOrEnd(stream: ShellStream, drop: (() => void) | undefined): void {
+  if (drop) drop();
+  else endChannel(stream, 0);
 }
 
 /** Fault 'hang: session': accepts the shell, reads and ignores input, never writes. */
@@ -366,19 +439,7 @@ export function runFlood(
 
   const logLine = (): string => {
     seq++;
-    const port = (seq % 24) + 1;
-    const when = new Date(base + seq * 37);
-    const down = seq % 2 === 0;
-    if (vendor === 'huawei_vrp') {
-      return (
-        `${vrpLogTime(when)} ${hostname} %%01IFNET/4/LINK_STATE(l)[${seq}]:The line protocol IP on the interface ` +
-        `GigabitEthernet0/0/${port} has entered the ${down ? 'DOWN' : 'UP'} state.\r\n`
-      );
-    }
-    return (
-      `*${iosLogTime(when)}: %LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet1/0/${port}, ` +
-      `changed state to ${down ? 'down' : 'up'}\r\n`
-    );
+    return `${floodLine(vendor, hostname, seq, new Date(base + seq * 37))}\r\n`;
   };
 
   const pump = (): void => {
@@ -395,4 +456,32 @@ export function runFlood(
     if (!stopped) setImmediate(pump);
   };
   pump();
+}
+
+/** One interface up/down log line as the vendor prints it on a monitoring terminal. */
+function floodLine(vendor: LabVendor, hostname: string, seq: number, when: Date): string {
+  const port = (seq % 24) + 1;
+  const down = seq % 2 === 0;
+  switch (vendor) {
+    case 'huawei_vrp':
+      return (
+        `${vrpLogTime(when)} ${hostname} %%01IFNET/4/LINK_STATE(l)[${seq}]:The line protocol IP on the interface ` +
+        `GigabitEthernet0/0/${port} has entered the ${down ? 'DOWN' : 'UP'} state.`
+      );
+    case 'h3c_comware':
+      return (
+        `%${vrpLogTime(when).replace(/ (\d{4}) (\S+)$/, ' $2:000 $1')} ${hostname} IFNET/3/PHY_UPDOWN: ` +
+        `Physical state on the interface GigabitEthernet1/0/${port} changed to ${down ? 'down' : 'up'}.`
+      );
+    case 'juniper_junos':
+      return (
+        `${iosLogTime(when).slice(0, 15)}  ${hostname} mib2d[2114]: SNMP_TRAP_LINK_${down ? 'DOWN' : 'UP'}: ` +
+        `ifIndex ${520 + port}, ifAdminStatus up(1), ifOperStatus ${down ? 'down(2)' : 'up(1)'}, ifName ge-0/0/${port - 1}`
+      );
+    case 'cisco_ios':
+      return (
+        `*${iosLogTime(when)}: %LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet1/0/${port}, ` +
+        `changed state to ${down ? 'down' : 'up'}`
+      );
+  }
 }

@@ -1,5 +1,10 @@
-export type LabVendor = 'huawei_vrp' | 'cisco_ios';
+/** Every CLI personality the lab simulates; defined once, imported by the server, the runner and tests. */
+export const LAB_VENDORS = ['huawei_vrp', 'cisco_ios', 'h3c_comware', 'juniper_junos'] as const;
+export type LabVendor = (typeof LAB_VENDORS)[number];
 export type LabEncoding = 'utf-8' | 'gbk';
+
+/** When `dropOnCommand` cuts the connection. */
+export type DropMoment = 'before-output' | 'mid-output' | 'mid-pager';
 
 export interface LabFaults {
   /** Every authentication attempt is rejected. */
@@ -7,7 +12,8 @@ export interface LabFaults {
   /** After login, the TCP connection is destroyed abruptly after N ms. */
   dropAfterMs?: number;
   /**
-   * 'session': login and shell succeed but the device never writes a byte and ignores input;
+   * 'session': login and shell succeed but the device never writes a byte and ignores input (a device
+   * that is silent after login);
    * 'connect': TCP accepted, no SSH banner ever sent.
    */
   hang?: 'session' | 'connect';
@@ -16,6 +22,24 @@ export interface LabFaults {
    * when stream.write returns false, resume on 'drain'); stops when the channel closes.
    */
   flood?: boolean;
+  /**
+   * When the CLI moves from unprivileged to privileged (IOS `enable` with the right secret), the TCP
+   * connection is destroyed before the privileged prompt is written.
+   */
+  dropAfterEnable?: boolean;
+  /**
+   * When a line equal to `command` (both trimmed) is entered in the shell, the TCP connection is
+   * destroyed: 'before-output' right after the echo, 'mid-output' after the first half of the output's
+   * lines (at least one), 'mid-pager' as soon as the first pager prompt is shown (when the output fits on
+   * one screen there is no pager: the connection is dropped after the output, before the prompt). On an
+   * exec channel (no pager) 'mid-pager' behaves like 'mid-output'.
+   */
+  dropOnCommand?: { command: string; when: DropMoment };
+  /**
+   * The device shows this prompt instead of its own after every command (e.g. `vrp8>` on a VRP device);
+   * questions (passwords, [Y/N] confirmations) keep their own text.
+   */
+  promptOverride?: string;
 }
 
 export interface LabDeviceSpec {
