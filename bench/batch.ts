@@ -47,7 +47,7 @@ async function plainScript(
     );
     try {
       await sh.sink.waitFor(huaweiVrp.prompt, TIMEOUT_S * 1000);
-      for (const command of [huaweiVrp.disablePaging!, COMMAND]) {
+      for (const command of [...huaweiVrp.sessionSetup, COMMAND]) {
         sh.sink.mark();
         sh.channel.write(`${command}\r`);
         await sh.sink.waitFor(huaweiVrp.prompt, TIMEOUT_S * 1000);

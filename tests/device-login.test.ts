@@ -247,7 +247,7 @@ describe('the login checks the acting user for tasks and terminals', () => {
       expect(detail.devices[0]).toMatchObject({
         status: 'failed',
         error: "The task's owner op is disabled.",
-        outputs: [],
+        outputs: [{ command: 'display clock', output: '', status: 'not_run' }],
       });
     } finally {
       await portal.db.user.update({ where: { id: portal.users.operator }, data: { disabled: false } });

@@ -5,50 +5,183 @@ import { createDecoder, encodeInput, type DeviceEncoding } from './encoding';
 
 export const COMMAND_TIMEOUT_MS = 30_000;
 export const PROMPT_TIMEOUT_MS = 15_000;
+/**
+ * Silence after which the session looks at what the device last sent: an unanswered question fails
+ * the command, an unrecognised prompt is reported, a first prompt is nudged with Enter.
+ */
+export const CLI_QUIET_MS = 1_000;
 /** A single command's captured output is cut beyond this (a runaway `display` must not eat memory). */
 export const MAX_COMMAND_OUTPUT_CHARS = 4 * 1024 * 1024;
 /** Wide enough that devices do not wrap long lines in captured output. */
 export const CLI_PTY_COLS = 256;
 export const CLI_PTY_ROWS = 24;
+/** What an error quotes of the device's last output. */
+export const CLI_SEEN_CHARS = 200;
 const TAIL_CHARS = 512;
+/** How much of a command its echo must show before a prompt counts as the command's end. */
+const ECHO_CHARS = 20;
+const BANNER_CHARS = 4096;
+
+/** One command as a task runs it: the questions it may ask and the answers to send. */
+export interface CommandStep {
+  command: string;
+  answers?: { prompt: string; answer: string }[];
+}
 
 export interface CommandResult {
   command: string;
   output: string;
+  /** `error`: the device's output carries one of the driver's error messages. */
   status: 'success' | 'error';
   truncated: boolean;
 }
 
+export type CliErrorCode =
+  'timeout' | 'closed' | 'cancelled' | 'enable_failed' | 'shell_refused' | 'unknown_prompt' | 'question';
+
+export class CliError extends Error {
+  constructor(
+    public readonly code: CliErrorCode,
+    message: string,
+    /** The command that was running, if any. */
+    public readonly command: string | null = null,
+    /** Its output received so far, cleaned. */
+    public readonly partialOutput = '',
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** The last `CLI_SEEN_CHARS` characters the device sent, printable, for an error message. */
+export function seen(tail: string): string {
+  const text = tail
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/\r\n?/g, '\n')
+    .slice(-CLI_SEEN_CHARS);
+  return text.trim() === '' ? 'nothing' : `«${text.replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '·')}»`;
+}
+
+/** The last line of output (the prompt or question waiting at the end), without a lone CR rewind. */
+export function lastLine(tail: string): string {
+  const line = tail.slice(tail.lastIndexOf('\n') + 1);
+  return line.slice(line.lastIndexOf('\r') + 1);
+}
+
+/** The prompt pattern for the device whose prompt line this is, or null when the driver does not know it. */
+export function learnPrompt(driver: VendorDriver, line: string): RegExp | null {
+  const name = driver.promptName(line.trim());
+  return name === null ? null : driver.promptFor(name);
+}
+
 /**
- * Collects decoded device output until the prompt comes back, pressing the pager key whenever the
- * device pauses with a pager prompt. Pure apart from the `press` callback.
+ * One command's run, decided from the output alone: collects it until the device's prompt comes back,
+ * presses the pager key at a pager prompt, answers the questions the step expects, and on silence
+ * tells an unexpected question apart from output that is only slow. Pure apart from `write`.
  */
-export class OutputCollector {
+export class CommandRun {
   private raw = '';
   private tail = '';
+  /** Where in `raw` the last answer was sent: a question is answered once. */
+  private answeredAt = 0;
+  /**
+   * Whether the command's echo has come back. A prompt before it is a stale one (from an Enter pressed
+   * earlier) and does not end the command; a device that never echoes is caught when it goes silent.
+   */
+  private echoed: boolean;
+  private readonly echo: string;
+  /** Where the command's echo line starts in `raw`. */
+  private start = 0;
   truncated = false;
 
   constructor(
     private readonly driver: VendorDriver,
-    private readonly press: (keys: string) => void,
-  ) {}
+    private prompt: RegExp,
+    private readonly step: CommandStep,
+    private readonly write: (keys: string) => void,
+  ) {
+    this.echo = step.command.trim().slice(0, ECHO_CHARS);
+    this.echoed = this.echo === '';
+  }
 
   /** Feed output; returns true once the prompt is at the end of what arrived. */
   feed(text: string): boolean {
     if (this.raw.length < MAX_COMMAND_OUTPUT_CHARS) this.raw += text;
     else this.truncated = true;
     this.tail = (this.tail + text).slice(-TAIL_CHARS);
+    if (!this.echoed) {
+      const at = this.raw.slice(0, TAIL_CHARS * 4).indexOf(this.echo);
+      if (at >= 0) {
+        this.echoed = true;
+        // what came before the echo's line is a stale prompt, not this command's output
+        this.start = this.raw.lastIndexOf('\n', at) + 1;
+      }
+    }
     if (this.driver.pager.test(this.tail)) {
-      this.press(this.driver.pagerKey);
+      this.write(this.driver.pagerKey);
       return false;
     }
-    return this.driver.prompt.test(this.tail);
+    if (this.echoed && this.prompt.test(this.tail)) return true;
+    this.answer();
+    return false;
   }
 
-  result(command: string): CommandResult {
-    const output = cleanOutput(this.driver, this.raw, command);
+  private answer(): void {
+    // never from the command's own echo, which may contain the very question text
+    if (!this.echoed) return;
+    const echoEnd = this.raw.indexOf('\n', this.start);
+    if (echoEnd < 0) return;
+    this.answeredAt = Math.max(this.answeredAt, echoEnd + 1);
+    const since = this.raw.length - this.answeredAt;
+    if (since <= 0) return;
+    const line = lastLine(this.tail.slice(-Math.min(since, TAIL_CHARS))).toLowerCase();
+    if (!line) return;
+    const a = this.step.answers?.find((x) => line.includes(x.prompt.toLowerCase()));
+    if (!a) return;
+    this.answeredAt = this.raw.length;
+    this.write(`${a.answer}\r`);
+  }
+
+  /**
+   * The device has been silent. A question at the end that no answer matched fails the command; a
+   * prompt of this platform that is not the learned one (the command renamed the device) is learned.
+   */
+  quiet(): CliError | 'done' | null {
+    const line = lastLine(this.tail);
+    if (this.raw.length > this.answeredAt && this.driver.question.test(this.tail)) {
+      return new CliError(
+        'question',
+        `"${this.step.command}" asked «${line.trim()}» and no answer was given for it; add an answer to the command (e.g. ${line.trim().slice(-12)} → y).`,
+        this.step.command,
+        this.partial(),
+      );
+    }
+    if (this.prompt.test(this.tail)) return 'done'; // a device that does not echo
+    const renamed = this.driver.prompt.test(this.tail) ? learnPrompt(this.driver, line) : null;
+    if (renamed) {
+      this.prompt = renamed;
+      return 'done';
+    }
+    return null;
+  }
+
+  /** The prompt pattern now in force (a command may have renamed the device). */
+  get promptPattern(): RegExp {
+    return this.prompt;
+  }
+
+  get seenTail(): string {
+    return this.tail;
+  }
+
+  partial(): string {
+    return cleanOutput(this.driver, this.raw.slice(this.start), this.step.command);
+  }
+
+  result(): CommandResult {
+    const output = this.partial();
     return {
-      command,
+      command: this.step.command,
       output: this.truncated
         ? `${output}\n[output truncated at ${MAX_COMMAND_OUTPUT_CHARS} characters]`
         : output,
@@ -56,180 +189,377 @@ export class OutputCollector {
       truncated: this.truncated,
     };
   }
-
-  get rawText(): string {
-    return this.raw;
-  }
-}
-
-export class CliError extends Error {
-  constructor(
-    public readonly code: 'timeout' | 'closed' | 'enable_failed' | 'shell_refused',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
 }
 
 /**
- * A non-interactive CLI session on a device's shell channel: wait for the prompt, enter privileged
- * mode if the driver needs it, turn paging off, run commands one after another.
+ * What a CLI session needs from its transport: an SSH shell channel today; a telnet connection can
+ * provide the same. `onClose` fires once, whether the channel or the whole connection went away.
+ */
+export interface CliTransport {
+  write(data: Buffer | string): void;
+  onData(listener: (chunk: Buffer) => void): void;
+  onClose(listener: () => void): void;
+  close(): void;
+}
+
+/** Open a shell channel on an SSH connection as a CLI transport. */
+export async function openSshShell(conn: SshConnection): Promise<CliTransport> {
+  const stream = await new Promise<ClientChannel>((resolve, reject) =>
+    conn.client.shell({ term: 'vt100', cols: CLI_PTY_COLS, rows: CLI_PTY_ROWS }, (err, s) => {
+      if (!err) return resolve(s);
+      // a connection that drops while the shell is requested surfaces as "Unable to request a pty"
+      reject(
+        conn.socket.destroyed || !conn.socket.writable
+          ? new CliError('closed', 'The device closed the connection before a shell opened.')
+          : new CliError('shell_refused', `The device refused to open a shell: ${err.message}`),
+      );
+    }),
+  );
+  let closed = false;
+  const closeListeners: (() => void)[] = [];
+  const fire = () => {
+    if (closed) return;
+    closed = true;
+    for (const l of closeListeners) l();
+  };
+  stream.on('close', fire);
+  stream.on('end', fire);
+  conn.client.on('close', fire);
+  conn.client.on('end', fire);
+  conn.client.on('error', fire);
+  conn.socket.on('close', fire);
+  return {
+    write: (data) => {
+      if (!closed) stream.write(data);
+    },
+    onData: (l) => {
+      stream.on('data', l);
+      stream.stderr.on('data', l);
+    },
+    onClose: (l) => {
+      if (closed) queueMicrotask(l);
+      else closeListeners.push(l);
+    },
+    close: () => {
+      stream.end();
+      stream.close();
+    },
+  };
+}
+
+/** A wait in progress: it sees every decoded chunk and every silence, and ends with a value or an error. */
+interface Wait {
+  what: string;
+  command: string | null;
+  feed(text: string): void;
+  quiet(): void;
+  partial(): string;
+  fail(err: CliError): void;
+}
+
+export interface CliOpenOptions {
+  enableSecret?: string;
+  timeoutMs?: number;
+  /** Aborting rejects the wait in progress at once (a cancelled task). */
+  signal?: AbortSignal;
+  quietMs?: number;
+}
+
+/**
+ * A non-interactive CLI session: learn the device's prompt, enter privileged mode if the driver has one
+ * and the prompt asks for it, turn paging off, run commands one after another. Every wait ends at once
+ * when the session closes or the signal aborts, saying what was running and what the device last sent.
  */
 export class DeviceCli {
-  private decoder;
-  private pending: { collector: OutputCollector; resolve: () => void; reject: (e: Error) => void } | null =
-    null;
+  private readonly decoder;
   private closed = false;
-  private preamble = '';
+  private wait: Wait | null = null;
+  private quietTimer: NodeJS.Timeout | null = null;
+  private early = '';
+  private tail = '';
+  private prompt: RegExp;
+  private promptLine = '';
+  private readonly quietMs: number;
+  /** What the device printed from login up to its first prompt (the banner), first 4 KB. */
+  banner = '';
 
   private constructor(
-    private readonly stream: ClientChannel,
-    private readonly driver: VendorDriver,
+    private readonly transport: CliTransport,
+    readonly driver: VendorDriver,
     private readonly encoding: DeviceEncoding,
+    private readonly signal: AbortSignal | undefined,
+    quietMs: number,
   ) {
+    this.prompt = driver.prompt;
+    this.quietMs = quietMs;
     this.decoder = createDecoder(encoding);
-    stream.on('data', (chunk: Buffer) => this.onData(this.decoder.write(chunk)));
-    stream.stderr.on('data', (chunk: Buffer) => this.onData(this.decoder.write(chunk)));
-    stream.on('close', () => {
-      this.closed = true;
-      this.pending?.reject(new CliError('closed', 'The device closed the session.'));
-      this.pending = null;
-    });
+    transport.onData((chunk) => this.onData(this.decoder.write(chunk)));
+    transport.onClose(() => this.onClose());
+    signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   static async open(
-    conn: SshConnection,
+    transport: CliTransport,
     driver: VendorDriver,
     encoding: DeviceEncoding,
-    opts: { enableSecret?: string; promptTimeoutMs?: number } = {},
+    opts: CliOpenOptions = {},
   ): Promise<DeviceCli> {
-    const stream = await new Promise<ClientChannel>((resolve, reject) =>
-      conn.client.shell({ term: 'vt100', cols: CLI_PTY_COLS, rows: CLI_PTY_ROWS }, (err, s) => {
-        if (!err) return resolve(s);
-        // a connection that drops while the shell is requested surfaces as "Unable to request a pty"
-        reject(
-          conn.socket.destroyed || !conn.socket.writable
-            ? new CliError('closed', 'The device closed the connection before a shell opened.')
-            : new CliError('shell_refused', `The device refused to open a shell: ${err.message}`),
-        );
-      }),
-    );
-    const cli = new DeviceCli(stream, driver, encoding);
-    const timeout = opts.promptTimeoutMs ?? PROMPT_TIMEOUT_MS;
-    // the first prompt is in what this wait collected (the preamble was handed to it and emptied)
-    const first = await cli.waitFor((c) => c.feed(''), timeout, 'the first prompt');
-    if (
-      driver.enable &&
-      opts.enableSecret &&
-      driver.enable.unprivilegedPrompt.test(first.rawText.slice(-TAIL_CHARS))
-    ) {
-      await cli.enable(opts.enableSecret, timeout);
+    const cli = new DeviceCli(transport, driver, encoding, opts.signal, opts.quietMs ?? CLI_QUIET_MS);
+    const timeout = opts.timeoutMs ?? PROMPT_TIMEOUT_MS;
+    try {
+      await cli.findPrompt(timeout);
+      if (driver.enable && opts.enableSecret && driver.modeOf(cli.promptLine) === 'user') {
+        await cli.enable(opts.enableSecret, timeout);
+      }
+      for (const setup of driver.sessionSetup) await cli.run({ command: setup }, timeout);
+    } catch (err) {
+      cli.close();
+      throw err;
     }
-    if (driver.disablePaging) await cli.run(driver.disablePaging, timeout);
     return cli;
   }
 
-  private onData(text: string): void {
-    if (!this.pending) {
-      this.preamble = (this.preamble + text).slice(-TAIL_CHARS);
-      return;
-    }
-    if (this.pending.collector.feed(text)) {
-      const p = this.pending;
-      this.pending = null;
-      p.resolve();
-    }
+  /** The mode the device's prompt showed last. */
+  get mode() {
+    return this.driver.modeOf(this.promptLine);
   }
 
-  private waitFor(
-    start: (c: OutputCollector) => boolean,
-    timeoutMs: number,
+  /** The device's prompt as last seen (e.g. `<lab-vrp-01>`). */
+  get currentPrompt(): string {
+    return this.promptLine.trim();
+  }
+
+  private onData(text: string): void {
+    if (!text) return;
+    this.tail = (this.tail + text).slice(-TAIL_CHARS);
+    if (!this.wait) {
+      this.early = (this.early + text).slice(-MAX_COMMAND_OUTPUT_CHARS);
+      return;
+    }
+    this.armQuiet();
+    this.wait.feed(text);
+  }
+
+  private armQuiet(): void {
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => this.wait?.quiet(), this.quietMs);
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const w = this.wait;
+    if (!w) return;
+    const running = w.command ? `while running "${w.command}"` : `while ${w.what}`;
+    w.fail(
+      new CliError(
+        'closed',
+        `The device closed the session ${running}; it last sent ${seen(this.tail)}.`,
+        w.command,
+        w.partial(),
+      ),
+    );
+  }
+
+  private readonly onAbort = (): void => {
+    const w = this.wait;
+    if (w) w.fail(new CliError('cancelled', `Cancelled while ${w.what}.`, w.command, w.partial()));
+  };
+
+  /**
+   * Run one wait: `start` sends what starts it (if anything) and returns the handlers. Output that
+   * arrived while nobody waited is fed first when `keepEarly` (the login banner and first prompt) and
+   * dropped otherwise (a stale prompt is not the answer to what is sent next).
+   */
+  private begin<T>(
     what: string,
-  ): Promise<OutputCollector> {
-    if (this.closed) return Promise.reject(new CliError('closed', 'The device closed the session.'));
-    const collector = new OutputCollector(this.driver, (k) => this.stream.write(k));
-    return new Promise<OutputCollector>((resolve, reject) => {
+    command: string | null,
+    timeoutMs: number,
+    keepEarly: boolean,
+    start: (
+      finish: (value: T) => void,
+      fail: (err: CliError) => void,
+    ) => Omit<Wait, 'what' | 'command' | 'fail'>,
+  ): Promise<T> {
+    if (this.closed)
+      return Promise.reject(
+        new CliError('closed', `The device had closed the session before ${what}.`, command),
+      );
+    if (this.signal?.aborted) return Promise.reject(new CliError('cancelled', 'Cancelled.', command));
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const end = () => {
+        done = true;
+        clearTimeout(timer);
+        if (this.quietTimer) clearTimeout(this.quietTimer);
+        this.quietTimer = null;
+        this.wait = null;
+      };
+      const finish = (value: T) => {
+        if (done) return;
+        end();
+        resolve(value);
+      };
+      const fail = (err: CliError) => {
+        if (done) return;
+        end();
+        reject(err);
+      };
+      const handlers = start(finish, fail);
       const timer = setTimeout(() => {
-        this.pending = null;
-        reject(
+        const running = command ? `"${command}"` : what;
+        fail(
           new CliError(
             'timeout',
-            `No prompt from the device within ${Math.round(timeoutMs / 1000)} s (waiting for ${what}).`,
+            `No prompt within ${Math.round(timeoutMs / 1000)} s while ${command ? `running ${running}` : what}; the device last sent ${seen(this.tail)}.`,
+            command,
+            handlers.partial(),
           ),
         );
       }, timeoutMs);
-      this.pending = {
-        collector,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve(collector);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      // output that arrived before anyone waited (e.g. the login banner and prompt)
-      const early = this.preamble;
-      this.preamble = '';
-      if (start(collector) || (early && collector.feed(early))) {
-        this.pending = null;
-        clearTimeout(timer);
-        resolve(collector);
-      }
+      this.wait = { what, command, fail, ...handlers };
+      this.armQuiet();
+      const early = this.early;
+      this.early = '';
+      if (keepEarly && early && !done) handlers.feed(early);
     });
   }
 
-  async run(command: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
-    const collector = await this.waitFor(
-      () => {
-        this.stream.write(encodeInput(this.encoding, `${command}\r`));
-        return false;
-      },
-      timeoutMs,
-      `"${command}"`,
-    );
-    return collector.result(command);
-  }
-
-  private async enable(secret: string, timeoutMs: number): Promise<void> {
-    const e = this.driver.enable!;
-    // wait for "Password:" (not a prompt the collector knows), then send the secret
-    await new Promise<void>((resolve, reject) => {
+  /**
+   * Learn the device's prompt the way an engineer would: wait for output that ends like a prompt of
+   * this platform (nudging with Enter if the device stays silent), then press Enter and take the line
+   * that comes back as the device's own prompt. A prompt this platform does not have is reported with
+   * what the device sent.
+   */
+  private findPrompt(timeoutMs: number): Promise<void> {
+    return this.begin<void>('waiting for the first prompt', null, timeoutMs, true, (finish, fail) => {
       let buf = '';
-      const onData = (chunk: Buffer) => {
-        buf += chunk.toString('latin1');
-        if (e.passwordPrompt.test(buf)) {
-          this.stream.off('data', onData);
-          clearTimeout(timer);
-          resolve();
-        }
+      let nudged = false;
+      let candidate: string | null = null;
+      let confirms = 0;
+      const propose = (line: string) => {
+        candidate = line;
+        confirms++;
+        buf = '';
+        this.transport.write('\r');
       };
-      const timer = setTimeout(() => {
-        this.stream.off('data', onData);
-        reject(new CliError('timeout', 'No password prompt after "enable".'));
-      }, timeoutMs);
-      this.stream.on('data', onData);
-      this.stream.write(`${e.command}\r`);
+      const check = () => {
+        const line = lastLine(buf);
+        if (!this.driver.prompt.test(buf)) return;
+        if (candidate !== null && line.trim() === candidate.trim()) {
+          this.promptLine = line;
+          this.prompt = learnPrompt(this.driver, line) ?? this.driver.prompt;
+          return finish();
+        }
+        if (confirms < 3) propose(line);
+      };
+      return {
+        feed: (text) => {
+          if (this.banner.length < BANNER_CHARS) this.banner = (this.banner + text).slice(0, BANNER_CHARS);
+          buf = (buf + text).slice(-TAIL_CHARS);
+          check();
+        },
+        quiet: () => {
+          if (!nudged && candidate === null) {
+            nudged = true;
+            this.transport.write('\r');
+            return;
+          }
+          if (buf.trim() === '' && candidate === null) return; // nothing at all: the timeout says so
+          fail(
+            new CliError(
+              'unknown_prompt',
+              `The device's prompt is not one ${this.driver.label} shows (is the vendor right?); it last sent ${seen(this.tail)}.`,
+            ),
+          );
+        },
+        partial: () => '',
+      };
     });
-    this.preamble = '';
-    const collector = await this.waitFor(
-      () => {
-        this.stream.write(`${secret}\r`);
-        return false;
-      },
+  }
+
+  private enable(secret: string, timeoutMs: number): Promise<void> {
+    const e = this.driver.enable!;
+    return this.begin<void>(
+      `entering privileged mode ("${e.command}")`,
+      null,
       timeoutMs,
-      'the privileged prompt',
+      false,
+      (finish, fail) => {
+        let buf = '';
+        let sent = false;
+        const refused = () =>
+          fail(
+            new CliError(
+              'enable_failed',
+              `The device refused the enable secret: it answered ${seen(buf)}. Check the device's enable secret.`,
+            ),
+          );
+        this.transport.write(encodeInput(this.encoding, `${e.command}\r`));
+        return {
+          feed: (text) => {
+            buf = (buf + text).slice(-TAIL_CHARS);
+            if (e.passwordPrompt.test(buf)) {
+              if (sent) return refused(); // asked again: the secret was wrong
+              sent = true;
+              buf = '';
+              this.transport.write(encodeInput(this.encoding, `${secret}\r`));
+              return;
+            }
+            if (!this.prompt.test(buf)) return;
+            const line = lastLine(buf);
+            if (e.refused.test(buf) || this.driver.modeOf(line) === 'user') return refused();
+            this.promptLine = line;
+            finish();
+          },
+          quiet: () => {
+            if (sent && e.refused.test(buf)) refused();
+          },
+          partial: () => '',
+        };
+      },
     );
-    if (!e.privilegedPrompt.test(collector.rawText.slice(-TAIL_CHARS))) {
-      throw new CliError('enable_failed', 'The enable secret was refused.');
-    }
+  }
+
+  /** Run one command until the device's prompt comes back. */
+  run(step: CommandStep, timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
+    return this.begin<CommandResult>(
+      `running "${step.command}"`,
+      step.command,
+      timeoutMs,
+      false,
+      (finish, fail) => {
+        const run = new CommandRun(this.driver, this.prompt, step, (keys) => this.transport.write(keys));
+        const complete = () => {
+          this.prompt = run.promptPattern;
+          this.promptLine = lastLine(run.seenTail);
+          finish(run.result());
+        };
+        this.transport.write(encodeInput(this.encoding, `${step.command}\r`));
+        return {
+          feed: (text) => {
+            if (run.feed(text)) complete();
+          },
+          quiet: () => {
+            const q = run.quiet();
+            if (q === 'done') complete();
+            else if (q) fail(q);
+          },
+          partial: () => run.partial(),
+        };
+      },
+    );
   }
 
   close(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+    if (this.closed) return;
     this.closed = true;
-    this.stream.end();
-    this.stream.close();
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    try {
+      this.transport.close();
+    } catch {
+      // already gone
+    }
   }
 }

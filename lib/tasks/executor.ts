@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
-import { CliError, DeviceCli } from '../devices/cli';
+import { CliError, DeviceCli, openSshShell, type CommandResult } from '../devices/cli';
 import type { DeviceConnection, DeviceLogin } from '../devices/connect';
 import type { DeviceSessionLimiter } from '../devices/limiter';
 import { SSH_READY_TIMEOUT_MS, SshError } from '../devices/ssh';
 import { ProgressCoalescer, PROGRESS_MIN_INTERVAL_MS, type ProgressState } from './progress';
 import { TaskAbort } from './queue';
-import type { CommandOutput } from './schema';
+import { compileStoredPatterns, type UserPattern } from './patterns';
+import { parseStoredCommands, type CommandOutput, type CommandSpec } from './schema';
 import { isFinal, type TaskDeviceOutcome, type TaskStatus } from './status';
 import {
   finishCancelled,
@@ -38,11 +39,7 @@ interface DeviceOutcome {
   error: string | null;
 }
 
-function describe(
-  err: unknown,
-  signal: AbortSignal,
-  timeoutMs: number,
-): { status: DeviceOutcome['status']; error: string } {
+function describe(err: unknown, signal: AbortSignal): { status: DeviceOutcome['status']; error: string } {
   const reason = signal.reason as unknown;
   if (signal.aborted && reason instanceof TaskAbort) {
     return reason.kind === 'cancel'
@@ -52,12 +49,8 @@ function describe(
           error: 'Interrupted: the server stopped while this device was running; not re-run automatically.',
         };
   }
-  if (signal.aborted)
-    return {
-      status: 'failed',
-      error: `No result within the per-device timeout of ${Math.round(timeoutMs / 1000)} s.`,
-    };
-  if (err instanceof SshError || err instanceof CliError) return { status: 'failed', error: err.message };
+  if (err instanceof SshError || err instanceof CliError || err instanceof DeviceTimeout)
+    return { status: 'failed', error: err.message };
   return { status: 'failed', error: `Unexpected error: ${(err as Error).message}` };
 }
 
@@ -66,7 +59,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   const { db, log } = deps;
   const task = await db.task.findUnique({ where: { id: taskId } });
   if (!task || isFinal(task.status)) return;
-  const commands = JSON.parse(task.commands) as string[];
+  const plan = planOf(task);
   const rows = await db.taskDevice.findMany({
     where: { taskId, status: 'pending' },
     orderBy: { deviceName: 'asc' },
@@ -114,7 +107,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
         deviceName: row.deviceName,
         status: 'running',
       });
-      const outcome = await runOnDevice(row.deviceId, task.ownerId, commands, task.timeoutMs, signal, deps);
+      const outcome = await runOnDevice(row.deviceId, task.ownerId, plan, signal, deps);
       const finishedAt = new Date();
       const outputJson = JSON.stringify(outcome.outputs);
       await recordDeviceOutcome(db, taskId, row.id, {
@@ -170,57 +163,156 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   progress.final(state(done.status as TaskStatus));
 }
 
+/** What a task asks of each device, read once per task. */
+interface DevicePlan {
+  steps: CommandSpec[];
+  failurePatterns: UserPattern[];
+  expectOutput: UserPattern | null;
+  timeoutMs: number;
+}
+
+function planOf(task: {
+  commands: string;
+  failurePatterns: string;
+  expectOutput: string | null;
+  timeoutMs: number;
+}): DevicePlan {
+  return {
+    steps: parseStoredCommands(task.commands),
+    failurePatterns: compileStoredPatterns(JSON.parse(task.failurePatterns) as string[]),
+    expectOutput: task.expectOutput ? (compileStoredPatterns([task.expectOutput])[0] ?? null) : null,
+    timeoutMs: task.timeoutMs,
+  };
+}
+
+function clip(output: string): string {
+  return output.length > TASK_OUTPUT_MAX_CHARS
+    ? `${output.slice(0, TASK_OUTPUT_MAX_CHARS)}\n[output truncated]`
+    : output;
+}
+
+/** Why a command's output fails it: the device's own error message, or one of the task's patterns. */
+function failureOf(r: CommandResult, plan: DevicePlan): string | null {
+  if (r.status === 'error') {
+    const line = r.output.split('\n').find((l) => /\S/.test(l) && !/^\s*\^\s*$/.test(l)) ?? '';
+    return `The device rejected "${r.command}": ${line.trim().slice(0, 200)}`;
+  }
+  const p = plan.failurePatterns.find((f) => f.test(r.output));
+  return p ? `The output of "${r.command}" matches the failure pattern /${p.source}/.` : null;
+}
+
+/**
+ * Log in, then run the commands in order. The first command that fails ends the device (the rest are
+ * `not run`: a change must not go on after a step failed). Time: login and the commands without a
+ * timeout of their own share the task's per-device timeout; a command with its own timeout has that.
+ */
 async function runOnDevice(
   deviceId: string | null,
   ownerId: string,
-  commands: string[],
-  timeoutMs: number,
+  plan: DevicePlan,
   signal: AbortSignal,
   deps: ExecutorDeps,
 ): Promise<DeviceOutcome> {
   const outputs: CommandOutput[] = [];
-  const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
-  const started = Date.now();
-  const remaining = () => Math.max(1, timeoutMs - (Date.now() - started));
+  let used = 0;
+  const remaining = () => plan.timeoutMs - used;
+  const timed = async <T>(fn: (ms: number) => Promise<T>, own?: number): Promise<T> => {
+    if (own === undefined && remaining() <= 0) throw new DeviceTimeout(plan.timeoutMs);
+    const t0 = Date.now();
+    try {
+      return await fn(own ?? remaining());
+    } finally {
+      if (own === undefined) used += Date.now() - t0;
+    }
+  };
+  const notRun = (from: number) => {
+    for (const step of plan.steps.slice(from))
+      outputs.push({ command: step.command, output: '', status: 'not_run' });
+  };
   let conn: DeviceConnection | null = null;
-  const drop = () => conn?.ssh.socket.destroy();
-  deadline.addEventListener('abort', drop, { once: true });
+  let cli: DeviceCli | null = null;
   try {
-    const login = await deps.login.open({
-      deviceId,
-      actor: { userId: ownerId },
-      purpose: 'task',
-      signal: deadline,
-      readyTimeoutMs: Math.min(remaining(), SSH_READY_TIMEOUT_MS),
-    });
+    const login = await timed((ms) =>
+      deps.login.open({
+        deviceId,
+        actor: { userId: ownerId },
+        purpose: 'task',
+        signal,
+        readyTimeoutMs: Math.min(ms, SSH_READY_TIMEOUT_MS),
+      }),
+    );
     if (!login.ok) {
-      if (!deadline.aborted) return { status: 'failed', outputs, error: login.message };
-      const d = describe(null, deadline, timeoutMs); // cancelled, timed out or shut down meanwhile
-      return { status: d.status, outputs, error: d.error };
+      notRun(0);
+      if (!signal.aborted) return { status: 'failed', outputs, error: login.message };
+      return { ...describe(null, signal), outputs };
     }
     conn = login.connection;
-    const cli = await DeviceCli.open(conn.ssh, conn.driver, conn.encoding, {
-      enableSecret: conn.enableSecret,
-      promptTimeoutMs: remaining(),
-    });
-    for (const command of commands) {
-      const r = await cli.run(command, remaining());
-      const output =
-        r.output.length > TASK_OUTPUT_MAX_CHARS
-          ? `${r.output.slice(0, TASK_OUTPUT_MAX_CHARS)}\n[output truncated]`
-          : r.output;
-      outputs.push({ command, output, status: r.status });
+    const c = conn;
+    const transport = await openSshShell(c.ssh);
+    cli = await timed((ms) =>
+      DeviceCli.open(transport, c.driver, c.encoding, {
+        enableSecret: c.enableSecret,
+        timeoutMs: ms,
+        signal,
+      }),
+    );
+    for (const [i, step] of plan.steps.entries()) {
+      let r: CommandResult;
+      try {
+        const session = cli;
+        r = await timed(
+          (ms) => session.run(step, ms),
+          step.timeoutSeconds === undefined ? undefined : step.timeoutSeconds * 1000,
+        );
+      } catch (err) {
+        if (err instanceof CliError) {
+          outputs.push({
+            command: step.command,
+            output: clip(err.partialOutput),
+            status: 'error',
+            error: err.message,
+          });
+          notRun(i + 1);
+        }
+        throw err;
+      }
+      const failure = failureOf(r, plan);
+      if (failure) {
+        const hint =
+          r.status === 'error' && cli.mode === 'user'
+            ? ` (the session is at the unprivileged prompt ${cli.currentPrompt}; store the device's enable secret)`
+            : '';
+        outputs.push({
+          command: step.command,
+          output: clip(r.output),
+          status: 'error',
+          error: failure + hint,
+        });
+        notRun(i + 1);
+        return { status: 'failed', outputs, error: failure + hint };
+      }
+      outputs.push({ command: step.command, output: clip(r.output), status: 'success' });
     }
-    cli.close();
-    const rejected = outputs.find((o) => o.status === 'error');
-    return rejected
-      ? { status: 'failed', outputs, error: `The device rejected "${rejected.command}".` }
-      : { status: 'success', outputs, error: null };
+    if (plan.expectOutput && !outputs.some((o) => plan.expectOutput!.test(o.output))) {
+      return {
+        status: 'failed',
+        outputs,
+        error: `The expected output /${plan.expectOutput.source}/ is not in the device's output.`,
+      };
+    }
+    return { status: 'success', outputs, error: null };
   } catch (err) {
-    const d = describe(err, deadline.aborted ? deadline : signal, timeoutMs);
-    return { status: d.status, outputs, error: d.error };
+    if (outputs.length < plan.steps.length) notRun(outputs.length);
+    return { ...describe(err, signal), outputs };
   } finally {
-    deadline.removeEventListener('abort', drop);
+    cli?.close();
     conn?.close();
+  }
+}
+
+/** The device's share of the task's timeout ran out between two waits. */
+class DeviceTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`No result within the per-device timeout of ${Math.round(timeoutMs / 1000)} s.`);
   }
 }

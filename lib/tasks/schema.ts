@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileUserPattern } from './patterns';
 
 /** Bounds on what one task may ask for (named, with units; see README). */
 export const TASK_MAX_DEVICES = 1000;
@@ -9,61 +10,168 @@ export const TASK_MIN_TIMEOUT_S = 5;
 export const TASK_MAX_TIMEOUT_S = 3600;
 export const TASK_DEFAULT_CONCURRENCY = 10;
 export const TASK_DEFAULT_TIMEOUT_S = 60;
+export const TASK_MAX_ANSWERS = 5;
+export const TASK_MAX_ANSWER_CHARS = 200;
+export const TASK_MAX_FAILURE_PATTERNS = 20;
 
 // Anything but printable text and tab: a CR, ESC or NUL inside a command would inject keystrokes.
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
 
-export const taskFormSchema = z.object({
-  name: z.string().trim().min(1, 'Give the task a name.').max(100, 'At most 100 characters.'),
-  commands: z
+const commandText = z
+  .string()
+  .max(TASK_MAX_COMMAND_CHARS, `A command may have at most ${TASK_MAX_COMMAND_CHARS} characters.`)
+  .refine((c) => !CONTROL.test(c), 'Commands cannot contain control characters.');
+
+/** A question a command may ask and the answer to send (followed by Enter). */
+export const commandAnswerSchema = z.object({
+  prompt: z
     .string()
-    .transform((text) =>
-      text
-        .replace(/\r\n?/g, '\n')
-        .split('\n')
-        .map((l) => l.replace(/\s+$/, ''))
-        .filter((l) => l.trim() !== ''),
-    )
-    .pipe(
-      z
-        .array(
-          z
-            .string()
-            .max(TASK_MAX_COMMAND_CHARS, `A command may have at most ${TASK_MAX_COMMAND_CHARS} characters.`)
-            .refine((c) => !CONTROL.test(c), 'Commands cannot contain control characters.'),
-        )
-        .min(1, 'Enter at least one command.')
-        .max(TASK_MAX_COMMANDS, `At most ${TASK_MAX_COMMANDS} commands.`),
-    ),
-  deviceIds: z
-    .array(z.string().min(1).max(64))
-    .transform((ids) => [...new Set(ids)])
-    .pipe(
-      z
-        .array(z.string())
-        .min(1, 'Choose at least one device.')
-        .max(TASK_MAX_DEVICES, `At most ${TASK_MAX_DEVICES} devices per task.`),
-    ),
-  concurrency: z.coerce
-    .number({ error: 'Concurrency must be a number.' })
-    .int('Concurrency must be a whole number.')
-    .min(1, `Concurrency must be between 1 and ${TASK_MAX_CONCURRENCY}.`)
-    .max(TASK_MAX_CONCURRENCY, `Concurrency must be between 1 and ${TASK_MAX_CONCURRENCY}.`),
-  timeoutSeconds: z.coerce
-    .number({ error: 'Timeout must be a number.' })
-    .int('Timeout must be a whole number of seconds.')
-    .min(
-      TASK_MIN_TIMEOUT_S,
-      `Timeout must be between ${TASK_MIN_TIMEOUT_S} and ${TASK_MAX_TIMEOUT_S} seconds.`,
-    )
-    .max(
-      TASK_MAX_TIMEOUT_S,
-      `Timeout must be between ${TASK_MIN_TIMEOUT_S} and ${TASK_MAX_TIMEOUT_S} seconds.`,
-    ),
+    .trim()
+    .min(1, 'Say what the device asks (text it shows, e.g. [Y/N]).')
+    .max(TASK_MAX_ANSWER_CHARS, `At most ${TASK_MAX_ANSWER_CHARS} characters.`)
+    .refine((c) => !CONTROL.test(c), 'No control characters.'),
+  answer: z
+    .string()
+    .max(TASK_MAX_ANSWER_CHARS, `At most ${TASK_MAX_ANSWER_CHARS} characters.`)
+    .refine((c) => !CONTROL.test(c), 'No control characters.'),
+});
+export type CommandAnswer = z.infer<typeof commandAnswerSchema>;
+
+const commandTimeout = z.coerce
+  .number({ error: 'Timeout must be a number.' })
+  .int('Timeout must be a whole number of seconds.')
+  .min(1, `A command's timeout must be between 1 and ${TASK_MAX_TIMEOUT_S} seconds.`)
+  .max(TASK_MAX_TIMEOUT_S, `A command's timeout must be between 1 and ${TASK_MAX_TIMEOUT_S} seconds.`);
+
+/** Options for the commands of a task that equal `command`: its own timeout, its questions' answers. */
+export const commandOptionsSchema = z.object({
+  command: z.string().max(TASK_MAX_COMMAND_CHARS),
+  timeoutSeconds: commandTimeout.optional(),
+  answers: z
+    .array(commandAnswerSchema)
+    .max(TASK_MAX_ANSWERS, `At most ${TASK_MAX_ANSWERS} answers per command.`)
+    .default([]),
 });
 
+/** One command of a task as it runs on a device. */
+export interface CommandSpec {
+  command: string;
+  /** Waits for this command's prompt up to this long instead of sharing the device's timeout. */
+  timeoutSeconds?: number;
+  answers: CommandAnswer[];
+}
+
+/** Read a task's stored commands: JSON of CommandSpec[] (or of plain strings, from before options). */
+export function parseStoredCommands(json: string): CommandSpec[] {
+  const raw = JSON.parse(json) as (string | CommandSpec)[];
+  return raw.map((c) => (typeof c === 'string' ? { command: c, answers: [] } : { ...c, answers: c.answers ?? [] }));
+}
+
+const userPattern = z.string().superRefine((src, ctx) => {
+  const r = compileUserPattern(src);
+  if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error });
+});
+
+function lines(text: string): string[] {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .filter((l) => l.trim() !== '');
+}
+
+/** A JSON text field of the form (the per-command options editor writes one). */
+function jsonField<T extends z.ZodType>(schema: T, what: string) {
+  return z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      if (text.trim() === '') return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${what} are not valid JSON.` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema.optional());
+}
+
+export const taskFormSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Give the task a name.').max(100, 'At most 100 characters.'),
+    commands: z
+      .string()
+      .transform(lines)
+      .pipe(
+        z
+          .array(commandText)
+          .min(1, 'Enter at least one command.')
+          .max(TASK_MAX_COMMANDS, `At most ${TASK_MAX_COMMANDS} commands.`),
+      ),
+    /** JSON array of per-command options, matched to commands by their text. */
+    commandOptions: jsonField(
+      z.array(commandOptionsSchema).max(TASK_MAX_COMMANDS, `At most ${TASK_MAX_COMMANDS} commands.`),
+      'Command options',
+    ),
+    /** One RE2 pattern per line: output matching any fails the command (beside the driver's own). */
+    failurePatterns: z
+      .string()
+      .default('')
+      .transform(lines)
+      .pipe(
+        z
+          .array(userPattern)
+          .max(TASK_MAX_FAILURE_PATTERNS, `At most ${TASK_MAX_FAILURE_PATTERNS} failure patterns.`),
+      ),
+    /** An RE2 pattern that the device's output must contain somewhere, or the device fails. */
+    expectOutput: z
+      .string()
+      .trim()
+      .default('')
+      .pipe(userPattern)
+      .transform((s) => (s === '' ? null : s)),
+    deviceIds: z
+      .array(z.string().min(1).max(64))
+      .transform((ids) => [...new Set(ids)])
+      .pipe(
+        z
+          .array(z.string())
+          .min(1, 'Choose at least one device.')
+          .max(TASK_MAX_DEVICES, `At most ${TASK_MAX_DEVICES} devices per task.`),
+      ),
+    concurrency: z.coerce
+      .number({ error: 'Concurrency must be a number.' })
+      .int('Concurrency must be a whole number.')
+      .min(1, `Concurrency must be between 1 and ${TASK_MAX_CONCURRENCY}.`)
+      .max(TASK_MAX_CONCURRENCY, `Concurrency must be between 1 and ${TASK_MAX_CONCURRENCY}.`),
+    timeoutSeconds: z.coerce
+      .number({ error: 'Timeout must be a number.' })
+      .int('Timeout must be a whole number of seconds.')
+      .min(
+        TASK_MIN_TIMEOUT_S,
+        `Timeout must be between ${TASK_MIN_TIMEOUT_S} and ${TASK_MAX_TIMEOUT_S} seconds.`,
+      )
+      .max(
+        TASK_MAX_TIMEOUT_S,
+        `Timeout must be between ${TASK_MIN_TIMEOUT_S} and ${TASK_MAX_TIMEOUT_S} seconds.`,
+      ),
+  })
+  .transform(({ commandOptions, ...v }) => {
+    const byCommand = new Map((commandOptions ?? []).map((o) => [o.command.trim(), o]));
+    const steps: CommandSpec[] = v.commands.map((command) => {
+      const o = byCommand.get(command.trim());
+      return {
+        command,
+        ...(o?.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
+        answers: o?.answers ?? [],
+      };
+    });
+    return { ...v, steps };
+  });
+
 export type TaskFormInput = z.infer<typeof taskFormSchema>;
-export type TaskFieldErrors = Partial<Record<keyof TaskFormInput | 'form', string>>;
+export type TaskFieldErrors = Partial<Record<keyof z.input<typeof taskFormSchema> | 'form', string>>;
 
 export function validateTaskForm(
   raw: unknown,
@@ -72,15 +180,24 @@ export function validateTaskForm(
   if (r.success) return { ok: true, value: r.data };
   const errors: TaskFieldErrors = {};
   for (const issue of r.error.issues) {
-    const key = (issue.path[0] as keyof TaskFormInput | undefined) ?? 'form';
-    const line = key === 'commands' && typeof issue.path[1] === 'number' ? `Line ${issue.path[1] + 1}: ` : '';
+    const key = (issue.path[0] as keyof TaskFieldErrors | undefined) ?? 'form';
+    const line =
+      (key === 'commands' || key === 'failurePatterns') && typeof issue.path[1] === 'number'
+        ? `Line ${issue.path[1] + 1}: `
+        : '';
     errors[key] ??= line + issue.message;
   }
   return { ok: false, errors };
 }
 
+/**
+ * One command's result on one device. `error`: the device rejected it, a failure pattern matched,
+ * it asked an unexpected question, or the session ended while it ran (`error` says which);
+ * `not_run`: an earlier command failed the device, so this one was never sent.
+ */
 export interface CommandOutput {
   command: string;
   output: string;
-  status: 'success' | 'error';
+  status: 'success' | 'error' | 'not_run';
+  error?: string;
 }

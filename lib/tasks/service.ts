@@ -5,7 +5,7 @@ import type { Role } from '../auth/roles';
 import { visibleDevicesWhere } from '../devices/visibility';
 import { progressPercent } from './progress';
 import type { TaskQueue } from './queue';
-import { validateTaskForm, type CommandOutput, type TaskFieldErrors } from './schema';
+import { parseStoredCommands, validateTaskForm, type CommandOutput, type TaskFieldErrors } from './schema';
 import {
   isFinal,
   TASK_ACTIVE_STATUSES,
@@ -49,7 +49,11 @@ export function taskSummary(t: TaskRow, currentDevice: string | null = null) {
     ownerId: t.ownerId,
     status: t.status as TaskStatus,
     statusReason: t.statusReason,
-    commands: JSON.parse(t.commands) as string[],
+    commands: parseStoredCommands(t.commands).map((c) => c.command),
+    /** The commands with their own timeouts and answers. */
+    steps: parseStoredCommands(t.commands),
+    failurePatterns: JSON.parse(t.failurePatterns) as string[],
+    expectOutput: t.expectOutput,
     concurrency: t.concurrency,
     timeoutMs: t.timeoutMs,
     totalDevices: t.totalDevices,
@@ -135,7 +139,9 @@ export async function createTask(
         ownerId: actor.id,
         idempotencyKey: key ?? null,
         name: v.name,
-        commands: JSON.stringify(v.commands),
+        commands: JSON.stringify(v.steps),
+        failurePatterns: JSON.stringify(v.failurePatterns),
+        expectOutput: v.expectOutput,
         concurrency: v.concurrency,
         timeoutMs: v.timeoutSeconds * 1000,
         totalDevices: devices.length,

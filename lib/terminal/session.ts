@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
-import { OutputCollector, COMMAND_TIMEOUT_MS, type CommandResult } from '../devices/cli';
+import {
+  CLI_QUIET_MS,
+  CommandRun,
+  COMMAND_TIMEOUT_MS,
+  lastLine,
+  learnPrompt,
+  seen,
+  type CommandResult,
+} from '../devices/cli';
 import type { DeviceConnection } from '../devices/connect';
 import type { VendorDriver } from '../devices/drivers';
 import { createDecoder, encodeInput, type DeviceEncoding, type StreamDecoder } from '../devices/encoding';
@@ -64,7 +72,12 @@ export class TerminalSession {
   private closed = false;
   private graceTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
-  private command: { collector: OutputCollector; done: () => void } | null = null;
+  private command: {
+    run: CommandRun;
+    done: () => void;
+    fail: (reason: string) => void;
+    quiet: NodeJS.Timeout | null;
+  } | null = null;
   private line = '';
   private outputTail = '';
   /**
@@ -159,7 +172,7 @@ export class TerminalSession {
       text.length >= OUTPUT_TAIL_CHARS
         ? text.slice(-OUTPUT_TAIL_CHARS)
         : (this.outputTail + text).slice(-OUTPUT_TAIL_CHARS);
-    if (this.command && this.command.collector.feed(text)) this.command.done();
+    if (this.command) this.feedCommand(text);
     if (!this.attached) return;
     // Bulk output arrives as many small SSH chunks: join what comes in one turn into one frame.
     this.pending.push(text);
@@ -256,33 +269,58 @@ export class TerminalSession {
     this.stream.setWindow(rows, cols, 0, 0);
   }
 
-  /** Command mode: run one command in the shell and return its whole output as one block. */
+  /**
+   * Command mode: run one command in the shell and return its whole output as one block. The prompt is
+   * the one the device showed last (learned from the terminal's output); the run ends at once if the
+   * session closes, and when the device asks a question the user is told to answer it in the terminal.
+   */
   runCommand(command: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
     if (this.closed) return Promise.reject(new Error('The session is closed.'));
     if (this.command) return Promise.reject(new Error('Another command is still running.'));
     this.touch();
     this.remember(command);
     this.init.events.onCommand(this, command, 'command');
+    const prompt = learnPrompt(this.driver, lastLine(this.outputTail)) ?? this.driver.prompt;
     return new Promise<CommandResult>((resolve, reject) => {
-      const collector = new OutputCollector(this.driver, (keys) => this.stream.write(keys));
-      const timer = setTimeout(() => {
+      const run = new CommandRun(this.driver, prompt, { command }, (keys) => this.stream.write(keys));
+      const finish = () => {
+        clearTimeout(timer);
+        if (this.command?.quiet) clearTimeout(this.command.quiet);
         this.command = null;
+      };
+      const timer = setTimeout(() => {
+        finish();
         reject(
           new Error(
-            `No prompt within ${Math.round(timeoutMs / 1000)} s; the output so far is in the terminal.`,
+            `No prompt within ${Math.round(timeoutMs / 1000)} s; the device last sent ${seen(this.outputTail)} (all of it is in the terminal).`,
           ),
         );
       }, timeoutMs);
       this.command = {
-        collector,
+        run,
+        quiet: null,
         done: () => {
-          clearTimeout(timer);
-          this.command = null;
-          resolve(collector.result(command));
+          finish();
+          resolve(run.result());
+        },
+        fail: (reason) => {
+          finish();
+          reject(new Error(reason));
         },
       };
       this.stream.write(encodeInput(this.encoding, `${command}\r`));
     });
+  }
+
+  private feedCommand(text: string): void {
+    const c = this.command!;
+    if (c.run.feed(text)) return c.done();
+    if (c.quiet) clearTimeout(c.quiet);
+    c.quiet = setTimeout(() => {
+      const q = c.run.quiet();
+      if (q === 'done') c.done();
+      else if (q) c.fail(`The device asks «${lastLine(this.outputTail).trim()}»: answer it in the terminal.`);
+    }, CLI_QUIET_MS);
   }
 
   close(reason: string): void {
@@ -290,7 +328,7 @@ export class TerminalSession {
     this.closed = true;
     if (this.graceTimer) clearTimeout(this.graceTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.command = null;
+    this.command?.fail(`${reason} (while running the command)`);
     this.attached?.closed(reason);
     this.attached = null;
     try {

@@ -62,6 +62,8 @@ export type TaskMinAggregateOutputType = {
   startedAt: Date | null
   finishedAt: Date | null
   idempotencyKey: string | null
+  failurePatterns: string | null
+  expectOutput: string | null
 }
 
 export type TaskMaxAggregateOutputType = {
@@ -82,6 +84,8 @@ export type TaskMaxAggregateOutputType = {
   startedAt: Date | null
   finishedAt: Date | null
   idempotencyKey: string | null
+  failurePatterns: string | null
+  expectOutput: string | null
 }
 
 export type TaskCountAggregateOutputType = {
@@ -102,6 +106,8 @@ export type TaskCountAggregateOutputType = {
   startedAt: number
   finishedAt: number
   idempotencyKey: number
+  failurePatterns: number
+  expectOutput: number
   _all: number
 }
 
@@ -142,6 +148,8 @@ export type TaskMinAggregateInputType = {
   startedAt?: true
   finishedAt?: true
   idempotencyKey?: true
+  failurePatterns?: true
+  expectOutput?: true
 }
 
 export type TaskMaxAggregateInputType = {
@@ -162,6 +170,8 @@ export type TaskMaxAggregateInputType = {
   startedAt?: true
   finishedAt?: true
   idempotencyKey?: true
+  failurePatterns?: true
+  expectOutput?: true
 }
 
 export type TaskCountAggregateInputType = {
@@ -182,6 +192,8 @@ export type TaskCountAggregateInputType = {
   startedAt?: true
   finishedAt?: true
   idempotencyKey?: true
+  failurePatterns?: true
+  expectOutput?: true
   _all?: true
 }
 
@@ -289,6 +301,8 @@ export type TaskGroupByOutputType = {
   startedAt: Date | null
   finishedAt: Date | null
   idempotencyKey: string | null
+  failurePatterns: string
+  expectOutput: string | null
   _count: TaskCountAggregateOutputType | null
   _avg: TaskAvgAggregateOutputType | null
   _sum: TaskSumAggregateOutputType | null
@@ -332,6 +346,8 @@ export type TaskWhereInput = {
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   idempotencyKey?: Prisma.StringNullableFilter<"Task"> | string | null
+  failurePatterns?: Prisma.StringFilter<"Task"> | string
+  expectOutput?: Prisma.StringNullableFilter<"Task"> | string | null
   owner?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
   devices?: Prisma.TaskDeviceListRelationFilter
 }
@@ -354,6 +370,8 @@ export type TaskOrderByWithRelationInput = {
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   finishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   idempotencyKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  failurePatterns?: Prisma.SortOrder
+  expectOutput?: Prisma.SortOrderInput | Prisma.SortOrder
   owner?: Prisma.UserOrderByWithRelationInput
   devices?: Prisma.TaskDeviceOrderByRelationAggregateInput
 }
@@ -380,6 +398,8 @@ export type TaskWhereUniqueInput = Prisma.AtLeast<{
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   idempotencyKey?: Prisma.StringNullableFilter<"Task"> | string | null
+  failurePatterns?: Prisma.StringFilter<"Task"> | string
+  expectOutput?: Prisma.StringNullableFilter<"Task"> | string | null
   owner?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
   devices?: Prisma.TaskDeviceListRelationFilter
 }, "id" | "ownerId_idempotencyKey">
@@ -402,6 +422,8 @@ export type TaskOrderByWithAggregationInput = {
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   finishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   idempotencyKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  failurePatterns?: Prisma.SortOrder
+  expectOutput?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.TaskCountOrderByAggregateInput
   _avg?: Prisma.TaskAvgOrderByAggregateInput
   _max?: Prisma.TaskMaxOrderByAggregateInput
@@ -430,6 +452,8 @@ export type TaskScalarWhereWithAggregatesInput = {
   startedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Task"> | Date | string | null
   idempotencyKey?: Prisma.StringNullableWithAggregatesFilter<"Task"> | string | null
+  failurePatterns?: Prisma.StringWithAggregatesFilter<"Task"> | string
+  expectOutput?: Prisma.StringNullableWithAggregatesFilter<"Task"> | string | null
 }
 
 export type TaskCreateInput = {
@@ -449,6 +473,8 @@ export type TaskCreateInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  failurePatterns?: string
+  expectOutput?: string | null
   owner: Prisma.UserCreateNestedOneWithoutTasksInput
   devices?: Prisma.TaskDeviceCreateNestedManyWithoutTaskInput
 }
@@ -471,6 +497,8 @@ export type TaskUncheckedCreateInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  failurePatterns?: string
+  expectOutput?: string | null
   devices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutTaskInput
 }
 
@@ -491,6 +519,8 @@ export type TaskUpdateInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.UserUpdateOneRequiredWithoutTasksNestedInput
   devices?: Prisma.TaskDeviceUpdateManyWithoutTaskNestedInput
 }
@@ -513,6 +543,8 @@ export type TaskUncheckedUpdateInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutTaskNestedInput
 }
 
@@ -534,6 +566,8 @@ export type TaskCreateManyInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  failurePatterns?: string
+  expectOutput?: string | null
 }
 
 export type TaskUpdateManyMutationInput = {
@@ -553,6 +587,8 @@ export type TaskUpdateManyMutationInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type TaskUncheckedUpdateManyInput = {
@@ -573,6 +609,8 @@ export type TaskUncheckedUpdateManyInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type TaskListRelationFilter = {
@@ -608,6 +646,8 @@ export type TaskCountOrderByAggregateInput = {
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
   idempotencyKey?: Prisma.SortOrder
+  failurePatterns?: Prisma.SortOrder
+  expectOutput?: Prisma.SortOrder
 }
 
 export type TaskAvgOrderByAggregateInput = {
@@ -637,6 +677,8 @@ export type TaskMaxOrderByAggregateInput = {
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
   idempotencyKey?: Prisma.SortOrder
+  failurePatterns?: Prisma.SortOrder
+  expectOutput?: Prisma.SortOrder
 }
 
 export type TaskMinOrderByAggregateInput = {
@@ -657,6 +699,8 @@ export type TaskMinOrderByAggregateInput = {
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
   idempotencyKey?: Prisma.SortOrder
+  failurePatterns?: Prisma.SortOrder
+  expectOutput?: Prisma.SortOrder
 }
 
 export type TaskSumOrderByAggregateInput = {
@@ -746,6 +790,8 @@ export type TaskCreateWithoutOwnerInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  failurePatterns?: string
+  expectOutput?: string | null
   devices?: Prisma.TaskDeviceCreateNestedManyWithoutTaskInput
 }
 
@@ -766,6 +812,8 @@ export type TaskUncheckedCreateWithoutOwnerInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  failurePatterns?: string
+  expectOutput?: string | null
   devices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutTaskInput
 }
 
@@ -815,6 +863,8 @@ export type TaskScalarWhereInput = {
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   idempotencyKey?: Prisma.StringNullableFilter<"Task"> | string | null
+  failurePatterns?: Prisma.StringFilter<"Task"> | string
+  expectOutput?: Prisma.StringNullableFilter<"Task"> | string | null
 }
 
 export type TaskCreateWithoutDevicesInput = {
@@ -834,6 +884,8 @@ export type TaskCreateWithoutDevicesInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  failurePatterns?: string
+  expectOutput?: string | null
   owner: Prisma.UserCreateNestedOneWithoutTasksInput
 }
 
@@ -855,6 +907,8 @@ export type TaskUncheckedCreateWithoutDevicesInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  failurePatterns?: string
+  expectOutput?: string | null
 }
 
 export type TaskCreateOrConnectWithoutDevicesInput = {
@@ -890,6 +944,8 @@ export type TaskUpdateWithoutDevicesInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.UserUpdateOneRequiredWithoutTasksNestedInput
 }
 
@@ -911,6 +967,8 @@ export type TaskUncheckedUpdateWithoutDevicesInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type TaskCreateManyOwnerInput = {
@@ -930,6 +988,8 @@ export type TaskCreateManyOwnerInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  failurePatterns?: string
+  expectOutput?: string | null
 }
 
 export type TaskUpdateWithoutOwnerInput = {
@@ -949,6 +1009,8 @@ export type TaskUpdateWithoutOwnerInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUpdateManyWithoutTaskNestedInput
 }
 
@@ -969,6 +1031,8 @@ export type TaskUncheckedUpdateWithoutOwnerInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutTaskNestedInput
 }
 
@@ -989,6 +1053,8 @@ export type TaskUncheckedUpdateManyWithoutOwnerInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -1040,6 +1106,8 @@ export type TaskSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   startedAt?: boolean
   finishedAt?: boolean
   idempotencyKey?: boolean
+  failurePatterns?: boolean
+  expectOutput?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
   _count?: boolean | Prisma.TaskCountOutputTypeDefaultArgs<ExtArgs>
@@ -1063,6 +1131,8 @@ export type TaskSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   startedAt?: boolean
   finishedAt?: boolean
   idempotencyKey?: boolean
+  failurePatterns?: boolean
+  expectOutput?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["task"]>
 
@@ -1084,6 +1154,8 @@ export type TaskSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   startedAt?: boolean
   finishedAt?: boolean
   idempotencyKey?: boolean
+  failurePatterns?: boolean
+  expectOutput?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["task"]>
 
@@ -1105,9 +1177,11 @@ export type TaskSelectScalar = {
   startedAt?: boolean
   finishedAt?: boolean
   idempotencyKey?: boolean
+  failurePatterns?: boolean
+  expectOutput?: boolean
 }
 
-export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey", ExtArgs["result"]["task"]>
+export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "failurePatterns" | "expectOutput", ExtArgs["result"]["task"]>
 export type TaskInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
@@ -1131,7 +1205,8 @@ export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     ownerId: string
     name: string
     /**
-     * JSON array of command strings, run in order on every device.
+     * JSON array of commands run in order on every device: {command, timeoutSeconds?, answers[]}
+     * (plain strings in tasks created before per-command options).
      */
     commands: string
     concurrency: number
@@ -1156,6 +1231,14 @@ export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * The API's Idempotency-Key: a retried POST /api/v1/tasks returns the task it created first.
      */
     idempotencyKey: string | null
+    /**
+     * JSON array of RE2 patterns: output matching any fails the command.
+     */
+    failurePatterns: string
+    /**
+     * RE2 pattern the device's output must contain, or the device fails.
+     */
+    expectOutput: string | null
   }, ExtArgs["result"]["task"]>
   composites: {}
 }
@@ -1598,6 +1681,8 @@ export interface TaskFieldRefs {
   readonly startedAt: Prisma.FieldRef<"Task", 'DateTime'>
   readonly finishedAt: Prisma.FieldRef<"Task", 'DateTime'>
   readonly idempotencyKey: Prisma.FieldRef<"Task", 'String'>
+  readonly failurePatterns: Prisma.FieldRef<"Task", 'String'>
+  readonly expectOutput: Prisma.FieldRef<"Task", 'String'>
 }
     
 
