@@ -24,6 +24,10 @@ for (const size of [
     await form.getByLabel('Commands (one per line, run in order)').fill('display clock\ndisplay version');
     const concurrency = form.getByLabel('Concurrency (devices at once)');
     await concurrency.fill('999');
+    await form.getByLabel('Advanced: failure patterns (one per line)').fill('(?i)denied');
+    await form.getByLabel('Expected output').fill('UTC');
+    await mouseClick(page, form.getByRole('button', { name: /Per-command options/ }));
+    await form.getByLabel('Timeout for display version (s)', { exact: true }).fill('90');
     await form.locator('#device-search').fill('lab-vrp-0');
     await mouseClick(page, form.getByLabel('Select lab-vrp-05'));
     await expect(page.getByTestId('selected-count')).toHaveText('1 selected');
@@ -35,6 +39,9 @@ for (const size of [
       'display clock\ndisplay version',
     );
     await expect(concurrency).toHaveValue('999');
+    await expect(form.getByLabel('Advanced: failure patterns (one per line)')).toHaveValue('(?i)denied');
+    await expect(form.getByLabel('Expected output')).toHaveValue('UTC');
+    await expect(form.getByLabel('Timeout for display version (s)', { exact: true })).toHaveValue('90');
     await expect(page.getByTestId('selected-count')).toHaveText('1 selected');
     await expect(form.getByLabel('Select lab-vrp-05')).toBeChecked();
     await expect(page).toHaveURL(/\/tasks\/new$/);

@@ -1,8 +1,36 @@
 import 'server-only';
+import { z } from 'zod';
 import type { Prisma } from '../db/generated/client';
 import { taskSummary, visibleTasksWhere, type TaskActor, type TaskDeps } from '../tasks/service';
 import type { TaskDeviceStatus, TaskStatus } from '../tasks/status';
 import { decodeCursor, page } from './cursor';
+import { ApiProblem, fieldErrors } from './problem';
+import { taskInputSchema } from './schemas';
+
+/**
+ * zod reports a union member that fits no branch as one `invalid_union` at the item. A command item
+ * is a string or an object: the branch of the item's own type says what is wrong with it, so the
+ * error names that field (`commands.2.answers.0.answer`) instead of "Invalid input".
+ */
+function unwrapUnions(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union') return [issue];
+    const ofItsType = issue.errors.filter(
+      (branch) => !branch.some((x) => x.code === 'invalid_type' && x.path.length === 0),
+    );
+    if (ofItsType.length !== 1) return [issue];
+    return unwrapUnions(ofItsType[0]!).map((x) => ({ ...x, path: [...issue.path, ...x.path] }));
+  });
+}
+
+/** Validate a POST /tasks body (422 naming each bad field). */
+export function parseTaskInput(raw: unknown): z.output<typeof taskInputSchema> {
+  const parsed = taskInputSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new ApiProblem(422, 'invalid', 'The request has invalid fields.', {
+    errors: fieldErrors(new z.ZodError(unwrapUnions(parsed.error.issues))),
+  });
+}
 
 /** One page of the tasks the actor sees, newest first (keyset: created_at, id). */
 export async function listTaskPage(

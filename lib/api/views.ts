@@ -1,7 +1,7 @@
 import type { PublicDevice } from '../devices/inventory';
 import { deviceDetail, type TaskSummary } from '../tasks/service';
 import type { z } from 'zod';
-import type { deviceSchema, taskDeviceSchema, taskSchema } from './schemas';
+import type { deviceSchema, taskDeviceSchema, taskInputSchema, taskSchema } from './schemas';
 
 /** Domain rows → the API's snake_case shapes (lib/api/schemas.ts). */
 export function deviceView(d: PublicDevice): z.infer<typeof deviceSchema> {
@@ -31,6 +31,13 @@ export function taskView(t: TaskSummary): z.infer<typeof taskSchema> {
     status: t.status,
     status_reason: t.statusReason,
     commands: t.commands,
+    steps: t.steps.map((c) => ({
+      command: c.command,
+      timeout_seconds: c.timeoutSeconds ?? null,
+      answers: c.answers.map((a) => ({ prompt: a.prompt, answer: a.answer })),
+    })),
+    failure_patterns: t.failurePatterns,
+    expect_output: t.expectOutput,
     concurrency: t.concurrency,
     timeout_s: Math.round(t.timeoutMs / 1000),
     progress: t.progress,
@@ -55,8 +62,53 @@ export function taskDeviceView(r: Parameters<typeof deviceDetail>[0]): z.infer<t
     attempts: d.attempts,
     started_at: d.startedAt,
     finished_at: d.finishedAt,
-    outputs: d.outputs,
+    outputs: d.outputs.map((o) => ({
+      command: o.command,
+      output: o.output,
+      status: o.status,
+      error: o.error ?? null,
+    })),
   };
+}
+
+/** The API's task fields → the task form's fields (one validation for both). */
+export function taskFormFields(body: z.output<typeof taskInputSchema>): Record<string, string | string[]> {
+  const options = body.commands.flatMap((c) =>
+    typeof c === 'string'
+      ? []
+      : [
+          {
+            command: c.command,
+            ...(c.timeout_seconds != null ? { timeoutSeconds: c.timeout_seconds } : {}),
+            answers: c.answers,
+          },
+        ],
+  );
+  return {
+    name: body.name,
+    commands: body.commands.map((c) => (typeof c === 'string' ? c : c.command)).join('\n'),
+    commandOptions: JSON.stringify(options),
+    failurePatterns: body.failure_patterns.join('\n'),
+    expectOutput: body.expect_output ?? '',
+    deviceIds: body.devices,
+    concurrency: String(body.concurrency),
+    timeoutSeconds: String(body.timeout_s),
+  };
+}
+
+const TASK_FORM_TO_API: Record<string, string> = {
+  deviceIds: 'devices',
+  timeoutSeconds: 'timeout_s',
+  commandOptions: 'commands',
+  failurePatterns: 'failure_patterns',
+  expectOutput: 'expect_output',
+};
+
+/** Task form errors keyed by the API's field names. */
+export function apiTaskFieldErrors(errors: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(errors)) if (v) out[TASK_FORM_TO_API[k] ?? k] ??= v;
+  return out;
 }
 
 /** The API's device fields → the device form's fields (one validation for both). */

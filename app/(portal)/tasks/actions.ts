@@ -12,6 +12,8 @@ import { getRuntime } from '@/lib/server/registry';
 export interface NewTaskValues {
   name: string;
   commands: string;
+  failurePatterns: string;
+  expectOutput: string;
   deviceIds: string[];
   concurrency: string;
   timeoutSeconds: string;
@@ -29,11 +31,16 @@ export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promi
   const values: NewTaskValues = {
     name: String(fd.get('name') ?? ''),
     commands: String(fd.get('commands') ?? ''),
+    failurePatterns: String(fd.get('failurePatterns') ?? ''),
+    expectOutput: String(fd.get('expectOutput') ?? ''),
     deviceIds: fd.getAll('deviceIds').filter((x): x is string => typeof x === 'string'),
     concurrency: String(fd.get('concurrency') ?? ''),
     timeoutSeconds: String(fd.get('timeoutSeconds') ?? ''),
   };
-  const result = await createTask(auth.user, values, getRuntime());
+  // The per-command options editor keeps its own state (it survives an error), so its JSON is
+  // validated but not sent back.
+  const commandOptions = String(fd.get('commandOptions') ?? '');
+  const result = await createTask(auth.user, { ...values, commandOptions }, getRuntime());
   if (!result.ok) return { errors: result.errors, values };
   revalidatePath('/tasks');
   redirect(`/tasks/${result.id}`);

@@ -1,5 +1,6 @@
 'use client';
 
+import { driverFor } from '@/lib/devices/drivers';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useLive } from '@/app/_components/live-provider';
 import { StatusDot } from '@/app/_components/status-badge';
@@ -375,7 +376,9 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                   className="input mt-0 font-mono text-xs"
                   value={command}
                   onChange={(e) => setCommand(e.target.value)}
-                  placeholder="display version"
+                  placeholder={
+                    driverFor(devices.find((d) => d.id === current.deviceId)?.vendor ?? '').example
+                  }
                   aria-label="Command"
                   list={`history-${current.key}`}
                 />

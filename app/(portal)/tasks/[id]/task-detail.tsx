@@ -7,6 +7,8 @@ import { TaskStatusBadge } from '@/app/_components/task-status';
 import type { TaskDeviceDetail, TaskDeviceFilter, TaskDeviceRow } from '@/lib/tasks/service';
 import { TASK_ACTIVE_STATUSES, TASK_DEVICE_UNFINISHED_STATUSES } from '@/lib/tasks/status';
 import { cancelTaskAction, retryFailedAction } from '../actions';
+import { CommandResult } from './command-result';
+import { TaskCommands } from './task-commands';
 import {
   taskDeviceKey,
   taskKey,
@@ -158,7 +160,7 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
           </span>
         </div>
         {task.statusReason && <p className="text-sm text-amber-700">{task.statusReason}</p>}
-        <pre className="rounded bg-slate-50 p-2 font-mono text-xs">{task.commands.join('\n')}</pre>
+        <TaskCommands task={task} />
         {error && <p className="field-error">{error}</p>}
       </div>
 
@@ -256,14 +258,7 @@ function DeviceOutputs({ taskId, row }: { taskId: string; row: TaskDeviceRow }) 
         <p className="text-xs text-slate-500">No output{isUnfinished(row.status) ? ' yet' : ''}.</p>
       )}
       {data?.outputs.map((o, i) => (
-        <div key={i}>
-          <div className="font-mono text-xs font-semibold">
-            <span className={o.status === 'error' ? 'text-red-600' : 'text-emerald-700'}>$</span> {o.command}
-          </div>
-          <pre className="max-h-96 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100" data-output>
-            {o.output || '(no output)'}
-          </pre>
-        </div>
+        <CommandResult key={i} result={o} />
       ))}
     </div>
   );

@@ -11,6 +11,8 @@ import {
 } from '@/lib/tasks/schema';
 import { createTaskAction, type NewTaskState } from '../actions';
 import { DEVICE_STATUSES } from '@/lib/devices/status';
+import { CommandOptions } from './command-options';
+import { OutputChecks } from './output-checks';
 
 export interface TaskDeviceOption {
   id: string;
@@ -33,6 +35,9 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
   const [q, setQ] = useState('');
   const [vendor, setVendor] = useState('');
   const [status, setStatus] = useState('');
+  // the commands stay an uncontrolled field (restored from the answer like the others); this copy
+  // feeds the per-command options list as the user types
+  const [commandsText, setCommandsText] = useState('');
   const e = state.errors;
   // React resets an action form after each submit: the fields take back the submitted values
   // from the action's answer (defaultValue), the device selection lives in state and stays.
@@ -85,6 +90,7 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
             placeholder={'display version\ndisplay interface brief'}
             spellCheck={false}
             defaultValue={v?.commands}
+            onChange={(x) => setCommandsText(x.target.value)}
             aria-invalid={!!e?.commands}
           />
           {e?.commands && <p className="field-error">{e.commands}</p>}
@@ -93,6 +99,8 @@ export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
             commands run.
           </p>
         </div>
+        <CommandOptions commandsText={commandsText} noForm={NO_FORM} error={e?.commandOptions} />
+        <OutputChecks values={v} errors={e} />
         <div className="grid grid-cols-2 gap-3">
           <div>
             <label htmlFor="concurrency">Concurrency (devices at once)</label>

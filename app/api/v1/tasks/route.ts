@@ -1,8 +1,8 @@
 import { ApiProblem } from '@/lib/api/problem';
-import { apiRoute, json, readJson, readQuery } from '@/lib/api/route';
-import { taskInputSchema, taskListQuery } from '@/lib/api/schemas';
-import { listTaskPage } from '@/lib/api/tasks';
-import { taskView } from '@/lib/api/views';
+import { apiRoute, json, readBody, readQuery } from '@/lib/api/route';
+import { taskListQuery } from '@/lib/api/schemas';
+import { listTaskPage, parseTaskInput } from '@/lib/api/tasks';
+import { apiTaskFieldErrors, taskFormFields, taskView } from '@/lib/api/views';
 import { createTask, watchTask } from '@/lib/tasks/service';
 
 export const dynamic = 'force-dynamic';
@@ -24,26 +24,14 @@ export const POST = apiRoute({ write: true, role: 'operator' }, async (req, ctx)
       'bad_idempotency_key',
       `Idempotency-Key: 1–${IDEMPOTENCY_KEY_MAX_CHARS} characters.`,
     );
-  const body = await readJson(req, taskInputSchema, ctx);
-  const r = await createTask(
-    ctx.actor,
-    {
-      name: body.name,
-      commands: body.commands.join('\n'),
-      deviceIds: body.devices,
-      concurrency: String(body.concurrency),
-      timeoutSeconds: String(body.timeout_s),
-    },
-    ctx.services,
-    { idempotencyKey: key },
-  );
+  const body = parseTaskInput(await readBody(req, ctx));
+  const r = await createTask(ctx.actor, taskFormFields(body), ctx.services, { idempotencyKey: key });
   if (!r.ok) {
-    const { form, deviceIds, timeoutSeconds, ...rest } = r.errors;
+    const { form, ...fields } = r.errors;
     if (form) throw new ApiProblem(409, 'limit', form);
-    const errors: Record<string, string> = { ...rest } as Record<string, string>;
-    if (deviceIds) errors.devices = deviceIds;
-    if (timeoutSeconds) errors.timeout_s = timeoutSeconds;
-    throw new ApiProblem(422, 'invalid', 'The task has invalid fields.', { errors });
+    throw new ApiProblem(422, 'invalid', 'The task has invalid fields.', {
+      errors: apiTaskFieldErrors(fields),
+    });
   }
   const watched = await watchTask(ctx.actor, r.id, ctx.runtime);
   if (!watched.ok) throw new ApiProblem(500, 'internal', 'The task vanished.');
