@@ -139,6 +139,19 @@ describe('prompts', () => {
     cli.close();
   });
 
+  it.each([
+    ['h3c_comware', 'h3c-p', '<h3c-p>'],
+    ['juniper_junos', 'junos-p', 'lab@junos-p>'],
+  ] as const)('%s: learns %s and runs the version command with paging off', async (vendor, name, prompt) => {
+    const d = await lab({ name, vendor });
+    const cli = await open(d);
+    expect(cli.currentPrompt).toBe(prompt);
+    const r = await cli.run({ command: driverFor(vendor).versionCommand });
+    expect(r.status).toBe('success');
+    expect(r.output).not.toMatch(/more|More/);
+    cli.close();
+  });
+
   it('a prompt the driver does not recognise is reported with what the device sent', async () => {
     const d = await lab({ name: 'vrp8', vendor: 'huawei_vrp', faults: { promptOverride: 'vrp8>' } });
     const { err, ms } = await failure(open(d));
@@ -156,6 +169,10 @@ describe('errors and questions', () => {
       ['huawei_vrp', 'display'],
       ['cisco_ios', 'show nonsense'],
       ['cisco_ios', 'show'],
+      ['h3c_comware', 'display nonsense'],
+      ['h3c_comware', 'display'],
+      ['juniper_junos', 'frobnicate'],
+      ['juniper_junos', 'show nonsense'],
     ];
     for (const [vendor, command] of cases) {
       const d = await lab({ name: `err-${vendor}`.replace('_', '-') + devices.length, vendor });

@@ -28,6 +28,7 @@ import {
   userListSchema,
   userPatchSchema,
   userSchema,
+  vendorDetectionSchema,
 } from './schemas';
 
 /**
@@ -46,6 +47,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   415: 'Body is not application/json.',
   422: 'Invalid fields; `errors` names each.',
   429: 'Over the per-token rate (see Retry-After).',
+  502: 'The device could not be reached or did not answer as expected; `detail` says what it did.',
 };
 
 function problems(...statuses: number[]) {
@@ -117,6 +119,14 @@ export const API_PATHS: ZodOpenApiPathsObject = {
       path: true,
       ok: [204, null, 'Deleted'],
       errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/devices/{id}/detect-vendor': {
+    post: op("Log in and propose the device's vendor (SSH ident, banner, prompt, version command)", {
+      path: true,
+      ok: [200, vendorDetectionSchema],
+      errors: [403, 404, 502],
       write: true,
     }),
   },

@@ -2,6 +2,15 @@ import 'zod-openapi';
 import { z } from 'zod';
 import { DEVICE_STATUSES } from '../devices/status';
 import { ENCODINGS, VENDORS } from '../devices/schema';
+import { compileUserPattern } from '../tasks/patterns';
+import {
+  commandAnswerSchema,
+  TASK_MAX_ANSWERS,
+  TASK_MAX_COMMAND_CHARS,
+  TASK_MAX_COMMANDS,
+  TASK_MAX_FAILURE_PATTERNS,
+  TASK_MAX_TIMEOUT_S,
+} from '../tasks/schema';
 import { TASK_DEVICE_STATUSES, TASK_STATUSES } from '../tasks/status';
 import { ROLES } from '../auth/roles';
 import { TOKEN_SCOPES } from '../auth/tokens';
@@ -111,6 +120,23 @@ export const devicePatchSchema = z
     description: 'Fields to change. A new host, port or username needs the password (or key) again.',
   });
 
+/** What logging in showed about a device's vendor (POST /devices/{id}/detect-vendor). */
+export const vendorDetectionSchema = z
+  .object({
+    vendor: z
+      .enum(VENDORS)
+      .nullable()
+      .meta({ description: 'The proposed vendor; null when nothing pointed to one.' }),
+    confidence: z.enum(['high', 'low']).nullable(),
+    reason: z.string().nullable().meta({ description: 'What gave the vendor away.' }),
+    current_vendor: z.enum(VENDORS),
+    prompt: z.string(),
+    server_ident: z.string(),
+    version_command: z.string().nullable(),
+    version_excerpt: z.string(),
+  })
+  .meta({ id: 'VendorDetection' });
+
 export const deviceListQuery = z
   .object({
     q: z.string().max(100).optional(),
@@ -130,6 +156,25 @@ export const createdDevicesSchema = z.object({ items: z.array(deviceSchema) }).m
 
 // ---- tasks --------------------------------------------------------------------------------------
 
+const commandAnswerView = z
+  .object({
+    prompt: z.string().meta({ description: 'Text the device shows when it asks, e.g. `[Y/N]`.' }),
+    answer: z.string().meta({ description: 'What is sent back (followed by Enter).' }),
+  })
+  .meta({ id: 'CommandAnswer' });
+
+export const commandStepSchema = z
+  .object({
+    command: z.string(),
+    timeout_seconds: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "This command's own timeout; null: it shares the device's `timeout_s`." }),
+    answers: z.array(commandAnswerView),
+  })
+  .meta({ id: 'CommandStep' });
+
 export const taskSchema = z
   .object({
     id: z.string(),
@@ -137,6 +182,9 @@ export const taskSchema = z
     status: z.enum(TASK_STATUSES),
     status_reason: z.string().nullable(),
     commands: z.array(z.string()),
+    steps: z.array(commandStepSchema).meta({ description: 'The commands with their options, in order.' }),
+    failure_patterns: z.array(z.string()),
+    expect_output: z.string().nullable(),
     concurrency: z.number().int(),
     timeout_s: z.number().int(),
     progress: z.number(),
@@ -151,19 +199,90 @@ export const taskSchema = z
   })
   .meta({ id: 'Task' });
 
+const commandLine = z
+  .string()
+  .max(TASK_MAX_COMMAND_CHARS)
+  .regex(/^[^\x00-\x1f\x7f]*$/, 'One command per item, without control characters or newlines.');
+
+// Answers are checked here, with the domain's own rules, so an error names the exact item
+// (`commands.2.answers.0.answer`); the task form's validation runs again on what this maps to.
+const commandStepInput = z
+  .object({
+    command: commandLine,
+    timeout_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(TASK_MAX_TIMEOUT_S)
+      .nullish()
+      .meta({ description: "Wait this long for this command instead of sharing the device's `timeout_s`." }),
+    answers: z
+      .array(commandAnswerSchema.strict())
+      .max(TASK_MAX_ANSWERS, `At most ${TASK_MAX_ANSWERS} answers per command.`)
+      .default([])
+      .meta({
+        description:
+          'Questions the command may ask (the text the device shows) and the answer to each, sent with Enter. ' +
+          'A question not listed fails the device, showing the question.',
+      }),
+  })
+  .strict()
+  .meta({ id: 'CommandStepInput' });
+
+// The form takes one pattern per line: a newline would split this one in two.
+const userPattern = z.string().superRefine((src, ctx) => {
+  if (/[\r\n]/.test(src))
+    return ctx.addIssue({ code: 'custom', message: 'One pattern per item, without newlines.' });
+  const r = compileUserPattern(src);
+  if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error });
+});
+
+/** A command's options in a comparable form: the form applies options to every line with its text. */
+const optionsKey = (c: string | z.output<typeof commandStepInput>) =>
+  typeof c === 'string'
+    ? '{}'
+    : JSON.stringify({ t: c.timeout_seconds ?? null, a: c.answers.map((a) => [a.prompt, a.answer]) });
+const commandText = (c: string | { command: string }) => (typeof c === 'string' ? c : c.command).trim();
+
 export const taskInputSchema = z
   .object({
     name: z.string(),
     devices: z.array(z.string().min(1).max(128)).min(1).max(MAX_DEVICES_PER_REQUEST),
     commands: z
-      .array(
-        z
-          .string()
-          .max(1000)
-          .regex(/^[^\x00-\x1f\x7f]*$/, 'One command per item, without control characters or newlines.'),
-      )
+      .array(z.union([commandLine, commandStepInput]))
       .min(1)
-      .max(50),
+      .max(TASK_MAX_COMMANDS)
+      .superRefine((items, ctx) => {
+        const seen = new Map<string, string>();
+        items.forEach((c, i) => {
+          const text = commandText(c);
+          const key = optionsKey(c);
+          const first = seen.get(text);
+          if (first === undefined) seen.set(text, key);
+          else if (first !== key)
+            ctx.addIssue({
+              code: 'custom',
+              path: [i],
+              message: `\`${text}\` appears again with other options; repeated commands share one set of options.`,
+            });
+        });
+      })
+      .meta({
+        description:
+          'In order. Each item is a command, or `{command, timeout_seconds?, answers?}` for a command that ' +
+          'asks questions or needs its own timeout.',
+      }),
+    failure_patterns: z
+      .array(userPattern)
+      .max(TASK_MAX_FAILURE_PATTERNS, `At most ${TASK_MAX_FAILURE_PATTERNS} failure patterns.`)
+      .default([])
+      .meta({
+        description:
+          "RE2 patterns (`(?i)` for case-insensitive): output matching any fails that command, beside the vendor's own error messages.",
+      }),
+    expect_output: userPattern
+      .optional()
+      .meta({ description: 'An RE2 pattern the output must match somewhere, or the device fails.' }),
     concurrency: z.number().int().default(10),
     timeout_s: z.number().int().default(60),
   })
@@ -177,7 +296,16 @@ export const taskListQuery = z.object({ status: z.enum(TASK_STATUSES).optional()
 export const taskListSchema = listOf(taskSchema, 'TaskList');
 
 export const commandOutputSchema = z
-  .object({ command: z.string(), output: z.string(), status: z.enum(['success', 'error']) })
+  .object({
+    command: z.string(),
+    output: z.string(),
+    status: z.enum(['success', 'error', 'not_run']).meta({
+      description: '`not_run`: an earlier command failed the device, so this one was never sent.',
+    }),
+    error: z.string().nullable().meta({
+      description: 'Why the command failed (rejected, a failure pattern, a question, the session ended).',
+    }),
+  })
   .meta({ id: 'CommandOutput' });
 
 export const taskDeviceSchema = z

@@ -83,6 +83,10 @@ export interface SshConnection {
   socket: net.Socket;
   fingerprint: string;
   firstUse: boolean;
+  /** The server's identification line (`SSH-2.0-Cisco-1.25`), evidence of the vendor. */
+  serverIdent: string;
+  /** The banner the server showed during authentication, if any. */
+  authBanner: string;
 }
 
 function authConfig(creds: DeviceCredentials): Partial<ConnectConfig> {
@@ -146,6 +150,21 @@ export function connectSsh(
       fail(new SshError('unreachable', `Cannot reach ${label}: ${why}.`));
     });
 
+    // the identification line is the first line the server sends (RFC 4253 §4.2)
+    let serverIdent = '';
+    let identBuf = '';
+    const readIdent = (chunk: Buffer) => {
+      identBuf += chunk.toString('latin1');
+      const m = /^SSH-[^\r\n]{1,250}/m.exec(identBuf);
+      if (m || identBuf.length > 8192) {
+        serverIdent = m?.[0] ?? '';
+        socket.off('data', readIdent);
+      }
+    };
+    socket.on('data', readIdent);
+    let authBanner = '';
+    client.on('banner', (message: string) => (authBanner = message.slice(0, 4096)));
+
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
       finish(prompts.map(() => creds.password ?? ''));
     });
@@ -158,7 +177,7 @@ export function connectSsh(
         settled = true;
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
-        resolve({ client, socket, fingerprint: offered!.fingerprint, firstUse });
+        resolve({ client, socket, fingerprint: offered!.fingerprint, firstUse, serverIdent, authBanner });
       };
       if (firstUse && offered) {
         const { fingerprint, key } = offered;

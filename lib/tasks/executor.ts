@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
@@ -60,6 +61,9 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   const task = await db.task.findUnique({ where: { id: taskId } });
   if (!task || isFinal(task.status)) return;
   const plan = planOf(task);
+  // every running device listens to the task's signal (its login and its CLI session): with a
+  // concurrency of N that is up to 2N listeners, all removed when the device finishes
+  setMaxListeners(2 * task.concurrency + 10, signal);
   const rows = await db.taskDevice.findMany({
     where: { taskId, status: 'pending' },
     orderBy: { deviceName: 'asc' },
