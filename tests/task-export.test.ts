@@ -128,6 +128,7 @@ describe('task results export is streamed', () => {
       'duration_ms',
       'command',
       'command_status',
+      'command_error',
       'output',
     ]);
     expect(rows).toHaveLength(1 + DEVICES * 2);
@@ -135,9 +136,9 @@ describe('task results export is streamed', () => {
       const a = rows[1 + i * 2]!;
       const b = rows[2 + i * 2]!;
       expect(a[0]).toBe(`sw-${String(i).padStart(4, '0')}`);
-      expect(a[6]).toBe(outputOf(i, 0));
+      expect(a[7]).toBe(outputOf(i, 0));
       expect(b[4]).toBe("'=cmd|calc"); // the formula guard still applies
-      expect(b[6]).toBe(outputOf(i, 1));
+      expect(b[7]).toBe(outputOf(i, 1));
     }
     expect(Math.max(...outputRowsPerQuery)).toBeLessThanOrEqual(10);
   }, 60_000);

@@ -15,7 +15,10 @@ function detailWith(output: string, deviceName = 'sw1', error: string | null = n
         startedAt: null,
         finishedAt: null,
         durationMs: null,
-        outputs: [{ command: 'display version', status: 'success' as const, output }],
+        // the command's error carries the device error too: every column a device can write is checked
+        outputs: [
+          { command: 'display version', status: 'success' as const, output, error: error ?? undefined },
+        ],
       },
     ],
   };
@@ -58,13 +61,13 @@ describe('CSV export formula guard', () => {
         }
       }
       // the text itself is kept (after the neutralising quote)
-      expect(cells(resultsCsv(detailWith(attack)))[6]).toBe(`'${attack}`);
+      expect(cells(resultsCsv(detailWith(attack)))[7]).toBe(`'${attack}`);
     });
   }
   it('leaves ordinary output alone', () => {
-    expect(cells(resultsCsv(detailWith('Huawei VRP 8.180\r\nuptime 3 days')))[6]).toBe(
+    expect(cells(resultsCsv(detailWith('Huawei VRP 8.180\r\nuptime 3 days')))[7]).toBe(
       'Huawei VRP 8.180\r\nuptime 3 days',
     );
-    expect(cells(resultsCsv(detailWith('')))[6]).toBe('');
+    expect(cells(resultsCsv(detailWith('')))[7]).toBe('');
   });
 });

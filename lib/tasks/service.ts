@@ -373,19 +373,30 @@ export function csvCell(v: unknown): string {
   return `"${(FORMULA_START.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
 }
 
-const CSV_HEADER = ['device', 'device_status', 'error', 'duration_ms', 'command', 'command_status', 'output'];
+const CSV_HEADER = [
+  'device',
+  'device_status',
+  'error',
+  'duration_ms',
+  'command',
+  'command_status',
+  'command_error',
+  'output',
+];
 
 /** The CSV header line of a results export. */
 export const RESULTS_CSV_HEADER = CSV_HEADER.map(csvCell).join(',') + '\r\n';
 
 /** One device's CSV lines: one per command (one empty line when it has no output). */
 export function resultsCsvLines(d: TaskDeviceDetail): string {
-  const outs = d.outputs.length > 0 ? d.outputs : [{ command: '', status: '', output: '' }];
+  const outs: { command: string; status: string; output: string; error?: string }[] =
+    d.outputs.length > 0 ? d.outputs : [{ command: '', status: '', output: '' }];
   let out = '';
   for (const o of outs)
     out +=
-      [d.deviceName, d.status, d.error, d.durationMs, o.command, o.status, o.output].map(csvCell).join(',') +
-      '\r\n';
+      [d.deviceName, d.status, d.error, d.durationMs, o.command, o.status, o.error ?? '', o.output]
+        .map(csvCell)
+        .join(',') + '\r\n';
   return out;
 }
 
