@@ -62,6 +62,11 @@ export function seen(tail: string): string {
   return text.trim() === '' ? 'nothing' : `«${text.replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '·')}»`;
 }
 
+/** `1 s`, `0.4 s`, `30 s`: a wait's length for a message. */
+function seconds(ms: number): string {
+  return ms < 9_950 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms / 1000)} s`;
+}
+
 /** The last line of output (the prompt or question waiting at the end), without a lone CR rewind. */
 export function lastLine(tail: string): string {
   const line = tail.slice(tail.lastIndexOf('\n') + 1);
@@ -305,13 +310,15 @@ export class DeviceCli {
     opts: CliOpenOptions = {},
   ): Promise<DeviceCli> {
     const cli = new DeviceCli(transport, driver, encoding, opts.signal, opts.quietMs ?? CLI_QUIET_MS);
-    const timeout = opts.timeoutMs ?? PROMPT_TIMEOUT_MS;
+    // one time budget for the prompt, enable and the session setup together
+    const deadline = Date.now() + (opts.timeoutMs ?? PROMPT_TIMEOUT_MS);
+    const left = () => Math.max(1, deadline - Date.now());
     try {
-      await cli.findPrompt(timeout);
+      await cli.findPrompt(left());
       if (driver.enable && opts.enableSecret && driver.modeOf(cli.promptLine) === 'user') {
-        await cli.enable(opts.enableSecret, timeout);
+        await cli.enable(opts.enableSecret, left());
       }
-      for (const setup of driver.sessionSetup) await cli.run({ command: setup }, timeout);
+      for (const setup of driver.sessionSetup) await cli.run({ command: setup }, left());
     } catch (err) {
       cli.close();
       throw err;
@@ -411,7 +418,7 @@ export class DeviceCli {
         fail(
           new CliError(
             'timeout',
-            `No prompt within ${Math.round(timeoutMs / 1000)} s while ${command ? `running ${running}` : what}; the device last sent ${seen(this.tail)}.`,
+            `No prompt within ${seconds(timeoutMs)} while ${command ? `running ${running}` : what}; the device last sent ${seen(this.tail)}.`,
             command,
             handlers.partial(),
           ),
