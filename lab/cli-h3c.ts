@@ -1,83 +1,64 @@
 /**
  * H3C Comware 7 personality (S5130S-28S-EI, Version 7.1.070, Release 6318P01) as a pure state machine:
- * lines in, text out. Views and `^` errors work like VRP, with Comware's wording (` % ...`).
+ * lines in, text out. Views and `^` errors work like VRP (`cli-huawei.ts`), with Comware's wording (` % ...`).
  */
+import { matchCommand, type CommandSpec, type MatchSuccess } from './match';
 import {
-  applyFilter,
-  caretLine,
-  matchCommand,
-  parseFilter,
-  splitPipe,
-  type CommandSpec,
-  type MatchFailure,
-  type MatchSuccess,
-} from './match';
-import {
+  formatUptime,
   interfaceState,
-  isIpv4,
   localParts,
   maskToPrefix,
-  resolveInterface,
+  noteConfigChange,
   seededRandom,
+  seededText,
   shortInterfaceName,
-  type CliExecuteOptions,
-  type CliMachine,
   type CliResult,
   type LabDeviceModel,
   type LabInterface,
 } from './model';
-import { parseVlanList, VRP_PAGER_ERASE, VRP_PAGER_PROMPT } from './cli-vrp';
+import type { LineFailure } from './cli-family';
+import {
+  HuaweiFamilyCli,
+  SHARED_INTERFACE_COMMANDS,
+  SHARED_SYSTEM_COMMANDS,
+  parseVlanList,
+  saidYes,
+  vlanIds,
+  vlanLabel,
+  type HuaweiSharedId,
+  type ViewCommands,
+} from './cli-huawei';
+import { VRP_PAGER_ERASE, VRP_PAGER_PROMPT } from './cli-vrp';
 
 /** Comware's pager is VRP's, down to the erase sequence. */
 export const H3C_PAGER_PROMPT = VRP_PAGER_PROMPT;
 export const H3C_PAGER_ERASE = VRP_PAGER_ERASE;
 
 const RELEASE = '6318P01';
-
-type H3cView =
-  | { kind: 'user' }
-  | { kind: 'system' }
-  | { kind: 'interface'; iface: LabInterface }
-  | { kind: 'vlan'; id: number };
+/** Longest `sysname` Comware takes. */
+const MAX_SYSNAME = 64;
 
 /**
  * Questions asked back: `save` asks to confirm, then for the file name (and whether to overwrite another
  * file of that name); `reboot` asks once.
  */
-type Asking = 'save-confirm' | 'save-file' | 'save-overwrite' | 'reboot' | null;
+type Question = 'save-confirm' | 'save-file' | 'save-overwrite' | 'reboot';
 
+/** The shared commands, then those only this CLI has or runs its own way. */
 type Id =
-  | 'display-version'
-  | 'display-interface-brief'
-  | 'display-interface'
-  | 'display-current-configuration'
+  | HuaweiSharedId
   | 'display-this'
   | 'display-clock'
   | 'display-vlan'
   | 'system-view'
   | 'quit'
-  | 'return'
   | 'save'
   | 'save-force'
   | 'reboot'
   | 'screen-length-disable'
   | 'undo-screen-length-disable'
-  | 'sysname'
-  | 'interface'
-  | 'vlan'
-  | 'undo-vlan'
-  | 'global-extra'
-  | 'description'
-  | 'undo-description'
-  | 'shutdown'
-  | 'undo-shutdown'
-  | 'link-type-access'
-  | 'link-type-trunk'
   | 'access-vlan'
-  | 'trunk-permit'
-  | 'ip-address'
-  | 'undo-ip-address'
-  | 'vlan-name';
+  | 'trunk-permit';
 
 const DISPLAY: CommandSpec<Id>[] = [
   { id: 'display-version', words: ['display', 'version'] },
@@ -112,30 +93,13 @@ const NESTED: CommandSpec<Id>[] = [
   { id: 'return', words: ['return'] },
 ];
 
-const SYSTEM: CommandSpec<Id>[] = [
-  ...NESTED,
-  { id: 'sysname', words: ['sysname'], args: 'required' },
-  { id: 'interface', words: ['interface'], args: 'required' },
-  { id: 'vlan', words: ['vlan', '<int>'] },
-  { id: 'undo-vlan', words: ['undo', 'vlan'], args: 'required' },
-  { id: 'global-extra', words: ['ip', 'route-static'], args: 'required' },
-  { id: 'global-extra', words: ['ntp-service', 'unicast-server'], args: 'required' },
-  { id: 'global-extra', words: ['info-center', 'loghost'], args: 'required' },
-];
+const SYSTEM: CommandSpec<Id>[] = [...NESTED, ...SHARED_SYSTEM_COMMANDS];
 
 const INTERFACE: CommandSpec<Id>[] = [
   ...NESTED,
-  { id: 'interface', words: ['interface'], args: 'required' },
-  { id: 'description', words: ['description'], args: 'required' },
-  { id: 'undo-description', words: ['undo', 'description'] },
-  { id: 'shutdown', words: ['shutdown'] },
-  { id: 'undo-shutdown', words: ['undo', 'shutdown'] },
-  { id: 'link-type-access', words: ['port', 'link-type', 'access'] },
-  { id: 'link-type-trunk', words: ['port', 'link-type', 'trunk'] },
+  ...SHARED_INTERFACE_COMMANDS,
   { id: 'access-vlan', words: ['port', 'access', 'vlan', '<int>'] },
   { id: 'trunk-permit', words: ['port', 'trunk', 'permit', 'vlan'], args: 'required' },
-  { id: 'ip-address', words: ['ip', 'address', '<word>', '<word>'] },
-  { id: 'undo-ip-address', words: ['undo', 'ip', 'address'] },
 ];
 
 const VLAN: CommandSpec<Id>[] = [
@@ -146,29 +110,20 @@ const VLAN: CommandSpec<Id>[] = [
 
 const DISPLAY_IDS = new Set<Id>([...DISPLAY.map((c) => c.id), 'display-this']);
 
-type ErrorKind = MatchFailure['kind'] | 'too-many' | 'wrong';
+const VIEWS: ViewCommands<Id> = { user: USER, system: SYSTEM, interface: INTERFACE, vlan: VLAN };
 
-const ERROR_TEXT: Record<ErrorKind, string> = {
-  unrecognized: 'Unrecognized command',
-  incomplete: 'Incomplete command',
-  ambiguous: 'Ambiguous command',
-  'too-many': 'Too many parameters',
-  wrong: 'Wrong parameter',
-};
-
-export class H3cCli implements CliMachine {
+export class H3cCli extends HuaweiFamilyCli<Id, Question> {
   readonly vendor = 'h3c_comware' as const;
   readonly pager = { prompt: H3C_PAGER_PROMPT, erase: H3C_PAGER_ERASE };
-  private view: H3cView = { kind: 'user' };
+  protected readonly views = VIEWS;
+  protected readonly pipeable = DISPLAY_IDS;
+  protected readonly errorPrefix = ' % ';
   private paging = true;
-  private asking: Asking = null;
   /** The file `save` is about to overwrite. */
   private saveFile = '';
 
-  constructor(private readonly model: LabDeviceModel) {}
-
-  get prompt(): string {
-    switch (this.asking) {
+  protected questionPrompt(question: Question): string {
+    switch (question) {
       case 'save-confirm':
         return 'The current configuration will be written to the device. Are you sure? [Y/N]:';
       case 'save-file':
@@ -177,24 +132,7 @@ export class H3cCli implements CliMachine {
         return `${this.saveFile} exists, overwrite? [Y/N]:`;
       case 'reboot':
         return 'This command will reboot the device. Continue? [Y/N]:';
-      case null:
-        break;
     }
-    const name = this.model.hostname;
-    switch (this.view.kind) {
-      case 'user':
-        return `<${name}>`;
-      case 'system':
-        return `[${name}]`;
-      case 'interface':
-        return `[${name}-${this.view.iface.name}]`;
-      case 'vlan':
-        return `[${name}-vlan${this.view.id}]`;
-    }
-  }
-
-  get secret(): boolean {
-    return false;
   }
 
   banner(): string[] {
@@ -213,67 +151,17 @@ export class H3cCli implements CliMachine {
     return this.paging ? Math.max(1, rows - 1) : 0;
   }
 
-  interrupt(): CliResult {
-    this.asking = null;
-    return this.result([]);
-  }
-
-  toTop(): CliResult {
-    this.asking = null;
-    this.view = { kind: 'user' };
-    return this.result([]);
-  }
-
-  execute(line: string, opts: CliExecuteOptions = {}): CliResult {
-    const column = opts.column ?? 0;
-    if (this.asking) return this.answer(this.asking, line);
-    const { command, pipeColumn, pipeText } = splitPipe(line);
-    const commands = this.commands();
-    const m = matchCommand(commands, command);
-    if (m === null) return pipeText === undefined ? this.result([]) : this.error('unrecognized', 0, column);
-    if (!m.ok) return this.failure(commands, command, m, column);
-    if (pipeText !== undefined && pipeColumn !== undefined) {
-      if (!DISPLAY_IDS.has(m.id)) return this.error('unrecognized', pipeColumn - 1, column);
-      const f = parseFilter(pipeText, pipeColumn, ['include', 'exclude', 'begin']);
-      if (!f.ok) return this.error(f.kind, f.column, column);
-      const out = this.run(m, column);
-      return { ...out, lines: applyFilter(out.lines, f.filter) };
-    }
-    return this.run(m, column);
-  }
-
-  private commands(): CommandSpec<Id>[] {
-    switch (this.view.kind) {
-      case 'user':
-        return USER;
-      case 'system':
-        return SYSTEM;
-      case 'interface':
-        return INTERFACE;
-      case 'vlan':
-        return VLAN;
-    }
-  }
-
-  private result(lines: string[], pageable = false, close = false): CliResult {
-    return { lines, pageable, prompt: this.prompt, close, question: this.asking !== null };
-  }
-
-  private error(kind: ErrorKind, at: number, column: number): CliResult {
-    return this.result([caretLine(column + at), ` % ${ERROR_TEXT[kind]} found at '^' position.`]);
-  }
-
   /** An unknown word after a complete command is "too many parameters", as Comware reports it. */
-  private failure(commands: CommandSpec<Id>[], command: string, f: MatchFailure, column: number): CliResult {
-    if (f.kind === 'unrecognized' && f.wordIndex > 0) {
-      const before = matchCommand(commands, command.slice(0, f.column));
+  protected override failure(f: LineFailure, column: number): CliResult {
+    if (f.kind === 'unrecognized' && f.command && f.command.wordIndex > 0) {
+      const before = matchCommand(this.commands(), f.command.typed.slice(0, f.column));
       if (before?.ok) return this.error('too-many', f.column, column);
     }
-    return this.error(f.kind, f.column, column);
+    return super.failure(f, column);
   }
 
-  private answer(question: Exclude<Asking, null>, line: string): CliResult {
-    const yes = /^\s*y(es)?\s*$/i.test(line);
+  protected answer(question: Question, line: string): CliResult {
+    const yes = saidYes(line);
     this.asking = null;
     switch (question) {
       case 'save-confirm':
@@ -298,50 +186,29 @@ export class H3cCli implements CliMachine {
   }
 
   private saved(): CliResult {
-    this.model.lastChange = this.model.now();
+    noteConfigChange(this.model);
     return this.result([
       'Validating file. Please wait...',
       'Saved the current configuration to mainboard device successfully.',
     ]);
   }
 
-  private run(m: MatchSuccess<Id>, column: number): CliResult {
+  protected run(m: MatchSuccess<Id>, column: number): CliResult {
     const model = this.model;
-    const view = this.view;
     switch (m.id) {
-      case 'display-version':
-        return this.result(this.version(), true);
-      case 'display-interface-brief':
-        return this.result(this.interfaceBrief(), true);
-      case 'display-interface': {
-        const targets = m.args.length === 0 ? model.interfaces : [resolveInterface(model, m.rest, false)];
-        if (targets[0] === undefined) return this.error('wrong', m.args[0].start, column);
-        return this.result(
-          targets.flatMap((i) => (i ? this.interfaceDetail(i) : [])),
-          true,
-        );
+      case 'display-this': {
+        // Comware pages `display this` only for the whole configuration (system view).
+        const section = this.view.kind === 'interface' || this.view.kind === 'vlan';
+        return this.result(this.thisConfiguration(), !section);
       }
-      case 'display-current-configuration':
-        return this.result(this.currentConfiguration(), true);
-      case 'display-this':
-        if (view.kind === 'interface')
-          return this.result(['#', ...this.interfaceConfig(view.iface), '#', 'return']);
-        if (view.kind === 'vlan') return this.result(['#', ...this.vlanConfig(view.id), '#', 'return']);
-        return this.result(this.currentConfiguration(), true);
       case 'display-clock':
         return this.result([comwareClock(model.now()), 'Time Zone : BJ add 08:00:00']);
       case 'display-vlan':
         return this.result(this.vlanBrief(), true);
       case 'system-view':
-        this.view = { kind: 'system' };
-        return this.result(['System View: return to User View with Ctrl+Z.']);
+        return this.enterSystemView(['System View: return to User View with Ctrl+Z.']);
       case 'quit':
-        if (view.kind === 'user') return this.result([], false, true);
-        this.view = view.kind === 'system' ? { kind: 'user' } : { kind: 'system' };
-        return this.result([]);
-      case 'return':
-        this.view = { kind: 'user' };
-        return this.result([]);
+        return this.quit([]);
       case 'save':
         this.asking = 'save-confirm';
         return this.result([]);
@@ -361,71 +228,21 @@ export class H3cCli implements CliMachine {
         this.paging = true;
         return this.result([]);
       case 'sysname':
-        if (m.args.length !== 1 || m.rest.length > 64)
-          return this.error(
-            m.args.length > 1 ? 'too-many' : 'wrong',
-            m.args[m.args.length > 1 ? 1 : 0].start,
-            column,
-          );
+        if (m.args.length > 1) return this.error('too-many', m.args[1].start, column);
+        if (m.rest.length > MAX_SYSNAME) return this.error('wrong', m.args[0].start, column);
         model.hostname = m.rest;
-        this.changed();
-        return this.result([]);
-      case 'interface': {
-        const iface = resolveInterface(model, m.rest, true);
-        if (!iface) return this.error('wrong', m.args[0].start, column);
-        this.view = { kind: 'interface', iface };
-        return this.result([]);
-      }
-      case 'vlan': {
-        const id = Number(m.params[0]);
-        if (id < 1 || id > 4094) return this.error('wrong', m.words[1].start, column);
-        if (!model.vlans.has(id)) model.vlans.set(id, '');
-        this.changed();
-        this.view = { kind: 'vlan', id };
-        return this.result([]);
-      }
-      case 'undo-vlan': {
-        const ids = parseVlanList(m.args.map((a) => a.text));
-        if (!ids) return this.error('wrong', m.args[0].start, column);
-        for (const id of ids) model.vlans.delete(id);
-        this.changed();
-        return this.result([]);
-      }
-      case 'global-extra':
-        model.extraConfig.push(m.words.map((w) => w.text).join(' '));
-        this.changed();
-        return this.result([]);
+        return this.applied();
+      case 'undo-vlan':
+        return this.undoVlans(parseVlanList(m.args.map((a) => a.text)), m, column);
       default:
-        return this.runNested(m, column);
+        return this.runShared(m, column);
     }
   }
 
-  private runNested(m: MatchSuccess<Id>, column: number): CliResult {
-    const view = this.view;
-    if (view.kind === 'vlan') {
-      this.model.vlans.set(view.id, m.rest);
-      this.changed();
-      return this.result([]);
-    }
-    if (view.kind !== 'interface') return this.error('unrecognized', 0, column);
-    const iface = view.iface;
+  protected runPort(iface: LabInterface, m: MatchSuccess<Id>, column: number): CliResult {
     switch (m.id) {
       case 'description':
         iface.description = m.rest;
-        break;
-      case 'undo-description':
-        iface.description = '';
-        break;
-      case 'shutdown':
-        iface.adminUp = false;
-        break;
-      case 'undo-shutdown':
-        iface.adminUp = true;
-        break;
-      case 'link-type-access':
-        iface.mode = 'access';
-        iface.trunkVlans = undefined;
-        iface.accessVlan ??= 1;
         break;
       case 'link-type-trunk':
         iface.mode = 'trunk';
@@ -444,33 +261,17 @@ export class H3cCli implements CliMachine {
           return this.error('wrong', m.args[0].start, column);
         iface.trunkVlans = m.rest;
         break;
-      case 'ip-address': {
-        const [address, mask] = m.params;
-        if (!isIpv4(address)) return this.error('wrong', m.words[2].start, column);
-        if (!isIpv4(mask)) return this.error('wrong', m.words[3].start, column);
-        if (iface.kind === 'ethernet') return this.error('unrecognized', m.words[0].start, column);
-        iface.ipv4 = { address, mask };
-        break;
-      }
-      case 'undo-ip-address':
-        iface.ipv4 = undefined;
-        break;
       default:
         return this.error('unrecognized', 0, column);
     }
-    this.changed();
-    return this.result([]);
-  }
-
-  private changed(): void {
-    this.model.lastChange = this.model.now();
+    return this.applied();
   }
 
   // ---- display output -------------------------------------------------------------------------
 
-  private version(): string[] {
+  protected version(): string[] {
     const model = this.model;
-    const up = comwareUptime(model.now().getTime() - model.bootedAt.getTime());
+    const up = formatUptime(model.now().getTime() - model.bootedAt.getTime(), 'always');
     const compiled = '  Compiled Mar 14 2023 11:00:00';
     return [
       `H3C Comware Software, Version 7.1.070, Release ${RELEASE}`,
@@ -502,7 +303,7 @@ export class H3cCli implements CliMachine {
     ];
   }
 
-  private interfaceBrief(): string[] {
+  protected interfaceBrief(): string[] {
     const routed = this.model.interfaces.filter((i) => i.kind !== 'ethernet');
     const bridged = this.model.interfaces.filter((i) => i.kind === 'ethernet');
     const link = (i: LabInterface): string => {
@@ -550,7 +351,7 @@ export class H3cCli implements CliMachine {
     return shortInterfaceName('h3c_comware', i.name);
   }
 
-  private interfaceDetail(i: LabInterface): string[] {
+  protected interfaceDetail(i: LabInterface): string[] {
     const rand = seededRandom(`detail:${this.model.hostname}:${i.name}`);
     const state = interfaceState(i);
     const current = state === 'admin-down' ? 'Administratively DOWN' : state === 'up' ? 'UP' : 'DOWN';
@@ -591,8 +392,8 @@ export class H3cCli implements CliMachine {
       'Default VLAN ID: 1',
       'VLAN ID   Name                             Port',
     ];
-    for (const id of [1, ...[...this.model.vlans.keys()].sort((a, b) => a - b)]) {
-      const name = id === 1 ? 'VLAN 0001' : this.model.vlans.get(id) || `VLAN ${String(id).padStart(4, '0')}`;
+    for (const id of [1, ...vlanIds(this.model)]) {
+      const name = vlanLabel(this.model, id);
       const ports = this.model.interfaces
         .filter((i) => i.kind === 'ethernet' && (i.accessVlan === id || (i.mode === 'trunk' && id === 1)))
         .map((i) => this.short(i));
@@ -605,7 +406,7 @@ export class H3cCli implements CliMachine {
 
   // ---- configuration -------------------------------------------------------------------------
 
-  private interfaceConfig(i: LabInterface): string[] {
+  protected interfaceConfig(i: LabInterface): string[] {
     const lines = [`interface ${i.name}`];
     if (i.kind === 'ethernet') lines.push(' port link-mode bridge');
     if (i.description) lines.push(` description ${i.description}`);
@@ -625,12 +426,12 @@ export class H3cCli implements CliMachine {
     return lines;
   }
 
-  private vlanConfig(id: number): string[] {
+  protected vlanConfig(id: number): string[] {
     const name = this.model.vlans.get(id);
     return [`vlan ${id}`, ...(name ? [` name ${name}`] : [])];
   }
 
-  private currentConfiguration(): string[] {
+  protected currentConfiguration(): string[] {
     const model = this.model;
     const s = model.site;
     const extra = (prefix: string): string[] =>
@@ -656,7 +457,7 @@ export class H3cCli implements CliMachine {
       'vlan 1',
       '#',
     ];
-    for (const id of [...model.vlans.keys()].sort((a, b) => a - b)) lines.push(...this.vlanConfig(id), '#');
+    for (const id of vlanIds(model)) lines.push(...this.vlanConfig(id), '#');
     lines.push(' stp mode rstp', ' stp global enable', '#');
     const order = (i: LabInterface): number =>
       ({ null: 0, loopback: 1, vlanif: 2, trunk: 3, ethernet: 4, mgmt: 5 })[i.kind];
@@ -724,19 +525,6 @@ export class H3cCli implements CliMachine {
   }
 }
 
-/** `0 weeks, 3 days, 2 hours, 33 minutes`: Comware always shows all four units. */
-function comwareUptime(ms: number): string {
-  let minutes = Math.max(0, Math.floor(ms / 60_000));
-  const weeks = Math.floor(minutes / 10080);
-  minutes -= weeks * 10080;
-  const days = Math.floor(minutes / 1440);
-  minutes -= days * 1440;
-  const hours = Math.floor(minutes / 60);
-  minutes -= hours * 60;
-  const unit = (n: number, u: string): string => `${n} ${u}${n === 1 ? '' : 's'}`;
-  return [unit(weeks, 'week'), unit(days, 'day'), unit(hours, 'hour'), unit(minutes, 'minute')].join(', ');
-}
-
 /** `14:19:00.123 BJ Mon 11/24/2025` */
 function comwareClock(d: Date): string {
   const p = localParts(d);
@@ -745,12 +533,9 @@ function comwareClock(d: Date): string {
   return `${two(p.h)}:${two(p.mi)}:${two(p.s)}.${String(p.ms).padStart(3, '0')} BJ ${day} ${two(p.mo + 1)}/${two(p.d)}/${p.y}`;
 }
 
+/** Stands in for Comware's cipher text and password hashes (base64). */
 function secretText(seed: string, length: number): string {
-  const rand = seededRandom(seed);
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[Math.floor(rand() * alphabet.length)];
-  return `${out}==`;
+  return `${seededText(seed, length, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')}==`;
 }
 
 export function createH3cCli(model: LabDeviceModel): H3cCli {

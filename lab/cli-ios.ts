@@ -1,22 +1,12 @@
 /**
  * Cisco IOS(-XE) personality (Catalyst 9300, 17.9.4a) as a pure state machine: lines in, text out.
  */
-import {
-  applyFilter,
-  caretLine,
-  matchCommand,
-  parseFilter,
-  splitPipe,
-  type CommandSpec,
-  type MatchFailure,
-  type MatchSuccess,
-} from './match';
+import { caretLine, type CommandSpec, type MatchFailure, type MatchSuccess } from './match';
 import {
   formatUptime,
   interfaceState,
   iosDateTime,
   iosLogTime,
-  isIpv4,
   maskToPrefix,
   networkOf,
   resolveInterface,
@@ -30,6 +20,7 @@ import {
   type LabDeviceModel,
   type LabInterface,
 } from './model';
+import { addConfigLine, applyCommonEdit, applyIpAddress, createVlan, runLine } from './cli-family';
 
 export const IOS_PAGER_PROMPT = ' --More-- ';
 export const IOS_PAGER_ERASE = `${'\b'.repeat(10)}${' '.repeat(10)}${'\b'.repeat(10)}`;
@@ -291,20 +282,13 @@ export class IosCli implements CliMachine {
   }
 
   private runLine(line: string, column: number, commands: CommandSpec<Id>[]): CliResult {
-    const { command, pipeColumn, pipeText } = splitPipe(line);
-    const m = matchCommand(commands, command);
-    if (m === null) {
-      return pipeText === undefined ? this.result([]) : this.invalid(0, column);
-    }
-    if (!m.ok) return this.failure(m, column, line);
-    if (pipeText !== undefined && pipeColumn !== undefined) {
-      if (!SHOW_IDS.has(m.id)) return this.invalid(pipeColumn - 1, column);
-      const f = parseFilter(pipeText, pipeColumn, ['include', 'exclude', 'begin', 'section']);
-      if (!f.ok) return this.failure(f, column, line);
-      const out = this.run(m, column);
-      return { ...out, lines: applyFilter(out.lines, f.filter) };
-    }
-    return this.run(m, column);
+    return runLine(line, commands, {
+      pipeable: SHOW_IDS,
+      filters: ['include', 'exclude', 'begin', 'section'],
+      run: (m) => this.run(m, column),
+      blank: () => this.result([]),
+      fail: (f) => this.failure(f, column, line),
+    });
   }
 
   private result(lines: string[], pageable = false, close = false): CliResult {
@@ -453,11 +437,9 @@ export class IosCli implements CliMachine {
         return this.result([]);
       }
       case 'vlan': {
-        const id = Number(m.params[0]);
-        if (id < 1 || id > 4094) return this.invalid(m.words[1].start, column);
-        if (!model.vlans.has(id)) model.vlans.set(id, `VLAN${String(id).padStart(4, '0')}`);
-        this.changed();
-        this.mode = { kind: 'config-vlan', id };
+        const vlan = createVlan(model, m, iosVlanName);
+        if (typeof vlan !== 'number') return this.invalid(vlan.at, column);
+        this.mode = { kind: 'config-vlan', id: vlan };
         return this.result([]);
       }
       case 'no-vlan':
@@ -465,8 +447,7 @@ export class IosCli implements CliMachine {
         this.changed();
         return this.result([]);
       case 'global-extra':
-        model.extraConfig.push(m.words.map((w) => w.text).join(' '));
-        this.changed();
+        addConfigLine(model, m);
         return this.result([]);
       default:
         return this.runSubMode(m, column);
@@ -488,15 +469,6 @@ export class IosCli implements CliMachine {
       case 'description':
         iface.description = m.rest;
         break;
-      case 'no-description':
-        iface.description = '';
-        break;
-      case 'shutdown':
-        iface.adminUp = false;
-        break;
-      case 'no-shutdown':
-        iface.adminUp = true;
-        break;
       case 'switchport-mode-access':
         iface.mode = 'access';
         iface.accessVlan ??= 1;
@@ -510,7 +482,7 @@ export class IosCli implements CliMachine {
         if (id < 1 || id > 4094) return this.invalid(m.words[3].start, column);
         iface.accessVlan = id;
         if (!this.model.vlans.has(id)) {
-          this.model.vlans.set(id, `VLAN${String(id).padStart(4, '0')}`);
+          this.model.vlans.set(id, iosVlanName(id));
           this.changed();
           return this.result(['% Access VLAN does not exist. Creating vlan ' + id]);
         }
@@ -522,16 +494,10 @@ export class IosCli implements CliMachine {
         iface.trunkVlans = m.rest.replace(/\s+/g, '');
         break;
       case 'ip-address': {
-        const [address, mask] = m.params;
-        if (!isIpv4(address)) return this.invalid(m.words[2].start, column);
-        if (!isIpv4(mask)) return this.invalid(m.words[3].start, column);
-        if (iface.kind === 'ethernet') return this.invalid(m.words[0].start, column);
-        iface.ipv4 = { address, mask };
+        const problem = applyIpAddress(iface, m);
+        if (problem) return this.invalid(problem.at, column);
         break;
       }
-      case 'no-ip-address':
-        iface.ipv4 = undefined;
-        break;
       case 'iface-extra': {
         const text = m.words.map((w) => w.text).join(' ');
         const positive = text.replace(/^no /, '');
@@ -540,7 +506,8 @@ export class IosCli implements CliMachine {
         break;
       }
       default:
-        return this.invalid(0, column);
+        // `no description`, `[no] shutdown`, `no ip address`
+        if (!applyCommonEdit(iface, m.id)) return this.invalid(0, column);
     }
     this.changed();
     return this.result([]);
@@ -578,8 +545,8 @@ export class IosCli implements CliMachine {
       'ROM: IOS-XE ROMMON',
       'BOOTLDR: System Bootstrap, Version 17.9.1r[FC2], RELEASE SOFTWARE (P)',
       '',
-      `${model.hostname} uptime is ${formatUptime(up, true)}`,
-      `Uptime for this control processor is ${formatUptime(up + 120_000, true)}`,
+      `${model.hostname} uptime is ${formatUptime(up, 'when-any')}`,
+      `Uptime for this control processor is ${formatUptime(up + 120_000, 'when-any')}`,
       'System returned to ROM by Reload Command',
       'System image file is "flash:packages.conf"',
       'Last reload reason: Reload Command',
@@ -739,7 +706,7 @@ export class IosCli implements CliMachine {
       const ports = this.model.interfaces
         .filter((i) => i.kind === 'ethernet' && i.mode === 'access' && (i.accessVlan ?? 1) === id)
         .map((i) => shortInterfaceName('cisco_ios', i.name));
-      const name = id === 1 ? 'default' : this.model.vlans.get(id) || `VLAN${String(id).padStart(4, '0')}`;
+      const name = id === 1 ? 'default' : this.model.vlans.get(id) || iosVlanName(id);
       const first = ports.splice(0, 4);
       lines.push(`${String(id).padEnd(5)}${name.padEnd(33)}active    ${first.join(', ')}`.trimEnd());
       while (ports.length) lines.push(`${' '.repeat(48)}${ports.splice(0, 4).join(', ')}`);
@@ -883,7 +850,7 @@ export class IosCli implements CliMachine {
       '!',
     ];
     for (const id of vlanIds)
-      lines.push(`vlan ${id}`, ` name ${model.vlans.get(id) || `VLAN${String(id).padStart(4, '0')}`}`, '!');
+      lines.push(`vlan ${id}`, ` name ${model.vlans.get(id) || iosVlanName(id)}`, '!');
     lines.push('!', '!', '!', '!');
     for (const i of model.interfaces) lines.push(...this.interfaceConfig(i));
     lines.push(
@@ -963,6 +930,11 @@ function bytes(lines: readonly string[]): number {
 function ciscoMacColon(mac: string): string {
   const hex = mac.replace(/[^0-9a-f]/gi, '');
   return hex.match(/../g)?.join(':') ?? mac;
+}
+
+/** IOS names a VLAN it creates `VLAN0010`. */
+function iosVlanName(id: number): string {
+  return `VLAN${String(id).padStart(4, '0')}`;
 }
 
 export function createIosCli(model: LabDeviceModel, opts: IosCliOptions): IosCli {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { VRP_PAGER_ERASE, VRP_PAGER_PROMPT, VrpCli, parseVlanList } from './cli-vrp';
+import { VRP_PAGER_ERASE, VRP_PAGER_PROMPT, VrpCli } from './cli-vrp';
 import { createDeviceModel } from './model';
 
 const NOW = new Date('2025-11-24T06:19:00Z');
@@ -16,22 +16,6 @@ describe('VRP personality (pure)', () => {
     const banner = cli.banner().join('\n');
     expect(banner).toContain('Info: The max number of VTY users is 5, and the number');
     expect(banner).toContain('The current login time is 2025-11-24 14:19:00+08:00.');
-  });
-
-  it('moves between user, system and interface views', () => {
-    const cli = vrp();
-    expect(cli.execute('system-view')).toMatchObject({
-      lines: ['Enter system view, return user view with Ctrl+Z.'],
-      prompt: '[lab-vrp-01]',
-    });
-    expect(cli.execute('interface GigabitEthernet0/0/1').prompt).toBe('[lab-vrp-01-GigabitEthernet0/0/1]');
-    expect(cli.execute('quit').prompt).toBe('[lab-vrp-01]');
-    expect(cli.execute('int g 0/0/3').prompt).toBe('[lab-vrp-01-GigabitEthernet0/0/3]');
-    expect(cli.execute('return').prompt).toBe('<lab-vrp-01>');
-    cli.execute('sys');
-    expect(cli.execute('vlan 10').prompt).toBe('[lab-vrp-01-vlan10]');
-    expect(cli.toTop().prompt).toBe('<lab-vrp-01>');
-    expect(cli.execute('quit')).toMatchObject({ close: true });
   });
 
   it('renames with sysname and keeps the new name in the configuration', () => {
@@ -143,11 +127,5 @@ describe('VRP personality (pure)', () => {
     expect(lines.length).toBeGreaterThan(30);
     expect(lines.every((l) => l.startsWith('interface'))).toBe(true);
     expect(cli.execute('system-view | include x').lines[1]).toContain('Unrecognized');
-  });
-
-  it('parses VLAN lists', () => {
-    expect(parseVlanList(['10', '20', 'to', '22'])).toEqual([10, 20, 21, 22]);
-    expect(parseVlanList(['0'])).toBeUndefined();
-    expect(parseVlanList(['10', 'to'])).toBeUndefined();
   });
 });

@@ -1,81 +1,65 @@
 /**
- * Huawei VRP personality (S5735, V200R022C00SPC500) as a pure state machine: lines in, text out.
+ * Huawei VRP personality (S5735, V200R022C00SPC500) as a pure state machine: lines in, text out. The
+ * views, `^` errors and the edits VRP shares with Comware are in `cli-huawei.ts`.
  */
-import {
-  applyFilter,
-  caretLine,
-  matchCommand,
-  parseFilter,
-  splitPipe,
-  type CommandSpec,
-  type MatchFailure,
-  type MatchSuccess,
-} from './match';
+import type { CommandSpec, MatchSuccess } from './match';
 import {
   formatUptime,
   maskToPrefix,
   interfaceState,
   networkOf,
-  resolveInterface,
+  noteConfigChange,
   seededRandom,
+  seededText,
   shortInterfaceName,
   vrpDateTime,
   vrpDayName,
   wildcardOf,
-  isIpv4,
-  type CliExecuteOptions,
-  type CliMachine,
   type CliResult,
   type LabDeviceModel,
   type LabInterface,
 } from './model';
+import {
+  HuaweiFamilyCli,
+  SHARED_INTERFACE_COMMANDS,
+  SHARED_SYSTEM_COMMANDS,
+  makeAccessPort,
+  parseVlanList,
+  saidYes,
+  vlanIds,
+  vlanLabel,
+  type HuaweiSharedId,
+  type ViewCommands,
+} from './cli-huawei';
 
 export const VRP_PAGER_PROMPT = '  ---- More ----';
 export const VRP_PAGER_ERASE = `\x1b[16D${' '.repeat(16)}\x1b[16D`;
 
-type VrpView =
-  | { kind: 'user' }
-  | { kind: 'system' }
-  | { kind: 'interface'; iface: LabInterface }
-  | { kind: 'vlan'; id: number };
+/** Longest interface description VRP takes. */
+const MAX_DESCRIPTION = 242;
+/** Longest `sysname` VRP takes. */
+const MAX_SYSNAME = 246;
 
+/** The shared commands, then those only this CLI has or runs its own way. */
 type Id =
-  | 'display-version'
-  | 'display-interface-brief'
+  | HuaweiSharedId
   | 'display-interface-description'
-  | 'display-interface'
-  | 'display-current-configuration'
   | 'display-this'
   | 'display-clock'
   | 'display-vlan'
   | 'system-view'
   | 'quit'
-  | 'return'
   | 'save'
   | 'reboot'
   | 'screen-length'
   | 'undo-screen-length'
   | 'terminal-monitor'
   | 'undo-terminal-monitor'
-  | 'sysname'
-  | 'interface'
-  | 'vlan'
   | 'vlan-batch'
-  | 'undo-vlan'
-  | 'global-extra'
-  | 'description'
-  | 'undo-description'
-  | 'shutdown'
-  | 'undo-shutdown'
-  | 'link-type-access'
-  | 'link-type-trunk'
   | 'link-type-hybrid'
   | 'default-vlan'
   | 'trunk-allow'
-  | 'ip-address'
-  | 'undo-ip-address'
-  | 'iface-extra'
-  | 'vlan-name';
+  | 'iface-extra';
 
 const DISPLAY: CommandSpec<Id>[] = [
   { id: 'display-version', words: ['display', 'version'] },
@@ -108,14 +92,8 @@ const LEAVE: CommandSpec<Id>[] = [
 const SYSTEM: CommandSpec<Id>[] = [
   ...DISPLAY,
   ...LEAVE,
-  { id: 'sysname', words: ['sysname'], args: 'required' },
-  { id: 'interface', words: ['interface'], args: 'required' },
-  { id: 'vlan', words: ['vlan', '<int>'] },
+  ...SHARED_SYSTEM_COMMANDS,
   { id: 'vlan-batch', words: ['vlan', 'batch'], args: 'required' },
-  { id: 'undo-vlan', words: ['undo', 'vlan'], args: 'required' },
-  { id: 'global-extra', words: ['ip', 'route-static'], args: 'required' },
-  { id: 'global-extra', words: ['ntp-service', 'unicast-server'], args: 'required' },
-  { id: 'global-extra', words: ['info-center', 'loghost'], args: 'required' },
   { id: 'global-extra', words: ['snmp-agent'], args: 'optional' },
   { id: 'global-extra', words: ['stp', 'mode'], args: 'required' },
 ];
@@ -123,18 +101,10 @@ const SYSTEM: CommandSpec<Id>[] = [
 const INTERFACE: CommandSpec<Id>[] = [
   ...DISPLAY,
   ...LEAVE,
-  { id: 'interface', words: ['interface'], args: 'required' },
-  { id: 'description', words: ['description'], args: 'required' },
-  { id: 'undo-description', words: ['undo', 'description'] },
-  { id: 'shutdown', words: ['shutdown'] },
-  { id: 'undo-shutdown', words: ['undo', 'shutdown'] },
-  { id: 'link-type-access', words: ['port', 'link-type', 'access'] },
-  { id: 'link-type-trunk', words: ['port', 'link-type', 'trunk'] },
+  ...SHARED_INTERFACE_COMMANDS,
   { id: 'link-type-hybrid', words: ['port', 'link-type', 'hybrid'] },
   { id: 'default-vlan', words: ['port', 'default', 'vlan', '<int>'] },
   { id: 'trunk-allow', words: ['port', 'trunk', 'allow-pass', 'vlan'], args: 'required' },
-  { id: 'ip-address', words: ['ip', 'address', '<word>', '<word>'] },
-  { id: 'undo-ip-address', words: ['undo', 'ip', 'address'] },
   { id: 'iface-extra', words: ['stp', 'edged-port', 'enable'] },
   { id: 'iface-extra', words: ['undo', 'stp', 'edged-port'] },
   { id: 'iface-extra', words: ['loopback-detect', 'enable'] },
@@ -149,44 +119,33 @@ const VLAN: CommandSpec<Id>[] = [
 
 const DISPLAY_IDS = new Set<Id>(DISPLAY.map((c) => c.id));
 
+const VIEWS: ViewCommands<Id> = { user: USER, system: SYSTEM, interface: INTERFACE, vlan: VLAN };
+
 export interface VrpCliOptions {
   /** Shown in the login banner; default 5. */
   maxVtyUsers?: number;
 }
 
-export class VrpCli implements CliMachine {
+export class VrpCli extends HuaweiFamilyCli<Id, 'save' | 'reboot'> {
   readonly vendor = 'huawei_vrp' as const;
   readonly pager = { prompt: VRP_PAGER_PROMPT, erase: VRP_PAGER_ERASE };
-  private view: VrpView = { kind: 'user' };
+  protected readonly views = VIEWS;
+  protected readonly pipeable = DISPLAY_IDS;
+  protected readonly errorPrefix = 'Error: ';
   /** null = default (terminal rows), 0 = off, N = N lines per screen. */
   private screenLength: number | null = null;
-  /** A question waiting for its answer. */
-  private asking: 'save' | 'reboot' | null = null;
 
   constructor(
-    private readonly model: LabDeviceModel,
+    model: LabDeviceModel,
     private readonly opts: VrpCliOptions = {},
-  ) {}
-
-  get prompt(): string {
-    if (this.asking === 'save')
-      return 'Warning: The current configuration will be written to the device. Continue? [Y/N]:';
-    if (this.asking === 'reboot') return 'Warning: The system will reboot. Continue? [Y/N]:';
-    const name = this.model.hostname;
-    switch (this.view.kind) {
-      case 'user':
-        return `<${name}>`;
-      case 'system':
-        return `[${name}]`;
-      case 'interface':
-        return `[${name}-${this.view.iface.name}]`;
-      case 'vlan':
-        return `[${name}-vlan${this.view.id}]`;
-    }
+  ) {
+    super(model);
   }
 
-  get secret(): boolean {
-    return false;
+  protected questionPrompt(question: 'save' | 'reboot'): string {
+    return question === 'save'
+      ? 'Warning: The current configuration will be written to the device. Continue? [Y/N]:'
+      : 'Warning: The system will reboot. Continue? [Y/N]:';
   }
 
   banner(): string[] {
@@ -204,103 +163,24 @@ export class VrpCli implements CliMachine {
     return Math.max(1, (this.screenLength ?? rows) - 1);
   }
 
-  interrupt(): CliResult {
+  protected answer(question: 'save' | 'reboot', line: string): CliResult {
     this.asking = null;
-    return this.result([]);
-  }
-
-  toTop(): CliResult {
-    this.asking = null;
-    this.view = { kind: 'user' };
-    return this.result([]);
-  }
-
-  execute(line: string, opts: CliExecuteOptions = {}): CliResult {
-    const column = opts.column ?? 0;
-    if (this.asking) return this.answer(this.asking, /^\s*y(es)?\s*$/i.test(line));
-    const { command, pipeColumn, pipeText } = splitPipe(line);
-    const m = matchCommand(this.commands(), command);
-    if (m === null) {
-      return pipeText === undefined
-        ? this.result([])
-        : this.failure({ column: 0, kind: 'unrecognized' }, column);
-    }
-    if (!m.ok) return this.failure(m, column);
-    if (pipeText !== undefined && pipeColumn !== undefined) {
-      if (!DISPLAY_IDS.has(m.id))
-        return this.failure({ kind: 'unrecognized', column: pipeColumn - 1 }, column);
-      const f = parseFilter(pipeText, pipeColumn, ['include', 'exclude', 'begin']);
-      if (!f.ok) return this.failure(f, column);
-      const out = this.run(m, column);
-      return { ...out, lines: applyFilter(out.lines, f.filter) };
-    }
-    return this.run(m, column);
-  }
-
-  private answer(question: 'save' | 'reboot', yes: boolean): CliResult {
-    this.asking = null;
-    if (!yes) return this.result([]);
+    if (!saidYes(line)) return this.result([]);
     if (question === 'reboot') return this.result(['Info: system is rebooting ,please wait...'], false, true);
-    this.model.lastChange = this.model.now();
+    noteConfigChange(this.model);
     return this.result([
       'Now saving the current configuration to the slot 0.',
       'Info: Save the configuration successfully.',
     ]);
   }
 
-  private commands(): CommandSpec<Id>[] {
-    switch (this.view.kind) {
-      case 'user':
-        return USER;
-      case 'system':
-        return SYSTEM;
-      case 'interface':
-        return INTERFACE;
-      case 'vlan':
-        return VLAN;
-    }
-  }
-
-  private result(lines: string[], pageable = false, close = false): CliResult {
-    return { lines, pageable, prompt: this.prompt, close, question: this.asking !== null };
-  }
-
-  private failure(f: Pick<MatchFailure, 'kind' | 'column'>, column: number): CliResult {
-    const what = { unrecognized: 'Unrecognized', ambiguous: 'Ambiguous', incomplete: 'Incomplete' }[f.kind];
-    return this.result([caretLine(column + f.column), `Error: ${what} command found at '^' position.`]);
-  }
-
-  private wrongParameter(at: number, column: number): CliResult {
-    return this.result([caretLine(column + at), "Error: Wrong parameter found at '^' position."]);
-  }
-
-  private run(m: MatchSuccess<Id>, column: number): CliResult {
+  protected run(m: MatchSuccess<Id>, column: number): CliResult {
     const model = this.model;
-    const view = this.view;
     switch (m.id) {
-      case 'display-version':
-        return this.result(this.version(), true);
-      case 'display-interface-brief':
-        return this.result(this.interfaceBrief(), true);
       case 'display-interface-description':
         return this.result(this.interfaceDescription(), true);
-      case 'display-interface': {
-        if (m.args.length === 0)
-          return this.result(
-            model.interfaces.flatMap((i) => this.interfaceDetail(i)),
-            true,
-          );
-        const iface = resolveInterface(model, m.rest, false);
-        if (!iface) return this.wrongParameter(m.args[0].start, column);
-        return this.result(this.interfaceDetail(iface), true);
-      }
-      case 'display-current-configuration':
-        return this.result(this.currentConfiguration(), true);
       case 'display-this':
-        if (view.kind === 'interface')
-          return this.result(['#', ...this.interfaceConfig(view.iface), '#', 'return'], true);
-        if (view.kind === 'vlan') return this.result(['#', ...this.vlanConfig(view.id), '#', 'return'], true);
-        return this.result(this.currentConfiguration(), true);
+        return this.result(this.thisConfiguration(), true);
       case 'display-clock':
         return this.result([
           vrpDateTime(model.now()),
@@ -310,22 +190,9 @@ export class VrpCli implements CliMachine {
       case 'display-vlan':
         return this.result(this.vlanTable(), true);
       case 'system-view':
-        this.view = { kind: 'system' };
-        return this.result(['Enter system view, return user view with Ctrl+Z.']);
+        return this.enterSystemView(['Enter system view, return user view with Ctrl+Z.']);
       case 'quit':
-        switch (view.kind) {
-          case 'user':
-            return this.result(['  Configuration console exit, please retry to log on'], false, true);
-          case 'system':
-            this.view = { kind: 'user' };
-            return this.result([]);
-          default:
-            this.view = { kind: 'system' };
-            return this.result([]);
-        }
-      case 'return':
-        this.view = { kind: 'user' };
-        return this.result([]);
+        return this.quit(['  Configuration console exit, please retry to log on']);
       case 'save':
         this.asking = 'save';
         return this.result([]);
@@ -335,7 +202,7 @@ export class VrpCli implements CliMachine {
         return this.result([]);
       case 'screen-length': {
         const n = Number(m.params[0]);
-        if (n > 512) return this.wrongParameter(m.words[1].start, column);
+        if (n > 512) return this.error('wrong', m.words[1].start, column);
         this.screenLength = n;
         return this.result([
           'Info: The configuration takes effect on the current user terminal interface only.',
@@ -350,80 +217,40 @@ export class VrpCli implements CliMachine {
         return this.result(['Info: Current terminal monitor is on.']);
       case 'undo-terminal-monitor':
         return this.result(['Info: Current terminal monitor is off.']);
-      case 'sysname': {
-        if (m.args.length !== 1 || m.rest.length > 246)
-          return this.wrongParameter(m.args[m.args.length - 1].start, column);
+      case 'sysname':
+        if (m.args.length !== 1 || m.rest.length > MAX_SYSNAME)
+          return this.error('wrong', m.args[m.args.length - 1].start, column);
         model.hostname = m.rest;
-        this.changed();
-        return this.result([]);
-      }
-      case 'interface': {
-        const iface = resolveInterface(model, m.rest, true);
-        if (!iface) return this.wrongParameter(m.args[0].start, column);
-        this.view = { kind: 'interface', iface };
-        return this.result([]);
-      }
-      case 'vlan': {
-        const id = Number(m.params[0]);
-        if (id < 1 || id > 4094) return this.wrongParameter(m.words[1].start, column);
-        if (!model.vlans.has(id)) model.vlans.set(id, '');
-        this.changed();
-        this.view = { kind: 'vlan', id };
-        return this.result([]);
-      }
+        return this.applied();
       case 'vlan-batch': {
         const ids = parseVlanList(m.args.map((a) => a.text));
-        if (!ids) return this.wrongParameter(m.args[0].start, column);
+        if (!ids) return this.error('wrong', m.args[0].start, column);
         for (const id of ids) if (!model.vlans.has(id)) model.vlans.set(id, '');
-        this.changed();
+        noteConfigChange(model);
         return this.result(['Info: This operation may take a few seconds. Please wait for a moment...done.']);
       }
       case 'undo-vlan': {
-        const ids = parseVlanList(
-          m.args[0]?.text === 'batch' ? m.args.slice(1).map((a) => a.text) : [m.rest],
+        const batch = m.args[0]?.text === 'batch';
+        return this.undoVlans(
+          parseVlanList(batch ? m.args.slice(1).map((a) => a.text) : [m.rest]),
+          m,
+          column,
         );
-        if (!ids) return this.wrongParameter(m.args[0].start, column);
-        for (const id of ids) model.vlans.delete(id);
-        this.changed();
-        return this.result([]);
       }
-      case 'global-extra':
-        model.extraConfig.push(m.words.map((w) => w.text).join(' '));
-        this.changed();
-        return this.result([]);
       default:
-        return this.runInterfaceOrVlan(m, column);
+        return this.runShared(m, column);
     }
   }
 
-  private runInterfaceOrVlan(m: MatchSuccess<Id>, column: number): CliResult {
-    const view = this.view;
-    if (view.kind === 'vlan') {
-      if (m.id === 'vlan-name') this.model.vlans.set(view.id, m.rest);
-      this.changed();
-      return this.result([]);
-    }
-    if (view.kind !== 'interface') return this.failure({ kind: 'unrecognized', column: 0 }, column);
-    const iface = view.iface;
+  protected runPort(iface: LabInterface, m: MatchSuccess<Id>, column: number): CliResult {
     switch (m.id) {
       case 'description':
-        if (m.rest.length > 242) return this.wrongParameter(m.args[0].start, column);
+        if (m.rest.length > MAX_DESCRIPTION) return this.error('wrong', m.args[0].start, column);
         iface.description = m.rest;
         break;
-      case 'undo-description':
-        iface.description = '';
-        break;
-      case 'shutdown':
-        iface.adminUp = false;
-        break;
-      case 'undo-shutdown':
-        iface.adminUp = true;
-        break;
-      case 'link-type-access':
       case 'link-type-hybrid':
-        iface.mode = 'access';
-        iface.trunkVlans = undefined;
-        iface.accessVlan ??= 1;
+        // The lab keeps a hybrid port as an access port.
+        makeAccessPort(iface);
         break;
       case 'link-type-trunk':
         iface.mode = 'trunk';
@@ -432,56 +259,39 @@ export class VrpCli implements CliMachine {
       case 'default-vlan': {
         const id = Number(m.params[0]);
         if (iface.mode !== 'access') return this.result(['Error: Please renew the default configurations.']);
-        if (id < 1 || id > 4094) return this.wrongParameter(m.words[3].start, column);
+        if (id < 1 || id > 4094) return this.error('wrong', m.words[3].start, column);
         iface.accessVlan = id;
         break;
       }
       case 'trunk-allow': {
         if (iface.mode !== 'trunk') return this.result(['Error: Please renew the default configurations.']);
-        if (!parseVlanList(m.args.map((a) => a.text))) return this.wrongParameter(m.args[0].start, column);
+        if (!parseVlanList(m.args.map((a) => a.text))) return this.error('wrong', m.args[0].start, column);
         iface.trunkVlans = m.rest;
         break;
       }
-      case 'ip-address': {
-        const [address, mask] = m.params;
-        if (!isIpv4(address)) return this.wrongParameter(m.words[2].start, column);
-        if (!isIpv4(mask)) return this.wrongParameter(m.words[3].start, column);
-        if (iface.kind === 'ethernet')
-          return this.failure({ kind: 'unrecognized', column: m.words[0].start }, column);
-        iface.ipv4 = { address, mask };
-        break;
-      }
-      case 'undo-ip-address':
-        iface.ipv4 = undefined;
-        break;
       case 'iface-extra': {
         const text = m.words.map((w) => w.text).join(' ');
         if (!iface.extra.includes(text)) iface.extra.push(text);
         break;
       }
       default:
-        return this.failure({ kind: 'unrecognized', column: 0 }, column);
+        return this.error('unrecognized', 0, column);
     }
-    this.changed();
-    return this.result([]);
-  }
-
-  private changed(): void {
-    this.model.lastChange = this.model.now();
+    return this.applied();
   }
 
   // ---- display output -------------------------------------------------------------------------
 
-  private version(): string[] {
+  protected version(): string[] {
     const model = this.model;
     const up = model.now().getTime() - model.bootedAt.getTime();
     return [
       'Huawei Versatile Routing Platform Software',
       'VRP (R) software, Version 5.170 (S5735 V200R022C00SPC500)',
       'Copyright (C) 2000-2023 HUAWEI TECH Co., Ltd.',
-      `HUAWEI S5735-L24T4S-A1 Routing Switch uptime is ${formatUptime(up, false)}`,
+      `HUAWEI S5735-L24T4S-A1 Routing Switch uptime is ${formatUptime(up, 'never')}`,
       '',
-      `ES5D2T28S005 0(Master) : uptime is ${formatUptime(up - 60_000, false)}`,
+      `ES5D2T28S005 0(Master) : uptime is ${formatUptime(up - 60_000, 'never')}`,
       'DDR             Memory Size : 512   M bytes',
       'FLASH Total     Memory Size : 512   M bytes',
       'FLASH Available Memory Size : 223   M bytes',
@@ -503,7 +313,7 @@ export class VrpCli implements CliMachine {
     return { phy: state, protocol: state };
   }
 
-  private interfaceBrief(): string[] {
+  protected interfaceBrief(): string[] {
     const rand = seededRandom(`brief:${this.model.hostname}`);
     const lines = [
       'PHY: Physical',
@@ -564,7 +374,7 @@ export class VrpCli implements CliMachine {
     return lines;
   }
 
-  private interfaceDetail(i: LabInterface): string[] {
+  protected interfaceDetail(i: LabInterface): string[] {
     const model = this.model;
     const rand = seededRandom(`detail:${model.hostname}:${i.name}`);
     const state = interfaceState(i);
@@ -645,7 +455,7 @@ export class VrpCli implements CliMachine {
       'VID  Type    Ports',
       '--------------------------------------------------------------------------------',
     ];
-    const ids = [1, ...[...this.model.vlans.keys()].sort((a, b) => a - b)];
+    const ids = [1, ...vlanIds(this.model)];
     for (const id of ids) {
       const ports = this.model.interfaces
         .filter(
@@ -668,15 +478,16 @@ export class VrpCli implements CliMachine {
       '--------------------------------------------------------------------------------',
     );
     for (const id of ids) {
-      const name = id === 1 ? 'VLAN 0001' : this.model.vlans.get(id) || `VLAN ${String(id).padStart(4, '0')}`;
-      lines.push(`${String(id).padEnd(5)}enable  default       enable  disable    ${name}`);
+      lines.push(
+        `${String(id).padEnd(5)}enable  default       enable  disable    ${vlanLabel(this.model, id)}`,
+      );
     }
     return lines;
   }
 
   // ---- configuration -------------------------------------------------------------------------
 
-  private interfaceConfig(i: LabInterface): string[] {
+  protected interfaceConfig(i: LabInterface): string[] {
     const lines = [`interface ${i.name}`];
     if (i.description) lines.push(` description ${i.description}`);
     if (i.kind === 'ethernet') {
@@ -696,15 +507,15 @@ export class VrpCli implements CliMachine {
     return lines;
   }
 
-  private vlanConfig(id: number): string[] {
+  protected vlanConfig(id: number): string[] {
     const name = this.model.vlans.get(id);
     return [`vlan ${id}`, ...(name ? [` description ${name}`] : [])];
   }
 
-  private currentConfiguration(): string[] {
+  protected currentConfiguration(): string[] {
     const model = this.model;
     const s = model.site;
-    const vlanIds = [...model.vlans.keys()].sort((a, b) => a - b);
+    const configured = vlanIds(model);
     const lines = [
       '!Software Version V200R022C00SPC500',
       `!Last configuration was updated at ${vrpDateTime(model.lastChange)}`,
@@ -712,7 +523,7 @@ export class VrpCli implements CliMachine {
       '#',
       `sysname ${model.hostname}`,
       '#',
-      ...(vlanIds.length ? [`vlan batch ${compressVlans(vlanIds)}`] : []),
+      ...(configured.length ? [`vlan batch ${compressVlans(configured)}`] : []),
       '#',
       'authentication-profile name default_authen_profile',
       'authentication-profile name dot1x_authen_profile',
@@ -777,7 +588,7 @@ export class VrpCli implements CliMachine {
       ...model.extraConfig.filter((l) => l.startsWith('ntp-service')),
       '#',
     ];
-    for (const id of vlanIds) {
+    for (const id of configured) {
       const name = model.vlans.get(id);
       if (name) lines.push(...this.vlanConfig(id), '#');
     }
@@ -844,36 +655,13 @@ export class VrpCli implements CliMachine {
   }
 }
 
+/** Stands in for VRP's cipher text and password hashes. */
 function hashish(seed: string, length: number): string {
-  const rand = seededRandom(seed);
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!%&()*+,-.:;<=>?@[]^_`{|}~';
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[Math.floor(rand() * alphabet.length)];
-  return out;
+  return seededText(seed, length, HASH_ALPHABET);
 }
 
-/** `10 20 to 30` → ids; undefined when malformed or out of range. */
-export function parseVlanList(words: readonly string[]): number[] | undefined {
-  const ids: number[] = [];
-  const tokens = words.flatMap((w) => w.split(/\s+/)).filter(Boolean);
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (!/^\d+$/.test(t)) return undefined;
-    const from = Number(t);
-    if (from < 1 || from > 4094) return undefined;
-    if (tokens[i + 1]?.toLowerCase() === 'to') {
-      const toText = tokens[i + 2];
-      if (!toText || !/^\d+$/.test(toText)) return undefined;
-      const to = Number(toText);
-      if (to < from || to > 4094) return undefined;
-      for (let v = from; v <= to; v++) ids.push(v);
-      i += 2;
-    } else {
-      ids.push(from);
-    }
-  }
-  return ids.length ? ids : undefined;
-}
+const HASH_ALPHABET =
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!%&()*+,-.:;<=>?@[]^_`{|}~';
 
 /** [10, 11, 12, 20] → `10 to 12 20` */
 function compressVlans(ids: number[]): string {

@@ -7,7 +7,7 @@ import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { generateHostKey, startLab, type RunningLab } from './server';
-import { connectTo, execCommand, openShell, type OutputReader } from './test-utils';
+import { connectTo, deviceNamed, execCommand, openShell, type OutputReader } from './test-utils';
 import type { LabDeviceSpec, LabFaults, LabVendor, RunningLabDevice } from './types';
 
 const creds = { username: 'netops', password: 'S3cret!pw', enablePassword: 'En@ble' };
@@ -35,11 +35,7 @@ const specs: LabDeviceSpec[] = [
 let lab: RunningLab;
 const clients: Client[] = [];
 
-function device(name: string): RunningLabDevice {
-  const d = lab.devices.find((x) => x.name === name);
-  if (!d) throw new Error(`no device ${name}`);
-  return d;
-}
+const device = (name: string): RunningLabDevice => deviceNamed(lab.devices, name);
 
 interface Session {
   client: Client;

@@ -22,14 +22,8 @@ export {
   createJunosCli,
   type JunosCliOptions,
 } from './cli-junos';
-export {
-  VrpCli,
-  VRP_PAGER_ERASE,
-  VRP_PAGER_PROMPT,
-  createVrpCli,
-  parseVlanList,
-  type VrpCliOptions,
-} from './cli-vrp';
+export { VrpCli, VRP_PAGER_ERASE, VRP_PAGER_PROMPT, createVrpCli, type VrpCliOptions } from './cli-vrp';
+export { parseVlanList } from './cli-huawei';
 export {
   createDeviceModel,
   type CliExecuteOptions,

@@ -161,6 +161,14 @@ export function seededRandom(seedText: string): () => number {
   };
 }
 
+/** `length` characters of `alphabet`, the same for the same seed: stands in for hashes and ciphertext. */
+export function seededText(seed: string, length: number, alphabet: string): string {
+  const rand = seededRandom(seed);
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[Math.floor(rand() * alphabet.length)];
+  return out;
+}
+
 function hex(rand: () => number, digits: number): string {
   let s = '';
   for (let i = 0; i < digits; i++) s += Math.floor(rand() * 16).toString(16);
@@ -360,6 +368,11 @@ export function createDeviceModel(
   };
 }
 
+/** Records a configuration change now (what `Last configuration was updated` and saves go by). */
+export function noteConfigChange(model: LabDeviceModel): void {
+  model.lastChange = model.now();
+}
+
 /** Interface state as seen by `display`/`show`: 'up', 'down' or 'admin-down'. */
 export function interfaceState(i: LabInterface): 'up' | 'down' | 'admin-down' {
   if (!i.adminUp) return 'admin-down';
@@ -511,14 +524,17 @@ function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
-/** `12 days, 3 hours, 25 minutes` (VRP) or `1 week, 5 days, 3 hours, 25 minutes` (IOS with weeks). */
-export function formatUptime(ms: number, withWeeks: boolean): string {
+/**
+ * `12 days, 3 hours, 25 minutes` (VRP, weeks `never`), `1 week, 5 days, 3 hours, 25 minutes` (IOS, weeks
+ * `when-any`), `0 weeks, 3 days, 2 hours, 33 minutes` (Comware, weeks `always`).
+ */
+export function formatUptime(ms: number, weeks: 'never' | 'when-any' | 'always'): string {
   let minutes = Math.max(0, Math.floor(ms / 60_000));
   const parts: string[] = [];
-  if (withWeeks) {
-    const weeks = Math.floor(minutes / (7 * 1440));
-    minutes -= weeks * 7 * 1440;
-    if (weeks > 0) parts.push(plural(weeks, 'week'));
+  if (weeks !== 'never') {
+    const n = Math.floor(minutes / (7 * 1440));
+    minutes -= n * 7 * 1440;
+    if (n > 0 || weeks === 'always') parts.push(plural(n, 'week'));
   }
   const days = Math.floor(minutes / 1440);
   minutes -= days * 1440;

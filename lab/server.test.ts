@@ -16,7 +16,14 @@ import {
   startLabDevice,
   type RunningLab,
 } from './server';
-import { connectTo, execCommand, openShell, type OutputReader } from './test-utils';
+import {
+  connectTo,
+  deviceNamed,
+  execCommand,
+  firstLineFrom,
+  openShell,
+  type OutputReader,
+} from './test-utils';
 import type { LabDeviceSpec, RunningLabDevice } from './types';
 
 const hostKey = generateHostKey();
@@ -39,11 +46,7 @@ const specs: LabDeviceSpec[] = [
 let lab: RunningLab;
 const clients: Client[] = [];
 
-function device(name: string): RunningLabDevice {
-  const d = lab.devices.find((x) => x.name === name);
-  if (!d) throw new Error(`no device ${name}`);
-  return d;
-}
+const device = (name: string): RunningLabDevice => deviceNamed(lab.devices, name);
 
 async function login(name: string, rows = 24): Promise<{ client: Client; sh: OutputReader }> {
   const d = device(name);
@@ -51,22 +54,6 @@ async function login(name: string, rows = 24): Promise<{ client: Client; sh: Out
   clients.push(client);
   const sh = await openShell(client, d.encoding, { rows, cols: 120, term: 'vt100' });
   return { client, sh };
-}
-
-function firstLine(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tcpConnect({ host: '127.0.0.1', port });
-    let buf = '';
-    socket.on('data', (d) => {
-      buf += d.toString('latin1');
-      const at = buf.indexOf('\r\n');
-      if (at >= 0) {
-        socket.destroy();
-        resolve(buf.slice(0, at));
-      }
-    });
-    socket.on('error', reject);
-  });
 }
 
 beforeAll(async () => {
@@ -84,8 +71,8 @@ describe('lab SSH server', () => {
       expect(d.host).toBe('127.0.0.1');
       expect(d.port).toBeGreaterThan(0);
     }
-    expect(await firstLine(device('vrp-a').port)).toBe('SSH-2.0-HUAWEI-1.5');
-    expect(await firstLine(device('ios-a').port)).toBe('SSH-2.0-Cisco-1.25');
+    expect(await firstLineFrom(device('vrp-a').port)).toBe('SSH-2.0-HUAWEI-1.5');
+    expect(await firstLineFrom(device('ios-a').port)).toBe('SSH-2.0-Cisco-1.25');
   });
 
   it('rejects a wrong password with an authentication error', async () => {

@@ -2,6 +2,8 @@
  * Helpers for driving lab devices with a real ssh2 client in tests: connect, open a shell, wait for
  * output matching a pattern (with a timeout that fails), run an exec command.
  */
+import { connect as tcpConnect } from 'node:net';
+
 import iconv from 'iconv-lite';
 import ssh2 from 'ssh2';
 import type { Client, ClientChannel, ConnectConfig, PseudoTtyOptions } from 'ssh2';
@@ -173,5 +175,29 @@ export function execCommand(
       });
       channel.on('close', () => resolve({ stdout: Buffer.concat(chunks), code }));
     });
+  });
+}
+
+/** The running lab device called `name`; throws when there is none. */
+export function deviceNamed(devices: readonly RunningLabDevice[], name: string): RunningLabDevice {
+  const d = devices.find((x) => x.name === name);
+  if (!d) throw new Error(`no device ${name}`);
+  return d;
+}
+
+/** The first line a TCP server on 127.0.0.1 sends (an SSH server's identification string). */
+export function firstLineFrom(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host: '127.0.0.1', port });
+    let buf = '';
+    socket.on('data', (d) => {
+      buf += d.toString('latin1');
+      const at = buf.indexOf('\r\n');
+      if (at >= 0) {
+        socket.destroy();
+        resolve(buf.slice(0, at));
+      }
+    });
+    socket.on('error', reject);
   });
 }

@@ -1,5 +1,4 @@
 /** The H3C Comware and Junos personalities over SSH: prompts, modes, paging, errors, questions, reboot. */
-import { connect as tcpConnect } from 'node:net';
 
 import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,38 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JUNOS_PAGER_ERASE } from './cli-junos';
 import { VRP_PAGER_ERASE } from './cli-vrp';
 import { defaultLabFleet, generateHostKey, startLab, type RunningLab } from './server';
-import { connectTo, openShell, type OutputReader } from './test-utils';
+import { connectTo, deviceNamed, firstLineFrom, openShell, type OutputReader } from './test-utils';
 import type { RunningLabDevice } from './types';
 
 const creds = { username: 'netops', password: 'S3cret!pw', enablePassword: 'En@ble' };
 let lab: RunningLab;
 const clients: Client[] = [];
 
-function device(name: string): RunningLabDevice {
-  const d = lab.devices.find((x) => x.name === name);
-  if (!d) throw new Error(`no device ${name}`);
-  return d;
-}
+const device = (name: string): RunningLabDevice => deviceNamed(lab.devices, name);
 
 async function login(name: string): Promise<{ client: Client; sh: OutputReader }> {
   const client = await connectTo(device(name));
   clients.push(client);
   return { client, sh: await openShell(client) };
-}
-
-function ident(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tcpConnect({ host: '127.0.0.1', port });
-    let buf = '';
-    socket.on('data', (d) => {
-      buf += d.toString('latin1');
-      if (buf.includes('\r\n')) {
-        socket.destroy();
-        resolve(buf.slice(0, buf.indexOf('\r\n')));
-      }
-    });
-    socket.on('error', reject);
-  });
 }
 
 /** Answers a question that ends the session and checks it ended cleanly (exit status), not dropped. */
@@ -83,7 +63,7 @@ describe('fleet', () => {
 
 describe('H3C Comware over SSH', () => {
   it('announces Comware, shows the banner and <name>, walks the views', async () => {
-    expect(await ident(device('lab-h3c-01').port)).toBe('SSH-2.0-Comware-7.1.070');
+    expect(await firstLineFrom(device('lab-h3c-01').port)).toBe('SSH-2.0-Comware-7.1.070');
     const { sh } = await login('lab-h3c-01');
     await sh.waitFor(
       /no decompiling or reverse-engineering shall be allowed\. +\*\r\n\*+\r\n\r\n<lab-h3c-01>$/,
@@ -147,7 +127,7 @@ describe('Junos over SSH', () => {
   const PROMPT = 'netops@lab-junos-01> ';
 
   it('logs in to user@host> , enters configuration mode with [edit], marks unknown commands', async () => {
-    expect(await ident(device('lab-junos-01').port)).toBe('SSH-2.0-OpenSSH_7.5');
+    expect(await firstLineFrom(device('lab-junos-01').port)).toBe('SSH-2.0-OpenSSH_7.5');
     const { sh } = await login('lab-junos-01');
     await sh.waitFor(
       /^Last login: .* from 10\.0\.100\.5\r\n--- JUNOS 21\.4R3-S5\.4 Kernel 64-bit .*\r\nnetops@lab-junos-01> $/,

@@ -2,16 +2,14 @@
  * Vendor detection: log in, read the SSH ident, banner and prompt, run the version command, propose
  * the vendor. Against the lab's four personalities and against Debian's OpenSSH sshd (Linux).
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as detectRoute from '../app/api/v1/devices/[id]/detect-vendor/route';
 import { defaultLabFleet } from '../lab';
 import { createApiToken } from '../lib/auth/tokens';
-import { credentialContext } from '../lib/devices/credentials';
 import { detectDeviceVendor } from '../lib/devices/detect-vendor';
 import { setRuntime } from '../lib/server/registry';
 import { LAB_CREDS, startPortal, type Portal } from './harness';
-import { startSshd, type RealSshd } from './sshd';
+import { addSshdDevice, startSshd, type RealSshd } from './sshd';
 
 let portal: Portal;
 let sshd: RealSshd;
@@ -26,20 +24,11 @@ beforeAll(async () => {
       ...defaultLabFleet(1, LAB_CREDS, 'juniper_junos'),
     ],
   });
-  linuxId = randomUUID();
-  await portal.db.device.create({
-    data: {
-      id: linuxId,
-      name: 'debian-openssh',
-      host: sshd.host,
-      port: sshd.port,
-      // deliberately wrong: detection must not trust the stored vendor
-      vendor: 'cisco_ios',
-      username: sshd.username,
-      authType: 'key',
-      secretEnc: portal.vault.seal(sshd.privateKey, credentialContext(linuxId, 'secret')),
-      grants: { create: { userId: portal.users.operator } },
-    },
+  linuxId = await addSshdDevice(portal, sshd, {
+    name: 'debian-openssh',
+    // deliberately wrong: detection must not trust the stored vendor
+    vendor: 'cisco_ios',
+    grantTo: [portal.users.operator],
   });
 });
 afterAll(async () => {

@@ -3,7 +3,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { credentialContext } from '../lib/devices/credentials';
 import { generateEd25519KeyPair } from '../lib/devices/keys';
+import type { Portal } from './harness';
 
 export const SSHD_BINARY = '/usr/sbin/sshd';
 
@@ -95,4 +98,35 @@ export async function startSshd(): Promise<RealSshd> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+export interface SshdDeviceOptions {
+  name: string;
+  /** The vendor stored in the inventory (a test of detection may store a wrong one on purpose). */
+  vendor: string;
+  /** Users granted the device. */
+  grantTo: string[];
+}
+
+/** Puts `sshd` in the portal's inventory as a key-login device; returns its id. */
+export async function addSshdDevice(
+  portal: Pick<Portal, 'db' | 'vault'>,
+  sshd: RealSshd,
+  opts: SshdDeviceOptions,
+): Promise<string> {
+  const id = randomUUID();
+  await portal.db.device.create({
+    data: {
+      id,
+      name: opts.name,
+      host: sshd.host,
+      port: sshd.port,
+      vendor: opts.vendor,
+      username: sshd.username,
+      authType: 'key',
+      secretEnc: portal.vault.seal(sshd.privateKey, credentialContext(id, 'secret')),
+      grants: { create: opts.grantTo.map((userId) => ({ userId })) },
+    },
+  });
+  return id;
 }

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialContext } from '../lib/devices/credentials';
 import { startPortal, TestClient, type Portal } from './harness';
-import { startSshd, type RealSshd } from './sshd';
+import { addSshdDevice, startSshd, type RealSshd } from './sshd';
 
 let portal: Portal;
 let sshd: RealSshd;
@@ -11,19 +9,10 @@ let deviceId: string;
 beforeAll(async () => {
   sshd = await startSshd();
   portal = await startPortal({ lab: [] });
-  deviceId = randomUUID();
-  await portal.db.device.create({
-    data: {
-      id: deviceId,
-      name: 'debian-openssh',
-      host: sshd.host,
-      port: sshd.port,
-      vendor: 'generic',
-      username: sshd.username,
-      authType: 'key',
-      secretEnc: portal.vault.seal(sshd.privateKey, credentialContext(deviceId, 'secret')),
-      grants: { create: { userId: portal.users.operator } },
-    },
+  deviceId = await addSshdDevice(portal, sshd, {
+    name: 'debian-openssh',
+    vendor: 'generic',
+    grantTo: [portal.users.operator],
   });
 });
 afterAll(async () => {
