@@ -49,9 +49,23 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
  * Debian's OpenSSH sshd on a loopback port with its own config, host key and authorised key for
  * the current user. Started by the test; `.ci/run` installs openssh-server.
  */
-export async function startSshd(): Promise<RealSshd> {
+export async function startSshd(
+  opts: {
+    /** Extra sshd_config lines (e.g. a legacy-only algorithm set). */
+    config?: string[];
+    hostKeyType?: 'ed25519' | 'rsa';
+  } = {},
+): Promise<RealSshd> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sb-sshd-'));
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    opts.hostKeyType ?? 'ed25519',
+    '-N',
+    '',
+    '-f',
+    path.join(dir, 'host_key'),
+  ]);
   const keys = generateEd25519KeyPair();
   writeFileSync(path.join(dir, 'authorized_keys'), `${keys.public}\n`, { mode: 0o600 });
   const port = await freePort();
@@ -72,6 +86,7 @@ export async function startSshd(): Promise<RealSshd> {
     'PrintMotd no',
     'PrintLastLog no',
     'LogLevel ERROR',
+    ...(opts.config ?? []),
   ].join('\n');
   writeFileSync(path.join(dir, 'sshd_config'), `${config}\n`);
   mkdirSync('/run/sshd', { recursive: true }); // privilege separation directory

@@ -11,7 +11,13 @@ import type { Vault } from './vault';
 import { userCanSeeDevice } from './visibility';
 
 /** Why a login did not produce a connection. The SSH codes come from the connector as they are. */
-export type LoginFailureCode = 'unknown_device' | 'forbidden' | 'credentials_unreadable' | SshFailureCode;
+export type LoginFailureCode =
+  'unknown_device' | 'forbidden' | 'credentials_unreadable' | 'jump_route' | SshFailureCode;
+
+/** The most jump hosts in front of a device (each hop is an SSH login of its own). */
+export const JUMP_MAX_HOPS = 3;
+
+type DeviceRow = NonNullable<Awaited<ReturnType<PrismaClient['device']['findUnique']>>>;
 
 /** Who logs in, which says whose access is checked and how failures are worded. */
 export type LoginPurpose = 'terminal' | 'task';
@@ -146,6 +152,43 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     log.info({ deviceId: device.id, purpose: req.purpose, code: err.code }, 'device login failed');
   }
 
+  /**
+   * The jump hosts in front of a device, outermost first: each device names the next one in; a loop or
+   * more than JUMP_MAX_HOPS hops is refused before anything connects.
+   */
+  async function routeTo(row: DeviceRow): Promise<{ ok: true; hops: DeviceRow[] } | Failure> {
+    const hops: DeviceRow[] = [];
+    const seen = new Set([row.id]);
+    let next = row.jumpHostId;
+    while (next) {
+      if (hops.length >= JUMP_MAX_HOPS)
+        return {
+          ok: false,
+          code: 'jump_route',
+          message: `${row.name} is more than ${JUMP_MAX_HOPS} jump hosts away; the portal stops there.`,
+        };
+      const hop = await db.device.findUnique({ where: { id: next } });
+      if (!hop)
+        return { ok: false, code: 'jump_route', message: `The jump host of ${row.name} no longer exists.` };
+      if (seen.has(hop.id))
+        return {
+          ok: false,
+          code: 'jump_route',
+          message: `The jump hosts of ${row.name} form a loop: ${[row, ...hops, hop].map((d) => d.name).join(' via ')}.`,
+        };
+      if (hop.transport !== 'ssh')
+        return {
+          ok: false,
+          code: 'jump_route',
+          message: `The jump host ${hop.name} is reached over ${hop.transport}; only SSH can forward a connection.`,
+        };
+      seen.add(hop.id);
+      hops.unshift(hop);
+      next = hop.jumpHostId;
+    }
+    return { ok: true, hops };
+  }
+
   return {
     async open(req) {
       const text = MESSAGES[req.purpose];
@@ -168,33 +211,82 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         return refused;
       }
 
+      const chain = await routeTo(row);
+      if (!chain.ok) return chain;
+      // every jump host is a device the acting user must be allowed to operate
+      for (const hop of chain.hops) {
+        const hopDevice = { ...device, id: hop.id, name: hop.name };
+        if (await checkAccess(req, hopDevice)) {
+          return {
+            ok: false,
+            code: 'forbidden',
+            message: `${device.name} is reached through the jump host ${hop.name}, which ${req.purpose === 'task' ? "the task's owner" : 'you'} may not use.`,
+          };
+        }
+      }
+
       let creds: DeviceCredentials;
+      const hopCreds: DeviceCredentials[] = [];
       try {
+        for (const hop of chain.hops) hopCreds.push(openCredentials(hop, deps.vault));
         creds = openCredentials(row, deps.vault);
       } catch {
         return { ok: false, code: 'credentials_unreadable', message: text.credentials };
       }
 
+      const opened: SshConnection[] = [];
+      const close = () => {
+        for (const c of [...opened].reverse()) {
+          c.client.end();
+          c.socket.destroy();
+        }
+      };
+      const readyTimeoutMs = req.readyTimeoutMs ?? deps.readyTimeoutMs;
       let ssh: SshConnection;
       try {
+        for (const [i, hop] of chain.hops.entries()) {
+          try {
+            opened.push(
+              await connectSsh({ host: hop.host, port: hop.port, name: hop.name }, hopCreds[i]!, {
+                hostKeys: dbHostKeyPolicy(db, hop),
+                algorithmProfile: hop.sshAlgorithms,
+                via: opened[i - 1],
+                readyTimeoutMs,
+                signal: req.signal,
+              }),
+            );
+          } catch (err) {
+            if (!(err instanceof SshError)) throw err;
+            await onSshFailure(req, { ...device, id: hop.id, name: hop.name }, err);
+            throw new SshError(err.code, `Jump host ${hop.name}: ${err.message}`, err.details);
+          }
+        }
         ssh = await connectSsh({ host: device.host, port: device.port, name: device.name }, creds, {
           hostKeys: dbHostKeyPolicy(db, row),
-          readyTimeoutMs: req.readyTimeoutMs ?? deps.readyTimeoutMs,
+          algorithmProfile: row.sshAlgorithms,
+          via: opened.at(-1),
+          readyTimeoutMs,
           signal: req.signal,
+        }).catch(async (err: unknown) => {
+          if (err instanceof SshError) await onSshFailure(req, device, err);
+          throw err;
         });
+        opened.push(ssh);
       } catch (err) {
+        close();
         if (!(err instanceof SshError)) throw err;
-        await onSshFailure(req, device, err);
         return { ok: false, code: err.code, message: err.message };
       }
-      const close = () => {
-        ssh.client.end();
-        ssh.socket.destroy();
-      };
       if (req.signal?.aborted) {
         // abandoned in the instant the login completed: do not hand out a connection nobody wants
         close();
         return { ok: false, code: 'closed', message: `Connection to ${device.name} was cancelled.` };
+      }
+      const negotiated = ssh.negotiated ? JSON.stringify(ssh.negotiated) : null;
+      if (negotiated && negotiated !== row.negotiatedAlgorithms) {
+        await db.device
+          .update({ where: { id: row.id }, data: { negotiatedAlgorithms: negotiated } })
+          .catch(() => {}); // shown on the device page; never worth failing a login for
       }
       await deps.status?.reportOnline(device.id).catch(() => {});
       return {

@@ -4,7 +4,9 @@ import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 
 // ssh2 is CommonJS: take the class from the default export (named imports fail under Node's ESM loader).
 const { Client: SshClient } = ssh2;
+import type { Duplex } from 'node:stream';
 import type { DeviceCredentials } from './credentials';
+import { OfferRecorder, parseSshProfile, type NegotiatedAlgorithms } from './ssh-algorithms';
 
 /** Tunables for device connections (see README). */
 export const SSH_READY_TIMEOUT_MS = 15_000;
@@ -18,6 +20,7 @@ export type SshFailureCode =
   | 'host_key_mismatch'
   | 'host_key_unapproved'
   | 'closed'
+  | 'algorithms'
   | 'protocol';
 
 /** An expected connection failure: a code and a message a user can act on. */
@@ -73,6 +76,10 @@ export interface SshTarget {
 
 export interface SshConnectOptions {
   hostKeys: HostKeyPolicy;
+  /** The device's algorithm profile: `modern` (default), `legacy`, or a custom JSON list. */
+  algorithmProfile?: string;
+  /** Reach the device through this connection (a jump host): a forwarded channel, no local port. */
+  via?: SshConnection;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   signal?: AbortSignal;
@@ -80,13 +87,16 @@ export interface SshConnectOptions {
 
 export interface SshConnection {
   client: Client;
-  socket: net.Socket;
+  /** The TCP socket, or the jump host's forwarded channel. */
+  socket: Duplex & { destroyed: boolean; writable: boolean; destroy(): void };
   fingerprint: string;
   firstUse: boolean;
   /** The server's identification line (`SSH-2.0-Cisco-1.25`), evidence of the vendor. */
   serverIdent: string;
   /** The banner the server showed during authentication, if any. */
   authBanner: string;
+  /** What this login agreed on. */
+  negotiated: NegotiatedAlgorithms | null;
 }
 
 function authConfig(creds: DeviceCredentials): Partial<ConnectConfig> {
@@ -100,18 +110,99 @@ function authConfig(creds: DeviceCredentials): Partial<ConnectConfig> {
  * Nagle adds ~40 ms to every echoed keystroke; keepalive), SSH keepalives, and a host-key check:
  * trusted on first use, refused with both fingerprints when it changes.
  */
-export function connectSsh(
+export async function connectSsh(
   target: SshTarget,
   creds: DeviceCredentials,
   opts: SshConnectOptions,
 ): Promise<SshConnection> {
   const readyTimeoutMs = opts.readyTimeoutMs ?? SSH_READY_TIMEOUT_MS;
   const label = target.name ?? `${target.host}:${target.port}`;
+  const profile = opts.algorithmProfile ?? 'modern';
+  const algorithms = parseSshProfile(profile);
+  if (!algorithms.ok) throw new SshError('algorithms', `${label}: ${algorithms.error}`);
+  const started = Date.now();
+  const socket = opts.via
+    ? await forwardThrough(opts.via, target, label, readyTimeoutMs, opts.signal)
+    : tcpSocket(target);
+  return handshake(target, creds, opts, {
+    socket,
+    connected: !!opts.via,
+    label,
+    profile,
+    algorithms: algorithms.algorithms,
+    readyTimeoutMs: Math.max(1, readyTimeoutMs - (Date.now() - started)),
+  });
+}
+
+function tcpSocket(target: SshTarget): net.Socket {
+  const tcp = net.connect({ host: target.host, port: target.port });
+  tcp.setNoDelay(true);
+  tcp.setKeepAlive(true, 30_000);
+  return tcp;
+}
+
+/** A channel from the jump host to the target (`direct-tcpip`): no port is opened on this machine. */
+function forwardThrough(
+  via: SshConnection,
+  target: SshTarget,
+  label: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<SshConnection['socket']> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (err: SshError | null, ch?: SshConnection['socket']) => {
+      if (done) return ch?.destroy();
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve(ch!);
+    };
+    const onAbort = () => finish(new SshError('closed', `Connection to ${label} was cancelled.`));
+    const timer = setTimeout(
+      () =>
+        finish(
+          new SshError(
+            'timeout',
+            `The jump host did not open a channel to ${label} within ${Math.round(timeoutMs / 1000)} s.`,
+          ),
+        ),
+      timeoutMs,
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) return onAbort();
+    via.client.forwardOut('127.0.0.1', 0, target.host, target.port, (err, ch) => {
+      if (err)
+        return finish(
+          new SshError(
+            'unreachable',
+            `The jump host cannot reach ${label} (${target.host}:${target.port}): ${err.message}.`,
+          ),
+        );
+      finish(null, ch as unknown as SshConnection['socket']);
+    });
+  });
+}
+
+function handshake(
+  target: SshTarget,
+  creds: DeviceCredentials,
+  opts: SshConnectOptions,
+  h: {
+    socket: SshConnection['socket'];
+    /** The socket is already open (a forwarded channel). */
+    connected: boolean;
+    label: string;
+    profile: string;
+    algorithms: ConnectConfig['algorithms'];
+    readyTimeoutMs: number;
+  },
+): Promise<SshConnection> {
+  const { socket, label, readyTimeoutMs } = h;
+  const offers = new OfferRecorder();
   return new Promise((resolve, reject) => {
     const client = new SshClient();
-    const socket = net.connect({ host: target.host, port: target.port });
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 30_000);
     let settled = false;
     let offered: { fingerprint: string; key: string } | null = null;
     let mismatch: SshError | null = null;
@@ -162,6 +253,10 @@ export function connectSsh(
       }
     };
     socket.on('data', readIdent);
+    let negotiated: NegotiatedAlgorithms | null = null;
+    client.on('handshake', (n) => {
+      negotiated = { kex: n.kex, serverHostKey: n.serverHostKey, cipher: n.cs.cipher, hmac: n.cs.mac };
+    });
     let authBanner = '';
     client.on('banner', (message: string) => (authBanner = message.slice(0, 4096)));
 
@@ -177,7 +272,15 @@ export function connectSsh(
         settled = true;
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
-        resolve({ client, socket, fingerprint: offered!.fingerprint, firstUse, serverIdent, authBanner });
+        resolve({
+          client,
+          socket,
+          fingerprint: offered!.fingerprint,
+          firstUse,
+          serverIdent,
+          authBanner,
+          negotiated,
+        });
       };
       if (firstUse && offered) {
         const { fingerprint, key } = offered;
@@ -200,15 +303,19 @@ export function connectSsh(
         return fail(new SshError('timeout', `${label} did not answer in time.`));
       if (err.level === 'client-socket')
         return fail(new SshError('unreachable', `Connection to ${label} failed: ${err.message}.`));
+      const noMatch = offers.explain(err.message, label, h.profile);
+      if (noMatch) return fail(new SshError('algorithms', noMatch));
       fail(new SshError('protocol', `SSH error from ${label}: ${err.message}`));
     });
     client.on('close', () =>
       fail(mismatch ?? new SshError('closed', `${label} closed the connection during login.`)),
     );
 
-    socket.once('connect', () => {
+    const start = () =>
       client.connect({
         sock: socket,
+        algorithms: h.algorithms,
+        debug: offers.debug,
         username: creds.username,
         ...authConfig(creds),
         readyTimeout: readyTimeoutMs,
@@ -236,6 +343,7 @@ export function connectSsh(
           return false;
         },
       });
-    });
+    if (h.connected) start();
+    else socket.once('connect', start);
   });
 }

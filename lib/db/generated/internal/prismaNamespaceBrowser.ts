@@ -119,7 +119,12 @@ export const DeviceScalarFieldEnum = {
   lab: 'lab',
   createdById: 'createdById',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  transport: 'transport',
+  kind: 'kind',
+  sshAlgorithms: 'sshAlgorithms',
+  negotiatedAlgorithms: 'negotiatedAlgorithms',
+  jumpHostId: 'jumpHostId'
 } as const
 
 export type DeviceScalarFieldEnum = (typeof DeviceScalarFieldEnum)[keyof typeof DeviceScalarFieldEnum]

@@ -59,6 +59,11 @@ export type DeviceMinAggregateOutputType = {
   createdById: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  transport: string | null
+  kind: string | null
+  sshAlgorithms: string | null
+  negotiatedAlgorithms: string | null
+  jumpHostId: string | null
 }
 
 export type DeviceMaxAggregateOutputType = {
@@ -86,6 +91,11 @@ export type DeviceMaxAggregateOutputType = {
   createdById: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  transport: string | null
+  kind: string | null
+  sshAlgorithms: string | null
+  negotiatedAlgorithms: string | null
+  jumpHostId: string | null
 }
 
 export type DeviceCountAggregateOutputType = {
@@ -113,6 +123,11 @@ export type DeviceCountAggregateOutputType = {
   createdById: number
   createdAt: number
   updatedAt: number
+  transport: number
+  kind: number
+  sshAlgorithms: number
+  negotiatedAlgorithms: number
+  jumpHostId: number
   _all: number
 }
 
@@ -150,6 +165,11 @@ export type DeviceMinAggregateInputType = {
   createdById?: true
   createdAt?: true
   updatedAt?: true
+  transport?: true
+  kind?: true
+  sshAlgorithms?: true
+  negotiatedAlgorithms?: true
+  jumpHostId?: true
 }
 
 export type DeviceMaxAggregateInputType = {
@@ -177,6 +197,11 @@ export type DeviceMaxAggregateInputType = {
   createdById?: true
   createdAt?: true
   updatedAt?: true
+  transport?: true
+  kind?: true
+  sshAlgorithms?: true
+  negotiatedAlgorithms?: true
+  jumpHostId?: true
 }
 
 export type DeviceCountAggregateInputType = {
@@ -204,6 +229,11 @@ export type DeviceCountAggregateInputType = {
   createdById?: true
   createdAt?: true
   updatedAt?: true
+  transport?: true
+  kind?: true
+  sshAlgorithms?: true
+  negotiatedAlgorithms?: true
+  jumpHostId?: true
   _all?: true
 }
 
@@ -318,6 +348,11 @@ export type DeviceGroupByOutputType = {
   createdById: string | null
   createdAt: Date
   updatedAt: Date
+  transport: string
+  kind: string
+  sshAlgorithms: string
+  negotiatedAlgorithms: string | null
+  jumpHostId: string | null
   _count: DeviceCountAggregateOutputType | null
   _avg: DeviceAvgAggregateOutputType | null
   _sum: DeviceSumAggregateOutputType | null
@@ -368,9 +403,16 @@ export type DeviceWhereInput = {
   createdById?: Prisma.StringNullableFilter<"Device"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Device"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Device"> | Date | string
+  transport?: Prisma.StringFilter<"Device"> | string
+  kind?: Prisma.StringFilter<"Device"> | string
+  sshAlgorithms?: Prisma.StringFilter<"Device"> | string
+  negotiatedAlgorithms?: Prisma.StringNullableFilter<"Device"> | string | null
+  jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
   grants?: Prisma.DeviceGrantListRelationFilter
   taskDevices?: Prisma.TaskDeviceListRelationFilter
   deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
+  jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
+  jumpedDevices?: Prisma.DeviceListRelationFilter
 }
 
 export type DeviceOrderByWithRelationInput = {
@@ -398,9 +440,16 @@ export type DeviceOrderByWithRelationInput = {
   createdById?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  transport?: Prisma.SortOrder
+  kind?: Prisma.SortOrder
+  sshAlgorithms?: Prisma.SortOrder
+  negotiatedAlgorithms?: Prisma.SortOrderInput | Prisma.SortOrder
+  jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
   grants?: Prisma.DeviceGrantOrderByRelationAggregateInput
   taskDevices?: Prisma.TaskDeviceOrderByRelationAggregateInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeOrderByRelationAggregateInput
+  jumpHost?: Prisma.DeviceOrderByWithRelationInput
+  jumpedDevices?: Prisma.DeviceOrderByRelationAggregateInput
 }
 
 export type DeviceWhereUniqueInput = Prisma.AtLeast<{
@@ -431,9 +480,16 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   createdById?: Prisma.StringNullableFilter<"Device"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Device"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Device"> | Date | string
+  transport?: Prisma.StringFilter<"Device"> | string
+  kind?: Prisma.StringFilter<"Device"> | string
+  sshAlgorithms?: Prisma.StringFilter<"Device"> | string
+  negotiatedAlgorithms?: Prisma.StringNullableFilter<"Device"> | string | null
+  jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
   grants?: Prisma.DeviceGrantListRelationFilter
   taskDevices?: Prisma.TaskDeviceListRelationFilter
   deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
+  jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
+  jumpedDevices?: Prisma.DeviceListRelationFilter
 }, "id" | "name">
 
 export type DeviceOrderByWithAggregationInput = {
@@ -461,6 +517,11 @@ export type DeviceOrderByWithAggregationInput = {
   createdById?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  transport?: Prisma.SortOrder
+  kind?: Prisma.SortOrder
+  sshAlgorithms?: Prisma.SortOrder
+  negotiatedAlgorithms?: Prisma.SortOrderInput | Prisma.SortOrder
+  jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.DeviceCountOrderByAggregateInput
   _avg?: Prisma.DeviceAvgOrderByAggregateInput
   _max?: Prisma.DeviceMaxOrderByAggregateInput
@@ -496,6 +557,11 @@ export type DeviceScalarWhereWithAggregatesInput = {
   createdById?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Device"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Device"> | Date | string
+  transport?: Prisma.StringWithAggregatesFilter<"Device"> | string
+  kind?: Prisma.StringWithAggregatesFilter<"Device"> | string
+  sshAlgorithms?: Prisma.StringWithAggregatesFilter<"Device"> | string
+  negotiatedAlgorithms?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
+  jumpHostId?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
 }
 
 export type DeviceCreateInput = {
@@ -523,9 +589,15 @@ export type DeviceCreateInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
+  jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateInput = {
@@ -553,9 +625,15 @@ export type DeviceUncheckedCreateInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  jumpHostId?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUpdateInput = {
@@ -583,9 +661,15 @@ export type DeviceUpdateInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
+  jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateInput = {
@@ -613,9 +697,15 @@ export type DeviceUncheckedUpdateInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceCreateManyInput = {
@@ -643,6 +733,11 @@ export type DeviceCreateManyInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  jumpHostId?: string | null
 }
 
 export type DeviceUpdateManyMutationInput = {
@@ -670,6 +765,10 @@ export type DeviceUpdateManyMutationInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type DeviceUncheckedUpdateManyInput = {
@@ -697,6 +796,26 @@ export type DeviceUncheckedUpdateManyInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+export type DeviceNullableScalarRelationFilter = {
+  is?: Prisma.DeviceWhereInput | null
+  isNot?: Prisma.DeviceWhereInput | null
+}
+
+export type DeviceListRelationFilter = {
+  every?: Prisma.DeviceWhereInput
+  some?: Prisma.DeviceWhereInput
+  none?: Prisma.DeviceWhereInput
+}
+
+export type DeviceOrderByRelationAggregateInput = {
+  _count?: Prisma.SortOrder
 }
 
 export type DeviceCountOrderByAggregateInput = {
@@ -724,6 +843,11 @@ export type DeviceCountOrderByAggregateInput = {
   createdById?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  transport?: Prisma.SortOrder
+  kind?: Prisma.SortOrder
+  sshAlgorithms?: Prisma.SortOrder
+  negotiatedAlgorithms?: Prisma.SortOrder
+  jumpHostId?: Prisma.SortOrder
 }
 
 export type DeviceAvgOrderByAggregateInput = {
@@ -755,6 +879,11 @@ export type DeviceMaxOrderByAggregateInput = {
   createdById?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  transport?: Prisma.SortOrder
+  kind?: Prisma.SortOrder
+  sshAlgorithms?: Prisma.SortOrder
+  negotiatedAlgorithms?: Prisma.SortOrder
+  jumpHostId?: Prisma.SortOrder
 }
 
 export type DeviceMinOrderByAggregateInput = {
@@ -782,6 +911,11 @@ export type DeviceMinOrderByAggregateInput = {
   createdById?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  transport?: Prisma.SortOrder
+  kind?: Prisma.SortOrder
+  sshAlgorithms?: Prisma.SortOrder
+  negotiatedAlgorithms?: Prisma.SortOrder
+  jumpHostId?: Prisma.SortOrder
 }
 
 export type DeviceSumOrderByAggregateInput = {
@@ -793,13 +927,66 @@ export type DeviceScalarRelationFilter = {
   isNot?: Prisma.DeviceWhereInput
 }
 
-export type DeviceNullableScalarRelationFilter = {
-  is?: Prisma.DeviceWhereInput | null
-  isNot?: Prisma.DeviceWhereInput | null
+export type DeviceCreateNestedOneWithoutJumpedDevicesInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutJumpedDevicesInput, Prisma.DeviceUncheckedCreateWithoutJumpedDevicesInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutJumpedDevicesInput
+  connect?: Prisma.DeviceWhereUniqueInput
+}
+
+export type DeviceCreateNestedManyWithoutJumpHostInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutJumpHostInput, Prisma.DeviceUncheckedCreateWithoutJumpHostInput> | Prisma.DeviceCreateWithoutJumpHostInput[] | Prisma.DeviceUncheckedCreateWithoutJumpHostInput[]
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutJumpHostInput | Prisma.DeviceCreateOrConnectWithoutJumpHostInput[]
+  createMany?: Prisma.DeviceCreateManyJumpHostInputEnvelope
+  connect?: Prisma.DeviceWhereUniqueInput | Prisma.DeviceWhereUniqueInput[]
+}
+
+export type DeviceUncheckedCreateNestedManyWithoutJumpHostInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutJumpHostInput, Prisma.DeviceUncheckedCreateWithoutJumpHostInput> | Prisma.DeviceCreateWithoutJumpHostInput[] | Prisma.DeviceUncheckedCreateWithoutJumpHostInput[]
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutJumpHostInput | Prisma.DeviceCreateOrConnectWithoutJumpHostInput[]
+  createMany?: Prisma.DeviceCreateManyJumpHostInputEnvelope
+  connect?: Prisma.DeviceWhereUniqueInput | Prisma.DeviceWhereUniqueInput[]
 }
 
 export type NullableStringFieldUpdateOperationsInput = {
   set?: string | null
+}
+
+export type DeviceUpdateOneWithoutJumpedDevicesNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutJumpedDevicesInput, Prisma.DeviceUncheckedCreateWithoutJumpedDevicesInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutJumpedDevicesInput
+  upsert?: Prisma.DeviceUpsertWithoutJumpedDevicesInput
+  disconnect?: Prisma.DeviceWhereInput | boolean
+  delete?: Prisma.DeviceWhereInput | boolean
+  connect?: Prisma.DeviceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutJumpedDevicesInput, Prisma.DeviceUpdateWithoutJumpedDevicesInput>, Prisma.DeviceUncheckedUpdateWithoutJumpedDevicesInput>
+}
+
+export type DeviceUpdateManyWithoutJumpHostNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutJumpHostInput, Prisma.DeviceUncheckedCreateWithoutJumpHostInput> | Prisma.DeviceCreateWithoutJumpHostInput[] | Prisma.DeviceUncheckedCreateWithoutJumpHostInput[]
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutJumpHostInput | Prisma.DeviceCreateOrConnectWithoutJumpHostInput[]
+  upsert?: Prisma.DeviceUpsertWithWhereUniqueWithoutJumpHostInput | Prisma.DeviceUpsertWithWhereUniqueWithoutJumpHostInput[]
+  createMany?: Prisma.DeviceCreateManyJumpHostInputEnvelope
+  set?: Prisma.DeviceWhereUniqueInput | Prisma.DeviceWhereUniqueInput[]
+  disconnect?: Prisma.DeviceWhereUniqueInput | Prisma.DeviceWhereUniqueInput[]
+  delete?: Prisma.DeviceWhereUniqueInput | Prisma.DeviceWhereUniqueInput[]
+  connect?: Prisma.DeviceWhereUniqueInput | Prisma.DeviceWhereUniqueInput[]
+  update?: Prisma.DeviceUpdateWithWhereUniqueWithoutJumpHostInput | Prisma.DeviceUpdateWithWhereUniqueWithoutJumpHostInput[]
+  updateMany?: Prisma.DeviceUpdateManyWithWhereWithoutJumpHostInput | Prisma.DeviceUpdateManyWithWhereWithoutJumpHostInput[]
+  deleteMany?: Prisma.DeviceScalarWhereInput | Prisma.DeviceScalarWhereInput[]
+}
+
+export type DeviceUncheckedUpdateManyWithoutJumpHostNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutJumpHostInput, Prisma.DeviceUncheckedCreateWithoutJumpHostInput> | Prisma.DeviceCreateWithoutJumpHostInput[] | Prisma.DeviceUncheckedCreateWithoutJumpHostInput[]
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutJumpHostInput | Prisma.DeviceCreateOrConnectWithoutJumpHostInput[]
+  upsert?: Prisma.DeviceUpsertWithWhereUniqueWithoutJumpHostInput | Prisma.DeviceUpsertWithWhereUniqueWithoutJumpHostInput[]
+  createMany?: Prisma.DeviceCreateManyJumpHostInputEnvelope
+  set?: Prisma.DeviceWhereUniqueInput | Prisma.DeviceWhereUniqueInput[]
+  disconnect?: Prisma.DeviceWhereUniqueInput | Prisma.DeviceWhereUniqueInput[]
+  delete?: Prisma.DeviceWhereUniqueInput | Prisma.DeviceWhereUniqueInput[]
+  connect?: Prisma.DeviceWhereUniqueInput | Prisma.DeviceWhereUniqueInput[]
+  update?: Prisma.DeviceUpdateWithWhereUniqueWithoutJumpHostInput | Prisma.DeviceUpdateWithWhereUniqueWithoutJumpHostInput[]
+  updateMany?: Prisma.DeviceUpdateManyWithWhereWithoutJumpHostInput | Prisma.DeviceUpdateManyWithWhereWithoutJumpHostInput[]
+  deleteMany?: Prisma.DeviceScalarWhereInput | Prisma.DeviceScalarWhereInput[]
 }
 
 export type DeviceCreateNestedOneWithoutGrantsInput = {
@@ -846,6 +1033,292 @@ export type DeviceUpdateOneRequiredWithoutDeviceStatusChangesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutDeviceStatusChangesInput, Prisma.DeviceUpdateWithoutDeviceStatusChangesInput>, Prisma.DeviceUncheckedUpdateWithoutDeviceStatusChangesInput>
 }
 
+export type DeviceCreateWithoutJumpedDevicesInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
+}
+
+export type DeviceUncheckedCreateWithoutJumpedDevicesInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  jumpHostId?: string | null
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+}
+
+export type DeviceCreateOrConnectWithoutJumpedDevicesInput = {
+  where: Prisma.DeviceWhereUniqueInput
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutJumpedDevicesInput, Prisma.DeviceUncheckedCreateWithoutJumpedDevicesInput>
+}
+
+export type DeviceCreateWithoutJumpHostInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+}
+
+export type DeviceUncheckedCreateWithoutJumpHostInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+}
+
+export type DeviceCreateOrConnectWithoutJumpHostInput = {
+  where: Prisma.DeviceWhereUniqueInput
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutJumpHostInput, Prisma.DeviceUncheckedCreateWithoutJumpHostInput>
+}
+
+export type DeviceCreateManyJumpHostInputEnvelope = {
+  data: Prisma.DeviceCreateManyJumpHostInput | Prisma.DeviceCreateManyJumpHostInput[]
+}
+
+export type DeviceUpsertWithoutJumpedDevicesInput = {
+  update: Prisma.XOR<Prisma.DeviceUpdateWithoutJumpedDevicesInput, Prisma.DeviceUncheckedUpdateWithoutJumpedDevicesInput>
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutJumpedDevicesInput, Prisma.DeviceUncheckedCreateWithoutJumpedDevicesInput>
+  where?: Prisma.DeviceWhereInput
+}
+
+export type DeviceUpdateToOneWithWhereWithoutJumpedDevicesInput = {
+  where?: Prisma.DeviceWhereInput
+  data: Prisma.XOR<Prisma.DeviceUpdateWithoutJumpedDevicesInput, Prisma.DeviceUncheckedUpdateWithoutJumpedDevicesInput>
+}
+
+export type DeviceUpdateWithoutJumpedDevicesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
+}
+
+export type DeviceUncheckedUpdateWithoutJumpedDevicesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+}
+
+export type DeviceUpsertWithWhereUniqueWithoutJumpHostInput = {
+  where: Prisma.DeviceWhereUniqueInput
+  update: Prisma.XOR<Prisma.DeviceUpdateWithoutJumpHostInput, Prisma.DeviceUncheckedUpdateWithoutJumpHostInput>
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutJumpHostInput, Prisma.DeviceUncheckedCreateWithoutJumpHostInput>
+}
+
+export type DeviceUpdateWithWhereUniqueWithoutJumpHostInput = {
+  where: Prisma.DeviceWhereUniqueInput
+  data: Prisma.XOR<Prisma.DeviceUpdateWithoutJumpHostInput, Prisma.DeviceUncheckedUpdateWithoutJumpHostInput>
+}
+
+export type DeviceUpdateManyWithWhereWithoutJumpHostInput = {
+  where: Prisma.DeviceScalarWhereInput
+  data: Prisma.XOR<Prisma.DeviceUpdateManyMutationInput, Prisma.DeviceUncheckedUpdateManyWithoutJumpHostInput>
+}
+
+export type DeviceScalarWhereInput = {
+  AND?: Prisma.DeviceScalarWhereInput | Prisma.DeviceScalarWhereInput[]
+  OR?: Prisma.DeviceScalarWhereInput[]
+  NOT?: Prisma.DeviceScalarWhereInput | Prisma.DeviceScalarWhereInput[]
+  id?: Prisma.StringFilter<"Device"> | string
+  name?: Prisma.StringFilter<"Device"> | string
+  host?: Prisma.StringFilter<"Device"> | string
+  port?: Prisma.IntFilter<"Device"> | number
+  vendor?: Prisma.StringFilter<"Device"> | string
+  encoding?: Prisma.StringFilter<"Device"> | string
+  username?: Prisma.StringFilter<"Device"> | string
+  authType?: Prisma.StringFilter<"Device"> | string
+  secretEnc?: Prisma.StringFilter<"Device"> | string
+  passphraseEnc?: Prisma.StringNullableFilter<"Device"> | string | null
+  enableSecretEnc?: Prisma.StringNullableFilter<"Device"> | string | null
+  notes?: Prisma.StringFilter<"Device"> | string
+  status?: Prisma.StringFilter<"Device"> | string
+  statusChangedAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
+  hostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
+  hostKey?: Prisma.StringNullableFilter<"Device"> | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFilter<"Device"> | boolean
+  offeredHostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
+  offeredHostKey?: Prisma.StringNullableFilter<"Device"> | string | null
+  offeredHostKeyAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
+  lab?: Prisma.BoolFilter<"Device"> | boolean
+  createdById?: Prisma.StringNullableFilter<"Device"> | string | null
+  createdAt?: Prisma.DateTimeFilter<"Device"> | Date | string
+  updatedAt?: Prisma.DateTimeFilter<"Device"> | Date | string
+  transport?: Prisma.StringFilter<"Device"> | string
+  kind?: Prisma.StringFilter<"Device"> | string
+  sshAlgorithms?: Prisma.StringFilter<"Device"> | string
+  negotiatedAlgorithms?: Prisma.StringNullableFilter<"Device"> | string | null
+  jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
+}
+
 export type DeviceCreateWithoutGrantsInput = {
   id?: string
   name: string
@@ -871,8 +1344,14 @@ export type DeviceCreateWithoutGrantsInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
+  jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateWithoutGrantsInput = {
@@ -900,8 +1379,14 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  jumpHostId?: string | null
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceCreateOrConnectWithoutGrantsInput = {
@@ -945,8 +1430,14 @@ export type DeviceUpdateWithoutGrantsInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
+  jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutGrantsInput = {
@@ -974,8 +1465,14 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceCreateWithoutTaskDevicesInput = {
@@ -1003,8 +1500,14 @@ export type DeviceCreateWithoutTaskDevicesInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
+  jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
@@ -1032,8 +1535,14 @@ export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  jumpHostId?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceCreateOrConnectWithoutTaskDevicesInput = {
@@ -1077,8 +1586,14 @@ export type DeviceUpdateWithoutTaskDevicesInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
+  jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
@@ -1106,8 +1621,14 @@ export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceCreateWithoutDeviceStatusChangesInput = {
@@ -1135,8 +1656,14 @@ export type DeviceCreateWithoutDeviceStatusChangesInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
+  jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
@@ -1164,8 +1691,14 @@ export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
   createdById?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  jumpHostId?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+  jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceCreateOrConnectWithoutDeviceStatusChangesInput = {
@@ -1209,8 +1742,14 @@ export type DeviceUpdateWithoutDeviceStatusChangesInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
+  jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
@@ -1238,8 +1777,146 @@ export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
   createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+  jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceCreateManyJumpHostInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+}
+
+export type DeviceUpdateWithoutJumpHostInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceUncheckedUpdateWithoutJumpHostInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceUncheckedUpdateManyWithoutJumpHostInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -1251,12 +1928,14 @@ export type DeviceCountOutputType = {
   grants: number
   taskDevices: number
   deviceStatusChanges: number
+  jumpedDevices: number
 }
 
 export type DeviceCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | DeviceCountOutputTypeCountGrantsArgs
   taskDevices?: boolean | DeviceCountOutputTypeCountTaskDevicesArgs
   deviceStatusChanges?: boolean | DeviceCountOutputTypeCountDeviceStatusChangesArgs
+  jumpedDevices?: boolean | DeviceCountOutputTypeCountJumpedDevicesArgs
 }
 
 /**
@@ -1290,6 +1969,13 @@ export type DeviceCountOutputTypeCountDeviceStatusChangesArgs<ExtArgs extends ru
   where?: Prisma.DeviceStatusChangeWhereInput
 }
 
+/**
+ * DeviceCountOutputType without action
+ */
+export type DeviceCountOutputTypeCountJumpedDevicesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.DeviceWhereInput
+}
+
 
 export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1316,9 +2002,16 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   createdById?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  transport?: boolean
+  kind?: boolean
+  sshAlgorithms?: boolean
+  negotiatedAlgorithms?: boolean
+  jumpHostId?: boolean
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
   deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
+  jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
+  jumpedDevices?: boolean | Prisma.Device$jumpedDevicesArgs<ExtArgs>
   _count?: boolean | Prisma.DeviceCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["device"]>
 
@@ -1347,6 +2040,12 @@ export type DeviceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   createdById?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  transport?: boolean
+  kind?: boolean
+  sshAlgorithms?: boolean
+  negotiatedAlgorithms?: boolean
+  jumpHostId?: boolean
+  jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
 }, ExtArgs["result"]["device"]>
 
 export type DeviceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -1374,6 +2073,12 @@ export type DeviceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   createdById?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  transport?: boolean
+  kind?: boolean
+  sshAlgorithms?: boolean
+  negotiatedAlgorithms?: boolean
+  jumpHostId?: boolean
+  jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
 }, ExtArgs["result"]["device"]>
 
 export type DeviceSelectScalar = {
@@ -1401,17 +2106,28 @@ export type DeviceSelectScalar = {
   createdById?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  transport?: boolean
+  kind?: boolean
+  sshAlgorithms?: boolean
+  negotiatedAlgorithms?: boolean
+  jumpHostId?: boolean
 }
 
-export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "hostKeyApprovalRequired" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt", ExtArgs["result"]["device"]>
+export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "hostKeyApprovalRequired" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt" | "transport" | "kind" | "sshAlgorithms" | "negotiatedAlgorithms" | "jumpHostId", ExtArgs["result"]["device"]>
 export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
   deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
+  jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
+  jumpedDevices?: boolean | Prisma.Device$jumpedDevicesArgs<ExtArgs>
   _count?: boolean | Prisma.DeviceCountOutputTypeDefaultArgs<ExtArgs>
 }
-export type DeviceIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
-export type DeviceIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
+export type DeviceIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
+}
+export type DeviceIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
+}
 
 export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Device"
@@ -1419,6 +2135,8 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     grants: Prisma.$DeviceGrantPayload<ExtArgs>[]
     taskDevices: Prisma.$TaskDevicePayload<ExtArgs>[]
     deviceStatusChanges: Prisma.$DeviceStatusChangePayload<ExtArgs>[]
+    jumpHost: Prisma.$DevicePayload<ExtArgs> | null
+    jumpedDevices: Prisma.$DevicePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1426,7 +2144,7 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     host: string
     port: number
     /**
-     * huawei_vrp | cisco_ios | generic
+     * huawei_vrp | cisco_ios | h3c_comware | cisco_nxos | arista_eos | juniper_junos | ruijie_os | generic
      */
     vendor: string
     /**
@@ -1479,6 +2197,26 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     createdById: string | null
     createdAt: Date
     updatedAt: Date
+    /**
+     * ssh | telnet
+     */
+    transport: string
+    /**
+     * device | console_line (a console-server port: no login of its own, the device's prompts are the user's)
+     */
+    kind: string
+    /**
+     * SSH algorithm profile: modern | legacy | JSON of a custom list per algorithm kind
+     */
+    sshAlgorithms: string
+    /**
+     * The algorithms the last SSH login negotiated (JSON), shown on the device page.
+     */
+    negotiatedAlgorithms: string | null
+    /**
+     * Reached through this device as an SSH jump host (itself reached through its own jump host, if any).
+     */
+    jumpHostId: string | null
   }, ExtArgs["result"]["device"]>
   composites: {}
 }
@@ -1876,6 +2614,8 @@ export interface Prisma__DeviceClient<T, Null = never, ExtArgs extends runtime.T
   grants<T extends Prisma.Device$grantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$grantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   taskDevices<T extends Prisma.Device$taskDevicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$taskDevicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskDevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   deviceStatusChanges<T extends Prisma.Device$deviceStatusChangesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$deviceStatusChangesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceStatusChangePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  jumpHost<T extends Prisma.Device$jumpHostArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$jumpHostArgs<ExtArgs>>): Prisma.Prisma__DeviceClient<runtime.Types.Result.GetResult<Prisma.$DevicePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  jumpedDevices<T extends Prisma.Device$jumpedDevicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$jumpedDevicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1929,6 +2669,11 @@ export interface DeviceFieldRefs {
   readonly createdById: Prisma.FieldRef<"Device", 'String'>
   readonly createdAt: Prisma.FieldRef<"Device", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Device", 'DateTime'>
+  readonly transport: Prisma.FieldRef<"Device", 'String'>
+  readonly kind: Prisma.FieldRef<"Device", 'String'>
+  readonly sshAlgorithms: Prisma.FieldRef<"Device", 'String'>
+  readonly negotiatedAlgorithms: Prisma.FieldRef<"Device", 'String'>
+  readonly jumpHostId: Prisma.FieldRef<"Device", 'String'>
 }
     
 
@@ -2181,6 +2926,10 @@ export type DeviceCreateManyAndReturnArgs<ExtArgs extends runtime.Types.Extensio
    * The data used to create many Devices.
    */
   data: Prisma.DeviceCreateManyInput | Prisma.DeviceCreateManyInput[]
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeviceIncludeCreateManyAndReturn<ExtArgs> | null
 }
 
 /**
@@ -2251,6 +3000,10 @@ export type DeviceUpdateManyAndReturnArgs<ExtArgs extends runtime.Types.Extensio
    * Limit how many Devices to update.
    */
   limit?: number
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeviceIncludeUpdateManyAndReturn<ExtArgs> | null
 }
 
 /**
@@ -2389,6 +3142,49 @@ export type Device$deviceStatusChangesArgs<ExtArgs extends runtime.Types.Extensi
   take?: number
   skip?: number
   distinct?: Prisma.DeviceStatusChangeScalarFieldEnum | Prisma.DeviceStatusChangeScalarFieldEnum[]
+}
+
+/**
+ * Device.jumpHost
+ */
+export type Device$jumpHostArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Device
+   */
+  select?: Prisma.DeviceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Device
+   */
+  omit?: Prisma.DeviceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeviceInclude<ExtArgs> | null
+  where?: Prisma.DeviceWhereInput
+}
+
+/**
+ * Device.jumpedDevices
+ */
+export type Device$jumpedDevicesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Device
+   */
+  select?: Prisma.DeviceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Device
+   */
+  omit?: Prisma.DeviceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeviceInclude<ExtArgs> | null
+  where?: Prisma.DeviceWhereInput
+  orderBy?: Prisma.DeviceOrderByWithRelationInput | Prisma.DeviceOrderByWithRelationInput[]
+  cursor?: Prisma.DeviceWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.DeviceScalarFieldEnum | Prisma.DeviceScalarFieldEnum[]
 }
 
 /**

@@ -1,0 +1,221 @@
+/**
+ * Routes to a device over SSH: jump-host chains through Debian's OpenSSH sshd (two hops, each with its
+ * own key and host key), and algorithm profiles against an sshd that offers only legacy algorithms.
+ * Every bad route gets a clear error at the hop that failed.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultLabFleet } from '../lab';
+import { DeviceCli, openSshShell } from '../lib/devices/cli';
+import { credentialContext } from '../lib/devices/credentials';
+import { createTask, getTaskDetail } from '../lib/tasks/service';
+import { LAB_CREDS, startPortal, type Portal } from './harness';
+import { startSshd, type RealSshd } from './sshd';
+import { vi } from 'vitest';
+
+let portal: Portal;
+let hopA: RealSshd;
+let hopB: RealSshd;
+let legacy: RealSshd;
+const ids: Record<string, string> = {};
+
+async function addHop(name: string, sshd: RealSshd, extra: { sshAlgorithms?: string } = {}) {
+  const id = randomUUID();
+  await portal.db.device.create({
+    data: {
+      id,
+      name,
+      host: sshd.host,
+      port: sshd.port,
+      vendor: 'generic',
+      username: sshd.username,
+      authType: 'key',
+      secretEnc: portal.vault.seal(sshd.privateKey, credentialContext(id, 'secret')),
+      grants: { create: [{ userId: portal.users.operator }] },
+      ...extra,
+    },
+  });
+  ids[name] = id;
+  return id;
+}
+
+beforeAll(async () => {
+  [hopA, hopB, legacy] = await Promise.all([
+    startSshd(),
+    startSshd(),
+    startSshd({
+      hostKeyType: 'rsa',
+      config: [
+        'HostKeyAlgorithms ssh-rsa',
+        'KexAlgorithms diffie-hellman-group14-sha1,diffie-hellman-group1-sha1',
+        'Ciphers aes128-cbc',
+        'MACs hmac-sha1',
+      ],
+    }),
+  ]);
+  portal = await startPortal({ lab: defaultLabFleet(4, LAB_CREDS, 'huawei_vrp') });
+  await addHop('hop-a', hopA);
+  await addHop('hop-b', hopB);
+  await addHop('old-switch', legacy);
+  // lab-vrp-01 through hop-b, itself through hop-a: portal → hop-a → hop-b → lab-vrp-01
+  await portal.db.device.update({ where: { id: ids['hop-b'] }, data: { jumpHostId: ids['hop-a'] } });
+  for (const n of ['lab-vrp-01', 'lab-vrp-03'])
+    await portal.db.device.update({ where: { name: n }, data: { jumpHostId: ids['hop-b'] } });
+}, 60_000);
+afterAll(async () => {
+  await portal?.close();
+  await Promise.all([hopA, hopB, legacy].map((s) => s?.close()));
+});
+
+const operator = () => ({ userId: portal.users.operator });
+
+async function login(name: string) {
+  return portal.runtime.login.open({
+    deviceId: await portal.deviceId(name),
+    actor: operator(),
+    purpose: 'task',
+  });
+}
+
+describe('jump hosts', () => {
+  it('a device behind two hops answers a task; each hop host key is trusted on first use', async () => {
+    const deviceId = await portal.deviceId('lab-vrp-01');
+    const r = await createTask(
+      { id: portal.users.operator, role: 'operator' },
+      {
+        name: 'via two hops',
+        commands: 'display clock',
+        deviceIds: [deviceId],
+        concurrency: '1',
+        timeoutSeconds: '20',
+      },
+      portal.tasks,
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    await vi.waitFor(
+      async () =>
+        expect((await portal.db.task.findUniqueOrThrow({ where: { id: r.id } })).status).toBe('completed'),
+      { timeout: 20_000, interval: 50 },
+    );
+    const d = (await getTaskDetail({ id: portal.users.operator, role: 'operator' }, r.id, portal.tasks))!;
+    expect(d.devices[0]!.outputs[0]!.output).toMatch(/\d{4}-\d{2}-\d{2}/);
+    for (const hop of ['hop-a', 'hop-b']) {
+      const row = await portal.db.device.findUniqueOrThrow({ where: { id: ids[hop] } });
+      expect(row.hostKeyFingerprint, hop).toMatch(/^SHA256:/);
+    }
+  });
+
+  it('the connection really goes through the hops: stop the outer hop and the device is unreachable, naming it', async () => {
+    const spare = await startSshd();
+    try {
+      const id = await addHop('hop-spare', spare);
+      await portal.db.device.update({ where: { name: 'lab-vrp-03' }, data: { jumpHostId: id } });
+      const ok = await login('lab-vrp-03');
+      expect(ok.ok).toBe(true);
+      if (ok.ok) {
+        const cli = await DeviceCli.open(
+          await openSshShell(ok.connection.ssh),
+          ok.connection.driver,
+          'utf-8',
+        );
+        expect(cli.currentPrompt).toBe('<lab-vrp-03>');
+        cli.close();
+        ok.connection.close();
+      }
+    } finally {
+      await spare.close();
+    }
+    const down = await login('lab-vrp-03');
+    expect(down).toMatchObject({ ok: false });
+    if (!down.ok) expect(down.message).toMatch(/^Jump host hop-spare: Cannot reach hop-spare/);
+  });
+
+  it('a loop, a hop the user may not use, a hop with a changed host key: each refused, saying which', async () => {
+    await portal.db.device.update({ where: { id: ids['hop-a'] }, data: { jumpHostId: ids['hop-b'] } });
+    try {
+      const loop = await login('lab-vrp-01');
+      expect(loop).toMatchObject({ ok: false, code: 'jump_route' });
+      if (!loop.ok) expect(loop.message).toMatch(/form a loop: lab-vrp-01 via .*hop-/);
+    } finally {
+      await portal.db.device.update({ where: { id: ids['hop-a'] }, data: { jumpHostId: null } });
+    }
+
+    await portal.db.deviceGrant.delete({
+      where: { userId_deviceId: { userId: portal.users.operator, deviceId: ids['hop-a']! } },
+    });
+    try {
+      const forbidden = await login('lab-vrp-01');
+      expect(forbidden).toMatchObject({ ok: false, code: 'forbidden' });
+      if (!forbidden.ok) expect(forbidden.message).toContain('through the jump host hop-a');
+    } finally {
+      await portal.db.deviceGrant.create({
+        data: { userId: portal.users.operator, deviceId: ids['hop-a']! },
+      });
+    }
+
+    const trusted = await portal.db.device.findUniqueOrThrow({ where: { id: ids['hop-b'] } });
+    await portal.db.device.update({
+      where: { id: ids['hop-b'] },
+      data: { hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+    });
+    try {
+      const changed = await login('lab-vrp-01');
+      expect(changed).toMatchObject({ ok: false, code: 'host_key_mismatch' });
+      if (!changed.ok) expect(changed.message).toMatch(/^Jump host hop-b: The host key of hop-b has changed/);
+    } finally {
+      await portal.db.device.update({
+        where: { id: ids['hop-b'] },
+        data: {
+          hostKeyFingerprint: trusted.hostKeyFingerprint,
+          offeredHostKeyFingerprint: null,
+          offeredHostKey: null,
+        },
+      });
+    }
+  });
+
+  it('a hop that cannot reach the next one says so', async () => {
+    await portal.db.device.update({
+      where: { name: 'lab-vrp-04' },
+      data: { jumpHostId: ids['hop-a'], port: 1 },
+    });
+    const r = await login('lab-vrp-04');
+    expect(r).toMatchObject({ ok: false, code: 'unreachable' });
+    if (!r.ok) expect(r.message).toMatch(/The jump host cannot reach lab-vrp-04 \(127\.0\.0\.1:1\)/);
+  });
+});
+
+describe('algorithm profiles', () => {
+  it('a legacy-only device reached with modern fails naming what it offers and the profile to choose', async () => {
+    const r = await login('old-switch');
+    expect(r).toMatchObject({ ok: false, code: 'algorithms' });
+    if (!r.ok) {
+      expect(r.message).toMatch(/the device offers .*diffie-hellman-group1-sha1/);
+      expect(r.message).toContain('Choose the "legacy" SSH algorithm profile');
+    }
+  });
+
+  it('with the legacy profile it logs in, and the negotiated algorithms are kept for the device page', async () => {
+    await portal.db.device.update({ where: { id: ids['old-switch'] }, data: { sshAlgorithms: 'legacy' } });
+    const r = await login('old-switch');
+    expect(r.ok).toBe(true);
+    if (r.ok) r.connection.close();
+    const row = await portal.db.device.findUniqueOrThrow({ where: { id: ids['old-switch'] } });
+    expect(JSON.parse(row.negotiatedAlgorithms!)).toMatchObject({
+      kex: expect.stringMatching(/^diffie-hellman-group1?4?-sha1$/),
+      serverHostKey: 'ssh-rsa',
+      cipher: 'aes128-cbc',
+      hmac: 'hmac-sha1',
+    });
+  });
+
+  it('a custom list that names an algorithm ssh2 does not have is refused with the reason', async () => {
+    await portal.db.device.update({
+      where: { id: ids['old-switch'] },
+      data: { sshAlgorithms: '{"cipher":["rot13-cbc"]}' },
+    });
+    const r = await login('old-switch');
+    expect(r).toMatchObject({ ok: false, code: 'algorithms' });
+    if (!r.ok) expect(r.message).toMatch(/Custom algorithms: cipher\.0/);
+  });
+});
