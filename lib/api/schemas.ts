@@ -1,7 +1,7 @@
 import 'zod-openapi';
 import { z } from 'zod';
 import { DEVICE_STATUSES } from '../devices/status';
-import { ENCODINGS, VENDORS } from '../devices/schema';
+import { DEVICE_KINDS, ENCODINGS, TRANSPORTS, VENDORS } from '../devices/schema';
 import { compileUserPattern } from '../tasks/patterns';
 import {
   commandAnswerSchema,
@@ -67,6 +67,14 @@ export const deviceSchema = z
     status: z.enum(DEVICE_STATUSES),
     status_changed_at: isoDate.nullable(),
     host_key_fingerprint: z.string().nullable(),
+    transport: z.enum(TRANSPORTS),
+    kind: z.enum(DEVICE_KINDS),
+    ssh_algorithms: z.string().meta({ description: '`modern`, `legacy`, or a custom JSON list.' }),
+    negotiated_algorithms: z
+      .object({ kex: z.string(), server_host_key: z.string(), cipher: z.string(), hmac: z.string() })
+      .nullable()
+      .meta({ description: 'What the last SSH login agreed on.' }),
+    jump_host: z.string().nullable().meta({ description: "The jump host's name, if any." }),
     lab: z.boolean(),
     created_at: isoDate,
     updated_at: isoDate,
@@ -87,6 +95,14 @@ export const deviceInputSchema = z
     port: z.number().int().default(22),
     vendor: z.enum(VENDORS),
     encoding: z.enum(ENCODINGS).default('utf-8'),
+    transport: z.enum(TRANSPORTS).optional(),
+    kind: z.enum(DEVICE_KINDS).optional(),
+    ssh_algorithms: z.string().max(2000).optional(),
+    jump_host: z
+      .string()
+      .max(64)
+      .optional()
+      .meta({ description: "A jump host's name or id; empty for none." }),
     username: z.string(),
     ...secretFields,
     notes: z.string().max(2000).default(''),
@@ -110,6 +126,14 @@ export const devicePatchSchema = z
     port: z.number().int().optional(),
     vendor: z.enum(VENDORS).optional(),
     encoding: z.enum(ENCODINGS).optional(),
+    transport: z.enum(TRANSPORTS).optional(),
+    kind: z.enum(DEVICE_KINDS).optional(),
+    ssh_algorithms: z.string().max(2000).optional(),
+    jump_host: z
+      .string()
+      .max(64)
+      .optional()
+      .meta({ description: "A jump host's name or id; empty for none." }),
     username: z.string().optional(),
     ...secretFields,
     notes: z.string().max(2000).optional(),
@@ -117,7 +141,8 @@ export const devicePatchSchema = z
   .strict()
   .meta({
     id: 'DevicePatch',
-    description: 'Fields to change. A new host, port or username needs the password (or key) again.',
+    description:
+      'Fields to change. A new route (host, port, username, transport or jump host) needs the password (or key) again.',
   });
 
 /** What logging in showed about a device's vendor (POST /devices/{id}/detect-vendor). */

@@ -1,3 +1,4 @@
+import type { NegotiatedAlgorithms } from '../devices/ssh-algorithms';
 import type { PublicDevice } from '../devices/inventory';
 import { deviceDetail, type TaskSummary } from '../tasks/service';
 import type { z } from 'zod';
@@ -18,10 +19,21 @@ export function deviceView(d: PublicDevice): z.infer<typeof deviceSchema> {
     status: d.status as z.infer<typeof deviceSchema>['status'],
     status_changed_at: d.statusChangedAt?.toISOString() ?? null,
     host_key_fingerprint: d.hostKeyFingerprint,
+    transport: d.transport === 'telnet' ? 'telnet' : 'ssh',
+    kind: d.kind === 'console_line' ? 'console_line' : 'device',
+    ssh_algorithms: d.sshAlgorithms,
+    negotiated_algorithms: negotiatedView(d.negotiatedAlgorithms),
+    jump_host: d.jumpHost?.name ?? null,
     lab: d.lab,
     created_at: d.createdAt.toISOString(),
     updated_at: d.updatedAt.toISOString(),
   };
+}
+
+function negotiatedView(json: string | null) {
+  if (!json) return null;
+  const n = JSON.parse(json) as NegotiatedAlgorithms;
+  return { kex: n.kex, server_host_key: n.serverHostKey, cipher: n.cipher, hmac: n.hmac };
 }
 
 export function taskView(t: TaskSummary): z.infer<typeof taskSchema> {
@@ -124,6 +136,10 @@ export function deviceFormFields(input: {
   passphrase?: string;
   enable_secret?: string;
   notes?: string;
+  transport?: string;
+  kind?: string;
+  ssh_algorithms?: string;
+  jump_host?: string;
 }): Record<string, string> {
   const out: Record<string, string> = {};
   const set = (k: string, v: string | number | undefined) => {
@@ -140,6 +156,10 @@ export function deviceFormFields(input: {
   set('passphrase', input.passphrase);
   set('enableSecret', input.enable_secret);
   set('notes', input.notes);
+  set('transport', input.transport);
+  set('kind', input.kind);
+  set('sshAlgorithms', input.ssh_algorithms);
+  set('jumpHost', input.jump_host);
   if (input.private_key !== undefined) out.authType = 'key';
   else if (input.password !== undefined) out.authType = 'password';
   return out;

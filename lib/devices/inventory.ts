@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { CurrentUser } from '../auth/session';
 import type { Prisma } from '../db/generated/client';
 import { checkPrivateKey, credentialContext } from './credentials';
+import { JUMP_MAX_HOPS } from './connect';
 import { visibleDevicesWhere } from './visibility';
-import { VENDORS, validateDeviceForm, type DeviceFormInput, type FieldErrors } from './schema';
+import { VENDORS, validateDeviceForm, type DeviceFormInput, type FieldErrors, type Vendor } from './schema';
 import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
 import type { Vault } from './vault';
@@ -34,6 +35,12 @@ export const PUBLIC_DEVICE_SELECT = {
   offeredHostKeyFingerprint: true,
   offeredHostKeyAt: true,
   hostKeyApprovalRequired: true,
+  transport: true,
+  kind: true,
+  sshAlgorithms: true,
+  negotiatedAlgorithms: true,
+  jumpHostId: true,
+  jumpHost: { select: { name: true } },
   lab: true,
   createdAt: true,
   updatedAt: true,
@@ -139,29 +146,70 @@ export function keyErrors(v: DeviceFormInput): FieldErrors | null {
 }
 
 /**
- * A change of host, port or username sends the stored secrets to someone else: they must be
- * entered again. The enable secret too, where the form shows it (Cisco).
+ * A change of route (host, port, username, transport or jump host) sends the stored secrets somewhere
+ * else: they must be entered again. The enable secret too, where the form shows it (Cisco).
  */
 function retargetErrors(
   existing: { host: string; port: number; username: string; enableSecretEnc: string | null },
   v: DeviceFormInput,
-  change: { endpointChanged: boolean; newSecret: boolean },
+  change: { endpointChanged: boolean; pathChanged: boolean; newSecret: boolean },
 ): FieldErrors | null {
   const userChanged = existing.username !== v.username;
-  if (!change.endpointChanged && !userChanged) return null;
+  if (!change.endpointChanged && !change.pathChanged && !userChanged) return null;
   const errors: FieldErrors = {};
-  const what =
-    change.endpointChanged && userChanged ? 'address and user' : change.endpointChanged ? 'address' : 'user';
-  if (!change.newSecret) {
+  const what = change.pathChanged
+    ? 'route (transport and jump host)'
+    : change.endpointChanged && userChanged
+      ? 'address and user'
+      : change.endpointChanged
+        ? 'address'
+        : 'user';
+  if (!change.newSecret && v.username !== '') {
     if (v.authType === 'key')
       errors.privateKey = `Paste the private key again: a stored key is only sent to the ${what} it was entered for.`;
     else
       errors.password = `Enter the password again: a stored password is only sent to the ${what} it was entered for.`;
   }
-  if (change.endpointChanged && existing.enableSecretEnc && v.vendor === 'cisco_ios' && !v.enableSecret) {
-    errors.enableSecret = 'Enter the enable secret again: it is only sent to the address it was entered for.';
+  if (
+    (change.endpointChanged || change.pathChanged) &&
+    existing.enableSecretEnc &&
+    v.vendor === 'cisco_ios' &&
+    !v.enableSecret
+  ) {
+    errors.enableSecret = `Enter the enable secret again: it is only sent to the ${what === 'user' ? 'address' : what} it was entered for.`;
   }
   return Object.keys(errors).length > 0 ? errors : null;
+}
+
+/**
+ * The jump host a form names, as an id: a device the user can see, reached over SSH, not the device
+ * itself, and not making the route loop or longer than JUMP_MAX_HOPS.
+ */
+async function resolveJumpHost(
+  db: PrismaClient,
+  user: CurrentUser,
+  deviceId: string | null,
+  name: string,
+): Promise<{ ok: true; id: string | null } | { ok: false; errors: FieldErrors }> {
+  if (!name) return { ok: true, id: null };
+  const bad = (jumpHost: string) => ({ ok: false as const, errors: { jumpHost } });
+  const hop = await db.device.findFirst({
+    where: { AND: [{ OR: [{ name }, { id: name }] }, visibleDevicesWhere(user)] },
+    select: { id: true, name: true, transport: true, jumpHostId: true },
+  });
+  if (!hop) return bad(`No device named ${name} that you can see.`);
+  if (hop.id === deviceId) return bad('A device cannot be its own jump host.');
+  if (hop.transport !== 'ssh')
+    return bad(`${hop.name} is reached over telnet; a jump host must be an SSH device.`);
+  let hops = 1;
+  for (let next = hop.jumpHostId; next; hops++) {
+    if (next === deviceId) return bad(`${hop.name} is itself reached through this device: that would loop.`);
+    if (hops >= JUMP_MAX_HOPS)
+      return bad(`The route through ${hop.name} would be longer than ${JUMP_MAX_HOPS} jump hosts.`);
+    const up = await db.device.findUnique({ where: { id: next }, select: { jumpHostId: true } });
+    next = up?.jumpHostId ?? null;
+  }
+  return { ok: true, id: hop.id };
 }
 
 /** The row of a new device from validated form input, its secrets sealed to its id. */
@@ -177,6 +225,9 @@ export function newDeviceRow(vault: Vault, v: DeviceFormInput, createdById: stri
     username: v.username,
     authType: v.authType,
     notes: v.notes,
+    transport: v.transport,
+    kind: v.kind,
+    sshAlgorithms: v.sshAlgorithms,
     createdById,
     secretEnc: '',
     ...sealedFields(vault, id, v, false),
@@ -193,12 +244,15 @@ export async function createDevice(
   const v = parsed.value;
   const bad = keyErrors(v);
   if (bad) return { ok: false, errors: bad };
+  const jump = await resolveJumpHost(deps.db, user, null, v.jumpHost);
+  if (!jump.ok) return jump;
   const row = newDeviceRow(deps.vault, v, user.id);
   const { id } = row;
   try {
     await deps.db.device.create({
       data: {
         ...row,
+        jumpHostId: jump.id,
         // the creator can use what they add; admins see everything anyway
         ...(user.role === 'admin' ? {} : { grants: { create: { userId: user.id } } }),
       },
@@ -211,7 +265,7 @@ export async function createDevice(
     userId: user.id,
     action: 'device.create',
     target: v.name,
-    detail: `${v.vendor} ${v.host}:${v.port}`,
+    detail: `${v.vendor} ${v.transport} ${v.host}:${v.port}${v.jumpHost ? ` via ${v.jumpHost}` : ''}`,
   });
   return { ok: true, id };
 }
@@ -233,11 +287,15 @@ export async function updateDevice(
   const v = parsed.value;
   const bad = keyErrors(v);
   if (bad) return { ok: false, errors: bad };
+  const jump = await resolveJumpHost(db, user, id, v.jumpHost);
+  if (!jump.ok) return jump;
   const newSecret = v.authType === 'key' ? v.privateKey.trim() !== '' : v.password !== '';
   const endpointChanged = existing.host !== v.host || existing.port !== v.port;
-  // Stored secrets were entered for one address and user: sending them elsewhere needs them again
-  // (for every role: an edit must not turn into a way to read the password off the wire).
-  const secretsError = retargetErrors(existing, v, { endpointChanged, newSecret });
+  const pathChanged = existing.transport !== v.transport || existing.jumpHostId !== jump.id;
+  // Stored secrets were entered for one route and user: sending them elsewhere needs them again
+  // (for every role: an edit must not turn into a way to read the password off the wire, and a jump
+  // host of one's own must not become a way to forward the login somewhere else).
+  const secretsError = retargetErrors(existing, v, { endpointChanged, pathChanged, newSecret });
   if (secretsError) return { ok: false, errors: secretsError };
   const dropEnableSecret = endpointChanged && v.vendor !== 'cisco_ios' && !v.enableSecret;
   try {
@@ -252,6 +310,10 @@ export async function updateDevice(
         username: v.username,
         authType: v.authType,
         notes: v.notes,
+        transport: v.transport,
+        kind: v.kind,
+        sshAlgorithms: v.sshAlgorithms,
+        jumpHostId: jump.id,
         ...sealedFields(deps.vault, id, v, !newSecret),
         ...(dropEnableSecret ? { enableSecretEnc: null } : {}),
         // A different endpoint is a different SSH server. Its key is not trusted on first use: the
@@ -280,9 +342,33 @@ export async function updateDevice(
       (newSecret ? 'credentials replaced' : 'credentials unchanged') +
       (endpointChanged
         ? `; moved from ${existing.host}:${existing.port} to ${v.host}:${v.port}, host key to be accepted`
-        : ''),
+        : '') +
+      (pathChanged ? `; route now ${v.transport}${v.jumpHost ? ` via ${v.jumpHost}` : ' direct'}` : ''),
   });
   return { ok: true, id };
+}
+
+/**
+ * Change only a device's vendor (e.g. to what detection found): its address, user and secrets stay
+ * as they are, so nothing needs to be entered again.
+ */
+export async function setDeviceVendor(
+  user: CurrentUser,
+  id: string,
+  vendor: Vendor,
+  deps: Pick<InventoryDeps, 'db' | 'audit'>,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  const existing = await getVisibleDevice(user, id, deps);
+  if (!existing) return { ok: false, error: 'This device does not exist or you cannot see it.' };
+  if (existing.vendor === vendor) return { ok: true };
+  await deps.db.device.update({ where: { id }, data: { vendor } });
+  await deps.audit({
+    userId: user.id,
+    action: 'device.update',
+    target: existing.name,
+    detail: `vendor changed from ${existing.vendor} to ${vendor}`,
+  });
+  return { ok: true };
 }
 
 export async function deleteDevice(
@@ -296,6 +382,12 @@ export async function deleteDevice(
     select: { name: true },
   });
   if (!existing) return { ok: false, error: 'This device does not exist or you cannot see it.' };
+  const behind = await db.device.findMany({ where: { jumpHostId: id }, select: { name: true }, take: 5 });
+  if (behind.length > 0)
+    return {
+      ok: false,
+      error: `${existing.name} is the jump host of ${behind.map((d) => d.name).join(', ')}${behind.length === 5 ? ' and others' : ''}; give those another route first.`,
+    };
   await db.device.delete({ where: { id } });
   await deps.audit({ userId: user.id, action: 'device.delete', target: existing.name });
   return { ok: true };

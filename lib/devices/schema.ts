@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENCODINGS } from './encodings';
+import { parseSshProfile } from './ssh-algorithms';
 
 /** Device form validation, shared by the Server Action and the form (field-level errors). */
 export const VENDORS = [
@@ -25,6 +26,13 @@ export const VENDOR_LABELS: Record<Vendor, string> = {
 };
 export { ENCODINGS, type DeviceEncoding } from './encodings';
 export const AUTH_TYPES = ['password', 'key'] as const;
+export const TRANSPORTS = ['ssh', 'telnet'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+export const DEVICE_KINDS = ['device', 'console_line'] as const;
+export const KIND_LABELS: Record<(typeof DEVICE_KINDS)[number], string> = {
+  device: 'Device',
+  console_line: 'Console-server line',
+};
 
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -57,7 +65,23 @@ export const deviceFormSchema = z
       .max(65535, 'Port must be between 1 and 65535.'),
     vendor: z.enum(VENDORS, { error: 'Choose a vendor.' }),
     encoding: z.enum(ENCODINGS, { error: 'Choose utf-8 or gbk.' }),
-    username: z.string().trim().min(1, 'Username is required.').max(64, 'At most 64 characters.'),
+    transport: z.enum(TRANSPORTS, { error: 'Choose SSH or telnet.' }).default('ssh'),
+    kind: z.enum(DEVICE_KINDS, { error: 'Choose device or console line.' }).default('device'),
+    /** `modern`, `legacy`, or a custom JSON list (ssh-algorithms.ts). */
+    sshAlgorithms: z
+      .string()
+      .trim()
+      .max(2000, 'At most 2000 characters.')
+      .default('modern')
+      .transform((t) => t || 'modern')
+      .superRefine((t, ctx) => {
+        const r = parseSshProfile(t);
+        if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error });
+      }),
+    /** The jump host's name (empty: reached directly). */
+    jumpHost: z.string().trim().max(64, 'At most 64 characters.').default(''),
+    /** Empty only for a console line over telnet (no login of its own). */
+    username: z.string().trim().max(64, 'At most 64 characters.'),
     authType: z.enum(AUTH_TYPES, { error: 'Choose password or private key.' }),
     /** Empty on edit = keep the stored one. */
     password: z.string().max(256, 'At most 256 characters.').default(''),
@@ -101,7 +125,13 @@ export function validateDeviceForm(
   const password = result.success ? result.data.password : str('password');
   const privateKey = result.success ? result.data.privateKey : str('privateKey');
   const keepsSecret = existing?.hasSecret && existing.authType === authType;
-  if (authType === 'password' && !password && !keepsSecret) errors.password ??= 'Password is required.';
+  // a console line over telnet lands on the device's own prompt: no login of its own
+  const noLogin = str('transport') === 'telnet' && str('kind') === 'console_line';
+  if (!noLogin && !str('username').trim()) errors.username ??= 'Username is required.';
+  if (str('transport') === 'telnet' && authType === 'key')
+    errors.authType ??= 'Telnet logs in with a password; a private key needs SSH.';
+  if (authType === 'password' && !password && !keepsSecret && !noLogin)
+    errors.password ??= 'Password is required.';
   if (authType === 'key' && !privateKey.trim() && !keepsSecret)
     errors.privateKey ??= 'Private key is required.';
   if (authType === 'key' && privateKey.trim() && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
+import { z } from 'zod';
 import {
   boolArg,
   fingerprintArg,
@@ -13,10 +14,17 @@ import {
   prevStateArg,
 } from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
+import { detectDeviceVendor, type VendorDetection } from '@/lib/devices/detect-vendor';
 import { acceptOfferedHostKey, checkOfferedHostKey, forgetHostKey } from '@/lib/devices/host-keys';
 import { setLabDeviceUp } from '@/lib/devices/lab-inventory';
-import { createDevice, deleteDevice, updateDevice } from '@/lib/devices/inventory';
-import { DEVICE_FORM_FIELDS, formDataToObject, type FieldErrors } from '@/lib/devices/schema';
+import { createDevice, deleteDevice, setDeviceVendor, updateDevice } from '@/lib/devices/inventory';
+import {
+  DEVICE_FORM_FIELDS,
+  formDataToObject,
+  VENDOR_LABELS,
+  VENDORS,
+  type FieldErrors,
+} from '@/lib/devices/schema';
 import { getRuntime } from '@/lib/server/registry';
 
 export interface DeviceFormState {
@@ -105,4 +113,30 @@ export async function setLabDeviceUpAction(name: string, up: boolean): Promise<{
   if (!auth.ok) return { error: auth.error };
   const r = await setLabDeviceUp(auth.user, name, up, getRuntime());
   return r.ok ? {} : { error: r.error };
+}
+
+export type DetectVendorResult = Extract<VendorDetection, { ok: true }> | { ok: false; error: string };
+
+export async function detectVendorAction(deviceId: string): Promise<DetectVendorResult> {
+  if (!parseArgs([deviceId], idArg)) return { ok: false, error: INVALID_REQUEST };
+  const auth = await authorise('devices:edit');
+  if (!auth.ok) return { ok: false, error: auth.error };
+  // the device login refuses those who may not operate the device, with a message to show
+  const r = await detectDeviceVendor(deviceId, auth.user.id, getRuntime());
+  return r.ok ? r : { ok: false, error: r.message };
+}
+
+export async function setDeviceVendorAction(
+  deviceId: string,
+  vendor: string,
+): Promise<{ error?: string; ok?: string }> {
+  const args = parseArgs([deviceId, vendor], idArg, z.enum(VENDORS));
+  if (!args) return { error: INVALID_REQUEST };
+  const auth = await authorise('devices:edit');
+  if (!auth.ok) return { error: auth.error };
+  const r = await setDeviceVendor(auth.user, deviceId, args[1], getRuntime());
+  if (!r.ok) return { error: r.error };
+  // the vendor shows on the edit form, the device list and the dashboard's summary
+  revalidatePath('/', 'layout');
+  return { ok: `Vendor set to ${VENDOR_LABELS[args[1]]}.` };
 }

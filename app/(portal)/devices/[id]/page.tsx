@@ -7,6 +7,7 @@ import { getVisibleDevice } from '@/lib/devices/inventory';
 import { deleteDeviceAction, updateDeviceAction } from '../actions';
 import { DeviceForm } from '../device-form';
 import { HostKeyPanel } from './host-key';
+import { VendorPanel } from './vendor-panel';
 import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Edit device' };
@@ -20,12 +21,16 @@ export default async function EditDevicePage({ params }: { params: Promise<{ id:
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">Edit {device.name}</h1>
+      {/* keyed by the vendor: the form keeps its select in state, so a vendor set by the panel below
+          shows only in a fresh form */}
       <DeviceForm
+        key={device.vendor}
         mode="edit"
         action={updateDeviceAction.bind(null, device.id)}
         deleteAction={deleteDeviceAction.bind(null, device.id)}
         initial={device}
       />
+      <VendorPanel deviceId={device.id} vendor={device.vendor} />
       <HostKeyPanel
         deviceId={device.id}
         trusted={device.hostKeyFingerprint}
