@@ -17,7 +17,7 @@ for (const size of SIZES) {
       await signInAsAdmin(page);
       await page.goto(`/devices?q=${size.device}`);
       const row = page.locator(`tr[data-device="${size.device}"]`);
-      const dot = row.locator('td').nth(4).locator('[data-status]');
+      const dot = row.locator('td[data-col="status"] [data-status]');
       await expect(dot).toHaveAttribute('data-status', 'online', { timeout: 15_000 });
 
       await row.getByRole('button', { name: `Take down ${size.device}` }).click();

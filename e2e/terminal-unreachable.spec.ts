@@ -43,7 +43,7 @@ for (const size of SIZES) {
       // the probe finds nothing there (500 ms interval on the e2e server); reloaded, as a push sent
       // before this page's socket opened is not replayed
       await page.goto(`/devices?q=${name}`);
-      const status = page.locator(`tr[data-device="${name}"] td:nth-child(5) [data-status]`);
+      const status = page.locator(`tr[data-device="${name}"] td[data-col="status"] [data-status]`);
       await expect(async () => {
         await page.reload();
         await expect(status).toHaveAttribute('data-status', 'offline', { timeout: 1_000 });

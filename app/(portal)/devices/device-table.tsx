@@ -23,11 +23,12 @@ export function DeviceTable({
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
           <tr>
             <th className="px-4 py-2">Name</th>
-            <th className="px-4 py-2">Address</th>
-            <th className="px-4 py-2">Vendor</th>
-            <th className="px-4 py-2">Encoding</th>
             <th className="px-4 py-2">Status</th>
-            <th className="px-4 py-2">Notes</th>
+            {/* on a phone: name, status and the edit link; the address goes under the name */}
+            <th className="hidden px-4 py-2 sm:table-cell">Address</th>
+            <th className="hidden px-4 py-2 md:table-cell">Vendor</th>
+            <th className="hidden px-4 py-2 lg:table-cell">Encoding</th>
+            <th className="hidden px-4 py-2 lg:table-cell">Notes</th>
             {canEdit && <th className="px-4 py-2 text-right">Actions</th>}
           </tr>
         </thead>
@@ -42,16 +43,21 @@ export function DeviceTable({
                   </span>
                 )}
                 {labUp && d.name in labUp && <LabToggle name={d.name} up={labUp[d.name]!} />}
+                <div className="font-mono text-xs font-normal text-slate-500 sm:hidden">
+                  {d.host}:{d.port}
+                </div>
               </td>
-              <td className="px-4 py-2 font-mono text-xs">
-                {d.username}@{d.host}:{d.port}
-              </td>
-              <td className="px-4 py-2">{VENDOR_LABELS[d.vendor as Vendor] ?? d.vendor}</td>
-              <td className="px-4 py-2">{d.encoding}</td>
-              <td className="px-4 py-2">
+              <td className="px-4 py-2" data-col="status">
                 <LiveStatus deviceId={d.id} status={d.status} />
               </td>
-              <td className="max-w-xs truncate px-4 py-2 text-slate-500" title={d.notes}>
+              <td className="hidden px-4 py-2 font-mono text-xs sm:table-cell">
+                {d.username}@{d.host}:{d.port}
+              </td>
+              <td className="hidden px-4 py-2 md:table-cell">
+                {VENDOR_LABELS[d.vendor as Vendor] ?? d.vendor}
+              </td>
+              <td className="hidden px-4 py-2 lg:table-cell">{d.encoding}</td>
+              <td className="hidden max-w-xs truncate px-4 py-2 text-slate-500 lg:table-cell" title={d.notes}>
                 {d.notes}
               </td>
               {canEdit && (
