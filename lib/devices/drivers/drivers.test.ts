@@ -150,6 +150,9 @@ describe('prompt details', () => {
     expect(generic.promptFor('netops@jump-01:~$').test('\r\nnetops@jump-01:/var/log$ ')).toBe(true);
     expect(generic.promptFor('[root@centos ~]#').test('\r\n[root@centos network-scripts]# ')).toBe(true);
     expect(generic.promptFor('[root@centos ~]#').test('\r\n[root@centos2 ~]# ')).toBe(false);
+    // bash 5.1+ turns bracketed paste on in front of every prompt
+    expect(generic.promptName('\x1b[?2004hroot@vm:~# ')).toBe('root@vm:~#');
+    expect(generic.promptFor('root@vm:~#').test('\r\n\x1b[?2004hroot@vm:~# ')).toBe(true);
   });
   it('returns null for a line that is not a prompt of the platform', () => {
     expect(DRIVERS.huawei_vrp.promptName('vrp8>')).toBeNull();

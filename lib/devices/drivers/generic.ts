@@ -9,8 +9,11 @@ const ENDS_LIKE_PROMPT = new RegExp(`${PROMPT_END}$`);
 const COLON_PATH = /^([^\s@]{1,64}@[^\s:]{1,64}):[^\r\n]{0,200}([$#%])$/;
 const BRACKET_PATH = /^\[([^\s@[\]]{1,64}@[^\s[\]]{1,64}) [^\]\r\n]{0,200}\]([$#%])$/;
 const ANY_PATH = String.raw`[^\r\n]{0,200}`;
-/** The window title bash sets before its prompt in xterm-like terminals (`\x1b]0;user@host: ~\x07`). */
-const TITLE = String.raw`(?:\x1b\][^\x07\x1b\r\n]{0,200}(?:\x07|\x1b\\))?`;
+/**
+ * What bash prints before its prompt in xterm-like terminals: the window title
+ * (`\x1b]0;user@host: ~\x07`) and mode switches such as bracketed paste (`\x1b[?2004h`).
+ */
+const TITLE = String.raw`(?:\x1b\][^\x07\x1b\r\n]{0,200}(?:\x07|\x1b\\))?(?:\x1b\[[0-9;?]{0,16}[a-zA-Z]){0,4}`;
 
 /**
  * Linux shells and any other CLI: nothing is known in advance, so the prompt is learned (the last
