@@ -51,7 +51,7 @@ describe('device login against the lab', () => {
     expect(ios.connection.driver.vendor).toBe('cisco_ios');
     expect(ios.connection.encoding).toBe('utf-8');
     expect(ios.connection.enableSecret).toBe(LAB_CREDS.enablePassword);
-    expect(ios.connection.ssh.fingerprint).toMatch(/^SHA256:/);
+    expect(ios.connection.ssh?.fingerprint).toMatch(/^SHA256:/);
     ios.connection.close();
     expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).status).toBe('online');
 
@@ -107,7 +107,7 @@ describe('device login against the lab', () => {
     const known = (await portal.db.device.findUniqueOrThrow({ where: { id } })).hostKeyFingerprint;
     const first = await asTerminal(portal.users.admin, 'lab-vrp-01'); // trusts on first use if needed
     if (!first.ok) throw new Error(first.message);
-    const real = first.connection.ssh.fingerprint;
+    const real = first.connection.ssh!.fingerprint;
     first.connection.close();
     expect(known === null || known === real).toBe(true);
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lab';
-import { DeviceCli, openSshShell } from '../lib/devices/cli';
+import { DeviceCli } from '../lib/devices/cli';
 import { credentialContext } from '../lib/devices/credentials';
 import { createTask, getTaskDetail } from '../lib/tasks/service';
 import { LAB_CREDS, startPortal, type Portal } from './harness';
@@ -113,11 +113,7 @@ describe('jump hosts', () => {
       const ok = await login('lab-vrp-03');
       expect(ok.ok).toBe(true);
       if (ok.ok) {
-        const cli = await DeviceCli.open(
-          await openSshShell(ok.connection.ssh),
-          ok.connection.driver,
-          'utf-8',
-        );
+        const cli = await DeviceCli.open(await ok.connection.openShell(), ok.connection.driver, 'utf-8');
         expect(cli.currentPrompt).toBe('<lab-vrp-03>');
         cli.close();
         ok.connection.close();

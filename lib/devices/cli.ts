@@ -207,10 +207,31 @@ export interface CliTransport {
   close(): void;
 }
 
-/** Open a shell channel on an SSH connection as a CLI transport. */
-export async function openSshShell(conn: SshConnection): Promise<CliTransport> {
+/**
+ * An interactive shell on a device, whatever the transport (an SSH shell channel, a telnet connection):
+ * what a terminal session and a CLI session need. `onClose` says whether the device ended the shell
+ * or the connection was lost.
+ */
+export interface DeviceShell extends CliTransport {
+  onClose(listener: (why: 'ended' | 'lost') => void): void;
+  resize(cols: number, rows: number): void;
+  pause(): void;
+  resume(): void;
+}
+
+export interface ShellSize {
+  term: string;
+  cols: number;
+  rows: number;
+}
+
+/** The PTY a CLI session (tasks, detection) asks for: wide, so devices do not wrap captured lines. */
+export const CLI_SHELL: ShellSize = { term: 'vt100', cols: CLI_PTY_COLS, rows: CLI_PTY_ROWS };
+
+/** Open a shell channel (PTY) on an SSH connection. */
+export async function openSshShell(conn: SshConnection, size: ShellSize = CLI_SHELL): Promise<DeviceShell> {
   const stream = await new Promise<ClientChannel>((resolve, reject) =>
-    conn.client.shell({ term: 'vt100', cols: CLI_PTY_COLS, rows: CLI_PTY_ROWS }, (err, s) => {
+    conn.client.shell({ term: size.term, cols: size.cols, rows: size.rows }, (err, s) => {
       if (!err) return resolve(s);
       // a connection that drops while the shell is requested surfaces as "Unable to request a pty"
       reject(
@@ -221,18 +242,18 @@ export async function openSshShell(conn: SshConnection): Promise<CliTransport> {
     }),
   );
   let closed = false;
-  const closeListeners: (() => void)[] = [];
-  const fire = () => {
+  const closeListeners: ((why: 'ended' | 'lost') => void)[] = [];
+  const fire = (why: 'ended' | 'lost') => () => {
     if (closed) return;
     closed = true;
-    for (const l of closeListeners) l();
+    for (const l of closeListeners) l(why);
   };
-  stream.on('close', fire);
-  stream.on('end', fire);
-  conn.client.on('close', fire);
-  conn.client.on('end', fire);
-  conn.client.on('error', fire);
-  conn.socket.on('close', fire);
+  stream.on('close', fire('ended'));
+  stream.on('end', fire('ended'));
+  conn.client.on('close', fire('lost'));
+  conn.client.on('end', fire('lost'));
+  conn.client.on('error', fire('lost'));
+  conn.socket.on('close', fire('lost'));
   return {
     write: (data) => {
       if (!closed) stream.write(data);
@@ -242,9 +263,14 @@ export async function openSshShell(conn: SshConnection): Promise<CliTransport> {
       stream.stderr.on('data', l);
     },
     onClose: (l) => {
-      if (closed) queueMicrotask(l);
+      if (closed) queueMicrotask(() => l('lost'));
       else closeListeners.push(l);
     },
+    resize: (cols, rows) => {
+      if (!closed) stream.setWindow(rows, cols, 0, 0);
+    },
+    pause: () => stream.pause(),
+    resume: () => stream.resume(),
     close: () => {
       stream.end();
       stream.close();

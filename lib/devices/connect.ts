@@ -5,14 +5,41 @@ import { openCredentials, type DeviceCredentials } from './credentials';
 import { driverFor, type VendorDriver } from './drivers';
 import { deviceEncodingOf, type DeviceEncoding } from './encoding';
 import { dbHostKeyPolicy, recordOfferedHostKey } from './host-key-policy';
+import { openSshShell, type DeviceShell, type ShellSize } from './cli';
+import type { Transport } from './schema';
 import { connectSsh, SshError, type SshConnection, type SshFailureCode } from './ssh';
+import {
+  connectTelnet,
+  TelnetError,
+  telnetLogin,
+  type TelnetConnection,
+  type TelnetFailureCode,
+} from './telnet';
 import type { DeviceStatusReporter } from './status-monitor';
 import type { Vault } from './vault';
 import { userCanSeeDevice } from './visibility';
 
-/** Why a login did not produce a connection. The SSH codes come from the connector as they are. */
+/** Why a login did not produce a connection. The SSH and telnet codes come from the connectors as they are. */
 export type LoginFailureCode =
-  'unknown_device' | 'forbidden' | 'credentials_unreadable' | 'jump_route' | SshFailureCode;
+  | 'unknown_device'
+  | 'forbidden'
+  | 'credentials_unreadable'
+  | 'jump_route'
+  | SshFailureCode
+  | TelnetFailureCode;
+
+/** A telnet connection as a device shell: the device ending the session closes the connection. */
+function telnetShell(t: TelnetConnection): DeviceShell {
+  return {
+    write: (data) => t.write(data),
+    onData: (l) => void t.onData(l),
+    onClose: (l) => t.onClose(() => l(t.closeReason ? 'lost' : 'ended')),
+    resize: (cols, rows) => t.resize(cols, rows),
+    pause: () => t.pause(),
+    resume: () => t.resume(),
+    close: () => t.close(),
+  };
+}
 
 /** The most jump hosts in front of a device (each hop is an SSH login of its own). */
 export const JUMP_MAX_HOPS = 3;
@@ -46,7 +73,11 @@ export interface LoggedInDevice {
 /** An authenticated connection to a device and what is needed to talk to its CLI. */
 export interface DeviceConnection {
   device: LoggedInDevice;
-  ssh: SshConnection;
+  transport: Transport;
+  /** The SSH connection (SSH devices only): ident, banner, negotiated algorithms. */
+  ssh: SshConnection | null;
+  /** The interactive shell: a PTY channel over SSH; over telnet, the connection itself (once). */
+  openShell(size?: ShellSize): Promise<DeviceShell>;
   driver: VendorDriver;
   encoding: DeviceEncoding;
   /** The enable secret (privileged mode), opened from the vault; never logged or sent to a browser. */
@@ -189,6 +220,63 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     return { ok: true, hops };
   }
 
+  /** Log in over telnet: the vendor's login prompts, or none for a console line without a user. */
+  async function telnetLoginTo(
+    req: DeviceLoginRequest,
+    row: DeviceRow,
+    device: LoggedInDevice,
+    creds: DeviceCredentials,
+  ): Promise<DeviceLoginResult> {
+    const driver = driverFor(row.vendor);
+    const encoding = deviceEncodingOf(row.encoding);
+    const timeoutMs = req.readyTimeoutMs ?? deps.readyTimeoutMs;
+    let conn: TelnetConnection | null = null;
+    try {
+      conn = await connectTelnet({
+        host: device.host,
+        port: device.port,
+        name: device.name,
+        term: req.purpose === 'terminal' ? 'xterm' : 'vt100',
+        timeoutMs,
+        signal: req.signal,
+      });
+      const noLogin = row.kind === 'console_line' && !creds.username;
+      if (!noLogin)
+        await telnetLogin(conn, {
+          username: creds.username || null,
+          password: creds.password ?? null,
+          driver,
+          encoding,
+          timeoutMs,
+          signal: req.signal,
+        });
+    } catch (err) {
+      conn?.close();
+      if (!(err instanceof TelnetError)) throw err;
+      if (err.code === 'auth_failed') await deps.status?.reportError(device.id, err.message).catch(() => {});
+      log.info({ deviceId: device.id, purpose: req.purpose, code: err.code }, 'device login failed');
+      return { ok: false, code: err.code, message: err.message };
+    }
+    await deps.status?.reportOnline(device.id).catch(() => {});
+    const telnet = conn;
+    return {
+      ok: true,
+      connection: {
+        device,
+        transport: 'telnet',
+        ssh: null,
+        openShell: async (size) => {
+          if (size) telnet.resize(size.cols, size.rows);
+          return telnetShell(telnet);
+        },
+        driver,
+        encoding,
+        enableSecret: creds.enableSecret,
+        close: () => telnet.close(),
+      },
+    };
+  }
+
   return {
     async open(req) {
       const text = MESSAGES[req.purpose];
@@ -232,6 +320,16 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         creds = openCredentials(row, deps.vault);
       } catch {
         return { ok: false, code: 'credentials_unreadable', message: text.credentials };
+      }
+
+      if (row.transport === 'telnet') {
+        if (chain.hops.length > 0)
+          return {
+            ok: false,
+            code: 'jump_route',
+            message: `${device.name} is a telnet device behind a jump host; telnet through a jump host is not supported yet.`,
+          };
+        return telnetLoginTo(req, row, device, creds);
       }
 
       const opened: SshConnection[] = [];
@@ -293,7 +391,9 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         ok: true,
         connection: {
           device,
+          transport: 'ssh',
           ssh,
+          openShell: (size) => openSshShell(ssh, size),
           driver: driverFor(row.vendor),
           encoding: deviceEncodingOf(row.encoding),
           enableSecret: creds.enableSecret,

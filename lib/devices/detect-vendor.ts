@@ -1,4 +1,4 @@
-import { CliError, DeviceCli, openSshShell } from './cli';
+import { CliError, DeviceCli } from './cli';
 import type { DeviceLogin, LoginFailureCode } from './connect';
 import { detectVendor, DRIVERS, generic, outputIsError, type VendorDriver } from './drivers';
 import type { DetectedVendor } from './drivers/detect';
@@ -58,14 +58,14 @@ export async function detectDeviceVendor(
   const conn = login.connection;
   let cli: DeviceCli | null = null;
   try {
-    cli = await DeviceCli.open(await openSshShell(conn.ssh), probeDriver, conn.encoding, {
+    cli = await DeviceCli.open(await conn.openShell(), probeDriver, conn.encoding, {
       timeoutMs,
       signal: deadline,
     });
-    const serverIdent = conn.ssh.serverIdent;
+    const serverIdent = conn.ssh?.serverIdent ?? '';
     const evidence = {
       ident: serverIdent,
-      banner: `${conn.ssh.authBanner}\n${cli.banner}`,
+      banner: `${conn.ssh?.authBanner ?? ''}\n${cli.banner}`,
       prompt: cli.currentPrompt,
     };
     const guess = detectVendor(evidence);

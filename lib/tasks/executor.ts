@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
-import { CliError, DeviceCli, openSshShell, type CommandResult } from '../devices/cli';
+import { CliError, DeviceCli, type CommandResult } from '../devices/cli';
 import type { DeviceConnection, DeviceLogin } from '../devices/connect';
 import type { DeviceSessionLimiter } from '../devices/limiter';
 import { SSH_READY_TIMEOUT_MS, SshError } from '../devices/ssh';
@@ -252,7 +252,7 @@ async function runOnDevice(
     }
     conn = login.connection;
     const c = conn;
-    const transport = await openSshShell(c.ssh);
+    const transport = await c.openShell();
     cli = await timed((ms) =>
       DeviceCli.open(transport, c.driver, c.encoding, {
         enableSecret: c.enableSecret,

@@ -1,4 +1,4 @@
-import type { ClientChannel } from 'ssh2';
+import type { DeviceShell } from '../devices/cli';
 import type { DeviceLogin, LoginFailureCode } from '../devices/connect';
 import type { DeviceSessionLimiter } from '../devices/limiter';
 import type { RevocationScope } from '../events/types';
@@ -101,13 +101,9 @@ export class TerminalManager {
     const login = await this.opts.login.open({ deviceId, actor: { userId }, purpose: 'terminal' });
     if (!login.ok) return { ok: false, code: login.code, error: login.message };
     const { connection } = login;
-    let stream: ClientChannel;
+    let shell: DeviceShell;
     try {
-      stream = await new Promise<ClientChannel>((resolve, reject) =>
-        connection.ssh.client.shell({ term: TERMINAL_TERM, cols: size.cols, rows: size.rows }, (err, s) =>
-          err ? reject(err) : resolve(s),
-        ),
-      );
+      shell = await connection.openShell({ term: TERMINAL_TERM, cols: size.cols, rows: size.rows });
     } catch (err) {
       connection.close();
       return {
@@ -119,7 +115,7 @@ export class TerminalManager {
     const session = new TerminalSession({
       userId,
       connection,
-      stream,
+      shell,
       timers: this.opts.timers,
       waterMarks: this.opts.waterMarks,
       scrollbackChars: this.opts.scrollbackChars,

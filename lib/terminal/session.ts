@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientChannel } from 'ssh2';
 import {
   CLI_QUIET_MS,
   CommandRun,
@@ -8,6 +7,7 @@ import {
   learnPrompt,
   seen,
   type CommandResult,
+  type DeviceShell,
 } from '../devices/cli';
 import type { DeviceConnection } from '../devices/connect';
 import type { VendorDriver } from '../devices/drivers';
@@ -40,8 +40,8 @@ export interface SessionInit {
   userId: string;
   /** The logged-in device; the session closes it when it ends. */
   connection: DeviceConnection;
-  /** The interactive shell (PTY) opened on that connection. */
-  stream: ClientChannel;
+  /** The interactive shell (PTY) opened on that connection, over SSH or telnet. */
+  shell: DeviceShell;
   timers: SessionTimers;
   events: SessionEvents;
   waterMarks?: WaterMarks;
@@ -62,7 +62,7 @@ export class TerminalSession {
   private readonly encoding: DeviceEncoding;
   private readonly driver: VendorDriver;
   private readonly connection: DeviceConnection;
-  private readonly stream: ClientChannel;
+  private readonly stream: DeviceShell;
   private readonly decoder: StreamDecoder;
   private readonly scrollback: Scrollback;
   private readonly history: string[] = [];
@@ -96,15 +96,16 @@ export class TerminalSession {
     this.encoding = init.connection.encoding;
     this.driver = init.connection.driver;
     this.connection = init.connection;
-    this.stream = init.stream;
+    this.stream = init.shell;
     this.marks = init.waterMarks ?? DEFAULT_WATER_MARKS;
     this.decoder = createDecoder(this.encoding);
     this.scrollback = new Scrollback(init.scrollbackChars);
-    this.stream.on('data', (chunk: Buffer) => this.onOutput(chunk));
-    this.stream.stderr.on('data', (chunk: Buffer) => this.onOutput(chunk));
-    this.stream.on('close', () => this.close('The device ended the session.'));
-    this.connection.ssh.client.on('close', () => this.close('The connection to the device was lost.'));
-    this.connection.ssh.client.on('error', () => this.close('The connection to the device failed.'));
+    this.stream.onData((chunk) => this.onOutput(chunk));
+    this.stream.onClose((why) =>
+      this.close(
+        why === 'ended' ? 'The device ended the session.' : 'The connection to the device was lost.',
+      ),
+    );
     this.touch();
   }
 
@@ -266,7 +267,7 @@ export class TerminalSession {
 
   resize(cols: number, rows: number): void {
     if (this.closed) return;
-    this.stream.setWindow(rows, cols, 0, 0);
+    this.stream.resize(cols, rows);
   }
 
   /**

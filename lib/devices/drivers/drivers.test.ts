@@ -153,6 +153,9 @@ describe('prompt details', () => {
     // bash 5.1+ turns bracketed paste on in front of every prompt
     expect(generic.promptName('\x1b[?2004hroot@vm:~# ')).toBe('root@vm:~#');
     expect(generic.promptFor('root@vm:~#').test('\r\n\x1b[?2004hroot@vm:~# ')).toBe(true);
+    // and on an xterm, an erase to the end of the line after it
+    expect(generic.prompt.test('\r\n\x1b]0;u@vm: ~\x07u@vm:~$ \x1b[K')).toBe(true);
+    expect(generic.promptFor('u@vm:~$').test('\r\n\x1b]0;u@vm: ~\x07u@vm:~$ \x1b[K')).toBe(true);
   });
   it('returns null for a line that is not a prompt of the platform', () => {
     expect(DRIVERS.huawei_vrp.promptName('vrp8>')).toBeNull();

@@ -9,6 +9,8 @@ const ENDS_LIKE_PROMPT = new RegExp(`${PROMPT_END}$`);
 const COLON_PATH = /^([^\s@]{1,64}@[^\s:]{1,64}):[^\r\n]{0,200}([$#%])$/;
 const BRACKET_PATH = /^\[([^\s@[\]]{1,64}@[^\s[\]]{1,64}) [^\]\r\n]{0,200}\]([$#%])$/;
 const ANY_PATH = String.raw`[^\r\n]{0,200}`;
+/** What a shell may print after its prompt on an xterm: an erase to the end of the line (`\x1b[K`). */
+const TRAILER = String.raw`(?:\x1b\[[0-9;?]{0,16}[a-zA-Z]){0,4}`;
 /**
  * What bash prints before its prompt in xterm-like terminals: the window title
  * (`\x1b]0;user@host: ~\x07`) and mode switches such as bracketed paste (`\x1b[?2004h`).
@@ -23,7 +25,7 @@ export const generic: VendorDriver = {
   vendor: 'generic',
   label: VENDOR_LABELS.generic,
   // user@host:~$ , root@box:/# , [root@centos ~]# , bash-5.2$ , host> , %
-  prompt: new RegExp(String.raw`${LINE_START}[^\r\n]{0,200}${PROMPT_END} ?$`),
+  prompt: new RegExp(String.raw`${LINE_START}[^\r\n]{0,200}${PROMPT_END} ?${TRAILER}$`),
   promptName(line) {
     const name = stripAnsi(line).trim();
     return name.length <= 200 && ENDS_LIKE_PROMPT.test(name) ? name : null;
@@ -36,7 +38,7 @@ export const generic: VendorDriver = {
       : bracket
         ? String.raw`\[${escapeRegExp(bracket[1]!)} [^\]\r\n]{0,200}\]${escapeRegExp(bracket[2]!)}`
         : escapeRegExp(name);
-    return new RegExp(String.raw`${LINE_START}${TITLE}${body} ?$`);
+    return new RegExp(String.raw`${LINE_START}${TITLE}${body} ?${TRAILER}$`);
   },
   // No privilege escalation is automated (`sudo` asks for a password the portal does not hold).
   modeOf: () => 'exec',

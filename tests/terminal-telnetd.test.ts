@@ -1,0 +1,96 @@
+/**
+ * The telnet transport through the one device login, against Debian's inetutils telnetd (a peer
+ * nobody here wrote): an interactive terminal with resize (NAWS) and command mode, a batch task, and a
+ * wrong password refused with the server's words.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { credentialContext } from '../lib/devices/credentials';
+import { createTask, getTaskDetail } from '../lib/tasks/service';
+import { startPortal, TestClient, type Portal } from './harness';
+import { startTelnetd, type RealTelnetd } from './telnetd';
+
+let portal: Portal;
+let telnetd: RealTelnetd;
+
+async function addTelnetDevice(name: string, password: string) {
+  const id = randomUUID();
+  await portal.db.device.create({
+    data: {
+      id,
+      name,
+      host: telnetd.host,
+      port: telnetd.port,
+      vendor: 'generic',
+      transport: 'telnet',
+      username: telnetd.username,
+      authType: 'password',
+      secretEnc: portal.vault.seal(password, credentialContext(id, 'secret')),
+      grants: { create: { userId: portal.users.operator } },
+    },
+  });
+  return id;
+}
+
+beforeAll(async () => {
+  telnetd = await startTelnetd();
+  portal = await startPortal({ lab: [] });
+});
+afterAll(async () => {
+  await portal?.close();
+  await telnetd?.close();
+});
+
+const PROMPT = /[$#] $/;
+
+describe("telnet devices against Debian's telnetd", () => {
+  it('terminal: login, resize seen by stty size (NAWS), command mode', async () => {
+    const id = await addTelnetDevice('debian-telnet', telnetd.password);
+    const c = await TestClient.open(portal, `/ws/terminal/${id}`, portal.users.operator);
+    c.send({ type: 'connect', cols: 100, rows: 30 });
+    await c.waitFrame('terminal_connected', 15_000);
+    await c.waitOutput(PROMPT, 10_000);
+    c.send({ type: 'input', data: 'stty size\r' });
+    await c.waitOutput(/\b30 100\r?\n[\s\S]*[$#] $/);
+    c.send({ type: 'resize', cols: 132, rows: 50 });
+    c.send({ type: 'input', data: 'stty size\r' });
+    await c.waitOutput(/50 132\r?\n[\s\S]*[$#] $/);
+    c.send({ type: 'command', command: 'printf "alpha\\nbeta\\n"' });
+    expect(await c.waitFrame('command_output', 10_000)).toMatchObject({
+      status: 'success',
+      output: 'alpha\nbeta',
+    });
+    c.send({ type: 'input', data: 'exit\r' });
+    expect((await c.waitFrame('terminal_closed', 10_000)).reason).toMatch(/ended|lost/);
+    await c.close();
+  });
+
+  it('a task runs over telnet; a wrong password fails with what the server said', async () => {
+    const good = await addTelnetDevice('debian-telnet-task', telnetd.password);
+    const bad = await addTelnetDevice('debian-telnet-bad', 'not-the-password');
+    const operator = { id: portal.users.operator, role: 'operator' as const };
+    const r = await createTask(
+      operator,
+      {
+        name: 'telnet',
+        commands: 'echo "over telnet"',
+        deviceIds: [good, bad],
+        concurrency: '2',
+        timeoutSeconds: '30',
+      },
+      portal.tasks,
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    await vi.waitFor(
+      async () =>
+        expect((await portal.db.task.findUniqueOrThrow({ where: { id: r.id } })).status).toBe('failed'),
+      { timeout: 30_000, interval: 50 },
+    );
+    const d = (await getTaskDetail(operator, r.id, portal.tasks))!;
+    const byName = Object.fromEntries(d.devices.map((x) => [x.deviceName, x]));
+    expect(byName['debian-telnet-task']).toMatchObject({ status: 'success' });
+    expect(byName['debian-telnet-task']!.outputs[0]!.output).toBe('over telnet');
+    expect(byName['debian-telnet-bad']!.status).toBe('failed');
+    expect(byName['debian-telnet-bad']!.error).toMatch(/Login incorrect/);
+  });
+});
