@@ -1,5 +1,6 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { nextProbeState, type ProbeState } from './status-monitor';
+import { nextProbeState, probeTcp, type ProbeState } from './status-monitor';
 
 const h = { offlineAfter: 2, onlineAfter: 2 };
 const run = (start: ProbeState, probes: boolean[]) =>
@@ -27,5 +28,16 @@ describe('status hysteresis', () => {
     const err: ProbeState = { status: 'error', fails: 0, oks: 0 };
     expect(run(err, [true, true, true]).status).toBe('error');
     expect(run(err, [false, false]).status).toBe('offline');
+  });
+});
+
+describe('probeTcp (telnet devices)', () => {
+  it('a port that accepts and says nothing (a console line) is reachable; a closed port is not', async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as net.AddressInfo;
+    expect(await probeTcp('127.0.0.1', port, 2000)).toEqual({ ok: true, reason: 'TCP port open' });
+    await new Promise((r) => silent.close(r));
+    expect(await probeTcp('127.0.0.1', port, 2000)).toEqual({ ok: false, reason: 'connection refused' });
   });
 });

@@ -61,6 +61,30 @@ export function probeSsh(
   });
 }
 
+/**
+ * Reachable = TCP connects in time. For telnet: a telnet server may open with option negotiation,
+ * and a console-server line says nothing until Enter is pressed, so the connection is the evidence.
+ */
+export function probeTcp(
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<{ ok: boolean; reason: string }> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    const done = (ok: boolean, reason: string) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve({ ok, reason });
+    };
+    const timer = setTimeout(() => done(false, `no TCP connection within ${timeoutMs} ms`), timeoutMs);
+    sock.on('connect', () => done(true, 'TCP port open'));
+    sock.on('error', (err: NodeJS.ErrnoException) =>
+      done(false, err.code === 'ECONNREFUSED' ? 'connection refused' : err.message),
+    );
+  });
+}
+
 /** What sessions tell the monitor: a failed login (error) or a successful one (online). */
 export interface DeviceStatusReporter {
   reportError(deviceId: string, reason: string): Promise<void>;
@@ -115,14 +139,17 @@ export class StatusMonitor implements DeviceStatusReporter {
 
   /** One probe of every device; exposed for tests. */
   async runRound(): Promise<void> {
+    // A device behind a jump host is not reachable from here by design: its status comes from the
+    // logins through its route (reportOnline / reportError), not from a direct probe.
     const devices = await this.opts.db.device.findMany({
-      select: { id: true, host: true, port: true, status: true },
+      where: { jumpHostId: null },
+      select: { id: true, host: true, port: true, status: true, transport: true },
     });
-    const probe = this.opts.probe ?? probeSsh;
     let next = 0;
     const worker = async () => {
       while (!this.stopped && next < devices.length) {
         const d = devices[next++]!;
+        const probe = this.opts.probe ?? (d.transport === 'telnet' ? probeTcp : probeSsh);
         const result = await probe(d.host, d.port, this.opts.probeTimeoutMs);
         const prev = this.states.get(d.id) ?? { status: d.status as DeviceStatus, fails: 0, oks: 0 };
         const state = nextProbeState(prev, result.ok, this.opts.hysteresis);
