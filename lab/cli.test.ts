@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { connectTo } from './test-utils';
+import { connectTelnet, connectTo, telnetLogin } from './test-utils';
 
 const CLI = path.join(import.meta.dirname, 'cli.ts');
 
@@ -100,5 +100,52 @@ describe('lab CLI runner', () => {
     });
     expect(run.code).toBe(0);
     expect(vendors).toEqual(['lab-junos-01:juniper_junos', 'lab-junos-02:juniper_junos']);
+  });
+
+  it('serves telnet devices with --transport telnet, and says which flags go together', async () => {
+    let prompt = '';
+    let transports: string[] = [];
+    const run = await runCli(
+      [
+        '--count',
+        '1',
+        '--vendor',
+        'cisco_ios',
+        '--transport',
+        'telnet',
+        '--username',
+        'u1',
+        '--password',
+        'p1',
+      ],
+      (line, kill) => {
+        const ready = JSON.parse(line) as { devices: { host: string; port: number; transport: string }[] };
+        transports = ready.devices.map((d) => d.transport);
+        connectTelnet(ready.devices[0])
+          .then(async (sh) => {
+            await telnetLogin(
+              sh,
+              { username: /Username: $/, password: /Password: $/ },
+              { username: 'u1', password: 'p1' },
+            );
+            prompt = (await sh.waitFor(/lab-ios-01>$/)).slice(-11);
+            sh.channel.end();
+          })
+          .finally(kill);
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(transports).toEqual(['telnet']);
+    expect(prompt).toBe('lab-ios-01>');
+
+    const mixed = await runCli(['--transport', 'telnet', '--ssh-algorithms', 'legacy-only']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('--ssh-algorithms and --auth apply to --transport ssh only');
+    const noToken = await runCli(['--auth', 'keyboard-interactive-token']);
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('needs --token');
+    const badKind = await runCli(['--kind', 'console']);
+    expect(badKind.stderr).toContain("--kind must be one of device, console_line; got 'console'");
+    expect(badKind.stderr).toContain('--transport telnet');
   });
 });

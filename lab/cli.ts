@@ -3,7 +3,8 @@
  *
  *   tsx lab/cli.ts --count 500 --base-port 20000 [--host 127.0.0.1] [--latency 20]
  *     [--vendor mix|huawei_vrp|cisco_ios|h3c_comware|juniper_junos] [--username u --password p --enable-password e]
- *     [--host-key FILE]
+ *     [--host-key FILE] [--transport ssh|telnet] [--kind device|console_line]
+ *     [--ssh-algorithms modern|legacy-only] [--auth password|keyboard-interactive-token --token T]
  *
  * Prints one JSON line `{"ready":true,"devices":[...]}` on stdout once every device listens, nothing else
  * on stdout; closes all servers and exits on SIGINT/SIGTERM. Bad flags: message on stderr, exit code 2.
@@ -11,11 +12,30 @@
 import { parseArgs } from 'node:util';
 
 import { LAB_DEFAULTS, defaultLabFleet, generateHostKey, loadOrCreateHostKey, startLab } from './server';
-import { LAB_VENDORS, type LabVendor } from './types';
+import {
+  LAB_AUTH_MODES,
+  LAB_DEVICE_KINDS,
+  LAB_SSH_ALGORITHMS,
+  LAB_TRANSPORTS,
+  LAB_VENDORS,
+  type LabAuthMode,
+  type LabDeviceKind,
+  type LabSshAlgorithms,
+  type LabTransport,
+  type LabVendor,
+} from './types';
 
 const USAGE = `Usage: tsx lab/cli.ts [--count N] [--base-port P] [--host H] [--latency MS]
        [--vendor mix|${LAB_VENDORS.join('|')}] [--username U] [--password P] [--enable-password E]
-       [--host-key FILE]`;
+       [--host-key FILE] [--transport ${LAB_TRANSPORTS.join('|')}] [--kind ${LAB_DEVICE_KINDS.join('|')}]
+       [--ssh-algorithms ${LAB_SSH_ALGORITHMS.join('|')}] [--auth ${LAB_AUTH_MODES.join('|')}] [--token T]
+
+  --transport telnet      every device speaks telnet with the vendor's own login (default ssh)
+  --kind console_line     no login of its own; silent until Enter, then the device's prompt
+  --ssh-algorithms legacy-only
+                          offer only diffie-hellman-group1/14-sha1, ssh-rsa, aes128-cbc, hmac-sha1
+  --auth keyboard-interactive-token
+                          refuse password auth; keyboard-interactive asks Password: and Token: (--token)`;
 
 interface RunnerArgs {
   count: number;
@@ -27,6 +47,11 @@ interface RunnerArgs {
   password: string;
   enablePassword: string;
   hostKeyFile?: string;
+  transport: LabTransport;
+  kind: LabDeviceKind;
+  sshAlgorithms: LabSshAlgorithms;
+  auth: LabAuthMode;
+  token?: string;
 }
 
 class UsageError extends Error {}
@@ -43,6 +68,15 @@ function integer(
   const n = Number(value);
   if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+/** The value of --name when it is one of `choices`, else a usage error naming them. */
+function choice<T extends string>(name: string, value: string | undefined, choices: readonly T[]): T {
+  const v = value ?? choices[0];
+  if (!(choices as readonly string[]).includes(v)) {
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got '${v}'`);
+  }
+  return v as T;
 }
 
 function isVendorChoice(value: string): value is 'mix' | LabVendor {
@@ -66,6 +100,11 @@ function parseRunnerArgs(argv: string[]): RunnerArgs {
         password: { type: 'string' },
         'enable-password': { type: 'string' },
         'host-key': { type: 'string' },
+        transport: { type: 'string' },
+        kind: { type: 'string' },
+        'ssh-algorithms': { type: 'string' },
+        auth: { type: 'string' },
+        token: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -80,10 +119,24 @@ function parseRunnerArgs(argv: string[]): RunnerArgs {
   if (!isVendorChoice(vendor)) {
     throw new UsageError(`--vendor must be one of mix, ${LAB_VENDORS.join(', ')}; got '${vendor}'`);
   }
-  for (const flag of ['username', 'password', 'enable-password', 'host', 'host-key'] as const) {
+  for (const flag of ['username', 'password', 'enable-password', 'host', 'host-key', 'token'] as const) {
     if (values[flag] === '') throw new UsageError(`--${flag} must not be empty`);
   }
+  const transport = choice('transport', values.transport, LAB_TRANSPORTS);
+  const sshAlgorithms = choice('ssh-algorithms', values['ssh-algorithms'], LAB_SSH_ALGORITHMS);
+  const auth = choice('auth', values.auth, LAB_AUTH_MODES);
+  if (transport === 'telnet' && (sshAlgorithms !== 'modern' || auth !== 'password')) {
+    throw new UsageError('--ssh-algorithms and --auth apply to --transport ssh only');
+  }
+  if (auth === 'keyboard-interactive-token' && values.token === undefined) {
+    throw new UsageError('--auth keyboard-interactive-token needs --token');
+  }
   return {
+    transport,
+    kind: choice('kind', values.kind, LAB_DEVICE_KINDS),
+    sshAlgorithms,
+    auth,
+    token: values.token,
     count,
     basePort,
     host: values.host ?? LAB_DEFAULTS.HOST,
@@ -112,6 +165,11 @@ async function main(): Promise<void> {
     ...s,
     port: args.basePort > 0 ? args.basePort + i : 0,
     latencyMs: args.latency,
+    transport: args.transport,
+    kind: args.kind,
+    sshAlgorithms: args.sshAlgorithms,
+    auth: args.auth,
+    ...(args.token !== undefined ? { token: args.token } : {}),
   }));
   const hostKey = args.hostKeyFile ? loadOrCreateHostKey(args.hostKeyFile) : generateHostKey();
   const lab = await startLab(specs, { host: args.host, hostKey });
@@ -138,6 +196,8 @@ async function main(): Promise<void> {
     port: d.port,
     encoding: d.encoding ?? 'utf-8',
     username: d.username,
+    transport: d.transport ?? 'ssh',
+    kind: d.kind ?? 'device',
   }));
   process.stdout.write(`${JSON.stringify({ ready: true, devices })}\n`);
 }

@@ -1,9 +1,23 @@
-export { LAB_VENDORS } from './types';
-export type { DropMoment, LabDeviceSpec, LabEncoding, LabFaults, LabVendor, RunningLabDevice } from './types';
+export { LAB_AUTH_MODES, LAB_DEVICE_KINDS, LAB_SSH_ALGORITHMS, LAB_TRANSPORTS, LAB_VENDORS } from './types';
+export type {
+  DropMoment,
+  LabAuthMode,
+  LabDeviceKind,
+  LabDeviceSpec,
+  LabEncoding,
+  LabFaults,
+  LabSshAlgorithms,
+  LabTransport,
+  LabVendor,
+  RunningLabDevice,
+} from './types';
 export {
   LAB_DEFAULTS,
+  LEGACY_SSH_ALGORITHMS,
   defaultLabFleet,
   generateHostKey,
+  generateRsaHostKey,
+  legacyHostKey,
   identFor,
   loadOrCreateHostKey,
   startLab,
@@ -51,6 +65,22 @@ export {
   runFlood,
   runHungSession,
   type SessionFaults,
+  type ShellGreeting,
   type ShellOptions,
   type ShellStream,
 } from './shell';
+export {
+  TELNET_CMD,
+  TELNET_OPT,
+  TelnetNegotiator,
+  TelnetParser,
+  escapeIac,
+  nawsPayload,
+  parseNaws,
+  telnetCommand,
+  telnetSub,
+  type TelnetEvent,
+  type WindowSize,
+} from './telnet';
+export { TelnetLogin, credentialCheck, telnetLoginText, type TelnetLoginText } from './login';
+export { TELNET_LOGIN_TIMEOUT_MS, TelnetChannel, serveTelnet } from './telnet-server';

@@ -1,6 +1,8 @@
 /**
- * SSH servers for the simulated devices: one ssh2 Server per device on its own port, password
- * authentication, shell and exec channels, fault injection, and a clean, bounded shutdown.
+ * Servers for the simulated devices: one listener per device on its own port, speaking SSH (ssh2 Server:
+ * password or keyboard-interactive authentication, modern or legacy-only algorithms, shell and exec
+ * channels) or telnet (the vendor's own login, then the same CLI session), fault injection, console-line
+ * devices, and a clean, bounded shutdown.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateEd25519KeyPair } from '../lib/devices/keys';
@@ -8,12 +10,13 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import path from 'node:path';
 
 import ssh2 from 'ssh2';
-import type { Connection, ServerChannel, Session } from 'ssh2';
+import type { AuthContext, Connection, ServerChannel, ServerConfig, Session } from 'ssh2';
 
 import { H3C_PAGER_PROMPT, H3cCli } from './cli-h3c';
 import { IOS_PAGER_PROMPT, IosCli } from './cli-ios';
 import { JUNOS_PAGER_PROMPT, JunosCli } from './cli-junos';
 import { VRP_PAGER_PROMPT, VrpCli } from './cli-vrp';
+import { TelnetLogin, credentialCheck, telnetLoginText } from './login';
 import { createDeviceModel, safeEqual, type CliMachine, type LabDeviceModel } from './model';
 import {
   LabShellSession,
@@ -22,7 +25,10 @@ import {
   runHungSession,
   SHELL_DEFAULT_ROWS,
   type SessionFaults,
+  type ShellGreeting,
+  type ShellStream,
 } from './shell';
+import { serveTelnet } from './telnet-server';
 import type { LabDeviceSpec, LabFaults, LabVendor, RunningLabDevice } from './types';
 
 const { Server: SshServer, utils: sshUtils } = ssh2;
@@ -51,13 +57,35 @@ export const LAB_DEFAULTS = {
   CLOSE_GRACE_MS: 300,
   /** Device name of the fleet member that talks GBK. */
   GBK_DEVICE: 'lab-vrp-02',
+  /** Keyboard-interactive prompts of an `auth: 'keyboard-interactive-token'` device. */
+  KI_PASSWORD_PROMPT: 'Password: ',
+  KI_TOKEN_PROMPT: 'Token: ',
+  /** Size of the RSA host key generated for legacy-only devices. */
+  LEGACY_RSA_BITS: 2048,
+} as const;
+
+/**
+ * What a `sshAlgorithms: 'legacy-only'` device offers, and all it offers: an old IOS / VRP image's
+ * key exchanges, an ssh-rsa host key, CBC and SHA-1 MACs. A client with today's defaults cannot agree.
+ */
+export const LEGACY_SSH_ALGORITHMS = {
+  kex: ['diffie-hellman-group1-sha1', 'diffie-hellman-group14-sha1'],
+  serverHostKey: ['ssh-rsa'],
+  cipher: ['aes128-cbc'],
+  hmac: ['hmac-sha1'],
+  compress: ['none'],
 } as const;
 
 export interface LabServerOptions {
   /** Default 127.0.0.1. */
   host?: string;
-  /** Host private key (OpenSSH/PEM text or Buffer), shared by all devices. */
+  /** Host private key (OpenSSH/PEM text or Buffer), shared by all modern-SSH devices. */
   hostKey: string | Buffer;
+  /**
+   * RSA host key of legacy-only devices (old images have no ed25519); default one generated once per
+   * process (see legacyHostKey()).
+   */
+  legacyHostKey?: string | Buffer;
 }
 
 export type LabDeviceHandle = RunningLabDevice & { close(): Promise<void> };
@@ -117,18 +145,157 @@ function destroySoon(socket: Socket | undefined): void {
 
 const noop = (): void => {};
 
+let generatedLegacyKey: string | undefined;
+
+/** An RSA host key (OpenSSH text), generated on first use and then reused by every legacy-only device. */
+export function legacyHostKey(): string {
+  generatedLegacyKey ??= generateRsaHostKey();
+  return generatedLegacyKey;
+}
+
+/** Generates an RSA host key (OpenSSH private key text) for legacy-only devices. */
+export function generateRsaHostKey(bits: number = LAB_DEFAULTS.LEGACY_RSA_BITS): string {
+  return sshUtils.generateKeyPairSync('rsa', { bits }).private;
+}
+
+/** ssh2 server configuration for a spec: its ident, and the legacy algorithms and key when it asks for them. */
+function sshServerConfig(spec: LabDeviceSpec, opts: LabServerOptions): ServerConfig {
+  const ident = identFor(spec.vendor);
+  if (spec.sshAlgorithms !== 'legacy-only') return { hostKeys: [opts.hostKey], ident };
+  const { kex, serverHostKey, cipher, hmac, compress } = LEGACY_SSH_ALGORITHMS;
+  return {
+    hostKeys: [opts.legacyHostKey ?? legacyHostKey()],
+    ident,
+    algorithms: {
+      kex: [...kex],
+      serverHostKey: [...serverHostKey],
+      cipher: [...cipher],
+      hmac: [...hmac],
+      compress: [...compress],
+    },
+  };
+}
+
+/** Checks the parts of a spec that only make sense together; throws with the device's name. */
+function validateSpec(spec: LabDeviceSpec): void {
+  if (spec.auth === 'keyboard-interactive-token' && !spec.token) {
+    throw new Error(`lab device ${spec.name}: auth 'keyboard-interactive-token' needs a token`);
+  }
+}
+
 /** Starts one simulated device. Port 0 picks a free port; the returned `port` is the real one. */
 export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions): Promise<LabDeviceHandle> {
+  validateSpec(spec);
   const host = opts.host ?? LAB_DEFAULTS.HOST;
   const faults = spec.faults ?? {};
   const encoding = spec.encoding ?? 'utf-8';
+  const transport = spec.transport ?? 'ssh';
+  const consoleLine = spec.kind === 'console_line';
   const model = createDeviceModel(spec.vendor, spec.name);
   const sockets = new Set<Socket>();
   const socketsByPeer = new Map<string, Socket>();
   const connections = new Set<Connection>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const ssh = new SshServer({ hostKeys: [opts.hostKey], ident: identFor(spec.vendor) }, (client, info) => {
+  /** Fault `dropAfterMs`: after login, the TCP connection is destroyed; `onClose` cancels it. */
+  const armDropTimer = (socket: Socket | undefined, onClose: (cancel: () => void) => void): void => {
+    if (faults.dropAfterMs === undefined) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      socket?.destroy();
+    }, faults.dropAfterMs);
+    timers.add(timer);
+    onClose(() => {
+      clearTimeout(timer);
+      timers.delete(timer);
+    });
+  };
+
+  /**
+   * Runs the CLI (or the fault that replaces it) on a shell stream, SSH channel or telnet line alike.
+   * Returns the session, whose rows follow the client's window, when there is one.
+   */
+  const openCli = (
+    stream: ShellStream,
+    username: string,
+    rows: number,
+    greeting: ShellGreeting,
+    hooks: { drop: () => void; onExit: () => void },
+  ): LabShellSession | undefined => {
+    if (faults.hang === 'session') {
+      runHungSession(stream);
+      return undefined;
+    }
+    if (faults.flood) {
+      runFlood(stream, spec.vendor, model.hostname, encoding);
+      return undefined;
+    }
+    model.activeSessions++;
+    let counted = true;
+    const release = (): void => {
+      if (counted) model.activeSessions--;
+      counted = false;
+    };
+    stream.on('close', release);
+    const shell = new LabShellSession(stream, createMachine(spec, model, username), {
+      encoding,
+      latencyMs: spec.latencyMs,
+      rows,
+      greeting,
+      faults: sessionFaults(faults),
+      drop: hooks.drop,
+      // Real devices drop the connection when the CLI session ends (quit / exit / logout).
+      onExit: () => {
+        release();
+        hooks.onExit();
+      },
+    });
+    shell.start();
+    return shell;
+  };
+
+  const authenticate = (ctx: AuthContext): void => {
+    const userOk = safeEqual(ctx.username, spec.username);
+    if (faults.refuseLogin) {
+      ctx.reject([spec.auth === 'keyboard-interactive-token' ? 'keyboard-interactive' : 'password']);
+      return;
+    }
+    // A console server passes the serial line through: whatever the client offers gets it in.
+    if (consoleLine) {
+      ctx.accept();
+      return;
+    }
+    if (spec.auth === 'keyboard-interactive-token') {
+      if (ctx.method !== 'keyboard-interactive') {
+        ctx.reject(['keyboard-interactive']);
+        return;
+      }
+      ctx.prompt(
+        [
+          { prompt: LAB_DEFAULTS.KI_PASSWORD_PROMPT, echo: false },
+          { prompt: LAB_DEFAULTS.KI_TOKEN_PROMPT, echo: true },
+        ],
+        (answers) => {
+          // ssh2 passes an Error instead when the client gave up mid-prompt.
+          if (!Array.isArray(answers)) return;
+          const passOk = safeEqual(answers[0] ?? '', spec.password);
+          const tokenOk = safeEqual(answers[1] ?? '', spec.token ?? '');
+          if (userOk && passOk && tokenOk && answers.length === 2) ctx.accept();
+          else ctx.reject(['keyboard-interactive']);
+        },
+      );
+      return;
+    }
+    if (ctx.method !== 'password') {
+      ctx.reject(['password']);
+      return;
+    }
+    const passOk = safeEqual(ctx.password, spec.password);
+    if (userOk && passOk) ctx.accept();
+    else ctx.reject(['password']);
+  };
+
+  const ssh = new SshServer(sshServerConfig(spec, opts), (client, info) => {
     connections.add(client);
     const socket = (): Socket | undefined => socketsByPeer.get(`${info.ip}:${info.port}`);
     let username = spec.username;
@@ -136,31 +303,12 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
     client.on('close', () => connections.delete(client));
 
     client.on('authentication', (ctx) => {
-      if (ctx.method !== 'password' || faults.refuseLogin) {
-        ctx.reject(['password']);
-        return;
-      }
-      const userOk = safeEqual(ctx.username, spec.username);
-      const passOk = safeEqual(ctx.password, spec.password);
-      if (userOk && passOk) {
-        username = ctx.username;
-        ctx.accept();
-      } else ctx.reject(['password']);
+      authenticate(ctx);
+      username = ctx.username || spec.username;
     });
 
     client.on('ready', () => {
-      if (faults.dropAfterMs !== undefined) {
-        const s = socket();
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          s?.destroy();
-        }, faults.dropAfterMs);
-        timers.add(timer);
-        client.on('close', () => {
-          clearTimeout(timer);
-          timers.delete(timer);
-        });
-      }
+      armDropTimer(socket(), (cancel) => client.on('close', cancel));
       const drop = (): void => destroySoon(socket());
       client.on('session', (accept) => handleSession(accept(), client, username, drop));
     });
@@ -184,30 +332,9 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
     session.on('shell', (accept) => {
       const stream: ServerChannel = accept();
       stream.on('error', noop);
-      if (faults.hang === 'session') {
-        runHungSession(stream);
-        return;
-      }
-      if (faults.flood) {
-        runFlood(stream, spec.vendor, model.hostname, encoding);
-        return;
-      }
-      model.activeSessions++;
-      let counted = true;
-      const release = (): void => {
-        if (counted) model.activeSessions--;
-        counted = false;
-      };
-      stream.on('close', release);
-      shell = new LabShellSession(stream, createMachine(spec, model, username), {
-        encoding,
-        latencyMs: spec.latencyMs,
-        rows,
-        faults: sessionFaults(faults),
+      shell = openCli(stream, username, rows, consoleLine ? 'none' : 'banner', {
         drop,
-        // Real devices drop the connection when the CLI session ends (quit / exit / logout).
         onExit: () => {
-          release();
           const t = setTimeout(() => {
             timers.delete(t);
             client.end();
@@ -215,7 +342,6 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
           timers.add(t);
         },
       });
-      shell.start();
     });
     session.on('exec', (accept, reject, info) => {
       if (faults.hang === 'session') {
@@ -233,6 +359,31 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
     });
   };
 
+  /** A telnet connection: the vendor's login (none on a console line), then the CLI. */
+  const acceptTelnet = (socket: Socket): void => {
+    const text = telnetLoginText(spec.vendor, model.hostname);
+    const check = faults.refuseLogin ? () => false : credentialCheck(spec.username, spec.password);
+    serveTelnet(socket, {
+      login: consoleLine ? undefined : new TelnetLogin(text, check),
+      onSession: (channel, user) => {
+        armDropTimer(socket, (cancel) => socket.on('close', cancel));
+        const greeting: ShellGreeting = consoleLine ? 'none' : text.bannerAfterLogin ? 'banner' : 'prompt';
+        const shell = openCli(
+          channel,
+          user ?? spec.username,
+          channel.rows ?? LAB_DEFAULTS.DEFAULT_ROWS,
+          greeting,
+          {
+            drop: () => destroySoon(socket),
+            // The shell has already ended the line; nothing more to do.
+            onExit: noop,
+          },
+        );
+        channel.on('resize', () => shell?.setRows(channel.rows ?? LAB_DEFAULTS.DEFAULT_ROWS));
+      },
+    });
+  };
+
   const tcp: NetServer = createServer((socket) => {
     sockets.add(socket);
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
@@ -243,9 +394,10 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
       socketsByPeer.delete(peer);
     });
     socket.setNoDelay(true);
-    // 'connect' hang: TCP accepted, but no SSH identification is ever sent.
+    // 'connect' hang: TCP accepted, but no SSH identification (or telnet negotiation) is ever sent.
     if (faults.hang === 'connect') return;
-    ssh.injectSocket(socket);
+    if (transport === 'telnet') acceptTelnet(socket);
+    else ssh.injectSocket(socket);
   });
   tcp.on('error', noop);
 
@@ -274,7 +426,7 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
         }
       }
       for (const s of sockets) {
-        // Sockets without an SSH session on top (hung, mid-handshake) just get a FIN.
+        // Telnet lines and sockets without an SSH session on top (hung, mid-handshake) just get a FIN.
         if (!s.destroyed) s.end();
       }
       if (sockets.size > 0) {
@@ -287,7 +439,7 @@ export async function startLabDevice(spec: LabDeviceSpec, opts: LabServerOptions
     return closing;
   };
 
-  return { ...spec, encoding, port, host, close };
+  return { ...spec, encoding, transport, port, host, close };
 }
 
 /** Starts many devices in parallel (each its own server and port). Fails as a whole: nothing left running. */

@@ -40,7 +40,15 @@ export interface ShellOptions {
   faults?: SessionFaults;
   /** Cuts the connection abruptly (the server destroys the TCP socket); without it the channel is ended. */
   drop?: () => void;
+  /**
+   * What the session writes when it starts: 'banner' (default) the CLI's banner and prompt; 'prompt' the
+   * prompt alone (the banner was shown before a telnet login); 'none' nothing until the user presses
+   * Enter, like a console line whose device has been sitting at its prompt.
+   */
+  greeting?: ShellGreeting;
 }
+
+export type ShellGreeting = 'banner' | 'prompt' | 'none';
 
 export type SessionFaults = Pick<LabFaults, 'dropAfterEnable' | 'dropOnCommand' | 'promptOverride'>;
 
@@ -166,7 +174,9 @@ export class LabShellSession {
     this.stream.on('data', (data: Buffer) => this.onData(data));
     this.stream.on('close', () => this.shutdown());
     this.stream.on('error', () => this.shutdown());
-    const banner = this.machine.banner();
+    const greeting = this.opts.greeting ?? 'banner';
+    if (greeting === 'none') return;
+    const banner = greeting === 'banner' ? this.machine.banner() : [];
     this.write(banner.map((l) => `${l}\r\n`).join('') + this.prompt);
   }
 

@@ -3,6 +3,28 @@ export const LAB_VENDORS = ['huawei_vrp', 'cisco_ios', 'h3c_comware', 'juniper_j
 export type LabVendor = (typeof LAB_VENDORS)[number];
 export type LabEncoding = 'utf-8' | 'gbk';
 
+/** How a device is reached; defined once for the server, the runner and tests. */
+export const LAB_TRANSPORTS = ['ssh', 'telnet'] as const;
+export type LabTransport = (typeof LAB_TRANSPORTS)[number];
+
+/**
+ * SSH algorithms a device offers: 'modern' is ssh2's defaults with the shared ed25519 host key;
+ * 'legacy-only' is what old IOS / VRP images offer and nothing else (see LEGACY_SSH_ALGORITHMS).
+ */
+export const LAB_SSH_ALGORITHMS = ['modern', 'legacy-only'] as const;
+export type LabSshAlgorithms = (typeof LAB_SSH_ALGORITHMS)[number];
+
+/**
+ * How an SSH device authenticates: 'password' (SSH password auth), or 'keyboard-interactive-token'
+ * (password auth refused; keyboard-interactive asks `Password: ` then `Token: `).
+ */
+export const LAB_AUTH_MODES = ['password', 'keyboard-interactive-token'] as const;
+export type LabAuthMode = (typeof LAB_AUTH_MODES)[number];
+
+/** 'device': the device's own login; 'console_line': a console-server port, no login, silent until Enter. */
+export const LAB_DEVICE_KINDS = ['device', 'console_line'] as const;
+export type LabDeviceKind = (typeof LAB_DEVICE_KINDS)[number];
+
 /** When `dropOnCommand` cuts the connection. */
 export type DropMoment = 'before-output' | 'mid-output' | 'mid-pager';
 
@@ -56,6 +78,19 @@ export interface LabDeviceSpec {
   /** Delay before each command's output, default 0. */
   latencyMs?: number;
   faults?: LabFaults;
+  /** Default 'ssh'. A telnet device negotiates options and runs the vendor's own login prompts. */
+  transport?: LabTransport;
+  /** SSH only; default 'modern'. */
+  sshAlgorithms?: LabSshAlgorithms;
+  /** SSH only; default 'password'. A telnet login always asks username and password. */
+  auth?: LabAuthMode;
+  /** The one-time token 'keyboard-interactive-token' accepts (e.g. '123456'); required with that mode. */
+  token?: string;
+  /**
+   * Default 'device'. A 'console_line' accepts any SSH authentication (even none) and asks no telnet
+   * login: the connection is at the device's CLI, which writes nothing until Enter, then its prompt.
+   */
+  kind?: LabDeviceKind;
 }
 
 export interface RunningLabDevice extends LabDeviceSpec {
