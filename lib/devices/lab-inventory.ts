@@ -52,8 +52,15 @@ export async function syncLabInventory(
     const existing = await db.device.findUnique({ where: { name: d.name } });
     if (existing && !existing.lab) continue; // a real device took this name: leave it alone
     const id = existing?.id ?? randomUUID();
+    // how the portal reaches this lab device: the same fields a real device has
+    const route = {
+      transport: d.transport ?? 'ssh',
+      kind: d.kind ?? 'device',
+      sshAlgorithms: d.sshAlgorithms === 'legacy-only' ? 'legacy' : 'modern',
+    };
     const secrets = {
-      username: d.username,
+      ...route,
+      username: d.kind === 'console_line' && d.transport === 'telnet' ? '' : d.username,
       authType: 'password',
       secretEnc: vault.seal(d.password, credentialContext(id, 'secret')),
       passphraseEnc: null,

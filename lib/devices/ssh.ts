@@ -12,6 +12,8 @@ import { OfferRecorder, parseSshProfile, type NegotiatedAlgorithms } from './ssh
 export const SSH_READY_TIMEOUT_MS = 15_000;
 export const SSH_KEEPALIVE_INTERVAL_MS = 15_000;
 export const SSH_KEEPALIVE_COUNT_MAX = 3;
+/** A keyboard-interactive prompt that asks for the password (answered from the stored one). */
+const PASSWORD_PROMPT = /pass(?:word|code|phrase)?|secret/i;
 
 export type SshFailureCode =
   | 'unreachable'
@@ -260,7 +262,15 @@ function handshake(
     let authBanner = '';
     client.on('banner', (message: string) => (authBanner = message.slice(0, 4096)));
 
+    // AAA logins ask by keyboard-interactive: a password prompt gets the stored password; any other
+    // question (a one-time token, "press enter") cannot be answered from here, and the error says so
+    let unanswered: string | null = null;
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+      const other = prompts.find((p) => !PASSWORD_PROMPT.test(p.prompt));
+      if (other) {
+        unanswered = other.prompt.trim().slice(0, 100);
+        return finish([]);
+      }
       finish(prompts.map(() => creds.password ?? ''));
     });
 
@@ -297,6 +307,13 @@ function handshake(
     client.on('error', (err: Error & { level?: string }) => {
       if (mismatch) return fail(mismatch);
       if (err.level === 'client-authentication') {
+        if (unanswered)
+          return fail(
+            new SshError(
+              'auth_failed',
+              `${label} asks «${unanswered}» at login; the portal answers only password prompts from the stored credentials.`,
+            ),
+          );
         return fail(new SshError('auth_failed', `${label} refused the login for user "${creds.username}".`));
       }
       if (err.level === 'client-timeout')
