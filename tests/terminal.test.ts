@@ -91,9 +91,17 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
     expect(bad.output).toMatch(/Error: Unrecognized command/);
 
     c.send({ type: 'get_history' });
-    expect((await c.waitFrame('command_history')).history).toEqual([
-      'display current-configuration',
-      'display nonsense',
+    const plain = await c.waitFrame('command_history');
+    expect(plain.history).toEqual(['display current-configuration', 'display nonsense']);
+    expect(plain.results).toBeUndefined(); // only when asked: a reloaded tab asks once
+    c.send({ type: 'get_history', with_results: true });
+    const kept = await c.waitUntil(
+      () => c.frames.filter((f) => f.type === 'command_history')[1],
+      'command_history with results',
+    );
+    expect(kept.results).toEqual([
+      { command: 'display current-configuration', output: reference, status: 'success' },
+      { command: 'display nonsense', output: bad.output, status: 'error' },
     ]);
     await finish(c);
   });

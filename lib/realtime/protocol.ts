@@ -70,7 +70,11 @@ export const terminalClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal(MSG.close) }),
   z.object({ type: z.literal(MSG.ping), ts: z.number() }),
   z.object({ type: z.literal(MSG.command), command: z.string().min(1).max(4096) }),
-  z.object({ type: z.literal(MSG.getHistory) }),
+  z.object({
+    type: z.literal(MSG.getHistory),
+    /** Also the session's last command-mode results (a reloaded tab shows them again). */
+    with_results: z.boolean().optional(),
+  }),
   z.object({ type: z.literal(MSG.input), data: z.string().max(64 * 1024) }),
   z.object({
     type: z.literal(MSG.resize),
@@ -97,7 +101,13 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
     output: z.string(),
     status: z.enum(['success', 'error']),
   }),
-  z.object({ type: z.literal(MSG.commandHistory), history: z.array(z.string()) }),
+  z.object({
+    type: z.literal(MSG.commandHistory),
+    history: z.array(z.string()),
+    results: z
+      .array(z.object({ command: z.string(), output: z.string(), status: z.enum(['success', 'error']) }))
+      .optional(),
+  }),
   z.object({ type: z.literal(MSG.output), data: z.string() }),
   z.object({ type: z.literal(MSG.terminalClosed), reason: z.string().optional() }),
   z.object({ type: z.literal(MSG.pong), ts: z.number() }),

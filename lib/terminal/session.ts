@@ -17,6 +17,15 @@ import type { TerminalOutput } from './output';
 import { Scrollback } from './scrollback';
 
 export const COMMAND_HISTORY_MAX = 200;
+/** Command-mode results a session keeps for a reloaded tab: the last N, each cut at N characters. */
+export const COMMAND_RESULTS_MAX = 20;
+export const COMMAND_RESULT_MAX_CHARS = 32 * 1024;
+
+export interface KeptResult {
+  command: string;
+  output: string;
+  status: 'success' | 'error';
+}
 /** Output that arrives within one event-loop turn goes out as one frame, up to this size. */
 export const OUTPUT_FRAME_MAX_CHARS = 64 * 1024;
 /** An interactive line longer than this is audited truncated. */
@@ -66,6 +75,7 @@ export class TerminalSession {
   private readonly decoder: StreamDecoder;
   private readonly scrollback: Scrollback;
   private readonly history: string[] = [];
+  private readonly results: KeptResult[] = [];
   private readonly marks: WaterMarks;
   private attached: TerminalOutput | null = null;
   private paused = false;
@@ -261,6 +271,20 @@ export class TerminalSession {
     if (this.history.length > COMMAND_HISTORY_MAX) this.history.shift();
   }
 
+  /** The last command-mode results, oldest first. */
+  getResults(): KeptResult[] {
+    return [...this.results];
+  }
+
+  private keep(result: KeptResult): void {
+    const output =
+      result.output.length > COMMAND_RESULT_MAX_CHARS
+        ? `${result.output.slice(0, COMMAND_RESULT_MAX_CHARS)}\n[cut at ${COMMAND_RESULT_MAX_CHARS} characters; the whole output is in the terminal]`
+        : result.output;
+    this.results.push({ ...result, output });
+    if (this.results.length > COMMAND_RESULTS_MAX) this.results.shift();
+  }
+
   getHistory(): string[] {
     return [...this.history];
   }
@@ -289,23 +313,25 @@ export class TerminalSession {
         if (this.command?.quiet) clearTimeout(this.command.quiet);
         this.command = null;
       };
-      const timer = setTimeout(() => {
-        finish();
-        reject(
-          new Error(
+      const timer = setTimeout(
+        () =>
+          this.command?.fail(
             `No prompt within ${Math.round(timeoutMs / 1000)} s; the device last sent ${seen(this.outputTail)} (all of it is in the terminal).`,
           ),
-        );
-      }, timeoutMs);
+        timeoutMs,
+      );
       this.command = {
         run,
         quiet: null,
         done: () => {
           finish();
-          resolve(run.result());
+          const r = run.result();
+          this.keep({ command, output: r.output, status: r.status });
+          resolve(r);
         },
         fail: (reason) => {
           finish();
+          this.keep({ command, output: reason, status: 'error' });
           reject(new Error(reason));
         },
       };

@@ -31,6 +31,7 @@ interface TabState {
   blocks: { command: string; output: string; status: 'success' | 'error' | 'running' }[];
 }
 
+const COMMAND_MODE_KEY = 'sb.commandMode';
 const EMPTY: TabState = { status: 'connecting', message: 'Connecting…', rtt: null, history: [], blocks: [] };
 const MAX_BLOCKS = 20;
 
@@ -141,13 +142,31 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
         }));
         panes.current[key]?.send({ type: 'get_history' });
       } else if (frame.type === 'command_history') {
-        patch(key, { history: frame.history });
+        const kept = frame.results;
+        // a reloaded tab has no blocks of its own: show the ones the session kept
+        patch(key, (s) => ({
+          history: frame.history,
+          ...(kept && s.blocks.length === 0 ? { blocks: kept.slice(-MAX_BLOCKS) } : {}),
+        }));
       } else if (frame.type === 'terminal_connected') {
-        panes.current[key]?.send({ type: 'get_history' });
+        panes.current[key]?.send({ type: 'get_history', with_results: true });
       }
     },
     [patch],
   );
+
+  // The command-mode panel folds away (a drawer), remembered per browser: the terminal gets the room.
+  const [commandOpen, setCommandOpen] = useState(true);
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- reading browser storage once after mount
+    if (localStorage.getItem(COMMAND_MODE_KEY) === 'closed') setCommandOpen(false);
+  }, []);
+  function toggleCommandMode() {
+    setCommandOpen((open) => {
+      localStorage.setItem(COMMAND_MODE_KEY, open ? 'closed' : 'open');
+      return !open;
+    });
+  }
 
   const current = tabs.find((t) => t.key === active) ?? null;
   const st = current ? (states[current.key] ?? EMPTY) : null;
@@ -362,12 +381,36 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
             )}
           </div>
 
-          {current && st && (
+          {current && st && !commandOpen && (
+            <button
+              type="button"
+              className="btn-secondary self-start lg:self-stretch lg:[writing-mode:vertical-rl]"
+              onClick={toggleCommandMode}
+              aria-expanded={false}
+              aria-controls="command-mode"
+            >
+              Command mode
+            </button>
+          )}
+          {current && st && commandOpen && (
             <aside
+              id="command-mode"
               className="card flex max-h-[45%] w-full flex-col p-3 lg:max-h-none lg:w-96"
               aria-label="Command mode"
             >
-              <h2 className="text-sm font-semibold">Command mode</h2>
+              <div className="flex items-center justify-between gap-2">
+                <h2 className="text-sm font-semibold">Command mode</h2>
+                <button
+                  type="button"
+                  className="btn-secondary px-2 py-0.5 text-xs"
+                  onClick={toggleCommandMode}
+                  aria-expanded={true}
+                  aria-controls="command-mode"
+                  aria-label="Hide command mode"
+                >
+                  Hide
+                </button>
+              </div>
               <p className="mb-2 text-xs text-slate-500">
                 Runs one command in this session and shows its whole output (paging handled).
               </p>

@@ -143,7 +143,12 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
         }
         case 'get_history': {
           const s = sessionOf(conn);
-          if (s) conn.send({ type: MSG.commandHistory, history: s.getHistory() });
+          if (s)
+            conn.send({
+              type: MSG.commandHistory,
+              history: s.getHistory(),
+              ...(msg.with_results ? { results: s.getResults() } : {}),
+            });
           return;
         }
         case 'ping':
