@@ -50,4 +50,19 @@ describe("terminal against Debian's OpenSSH sshd", () => {
     expect((await c.waitFrame('terminal_closed', 10_000)).reason).toMatch(/ended|lost/);
     await c.close();
   });
+
+  it('a reattach from a smaller window resizes the session (stty size follows)', async () => {
+    const c = await TestClient.open(portal, `/ws/terminal/${deviceId}`, portal.users.operator);
+    c.send({ type: 'connect', cols: 98, rows: 42 });
+    const { session_id } = await c.waitFrame('terminal_connected');
+    await c.waitOutput(PROMPT, 10_000);
+    await c.close();
+    const back = await TestClient.open(portal, `/ws/terminal/${deviceId}`, portal.users.operator);
+    back.send({ type: 'connect', session_id: session_id as string, cols: 80, rows: 27 });
+    await back.waitFrame('terminal_connected');
+    back.send({ type: 'input', data: 'stty size\r' });
+    await back.waitOutput(/stty size[\s\S]*\b27 80\r?\n[\s\S]*[$#] $/);
+    back.send({ type: 'close' });
+    await back.close();
+  });
 });

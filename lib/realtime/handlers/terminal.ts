@@ -63,6 +63,8 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
           error: 'That session has ended (or is not yours). Open a new one.',
         });
       }
+      // the window that reattaches may be smaller or larger than the one that left
+      if (msg.cols && msg.rows) existing.resize(msg.cols, msg.rows);
       return bind(conn, existing, true);
     }
     connecting.add(conn.id);
