@@ -33,7 +33,7 @@ for (const size of SIZES) {
     await expect(tab).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
 
     const panel = page.getByRole('complementary', { name: 'Command mode' });
-    const input = panel.getByLabel('Command');
+    const input = panel.getByLabel('Command', { exact: true });
     await expect(input).toHaveAttribute('placeholder', 'display version'); // the VRP driver's example
     await input.fill('display clock');
     await mouseClick(page, panel.getByRole('button', { name: 'Run' }));
@@ -46,7 +46,7 @@ for (const size of SIZES) {
 
     const xterm = page.locator(`[data-pane="${size.device}"] .xterm-screen`);
     const before = (await xterm.boundingBox())!;
-    await mouseClick(page, panel.getByRole('button', { name: 'Hide command mode' }));
+    await mouseClick(page, panel.getByRole('button', { name: 'Hide', exact: true }));
     await expect(panel).toHaveCount(0);
     const reopen = page.getByRole('button', { name: 'Command mode' });
     await expect(reopen).toBeVisible();

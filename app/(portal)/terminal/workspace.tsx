@@ -302,6 +302,7 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                       panes.current[t.key] = h;
                     }}
                     deviceId={t.deviceId}
+                    deviceName={t.deviceName}
                     sessionId={t.sessionId}
                     active={t.key === active}
                     onStatus={(status, message) => patch(t.key, { status, message })}
@@ -406,7 +407,7 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                   onClick={toggleCommandMode}
                   aria-expanded={true}
                   aria-controls="command-mode"
-                  aria-label="Hide command mode"
+                  title="Fold this panel away; the terminal takes its room"
                 >
                   Hide
                 </button>
