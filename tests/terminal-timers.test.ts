@@ -36,7 +36,31 @@ describe('terminal session lifetime', () => {
     );
     c.send({ type: 'connect' });
     await c.waitFrame('terminal_connected');
-    expect((await c.waitFrame('terminal_closed', 5000)).reason).toMatch(/idle/);
+    // warned a quarter of the timeout before (60 s before, with the default 30 minutes)
+    expect((await c.waitFrame('terminal_notice', 5000)).message).toMatch(/^Idle: this session closes in 1 s/);
+    expect((await c.waitFrame('terminal_closed', 5000)).reason).toBe(
+      'Closed after 1 s with no input or output.',
+    );
+    await c.close();
+  });
+
+  it('output counts as activity: a device that keeps printing (top, a log) is not closed as idle', async () => {
+    portal = await startPortal({
+      lab: [{ ...defaultLabFleet(1, LAB_CREDS)[0]!, name: 'lab-flood', faults: { flood: true } }],
+      idleTimeoutMs: 1000,
+    });
+    const c = await TestClient.open(
+      portal,
+      `/ws/terminal/${await portal.deviceId('lab-flood')}`,
+      portal.users.operator,
+    );
+    c.send({ type: 'connect' });
+    await c.waitFrame('terminal_connected');
+    // three idle timeouts of output and no typing: still open, never warned
+    const t0 = Date.now();
+    await c.waitUntil(() => (Date.now() - t0 > 3000 ? true : undefined), '3 s of output', 5000);
+    expect(c.frames.some((f) => f.type === 'terminal_closed' || f.type === 'terminal_notice')).toBe(false);
+    c.send({ type: 'close' });
     await c.close();
   });
 });

@@ -109,12 +109,14 @@ export const envSchema = z.object({
   WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** How long a terminal session outlives its socket, waiting for the page to come back. */
   TERMINAL_RESUME_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
-  /** A terminal with no input for this long is closed. */
+  /** A terminal idle this long is closed (what counts as activity: TERMINAL_IDLE_COUNTS). */
   TERMINAL_IDLE_TIMEOUT_MS: z.coerce
     .number()
     .int()
     .min(1000)
     .default(30 * 60_000),
+  /** `input-and-output`: a session watching `top` is not idle; `input`: only typing counts. */
+  TERMINAL_IDLE_COUNTS: z.enum(['input-and-output', 'input']).default('input-and-output'),
   TERMINAL_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   /** Network devices often allow only 5 VTY lines. */
   DEVICE_MAX_SESSIONS: z.coerce.number().int().min(1).max(1000).default(5),

@@ -28,6 +28,7 @@ export const MSG = {
   commandHistory: 'command_history',
   output: 'output',
   terminalClosed: 'terminal_closed',
+  terminalNotice: 'terminal_notice',
   // monitor
   subscribeTask: 'subscribe_task',
   unsubscribeTask: 'unsubscribe_task',
@@ -110,6 +111,8 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal(MSG.output), data: z.string() }),
   z.object({ type: z.literal(MSG.terminalClosed), reason: z.string().optional() }),
+  /** Something the user should know (an idle warning); `message: null` clears it. */
+  z.object({ type: z.literal(MSG.terminalNotice), message: z.string().nullable() }),
   z.object({ type: z.literal(MSG.pong), ts: z.number() }),
   errorFrame,
 ]);

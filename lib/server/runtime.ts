@@ -51,6 +51,7 @@ export type RuntimeTunables = Pick<
   | 'WS_MAX_CONNECTIONS_PER_ADDRESS'
   | 'TERMINAL_RESUME_GRACE_MS'
   | 'TERMINAL_IDLE_TIMEOUT_MS'
+  | 'TERMINAL_IDLE_COUNTS'
   | 'TERMINAL_MAX_SESSIONS_PER_USER'
   | 'DEVICE_MAX_SESSIONS'
   | 'TASKS_MAX_RUNNING'
@@ -173,7 +174,11 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     login,
     limits: { perUser: t.TERMINAL_MAX_SESSIONS_PER_USER },
     deviceSlots,
-    timers: { resumeGraceMs: t.TERMINAL_RESUME_GRACE_MS, idleTimeoutMs: t.TERMINAL_IDLE_TIMEOUT_MS },
+    timers: {
+      resumeGraceMs: t.TERMINAL_RESUME_GRACE_MS,
+      idleTimeoutMs: t.TERMINAL_IDLE_TIMEOUT_MS,
+      idleCountsOutput: t.TERMINAL_IDLE_COUNTS === 'input-and-output',
+    },
     waterMarks: t.waterMarks,
     audit,
   });

@@ -12,6 +12,8 @@ export interface TerminalOutput {
   output(data: string, onWritten?: () => void): void;
   /** The session is over for this port (closed, or taken over by another tab): tell the reader why. */
   closed(reason: string): void;
+  /** Something the reader should know about the session (an idle warning); null clears it. */
+  notice(message: string | null): void;
   /** Bytes queued towards the reader; above the high-water mark the session pauses the device. */
   bufferedAmount(): number;
 }

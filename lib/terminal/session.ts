@@ -17,6 +17,12 @@ import type { TerminalOutput } from './output';
 import { Scrollback } from './scrollback';
 
 export const COMMAND_HISTORY_MAX = 200;
+/** How long before an idle session closes its reader is warned (at most a quarter of the timeout). */
+export const IDLE_WARNING_MS = 60_000;
+
+function formatIdle(ms: number): string {
+  return ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} s`;
+}
 /** Command-mode results a session keeps for a reloaded tab: the last N, each cut at N characters. */
 export const COMMAND_RESULTS_MAX = 20;
 export const COMMAND_RESULT_MAX_CHARS = 32 * 1024;
@@ -37,6 +43,8 @@ const PASSWORD_PROMPT = /(?:password|passphrase|secret)[^\n]{0,40}:\s*$/i;
 export interface SessionTimers {
   resumeGraceMs: number;
   idleTimeoutMs: number;
+  /** Output counts as activity too (a session watching `top` is not idle). */
+  idleCountsOutput?: boolean;
 }
 
 export interface SessionEvents {
@@ -82,6 +90,8 @@ export class TerminalSession {
   private closed = false;
   private graceTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  private lastActivity = Date.now();
+  private idleWarned = false;
   private command: {
     run: CommandRun;
     done: () => void;
@@ -166,18 +176,52 @@ export class TerminalSession {
     this.graceTimer.unref();
   }
 
+  /** Activity: input always, output too when it counts. Cheap: the idle timer reads the time. */
   private touch(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(
-      () => this.close('Closed after being idle too long.'),
-      this.init.timers.idleTimeoutMs,
-    );
+    this.lastActivity = Date.now();
+    if (this.idleWarned) {
+      this.idleWarned = false;
+      this.attached?.notice(null);
+    }
+    if (!this.idleTimer) this.armIdle(this.init.timers.idleTimeoutMs - this.idleWarnMs());
+  }
+
+  private idleWarnMs(): number {
+    return Math.min(IDLE_WARNING_MS, this.init.timers.idleTimeoutMs / 4);
+  }
+
+  private armIdle(ms: number): void {
+    this.idleTimer = setTimeout(() => this.checkIdle(), ms);
     this.idleTimer.unref();
+  }
+
+  /** Close after the idle timeout, warning the reader IDLE_WARNING_MS (at most a quarter of it) before. */
+  private checkIdle(): void {
+    this.idleTimer = null;
+    if (this.closed) return;
+    const timeout = this.init.timers.idleTimeoutMs;
+    const warnAt = this.idleWarnMs();
+    const left = timeout - (Date.now() - this.lastActivity);
+    if (left <= 0) {
+      const what = this.init.timers.idleCountsOutput ? 'no input or output' : 'no input';
+      return this.close(`Closed after ${formatIdle(timeout)} with ${what}.`);
+    }
+    if (left <= warnAt && !this.idleWarned) {
+      this.idleWarned = true;
+      this.attached?.notice(
+        `Idle: this session closes in ${Math.ceil(left / 1000)} s unless you type${this.init.timers.idleCountsOutput ? ' or the device prints something' : ''}.`,
+      );
+    } else if (left > warnAt && this.idleWarned) {
+      this.idleWarned = false;
+      this.attached?.notice(null);
+    }
+    this.armIdle(left > warnAt ? left - warnAt : left);
   }
 
   private onOutput(chunk: Buffer): void {
     const text = this.decoder.write(chunk);
     if (!text) return;
+    if (this.init.timers.idleCountsOutput) this.lastActivity = Date.now();
     this.scrollback.push(text);
     this.outputTail =
       text.length >= OUTPUT_TAIL_CHARS

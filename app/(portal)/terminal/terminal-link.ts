@@ -10,6 +10,8 @@ export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed' 
 
 export interface LinkHandlers {
   onOutput(data: string, resumed: boolean): void;
+  /** Part of what the user typed or pasted could not be sent (the socket went away meanwhile). */
+  onInputLost(chars: number): void;
   onStatus(status: LinkStatus, message: string): void;
   onSession(sessionId: string): void;
   onFrame(frame: TerminalServerMessage): void;
@@ -22,6 +24,28 @@ export interface LinkHandlers {
  */
 export const RECONNECT_MAX_ATTEMPTS = 5;
 export const PING_INTERVAL_MS = 5000;
+/**
+ * Input goes out in frames of at most this many characters: JSON may turn one character into six
+ * bytes, so a frame stays under the server's 64 KiB limit whatever is pasted.
+ */
+export const INPUT_CHUNK_CHARS = 8 * 1024;
+/** A long paste waits while the socket still has this much unsent, so it streams instead of piling up. */
+export const INPUT_BUFFER_HIGH_BYTES = 256 * 1024;
+
+/** Split input into chunks of at most `size` UTF-16 units, never between the halves of a surrogate pair. */
+export function chunkInput(data: string, size = INPUT_CHUNK_CHARS): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < data.length) {
+    let end = Math.min(i + size, data.length);
+    const last = data.charCodeAt(end - 1);
+    if (end < data.length && last >= 0xd800 && last <= 0xdbff) end--; // keep the pair together
+    out.push(data.slice(i, end));
+    i = end;
+  }
+  return out;
+}
+
 /** How long an open socket stays open after the `close` frame, so the server ends the session first. */
 const CLOSE_LINGER_MS = 50;
 
@@ -36,6 +60,9 @@ export class TerminalLink {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private resumedNext = false;
   private connectedOnce = false;
+  private pendingInput: string[] = [];
+  private connectedMessage = 'Connected';
+  private pumping = false;
 
   constructor(
     private readonly deviceId: string,
@@ -98,7 +125,12 @@ export class TerminalLink {
         }
         this.connectedOnce = true;
         this.resumedNext = frame.resumed === true;
+        this.connectedMessage = frame.message;
         this.h.onStatus('connected', frame.message);
+        break;
+      case MSG.terminalNotice:
+        // an idle warning shows in the status line until activity clears it
+        this.h.onStatus('connected', frame.message ?? this.connectedMessage);
         break;
       case MSG.terminalError:
         if (frame.code === 'session_expired') {
@@ -137,7 +169,33 @@ export class TerminalLink {
 
   send(frame: TerminalClientMessage): void {
     if (frame.type === MSG.connect) return;
+    if (frame.type === MSG.input) return this.sendInput(frame.data);
     this.channel?.send(frame);
+  }
+
+  /** Typing goes out at once; a long paste in chunks, paced by what the socket has not sent yet. */
+  private sendInput(data: string): void {
+    this.pendingInput.push(...chunkInput(data));
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    while (this.pendingInput.length > 0) {
+      const ch = this.channel;
+      if (ch && ch.bufferedAmount > INPUT_BUFFER_HIGH_BYTES) {
+        setTimeout(() => this.pump(), 20);
+        break;
+      }
+      const chunk = this.pendingInput.shift()!;
+      if (!ch?.send({ type: MSG.input, data: chunk })) {
+        const lost = chunk.length + this.pendingInput.reduce((n, c) => n + c.length, 0);
+        this.pendingInput = [];
+        this.h.onInputLost(lost);
+      }
+    }
+    this.pumping = false;
   }
 
   /** Manual reconnect: reattach if the session still exists, otherwise open a new one. */

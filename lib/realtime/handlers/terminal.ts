@@ -20,6 +20,7 @@ function socketOutput(conn: Connection): TerminalOutput {
   return {
     output: (data, onWritten) => conn.send({ type: MSG.output, data }, onWritten),
     closed: (reason) => conn.send({ type: MSG.terminalClosed, reason }),
+    notice: (message) => conn.send({ type: MSG.terminalNotice, message }),
     bufferedAmount: () => conn.bufferedAmount(),
   };
 }
