@@ -32,6 +32,8 @@ export type ChannelState =
 /** What a channel needs of a socket (the browser's WebSocket, or a fake in tests). */
 export interface SocketLike {
   readonly readyState: number;
+  /** Bytes queued but not yet sent (a paste is paced by it); absent in some fakes. */
+  readonly bufferedAmount?: number;
   onopen: ((ev: Event) => unknown) | null;
   onmessage: ((ev: MessageEvent) => unknown) | null;
   onclose: ((ev: CloseEvent) => unknown) | null;
@@ -52,6 +54,8 @@ export interface Channel<Out> {
   readonly state: ChannelState;
   /** Sends when the socket is open; false (nothing sent) otherwise. */
   send(frame: Out): boolean;
+  /** Bytes the open socket has not sent yet (0 without a socket). */
+  readonly bufferedAmount: number;
   /** A new socket now, the backoff counter reset (a user's "Reconnect"; also restarts a closed channel). */
   reconnect(): void;
   /**
@@ -145,6 +149,9 @@ export function openChannel<In, Out = never>(opts: ChannelOptions<In, Out>): Cha
   const channel: Channel<Out> = {
     get state() {
       return state;
+    },
+    get bufferedAmount() {
+      return socket?.bufferedAmount ?? 0;
     },
     send(frame) {
       if (socket?.readyState !== SOCKET_OPEN) return false;

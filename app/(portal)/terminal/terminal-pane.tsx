@@ -18,6 +18,8 @@ export interface PaneHandle {
 
 export interface PaneProps {
   deviceId: string;
+  /** Named in the large-paste confirmation. */
+  deviceName: string;
   sessionId: string | null;
   active: boolean;
   ref?: Ref<PaneHandle>;
@@ -26,6 +28,10 @@ export interface PaneProps {
   onFrame(frame: TerminalServerMessage): void;
   onRtt(ms: number): void;
 }
+
+/** A paste this long (characters or lines) asks before it goes to the device. */
+export const PASTE_CONFIRM_CHARS = 5_000;
+export const PASTE_CONFIRM_LINES = 50;
 
 const THEME = {
   background: '#0b1220',
@@ -37,6 +43,7 @@ const THEME = {
 /** One xterm.js terminal bound to one TerminalLink. Stays mounted while hidden so output keeps flowing. */
 export function TerminalPane({
   deviceId,
+  deviceName,
   sessionId,
   active,
   ref,
@@ -107,13 +114,26 @@ export function TerminalPane({
           if (resumed) t.reset(); // the scrollback replaces what this page showed before a blip
           t.write(data);
         },
+        onInputLost: (chars) =>
+          t.write(
+            `\r\n\x1b[31m[${chars.toLocaleString()} characters of your input were not sent: the connection dropped. Paste again once it is back.]\x1b[0m\r\n`,
+          ),
         onStatus: (st, msg) => handlers.current.onStatus(st, msg),
         onSession: (id) => handlers.current.onSession(id),
         onFrame: (frame) => handlers.current.onFrame(frame),
         onRtt: (ms) => handlers.current.onRtt(ms),
       });
       link.current = l;
-      t.onData((data) => l.send({ type: 'input', data }));
+      t.onData((data) => {
+        // a large paste is confirmed first: thousands of lines into a switch is rarely a typo's cost
+        const lines = data.split('\r').length - 1;
+        if (data.length >= PASTE_CONFIRM_CHARS || lines >= PASTE_CONFIRM_LINES) {
+          const what =
+            lines > 1 ? `${lines.toLocaleString()} lines` : `${data.length.toLocaleString()} characters`;
+          if (!window.confirm(`Paste ${what} into ${deviceName}?`)) return;
+        }
+        l.send({ type: 'input', data });
+      });
       t.onResize(({ cols, rows }) => l.send({ type: 'resize', cols, rows }));
       // Ctrl+Shift+C copies the selection, Ctrl+Shift+V pastes (Ctrl+C stays an interrupt for the device).
       t.attachCustomKeyEventHandler((e) => {

@@ -1,0 +1,63 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { signInAsAdmin } from './helpers';
+
+// First-hour finding 15: a 100 KB paste got two frame_too_large errors and nothing reached the shell.
+// Now it is confirmed first, then sent in frames under the limit, paced by the socket.
+async function mouseClick(page: Page, el: Locator) {
+  await el.scrollIntoViewIfNeeded();
+  const box = (await el.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+const DEVICE = 'lab-vrp-18';
+const LINES = 1500;
+// ~80 characters a line: 120 KB in all, twice the server's 64 KiB frame limit
+const paste =
+  Array.from(
+    { length: LINES },
+    (_, i) => `display clock | include L${String(i).padStart(4, '0')}-${'x'.repeat(48)}`,
+  ).join('\n') + '\ndisplay clock | include END-OF-PASTE\n';
+
+test('a 120 KB paste asks first, then reaches the device whole', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signInAsAdmin(page);
+  await page.goto('/terminal');
+  await mouseClick(page, page.getByRole('button', { name: '+ New tab' }));
+  await mouseClick(
+    page,
+    page
+      .getByRole('dialog', { name: 'Choose a device' })
+      .getByRole('button', { name: new RegExp(`^${DEVICE}`) }),
+  );
+  await expect(page.locator(`[role="tab"][data-tab="${DEVICE}"]`)).toHaveAttribute(
+    'data-state',
+    'connected',
+    {
+      timeout: 15_000,
+    },
+  );
+  const rows = page.locator(`[data-pane="${DEVICE}"] .xterm-rows`);
+  await expect(rows).toContainText(`<${DEVICE}>`);
+  await mouseClick(page, page.locator(`[data-pane="${DEVICE}"] .xterm-screen`));
+  await page.evaluate((text) => navigator.clipboard.writeText(text), paste);
+
+  // refused: nothing is sent
+  const asked: string[] = [];
+  page.once('dialog', (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
+  await page.keyboard.press('Control+Shift+V');
+  await expect
+    .poll(() => asked)
+    .toEqual([`Paste ${(LINES + 1).toLocaleString('en-US')} lines into ${DEVICE}?`]);
+  await expect(rows).not.toContainText('include L0000');
+
+  // accepted: every line arrives, in order, the last one included
+  page.once('dialog', (d) => void d.accept());
+  await page.keyboard.press('Control+Shift+V');
+  await expect(rows).toContainText('include END-OF-PASTE', { timeout: 60_000 });
+  await expect(page.getByText(/were not sent/)).toHaveCount(0);
+  await page.getByRole('button', { name: `Close ${DEVICE}` }).click();
+});
