@@ -119,7 +119,13 @@ export function parseSshProfile(
   const r = customSchema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    return { ok: false, error: `Custom algorithms: ${i.path.join('.') || 'list'}: ${i.message}` };
+    const [kind, index] = i.path as [string | undefined, number | undefined];
+    const named =
+      kind !== undefined && index !== undefined && Array.isArray((raw as Record<string, unknown>)[kind]);
+    const why = named
+      ? `${String(((raw as Record<string, unknown[]>)[kind] ?? [])[index])} is not a ${kind} algorithm the portal supports`
+      : i.message;
+    return { ok: false, error: `Custom algorithms: ${i.path.join('.') || 'list'}: ${why}.` };
   }
   return { ok: true, algorithms: r.data as Algorithms };
 }
