@@ -88,6 +88,16 @@ describe('device routes', () => {
       password: '',
     });
     expect(line.ok).toBe(true);
+    expect(validateDeviceForm({ name: 'x', ...base, maxSessions: '50' })).toMatchObject({
+      ok: true,
+      value: { maxSessions: 50 },
+    });
+    expect(validateDeviceForm({ name: 'x', ...base, maxSessions: '' })).toMatchObject({
+      ok: true,
+      value: { maxSessions: null },
+    });
+    const zero = validateDeviceForm({ name: 'x', ...base, maxSessions: '0' });
+    expect(!zero.ok && zero.errors.maxSessions).toMatch(/from 1 to 1000/);
     const sshLine = validateDeviceForm({ name: 'x', ...base, kind: 'console_line', username: '' });
     expect(!sshLine.ok && sshLine.errors.username).toMatch(/required/);
   });

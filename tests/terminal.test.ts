@@ -203,6 +203,29 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
     await Promise.all([...open, fourth].map(finish));
   });
 
+  it("a device's own session limit overrides the default, both ways", async () => {
+    const id = await portal.deviceId('lab-ios-01');
+    await portal.db.device.update({ where: { id }, data: { maxSessions: 1 } });
+    try {
+      const first = await openTerminal('lab-ios-01', portal.users.admin);
+      await first.waitFrame('terminal_connected');
+      const second = await openTerminal('lab-ios-01', portal.users.admin);
+      const err = await second.waitFrame('terminal_error');
+      expect(err).toMatchObject({ code: 'limit_device' });
+      expect(err.error).toMatch(/already has 1 sessions/);
+      await Promise.all([first, second].map(finish));
+      // a jump box may take more than the default of 3 in this suite
+      await portal.db.device.update({ where: { id }, data: { maxSessions: 5 } });
+      const many = await Promise.all(
+        [1, 2, 3, 4, 5].map(() => openTerminal('lab-ios-01', portal.users.admin)),
+      );
+      await Promise.all(many.map((c) => c.waitFrame('terminal_connected')));
+      await Promise.all(many.map(finish));
+    } finally {
+      await portal.db.device.update({ where: { id }, data: { maxSessions: null } });
+    }
+  });
+
   it('reports a device that refuses login, one that never answers, and one that drops mid-session', async () => {
     const refused = await openTerminal('lab-refuse', portal.users.admin);
     expect(await refused.waitFrame('terminal_error')).toMatchObject({ code: 'auth_failed' });

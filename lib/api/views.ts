@@ -24,6 +24,7 @@ export function deviceView(d: PublicDevice): z.infer<typeof deviceSchema> {
     ssh_algorithms: d.sshAlgorithms,
     negotiated_algorithms: negotiatedView(d.negotiatedAlgorithms),
     jump_host: d.jumpHost?.name ?? null,
+    max_sessions: d.maxSessions,
     lab: d.lab,
     created_at: d.createdAt.toISOString(),
     updated_at: d.updatedAt.toISOString(),
@@ -140,6 +141,7 @@ export function deviceFormFields(input: {
   kind?: string;
   ssh_algorithms?: string;
   jump_host?: string;
+  max_sessions?: number | null;
 }): Record<string, string> {
   const out: Record<string, string> = {};
   const set = (k: string, v: string | number | undefined) => {
@@ -160,6 +162,8 @@ export function deviceFormFields(input: {
   set('kind', input.kind);
   set('sshAlgorithms', input.ssh_algorithms);
   set('jumpHost', input.jump_host);
+  if (input.max_sessions !== undefined)
+    out.maxSessions = input.max_sessions === null ? '' : String(input.max_sessions);
   if (input.private_key !== undefined) out.authType = 'key';
   else if (input.password !== undefined) out.authType = 'password';
   return out;

@@ -1,6 +1,7 @@
 /**
- * Concurrent SSH sessions per device on this node, shared by terminals and batch tasks (network
- * devices often allow only 5 VTY lines). Terminals ask and are refused at once; tasks wait.
+ * Concurrent sessions per device on this node, shared by terminals and batch tasks (network devices
+ * often allow only 5 VTY lines; a Linux jump box takes many more). The cap is the device's own
+ * (`Device.maxSessions`) or the default. Terminals ask and are refused at once; tasks wait.
  */
 export class DeviceSessionLimiter {
   private readonly inUse = new Map<string, number>();
@@ -12,16 +13,16 @@ export class DeviceSessionLimiter {
     return this.inUse.get(deviceId) ?? 0;
   }
 
-  tryAcquire(deviceId: string): boolean {
+  tryAcquire(deviceId: string, cap: number = this.perDevice): boolean {
     const n = this.count(deviceId);
-    if (n >= this.perDevice) return false;
+    if (n >= cap) return false;
     this.inUse.set(deviceId, n + 1);
     return true;
   }
 
   /** Wait for a free slot; rejects if the signal aborts first. */
-  acquire(deviceId: string, signal?: AbortSignal): Promise<void> {
-    if (this.tryAcquire(deviceId)) return Promise.resolve();
+  acquire(deviceId: string, signal?: AbortSignal, cap: number = this.perDevice): Promise<void> {
+    if (this.tryAcquire(deviceId, cap)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const queue = this.waiting.get(deviceId) ?? [];
       this.waiting.set(deviceId, queue);

@@ -78,6 +78,16 @@ export const deviceFormSchema = z
         const r = parseSshProfile(t);
         if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error });
       }),
+    /** Concurrent sessions from the portal; empty = DEVICE_MAX_SESSIONS. */
+    maxSessions: z
+      .string()
+      .trim()
+      .default('')
+      .refine(
+        (v) => v === '' || (/^\d{1,4}$/.test(v) && Number(v) >= 1 && Number(v) <= 1000),
+        'A whole number from 1 to 1000, or empty for the default.',
+      )
+      .transform((v) => (v === '' ? null : Number(v))),
     /** The jump host's name (empty: reached directly). */
     jumpHost: z.string().trim().max(64, 'At most 64 characters.').default(''),
     /** Empty only for a console line over telnet (no login of its own). */

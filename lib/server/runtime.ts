@@ -174,6 +174,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     login,
     limits: { perUser: t.TERMINAL_MAX_SESSIONS_PER_USER },
     deviceSlots,
+    sessionCapOf: async (id) =>
+      (await db.device.findUnique({ where: { id }, select: { maxSessions: true } }))?.maxSessions ?? null,
     timers: {
       resumeGraceMs: t.TERMINAL_RESUME_GRACE_MS,
       idleTimeoutMs: t.TERMINAL_IDLE_TIMEOUT_MS,

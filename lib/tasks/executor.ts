@@ -68,6 +68,15 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     where: { taskId, status: 'pending' },
     orderBy: { deviceName: 'asc' },
   });
+  // each device's own session cap (a jump box may take 50, a switch 5), read once for the task
+  const caps = new Map(
+    (
+      await db.device.findMany({
+        where: { id: { in: rows.flatMap((r) => (r.deviceId ? [r.deviceId] : [])) } },
+        select: { id: true, maxSessions: true },
+      })
+    ).map((d) => [d.id, d.maxSessions]),
+  );
   await markTaskRunning(db, task);
 
   const counters = {
@@ -95,7 +104,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     if (signal.aborted) return;
     if (row.deviceId) {
       try {
-        await deps.deviceSlots.acquire(row.deviceId, signal);
+        await deps.deviceSlots.acquire(row.deviceId, signal, caps.get(row.deviceId) ?? undefined);
       } catch {
         return; // aborted while waiting: the row stays pending
       }

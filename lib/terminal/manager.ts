@@ -21,6 +21,8 @@ export interface TerminalManagerOptions {
   limits: TerminalLimits;
   /** Per-device session slots, shared with batch tasks. */
   deviceSlots: DeviceSessionLimiter;
+  /** The device's own session cap, if it has one (else the limiter's default). */
+  sessionCapOf(deviceId: string): Promise<number | null>;
   timers: SessionTimers;
   audit: AuditSink;
   waterMarks?: WaterMarks;
@@ -69,11 +71,12 @@ export class TerminalManager {
       };
     }
     const slots = this.opts.deviceSlots;
-    if (!slots.tryAcquire(deviceId)) {
+    const cap = (await this.opts.sessionCapOf(deviceId)) ?? slots.perDevice;
+    if (!slots.tryAcquire(deviceId, cap)) {
       return {
         ok: false,
         code: 'limit_device',
-        error: `This device already has ${slots.perDevice} sessions open from the portal (its VTY limit here). Try again when one closes.`,
+        error: `This device already has ${cap} sessions open from the portal (its session limit here). Try again when one closes.`,
       };
     }
     const key = `opening-${++this.seq}`;

@@ -124,7 +124,8 @@ export const DeviceScalarFieldEnum = {
   kind: 'kind',
   sshAlgorithms: 'sshAlgorithms',
   negotiatedAlgorithms: 'negotiatedAlgorithms',
-  jumpHostId: 'jumpHostId'
+  jumpHostId: 'jumpHostId',
+  maxSessions: 'maxSessions'
 } as const
 
 export type DeviceScalarFieldEnum = (typeof DeviceScalarFieldEnum)[keyof typeof DeviceScalarFieldEnum]

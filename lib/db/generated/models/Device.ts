@@ -28,10 +28,12 @@ export type AggregateDevice = {
 
 export type DeviceAvgAggregateOutputType = {
   port: number | null
+  maxSessions: number | null
 }
 
 export type DeviceSumAggregateOutputType = {
   port: number | null
+  maxSessions: number | null
 }
 
 export type DeviceMinAggregateOutputType = {
@@ -64,6 +66,7 @@ export type DeviceMinAggregateOutputType = {
   sshAlgorithms: string | null
   negotiatedAlgorithms: string | null
   jumpHostId: string | null
+  maxSessions: number | null
 }
 
 export type DeviceMaxAggregateOutputType = {
@@ -96,6 +99,7 @@ export type DeviceMaxAggregateOutputType = {
   sshAlgorithms: string | null
   negotiatedAlgorithms: string | null
   jumpHostId: string | null
+  maxSessions: number | null
 }
 
 export type DeviceCountAggregateOutputType = {
@@ -128,16 +132,19 @@ export type DeviceCountAggregateOutputType = {
   sshAlgorithms: number
   negotiatedAlgorithms: number
   jumpHostId: number
+  maxSessions: number
   _all: number
 }
 
 
 export type DeviceAvgAggregateInputType = {
   port?: true
+  maxSessions?: true
 }
 
 export type DeviceSumAggregateInputType = {
   port?: true
+  maxSessions?: true
 }
 
 export type DeviceMinAggregateInputType = {
@@ -170,6 +177,7 @@ export type DeviceMinAggregateInputType = {
   sshAlgorithms?: true
   negotiatedAlgorithms?: true
   jumpHostId?: true
+  maxSessions?: true
 }
 
 export type DeviceMaxAggregateInputType = {
@@ -202,6 +210,7 @@ export type DeviceMaxAggregateInputType = {
   sshAlgorithms?: true
   negotiatedAlgorithms?: true
   jumpHostId?: true
+  maxSessions?: true
 }
 
 export type DeviceCountAggregateInputType = {
@@ -234,6 +243,7 @@ export type DeviceCountAggregateInputType = {
   sshAlgorithms?: true
   negotiatedAlgorithms?: true
   jumpHostId?: true
+  maxSessions?: true
   _all?: true
 }
 
@@ -353,6 +363,7 @@ export type DeviceGroupByOutputType = {
   sshAlgorithms: string
   negotiatedAlgorithms: string | null
   jumpHostId: string | null
+  maxSessions: number | null
   _count: DeviceCountAggregateOutputType | null
   _avg: DeviceAvgAggregateOutputType | null
   _sum: DeviceSumAggregateOutputType | null
@@ -408,6 +419,7 @@ export type DeviceWhereInput = {
   sshAlgorithms?: Prisma.StringFilter<"Device"> | string
   negotiatedAlgorithms?: Prisma.StringNullableFilter<"Device"> | string | null
   jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
+  maxSessions?: Prisma.IntNullableFilter<"Device"> | number | null
   grants?: Prisma.DeviceGrantListRelationFilter
   taskDevices?: Prisma.TaskDeviceListRelationFilter
   deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
@@ -445,6 +457,7 @@ export type DeviceOrderByWithRelationInput = {
   sshAlgorithms?: Prisma.SortOrder
   negotiatedAlgorithms?: Prisma.SortOrderInput | Prisma.SortOrder
   jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
+  maxSessions?: Prisma.SortOrderInput | Prisma.SortOrder
   grants?: Prisma.DeviceGrantOrderByRelationAggregateInput
   taskDevices?: Prisma.TaskDeviceOrderByRelationAggregateInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeOrderByRelationAggregateInput
@@ -485,6 +498,7 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   sshAlgorithms?: Prisma.StringFilter<"Device"> | string
   negotiatedAlgorithms?: Prisma.StringNullableFilter<"Device"> | string | null
   jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
+  maxSessions?: Prisma.IntNullableFilter<"Device"> | number | null
   grants?: Prisma.DeviceGrantListRelationFilter
   taskDevices?: Prisma.TaskDeviceListRelationFilter
   deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
@@ -522,6 +536,7 @@ export type DeviceOrderByWithAggregationInput = {
   sshAlgorithms?: Prisma.SortOrder
   negotiatedAlgorithms?: Prisma.SortOrderInput | Prisma.SortOrder
   jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
+  maxSessions?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.DeviceCountOrderByAggregateInput
   _avg?: Prisma.DeviceAvgOrderByAggregateInput
   _max?: Prisma.DeviceMaxOrderByAggregateInput
@@ -562,6 +577,7 @@ export type DeviceScalarWhereWithAggregatesInput = {
   sshAlgorithms?: Prisma.StringWithAggregatesFilter<"Device"> | string
   negotiatedAlgorithms?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   jumpHostId?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
+  maxSessions?: Prisma.IntNullableWithAggregatesFilter<"Device"> | number | null
 }
 
 export type DeviceCreateInput = {
@@ -593,6 +609,7 @@ export type DeviceCreateInput = {
   kind?: string
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
@@ -630,6 +647,7 @@ export type DeviceUncheckedCreateInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
+  maxSessions?: number | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
@@ -665,6 +683,7 @@ export type DeviceUpdateInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
@@ -702,6 +721,7 @@ export type DeviceUncheckedUpdateInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
@@ -738,6 +758,7 @@ export type DeviceCreateManyInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
+  maxSessions?: number | null
 }
 
 export type DeviceUpdateManyMutationInput = {
@@ -769,6 +790,7 @@ export type DeviceUpdateManyMutationInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
 }
 
 export type DeviceUncheckedUpdateManyInput = {
@@ -801,6 +823,7 @@ export type DeviceUncheckedUpdateManyInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
 }
 
 export type DeviceNullableScalarRelationFilter = {
@@ -848,10 +871,12 @@ export type DeviceCountOrderByAggregateInput = {
   sshAlgorithms?: Prisma.SortOrder
   negotiatedAlgorithms?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrder
+  maxSessions?: Prisma.SortOrder
 }
 
 export type DeviceAvgOrderByAggregateInput = {
   port?: Prisma.SortOrder
+  maxSessions?: Prisma.SortOrder
 }
 
 export type DeviceMaxOrderByAggregateInput = {
@@ -884,6 +909,7 @@ export type DeviceMaxOrderByAggregateInput = {
   sshAlgorithms?: Prisma.SortOrder
   negotiatedAlgorithms?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrder
+  maxSessions?: Prisma.SortOrder
 }
 
 export type DeviceMinOrderByAggregateInput = {
@@ -916,10 +942,12 @@ export type DeviceMinOrderByAggregateInput = {
   sshAlgorithms?: Prisma.SortOrder
   negotiatedAlgorithms?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrder
+  maxSessions?: Prisma.SortOrder
 }
 
 export type DeviceSumOrderByAggregateInput = {
   port?: Prisma.SortOrder
+  maxSessions?: Prisma.SortOrder
 }
 
 export type DeviceScalarRelationFilter = {
@@ -949,6 +977,14 @@ export type DeviceUncheckedCreateNestedManyWithoutJumpHostInput = {
 
 export type NullableStringFieldUpdateOperationsInput = {
   set?: string | null
+}
+
+export type NullableIntFieldUpdateOperationsInput = {
+  set?: number | null
+  increment?: number
+  decrement?: number
+  multiply?: number
+  divide?: number
 }
 
 export type DeviceUpdateOneWithoutJumpedDevicesNestedInput = {
@@ -1062,6 +1098,7 @@ export type DeviceCreateWithoutJumpedDevicesInput = {
   kind?: string
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
@@ -1098,6 +1135,7 @@ export type DeviceUncheckedCreateWithoutJumpedDevicesInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
+  maxSessions?: number | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
@@ -1137,6 +1175,7 @@ export type DeviceCreateWithoutJumpHostInput = {
   kind?: string
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
@@ -1172,6 +1211,7 @@ export type DeviceUncheckedCreateWithoutJumpHostInput = {
   kind?: string
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
@@ -1227,6 +1267,7 @@ export type DeviceUpdateWithoutJumpedDevicesInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
@@ -1263,6 +1304,7 @@ export type DeviceUncheckedUpdateWithoutJumpedDevicesInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
@@ -1317,6 +1359,7 @@ export type DeviceScalarWhereInput = {
   sshAlgorithms?: Prisma.StringFilter<"Device"> | string
   negotiatedAlgorithms?: Prisma.StringNullableFilter<"Device"> | string | null
   jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
+  maxSessions?: Prisma.IntNullableFilter<"Device"> | number | null
 }
 
 export type DeviceCreateWithoutGrantsInput = {
@@ -1348,6 +1391,7 @@ export type DeviceCreateWithoutGrantsInput = {
   kind?: string
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
@@ -1384,6 +1428,7 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
+  maxSessions?: number | null
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
@@ -1434,6 +1479,7 @@ export type DeviceUpdateWithoutGrantsInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
@@ -1470,6 +1516,7 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
@@ -1504,6 +1551,7 @@ export type DeviceCreateWithoutTaskDevicesInput = {
   kind?: string
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
@@ -1540,6 +1588,7 @@ export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
+  maxSessions?: number | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
@@ -1590,6 +1639,7 @@ export type DeviceUpdateWithoutTaskDevicesInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
@@ -1626,6 +1676,7 @@ export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
@@ -1660,6 +1711,7 @@ export type DeviceCreateWithoutDeviceStatusChangesInput = {
   kind?: string
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
@@ -1696,6 +1748,7 @@ export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
+  maxSessions?: number | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
@@ -1746,6 +1799,7 @@ export type DeviceUpdateWithoutDeviceStatusChangesInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
@@ -1782,6 +1836,7 @@ export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
@@ -1816,6 +1871,7 @@ export type DeviceCreateManyJumpHostInput = {
   kind?: string
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
 }
 
 export type DeviceUpdateWithoutJumpHostInput = {
@@ -1847,6 +1903,7 @@ export type DeviceUpdateWithoutJumpHostInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
@@ -1882,6 +1939,7 @@ export type DeviceUncheckedUpdateWithoutJumpHostInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
@@ -1917,6 +1975,7 @@ export type DeviceUncheckedUpdateManyWithoutJumpHostInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
 }
 
 
@@ -2007,6 +2066,7 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   sshAlgorithms?: boolean
   negotiatedAlgorithms?: boolean
   jumpHostId?: boolean
+  maxSessions?: boolean
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
   deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
@@ -2045,6 +2105,7 @@ export type DeviceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   sshAlgorithms?: boolean
   negotiatedAlgorithms?: boolean
   jumpHostId?: boolean
+  maxSessions?: boolean
   jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
 }, ExtArgs["result"]["device"]>
 
@@ -2078,6 +2139,7 @@ export type DeviceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   sshAlgorithms?: boolean
   negotiatedAlgorithms?: boolean
   jumpHostId?: boolean
+  maxSessions?: boolean
   jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
 }, ExtArgs["result"]["device"]>
 
@@ -2111,9 +2173,10 @@ export type DeviceSelectScalar = {
   sshAlgorithms?: boolean
   negotiatedAlgorithms?: boolean
   jumpHostId?: boolean
+  maxSessions?: boolean
 }
 
-export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "hostKeyApprovalRequired" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt" | "transport" | "kind" | "sshAlgorithms" | "negotiatedAlgorithms" | "jumpHostId", ExtArgs["result"]["device"]>
+export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "hostKeyApprovalRequired" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt" | "transport" | "kind" | "sshAlgorithms" | "negotiatedAlgorithms" | "jumpHostId" | "maxSessions", ExtArgs["result"]["device"]>
 export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
@@ -2217,6 +2280,10 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      * Reached through this device as an SSH jump host (itself reached through its own jump host, if any).
      */
     jumpHostId: string | null
+    /**
+     * Concurrent sessions from the portal (terminals and tasks); null = DEVICE_MAX_SESSIONS.
+     */
+    maxSessions: number | null
   }, ExtArgs["result"]["device"]>
   composites: {}
 }
@@ -2674,6 +2741,7 @@ export interface DeviceFieldRefs {
   readonly sshAlgorithms: Prisma.FieldRef<"Device", 'String'>
   readonly negotiatedAlgorithms: Prisma.FieldRef<"Device", 'String'>
   readonly jumpHostId: Prisma.FieldRef<"Device", 'String'>
+  readonly maxSessions: Prisma.FieldRef<"Device", 'Int'>
 }
     
 
