@@ -1,8 +1,25 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState, useState, useTransition } from 'react';
-import { ENCODINGS, VENDOR_LABELS, VENDORS, type FieldErrors } from '@/lib/devices/schema';
+import {
+  useActionState,
+  useLayoutEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  useTransition,
+} from 'react';
+import {
+  DEVICE_KINDS,
+  ENCODINGS,
+  KIND_LABELS,
+  TRANSPORTS,
+  VENDOR_LABELS,
+  VENDORS,
+  type FieldErrors,
+  type Transport,
+} from '@/lib/devices/schema';
+import { SSH_PROFILES, SUPPORTED } from '@/lib/devices/ssh-algorithms';
 import type { DeviceFormState } from './actions';
 
 export interface DeviceFormInitial {
@@ -11,6 +28,13 @@ export interface DeviceFormInitial {
   port: number;
   vendor: string;
   encoding: string;
+  transport: string;
+  kind: string;
+  sshAlgorithms: string;
+  /** The jump host's name; empty: reached directly. */
+  jumpHost: string;
+  /** null: the portal's default (DEVICE_MAX_SESSIONS). */
+  maxSessions?: number | null;
   username: string;
   authType: string;
   notes: string;
@@ -19,6 +43,12 @@ export interface DeviceFormInitial {
 }
 
 type Action = (prev: DeviceFormState, fd: FormData) => Promise<DeviceFormState>;
+type Invalid = (k: keyof FieldErrors) => { 'aria-invalid'?: boolean; 'aria-describedby'?: string };
+
+const TRANSPORT_LABELS: Record<Transport, string> = { ssh: 'SSH', telnet: 'Telnet' };
+const DEFAULT_PORT: Record<Transport, string> = { ssh: '22', telnet: '23' };
+const asTransport = (t: string | undefined): Transport => (t === 'telnet' ? 'telnet' : 'ssh');
+const noop = () => () => {};
 
 function Field({
   name,
@@ -26,16 +56,19 @@ function Field({
   errors,
   children,
   hint,
+  htmlFor = name,
 }: {
   name: keyof FieldErrors;
   label: string;
   errors?: FieldErrors;
   children: React.ReactNode;
   hint?: string;
+  /** The control the label names, when it is not the one named after the field. */
+  htmlFor?: string;
 }) {
   return (
     <div>
-      <label htmlFor={name}>{label}</label>
+      <label htmlFor={htmlFor}>{label}</label>
       {children}
       {hint && !errors?.[name] && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
       {errors?.[name] && (
@@ -47,15 +80,31 @@ function Field({
   );
 }
 
+/**
+ * A select that keeps its choice through the reset React does after each form action: a reset returns
+ * every option to its `selected` attribute, which React sets only for the choice of the first render.
+ */
+function Select({ value, defaultValue, ...rest }: React.ComponentProps<'select'>) {
+  const ref = useRef<HTMLSelectElement>(null);
+  const chosen = String(value ?? defaultValue ?? '');
+  useLayoutEffect(() => {
+    for (const o of ref.current?.options ?? []) o.defaultSelected = o.value === chosen;
+  }, [chosen]);
+  return <select ref={ref} value={value} defaultValue={defaultValue} {...rest} />;
+}
+
 export function DeviceForm({
   action,
   initial,
   mode,
+  jumpHostNames,
   deleteAction,
 }: {
   action: Action;
   initial: DeviceFormInitial;
   mode: 'create' | 'edit';
+  /** Devices the user may name as jump host (offered as suggestions; the server decides). */
+  jumpHostNames: string[];
   deleteAction?: () => Promise<{ error?: string }>;
 }) {
   const [state, formAction, pending] = useActionState(action, {});
@@ -65,21 +114,44 @@ export function DeviceForm({
   };
   const [authType, setAuthType] = useState(v.authType || 'password');
   const [vendor, setVendor] = useState(v.vendor || 'huawei_vrp');
+  const [transport, setTransport] = useState(asTransport(v.transport));
+  const [kind, setKind] = useState(v.kind || 'device');
+  const [port, setPort] = useState(v.port || DEFAULT_PORT[transport]);
   const [deleting, startDelete] = useTransition();
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  // marks the form as interactive: submitted before hydration it would post natively
+  const hydrated = useSyncExternalStore(
+    noop,
+    () => true,
+    () => false,
+  );
   const e = state.errors;
-  const invalid = (k: keyof FieldErrors) =>
-    e?.[k] ? { 'aria-invalid': true, 'aria-describedby': `${k}-error` } : {};
+  const invalid: Invalid = (k) => (e?.[k] ? { 'aria-invalid': true, 'aria-describedby': `${k}-error` } : {});
   const unchanged = mode === 'edit' ? 'unchanged' : '';
+  const via = TRANSPORT_LABELS[transport];
+  // a console line over telnet lands on the device's own prompt: the portal logs in to nothing
+  const noLogin = transport === 'telnet' && kind === 'console_line';
+
+  const changeTransport = (next: Transport) => {
+    // like PuTTY: a port still at the old protocol's default follows the new one
+    if (port === DEFAULT_PORT[transport]) setPort(DEFAULT_PORT[next]);
+    if (next === 'telnet') setAuthType('password');
+    setTransport(next);
+  };
 
   return (
-    <form action={formAction} className="card max-w-3xl space-y-5 p-6" noValidate>
+    <form
+      action={formAction}
+      className="card max-w-3xl space-y-5 p-4 sm:p-6"
+      noValidate
+      data-hydrated={hydrated}
+    >
       {e?.form && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
           {e.form}
         </p>
       )}
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid gap-4 sm:grid-cols-3">
         <Field name="name" label="Name" errors={e}>
           <input
             id="name"
@@ -91,7 +163,7 @@ export function DeviceForm({
           />
         </Field>
         <Field name="vendor" label="Vendor" errors={e}>
-          <select
+          <Select
             id="vendor"
             name="vendor"
             value={vendor}
@@ -104,30 +176,10 @@ export function DeviceForm({
                 {VENDOR_LABELS[x]}
               </option>
             ))}
-          </select>
-        </Field>
-        <Field name="host" label="Host" errors={e} hint="Hostname or IP address">
-          <input
-            id="host"
-            name="host"
-            defaultValue={v.host}
-            className="input"
-            required
-            {...invalid('host')}
-          />
-        </Field>
-        <Field name="port" label="SSH port" errors={e}>
-          <input
-            id="port"
-            name="port"
-            defaultValue={v.port || '22'}
-            inputMode="numeric"
-            className="input"
-            {...invalid('port')}
-          />
+          </Select>
         </Field>
         <Field name="encoding" label="Character encoding" errors={e}>
-          <select
+          <Select
             id="encoding"
             name="encoding"
             defaultValue={v.encoding || 'utf-8'}
@@ -139,22 +191,137 @@ export function DeviceForm({
                 {x}
               </option>
             ))}
-          </select>
+          </Select>
         </Field>
-        <Field name="username" label="SSH username" errors={e}>
+        <Field
+          name="maxSessions"
+          label="Session limit"
+          errors={e}
+          hint="Terminals and task devices at once from the portal (a switch's VTY lines); empty: the portal's default"
+        >
           <input
-            id="username"
-            name="username"
-            defaultValue={v.username}
-            autoComplete="off"
+            id="maxSessions"
+            name="maxSessions"
+            defaultValue={v.maxSessions}
+            inputMode="numeric"
+            placeholder="default"
             className="input"
-            {...invalid('username')}
+            {...invalid('maxSessions')}
           />
         </Field>
       </div>
 
       <fieldset className="space-y-3">
-        <legend className="text-sm font-medium text-slate-700">Authentication</legend>
+        <legend className="text-sm font-semibold text-slate-800">Connection</legend>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field name="transport" label="Transport" errors={e}>
+            <Select
+              id="transport"
+              name="transport"
+              value={transport}
+              onChange={(x) => changeTransport(asTransport(x.target.value))}
+              className="input"
+              {...invalid('transport')}
+            >
+              {TRANSPORTS.map((x) => (
+                <option key={x} value={x}>
+                  {TRANSPORT_LABELS[x]}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field
+            name="kind"
+            label="Kind"
+            errors={e}
+            hint="A console line lands on the device's own prompt; over telnet it needs no login."
+          >
+            <Select
+              id="kind"
+              name="kind"
+              value={kind}
+              onChange={(x) => setKind(x.target.value)}
+              className="input"
+              {...invalid('kind')}
+            >
+              {DEVICE_KINDS.map((x) => (
+                <option key={x} value={x}>
+                  {KIND_LABELS[x]}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          {transport === 'telnet' && (
+            <p
+              className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 sm:col-span-2"
+              data-testid="telnet-warning"
+            >
+              Telnet sends the password and everything typed in clear text. Use it only where SSH is not
+              available, on a network you trust.
+            </p>
+          )}
+          <Field name="host" label="Host" errors={e} hint="Hostname or IP address">
+            <input
+              id="host"
+              name="host"
+              defaultValue={v.host}
+              className="input"
+              required
+              {...invalid('host')}
+            />
+          </Field>
+          {/* named after the transport: "SSH port" or "Telnet port" */}
+          <Field
+            name="port"
+            label={`${via} port`}
+            errors={e}
+            hint={`${via} default: ${DEFAULT_PORT[transport]}`}
+          >
+            <input
+              id="port"
+              name="port"
+              value={port}
+              onChange={(x) => setPort(x.target.value)}
+              inputMode="numeric"
+              className="input"
+              {...invalid('port')}
+            />
+          </Field>
+          <Field
+            name="jumpHost"
+            // not "Jump host": the specs find the address field by the word "Host"
+            label="Jump server"
+            errors={e}
+            hint="The device is reached through this SSH device (its jump host); you must be allowed to operate it. Empty: direct."
+          >
+            <input
+              id="jumpHost"
+              name="jumpHost"
+              defaultValue={v.jumpHost}
+              list="jump-host-names"
+              placeholder="direct"
+              autoComplete="off"
+              spellCheck={false}
+              className="input"
+              {...invalid('jumpHost')}
+            />
+            <datalist id="jump-host-names">
+              {jumpHostNames.map((n) => (
+                <option key={n} value={n} />
+              ))}
+            </datalist>
+          </Field>
+          <SshAlgorithmsField
+            initial={v.sshAlgorithms ?? ''}
+            errors={e}
+            invalid={invalid}
+            shown={transport === 'ssh'}
+          />
+        </div>
+      </fieldset>
+
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-semibold text-slate-800">Authentication</legend>
         <div className="flex gap-4 text-sm">
           {(['password', 'key'] as const).map((t) => (
             <label key={t} className="flex items-center gap-1.5 font-normal">
@@ -163,34 +330,81 @@ export function DeviceForm({
                 name="authType"
                 value={t}
                 checked={authType === t}
+                // telnet has no key exchange: it can only send a password
+                disabled={t === 'key' && transport === 'telnet'}
                 onChange={() => setAuthType(t)}
               />
               {t === 'password' ? 'Password' : 'Private key'}
+              {t === 'key' && transport === 'telnet' && (
+                <span className="text-xs text-slate-500">(SSH only)</span>
+              )}
             </label>
           ))}
         </div>
-        {authType === 'password' ? (
+        <div className="grid gap-4 sm:grid-cols-2">
           <Field
-            name="password"
-            label="Password"
+            name="username"
+            label={`${via} username`}
             errors={e}
-            hint={
-              mode === 'edit'
-                ? 'Leave empty to keep the stored password; a new host, port or username needs it again.'
-                : undefined
-            }
+            hint={noLogin ? 'Optional: a console line over telnet needs no login.' : undefined}
           >
             <input
-              id="password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              placeholder={unchanged}
+              id="username"
+              name="username"
+              defaultValue={v.username}
+              autoComplete="off"
               className="input"
-              {...invalid('password')}
+              {...invalid('username')}
             />
           </Field>
-        ) : (
+          {authType === 'password' && (
+            <Field
+              name="password"
+              label="Password"
+              errors={e}
+              hint={
+                mode === 'edit'
+                  ? 'Leave empty to keep the stored password; a new host, port or username needs it again, and so does a new transport or jump host.'
+                  : noLogin
+                    ? 'Optional: a console line over telnet needs no login.'
+                    : undefined
+              }
+            >
+              <input
+                id="password"
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                placeholder={unchanged}
+                className="input"
+                {...invalid('password')}
+              />
+            </Field>
+          )}
+          {vendor === 'cisco_ios' && (
+            <Field
+              name="enableSecret"
+              label="Enable secret (optional)"
+              errors={e}
+              hint={
+                mode === 'edit' && initial.hasEnableSecret
+                  ? 'Used to enter privileged EXEC mode. Leave empty to keep it; a new host, port, transport or jump host needs it again.'
+                  : 'Used to enter privileged EXEC mode.'
+              }
+            >
+              <input
+                id="enableSecret"
+                name="enableSecret"
+                type="password"
+                autoComplete="new-password"
+                placeholder={initial.hasEnableSecret ? 'unchanged' : ''}
+                className="input"
+                {...invalid('enableSecret')}
+              />
+            </Field>
+          )}
+        </div>
+        {authType === 'key' && (
           <>
             <Field
               name="privateKey"
@@ -198,7 +412,7 @@ export function DeviceForm({
               errors={e}
               hint={
                 mode === 'edit'
-                  ? 'Leave empty to keep the stored key; a new host, port or username needs it again.'
+                  ? 'Leave empty to keep the stored key; a new host, port or username needs it again, and so does a new jump host.'
                   : 'OpenSSH or PEM format'
               }
             >
@@ -225,28 +439,6 @@ export function DeviceForm({
             </Field>
           </>
         )}
-        {vendor === 'cisco_ios' && (
-          <Field
-            name="enableSecret"
-            label="Enable secret (optional)"
-            errors={e}
-            hint={
-              mode === 'edit' && initial.hasEnableSecret
-                ? 'Used to enter privileged EXEC mode. Leave empty to keep it; a new host or port needs it again.'
-                : 'Used to enter privileged EXEC mode.'
-            }
-          >
-            <input
-              id="enableSecret"
-              name="enableSecret"
-              type="password"
-              autoComplete="new-password"
-              placeholder={initial.hasEnableSecret ? 'unchanged' : ''}
-              className="input"
-              {...invalid('enableSecret')}
-            />
-          </Field>
-        )}
       </fieldset>
 
       <Field name="notes" label="Notes" errors={e}>
@@ -260,7 +452,7 @@ export function DeviceForm({
         />
       </Field>
 
-      <div className="flex items-center gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className="btn-primary" disabled={pending}>
           {pending ? 'Saving…' : mode === 'create' ? 'Add device' : 'Save changes'}
         </button>
@@ -286,5 +478,95 @@ export function DeviceForm({
       </div>
       {deleteError && <p className="field-error">{deleteError}</p>}
     </form>
+  );
+}
+
+type Profile = (typeof SSH_PROFILES)[number] | 'custom';
+const KINDS = Object.keys(SUPPORTED) as (keyof typeof SUPPORTED)[];
+/** What each profile means, under the select (the option names stay short enough to be read). */
+const PROFILE_HINTS: Record<Profile, string | undefined> = {
+  modern: 'No SHA-1 key exchange, no ssh-rsa host keys, no CBC ciphers.',
+  legacy:
+    'Adds the SHA-1 key exchanges, ssh-rsa host keys, CBC ciphers and hmac-sha1 old IOS/VRP images need.',
+  custom: undefined,
+};
+const CUSTOM_EXAMPLE = '{"kex":["diffie-hellman-group14-sha1"],"cipher":["aes128-cbc"]}';
+
+/**
+ * The SSH algorithm profile. Its value always goes with the form, also while telnet hides it, so that
+ * trying telnet and going back to SSH does not lose a legacy or custom choice.
+ */
+function SshAlgorithmsField({
+  initial,
+  errors,
+  invalid,
+  shown,
+}: {
+  initial: string;
+  errors?: FieldErrors;
+  invalid: Invalid;
+  shown: boolean;
+}) {
+  const named = (SSH_PROFILES as readonly string[]).includes(initial) || initial === '';
+  const [profile, setProfile] = useState<Profile>(named ? ((initial || 'modern') as Profile) : 'custom');
+  const [custom, setCustom] = useState(named ? '' : initial);
+  return (
+    <>
+      <input type="hidden" name="sshAlgorithms" value={profile === 'custom' ? custom : profile} />
+      {shown && (
+        <Field
+          name="sshAlgorithms"
+          label="SSH algorithms"
+          // a custom list's error shows under the list itself
+          errors={profile === 'custom' ? undefined : errors}
+          hint={PROFILE_HINTS[profile]}
+        >
+          <Select
+            id="sshAlgorithms"
+            value={profile}
+            onChange={(x) => setProfile(x.target.value as Profile)}
+            className="input"
+            {...(profile === 'custom' ? {} : invalid('sshAlgorithms'))}
+          >
+            <option value="modern">Modern</option>
+            <option value="legacy">Legacy (old IOS/VRP)</option>
+            <option value="custom">Custom…</option>
+          </Select>
+        </Field>
+      )}
+      {shown && profile === 'custom' && (
+        <div className="sm:col-span-2">
+          <Field
+            name="sshAlgorithms"
+            htmlFor="sshAlgorithmsCustom"
+            label="Custom algorithms (JSON)"
+            errors={errors}
+            hint={`A list per kind: ${KINDS.join(', ')}. Kinds left out keep the modern defaults.`}
+          >
+            <textarea
+              id="sshAlgorithmsCustom"
+              rows={3}
+              value={custom}
+              onChange={(x) => setCustom(x.target.value)}
+              placeholder={CUSTOM_EXAMPLE}
+              className="input font-mono text-xs"
+              spellCheck={false}
+              {...invalid('sshAlgorithms')}
+            />
+          </Field>
+          <details className="mt-1 text-xs text-slate-600">
+            <summary className="cursor-pointer">Algorithms the portal supports</summary>
+            <dl className="mt-1 space-y-1">
+              {KINDS.map((k) => (
+                <div key={k}>
+                  <dt className="font-mono font-semibold">{k}</dt>
+                  <dd className="font-mono break-words">{SUPPORTED[k].join(', ')}</dd>
+                </div>
+              ))}
+            </dl>
+          </details>
+        </div>
+      )}
+    </>
   );
 }

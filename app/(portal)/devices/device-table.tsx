@@ -42,6 +42,18 @@ export function DeviceTable({
                     lab
                   </span>
                 )}
+                {/* after a space: on a phone the badge goes under the name instead of widening the table */}
+                {d.transport === 'telnet' && (
+                  <>
+                    {' '}
+                    <span
+                      className="ml-1 inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs whitespace-nowrap text-amber-800"
+                      title="Telnet sends the password and everything typed in clear text"
+                    >
+                      telnet · unencrypted
+                    </span>
+                  </>
+                )}
                 {labUp && d.name in labUp && <LabToggle name={d.name} up={labUp[d.name]!} />}
                 <div className="font-mono text-xs font-normal text-slate-500 sm:hidden">
                   {d.host}:{d.port}

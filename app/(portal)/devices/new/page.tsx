@@ -4,6 +4,7 @@ import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { createDeviceAction } from '../actions';
 import { DeviceForm } from '../device-form';
+import { jumpHostNames } from '../jump-host-names';
 
 export const metadata: Metadata = { title: 'Add device' };
 
@@ -16,12 +17,17 @@ export default async function NewDevicePage() {
       <DeviceForm
         mode="create"
         action={createDeviceAction}
+        jumpHostNames={await jumpHostNames(user)}
         initial={{
           name: '',
           host: '',
           port: 22,
           vendor: 'huawei_vrp',
           encoding: 'utf-8',
+          transport: 'ssh',
+          kind: 'device',
+          sshAlgorithms: 'modern',
+          jumpHost: '',
           username: '',
           authType: 'password',
           notes: '',
