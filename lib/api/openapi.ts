@@ -29,6 +29,7 @@ import {
   userPatchSchema,
   userSchema,
   vendorDetectionSchema,
+  connectionTestSchema,
 } from './schemas';
 
 /**
@@ -129,6 +130,12 @@ export const API_PATHS: ZodOpenApiPathsObject = {
       errors: [403, 404, 502],
       write: true,
     }),
+  },
+  '/devices/{id}/test-connection': {
+    post: op(
+      'Log in step by step (access, route, TCP, negotiation, host key, authentication, prompt, paging, vendor) and report each; a new host key is recorded as offered, never trusted',
+      { path: true, ok: [200, connectionTestSchema], errors: [403, 404], write: true },
+    ),
   },
   '/tasks': {
     get: op('List tasks (paginated, newest first)', {

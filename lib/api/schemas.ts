@@ -2,6 +2,7 @@ import 'zod-openapi';
 import { z } from 'zod';
 import { DEVICE_STATUSES } from '../devices/status';
 import { DEVICE_KINDS, ENCODINGS, TRANSPORTS, VENDORS } from '../devices/schema';
+import { TEST_STEPS } from '../devices/test-connection';
 import { compileUserPattern } from '../tasks/patterns';
 import {
   commandAnswerSchema,
@@ -75,6 +76,11 @@ export const deviceSchema = z
       .nullable()
       .meta({ description: 'What the last SSH login agreed on.' }),
     jump_host: z.string().nullable().meta({ description: "The jump host's name, if any." }),
+    max_sessions: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'Concurrent sessions from the portal; null = the DEVICE_MAX_SESSIONS default.' }),
     lab: z.boolean(),
     created_at: isoDate,
     updated_at: isoDate,
@@ -103,6 +109,7 @@ export const deviceInputSchema = z
       .max(64)
       .optional()
       .meta({ description: "A jump host's name or id; empty for none." }),
+    max_sessions: z.number().int().min(1).max(1000).nullable().optional(),
     username: z.string(),
     ...secretFields,
     notes: z.string().max(2000).default(''),
@@ -134,6 +141,7 @@ export const devicePatchSchema = z
       .max(64)
       .optional()
       .meta({ description: "A jump host's name or id; empty for none." }),
+    max_sessions: z.number().int().min(1).max(1000).nullable().optional(),
     username: z.string().optional(),
     ...secretFields,
     notes: z.string().max(2000).optional(),
@@ -161,6 +169,27 @@ export const vendorDetectionSchema = z
     version_excerpt: z.string(),
   })
   .meta({ id: 'VendorDetection' });
+
+/** One Test connection run (POST /devices/{id}/test-connection). */
+export const connectionTestSchema = z
+  .object({
+    ok: z.boolean().meta({
+      description:
+        "Every step passed (a skipped step that does not apply, such as telnet's host key, is not a failure).",
+    }),
+    steps: z
+      .array(
+        z.object({
+          id: z.enum(TEST_STEPS),
+          label: z.string(),
+          status: z.enum(['ok', 'failed', 'skipped']),
+          detail: z.string().meta({ description: 'What the step found, or why it failed, in words.' }),
+          ms: z.number().int().min(0),
+        }),
+      )
+      .meta({ description: 'Every step, in order; the first failure stops the rest (skipped).' }),
+  })
+  .meta({ id: 'ConnectionTest' });
 
 export const deviceListQuery = z
   .object({

@@ -7,7 +7,7 @@ import { deviceEncodingOf, type DeviceEncoding } from './encoding';
 import { dbHostKeyPolicy, recordOfferedHostKey } from './host-key-policy';
 import { openSshShell, type DeviceShell, type ShellSize } from './cli';
 import type { Transport } from './schema';
-import { connectSsh, SshError, type SshConnection, type SshFailureCode } from './ssh';
+import { connectSsh, SshError, type HostKeyPolicy, type SshConnection, type SshFailureCode } from './ssh';
 import {
   connectTelnet,
   TelnetError,
@@ -59,6 +59,54 @@ export interface DeviceLoginRequest {
   signal?: AbortSignal;
   /** Overrides the login's default SSH ready timeout for this one login. */
   readyTimeoutMs?: number;
+  /**
+   * The host-key policy for each SSH endpoint on the route (jump hosts and the device); default: the
+   * stored one, trusting on first use. Test connection passes one that never stores a key.
+   */
+  hostKeys?: (endpoint: HostKeyEndpoint) => HostKeyPolicy;
+  /** Watches the login step by step (Test connection). */
+  observer?: DeviceLoginObserver;
+}
+
+/** What a host-key policy is made from: one device row on the route. */
+export interface HostKeyEndpoint {
+  id: string;
+  name: string;
+  hostKeyFingerprint: string | null;
+  hostKeyApprovalRequired: boolean;
+}
+
+/** One endpoint on a device's route: a jump host or the device itself. No secrets. */
+export interface RouteEndpoint {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  username: string;
+  authType: string;
+  sshAlgorithms: string;
+}
+
+/** The route a login is about to take: jump hosts outermost first, then the device. */
+export interface LoginRoute {
+  hops: RouteEndpoint[];
+  device: RouteEndpoint;
+  transport: Transport;
+  /** False for a telnet console line without a username: the connection is at the CLI at once. */
+  loginNeeded: boolean;
+}
+
+/** Told about a login's progress; every member is optional. */
+export interface DeviceLoginObserver {
+  /**
+   * Access granted, route resolved, credentials opened, nothing connected yet. A failure returned here
+   * ends the login with it (Test connection checks TCP first).
+   */
+  beforeConnect?(route: LoginRoute): Promise<DeviceLoginFailure | null>;
+  /** An SSH login to one endpoint of the route (a jump host, then the device) completed. */
+  sshOpened?(endpoint: RouteEndpoint, conn: SshConnection): void;
+  /** The telnet connection is open and its option negotiation done (the login dialog follows). */
+  telnetOpened?(conn: TelnetConnection): void;
 }
 
 /** The device fields a caller may show or log (no credentials). */
@@ -103,7 +151,20 @@ export interface DeviceLoginDeps {
   readyTimeoutMs?: number;
 }
 
-type Failure = Extract<DeviceLoginResult, { ok: false }>;
+export type DeviceLoginFailure = Extract<DeviceLoginResult, { ok: false }>;
+type Failure = DeviceLoginFailure;
+
+function endpointOf(row: DeviceRow): RouteEndpoint {
+  return {
+    id: row.id,
+    name: row.name,
+    host: row.host,
+    port: row.port,
+    username: row.username,
+    authType: row.authType,
+    sshAlgorithms: row.sshAlgorithms,
+  };
+}
 interface Actor {
   username: string;
 }
@@ -240,8 +301,8 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         timeoutMs,
         signal: req.signal,
       });
-      const noLogin = row.kind === 'console_line' && !creds.username;
-      if (!noLogin)
+      req.observer?.telnetOpened?.(conn);
+      if (telnetLoginNeeded(row, creds))
         await telnetLogin(conn, {
           username: creds.username || null,
           password: creds.password ?? null,
@@ -276,6 +337,11 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
       },
     };
   }
+
+  const telnetLoginNeeded = (row: DeviceRow, creds: DeviceCredentials) =>
+    !(row.kind === 'console_line' && !creds.username);
+  const hostKeysFor = (req: DeviceLoginRequest, row: DeviceRow) =>
+    req.hostKeys?.(row) ?? dbHostKeyPolicy(db, row);
 
   return {
     async open(req) {
@@ -322,15 +388,21 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         return { ok: false, code: 'credentials_unreadable', message: text.credentials };
       }
 
-      if (row.transport === 'telnet') {
-        if (chain.hops.length > 0)
-          return {
-            ok: false,
-            code: 'jump_route',
-            message: `${device.name} is a telnet device behind a jump host; telnet through a jump host is not supported yet.`,
-          };
-        return telnetLoginTo(req, row, device, creds);
-      }
+      if (row.transport === 'telnet' && chain.hops.length > 0)
+        return {
+          ok: false,
+          code: 'jump_route',
+          message: `${device.name} is a telnet device behind a jump host; telnet through a jump host is not supported yet.`,
+        };
+
+      const stop = await req.observer?.beforeConnect?.({
+        hops: chain.hops.map(endpointOf),
+        device: endpointOf(row),
+        transport: row.transport === 'telnet' ? 'telnet' : 'ssh',
+        loginNeeded: row.transport !== 'telnet' || telnetLoginNeeded(row, creds),
+      });
+      if (stop) return stop;
+      if (row.transport === 'telnet') return telnetLoginTo(req, row, device, creds);
 
       const opened: SshConnection[] = [];
       const close = () => {
@@ -346,13 +418,14 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
           try {
             opened.push(
               await connectSsh({ host: hop.host, port: hop.port, name: hop.name }, hopCreds[i]!, {
-                hostKeys: dbHostKeyPolicy(db, hop),
+                hostKeys: hostKeysFor(req, hop),
                 algorithmProfile: hop.sshAlgorithms,
                 via: opened[i - 1],
                 readyTimeoutMs,
                 signal: req.signal,
               }),
             );
+            req.observer?.sshOpened?.(endpointOf(hop), opened.at(-1)!);
           } catch (err) {
             if (!(err instanceof SshError)) throw err;
             await onSshFailure(req, { ...device, id: hop.id, name: hop.name }, err);
@@ -360,7 +433,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
           }
         }
         ssh = await connectSsh({ host: device.host, port: device.port, name: device.name }, creds, {
-          hostKeys: dbHostKeyPolicy(db, row),
+          hostKeys: hostKeysFor(req, row),
           algorithmProfile: row.sshAlgorithms,
           via: opened.at(-1),
           readyTimeoutMs,
@@ -370,6 +443,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
           throw err;
         });
         opened.push(ssh);
+        req.observer?.sshOpened?.(endpointOf(row), ssh);
       } catch (err) {
         close();
         if (!(err instanceof SshError)) throw err;

@@ -17,6 +17,7 @@ import { authorise } from '@/lib/auth/session';
 import { detectDeviceVendor, type VendorDetection } from '@/lib/devices/detect-vendor';
 import { acceptOfferedHostKey, checkOfferedHostKey, forgetHostKey } from '@/lib/devices/host-keys';
 import { setLabDeviceUp } from '@/lib/devices/lab-inventory';
+import { testConnection, type ConnectionTest } from '@/lib/devices/test-connection';
 import { createDevice, deleteDevice, setDeviceVendor, updateDevice } from '@/lib/devices/inventory';
 import {
   DEVICE_FORM_FIELDS,
@@ -139,4 +140,17 @@ export async function setDeviceVendorAction(
   // the vendor shows on the edit form, the device list and the dashboard's summary
   revalidatePath('/', 'layout');
   return { ok: `Vendor set to ${VENDOR_LABELS[args[1]]}.` };
+}
+
+export type TestConnectionResult = (ConnectionTest & { error?: undefined }) | { error: string };
+
+export async function testConnectionAction(deviceId: string): Promise<TestConnectionResult> {
+  if (!parseArgs([deviceId], idArg)) return { error: INVALID_REQUEST };
+  const auth = await authorise('devices:edit');
+  if (!auth.ok) return { error: auth.error };
+  // the login checks that the user may operate the device; a refusal is the report's failed access step
+  const r = await testConnection(deviceId, auth.user.id, getRuntime());
+  // a key seen for the first time is now offered: the host-key panel shows it with Accept
+  revalidatePath(`/devices/${deviceId}`);
+  return r;
 }

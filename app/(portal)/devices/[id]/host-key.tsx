@@ -61,10 +61,15 @@ export function HostKeyPanel({
             <>
               At its new address <strong>{address}</strong> the device offered this key{when}:
             </>
-          ) : (
+          ) : trusted ? (
             <>
               The device presented a <strong>different key</strong>
               {when} and was refused:
+            </>
+          ) : (
+            <>
+              A connection test{when} saw this key (not trusted yet; the first login trusts it, or accept it
+              now):
             </>
           )}
           <code className="mt-1 block font-mono text-xs break-all" data-testid="offered-fingerprint">

@@ -4,9 +4,12 @@ import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { getVisibleDevice } from '@/lib/devices/inventory';
+import type { NegotiatedAlgorithms } from '@/lib/devices/ssh-algorithms';
 import { deleteDeviceAction, updateDeviceAction } from '../actions';
 import { DeviceForm } from '../device-form';
+import { jumpHostNames } from '../jump-host-names';
 import { HostKeyPanel } from './host-key';
+import { TestConnectionPanel } from './test-connection-panel';
 import { VendorPanel } from './vendor-panel';
 import { getRuntime } from '@/lib/server/registry';
 
@@ -18,6 +21,7 @@ export default async function EditDevicePage({ params }: { params: Promise<{ id:
   const { id } = await params;
   const device = await getVisibleDevice(user, id, getRuntime());
   if (!device) notFound();
+  const jumpHost = device.jumpHost?.name ?? '';
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">Edit {device.name}</h1>
@@ -28,8 +32,15 @@ export default async function EditDevicePage({ params }: { params: Promise<{ id:
         mode="edit"
         action={updateDeviceAction.bind(null, device.id)}
         deleteAction={deleteDeviceAction.bind(null, device.id)}
-        initial={device}
+        jumpHostNames={await jumpHostNames(user, device.id)}
+        initial={{ ...device, jumpHost }}
       />
+      <ConnectionPanel
+        telnet={device.transport === 'telnet'}
+        jumpHost={jumpHost}
+        negotiated={device.negotiatedAlgorithms}
+      />
+      <TestConnectionPanel deviceId={device.id} />
       <VendorPanel deviceId={device.id} vendor={device.vendor} />
       <HostKeyPanel
         deviceId={device.id}
@@ -41,5 +52,45 @@ export default async function EditDevicePage({ params }: { params: Promise<{ id:
         canForget={can(user.role, 'hostkeys:manage')}
       />
     </div>
+  );
+}
+
+/** How the portal reaches the device as saved, and what the last SSH login agreed on. */
+function ConnectionPanel({
+  telnet,
+  jumpHost,
+  negotiated,
+}: {
+  telnet: boolean;
+  jumpHost: string;
+  /** JSON stored by the last SSH login, or null before the first one. */
+  negotiated: string | null;
+}) {
+  const n = negotiated ? (JSON.parse(negotiated) as NegotiatedAlgorithms) : null;
+  return (
+    <section className="card max-w-3xl space-y-1 p-4 text-sm" aria-label="Connection">
+      <h2 className="font-semibold">Connection</h2>
+      <p data-testid="route">{jumpHost ? `Reached through ${jumpHost}.` : 'Reached directly.'}</p>
+      {telnet ? (
+        <p data-testid="transport-note">
+          <strong className="text-amber-800">Telnet: unencrypted.</strong> The password and everything typed
+          cross the network in clear text.
+        </p>
+      ) : (
+        <p data-testid="negotiated" className="break-words">
+          {n ? (
+            <>
+              Negotiated: kex <code>{n.kex}</code>, host key <code>{n.serverHostKey}</code>, cipher{' '}
+              <code>{n.cipher}</code>, MAC {/* AEAD ciphers (GCM, ChaCha20) carry their own */}
+              {n.hmac ? <code>{n.hmac}</code> : 'built into the cipher'}
+            </>
+          ) : (
+            <span className="text-slate-500">
+              The negotiated SSH algorithms show here after the next login to the device.
+            </span>
+          )}
+        </p>
+      )}
+    </section>
   );
 }
