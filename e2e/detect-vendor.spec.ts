@@ -1,31 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { signInAsAdmin } from './helpers';
+import { mouseClick, setLabDevice, signInAsAdmin } from './helpers';
 
 const SHOTS = '/tmp/shots';
 /** Screenshots are of the panel: a toast passing over it is not part of it. */
 const HIDE_TOASTS = '[data-testid="toasts"] { display: none; }';
-
-/**
- * A real pointer click in the middle of the element (no synthetic .click() shortcuts). It waits until
- * the element is what the pointer would hit there: the live toasts (lab devices going down in this and
- * other specs) cover the bottom of a phone screen for a few seconds.
- */
-async function mouseClick(page: Page, el: Locator) {
-  await el.scrollIntoViewIfNeeded();
-  await expect
-    .poll(() =>
-      el.evaluate((e) => {
-        const r = e.getBoundingClientRect();
-        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-        return hit !== null && e.contains(hit);
-      }),
-    )
-    .toBe(true);
-  const box = await el.boundingBox();
-  expect(box).not.toBeNull();
-  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
-}
 
 /** From the device list to the device's edit page, as a person gets there; returns the Vendor panel. */
 async function openEditPage(page: Page, device: string): Promise<Locator> {
@@ -36,14 +15,6 @@ async function openEditPage(page: Page, device: string): Promise<Locator> {
   // enabled once the page is hydrated (the form's select too: one root)
   await expect(panel.getByRole('button', { name: 'Detect vendor' })).toBeEnabled();
   return panel;
-}
-
-/** The lab switch on the Devices page (admins): take a lab device down or bring it back. */
-async function setLabDevice(page: Page, device: string, up: boolean) {
-  await page.goto(`/devices?q=${device}`);
-  const row = page.locator(`tr[data-device="${device}"]`);
-  await mouseClick(page, row.getByRole('button', { name: `${up ? 'Bring up' : 'Take down'} ${device}` }));
-  await expect(row.getByRole('button', { name: `${up ? 'Take down' : 'Bring up'} ${device}` })).toBeVisible();
 }
 
 // One lab device per viewport, used by no other spec: this one changes its vendor and takes it down.

@@ -1,30 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { signInAsAdmin, unique } from './helpers';
+import { mouseClick, signInAsAdmin, unique } from './helpers';
 
 const SHOTS = '/tmp/shots';
 /** Screenshots are of the form: a toast passing over it is not part of it. */
 const HIDE_TOASTS = '[data-testid="toasts"] { display: none; }';
-
-/**
- * A real pointer click in the middle of the element, once it is what the pointer would hit there (live
- * toasts about lab devices other specs take down cover the bottom of a phone screen for a while).
- */
-async function mouseClick(page: Page, el: Locator) {
-  await el.scrollIntoViewIfNeeded();
-  await expect
-    .poll(() =>
-      el.evaluate((e) => {
-        const r = e.getBoundingClientRect();
-        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-        return hit !== null && e.contains(hit);
-      }),
-    )
-    .toBe(true);
-  const box = await el.boundingBox();
-  expect(box).not.toBeNull();
-  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
-}
 
 /** The device form, once hydrated (before that a submit would post natively). */
 async function deviceForm(page: Page): Promise<Locator> {

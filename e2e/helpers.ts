@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { E2E } from './env';
 
 export async function signIn(page: Page, username: string, password: string) {
@@ -38,4 +38,32 @@ export async function createUser(
 /** The page's own alert (Next adds an empty route announcer with role="alert" too). */
 export function alertOf(page: Page) {
   return page.locator('[role="alert"]:not(#__next-route-announcer__)');
+}
+
+/**
+ * A real pointer click in the middle of the element, once it is what the pointer would hit there
+ * (a live toast can cover the bottom of a phone screen for a few seconds). No synthetic .click().
+ */
+export async function mouseClick(page: Page, el: Locator) {
+  await el.scrollIntoViewIfNeeded();
+  await expect
+    .poll(() =>
+      el.evaluate((e) => {
+        const r = e.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return hit !== null && e.contains(hit);
+      }),
+    )
+    .toBe(true);
+  const box = await el.boundingBox();
+  expect(box).not.toBeNull();
+  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
+}
+
+/** The lab switch on the Devices page (admins): take a lab device down or bring it back. */
+export async function setLabDevice(page: Page, device: string, up: boolean) {
+  await page.goto(`/devices?q=${device}`);
+  const row = page.locator(`tr[data-device="${device}"]`);
+  await mouseClick(page, row.getByRole('button', { name: `${up ? 'Bring up' : 'Take down'} ${device}` }));
+  await expect(row.getByRole('button', { name: `${up ? 'Take down' : 'Bring up'} ${device}` })).toBeVisible();
 }

@@ -1,16 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { signInAsAdmin, unique } from './helpers';
+import { expect, test } from '@playwright/test';
+import { mouseClick, signInAsAdmin, unique } from './helpers';
 
 const SHOTS = '/tmp/shots';
-
-/** A real pointer click in the middle of the element (no synthetic .click() shortcuts). */
-async function mouseClick(page: Page, el: Locator) {
-  await el.scrollIntoViewIfNeeded();
-  const box = await el.boundingBox();
-  expect(box).not.toBeNull();
-  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
-}
 
 for (const [size, device] of [
   [{ width: 1440, height: 900 }, 'lab-vrp-11'],

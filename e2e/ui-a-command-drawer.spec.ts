@@ -1,5 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { signInAsAdmin } from './helpers';
+import { expect, test } from '@playwright/test';
+import { mouseClick, signInAsAdmin } from './helpers';
 
 // First-hour finding 9: the hint said `display version` on Cisco tabs, command-mode results were lost
 // on reload, and the panel could not be folded away.
@@ -7,12 +7,6 @@ const SIZES = [
   { name: 'desktop', viewport: { width: 1440, height: 900 }, device: 'lab-vrp-08' },
   { name: 'phone', viewport: { width: 390, height: 844 }, device: 'lab-vrp-12' },
 ] as const;
-
-async function mouseClick(page: Page, el: Locator) {
-  await el.scrollIntoViewIfNeeded();
-  const box = (await el.boundingBox())!;
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-}
 
 for (const size of SIZES) {
   test(`command mode at ${size.name} width: results survive a reload, the panel folds away and stays folded`, async ({

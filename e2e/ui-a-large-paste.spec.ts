@@ -1,14 +1,8 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { signInAsAdmin } from './helpers';
+import { expect, test } from '@playwright/test';
+import { mouseClick, signInAsAdmin } from './helpers';
 
 // First-hour finding 15: a 100 KB paste got two frame_too_large errors and nothing reached the shell.
 // Now it is confirmed first, then sent in frames under the limit, paced by the socket.
-async function mouseClick(page: Page, el: Locator) {
-  await el.scrollIntoViewIfNeeded();
-  const box = (await el.boundingBox())!;
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-}
-
 const DEVICE = 'lab-vrp-18';
 const LINES = 1500;
 // ~80 characters a line: 120 KB in all, twice the server's 64 KiB frame limit

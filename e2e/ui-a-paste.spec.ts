@@ -1,11 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { signInAsAdmin } from './helpers';
-
-async function mouseClick(page: Page, el: Locator) {
-  const box = await el.boundingBox();
-  expect(box).not.toBeNull();
-  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
-}
+import { expect, test } from '@playwright/test';
+import { mouseClick, signInAsAdmin } from './helpers';
 
 // Only at 1440×900: at 390×844 the Command mode panel leaves the terminal itself almost no width
 // (a layout problem of its own, reported separately), so there is nothing to click into.

@@ -1,12 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { signInAsAdmin } from './helpers';
-
-/** Click the centre of an element with the real mouse (no scrolling, no forcing). */
-async function mouseClick(page: Page, el: Locator) {
-  const box = await el.boundingBox();
-  expect(box).not.toBeNull();
-  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
-}
+import { expect, test, type Locator } from '@playwright/test';
+import { mouseClick, signInAsAdmin } from './helpers';
 
 /** The element a person would hit at the centre of `el` is `el` itself (or inside it): nothing clips or covers it. */
 async function isHitAtCentre(el: Locator) {

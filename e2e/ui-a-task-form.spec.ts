@@ -1,12 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { signInAsAdmin } from './helpers';
-
-async function mouseClick(page: Page, el: Locator) {
-  await el.scrollIntoViewIfNeeded();
-  const box = await el.boundingBox();
-  expect(box).not.toBeNull();
-  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
-}
+import { expect, test } from '@playwright/test';
+import { mouseClick, signInAsAdmin } from './helpers';
 
 for (const size of [
   { width: 1440, height: 900 },

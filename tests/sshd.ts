@@ -1,11 +1,11 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { credentialContext } from '../lib/devices/credentials';
 import { generateEd25519KeyPair } from '../lib/devices/keys';
+import { freePort, waitForPort } from './ports';
 import type { Portal } from './harness';
 
 export const SSHD_BINARY = '/usr/sbin/sshd';
@@ -17,32 +17,6 @@ export interface RealSshd {
   /** OpenSSH-format private key authorised for `username`. */
   privateKey: string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('sshd did not start listening');
 }
 
 /**
@@ -96,7 +70,7 @@ export async function startSshd(
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d));
   try {
-    await waitForPort(port, child, 10_000);
+    await waitForPort(port, child, 'sshd', 10_000);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}: ${stderr}`);

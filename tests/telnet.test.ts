@@ -14,6 +14,7 @@ import {
   type TelnetConnection,
   type TelnetConnectOptions,
 } from '../lib/devices/telnet';
+import { freePort } from './ports';
 import { startTelnetd, type RealTelnetd } from './telnetd';
 
 const generic = driverFor('generic');
@@ -105,14 +106,6 @@ function flood(s: net.Socket, chunk: Buffer): void {
     else s.once('drain', pump);
   };
   pump();
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 describe('telnet to a real telnetd (inetutils-telnetd, /bin/login)', () => {
