@@ -7,7 +7,14 @@ import { deviceEncodingOf, type DeviceEncoding } from './encoding';
 import { dbHostKeyPolicy, recordOfferedHostKey } from './host-key-policy';
 import { openSshShell, type DeviceShell, type ShellSize } from './cli';
 import type { Transport } from './schema';
-import { connectSsh, SshError, type HostKeyPolicy, type SshConnection, type SshFailureCode } from './ssh';
+import {
+  connectSsh,
+  SshError,
+  type HostKeyPolicy,
+  type SshConnectOptions,
+  type SshConnection,
+  type SshFailureCode,
+} from './ssh';
 import {
   connectTelnet,
   TelnetError,
@@ -66,6 +73,8 @@ export interface DeviceLoginRequest {
   hostKeys?: (endpoint: HostKeyEndpoint) => HostKeyPolicy;
   /** Watches the login step by step (Test connection). */
   observer?: DeviceLoginObserver;
+  /** Puts a login question the stored password cannot answer to the person at the terminal. */
+  askUser?: SshConnectOptions['askUser'];
 }
 
 /** What a host-key policy is made from: one device row on the route. */
@@ -423,6 +432,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
                 via: opened[i - 1],
                 readyTimeoutMs,
                 signal: req.signal,
+                askUser: req.askUser,
               }),
             );
             req.observer?.sshOpened?.(endpointOf(hop), opened.at(-1)!);
@@ -438,6 +448,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
           via: opened.at(-1),
           readyTimeoutMs,
           signal: req.signal,
+          askUser: req.askUser,
         }).catch(async (err: unknown) => {
           if (err instanceof SshError) await onSshFailure(req, device, err);
           throw err;

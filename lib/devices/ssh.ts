@@ -12,6 +12,8 @@ import { OfferRecorder, parseSshProfile, type NegotiatedAlgorithms } from './ssh
 export const SSH_READY_TIMEOUT_MS = 15_000;
 export const SSH_KEEPALIVE_INTERVAL_MS = 15_000;
 export const SSH_KEEPALIVE_COUNT_MAX = 3;
+/** How long a person has to answer a login question (a one-time token) in the terminal tab. */
+export const ASK_USER_TIMEOUT_MS = 120_000;
 /** A keyboard-interactive prompt that asks for the password (answered from the stored one). */
 const PASSWORD_PROMPT = /pass(?:word|code|phrase)?|secret/i;
 
@@ -70,6 +72,12 @@ function mismatchError(label: string, known: string, offered: string, offeredKey
   );
 }
 
+/** A keyboard-interactive question put to a person (`echo`: the answer may be shown as typed). */
+export interface LoginQuestion {
+  prompt: string;
+  echo: boolean;
+}
+
 export interface SshTarget {
   host: string;
   port: number;
@@ -82,6 +90,11 @@ export interface SshConnectOptions {
   algorithmProfile?: string;
   /** Reach the device through this connection (a jump host): a forwarded channel, no local port. */
   via?: SshConnection;
+  /**
+   * Asks the person at the terminal a keyboard-interactive question the stored password cannot
+   * answer (a one-time token); null: not answered. Without it such a login fails at once.
+   */
+  askUser?: (questions: LoginQuestion[], instructions: string) => Promise<string[] | null>;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   signal?: AbortSignal;
@@ -219,16 +232,14 @@ function handshake(
       reject(err);
     };
     const onAbort = () => fail(new SshError('closed', `Connection to ${label} was cancelled.`));
-    const timer = setTimeout(
-      () =>
-        fail(
-          new SshError(
-            'timeout',
-            `${label} did not complete the SSH login within ${Math.round(readyTimeoutMs / 1000)} s.`,
-          ),
+    const onTimeout = () =>
+      fail(
+        new SshError(
+          'timeout',
+          `${label} did not complete the SSH login within ${Math.round(readyTimeoutMs / 1000)} s.`,
         ),
-      readyTimeoutMs,
-    );
+      );
+    let timer = setTimeout(onTimeout, readyTimeoutMs);
     // after the timer exists: `fail` clears it, and the signal may already be aborted
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) return onAbort();
@@ -263,15 +274,35 @@ function handshake(
     client.on('banner', (message: string) => (authBanner = message.slice(0, 4096)));
 
     // AAA logins ask by keyboard-interactive: a password prompt gets the stored password; any other
-    // question (a one-time token, "press enter") cannot be answered from here, and the error says so
+    // question (a one-time token, "press enter") goes to the person at the terminal if there is one
+    // (askUser), with its own time limit; otherwise the login fails saying what was asked.
     let unanswered: string | null = null;
-    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
-      const other = prompts.find((p) => !PASSWORD_PROMPT.test(p.prompt));
-      if (other) {
-        unanswered = other.prompt.trim().slice(0, 100);
-        return finish([]);
-      }
-      finish(prompts.map(() => creds.password ?? ''));
+    client.on('keyboard-interactive', (_name, instructions, _lang, prompts, finish) => {
+      const others = prompts.filter((p) => !PASSWORD_PROMPT.test(p.prompt));
+      if (others.length === 0) return finish(prompts.map(() => creds.password ?? ''));
+      unanswered = others[0]!.prompt.trim().slice(0, 100);
+      if (!opts.askUser) return finish([]);
+      clearTimeout(timer);
+      opts
+        .askUser(
+          others.map((p) => ({ prompt: p.prompt.trim().slice(0, 200), echo: p.echo === true })),
+          instructions.slice(0, 500),
+        )
+        .then(
+          (answers) => {
+            if (settled) return;
+            timer = setTimeout(onTimeout, readyTimeoutMs);
+            if (!answers) return finish([]); // nobody answered: the error names the question
+            unanswered = null;
+            let k = 0;
+            finish(
+              prompts.map((p) =>
+                PASSWORD_PROMPT.test(p.prompt) ? (creds.password ?? '') : (answers[k++] ?? ''),
+              ),
+            );
+          },
+          () => finish([]),
+        );
     });
 
     client.once('ready', () => {
@@ -311,7 +342,9 @@ function handshake(
           return fail(
             new SshError(
               'auth_failed',
-              `${label} asks «${unanswered}» at login; the portal answers only password prompts from the stored credentials.`,
+              opts.askUser
+                ? `${label} asks «${unanswered}» at login and it was not answered (in time).`
+                : `${label} asks «${unanswered}» at login; the portal answers only password prompts from the stored credentials.`,
             ),
           );
         return fail(new SshError('auth_failed', `${label} refused the login for user "${creds.username}".`));
@@ -335,7 +368,8 @@ function handshake(
         debug: offers.debug,
         username: creds.username,
         ...authConfig(creds),
-        readyTimeout: readyTimeoutMs,
+        // our own timer bounds the login (and pauses while a person answers); ssh2's must not fire first
+        readyTimeout: readyTimeoutMs + (opts.askUser ? ASK_USER_TIMEOUT_MS : 0),
         keepaliveInterval: opts.keepaliveIntervalMs ?? SSH_KEEPALIVE_INTERVAL_MS,
         keepaliveCountMax: SSH_KEEPALIVE_COUNT_MAX,
         hostVerifier: (key: Buffer) => {

@@ -29,6 +29,8 @@ export const MSG = {
   output: 'output',
   terminalClosed: 'terminal_closed',
   terminalNotice: 'terminal_notice',
+  loginPrompt: 'login_prompt',
+  loginAnswer: 'login_answer',
   // monitor
   subscribeTask: 'subscribe_task',
   unsubscribeTask: 'unsubscribe_task',
@@ -77,6 +79,12 @@ export const terminalClientMessage = z.discriminatedUnion('type', [
     with_results: z.boolean().optional(),
   }),
   z.object({ type: z.literal(MSG.input), data: z.string().max(64 * 1024) }),
+  /** The person's answers to a login question (null: they declined). Never logged or audited. */
+  z.object({
+    type: z.literal(MSG.loginAnswer),
+    id: z.string().max(64),
+    answers: z.array(z.string().max(1024)).max(10).nullable(),
+  }),
   z.object({
     type: z.literal(MSG.resize),
     cols: z.number().int().min(1).max(TERMINAL_MAX_COLS),
@@ -111,6 +119,14 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal(MSG.output), data: z.string() }),
   z.object({ type: z.literal(MSG.terminalClosed), reason: z.string().optional() }),
+  /** The device asks a login question the stored password cannot answer (a one-time token). */
+  z.object({
+    type: z.literal(MSG.loginPrompt),
+    id: z.string(),
+    instructions: z.string(),
+    prompts: z.array(z.object({ prompt: z.string(), echo: z.boolean() })),
+    timeout_ms: z.number().int(),
+  }),
   /** Something the user should know (an idle warning); `message: null` clears it. */
   z.object({ type: z.literal(MSG.terminalNotice), message: z.string().nullable() }),
   z.object({ type: z.literal(MSG.pong), ts: z.number() }),

@@ -1,5 +1,5 @@
 import type { DeviceShell } from '../devices/cli';
-import type { DeviceLogin, LoginFailureCode } from '../devices/connect';
+import type { DeviceLogin, DeviceLoginRequest, LoginFailureCode } from '../devices/connect';
 import type { DeviceSessionLimiter } from '../devices/limiter';
 import type { RevocationScope } from '../events/types';
 import type { WaterMarks } from './flow';
@@ -61,7 +61,12 @@ export class TerminalManager {
     return s;
   }
 
-  async open(userId: string, deviceId: string, size: { cols: number; rows: number }): Promise<OpenResult> {
+  async open(
+    userId: string,
+    deviceId: string,
+    size: { cols: number; rows: number },
+    opts: { askUser?: DeviceLoginRequest['askUser'] } = {},
+  ): Promise<OpenResult> {
     const { limits } = this.opts;
     if (this.countWhere((s) => s.userId === userId) >= limits.perUser) {
       return {
@@ -84,7 +89,7 @@ export class TerminalManager {
     this.opening.set(key, pending);
     let result: OpenResult | undefined;
     try {
-      result = await this.connect(userId, deviceId, size);
+      result = await this.connect(userId, deviceId, size, opts.askUser);
       if (result.ok && pending.revoked) {
         result.session.close(pending.revoked); // releases its slot
         return { ok: false, code: 'access_revoked', error: pending.revoked };
@@ -100,8 +105,9 @@ export class TerminalManager {
     userId: string,
     deviceId: string,
     size: { cols: number; rows: number },
+    askUser: DeviceLoginRequest['askUser'],
   ): Promise<OpenResult> {
-    const login = await this.opts.login.open({ deviceId, actor: { userId }, purpose: 'terminal' });
+    const login = await this.opts.login.open({ deviceId, actor: { userId }, purpose: 'terminal', askUser });
     if (!login.ok) return { ok: false, code: login.code, error: login.message };
     const { connection } = login;
     let shell: DeviceShell;

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { atLeast } from '../../auth/roles';
+import type { DeviceLoginRequest } from '../../devices/connect';
+import { ASK_USER_TIMEOUT_MS } from '../../devices/ssh';
 import type { TerminalManager } from '../../terminal/manager';
 import type { TerminalOutput } from '../../terminal/output';
 import type { TerminalSession } from '../../terminal/session';
@@ -34,6 +37,25 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
   const connecting = new Set<string>();
   /** Sockets that closed while their session was still being opened. */
   const gone = new Set<string>();
+  /** A login question waiting for the person on this socket (one at a time). */
+  const asking = new Map<string, { id: string; answer: (answers: string[] | null) => void }>();
+
+  /** Ask the person on this socket a login question; null when they decline, leave or time out. */
+  function askOver(conn: Connection): NonNullable<DeviceLoginRequest['askUser']> {
+    return (prompts, instructions) =>
+      new Promise((resolve) => {
+        const id = randomUUID();
+        const timer = setTimeout(() => answer(null), ASK_USER_TIMEOUT_MS);
+        const answer = (answers: string[] | null) => {
+          clearTimeout(timer);
+          if (asking.get(conn.id)?.id === id) asking.delete(conn.id);
+          resolve(answers);
+        };
+        asking.get(conn.id)?.answer(null);
+        asking.set(conn.id, { id, answer });
+        conn.send({ type: MSG.loginPrompt, id, instructions, prompts, timeout_ms: ASK_USER_TIMEOUT_MS });
+      });
+  }
 
   const deviceOf = (conn: Connection) => (conn.route.channel === 'terminal' ? conn.route.deviceId : '');
 
@@ -70,10 +92,12 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
     }
     connecting.add(conn.id);
     try {
-      const result = await deps.manager.open(conn.identity.userId, deviceId, {
-        cols: msg.cols ?? DEFAULT_COLS,
-        rows: msg.rows ?? DEFAULT_ROWS,
-      });
+      const result = await deps.manager.open(
+        conn.identity.userId,
+        deviceId,
+        { cols: msg.cols ?? DEFAULT_COLS, rows: msg.rows ?? DEFAULT_ROWS },
+        { askUser: askOver(conn) },
+      );
       if (!result.ok) return conn.send({ type: MSG.terminalError, code: result.code, error: result.error });
       if (gone.delete(conn.id)) return result.session.close('The browser left before the session opened.');
       bind(conn, result.session, false);
@@ -154,6 +178,17 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
             });
           return;
         }
+        case 'login_answer': {
+          const q = asking.get(conn.id);
+          if (q?.id === msg.id) q.answer(msg.answers);
+          else
+            conn.send({
+              type: MSG.terminalError,
+              code: 'no_question',
+              error: 'No login question is waiting.',
+            });
+          return;
+        }
         case 'ping':
           return conn.send({ type: MSG.pong, ts: msg.ts });
         case 'close': {
@@ -167,6 +202,7 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
     },
 
     onClose(conn) {
+      asking.get(conn.id)?.answer(null);
       if (connecting.has(conn.id)) gone.add(conn.id);
       const b = bound.get(conn.id);
       bound.delete(conn.id);
