@@ -12,6 +12,7 @@ import {
 import type { DeviceConnection } from '../devices/connect';
 import type { VendorDriver } from '../devices/drivers';
 import { createDecoder, encodeInput, type DeviceEncoding, type StreamDecoder } from '../devices/encoding';
+import { stripAnsi } from '../devices/drivers/clean';
 import { DEFAULT_WATER_MARKS, flowDecision, type WaterMarks } from './flow';
 import type { TerminalOutput } from './output';
 import { Scrollback } from './scrollback';
@@ -39,6 +40,28 @@ const AUDIT_LINE_MAX_CHARS = 1000;
 /** Output kept to recognise a password prompt before a typed line is audited. */
 const OUTPUT_TAIL_CHARS = 200;
 const PASSWORD_PROMPT = /(?:password|passphrase|secret)[^\n]{0,40}:\s*$/i;
+/** The escape sequence one key sends (arrows, function keys, Alt+key): a key, not text of the line. */
+const KEY_SEQUENCE = /^\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|[^[O])?/s;
+/** Typed characters compared with the device's echo at most (a paste into `top` is not a line). */
+const ECHO_MATCH_MAX_CHARS = 256;
+
+/** What output shows as text: escape sequences and control characters removed. */
+function visibleText(output: string): string {
+  return stripAnsi(output).replace(/[\x00-\x1f\x7f]/g, '');
+}
+
+/**
+ * How many of the characters typed and not yet echoed (`typed`, oldest first) this output echoes: a
+ * line editor echoes a key at once (at the start of its answer, or redrawing the rest of the line
+ * after it) or, for keys typed ahead, right after its next prompt (at the end). 0: not their echo.
+ */
+export function echoedChars(typed: string, visible: string): number {
+  for (let n = Math.min(typed.length, visible.length, ECHO_MATCH_MAX_CHARS); n > 0; n--) {
+    const head = typed.slice(0, n);
+    if (visible.startsWith(head) || visible.endsWith(head)) return n;
+  }
+  return 0;
+}
 
 export interface SessionTimers {
   resumeGraceMs: number;
@@ -105,6 +128,10 @@ export class TerminalSession {
    * (null: no line started). Kept through backspaces, so retyping a secret cannot un-hide it.
    */
   private lineAtPasswordPrompt: boolean | null = null;
+  /** Characters of the line typed since the device last echoed what was typed (see followEcho). */
+  private unechoed = '';
+  /** The line set aside at a prompt, until the next output shows whether it was typed ahead. */
+  private dropped: { line: string; atPasswordPrompt: boolean | null } | null = null;
   private pending: string[] = [];
   private pendingChars = 0;
   private flushScheduled = false;
@@ -227,6 +254,7 @@ export class TerminalSession {
       text.length >= OUTPUT_TAIL_CHARS
         ? text.slice(-OUTPUT_TAIL_CHARS)
         : (this.outputTail + text).slice(-OUTPUT_TAIL_CHARS);
+    if (this.unechoed || this.dropped) this.followEcho(text);
     if (this.command) this.feedCommand(text);
     if (!this.attached) return;
     // Bulk output arrives as many small SSH chunks: join what comes in one turn into one frame.
@@ -283,28 +311,70 @@ export class TerminalSession {
     return { ok: true };
   }
 
-  /** Follow what the user types to audit whole lines; lines typed at a password prompt are hidden. */
+  private resetLine(): void {
+    this.line = '';
+    this.lineAtPasswordPrompt = null;
+    this.unechoed = '';
+  }
+
+  /**
+   * Keys the device never echoed, followed by its prompt with nothing after it, went to a program
+   * (`q` leaving `top`, a key in a full-screen editor, `q` at a pager), not to the shell's line: the
+   * line starts afresh at that prompt. Keys typed ahead that the device echoes right after the prompt
+   * come back (the echo is the evidence); a password prompt echoes nothing and prints nothing either,
+   * so a secret stays in its line until Enter.
+   */
+  private followEcho(output: string): void {
+    const visible = visibleText(output);
+    if (!visible) return;
+    const dropped = this.dropped;
+    this.dropped = null;
+    if (dropped && visible.startsWith(dropped.line) && visible.length > this.line.length) {
+      this.line = dropped.line + this.line;
+      this.lineAtPasswordPrompt = dropped.atPasswordPrompt;
+      this.unechoed = '';
+      return;
+    }
+    if (!this.unechoed) return;
+    const echoed = echoedChars(this.unechoed, visible);
+    if (echoed > 0) this.unechoed = this.unechoed.slice(echoed);
+    else if (this.driver.prompt.test(this.outputTail)) {
+      this.dropped = { line: this.line, atPasswordPrompt: this.lineAtPasswordPrompt };
+      this.resetLine();
+    }
+  }
+
+  /**
+   * Follow what the user types to audit whole lines; lines typed at a password prompt are hidden.
+   * Keys that do not belong to a line are left out: those answering a pager (`---- More ----`: space,
+   * `q`), escape sequences (arrows), and (followEcho) keys a program took without echoing them.
+   */
   private trackLine(data: string): void {
-    for (const ch of data) {
-      if (ch === '\r' || ch === '\n') {
+    if (this.driver.pager.test(this.outputTail)) return;
+    for (let i = 0; i < data.length; i++) {
+      const ch = data[i]!;
+      if (ch === '\x1b') {
+        i += (KEY_SEQUENCE.exec(data.slice(i, i + 32))?.[0].length ?? 1) - 1;
+      } else if (ch === '\r' || ch === '\n') {
         const line = this.line.trim();
         // decided by what the device printed before the line was started, never by its own echo
         // (`... | include password:` echoes a "prompt" of its own)
         const hidden = this.lineAtPasswordPrompt === true;
-        this.line = '';
-        this.lineAtPasswordPrompt = null;
+        this.resetLine();
+        this.dropped = null;
         if (!line) continue;
         const recorded = hidden ? '[input at a password prompt hidden]' : line.slice(0, AUDIT_LINE_MAX_CHARS);
         if (!hidden) this.remember(line);
         this.init.events.onCommand(this, recorded, 'interactive');
       } else if (ch === '\x7f' || ch === '\b') {
         this.line = this.line.slice(0, -1);
+        this.unechoed = this.unechoed.slice(0, -1);
       } else if (ch === '\x03' || ch === '\x15') {
-        this.line = '';
-        this.lineAtPasswordPrompt = null;
+        this.resetLine();
       } else if (ch >= ' ' && this.line.length < AUDIT_LINE_MAX_CHARS * 2) {
         this.lineAtPasswordPrompt ??= PASSWORD_PROMPT.test(this.outputTail);
         this.line += ch;
+        this.unechoed += ch;
       }
     }
   }

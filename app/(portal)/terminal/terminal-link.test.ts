@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { chunkInput, INPUT_CHUNK_CHARS } from './terminal-link';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { chunkInput, INPUT_CHUNK_CHARS, TerminalLink, type LinkStatus } from './terminal-link';
 
 describe('chunkInput (large pastes)', () => {
   it('keeps typing whole and cuts a paste into frames that fit the server limit', () => {
@@ -20,5 +20,101 @@ describe('chunkInput (large pastes)', () => {
     expect(chunks.join('')).toBe(text);
     for (const c of chunks) expect(c).toBe(String.fromCodePoint(...[...c].map((x) => x.codePointAt(0)!)));
     expect(chunks.every((c) => !/[\ud800-\udbff]$/.test(c))).toBe(true);
+  });
+});
+
+/** A browser WebSocket stand-in: records what the link sends; the test plays the server. */
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  bufferedAmount = 0;
+  sent: Record<string, unknown>[] = [];
+  onopen: ((ev: Event) => unknown) | null = null;
+  onmessage: ((ev: MessageEvent) => unknown) | null = null;
+  onclose: ((ev: CloseEvent) => unknown) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.({} as Event);
+  }
+  receive(frame: object) {
+    this.onmessage?.({ data: JSON.stringify(frame) } as MessageEvent);
+  }
+  send(text: string) {
+    this.sent.push(JSON.parse(text) as Record<string, unknown>);
+  }
+  close() {
+    this.readyState = 3;
+  }
+  connects() {
+    return this.sent.filter((f) => f.type === 'connect');
+  }
+}
+
+describe('Reconnect (finding 18: it needed two clicks)', () => {
+  beforeEach(() => {
+    FakeSocket.all = [];
+    vi.stubGlobal('WebSocket', FakeSocket);
+    vi.stubGlobal('location', { protocol: 'http:', host: 'portal.test' });
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  function link() {
+    const statuses: LinkStatus[] = [];
+    const l = new TerminalLink('dev1', null, () => ({ cols: 80, rows: 24 }), {
+      onOutput: () => {},
+      onInputLost: () => {},
+      onStatus: (s) => statuses.push(s),
+      onSession: () => {},
+      onFrame: () => {},
+      onRtt: () => {},
+    });
+    l.start();
+    const first = FakeSocket.all[0]!;
+    first.open();
+    first.receive({ type: 'terminal_connected', device_id: 'dev1', session_id: 's1', message: 'Connected' });
+    return { l, first, statuses };
+  }
+
+  it('one click after the device dropped the session opens a new one', () => {
+    const { l, first, statuses } = link();
+    first.receive({ type: 'terminal_closed', reason: 'The device ended the session.' });
+    expect(statuses.at(-1)).toBe('closed');
+    l.reconnect();
+    const second = FakeSocket.all[1]!;
+    second.open();
+    expect(second.connects()).toEqual([{ type: 'connect', cols: 80, rows: 24 }]); // no stale session id
+    second.receive({ type: 'terminal_connected', device_id: 'dev1', session_id: 's2', message: 'Connected' });
+    expect(statuses.at(-1)).toBe('connected');
+    l.dispose();
+  });
+
+  it('one click when the session ended while the tab was away: asked to resume, it opens a new one', () => {
+    const { l, first, statuses } = link();
+    l.reconnect(); // e.g. after "Lost the connection to the portal"
+    const second = FakeSocket.all[1]!;
+    second.open();
+    expect(second.connects()).toEqual([{ type: 'connect', cols: 80, rows: 24, session_id: 's1' }]);
+    second.receive({ type: 'terminal_error', code: 'session_expired', error: 'That session has ended.' });
+    expect(second.connects()).toEqual([
+      { type: 'connect', cols: 80, rows: 24, session_id: 's1' },
+      { type: 'connect', cols: 80, rows: 24 },
+    ]);
+    expect(statuses.at(-1)).not.toBe('closed');
+    expect(first).not.toBe(second);
+    l.dispose();
+  });
+
+  it('a new session that cannot open says why instead of staying on "Connecting…"', () => {
+    const { l, first, statuses } = link();
+    first.receive({ type: 'terminal_closed', reason: 'The connection to the device was lost.' });
+    l.reconnect();
+    const second = FakeSocket.all[1]!;
+    second.open();
+    second.receive({ type: 'terminal_error', code: 'unreachable', error: 'Cannot reach the device.' });
+    expect(statuses.at(-1)).toBe('error');
+    l.dispose();
   });
 });

@@ -59,10 +59,13 @@ export class TerminalLink {
   private disposed = false;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private resumedNext = false;
+  /** This socket has a session: a later error frame (busy, no_session) does not end the tab. */
   private connectedOnce = false;
   private pendingInput: string[] = [];
   private connectedMessage = 'Connected';
   private pumping = false;
+  /** The user pressed Reconnect: a session that has ended meanwhile is replaced at once, not reported. */
+  private userReconnect = false;
 
   constructor(
     private readonly deviceId: string,
@@ -79,14 +82,19 @@ export class TerminalLink {
       policy: { maxAttempts: RECONNECT_MAX_ATTEMPTS },
       onState: (s) => this.onState(s),
       onOpen: (ch) => {
-        const { cols, rows } = this.size();
-        ch.send({ type: MSG.connect, cols, rows, ...(this.sessionId ? { session_id: this.sessionId } : {}) });
+        this.sendConnect(ch);
         this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
         this.ping();
       },
       onClose: () => this.stopPing(),
       onMessage: (frame) => this.onMessage(frame),
     });
+  }
+
+  private sendConnect(ch: Channel<TerminalClientMessage>): void {
+    this.connectedOnce = false; // an error before this socket has a session is final
+    const { cols, rows } = this.size();
+    ch.send({ type: MSG.connect, cols, rows, ...(this.sessionId ? { session_id: this.sessionId } : {}) });
   }
 
   private onState(s: ChannelState): void {
@@ -124,6 +132,7 @@ export class TerminalLink {
           this.h.onSession(frame.session_id);
         }
         this.connectedOnce = true;
+        this.userReconnect = false;
         this.resumedNext = frame.resumed === true;
         this.connectedMessage = frame.message;
         this.h.onStatus('connected', frame.message);
@@ -135,6 +144,7 @@ export class TerminalLink {
       case MSG.terminalError:
         if (frame.code === 'session_expired') {
           this.sessionId = null;
+          if (this.userReconnect && this.channel) return this.sendConnect(this.channel); // a new one
           this.end('closed', 'The session has ended. Reconnect to open a new one.');
         } else if (!this.connectedOnce) {
           // before a session exists an error is final (refused login, unreachable, limits)
@@ -142,6 +152,9 @@ export class TerminalLink {
         }
         break;
       case MSG.terminalClosed:
+        // Over for good (the device dropped it, idle, closed elsewhere): Reconnect must open a new
+        // session. Keeping the id made the first click ask for this one and only learn it had ended.
+        this.sessionId = null;
         this.end('closed', frame.reason ?? 'The session was closed.');
         break;
       case MSG.pong:
@@ -202,6 +215,7 @@ export class TerminalLink {
   reconnect(): void {
     if (this.disposed) return;
     this.ended = false;
+    this.userReconnect = true;
     if (this.channel) this.channel.reconnect();
     else this.start();
   }

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } fro
 import { useLive } from '@/app/_components/live-provider';
 import { StatusDot } from '@/app/_components/status-badge';
 import type { TerminalServerMessage } from '@/lib/realtime/protocol';
+import { SHORTCUTS, tabShortcut, type TabAction } from './shortcuts';
 import type { LinkStatus } from './terminal-link';
 import { TerminalPane, type PaneHandle } from './terminal-pane';
 
@@ -21,6 +22,24 @@ interface Tab {
   deviceId: string;
   deviceName: string;
   sessionId: string | null;
+  /** Which tab to this device it is (1, 2, …): `core-sw-01 (2)`; kept when another one closes. */
+  n?: number;
+  /** A name the user gave the tab. */
+  title?: string;
+}
+
+const TITLE_MAX_CHARS = 40;
+
+function tabLabel(t: Tab): string {
+  return t.title || ((t.n ?? 1) > 1 ? `${t.deviceName} (${t.n})` : t.deviceName);
+}
+
+/** The lowest number no open tab to this device has. */
+function freeNumber(tabs: Tab[], deviceId: string): number {
+  const used = new Set(tabs.filter((t) => t.deviceId === deviceId).map((t) => t.n ?? 1));
+  let n = 1;
+  while (used.has(n)) n++;
+  return n;
 }
 
 interface TabState {
@@ -70,6 +89,12 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
   const [filter, setFilter] = useState('');
   const [command, setCommand] = useState('');
   const [find, setFind] = useState('');
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const help = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    if (helpOpen && !help.current?.open) help.current?.showModal();
+  }, [helpOpen]);
   const panes = useRef<Record<string, PaneHandle | null>>({});
   const live = useLive();
   const newTabButton = useRef<HTMLButtonElement>(null);
@@ -78,7 +103,9 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
   useEffect(() => {
     const saved = loadTabs(userId);
     const known = new Set(devices.map((d) => d.id));
-    const tabsToRestore = saved.tabs.filter((t) => known.has(t.deviceId));
+    const tabsToRestore = saved.tabs
+      .filter((t) => known.has(t.deviceId))
+      .reduce<Tab[]>((kept, t) => [...kept, { ...t, n: t.n ?? freeNumber(kept, t.deviceId) }], []);
     // eslint-disable-next-line react-hooks/set-state-in-effect -- reading browser storage once after mount
     setTabs(tabsToRestore);
     setActive(
@@ -101,7 +128,10 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
   function openTab(d: PickableDevice) {
     const seq = tabs.reduce((n, t) => Math.max(n, Number(t.key.split(':')[1]) || 0), 0) + 1;
     const key = `${d.id}:${seq}`;
-    setTabs((t) => [...t, { key, deviceId: d.id, deviceName: d.name, sessionId: null }]);
+    setTabs((t) => [
+      ...t,
+      { key, deviceId: d.id, deviceName: d.name, sessionId: null, n: freeNumber(t, d.id) },
+    ]);
     setActive(key);
     setPicking(null);
     setFilter('');
@@ -123,12 +153,48 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
 
   function closeTab(key: string) {
     panes.current[key]?.close();
-    setTabs((t) => {
-      const rest = t.filter((x) => x.key !== key);
-      if (active === key) setActive(rest[rest.length - 1]?.key ?? null);
-      return rest;
-    });
+    const i = tabs.findIndex((x) => x.key === key);
+    const rest = tabs.filter((x) => x.key !== key);
+    setTabs(rest);
+    // like a browser: the neighbour to the right (or left) takes over
+    if (active === key) setActive((rest[i] ?? rest[i - 1])?.key ?? null);
   }
+
+  function renameTab(key: string, title: string) {
+    const clean = title.trim().slice(0, TITLE_MAX_CHARS);
+    setTabs((all) => all.map((t) => (t.key === key ? { ...t, title: clean || undefined } : t)));
+    setRenaming(null);
+  }
+
+  function onTabAction(action: TabAction) {
+    if (!active) return;
+    if (action === 'close') return closeTab(active);
+    const i = tabs.findIndex((t) => t.key === active);
+    const step = action === 'next' ? 1 : -1;
+    setActive(tabs[(i + step + tabs.length) % tabs.length]!.key);
+  }
+
+  // Window, capture phase: the page sees its keys before a focused terminal sends them to the device.
+  const keyHandler = useRef<(e: KeyboardEvent) => void>(() => {});
+  useEffect(() => {
+    keyHandler.current = (e) => {
+      if (e.key === 'Escape' && picking) {
+        e.preventDefault();
+        e.stopPropagation();
+        return closePicker();
+      }
+      const action = helpOpen || renaming ? null : tabShortcut(e);
+      if (!action) return;
+      e.preventDefault();
+      e.stopPropagation();
+      onTabAction(action);
+    };
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => keyHandler.current(e);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
 
   const onFrame = useCallback(
     (key: string, frame: TerminalServerMessage) => {
@@ -199,21 +265,62 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
       >
         {tabs.map((t) => {
           const s = states[t.key] ?? EMPTY;
+          const label = tabLabel(t);
           return (
             <div
               key={t.key}
               role="tab"
               aria-selected={t.key === active}
               data-tab={t.deviceName}
+              data-label={label}
               data-state={s.status}
-              className={`flex cursor-pointer items-center gap-2 rounded-t-md border border-b-0 px-3 py-1.5 text-sm ${t.key === active ? 'border-slate-300 bg-white font-medium' : 'border-transparent text-slate-600 hover:bg-slate-100'}`}
+              title={t.title ? `${t.title}: ${t.deviceName}` : 'Double-click to rename'}
+              className={`flex shrink-0 cursor-pointer items-center gap-2 rounded-t-md border border-b-0 px-3 py-1.5 text-sm whitespace-nowrap ${t.key === active ? 'border-slate-300 bg-white font-medium' : 'border-transparent text-slate-600 hover:bg-slate-100'}`}
               onClick={() => setActive(t.key)}
+              onDoubleClick={() => setRenaming(t.key)}
             >
               <span className={`h-2 w-2 rounded-full ${DOT[s.status]}`} aria-hidden />
-              {t.deviceName}
+              {renaming === t.key ? (
+                <input
+                  autoFocus
+                  className="w-36 rounded border border-sky-400 px-1 py-0 text-sm font-normal"
+                  defaultValue={t.title ?? ''}
+                  placeholder={tabLabel({ ...t, title: undefined })}
+                  maxLength={TITLE_MAX_CHARS}
+                  aria-label={`Rename ${label}`}
+                  onFocus={(e) => e.currentTarget.select()}
+                  onClick={(e) => e.stopPropagation()}
+                  onDoubleClick={(e) => e.stopPropagation()}
+                  onBlur={(e) => renameTab(t.key, e.currentTarget.value)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') renameTab(t.key, e.currentTarget.value);
+                    if (e.key === 'Escape') {
+                      e.currentTarget.value = t.title ?? ''; // the blur that follows keeps the old name
+                      setRenaming(null);
+                    }
+                  }}
+                />
+              ) : (
+                label
+              )}
+              {t.key === active && renaming !== t.key && (
+                // the mouse and touch way to rename (a double-tap zooms on a phone)
+                <button
+                  type="button"
+                  aria-label={`Rename ${label}`}
+                  title="Rename"
+                  className="rounded px-1 text-slate-400 hover:bg-slate-200 hover:text-slate-700"
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    setRenaming(t.key);
+                  }}
+                >
+                  ✎
+                </button>
+              )}
               <button
                 type="button"
-                aria-label={`Close ${t.deviceName}`}
+                aria-label={`Close ${label}`}
                 className="ml-1 rounded px-1 text-slate-400 hover:bg-slate-200 hover:text-slate-700"
                 onClick={(e) => {
                   e.stopPropagation();
@@ -225,11 +332,11 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
             </div>
           );
         })}
-        <div className="relative">
+        <div className="relative shrink-0">
           <button
             ref={newTabButton}
             type="button"
-            className="btn-secondary my-1 ml-1"
+            className="btn-secondary my-1 ml-1 whitespace-nowrap"
             onClick={togglePicker}
             aria-expanded={!!picking}
             aria-haspopup="dialog"
@@ -280,7 +387,51 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
             </div>
           )}
         </div>
+        <button
+          type="button"
+          className="btn-secondary my-1 ml-auto shrink-0 px-2.5"
+          onClick={() => setHelpOpen(true)}
+          aria-label="Keyboard shortcuts"
+          aria-haspopup="dialog"
+          title="Keyboard shortcuts"
+        >
+          ?
+        </button>
       </div>
+      {helpOpen && (
+        // a modal <dialog>: Esc closes it (the browser's cancel), focus returns to the ? button
+        <dialog
+          ref={help}
+          className="card m-auto w-[28rem] max-w-[calc(100vw-2rem)] p-4 backdrop:bg-slate-900/40"
+          aria-labelledby="shortcuts-title"
+          onClose={() => setHelpOpen(false)}
+        >
+          <h2 id="shortcuts-title" className="text-base font-semibold">
+            Keyboard shortcuts
+          </h2>
+          <p className="mt-1 text-xs text-slate-500">
+            Work while a terminal has the focus; every other key goes to the device (Ctrl+C, Ctrl+Z,
+            Ctrl+arrows, Esc).
+          </p>
+          <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+            {SHORTCUTS.map((k) => (
+              <div key={k.keys} className="contents">
+                <dt>
+                  <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-xs whitespace-nowrap">
+                    {k.keys}
+                  </kbd>
+                </dt>
+                <dd className="text-slate-700">{k.what}</dd>
+              </div>
+            ))}
+          </dl>
+          <div className="mt-4 flex justify-end">
+            <button type="button" className="btn-secondary" autoFocus onClick={() => help.current?.close()}>
+              Close
+            </button>
+          </div>
+        </dialog>
+      )}
 
       {tabs.length === 0 ? (
         <div className="card flex flex-1 items-center justify-center text-sm text-slate-500">
@@ -333,7 +484,7 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
             </div>
             {current && st && (
               <div
-                className="flex items-center gap-3 border-t border-slate-200 px-1 py-1 text-xs text-slate-600"
+                className="flex flex-wrap items-center gap-x-3 gap-y-1 border-t border-slate-200 px-1 py-1 text-xs text-slate-600"
                 data-testid="terminal-status"
               >
                 <span className={`h-2 w-2 rounded-full ${DOT[st.status]}`} aria-hidden />

@@ -1,0 +1,37 @@
+/**
+ * Keyboard shortcuts of the terminal page. Every key a device may need passes through: Ctrl+C/Z/D,
+ * Ctrl+arrows (word moves), Alt+letter (Emacs-style editing), Esc (vi). Alt+Shift with an arrow or W
+ * is used by no network CLI and by no browser, so the page can take it even while a terminal has focus.
+ */
+export type TabAction = 'next' | 'previous' | 'close';
+
+export interface KeyLike {
+  code: string;
+  altKey: boolean;
+  shiftKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+}
+
+const KEYS: Record<string, TabAction> = { ArrowRight: 'next', ArrowLeft: 'previous', KeyW: 'close' };
+
+/** The tab action a key press asks for, or null for a key that belongs to the terminal. */
+export function tabShortcut(e: KeyLike): TabAction | null {
+  // by physical key: on a Mac, Option+Shift+W types „ (e.key), still KeyW
+  if (!e.altKey || !e.shiftKey || e.ctrlKey || e.metaKey) return null;
+  return KEYS[e.code] ?? null;
+}
+
+/** What the `?` overlay lists: the page's own keys and the terminal's. */
+export const SHORTCUTS: { keys: string; what: string }[] = [
+  { keys: 'Alt+Shift+→', what: 'Next tab' },
+  { keys: 'Alt+Shift+←', what: 'Previous tab' },
+  { keys: 'Alt+Shift+W', what: 'Close the tab (ends its session)' },
+  { keys: 'Ctrl+Shift+C', what: 'Copy the selection' },
+  { keys: 'Ctrl+Shift+V', what: 'Paste' },
+  {
+    keys: 'Double-click a tab (or ✎)',
+    what: 'Rename it (Enter keeps, Esc cancels, empty restores the name)',
+  },
+  { keys: 'Esc', what: 'Close the device picker or this help' },
+];
