@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultLabFleet } from '../lab';
+import { formatDuration } from '../lib/format/duration';
 import { createTask } from '../lib/tasks/service';
 import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
 
@@ -73,7 +74,7 @@ describe('device status and notifications', () => {
       'down notification',
     );
     expect(down.title).toBe('lab-ios-02 is down');
-    await seesIt.waitUntil(
+    const up = await seesIt.waitUntil(
       () => seesIt.frames.find((f) => f.type === 'notification' && f.kind === 'device_up'),
       'up notification',
     );
@@ -92,6 +93,9 @@ describe('device status and notifications', () => {
       'online->offline',
       'offline->online',
     ]);
+    // the up notification says how long the outage lasted, from the recorded transitions
+    const outage = transitions[2]!.at.getTime() - transitions[1]!.at.getTime();
+    expect(up.title).toBe(`lab-ios-02 is back online after ${formatDuration(outage)}`);
     await Promise.all([seesIt.close(), blind.close()]);
   });
 
@@ -179,7 +183,32 @@ describe('device status and notifications', () => {
     const n = await portal.db.notification.findFirstOrThrow({
       where: { title: 'Task "notify me" completed' },
     });
-    expect(n).toMatchObject({ userId: owner, kind: 'task_completed' });
+    expect(n).toMatchObject({ userId: owner, kind: 'task_completed', body: 'The device succeeded.' });
+  });
+
+  it('a device back online after a long outage: the title gives its length in minutes and seconds', async () => {
+    const id = await portal.deviceId('lab-vrp-02');
+    const upAt = new Date();
+    // an outage that began 4 min 12 s ago, as the status monitor would have recorded it
+    await portal.db.deviceStatusChange.create({
+      data: { deviceId: id, status: 'offline', previous: 'online', at: new Date(upAt.getTime() - 252_000) },
+    });
+    await portal.bus.publish('device.status.changed', {
+      deviceId: id,
+      status: 'online',
+      previous: 'offline',
+      reason: 'probe succeeded',
+      at: upAt.toISOString(),
+    });
+    await vi.waitFor(
+      async () =>
+        expect(
+          await portal.db.notification.count({
+            where: { userId: portal.users.admin, title: 'lab-vrp-02 is back online after 4 min 12 s' },
+          }),
+        ).toBe(1),
+      { timeout: 5000, interval: 25 },
+    );
   });
 
   it('preferences: a user who turned a kind off gets none of it', async () => {

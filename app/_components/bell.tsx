@@ -1,16 +1,44 @@
 'use client';
 
 import Link from 'next/link';
-import { useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { useLive } from './live-provider';
+import { Time } from './time';
+
+/**
+ * Closes an open panel on Esc (focus goes back to its button, so the keyboard is where it was) and on
+ * a press outside it, as people expect of any popover.
+ */
+function useDismiss(open: boolean, close: () => void, root: RefObject<HTMLElement | null>) {
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      close();
+      root.current?.querySelector('button')?.focus();
+    };
+    const onPointer = (e: PointerEvent) => {
+      if (!root.current?.contains(e.target as Node)) close();
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [open, close, root]);
+}
 
 /** The header bell: unread badge, recent items, mark all read. */
 export function Bell() {
   const live = useLive();
   const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(open, close, root);
   if (!live) return null;
   return (
-    <div className="relative">
+    <div className="relative" ref={root}>
       <button
         type="button"
         className="relative rounded-md p-1.5 text-slate-300 hover:bg-slate-800 hover:text-white"
@@ -35,9 +63,10 @@ export function Bell() {
           {live.unread}
         </span>
       </button>
+      {/* a phone is narrower than the panel: there it spans the screen below the header */}
       {open && (
         <div
-          className="card absolute right-0 z-40 mt-2 w-96 p-2 text-slate-900"
+          className="card fixed inset-x-2 top-14 z-40 p-2 text-slate-900 sm:absolute sm:inset-x-auto sm:top-auto sm:right-0 sm:mt-2 sm:w-96"
           role="dialog"
           aria-label="Recent notifications"
         >
@@ -73,7 +102,7 @@ export function Bell() {
                     )}
                     {n.body && <div className="text-xs text-slate-500">{n.body}</div>}
                     <div className="text-xs text-slate-400">
-                      {n.created_at.replace('T', ' ').slice(0, 19)} UTC
+                      <Time iso={n.created_at} />
                     </div>
                   </div>
                 </div>

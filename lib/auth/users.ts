@@ -6,6 +6,7 @@ import { REVOCATION_REASONS } from './session-version';
 import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
 import type { EventBus, RevocationScope } from '../events/types';
+import { plural } from '../format/plural';
 
 /** What user administration needs from the runtime. */
 export interface UserDeps {
@@ -194,7 +195,7 @@ export async function setGrants(
     userId: actor.id,
     action: 'user.grants',
     target: user.username,
-    detail: `${existing.length} devices`,
+    detail: plural(existing.length, 'device'),
   });
   // Admins see every device whatever their grants; for anyone else a removed grant closes that
   // device's terminals (and only those).

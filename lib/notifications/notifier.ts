@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
+import { formatDuration } from '../format/duration';
+import { plural } from '../format/plural';
 import type { NotificationFeed } from './feed';
 
 /** Users who can see a device: every enabled admin and everyone it is granted to. */
@@ -10,6 +12,19 @@ export async function usersWhoSee(db: PrismaClient, deviceId: string): Promise<s
     select: { id: true },
   });
   return users.map((u) => u.id);
+}
+
+/**
+ * How long a device that is back online was down: from its last `offline` transition up to `upAt`,
+ * or null when the device has no offline transition on record.
+ */
+export async function outageMs(db: PrismaClient, deviceId: string, upAt: Date): Promise<number | null> {
+  const wentDown = await db.deviceStatusChange.findFirst({
+    where: { deviceId, status: 'offline', at: { lte: upAt } },
+    orderBy: { at: 'desc' },
+    select: { at: true },
+  });
+  return wentDown ? upAt.getTime() - wentDown.at.getTime() : null;
 }
 
 /**
@@ -32,9 +47,12 @@ export function startNotifier(deps: {
       select: { name: true, host: true },
     });
     if (!device) return;
+    // "back online after 4 min 12 s": the first thing an engineer asks about an outage is how long
+    const outage = up ? await outageMs(db, e.deviceId, new Date(e.at)) : null;
+    const backOnline = `${device.name} is back online${outage === null ? '' : ` after ${formatDuration(outage)}`}`;
     const n = await feed.notify(await usersWhoSee(db, e.deviceId), {
       kind: down ? 'device_down' : 'device_up',
-      title: down ? `${device.name} is down` : `${device.name} is back online`,
+      title: down ? `${device.name} is down` : backOnline,
       body: `${device.host}: ${e.reason ?? ''}`.trim(),
       link: `/devices?q=${encodeURIComponent(device.name)}`,
     });
@@ -49,8 +67,10 @@ export function startNotifier(deps: {
       title: e.status === 'completed' ? `Task "${task.name}" completed` : `Task "${task.name}" failed`,
       body:
         e.status === 'completed'
-          ? `All ${e.totalDevices} devices succeeded.`
-          : `${e.failedDevices} of ${e.totalDevices} devices failed.`,
+          ? e.totalDevices === 1
+            ? 'The device succeeded.'
+            : `All ${e.totalDevices} devices succeeded.`
+          : `${e.failedDevices} of ${plural(e.totalDevices, 'device')} failed.`,
       link: `/tasks/${e.taskId}`,
     });
   });

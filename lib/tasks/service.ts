@@ -4,6 +4,7 @@ import type { EventBus } from '../events/types';
 import type { Role } from '../auth/roles';
 import { visibleDevicesWhere } from '../devices/visibility';
 import { progressPercent } from './progress';
+import { plural } from '../format/plural';
 import type { TaskQueue } from './queue';
 import { parseStoredCommands, validateTaskForm, type CommandOutput, type TaskFieldErrors } from './schema';
 import {
@@ -158,7 +159,7 @@ export async function createTask(
     userId: actor.id,
     action: 'task.create',
     target: v.name,
-    detail: `${devices.length} devices, ${v.commands.length} commands: ${v.commands.join(' ; ').slice(0, 500)}`,
+    detail: `${plural(devices.length, 'device')}, ${plural(v.commands.length, 'command')}: ${v.commands.join(' ; ').slice(0, 500)}`,
   });
   await publishState(deps, task);
   await deps.queue.enqueue(task.id, task.ownerId);
@@ -201,7 +202,7 @@ export async function retryFailed(actor: TaskActor, taskId: string, deps: TaskDe
     userId: actor.id,
     action: 'task.retry',
     target: task.name,
-    detail: `${task.failedDevices} failed devices`,
+    detail: plural(task.failedDevices, 'failed device'),
   });
   await publishState(deps, updated);
   await deps.queue.enqueue(taskId, task.ownerId);

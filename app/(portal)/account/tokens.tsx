@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState, useTransition } from 'react';
+import { Time } from '@/app/_components/time';
 import type { TokenView } from '@/lib/auth/tokens';
 import { createTokenAction, revokeTokenAction, type CreateTokenState } from './token-actions';
 
@@ -13,7 +14,7 @@ const EXPIRIES = [
 ] as const;
 
 function when(iso: string | null, none: string) {
-  return iso ? new Date(iso).toLocaleString() : none;
+  return iso ? <Time iso={iso} /> : none;
 }
 
 export function CreateTokenForm() {

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { useLive } from '@/app/_components/live-provider';
+import { Time } from '@/app/_components/time';
 import type { NotificationView } from '@/lib/notifications/feed';
 import { markAllReadAction, markReadAction } from './actions';
 
@@ -39,6 +40,7 @@ export function NotificationList({ items }: { items: NotificationView[] }) {
             className={`flex items-start gap-3 p-3 text-sm ${isRead(n) ? 'text-slate-500' : ''}`}
             data-kind={n.kind}
             data-read={isRead(n)}
+            data-seq={n.seq}
           >
             <span
               className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${isRead(n) ? 'bg-transparent' : 'bg-sky-600'}`}
@@ -53,8 +55,9 @@ export function NotificationList({ items }: { items: NotificationView[] }) {
                 <span className="font-medium">{n.title}</span>
               )}
               {n.body && <div className="text-xs text-slate-500">{n.body}</div>}
+              {/* the sequence number is for the live feed's bookkeeping (data-seq), not for people */}
               <div className="text-xs text-slate-400">
-                #{n.seq} · {n.createdAt.replace('T', ' ').slice(0, 19)} UTC
+                <Time iso={n.createdAt} />
               </div>
             </div>
             {!isRead(n) && (

@@ -11,6 +11,16 @@ export const metadata: Metadata = { title: 'Tasks' };
 export default async function TasksPage() {
   const user = await requireUser();
   const tasks = await listTasks(user, getRuntime());
+  // admins see every user's tasks, so their list names each task's owner
+  const owners =
+    user.role === 'admin'
+      ? Object.fromEntries(
+          (await getRuntime().db.user.findMany({ select: { id: true, username: true } })).map((u) => [
+            u.id,
+            u.username,
+          ]),
+        )
+      : undefined;
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between">
@@ -21,7 +31,7 @@ export default async function TasksPage() {
           </Link>
         )}
       </div>
-      <TasksList initial={tasks} />
+      <TasksList initial={tasks} owners={owners} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { ProgressBar } from '@/app/_components/progress-bar';
 import { TaskStatusBadge } from '@/app/_components/task-status';
+import { Time } from '@/app/_components/time';
 import type { TaskSummary } from '@/lib/tasks/service';
 import { tasksKey, useTaskMonitor } from './use-task-monitor';
 
@@ -13,7 +14,11 @@ async function fetchTasks(): Promise<TaskSummary[]> {
   return res.json() as Promise<TaskSummary[]>;
 }
 
-export function TasksList({ initial }: { initial: TaskSummary[] }) {
+/**
+ * The task table. `owners` (user id → username) is given to admins, who see everyone's tasks and
+ * need to know whose each one is; a task by a user created after the page loaded shows "—".
+ */
+export function TasksList({ initial, owners }: { initial: TaskSummary[]; owners?: Record<string, string> }) {
   const { data: tasks = initial, error } = useQuery({
     queryKey: tasksKey,
     queryFn: fetchTasks,
@@ -34,10 +39,11 @@ export function TasksList({ initial }: { initial: TaskSummary[] }) {
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
               <tr>
                 <th className="px-4 py-2">Task</th>
+                {owners && <th className="px-4 py-2">Owner</th>}
                 <th className="px-4 py-2">Status</th>
                 <th className="w-64 px-4 py-2">Progress</th>
                 <th className="px-4 py-2">Devices</th>
-                <th className="px-4 py-2">Created (UTC)</th>
+                <th className="px-4 py-2">Created</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -51,6 +57,11 @@ export function TasksList({ initial }: { initial: TaskSummary[] }) {
                       {t.commands.join(' ; ')}
                     </div>
                   </td>
+                  {owners && (
+                    <td className="px-4 py-2 whitespace-nowrap" data-testid="task-owner">
+                      {owners[t.ownerId] ?? '—'}
+                    </td>
+                  )}
                   <td className="px-4 py-2">
                     <TaskStatusBadge status={t.status} />
                   </td>
@@ -73,7 +84,7 @@ export function TasksList({ initial }: { initial: TaskSummary[] }) {
                     )}
                   </td>
                   <td className="px-4 py-2 font-mono text-xs whitespace-nowrap">
-                    {t.createdAt.replace('T', ' ').slice(0, 19)}
+                    <Time iso={t.createdAt} />
                   </td>
                 </tr>
               ))}

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { NoAccess } from '@/app/_components/no-access';
+import { Time } from '@/app/_components/time';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { getRuntime } from '@/lib/server/registry';
@@ -56,7 +57,7 @@ export default async function AuditPage({
         <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="audit-table">
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
             <tr>
-              <th className="px-4 py-2">Time (UTC)</th>
+              <th className="px-4 py-2">Time</th>
               <th className="px-4 py-2">User</th>
               <th className="px-4 py-2">Action</th>
               <th className="px-4 py-2">Target</th>
@@ -68,7 +69,7 @@ export default async function AuditPage({
             {events.map((e) => (
               <tr key={e.id}>
                 <td className="px-4 py-1.5 font-mono text-xs whitespace-nowrap">
-                  {e.at.toISOString().replace('T', ' ').slice(0, 19)}
+                  <Time iso={e.at} />
                 </td>
                 <td className="px-4 py-1.5">{e.user?.username ?? '—'}</td>
                 <td className="px-4 py-1.5 font-mono text-xs">{e.action}</td>

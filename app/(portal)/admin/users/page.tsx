@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { NoAccess } from '@/app/_components/no-access';
+import { Time } from '@/app/_components/time';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { CreateUserForm, UserRowControls } from './user-forms';
@@ -52,7 +53,7 @@ export default async function UsersPage() {
                   </div>
                 </td>
                 <td className="px-4 py-2 text-xs">
-                  {u.lastLoginAt ? u.lastLoginAt.toISOString().replace('T', ' ').slice(0, 19) : 'never'}
+                  {u.lastLoginAt ? <Time iso={u.lastLoginAt} /> : 'never'}
                 </td>
                 <td className="px-4 py-2">
                   {u.role === 'admin' ? (

@@ -103,14 +103,25 @@ export function UserRowControls({
     {},
   );
   const run = (fn: () => Promise<SimpleState>) => start(async () => setMessage(await fn()));
+  // the saved role, and a role chosen in the list but not yet confirmed
+  const [saved, setSaved] = useState(role);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const confirmRole = (next: string) => {
+    setChosen(null);
+    start(async () => {
+      const r = await setRoleAction(userId, next);
+      if (!r.error) setSaved(next);
+      setMessage(r);
+    });
+  };
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
       <select
         aria-label={`Role of ${username}`}
         className="input mt-0 w-32"
-        defaultValue={role}
+        value={chosen ?? saved}
         disabled={pending || self}
-        onChange={(ev) => run(() => setRoleAction(userId, ev.target.value))}
+        onChange={(ev) => setChosen(ev.target.value === saved ? null : ev.target.value)}
       >
         {ROLES.map((r) => (
           <option key={r} value={r}>
@@ -144,6 +155,16 @@ export function UserRowControls({
           </button>
         </form>
       )}
+      {/* below the row's buttons, so they do not jump while it is open */}
+      {chosen && (
+        <RoleConfirm
+          username={username}
+          from={saved}
+          to={chosen}
+          onConfirm={() => confirmRole(chosen)}
+          onCancel={() => setChosen(null)}
+        />
+      )}
       {(message.error || resetState.error) && (
         <span className="field-error w-full text-right">{message.error ?? resetState.error}</span>
       )}
@@ -152,6 +173,42 @@ export function UserRowControls({
           {resetState.ok ?? message.ok}
         </span>
       )}
+    </div>
+  );
+}
+
+/**
+ * A role change asks first: one slip in the list would make a viewer an admin (or lock an admin out
+ * of user management) the moment the option is picked. Cancel puts the old role back in the list.
+ */
+function RoleConfirm({
+  username,
+  from,
+  to,
+  onConfirm,
+  onCancel,
+}: {
+  username: string;
+  from: string;
+  to: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <div
+      role="group"
+      aria-label={`Confirm role change for ${username}`}
+      className="flex w-full min-w-64 flex-wrap items-center justify-end gap-2 rounded-md bg-amber-50 p-2 text-sm ring-1 ring-amber-200"
+    >
+      <span className="text-amber-900">
+        Change <strong>{username}</strong> from {from} to <strong>{to}</strong>?
+      </span>
+      <button type="button" className="btn-primary" onClick={onConfirm}>
+        Change role
+      </button>
+      <button type="button" className="btn-secondary" onClick={onCancel}>
+        Cancel
+      </button>
     </div>
   );
 }

@@ -4,6 +4,8 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useEffect, useState, useTransition } from 'react';
 import { ProgressBar } from '@/app/_components/progress-bar';
 import { TaskStatusBadge } from '@/app/_components/task-status';
+import { formatLocal, formatUtc, useInBrowser } from '@/app/_components/time';
+import { plural } from '@/lib/format/plural';
 import type { TaskDeviceDetail, TaskDeviceFilter, TaskDeviceRow } from '@/lib/tasks/service';
 import { TASK_ACTIVE_STATUSES, TASK_DEVICE_UNFINISHED_STATUSES } from '@/lib/tasks/status';
 import { cancelTaskAction, retryFailedAction } from '../actions';
@@ -56,6 +58,7 @@ const ELAPSED_TICK_MS = 1000;
 
 /** Time since the task started: ticks while it is active, stops at its finish. */
 function Elapsed({ task, active }: { task: TaskDetailData['task']; active: boolean }) {
+  const inBrowser = useInBrowser();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
@@ -66,7 +69,10 @@ function Elapsed({ task, active }: { task: TaskDetailData['task']; active: boole
   if (!started) return null;
   const end = task.finishedAt && !active ? Date.parse(task.finishedAt) : now;
   return (
-    <span data-testid="task-elapsed" title={`Started ${started.replace('T', ' ').slice(0, 19)} UTC`}>
+    <span
+      data-testid="task-elapsed"
+      title={`Started ${inBrowser ? formatLocal(new Date(started)) : formatUtc(new Date(started))}`}
+    >
       {active ? 'running for ' : 'took '}
       <span className="font-mono tabular-nums" suppressHydrationWarning>
         {elapsedText(end - Date.parse(started))}
@@ -148,7 +154,7 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
         <div className="flex flex-wrap gap-x-6 gap-y-1 text-sm text-slate-600" data-testid="task-counts">
           <span>
             <strong data-testid="task-progress">{task.progress}%</strong> · {task.completedDevices} of{' '}
-            {task.totalDevices} devices done
+            {plural(task.totalDevices, 'device')} done
           </span>
           <span className="text-emerald-700">{counts.success ?? 0} succeeded</span>
           <span className="text-red-600">{counts.failed ?? 0} failed</span>
@@ -226,6 +232,7 @@ function DeviceRow({ taskId, row: d }: { taskId: string; row: TaskDeviceRow }) {
       <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm">
         <span className="min-w-0 flex-1 truncate font-medium sm:w-44 sm:flex-none">{d.deviceName}</span>
         <TaskStatusBadge status={d.status} />
+        <Attempts n={d.attempts} />
         <span className="w-16 text-right font-mono text-xs text-slate-500 sm:w-20">
           {seconds(d.durationMs)}
         </span>
@@ -242,6 +249,20 @@ function DeviceRow({ taskId, row: d }: { taskId: string; row: TaskDeviceRow }) {
       </summary>
       {open && <DeviceOutputs taskId={taskId} row={d} />}
     </details>
+  );
+}
+
+/** How many times a device has run: shown only past the first, where it explains a result (or a slow one). */
+function Attempts({ n }: { n: number }) {
+  if (n < 2) return null;
+  return (
+    <span
+      className="rounded bg-amber-50 px-1.5 py-0.5 text-[11px] text-amber-800 ring-1 ring-amber-200"
+      data-testid="attempts"
+      title={`Run ${n} times on this device (retried after a failure, or resumed after a restart)`}
+    >
+      {plural(n, 'attempt')}
+    </span>
   );
 }
 

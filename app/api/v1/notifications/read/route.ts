@@ -1,5 +1,6 @@
 import { apiRoute, json, readJson } from '@/lib/api/route';
 import { notificationsReadSchema } from '@/lib/api/schemas';
+import { plural } from '@/lib/format/plural';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,7 +13,7 @@ export const POST = apiRoute({ write: true }, async (req, ctx) => {
   await ctx.audit(
     'notifications.read',
     ctx.actor.username,
-    'all' in body ? 'all' : `${body.ids.length} notifications`,
+    'all' in body ? 'all' : plural(body.ids.length, 'notification'),
   );
   return json({ unread });
 });
