@@ -7,6 +7,7 @@ import { StatusDot } from '@/app/_components/status-badge';
 import type { TerminalServerMessage } from '@/lib/realtime/protocol';
 import { SHORTCUTS, tabShortcut, type TabAction } from './shortcuts';
 import type { LinkStatus } from './terminal-link';
+import { LoginQuestion, type LoginQuestionFrame } from './login-question';
 import { TerminalPane, type PaneHandle } from './terminal-pane';
 
 export interface PickableDevice {
@@ -48,6 +49,8 @@ interface TabState {
   rtt: number | null;
   history: string[];
   blocks: { command: string; output: string; status: 'success' | 'error' | 'running' }[];
+  /** A login question the device is waiting on (a one-time token), asked in this tab. */
+  question?: LoginQuestionFrame | null;
 }
 
 const COMMAND_MODE_KEY = 'sb.commandMode';
@@ -215,7 +218,12 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
           ...(kept && s.blocks.length === 0 ? { blocks: kept.slice(-MAX_BLOCKS) } : {}),
         }));
       } else if (frame.type === 'terminal_connected') {
+        patch(key, { question: null });
         panes.current[key]?.send({ type: 'get_history', with_results: true });
+      } else if (frame.type === 'login_prompt') {
+        patch(key, { question: frame });
+      } else if (frame.type === 'terminal_error') {
+        patch(key, { question: null });
       }
     },
     [patch],
@@ -463,6 +471,21 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                     onFrame={(f) => onFrame(t.key, f)}
                     onRtt={(ms) => patch(t.key, { rtt: ms })}
                   />
+                  {states[t.key]?.question && (
+                    <LoginQuestion
+                      key={states[t.key]!.question!.id}
+                      deviceName={t.deviceName}
+                      question={states[t.key]!.question!}
+                      onAnswer={(answers) => {
+                        panes.current[t.key]?.send({
+                          type: 'login_answer',
+                          id: states[t.key]!.question!.id,
+                          answers,
+                        });
+                        patch(t.key, { question: null });
+                      }}
+                    />
+                  )}
                   {states[t.key]?.status === 'error' && (
                     // The session never began (or the portal link broke): say why where the user looks.
                     <div
