@@ -1,10 +1,16 @@
 'use client';
 
 import '@xterm/xterm/css/xterm.css';
+// Bundled so every machine draws the same glyphs: JetBrains Mono shows underscores at 14 px (DejaVu
+// Sans Mono at 14 px in xterm's DOM renderer put them below the row, invisible), and Noto Sans SC
+// (split by unicode-range: a page downloads only the slices its characters need) covers Chinese
+// output where the machine has no CJK font of its own.
+import '@fontsource-variable/jetbrains-mono';
+import '@fontsource-variable/noto-sans-sc';
 import type { FitAddon } from '@xterm/addon-fit';
 import type { SearchAddon } from '@xterm/addon-search';
 import type { Terminal } from '@xterm/xterm';
-import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { TerminalClientMessage, TerminalServerMessage } from '@/lib/realtime/protocol';
 import { TerminalLink, type LinkStatus } from './terminal-link';
 
@@ -33,6 +39,46 @@ export interface PaneProps {
 export const PASTE_CONFIRM_CHARS = 5_000;
 export const PASTE_CONFIRM_LINES = 50;
 
+/** Latin first (it sets the cell size), then CJK: the bundled face, then the systems' own if it fails to load. */
+export const TERMINAL_FONT_FAMILY =
+  "'JetBrains Mono Variable', 'Noto Sans SC Variable', 'Noto Sans Mono CJK SC', 'Microsoft YaHei', 'PingFang SC', monospace";
+export const TERMINAL_FONT_SIZE_PX = 14;
+/** How long the terminal waits for its font before measuring cells with a fallback. */
+const FONT_LOAD_TIMEOUT_MS = 3_000;
+/** How long "Copied" (or why not) stays on screen. */
+const COPY_HINT_MS = 2_500;
+/** Per browser, like the Command mode drawer. */
+const COPY_ON_SELECT_KEY = 'sb.terminal.copyOnSelect';
+
+/**
+ * Put text on the clipboard. The Clipboard API exists only in a secure context (https or localhost),
+ * so a portal on plain http://hostname falls back to execCommand('copy'), which still works inside a
+ * click or key press: a one-off copy listener hands the browser our text instead of the DOM selection.
+ */
+export async function copyText(text: string): Promise<boolean> {
+  if (window.isSecureContext && navigator.clipboard?.writeText) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      // permission refused or the page lost focus: try the old way
+    }
+  }
+  const onCopy = (e: ClipboardEvent) => {
+    e.clipboardData?.setData('text/plain', text);
+    e.preventDefault();
+    e.stopImmediatePropagation(); // xterm's own copy handler would write its selection instead
+  };
+  document.addEventListener('copy', onCopy, true);
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  } finally {
+    document.removeEventListener('copy', onCopy, true);
+  }
+}
+
 const THEME = {
   background: '#0b1220',
   foreground: '#e2e8f0',
@@ -58,6 +104,39 @@ export function TerminalPane({
   const search = useRef<SearchAddon | null>(null);
   const link = useRef<TerminalLink | null>(null);
   const handlers = useRef({ onStatus, onSession, onFrame, onRtt });
+  const [hasSelection, setHasSelection] = useState(false);
+  const [copyHint, setCopyHint] = useState<{ ok: boolean; text: string } | null>(null);
+  const [copyOnSelect, setCopyOnSelect] = useState(false);
+  const copyOnSelectRef = useRef(false);
+  const activeRef = useRef(active);
+  useEffect(() => {
+    activeRef.current = active;
+  });
+  const hintTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(hintTimer.current), []);
+
+  async function copySelection() {
+    const sel = term.current?.getSelection();
+    if (!sel) return;
+    const ok = await copyText(sel);
+    clearTimeout(hintTimer.current);
+    setCopyHint(
+      ok
+        ? { ok, text: `Copied ${sel.length.toLocaleString()} characters` }
+        : { ok, text: 'The browser blocked copying: right-click the selection and choose Copy' },
+    );
+    hintTimer.current = setTimeout(() => setCopyHint(null), COPY_HINT_MS);
+  }
+  const copyRef = useRef(copySelection);
+  useEffect(() => {
+    copyRef.current = copySelection;
+  });
+
+  function toggleCopyOnSelect(on: boolean) {
+    copyOnSelectRef.current = on;
+    setCopyOnSelect(on);
+    localStorage.setItem(COPY_ON_SELECT_KEY, on ? 'on' : 'off');
+  }
   useEffect(() => {
     handlers.current = { onStatus, onSession, onFrame, onRtt };
   });
@@ -76,6 +155,26 @@ export function TerminalPane({
   useEffect(() => {
     let disposed = false;
     let observer: ResizeObserver | null = null;
+    let copiedSelection = '';
+    // A CJK slice (unicode-range) loads on first use, after xterm's DOM renderer measured those
+    // characters with a fallback and spaced them by that width: an equivalent font string (a
+    // trailing space) makes it measure again.
+    const onFontsLoaded = () => {
+      const t = term.current;
+      if (t)
+        t.options.fontFamily =
+          t.options.fontFamily === TERMINAL_FONT_FAMILY ? `${TERMINAL_FONT_FAMILY} ` : TERMINAL_FONT_FAMILY;
+    };
+    document.fonts.addEventListener('loadingdone', onFontsLoaded);
+    // Copy on select acts when the mouse is let go (anywhere: a drag may end outside the pane),
+    // inside that gesture, so the execCommand fallback is still allowed.
+    const onMouseUp = () => {
+      const sel = term.current?.getSelection() ?? '';
+      if (!activeRef.current || !copyOnSelectRef.current || !sel || sel === copiedSelection) return;
+      copiedSelection = sel;
+      void copyRef.current();
+    };
+    window.addEventListener('mouseup', onMouseUp);
     // Deferred so React's development double-mount does not open two sessions.
     const timer = setTimeout(async () => {
       const [{ Terminal }, { FitAddon }, { SearchAddon }, { WebLinksAddon }, { Unicode11Addon }] =
@@ -86,11 +185,18 @@ export function TerminalPane({
           import('@xterm/addon-web-links'),
           import('@xterm/addon-unicode11'),
         ]);
+      // xterm measures the cell once, from the font it finds: wait for the bundled one.
+      await Promise.race([
+        document.fonts.load(`${TERMINAL_FONT_SIZE_PX}px 'JetBrains Mono Variable'`).catch(() => []),
+        new Promise((resolve) => setTimeout(resolve, FONT_LOAD_TIMEOUT_MS)),
+      ]);
       if (disposed || !host.current) return;
+      copyOnSelectRef.current = localStorage.getItem(COPY_ON_SELECT_KEY) === 'on';
+      setCopyOnSelect(copyOnSelectRef.current);
       const t = new Terminal({
         cursorBlink: true,
-        fontFamily: "'DejaVu Sans Mono', ui-monospace, Menlo, monospace",
-        fontSize: 14,
+        fontFamily: TERMINAL_FONT_FAMILY,
+        fontSize: TERMINAL_FONT_SIZE_PX,
         scrollback: 10_000,
         allowProposedApi: true,
         theme: THEME,
@@ -104,6 +210,10 @@ export function TerminalPane({
       t.loadAddon(u);
       t.unicode.activeVersion = '11';
       t.open(host.current);
+      t.onSelectionChange(() => {
+        setHasSelection(t.hasSelection());
+        if (!t.hasSelection()) copiedSelection = ''; // the same text selected again is copied again
+      });
       f.fit();
       term.current = t;
       fit.current = f;
@@ -139,15 +249,17 @@ export function TerminalPane({
       t.attachCustomKeyEventHandler((e) => {
         if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey) return true;
         if (e.code === 'KeyC') {
-          const sel = t.getSelection();
-          if (sel) void navigator.clipboard?.writeText(sel);
+          e.preventDefault(); // Chromium would open the DevTools inspector
+          void copyRef.current();
           return false;
         }
         if (e.code === 'KeyV') {
-          // Chromium also treats Ctrl+Shift+V as "paste as plain text" and fires a paste event that
-          // xterm handles itself: without preventDefault the line arrived twice.
+          // Without the Clipboard API (plain http), let Chromium's own "paste as plain text" through:
+          // xterm handles that paste event. With it, read it ourselves and stop the browser's, or the
+          // line arrives twice.
+          if (!window.isSecureContext || !navigator.clipboard?.readText) return false;
           e.preventDefault();
-          void navigator.clipboard?.readText().then((text) => text && t.paste(text));
+          void navigator.clipboard.readText().then((text) => text && t.paste(text));
           return false;
         }
         return true;
@@ -161,6 +273,8 @@ export function TerminalPane({
     return () => {
       disposed = true;
       clearTimeout(timer);
+      window.removeEventListener('mouseup', onMouseUp);
+      document.fonts.removeEventListener('loadingdone', onFontsLoaded);
       observer?.disconnect();
       link.current?.dispose();
       term.current?.dispose();
@@ -180,5 +294,42 @@ export function TerminalPane({
     return () => clearTimeout(t);
   }, [active]);
 
-  return <div ref={host} className="h-full w-full" data-terminal-host />;
+  return (
+    <div className="relative h-full w-full">
+      <div ref={host} className="h-full w-full" data-terminal-host />
+      {(hasSelection || copyHint) && active && (
+        // Shown while text is selected: a mouse-only Copy (phones have no Ctrl+Shift+C) and the
+        // copy-on-select setting, where the user needs it.
+        <div
+          className="absolute top-1 right-4 z-10 flex items-center gap-2 rounded-md border border-slate-600 bg-slate-800/95 px-2 py-1 text-xs text-slate-100 shadow"
+          data-testid="terminal-copy"
+          // keep the terminal's selection: a mousedown here would otherwise clear it
+          onMouseDown={(e) => e.preventDefault()}
+        >
+          {hasSelection && (
+            <button
+              type="button"
+              className="rounded px-1.5 py-0.5 hover:bg-slate-700"
+              onClick={() => void copySelection()}
+            >
+              Copy
+            </button>
+          )}
+          <label className="flex items-center gap-1 text-xs font-normal text-slate-100">
+            <input
+              type="checkbox"
+              checked={copyOnSelect}
+              onChange={(e) => toggleCopyOnSelect(e.target.checked)}
+            />
+            Copy on select
+          </label>
+          {copyHint && (
+            <span role="status" className={copyHint.ok ? 'text-emerald-300' : 'text-amber-300'}>
+              {copyHint.text}
+            </span>
+          )}
+        </div>
+      )}
+    </div>
+  );
 }
