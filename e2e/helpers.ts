@@ -67,3 +67,22 @@ export async function setLabDevice(page: Page, device: string, up: boolean) {
   await mouseClick(page, row.getByRole('button', { name: `${up ? 'Bring up' : 'Take down'} ${device}` }));
   await expect(row.getByRole('button', { name: `${up ? 'Take down' : 'Bring up'} ${device}` })).toBeVisible();
 }
+
+/** On /terminal: + New tab, pick the device with the mouse, and wait until its session is connected. */
+export async function openTerminalTab(page: Page, device: string) {
+  if (!page.url().endsWith('/terminal')) await page.goto('/terminal');
+  await mouseClick(page, page.getByRole('button', { name: '+ New tab' }));
+  await mouseClick(
+    page,
+    page
+      .getByRole('dialog', { name: 'Choose a device' })
+      .getByRole('button', { name: new RegExp(`^${device}`) }),
+  );
+  await expect(page.locator(`[role="tab"][data-tab="${device}"]`)).toHaveAttribute(
+    'data-state',
+    'connected',
+    {
+      timeout: 15_000,
+    },
+  );
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mouseClick, signInAsAdmin } from './helpers';
+import { mouseClick, openTerminalTab, signInAsAdmin } from './helpers';
 
 // First-hour finding 9: the hint said `display version` on Cisco tabs, command-mode results were lost
 // on reload, and the panel could not be folded away.
@@ -16,15 +16,8 @@ for (const size of SIZES) {
     await signInAsAdmin(page);
     await page.goto('/terminal');
     await page.evaluate(() => localStorage.removeItem('sb.commandMode'));
-    await mouseClick(page, page.getByRole('button', { name: '+ New tab' }));
-    await mouseClick(
-      page,
-      page
-        .getByRole('dialog', { name: 'Choose a device' })
-        .getByRole('button', { name: new RegExp(`^${size.device}`) }),
-    );
+    await openTerminalTab(page, size.device);
     const tab = page.locator(`[role="tab"][data-tab="${size.device}"]`);
-    await expect(tab).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
 
     const panel = page.getByRole('complementary', { name: 'Command mode' });
     const input = panel.getByLabel('Command', { exact: true });

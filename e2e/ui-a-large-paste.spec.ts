@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mouseClick, signInAsAdmin } from './helpers';
+import { mouseClick, openTerminalTab, signInAsAdmin } from './helpers';
 
 // First-hour finding 15: a 100 KB paste got two frame_too_large errors and nothing reached the shell.
 // Now it is confirmed first, then sent in frames under the limit, paced by the socket.
@@ -16,21 +16,7 @@ test('a 120 KB paste asks first, then reaches the device whole', async ({ page, 
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.setViewportSize({ width: 1440, height: 900 });
   await signInAsAdmin(page);
-  await page.goto('/terminal');
-  await mouseClick(page, page.getByRole('button', { name: '+ New tab' }));
-  await mouseClick(
-    page,
-    page
-      .getByRole('dialog', { name: 'Choose a device' })
-      .getByRole('button', { name: new RegExp(`^${DEVICE}`) }),
-  );
-  await expect(page.locator(`[role="tab"][data-tab="${DEVICE}"]`)).toHaveAttribute(
-    'data-state',
-    'connected',
-    {
-      timeout: 15_000,
-    },
-  );
+  await openTerminalTab(page, DEVICE);
   const rows = page.locator(`[data-pane="${DEVICE}"] .xterm-rows`);
   await expect(rows).toContainText(`<${DEVICE}>`);
   await mouseClick(page, page.locator(`[data-pane="${DEVICE}"] .xterm-screen`));

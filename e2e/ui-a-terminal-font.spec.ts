@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { mouseClick, signInAsAdmin } from './helpers';
+import { mouseClick, openTerminalTab, signInAsAdmin } from './helpers';
 
 // First-hour findings 13, 14 and 17: Chinese output drew boxes (no CJK font), underscores were
 // invisible (DejaVu Sans Mono at 14 px in xterm's DOM renderer), and copy did nothing without the
@@ -16,22 +16,10 @@ const SIZES = [
 
 type Box = { x: number; y: number; width: number; height: number };
 
+/** A connected tab with the prompt on screen, focused for typing. */
 async function openTab(page: Page, device: string) {
   await page.goto('/terminal');
-  await mouseClick(page, page.getByRole('button', { name: '+ New tab' }));
-  await mouseClick(
-    page,
-    page
-      .getByRole('dialog', { name: 'Choose a device' })
-      .getByRole('button', { name: new RegExp(`^${device}`) }),
-  );
-  await expect(page.locator(`[role="tab"][data-tab="${device}"]`)).toHaveAttribute(
-    'data-state',
-    'connected',
-    {
-      timeout: 15_000,
-    },
-  );
+  await openTerminalTab(page, device);
   await expect(rows(page, device)).toContainText(`<${device}>`);
   await mouseClick(page, page.locator(`[data-pane="${device}"] .xterm-screen`));
 }
