@@ -47,7 +47,7 @@ if (admin.created && admin.generatedPassword) {
       `  │ Switchboard admin account created                            │\n` +
       `  │   username: ${admin.username.padEnd(49)}│\n` +
       `  │   password: ${admin.generatedPassword.padEnd(49)}│\n` +
-      `  │ This password is shown once. Change it after signing in.     │\n` +
+      `  │ Shown once. Change it on the Account page after signing in.  │\n` +
       `  └──────────────────────────────────────────────────────────────┘\n\n`,
   );
 } else if (admin.created) {
@@ -101,6 +101,9 @@ log.info(
   { url: `http://${config.HOST}:${port}`, dev, lab: Boolean(runtime.lab) },
   'Switchboard is listening',
 );
+// one plain line a newcomer can act on, whatever the log format
+const openHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+process.stdout.write(`\n  Ready: open http://${openHost}:${port} and sign in as ${admin.username}.\n\n`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
