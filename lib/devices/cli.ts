@@ -1,6 +1,6 @@
 import type { ClientChannel } from 'ssh2';
 import type { SshConnection } from './ssh';
-import { cleanOutput, outputIsError, type VendorDriver } from './drivers';
+import { cleanOutput, outputIsError, stripAnsi, type VendorDriver } from './drivers';
 import { createDecoder, encodeInput, type DeviceEncoding } from './encoding';
 
 export const COMMAND_TIMEOUT_MS = 30_000;
@@ -55,15 +55,12 @@ export class CliError extends Error {
 
 /** The last `CLI_SEEN_CHARS` characters the device sent, printable, for an error message. */
 export function seen(tail: string): string {
-  const text = tail
-    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/\r\n?/g, '\n')
-    .slice(-CLI_SEEN_CHARS);
+  const text = stripAnsi(tail).replace(/\r\n?/g, '\n').slice(-CLI_SEEN_CHARS);
   return text.trim() === '' ? 'nothing' : `«${text.replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '·')}»`;
 }
 
 /** `1 s`, `0.4 s`, `30 s`: a wait's length for a message. */
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   return ms < 9_950 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms / 1000)} s`;
 }
 

@@ -5,6 +5,7 @@ import {
   COMMAND_TIMEOUT_MS,
   lastLine,
   learnPrompt,
+  seconds,
   seen,
   type CommandResult,
   type DeviceShell,
@@ -430,7 +431,7 @@ export class TerminalSession {
       const timer = setTimeout(
         () =>
           this.command?.fail(
-            `No prompt within ${Math.round(timeoutMs / 1000)} s; the device last sent ${seen(this.outputTail)} (all of it is in the terminal).`,
+            `No prompt within ${seconds(timeoutMs)}; the device last sent ${seen(this.outputTail)} (all of it is in the terminal).`,
           ),
         timeoutMs,
       );
