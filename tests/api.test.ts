@@ -483,13 +483,23 @@ describe('users (admins)', () => {
     });
     expect(role.json).toMatchObject({ role: 'operator' });
     const lab = await portal.deviceId('lab-vrp-01');
-    const grants = await call(grantsRoute.PUT, {
+    // an unknown device is an error and nothing changes
+    const unknown = await call(grantsRoute.PUT, {
       method: 'PUT',
       token: tokens.adminWrite,
       params: { id },
       body: { devices: [lab, 'no-such-device'] },
     });
-    expect(grants.json).toEqual({ devices: [lab] });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.detail).toContain('no-such-device');
+    // a plain id (the first shape) means the highest level the role allows: operate for an operator
+    const grants = await call(grantsRoute.PUT, {
+      method: 'PUT',
+      token: tokens.adminWrite,
+      params: { id },
+      body: { devices: [lab] },
+    });
+    expect(grants.json).toEqual({ devices: [{ id: lab, level: 'operate' }], groups: [] });
     expect((await call(userRoute.GET, { token: tokens.adminWrite, params: { id: 'nope' } })).status).toBe(
       404,
     );

@@ -28,7 +28,7 @@ const chunks = <T>(list: T[]): T[][] =>
 /** One page of the devices the actor sees, ordered by name (keyset: name, id). */
 export async function listDevicePage(
   actor: Actor,
-  q: { q?: string; vendor?: string; status?: string; limit: number; cursor?: string },
+  q: { q?: string; vendor?: string; status?: string; group?: string; limit: number; cursor?: string },
   deps: Pick<InventoryDeps, 'db'>,
 ) {
   const and: Prisma.DeviceWhereInput[] = [visibleDevicesWhere(actor)];
@@ -38,6 +38,7 @@ export async function listDevicePage(
     });
   if (q.vendor) and.push({ vendor: q.vendor });
   if (q.status) and.push({ status: q.status });
+  if (q.group) and.push({ groups: { some: { groupId: q.group } } });
   if (q.cursor) {
     const [name, id] = decodeCursor(q.cursor, 2) as [string, string];
     and.push({ OR: [{ name: { gt: name } }, { name, id: { gt: id } }] });

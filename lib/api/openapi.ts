@@ -30,6 +30,19 @@ import {
   userSchema,
   vendorDetectionSchema,
   connectionTestSchema,
+  groupDeleteQuery,
+  groupDevicesInputSchema,
+  groupDevicesSchema,
+  groupInputSchema,
+  groupListSchema,
+  groupPatchSchema,
+  groupSchema,
+  teamInputSchema,
+  teamListSchema,
+  teamMembersInputSchema,
+  teamMembersSchema,
+  teamPatchSchema,
+  teamSchema,
 } from './schemas';
 
 /**
@@ -217,7 +230,7 @@ export const API_PATHS: ZodOpenApiPathsObject = {
   },
   '/users/{id}/grants': {
     get: op("A user's device grants (admins)", { path: true, ok: [200, grantsSchema], errors: [403, 404] }),
-    put: op("Replace a user's device grants (admins)", {
+    put: op("Replace a user's grants on devices and groups (admins)", {
       path: true,
       body: grantsInputSchema,
       ok: [200, grantsSchema],
@@ -225,6 +238,84 @@ export const API_PATHS: ZodOpenApiPathsObject = {
       write: true,
     }),
   },
+  // ---- access: groups and teams ----
+  '/groups': {
+    get: op('Device groups (admins: all; others: those holding devices they see)', { ok: [200, groupListSchema] }),
+    post: op('Create a device group (admins)', {
+      body: groupInputSchema,
+      ok: [201, groupSchema, 'Created'],
+      errors: [403, 409],
+      write: true,
+    }),
+  },
+  '/groups/{id}': {
+    get: op('One device group', { path: true, ok: [200, groupSchema], errors: [404] }),
+    patch: op('Rename or describe a group (admins)', {
+      path: true,
+      body: groupPatchSchema,
+      ok: [200, groupSchema],
+      errors: [403, 404, 409],
+      write: true,
+    }),
+    delete: op('Delete a group; its devices stay (admins; ?confirm=true when it grants access)', {
+      path: true,
+      query: groupDeleteQuery,
+      ok: [204, null, 'Deleted'],
+      errors: [403, 404, 409],
+      write: true,
+    }),
+  },
+  '/groups/{id}/devices': {
+    get: op("A group's devices that the caller sees", { path: true, ok: [200, groupDevicesSchema], errors: [404] }),
+    put: op("Replace a group's devices (admins)", {
+      path: true,
+      body: groupDevicesInputSchema,
+      ok: [200, groupDevicesSchema],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/teams': {
+    get: op('Teams (admins)', { ok: [200, teamListSchema], errors: [403] }),
+    post: op('Create a team (admins)', { body: teamInputSchema, ok: [201, teamSchema, 'Created'], errors: [403, 409], write: true }),
+  },
+  '/teams/{id}': {
+    get: op('One team (admins)', { path: true, ok: [200, teamSchema], errors: [403, 404] }),
+    patch: op('Rename or describe a team (admins)', {
+      path: true,
+      body: teamPatchSchema,
+      ok: [200, teamSchema],
+      errors: [403, 404, 409],
+      write: true,
+    }),
+    delete: op('Delete a team; its members lose what only it gave them (admins)', {
+      path: true,
+      ok: [204, null, 'Deleted'],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/teams/{id}/members': {
+    get: op("A team's members (admins)", { path: true, ok: [200, teamMembersSchema], errors: [403, 404] }),
+    put: op("Replace a team's members (admins)", {
+      path: true,
+      body: teamMembersInputSchema,
+      ok: [200, teamMembersSchema],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/teams/{id}/grants': {
+    get: op("A team's grants (admins)", { path: true, ok: [200, grantsSchema], errors: [403, 404] }),
+    put: op("Replace a team's grants on devices and groups (admins)", {
+      path: true,
+      body: grantsInputSchema,
+      ok: [200, grantsSchema],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  // ---- end access ----
   '/openapi.json': {
     get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
   },

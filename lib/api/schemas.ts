@@ -1,4 +1,5 @@
 import 'zod-openapi';
+import { GRANT_LEVELS } from '../devices/visibility';
 import { z } from 'zod';
 import { DEVICE_STATUSES } from '../devices/status';
 import { DEVICE_KINDS, ENCODINGS, TRANSPORTS, VENDORS } from '../devices/schema';
@@ -81,6 +82,7 @@ export const deviceSchema = z
       .int()
       .nullable()
       .meta({ description: 'Concurrent sessions from the portal; null = the DEVICE_MAX_SESSIONS default.' }),
+    groups: z.array(z.string()).meta({ description: 'Names of the device groups it is in.' }),
     lab: z.boolean(),
     created_at: isoDate,
     updated_at: isoDate,
@@ -196,6 +198,7 @@ export const deviceListQuery = z
     q: z.string().max(100).optional(),
     vendor: z.enum(VENDORS).optional(),
     status: z.enum(DEVICE_STATUSES).optional(),
+    group: z.string().min(1).max(128).optional().meta({ description: 'A device group id' }),
     ...pageQuery,
   })
   .strict();
@@ -463,9 +466,73 @@ export const userPatchSchema = z
     description: 'A changed role, disabled flag or password ends the user’s sessions.',
   });
 
+// ---- access: grants, groups, teams (issue 13) ----
+const grantLevel = z.enum(GRANT_LEVELS).meta({
+  description: '`view` sees the device; `operate` also opens terminals and runs tasks. The role caps it.',
+});
+const grantItem = z.union([
+  z.string().min(1).max(128).meta({ description: 'An id alone: the highest level the role allows' }),
+  z.object({ id: z.string().min(1).max(128), level: grantLevel.optional() }).strict(),
+]);
+const grantList = z.array(grantItem).max(10_000);
+
 export const grantsInputSchema = z
+  .object({ devices: grantList.optional(), groups: grantList.optional() })
+  .strict()
+  .meta({
+    id: 'GrantsInput',
+    description:
+      'Exactly these grants (replaces the current ones); a list left out is kept as it is. Access taken away closes the affected terminals at once.',
+  });
+
+const grantOut = z.object({ id: z.string(), level: grantLevel });
+export const grantsSchema = z
+  .object({ devices: z.array(grantOut), groups: z.array(grantOut) })
+  .meta({ id: 'Grants' });
+
+export const groupInputSchema = z
+  .object({ name: z.string().max(200), description: z.string().max(500).optional() })
+  .strict()
+  .meta({ id: 'GroupInput' });
+export const groupPatchSchema = z
+  .object({ name: z.string().max(200).optional(), description: z.string().max(500).optional() })
+  .strict()
+  .meta({ id: 'GroupPatch' });
+export const groupSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    devices: z.number().int().meta({ description: 'Devices in the group (that the caller sees, for non-admins)' }),
+    grants: z.number().int().meta({ description: 'Grants on the group (admins; 0 for others)' }),
+  })
+  .meta({ id: 'Group' });
+export const groupListSchema = z.object({ items: z.array(groupSchema) }).meta({ id: 'GroupList' });
+export const groupDevicesInputSchema = z
   .object({ devices: z.array(z.string().min(1).max(128)).max(10_000) })
   .strict()
-  .meta({ id: 'GrantsInput', description: 'Exactly these devices (replaces the current grants).' });
+  .meta({ id: 'GroupDevicesInput', description: 'Exactly these devices (replaces the membership).' });
+export const groupDevicesSchema = z.object({ devices: z.array(z.string()) }).meta({ id: 'GroupDevices' });
+export const groupDeleteQuery = z
+  .object({ confirm: z.enum(['true', 'false']).optional() })
+  .strict()
+  .meta({ description: 'A group that grants access is deleted only with confirm=true (409 names who loses what).' });
 
-export const grantsSchema = z.object({ devices: z.array(z.string()) }).meta({ id: 'Grants' });
+export const teamInputSchema = groupInputSchema.meta({ id: 'TeamInput' });
+export const teamPatchSchema = groupPatchSchema.meta({ id: 'TeamPatch' });
+export const teamSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    members: z.number().int(),
+    grants: z.number().int(),
+  })
+  .meta({ id: 'Team' });
+export const teamListSchema = z.object({ items: z.array(teamSchema) }).meta({ id: 'TeamList' });
+export const teamMembersInputSchema = z
+  .object({ users: z.array(z.string().min(1).max(128)).max(5_000) })
+  .strict()
+  .meta({ id: 'TeamMembersInput', description: 'Exactly these users (replaces the membership).' });
+export const teamMembersSchema = z.object({ users: z.array(z.string()) }).meta({ id: 'TeamMembers' });
+// ---- end access ----

@@ -24,6 +24,7 @@ export function deviceView(d: PublicDevice): z.infer<typeof deviceSchema> {
     ssh_algorithms: d.sshAlgorithms,
     negotiated_algorithms: negotiatedView(d.negotiatedAlgorithms),
     jump_host: d.jumpHost?.name ?? null,
+    groups: d.groups.map((m) => m.group.name),
     max_sessions: d.maxSessions,
     lab: d.lab,
     created_at: d.createdAt.toISOString(),

@@ -7,6 +7,7 @@ import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
 import type { EventBus, RevocationScope } from '../events/types';
 import { plural } from '../format/plural';
+import { setUserGrants, userGrants } from './grants';
 
 /** What user administration needs from the runtime. */
 export interface UserDeps {
@@ -15,9 +16,6 @@ export interface UserDeps {
   /** `access.revoked` goes here: every node closes the user's affected sockets and terminals. */
   bus: EventBus;
 }
-
-/** Device names in an audit line: a few, then how many more. */
-const AUDIT_DEVICE_NAMES_MAX = 5;
 
 /**
  * Revoking access closes what it opened, at once, on every node: audited here once, then published
@@ -170,53 +168,14 @@ export async function signOutEverywhere(
   return { ok: true };
 }
 
-/** Replace a user's device grants with exactly this set (only existing devices are kept). */
+/** Replace a user's device grants with exactly this set, keeping their group grants. */
 export async function setGrants(
   actor: CurrentUser,
   userId: string,
   deviceIds: string[],
   deps: UserDeps,
 ): Promise<SimpleResult> {
-  const db = deps.db;
-  const user = await db.user.findUnique({ where: { id: userId } });
-  if (!user) return { ok: false, error: 'No such user.' };
-  const unique = [...new Set(deviceIds)].slice(0, 10_000);
-  const existing = await db.device.findMany({ where: { id: { in: unique } }, select: { id: true } });
-  const keep = new Set(existing.map((d) => d.id));
-  const [previous] = await db.$transaction([
-    db.deviceGrant.findMany({
-      where: { userId },
-      select: { deviceId: true, device: { select: { name: true } } },
-    }),
-    db.deviceGrant.deleteMany({ where: { userId } }),
-    db.deviceGrant.createMany({ data: existing.map((d) => ({ userId, deviceId: d.id })) }),
-  ]);
-  await deps.audit({
-    userId: actor.id,
-    action: 'user.grants',
-    target: user.username,
-    detail: plural(existing.length, 'device'),
-  });
-  // Admins see every device whatever their grants; for anyone else a removed grant closes that
-  // device's terminals (and only those).
-  const removed = previous.filter((g) => !keep.has(g.deviceId));
-  if (removed.length > 0 && user.role !== 'admin') {
-    const names = removed.map((g) => g.device.name);
-    const shown =
-      names.slice(0, AUDIT_DEVICE_NAMES_MAX).join(', ') +
-      (names.length > AUDIT_DEVICE_NAMES_MAX ? ` and ${names.length - AUDIT_DEVICE_NAMES_MAX} more` : '');
-    const reason =
-      names.length === 1
-        ? `Your access to ${names[0]} was removed.`
-        : `Your access to ${names.length} devices was removed.`;
-    await revokeAccess(
-      actor,
-      user,
-      { deviceIds: removed.map((g) => g.deviceId) },
-      reason,
-      deps,
-      `terminals on ${shown}`,
-    );
-  }
-  return { ok: true };
+  const current = await userGrants(deps.db, userId);
+  const r = await setUserGrants(actor, userId, { devices: deviceIds, groups: current.groups }, deps);
+  return r.ok ? { ok: true } : { ok: false, error: r.error };
 }

@@ -24,7 +24,7 @@ import {
 } from './telnet';
 import type { DeviceStatusReporter } from './status-monitor';
 import type { Vault } from './vault';
-import { userCanSeeDevice } from './visibility';
+import { deviceLevel } from './visibility';
 
 /** Why a login did not produce a connection. The SSH and telnet codes come from the connectors as they are. */
 export type LoginFailureCode =
@@ -191,6 +191,7 @@ const MESSAGES: Record<
     disabled(a: Actor): string;
     role(a: Actor): string;
     noAccess(a: Actor, device: string): string;
+    viewOnly(a: Actor, device: string): string;
   }
 > = {
   terminal: {
@@ -201,6 +202,7 @@ const MESSAGES: Record<
     disabled: () => 'Your account is disabled.',
     role: () => 'Your role cannot open terminals.',
     noAccess: (_a, device) => `You no longer have access to ${device}.`,
+    viewOnly: (_a, device) => `You may view ${device} but not operate it (your grant is view only).`,
   },
   task: {
     unknownDevice: 'The device was deleted from the inventory.',
@@ -210,6 +212,8 @@ const MESSAGES: Record<
     role: (a) =>
       `The task's owner ${a.username} may no longer run commands on devices (operator role needed).`,
     noAccess: (a, device) => `The task's owner ${a.username} no longer has access to ${device}.`,
+    viewOnly: (a, device) =>
+      `The task's owner ${a.username} may only view ${device} (a view grant cannot run commands).`,
   },
 };
 
@@ -233,9 +237,9 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     if (!user) return forbidden(text.noUser);
     if (user.disabled) return forbidden(text.disabled(user));
     if (!isRole(user.role) || !atLeast(user.role, 'operator')) return forbidden(text.role(user));
-    if (!(await userCanSeeDevice(db, { id: user.id, role: user.role }, device.id))) {
-      return forbidden(text.noAccess(user, device.name));
-    }
+    const level = await deviceLevel(db, { id: user.id, role: user.role }, device.id);
+    if (level === null) return forbidden(text.noAccess(user, device.name));
+    if (level !== 'operate') return forbidden(text.viewOnly(user, device.name));
     return null;
   }
 

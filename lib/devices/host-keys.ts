@@ -4,7 +4,7 @@ import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
 import { atLeast } from '../auth/roles';
 import type { DeviceLogin } from './connect';
-import { visibleDevicesWhere } from './visibility';
+import { operableDevicesWhere } from './visibility';
 
 /** What host-key decisions need from the runtime. */
 export interface HostKeyDeps {
@@ -32,7 +32,7 @@ export async function acceptOfferedHostKey(
     return { ok: false, error: 'Only an operator of the device or an admin can accept a host key.' };
   }
   const device = await db.device.findFirst({
-    where: { AND: [{ id: deviceId }, visibleDevicesWhere(actor)] },
+    where: { AND: [{ id: deviceId }, operableDevicesWhere(actor)] },
   });
   if (!device) return { ok: false, error: 'No such device.' };
   if (!device.offeredHostKey || device.offeredHostKeyFingerprint !== fingerprint) {
@@ -74,7 +74,7 @@ export async function checkOfferedHostKey(
   if (!atLeast(actor.role, 'operator'))
     return { ok: false, error: 'Only an operator of the device can do this.' };
   const device = await deps.db.device.findFirst({
-    where: { AND: [{ id: deviceId }, visibleDevicesWhere(actor)] },
+    where: { AND: [{ id: deviceId }, operableDevicesWhere(actor)] },
     select: { hostKeyApprovalRequired: true },
   });
   if (!device) return { ok: false, error: 'No such device.' };

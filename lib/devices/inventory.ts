@@ -4,12 +4,13 @@ import type { CurrentUser } from '../auth/session';
 import type { Prisma } from '../db/generated/client';
 import { checkPrivateKey, credentialContext } from './credentials';
 import { JUMP_MAX_HOPS } from './connect';
-import { visibleDevicesWhere } from './visibility';
+import { operableDevicesWhere, visibleDevicesWhere } from './visibility';
 import { VENDORS, validateDeviceForm, type DeviceFormInput, type FieldErrors, type Vendor } from './schema';
 import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
 import type { Vault } from './vault';
 import { DEVICE_STATUSES } from './status';
+import { dropsEnableSecret, endpointResetFields, retargetErrors, routeChange } from './route-change';
 
 /** What the inventory needs from the runtime. */
 export interface InventoryDeps {
@@ -42,6 +43,7 @@ export const PUBLIC_DEVICE_SELECT = {
   maxSessions: true,
   jumpHostId: true,
   jumpHost: { select: { name: true } },
+  groups: { select: { group: { select: { id: true, name: true } } }, orderBy: { group: { name: 'asc' } } },
   lab: true,
   createdAt: true,
   updatedAt: true,
@@ -126,7 +128,8 @@ function isUniqueViolation(err: unknown): boolean {
 
 const DUPLICATE_NAME: FieldErrors = { name: 'A device with this name already exists.' };
 
-function sealedFields(vault: Vault, id: string, v: DeviceFormInput, keepSecret: boolean) {
+/** A device's sealed secret columns from validated input (`keepSecret`: leave the stored secret). */
+export function sealedFields(vault: Vault, id: string, v: DeviceFormInput, keepSecret: boolean) {
   const secret = v.authType === 'key' ? v.privateKey.trim() + '\n' : v.password;
   return {
     ...(keepSecret ? {} : { secretEnc: vault.seal(secret, credentialContext(id, 'secret')) }),
@@ -147,42 +150,6 @@ export function keyErrors(v: DeviceFormInput): FieldErrors | null {
 }
 
 /**
- * A change of route (host, port, username, transport or jump host) sends the stored secrets somewhere
- * else: they must be entered again. The enable secret too, where the form shows it (Cisco).
- */
-function retargetErrors(
-  existing: { host: string; port: number; username: string; enableSecretEnc: string | null },
-  v: DeviceFormInput,
-  change: { endpointChanged: boolean; pathChanged: boolean; newSecret: boolean },
-): FieldErrors | null {
-  const userChanged = existing.username !== v.username;
-  if (!change.endpointChanged && !change.pathChanged && !userChanged) return null;
-  const errors: FieldErrors = {};
-  const what = change.pathChanged
-    ? 'route (transport and jump host)'
-    : change.endpointChanged && userChanged
-      ? 'address and user'
-      : change.endpointChanged
-        ? 'address'
-        : 'user';
-  if (!change.newSecret && v.username !== '') {
-    if (v.authType === 'key')
-      errors.privateKey = `Paste the private key again: a stored key is only sent to the ${what} it was entered for.`;
-    else
-      errors.password = `Enter the password again: a stored password is only sent to the ${what} it was entered for.`;
-  }
-  if (
-    (change.endpointChanged || change.pathChanged) &&
-    existing.enableSecretEnc &&
-    v.vendor === 'cisco_ios' &&
-    !v.enableSecret
-  ) {
-    errors.enableSecret = `Enter the enable secret again: it is only sent to the ${what === 'user' ? 'address' : what} it was entered for.`;
-  }
-  return Object.keys(errors).length > 0 ? errors : null;
-}
-
-/**
  * The jump host a form names, as an id: a device the user can see, reached over SSH, not the device
  * itself, and not making the route loop or longer than JUMP_MAX_HOPS.
  */
@@ -195,10 +162,10 @@ async function resolveJumpHost(
   if (!name) return { ok: true, id: null };
   const bad = (jumpHost: string) => ({ ok: false as const, errors: { jumpHost } });
   const hop = await db.device.findFirst({
-    where: { AND: [{ OR: [{ name }, { id: name }] }, visibleDevicesWhere(user)] },
+    where: { AND: [{ OR: [{ name }, { id: name }] }, operableDevicesWhere(user)] },
     select: { id: true, name: true, transport: true, jumpHostId: true },
   });
-  if (!hop) return bad(`No device named ${name} that you can see.`);
+  if (!hop) return bad(`No device named ${name} that you may operate.`);
   if (hop.id === deviceId) return bad('A device cannot be its own jump host.');
   if (hop.transport !== 'ssh')
     return bad(`${hop.name} is reached over telnet; a jump host must be an SSH device.`);
@@ -279,7 +246,7 @@ export async function updateDevice(
   deps: InventoryDeps,
 ): Promise<SaveResult> {
   const db = deps.db;
-  const existing = await db.device.findFirst({ where: { AND: [{ id }, visibleDevicesWhere(user)] } });
+  const existing = await db.device.findFirst({ where: { AND: [{ id }, operableDevicesWhere(user)] } });
   if (!existing) return { ok: false, errors: { form: 'This device does not exist or you cannot see it.' } };
   const parsed = validateDeviceForm(raw, {
     hasSecret: existing.secretEnc !== '',
@@ -292,14 +259,14 @@ export async function updateDevice(
   const jump = await resolveJumpHost(db, user, id, v.jumpHost);
   if (!jump.ok) return jump;
   const newSecret = v.authType === 'key' ? v.privateKey.trim() !== '' : v.password !== '';
-  const endpointChanged = existing.host !== v.host || existing.port !== v.port;
-  const pathChanged = existing.transport !== v.transport || existing.jumpHostId !== jump.id;
+  const change = routeChange(existing, { ...v, jumpHostId: jump.id });
+  const { endpointChanged, pathChanged } = change;
   // Stored secrets were entered for one route and user: sending them elsewhere needs them again
   // (for every role: an edit must not turn into a way to read the password off the wire, and a jump
   // host of one's own must not become a way to forward the login somewhere else).
-  const secretsError = retargetErrors(existing, v, { endpointChanged, pathChanged, newSecret });
+  const secretsError = retargetErrors(existing, v, { ...change, newSecret });
   if (secretsError) return { ok: false, errors: secretsError };
-  const dropEnableSecret = endpointChanged && v.vendor !== 'cisco_ios' && !v.enableSecret;
+  const dropEnableSecret = dropsEnableSecret(change, v);
   try {
     await db.device.update({
       where: { id },
@@ -319,18 +286,8 @@ export async function updateDevice(
         jumpHostId: jump.id,
         ...sealedFields(deps.vault, id, v, !newSecret),
         ...(dropEnableSecret ? { enableSecretEnc: null } : {}),
-        // A different endpoint is a different SSH server. Its key is not trusted on first use: the
-        // login refuses it and records it until someone who operates the device accepts it.
-        ...(endpointChanged
-          ? {
-              hostKeyApprovalRequired: true,
-              offeredHostKey: null,
-              offeredHostKeyFingerprint: null,
-              offeredHostKeyAt: null,
-              status: 'unknown',
-              statusChangedAt: new Date(),
-            }
-          : {}),
+        // a different SSH server: its key waits for someone who operates the device to accept it
+        ...(endpointChanged ? endpointResetFields(new Date()) : {}),
       },
     });
   } catch (err) {
@@ -361,8 +318,11 @@ export async function setDeviceVendor(
   vendor: Vendor,
   deps: Pick<InventoryDeps, 'db' | 'audit'>,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
-  const existing = await getVisibleDevice(user, id, deps);
-  if (!existing) return { ok: false, error: 'This device does not exist or you cannot see it.' };
+  const existing = await deps.db.device.findFirst({
+    where: { AND: [{ id }, operableDevicesWhere(user)] },
+    select: { name: true, vendor: true },
+  });
+  if (!existing) return { ok: false, error: 'This device does not exist or you may not change it.' };
   if (existing.vendor === vendor) return { ok: true };
   await deps.db.device.update({ where: { id }, data: { vendor } });
   await deps.audit({
@@ -381,10 +341,10 @@ export async function deleteDevice(
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   const db = deps.db;
   const existing = await db.device.findFirst({
-    where: { AND: [{ id }, visibleDevicesWhere(user)] },
+    where: { AND: [{ id }, operableDevicesWhere(user)] },
     select: { name: true },
   });
-  if (!existing) return { ok: false, error: 'This device does not exist or you cannot see it.' };
+  if (!existing) return { ok: false, error: 'This device does not exist or you may not change it.' };
   const behind = await db.device.findMany({ where: { jumpHostId: id }, select: { name: true }, take: 5 });
   if (behind.length > 0)
     return {

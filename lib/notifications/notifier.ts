@@ -4,11 +4,12 @@ import type { EventBus } from '../events/types';
 import { formatDuration } from '../format/duration';
 import { plural } from '../format/plural';
 import type { NotificationFeed } from './feed';
+import { usersSeeingDeviceWhere } from '../devices/visibility';
 
-/** Users who can see a device: every enabled admin and everyone it is granted to. */
+/** Users who can see a device (enabled admins, and grants to them, their teams or its groups). */
 export async function usersWhoSee(db: PrismaClient, deviceId: string): Promise<string[]> {
   const users = await db.user.findMany({
-    where: { disabled: false, OR: [{ role: 'admin' }, { grants: { some: { deviceId } } }] },
+    where: { AND: [{ disabled: false }, usersSeeingDeviceWhere(deviceId)] },
     select: { id: true },
   });
   return users.map((u) => u.id);

@@ -16,7 +16,7 @@ import { assignPorts, loadOrCreateLabCredentials, syncLabInventory } from '../de
 import { DeviceSessionLimiter } from '../devices/limiter';
 import { StatusMonitor } from '../devices/status-monitor';
 import { createVault, type Vault } from '../devices/vault';
-import { userCanSeeDevice } from '../devices/visibility';
+import { deviceLevel } from '../devices/visibility';
 import { InProcessEventBus, type EventBus } from '../events';
 import { defaultLabFleet, loadOrCreateHostKey, startLab, type RunningLab } from '../../lab';
 import { createMetrics } from '../metrics';
@@ -214,8 +214,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     handlers: [
       terminalChannel({
         manager: terminals,
-        canSeeDevice: (identity, deviceId) =>
-          userCanSeeDevice(db, { id: identity.userId, role: identity.role }, deviceId),
+        deviceLevel: (identity, deviceId) =>
+          deviceLevel(db, { id: identity.userId, role: identity.role }, deviceId),
       }),
       monitor,
       notifications,

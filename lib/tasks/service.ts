@@ -2,7 +2,7 @@ import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
 import type { Role } from '../auth/roles';
-import { visibleDevicesWhere } from '../devices/visibility';
+import { operableDevicesWhere } from '../devices/visibility';
 import { progressPercent } from './progress';
 import { plural } from '../format/plural';
 import type { TaskQueue } from './queue';
@@ -110,7 +110,7 @@ export async function createTask(
   if (!parsed.ok) return parsed;
   const v = parsed.value;
   const devices = await db.device.findMany({
-    where: { AND: [{ id: { in: v.deviceIds } }, visibleDevicesWhere(actor)] },
+    where: { AND: [{ id: { in: v.deviceIds } }, operableDevicesWhere(actor)] },
     select: { id: true, name: true },
   });
   if (devices.length !== v.deviceIds.length) {

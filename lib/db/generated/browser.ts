@@ -29,9 +29,45 @@ export type User = Prisma.UserModel
 export type Device = Prisma.DeviceModel
 /**
  * Model DeviceGrant
- * 
+ * Access is granted to a user or a team, on a device or a device group, at a level (`view` |
+ * `operate`); the user's global role caps it (a viewer never operates). See lib/devices/visibility.ts.
  */
 export type DeviceGrant = Prisma.DeviceGrantModel
+/**
+ * Model DeviceGroup
+ * A named set of devices (a device may be in several), e.g. `site:shanghai-dc1`, `role:access`.
+ */
+export type DeviceGroup = Prisma.DeviceGroupModel
+/**
+ * Model DeviceGroupMember
+ * 
+ */
+export type DeviceGroupMember = Prisma.DeviceGroupMemberModel
+/**
+ * Model Team
+ * A team of users; grants to a team reach every member.
+ */
+export type Team = Prisma.TeamModel
+/**
+ * Model TeamMember
+ * 
+ */
+export type TeamMember = Prisma.TeamMemberModel
+/**
+ * Model GroupGrant
+ * A user's grant on a device group.
+ */
+export type GroupGrant = Prisma.GroupGrantModel
+/**
+ * Model TeamDeviceGrant
+ * A team's grant on one device.
+ */
+export type TeamDeviceGrant = Prisma.TeamDeviceGrantModel
+/**
+ * Model TeamGroupGrant
+ * A team's grant on a device group.
+ */
+export type TeamGroupGrant = Prisma.TeamGroupGrantModel
 /**
  * Model AuditEvent
  * 

@@ -14,8 +14,8 @@ export const DEFAULT_ROWS = 24;
 
 export interface TerminalChannelDeps {
   manager: TerminalManager;
-  /** Whether the device exists and this user may see it (admins: all; others: granted). */
-  canSeeDevice(identity: Identity, deviceId: string): Promise<boolean>;
+  /** The user's level on the device (lib/devices/visibility.ts), null when it is not theirs to see. */
+  deviceLevel(identity: Identity, deviceId: string): Promise<'view' | 'operate' | null>;
 }
 
 /** The session's output port for one browser socket: every terminal output frame is built here. */
@@ -132,8 +132,10 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
       if (identity.tokenScope === 'read') {
         return { ok: false, status: 403, message: 'A read-only token cannot open terminals.' };
       }
-      if (route.channel !== 'terminal' || !(await deps.canSeeDevice(identity, route.deviceId))) {
-        return { ok: false, status: 404, message: 'No such device.' };
+      const level = route.channel === 'terminal' ? await deps.deviceLevel(identity, route.deviceId) : null;
+      if (level === null) return { ok: false, status: 404, message: 'No such device.' };
+      if (level !== 'operate') {
+        return { ok: false, status: 403, message: 'Your access to this device is view only.' };
       }
       return { ok: true };
     },

@@ -400,6 +400,13 @@ export const ModelName = {
   User: 'User',
   Device: 'Device',
   DeviceGrant: 'DeviceGrant',
+  DeviceGroup: 'DeviceGroup',
+  DeviceGroupMember: 'DeviceGroupMember',
+  Team: 'Team',
+  TeamMember: 'TeamMember',
+  GroupGrant: 'GroupGrant',
+  TeamDeviceGrant: 'TeamDeviceGrant',
+  TeamGroupGrant: 'TeamGroupGrant',
   AuditEvent: 'AuditEvent',
   Setting: 'Setting',
   Task: 'Task',
@@ -423,7 +430,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "device" | "deviceGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken"
+    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -646,6 +653,524 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.DeviceGrantCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.DeviceGrantCountAggregateOutputType> | number
+        }
+      }
+    }
+    DeviceGroup: {
+      payload: Prisma.$DeviceGroupPayload<ExtArgs>
+      fields: Prisma.DeviceGroupFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.DeviceGroupFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.DeviceGroupFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload>
+        }
+        findFirst: {
+          args: Prisma.DeviceGroupFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.DeviceGroupFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload>
+        }
+        findMany: {
+          args: Prisma.DeviceGroupFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload>[]
+        }
+        create: {
+          args: Prisma.DeviceGroupCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload>
+        }
+        createMany: {
+          args: Prisma.DeviceGroupCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.DeviceGroupCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload>[]
+        }
+        delete: {
+          args: Prisma.DeviceGroupDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload>
+        }
+        update: {
+          args: Prisma.DeviceGroupUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload>
+        }
+        deleteMany: {
+          args: Prisma.DeviceGroupDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.DeviceGroupUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.DeviceGroupUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload>[]
+        }
+        upsert: {
+          args: Prisma.DeviceGroupUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupPayload>
+        }
+        aggregate: {
+          args: Prisma.DeviceGroupAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateDeviceGroup>
+        }
+        groupBy: {
+          args: Prisma.DeviceGroupGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DeviceGroupGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.DeviceGroupCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DeviceGroupCountAggregateOutputType> | number
+        }
+      }
+    }
+    DeviceGroupMember: {
+      payload: Prisma.$DeviceGroupMemberPayload<ExtArgs>
+      fields: Prisma.DeviceGroupMemberFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.DeviceGroupMemberFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.DeviceGroupMemberFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload>
+        }
+        findFirst: {
+          args: Prisma.DeviceGroupMemberFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.DeviceGroupMemberFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload>
+        }
+        findMany: {
+          args: Prisma.DeviceGroupMemberFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload>[]
+        }
+        create: {
+          args: Prisma.DeviceGroupMemberCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload>
+        }
+        createMany: {
+          args: Prisma.DeviceGroupMemberCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.DeviceGroupMemberCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload>[]
+        }
+        delete: {
+          args: Prisma.DeviceGroupMemberDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload>
+        }
+        update: {
+          args: Prisma.DeviceGroupMemberUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload>
+        }
+        deleteMany: {
+          args: Prisma.DeviceGroupMemberDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.DeviceGroupMemberUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.DeviceGroupMemberUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload>[]
+        }
+        upsert: {
+          args: Prisma.DeviceGroupMemberUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeviceGroupMemberPayload>
+        }
+        aggregate: {
+          args: Prisma.DeviceGroupMemberAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateDeviceGroupMember>
+        }
+        groupBy: {
+          args: Prisma.DeviceGroupMemberGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DeviceGroupMemberGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.DeviceGroupMemberCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DeviceGroupMemberCountAggregateOutputType> | number
+        }
+      }
+    }
+    Team: {
+      payload: Prisma.$TeamPayload<ExtArgs>
+      fields: Prisma.TeamFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TeamFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TeamFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload>
+        }
+        findFirst: {
+          args: Prisma.TeamFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TeamFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload>
+        }
+        findMany: {
+          args: Prisma.TeamFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload>[]
+        }
+        create: {
+          args: Prisma.TeamCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload>
+        }
+        createMany: {
+          args: Prisma.TeamCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TeamCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload>[]
+        }
+        delete: {
+          args: Prisma.TeamDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload>
+        }
+        update: {
+          args: Prisma.TeamUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload>
+        }
+        deleteMany: {
+          args: Prisma.TeamDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TeamUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TeamUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload>[]
+        }
+        upsert: {
+          args: Prisma.TeamUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamPayload>
+        }
+        aggregate: {
+          args: Prisma.TeamAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTeam>
+        }
+        groupBy: {
+          args: Prisma.TeamGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TeamGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TeamCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TeamCountAggregateOutputType> | number
+        }
+      }
+    }
+    TeamMember: {
+      payload: Prisma.$TeamMemberPayload<ExtArgs>
+      fields: Prisma.TeamMemberFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TeamMemberFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TeamMemberFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload>
+        }
+        findFirst: {
+          args: Prisma.TeamMemberFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TeamMemberFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload>
+        }
+        findMany: {
+          args: Prisma.TeamMemberFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload>[]
+        }
+        create: {
+          args: Prisma.TeamMemberCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload>
+        }
+        createMany: {
+          args: Prisma.TeamMemberCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TeamMemberCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload>[]
+        }
+        delete: {
+          args: Prisma.TeamMemberDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload>
+        }
+        update: {
+          args: Prisma.TeamMemberUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload>
+        }
+        deleteMany: {
+          args: Prisma.TeamMemberDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TeamMemberUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TeamMemberUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload>[]
+        }
+        upsert: {
+          args: Prisma.TeamMemberUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamMemberPayload>
+        }
+        aggregate: {
+          args: Prisma.TeamMemberAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTeamMember>
+        }
+        groupBy: {
+          args: Prisma.TeamMemberGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TeamMemberGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TeamMemberCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TeamMemberCountAggregateOutputType> | number
+        }
+      }
+    }
+    GroupGrant: {
+      payload: Prisma.$GroupGrantPayload<ExtArgs>
+      fields: Prisma.GroupGrantFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.GroupGrantFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.GroupGrantFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload>
+        }
+        findFirst: {
+          args: Prisma.GroupGrantFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.GroupGrantFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload>
+        }
+        findMany: {
+          args: Prisma.GroupGrantFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload>[]
+        }
+        create: {
+          args: Prisma.GroupGrantCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload>
+        }
+        createMany: {
+          args: Prisma.GroupGrantCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.GroupGrantCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload>[]
+        }
+        delete: {
+          args: Prisma.GroupGrantDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload>
+        }
+        update: {
+          args: Prisma.GroupGrantUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload>
+        }
+        deleteMany: {
+          args: Prisma.GroupGrantDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.GroupGrantUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.GroupGrantUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload>[]
+        }
+        upsert: {
+          args: Prisma.GroupGrantUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupGrantPayload>
+        }
+        aggregate: {
+          args: Prisma.GroupGrantAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateGroupGrant>
+        }
+        groupBy: {
+          args: Prisma.GroupGrantGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GroupGrantGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.GroupGrantCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GroupGrantCountAggregateOutputType> | number
+        }
+      }
+    }
+    TeamDeviceGrant: {
+      payload: Prisma.$TeamDeviceGrantPayload<ExtArgs>
+      fields: Prisma.TeamDeviceGrantFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TeamDeviceGrantFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TeamDeviceGrantFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload>
+        }
+        findFirst: {
+          args: Prisma.TeamDeviceGrantFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TeamDeviceGrantFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload>
+        }
+        findMany: {
+          args: Prisma.TeamDeviceGrantFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload>[]
+        }
+        create: {
+          args: Prisma.TeamDeviceGrantCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload>
+        }
+        createMany: {
+          args: Prisma.TeamDeviceGrantCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TeamDeviceGrantCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload>[]
+        }
+        delete: {
+          args: Prisma.TeamDeviceGrantDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload>
+        }
+        update: {
+          args: Prisma.TeamDeviceGrantUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload>
+        }
+        deleteMany: {
+          args: Prisma.TeamDeviceGrantDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TeamDeviceGrantUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TeamDeviceGrantUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload>[]
+        }
+        upsert: {
+          args: Prisma.TeamDeviceGrantUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamDeviceGrantPayload>
+        }
+        aggregate: {
+          args: Prisma.TeamDeviceGrantAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTeamDeviceGrant>
+        }
+        groupBy: {
+          args: Prisma.TeamDeviceGrantGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TeamDeviceGrantGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TeamDeviceGrantCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TeamDeviceGrantCountAggregateOutputType> | number
+        }
+      }
+    }
+    TeamGroupGrant: {
+      payload: Prisma.$TeamGroupGrantPayload<ExtArgs>
+      fields: Prisma.TeamGroupGrantFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TeamGroupGrantFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TeamGroupGrantFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload>
+        }
+        findFirst: {
+          args: Prisma.TeamGroupGrantFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TeamGroupGrantFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload>
+        }
+        findMany: {
+          args: Prisma.TeamGroupGrantFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload>[]
+        }
+        create: {
+          args: Prisma.TeamGroupGrantCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload>
+        }
+        createMany: {
+          args: Prisma.TeamGroupGrantCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TeamGroupGrantCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload>[]
+        }
+        delete: {
+          args: Prisma.TeamGroupGrantDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload>
+        }
+        update: {
+          args: Prisma.TeamGroupGrantUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload>
+        }
+        deleteMany: {
+          args: Prisma.TeamGroupGrantDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TeamGroupGrantUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TeamGroupGrantUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload>[]
+        }
+        upsert: {
+          args: Prisma.TeamGroupGrantUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TeamGroupGrantPayload>
+        }
+        aggregate: {
+          args: Prisma.TeamGroupGrantAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTeamGroupGrant>
+        }
+        groupBy: {
+          args: Prisma.TeamGroupGrantGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TeamGroupGrantGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TeamGroupGrantCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TeamGroupGrantCountAggregateOutputType> | number
         }
       }
     }
@@ -1334,10 +1859,81 @@ export type DeviceScalarFieldEnum = (typeof DeviceScalarFieldEnum)[keyof typeof 
 export const DeviceGrantScalarFieldEnum = {
   userId: 'userId',
   deviceId: 'deviceId',
+  level: 'level',
   createdAt: 'createdAt'
 } as const
 
 export type DeviceGrantScalarFieldEnum = (typeof DeviceGrantScalarFieldEnum)[keyof typeof DeviceGrantScalarFieldEnum]
+
+
+export const DeviceGroupScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  description: 'description',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type DeviceGroupScalarFieldEnum = (typeof DeviceGroupScalarFieldEnum)[keyof typeof DeviceGroupScalarFieldEnum]
+
+
+export const DeviceGroupMemberScalarFieldEnum = {
+  groupId: 'groupId',
+  deviceId: 'deviceId',
+  createdAt: 'createdAt'
+} as const
+
+export type DeviceGroupMemberScalarFieldEnum = (typeof DeviceGroupMemberScalarFieldEnum)[keyof typeof DeviceGroupMemberScalarFieldEnum]
+
+
+export const TeamScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  description: 'description',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type TeamScalarFieldEnum = (typeof TeamScalarFieldEnum)[keyof typeof TeamScalarFieldEnum]
+
+
+export const TeamMemberScalarFieldEnum = {
+  teamId: 'teamId',
+  userId: 'userId',
+  createdAt: 'createdAt'
+} as const
+
+export type TeamMemberScalarFieldEnum = (typeof TeamMemberScalarFieldEnum)[keyof typeof TeamMemberScalarFieldEnum]
+
+
+export const GroupGrantScalarFieldEnum = {
+  userId: 'userId',
+  groupId: 'groupId',
+  level: 'level',
+  createdAt: 'createdAt'
+} as const
+
+export type GroupGrantScalarFieldEnum = (typeof GroupGrantScalarFieldEnum)[keyof typeof GroupGrantScalarFieldEnum]
+
+
+export const TeamDeviceGrantScalarFieldEnum = {
+  teamId: 'teamId',
+  deviceId: 'deviceId',
+  level: 'level',
+  createdAt: 'createdAt'
+} as const
+
+export type TeamDeviceGrantScalarFieldEnum = (typeof TeamDeviceGrantScalarFieldEnum)[keyof typeof TeamDeviceGrantScalarFieldEnum]
+
+
+export const TeamGroupGrantScalarFieldEnum = {
+  teamId: 'teamId',
+  groupId: 'groupId',
+  level: 'level',
+  createdAt: 'createdAt'
+} as const
+
+export type TeamGroupGrantScalarFieldEnum = (typeof TeamGroupGrantScalarFieldEnum)[keyof typeof TeamGroupGrantScalarFieldEnum]
 
 
 export const AuditEventScalarFieldEnum = {
@@ -1666,6 +2262,13 @@ export type GlobalOmitConfig = {
   user?: Prisma.UserOmit
   device?: Prisma.DeviceOmit
   deviceGrant?: Prisma.DeviceGrantOmit
+  deviceGroup?: Prisma.DeviceGroupOmit
+  deviceGroupMember?: Prisma.DeviceGroupMemberOmit
+  team?: Prisma.TeamOmit
+  teamMember?: Prisma.TeamMemberOmit
+  groupGrant?: Prisma.GroupGrantOmit
+  teamDeviceGrant?: Prisma.TeamDeviceGrantOmit
+  teamGroupGrant?: Prisma.TeamGroupGrantOmit
   auditEvent?: Prisma.AuditEventOmit
   setting?: Prisma.SettingOmit
   task?: Prisma.TaskOmit

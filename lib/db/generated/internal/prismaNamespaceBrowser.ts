@@ -54,6 +54,13 @@ export const ModelName = {
   User: 'User',
   Device: 'Device',
   DeviceGrant: 'DeviceGrant',
+  DeviceGroup: 'DeviceGroup',
+  DeviceGroupMember: 'DeviceGroupMember',
+  Team: 'Team',
+  TeamMember: 'TeamMember',
+  GroupGrant: 'GroupGrant',
+  TeamDeviceGrant: 'TeamDeviceGrant',
+  TeamGroupGrant: 'TeamGroupGrant',
   AuditEvent: 'AuditEvent',
   Setting: 'Setting',
   Task: 'Task',
@@ -134,10 +141,81 @@ export type DeviceScalarFieldEnum = (typeof DeviceScalarFieldEnum)[keyof typeof 
 export const DeviceGrantScalarFieldEnum = {
   userId: 'userId',
   deviceId: 'deviceId',
+  level: 'level',
   createdAt: 'createdAt'
 } as const
 
 export type DeviceGrantScalarFieldEnum = (typeof DeviceGrantScalarFieldEnum)[keyof typeof DeviceGrantScalarFieldEnum]
+
+
+export const DeviceGroupScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  description: 'description',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type DeviceGroupScalarFieldEnum = (typeof DeviceGroupScalarFieldEnum)[keyof typeof DeviceGroupScalarFieldEnum]
+
+
+export const DeviceGroupMemberScalarFieldEnum = {
+  groupId: 'groupId',
+  deviceId: 'deviceId',
+  createdAt: 'createdAt'
+} as const
+
+export type DeviceGroupMemberScalarFieldEnum = (typeof DeviceGroupMemberScalarFieldEnum)[keyof typeof DeviceGroupMemberScalarFieldEnum]
+
+
+export const TeamScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  description: 'description',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type TeamScalarFieldEnum = (typeof TeamScalarFieldEnum)[keyof typeof TeamScalarFieldEnum]
+
+
+export const TeamMemberScalarFieldEnum = {
+  teamId: 'teamId',
+  userId: 'userId',
+  createdAt: 'createdAt'
+} as const
+
+export type TeamMemberScalarFieldEnum = (typeof TeamMemberScalarFieldEnum)[keyof typeof TeamMemberScalarFieldEnum]
+
+
+export const GroupGrantScalarFieldEnum = {
+  userId: 'userId',
+  groupId: 'groupId',
+  level: 'level',
+  createdAt: 'createdAt'
+} as const
+
+export type GroupGrantScalarFieldEnum = (typeof GroupGrantScalarFieldEnum)[keyof typeof GroupGrantScalarFieldEnum]
+
+
+export const TeamDeviceGrantScalarFieldEnum = {
+  teamId: 'teamId',
+  deviceId: 'deviceId',
+  level: 'level',
+  createdAt: 'createdAt'
+} as const
+
+export type TeamDeviceGrantScalarFieldEnum = (typeof TeamDeviceGrantScalarFieldEnum)[keyof typeof TeamDeviceGrantScalarFieldEnum]
+
+
+export const TeamGroupGrantScalarFieldEnum = {
+  teamId: 'teamId',
+  groupId: 'groupId',
+  level: 'level',
+  createdAt: 'createdAt'
+} as const
+
+export type TeamGroupGrantScalarFieldEnum = (typeof TeamGroupGrantScalarFieldEnum)[keyof typeof TeamGroupGrantScalarFieldEnum]
 
 
 export const AuditEventScalarFieldEnum = {

@@ -421,6 +421,8 @@ export type DeviceWhereInput = {
   jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
   maxSessions?: Prisma.IntNullableFilter<"Device"> | number | null
   grants?: Prisma.DeviceGrantListRelationFilter
+  teamGrants?: Prisma.TeamDeviceGrantListRelationFilter
+  groups?: Prisma.DeviceGroupMemberListRelationFilter
   taskDevices?: Prisma.TaskDeviceListRelationFilter
   deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
   jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
@@ -459,6 +461,8 @@ export type DeviceOrderByWithRelationInput = {
   jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
   maxSessions?: Prisma.SortOrderInput | Prisma.SortOrder
   grants?: Prisma.DeviceGrantOrderByRelationAggregateInput
+  teamGrants?: Prisma.TeamDeviceGrantOrderByRelationAggregateInput
+  groups?: Prisma.DeviceGroupMemberOrderByRelationAggregateInput
   taskDevices?: Prisma.TaskDeviceOrderByRelationAggregateInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeOrderByRelationAggregateInput
   jumpHost?: Prisma.DeviceOrderByWithRelationInput
@@ -500,6 +504,8 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
   maxSessions?: Prisma.IntNullableFilter<"Device"> | number | null
   grants?: Prisma.DeviceGrantListRelationFilter
+  teamGrants?: Prisma.TeamDeviceGrantListRelationFilter
+  groups?: Prisma.DeviceGroupMemberListRelationFilter
   taskDevices?: Prisma.TaskDeviceListRelationFilter
   deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
   jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
@@ -611,6 +617,8 @@ export type DeviceCreateInput = {
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
@@ -649,6 +657,8 @@ export type DeviceUncheckedCreateInput = {
   jumpHostId?: string | null
   maxSessions?: number | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
@@ -685,6 +695,8 @@ export type DeviceUpdateInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
@@ -723,6 +735,8 @@ export type DeviceUncheckedUpdateInput = {
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
@@ -1039,6 +1053,34 @@ export type DeviceUpdateOneRequiredWithoutGrantsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutGrantsInput, Prisma.DeviceUpdateWithoutGrantsInput>, Prisma.DeviceUncheckedUpdateWithoutGrantsInput>
 }
 
+export type DeviceCreateNestedOneWithoutGroupsInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutGroupsInput, Prisma.DeviceUncheckedCreateWithoutGroupsInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutGroupsInput
+  connect?: Prisma.DeviceWhereUniqueInput
+}
+
+export type DeviceUpdateOneRequiredWithoutGroupsNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutGroupsInput, Prisma.DeviceUncheckedCreateWithoutGroupsInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutGroupsInput
+  upsert?: Prisma.DeviceUpsertWithoutGroupsInput
+  connect?: Prisma.DeviceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutGroupsInput, Prisma.DeviceUpdateWithoutGroupsInput>, Prisma.DeviceUncheckedUpdateWithoutGroupsInput>
+}
+
+export type DeviceCreateNestedOneWithoutTeamGrantsInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutTeamGrantsInput, Prisma.DeviceUncheckedCreateWithoutTeamGrantsInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutTeamGrantsInput
+  connect?: Prisma.DeviceWhereUniqueInput
+}
+
+export type DeviceUpdateOneRequiredWithoutTeamGrantsNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutTeamGrantsInput, Prisma.DeviceUncheckedCreateWithoutTeamGrantsInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutTeamGrantsInput
+  upsert?: Prisma.DeviceUpsertWithoutTeamGrantsInput
+  connect?: Prisma.DeviceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutTeamGrantsInput, Prisma.DeviceUpdateWithoutTeamGrantsInput>, Prisma.DeviceUncheckedUpdateWithoutTeamGrantsInput>
+}
+
 export type DeviceCreateNestedOneWithoutTaskDevicesInput = {
   create?: Prisma.XOR<Prisma.DeviceCreateWithoutTaskDevicesInput, Prisma.DeviceUncheckedCreateWithoutTaskDevicesInput>
   connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutTaskDevicesInput
@@ -1100,6 +1142,8 @@ export type DeviceCreateWithoutJumpedDevicesInput = {
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
@@ -1137,6 +1181,8 @@ export type DeviceUncheckedCreateWithoutJumpedDevicesInput = {
   jumpHostId?: string | null
   maxSessions?: number | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
 }
@@ -1177,6 +1223,8 @@ export type DeviceCreateWithoutJumpHostInput = {
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
@@ -1213,6 +1261,8 @@ export type DeviceUncheckedCreateWithoutJumpHostInput = {
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
@@ -1269,6 +1319,8 @@ export type DeviceUpdateWithoutJumpedDevicesInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
@@ -1306,6 +1358,8 @@ export type DeviceUncheckedUpdateWithoutJumpedDevicesInput = {
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
 }
@@ -1392,6 +1446,8 @@ export type DeviceCreateWithoutGrantsInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
@@ -1429,6 +1485,8 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
   maxSessions?: number | null
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
@@ -1480,6 +1538,8 @@ export type DeviceUpdateWithoutGrantsInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
@@ -1517,6 +1577,344 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceCreateWithoutGroupsInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
+  jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+}
+
+export type DeviceUncheckedCreateWithoutGroupsInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  jumpHostId?: string | null
+  maxSessions?: number | null
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+}
+
+export type DeviceCreateOrConnectWithoutGroupsInput = {
+  where: Prisma.DeviceWhereUniqueInput
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutGroupsInput, Prisma.DeviceUncheckedCreateWithoutGroupsInput>
+}
+
+export type DeviceUpsertWithoutGroupsInput = {
+  update: Prisma.XOR<Prisma.DeviceUpdateWithoutGroupsInput, Prisma.DeviceUncheckedUpdateWithoutGroupsInput>
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutGroupsInput, Prisma.DeviceUncheckedCreateWithoutGroupsInput>
+  where?: Prisma.DeviceWhereInput
+}
+
+export type DeviceUpdateToOneWithWhereWithoutGroupsInput = {
+  where?: Prisma.DeviceWhereInput
+  data: Prisma.XOR<Prisma.DeviceUpdateWithoutGroupsInput, Prisma.DeviceUncheckedUpdateWithoutGroupsInput>
+}
+
+export type DeviceUpdateWithoutGroupsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
+  jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceUncheckedUpdateWithoutGroupsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceCreateWithoutTeamGrantsInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
+  jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+}
+
+export type DeviceUncheckedCreateWithoutTeamGrantsInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  jumpHostId?: string | null
+  maxSessions?: number | null
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+}
+
+export type DeviceCreateOrConnectWithoutTeamGrantsInput = {
+  where: Prisma.DeviceWhereUniqueInput
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutTeamGrantsInput, Prisma.DeviceUncheckedCreateWithoutTeamGrantsInput>
+}
+
+export type DeviceUpsertWithoutTeamGrantsInput = {
+  update: Prisma.XOR<Prisma.DeviceUpdateWithoutTeamGrantsInput, Prisma.DeviceUncheckedUpdateWithoutTeamGrantsInput>
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutTeamGrantsInput, Prisma.DeviceUncheckedCreateWithoutTeamGrantsInput>
+  where?: Prisma.DeviceWhereInput
+}
+
+export type DeviceUpdateToOneWithWhereWithoutTeamGrantsInput = {
+  where?: Prisma.DeviceWhereInput
+  data: Prisma.XOR<Prisma.DeviceUpdateWithoutTeamGrantsInput, Prisma.DeviceUncheckedUpdateWithoutTeamGrantsInput>
+}
+
+export type DeviceUpdateWithoutTeamGrantsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
+  jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceUncheckedUpdateWithoutTeamGrantsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
@@ -1553,6 +1951,8 @@ export type DeviceCreateWithoutTaskDevicesInput = {
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
@@ -1590,6 +1990,8 @@ export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
   jumpHostId?: string | null
   maxSessions?: number | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
 }
@@ -1641,6 +2043,8 @@ export type DeviceUpdateWithoutTaskDevicesInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
@@ -1678,6 +2082,8 @@ export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
 }
@@ -1713,6 +2119,8 @@ export type DeviceCreateWithoutDeviceStatusChangesInput = {
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
@@ -1750,6 +2158,8 @@ export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
   jumpHostId?: string | null
   maxSessions?: number | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
 }
@@ -1801,6 +2211,8 @@ export type DeviceUpdateWithoutDeviceStatusChangesInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
@@ -1838,6 +2250,8 @@ export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
 }
@@ -1905,6 +2319,8 @@ export type DeviceUpdateWithoutJumpHostInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
@@ -1941,6 +2357,8 @@ export type DeviceUncheckedUpdateWithoutJumpHostInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
@@ -1985,6 +2403,8 @@ export type DeviceUncheckedUpdateManyWithoutJumpHostInput = {
 
 export type DeviceCountOutputType = {
   grants: number
+  teamGrants: number
+  groups: number
   taskDevices: number
   deviceStatusChanges: number
   jumpedDevices: number
@@ -1992,6 +2412,8 @@ export type DeviceCountOutputType = {
 
 export type DeviceCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | DeviceCountOutputTypeCountGrantsArgs
+  teamGrants?: boolean | DeviceCountOutputTypeCountTeamGrantsArgs
+  groups?: boolean | DeviceCountOutputTypeCountGroupsArgs
   taskDevices?: boolean | DeviceCountOutputTypeCountTaskDevicesArgs
   deviceStatusChanges?: boolean | DeviceCountOutputTypeCountDeviceStatusChangesArgs
   jumpedDevices?: boolean | DeviceCountOutputTypeCountJumpedDevicesArgs
@@ -2012,6 +2434,20 @@ export type DeviceCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Exten
  */
 export type DeviceCountOutputTypeCountGrantsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.DeviceGrantWhereInput
+}
+
+/**
+ * DeviceCountOutputType without action
+ */
+export type DeviceCountOutputTypeCountTeamGrantsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.TeamDeviceGrantWhereInput
+}
+
+/**
+ * DeviceCountOutputType without action
+ */
+export type DeviceCountOutputTypeCountGroupsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.DeviceGroupMemberWhereInput
 }
 
 /**
@@ -2068,6 +2504,8 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   jumpHostId?: boolean
   maxSessions?: boolean
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
+  teamGrants?: boolean | Prisma.Device$teamGrantsArgs<ExtArgs>
+  groups?: boolean | Prisma.Device$groupsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
   deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
   jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
@@ -2179,6 +2617,8 @@ export type DeviceSelectScalar = {
 export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "hostKeyApprovalRequired" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt" | "transport" | "kind" | "sshAlgorithms" | "negotiatedAlgorithms" | "jumpHostId" | "maxSessions", ExtArgs["result"]["device"]>
 export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
+  teamGrants?: boolean | Prisma.Device$teamGrantsArgs<ExtArgs>
+  groups?: boolean | Prisma.Device$groupsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
   deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
   jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
@@ -2196,6 +2636,8 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
   name: "Device"
   objects: {
     grants: Prisma.$DeviceGrantPayload<ExtArgs>[]
+    teamGrants: Prisma.$TeamDeviceGrantPayload<ExtArgs>[]
+    groups: Prisma.$DeviceGroupMemberPayload<ExtArgs>[]
     taskDevices: Prisma.$TaskDevicePayload<ExtArgs>[]
     deviceStatusChanges: Prisma.$DeviceStatusChangePayload<ExtArgs>[]
     jumpHost: Prisma.$DevicePayload<ExtArgs> | null
@@ -2679,6 +3121,8 @@ readonly fields: DeviceFieldRefs;
 export interface Prisma__DeviceClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   grants<T extends Prisma.Device$grantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$grantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  teamGrants<T extends Prisma.Device$teamGrantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$teamGrantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TeamDeviceGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  groups<T extends Prisma.Device$groupsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$groupsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceGroupMemberPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   taskDevices<T extends Prisma.Device$taskDevicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$taskDevicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskDevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   deviceStatusChanges<T extends Prisma.Device$deviceStatusChangesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$deviceStatusChangesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceStatusChangePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   jumpHost<T extends Prisma.Device$jumpHostArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$jumpHostArgs<ExtArgs>>): Prisma.Prisma__DeviceClient<runtime.Types.Result.GetResult<Prisma.$DevicePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
@@ -3162,6 +3606,54 @@ export type Device$grantsArgs<ExtArgs extends runtime.Types.Extensions.InternalA
   take?: number
   skip?: number
   distinct?: Prisma.DeviceGrantScalarFieldEnum | Prisma.DeviceGrantScalarFieldEnum[]
+}
+
+/**
+ * Device.teamGrants
+ */
+export type Device$teamGrantsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the TeamDeviceGrant
+   */
+  select?: Prisma.TeamDeviceGrantSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the TeamDeviceGrant
+   */
+  omit?: Prisma.TeamDeviceGrantOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TeamDeviceGrantInclude<ExtArgs> | null
+  where?: Prisma.TeamDeviceGrantWhereInput
+  orderBy?: Prisma.TeamDeviceGrantOrderByWithRelationInput | Prisma.TeamDeviceGrantOrderByWithRelationInput[]
+  cursor?: Prisma.TeamDeviceGrantWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.TeamDeviceGrantScalarFieldEnum | Prisma.TeamDeviceGrantScalarFieldEnum[]
+}
+
+/**
+ * Device.groups
+ */
+export type Device$groupsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the DeviceGroupMember
+   */
+  select?: Prisma.DeviceGroupMemberSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the DeviceGroupMember
+   */
+  omit?: Prisma.DeviceGroupMemberOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeviceGroupMemberInclude<ExtArgs> | null
+  where?: Prisma.DeviceGroupMemberWhereInput
+  orderBy?: Prisma.DeviceGroupMemberOrderByWithRelationInput | Prisma.DeviceGroupMemberOrderByWithRelationInput[]
+  cursor?: Prisma.DeviceGroupMemberWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.DeviceGroupMemberScalarFieldEnum | Prisma.DeviceGroupMemberScalarFieldEnum[]
 }
 
 /**

@@ -14,7 +14,8 @@ import type * as Prisma from "../internal/prismaNamespace"
 
 /**
  * Model DeviceGrant
- * 
+ * Access is granted to a user or a team, on a device or a device group, at a level (`view` |
+ * `operate`); the user's global role caps it (a viewer never operates). See lib/devices/visibility.ts.
  */
 export type DeviceGrantModel = runtime.Types.Result.DefaultSelection<Prisma.$DeviceGrantPayload>
 
@@ -27,18 +28,21 @@ export type AggregateDeviceGrant = {
 export type DeviceGrantMinAggregateOutputType = {
   userId: string | null
   deviceId: string | null
+  level: string | null
   createdAt: Date | null
 }
 
 export type DeviceGrantMaxAggregateOutputType = {
   userId: string | null
   deviceId: string | null
+  level: string | null
   createdAt: Date | null
 }
 
 export type DeviceGrantCountAggregateOutputType = {
   userId: number
   deviceId: number
+  level: number
   createdAt: number
   _all: number
 }
@@ -47,18 +51,21 @@ export type DeviceGrantCountAggregateOutputType = {
 export type DeviceGrantMinAggregateInputType = {
   userId?: true
   deviceId?: true
+  level?: true
   createdAt?: true
 }
 
 export type DeviceGrantMaxAggregateInputType = {
   userId?: true
   deviceId?: true
+  level?: true
   createdAt?: true
 }
 
 export type DeviceGrantCountAggregateInputType = {
   userId?: true
   deviceId?: true
+  level?: true
   createdAt?: true
   _all?: true
 }
@@ -138,6 +145,7 @@ export type DeviceGrantGroupByArgs<ExtArgs extends runtime.Types.Extensions.Inte
 export type DeviceGrantGroupByOutputType = {
   userId: string
   deviceId: string
+  level: string
   createdAt: Date
   _count: DeviceGrantCountAggregateOutputType | null
   _min: DeviceGrantMinAggregateOutputType | null
@@ -165,6 +173,7 @@ export type DeviceGrantWhereInput = {
   NOT?: Prisma.DeviceGrantWhereInput | Prisma.DeviceGrantWhereInput[]
   userId?: Prisma.StringFilter<"DeviceGrant"> | string
   deviceId?: Prisma.StringFilter<"DeviceGrant"> | string
+  level?: Prisma.StringFilter<"DeviceGrant"> | string
   createdAt?: Prisma.DateTimeFilter<"DeviceGrant"> | Date | string
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
   device?: Prisma.XOR<Prisma.DeviceScalarRelationFilter, Prisma.DeviceWhereInput>
@@ -173,6 +182,7 @@ export type DeviceGrantWhereInput = {
 export type DeviceGrantOrderByWithRelationInput = {
   userId?: Prisma.SortOrder
   deviceId?: Prisma.SortOrder
+  level?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   user?: Prisma.UserOrderByWithRelationInput
   device?: Prisma.DeviceOrderByWithRelationInput
@@ -185,6 +195,7 @@ export type DeviceGrantWhereUniqueInput = Prisma.AtLeast<{
   NOT?: Prisma.DeviceGrantWhereInput | Prisma.DeviceGrantWhereInput[]
   userId?: Prisma.StringFilter<"DeviceGrant"> | string
   deviceId?: Prisma.StringFilter<"DeviceGrant"> | string
+  level?: Prisma.StringFilter<"DeviceGrant"> | string
   createdAt?: Prisma.DateTimeFilter<"DeviceGrant"> | Date | string
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
   device?: Prisma.XOR<Prisma.DeviceScalarRelationFilter, Prisma.DeviceWhereInput>
@@ -193,6 +204,7 @@ export type DeviceGrantWhereUniqueInput = Prisma.AtLeast<{
 export type DeviceGrantOrderByWithAggregationInput = {
   userId?: Prisma.SortOrder
   deviceId?: Prisma.SortOrder
+  level?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.DeviceGrantCountOrderByAggregateInput
   _max?: Prisma.DeviceGrantMaxOrderByAggregateInput
@@ -205,10 +217,12 @@ export type DeviceGrantScalarWhereWithAggregatesInput = {
   NOT?: Prisma.DeviceGrantScalarWhereWithAggregatesInput | Prisma.DeviceGrantScalarWhereWithAggregatesInput[]
   userId?: Prisma.StringWithAggregatesFilter<"DeviceGrant"> | string
   deviceId?: Prisma.StringWithAggregatesFilter<"DeviceGrant"> | string
+  level?: Prisma.StringWithAggregatesFilter<"DeviceGrant"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"DeviceGrant"> | Date | string
 }
 
 export type DeviceGrantCreateInput = {
+  level?: string
   createdAt?: Date | string
   user: Prisma.UserCreateNestedOneWithoutGrantsInput
   device: Prisma.DeviceCreateNestedOneWithoutGrantsInput
@@ -217,10 +231,12 @@ export type DeviceGrantCreateInput = {
 export type DeviceGrantUncheckedCreateInput = {
   userId: string
   deviceId: string
+  level?: string
   createdAt?: Date | string
 }
 
 export type DeviceGrantUpdateInput = {
+  level?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   user?: Prisma.UserUpdateOneRequiredWithoutGrantsNestedInput
   device?: Prisma.DeviceUpdateOneRequiredWithoutGrantsNestedInput
@@ -229,22 +245,26 @@ export type DeviceGrantUpdateInput = {
 export type DeviceGrantUncheckedUpdateInput = {
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   deviceId?: Prisma.StringFieldUpdateOperationsInput | string
+  level?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type DeviceGrantCreateManyInput = {
   userId: string
   deviceId: string
+  level?: string
   createdAt?: Date | string
 }
 
 export type DeviceGrantUpdateManyMutationInput = {
+  level?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type DeviceGrantUncheckedUpdateManyInput = {
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   deviceId?: Prisma.StringFieldUpdateOperationsInput | string
+  level?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -266,18 +286,21 @@ export type DeviceGrantUserIdDeviceIdCompoundUniqueInput = {
 export type DeviceGrantCountOrderByAggregateInput = {
   userId?: Prisma.SortOrder
   deviceId?: Prisma.SortOrder
+  level?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type DeviceGrantMaxOrderByAggregateInput = {
   userId?: Prisma.SortOrder
   deviceId?: Prisma.SortOrder
+  level?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type DeviceGrantMinOrderByAggregateInput = {
   userId?: Prisma.SortOrder
   deviceId?: Prisma.SortOrder
+  level?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -366,12 +389,14 @@ export type DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput = {
 }
 
 export type DeviceGrantCreateWithoutUserInput = {
+  level?: string
   createdAt?: Date | string
   device: Prisma.DeviceCreateNestedOneWithoutGrantsInput
 }
 
 export type DeviceGrantUncheckedCreateWithoutUserInput = {
   deviceId: string
+  level?: string
   createdAt?: Date | string
 }
 
@@ -406,16 +431,19 @@ export type DeviceGrantScalarWhereInput = {
   NOT?: Prisma.DeviceGrantScalarWhereInput | Prisma.DeviceGrantScalarWhereInput[]
   userId?: Prisma.StringFilter<"DeviceGrant"> | string
   deviceId?: Prisma.StringFilter<"DeviceGrant"> | string
+  level?: Prisma.StringFilter<"DeviceGrant"> | string
   createdAt?: Prisma.DateTimeFilter<"DeviceGrant"> | Date | string
 }
 
 export type DeviceGrantCreateWithoutDeviceInput = {
+  level?: string
   createdAt?: Date | string
   user: Prisma.UserCreateNestedOneWithoutGrantsInput
 }
 
 export type DeviceGrantUncheckedCreateWithoutDeviceInput = {
   userId: string
+  level?: string
   createdAt?: Date | string
 }
 
@@ -446,41 +474,49 @@ export type DeviceGrantUpdateManyWithWhereWithoutDeviceInput = {
 
 export type DeviceGrantCreateManyUserInput = {
   deviceId: string
+  level?: string
   createdAt?: Date | string
 }
 
 export type DeviceGrantUpdateWithoutUserInput = {
+  level?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   device?: Prisma.DeviceUpdateOneRequiredWithoutGrantsNestedInput
 }
 
 export type DeviceGrantUncheckedUpdateWithoutUserInput = {
   deviceId?: Prisma.StringFieldUpdateOperationsInput | string
+  level?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type DeviceGrantUncheckedUpdateManyWithoutUserInput = {
   deviceId?: Prisma.StringFieldUpdateOperationsInput | string
+  level?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type DeviceGrantCreateManyDeviceInput = {
   userId: string
+  level?: string
   createdAt?: Date | string
 }
 
 export type DeviceGrantUpdateWithoutDeviceInput = {
+  level?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   user?: Prisma.UserUpdateOneRequiredWithoutGrantsNestedInput
 }
 
 export type DeviceGrantUncheckedUpdateWithoutDeviceInput = {
   userId?: Prisma.StringFieldUpdateOperationsInput | string
+  level?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type DeviceGrantUncheckedUpdateManyWithoutDeviceInput = {
   userId?: Prisma.StringFieldUpdateOperationsInput | string
+  level?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -489,6 +525,7 @@ export type DeviceGrantUncheckedUpdateManyWithoutDeviceInput = {
 export type DeviceGrantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   userId?: boolean
   deviceId?: boolean
+  level?: boolean
   createdAt?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   device?: boolean | Prisma.DeviceDefaultArgs<ExtArgs>
@@ -497,6 +534,7 @@ export type DeviceGrantSelect<ExtArgs extends runtime.Types.Extensions.InternalA
 export type DeviceGrantSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   userId?: boolean
   deviceId?: boolean
+  level?: boolean
   createdAt?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   device?: boolean | Prisma.DeviceDefaultArgs<ExtArgs>
@@ -505,6 +543,7 @@ export type DeviceGrantSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
 export type DeviceGrantSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   userId?: boolean
   deviceId?: boolean
+  level?: boolean
   createdAt?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   device?: boolean | Prisma.DeviceDefaultArgs<ExtArgs>
@@ -513,10 +552,11 @@ export type DeviceGrantSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
 export type DeviceGrantSelectScalar = {
   userId?: boolean
   deviceId?: boolean
+  level?: boolean
   createdAt?: boolean
 }
 
-export type DeviceGrantOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"userId" | "deviceId" | "createdAt", ExtArgs["result"]["deviceGrant"]>
+export type DeviceGrantOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"userId" | "deviceId" | "level" | "createdAt", ExtArgs["result"]["deviceGrant"]>
 export type DeviceGrantInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   device?: boolean | Prisma.DeviceDefaultArgs<ExtArgs>
@@ -539,6 +579,10 @@ export type $DeviceGrantPayload<ExtArgs extends runtime.Types.Extensions.Interna
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     userId: string
     deviceId: string
+    /**
+     * view | operate (grants from before levels existed are `operate`: the role decided, as it still does)
+     */
+    level: string
     createdAt: Date
   }, ExtArgs["result"]["deviceGrant"]>
   composites: {}
@@ -967,6 +1011,7 @@ export interface Prisma__DeviceGrantClient<T, Null = never, ExtArgs extends runt
 export interface DeviceGrantFieldRefs {
   readonly userId: Prisma.FieldRef<"DeviceGrant", 'String'>
   readonly deviceId: Prisma.FieldRef<"DeviceGrant", 'String'>
+  readonly level: Prisma.FieldRef<"DeviceGrant", 'String'>
   readonly createdAt: Prisma.FieldRef<"DeviceGrant", 'DateTime'>
 }
     

@@ -277,6 +277,8 @@ export type UserWhereInput = {
   notificationSeq?: Prisma.IntFilter<"User"> | number
   notifyKinds?: Prisma.StringFilter<"User"> | string
   grants?: Prisma.DeviceGrantListRelationFilter
+  groupGrants?: Prisma.GroupGrantListRelationFilter
+  teams?: Prisma.TeamMemberListRelationFilter
   auditEvents?: Prisma.AuditEventListRelationFilter
   tasks?: Prisma.TaskListRelationFilter
   notifications?: Prisma.NotificationListRelationFilter
@@ -297,6 +299,8 @@ export type UserOrderByWithRelationInput = {
   notificationSeq?: Prisma.SortOrder
   notifyKinds?: Prisma.SortOrder
   grants?: Prisma.DeviceGrantOrderByRelationAggregateInput
+  groupGrants?: Prisma.GroupGrantOrderByRelationAggregateInput
+  teams?: Prisma.TeamMemberOrderByRelationAggregateInput
   auditEvents?: Prisma.AuditEventOrderByRelationAggregateInput
   tasks?: Prisma.TaskOrderByRelationAggregateInput
   notifications?: Prisma.NotificationOrderByRelationAggregateInput
@@ -320,6 +324,8 @@ export type UserWhereUniqueInput = Prisma.AtLeast<{
   notificationSeq?: Prisma.IntFilter<"User"> | number
   notifyKinds?: Prisma.StringFilter<"User"> | string
   grants?: Prisma.DeviceGrantListRelationFilter
+  groupGrants?: Prisma.GroupGrantListRelationFilter
+  teams?: Prisma.TeamMemberListRelationFilter
   auditEvents?: Prisma.AuditEventListRelationFilter
   tasks?: Prisma.TaskListRelationFilter
   notifications?: Prisma.NotificationListRelationFilter
@@ -378,6 +384,8 @@ export type UserCreateInput = {
   notificationSeq?: number
   notifyKinds?: string
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
@@ -398,6 +406,8 @@ export type UserUncheckedCreateInput = {
   notificationSeq?: number
   notifyKinds?: string
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
@@ -418,6 +428,8 @@ export type UserUpdateInput = {
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
@@ -438,6 +450,8 @@ export type UserUncheckedUpdateInput = {
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
@@ -592,6 +606,34 @@ export type UserUpdateOneRequiredWithoutGrantsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutGrantsInput, Prisma.UserUpdateWithoutGrantsInput>, Prisma.UserUncheckedUpdateWithoutGrantsInput>
 }
 
+export type UserCreateNestedOneWithoutTeamsInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutTeamsInput, Prisma.UserUncheckedCreateWithoutTeamsInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutTeamsInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutTeamsNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutTeamsInput, Prisma.UserUncheckedCreateWithoutTeamsInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutTeamsInput
+  upsert?: Prisma.UserUpsertWithoutTeamsInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutTeamsInput, Prisma.UserUpdateWithoutTeamsInput>, Prisma.UserUncheckedUpdateWithoutTeamsInput>
+}
+
+export type UserCreateNestedOneWithoutGroupGrantsInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutGroupGrantsInput, Prisma.UserUncheckedCreateWithoutGroupGrantsInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutGroupGrantsInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutGroupGrantsNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutGroupGrantsInput, Prisma.UserUncheckedCreateWithoutGroupGrantsInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutGroupGrantsInput
+  upsert?: Prisma.UserUpsertWithoutGroupGrantsInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutGroupGrantsInput, Prisma.UserUpdateWithoutGroupGrantsInput>, Prisma.UserUncheckedUpdateWithoutGroupGrantsInput>
+}
+
 export type UserCreateNestedOneWithoutAuditEventsInput = {
   create?: Prisma.XOR<Prisma.UserCreateWithoutAuditEventsInput, Prisma.UserUncheckedCreateWithoutAuditEventsInput>
   connectOrCreate?: Prisma.UserCreateOrConnectWithoutAuditEventsInput
@@ -663,6 +705,8 @@ export type UserCreateWithoutGrantsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
@@ -682,6 +726,8 @@ export type UserUncheckedCreateWithoutGrantsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
@@ -717,6 +763,8 @@ export type UserUpdateWithoutGrantsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
@@ -736,6 +784,208 @@ export type UserUncheckedUpdateWithoutGrantsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
+  notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
+  apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutTeamsInput = {
+  id?: string
+  username: string
+  displayName?: string
+  passwordHash: string
+  role?: string
+  disabled?: boolean
+  sessionVersion?: number
+  lastLoginAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  notificationSeq?: number
+  notifyKinds?: string
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
+  notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
+  apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutTeamsInput = {
+  id?: string
+  username: string
+  displayName?: string
+  passwordHash: string
+  role?: string
+  disabled?: boolean
+  sessionVersion?: number
+  lastLoginAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  notificationSeq?: number
+  notifyKinds?: string
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
+  notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
+  apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutTeamsInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutTeamsInput, Prisma.UserUncheckedCreateWithoutTeamsInput>
+}
+
+export type UserUpsertWithoutTeamsInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutTeamsInput, Prisma.UserUncheckedUpdateWithoutTeamsInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutTeamsInput, Prisma.UserUncheckedCreateWithoutTeamsInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutTeamsInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutTeamsInput, Prisma.UserUncheckedUpdateWithoutTeamsInput>
+}
+
+export type UserUpdateWithoutTeamsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  displayName?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.StringFieldUpdateOperationsInput | string
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sessionVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  lastLoginAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
+  notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
+  notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
+  apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutTeamsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  displayName?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.StringFieldUpdateOperationsInput | string
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sessionVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  lastLoginAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
+  notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
+  notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
+  apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutGroupGrantsInput = {
+  id?: string
+  username: string
+  displayName?: string
+  passwordHash: string
+  role?: string
+  disabled?: boolean
+  sessionVersion?: number
+  lastLoginAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  notificationSeq?: number
+  notifyKinds?: string
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
+  notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
+  apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutGroupGrantsInput = {
+  id?: string
+  username: string
+  displayName?: string
+  passwordHash: string
+  role?: string
+  disabled?: boolean
+  sessionVersion?: number
+  lastLoginAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  notificationSeq?: number
+  notifyKinds?: string
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
+  notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
+  apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutGroupGrantsInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutGroupGrantsInput, Prisma.UserUncheckedCreateWithoutGroupGrantsInput>
+}
+
+export type UserUpsertWithoutGroupGrantsInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutGroupGrantsInput, Prisma.UserUncheckedUpdateWithoutGroupGrantsInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutGroupGrantsInput, Prisma.UserUncheckedCreateWithoutGroupGrantsInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutGroupGrantsInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutGroupGrantsInput, Prisma.UserUncheckedUpdateWithoutGroupGrantsInput>
+}
+
+export type UserUpdateWithoutGroupGrantsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  displayName?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.StringFieldUpdateOperationsInput | string
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sessionVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  lastLoginAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
+  notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
+  notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
+  apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutGroupGrantsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  displayName?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.StringFieldUpdateOperationsInput | string
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sessionVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  lastLoginAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
+  notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
@@ -756,6 +1006,8 @@ export type UserCreateWithoutAuditEventsInput = {
   notificationSeq?: number
   notifyKinds?: string
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
@@ -775,6 +1027,8 @@ export type UserUncheckedCreateWithoutAuditEventsInput = {
   notificationSeq?: number
   notifyKinds?: string
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
@@ -810,6 +1064,8 @@ export type UserUpdateWithoutAuditEventsInput = {
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
@@ -829,6 +1085,8 @@ export type UserUncheckedUpdateWithoutAuditEventsInput = {
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
@@ -848,6 +1106,8 @@ export type UserCreateWithoutTasksInput = {
   notificationSeq?: number
   notifyKinds?: string
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
@@ -867,6 +1127,8 @@ export type UserUncheckedCreateWithoutTasksInput = {
   notificationSeq?: number
   notifyKinds?: string
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
@@ -902,6 +1164,8 @@ export type UserUpdateWithoutTasksInput = {
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
@@ -921,6 +1185,8 @@ export type UserUncheckedUpdateWithoutTasksInput = {
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
@@ -940,6 +1206,8 @@ export type UserCreateWithoutNotificationsInput = {
   notificationSeq?: number
   notifyKinds?: string
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
@@ -959,6 +1227,8 @@ export type UserUncheckedCreateWithoutNotificationsInput = {
   notificationSeq?: number
   notifyKinds?: string
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
@@ -994,6 +1264,8 @@ export type UserUpdateWithoutNotificationsInput = {
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
@@ -1013,6 +1285,8 @@ export type UserUncheckedUpdateWithoutNotificationsInput = {
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
@@ -1032,6 +1306,8 @@ export type UserCreateWithoutApiTokensInput = {
   notificationSeq?: number
   notifyKinds?: string
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
@@ -1051,6 +1327,8 @@ export type UserUncheckedCreateWithoutApiTokensInput = {
   notificationSeq?: number
   notifyKinds?: string
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
@@ -1086,6 +1364,8 @@ export type UserUpdateWithoutApiTokensInput = {
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
@@ -1105,6 +1385,8 @@ export type UserUncheckedUpdateWithoutApiTokensInput = {
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
@@ -1117,6 +1399,8 @@ export type UserUncheckedUpdateWithoutApiTokensInput = {
 
 export type UserCountOutputType = {
   grants: number
+  groupGrants: number
+  teams: number
   auditEvents: number
   tasks: number
   notifications: number
@@ -1125,6 +1409,8 @@ export type UserCountOutputType = {
 
 export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | UserCountOutputTypeCountGrantsArgs
+  groupGrants?: boolean | UserCountOutputTypeCountGroupGrantsArgs
+  teams?: boolean | UserCountOutputTypeCountTeamsArgs
   auditEvents?: boolean | UserCountOutputTypeCountAuditEventsArgs
   tasks?: boolean | UserCountOutputTypeCountTasksArgs
   notifications?: boolean | UserCountOutputTypeCountNotificationsArgs
@@ -1146,6 +1432,20 @@ export type UserCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Extensi
  */
 export type UserCountOutputTypeCountGrantsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.DeviceGrantWhereInput
+}
+
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountGroupGrantsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.GroupGrantWhereInput
+}
+
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountTeamsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.TeamMemberWhereInput
 }
 
 /**
@@ -1191,6 +1491,8 @@ export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   notificationSeq?: boolean
   notifyKinds?: boolean
   grants?: boolean | Prisma.User$grantsArgs<ExtArgs>
+  groupGrants?: boolean | Prisma.User$groupGrantsArgs<ExtArgs>
+  teams?: boolean | Prisma.User$teamsArgs<ExtArgs>
   auditEvents?: boolean | Prisma.User$auditEventsArgs<ExtArgs>
   tasks?: boolean | Prisma.User$tasksArgs<ExtArgs>
   notifications?: boolean | Prisma.User$notificationsArgs<ExtArgs>
@@ -1246,6 +1548,8 @@ export type UserSelectScalar = {
 export type UserOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "username" | "displayName" | "passwordHash" | "role" | "disabled" | "sessionVersion" | "lastLoginAt" | "createdAt" | "updatedAt" | "notificationSeq" | "notifyKinds", ExtArgs["result"]["user"]>
 export type UserInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.User$grantsArgs<ExtArgs>
+  groupGrants?: boolean | Prisma.User$groupGrantsArgs<ExtArgs>
+  teams?: boolean | Prisma.User$teamsArgs<ExtArgs>
   auditEvents?: boolean | Prisma.User$auditEventsArgs<ExtArgs>
   tasks?: boolean | Prisma.User$tasksArgs<ExtArgs>
   notifications?: boolean | Prisma.User$notificationsArgs<ExtArgs>
@@ -1259,6 +1563,8 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   name: "User"
   objects: {
     grants: Prisma.$DeviceGrantPayload<ExtArgs>[]
+    groupGrants: Prisma.$GroupGrantPayload<ExtArgs>[]
+    teams: Prisma.$TeamMemberPayload<ExtArgs>[]
     auditEvents: Prisma.$AuditEventPayload<ExtArgs>[]
     tasks: Prisma.$TaskPayload<ExtArgs>[]
     notifications: Prisma.$NotificationPayload<ExtArgs>[]
@@ -1685,6 +1991,8 @@ readonly fields: UserFieldRefs;
 export interface Prisma__UserClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   grants<T extends Prisma.User$grantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$grantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  groupGrants<T extends Prisma.User$groupGrantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$groupGrantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$GroupGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  teams<T extends Prisma.User$teamsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$teamsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TeamMemberPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   auditEvents<T extends Prisma.User$auditEventsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$auditEventsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AuditEventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   tasks<T extends Prisma.User$tasksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$tasksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   notifications<T extends Prisma.User$notificationsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$notificationsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$NotificationPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
@@ -2142,6 +2450,54 @@ export type User$grantsArgs<ExtArgs extends runtime.Types.Extensions.InternalArg
   take?: number
   skip?: number
   distinct?: Prisma.DeviceGrantScalarFieldEnum | Prisma.DeviceGrantScalarFieldEnum[]
+}
+
+/**
+ * User.groupGrants
+ */
+export type User$groupGrantsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the GroupGrant
+   */
+  select?: Prisma.GroupGrantSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the GroupGrant
+   */
+  omit?: Prisma.GroupGrantOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.GroupGrantInclude<ExtArgs> | null
+  where?: Prisma.GroupGrantWhereInput
+  orderBy?: Prisma.GroupGrantOrderByWithRelationInput | Prisma.GroupGrantOrderByWithRelationInput[]
+  cursor?: Prisma.GroupGrantWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.GroupGrantScalarFieldEnum | Prisma.GroupGrantScalarFieldEnum[]
+}
+
+/**
+ * User.teams
+ */
+export type User$teamsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the TeamMember
+   */
+  select?: Prisma.TeamMemberSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the TeamMember
+   */
+  omit?: Prisma.TeamMemberOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TeamMemberInclude<ExtArgs> | null
+  where?: Prisma.TeamMemberWhereInput
+  orderBy?: Prisma.TeamMemberOrderByWithRelationInput | Prisma.TeamMemberOrderByWithRelationInput[]
+  cursor?: Prisma.TeamMemberWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.TeamMemberScalarFieldEnum | Prisma.TeamMemberScalarFieldEnum[]
 }
 
 /**

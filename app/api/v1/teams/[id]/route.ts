@@ -1,0 +1,27 @@
+import { accessProblem, teamView } from '@/lib/api/access';
+import { notFound } from '@/lib/api/problem';
+import { apiRoute, json, readJson } from '@/lib/api/route';
+import { teamPatchSchema } from '@/lib/api/schemas';
+import { deleteTeam, updateTeam } from '@/lib/auth/teams';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = apiRoute<{ id: string }>({ role: 'admin' }, async (_req, ctx, { id }) => {
+  const t = await teamView(ctx.runtime.db, id);
+  if (!t) throw notFound('team');
+  return json(t);
+});
+
+export const PATCH = apiRoute<{ id: string }>({ write: true, role: 'admin' }, async (req, ctx, { id }) => {
+  const body = await readJson(req, teamPatchSchema, ctx);
+  const r = await updateTeam(ctx.user, id, body, ctx.services);
+  if (!r.ok) throw accessProblem(r, 'team');
+  return json(await teamView(ctx.runtime.db, id));
+});
+
+/** Delete a team: its members lose what only the team gave them, at once. */
+export const DELETE = apiRoute<{ id: string }>({ write: true, role: 'admin' }, async (_req, ctx, { id }) => {
+  const r = await deleteTeam(ctx.user, id, ctx.services);
+  if (!r.ok) throw accessProblem(r, 'team');
+  return new Response(null, { status: 204 });
+});
