@@ -49,6 +49,9 @@ function expected(method: string, route: string, role: string, scope: string): [
   const write = method !== 'GET';
   if (write && scope === 'read') return [403, 'read_only_token'];
   if (route.startsWith('/users') && role !== 'admin') return [403, 'role'];
+  // teams are admin business; groups may be listed by anyone, changed by admins only
+  if (route.startsWith('/teams') && role !== 'admin') return [403, 'role'];
+  if (route.startsWith('/groups') && write && role !== 'admin') return [403, 'role'];
   const operatorWrite = write && route !== '/notifications/read';
   if (operatorWrite && role === 'viewer') return [403, 'role'];
   return null;

@@ -12,58 +12,16 @@ import * as usersRoute from '../app/api/v1/users/route';
 import * as userRoute from '../app/api/v1/users/[id]/route';
 import * as grantsRoute from '../app/api/v1/users/[id]/grants/route';
 import { RateLimiter } from '../lib/api/rate-limit';
-import { createApiToken, revokeApiToken } from '../lib/auth/tokens';
+import { revokeApiToken } from '../lib/auth/tokens';
 import { setRuntime } from '../lib/server/registry';
 import type { Runtime } from '../lib/server/runtime';
 import { startPortal, type Portal } from './harness';
+import { call, mintToken } from './api-client';
 
 let portal: Portal;
+const mint = (userId: string, scope: 'read' | 'write', name?: string) =>
+  mintToken(portal.runtime, userId, scope, name);
 const tokens: Record<string, string> = {};
-
-type Handler = (req: Request, segment: { params: Promise<unknown> }) => Promise<Response>;
-
-async function call(
-  handler: Handler,
-  opts: {
-    method?: string;
-    path?: string;
-    token?: string | null;
-    body?: unknown;
-    raw?: string;
-    headers?: Record<string, string>;
-    params?: Record<string, string>;
-  } = {},
-) {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined = opts.raw;
-  if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await handler(
-    new Request(`http://127.0.0.1/api/v1${opts.path ?? '/x'}`, {
-      method: opts.method ?? 'GET',
-      headers,
-      body,
-    }),
-    { params: Promise.resolve(opts.params ?? {}) },
-  );
-  const text = await res.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, json, headers: res.headers, text };
-}
-
-async function mint(userId: string, scope: 'read' | 'write', name = `${scope}-${userId.slice(0, 6)}`) {
-  const r = await createApiToken({ id: userId }, { name, scope }, portal.runtime);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r;
-}
 
 const device = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
