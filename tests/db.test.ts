@@ -94,6 +94,36 @@ describe('database schema and migrations', () => {
     expect(r.modified.length).toBeGreaterThan(0);
   });
 
+  it('per-device grants from before grant levels migrate unchanged, as operate (the role still caps them)', () => {
+    const migrations = readMigrations(path.join(ROOT, 'prisma', 'migrations'));
+    const levels = migrations.find((m) => m.name.endsWith('_groups_teams_grant_levels'));
+    expect(levels).toBeDefined();
+    const root = mkdtempSync(path.join(tmpdir(), 'sb-levels-'));
+    const dir = path.join(root, 'prisma', 'migrations');
+    cpSync(path.join(ROOT, 'prisma', 'migrations'), dir, { recursive: true });
+    for (const later of migrations.filter((x) => x.name >= levels!.name))
+      rmSync(path.join(dir, later.name), { recursive: true });
+    const url = `file:${path.join(root, 'old.db')}`;
+    migrate(url, root);
+    const raw = new Database(sqlitePathFromUrl(url));
+    raw.exec(`
+      INSERT INTO "User" (id, username, passwordHash, role, updatedAt) VALUES ('u1', 'op', 'h', 'operator', CURRENT_TIMESTAMP);
+      INSERT INTO "User" (id, username, passwordHash, role, updatedAt) VALUES ('u2', 'vw', 'h', 'viewer', CURRENT_TIMESTAMP);
+      INSERT INTO "Device" (id, name, host, vendor, username, authType, secretEnc, updatedAt)
+        VALUES ('d1', 'sw1', '10.0.0.1', 'generic', 'u', 'password', 'x', CURRENT_TIMESTAMP);
+      INSERT INTO "DeviceGrant" (userId, deviceId) VALUES ('u1', 'd1'), ('u2', 'd1');
+    `);
+    raw.close();
+    cpSync(path.join(ROOT, 'prisma', 'migrations'), dir, { recursive: true });
+    expect(migrate(url, root).applied).toContain(levels!.name);
+    const after = new Database(sqlitePathFromUrl(url));
+    expect(after.prepare('SELECT userId, deviceId, level FROM "DeviceGrant" ORDER BY userId').all()).toEqual([
+      { userId: 'u1', deviceId: 'd1', level: 'operate' },
+      { userId: 'u2', deviceId: 'd1', level: 'operate' },
+    ]);
+    after.close();
+  });
+
   it('upgrading a database with data keeps rows that reference a table a migration rebuilds', () => {
     // Every migration that rebuilds the User table (SQLite has no ALTER for most changes) is applied
     // one at a time to a database that already has users, devices, grants, tasks and notifications.
