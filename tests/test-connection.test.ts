@@ -345,8 +345,13 @@ describe('bad input: a clear error at the step that failed', () => {
     );
   });
 
-  it('a lab device that refuses the login fails at authentication', async () => {
-    expectFailedAt(await run('refuses'), 'auth', /refused the login for user "netops"/);
+  it('a lab device that refuses the login fails at authentication, and still shows the key it offered', async () => {
+    const r = await run('refuses');
+    expectFailedAt(r, 'auth', /refused the login for user "netops"/);
+    // the key exchange showed the key before authentication failed: name it (nothing is saved)
+    expect(step(r, 'host_key').detail).toMatch(/^new key SHA256:\S+ — not saved \(the login did not finish/);
+    const row = await portal.db.device.findUniqueOrThrow({ where: { id: await portal.deviceId('refuses') } });
+    expect(row.hostKeyFingerprint).toBeNull();
   });
 
   it('an interactive prompt nobody answers (a one-time token) fails at authentication, at once', async () => {

@@ -61,6 +61,11 @@ export interface HostKeyPolicy {
    * connection stored a different key first, the answer names it and this connection is refused.
    */
   trust(fingerprint: string, keyBase64: string): Promise<{ ok: true } | { ok: false; trusted: string }>;
+  /**
+   * Told the key the server offered as soon as the key exchange shows it, before authentication
+   * (Test connection names it even when the login then fails).
+   */
+  offered?(fingerprint: string): void;
 }
 
 function mismatchError(label: string, known: string, offered: string, offeredKey: string): SshError {
@@ -375,6 +380,7 @@ function handshake(
         hostVerifier: (key: Buffer) => {
           const fingerprint = fingerprintOf(key);
           offered = { fingerprint, key: key.toString('base64') };
+          opts.hostKeys.offered?.(fingerprint);
           const known = opts.hostKeys.knownFingerprint;
           if (opts.hostKeys.approvalRequired) {
             mismatch = new SshError(

@@ -149,6 +149,8 @@ interface SshProgress {
   startedAt: number;
   /** When the server's host key was checked: the key exchange was done, authentication began. */
   keyCheckedAt: number | null;
+  /** The key the server offered, seen during the key exchange (also when authentication then fails). */
+  offered: string | null;
   openedAt: number | null;
   conn: SshConnection | null;
 }
@@ -170,6 +172,9 @@ function offerOnlyPolicy(db: PrismaClient, row: HostKeyEndpoint, progress: SshPr
     get approvalRequired() {
       checked();
       return row.hostKeyApprovalRequired;
+    },
+    offered: (fingerprint) => {
+      progress.offered = fingerprint;
     },
     trust: async (fingerprint, key) => {
       await db.device.update({
@@ -363,6 +368,7 @@ export async function testConnection(
           known: row.hostKeyFingerprint,
           startedAt: Date.now(),
           keyCheckedAt: null,
+          offered: null,
           openedAt: null,
           conn: null,
         };
@@ -581,9 +587,13 @@ function transportSteps(
           ? p.conn.firstUse
             ? `new key ${p.conn.fingerprint} — not saved; accept it on ${p.endpoint.id === device.id ? 'this' : 'its'} page to trust it`
             : `host key ${p.conn.fingerprint} (trusted)`
-          : p.known
-            ? `host key ${p.known} (trusted)`
-            : 'a new key (the login did not get far enough to show it; nothing saved)',
+          : p.offered && p.known === p.offered
+            ? `host key ${p.offered} (trusted)`
+            : p.offered && p.known === null
+              ? `new key ${p.offered} — not saved (the login did not finish; it is trusted on the first login that does)`
+              : p.known
+                ? `host key ${p.known} (trusted)`
+                : 'a new key (the login did not get far enough to show it; nothing saved)',
       })),
       device,
     ),
