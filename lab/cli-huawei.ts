@@ -223,6 +223,10 @@ export abstract class HuaweiFamilyCli<Id extends string, Question extends string
     return this.views[this.view.kind];
   }
 
+  commandsNow(): readonly CommandSpec[] {
+    return this.commands();
+  }
+
   protected result(lines: string[], pageable = false, close = false): CliResult {
     return { lines, pageable, prompt: this.prompt, close, question: this.asking !== null };
   }

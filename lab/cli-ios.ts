@@ -266,6 +266,10 @@ export class IosCli implements CliMachine {
     return this.runLine(line, column, this.commands());
   }
 
+  commandsNow(): readonly CommandSpec[] {
+    return this.commands();
+  }
+
   private commands(): CommandSpec<Id>[] {
     switch (this.mode.kind) {
       case 'user':

@@ -199,6 +199,10 @@ export class JunosCli implements CliMachine {
     return this.result([]);
   }
 
+  commandsNow(): readonly CommandSpec[] {
+    return this.mode === 'operational' ? OPERATIONAL : CONFIGURATION;
+  }
+
   execute(line: string, opts: CliExecuteOptions = {}): CliResult {
     const column = opts.column ?? 0;
     this.pagesShown = 0;

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   applyFilter,
   caretLine,
+  completeLine,
+  helpFor,
   matchCommand,
   parseFilter,
   splitPipe,
@@ -142,5 +144,39 @@ describe('output filters', () => {
 
   it('draws the caret at a column', () => {
     expect(caretLine(3)).toBe('   ^');
+  });
+});
+
+describe('helpFor and completeLine', () => {
+  const table: CommandSpec[] = [
+    { id: 'dis-cur', words: ['display', 'current-configuration'] },
+    { id: 'dis-clock', words: ['display', 'clock'] },
+    { id: 'dis-int', words: ['display', 'interface'], args: 'optional' },
+    { id: 'vlan', words: ['vlan', '<int>'] },
+    { id: 'ping', words: ['ping'], args: 'required' },
+  ];
+
+  it('lists keywords a partial word may become, or the words that may follow, with <cr> for a whole command', () => {
+    expect(helpFor(table, 'dis')).toEqual(['display']);
+    expect(helpFor(table, 'display c')).toEqual(['clock', 'current-configuration']);
+    expect(helpFor(table, 'dis ')).toEqual(['clock', 'current-configuration', 'interface']);
+    expect(helpFor(table, 'dis int ')).toEqual(['<cr>']);
+    expect(helpFor(table, 'dis int g0/0/1 ')).toEqual(['<cr>']);
+    expect(helpFor(table, 'vlan ')).toEqual(['<int>']);
+    expect(helpFor(table, 'vlan 10 ')).toEqual(['<cr>']);
+    expect(helpFor(table, 'ping ')).toEqual([]);
+    expect(helpFor(table, 'nonsense ')).toEqual([]);
+    // an output filter does not hide the command
+    expect(helpFor(table, 'dis clo')).toEqual(['clock']);
+  });
+
+  it('completes the last word when exactly one keyword fits, never a parameter or an ambiguous word', () => {
+    expect(completeLine(table, 'dis')).toBe('display ');
+    expect(completeLine(table, 'DIS')).toBe('display ');
+    expect(completeLine(table, 'display cl')).toBe('display clock ');
+    expect(completeLine(table, 'display c')).toBeNull();
+    expect(completeLine(table, 'vlan 1')).toBeNull();
+    expect(completeLine(table, 'dis ')).toBeNull();
+    expect(completeLine(table, '')).toBeNull();
   });
 });

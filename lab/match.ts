@@ -206,3 +206,57 @@ export function applyFilter(lines: readonly string[], filter: OutputFilter): str
 export function caretLine(column: number): string {
   return `${' '.repeat(Math.max(0, column))}^`;
 }
+
+/**
+ * Context help (`?`) the way IOS and VRP give it: for `dis` (a partial word) the keywords it may
+ * still become; for `display ` (after a space) the words that may follow, with `<cr>` when the line
+ * is already a whole command. Parameters show as written in the table (`<int>`, `<word>`). Empty when
+ * the typed words match nothing.
+ */
+export function helpFor(commands: readonly CommandSpec[], line: string): string[] {
+  const { command } = splitPipe(line);
+  const words = tokenize(command);
+  const partial = !/\s$/.test(command) && words.length > 0;
+  const settled = partial ? words.slice(0, -1) : words;
+  let candidates: readonly CommandSpec[] = commands;
+  for (let i = 0; i < settled.length; i++) {
+    const typed = settled[i]!.text.toLowerCase();
+    const longer = candidates.filter((c) => c.words.length > i);
+    const exact = longer.filter((c) => !isParam(c.words[i]!) && c.words[i]!.toLowerCase() === typed);
+    const prefixed = longer.filter((c) => !isParam(c.words[i]!) && c.words[i]!.toLowerCase().startsWith(typed));
+    const distinct = new Set(prefixed.map((c) => c.words[i]!.toLowerCase()));
+    const byParam = longer.filter((c) => isParam(c.words[i]!) && paramAccepts(c.words[i]!, settled[i]!.text));
+    const next = exact.length > 0 ? exact : distinct.size === 1 ? prefixed : byParam;
+    if (next.length === 0) {
+      // trailing arguments of a command that takes them: nothing more to suggest but <cr>
+      return candidates.some((c) => c.words.length === i && c.args) ? ['<cr>'] : [];
+    }
+    candidates = next;
+  }
+  const at = settled.length;
+  if (partial) {
+    const typed = words[words.length - 1]!.text.toLowerCase();
+    return [
+      ...new Set(
+        candidates
+          .filter((c) => c.words.length > at && !isParam(c.words[at]!) && c.words[at]!.toLowerCase().startsWith(typed))
+          .map((c) => c.words[at]!),
+      ),
+    ].sort();
+  }
+  const following = [...new Set(candidates.filter((c) => c.words.length > at).map((c) => c.words[at]!))].sort();
+  const whole = candidates.some((c) => (c.words.length === at && c.args !== 'required') || (c.words.length < at && c.args));
+  return whole ? [...following, '<cr>'] : following;
+}
+
+/**
+ * Tab completion: the line with its last (partial) word completed to the one keyword it can become,
+ * followed by a space; null when it can become none or several (the CLI then leaves the line alone).
+ */
+export function completeLine(commands: readonly CommandSpec[], line: string): string | null {
+  if (line === '' || /\s$/.test(line) || line.includes('|')) return null;
+  const options = helpFor(commands, line).filter((w) => w !== '<cr>' && !isParam(w));
+  if (options.length !== 1) return null;
+  const start = line.search(/\S+$/);
+  return line.slice(0, start) + options[0] + ' ';
+}

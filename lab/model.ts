@@ -2,6 +2,7 @@
  * Shared, in-memory state of one simulated device (hostname, interfaces, VLANs, clock data) plus the
  * interface the two CLI personalities implement. Pure: no I/O.
  */
+import type { CommandSpec } from './match';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 import type { LabVendor } from './types';
@@ -60,6 +61,8 @@ export interface CliMachine {
   toTop(): CliResult;
   /** Lines per page for a terminal with `rows` rows; 0 = paging off. */
   pageSize(rows: number): number;
+  /** The command table of the current view: what `?` lists and Tab completes. */
+  commandsNow?(): readonly CommandSpec[];
 }
 
 export type InterfaceKind = 'ethernet' | 'vlanif' | 'loopback' | 'null' | 'mgmt' | 'trunk';

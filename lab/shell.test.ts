@@ -71,11 +71,11 @@ function vrpSession(opts: { rows?: number; latencyMs?: number; encoding?: LabEnc
 }
 
 describe('KeyDecoder', () => {
-  it('counts CR, LF and CRLF as one Enter each and drops escape sequences, even split across chunks', () => {
+  it('counts CR, LF and CRLF as one Enter each, knows Up/Down and Tab, drops other escape sequences, even split across chunks', () => {
     const d = new KeyDecoder();
     const keys: Key[] = [];
     d.feed('a\r\nb\rc\n\x1b[', keys);
-    d.feed('A\x1bOBd\x1b[1;5C\x7f\x08\x03\x1a\t', keys);
+    d.feed('A\x1bOBd\x1b[1;5C\x1b[1;5A\x7f\x08\x03\x1a\t\x10\x0e', keys);
     expect(keys).toEqual([
       { t: 'char', ch: 'a' },
       { t: 'enter' },
@@ -83,11 +83,17 @@ describe('KeyDecoder', () => {
       { t: 'enter' },
       { t: 'char', ch: 'c' },
       { t: 'enter' },
+      { t: 'up' }, // ESC [ A, split across the two chunks
+      { t: 'down' }, // ESC O B (application cursor mode)
       { t: 'char', ch: 'd' },
+      // Ctrl+Right and Ctrl+Up are dropped
       { t: 'backspace' },
       { t: 'backspace' },
       { t: 'interrupt' },
       { t: 'suspend' },
+      { t: 'tab' },
+      { t: 'up' }, // Ctrl+P
+      { t: 'down' }, // Ctrl+N
     ]);
     const keys2: Key[] = [];
     d.feed('\r', keys2);
@@ -112,6 +118,64 @@ describe('LabShellSession', () => {
     expect(stream.text).toBe(
       'dix\b \bs cl\r\n2025-11-24 14:19:00+08:00\r\nMonday\r\nTime Zone(Beijing) : UTC+08:00\r\n<SW1>',
     );
+  });
+
+  it('? lists what may come next, then shows the prompt and the line again', () => {
+    const stream = vrpSession();
+    stream.input('dis?');
+    expect(stream.text).toBe('dis?\r\n  display\r\n\r\n<SW1>dis');
+    stream.clear();
+    stream.input(' cl?');
+    expect(stream.text).toBe(' cl?\r\n  clock\r\n\r\n<SW1>dis cl');
+    stream.clear();
+    stream.input('ock ?');
+    expect(stream.text).toBe('ock ?\r\n  <cr>\r\n\r\n<SW1>dis clock ');
+    stream.clear();
+    // the line still runs as typed (the ? is not part of it)
+    stream.input('\r');
+    expect(stream.text).toMatch(/^\r\n2025-11-24 14:19:00\+08:00/);
+    stream.clear();
+    stream.input('xyz?');
+    expect(stream.text).toBe('xyz?\r\n% Unrecognized command\r\n\r\n<SW1>xyz');
+  });
+
+  it('Tab completes an unambiguous word and leaves an ambiguous one alone (IOS)', () => {
+    const stream = new FakeStream();
+    const cli = new IosCli(createDeviceModel('cisco_ios', 'R1', { now: () => NOW }), { enableSecret: '' });
+    new LabShellSession(stream, cli).start();
+    stream.clear();
+    stream.input('sh\t');
+    expect(stream.text).toBe('sh\b\b  \b\bshow ');
+    stream.clear();
+    stream.input('cl\t\r');
+    expect(stream.text).toMatch(/^cl[\b]{7} {7}[\b]{7}show clock \r\n\*?\d\d:\d\d:\d\d/);
+    stream.clear();
+    stream.input('e\t'); // enable or exit: nothing happens
+    expect(stream.text).toBe('e');
+  });
+
+  it('Up and Down recall earlier lines; past the newest comes back the line being typed; secrets are never kept', () => {
+    const stream = new FakeStream();
+    const cli = new IosCli(createDeviceModel('cisco_ios', 'R1', { now: () => NOW }), { enableSecret: 'pw' });
+    new LabShellSession(stream, cli).start();
+    stream.input('show clock\r');
+    stream.input('enable\r');
+    stream.input('pw\r');
+    stream.clear();
+    stream.input('ter');
+    stream.input('\x1b[A');
+    expect(stream.text).toBe('ter\b\b\b   \b\b\benable');
+    stream.clear();
+    stream.input('\x1b[A');
+    expect(stream.text).toBe(`${'\b'.repeat(6)}${' '.repeat(6)}${'\b'.repeat(6)}show clock`);
+    stream.clear();
+    stream.input('\x1b[A'); // the oldest: stays
+    expect(stream.text).toBe('');
+    stream.input('\x1b[B\x1b[B');
+    expect(stream.text).toBe(
+      `${'\b'.repeat(10)}${' '.repeat(10)}${'\b'.repeat(10)}enable${'\b'.repeat(6)}${' '.repeat(6)}${'\b'.repeat(6)}ter`,
+    );
+    expect(stream.text).not.toContain('pw');
   });
 
   it('abandons the line with Ctrl+C and goes to the top view with Ctrl+Z', () => {

@@ -15,6 +15,7 @@ import {
   type CliResult,
   type PagerStyle,
 } from './model';
+import { completeLine, helpFor } from './match';
 import type { DropMoment, LabEncoding, LabFaults, LabVendor } from './types';
 
 /** The part of an ssh2 ServerChannel the session uses (also lets tests use a fake stream). */
@@ -80,15 +81,24 @@ export function codecFor(encoding: LabEncoding = 'utf-8'): TextCodec {
 
 /** Keys after terminal decoding: printable characters and the few control keys the CLIs react to. */
 export type Key =
-  { t: 'char'; ch: string } | { t: 'enter' } | { t: 'backspace' } | { t: 'interrupt' } | { t: 'suspend' };
+  | { t: 'char'; ch: string }
+  | { t: 'enter' }
+  | { t: 'backspace' }
+  | { t: 'interrupt' }
+  | { t: 'suspend' }
+  | { t: 'tab' }
+  | { t: 'up' }
+  | { t: 'down' };
 
 /**
  * Turns decoded terminal input into keys: CR, LF or CRLF is one Enter, 0x7f/0x08 backspace, 0x03 Ctrl+C,
- * 0x1a Ctrl+Z; ANSI escape sequences (arrow keys, function keys) and other control characters are dropped.
+ * 0x1a Ctrl+Z, Tab, and Up/Down (arrow keys in either cursor mode, or Ctrl+P / Ctrl+N) for history; other
+ * ANSI escape sequences (left/right, function keys) and control characters are dropped.
  * Keeps its state across chunks, so a sequence split between two packets is still recognised.
  */
 export class KeyDecoder {
   private esc: 'none' | 'esc' | 'csi' | 'ss3' = 'none';
+  private csi = '';
   private lastCr = false;
 
   feed(text: string, out: Key[]): void {
@@ -96,14 +106,23 @@ export class KeyDecoder {
       const code = ch.codePointAt(0) ?? 0;
       if (this.esc === 'esc') {
         this.esc = ch === '[' ? 'csi' : ch === 'O' ? 'ss3' : 'none';
+        this.csi = '';
         continue;
       }
       if (this.esc === 'csi') {
-        if (code >= 0x40 && code <= 0x7e) this.esc = 'none';
+        this.csi += ch;
+        if (code >= 0x40 && code <= 0x7e) {
+          this.esc = 'none';
+          // only the plain arrows: ESC [ A / ESC [ B (not ESC [ 1 ; 5 A, Ctrl+Up)
+          if (this.csi === 'A') out.push({ t: 'up' });
+          else if (this.csi === 'B') out.push({ t: 'down' });
+        }
         continue;
       }
       if (this.esc === 'ss3') {
         this.esc = 'none';
+        if (ch === 'A') out.push({ t: 'up' });
+        else if (ch === 'B') out.push({ t: 'down' });
         continue;
       }
       const wasCr = this.lastCr;
@@ -121,6 +140,12 @@ export class KeyDecoder {
         out.push({ t: 'interrupt' });
       } else if (code === 0x1a) {
         out.push({ t: 'suspend' });
+      } else if (code === 0x09) {
+        out.push({ t: 'tab' });
+      } else if (code === 0x10) {
+        out.push({ t: 'up' });
+      } else if (code === 0x0e) {
+        out.push({ t: 'down' });
       } else if (code >= 0x20) {
         out.push({ t: 'char', ch });
       }
@@ -129,6 +154,9 @@ export class KeyDecoder {
 }
 
 type Mode = 'edit' | 'busy' | 'pager' | 'closed';
+
+/** Lines Up/Down can recall (IOS keeps 10 by default, VRP 10; the lab keeps a few more). */
+export const HISTORY_MAX_LINES = 20;
 
 interface PagerState {
   lines: string[];
@@ -149,6 +177,10 @@ export class LabShellSession {
   private readonly keyDecoder = new KeyDecoder();
   private readonly keys: Key[] = [];
   private line: string[] = [];
+  /** Lines entered (newest last) and, while Up/Down browse them, the one shown and the line left behind. */
+  private readonly history: string[] = [];
+  private historyAt = -1;
+  private draft = '';
   private mode: Mode = 'edit';
   private prompt: string;
   private secret = false;
@@ -218,8 +250,18 @@ export class LabShellSession {
   private editKey(key: Key): void {
     switch (key.t) {
       case 'char':
+        if (key.ch === '?' && !this.secret && this.machine.commandsNow) return this.help();
         this.line.push(key.ch);
         if (!this.secret) this.write(key.ch);
+        return;
+      case 'tab': {
+        const done = this.secret || !this.machine.commandsNow ? null : completeLine(this.machine.commandsNow(), this.line.join(''));
+        if (done !== null) this.replaceLine(done);
+        return;
+      }
+      case 'up':
+      case 'down':
+        if (!this.secret) this.recall(key.t);
         return;
       case 'backspace': {
         const ch = this.line.pop();
@@ -237,6 +279,11 @@ export class LabShellSession {
       case 'enter': {
         const text = this.line.join('');
         this.line = [];
+        this.historyAt = -1;
+        if (!this.secret && text.trim() !== '' && this.history.at(-1) !== text) {
+          this.history.push(text);
+          if (this.history.length > HISTORY_MAX_LINES) this.history.shift();
+        }
         this.write('\r\n');
         // The caret of an error marker counts from the start of the prompt's last line.
         const column = this.prompt.length - (this.prompt.lastIndexOf('\n') + 1);
@@ -268,6 +315,41 @@ export class LabShellSession {
         return;
       }
     }
+  }
+
+  /** `?`: the words the line may continue with, then the prompt and the line again (as IOS and VRP do). */
+  private help(): void {
+    const text = this.line.join('');
+    const words = helpFor(this.machine.commandsNow?.() ?? [], text);
+    const list = words.length > 0 ? words.map((w) => `  ${w}`) : ['% Unrecognized command'];
+    this.write(`?\r\n${list.join('\r\n')}\r\n\r\n${this.prompt}${text}`);
+  }
+
+  /** Up / Down: the previous or next line entered; past the newest, the line that was being typed. */
+  private recall(direction: 'up' | 'down'): void {
+    if (this.history.length === 0) return;
+    if (direction === 'up') {
+      if (this.historyAt === -1) {
+        this.draft = this.line.join('');
+        this.historyAt = this.history.length - 1;
+      } else if (this.historyAt > 0) this.historyAt--;
+      else return;
+      this.replaceLine(this.history[this.historyAt]!);
+      return;
+    }
+    if (this.historyAt === -1) return;
+    this.historyAt++;
+    if (this.historyAt >= this.history.length) {
+      this.historyAt = -1;
+      this.replaceLine(this.draft);
+    } else this.replaceLine(this.history[this.historyAt]!);
+  }
+
+  /** Erase the typed line on screen and show `text` in its place. */
+  private replaceLine(text: string): void {
+    const width = this.line.reduce((n, ch) => n + (isWideChar(ch) ? 2 : 1), 0);
+    this.write('\b'.repeat(width) + ' '.repeat(width) + '\b'.repeat(width) + text);
+    this.line = [...text];
   }
 
   /** The `dropOnCommand` moment when this line is the fault's command. */
