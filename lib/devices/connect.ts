@@ -9,6 +9,8 @@ import { openSshShell, type DeviceShell, type ShellSize } from './cli';
 import type { Transport } from './schema';
 import {
   connectSsh,
+  forwardThrough,
+  SSH_READY_TIMEOUT_MS,
   SshError,
   type HostKeyPolicy,
   type SshConnectOptions,
@@ -300,12 +302,24 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     row: DeviceRow,
     device: LoggedInDevice,
     creds: DeviceCredentials,
+    /** The SSH jump hosts in front of it, already open (the last one forwards the telnet stream). */
+    hops: { opened: SshConnection[]; close(): void },
   ): Promise<DeviceLoginResult> {
     const driver = driverFor(row.vendor);
     const encoding = deviceEncodingOf(row.encoding);
     const timeoutMs = req.readyTimeoutMs ?? deps.readyTimeoutMs;
     let conn: TelnetConnection | null = null;
+    const last = hops.opened.at(-1);
     try {
+      const stream = last
+        ? await forwardThrough(last, device, device.name, timeoutMs ?? SSH_READY_TIMEOUT_MS, req.signal).catch(
+            (err: unknown) => {
+              if (err instanceof SshError)
+                throw new TelnetError(err.code === 'timeout' ? 'timeout' : 'unreachable', err.message);
+              throw err;
+            },
+          )
+        : undefined;
       conn = await connectTelnet({
         host: device.host,
         port: device.port,
@@ -313,6 +327,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         term: req.purpose === 'terminal' ? 'xterm' : 'vt100',
         timeoutMs,
         signal: req.signal,
+        stream,
       });
       req.observer?.telnetOpened?.(conn);
       if (telnetLoginNeeded(row, creds))
@@ -326,6 +341,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         });
     } catch (err) {
       conn?.close();
+      hops.close();
       if (!(err instanceof TelnetError)) throw err;
       if (err.code === 'auth_failed') await deps.status?.reportError(device.id, err.message).catch(() => {});
       log.info({ deviceId: device.id, purpose: req.purpose, code: err.code }, 'device login failed');
@@ -346,7 +362,10 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         driver,
         encoding,
         enableSecret: creds.enableSecret,
-        close: () => telnet.close(),
+        close: () => {
+          telnet.close();
+          hops.close();
+        },
       },
     };
   }
@@ -401,13 +420,6 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         return { ok: false, code: 'credentials_unreadable', message: text.credentials };
       }
 
-      if (row.transport === 'telnet' && chain.hops.length > 0)
-        return {
-          ok: false,
-          code: 'jump_route',
-          message: `${device.name} is a telnet device behind a jump host; telnet through a jump host is not supported yet.`,
-        };
-
       const stop = await req.observer?.beforeConnect?.({
         hops: chain.hops.map(endpointOf),
         device: endpointOf(row),
@@ -415,7 +427,6 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         loginNeeded: row.transport !== 'telnet' || telnetLoginNeeded(row, creds),
       });
       if (stop) return stop;
-      if (row.transport === 'telnet') return telnetLoginTo(req, row, device, creds);
 
       const opened: SshConnection[] = [];
       const close = () => {
@@ -425,8 +436,8 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         }
       };
       const readyTimeoutMs = req.readyTimeoutMs ?? deps.readyTimeoutMs;
-      let ssh: SshConnection;
-      try {
+      /** Each jump host in turn, each through the one before (a telnet device's last hop forwards its stream). */
+      const openHops = async () => {
         for (const [i, hop] of chain.hops.entries()) {
           try {
             opened.push(
@@ -446,6 +457,20 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
             throw new SshError(err.code, `Jump host ${hop.name}: ${err.message}`, err.details);
           }
         }
+      };
+      if (row.transport === 'telnet') {
+        try {
+          await openHops();
+        } catch (err) {
+          close();
+          if (!(err instanceof SshError)) throw err;
+          return { ok: false, code: err.code, message: err.message };
+        }
+        return telnetLoginTo(req, row, device, creds, { opened, close });
+      }
+      let ssh: SshConnection;
+      try {
+        await openHops();
         ssh = await connectSsh({ host: device.host, port: device.port, name: device.name }, creds, {
           hostKeys: hostKeysFor(req, row),
           algorithmProfile: row.sshAlgorithms,

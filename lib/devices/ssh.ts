@@ -162,7 +162,7 @@ function tcpSocket(target: SshTarget): net.Socket {
 }
 
 /** A channel from the jump host to the target (`direct-tcpip`): no port is opened on this machine. */
-function forwardThrough(
+export function forwardThrough(
   via: SshConnection,
   target: SshTarget,
   label: string,

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { CLI_PTY_COLS, CLI_PTY_ROWS, seen, type CliTransport } from './cli';
 import type { VendorDriver } from './drivers';
 import { createDecoder, encodeInput, type DeviceEncoding } from './encoding';
@@ -336,6 +337,11 @@ export interface TelnetConnectOptions {
   term?: TelnetTerm;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * An already open byte stream to the device instead of a TCP connection of our own: the channel a
+   * jump host forwarded (`direct-tcpip`). The telnet protocol runs over it unchanged.
+   */
+  stream?: Duplex;
 }
 
 type DataListener = (chunk: Buffer) => void;
@@ -360,13 +366,16 @@ export class TelnetConnection {
   private progress: (() => void) | null = null;
 
   constructor(
-    private readonly socket: net.Socket,
+    private readonly socket: Duplex,
     private readonly protocol: TelnetProtocol,
     /** How messages name the device. */
     readonly label: string,
   ) {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => {}); // 'close' follows and says it
+    // The server ended its side: end ours, so the connection closes. A TCP socket does this itself; a
+    // jump host's forwarded channel is half-open until we do (sshd closes the channel after both EOFs).
+    socket.on('end', () => socket.end());
     socket.on('close', () => {
       this.closed = true;
       for (const l of this.closeListeners.splice(0)) l();
@@ -549,9 +558,11 @@ export function connectTelnet(opts: TelnetConnectOptions): Promise<TelnetConnect
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted)
       return reject(new TelnetError('closed', `Connection to ${label} was cancelled.`));
-    const socket = net.connect({ host: opts.host, port: opts.port });
-    socket.setNoDelay(true); // without it Nagle delays every echoed keystroke by ~40 ms
-    socket.setKeepAlive(true, 30_000);
+    const socket: Duplex = opts.stream ?? net.connect({ host: opts.host, port: opts.port });
+    if (socket instanceof net.Socket) {
+      socket.setNoDelay(true); // without it Nagle delays every echoed keystroke by ~40 ms
+      socket.setKeepAlive(true, 30_000);
+    }
     let conn: TelnetConnection | null = null;
     let settle: NodeJS.Timeout | null = null;
     let done = false;
@@ -598,7 +609,7 @@ export function connectTelnet(opts: TelnetConnectOptions): Promise<TelnetConnect
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('error', onError);
     socket.once('close', onEarlyClose);
-    socket.once('connect', () => {
+    const connected = () => {
       const c = new TelnetConnection(socket, protocol, label);
       conn = c;
       const armSettle = () => {
@@ -611,7 +622,9 @@ export function connectTelnet(opts: TelnetConnectOptions): Promise<TelnetConnect
         armSettle();
       });
       armSettle();
-    });
+    };
+    if (opts.stream) connected();
+    else socket.once('connect', connected);
   });
 }
 
