@@ -116,6 +116,28 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
     await finish(c);
   });
 
+  it('a tab switches its character set: GBK output read as UTF-8 is mojibake, and back', async () => {
+    const c = await openTerminal('lab-vrp-02');
+    expect((await c.waitFrame('terminal_connected')).encoding).toBe('gbk');
+    await c.waitOutput(/<lab-vrp-02>$/);
+    c.send({ type: 'set_encoding', encoding: 'utf-8' });
+    expect(await c.waitFrame('encoding')).toMatchObject({ encoding: 'utf-8' });
+    c.send({ type: 'command', command: 'display interface description' });
+    const wrong = await c.waitFrame('command_output');
+    expect(wrong.output).not.toContain('上联核心交换机');
+    expect(wrong.output).toContain('\uFFFD');
+    c.send({ type: 'set_encoding', encoding: 'gbk' });
+    await c.waitFrame('encoding');
+    c.send({ type: 'command', command: 'display interface description' });
+    await c.waitUntil(() => c.frames.filter((f) => f.type === 'command_output').length >= 2, 'second result');
+    const right = c.frames.filter((f) => f.type === 'command_output').at(-1)!;
+    expect(right.output).toContain('上联核心交换机');
+    // a bad value is refused by the protocol, the session stays
+    c.send({ type: 'set_encoding', encoding: 'latin-1' });
+    expect((await c.waitFrame('error')).code).toBe('bad_frame');
+    await finish(c);
+  });
+
   it('trusts the host key on first use and refuses a changed key with both fingerprints', async () => {
     const id = await portal.deviceId('lab-ios-01');
     await portal.db.device.update({ where: { id }, data: { hostKeyFingerprint: null, hostKey: null } });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEVICE_STATUSES } from '../devices/status';
 import { TASK_DEVICE_STATUSES, TASK_STATUSES } from '../tasks/status';
+import { ENCODINGS } from '../devices/encodings';
 
 /**
  * The wire protocol: JSON text frames with a `type`. One module, imported by server handlers and the
@@ -17,6 +18,8 @@ export const MSG = {
   getHistory: 'get_history',
   input: 'input',
   resize: 'resize',
+  setEncoding: 'set_encoding',
+  encoding: 'encoding',
   close: 'close',
   ping: 'ping',
   pong: 'pong',
@@ -90,6 +93,8 @@ export const terminalClientMessage = z.discriminatedUnion('type', [
     cols: z.number().int().min(1).max(TERMINAL_MAX_COLS),
     rows: z.number().int().min(1).max(TERMINAL_MAX_ROWS),
   }),
+  /** Decode this tab's output and encode its input in another character set from now on. */
+  z.object({ type: z.literal(MSG.setEncoding), encoding: z.enum(ENCODINGS) }),
 ]);
 export type TerminalClientMessage = z.infer<typeof terminalClientMessage>;
 
@@ -101,7 +106,11 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
     session_id: z.string().optional(),
     /** True when this socket reattached to a session that already existed (scrollback follows). */
     resumed: z.boolean().optional(),
+    /** The character set the session decodes the device's output with. */
+    encoding: z.enum(ENCODINGS).optional(),
   }),
+  /** The session's character set changed (answer to set_encoding). */
+  z.object({ type: z.literal(MSG.encoding), encoding: z.enum(ENCODINGS) }),
   z.object({ type: z.literal(MSG.terminalError), error: z.string(), code: z.string().optional() }),
   z.object({ type: z.literal(MSG.commandStart), command: z.string() }),
   z.object({

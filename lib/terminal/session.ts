@@ -100,11 +100,11 @@ export class TerminalSession {
   readonly userId: string;
   readonly deviceId: string;
   readonly deviceName: string;
-  private readonly encoding: DeviceEncoding;
+  private encoding: DeviceEncoding;
   private readonly driver: VendorDriver;
   private readonly connection: DeviceConnection;
   private readonly stream: DeviceShell;
-  private readonly decoder: StreamDecoder;
+  private decoder: StreamDecoder;
   private readonly scrollback: Scrollback;
   private readonly history: string[] = [];
   private readonly results: KeptResult[] = [];
@@ -155,6 +155,22 @@ export class TerminalSession {
       ),
     );
     this.touch();
+  }
+
+  /** The character set output is decoded with and input encoded in (the device's, unless switched). */
+  get currentEncoding(): DeviceEncoding {
+    return this.encoding;
+  }
+
+  /**
+   * Switch this session's character set (a device whose stored encoding is wrong, or one that mixes:
+   * a GBK banner on a UTF-8 shell). Output from now on is decoded with it; a character split across
+   * the switch is lost, nothing else.
+   */
+  setEncoding(encoding: DeviceEncoding): void {
+    if (encoding === this.encoding) return;
+    this.encoding = encoding;
+    this.decoder = createDecoder(encoding);
   }
 
   get isClosed(): boolean {

@@ -67,6 +67,7 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
       device_id: session.deviceId,
       session_id: session.id,
       resumed,
+      encoding: session.currentEncoding,
       message: resumed ? `Reattached to ${session.deviceName}.` : `Connected to ${session.deviceName}.`,
     });
     session.attach(port);
@@ -153,6 +154,13 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
         }
         case 'resize':
           return sessionOf(conn)?.resize(msg.cols, msg.rows);
+        case 'set_encoding': {
+          const s = sessionOf(conn);
+          if (!s) return;
+          s.setEncoding(msg.encoding);
+          conn.send({ type: MSG.encoding, encoding: s.currentEncoding });
+          return;
+        }
         case 'command': {
           const s = sessionOf(conn);
           if (!s) return;
