@@ -9,10 +9,11 @@ import next from 'next';
 import { PEER_HEADER, peerAddress } from './lib/auth/peer';
 import { ConfigError, getConfig } from './lib/config';
 import { securityHeaders } from './lib/http/security-headers';
-import { getLogger } from './lib/log';
+import { createLogger } from './lib/log';
 import { WS_PREFIX } from './lib/realtime/channels';
 import { ensureProductionBuild } from './lib/server/build';
 import { startRuntime } from './lib/server/runtime';
+import { startupWarnings } from './lib/server/startup-warnings';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 const dev = process.argv.includes('--dev');
@@ -28,8 +29,7 @@ try {
   }
   throw err;
 }
-const log = getLogger();
-log.level = config.LOG_LEVEL;
+const log = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 if (config.generatedSecrets.length > 0) {
   log.info(
@@ -55,6 +55,7 @@ if (admin.created && admin.generatedPassword) {
 }
 
 if (!dev) ensureProductionBuild(root, (msg) => log.info(msg));
+for (const warning of startupWarnings(config)) log.warn(warning);
 
 // Next gets an emitter of ours as its "HTTP server": it attaches its upgrade listener there, and we
 // forward only the upgrades that are Next's (HMR in dev), never /ws/*.

@@ -44,6 +44,8 @@ export const envSchema = z.object({
   LAB_BASE_PORT: port.default(2301),
   LAB_DEVICES: z.coerce.number().int().min(1).max(1000).default(8),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** `auto`: readable lines on a terminal, JSON otherwise (a log collector); or force either. */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   /** Extra origins allowed to open WebSockets (comma-separated), besides the portal's own host. */
   ALLOWED_ORIGINS: z
     .string()

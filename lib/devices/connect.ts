@@ -247,7 +247,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
 
   async function onSshFailure(req: DeviceLoginRequest, device: LoggedInDevice, err: SshError) {
     await recordOfferedHostKey(db, device.id, err).catch((e: unknown) =>
-      log.warn({ err: e, deviceId: device.id }, 'could not record the offered host key'),
+      log.warn({ err: e, deviceId: device.id, device: device.name }, 'could not record the offered host key'),
     );
     if (
       err.code === 'auth_failed' ||
@@ -256,7 +256,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     ) {
       await deps.status?.reportError(device.id, err.message).catch(() => {});
     }
-    log.info({ deviceId: device.id, purpose: req.purpose, code: err.code }, 'device login failed');
+    log.info({ deviceId: device.id, device: device.name, purpose: req.purpose, code: err.code }, 'device login failed');
   }
 
   /**
@@ -344,7 +344,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
       hops.close();
       if (!(err instanceof TelnetError)) throw err;
       if (err.code === 'auth_failed') await deps.status?.reportError(device.id, err.message).catch(() => {});
-      log.info({ deviceId: device.id, purpose: req.purpose, code: err.code }, 'device login failed');
+      log.info({ deviceId: device.id, device: device.name, purpose: req.purpose, code: err.code }, 'device login failed');
       return { ok: false, code: err.code, message: err.message };
     }
     await deps.status?.reportOnline(device.id).catch(() => {});

@@ -28,7 +28,8 @@ export function buildIsStale(root: string): boolean {
 /** `npm start` on a fresh checkout builds first; later starts reuse the build while it is current. */
 export function ensureProductionBuild(root: string, log: (msg: string) => void): void {
   if (!buildIsStale(root)) return;
-  log('building the web app (next build): first start or sources changed…');
+  log('building the web app (next build: 20 s on a fast machine, up to two minutes on 2 cores); its progress follows');
+  const started = Date.now();
   const r = spawnSync(
     process.execPath,
     [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'],
@@ -39,4 +40,5 @@ export function ensureProductionBuild(root: string, log: (msg: string) => void):
     },
   );
   if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
+  log(`web app built in ${Math.round((Date.now() - started) / 1000)} s`);
 }
