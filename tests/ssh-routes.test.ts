@@ -4,6 +4,7 @@
  * Every bad route gets a clear error at the hop that failed.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lab';
 import { DeviceCli } from '../lib/devices/cli';
@@ -213,5 +214,67 @@ describe('algorithm profiles', () => {
     const r = await login('old-switch');
     expect(r).toMatchObject({ ok: false, code: 'algorithms' });
     if (!r.ok) expect(r.message).toMatch(/Custom algorithms: cipher\.0/);
+  });
+});
+
+/** TCP connections in ESTABLISHED state whose local end is `port` (the kernel's own table). */
+function establishedTo(port: number): number {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[1]?.endsWith(`:${hex}`) && f[3] === '01').length;
+}
+
+describe('a shared connection per jump host', () => {
+  it("20 logins at once through a bastion that allows 2 pending handshakes: all succeed on one connection to it", async () => {
+    // MaxStartups 2: a third unauthenticated connection at the same moment would be dropped, which
+    // is what 20 separate hop connections at once would meet (OpenSSH's default starts dropping at 10)
+    const bastion = await startSshd({ config: ['MaxStartups 2'] });
+    try {
+      const hop = await addHop('bastion', bastion);
+      const rows: string[] = [];
+      for (const [i, d] of portal.lab.entries()) {
+        const id = randomUUID();
+        await portal.db.device.create({
+          data: {
+            id,
+            name: `behind-bastion-${i}`,
+            host: d.host,
+            port: d.port,
+            vendor: 'huawei_vrp',
+            username: d.username,
+            authType: 'password',
+            secretEnc: portal.vault.seal(d.password!, credentialContext(id, 'secret')),
+            jumpHostId: hop,
+            grants: { create: [{ userId: portal.users.operator }] },
+          },
+        });
+        rows.push(`behind-bastion-${i}`);
+      }
+      const logins = await Promise.all(
+        Array.from({ length: 20 }, (_, k) => login(rows[k % rows.length]!)),
+      );
+      expect(logins.filter((r) => !r.ok)).toEqual([]);
+      // the bastion saw one login, however many devices went through it
+      // the bastion holds one connection from the portal, however many devices went through it
+      expect(establishedTo(bastion.port)).toBe(1);
+      expect(portal.runtime.login.sharedHops).toBeGreaterThanOrEqual(1);
+      // every device session works on its own channel
+      const cli = await Promise.all(
+        logins.slice(0, 4).map(async (r) => {
+          if (!r.ok) throw new Error(r.message);
+          const shell = await DeviceCli.open(await r.connection.openShell(), r.connection.driver, 'utf-8');
+          const out = await shell.run({ command: 'display clock' }, 10_000);
+          shell.close();
+          return out.output;
+        }),
+      );
+      expect(cli.every((out) => /\d{4}-\d\d-\d\d/.test(out))).toBe(true);
+      for (const r of logins) if (r.ok) r.connection.close();
+    } finally {
+      await bastion.close();
+    }
   });
 });

@@ -26,6 +26,7 @@ import {
 } from './telnet';
 import type { DeviceStatusReporter } from './status-monitor';
 import type { Vault } from './vault';
+import { HopPool } from './hop-pool';
 import { deviceLevel } from './visibility';
 
 /** Why a login did not produce a connection. The SSH and telnet codes come from the connectors as they are. */
@@ -150,6 +151,10 @@ export type DeviceLoginResult =
 
 export interface DeviceLogin {
   open(req: DeviceLoginRequest): Promise<DeviceLoginResult>;
+  /** Jump-host connections open and shared now (lib/devices/hop-pool.ts). */
+  readonly sharedHops: number;
+  /** Close the shared jump-host connections (shutdown). */
+  close(): void;
 }
 
 export interface DeviceLoginDeps {
@@ -158,6 +163,8 @@ export interface DeviceLoginDeps {
   log: Logger;
   /** Told about failed logins (device in error) and successful ones (online). */
   status?: DeviceStatusReporter;
+  /** How long an unused jump-host connection is kept (JUMP_HOST_IDLE_MS when absent). */
+  jumpHostIdleMs?: number;
   /** Default SSH ready timeout (SSH_READY_TIMEOUT_MS when absent). */
   readyTimeoutMs?: number;
 }
@@ -228,6 +235,15 @@ const MESSAGES: Record<
  */
 export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
   const { db, log } = deps;
+  const endSsh = (c: SshConnection) => {
+    c.client.end();
+    c.socket.destroy();
+  };
+  const hops = new HopPool<SshConnection>({
+    close: endSsh,
+    onClose: (c, gone) => c.client.once('close', gone),
+    idleMs: deps.jumpHostIdleMs,
+  });
 
   async function checkAccess(req: DeviceLoginRequest, device: LoggedInDevice): Promise<Failure | null> {
     const text = MESSAGES[req.purpose];
@@ -376,6 +392,10 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     req.hostKeys?.(row) ?? dbHostKeyPolicy(db, row);
 
   return {
+    get sharedHops() {
+      return hops.size;
+    },
+    close: () => hops.closeAll(),
     async open(req) {
       const text = MESSAGES[req.purpose];
       const row = req.deviceId ? await db.device.findUnique({ where: { id: req.deviceId } }) : null;
@@ -428,28 +448,41 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
       });
       if (stop) return stop;
 
+      /** The connections of this login, outermost first; jump hosts are shared (released, not ended). */
       const opened: SshConnection[] = [];
+      const releases: (() => void)[] = [];
       const close = () => {
-        for (const c of [...opened].reverse()) {
-          c.client.end();
-          c.socket.destroy();
-        }
+        const own = opened.slice(releases.length);
+        for (const c of own.reverse()) endSsh(c);
+        for (const release of releases.reverse()) release();
+        releases.length = 0;
       };
       const readyTimeoutMs = req.readyTimeoutMs ?? deps.readyTimeoutMs;
+      // Test connection watches every step of its own connections: it never shares one.
+      const share = !req.observer && !req.hostKeys;
       /** Each jump host in turn, each through the one before (a telnet device's last hop forwards its stream). */
       const openHops = async () => {
         for (const [i, hop] of chain.hops.entries()) {
           try {
-            opened.push(
-              await connectSsh({ host: hop.host, port: hop.port, name: hop.name }, hopCreds[i]!, {
+            const connect = () =>
+              connectSsh({ host: hop.host, port: hop.port, name: hop.name }, hopCreds[i]!, {
                 hostKeys: hostKeysFor(req, hop),
                 algorithmProfile: hop.sshAlgorithms,
                 via: opened[i - 1],
                 readyTimeoutMs,
-                signal: req.signal,
+                // a shared connection outlives this login: its cancel must not end it
+                signal: share ? undefined : req.signal,
                 askUser: req.askUser,
-              }),
-            );
+              });
+            if (share) {
+              const key = chain.hops
+                .slice(0, i + 1)
+                .map((h) => `${h.id}@${h.updatedAt.getTime()}`)
+                .join('>');
+              const pooled = await hops.acquire(key, connect);
+              opened.push(pooled.conn);
+              releases.push(pooled.release);
+            } else opened.push(await connect());
             req.observer?.sshOpened?.(endpointOf(hop), opened.at(-1)!);
           } catch (err) {
             if (!(err instanceof SshError)) throw err;

@@ -267,6 +267,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       stopNotifier();
       await queue.close();
       terminals.closeAll('The server is shutting down.');
+      login.close();
       stopRevocations();
       monitor.dispose();
       notifications.dispose();
