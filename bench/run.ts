@@ -10,8 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBatch } from './batch';
+import { runDeviceList } from './device-list';
 import { runEcho } from './echo';
 import { runFanout } from './fanout';
+import { runImport } from './import';
+import { runJump } from './jump';
 import type { BenchContext, BenchResult } from './lib/common';
 import { BENCH_DIR, interruptCleanup } from './lib/proc';
 import { formatTable, type Row } from './lib/report';
@@ -19,7 +22,16 @@ import { round } from './lib/stats';
 import { runSessions } from './sessions';
 import { runThroughput } from './throughput';
 
-export const BENCHMARKS = ['echo', 'throughput', 'fanout', 'batch', 'sessions'] as const;
+export const BENCHMARKS = [
+  'echo',
+  'throughput',
+  'fanout',
+  'batch',
+  'jump',
+  'sessions',
+  'import',
+  'device-list',
+] as const;
 export type BenchName = (typeof BENCHMARKS)[number];
 
 export interface BenchOptions {
@@ -40,6 +52,10 @@ export interface BenchOptions {
   latency: number;
   sessions: number;
   openConcurrency: number;
+  importRows: number;
+  listDevices: number;
+  listRequests: number;
+  jumpDevices: number;
 }
 
 type Sizes = Omit<BenchOptions, 'only' | 'smoke' | 'out'>;
@@ -59,6 +75,10 @@ export const NORMAL: Sizes = {
   latency: 20,
   sessions: 500,
   openConcurrency: 10,
+  importRows: 5000,
+  listDevices: 5000,
+  listRequests: 200,
+  jumpDevices: 200,
 };
 
 export const SMOKE: Sizes = {
@@ -76,6 +96,10 @@ export const SMOKE: Sizes = {
   latency: 20,
   sessions: 20,
   openConcurrency: 10,
+  importRows: 200,
+  listDevices: 500,
+  listRequests: 20,
+  jumpDevices: 10,
 };
 
 const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
@@ -93,11 +117,15 @@ const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
   latency: { flag: 'latency', help: 'batch: device response latency, ms' },
   sessions: { flag: 'sessions', help: 'sessions: terminal sessions held open' },
   openConcurrency: { flag: 'open-concurrency', help: 'sessions: sessions opened at once' },
+  importRows: { flag: 'import-rows', help: 'import: CSV rows imported' },
+  listDevices: { flag: 'list-devices', help: 'device-list: devices in the inventory' },
+  listRequests: { flag: 'list-requests', help: 'device-list: timed requests per kind and user' },
+  jumpDevices: { flag: 'jump-devices', help: 'jump: lab devices reached through one jump host (batch concurrency and latency)' },
 };
 
 export function usage(): string {
   const lines = [
-    'Usage: npm run bench -- [--only echo,throughput,fanout,batch,sessions] [--smoke] [--out FILE] [sizes]',
+    'Usage: npm run bench -- [--only echo,throughput,fanout,batch,jump,sessions,import,device-list] [--smoke] [--out FILE] [sizes]',
     '',
     'Sizes (normal / --smoke):',
     ...Object.entries(FLAGS).map(
@@ -182,8 +210,14 @@ function runOne(name: BenchName, o: BenchOptions, ctx: BenchContext): Promise<Be
       );
     case 'batch':
       return runBatch({ devices: o.devices, concurrency: o.concurrency, latencyMs: o.latency }, ctx);
+    case 'jump':
+      return runJump({ devices: o.jumpDevices, concurrency: o.concurrency, latencyMs: o.latency }, ctx);
     case 'sessions':
       return runSessions({ sessions: o.sessions, openConcurrency: o.openConcurrency }, ctx);
+    case 'import':
+      return runImport({ rows: o.importRows }, ctx);
+    case 'device-list':
+      return runDeviceList({ devices: o.listDevices, requests: o.listRequests }, ctx);
   }
 }
 
