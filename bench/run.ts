@@ -120,7 +120,10 @@ const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
   importRows: { flag: 'import-rows', help: 'import: CSV rows imported' },
   listDevices: { flag: 'list-devices', help: 'device-list: devices in the inventory' },
   listRequests: { flag: 'list-requests', help: 'device-list: timed requests per kind and user' },
-  jumpDevices: { flag: 'jump-devices', help: 'jump: lab devices reached through one jump host (batch concurrency and latency)' },
+  jumpDevices: {
+    flag: 'jump-devices',
+    help: 'jump: lab devices reached through one jump host (batch concurrency and latency)',
+  },
 };
 
 export function usage(): string {

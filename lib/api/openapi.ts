@@ -44,6 +44,13 @@ import {
   teamPatchSchema,
   teamSchema,
 } from './schemas';
+// device import / export
+import {
+  csvTextSchema,
+  deviceImportJsonSchema,
+  deviceImportQuery,
+  deviceImportResultSchema,
+} from './schemas';
 
 /**
  * The OpenAPI 3.1 description of /api/v1, generated from the zod schemas the handlers validate
@@ -240,7 +247,9 @@ export const API_PATHS: ZodOpenApiPathsObject = {
   },
   // ---- access: groups and teams ----
   '/groups': {
-    get: op('Device groups (admins: all; others: those holding devices they see)', { ok: [200, groupListSchema] }),
+    get: op('Device groups (admins: all; others: those holding devices they see)', {
+      ok: [200, groupListSchema],
+    }),
     post: op('Create a device group (admins)', {
       body: groupInputSchema,
       ok: [201, groupSchema, 'Created'],
@@ -266,7 +275,11 @@ export const API_PATHS: ZodOpenApiPathsObject = {
     }),
   },
   '/groups/{id}/devices': {
-    get: op("A group's devices that the caller sees", { path: true, ok: [200, groupDevicesSchema], errors: [404] }),
+    get: op("A group's devices that the caller sees", {
+      path: true,
+      ok: [200, groupDevicesSchema],
+      errors: [404],
+    }),
     put: op("Replace a group's devices (admins)", {
       path: true,
       body: groupDevicesInputSchema,
@@ -277,7 +290,12 @@ export const API_PATHS: ZodOpenApiPathsObject = {
   },
   '/teams': {
     get: op('Teams (admins)', { ok: [200, teamListSchema], errors: [403] }),
-    post: op('Create a team (admins)', { body: teamInputSchema, ok: [201, teamSchema, 'Created'], errors: [403, 409], write: true }),
+    post: op('Create a team (admins)', {
+      body: teamInputSchema,
+      ok: [201, teamSchema, 'Created'],
+      errors: [403, 409],
+      write: true,
+    }),
   },
   '/teams/{id}': {
     get: op('One team (admins)', { path: true, ok: [200, teamSchema], errors: [403, 404] }),
@@ -316,6 +334,49 @@ export const API_PATHS: ZodOpenApiPathsObject = {
     }),
   },
   // ---- end access ----
+  // ---- device import / export (issue 13) ----
+  '/devices/import': {
+    post: {
+      ...op('Import devices from CSV or JSON rows: a dry run by default; applied all or nothing', {
+        query: deviceImportQuery,
+        ok: [200, deviceImportResultSchema, 'What each row does (dry run) or did (applied)'],
+        errors: [400, 403, 409, 413, 415, 422],
+        write: true,
+      }),
+      description:
+        'Needs a `write` token and a role that may edit devices. Rows upsert by name. Each row is `new`, `changed` (with its `fields`), `unchanged` or `error` (with the line). With `dry_run=false` and any error row the answer is 422 (problem+json carrying the same `rows` and `summary`) and nothing is written. Secrets are write-only: an empty one keeps the stored secret while host, port, username, transport and jump host stay the same. At most 10,000 rows (IMPORT_MAX_ROWS) and 16 MiB (IMPORT_MAX_BYTES).',
+      requestBody: {
+        required: true,
+        content: {
+          'text/csv': {
+            schema: csvTextSchema,
+          },
+          [JSON_TYPE]: { schema: deviceImportJsonSchema },
+        },
+      },
+    },
+  },
+  '/devices/import/template': {
+    get: {
+      ...op('A CSV template: the import columns and two example devices', { ok: [200, null] }),
+      responses: {
+        '200': { description: 'text/csv', content: { 'text/csv': { schema: csvTextSchema } } },
+        ...problems(),
+      },
+    },
+  },
+  '/devices/export': {
+    get: {
+      ...op('The devices you see as CSV in the import columns (secrets empty; re-imports unchanged)', {
+        ok: [200, null],
+      }),
+      responses: {
+        '200': { description: 'text/csv, streamed', content: { 'text/csv': { schema: csvTextSchema } } },
+        ...problems(),
+      },
+    },
+  },
+  // ---- end device import / export ----
   '/openapi.json': {
     get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
   },

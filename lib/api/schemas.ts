@@ -503,7 +503,10 @@ export const groupSchema = z
     id: z.string(),
     name: z.string(),
     description: z.string(),
-    devices: z.number().int().meta({ description: 'Devices in the group (that the caller sees, for non-admins)' }),
+    devices: z
+      .number()
+      .int()
+      .meta({ description: 'Devices in the group (that the caller sees, for non-admins)' }),
     grants: z.number().int().meta({ description: 'Grants on the group (admins; 0 for others)' }),
   })
   .meta({ id: 'Group' });
@@ -516,7 +519,9 @@ export const groupDevicesSchema = z.object({ devices: z.array(z.string()) }).met
 export const groupDeleteQuery = z
   .object({ confirm: z.enum(['true', 'false']).optional() })
   .strict()
-  .meta({ description: 'A group that grants access is deleted only with confirm=true (409 names who loses what).' });
+  .meta({
+    description: 'A group that grants access is deleted only with confirm=true (409 names who loses what).',
+  });
 
 export const teamInputSchema = groupInputSchema.meta({ id: 'TeamInput' });
 export const teamPatchSchema = groupPatchSchema.meta({ id: 'TeamPatch' });
@@ -536,3 +541,71 @@ export const teamMembersInputSchema = z
   .meta({ id: 'TeamMembersInput', description: 'Exactly these users (replaces the membership).' });
 export const teamMembersSchema = z.object({ users: z.array(z.string()) }).meta({ id: 'TeamMembers' });
 // ---- end access ----
+
+// ---- device import / export (issue 13) ----------------------------------------------------------
+// (its own import here, so the block stays in one place while the rest of the file changes)
+import { IMPORT_MAX_ROWS } from '../devices/import/columns';
+
+export const IMPORT_ACTION_VALUES = ['new', 'changed', 'unchanged', 'error'] as const;
+
+export const csvTextSchema = z.string().meta({
+  id: 'DeviceCsv',
+  description:
+    'UTF-8 CSV with a header line, `,` or `;` separated: name, host, port, vendor, encoding, username, password, private_key, enable_secret, groups, notes, transport, kind, ssh_algorithms, jump_host, max_sessions (see GET /devices/import/template).',
+});
+
+export const deviceImportQuery = z
+  .object({
+    dry_run: z.enum(['true', 'false']).default('true').meta({
+      description: '`true` (default): only report what each row would do. `false`: apply, all or nothing.',
+    }),
+  })
+  .strict();
+
+export const deviceImportJsonSchema = z
+  .object({
+    rows: z
+      .array(z.record(z.string(), z.union([z.string(), z.number(), z.null()])))
+      .max(
+        IMPORT_MAX_ROWS,
+        `More than ${IMPORT_MAX_ROWS.toLocaleString('en-US')} rows (IMPORT_MAX_ROWS): split the import.`,
+      ),
+  })
+  .strict()
+  .meta({
+    id: 'DeviceImportInput',
+    description:
+      'The CSV columns as keys (name, host, port, vendor, encoding, username, password, private_key, enable_secret, groups, notes, transport, kind, ssh_algorithms, jump_host, max_sessions, passphrase); a missing key keeps the stored value.',
+  });
+
+export const deviceImportRowSchema = z
+  .object({
+    line: z.number().int().meta({
+      description: 'CSV: the line the record starts on (header = 1). JSON: the row position from 1.',
+    }),
+    name: z.string(),
+    action: z.enum(IMPORT_ACTION_VALUES),
+    fields: z.array(z.string()).meta({ description: 'For `changed`: the columns that change.' }),
+    error: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .meta({ id: 'DeviceImportRow' });
+
+export const deviceImportResultSchema = z
+  .object({
+    rows: z.array(deviceImportRowSchema),
+    summary: z.object({
+      new: z.number().int(),
+      changed: z.number().int(),
+      unchanged: z.number().int(),
+      error: z.number().int(),
+    }),
+    applied: z.boolean(),
+    groups_created: z.array(z.string()),
+  })
+  .meta({
+    id: 'DeviceImportResult',
+    description:
+      'Every row with what it does (dry run) or did (applied). With an error row nothing is applied (422).',
+  });
+// ---- end device import / export ----

@@ -70,12 +70,16 @@ export function normaliseFilters(params: Record<string, string | string[] | unde
   };
 }
 
+/** The devices the user sees, or (`level: 'operate'`: terminal picker, task form) may operate. */
 export async function listDevices(
   user: CurrentUser,
   filters: DeviceFilters,
-  deps: InventoryDeps,
+  deps: Pick<InventoryDeps, 'db'>,
+  level: 'view' | 'operate' = 'view',
 ): Promise<PublicDevice[]> {
-  const where: Prisma.DeviceWhereInput = { AND: [visibleDevicesWhere(user)] };
+  const where: Prisma.DeviceWhereInput = {
+    AND: [level === 'operate' ? operableDevicesWhere(user) : visibleDevicesWhere(user)],
+  };
   const and = where.AND as Prisma.DeviceWhereInput[];
   if (filters.q)
     and.push({

@@ -48,14 +48,22 @@ export function retargetErrors(
     else
       errors.password = `Enter the password again: a stored password is only sent to the ${what} it was entered for.`;
   }
-  if ((endpointChanged || pathChanged) && existing.enableSecretEnc && v.vendor === 'cisco_ios' && !v.enableSecret) {
+  if (
+    (endpointChanged || pathChanged) &&
+    existing.enableSecretEnc &&
+    v.vendor === 'cisco_ios' &&
+    !v.enableSecret
+  ) {
     errors.enableSecret = `Enter the enable secret again: it is only sent to the ${what === 'user' ? 'address' : what} it was entered for.`;
   }
   return Object.keys(errors).length > 0 ? errors : null;
 }
 
 /** A moved non-Cisco device forgets its enable secret (the form does not show it to re-enter). */
-export function dropsEnableSecret(change: RouteChange, v: Pick<DeviceFormInput, 'vendor' | 'enableSecret'>): boolean {
+export function dropsEnableSecret(
+  change: RouteChange,
+  v: Pick<DeviceFormInput, 'vendor' | 'enableSecret'>,
+): boolean {
   return change.endpointChanged && v.vendor !== 'cisco_ios' && !v.enableSecret;
 }
 

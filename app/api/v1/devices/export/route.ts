@@ -1,0 +1,15 @@
+import { apiRoute } from '@/lib/api/route';
+import { exportFileName, exportInventoryCsv } from '@/lib/devices/import/export-devices';
+
+export const dynamic = 'force-dynamic';
+
+/** The devices the caller sees as CSV in the import's columns (no secrets), streamed. */
+export const GET = apiRoute({}, async (_req, ctx) => {
+  return new Response(exportInventoryCsv(ctx.actor, ctx.runtime), {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${exportFileName()}"`,
+      'Cache-Control': 'no-store',
+    },
+  });
+});
