@@ -91,6 +91,23 @@ export interface DeviceStatusReporter {
   reportOnline(deviceId: string): Promise<void>;
 }
 
+/** What "Probe now" answers: the probe's verdict and the status after hysteresis. */
+export type ProbeOneResult =
+  | {
+      ok: true;
+      /** This probe reached the device. */
+      reachable: boolean;
+      reason: string;
+      /** The status after this probe (an online device goes offline only after `offlineAfter` failures). */
+      status: DeviceStatus;
+      previous: DeviceStatus;
+      /** Consecutive failed probes so far. */
+      fails: number;
+      offlineAfter: number;
+      tookMs: number;
+    }
+  | { ok: false; code: 'not_found' | 'behind_jump_host'; message: string };
+
 export interface StatusMonitorOptions {
   db: PrismaClient;
   bus: EventBus;
@@ -158,6 +175,43 @@ export class StatusMonitor implements DeviceStatusReporter {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, devices.length) }, worker));
+  }
+
+  /**
+   * Probe one device now ("Probe now" on its page): the same probe, hysteresis and reporting as a
+   * round, so one failed probe of an online device is not yet an outage. Answers within the probe
+   * timeout (plus two small queries). Expected failures are values, not throws.
+   */
+  async probeOne(deviceId: string): Promise<ProbeOneResult> {
+    const started = Date.now();
+    const d = await this.opts.db.device.findUnique({
+      where: { id: deviceId },
+      select: { id: true, host: true, port: true, status: true, transport: true, jumpHostId: true },
+    });
+    if (!d) return { ok: false, code: 'not_found', message: `No device with id ${deviceId}.` };
+    if (d.jumpHostId)
+      return {
+        ok: false,
+        code: 'behind_jump_host',
+        message:
+          'This device is reached through a jump host: the portal cannot probe it directly; its status comes from logins.',
+      };
+    const probe = this.opts.probe ?? (d.transport === 'telnet' ? probeTcp : probeSsh);
+    const result = await probe(d.host, d.port, this.opts.probeTimeoutMs);
+    const prev = this.states.get(d.id) ?? { status: d.status as DeviceStatus, fails: 0, oks: 0 };
+    const state = nextProbeState(prev, result.ok, this.opts.hysteresis);
+    this.states.set(d.id, state);
+    if (state.status !== prev.status) await this.transition(d.id, state.status, result.reason);
+    return {
+      ok: true,
+      reachable: result.ok,
+      reason: result.reason,
+      status: state.status,
+      previous: prev.status,
+      fails: state.fails,
+      offlineAfter: this.opts.hysteresis.offlineAfter,
+      tookMs: Date.now() - started,
+    };
   }
 
   /** A session could not log in (credentials, host key): the device is in error until one succeeds. */

@@ -13,6 +13,9 @@ export function HostKeyPanel({
   approvalRequired,
   address,
   canForget,
+  readOnly = false,
+  trustedNote,
+  className = 'max-w-3xl',
 }: {
   deviceId: string;
   trusted: string | null;
@@ -22,13 +25,19 @@ export function HostKeyPanel({
   approvalRequired: boolean;
   address: string;
   canForget: boolean;
+  /** Someone with only a `view` grant: the keys are shown, nothing can be decided. */
+  readOnly?: boolean;
+  /** When the trusted key was accepted, if that is known (shown under the fingerprint). */
+  trustedNote?: string;
+  /** Width: the edit page's column (default) or, on the device page, the full width. */
+  className?: string;
 }) {
   const [pending, start] = useTransition();
   const [result, setResult] = useState<Result>({});
   const run = (action: () => Promise<Result>) => start(async () => setResult(await action()));
   const when = offeredAt ? ` on ${offeredAt.replace('T', ' ').slice(0, 19)} UTC` : '';
   return (
-    <section className="card max-w-3xl space-y-3 p-4" aria-label="SSH host key">
+    <section className={`card space-y-3 p-4 ${className}`} aria-label="SSH host key">
       <h2 className="text-sm font-semibold">SSH host key</h2>
       <p className="text-sm break-words">
         {approvalRequired && trusted ? 'Trusted at the previous address: ' : 'Trusted: '}
@@ -42,14 +51,24 @@ export function HostKeyPanel({
           </span>
         )}
       </p>
+      {trusted && trustedNote && (
+        <p className="text-xs text-slate-500" data-testid="trusted-note">
+          {trustedNote}
+        </p>
+      )}
       {approvalRequired && !offered && (
         <div
           role="alert"
           className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
         >
           This device moved to <strong>{address}</strong>. The portal does not log in there (and sends no
-          password) until someone who operates the device accepts the key it offers.{' '}
-          <strong>Check the key</strong> connects without logging in and shows it.
+          password) until someone who operates the device accepts the key it offers.
+          {!readOnly && (
+            <>
+              {' '}
+              <strong>Check the key</strong> connects without logging in and shows it.
+            </>
+          )}
         </div>
       )}
       {offered && (
@@ -75,10 +94,12 @@ export function HostKeyPanel({
           <code className="mt-1 block font-mono text-xs break-all" data-testid="offered-fingerprint">
             {offered}
           </code>
-          Accept it only if it is the key of this device (compare it on the device&apos;s console).
+          {readOnly
+            ? 'Someone who operates this device can accept it.'
+            : "Accept it only if it is the key of this device (compare it on the device's console)."}
         </div>
       )}
-      <div className="flex flex-wrap gap-2">
+      <div className={readOnly ? 'hidden' : 'flex flex-wrap gap-2'}>
         {approvalRequired && (
           <button
             type="button"
