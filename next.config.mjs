@@ -6,6 +6,8 @@ const nextConfig = {
   reactStrictMode: true,
   experimental: {
     serverActions: {
+      // The import page sends a whole CSV (IMPORT_MAX_BYTES = 16 MiB) to its preview action.
+      bodySizeLimit: '17mb',
       // Behind a reverse proxy, list the public host(s) here (comma-separated in SERVER_ACTIONS_ALLOWED_ORIGINS).
       allowedOrigins: (process.env.SERVER_ACTIONS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
     },

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from './run';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SUITES = ['echo', 'throughput', 'fanout', 'batch', 'sessions'];
+const SUITES = ['echo', 'throughput', 'fanout', 'batch', 'jump', 'sessions', 'import', 'device-list'];
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sb-bench-smoke-'));
 let runner: ChildProcess | undefined;

@@ -7,11 +7,8 @@
 export const IMPORT_MAX_ROWS = 10_000;
 /** Bytes one import may hold (CSV text or JSON body); a larger one is refused whole. */
 export const IMPORT_MAX_BYTES = 16 * 1024 * 1024;
-/**
- * What the import page can send to its Server Action (Next's default `bodySizeLimit`); larger files
- * go through the API, which takes IMPORT_MAX_BYTES.
- */
-export const IMPORT_PAGE_MAX_BYTES = 1024 * 1024;
+/** What the import page sends to its Server Action (`bodySizeLimit` in next.config.mjs allows it). */
+export const IMPORT_PAGE_MAX_BYTES = IMPORT_MAX_BYTES;
 
 /** The columns, in the order the export and the template write them. */
 export const IMPORT_COLUMNS = [
