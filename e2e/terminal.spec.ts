@@ -79,7 +79,7 @@ test('a viewer cannot open a terminal', async ({ browser }) => {
   await createUser(admin, name, 'viewer', 'viewer-password-123');
   await admin.goto('/devices');
   const editHref = await admin.getByRole('link', { name: 'Edit lab-vrp-01' }).getAttribute('href');
-  const deviceId = editHref!.split('/').pop()!;
+  const deviceId = editHref!.split('/')[2]!; // /devices/<id>/edit
 
   const page = await (await browser.newContext()).newPage();
   await signIn(page, name, 'viewer-password-123');

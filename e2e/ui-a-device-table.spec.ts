@@ -3,7 +3,7 @@ import { signInAsAdmin } from './helpers';
 
 // Finding 3 of the first-hour issue: at phone width the device table pushed Status off screen.
 const SIZES = [
-  { name: 'desktop', viewport: { width: 1440, height: 900 }, columns: 7 },
+  { name: 'desktop', viewport: { width: 1440, height: 900 }, columns: 9 },
   { name: 'phone', viewport: { width: 390, height: 844 }, columns: 3 },
 ] as const;
 

@@ -27,6 +27,9 @@ import {
   type FieldErrors,
 } from '@/lib/devices/schema';
 import { getRuntime } from '@/lib/server/registry';
+import { addDevicesToGroup, createGroup, removeDevicesFromGroup } from '@/lib/devices/groups';
+import { listMatchingDevices } from '@/lib/devices/device-list';
+import { BULK_SELECT_MAX, parseDeviceListParams } from '@/lib/devices/device-list-params';
 
 export interface DeviceFormState {
   errors?: FieldErrors;
@@ -153,4 +156,129 @@ export async function testConnectionAction(deviceId: string): Promise<TestConnec
   // a key seen for the first time is now offered: the host-key panel shows it with Accept
   revalidatePath(`/devices/${deviceId}`);
   return r;
+}
+
+// ---- Bulk actions on the device list's selection -------------------------------------------------
+
+const bulkIdsArg = z.array(idArg).min(1).max(BULK_SELECT_MAX);
+const listParamsArg = z.record(z.string().max(200), z.string().max(200));
+
+export type MatchingDevices =
+  { ok: true; devices: { id: string; name: string; canOperate: boolean }[] } | { ok: false; error: string };
+
+/** "Select all N matching": the devices the list's query matches on every page, up to BULK_SELECT_MAX. */
+export async function matchingDevicesAction(params: Record<string, string>): Promise<MatchingDevices> {
+  const args = parseArgs([params], listParamsArg);
+  if (!args) return { ok: false, error: INVALID_REQUEST };
+  const auth = await authorise('devices:view');
+  if (!auth.ok) return { ok: false, error: auth.error };
+  const query = parseDeviceListParams(args[0]);
+  const devices = await listMatchingDevices(auth.user, query, getRuntime().db, BULK_SELECT_MAX);
+  return { ok: true, devices };
+}
+
+export type BulkResult = { ok: string; error?: undefined } | { error: string; ok?: undefined };
+
+const groupTargetArg = z.union([
+  z.object({ groupId: idArg }).strict(),
+  z.object({ newGroup: z.string().min(1).max(200) }).strict(),
+]);
+
+/**
+ * Add the selection to a group or take it out of one (operators and admins, for devices they
+ * operate: the groups service checks). An admin may name a new group, created first.
+ */
+export async function bulkGroupAction(
+  op: 'add' | 'remove',
+  target: { groupId: string } | { newGroup: string },
+  ids: string[],
+): Promise<BulkResult> {
+  const args = parseArgs([op, target, ids], z.enum(['add', 'remove']), groupTargetArg, bulkIdsArg);
+  if (!args) return { error: INVALID_REQUEST };
+  const auth = await authorise('devices:edit');
+  if (!auth.ok) return { error: auth.error };
+  const rt = getRuntime();
+  let groupId: string;
+  let groupName: string;
+  const t = args[1];
+  if ('newGroup' in t) {
+    if (args[0] !== 'add') return { error: INVALID_REQUEST };
+    const admin = await authorise('grants:manage');
+    if (!admin.ok) return { error: 'Only an admin can create a group.' };
+    const created = await createGroup(auth.user, { name: t.newGroup }, rt);
+    if (!created.ok) return { error: created.error };
+    groupId = created.id;
+    groupName = t.newGroup.trim();
+  } else {
+    const g = await rt.db.deviceGroup.findUnique({ where: { id: t.groupId }, select: { name: true } });
+    if (!g) return { error: 'No such group.' };
+    groupId = t.groupId;
+    groupName = g.name;
+  }
+  const r =
+    args[0] === 'add'
+      ? await addDevicesToGroup(auth.user, groupId, args[2], rt)
+      : await removeDevicesFromGroup(auth.user, groupId, args[2], rt);
+  if (!r.ok) return { error: r.error };
+  revalidatePath('/devices');
+  const n = args[2].length;
+  const what = `${n} device${n === 1 ? '' : 's'}`;
+  return {
+    ok:
+      args[0] === 'add'
+        ? `Added ${what} to ${groupName}${r.changed < n ? ` (${n - r.changed} already in it)` : ''}.`
+        : `Removed ${what} from ${groupName}${r.changed < n ? ` (${n - r.changed} were not in it)` : ''}.`,
+  };
+}
+
+export interface BulkDeleteResult {
+  error?: string;
+  deleted: string[];
+  /** Devices that stay, each with the reason (a jump host still in use, gone, not visible). */
+  refused: { id: string; name: string; reason: string }[];
+}
+
+/**
+ * Delete the selection, one device at a time through the inventory (audited each). A jump host is
+ * deleted only once no device uses it: devices behind it in the same selection go first, so a
+ * selection holding a jump host and everything behind it is deleted whole.
+ */
+export async function bulkDeleteDevicesAction(ids: string[]): Promise<BulkDeleteResult> {
+  const args = parseArgs([ids], bulkIdsArg);
+  if (!args) return { error: INVALID_REQUEST, deleted: [], refused: [] };
+  const auth = await authorise('devices:edit');
+  if (!auth.ok) return { error: auth.error, deleted: [], refused: [] };
+  const rt = getRuntime();
+  const names = new Map(
+    (await rt.db.device.findMany({ where: { id: { in: args[0] } }, select: { id: true, name: true } })).map(
+      (d) => [d.id, d.name] as const,
+    ),
+  );
+  let left = [...new Set(args[0])];
+  const deleted: string[] = [];
+  let reasons = new Map<string, string>();
+  // each pass deletes what it can; a jump host refused because of a device deleted later in the
+  // pass gets another chance, until a pass deletes nothing
+  for (;;) {
+    reasons = new Map();
+    const next: string[] = [];
+    for (const id of left) {
+      const r = await deleteDevice(auth.user, id, rt);
+      if (r.ok) deleted.push(names.get(id) ?? id);
+      else {
+        reasons.set(id, r.error);
+        next.push(id);
+      }
+    }
+    if (next.length === left.length || next.length === 0) {
+      left = next;
+      break;
+    }
+    left = next;
+  }
+  if (deleted.length > 0) revalidatePath('/', 'layout');
+  return {
+    deleted,
+    refused: left.map((id) => ({ id, name: names.get(id) ?? id, reason: reasons.get(id) ?? '' })),
+  };
 }

@@ -3,18 +3,29 @@ import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { listDevices } from '@/lib/devices/inventory';
+import { operableAmong } from '@/lib/devices/device-list';
+import { BULK_TERMINALS_MAX, parseIdList } from '@/lib/devices/device-list-params';
 import { TerminalWorkspace } from './workspace';
 import { getRuntime } from '@/lib/server/registry';
 
 export const metadata: Metadata = { title: 'Terminal' };
 
-export default async function TerminalPage() {
+export default async function TerminalPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
   if (!can(user.role, 'terminal:open')) return <NoAccess what="open terminals" />;
-  const devices = await listDevices(user, {}, getRuntime());
+  const devices = await listDevices(user, {}, getRuntime(), 'operate');
+  // `?devices=a,b`: one new tab each (Connect, the palette, the list's bulk action), devices the user
+  // may operate only, at most BULK_TERMINALS_MAX
+  const asked = parseIdList((await searchParams).devices, BULK_TERMINALS_MAX);
+  const operable = await operableAmong(getRuntime().db, user, asked);
   return (
     <TerminalWorkspace
       userId={user.id}
+      open={asked.filter((id) => operable.has(id))}
       devices={devices.map((d) => ({
         id: d.id,
         name: d.name,

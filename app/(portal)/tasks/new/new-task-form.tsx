@@ -29,9 +29,16 @@ export interface TaskDeviceOption {
  */
 const NO_FORM = 'new-task-device-picker';
 
-export function NewTaskForm({ devices }: { devices: TaskDeviceOption[] }) {
+export function NewTaskForm({
+  devices,
+  initialSelected = [],
+}: {
+  devices: TaskDeviceOption[];
+  /** Devices ticked from the start (`/tasks/new?devices=…`). */
+  initialSelected?: string[];
+}) {
   const [state, action, pending] = useActionState<NewTaskState, FormData>(createTaskAction, {});
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [selected, setSelected] = useState<Set<string>>(() => new Set(initialSelected));
   const [q, setQ] = useState('');
   const [vendor, setVendor] = useState('');
   const [status, setStatus] = useState('');
