@@ -9,6 +9,7 @@ import { SHORTCUTS, tabShortcut, type TabAction } from './shortcuts';
 import type { LinkStatus } from './terminal-link';
 import { LoginQuestion, type LoginQuestionFrame } from './login-question';
 import { TerminalPane, type PaneHandle } from './terminal-pane';
+import { ENCODINGS, type DeviceEncoding } from '@/lib/devices/encodings';
 
 export interface PickableDevice {
   id: string;
@@ -51,6 +52,8 @@ interface TabState {
   blocks: { command: string; output: string; status: 'success' | 'error' | 'running' }[];
   /** A login question the device is waiting on (a one-time token), asked in this tab. */
   question?: LoginQuestionFrame | null;
+  /** The character set the session decodes this tab's output with (switchable per tab). */
+  encoding?: DeviceEncoding;
 }
 
 const COMMAND_MODE_KEY = 'sb.commandMode';
@@ -82,7 +85,16 @@ function loadTabs(userId: string): { tabs: Tab[]; active: string | null } {
   return { tabs: [], active: null };
 }
 
-export function TerminalWorkspace({ userId, devices }: { userId: string; devices: PickableDevice[] }) {
+export function TerminalWorkspace({
+  userId,
+  devices,
+  open = [],
+}: {
+  userId: string;
+  devices: PickableDevice[];
+  /** Devices to open a new tab on each (from `/terminal?devices=…`), after the saved tabs. */
+  open?: string[];
+}) {
   const [tabs, setTabs] = useState<Tab[]>([]);
   const [active, setActive] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
@@ -116,6 +128,30 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
     );
     setLoaded(true);
   }, [userId, devices]);
+
+  // `/terminal?devices=…`: one new tab per device, once per navigation (each one brings a new
+  // array); the address then drops the ids so that a reload does not open them again
+  const opened = useRef<string[] | null>(null);
+  useEffect(() => {
+    if (opened.current === open || open.length === 0) return;
+    opened.current = open;
+    const wanted = open.flatMap((id) => devices.filter((d) => d.id === id));
+    if (wanted.length === 0) return;
+    const base = Date.now();
+    const keys = wanted.map((d, i) => `${d.id}:${base + i}`);
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- acting on the address once per navigation
+    setTabs((t) =>
+      wanted.reduce<Tab[]>(
+        (all, d, i) => [
+          ...all,
+          { key: keys[i]!, deviceId: d.id, deviceName: d.name, sessionId: null, n: freeNumber(all, d.id) },
+        ],
+        t,
+      ),
+    );
+    setActive(keys.at(-1)!);
+    window.history.replaceState(null, '', '/terminal');
+  }, [open, devices]);
 
   useEffect(() => {
     if (loaded) localStorage.setItem(storageKey(userId), JSON.stringify({ tabs, active }));
@@ -217,8 +253,10 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
           history: frame.history,
           ...(kept && s.blocks.length === 0 ? { blocks: kept.slice(-MAX_BLOCKS) } : {}),
         }));
+      } else if (frame.type === 'encoding') {
+        patch(key, { encoding: frame.encoding });
       } else if (frame.type === 'terminal_connected') {
-        patch(key, { question: null });
+        patch(key, { question: null, ...(frame.encoding ? { encoding: frame.encoding } : {}) });
         panes.current[key]?.send({ type: 'get_history', with_results: true });
       } else if (frame.type === 'login_prompt') {
         patch(key, { question: frame });
@@ -525,6 +563,31 @@ export function TerminalWorkspace({ userId, devices }: { userId: string; devices
                   >
                     Reconnect
                   </button>
+                )}
+                {st.encoding && st.status === 'connected' && (
+                  // Mojibake means the device speaks another character set than stored: switch this tab.
+                  <label
+                    className="flex items-center gap-1"
+                    title="Character set of this tab's output and input"
+                  >
+                    Encoding
+                    <select
+                      className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs"
+                      value={st.encoding}
+                      data-testid="terminal-encoding"
+                      onChange={(e) => {
+                        const encoding = e.target.value as DeviceEncoding;
+                        panes.current[current.key]?.send({ type: 'set_encoding', encoding });
+                        panes.current[current.key]?.focus();
+                      }}
+                    >
+                      {ENCODINGS.map((enc) => (
+                        <option key={enc} value={enc}>
+                          {enc.toUpperCase()}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
                 )}
                 <form
                   className="ml-auto flex items-center gap-1"

@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { mouseClick, openTerminalTab, signInAsAdmin } from './helpers';
+
+/**
+ * A device whose stored character set is wrong prints mojibake: the tab's Encoding select (status
+ * bar, with the mouse) switches that session's decoding at once, and back.
+ */
+const rows = (page: import('@playwright/test').Page, device: string) =>
+  page.locator(`[data-pane="${device}"] .xterm-rows`);
+
+test('switching a tab between GBK and UTF-8 with the mouse changes how its output reads', async ({
+  page,
+}) => {
+  const device = 'lab-vrp-02'; // answers in GBK, stored as GBK
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signInAsAdmin(page);
+  await openTerminalTab(page, device);
+  const select = page.getByTestId('terminal-encoding');
+  await expect(select).toHaveValue('gbk');
+
+  await mouseClick(page, select);
+  await select.selectOption('utf-8');
+  await expect(select).toHaveValue('utf-8');
+  await rows(page, device).click();
+  await page.keyboard.type('display interface description\n');
+  await expect(rows(page, device)).toContainText('Description');
+  await expect(rows(page, device)).not.toContainText('上联核心交换机');
+  await expect(rows(page, device)).toContainText('\uFFFD');
+
+  await select.selectOption('gbk');
+  await rows(page, device).click();
+  await page.keyboard.type('display interface description\n');
+  await expect(rows(page, device)).toContainText('上联核心交换机');
+});
