@@ -12,6 +12,7 @@ test('the bell count rises live when a device goes down; mark all read sets it t
     .locator(`tr[data-user="${name}"]`)
     .getByRole('link', { name: /granted/ })
     .click();
+  await admin.getByLabel('Find devices', { exact: true }).fill('lab-ios-10'); // the picker shows one page: search first
   await admin.getByLabel('Grant lab-ios-10').check();
   await admin.getByRole('button', { name: /Save grants/ }).click();
   await expect(admin.getByRole('status')).toContainText('1 device granted');
@@ -19,13 +20,13 @@ test('the bell count rises live when a device goes down; mark all read sets it t
   const page = await (await browser.newContext()).newPage();
   await signIn(page, name, 'noc-password-1234');
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-  await page.goto('/devices');
+  await page.goto('/devices?q=lab-ios-10');
   const row = page.locator('tr[data-device="lab-ios-10"]');
   await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'online', { timeout: 15_000 });
   const badge = page.getByTestId('unread-count');
   await expect(badge).toHaveText('0');
 
-  await admin.goto('/devices');
+  await admin.goto('/devices?q=lab-ios-10');
   await admin.getByRole('button', { name: 'Take down lab-ios-10' }).click();
   await expect(admin.getByRole('button', { name: 'Bring up lab-ios-10' })).toBeVisible();
 

@@ -17,6 +17,7 @@ async function operatorWithDevice(browser: Browser): Promise<{ admin: Page; name
     .locator(`tr[data-user="${name}"]`)
     .getByRole('link', { name: /granted/ })
     .click();
+  await admin.getByLabel('Find devices', { exact: true }).fill(DEVICE); // the picker shows one page: search first
   await admin.getByLabel(`Grant ${DEVICE}`).check();
   await admin.getByRole('button', { name: /Save grants/ }).click();
   await expect(admin.getByRole('status')).toContainText('1 device granted');

@@ -11,7 +11,7 @@ function labPassword(): string {
 }
 
 async function setDevicePassword(page: Page, device: string, password: string) {
-  await page.goto('/devices');
+  await page.goto(`/devices?q=${device}`);
   await page.getByRole('link', { name: `Edit ${device}` }).click();
   await page.locator('input#password').fill(password);
   await page.getByRole('button', { name: 'Save changes' }).click();

@@ -21,14 +21,12 @@ test('switching a tab between GBK and UTF-8 with the mouse changes how its outpu
   await mouseClick(page, select);
   await select.selectOption('utf-8');
   await expect(select).toHaveValue('utf-8');
-  await rows(page, device).click();
   await page.keyboard.type('display interface description\n');
   await expect(rows(page, device)).toContainText('Description');
   await expect(rows(page, device)).not.toContainText('上联核心交换机');
   await expect(rows(page, device)).toContainText('\uFFFD');
 
   await select.selectOption('gbk');
-  await rows(page, device).click();
   await page.keyboard.type('display interface description\n');
   await expect(rows(page, device)).toContainText('上联核心交换机');
 });

@@ -77,7 +77,7 @@ test('a viewer cannot open a terminal', async ({ browser }) => {
   const name = unique('termviewer');
   await signInAsAdmin(admin);
   await createUser(admin, name, 'viewer', 'viewer-password-123');
-  await admin.goto('/devices');
+  await admin.goto('/devices?q=lab-vrp-01');
   const editHref = await admin.getByRole('link', { name: 'Edit lab-vrp-01' }).getAttribute('href');
   const deviceId = editHref!.split('/')[2]!; // /devices/<id>/edit
 

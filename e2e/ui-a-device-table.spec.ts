@@ -13,7 +13,7 @@ for (const size of SIZES) {
   }) => {
     await page.setViewportSize(size.viewport);
     await signInAsAdmin(page);
-    await page.goto('/devices');
+    await page.goto('/devices?q=lab-vrp-0');
     const table = page.getByTestId('device-table');
     const header = table.locator('thead th');
     await expect(header.filter({ visible: true })).toHaveCount(size.columns);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import * as groups from '../app/(portal)/admin/groups/actions';
+import * as teams from '../app/(portal)/admin/teams/actions';
 import * as users from '../app/(portal)/admin/users/actions';
 import * as devices from '../app/(portal)/devices/actions';
 import * as notifications from '../app/(portal)/notifications/actions';
@@ -41,7 +43,50 @@ const cases: [string, AnyAction, unknown[]][] = [
   ['setRoleAction: filter role', users.setRoleAction, ['u1', { in: ['admin'] }]],
   ['setDisabledAction: string boolean', users.setDisabledAction, ['u1', 'true']],
   ['resetPasswordAction: filter user id', users.resetPasswordAction, [filter, {}, fd()]],
-  ['setGrantsAction: no FormData', users.setGrantsAction, ['u1', {}, 'device=d1']],
+  ['setGrantsAction: the old FormData shape', users.setGrantsAction, ['u1', {}, fd()]],
+  ['setGrantsAction: filter user id', users.setGrantsAction, [filter, { devices: [], groups: [] }]],
+  ['setGrantsAction: plain ids', users.setGrantsAction, ['u1', { devices: ['d1'], groups: [] }]],
+  [
+    'setGrantsAction: unknown level',
+    users.setGrantsAction,
+    ['u1', { devices: [{ id: 'd1', level: 'admin' }], groups: [] }],
+  ],
+  [
+    'setGrantsAction: filter in a grant id',
+    users.setGrantsAction,
+    ['u1', { devices: [], groups: [{ id: { not: '' }, level: 'view' }] }],
+  ],
+  ['setGrantsAction: extra key', users.setGrantsAction, ['u1', { devices: [], groups: [], userId: 'u2' }]],
+  ['createGroupAction: no FormData', groups.createGroupAction, [{}, { name: 'x' }]],
+  ['updateGroupAction: filter id', groups.updateGroupAction, [filter, {}, fd()]],
+  ['groupDeleteImpactAction: array id', groups.groupDeleteImpactAction, [['g1']]],
+  ['deleteGroupAction: string boolean', groups.deleteGroupAction, ['g1', 'true']],
+  ['addGroupDevicesAction: not a list', groups.addGroupDevicesAction, ['g1', 'd1']],
+  ['addGroupDevicesAction: filters in the list', groups.addGroupDevicesAction, ['g1', [{ in: [] }]]],
+  [
+    'removeGroupDevicesAction: too many',
+    groups.removeGroupDevicesAction,
+    ['g1', Array.from({ length: 10_001 }, (_, i) => `d${i}`)],
+  ],
+  ['searchDevicesAction: filter in q', groups.searchDevicesAction, [{ q: { contains: '' }, page: 0 }]],
+  ['searchDevicesAction: negative page', groups.searchDevicesAction, [{ q: '', page: -1 }]],
+  ['searchDevicesAction: huge q', groups.searchDevicesAction, [{ q: long, page: 0 }]],
+  [
+    'searchDevicesAction: unknown scope',
+    groups.searchDevicesAction,
+    [{ q: '', page: 0, groupId: 'g1', scope: 'x' }],
+  ],
+  ['createTeamAction: no FormData', teams.createTeamAction, [{}, null]],
+  ['updateTeamAction: filter id', teams.updateTeamAction, [filter, {}, fd()]],
+  ['deleteTeamAction: number id', teams.deleteTeamAction, [7]],
+  ['setTeamMembersAction: filter team id', teams.setTeamMembersAction, [filter, []]],
+  ['setTeamMembersAction: filters in the list', teams.setTeamMembersAction, ['t1', [{ not: 'x' }]]],
+  ['setTeamGrantsAction: no grant set', teams.setTeamGrantsAction, ['t1', 'devices=d1']],
+  [
+    'setTeamGrantsAction: unknown level',
+    teams.setTeamGrantsAction,
+    ['t1', { devices: [], groups: [{ id: 'g1', level: 'owner' }] }],
+  ],
 ];
 
 describe('Server Action arguments are validated before anything runs', () => {

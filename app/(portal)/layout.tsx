@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Bell } from '@/app/_components/bell';
+import { CommandPalette } from '@/app/_components/command-palette';
 import { LiveProvider } from '@/app/_components/live-provider';
 import { NavLink } from '@/app/_components/nav-link';
 import { SignOutButton } from '@/app/_components/sign-out-button';
@@ -34,11 +35,14 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               {user.role === 'admin' && (
                 <>
                   <NavLink href="/admin/users">Users</NavLink>
+                  <NavLink href="/admin/groups">Groups</NavLink>
+                  <NavLink href="/admin/teams">Teams</NavLink>
                   <NavLink href="/admin/audit">Audit</NavLink>
                 </>
               )}
             </nav>
             <div className="ml-auto flex items-center gap-4">
+              <CommandPalette />
               <Bell />
               <Link
                 href="/account"

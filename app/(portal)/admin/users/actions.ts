@@ -12,15 +12,11 @@ import {
 } from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
 import type { UserFieldErrors } from '@/lib/auth/schema';
-import {
-  createUser,
-  resetPassword,
-  setDisabled,
-  setGrants,
-  setRole,
-  signOutEverywhere,
-} from '@/lib/auth/users';
+import { setUserGrants } from '@/lib/auth/grants';
+import { createUser, resetPassword, setDisabled, setRole, signOutEverywhere } from '@/lib/auth/users';
 import { getRuntime } from '@/lib/server/registry';
+import { grantSetArg, savedMessage } from '../groups/_components/grant-args';
+import type { GrantSetInput } from '../groups/_components/grants-editor';
 
 export interface CreateUserState {
   errors?: UserFieldErrors;
@@ -80,20 +76,15 @@ export async function resetPasswordAction(
   return r.ok ? { ok: 'Password reset.' } : { error: r.error };
 }
 
-export async function setGrantsAction(
-  userId: string,
-  _prev: SimpleState,
-  fd: FormData,
-): Promise<SimpleState> {
-  if (!parseArgs([userId, _prev, fd], idArg, prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
+/** Replace a user's own grants (groups and devices, each with a level) with exactly this set. */
+export async function setGrantsAction(userId: string, grants: GrantSetInput): Promise<SimpleState> {
+  if (!parseArgs([userId, grants], idArg, grantSetArg)) return { error: INVALID_REQUEST };
   const auth = await authorise('grants:manage');
   if (!auth.ok) return { error: auth.error };
-  const ids = fd.getAll('device').filter((x): x is string => typeof x === 'string');
-  const r = await setGrants(auth.user, userId, ids, getRuntime());
+  const r = await setUserGrants(auth.user, userId, grants, getRuntime());
   revalidatePath(`/admin/users/${userId}`);
-  return r.ok
-    ? { ok: `Saved: ${ids.length} device${ids.length === 1 ? '' : 's'} granted.` }
-    : { error: r.error };
+  revalidatePath('/admin/users');
+  return r.ok ? { ok: savedMessage(r.grants) } : { error: r.error };
 }
 
 /** End every session of a user: their browsers go to the sign-in page, their sockets and terminals close. */

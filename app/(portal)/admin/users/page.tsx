@@ -4,6 +4,7 @@ import { NoAccess } from '@/app/_components/no-access';
 import { Time } from '@/app/_components/time';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
+import { plural } from '@/lib/format/plural';
 import { CreateUserForm, UserRowControls } from './user-forms';
 import { getRuntime } from '@/lib/server/registry';
 
@@ -21,7 +22,8 @@ export default async function UsersPage() {
       role: true,
       disabled: true,
       lastLoginAt: true,
-      _count: { select: { grants: true } },
+      _count: { select: { grants: true, groupGrants: true } },
+      teams: { orderBy: { team: { name: 'asc' } }, select: { team: { select: { id: true, name: true } } } },
     },
   });
   return (
@@ -34,7 +36,8 @@ export default async function UsersPage() {
             <tr>
               <th className="px-4 py-2">User</th>
               <th className="px-4 py-2">Last sign-in</th>
-              <th className="px-4 py-2">Devices</th>
+              <th className="px-4 py-2">Teams</th>
+              <th className="px-4 py-2">Grants</th>
               <th className="px-4 py-2 text-right">Manage</th>
             </tr>
           </thead>
@@ -55,12 +58,27 @@ export default async function UsersPage() {
                 <td className="px-4 py-2 text-xs">
                   {u.lastLoginAt ? <Time iso={u.lastLoginAt} /> : 'never'}
                 </td>
+                <td className="px-4 py-2 text-xs" data-testid="user-teams">
+                  {u.teams.length === 0 ? (
+                    <span className="text-slate-400">none</span>
+                  ) : (
+                    u.teams.map(({ team }, i) => (
+                      <span key={team.id}>
+                        {i > 0 && ', '}
+                        <Link href={`/admin/teams/${team.id}`} className="text-sky-700 hover:underline">
+                          {team.name}
+                        </Link>
+                      </span>
+                    ))
+                  )}
+                </td>
                 <td className="px-4 py-2">
                   {u.role === 'admin' ? (
-                    <span className="text-slate-500">all</span>
+                    <span className="text-slate-500">all devices</span>
                   ) : (
                     <Link href={`/admin/users/${u.id}`} className="text-sky-700 hover:underline">
-                      {u._count.grants} granted
+                      {plural(u._count.grants, 'device')}
+                      {u._count.groupGrants > 0 && `, ${plural(u._count.groupGrants, 'group')}`} granted
                     </Link>
                   )}
                 </td>

@@ -1,0 +1,311 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useId, useMemo, useState, useTransition } from 'react';
+import { plural } from '@/lib/format/plural';
+import { GRANT_LEVELS, type GrantLevel } from '@/lib/devices/visibility';
+import { DevicePicker } from './device-picker';
+
+export interface GrantSetInput {
+  devices: { id: string; level: GrantLevel }[];
+  groups: { id: string; level: GrantLevel }[];
+}
+
+export interface GrantedDevice {
+  id: string;
+  name: string;
+  host: string;
+  vendor: string;
+  level: GrantLevel;
+}
+
+export type SaveState = { ok?: string; error?: string };
+
+/** Granted devices listed at once; the rest are a page away (a user may hold thousands). */
+const GRANTED_PAGE_SIZE = 20;
+/** More groups than this get a filter box. */
+const GROUP_FILTER_FROM = 8;
+
+/**
+ * The grants of a user or a team, edited as one set and saved at once: a level (or none) per group,
+ * and devices one by one, found with the server-side picker. What is saved replaces the whole set.
+ */
+export function GrantsEditor({
+  groups,
+  initial,
+  newLevel,
+  capNote,
+  save,
+}: {
+  groups: { id: string; name: string; devices: number }[];
+  initial: { groups: { id: string; level: GrantLevel }[]; devices: GrantedDevice[] };
+  /** The level a newly ticked device gets. */
+  newLevel: GrantLevel;
+  /** Shown beside an `operate` the subject cannot use (a viewer's). */
+  capNote?: string;
+  save: (set: GrantSetInput) => Promise<SaveState>;
+}) {
+  const id = useId();
+  const router = useRouter();
+  const [groupLevels, setGroupLevels] = useState(() => new Map(initial.groups.map((g) => [g.id, g.level])));
+  const [devices, setDevices] = useState(() => new Map(initial.devices.map((d) => [d.id, d])));
+  const [dirty, setDirty] = useState(false);
+  const [state, setState] = useState<SaveState>({});
+  const [pending, start] = useTransition();
+  const [groupFilter, setGroupFilter] = useState('');
+  const [deviceFilter, setDeviceFilter] = useState('');
+  const [devicePage, setDevicePage] = useState(0);
+
+  const changed = () => {
+    setDirty(true);
+    setState({});
+  };
+  const setGroupLevel = (groupId: string, level: GrantLevel | '') => {
+    setGroupLevels((m) => {
+      const n = new Map(m);
+      if (level) n.set(groupId, level);
+      else n.delete(groupId);
+      return n;
+    });
+    changed();
+  };
+  const putDevice = (d: Omit<GrantedDevice, 'level'> & { level?: GrantLevel }, on: boolean) => {
+    setDevices((m) => {
+      const n = new Map(m);
+      if (on) n.set(d.id, { ...d, level: d.level ?? m.get(d.id)?.level ?? newLevel });
+      else n.delete(d.id);
+      return n;
+    });
+    changed();
+  };
+
+  const shownGroups = useMemo(() => {
+    const f = groupFilter.trim().toLowerCase();
+    return f ? groups.filter((g) => g.name.toLowerCase().includes(f)) : groups;
+  }, [groups, groupFilter]);
+  const granted = useMemo(() => {
+    const f = deviceFilter.trim().toLowerCase();
+    return [...devices.values()]
+      .filter((d) => !f || `${d.name} ${d.host} ${d.vendor}`.toLowerCase().includes(f))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }, [devices, deviceFilter]);
+  const pages = Math.max(1, Math.ceil(granted.length / GRANTED_PAGE_SIZE));
+  const page = Math.min(devicePage, pages - 1);
+  const grantedShown = granted.slice(page * GRANTED_PAGE_SIZE, (page + 1) * GRANTED_PAGE_SIZE);
+
+  const submit = () =>
+    start(async () => {
+      const r = await save({
+        groups: [...groupLevels].map(([gid, level]) => ({ id: gid, level })),
+        devices: [...devices.values()].map((d) => ({ id: d.id, level: d.level })),
+      });
+      setState(r);
+      if (r.ok) {
+        setDirty(false);
+        router.refresh();
+      }
+    });
+
+  return (
+    <div className="space-y-4">
+      <section className="card space-y-2 p-4" aria-labelledby={`${id}-groups`}>
+        <h2 id={`${id}-groups`} className="text-lg font-semibold">
+          Groups <span className="text-sm font-normal text-slate-500">({groupLevels.size} granted)</span>
+        </h2>
+        {groups.length === 0 ? (
+          <p className="text-sm text-slate-500">No device groups yet (Groups in the menu).</p>
+        ) : (
+          <>
+            {groups.length > GROUP_FILTER_FROM && (
+              <input
+                type="search"
+                className="input"
+                aria-label="Filter groups"
+                placeholder="Filter groups"
+                value={groupFilter}
+                onChange={(e) => setGroupFilter(e.target.value)}
+              />
+            )}
+            <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto rounded border border-slate-200">
+              {shownGroups.map((g) => {
+                const level = groupLevels.get(g.id) ?? '';
+                return (
+                  <li
+                    key={g.id}
+                    className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-1.5 text-sm"
+                    data-group={g.name}
+                  >
+                    <span className="min-w-0 basis-full font-medium break-words sm:flex-1 sm:basis-auto">
+                      {g.name}
+                    </span>
+                    <span className="flex-1 text-xs text-slate-500 sm:flex-none">
+                      {plural(g.devices, 'device')}
+                    </span>
+                    {level === 'operate' && capNote && (
+                      <span className="text-xs text-amber-700">{capNote}</span>
+                    )}
+                    <LevelSelect
+                      label={`Level on group ${g.name}`}
+                      value={level}
+                      allowNone
+                      onChange={(v) => setGroupLevel(g.id, v)}
+                    />
+                  </li>
+                );
+              })}
+              {shownGroups.length === 0 && (
+                <li className="px-3 py-2 text-sm text-slate-500">No group matches.</li>
+              )}
+            </ul>
+          </>
+        )}
+      </section>
+
+      <section className="card space-y-3 p-4" aria-labelledby={`${id}-devices`}>
+        <h2 id={`${id}-devices`} className="text-lg font-semibold">
+          Devices{' '}
+          <span className="text-sm font-normal text-slate-500">({devices.size} granted one by one)</span>
+        </h2>
+        {devices.size > 0 && (
+          <div className="space-y-2">
+            {devices.size > GRANTED_PAGE_SIZE && (
+              <input
+                type="search"
+                className="input"
+                aria-label="Filter granted devices"
+                placeholder="Filter granted devices"
+                value={deviceFilter}
+                onChange={(e) => {
+                  setDeviceFilter(e.target.value);
+                  setDevicePage(0);
+                }}
+              />
+            )}
+            <ul
+              className="divide-y divide-slate-100 rounded border border-slate-200"
+              data-testid="granted-devices"
+            >
+              {grantedShown.map((d) => (
+                <li
+                  key={d.id}
+                  className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-1.5 text-sm"
+                  data-device={d.name}
+                >
+                  <span className="min-w-0 flex-1 truncate font-medium">{d.name}</span>
+                  <span className="hidden font-mono text-xs text-slate-500 sm:inline">{d.host}</span>
+                  {d.level === 'operate' && capNote && (
+                    <span className="text-xs text-amber-700">{capNote}</span>
+                  )}
+                  <LevelSelect
+                    label={`Level on ${d.name}`}
+                    value={d.level}
+                    onChange={(v) => v && putDevice({ ...d, level: v }, true)}
+                  />
+                  <button
+                    type="button"
+                    className="btn-secondary px-2"
+                    aria-label={`Remove ${d.name}`}
+                    onClick={() => putDevice(d, false)}
+                  >
+                    Remove
+                  </button>
+                </li>
+              ))}
+              {grantedShown.length === 0 && (
+                <li className="px-3 py-2 text-sm text-slate-500">No granted device matches.</li>
+              )}
+            </ul>
+            {pages > 1 && (
+              <div className="flex items-center justify-end gap-2 text-sm">
+                <span className="text-slate-500">
+                  page {page + 1} of {pages}
+                </span>
+                <button
+                  type="button"
+                  className="btn-secondary"
+                  aria-label="Previous granted page"
+                  disabled={page === 0}
+                  onClick={() => setDevicePage(page - 1)}
+                >
+                  ‹
+                </button>
+                <button
+                  type="button"
+                  className="btn-secondary"
+                  aria-label="Next granted page"
+                  disabled={page >= pages - 1}
+                  onClick={() => setDevicePage(page + 1)}
+                >
+                  ›
+                </button>
+              </div>
+            )}
+          </div>
+        )}
+        <h3 className="text-sm font-semibold text-slate-700">Add devices</h3>
+        <DevicePicker
+          control={(d) => (
+            <input
+              type="checkbox"
+              className="shrink-0"
+              aria-label={`Grant ${d.name}`}
+              checked={devices.has(d.id)}
+              onChange={(e) => putDevice(d, e.target.checked)}
+            />
+          )}
+          toolbar={(rows) => (
+            <button
+              type="button"
+              className="btn-secondary"
+              disabled={rows.length === 0}
+              onClick={() => rows.forEach((r) => !devices.has(r.id) && putDevice(r, true))}
+            >
+              Grant page
+            </button>
+          )}
+        />
+      </section>
+
+      <div className="card flex flex-wrap items-center gap-3 px-4 py-2">
+        <button type="button" className="btn-primary" disabled={pending} onClick={submit}>
+          {pending ? 'Saving…' : `Save grants (${groupLevels.size + devices.size})`}
+        </button>
+        {dirty && !pending && <span className="text-sm text-amber-700">Unsaved changes</span>}
+        {state.ok && (
+          <span role="status" className="text-sm text-emerald-700">
+            {state.ok}
+          </span>
+        )}
+        {state.error && <span className="field-error">{state.error}</span>}
+      </div>
+    </div>
+  );
+}
+
+function LevelSelect({
+  label,
+  value,
+  allowNone,
+  onChange,
+}: {
+  label: string;
+  value: GrantLevel | '';
+  allowNone?: boolean;
+  onChange: (v: GrantLevel | '') => void;
+}) {
+  return (
+    <select
+      aria-label={label}
+      className="input mt-0 w-32 shrink-0"
+      value={value}
+      onChange={(e) => onChange(e.target.value as GrantLevel | '')}
+    >
+      {allowNone && <option value="">no grant</option>}
+      {GRANT_LEVELS.map((l) => (
+        <option key={l} value={l}>
+          {l}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,228 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useActionState, useState, useTransition } from 'react';
+import { plural } from '@/lib/format/plural';
+import type { GroupDeleteImpact } from '@/lib/devices/groups';
+import { ConfirmDialog } from './_components/confirm-dialog';
+import {
+  createGroupAction,
+  deleteGroupAction,
+  groupDeleteImpactAction,
+  updateGroupAction,
+  type GroupFormState,
+} from './actions';
+
+export function CreateGroupForm() {
+  const [state, action, pending] = useActionState<GroupFormState, FormData>(createGroupAction, {});
+  return (
+    <form
+      // a fresh form (empty fields) after each group created
+      key={state.saved ?? 0}
+      action={action}
+      className="card grid gap-3 p-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)_auto] sm:items-start"
+      noValidate
+      aria-label="Create group"
+    >
+      <div>
+        <label htmlFor="new-group-name">Name</label>
+        <input
+          id="new-group-name"
+          name="name"
+          className="input"
+          placeholder="site:shanghai-dc1"
+          defaultValue={state.values?.name}
+          aria-invalid={state.field === 'name'}
+          aria-describedby={state.field === 'name' ? 'new-group-error' : undefined}
+        />
+      </div>
+      <div>
+        <label htmlFor="new-group-description">Description</label>
+        <input
+          id="new-group-description"
+          name="description"
+          className="input"
+          defaultValue={state.values?.description}
+          aria-invalid={state.field === 'description'}
+        />
+      </div>
+      <div className="sm:pt-6">
+        <button type="submit" className="btn-primary w-full" disabled={pending}>
+          {pending ? 'Creating…' : 'Create group'}
+        </button>
+      </div>
+      {state.error && (
+        <p id="new-group-error" className="field-error sm:col-span-3" role="alert">
+          {state.error}
+        </p>
+      )}
+      {state.ok && (
+        <p role="status" className="text-sm text-emerald-700 sm:col-span-3">
+          {state.ok}
+        </p>
+      )}
+    </form>
+  );
+}
+
+export interface GroupRowData {
+  id: string;
+  name: string;
+  description: string;
+  devices: number;
+  grants: number;
+}
+
+/** One group in the list: its counts, an inline edit form and Delete (which says who loses what first). */
+export function GroupRow({ group }: { group: GroupRowData }) {
+  const router = useRouter();
+  const [editAt, setEditAt] = useState<number | null>(null);
+  const [state, action, saving] = useActionState<GroupFormState, FormData>(
+    updateGroupAction.bind(null, group.id),
+    {},
+  );
+  // open since the last save: a successful save (a new `saved`) closes the form
+  const editing = editAt !== null && editAt === (state.saved ?? 0);
+  const setEditing = (on: boolean) => setEditAt(on ? (state.saved ?? 0) : null);
+  const [impact, setImpact] = useState<GroupDeleteImpact | null>(null);
+  const [error, setError] = useState<string>();
+  const [pending, start] = useTransition();
+  const askDelete = () =>
+    start(async () => {
+      setError(undefined);
+      const r = await groupDeleteImpactAction(group.id);
+      if (r.impact) setImpact(r.impact);
+      else setError(r.error);
+    });
+  const confirmDelete = () =>
+    start(async () => {
+      const r = await deleteGroupAction(group.id, true);
+      if (r.ok) {
+        setImpact(null);
+        router.refresh();
+      } else setError(r.error);
+    });
+  return (
+    <li className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3" data-group={group.name}>
+      {editing ? (
+        <form
+          action={action}
+          className="grid w-full gap-2 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)_auto]"
+          noValidate
+        >
+          <div>
+            <label htmlFor={`name-${group.id}`}>Name</label>
+            <input
+              id={`name-${group.id}`}
+              name="name"
+              className="input"
+              defaultValue={state.values?.name ?? group.name}
+              aria-invalid={state.field === 'name'}
+            />
+          </div>
+          <div>
+            <label htmlFor={`description-${group.id}`}>Description</label>
+            <input
+              id={`description-${group.id}`}
+              name="description"
+              className="input"
+              defaultValue={state.values?.description ?? group.description}
+              aria-invalid={state.field === 'description'}
+            />
+          </div>
+          <div className="flex gap-2 sm:pt-6">
+            <button type="submit" className="btn-primary" disabled={saving}>
+              {saving ? 'Saving…' : 'Save'}
+            </button>
+            <button type="button" className="btn-secondary" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </div>
+          {state.error && (
+            <p className="field-error sm:col-span-3" role="alert">
+              {state.error}
+            </p>
+          )}
+        </form>
+      ) : (
+        <>
+          <div className="min-w-0 flex-1 basis-56">
+            <Link
+              href={`/admin/groups/${group.id}`}
+              className="font-medium break-all text-sky-700 hover:underline"
+            >
+              {group.name}
+            </Link>
+            {group.description && <p className="text-xs break-words text-slate-500">{group.description}</p>}
+          </div>
+          <div className="flex shrink-0 gap-4 text-sm text-slate-600">
+            <span data-testid="group-devices">{plural(group.devices, 'device')}</span>
+            <span data-testid="group-grants">{plural(group.grants, 'grant')}</span>
+          </div>
+          <div className="ml-auto flex shrink-0 gap-2">
+            <button
+              type="button"
+              className="btn-secondary"
+              aria-label={`Edit ${group.name}`}
+              onClick={() => setEditing(true)}
+            >
+              Edit
+            </button>
+            <button
+              type="button"
+              className="btn-secondary text-red-700"
+              aria-label={`Delete ${group.name}`}
+              disabled={pending}
+              onClick={askDelete}
+            >
+              Delete
+            </button>
+          </div>
+          {error && !impact && <p className="field-error w-full text-right">{error}</p>}
+        </>
+      )}
+      {impact && (
+        <ConfirmDialog
+          title={`Delete group ${impact.group}?`}
+          confirmLabel="Delete group"
+          pending={pending}
+          error={error}
+          onConfirm={confirmDelete}
+          onCancel={() => {
+            setImpact(null);
+            setError(undefined);
+          }}
+        >
+          <DeleteImpact impact={impact} />
+        </ConfirmDialog>
+      )}
+    </li>
+  );
+}
+
+export function DeleteImpact({ impact }: { impact: GroupDeleteImpact }) {
+  return (
+    <>
+      <p>
+        Its {plural(impact.devices, 'device')} stay in the inventory; only the group and the grants on it go.
+      </p>
+      {impact.losses.length === 0 ? (
+        <p>Nobody loses access: no one reaches a device only through this group.</p>
+      ) : (
+        <div className="rounded-md bg-amber-50 p-2 ring-1 ring-amber-200" data-testid="delete-impact">
+          <p className="font-medium text-amber-900">
+            Access that goes with it, at once (open terminals close):
+          </p>
+          <ul className="mt-1 list-disc pl-5 text-amber-900">
+            {impact.losses.map((l) => (
+              <li key={l.username}>
+                {l.username} loses {plural(l.devices, 'device')}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+'use client';
+
+import type { GrantLevel } from '@/lib/devices/visibility';
+import { GrantsEditor, type GrantedDevice } from '../../groups/_components/grants-editor';
+import { setTeamGrantsAction } from '../actions';
+
+/** A team's grants: groups and devices, each with a level, saved as one set. */
+export function TeamGrantsForm({
+  teamId,
+  groups,
+  initial,
+}: {
+  teamId: string;
+  groups: { id: string; name: string; devices: number }[];
+  initial: { groups: { id: string; level: GrantLevel }[]; devices: GrantedDevice[] };
+}) {
+  return (
+    <GrantsEditor
+      groups={groups}
+      initial={initial}
+      newLevel="operate"
+      save={(set) => setTeamGrantsAction(teamId, set)}
+    />
+  );
+}

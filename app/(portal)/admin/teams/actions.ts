@@ -1,0 +1,88 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
+import { setTeamGrants } from '@/lib/auth/grants';
+import { authorise } from '@/lib/auth/session';
+import { createTeam, deleteTeam, setTeamMembers, TEAM_MEMBERS_MAX, updateTeam } from '@/lib/auth/teams';
+import { plural } from '@/lib/format/plural';
+import { getRuntime } from '@/lib/server/registry';
+import { grantSetArg, savedMessage } from '../groups/_components/grant-args';
+import type { GrantSetInput } from '../groups/_components/grants-editor';
+
+export interface TeamFormState {
+  error?: string;
+  field?: 'name' | 'description';
+  values?: { name: string; description: string };
+  ok?: string;
+  /** Bumped on every success, so a form can clear or close itself once per save. */
+  saved?: number;
+}
+
+export type TeamState = { ok?: string; error?: string };
+
+const userIdsArg = z.array(idArg).max(TEAM_MEMBERS_MAX);
+
+function formValues(fd: FormData) {
+  return { name: String(fd.get('name') ?? ''), description: String(fd.get('description') ?? '') };
+}
+
+export async function createTeamAction(_prev: TeamFormState, fd: FormData): Promise<TeamFormState> {
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
+  const auth = await authorise('grants:manage');
+  if (!auth.ok) return { error: auth.error };
+  const values = formValues(fd);
+  const r = await createTeam(auth.user, values, getRuntime());
+  if (!r.ok) return { error: r.error, field: r.field, values };
+  revalidatePath('/admin/teams');
+  return { ok: `Team ${values.name.trim()} created.`, saved: Date.now() };
+}
+
+export async function updateTeamAction(
+  teamId: string,
+  _prev: TeamFormState,
+  fd: FormData,
+): Promise<TeamFormState> {
+  if (!parseArgs([teamId, _prev, fd], idArg, prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
+  const auth = await authorise('grants:manage');
+  if (!auth.ok) return { error: auth.error };
+  const values = formValues(fd);
+  const r = await updateTeam(auth.user, teamId, values, getRuntime());
+  if (!r.ok) return { error: r.error, field: r.field, values };
+  revalidatePath('/admin/teams');
+  revalidatePath(`/admin/teams/${teamId}`);
+  return { ok: 'Saved.', saved: Date.now() };
+}
+
+export async function deleteTeamAction(teamId: string): Promise<TeamState> {
+  if (!parseArgs([teamId], idArg)) return { error: INVALID_REQUEST };
+  const auth = await authorise('grants:manage');
+  if (!auth.ok) return { error: auth.error };
+  const r = await deleteTeam(auth.user, teamId, getRuntime());
+  revalidatePath('/admin/teams');
+  return r.ok ? { ok: 'Team deleted.' } : { error: r.error };
+}
+
+/** Make the team hold exactly these users (a member taken out loses what only the team gave, at once). */
+export async function setTeamMembersAction(teamId: string, userIds: string[]): Promise<TeamState> {
+  if (!parseArgs([teamId, userIds], idArg, userIdsArg)) return { error: INVALID_REQUEST };
+  const auth = await authorise('grants:manage');
+  if (!auth.ok) return { error: auth.error };
+  const r = await setTeamMembers(auth.user, teamId, userIds, getRuntime());
+  revalidatePath(`/admin/teams/${teamId}`);
+  revalidatePath('/admin/teams');
+  revalidatePath('/admin/users');
+  return r.ok ? { ok: `Saved: ${plural(r.members, 'member')}.` } : { error: r.error };
+}
+
+/** Replace the team's grants (groups and devices, each with a level) with exactly this set. */
+export async function setTeamGrantsAction(teamId: string, grants: GrantSetInput): Promise<TeamState> {
+  if (!parseArgs([teamId, grants], idArg, grantSetArg)) return { error: INVALID_REQUEST };
+  const auth = await authorise('grants:manage');
+  if (!auth.ok) return { error: auth.error };
+  const r = await setTeamGrants(auth.user, teamId, grants, getRuntime());
+  revalidatePath(`/admin/teams/${teamId}`);
+  revalidatePath('/admin/teams');
+  return r.ok ? { ok: savedMessage(r.grants) } : { error: r.error };
+}
