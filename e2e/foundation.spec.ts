@@ -8,10 +8,11 @@ test('a signed-out visitor is sent to the sign-in page', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 });
 
-test('the admin signs in and sees the lab devices on the dashboard', async ({ page }) => {
+test('the admin signs in, the dashboard counts the lab devices and the list shows them', async ({ page }) => {
   await signInAsAdmin(page);
-  // other tests add devices in parallel: count the lab's own rows
+  // other tests add devices in parallel: at least the lab's 40
   expect(Number(await page.getByTestId('device-total').textContent())).toBeGreaterThanOrEqual(40);
+  await page.goto('/devices?q=lab-&size=50');
   await expect(page.locator('tr[data-device^="lab-"]')).toHaveCount(40);
   for (const name of ['lab-vrp-01', 'lab-ios-01', 'lab-vrp-02', 'lab-ios-20']) {
     await expect(page.locator(`tr[data-device="${name}"]`)).toBeVisible();
