@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '../lib/auth/session';
 import * as users from '../lib/auth/users';
+import { setUserGrants } from '../lib/auth/grants';
 import { startPortal, TestClient, type Portal } from './harness';
 
 /**
@@ -139,7 +140,7 @@ describe('revoking access closes what is already open, at once, with a reason', 
     const other = await openTerminal(portal.users.operator2, 'lab-vrp-01');
 
     const keep = (await portal.db.device.findMany()).filter((d) => d.name !== 'lab-vrp-01').map((d) => d.id);
-    await users.setGrants(admin, victim.id, keep, portal.runtime);
+    await setUserGrants(admin, victim.id, { devices: keep }, portal.runtime);
 
     expect((await lost.client.waitFrame('terminal_closed')).reason).toMatch(
       /access to .*lab-vrp-01.* removed/i,

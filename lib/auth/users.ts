@@ -6,8 +6,6 @@ import { REVOCATION_REASONS } from './session-version';
 import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
 import type { EventBus, RevocationScope } from '../events/types';
-import { plural } from '../format/plural';
-import { setUserGrants, userGrants } from './grants';
 
 /** What user administration needs from the runtime. */
 export interface UserDeps {
@@ -168,14 +166,3 @@ export async function signOutEverywhere(
   return { ok: true };
 }
 
-/** Replace a user's device grants with exactly this set, keeping their group grants. */
-export async function setGrants(
-  actor: CurrentUser,
-  userId: string,
-  deviceIds: string[],
-  deps: UserDeps,
-): Promise<SimpleResult> {
-  const current = await userGrants(deps.db, userId);
-  const r = await setUserGrants(actor, userId, { devices: deviceIds, groups: current.groups }, deps);
-  return r.ok ? { ok: true } : { ok: false, error: r.error };
-}
