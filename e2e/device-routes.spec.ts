@@ -62,7 +62,7 @@ for (const { name, viewport, jumpHost } of SIZES) {
       const jump = field('Jump server');
       await expect(jump).toHaveAttribute('aria-invalid', 'true');
       await expect(form.locator('#jumpHost-error')).toHaveText(
-        'No device named no-such-jump-host that you can see.',
+        'No device named no-such-jump-host that you may operate.',
       );
       // what was typed is kept (the password is never sent back)
       await expect(field('Name')).toHaveValue(device);
