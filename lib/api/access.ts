@@ -23,7 +23,13 @@ export async function groupsFor(db: PrismaClient, actor: ApiActor) {
       _count: { select: { members: { where: { device: visibleDevicesWhere(actor) } } } },
     },
   });
-  return groups.map((g) => ({ id: g.id, name: g.name, description: g.description, devices: g._count.members, grants: 0 }));
+  return groups.map((g) => ({
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    devices: g._count.members,
+    grants: 0,
+  }));
 }
 
 export async function teamView(db: PrismaClient, id: string) {

@@ -62,10 +62,10 @@ export async function withAccessChange<T>(
   const users: Subject[] =
     ids.length === 0
       ? []
-      : await deps.db.user.findMany({
+      : ((await deps.db.user.findMany({
           where: { id: { in: ids }, role: { not: 'admin' } },
           select: { id: true, username: true, role: true },
-        }) as Subject[];
+        })) as Subject[]);
   const before = await operableNow(deps.db, users, candidates);
   const result = await change();
   const after = await operableNow(deps.db, users, candidates);

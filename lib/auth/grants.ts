@@ -48,7 +48,8 @@ async function checkTargets(
   const gk = new Set(g.map((x) => x.id));
   const missingD = devices.filter((x) => !dk.has(x.id)).map((x) => x.id);
   const missingG = groups.filter((x) => !gk.has(x.id)).map((x) => x.id);
-  if (missingD.length) return `No such device: ${missingD.slice(0, 5).join(', ')}${missingD.length > 5 ? ` and ${missingD.length - 5} more` : ''}.`;
+  if (missingD.length)
+    return `No such device: ${missingD.slice(0, 5).join(', ')}${missingD.length > 5 ? ` and ${missingD.length - 5} more` : ''}.`;
   if (missingG.length) return `No such group: ${missingG.slice(0, 5).join(', ')}.`;
   return null;
 }
@@ -92,7 +93,10 @@ export async function setUserGrants(
   deps: AccessDeps,
 ): Promise<GrantsResult> {
   const db = deps.db;
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, username: true, role: true } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, username: true, role: true },
+  });
   if (!user) return { ok: false, error: 'No such user.', notFound: true };
   const plainLevel = isRole(user.role) ? roleCap(user.role) : 'view';
   const devices = normalise(input.devices ?? [], plainLevel);
@@ -142,9 +146,13 @@ export async function setTeamGrants(
     () =>
       db.$transaction([
         db.teamDeviceGrant.deleteMany({ where: { teamId } }),
-        db.teamDeviceGrant.createMany({ data: devices.map((d) => ({ teamId, deviceId: d.id, level: d.level })) }),
+        db.teamDeviceGrant.createMany({
+          data: devices.map((d) => ({ teamId, deviceId: d.id, level: d.level })),
+        }),
         db.teamGroupGrant.deleteMany({ where: { teamId } }),
-        db.teamGroupGrant.createMany({ data: groups.map((g) => ({ teamId, groupId: g.id, level: g.level })) }),
+        db.teamGroupGrant.createMany({
+          data: groups.map((g) => ({ teamId, groupId: g.id, level: g.level })),
+        }),
       ]),
     deps,
   );

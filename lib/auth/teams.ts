@@ -18,11 +18,15 @@ export const teamInputSchema = z.object({
     .trim()
     .min(1, 'Give the team a name.')
     .max(TEAM_NAME_MAX_CHARS, `At most ${TEAM_NAME_MAX_CHARS} characters.`)
-    .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.:/@+-]*$/u, 'Letters, digits, spaces and _ . : / @ + - only, starting with a letter or digit.'),
+    .regex(
+      /^[\p{L}\p{N}][\p{L}\p{N} _.:/@+-]*$/u,
+      'Letters, digits, spaces and _ . : / @ + - only, starting with a letter or digit.',
+    ),
   description: z.string().trim().max(500, 'At most 500 characters.').default(''),
 });
 
-export type TeamResult = { ok: true; id: string } | { ok: false; error: string; field?: 'name' | 'description' };
+export type TeamResult =
+  { ok: true; id: string } | { ok: false; error: string; field?: 'name' | 'description' };
 
 export interface TeamSummary {
   id: string;
@@ -119,7 +123,12 @@ export async function deleteTeam(
   if (!team) return { ok: false, error: 'No such team.' };
   const members = await teamMemberIds(deps.db, id);
   await withAccessChange(actor, members, null, () => deps.db.team.delete({ where: { id } }), deps);
-  await deps.audit({ userId: actor.id, action: 'team.delete', target: team.name, detail: plural(members.length, 'member') });
+  await deps.audit({
+    userId: actor.id,
+    action: 'team.delete',
+    target: team.name,
+    detail: plural(members.length, 'member'),
+  });
   return { ok: true };
 }
 
@@ -137,7 +146,13 @@ export async function setTeamMembers(
   const known = await deps.db.user.findMany({ where: { id: { in: ids } }, select: { id: true } });
   if (known.length < ids.length) {
     const have = new Set(known.map((u) => u.id));
-    return { ok: false, error: `No such user: ${ids.filter((id) => !have.has(id)).slice(0, 5).join(', ')}.` };
+    return {
+      ok: false,
+      error: `No such user: ${ids
+        .filter((id) => !have.has(id))
+        .slice(0, 5)
+        .join(', ')}.`,
+    };
   }
   const current = await teamMemberIds(deps.db, teamId);
   const want = new Set(ids);

@@ -165,4 +165,3 @@ export async function signOutEverywhere(
   await revokeAccess(actor, user, 'all', REVOCATION_REASONS.signedOutEverywhere, deps);
   return { ok: true };
 }
-

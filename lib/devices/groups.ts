@@ -31,7 +31,8 @@ export const groupInputSchema = z.object({
   description: z.string().trim().max(500, 'At most 500 characters.').default(''),
 });
 
-export type GroupResult = { ok: true; id: string } | { ok: false; error: string; field?: 'name' | 'description' };
+export type GroupResult =
+  { ok: true; id: string } | { ok: false; error: string; field?: 'name' | 'description' };
 
 export interface GroupSummary {
   id: string;
@@ -142,9 +143,9 @@ export async function groupDeleteImpact(db: PrismaClient, id: string): Promise<G
     select: { id: true, username: true, role: true },
     orderBy: { username: 'asc' },
   });
-  const members = (await db.deviceGroupMember.findMany({ where: { groupId: id }, select: { deviceId: true } })).map(
-    (m) => m.deviceId,
-  );
+  const members = (
+    await db.deviceGroupMember.findMany({ where: { groupId: id }, select: { deviceId: true } })
+  ).map((m) => m.deviceId);
   const losses: GroupDeleteImpact['losses'] = [];
   for (const u of users) {
     // Devices of this group the user still sees without it (another grant or group).
@@ -197,9 +198,9 @@ export async function deleteGroup(
     };
   }
   const affected = await usersReachingGroup(deps.db, id);
-  const members = (await deps.db.deviceGroupMember.findMany({ where: { groupId: id }, select: { deviceId: true } })).map(
-    (m) => m.deviceId,
-  );
+  const members = (
+    await deps.db.deviceGroupMember.findMany({ where: { groupId: id }, select: { deviceId: true } })
+  ).map((m) => m.deviceId);
   await withAccessChange(actor, affected, members, () => deps.db.deviceGroup.delete({ where: { id } }), deps);
   await deps.audit({
     userId: actor.id,
@@ -226,19 +227,36 @@ function checkIds(ids: string[]): string | null {
   return null;
 }
 
-export async function addDevicesToGroup(
+/** The group and the devices one bulk add or remove may touch: all of them, or an error and none. */
+async function membershipTargets(
   actor: CurrentUser,
   groupId: string,
   deviceIds: string[],
   deps: AccessDeps,
-): Promise<MembershipResult> {
+): Promise<{ ok: true; group: { name: string }; ids: string[] } | { ok: false; error: string }> {
   const ids = [...new Set(deviceIds)];
   const tooMany = checkIds(ids);
   if (tooMany) return { ok: false, error: tooMany };
   const group = await deps.db.deviceGroup.findUnique({ where: { id: groupId }, select: { name: true } });
   if (!group) return { ok: false, error: 'No such group.' };
   const ok = await manageable(deps.db, actor, ids);
-  if (ok.length < ids.length) return { ok: false, error: `You may not change ${ids.length - ok.length} of these devices (unknown, or not yours to operate).` };
+  if (ok.length < ids.length)
+    return {
+      ok: false,
+      error: `You may not change ${ids.length - ok.length} of these devices (unknown, or not yours to operate).`,
+    };
+  return { ok: true, group, ids: ok };
+}
+
+export async function addDevicesToGroup(
+  actor: CurrentUser,
+  groupId: string,
+  deviceIds: string[],
+  deps: AccessDeps,
+): Promise<MembershipResult> {
+  const m = await membershipTargets(actor, groupId, deviceIds, deps);
+  if (!m.ok) return m;
+  const { group, ids: ok } = m;
   const existing = new Set(
     (
       await deps.db.deviceGroupMember.findMany({
@@ -248,8 +266,14 @@ export async function addDevicesToGroup(
     ).map((m) => m.deviceId),
   );
   const fresh = ok.filter((id) => !existing.has(id));
-  if (fresh.length > 0) await deps.db.deviceGroupMember.createMany({ data: fresh.map((deviceId) => ({ groupId, deviceId })) });
-  await deps.audit({ userId: actor.id, action: 'group.devices_add', target: group.name, detail: plural(fresh.length, 'device') });
+  if (fresh.length > 0)
+    await deps.db.deviceGroupMember.createMany({ data: fresh.map((deviceId) => ({ groupId, deviceId })) });
+  await deps.audit({
+    userId: actor.id,
+    action: 'group.devices_add',
+    target: group.name,
+    detail: plural(fresh.length, 'device'),
+  });
   return { ok: true, changed: fresh.length };
 }
 
@@ -259,13 +283,9 @@ export async function removeDevicesFromGroup(
   deviceIds: string[],
   deps: AccessDeps,
 ): Promise<MembershipResult> {
-  const ids = [...new Set(deviceIds)];
-  const tooMany = checkIds(ids);
-  if (tooMany) return { ok: false, error: tooMany };
-  const group = await deps.db.deviceGroup.findUnique({ where: { id: groupId }, select: { name: true } });
-  if (!group) return { ok: false, error: 'No such group.' };
-  const ok = await manageable(deps.db, actor, ids);
-  if (ok.length < ids.length) return { ok: false, error: `You may not change ${ids.length - ok.length} of these devices (unknown, or not yours to operate).` };
+  const m = await membershipTargets(actor, groupId, deviceIds, deps);
+  if (!m.ok) return m;
+  const { group, ids: ok } = m;
   const affected = await usersReachingGroup(deps.db, groupId);
   const r = await withAccessChange(
     actor,
@@ -274,7 +294,12 @@ export async function removeDevicesFromGroup(
     () => deps.db.deviceGroupMember.deleteMany({ where: { groupId, deviceId: { in: ok } } }),
     deps,
   );
-  await deps.audit({ userId: actor.id, action: 'group.devices_remove', target: group.name, detail: plural(r.count, 'device') });
+  await deps.audit({
+    userId: actor.id,
+    action: 'group.devices_remove',
+    target: group.name,
+    detail: plural(r.count, 'device'),
+  });
   return { ok: true, changed: r.count };
 }
 
@@ -294,11 +319,14 @@ export async function setGroupDevices(
   if (known.length < ids.length) {
     const have = new Set(known.map((d) => d.id));
     const missing = ids.filter((id) => !have.has(id));
-    return { ok: false, error: `No such device: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}.` };
+    return {
+      ok: false,
+      error: `No such device: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}.`,
+    };
   }
-  const current = (await deps.db.deviceGroupMember.findMany({ where: { groupId }, select: { deviceId: true } })).map(
-    (m) => m.deviceId,
-  );
+  const current = (
+    await deps.db.deviceGroupMember.findMany({ where: { groupId }, select: { deviceId: true } })
+  ).map((m) => m.deviceId);
   const want = new Set(ids);
   const removed = current.filter((id) => !want.has(id));
   const have = new Set(current);

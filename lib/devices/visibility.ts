@@ -101,7 +101,9 @@ export function usersSeeingDeviceWhere(deviceId: string): Prisma.UserWhereInput 
       { groupGrants: { some: inGroup } },
       {
         teams: {
-          some: { team: { OR: [{ deviceGrants: { some: { deviceId } } }, { groupGrants: { some: inGroup } }] } },
+          some: {
+            team: { OR: [{ deviceGrants: { some: { deviceId } } }, { groupGrants: { some: inGroup } }] },
+          },
         },
       },
     ],

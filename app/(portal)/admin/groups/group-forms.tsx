@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useActionState, useState, useTransition } from 'react';
+import { CreateNamedForm, EditNamedForm } from './_components/name-forms';
 import { plural } from '@/lib/format/plural';
 import type { GroupDeleteImpact } from '@/lib/devices/groups';
 import { ConfirmDialog } from './_components/confirm-dialog';
@@ -15,55 +16,7 @@ import {
 } from './actions';
 
 export function CreateGroupForm() {
-  const [state, action, pending] = useActionState<GroupFormState, FormData>(createGroupAction, {});
-  return (
-    <form
-      // a fresh form (empty fields) after each group created
-      key={state.saved ?? 0}
-      action={action}
-      className="card grid gap-3 p-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)_auto] sm:items-start"
-      noValidate
-      aria-label="Create group"
-    >
-      <div>
-        <label htmlFor="new-group-name">Name</label>
-        <input
-          id="new-group-name"
-          name="name"
-          className="input"
-          placeholder="site:shanghai-dc1"
-          defaultValue={state.values?.name}
-          aria-invalid={state.field === 'name'}
-          aria-describedby={state.field === 'name' ? 'new-group-error' : undefined}
-        />
-      </div>
-      <div>
-        <label htmlFor="new-group-description">Description</label>
-        <input
-          id="new-group-description"
-          name="description"
-          className="input"
-          defaultValue={state.values?.description}
-          aria-invalid={state.field === 'description'}
-        />
-      </div>
-      <div className="sm:pt-6">
-        <button type="submit" className="btn-primary w-full" disabled={pending}>
-          {pending ? 'Creating…' : 'Create group'}
-        </button>
-      </div>
-      {state.error && (
-        <p id="new-group-error" className="field-error sm:col-span-3" role="alert">
-          {state.error}
-        </p>
-      )}
-      {state.ok && (
-        <p role="status" className="text-sm text-emerald-700 sm:col-span-3">
-          {state.ok}
-        </p>
-      )}
-    </form>
-  );
+  return <CreateNamedForm what="group" action={createGroupAction} placeholder="site:shanghai-dc1" />;
 }
 
 export interface GroupRowData {
@@ -106,45 +59,14 @@ export function GroupRow({ group }: { group: GroupRowData }) {
   return (
     <li className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3" data-group={group.name}>
       {editing ? (
-        <form
+        <EditNamedForm
+          id={group.id}
+          current={group}
+          state={state}
           action={action}
-          className="grid w-full gap-2 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)_auto]"
-          noValidate
-        >
-          <div>
-            <label htmlFor={`name-${group.id}`}>Name</label>
-            <input
-              id={`name-${group.id}`}
-              name="name"
-              className="input"
-              defaultValue={state.values?.name ?? group.name}
-              aria-invalid={state.field === 'name'}
-            />
-          </div>
-          <div>
-            <label htmlFor={`description-${group.id}`}>Description</label>
-            <input
-              id={`description-${group.id}`}
-              name="description"
-              className="input"
-              defaultValue={state.values?.description ?? group.description}
-              aria-invalid={state.field === 'description'}
-            />
-          </div>
-          <div className="flex gap-2 sm:pt-6">
-            <button type="submit" className="btn-primary" disabled={saving}>
-              {saving ? 'Saving…' : 'Save'}
-            </button>
-            <button type="button" className="btn-secondary" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </div>
-          {state.error && (
-            <p className="field-error sm:col-span-3" role="alert">
-              {state.error}
-            </p>
-          )}
-        </form>
+          saving={saving}
+          onCancel={() => setEditing(false)}
+        />
       ) : (
         <>
           <div className="min-w-0 flex-1 basis-56">

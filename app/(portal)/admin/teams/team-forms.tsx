@@ -3,58 +3,13 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useActionState, useState, useTransition } from 'react';
+import { CreateNamedForm, EditNamedForm } from '../groups/_components/name-forms';
 import { plural } from '@/lib/format/plural';
 import { ConfirmDialog } from '../groups/_components/confirm-dialog';
 import { createTeamAction, deleteTeamAction, updateTeamAction, type TeamFormState } from './actions';
 
 export function CreateTeamForm() {
-  const [state, action, pending] = useActionState<TeamFormState, FormData>(createTeamAction, {});
-  return (
-    <form
-      key={state.saved ?? 0}
-      action={action}
-      className="card grid gap-3 p-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)_auto] sm:items-start"
-      noValidate
-      aria-label="Create team"
-    >
-      <div>
-        <label htmlFor="new-team-name">Name</label>
-        <input
-          id="new-team-name"
-          name="name"
-          className="input"
-          placeholder="NOC"
-          defaultValue={state.values?.name}
-          aria-invalid={state.field === 'name'}
-        />
-      </div>
-      <div>
-        <label htmlFor="new-team-description">Description</label>
-        <input
-          id="new-team-description"
-          name="description"
-          className="input"
-          defaultValue={state.values?.description}
-          aria-invalid={state.field === 'description'}
-        />
-      </div>
-      <div className="sm:pt-6">
-        <button type="submit" className="btn-primary w-full" disabled={pending}>
-          {pending ? 'Creating…' : 'Create team'}
-        </button>
-      </div>
-      {state.error && (
-        <p className="field-error sm:col-span-3" role="alert">
-          {state.error}
-        </p>
-      )}
-      {state.ok && (
-        <p role="status" className="text-sm text-emerald-700 sm:col-span-3">
-          {state.ok}
-        </p>
-      )}
-    </form>
-  );
+  return <CreateNamedForm what="team" action={createTeamAction} placeholder="NOC" />;
 }
 
 export interface TeamRowData {
@@ -90,45 +45,14 @@ export function TeamRow({ team }: { team: TeamRowData }) {
   return (
     <li className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3" data-team={team.name}>
       {editing ? (
-        <form
+        <EditNamedForm
+          id={team.id}
+          current={team}
+          state={state}
           action={action}
-          className="grid w-full gap-2 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)_auto]"
-          noValidate
-        >
-          <div>
-            <label htmlFor={`name-${team.id}`}>Name</label>
-            <input
-              id={`name-${team.id}`}
-              name="name"
-              className="input"
-              defaultValue={state.values?.name ?? team.name}
-              aria-invalid={state.field === 'name'}
-            />
-          </div>
-          <div>
-            <label htmlFor={`description-${team.id}`}>Description</label>
-            <input
-              id={`description-${team.id}`}
-              name="description"
-              className="input"
-              defaultValue={state.values?.description ?? team.description}
-              aria-invalid={state.field === 'description'}
-            />
-          </div>
-          <div className="flex gap-2 sm:pt-6">
-            <button type="submit" className="btn-primary" disabled={saving}>
-              {saving ? 'Saving…' : 'Save'}
-            </button>
-            <button type="button" className="btn-secondary" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </div>
-          {state.error && (
-            <p className="field-error sm:col-span-3" role="alert">
-              {state.error}
-            </p>
-          )}
-        </form>
+          saving={saving}
+          onCancel={() => setEditing(false)}
+        />
       ) : (
         <>
           <div className="min-w-0 flex-1 basis-56">
