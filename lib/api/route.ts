@@ -164,15 +164,16 @@ export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler:
   };
 }
 
-/** Read a JSON body of at most API_MAX_BODY_BYTES (not yet validated). */
-export async function readBody(req: Request, ctx: ApiContext): Promise<unknown> {
-  const type = req.headers.get('content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(type))
-    throw new ApiProblem(415, 'unsupported_media_type', 'Send the body as application/json.');
-  const max = ctx.runtime.tunables.API_MAX_BODY_BYTES;
+/**
+ * The raw body, refused with 413 (`tooLarge`) as soon as it passes `max` bytes: by its declared
+ * length before reading, or while reading (a body without a length cannot run the server out of memory).
+ */
+export async function readBoundedBody(
+  req: Request,
+  max: number,
+  tooLarge: () => ApiProblem,
+): Promise<Buffer> {
   const declared = Number(req.headers.get('content-length') ?? NaN);
-  const tooLarge = () =>
-    new ApiProblem(413, 'body_too_large', `The body is larger than ${max} bytes (API_MAX_BODY_BYTES).`);
   if (Number.isFinite(declared) && declared > max) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -189,8 +190,22 @@ export async function readBody(req: Request, ctx: ApiContext): Promise<unknown> 
       chunks.push(value);
     }
   }
+  return Buffer.concat(chunks);
+}
+
+/** Read a JSON body of at most API_MAX_BODY_BYTES (not yet validated). */
+export async function readBody(req: Request, ctx: ApiContext): Promise<unknown> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type))
+    throw new ApiProblem(415, 'unsupported_media_type', 'Send the body as application/json.');
+  const max = ctx.runtime.tunables.API_MAX_BODY_BYTES;
+  const body = await readBoundedBody(
+    req,
+    max,
+    () => new ApiProblem(413, 'body_too_large', `The body is larger than ${max} bytes (API_MAX_BODY_BYTES).`),
+  );
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch {
     throw new ApiProblem(400, 'malformed_json', 'The body is not valid JSON.');
   }

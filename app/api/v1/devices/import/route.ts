@@ -1,5 +1,5 @@
 import { ApiProblem } from '@/lib/api/problem';
-import { apiRoute, json, parseBody, readBody, readQuery } from '@/lib/api/route';
+import { apiRoute, json, parseBody, readBody, readBoundedBody, readQuery } from '@/lib/api/route';
 import { deviceImportJsonSchema, deviceImportQuery } from '@/lib/api/schemas';
 import { IMPORT_MAX_BYTES } from '@/lib/devices/import/columns';
 import { importDevices, type ImportInput } from '@/lib/devices/import/import-devices';
@@ -8,31 +8,18 @@ export const dynamic = 'force-dynamic';
 
 /** A text/csv body of at most IMPORT_MAX_BYTES, as UTF-8. */
 async function readCsv(req: Request): Promise<string> {
-  const tooLarge = () =>
-    new ApiProblem(
-      413,
-      'body_too_large',
-      `The file is larger than ${IMPORT_MAX_BYTES} bytes (IMPORT_MAX_BYTES); split it.`,
-    );
-  const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > IMPORT_MAX_BYTES) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > IMPORT_MAX_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
+  const body = await readBoundedBody(
+    req,
+    IMPORT_MAX_BYTES,
+    () =>
+      new ApiProblem(
+        413,
+        'body_too_large',
+        `The file is larger than ${IMPORT_MAX_BYTES} bytes (IMPORT_MAX_BYTES); split it.`,
+      ),
+  );
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
     throw new ApiProblem(400, 'not_utf8', 'The file is not UTF-8 text: save it as "CSV UTF-8".');
   }
