@@ -65,7 +65,11 @@ describe('groups, teams and grants through the API', () => {
       body: { devices: await ids(['lab-vrp-02', 'lab-ios-02', 'lab-vrp-03']) },
     });
 
-    const team = await call(teamsRoute.POST, { method: 'POST', token: admin, body: { name: 'NOC Shanghai' } });
+    const team = await call(teamsRoute.POST, {
+      method: 'POST',
+      token: admin,
+      body: { name: 'NOC Shanghai' },
+    });
     expect(team.status).toBe(201);
     const teamId = team.json.id as string;
     const [e1, e2] = [await engineer(), await engineer()];
@@ -80,7 +84,12 @@ describe('groups, teams and grants through the API', () => {
       method: 'PUT',
       token: admin,
       params: { id: teamId },
-      body: { groups: [{ id: coreId, level: 'operate' }, { id: accessId, level: 'view' }] },
+      body: {
+        groups: [
+          { id: coreId, level: 'operate' },
+          { id: accessId, level: 'view' },
+        ],
+      },
     });
     expect(grants.json).toEqual({
       devices: [],
@@ -93,7 +102,9 @@ describe('groups, teams and grants through the API', () => {
     const list = await call(devicesRoute.GET, { token: e1.token, path: '/devices?limit=100' });
     const names = (list.json.items as { name: string; groups: string[] }[]).map((d) => d.name).sort();
     expect(names).toEqual(['lab-ios-01', 'lab-ios-02', 'lab-vrp-01', 'lab-vrp-02', 'lab-vrp-03']);
-    const vrp1 = (list.json.items as { name: string; groups: string[] }[]).find((d) => d.name === 'lab-vrp-01');
+    const vrp1 = (list.json.items as { name: string; groups: string[] }[]).find(
+      (d) => d.name === 'lab-vrp-01',
+    );
     expect(vrp1?.groups).toEqual(['role:core']);
     const byGroup = await call(devicesRoute.GET, { token: e2.token, path: `/devices?group=${accessId}` });
     expect((byGroup.json.items as { name: string }[]).map((d) => d.name).sort()).toEqual([
@@ -111,7 +122,11 @@ describe('groups, teams and grants through the API', () => {
     ]);
 
     // deleting a granting group: 409 naming who loses what, then with confirm
-    const refused = await call(groupRoute.DELETE, { method: 'DELETE', token: admin, params: { id: accessId } });
+    const refused = await call(groupRoute.DELETE, {
+      method: 'DELETE',
+      token: admin,
+      params: { id: accessId },
+    });
     expect(refused.status).toBe(409);
     expect(refused.json.code).toBe('confirm_required');
     expect(refused.json.losses).toHaveLength(2);
@@ -127,7 +142,9 @@ describe('groups, teams and grants through the API', () => {
   });
 
   it('user grants take plain ids (the first shape) or {id, level}; levels are kept per grant', async () => {
-    const viewer = await portal.db.user.create({ data: { username: 'api-viewer-grants', role: 'viewer', passwordHash: 'x' } });
+    const viewer = await portal.db.user.create({
+      data: { username: 'api-viewer-grants', role: 'viewer', passwordHash: 'x' },
+    });
     const [a, b] = await ids(['lab-vrp-04', 'lab-ios-04']);
     const r = await call(userGrantsRoute.PUT, {
       method: 'PUT',
@@ -158,7 +175,14 @@ describe('groups, teams and grants through the API', () => {
     expect(dup.status).toBe(409);
     expect((await call(teamRoute.GET, { token: admin, params: { id: 'nope' } })).status).toBe(404);
     expect(
-      (await call(membersRoute.PUT, { method: 'PUT', token: admin, params: { id: 'nope' }, body: { users: [] } })).status,
+      (
+        await call(membersRoute.PUT, {
+          method: 'PUT',
+          token: admin,
+          params: { id: 'nope' },
+          body: { users: [] },
+        })
+      ).status,
     ).toBe(404);
     const g = await call(groupsRoute.POST, { method: 'POST', token: admin, body: { name: 'bad-input' } });
     const unknown = await call(groupDevicesRoute.PUT, {
@@ -168,10 +192,34 @@ describe('groups, teams and grants through the API', () => {
       body: { devices: ['no-such-device'] },
     });
     expect(unknown.status).toBe(422);
+    // a group's jump host: an SSH device by name, or null; anything else is refused
+    const bad = await call(groupRoute.PATCH, {
+      method: 'PATCH',
+      token: admin,
+      params: { id: g.json.id as string },
+      body: { jump_host: 'no-such-hop' },
+    });
+    expect(bad.status).toBe(422);
+    const set = await call(groupRoute.PATCH, {
+      method: 'PATCH',
+      token: admin,
+      params: { id: g.json.id as string },
+      body: { jump_host: 'lab-vrp-04' },
+    });
+    expect(set.json).toMatchObject({ name: 'bad-input', jump_host: 'lab-vrp-04' });
+    const cleared = await call(groupRoute.PATCH, {
+      method: 'PATCH',
+      token: admin,
+      params: { id: g.json.id as string },
+      body: { jump_host: null },
+    });
+    expect(cleared.json).toMatchObject({ jump_host: null });
     const name = await call(groupsRoute.POST, { method: 'POST', token: admin, body: { name: '' } });
     expect(name.status).toBe(422);
     const op = (await mintToken(portal.runtime, portal.users.operator, 'write')).token;
-    expect((await call(groupsRoute.POST, { method: 'POST', token: op, body: { name: 'mine' } })).status).toBe(403);
+    expect((await call(groupsRoute.POST, { method: 'POST', token: op, body: { name: 'mine' } })).status).toBe(
+      403,
+    );
     expect((await call(teamsRoute.GET, { token: op })).status).toBe(403);
   });
 });

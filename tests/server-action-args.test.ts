@@ -60,6 +60,8 @@ const cases: [string, AnyAction, unknown[]][] = [
   ['createGroupAction: no FormData', groups.createGroupAction, [{}, { name: 'x' }]],
   ['updateGroupAction: filter id', groups.updateGroupAction, [filter, {}, fd()]],
   ['groupDeleteImpactAction: array id', groups.groupDeleteImpactAction, [['g1']]],
+  ['setGroupJumpHostAction: filter id', groups.setGroupJumpHostAction, [filter, {}, fd()]],
+  ['setGroupJumpHostAction: no FormData', groups.setGroupJumpHostAction, ['g1', {}, { jumpHost: 'x' }]],
   ['deleteGroupAction: string boolean', groups.deleteGroupAction, ['g1', 'true']],
   ['addGroupDevicesAction: not a list', groups.addGroupDevicesAction, ['g1', 'd1']],
   ['addGroupDevicesAction: filters in the list', groups.addGroupDevicesAction, ['g1', [{ in: [] }]]],

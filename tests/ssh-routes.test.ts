@@ -228,7 +228,7 @@ function establishedTo(port: number): number {
 }
 
 describe('a shared connection per jump host', () => {
-  it("20 logins at once through a bastion that allows 2 pending handshakes: all succeed on one connection to it", async () => {
+  it('20 logins at once through a bastion that allows 2 pending handshakes: all succeed on one connection to it', async () => {
     // MaxStartups 2: a third unauthenticated connection at the same moment would be dropped, which
     // is what 20 separate hop connections at once would meet (OpenSSH's default starts dropping at 10)
     const bastion = await startSshd({ config: ['MaxStartups 2'] });
@@ -253,9 +253,7 @@ describe('a shared connection per jump host', () => {
         });
         rows.push(`behind-bastion-${i}`);
       }
-      const logins = await Promise.all(
-        Array.from({ length: 20 }, (_, k) => login(rows[k % rows.length]!)),
-      );
+      const logins = await Promise.all(Array.from({ length: 20 }, (_, k) => login(rows[k % rows.length]!)));
       expect(logins.filter((r) => !r.ok)).toEqual([]);
       // the bastion saw one login, however many devices went through it
       // the bastion holds one connection from the portal, however many devices went through it
@@ -275,6 +273,71 @@ describe('a shared connection per jump host', () => {
       for (const r of logins) if (r.ok) r.connection.close();
     } finally {
       await bastion.close();
+    }
+  });
+});
+
+describe('a jump host per device group', () => {
+  it("devices of a group go through the group's jump host; its own jump host stays direct; two groups with different hops are refused", async () => {
+    const groupHop = await startSshd();
+    try {
+      const hop = await addHop('group-hop', groupHop);
+      const lab = portal.lab.find((d) => d.name === 'lab-vrp-02')!;
+      const id = randomUUID();
+      await portal.db.device.create({
+        data: {
+          id,
+          name: 'routed-by-group',
+          host: lab.host,
+          port: lab.port,
+          vendor: 'huawei_vrp',
+          username: lab.username,
+          authType: 'password',
+          secretEnc: portal.vault.seal(lab.password!, credentialContext(id, 'secret')),
+          grants: { create: [{ userId: portal.users.operator }] },
+        },
+      });
+      const group = await portal.db.deviceGroup.create({
+        data: {
+          name: 'site:behind-group-hop',
+          jumpHostId: hop,
+          // the jump host is in its own group: the group's hop never applies to itself
+          members: { create: [{ deviceId: id }, { deviceId: hop }] },
+        },
+      });
+      expect(establishedTo(groupHop.port)).toBe(0);
+      const r = await login('routed-by-group');
+      expect(r).toMatchObject({ ok: true });
+      // the login went through the group's jump host: the portal holds a connection to it
+      expect(establishedTo(groupHop.port)).toBe(1);
+      if (r.ok) r.connection.close();
+      const self = await login('group-hop');
+      expect(self).toMatchObject({ ok: true });
+      if (self.ok) self.connection.close();
+      // not probed directly: its status comes from logins
+      expect(await portal.status.probeOne(id)).toMatchObject({ ok: false, code: 'behind_jump_host' });
+
+      // a second group naming another jump host: a route nobody chose
+      await portal.db.deviceGroup.create({
+        data: { name: 'role:other-hop', jumpHostId: ids['hop-a'], members: { create: [{ deviceId: id }] } },
+      });
+      const both = await login('routed-by-group');
+      expect(both).toMatchObject({ ok: false, code: 'jump_route' });
+      if (!both.ok)
+        expect(both.message).toBe(
+          'routed-by-group is in groups with different jump hosts (role:other-hop via hop-a, site:behind-group-hop via group-hop); give the device its own jump host or take it out of all but one.',
+        );
+      // the device's own jump host wins over its groups'
+      await portal.db.device.update({ where: { id }, data: { jumpHostId: hop } });
+      const own = await login('routed-by-group');
+      expect(own).toMatchObject({ ok: true });
+      if (own.ok) own.connection.close();
+      await portal.db.device.delete({ where: { id } });
+      await portal.db.deviceGroup.deleteMany({ where: { id: group.id } });
+      await portal.db.deviceGroup.deleteMany({ where: { name: 'role:other-hop' } });
+    } finally {
+      portal.runtime.login.close();
+      await groupHop.close();
     }
   });
 });

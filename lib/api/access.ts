@@ -1,6 +1,6 @@
 import 'server-only';
 import type { PrismaClient } from '../db/client';
-import { listGroups } from '../devices/groups';
+import { listGroups, type GroupSummary } from '../devices/groups';
 import { visibleDevicesWhere } from '../devices/visibility';
 import { listTeams } from '../auth/teams';
 import type { ApiActor } from './route';
@@ -11,7 +11,7 @@ import { ApiProblem } from './problem';
  * holding a device they see, counting only those devices (a group name is no secret, its other
  * members are).
  */
-export async function groupsFor(db: PrismaClient, actor: ApiActor) {
+export async function groupsFor(db: PrismaClient, actor: ApiActor): Promise<GroupSummary[]> {
   if (actor.role === 'admin') return listGroups(db);
   const groups = await db.deviceGroup.findMany({
     where: { members: { some: { device: visibleDevicesWhere(actor) } } },
@@ -20,6 +20,7 @@ export async function groupsFor(db: PrismaClient, actor: ApiActor) {
       id: true,
       name: true,
       description: true,
+      jumpHost: { select: { name: true } },
       _count: { select: { members: { where: { device: visibleDevicesWhere(actor) } } } },
     },
   });
@@ -27,9 +28,22 @@ export async function groupsFor(db: PrismaClient, actor: ApiActor) {
     id: g.id,
     name: g.name,
     description: g.description,
+    jumpHost: g.jumpHost?.name ?? null,
     devices: g._count.members,
     grants: 0,
   }));
+}
+
+/** A group as the API answers it. */
+export function groupView(g: GroupSummary) {
+  return {
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    jump_host: g.jumpHost,
+    devices: g.devices,
+    grants: g.grants,
+  };
 }
 
 export async function teamView(db: PrismaClient, id: string) {

@@ -495,7 +495,19 @@ export const groupInputSchema = z
   .strict()
   .meta({ id: 'GroupInput' });
 export const groupPatchSchema = z
-  .object({ name: z.string().max(200).optional(), description: z.string().max(500).optional() })
+  .object({
+    name: z.string().max(200).optional(),
+    description: z.string().max(500).optional(),
+    jump_host: z
+      .string()
+      .max(200)
+      .nullable()
+      .optional()
+      .meta({
+        description:
+          'A device name or id: the jump host of the group’s devices that have none of their own; null for none.',
+      }),
+  })
   .strict()
   .meta({ id: 'GroupPatch' });
 export const groupSchema = z
@@ -503,6 +515,10 @@ export const groupSchema = z
     id: z.string(),
     name: z.string(),
     description: z.string(),
+    jump_host: z
+      .string()
+      .nullable()
+      .meta({ description: 'The jump host of its devices that have none of their own' }),
     devices: z
       .number()
       .int()
@@ -524,7 +540,10 @@ export const groupDeleteQuery = z
   });
 
 export const teamInputSchema = groupInputSchema.meta({ id: 'TeamInput' });
-export const teamPatchSchema = groupPatchSchema.meta({ id: 'TeamPatch' });
+export const teamPatchSchema = z
+  .object({ name: z.string().max(200).optional(), description: z.string().max(500).optional() })
+  .strict()
+  .meta({ id: 'TeamPatch' });
 export const teamSchema = z
   .object({
     id: z.string(),

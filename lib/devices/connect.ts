@@ -272,7 +272,10 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     ) {
       await deps.status?.reportError(device.id, err.message).catch(() => {});
     }
-    log.info({ deviceId: device.id, device: device.name, purpose: req.purpose, code: err.code }, 'device login failed');
+    log.info(
+      { deviceId: device.id, device: device.name, purpose: req.purpose, code: err.code },
+      'device login failed',
+    );
   }
 
   /**
@@ -282,7 +285,9 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
   async function routeTo(row: DeviceRow): Promise<{ ok: true; hops: DeviceRow[] } | Failure> {
     const hops: DeviceRow[] = [];
     const seen = new Set([row.id]);
-    let next = row.jumpHostId;
+    const first = await jumpHostOf(row);
+    if (typeof first === 'object' && first !== null) return first;
+    let next: string | null = first;
     while (next) {
       if (hops.length >= JUMP_MAX_HOPS)
         return {
@@ -307,9 +312,34 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         };
       seen.add(hop.id);
       hops.unshift(hop);
-      next = hop.jumpHostId;
+      const up = await jumpHostOf(hop);
+      if (typeof up === 'object' && up !== null) return up;
+      next = up;
     }
     return { ok: true, hops };
+  }
+
+  /**
+   * The next hop in front of a device: its own jump host, else the one of the groups it is in (a
+   * group's jump host never applies to itself). Groups that name different jump hosts are a route
+   * nobody chose: refused, naming them.
+   */
+  async function jumpHostOf(d: DeviceRow): Promise<string | null | Failure> {
+    if (d.jumpHostId) return d.jumpHostId;
+    const groups = await db.deviceGroup.findMany({
+      where: { members: { some: { deviceId: d.id } }, jumpHostId: { not: null }, NOT: { jumpHostId: d.id } },
+      select: { name: true, jumpHost: { select: { id: true, name: true } } },
+      orderBy: { name: 'asc' },
+    });
+    const distinct = new Set(groups.map((g) => g.jumpHost!.id));
+    if (distinct.size <= 1) return groups[0]?.jumpHost?.id ?? null;
+    return {
+      ok: false,
+      code: 'jump_route',
+      message: `${d.name} is in groups with different jump hosts (${groups
+        .map((g) => `${g.name} via ${g.jumpHost!.name}`)
+        .join(', ')}); give the device its own jump host or take it out of all but one.`,
+    };
   }
 
   /** Log in over telnet: the vendor's login prompts, or none for a console line without a user. */
@@ -328,13 +358,17 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     const last = hops.opened.at(-1);
     try {
       const stream = last
-        ? await forwardThrough(last, device, device.name, timeoutMs ?? SSH_READY_TIMEOUT_MS, req.signal).catch(
-            (err: unknown) => {
-              if (err instanceof SshError)
-                throw new TelnetError(err.code === 'timeout' ? 'timeout' : 'unreachable', err.message);
-              throw err;
-            },
-          )
+        ? await forwardThrough(
+            last,
+            device,
+            device.name,
+            timeoutMs ?? SSH_READY_TIMEOUT_MS,
+            req.signal,
+          ).catch((err: unknown) => {
+            if (err instanceof SshError)
+              throw new TelnetError(err.code === 'timeout' ? 'timeout' : 'unreachable', err.message);
+            throw err;
+          })
         : undefined;
       conn = await connectTelnet({
         host: device.host,
@@ -360,7 +394,10 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
       hops.close();
       if (!(err instanceof TelnetError)) throw err;
       if (err.code === 'auth_failed') await deps.status?.reportError(device.id, err.message).catch(() => {});
-      log.info({ deviceId: device.id, device: device.name, purpose: req.purpose, code: err.code }, 'device login failed');
+      log.info(
+        { deviceId: device.id, device: device.name, purpose: req.purpose, code: err.code },
+        'device login failed',
+      );
       return { ok: false, code: err.code, message: err.message };
     }
     await deps.status?.reportOnline(device.id).catch(() => {});

@@ -181,11 +181,24 @@ function findDevice(db: PrismaClient, id: string) {
     select: {
       ...PUBLIC_DEVICE_SELECT,
       groups: {
-        select: { group: { select: { id: true, name: true } } },
+        select: {
+          group: { select: { id: true, name: true, jumpHost: { select: { id: true, name: true } } } },
+        },
         orderBy: { group: { name: 'asc' } },
       },
     },
   });
+}
+
+/** The jump host a device gets from a group it is in (when it has none of its own), as the login picks it. */
+export function groupJumpHost(device: {
+  id: string;
+  jumpHostId: string | null;
+  groups: { group: { name: string; jumpHost: { id: string; name: string } | null } }[];
+}): { group: string; jumpHost: string } | null {
+  if (device.jumpHostId) return null;
+  const m = device.groups.find((g) => g.group.jumpHost && g.group.jumpHost.id !== device.id);
+  return m ? { group: m.group.name, jumpHost: m.group.jumpHost!.name } : null;
 }
 
 /**

@@ -38,6 +38,8 @@ export interface GroupSummary {
   id: string;
   name: string;
   description: string;
+  /** The jump host's name, if the group names one. */
+  jumpHost: string | null;
   devices: number;
   /** Grants on the group (users and teams). */
   grants: number;
@@ -50,6 +52,7 @@ export async function listGroups(db: PrismaClient): Promise<GroupSummary[]> {
       id: true,
       name: true,
       description: true,
+      jumpHost: { select: { name: true } },
       _count: { select: { members: true, userGrants: true, teamGrants: true } },
     },
   });
@@ -57,6 +60,7 @@ export async function listGroups(db: PrismaClient): Promise<GroupSummary[]> {
     id: g.id,
     name: g.name,
     description: g.description,
+    jumpHost: g.jumpHost?.name ?? null,
     devices: g._count.members,
     grants: g._count.userGrants + g._count.teamGrants,
   }));
@@ -121,6 +125,44 @@ export async function updateGroup(
     detail: existing.name !== name ? `renamed from ${existing.name}` : '',
   });
   return { ok: true, id };
+}
+
+/**
+ * Name the SSH jump host of a group's devices (those without one of their own), or none (`null`).
+ * Admins only (the caller authorises). The jump host must be an SSH device; the login refuses a loop
+ * or a route longer than JUMP_MAX_HOPS with the reason, and SSH logins still verify each device's own
+ * host key end to end, so the jump host relays, never reads, their credentials.
+ */
+export async function setGroupJumpHost(
+  actor: CurrentUser,
+  groupId: string,
+  jumpHost: string | null,
+  deps: AccessDeps,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  const group = await deps.db.deviceGroup.findUnique({
+    where: { id: groupId },
+    select: { name: true, jumpHost: { select: { name: true } } },
+  });
+  if (!group) return { ok: false, error: 'No such group.' };
+  let hop: { id: string; name: string } | null = null;
+  if (jumpHost !== null && jumpHost.trim() !== '') {
+    const found = await deps.db.device.findFirst({
+      where: { OR: [{ name: jumpHost.trim() }, { id: jumpHost.trim() }] },
+      select: { id: true, name: true, transport: true },
+    });
+    if (!found) return { ok: false, error: `No device named ${jumpHost.trim()}.` };
+    if (found.transport !== 'ssh')
+      return { ok: false, error: `${found.name} is reached over telnet; a jump host must be an SSH device.` };
+    hop = found;
+  }
+  await deps.db.deviceGroup.update({ where: { id: groupId }, data: { jumpHostId: hop?.id ?? null } });
+  await deps.audit({
+    userId: actor.id,
+    action: 'group.jump_host',
+    target: group.name,
+    detail: hop ? `via ${hop.name}` : `none (was ${group.jumpHost?.name ?? 'none'})`,
+  });
+  return { ok: true };
 }
 
 export interface GroupDeleteImpact {

@@ -21,6 +21,14 @@ export interface Hysteresis {
  * online again only after `onlineAfter` consecutive successes. A device in `error` (login or host-key
  * trouble seen by a session) stays in error while it answers; only a session clears it.
  */
+/** A group the device is in names a jump host other than the device itself (lib/devices/connect.ts). */
+export function behindGroupJumpHost(d: {
+  id: string;
+  groups: { group: { jumpHostId: string | null } }[];
+}): boolean {
+  return d.groups.some((m) => m.group.jumpHostId !== null && m.group.jumpHostId !== d.id);
+}
+
 export function nextProbeState(s: ProbeState, ok: boolean, h: Hysteresis): ProbeState {
   const fails = ok ? 0 : s.fails + 1;
   const oks = ok ? s.oks + 1 : 0;
@@ -156,12 +164,21 @@ export class StatusMonitor implements DeviceStatusReporter {
 
   /** One probe of every device; exposed for tests. */
   async runRound(): Promise<void> {
-    // A device behind a jump host is not reachable from here by design: its status comes from the
-    // logins through its route (reportOnline / reportError), not from a direct probe.
-    const devices = await this.opts.db.device.findMany({
-      where: { jumpHostId: null },
-      select: { id: true, host: true, port: true, status: true, transport: true },
-    });
+    // A device behind a jump host (its own, or its group's) is not reachable from here by design: its
+    // status comes from the logins through its route (reportOnline / reportError), not from a probe.
+    const devices = (
+      await this.opts.db.device.findMany({
+        where: { jumpHostId: null },
+        select: {
+          id: true,
+          host: true,
+          port: true,
+          status: true,
+          transport: true,
+          groups: { select: { group: { select: { jumpHostId: true } } } },
+        },
+      })
+    ).filter((d) => !behindGroupJumpHost(d));
     let next = 0;
     const worker = async () => {
       while (!this.stopped && next < devices.length) {
@@ -186,10 +203,18 @@ export class StatusMonitor implements DeviceStatusReporter {
     const started = Date.now();
     const d = await this.opts.db.device.findUnique({
       where: { id: deviceId },
-      select: { id: true, host: true, port: true, status: true, transport: true, jumpHostId: true },
+      select: {
+        id: true,
+        host: true,
+        port: true,
+        status: true,
+        transport: true,
+        jumpHostId: true,
+        groups: { select: { group: { select: { jumpHostId: true } } } },
+      },
     });
     if (!d) return { ok: false, code: 'not_found', message: `No device with id ${deviceId}.` };
-    if (d.jumpHostId)
+    if (d.jumpHostId || behindGroupJumpHost(d))
       return {
         ok: false,
         code: 'behind_jump_host',

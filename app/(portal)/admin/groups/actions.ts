@@ -12,6 +12,7 @@ import {
   groupDeleteImpact,
   type GroupDeleteImpact,
   removeDevicesFromGroup,
+  setGroupJumpHost,
   updateGroup,
 } from '@/lib/devices/groups';
 import type { Prisma } from '@/lib/db/generated/client';
@@ -66,6 +67,36 @@ export async function updateGroupAction(
   revalidatePath('/admin/groups');
   revalidatePath(`/admin/groups/${groupId}`);
   return { ok: 'Saved.', saved: Date.now() };
+}
+
+export interface JumpHostState {
+  error?: string;
+  ok?: string;
+  value?: string;
+}
+
+/** The group's jump host (a device name; empty for none). */
+export async function setGroupJumpHostAction(
+  groupId: string,
+  _prev: JumpHostState,
+  fd: FormData,
+): Promise<JumpHostState> {
+  if (!parseArgs([groupId, _prev, fd], idArg, prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
+  const auth = await authorise('grants:manage');
+  if (!auth.ok) return { error: auth.error };
+  const value = String(fd.get('jumpHost') ?? '')
+    .trim()
+    .slice(0, 200);
+  const r = await setGroupJumpHost(auth.user, groupId, value === '' ? null : value, getRuntime());
+  if (!r.ok) return { error: r.error, value };
+  revalidatePath(`/admin/groups/${groupId}`);
+  revalidatePath('/admin/groups');
+  return {
+    ok: value
+      ? `Devices of this group without their own jump host now go through ${value}.`
+      : 'No jump host.',
+    value,
+  };
 }
 
 export type ImpactState = { impact?: GroupDeleteImpact; error?: string };

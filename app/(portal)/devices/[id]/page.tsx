@@ -7,6 +7,7 @@ import { Time } from '@/app/_components/time';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import {
+  groupJumpHost,
   deviceTimeline,
   getDevicePage,
   isTimelineWindow,
@@ -44,6 +45,7 @@ export default async function DevicePage({
   const canEdit = operate && can(user.role, 'devices:edit');
   const canTerminal = operate && can(user.role, 'terminal:open');
   const telnet = device.transport === 'telnet';
+  const viaGroup = groupJumpHost(device);
 
   return (
     <div className="space-y-4" data-device-page={device.name}>
@@ -122,9 +124,11 @@ export default async function DevicePage({
           reason={page.statusReason}
           lastSeen={page.lastSeen}
         />
-        {device.jumpHostId ? (
+        {device.jumpHostId || viaGroup ? (
           <p className="text-xs text-slate-500">
-            Reached through a jump host: its status comes from logins, it cannot be probed directly.
+            Reached through{' '}
+            {viaGroup ? `${viaGroup.jumpHost} (the jump host of group ${viaGroup.group})` : 'a jump host'}:
+            its status comes from logins, it cannot be probed directly.
           </p>
         ) : (
           <ProbeButton deviceId={device.id} />

@@ -1870,6 +1870,7 @@ export const DeviceGroupScalarFieldEnum = {
   id: 'id',
   name: 'name',
   description: 'description',
+  jumpHostId: 'jumpHostId',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

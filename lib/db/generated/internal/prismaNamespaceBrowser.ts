@@ -152,6 +152,7 @@ export const DeviceGroupScalarFieldEnum = {
   id: 'id',
   name: 'name',
   description: 'description',
+  jumpHostId: 'jumpHostId',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

@@ -427,6 +427,7 @@ export type DeviceWhereInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
   jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
   jumpedDevices?: Prisma.DeviceListRelationFilter
+  jumpedGroups?: Prisma.DeviceGroupListRelationFilter
 }
 
 export type DeviceOrderByWithRelationInput = {
@@ -467,6 +468,7 @@ export type DeviceOrderByWithRelationInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeOrderByRelationAggregateInput
   jumpHost?: Prisma.DeviceOrderByWithRelationInput
   jumpedDevices?: Prisma.DeviceOrderByRelationAggregateInput
+  jumpedGroups?: Prisma.DeviceGroupOrderByRelationAggregateInput
 }
 
 export type DeviceWhereUniqueInput = Prisma.AtLeast<{
@@ -510,6 +512,7 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
   jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
   jumpedDevices?: Prisma.DeviceListRelationFilter
+  jumpedGroups?: Prisma.DeviceGroupListRelationFilter
 }, "id" | "name">
 
 export type DeviceOrderByWithAggregationInput = {
@@ -623,6 +626,7 @@ export type DeviceCreateInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateInput = {
@@ -662,6 +666,7 @@ export type DeviceUncheckedCreateInput = {
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUpdateInput = {
@@ -701,6 +706,7 @@ export type DeviceUpdateInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateInput = {
@@ -740,6 +746,7 @@ export type DeviceUncheckedUpdateInput = {
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceCreateManyInput = {
@@ -1053,6 +1060,22 @@ export type DeviceUpdateOneRequiredWithoutGrantsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutGrantsInput, Prisma.DeviceUpdateWithoutGrantsInput>, Prisma.DeviceUncheckedUpdateWithoutGrantsInput>
 }
 
+export type DeviceCreateNestedOneWithoutJumpedGroupsInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutJumpedGroupsInput, Prisma.DeviceUncheckedCreateWithoutJumpedGroupsInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutJumpedGroupsInput
+  connect?: Prisma.DeviceWhereUniqueInput
+}
+
+export type DeviceUpdateOneWithoutJumpedGroupsNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutJumpedGroupsInput, Prisma.DeviceUncheckedCreateWithoutJumpedGroupsInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutJumpedGroupsInput
+  upsert?: Prisma.DeviceUpsertWithoutJumpedGroupsInput
+  disconnect?: Prisma.DeviceWhereInput | boolean
+  delete?: Prisma.DeviceWhereInput | boolean
+  connect?: Prisma.DeviceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutJumpedGroupsInput, Prisma.DeviceUpdateWithoutJumpedGroupsInput>, Prisma.DeviceUncheckedUpdateWithoutJumpedGroupsInput>
+}
+
 export type DeviceCreateNestedOneWithoutGroupsInput = {
   create?: Prisma.XOR<Prisma.DeviceCreateWithoutGroupsInput, Prisma.DeviceUncheckedCreateWithoutGroupsInput>
   connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutGroupsInput
@@ -1147,6 +1170,7 @@ export type DeviceCreateWithoutJumpedDevicesInput = {
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
+  jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateWithoutJumpedDevicesInput = {
@@ -1185,6 +1209,7 @@ export type DeviceUncheckedCreateWithoutJumpedDevicesInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceCreateOrConnectWithoutJumpedDevicesInput = {
@@ -1228,6 +1253,7 @@ export type DeviceCreateWithoutJumpHostInput = {
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateWithoutJumpHostInput = {
@@ -1266,6 +1292,7 @@ export type DeviceUncheckedCreateWithoutJumpHostInput = {
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceCreateOrConnectWithoutJumpHostInput = {
@@ -1324,6 +1351,7 @@ export type DeviceUpdateWithoutJumpedDevicesInput = {
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutJumpedDevicesInput = {
@@ -1362,6 +1390,7 @@ export type DeviceUncheckedUpdateWithoutJumpedDevicesInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUpsertWithWhereUniqueWithoutJumpHostInput = {
@@ -1452,6 +1481,7 @@ export type DeviceCreateWithoutGrantsInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateWithoutGrantsInput = {
@@ -1490,6 +1520,7 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceCreateOrConnectWithoutGrantsInput = {
@@ -1544,6 +1575,7 @@ export type DeviceUpdateWithoutGrantsInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutGrantsInput = {
@@ -1577,6 +1609,179 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceCreateWithoutJumpedGroupsInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
+  jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+}
+
+export type DeviceUncheckedCreateWithoutJumpedGroupsInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  jumpHostId?: string | null
+  maxSessions?: number | null
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+}
+
+export type DeviceCreateOrConnectWithoutJumpedGroupsInput = {
+  where: Prisma.DeviceWhereUniqueInput
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutJumpedGroupsInput, Prisma.DeviceUncheckedCreateWithoutJumpedGroupsInput>
+}
+
+export type DeviceUpsertWithoutJumpedGroupsInput = {
+  update: Prisma.XOR<Prisma.DeviceUpdateWithoutJumpedGroupsInput, Prisma.DeviceUncheckedUpdateWithoutJumpedGroupsInput>
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutJumpedGroupsInput, Prisma.DeviceUncheckedCreateWithoutJumpedGroupsInput>
+  where?: Prisma.DeviceWhereInput
+}
+
+export type DeviceUpdateToOneWithWhereWithoutJumpedGroupsInput = {
+  where?: Prisma.DeviceWhereInput
+  data: Prisma.XOR<Prisma.DeviceUpdateWithoutJumpedGroupsInput, Prisma.DeviceUncheckedUpdateWithoutJumpedGroupsInput>
+}
+
+export type DeviceUpdateWithoutJumpedGroupsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
+  jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceUncheckedUpdateWithoutJumpedGroupsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
@@ -1620,6 +1825,7 @@ export type DeviceCreateWithoutGroupsInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateWithoutGroupsInput = {
@@ -1658,6 +1864,7 @@ export type DeviceUncheckedCreateWithoutGroupsInput = {
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceCreateOrConnectWithoutGroupsInput = {
@@ -1712,6 +1919,7 @@ export type DeviceUpdateWithoutGroupsInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutGroupsInput = {
@@ -1750,6 +1958,7 @@ export type DeviceUncheckedUpdateWithoutGroupsInput = {
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceCreateWithoutTeamGrantsInput = {
@@ -1788,6 +1997,7 @@ export type DeviceCreateWithoutTeamGrantsInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateWithoutTeamGrantsInput = {
@@ -1826,6 +2036,7 @@ export type DeviceUncheckedCreateWithoutTeamGrantsInput = {
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceCreateOrConnectWithoutTeamGrantsInput = {
@@ -1880,6 +2091,7 @@ export type DeviceUpdateWithoutTeamGrantsInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutTeamGrantsInput = {
@@ -1918,6 +2130,7 @@ export type DeviceUncheckedUpdateWithoutTeamGrantsInput = {
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceCreateWithoutTaskDevicesInput = {
@@ -1956,6 +2169,7 @@ export type DeviceCreateWithoutTaskDevicesInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
@@ -1994,6 +2208,7 @@ export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceCreateOrConnectWithoutTaskDevicesInput = {
@@ -2048,6 +2263,7 @@ export type DeviceUpdateWithoutTaskDevicesInput = {
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
@@ -2086,6 +2302,7 @@ export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceCreateWithoutDeviceStatusChangesInput = {
@@ -2124,6 +2341,7 @@ export type DeviceCreateWithoutDeviceStatusChangesInput = {
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
@@ -2162,6 +2380,7 @@ export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
 export type DeviceCreateOrConnectWithoutDeviceStatusChangesInput = {
@@ -2216,6 +2435,7 @@ export type DeviceUpdateWithoutDeviceStatusChangesInput = {
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
@@ -2254,6 +2474,7 @@ export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceCreateManyJumpHostInput = {
@@ -2324,6 +2545,7 @@ export type DeviceUpdateWithoutJumpHostInput = {
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateWithoutJumpHostInput = {
@@ -2362,6 +2584,7 @@ export type DeviceUncheckedUpdateWithoutJumpHostInput = {
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
 export type DeviceUncheckedUpdateManyWithoutJumpHostInput = {
@@ -2408,6 +2631,7 @@ export type DeviceCountOutputType = {
   taskDevices: number
   deviceStatusChanges: number
   jumpedDevices: number
+  jumpedGroups: number
 }
 
 export type DeviceCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -2417,6 +2641,7 @@ export type DeviceCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions
   taskDevices?: boolean | DeviceCountOutputTypeCountTaskDevicesArgs
   deviceStatusChanges?: boolean | DeviceCountOutputTypeCountDeviceStatusChangesArgs
   jumpedDevices?: boolean | DeviceCountOutputTypeCountJumpedDevicesArgs
+  jumpedGroups?: boolean | DeviceCountOutputTypeCountJumpedGroupsArgs
 }
 
 /**
@@ -2471,6 +2696,13 @@ export type DeviceCountOutputTypeCountJumpedDevicesArgs<ExtArgs extends runtime.
   where?: Prisma.DeviceWhereInput
 }
 
+/**
+ * DeviceCountOutputType without action
+ */
+export type DeviceCountOutputTypeCountJumpedGroupsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.DeviceGroupWhereInput
+}
+
 
 export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -2510,6 +2742,7 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
   jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
   jumpedDevices?: boolean | Prisma.Device$jumpedDevicesArgs<ExtArgs>
+  jumpedGroups?: boolean | Prisma.Device$jumpedGroupsArgs<ExtArgs>
   _count?: boolean | Prisma.DeviceCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["device"]>
 
@@ -2623,6 +2856,7 @@ export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
   jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
   jumpedDevices?: boolean | Prisma.Device$jumpedDevicesArgs<ExtArgs>
+  jumpedGroups?: boolean | Prisma.Device$jumpedGroupsArgs<ExtArgs>
   _count?: boolean | Prisma.DeviceCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DeviceIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -2642,6 +2876,10 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     deviceStatusChanges: Prisma.$DeviceStatusChangePayload<ExtArgs>[]
     jumpHost: Prisma.$DevicePayload<ExtArgs> | null
     jumpedDevices: Prisma.$DevicePayload<ExtArgs>[]
+    /**
+     * Groups whose devices (those without a jump host of their own) are reached through this one.
+     */
+    jumpedGroups: Prisma.$DeviceGroupPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -3127,6 +3365,7 @@ export interface Prisma__DeviceClient<T, Null = never, ExtArgs extends runtime.T
   deviceStatusChanges<T extends Prisma.Device$deviceStatusChangesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$deviceStatusChangesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceStatusChangePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   jumpHost<T extends Prisma.Device$jumpHostArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$jumpHostArgs<ExtArgs>>): Prisma.Prisma__DeviceClient<runtime.Types.Result.GetResult<Prisma.$DevicePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   jumpedDevices<T extends Prisma.Device$jumpedDevicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$jumpedDevicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  jumpedGroups<T extends Prisma.Device$jumpedGroupsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$jumpedGroupsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceGroupPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -3745,6 +3984,30 @@ export type Device$jumpedDevicesArgs<ExtArgs extends runtime.Types.Extensions.In
   take?: number
   skip?: number
   distinct?: Prisma.DeviceScalarFieldEnum | Prisma.DeviceScalarFieldEnum[]
+}
+
+/**
+ * Device.jumpedGroups
+ */
+export type Device$jumpedGroupsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the DeviceGroup
+   */
+  select?: Prisma.DeviceGroupSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the DeviceGroup
+   */
+  omit?: Prisma.DeviceGroupOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeviceGroupInclude<ExtArgs> | null
+  where?: Prisma.DeviceGroupWhereInput
+  orderBy?: Prisma.DeviceGroupOrderByWithRelationInput | Prisma.DeviceGroupOrderByWithRelationInput[]
+  cursor?: Prisma.DeviceGroupWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.DeviceGroupScalarFieldEnum | Prisma.DeviceGroupScalarFieldEnum[]
 }
 
 /**

@@ -28,6 +28,7 @@ export type DeviceGroupMinAggregateOutputType = {
   id: string | null
   name: string | null
   description: string | null
+  jumpHostId: string | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -36,6 +37,7 @@ export type DeviceGroupMaxAggregateOutputType = {
   id: string | null
   name: string | null
   description: string | null
+  jumpHostId: string | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -44,6 +46,7 @@ export type DeviceGroupCountAggregateOutputType = {
   id: number
   name: number
   description: number
+  jumpHostId: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -54,6 +57,7 @@ export type DeviceGroupMinAggregateInputType = {
   id?: true
   name?: true
   description?: true
+  jumpHostId?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -62,6 +66,7 @@ export type DeviceGroupMaxAggregateInputType = {
   id?: true
   name?: true
   description?: true
+  jumpHostId?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -70,6 +75,7 @@ export type DeviceGroupCountAggregateInputType = {
   id?: true
   name?: true
   description?: true
+  jumpHostId?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -151,6 +157,7 @@ export type DeviceGroupGroupByOutputType = {
   id: string
   name: string
   description: string
+  jumpHostId: string | null
   createdAt: Date
   updatedAt: Date
   _count: DeviceGroupCountAggregateOutputType | null
@@ -180,8 +187,10 @@ export type DeviceGroupWhereInput = {
   id?: Prisma.StringFilter<"DeviceGroup"> | string
   name?: Prisma.StringFilter<"DeviceGroup"> | string
   description?: Prisma.StringFilter<"DeviceGroup"> | string
+  jumpHostId?: Prisma.StringNullableFilter<"DeviceGroup"> | string | null
   createdAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
+  jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
   members?: Prisma.DeviceGroupMemberListRelationFilter
   userGrants?: Prisma.GroupGrantListRelationFilter
   teamGrants?: Prisma.TeamGroupGrantListRelationFilter
@@ -191,8 +200,10 @@ export type DeviceGroupOrderByWithRelationInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   description?: Prisma.SortOrder
+  jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  jumpHost?: Prisma.DeviceOrderByWithRelationInput
   members?: Prisma.DeviceGroupMemberOrderByRelationAggregateInput
   userGrants?: Prisma.GroupGrantOrderByRelationAggregateInput
   teamGrants?: Prisma.TeamGroupGrantOrderByRelationAggregateInput
@@ -205,8 +216,10 @@ export type DeviceGroupWhereUniqueInput = Prisma.AtLeast<{
   OR?: Prisma.DeviceGroupWhereInput[]
   NOT?: Prisma.DeviceGroupWhereInput | Prisma.DeviceGroupWhereInput[]
   description?: Prisma.StringFilter<"DeviceGroup"> | string
+  jumpHostId?: Prisma.StringNullableFilter<"DeviceGroup"> | string | null
   createdAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
+  jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
   members?: Prisma.DeviceGroupMemberListRelationFilter
   userGrants?: Prisma.GroupGrantListRelationFilter
   teamGrants?: Prisma.TeamGroupGrantListRelationFilter
@@ -216,6 +229,7 @@ export type DeviceGroupOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   description?: Prisma.SortOrder
+  jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.DeviceGroupCountOrderByAggregateInput
@@ -230,6 +244,7 @@ export type DeviceGroupScalarWhereWithAggregatesInput = {
   id?: Prisma.StringWithAggregatesFilter<"DeviceGroup"> | string
   name?: Prisma.StringWithAggregatesFilter<"DeviceGroup"> | string
   description?: Prisma.StringWithAggregatesFilter<"DeviceGroup"> | string
+  jumpHostId?: Prisma.StringNullableWithAggregatesFilter<"DeviceGroup"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"DeviceGroup"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"DeviceGroup"> | Date | string
 }
@@ -240,6 +255,7 @@ export type DeviceGroupCreateInput = {
   description?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedGroupsInput
   members?: Prisma.DeviceGroupMemberCreateNestedManyWithoutGroupInput
   userGrants?: Prisma.GroupGrantCreateNestedManyWithoutGroupInput
   teamGrants?: Prisma.TeamGroupGrantCreateNestedManyWithoutGroupInput
@@ -249,6 +265,7 @@ export type DeviceGroupUncheckedCreateInput = {
   id?: string
   name: string
   description?: string
+  jumpHostId?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutGroupInput
@@ -262,6 +279,7 @@ export type DeviceGroupUpdateInput = {
   description?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedGroupsNestedInput
   members?: Prisma.DeviceGroupMemberUpdateManyWithoutGroupNestedInput
   userGrants?: Prisma.GroupGrantUpdateManyWithoutGroupNestedInput
   teamGrants?: Prisma.TeamGroupGrantUpdateManyWithoutGroupNestedInput
@@ -271,6 +289,7 @@ export type DeviceGroupUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutGroupNestedInput
@@ -282,6 +301,7 @@ export type DeviceGroupCreateManyInput = {
   id?: string
   name: string
   description?: string
+  jumpHostId?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -298,14 +318,26 @@ export type DeviceGroupUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type DeviceGroupListRelationFilter = {
+  every?: Prisma.DeviceGroupWhereInput
+  some?: Prisma.DeviceGroupWhereInput
+  none?: Prisma.DeviceGroupWhereInput
+}
+
+export type DeviceGroupOrderByRelationAggregateInput = {
+  _count?: Prisma.SortOrder
 }
 
 export type DeviceGroupCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   description?: Prisma.SortOrder
+  jumpHostId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -314,6 +346,7 @@ export type DeviceGroupMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   description?: Prisma.SortOrder
+  jumpHostId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -322,6 +355,7 @@ export type DeviceGroupMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   description?: Prisma.SortOrder
+  jumpHostId?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -329,6 +363,48 @@ export type DeviceGroupMinOrderByAggregateInput = {
 export type DeviceGroupScalarRelationFilter = {
   is?: Prisma.DeviceGroupWhereInput
   isNot?: Prisma.DeviceGroupWhereInput
+}
+
+export type DeviceGroupCreateNestedManyWithoutJumpHostInput = {
+  create?: Prisma.XOR<Prisma.DeviceGroupCreateWithoutJumpHostInput, Prisma.DeviceGroupUncheckedCreateWithoutJumpHostInput> | Prisma.DeviceGroupCreateWithoutJumpHostInput[] | Prisma.DeviceGroupUncheckedCreateWithoutJumpHostInput[]
+  connectOrCreate?: Prisma.DeviceGroupCreateOrConnectWithoutJumpHostInput | Prisma.DeviceGroupCreateOrConnectWithoutJumpHostInput[]
+  createMany?: Prisma.DeviceGroupCreateManyJumpHostInputEnvelope
+  connect?: Prisma.DeviceGroupWhereUniqueInput | Prisma.DeviceGroupWhereUniqueInput[]
+}
+
+export type DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput = {
+  create?: Prisma.XOR<Prisma.DeviceGroupCreateWithoutJumpHostInput, Prisma.DeviceGroupUncheckedCreateWithoutJumpHostInput> | Prisma.DeviceGroupCreateWithoutJumpHostInput[] | Prisma.DeviceGroupUncheckedCreateWithoutJumpHostInput[]
+  connectOrCreate?: Prisma.DeviceGroupCreateOrConnectWithoutJumpHostInput | Prisma.DeviceGroupCreateOrConnectWithoutJumpHostInput[]
+  createMany?: Prisma.DeviceGroupCreateManyJumpHostInputEnvelope
+  connect?: Prisma.DeviceGroupWhereUniqueInput | Prisma.DeviceGroupWhereUniqueInput[]
+}
+
+export type DeviceGroupUpdateManyWithoutJumpHostNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceGroupCreateWithoutJumpHostInput, Prisma.DeviceGroupUncheckedCreateWithoutJumpHostInput> | Prisma.DeviceGroupCreateWithoutJumpHostInput[] | Prisma.DeviceGroupUncheckedCreateWithoutJumpHostInput[]
+  connectOrCreate?: Prisma.DeviceGroupCreateOrConnectWithoutJumpHostInput | Prisma.DeviceGroupCreateOrConnectWithoutJumpHostInput[]
+  upsert?: Prisma.DeviceGroupUpsertWithWhereUniqueWithoutJumpHostInput | Prisma.DeviceGroupUpsertWithWhereUniqueWithoutJumpHostInput[]
+  createMany?: Prisma.DeviceGroupCreateManyJumpHostInputEnvelope
+  set?: Prisma.DeviceGroupWhereUniqueInput | Prisma.DeviceGroupWhereUniqueInput[]
+  disconnect?: Prisma.DeviceGroupWhereUniqueInput | Prisma.DeviceGroupWhereUniqueInput[]
+  delete?: Prisma.DeviceGroupWhereUniqueInput | Prisma.DeviceGroupWhereUniqueInput[]
+  connect?: Prisma.DeviceGroupWhereUniqueInput | Prisma.DeviceGroupWhereUniqueInput[]
+  update?: Prisma.DeviceGroupUpdateWithWhereUniqueWithoutJumpHostInput | Prisma.DeviceGroupUpdateWithWhereUniqueWithoutJumpHostInput[]
+  updateMany?: Prisma.DeviceGroupUpdateManyWithWhereWithoutJumpHostInput | Prisma.DeviceGroupUpdateManyWithWhereWithoutJumpHostInput[]
+  deleteMany?: Prisma.DeviceGroupScalarWhereInput | Prisma.DeviceGroupScalarWhereInput[]
+}
+
+export type DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceGroupCreateWithoutJumpHostInput, Prisma.DeviceGroupUncheckedCreateWithoutJumpHostInput> | Prisma.DeviceGroupCreateWithoutJumpHostInput[] | Prisma.DeviceGroupUncheckedCreateWithoutJumpHostInput[]
+  connectOrCreate?: Prisma.DeviceGroupCreateOrConnectWithoutJumpHostInput | Prisma.DeviceGroupCreateOrConnectWithoutJumpHostInput[]
+  upsert?: Prisma.DeviceGroupUpsertWithWhereUniqueWithoutJumpHostInput | Prisma.DeviceGroupUpsertWithWhereUniqueWithoutJumpHostInput[]
+  createMany?: Prisma.DeviceGroupCreateManyJumpHostInputEnvelope
+  set?: Prisma.DeviceGroupWhereUniqueInput | Prisma.DeviceGroupWhereUniqueInput[]
+  disconnect?: Prisma.DeviceGroupWhereUniqueInput | Prisma.DeviceGroupWhereUniqueInput[]
+  delete?: Prisma.DeviceGroupWhereUniqueInput | Prisma.DeviceGroupWhereUniqueInput[]
+  connect?: Prisma.DeviceGroupWhereUniqueInput | Prisma.DeviceGroupWhereUniqueInput[]
+  update?: Prisma.DeviceGroupUpdateWithWhereUniqueWithoutJumpHostInput | Prisma.DeviceGroupUpdateWithWhereUniqueWithoutJumpHostInput[]
+  updateMany?: Prisma.DeviceGroupUpdateManyWithWhereWithoutJumpHostInput | Prisma.DeviceGroupUpdateManyWithWhereWithoutJumpHostInput[]
+  deleteMany?: Prisma.DeviceGroupScalarWhereInput | Prisma.DeviceGroupScalarWhereInput[]
 }
 
 export type DeviceGroupCreateNestedOneWithoutMembersInput = {
@@ -373,12 +449,72 @@ export type DeviceGroupUpdateOneRequiredWithoutTeamGrantsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceGroupUpdateToOneWithWhereWithoutTeamGrantsInput, Prisma.DeviceGroupUpdateWithoutTeamGrantsInput>, Prisma.DeviceGroupUncheckedUpdateWithoutTeamGrantsInput>
 }
 
+export type DeviceGroupCreateWithoutJumpHostInput = {
+  id?: string
+  name: string
+  description?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  members?: Prisma.DeviceGroupMemberCreateNestedManyWithoutGroupInput
+  userGrants?: Prisma.GroupGrantCreateNestedManyWithoutGroupInput
+  teamGrants?: Prisma.TeamGroupGrantCreateNestedManyWithoutGroupInput
+}
+
+export type DeviceGroupUncheckedCreateWithoutJumpHostInput = {
+  id?: string
+  name: string
+  description?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  members?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutGroupInput
+  userGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutGroupInput
+  teamGrants?: Prisma.TeamGroupGrantUncheckedCreateNestedManyWithoutGroupInput
+}
+
+export type DeviceGroupCreateOrConnectWithoutJumpHostInput = {
+  where: Prisma.DeviceGroupWhereUniqueInput
+  create: Prisma.XOR<Prisma.DeviceGroupCreateWithoutJumpHostInput, Prisma.DeviceGroupUncheckedCreateWithoutJumpHostInput>
+}
+
+export type DeviceGroupCreateManyJumpHostInputEnvelope = {
+  data: Prisma.DeviceGroupCreateManyJumpHostInput | Prisma.DeviceGroupCreateManyJumpHostInput[]
+}
+
+export type DeviceGroupUpsertWithWhereUniqueWithoutJumpHostInput = {
+  where: Prisma.DeviceGroupWhereUniqueInput
+  update: Prisma.XOR<Prisma.DeviceGroupUpdateWithoutJumpHostInput, Prisma.DeviceGroupUncheckedUpdateWithoutJumpHostInput>
+  create: Prisma.XOR<Prisma.DeviceGroupCreateWithoutJumpHostInput, Prisma.DeviceGroupUncheckedCreateWithoutJumpHostInput>
+}
+
+export type DeviceGroupUpdateWithWhereUniqueWithoutJumpHostInput = {
+  where: Prisma.DeviceGroupWhereUniqueInput
+  data: Prisma.XOR<Prisma.DeviceGroupUpdateWithoutJumpHostInput, Prisma.DeviceGroupUncheckedUpdateWithoutJumpHostInput>
+}
+
+export type DeviceGroupUpdateManyWithWhereWithoutJumpHostInput = {
+  where: Prisma.DeviceGroupScalarWhereInput
+  data: Prisma.XOR<Prisma.DeviceGroupUpdateManyMutationInput, Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostInput>
+}
+
+export type DeviceGroupScalarWhereInput = {
+  AND?: Prisma.DeviceGroupScalarWhereInput | Prisma.DeviceGroupScalarWhereInput[]
+  OR?: Prisma.DeviceGroupScalarWhereInput[]
+  NOT?: Prisma.DeviceGroupScalarWhereInput | Prisma.DeviceGroupScalarWhereInput[]
+  id?: Prisma.StringFilter<"DeviceGroup"> | string
+  name?: Prisma.StringFilter<"DeviceGroup"> | string
+  description?: Prisma.StringFilter<"DeviceGroup"> | string
+  jumpHostId?: Prisma.StringNullableFilter<"DeviceGroup"> | string | null
+  createdAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
+  updatedAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
+}
+
 export type DeviceGroupCreateWithoutMembersInput = {
   id?: string
   name: string
   description?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedGroupsInput
   userGrants?: Prisma.GroupGrantCreateNestedManyWithoutGroupInput
   teamGrants?: Prisma.TeamGroupGrantCreateNestedManyWithoutGroupInput
 }
@@ -387,6 +523,7 @@ export type DeviceGroupUncheckedCreateWithoutMembersInput = {
   id?: string
   name: string
   description?: string
+  jumpHostId?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   userGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutGroupInput
@@ -415,6 +552,7 @@ export type DeviceGroupUpdateWithoutMembersInput = {
   description?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedGroupsNestedInput
   userGrants?: Prisma.GroupGrantUpdateManyWithoutGroupNestedInput
   teamGrants?: Prisma.TeamGroupGrantUpdateManyWithoutGroupNestedInput
 }
@@ -423,6 +561,7 @@ export type DeviceGroupUncheckedUpdateWithoutMembersInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   userGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutGroupNestedInput
@@ -435,6 +574,7 @@ export type DeviceGroupCreateWithoutUserGrantsInput = {
   description?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedGroupsInput
   members?: Prisma.DeviceGroupMemberCreateNestedManyWithoutGroupInput
   teamGrants?: Prisma.TeamGroupGrantCreateNestedManyWithoutGroupInput
 }
@@ -443,6 +583,7 @@ export type DeviceGroupUncheckedCreateWithoutUserGrantsInput = {
   id?: string
   name: string
   description?: string
+  jumpHostId?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutGroupInput
@@ -471,6 +612,7 @@ export type DeviceGroupUpdateWithoutUserGrantsInput = {
   description?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedGroupsNestedInput
   members?: Prisma.DeviceGroupMemberUpdateManyWithoutGroupNestedInput
   teamGrants?: Prisma.TeamGroupGrantUpdateManyWithoutGroupNestedInput
 }
@@ -479,6 +621,7 @@ export type DeviceGroupUncheckedUpdateWithoutUserGrantsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutGroupNestedInput
@@ -491,6 +634,7 @@ export type DeviceGroupCreateWithoutTeamGrantsInput = {
   description?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedGroupsInput
   members?: Prisma.DeviceGroupMemberCreateNestedManyWithoutGroupInput
   userGrants?: Prisma.GroupGrantCreateNestedManyWithoutGroupInput
 }
@@ -499,6 +643,7 @@ export type DeviceGroupUncheckedCreateWithoutTeamGrantsInput = {
   id?: string
   name: string
   description?: string
+  jumpHostId?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutGroupInput
@@ -527,6 +672,7 @@ export type DeviceGroupUpdateWithoutTeamGrantsInput = {
   description?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedGroupsNestedInput
   members?: Prisma.DeviceGroupMemberUpdateManyWithoutGroupNestedInput
   userGrants?: Prisma.GroupGrantUpdateManyWithoutGroupNestedInput
 }
@@ -535,10 +681,49 @@ export type DeviceGroupUncheckedUpdateWithoutTeamGrantsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutGroupNestedInput
   userGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutGroupNestedInput
+}
+
+export type DeviceGroupCreateManyJumpHostInput = {
+  id?: string
+  name: string
+  description?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+}
+
+export type DeviceGroupUpdateWithoutJumpHostInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  members?: Prisma.DeviceGroupMemberUpdateManyWithoutGroupNestedInput
+  userGrants?: Prisma.GroupGrantUpdateManyWithoutGroupNestedInput
+  teamGrants?: Prisma.TeamGroupGrantUpdateManyWithoutGroupNestedInput
+}
+
+export type DeviceGroupUncheckedUpdateWithoutJumpHostInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  members?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutGroupNestedInput
+  userGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutGroupNestedInput
+  teamGrants?: Prisma.TeamGroupGrantUncheckedUpdateManyWithoutGroupNestedInput
+}
+
+export type DeviceGroupUncheckedUpdateManyWithoutJumpHostInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 
@@ -594,8 +779,10 @@ export type DeviceGroupSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   id?: boolean
   name?: boolean
   description?: boolean
+  jumpHostId?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  jumpHost?: boolean | Prisma.DeviceGroup$jumpHostArgs<ExtArgs>
   members?: boolean | Prisma.DeviceGroup$membersArgs<ExtArgs>
   userGrants?: boolean | Prisma.DeviceGroup$userGrantsArgs<ExtArgs>
   teamGrants?: boolean | Prisma.DeviceGroup$teamGrantsArgs<ExtArgs>
@@ -606,39 +793,50 @@ export type DeviceGroupSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   id?: boolean
   name?: boolean
   description?: boolean
+  jumpHostId?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  jumpHost?: boolean | Prisma.DeviceGroup$jumpHostArgs<ExtArgs>
 }, ExtArgs["result"]["deviceGroup"]>
 
 export type DeviceGroupSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
   name?: boolean
   description?: boolean
+  jumpHostId?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  jumpHost?: boolean | Prisma.DeviceGroup$jumpHostArgs<ExtArgs>
 }, ExtArgs["result"]["deviceGroup"]>
 
 export type DeviceGroupSelectScalar = {
   id?: boolean
   name?: boolean
   description?: boolean
+  jumpHostId?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type DeviceGroupOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "description" | "createdAt" | "updatedAt", ExtArgs["result"]["deviceGroup"]>
+export type DeviceGroupOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "description" | "jumpHostId" | "createdAt" | "updatedAt", ExtArgs["result"]["deviceGroup"]>
 export type DeviceGroupInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  jumpHost?: boolean | Prisma.DeviceGroup$jumpHostArgs<ExtArgs>
   members?: boolean | Prisma.DeviceGroup$membersArgs<ExtArgs>
   userGrants?: boolean | Prisma.DeviceGroup$userGrantsArgs<ExtArgs>
   teamGrants?: boolean | Prisma.DeviceGroup$teamGrantsArgs<ExtArgs>
   _count?: boolean | Prisma.DeviceGroupCountOutputTypeDefaultArgs<ExtArgs>
 }
-export type DeviceGroupIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
-export type DeviceGroupIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
+export type DeviceGroupIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  jumpHost?: boolean | Prisma.DeviceGroup$jumpHostArgs<ExtArgs>
+}
+export type DeviceGroupIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  jumpHost?: boolean | Prisma.DeviceGroup$jumpHostArgs<ExtArgs>
+}
 
 export type $DeviceGroupPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "DeviceGroup"
   objects: {
+    jumpHost: Prisma.$DevicePayload<ExtArgs> | null
     members: Prisma.$DeviceGroupMemberPayload<ExtArgs>[]
     userGrants: Prisma.$GroupGrantPayload<ExtArgs>[]
     teamGrants: Prisma.$TeamGroupGrantPayload<ExtArgs>[]
@@ -647,6 +845,10 @@ export type $DeviceGroupPayload<ExtArgs extends runtime.Types.Extensions.Interna
     id: string
     name: string
     description: string
+    /**
+     * The SSH jump host of the group's devices that have none of their own (lib/devices/connect.ts).
+     */
+    jumpHostId: string | null
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["deviceGroup"]>
@@ -1043,6 +1245,7 @@ readonly fields: DeviceGroupFieldRefs;
  */
 export interface Prisma__DeviceGroupClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
+  jumpHost<T extends Prisma.DeviceGroup$jumpHostArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DeviceGroup$jumpHostArgs<ExtArgs>>): Prisma.Prisma__DeviceClient<runtime.Types.Result.GetResult<Prisma.$DevicePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   members<T extends Prisma.DeviceGroup$membersArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DeviceGroup$membersArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceGroupMemberPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   userGrants<T extends Prisma.DeviceGroup$userGrantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DeviceGroup$userGrantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$GroupGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   teamGrants<T extends Prisma.DeviceGroup$teamGrantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DeviceGroup$teamGrantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TeamGroupGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
@@ -1078,6 +1281,7 @@ export interface DeviceGroupFieldRefs {
   readonly id: Prisma.FieldRef<"DeviceGroup", 'String'>
   readonly name: Prisma.FieldRef<"DeviceGroup", 'String'>
   readonly description: Prisma.FieldRef<"DeviceGroup", 'String'>
+  readonly jumpHostId: Prisma.FieldRef<"DeviceGroup", 'String'>
   readonly createdAt: Prisma.FieldRef<"DeviceGroup", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"DeviceGroup", 'DateTime'>
 }
@@ -1332,6 +1536,10 @@ export type DeviceGroupCreateManyAndReturnArgs<ExtArgs extends runtime.Types.Ext
    * The data used to create many DeviceGroups.
    */
   data: Prisma.DeviceGroupCreateManyInput | Prisma.DeviceGroupCreateManyInput[]
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeviceGroupIncludeCreateManyAndReturn<ExtArgs> | null
 }
 
 /**
@@ -1402,6 +1610,10 @@ export type DeviceGroupUpdateManyAndReturnArgs<ExtArgs extends runtime.Types.Ext
    * Limit how many DeviceGroups to update.
    */
   limit?: number
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeviceGroupIncludeUpdateManyAndReturn<ExtArgs> | null
 }
 
 /**
@@ -1468,6 +1680,25 @@ export type DeviceGroupDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.I
    * Limit how many DeviceGroups to delete.
    */
   limit?: number
+}
+
+/**
+ * DeviceGroup.jumpHost
+ */
+export type DeviceGroup$jumpHostArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Device
+   */
+  select?: Prisma.DeviceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Device
+   */
+  omit?: Prisma.DeviceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeviceInclude<ExtArgs> | null
+  where?: Prisma.DeviceWhereInput
 }
 
 /**

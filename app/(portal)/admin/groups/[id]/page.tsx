@@ -8,6 +8,7 @@ import { effectiveLevel, isGrantLevel } from '@/lib/devices/visibility';
 import { plural } from '@/lib/format/plural';
 import { getRuntime } from '@/lib/server/registry';
 import { GroupDevices } from './group-devices';
+import { JumpHostForm } from './jump-host-form';
 
 export const metadata: Metadata = { title: 'Group' };
 
@@ -22,6 +23,7 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
       id: true,
       name: true,
       description: true,
+      jumpHost: { select: { name: true } },
       _count: { select: { members: true } },
       userGrants: {
         orderBy: { user: { username: 'asc' } },
@@ -47,6 +49,12 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
   });
   if (!group) notFound();
   const noGrants = group.userGrants.length === 0 && group.teamGrants.length === 0;
+  const sshDevices = await db.device.findMany({
+    where: { transport: 'ssh' },
+    select: { name: true },
+    orderBy: { name: 'asc' },
+    take: 500,
+  });
   return (
     <div className="space-y-4">
       <Link href="/admin/groups" className="text-sm text-sky-700 hover:underline">
@@ -59,6 +67,14 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
           {plural(group._count.members, 'device')}
         </p>
       </div>
+
+      <section className="card p-4">
+        <JumpHostForm
+          groupId={group.id}
+          current={group.jumpHost?.name ?? null}
+          suggestions={sshDevices.map((d) => d.name)}
+        />
+      </section>
 
       <section className="card space-y-2 p-4" aria-labelledby="group-access">
         <h2 id="group-access" className="text-lg font-semibold">
