@@ -64,7 +64,7 @@ export const deviceFormSchema = z
       .min(1, 'Port must be between 1 and 65535.')
       .max(65535, 'Port must be between 1 and 65535.'),
     vendor: z.enum(VENDORS, { error: 'Choose a vendor.' }),
-    encoding: z.enum(ENCODINGS, { error: 'Choose utf-8 or gbk.' }),
+    encoding: z.enum(ENCODINGS, { error: `Choose one of ${ENCODINGS.join(', ')}.` }),
     transport: z.enum(TRANSPORTS, { error: 'Choose SSH or telnet.' }).default('ssh'),
     kind: z.enum(DEVICE_KINDS, { error: 'Choose device or console line.' }).default('device'),
     /** `modern`, `legacy`, or a custom JSON list (ssh-algorithms.ts). */

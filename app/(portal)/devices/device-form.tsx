@@ -19,6 +19,7 @@ import {
   type FieldErrors,
   type Transport,
 } from '@/lib/devices/schema';
+import { ENCODING_LABELS } from '@/lib/devices/encodings';
 import { SSH_PROFILES, SUPPORTED } from '@/lib/devices/ssh-algorithms';
 import type { DeviceFormState } from './actions';
 
@@ -188,7 +189,7 @@ export function DeviceForm({
           >
             {ENCODINGS.map((x) => (
               <option key={x} value={x}>
-                {x}
+                {ENCODING_LABELS[x]}
               </option>
             ))}
           </Select>

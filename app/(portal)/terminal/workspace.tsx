@@ -9,7 +9,7 @@ import { SHORTCUTS, tabShortcut, type TabAction } from './shortcuts';
 import type { LinkStatus } from './terminal-link';
 import { LoginQuestion, type LoginQuestionFrame } from './login-question';
 import { TerminalPane, type PaneHandle } from './terminal-pane';
-import { ENCODINGS, type DeviceEncoding } from '@/lib/devices/encodings';
+import { ENCODING_LABELS, ENCODINGS, type DeviceEncoding } from '@/lib/devices/encodings';
 
 export interface PickableDevice {
   id: string;
@@ -583,7 +583,7 @@ export function TerminalWorkspace({
                     >
                       {ENCODINGS.map((enc) => (
                         <option key={enc} value={enc}>
-                          {enc.toUpperCase()}
+                          {ENCODING_LABELS[enc]}
                         </option>
                       ))}
                     </select>

@@ -2891,7 +2891,7 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      */
     vendor: string
     /**
-     * utf-8 | gbk
+     * utf-8 | gbk | gb18030 | big5 | shift_jis (lib/devices/encodings.ts)
      */
     encoding: string
     username: string
