@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lab';
 import { DeviceCli } from '../lib/devices/cli';
+import { testConnection } from '../lib/devices/test-connection';
 import { credentialContext } from '../lib/devices/credentials';
 import { createTask, getTaskDetail } from '../lib/tasks/service';
 import { LAB_CREDS, startPortal, type Portal } from './harness';
@@ -339,5 +340,59 @@ describe('a jump host per device group', () => {
       portal.runtime.login.close();
       await groupHop.close();
     }
+  });
+});
+
+describe('a password goes only by the route it was entered for', () => {
+  it("a group's new jump host refuses the device's login until its password is entered again", async () => {
+    const lab = portal.lab.find((d) => d.name === 'lab-vrp-04')!;
+    const id = randomUUID();
+    await portal.db.device.create({
+      data: {
+        id,
+        name: 'route-bound',
+        host: lab.host,
+        port: lab.port,
+        vendor: 'huawei_vrp',
+        username: lab.username,
+        authType: 'password',
+        secretEnc: portal.vault.seal(lab.password!, credentialContext(id, 'secret')),
+        grants: { create: [{ userId: portal.users.operator }] },
+      },
+    });
+    // the first login records the route the password went by: direct, over SSH
+    const first = await login('route-bound');
+    expect(first).toMatchObject({ ok: true });
+    if (first.ok) first.connection.close();
+    expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).secretsRoute).toBe('ssh|');
+
+    // an admin gives a group of the device a jump host: the password would go somewhere new
+    await portal.db.deviceGroup.create({
+      data: { name: 'site:new-bastion', jumpHostId: ids['hop-a'], members: { create: [{ deviceId: id }] } },
+    });
+    const refused = await login('route-bound');
+    expect(refused).toMatchObject({ ok: false, code: 'route_changed' });
+    if (!refused.ok)
+      expect(refused.message).toBe(
+        "route-bound is now reached through hop-a, not by the route its password was entered for: enter it again (Edit on route-bound's page) before the portal sends it there.",
+      );
+    // Test connection says which step: the route
+    const test = await testConnection(id, portal.users.operator, portal.runtime);
+    expect(test.steps.find((s) => s.status === 'failed')).toMatchObject({ id: 'route' });
+
+    // entering the password again (the device form does this through sealedFields) lets it go
+    await portal.db.device.update({
+      where: { id },
+      data: {
+        secretEnc: portal.vault.seal(lab.password!, credentialContext(id, 'secret')),
+        secretsRoute: null,
+      },
+    });
+    const again = await login('route-bound');
+    expect(again).toMatchObject({ ok: true });
+    if (again.ok) again.connection.close();
+    expect((await portal.db.device.findUniqueOrThrow({ where: { id } })).secretsRoute).toBe(
+      `ssh|${ids['hop-a']}`,
+    );
   });
 });

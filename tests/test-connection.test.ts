@@ -314,7 +314,11 @@ describe('bad input: a clear error at the step that failed', () => {
     const spare = await startSshd();
     const id = await addHop('hop-gone', spare);
     await spare.close();
-    await portal.db.device.update({ where: { name: 'behind-hops' }, data: { jumpHostId: id } });
+    // a new route, as the device form makes it: with the password entered again
+    await portal.db.device.update({
+      where: { name: 'behind-hops' },
+      data: { jumpHostId: id, secretsRoute: null },
+    });
     try {
       expectFailedAt(
         await run('behind-hops'),
@@ -322,7 +326,10 @@ describe('bad input: a clear error at the step that failed', () => {
         /^TCP jump host hop-gone 127\.0\.0\.1:\d+: connection refused/,
       );
     } finally {
-      await portal.db.device.update({ where: { name: 'behind-hops' }, data: { jumpHostId: ids['hop-b'] } });
+      await portal.db.device.update({
+        where: { name: 'behind-hops' },
+        data: { jumpHostId: ids['hop-b'], secretsRoute: null },
+      });
     }
   });
 

@@ -35,6 +35,7 @@ export type LoginFailureCode =
   | 'forbidden'
   | 'credentials_unreadable'
   | 'jump_route'
+  | 'route_changed'
   | SshFailureCode
   | TelnetFailureCode;
 
@@ -468,6 +469,36 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         }
       }
 
+      // a secret goes only by the route it was entered for (each hop's own secret too)
+      const endpoints = [...chain.hops, row];
+      const routeKeys = endpoints.map((e, i) => `${e.transport}|${i > 0 ? endpoints[i - 1]!.id : ''}`);
+      for (const [i, e] of endpoints.entries()) {
+        if (e.secretsRoute === null || e.secretEnc === '' || e.secretsRoute === routeKeys[i]) continue;
+        const before = endpoints[i - 1];
+        return {
+          ok: false,
+          code: 'route_changed',
+          message:
+            `${e.name} is now reached ${before ? `through ${before.name}` : 'directly'}${e.transport === 'telnet' ? ' over telnet' : ''}, ` +
+            `not by the route its password was entered for: enter it again (Edit on ${e.name}'s page) before the portal sends it there.`,
+        };
+      }
+
+      /** After a login that worked: the route each secret was first used by is now its route. */
+      const recordRoutes = () =>
+        Promise.all(
+          endpoints.map((e, i) =>
+            e.secretsRoute === null && e.secretEnc !== ''
+              ? db.device
+                  .updateMany({
+                    where: { id: e.id, secretsRoute: null },
+                    data: { secretsRoute: routeKeys[i] },
+                  })
+                  .catch(() => {}) // never worth failing a login for; the next one records it
+              : null,
+          ),
+        );
+
       let creds: DeviceCredentials;
       const hopCreds: DeviceCredentials[] = [];
       try {
@@ -536,7 +567,9 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
           if (!(err instanceof SshError)) throw err;
           return { ok: false, code: err.code, message: err.message };
         }
-        return telnetLoginTo(req, row, device, creds, { opened, close });
+        const r = await telnetLoginTo(req, row, device, creds, { opened, close });
+        if (r.ok) await recordRoutes();
+        return r;
       }
       let ssh: SshConnection;
       try {
@@ -570,6 +603,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
           .update({ where: { id: row.id }, data: { negotiatedAlgorithms: negotiated } })
           .catch(() => {}); // shown on the device page; never worth failing a login for
       }
+      await recordRoutes();
       await deps.status?.reportOnline(device.id).catch(() => {});
       return {
         ok: true,

@@ -136,7 +136,10 @@ const DUPLICATE_NAME: FieldErrors = { name: 'A device with this name already exi
 export function sealedFields(vault: Vault, id: string, v: DeviceFormInput, keepSecret: boolean) {
   const secret = v.authType === 'key' ? v.privateKey.trim() + '\n' : v.password;
   return {
-    ...(keepSecret ? {} : { secretEnc: vault.seal(secret, credentialContext(id, 'secret')) }),
+    // a secret entered (again) goes by the route of its next login, whichever that is
+    ...(keepSecret
+      ? {}
+      : { secretEnc: vault.seal(secret, credentialContext(id, 'secret')), secretsRoute: null }),
     ...(v.authType === 'key' && v.passphrase
       ? { passphraseEnc: vault.seal(v.passphrase, credentialContext(id, 'passphrase')) }
       : {}),

@@ -243,6 +243,7 @@ function stepOfFailure(
     case 'forbidden':
       return 'access';
     case 'jump_route':
+    case 'route_changed':
       return 'route';
     case 'unreachable':
       return 'tcp';
@@ -430,7 +431,11 @@ export async function testConnection(
       if (!route) {
         // refused before anything connected: access, the route, or the stored credentials
         step =
-          login.code === 'jump_route' ? 'route' : login.code === 'credentials_unreadable' ? 'auth' : 'access';
+          login.code === 'jump_route' || login.code === 'route_changed'
+            ? 'route'
+            : login.code === 'credentials_unreadable'
+              ? 'auth'
+              : 'access';
         if (step !== 'access') log.ok('access', `${user?.username ?? 'You'} may operate the device`);
         if (step === 'auth') log.ok('route', 'resolved');
       } else {

@@ -55,7 +55,7 @@ export const COLUMN_DOCS: { column: ImportColumn; meaning: string }[] = [
     meaning:
       'huawei_vrp, cisco_ios, h3c_comware, cisco_nxos, arista_eos, juniper_junos, ruijie_os, generic, or auto (keep the stored vendor; a new device gets generic until Detect vendor on its page sets it).',
   },
-  { column: 'encoding', meaning: 'utf-8 or gbk (empty: utf-8 / the stored one).' },
+  { column: 'encoding', meaning: 'utf-8, gbk, gb18030, big5 or shift_jis (empty: utf-8 / the stored one).' },
   { column: 'username', meaning: 'Login user (empty only for a console line over telnet).' },
   {
     column: 'password',

@@ -62,6 +62,7 @@ const DEVICE_INSERT_COLUMNS = [
   'secretEnc',
   'passphraseEnc',
   'enableSecretEnc',
+  'secretsRoute',
   'createdAt',
   'updatedAt',
 ] as const satisfies readonly (keyof Prisma.DeviceUncheckedCreateInput)[];

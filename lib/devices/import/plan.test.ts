@@ -81,7 +81,7 @@ describe('planImport', () => {
       expect.stringMatching(/^vendor: unknown vendor "nokia_sros" \(one of huawei_vrp, .*, or auto\)/),
       'port: Port must be between 1 and 65535.',
       'port: Port must be between 1 and 65535.',
-      'encoding: unknown encoding "latin1" (utf-8 or gbk).',
+      'encoding: unknown encoding "latin1" (one of utf-8, gbk, gb18030, big5, shift_jis).',
       'port: Port must be a number.',
     ]);
   });

@@ -224,7 +224,7 @@ function draftRow(
   if (!(ENCODINGS as readonly string[]).includes(encoding))
     return {
       ok: false,
-      error: `encoding: unknown encoding "${c.encoding?.trim()}" (${ENCODINGS.join(' or ')}).`,
+      error: `encoding: unknown encoding "${c.encoding?.trim()}" (one of ${ENCODINGS.join(', ')}).`,
     };
   const transport = lower(keepOr('transport', existing?.transport, 'ssh'));
   if (!(TRANSPORTS as readonly string[]).includes(transport))

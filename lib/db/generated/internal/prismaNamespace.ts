@@ -1850,7 +1850,8 @@ export const DeviceScalarFieldEnum = {
   sshAlgorithms: 'sshAlgorithms',
   negotiatedAlgorithms: 'negotiatedAlgorithms',
   jumpHostId: 'jumpHostId',
-  maxSessions: 'maxSessions'
+  maxSessions: 'maxSessions',
+  secretsRoute: 'secretsRoute'
 } as const
 
 export type DeviceScalarFieldEnum = (typeof DeviceScalarFieldEnum)[keyof typeof DeviceScalarFieldEnum]

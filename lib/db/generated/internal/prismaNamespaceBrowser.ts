@@ -132,7 +132,8 @@ export const DeviceScalarFieldEnum = {
   sshAlgorithms: 'sshAlgorithms',
   negotiatedAlgorithms: 'negotiatedAlgorithms',
   jumpHostId: 'jumpHostId',
-  maxSessions: 'maxSessions'
+  maxSessions: 'maxSessions',
+  secretsRoute: 'secretsRoute'
 } as const
 
 export type DeviceScalarFieldEnum = (typeof DeviceScalarFieldEnum)[keyof typeof DeviceScalarFieldEnum]

@@ -67,6 +67,7 @@ export type DeviceMinAggregateOutputType = {
   negotiatedAlgorithms: string | null
   jumpHostId: string | null
   maxSessions: number | null
+  secretsRoute: string | null
 }
 
 export type DeviceMaxAggregateOutputType = {
@@ -100,6 +101,7 @@ export type DeviceMaxAggregateOutputType = {
   negotiatedAlgorithms: string | null
   jumpHostId: string | null
   maxSessions: number | null
+  secretsRoute: string | null
 }
 
 export type DeviceCountAggregateOutputType = {
@@ -133,6 +135,7 @@ export type DeviceCountAggregateOutputType = {
   negotiatedAlgorithms: number
   jumpHostId: number
   maxSessions: number
+  secretsRoute: number
   _all: number
 }
 
@@ -178,6 +181,7 @@ export type DeviceMinAggregateInputType = {
   negotiatedAlgorithms?: true
   jumpHostId?: true
   maxSessions?: true
+  secretsRoute?: true
 }
 
 export type DeviceMaxAggregateInputType = {
@@ -211,6 +215,7 @@ export type DeviceMaxAggregateInputType = {
   negotiatedAlgorithms?: true
   jumpHostId?: true
   maxSessions?: true
+  secretsRoute?: true
 }
 
 export type DeviceCountAggregateInputType = {
@@ -244,6 +249,7 @@ export type DeviceCountAggregateInputType = {
   negotiatedAlgorithms?: true
   jumpHostId?: true
   maxSessions?: true
+  secretsRoute?: true
   _all?: true
 }
 
@@ -364,6 +370,7 @@ export type DeviceGroupByOutputType = {
   negotiatedAlgorithms: string | null
   jumpHostId: string | null
   maxSessions: number | null
+  secretsRoute: string | null
   _count: DeviceCountAggregateOutputType | null
   _avg: DeviceAvgAggregateOutputType | null
   _sum: DeviceSumAggregateOutputType | null
@@ -420,6 +427,7 @@ export type DeviceWhereInput = {
   negotiatedAlgorithms?: Prisma.StringNullableFilter<"Device"> | string | null
   jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
   maxSessions?: Prisma.IntNullableFilter<"Device"> | number | null
+  secretsRoute?: Prisma.StringNullableFilter<"Device"> | string | null
   grants?: Prisma.DeviceGrantListRelationFilter
   teamGrants?: Prisma.TeamDeviceGrantListRelationFilter
   groups?: Prisma.DeviceGroupMemberListRelationFilter
@@ -461,6 +469,7 @@ export type DeviceOrderByWithRelationInput = {
   negotiatedAlgorithms?: Prisma.SortOrderInput | Prisma.SortOrder
   jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
   maxSessions?: Prisma.SortOrderInput | Prisma.SortOrder
+  secretsRoute?: Prisma.SortOrderInput | Prisma.SortOrder
   grants?: Prisma.DeviceGrantOrderByRelationAggregateInput
   teamGrants?: Prisma.TeamDeviceGrantOrderByRelationAggregateInput
   groups?: Prisma.DeviceGroupMemberOrderByRelationAggregateInput
@@ -505,6 +514,7 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   negotiatedAlgorithms?: Prisma.StringNullableFilter<"Device"> | string | null
   jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
   maxSessions?: Prisma.IntNullableFilter<"Device"> | number | null
+  secretsRoute?: Prisma.StringNullableFilter<"Device"> | string | null
   grants?: Prisma.DeviceGrantListRelationFilter
   teamGrants?: Prisma.TeamDeviceGrantListRelationFilter
   groups?: Prisma.DeviceGroupMemberListRelationFilter
@@ -546,6 +556,7 @@ export type DeviceOrderByWithAggregationInput = {
   negotiatedAlgorithms?: Prisma.SortOrderInput | Prisma.SortOrder
   jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
   maxSessions?: Prisma.SortOrderInput | Prisma.SortOrder
+  secretsRoute?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.DeviceCountOrderByAggregateInput
   _avg?: Prisma.DeviceAvgOrderByAggregateInput
   _max?: Prisma.DeviceMaxOrderByAggregateInput
@@ -587,6 +598,7 @@ export type DeviceScalarWhereWithAggregatesInput = {
   negotiatedAlgorithms?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   jumpHostId?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   maxSessions?: Prisma.IntNullableWithAggregatesFilter<"Device"> | number | null
+  secretsRoute?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
 }
 
 export type DeviceCreateInput = {
@@ -619,6 +631,7 @@ export type DeviceCreateInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
@@ -660,6 +673,7 @@ export type DeviceUncheckedCreateInput = {
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
@@ -699,6 +713,7 @@ export type DeviceUpdateInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
@@ -740,6 +755,7 @@ export type DeviceUncheckedUpdateInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
@@ -780,6 +796,7 @@ export type DeviceCreateManyInput = {
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
 }
 
 export type DeviceUpdateManyMutationInput = {
@@ -812,6 +829,7 @@ export type DeviceUpdateManyMutationInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type DeviceUncheckedUpdateManyInput = {
@@ -845,6 +863,7 @@ export type DeviceUncheckedUpdateManyInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type DeviceNullableScalarRelationFilter = {
@@ -893,6 +912,7 @@ export type DeviceCountOrderByAggregateInput = {
   negotiatedAlgorithms?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrder
   maxSessions?: Prisma.SortOrder
+  secretsRoute?: Prisma.SortOrder
 }
 
 export type DeviceAvgOrderByAggregateInput = {
@@ -931,6 +951,7 @@ export type DeviceMaxOrderByAggregateInput = {
   negotiatedAlgorithms?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrder
   maxSessions?: Prisma.SortOrder
+  secretsRoute?: Prisma.SortOrder
 }
 
 export type DeviceMinOrderByAggregateInput = {
@@ -964,6 +985,7 @@ export type DeviceMinOrderByAggregateInput = {
   negotiatedAlgorithms?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrder
   maxSessions?: Prisma.SortOrder
+  secretsRoute?: Prisma.SortOrder
 }
 
 export type DeviceSumOrderByAggregateInput = {
@@ -1164,6 +1186,7 @@ export type DeviceCreateWithoutJumpedDevicesInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
@@ -1204,6 +1227,7 @@ export type DeviceUncheckedCreateWithoutJumpedDevicesInput = {
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
@@ -1247,6 +1271,7 @@ export type DeviceCreateWithoutJumpHostInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
@@ -1286,6 +1311,7 @@ export type DeviceUncheckedCreateWithoutJumpHostInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
@@ -1345,6 +1371,7 @@ export type DeviceUpdateWithoutJumpedDevicesInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
@@ -1385,6 +1412,7 @@ export type DeviceUncheckedUpdateWithoutJumpedDevicesInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
@@ -1443,6 +1471,7 @@ export type DeviceScalarWhereInput = {
   negotiatedAlgorithms?: Prisma.StringNullableFilter<"Device"> | string | null
   jumpHostId?: Prisma.StringNullableFilter<"Device"> | string | null
   maxSessions?: Prisma.IntNullableFilter<"Device"> | number | null
+  secretsRoute?: Prisma.StringNullableFilter<"Device"> | string | null
 }
 
 export type DeviceCreateWithoutGrantsInput = {
@@ -1475,6 +1504,7 @@ export type DeviceCreateWithoutGrantsInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
@@ -1515,6 +1545,7 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
@@ -1569,6 +1600,7 @@ export type DeviceUpdateWithoutGrantsInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
@@ -1609,6 +1641,7 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
@@ -1647,6 +1680,7 @@ export type DeviceCreateWithoutJumpedGroupsInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
@@ -1687,6 +1721,7 @@ export type DeviceUncheckedCreateWithoutJumpedGroupsInput = {
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
@@ -1741,6 +1776,7 @@ export type DeviceUpdateWithoutJumpedGroupsInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
@@ -1781,6 +1817,7 @@ export type DeviceUncheckedUpdateWithoutJumpedGroupsInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
@@ -1819,6 +1856,7 @@ export type DeviceCreateWithoutGroupsInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
@@ -1859,6 +1897,7 @@ export type DeviceUncheckedCreateWithoutGroupsInput = {
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
@@ -1913,6 +1952,7 @@ export type DeviceUpdateWithoutGroupsInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
@@ -1953,6 +1993,7 @@ export type DeviceUncheckedUpdateWithoutGroupsInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
@@ -1991,6 +2032,7 @@ export type DeviceCreateWithoutTeamGrantsInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
@@ -2031,6 +2073,7 @@ export type DeviceUncheckedCreateWithoutTeamGrantsInput = {
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
@@ -2085,6 +2128,7 @@ export type DeviceUpdateWithoutTeamGrantsInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
@@ -2125,6 +2169,7 @@ export type DeviceUncheckedUpdateWithoutTeamGrantsInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
@@ -2163,6 +2208,7 @@ export type DeviceCreateWithoutTaskDevicesInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
@@ -2203,6 +2249,7 @@ export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
@@ -2257,6 +2304,7 @@ export type DeviceUpdateWithoutTaskDevicesInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
@@ -2297,6 +2345,7 @@ export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
@@ -2335,6 +2384,7 @@ export type DeviceCreateWithoutDeviceStatusChangesInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
@@ -2375,6 +2425,7 @@ export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
   negotiatedAlgorithms?: string | null
   jumpHostId?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
@@ -2429,6 +2480,7 @@ export type DeviceUpdateWithoutDeviceStatusChangesInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
@@ -2469,6 +2521,7 @@ export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
@@ -2507,6 +2560,7 @@ export type DeviceCreateManyJumpHostInput = {
   sshAlgorithms?: string
   negotiatedAlgorithms?: string | null
   maxSessions?: number | null
+  secretsRoute?: string | null
 }
 
 export type DeviceUpdateWithoutJumpHostInput = {
@@ -2539,6 +2593,7 @@ export type DeviceUpdateWithoutJumpHostInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
@@ -2578,6 +2633,7 @@ export type DeviceUncheckedUpdateWithoutJumpHostInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
@@ -2617,6 +2673,7 @@ export type DeviceUncheckedUpdateManyWithoutJumpHostInput = {
   sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
   negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -2735,6 +2792,7 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   negotiatedAlgorithms?: boolean
   jumpHostId?: boolean
   maxSessions?: boolean
+  secretsRoute?: boolean
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   teamGrants?: boolean | Prisma.Device$teamGrantsArgs<ExtArgs>
   groups?: boolean | Prisma.Device$groupsArgs<ExtArgs>
@@ -2777,6 +2835,7 @@ export type DeviceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   negotiatedAlgorithms?: boolean
   jumpHostId?: boolean
   maxSessions?: boolean
+  secretsRoute?: boolean
   jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
 }, ExtArgs["result"]["device"]>
 
@@ -2811,6 +2870,7 @@ export type DeviceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   negotiatedAlgorithms?: boolean
   jumpHostId?: boolean
   maxSessions?: boolean
+  secretsRoute?: boolean
   jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
 }, ExtArgs["result"]["device"]>
 
@@ -2845,9 +2905,10 @@ export type DeviceSelectScalar = {
   negotiatedAlgorithms?: boolean
   jumpHostId?: boolean
   maxSessions?: boolean
+  secretsRoute?: boolean
 }
 
-export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "hostKeyApprovalRequired" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt" | "transport" | "kind" | "sshAlgorithms" | "negotiatedAlgorithms" | "jumpHostId" | "maxSessions", ExtArgs["result"]["device"]>
+export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "hostKeyApprovalRequired" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt" | "transport" | "kind" | "sshAlgorithms" | "negotiatedAlgorithms" | "jumpHostId" | "maxSessions" | "secretsRoute", ExtArgs["result"]["device"]>
 export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   teamGrants?: boolean | Prisma.Device$teamGrantsArgs<ExtArgs>
@@ -2964,6 +3025,12 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      * Concurrent sessions from the portal (terminals and tasks); null = DEVICE_MAX_SESSIONS.
      */
     maxSessions: number | null
+    /**
+     * The route its secret was entered for (`transport|id of the jump host in front`), recorded by the
+     * first login after the secret was entered; a login by another route (a group's new jump host) is
+     * refused until the secret is entered again. Null: not used since it was entered.
+     */
+    secretsRoute: string | null
   }, ExtArgs["result"]["device"]>
   composites: {}
 }
@@ -3425,6 +3492,7 @@ export interface DeviceFieldRefs {
   readonly negotiatedAlgorithms: Prisma.FieldRef<"Device", 'String'>
   readonly jumpHostId: Prisma.FieldRef<"Device", 'String'>
   readonly maxSessions: Prisma.FieldRef<"Device", 'Int'>
+  readonly secretsRoute: Prisma.FieldRef<"Device", 'String'>
 }
     
 
