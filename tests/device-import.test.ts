@@ -306,6 +306,10 @@ describe('export', () => {
     const r = await call(exportRoute.GET, { path: '/devices/export', token: tokens.viewer });
     const seen = await portal.db.deviceGrant.count({ where: { userId: portal.users.viewer } });
     expect(r.text.trimEnd().split('\r\n')).toHaveLength(seen + 1);
+    // taking the inventory out is audited, naming who
+    expect(
+      await portal.db.auditEvent.count({ where: { action: 'device.export', userId: portal.users.viewer } }),
+    ).toBe(1);
 
     const t = await call(templateRoute.GET, { path: '/devices/import/template', token: tokens.viewer });
     expect(t.status).toBe(200);
