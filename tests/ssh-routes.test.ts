@@ -278,26 +278,32 @@ describe('a shared connection per jump host', () => {
   });
 });
 
+/** Another inventory entry for a lab device (its password, no host key yet), granted to the operator. */
+async function addLabCopy(name: string, labDevice: string): Promise<string> {
+  const lab = portal.lab.find((d) => d.name === labDevice)!;
+  const id = randomUUID();
+  await portal.db.device.create({
+    data: {
+      id,
+      name,
+      host: lab.host,
+      port: lab.port,
+      vendor: 'huawei_vrp',
+      username: lab.username,
+      authType: 'password',
+      secretEnc: portal.vault.seal(lab.password!, credentialContext(id, 'secret')),
+      grants: { create: [{ userId: portal.users.operator }] },
+    },
+  });
+  return id;
+}
+
 describe('a jump host per device group', () => {
   it("devices of a group go through the group's jump host; its own jump host stays direct; two groups with different hops are refused", async () => {
     const groupHop = await startSshd();
     try {
       const hop = await addHop('group-hop', groupHop);
-      const lab = portal.lab.find((d) => d.name === 'lab-vrp-02')!;
-      const id = randomUUID();
-      await portal.db.device.create({
-        data: {
-          id,
-          name: 'routed-by-group',
-          host: lab.host,
-          port: lab.port,
-          vendor: 'huawei_vrp',
-          username: lab.username,
-          authType: 'password',
-          secretEnc: portal.vault.seal(lab.password!, credentialContext(id, 'secret')),
-          grants: { create: [{ userId: portal.users.operator }] },
-        },
-      });
+      const id = await addLabCopy('routed-by-group', 'lab-vrp-02');
       const group = await portal.db.deviceGroup.create({
         data: {
           name: 'site:behind-group-hop',
@@ -346,20 +352,7 @@ describe('a jump host per device group', () => {
 describe('a password goes only by the route it was entered for', () => {
   it("a group's new jump host refuses the device's login until its password is entered again", async () => {
     const lab = portal.lab.find((d) => d.name === 'lab-vrp-04')!;
-    const id = randomUUID();
-    await portal.db.device.create({
-      data: {
-        id,
-        name: 'route-bound',
-        host: lab.host,
-        port: lab.port,
-        vendor: 'huawei_vrp',
-        username: lab.username,
-        authType: 'password',
-        secretEnc: portal.vault.seal(lab.password!, credentialContext(id, 'secret')),
-        grants: { create: [{ userId: portal.users.operator }] },
-      },
-    });
+    const id = await addLabCopy('route-bound', 'lab-vrp-04');
     // the first login records the route the password went by: direct, over SSH
     const first = await login('route-bound');
     expect(first).toMatchObject({ ok: true });

@@ -21,6 +21,16 @@ export interface Hysteresis {
  * online again only after `onlineAfter` consecutive successes. A device in `error` (login or host-key
  * trouble seen by a session) stays in error while it answers; only a session clears it.
  */
+/** What a probe reads of a device: its address, status, and whether a group puts a jump host in front. */
+const PROBE_SELECT = {
+  id: true,
+  host: true,
+  port: true,
+  status: true,
+  transport: true,
+  groups: { select: { group: { select: { jumpHostId: true } } } },
+} as const;
+
 /** A group the device is in names a jump host other than the device itself (lib/devices/connect.ts). */
 export function behindGroupJumpHost(d: {
   id: string;
@@ -169,14 +179,7 @@ export class StatusMonitor implements DeviceStatusReporter {
     const devices = (
       await this.opts.db.device.findMany({
         where: { jumpHostId: null },
-        select: {
-          id: true,
-          host: true,
-          port: true,
-          status: true,
-          transport: true,
-          groups: { select: { group: { select: { jumpHostId: true } } } },
-        },
+        select: PROBE_SELECT,
       })
     ).filter((d) => !behindGroupJumpHost(d));
     let next = 0;
@@ -203,15 +206,7 @@ export class StatusMonitor implements DeviceStatusReporter {
     const started = Date.now();
     const d = await this.opts.db.device.findUnique({
       where: { id: deviceId },
-      select: {
-        id: true,
-        host: true,
-        port: true,
-        status: true,
-        transport: true,
-        jumpHostId: true,
-        groups: { select: { group: { select: { jumpHostId: true } } } },
-      },
+      select: { ...PROBE_SELECT, jumpHostId: true },
     });
     if (!d) return { ok: false, code: 'not_found', message: `No device with id ${deviceId}.` };
     if (d.jumpHostId || behindGroupJumpHost(d))
