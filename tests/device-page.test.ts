@@ -192,24 +192,17 @@ describe('the device page queries', () => {
 
   it('recent terminal sessions come from the audit log; others only see their own', async () => {
     const id = await portal.deviceId('lab-ios-02');
-    await portal.runtime.audit({
-      userId: portal.users.operator2,
-      action: 'terminal.open',
-      target: 'lab-ios-02',
-      detail: 'session 1',
-    });
-    await portal.runtime.audit({
-      userId: portal.users.operator2,
-      action: 'terminal.close',
-      target: 'lab-ios-02',
-      detail: 'closed by the user (after 3 s)',
-    });
-    await portal.runtime.audit({
-      userId: portal.users.admin,
-      action: 'terminal.open',
-      target: 'lab-ios-02',
-      detail: 'session 2',
-    });
+    // three moments a second apart (audit rows written in the same millisecond have no order)
+    const t0 = Date.now() - 10_000;
+    const rows = [
+      { userId: portal.users.operator2, action: 'terminal.open', detail: 'session 1' },
+      { userId: portal.users.operator2, action: 'terminal.close', detail: 'closed by the user (after 3 s)' },
+      { userId: portal.users.admin, action: 'terminal.open', detail: 'session 2' },
+    ];
+    for (const [i, r] of rows.entries())
+      await portal.db.auditEvent.create({
+        data: { ...r, target: 'lab-ios-02', at: new Date(t0 + i * 1000) },
+      });
     const admin = await getDevicePage(as(portal.users.admin, 'admin'), id, portal);
     expect(admin!.sessions.map((s) => `${s.user} ${s.action}`)).toEqual([
       'admin open',

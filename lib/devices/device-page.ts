@@ -244,7 +244,7 @@ export async function getDevicePage(
     // the audit log names the device (its name at the time): a renamed device starts a new history
     db.auditEvent.findMany({
       where: { action: { in: ['terminal.open', 'terminal.close'] }, target: device.name, ...mine },
-      orderBy: { at: 'desc' },
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
       take: DEVICE_PAGE_RECENT_SESSIONS,
       select: { at: true, action: true, detail: true, user: { select: { username: true } } },
     }),
