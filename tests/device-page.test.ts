@@ -143,23 +143,48 @@ describe('Probe now (StatusMonitor.probeOne)', () => {
 });
 
 describe('the device page queries', () => {
-  it('the timeline shows the outage the probes recorded, and uptime below 100 %', async () => {
-    const device = await portal.db.device.findUniqueOrThrow({ where: { name: 'lab-ios-02' } });
+  it('the timeline shows a stored outage with its reason, and uptime below 100 %', async () => {
+    // its own device and history (not the probes of another test): added 50 min ago, online, down
+    // for 20 min, back
+    const now = Date.now();
+    const at = (minAgo: number) => new Date(now - minAgo * 60_000);
+    const device = await portal.db.device.create({
+      data: {
+        name: 'timeline-own',
+        host: '192.0.2.77',
+        vendor: 'generic',
+        username: 'u',
+        authType: 'password',
+        secretEnc: 'x',
+        status: 'online',
+        createdAt: at(50),
+      },
+    });
+    for (const [minAgo, previous, status, reason] of [
+      [45, 'unknown', 'online', 'SSH banner received'],
+      [30, 'online', 'offline', 'connection refused'],
+      [10, 'offline', 'online', 'SSH banner received'],
+    ] as const)
+      await portal.db.deviceStatusChange.create({
+        data: { deviceId: device.id, previous, status, reason, at: at(minAgo) },
+      });
     const t = await deviceTimeline(portal.db, device, '24h');
-    // added during this test: the band starts when it was added
+    // added in the window: the band starts when it was added
     expect(t.from).toBe(device.createdAt.getTime());
     expect(t.axisFrom).toBeLessThan(t.from);
     expect(t.segments.map((s) => s.status)).toEqual(['unknown', 'online', 'offline', 'online']);
     expect(t.segments[2]!.reason).toBe('connection refused');
     expect(t.segments[0]!.from).toBe(t.from);
     expect(t.segments.at(-1)!.to).toBe(t.to);
-    expect(t.uptime).toBeGreaterThan(0);
-    expect(t.uptime).toBeLessThan(100);
+    // online 15 + 10 of the 45 known minutes
+    expect(t.uptime).toBeGreaterThan(50);
+    expect(t.uptime).toBeLessThan(60);
     expect(t.changes.map((c) => c.status)).toEqual(['online', 'offline', 'online']); // newest first
 
     // a week: the same changes (nothing older exists)
     const week = await deviceTimeline(portal.db, device, '7d');
     expect(week.segments.map((s) => s.status)).toEqual(['unknown', 'online', 'offline', 'online']);
+    await portal.db.device.delete({ where: { id: device.id } }); // the dashboard test counts devices
   });
 
   it('before the window: the band starts in the status of the last change before it', async () => {
@@ -183,6 +208,7 @@ describe('the device page queries', () => {
 
   it('levels: admin operates, a viewer with a grant views read-only, a user without a grant gets nothing', async () => {
     const id = await portal.deviceId('lab-ios-02');
+    await portal.status.probeOne(id); // a status with its reason, whatever ran before
     expect((await getDevicePage(as(portal.users.admin, 'admin'), id, portal))?.level).toBe('operate');
     expect((await getDevicePage(as(portal.users.viewer, 'viewer'), id, portal))?.level).toBe('view');
     expect(await getDevicePage(as(portal.users.operator, 'operator'), id, portal)).toBeNull(); // no grant
@@ -238,9 +264,13 @@ describe('the dashboard query', () => {
       expect(d.outages.find((o) => o.name === 'lab-vrp-01')?.reason).toBe('connection refused');
       expect(d.online.at(-1)!.online).toBe(d.byStatus.online);
       expect(d.online).toHaveLength(97);
-      // the operator cannot see lab-ios-02, so their counts leave it out
+      // the operator is not granted lab-ios-02 (nor devices other tests add): their counts leave them out
       const op = await loadDashboard(as(portal.users.operator, 'operator'), portal.db);
-      expect(op.total).toBe(d.total - 3); // lab-ios-02 and the two devices made above
+      const theirs = await portal.db.device.count({
+        where: { grants: { some: { userId: portal.users.operator } } },
+      });
+      expect(op.total).toBe(theirs);
+      expect(op.total).toBeLessThan(d.total);
     } finally {
       await portal.labControl.setUp('lab-ios-01', true);
       await portal.labControl.setUp('lab-vrp-01', true);
