@@ -37,9 +37,15 @@ async function createGroup(page: Page, name: string) {
   await expect(page.locator(`li[data-group="${name}"]`)).toBeVisible();
 }
 
+/** The device picker shows the answer to what was typed (a tick on the list it replaces would be lost). */
+async function searched(page: Page) {
+  await expect(page.getByText('searching…')).toHaveCount(0);
+}
+
 /** On a group's page: find devices, tick them with the mouse, add them to the group. */
 async function addDevices(page: Page, search: string, devices: string[]) {
   await page.getByLabel('Find devices', { exact: true }).fill(search);
+  await searched(page);
   for (const d of devices)
     await mouseClick(page, page.getByRole('checkbox', { name: `Select ${d}`, exact: true }));
   await expect(page.getByTestId('selected-count')).toHaveText(`${devices.length} devices selected`);
@@ -246,6 +252,7 @@ test('the groups page at 390×844: create, a collision, add devices, delete with
   await mouseClick(page, page.locator(`tr[data-user="${name}"]`).getByRole('link', { name: /granted/ }));
   await expect(page.getByTestId('role-cap')).toContainText('viewer: operate grants act as view');
   await page.getByLabel('Find devices', { exact: true }).fill('lab-vrp-1');
+  await searched(page);
   await mouseClick(page, page.getByRole('checkbox', { name: 'Grant lab-vrp-10', exact: true }));
   await expect(page.getByTestId('granted-devices').locator('li[data-device="lab-vrp-10"]')).toBeVisible();
   await expectNoOverflow(page);

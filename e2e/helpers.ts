@@ -41,18 +41,29 @@ export function alertOf(page: Page) {
 }
 
 /**
- * A real pointer click in the middle of the element, once it is what the pointer would hit there
- * (a live toast can cover the bottom of a phone screen for a few seconds). No synthetic .click().
+ * A real pointer click in the middle of the element, once it has stopped moving and is what the
+ * pointer would hit there (a live toast can cover the bottom of a phone screen for a few seconds).
+ * No synthetic .click().
  */
 export async function mouseClick(page: Page, el: Locator) {
   await el.scrollIntoViewIfNeeded();
+  // still for two frames (a list growing above it, a scroll settling) and what the pointer would hit
   await expect
     .poll(() =>
-      el.evaluate((e) => {
-        const r = e.getBoundingClientRect();
-        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-        return hit !== null && e.contains(hit);
-      }),
+      el.evaluate(
+        (e) =>
+          new Promise<boolean>((resolve) => {
+            const a = e.getBoundingClientRect();
+            requestAnimationFrame(() =>
+              requestAnimationFrame(() => {
+                const r = e.getBoundingClientRect();
+                const still = a.x === r.x && a.y === r.y && a.width === r.width && a.height === r.height;
+                const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                resolve(still && hit !== null && e.contains(hit));
+              }),
+            );
+          }),
+      ),
     )
     .toBe(true);
   const box = await el.boundingBox();
