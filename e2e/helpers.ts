@@ -46,7 +46,8 @@ export function alertOf(page: Page) {
  * No synthetic .click().
  */
 export async function mouseClick(page: Page, el: Locator) {
-  await el.scrollIntoViewIfNeeded();
+  // to the middle of the screen: toasts (other specs take lab devices down) stack at the bottom
+  await el.evaluate((e) => e.scrollIntoView({ block: 'center', inline: 'center' }));
   // still for two frames (a list growing above it, a scroll settling) and what the pointer would hit
   await expect
     .poll(() =>
