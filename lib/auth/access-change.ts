@@ -17,13 +17,6 @@ export interface AccessDeps {
 /** Device names in an audit line: a few, then how many more. */
 export const AUDIT_DEVICE_NAMES_MAX = 5;
 
-export function namesShown(names: string[]): string {
-  return (
-    names.slice(0, AUDIT_DEVICE_NAMES_MAX).join(', ') +
-    (names.length > AUDIT_DEVICE_NAMES_MAX ? ` and ${names.length - AUDIT_DEVICE_NAMES_MAX} more` : '')
-  );
-}
-
 type Subject = { id: string; username: string; role: Role };
 
 /** For each user, the devices (among `candidates`, or all) they may operate. One query per user. */

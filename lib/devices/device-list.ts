@@ -107,7 +107,7 @@ export function deviceListOrderBy(
 
 /**
  * The groups of each of these devices, by name: one statement (a join), where the groups service's
- * groupsOfDevices costs two (Prisma fetches the nested group separately).
+ * a nested Prisma select costs two (Prisma fetches the nested group separately).
  */
 export async function groupChips(
   db: PrismaClient,

@@ -393,22 +393,3 @@ export async function setGroupDevices(
   });
   return { ok: true, changed: added.length + removed.length };
 }
-
-/** The groups each of these devices is in (for lists and device pages). */
-export async function groupsOfDevices(
-  db: PrismaClient,
-  deviceIds: string[],
-): Promise<Map<string, { id: string; name: string }[]>> {
-  const rows = await db.deviceGroupMember.findMany({
-    where: { deviceId: { in: deviceIds } },
-    select: { deviceId: true, group: { select: { id: true, name: true } } },
-  });
-  const out = new Map<string, { id: string; name: string }[]>();
-  for (const r of rows) {
-    const list = out.get(r.deviceId) ?? [];
-    list.push(r.group);
-    out.set(r.deviceId, list);
-  }
-  for (const list of out.values()) list.sort((a, b) => a.name.localeCompare(b.name));
-  return out;
-}

@@ -109,12 +109,3 @@ export function usersSeeingDeviceWhere(deviceId: string): Prisma.UserWhereInput 
     ],
   };
 }
-
-/**
- * Ids of the devices a user may operate, for revocation: call before and after a change to grants,
- * groups or teams, and close what was lost. One query per affected user.
- */
-export async function operableDeviceIds(db: PrismaClient, user: Subject): Promise<Set<string>> {
-  const rows = await db.device.findMany({ where: operableDevicesWhere(user), select: { id: true } });
-  return new Set(rows.map((r) => r.id));
-}
