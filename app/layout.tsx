@@ -1,6 +1,12 @@
 import type { Metadata } from 'next';
+import { NextIntlClientProvider } from 'next-intl';
+import { getLocale } from 'next-intl/server';
 import localFont from 'next/font/local';
+import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
+import { getCurrentPrefs } from '@/lib/auth/session';
+import { resolveTheme, THEME_COOKIE } from '@/lib/i18n/config';
+import { themeScript } from '@/lib/i18n/theme-script';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -15,11 +21,26 @@ export const metadata: Metadata = {
   description: 'SSH terminals, batch tasks and live status for network devices.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const [locale, prefs, jar] = await Promise.all([getLocale(), getCurrentPrefs(), cookies()]);
+  const theme = resolveTheme({ saved: prefs?.theme, cookie: jar.get(THEME_COOKIE)?.value });
+  // An explicit theme is rendered on <html>; "system" is decided in the browser before it paints.
+  const explicit = theme === 'system' ? undefined : theme;
   return (
-    <html lang="en" className={inter.variable}>
+    <html
+      lang={locale}
+      className={`${inter.variable}${explicit === 'dark' ? ' dark' : ''}`}
+      style={explicit ? { colorScheme: explicit } : undefined}
+      data-theme-pref={theme}
+      suppressHydrationWarning
+    >
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript(theme) }} />
+      </head>
       <body className="min-h-screen font-sans">
-        <Providers>{children}</Providers>
+        <NextIntlClientProvider>
+          <Providers>{children}</Providers>
+        </NextIntlClientProvider>
       </body>
     </html>
   );

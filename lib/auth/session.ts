@@ -13,20 +13,46 @@ export interface CurrentUser {
   role: Role;
 }
 
+/** Display preferences (the account page's Preferences): language, theme, the terminal's look. */
+export interface UserPrefs {
+  /** "" follows the browser's language */
+  locale: string;
+  theme: string;
+  terminalTheme: string;
+  terminalFontSize: number;
+}
+
 /**
  * The signed-in user, re-read from the database (a disabled user or changed role takes effect at once).
  * A session issued before the user's session version was bumped (password reset, disable, role change,
  * sign out everywhere) is no session.
  */
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+const loadSession = cache(async (): Promise<{ user: CurrentUser; prefs: UserPrefs } | null> => {
   const session = await getServerSession(authOptions);
   const claims = session?.user as { id?: string; sessionVersion?: number } | undefined;
   if (!claims?.id) return null;
   const user = await getRuntime().db.user.findUnique({ where: { id: claims.id } });
   if (!user || user.disabled || !isRole(user.role)) return null;
   if (user.sessionVersion !== (claims.sessionVersion ?? 0)) return null;
-  return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
+  return {
+    user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+    prefs: {
+      locale: user.locale,
+      theme: user.theme,
+      terminalTheme: user.terminalTheme,
+      terminalFontSize: user.terminalFontSize,
+    },
+  };
 });
+
+export const getCurrentUser = cache(
+  async (): Promise<CurrentUser | null> => (await loadSession())?.user ?? null,
+);
+
+/** The signed-in user's display preferences; null when nobody is signed in. */
+export const getCurrentPrefs = cache(
+  async (): Promise<UserPrefs | null> => (await loadSession())?.prefs ?? null,
+);
 
 export async function requireUser(): Promise<CurrentUser> {
   const user = await getCurrentUser();

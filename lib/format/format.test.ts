@@ -27,3 +27,19 @@ describe('formatDuration', () => {
     expect(formatDuration(ms)).toBe(text);
   });
 });
+
+describe('formatDuration in Chinese', () => {
+  it.each([
+    [38_000, '38秒'],
+    [252_000, '4分钟12秒'],
+    [7_500_000, '2小时5分钟'],
+    [90_061_000, '1天1小时'],
+  ])('%i ms reads %s', (ms, text) => {
+    expect(formatDuration(ms, 'zh-CN')).toBe(text);
+  });
+
+  it("groups large numbers the locale's way", () => {
+    expect(formatDuration(1234 * 86_400_000, 'en')).toBe('1,234 d');
+    expect(formatDuration(1234 * 86_400_000, 'zh-CN')).toBe('1,234天');
+  });
+});

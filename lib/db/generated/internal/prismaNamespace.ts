@@ -1814,7 +1814,11 @@ export const UserScalarFieldEnum = {
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
   notificationSeq: 'notificationSeq',
-  notifyKinds: 'notifyKinds'
+  notifyKinds: 'notifyKinds',
+  locale: 'locale',
+  theme: 'theme',
+  terminalTheme: 'terminalTheme',
+  terminalFontSize: 'terminalFontSize'
 } as const
 
 export type UserScalarFieldEnum = (typeof UserScalarFieldEnum)[keyof typeof UserScalarFieldEnum]

@@ -29,11 +29,13 @@ export type AggregateUser = {
 export type UserAvgAggregateOutputType = {
   sessionVersion: number | null
   notificationSeq: number | null
+  terminalFontSize: number | null
 }
 
 export type UserSumAggregateOutputType = {
   sessionVersion: number | null
   notificationSeq: number | null
+  terminalFontSize: number | null
 }
 
 export type UserMinAggregateOutputType = {
@@ -49,6 +51,10 @@ export type UserMinAggregateOutputType = {
   updatedAt: Date | null
   notificationSeq: number | null
   notifyKinds: string | null
+  locale: string | null
+  theme: string | null
+  terminalTheme: string | null
+  terminalFontSize: number | null
 }
 
 export type UserMaxAggregateOutputType = {
@@ -64,6 +70,10 @@ export type UserMaxAggregateOutputType = {
   updatedAt: Date | null
   notificationSeq: number | null
   notifyKinds: string | null
+  locale: string | null
+  theme: string | null
+  terminalTheme: string | null
+  terminalFontSize: number | null
 }
 
 export type UserCountAggregateOutputType = {
@@ -79,6 +89,10 @@ export type UserCountAggregateOutputType = {
   updatedAt: number
   notificationSeq: number
   notifyKinds: number
+  locale: number
+  theme: number
+  terminalTheme: number
+  terminalFontSize: number
   _all: number
 }
 
@@ -86,11 +100,13 @@ export type UserCountAggregateOutputType = {
 export type UserAvgAggregateInputType = {
   sessionVersion?: true
   notificationSeq?: true
+  terminalFontSize?: true
 }
 
 export type UserSumAggregateInputType = {
   sessionVersion?: true
   notificationSeq?: true
+  terminalFontSize?: true
 }
 
 export type UserMinAggregateInputType = {
@@ -106,6 +122,10 @@ export type UserMinAggregateInputType = {
   updatedAt?: true
   notificationSeq?: true
   notifyKinds?: true
+  locale?: true
+  theme?: true
+  terminalTheme?: true
+  terminalFontSize?: true
 }
 
 export type UserMaxAggregateInputType = {
@@ -121,6 +141,10 @@ export type UserMaxAggregateInputType = {
   updatedAt?: true
   notificationSeq?: true
   notifyKinds?: true
+  locale?: true
+  theme?: true
+  terminalTheme?: true
+  terminalFontSize?: true
 }
 
 export type UserCountAggregateInputType = {
@@ -136,6 +160,10 @@ export type UserCountAggregateInputType = {
   updatedAt?: true
   notificationSeq?: true
   notifyKinds?: true
+  locale?: true
+  theme?: true
+  terminalTheme?: true
+  terminalFontSize?: true
   _all?: true
 }
 
@@ -238,6 +266,10 @@ export type UserGroupByOutputType = {
   updatedAt: Date
   notificationSeq: number
   notifyKinds: string
+  locale: string
+  theme: string
+  terminalTheme: string
+  terminalFontSize: number
   _count: UserCountAggregateOutputType | null
   _avg: UserAvgAggregateOutputType | null
   _sum: UserSumAggregateOutputType | null
@@ -276,6 +308,10 @@ export type UserWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"User"> | Date | string
   notificationSeq?: Prisma.IntFilter<"User"> | number
   notifyKinds?: Prisma.StringFilter<"User"> | string
+  locale?: Prisma.StringFilter<"User"> | string
+  theme?: Prisma.StringFilter<"User"> | string
+  terminalTheme?: Prisma.StringFilter<"User"> | string
+  terminalFontSize?: Prisma.IntFilter<"User"> | number
   grants?: Prisma.DeviceGrantListRelationFilter
   groupGrants?: Prisma.GroupGrantListRelationFilter
   teams?: Prisma.TeamMemberListRelationFilter
@@ -298,6 +334,10 @@ export type UserOrderByWithRelationInput = {
   updatedAt?: Prisma.SortOrder
   notificationSeq?: Prisma.SortOrder
   notifyKinds?: Prisma.SortOrder
+  locale?: Prisma.SortOrder
+  theme?: Prisma.SortOrder
+  terminalTheme?: Prisma.SortOrder
+  terminalFontSize?: Prisma.SortOrder
   grants?: Prisma.DeviceGrantOrderByRelationAggregateInput
   groupGrants?: Prisma.GroupGrantOrderByRelationAggregateInput
   teams?: Prisma.TeamMemberOrderByRelationAggregateInput
@@ -323,6 +363,10 @@ export type UserWhereUniqueInput = Prisma.AtLeast<{
   updatedAt?: Prisma.DateTimeFilter<"User"> | Date | string
   notificationSeq?: Prisma.IntFilter<"User"> | number
   notifyKinds?: Prisma.StringFilter<"User"> | string
+  locale?: Prisma.StringFilter<"User"> | string
+  theme?: Prisma.StringFilter<"User"> | string
+  terminalTheme?: Prisma.StringFilter<"User"> | string
+  terminalFontSize?: Prisma.IntFilter<"User"> | number
   grants?: Prisma.DeviceGrantListRelationFilter
   groupGrants?: Prisma.GroupGrantListRelationFilter
   teams?: Prisma.TeamMemberListRelationFilter
@@ -345,6 +389,10 @@ export type UserOrderByWithAggregationInput = {
   updatedAt?: Prisma.SortOrder
   notificationSeq?: Prisma.SortOrder
   notifyKinds?: Prisma.SortOrder
+  locale?: Prisma.SortOrder
+  theme?: Prisma.SortOrder
+  terminalTheme?: Prisma.SortOrder
+  terminalFontSize?: Prisma.SortOrder
   _count?: Prisma.UserCountOrderByAggregateInput
   _avg?: Prisma.UserAvgOrderByAggregateInput
   _max?: Prisma.UserMaxOrderByAggregateInput
@@ -368,6 +416,10 @@ export type UserScalarWhereWithAggregatesInput = {
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"User"> | Date | string
   notificationSeq?: Prisma.IntWithAggregatesFilter<"User"> | number
   notifyKinds?: Prisma.StringWithAggregatesFilter<"User"> | string
+  locale?: Prisma.StringWithAggregatesFilter<"User"> | string
+  theme?: Prisma.StringWithAggregatesFilter<"User"> | string
+  terminalTheme?: Prisma.StringWithAggregatesFilter<"User"> | string
+  terminalFontSize?: Prisma.IntWithAggregatesFilter<"User"> | number
 }
 
 export type UserCreateInput = {
@@ -383,6 +435,10 @@ export type UserCreateInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
@@ -405,6 +461,10 @@ export type UserUncheckedCreateInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
@@ -427,6 +487,10 @@ export type UserUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
@@ -449,6 +513,10 @@ export type UserUncheckedUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
@@ -471,6 +539,10 @@ export type UserCreateManyInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
 }
 
 export type UserUpdateManyMutationInput = {
@@ -486,6 +558,10 @@ export type UserUpdateManyMutationInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
 export type UserUncheckedUpdateManyInput = {
@@ -501,6 +577,10 @@ export type UserUncheckedUpdateManyInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
 export type UserCountOrderByAggregateInput = {
@@ -516,11 +596,16 @@ export type UserCountOrderByAggregateInput = {
   updatedAt?: Prisma.SortOrder
   notificationSeq?: Prisma.SortOrder
   notifyKinds?: Prisma.SortOrder
+  locale?: Prisma.SortOrder
+  theme?: Prisma.SortOrder
+  terminalTheme?: Prisma.SortOrder
+  terminalFontSize?: Prisma.SortOrder
 }
 
 export type UserAvgOrderByAggregateInput = {
   sessionVersion?: Prisma.SortOrder
   notificationSeq?: Prisma.SortOrder
+  terminalFontSize?: Prisma.SortOrder
 }
 
 export type UserMaxOrderByAggregateInput = {
@@ -536,6 +621,10 @@ export type UserMaxOrderByAggregateInput = {
   updatedAt?: Prisma.SortOrder
   notificationSeq?: Prisma.SortOrder
   notifyKinds?: Prisma.SortOrder
+  locale?: Prisma.SortOrder
+  theme?: Prisma.SortOrder
+  terminalTheme?: Prisma.SortOrder
+  terminalFontSize?: Prisma.SortOrder
 }
 
 export type UserMinOrderByAggregateInput = {
@@ -551,11 +640,16 @@ export type UserMinOrderByAggregateInput = {
   updatedAt?: Prisma.SortOrder
   notificationSeq?: Prisma.SortOrder
   notifyKinds?: Prisma.SortOrder
+  locale?: Prisma.SortOrder
+  theme?: Prisma.SortOrder
+  terminalTheme?: Prisma.SortOrder
+  terminalFontSize?: Prisma.SortOrder
 }
 
 export type UserSumOrderByAggregateInput = {
   sessionVersion?: Prisma.SortOrder
   notificationSeq?: Prisma.SortOrder
+  terminalFontSize?: Prisma.SortOrder
 }
 
 export type UserScalarRelationFilter = {
@@ -705,6 +799,10 @@ export type UserCreateWithoutGrantsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
@@ -726,6 +824,10 @@ export type UserUncheckedCreateWithoutGrantsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
@@ -763,6 +865,10 @@ export type UserUpdateWithoutGrantsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
@@ -784,6 +890,10 @@ export type UserUncheckedUpdateWithoutGrantsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
@@ -805,6 +915,10 @@ export type UserCreateWithoutTeamsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
@@ -826,6 +940,10 @@ export type UserUncheckedCreateWithoutTeamsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
@@ -863,6 +981,10 @@ export type UserUpdateWithoutTeamsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
@@ -884,6 +1006,10 @@ export type UserUncheckedUpdateWithoutTeamsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
@@ -905,6 +1031,10 @@ export type UserCreateWithoutGroupGrantsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
@@ -926,6 +1056,10 @@ export type UserUncheckedCreateWithoutGroupGrantsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
@@ -963,6 +1097,10 @@ export type UserUpdateWithoutGroupGrantsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
@@ -984,6 +1122,10 @@ export type UserUncheckedUpdateWithoutGroupGrantsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
@@ -1005,6 +1147,10 @@ export type UserCreateWithoutAuditEventsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
@@ -1026,6 +1172,10 @@ export type UserUncheckedCreateWithoutAuditEventsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
@@ -1063,6 +1213,10 @@ export type UserUpdateWithoutAuditEventsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
@@ -1084,6 +1238,10 @@ export type UserUncheckedUpdateWithoutAuditEventsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
@@ -1105,6 +1263,10 @@ export type UserCreateWithoutTasksInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
@@ -1126,6 +1288,10 @@ export type UserUncheckedCreateWithoutTasksInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
@@ -1163,6 +1329,10 @@ export type UserUpdateWithoutTasksInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
@@ -1184,6 +1354,10 @@ export type UserUncheckedUpdateWithoutTasksInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
@@ -1205,6 +1379,10 @@ export type UserCreateWithoutNotificationsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
@@ -1226,6 +1404,10 @@ export type UserUncheckedCreateWithoutNotificationsInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
@@ -1263,6 +1445,10 @@ export type UserUpdateWithoutNotificationsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
@@ -1284,6 +1470,10 @@ export type UserUncheckedUpdateWithoutNotificationsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
@@ -1305,6 +1495,10 @@ export type UserCreateWithoutApiTokensInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
@@ -1326,6 +1520,10 @@ export type UserUncheckedCreateWithoutApiTokensInput = {
   updatedAt?: Date | string
   notificationSeq?: number
   notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
   grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
   groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
   teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
@@ -1363,6 +1561,10 @@ export type UserUpdateWithoutApiTokensInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
@@ -1384,6 +1586,10 @@ export type UserUncheckedUpdateWithoutApiTokensInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
   notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
   grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
   groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
   teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
@@ -1490,6 +1696,10 @@ export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   updatedAt?: boolean
   notificationSeq?: boolean
   notifyKinds?: boolean
+  locale?: boolean
+  theme?: boolean
+  terminalTheme?: boolean
+  terminalFontSize?: boolean
   grants?: boolean | Prisma.User$grantsArgs<ExtArgs>
   groupGrants?: boolean | Prisma.User$groupGrantsArgs<ExtArgs>
   teams?: boolean | Prisma.User$teamsArgs<ExtArgs>
@@ -1513,6 +1723,10 @@ export type UserSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   updatedAt?: boolean
   notificationSeq?: boolean
   notifyKinds?: boolean
+  locale?: boolean
+  theme?: boolean
+  terminalTheme?: boolean
+  terminalFontSize?: boolean
 }, ExtArgs["result"]["user"]>
 
 export type UserSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -1528,6 +1742,10 @@ export type UserSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   updatedAt?: boolean
   notificationSeq?: boolean
   notifyKinds?: boolean
+  locale?: boolean
+  theme?: boolean
+  terminalTheme?: boolean
+  terminalFontSize?: boolean
 }, ExtArgs["result"]["user"]>
 
 export type UserSelectScalar = {
@@ -1543,9 +1761,13 @@ export type UserSelectScalar = {
   updatedAt?: boolean
   notificationSeq?: boolean
   notifyKinds?: boolean
+  locale?: boolean
+  theme?: boolean
+  terminalTheme?: boolean
+  terminalFontSize?: boolean
 }
 
-export type UserOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "username" | "displayName" | "passwordHash" | "role" | "disabled" | "sessionVersion" | "lastLoginAt" | "createdAt" | "updatedAt" | "notificationSeq" | "notifyKinds", ExtArgs["result"]["user"]>
+export type UserOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "username" | "displayName" | "passwordHash" | "role" | "disabled" | "sessionVersion" | "lastLoginAt" | "createdAt" | "updatedAt" | "notificationSeq" | "notifyKinds" | "locale" | "theme" | "terminalTheme" | "terminalFontSize", ExtArgs["result"]["user"]>
 export type UserInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.User$grantsArgs<ExtArgs>
   groupGrants?: boolean | Prisma.User$groupGrantsArgs<ExtArgs>
@@ -1596,6 +1818,22 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * Comma-separated notification kinds this user wants.
      */
     notifyKinds: string
+    /**
+     * "en" | "zh-CN"; empty: follow the browser's language
+     */
+    locale: string
+    /**
+     * "system" | "light" | "dark"
+     */
+    theme: string
+    /**
+     * The terminal's colours: "dark" | "light" | "solarized-dark"
+     */
+    terminalTheme: string
+    /**
+     * The terminal's font size in px (11..24)
+     */
+    terminalFontSize: number
   }, ExtArgs["result"]["user"]>
   composites: {}
 }
@@ -2038,6 +2276,10 @@ export interface UserFieldRefs {
   readonly updatedAt: Prisma.FieldRef<"User", 'DateTime'>
   readonly notificationSeq: Prisma.FieldRef<"User", 'Int'>
   readonly notifyKinds: Prisma.FieldRef<"User", 'String'>
+  readonly locale: Prisma.FieldRef<"User", 'String'>
+  readonly theme: Prisma.FieldRef<"User", 'String'>
+  readonly terminalTheme: Prisma.FieldRef<"User", 'String'>
+  readonly terminalFontSize: Prisma.FieldRef<"User", 'Int'>
 }
     
 
