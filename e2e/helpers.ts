@@ -1,18 +1,20 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { E2E } from './env';
 
+/** Sign in through the form; works in either language (fields by name, not by their label). */
 export async function signIn(page: Page, username: string, password: string) {
   await page.goto('/login');
   // wait for hydration: before it the form would submit natively
   await expect(page.locator('form[data-hydrated="true"]')).toBeVisible();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('form[data-hydrated="true"] button[type="submit"]').click();
 }
 
+/** Signed in as the admin, on the dashboard (in whatever language the browser asks for). */
 export async function signInAsAdmin(page: Page) {
   await signIn(page, 'admin', E2E.adminPassword);
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByTestId('current-user')).toBeVisible();
 }
 
 export function unique(prefix: string) {

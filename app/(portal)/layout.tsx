@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Bell } from '@/app/_components/bell';
@@ -5,60 +6,93 @@ import { CommandPalette } from '@/app/_components/command-palette';
 import { LiveProvider } from '@/app/_components/live-provider';
 import { NavLink } from '@/app/_components/nav-link';
 import { SignOutButton } from '@/app/_components/sign-out-button';
-import { requireUser } from '@/lib/auth/session';
+import { getCurrentPrefs, requireUser } from '@/lib/auth/session';
+import { isTheme } from '@/lib/i18n/config';
 import { notificationFrameOf } from '@/lib/realtime/handlers/notifications';
 import { getRuntime } from '@/lib/server/registry';
+import { HeaderNav } from './_shell/header-nav';
+import { LocaleSwitch } from './_shell/locale-switch';
+import { ThemeSwitch } from './_shell/theme-switch';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   const { feed } = getRuntime();
-  const [unread, lastSeq, recent] = await Promise.all([
+  const [unread, lastSeq, recent, prefs, t] = await Promise.all([
     feed.unreadCount(user.id),
     feed.latestSeq(user.id),
     feed.list(user.id, { limit: 10 }),
+    getCurrentPrefs(),
+    getTranslations('common'),
   ]);
+  const theme = isTheme(prefs?.theme) ? prefs.theme : 'system';
   return (
     <LiveProvider initial={{ unread, lastSeq, recent: recent.map(notificationFrameOf) }}>
       <div className="min-h-screen">
-        <header className="bg-slate-900">
-          {/* phone width: the name, bell and sign-out share the first row with the logo; the nav wraps
-              to its own row and scrolls sideways */}
-          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2.5">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-1.5 focus:text-slate-900"
+        >
+          {t('nav.skipToContent')}
+        </a>
+        <header className="border-b border-transparent bg-slate-900 dark:border-slate-800">
+          {/* phone width: logo, search, bell and account share one row; the navigation folds behind the
+              Menu button and opens as its own row below */}
+          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2.5 md:gap-x-6">
             <Link href="/" className="text-lg font-semibold tracking-tight text-white">
-              Switchboard
+              {t('appName')}
             </Link>
-            <nav className="order-last -mx-1 flex w-full items-center gap-1 overflow-x-auto md:order-none md:mx-0 md:w-auto md:flex-1">
-              <NavLink href="/">Dashboard</NavLink>
-              <NavLink href="/devices">Devices</NavLink>
-              {user.role !== 'viewer' && <NavLink href="/terminal">Terminal</NavLink>}
-              <NavLink href="/tasks">Tasks</NavLink>
+            <HeaderNav
+              extra={
+                <>
+                  <LocaleSwitch saved={prefs?.locale ?? ''} />
+                  <SignOutButton />
+                </>
+              }
+            >
+              <NavLink href="/">{t('nav.dashboard')}</NavLink>
+              <NavLink href="/devices">{t('nav.devices')}</NavLink>
+              {user.role !== 'viewer' && <NavLink href="/terminal">{t('nav.terminal')}</NavLink>}
+              <NavLink href="/tasks">{t('nav.tasks')}</NavLink>
               {user.role === 'admin' && (
                 <>
-                  <NavLink href="/admin/users">Users</NavLink>
-                  <NavLink href="/admin/groups">Groups</NavLink>
-                  <NavLink href="/admin/teams">Teams</NavLink>
-                  <NavLink href="/admin/audit">Audit</NavLink>
+                  <NavLink href="/admin/users">{t('nav.users')}</NavLink>
+                  <NavLink href="/admin/groups">{t('nav.groups')}</NavLink>
+                  <NavLink href="/admin/teams">{t('nav.teams')}</NavLink>
+                  <NavLink href="/admin/audit">{t('nav.audit')}</NavLink>
                 </>
               )}
-            </nav>
-            <div className="ml-auto flex items-center gap-4">
+            </HeaderNav>
+            <div className="ml-auto flex items-center gap-2 sm:gap-3 md:gap-4">
               <CommandPalette />
               <Bell />
+              <ThemeSwitch initial={theme} />
+              <div className="hidden md:block">
+                <LocaleSwitch saved={prefs?.locale ?? ''} />
+              </div>
               <Link
                 href="/account"
-                aria-label="Your account"
-                title="Your account: sign out everywhere"
+                aria-label={t('nav.account')}
+                title={t('nav.accountTitle')}
                 className="flex items-center gap-1 text-sm text-slate-300 hover:text-white"
                 data-testid="current-user"
               >
-                <span className="max-w-[9rem] truncate">{user.displayName || user.username}</span>
-                <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role}</span>
+                <span className="max-w-[6rem] truncate sm:max-w-[9rem]">
+                  {user.displayName || user.username}
+                </span>
+                <span className="hidden rounded bg-slate-700 px-1.5 py-0.5 text-xs sm:inline">
+                  {t(`roles.${user.role}`)}
+                </span>
               </Link>
-              <SignOutButton />
+              {/* on a phone, Sign out is in the menu */}
+              <div className="hidden md:block">
+                <SignOutButton />
+              </div>
             </div>
           </div>
         </header>
-        <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+        <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+          {children}
+        </main>
       </div>
     </LiveProvider>
   );

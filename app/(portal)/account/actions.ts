@@ -3,7 +3,13 @@
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { formDataArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
-import { changeOwnPassword, type ChangePasswordField } from '@/lib/auth/change-password';
+import { getTranslations } from 'next-intl/server';
+import {
+  CHANGE_PASSWORD_ERRORS,
+  changeOwnPassword,
+  type ChangePasswordField,
+} from '@/lib/auth/change-password';
+import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
 import { PEER_HEADER } from '@/lib/auth/peer';
 import { authorise } from '@/lib/auth/session';
 import { signOutEverywhere } from '@/lib/auth/users';
@@ -70,7 +76,27 @@ export async function changePasswordAction(
     ip,
     getRuntime(),
   );
-  if (!r.ok) return { errors: r.errors };
+  if (!r.ok) return { errors: await translated(r.errors) };
   await clearSessionCookies();
   redirect('/login?passwordChanged=1');
+}
+
+/** The password checks speak English (the REST API shares them); the form speaks the user's language. */
+async function translated(
+  errors: ChangePasswordState['errors'] = {},
+): Promise<ChangePasswordState['errors']> {
+  const t = await getTranslations('account.password.errors');
+  const known = new Map<string, string>([
+    [CHANGE_PASSWORD_ERRORS.wrongCurrent, t('wrongCurrent')],
+    [CHANGE_PASSWORD_ERRORS.mismatch, t('mismatch')],
+    [CHANGE_PASSWORD_ERRORS.same, t('same')],
+    ['Enter your current password.', t('enterCurrent')],
+    [`At least ${PASSWORD_MIN_LENGTH} characters.`, t('tooShort', { min: PASSWORD_MIN_LENGTH })],
+    ['At most 256 characters.', t('tooLong', { max: 256 })],
+  ]);
+  const out: ChangePasswordState['errors'] = {};
+  for (const [field, message] of Object.entries(errors) as [ChangePasswordField, string][]) {
+    out[field] = known.get(message) ?? message;
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useSyncExternalStore } from 'react';
 import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
 import { changePasswordAction, type ChangePasswordState } from './actions';
@@ -14,10 +15,11 @@ export function ChangePasswordForm() {
     () => false,
   );
   const e = state.errors;
+  const t = useTranslations('account.password');
   return (
     <form
       action={action}
-      aria-label="Change password"
+      aria-label={t('formLabel')}
       className="grid max-w-md gap-3"
       noValidate
       data-hydrated={hydrated}
@@ -28,7 +30,7 @@ export function ChangePasswordForm() {
         </p>
       )}
       <div>
-        <label htmlFor="currentPassword">Current password</label>
+        <label htmlFor="currentPassword">{t('current')}</label>
         <input
           id="currentPassword"
           name="currentPassword"
@@ -45,7 +47,7 @@ export function ChangePasswordForm() {
         )}
       </div>
       <div>
-        <label htmlFor="newPassword">New password</label>
+        <label htmlFor="newPassword">{t('new')}</label>
         <input
           id="newPassword"
           name="newPassword"
@@ -56,12 +58,15 @@ export function ChangePasswordForm() {
           aria-invalid={!!e?.newPassword}
           aria-describedby="newPassword-hint"
         />
-        <p id="newPassword-hint" className={e?.newPassword ? 'field-error' : 'mt-1 text-xs text-slate-500'}>
-          {e?.newPassword ?? `At least ${PASSWORD_MIN_LENGTH} characters.`}
+        <p
+          id="newPassword-hint"
+          className={e?.newPassword ? 'field-error' : 'mt-1 text-xs text-slate-500 dark:text-slate-400'}
+        >
+          {e?.newPassword ?? t('minLength', { min: PASSWORD_MIN_LENGTH })}
         </p>
       </div>
       <div>
-        <label htmlFor="confirmPassword">New password again</label>
+        <label htmlFor="confirmPassword">{t('again')}</label>
         <input
           id="confirmPassword"
           name="confirmPassword"
@@ -74,7 +79,7 @@ export function ChangePasswordForm() {
       </div>
       <div>
         <button type="submit" className="btn-primary" disabled={pending}>
-          {pending ? 'Changing…' : 'Change password'}
+          {pending ? t('submitting') : t('submit')}
         </button>
       </div>
     </form>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { signOutEverywhereAction, type SignOutEverywhereState } from './actions';
 
@@ -8,10 +9,11 @@ export function SignOutEverywhereForm() {
     signOutEverywhereAction,
     {},
   );
+  const t = useTranslations('account.everywhere');
   return (
     <form action={action} className="flex flex-wrap items-center gap-3">
       <button type="submit" className="btn-primary" disabled={pending}>
-        {pending ? 'Signing out…' : 'Sign out everywhere'}
+        {pending ? t('submitting') : t('submit')}
       </button>
       {state.error && (
         <p role="alert" className="field-error">

@@ -1,17 +1,12 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useState, useTransition } from 'react';
 import { Time } from '@/app/_components/time';
 import type { TokenView } from '@/lib/auth/tokens';
 import { createTokenAction, revokeTokenAction, type CreateTokenState } from './token-actions';
 
-const EXPIRIES = [
-  ['7d', '7 days'],
-  ['30d', '30 days'],
-  ['90d', '90 days'],
-  ['365d', '1 year'],
-  ['never', 'Never'],
-] as const;
+const EXPIRIES = ['7d', '30d', '90d', '365d', 'never'] as const;
 
 function when(iso: string | null, none: string) {
   return iso ? <Time iso={iso} /> : none;
@@ -20,20 +15,22 @@ function when(iso: string | null, none: string) {
 export function CreateTokenForm() {
   const [state, action, pending] = useActionState<CreateTokenState, FormData>(createTokenAction, {});
   const [copied, setCopied] = useState(false);
+  const common = useTranslations('common.actions');
   const e = state.errors ?? {};
+  const t = useTranslations('account.tokens');
   return (
     <div className="space-y-3">
       <form
         action={action}
-        aria-label="Create token"
+        aria-label={t('formLabel')}
         className="grid gap-3 sm:grid-cols-[1fr_8rem_8rem_auto]"
       >
         <label>
-          Name
+          {t('name')}
           <input
             name="name"
             className="input"
-            placeholder="e.g. ansible-ci"
+            placeholder={t('namePlaceholder')}
             maxLength={64}
             aria-invalid={Boolean(e.name)}
             required
@@ -41,7 +38,7 @@ export function CreateTokenForm() {
           {e.name && <p className="field-error">{e.name}</p>}
         </label>
         <label>
-          Scope
+          {t('scope')}
           <select name="scope" className="input" defaultValue="read">
             <option value="read">read</option>
             <option value="write">write</option>
@@ -49,11 +46,11 @@ export function CreateTokenForm() {
           {e.scope && <p className="field-error">{e.scope}</p>}
         </label>
         <label>
-          Expires
+          {t('expires')}
           <select name="expires" className="input" defaultValue="90d">
-            {EXPIRIES.map(([v, label]) => (
+            {EXPIRIES.map((v) => (
               <option key={v} value={v}>
-                {label}
+                {t(`expiry.${v}`)}
               </option>
             ))}
           </select>
@@ -61,7 +58,7 @@ export function CreateTokenForm() {
         </label>
         <div className="flex items-end">
           <button type="submit" className="btn-primary w-full sm:w-auto" disabled={pending}>
-            {pending ? 'Creating…' : 'Create token'}
+            {pending ? t('creating') : t('create')}
           </button>
         </div>
       </form>
@@ -71,14 +68,17 @@ export function CreateTokenForm() {
         </p>
       )}
       {state.created && (
-        <div role="status" className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm">
-          <p className="font-medium text-emerald-900">
-            Token “{state.created.name}” created. Copy it now: it is shown only once.
+        <div
+          role="status"
+          className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950/40"
+        >
+          <p className="font-medium text-emerald-900 dark:text-emerald-200">
+            {t('created', { name: state.created.name })}
           </p>
           <div className="mt-2 flex flex-wrap items-center gap-2">
             <code
               data-testid="new-token"
-              className="min-w-0 flex-1 rounded border border-emerald-200 bg-white px-2 py-1 font-mono text-xs break-all"
+              className="min-w-0 flex-1 rounded border border-emerald-200 bg-white px-2 py-1 font-mono text-xs break-all dark:border-emerald-800 dark:bg-slate-900"
             >
               {state.created.token}
             </code>
@@ -89,7 +89,7 @@ export function CreateTokenForm() {
                 void navigator.clipboard?.writeText(state.created!.token).then(() => setCopied(true));
               }}
             >
-              {copied ? 'Copied' : 'Copy'}
+              {copied ? common('copied') : common('copy')}
             </button>
           </div>
         </div>
@@ -101,7 +101,13 @@ export function CreateTokenForm() {
 export function TokenList({ tokens, showOwner }: { tokens: TokenView[]; showOwner: boolean }) {
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
-  if (tokens.length === 0) return <p className="text-sm text-slate-500">No tokens yet.</p>;
+  const t = useTranslations('account.tokens');
+  if (tokens.length === 0)
+    return (
+      <p className="text-sm text-slate-500 dark:text-slate-400" data-testid="no-tokens">
+        {t('none')}
+      </p>
+    );
   return (
     <div className="space-y-2">
       {error && (
@@ -110,47 +116,59 @@ export function TokenList({ tokens, showOwner }: { tokens: TokenView[]; showOwne
         </p>
       )}
       <div className="overflow-x-auto">
-        <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="token-table">
-          <thead className="text-left text-xs text-slate-500 uppercase">
+        <table
+          className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-700"
+          data-testid="token-table"
+        >
+          <thead className="text-left text-xs text-slate-500 uppercase dark:text-slate-400">
             <tr>
-              <th className="py-2 pr-3">Name</th>
-              {showOwner && <th className="py-2 pr-3">Owner</th>}
-              <th className="hidden py-2 pr-3 sm:table-cell">Token</th>
-              <th className="py-2 pr-3">Scope</th>
-              <th className="hidden py-2 pr-3 sm:table-cell">Created</th>
-              <th className="hidden py-2 pr-3 sm:table-cell">Last used</th>
-              <th className="py-2 pr-3">Expires</th>
-              <th className="py-2" />
+              <th className="py-2 pr-3">{t('columns.name')}</th>
+              {showOwner && <th className="py-2 pr-3">{t('columns.owner')}</th>}
+              <th className="hidden py-2 pr-3 sm:table-cell">{t('columns.token')}</th>
+              <th className="py-2 pr-3">{t('columns.scope')}</th>
+              <th className="hidden py-2 pr-3 sm:table-cell">{t('columns.created')}</th>
+              <th className="hidden py-2 pr-3 sm:table-cell">{t('columns.lastUsed')}</th>
+              <th className="py-2 pr-3">{t('columns.expires')}</th>
+              <th className="py-2">
+                <span className="sr-only">{t('columns.actions')}</span>
+              </th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
-            {tokens.map((t) => (
-              <tr key={t.id} data-token={t.name} className={t.revokedAt ? 'text-slate-400' : ''}>
-                <td className="py-2 pr-3 font-medium">{t.name}</td>
-                {showOwner && <td className="py-2 pr-3">{t.username}</td>}
-                <td className="hidden py-2 pr-3 font-mono text-xs sm:table-cell">{t.prefix}…</td>
-                <td className="py-2 pr-3">{t.scope}</td>
-                <td className="hidden py-2 pr-3 whitespace-nowrap sm:table-cell">{when(t.createdAt, '')}</td>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {tokens.map((tok) => (
+              <tr
+                key={tok.id}
+                data-token={tok.name}
+                className={tok.revokedAt ? 'text-slate-500 line-through dark:text-slate-500' : ''}
+              >
+                <td className="py-2 pr-3 font-medium">{tok.name}</td>
+                {showOwner && <td className="py-2 pr-3">{tok.username}</td>}
+                <td className="hidden py-2 pr-3 font-mono text-xs sm:table-cell">{tok.prefix}…</td>
+                <td className="py-2 pr-3">{tok.scope}</td>
                 <td className="hidden py-2 pr-3 whitespace-nowrap sm:table-cell">
-                  {when(t.lastUsedAt, 'never')}
+                  {when(tok.createdAt, '')}
                 </td>
-                <td className="py-2 pr-3 whitespace-nowrap">{when(t.expiresAt, 'never')}</td>
+                <td className="hidden py-2 pr-3 whitespace-nowrap sm:table-cell">
+                  {when(tok.lastUsedAt, t('never'))}
+                </td>
+                <td className="py-2 pr-3 whitespace-nowrap">{when(tok.expiresAt, t('never'))}</td>
                 <td className="py-2 text-right">
-                  {t.revokedAt ? (
-                    <span className="text-xs">revoked</span>
+                  {tok.revokedAt ? (
+                    <span className="text-xs">{t('revoked')}</span>
                   ) : (
                     <button
                       type="button"
                       className="btn-secondary"
+                      aria-label={t('revokeNamed', { name: tok.name })}
                       disabled={pending}
                       onClick={() =>
                         start(async () => {
-                          const r = await revokeTokenAction(t.id);
+                          const r = await revokeTokenAction(tok.id);
                           setError(r.error ?? null);
                         })
                       }
                     >
-                      Revoke
+                      {t('revoke')}
                     </button>
                   )}
                 </td>
