@@ -74,6 +74,9 @@ describe('device status and notifications', () => {
       'down notification',
     );
     expect(down.title).toBe('lab-ios-02 is down');
+    // the facts behind the words travel with them, for the reader's language
+    expect(down.params).toMatchObject({ device: 'lab-ios-02' });
+    expect(typeof down.params?.host).toBe('string');
     const up = await seesIt.waitUntil(
       () => seesIt.frames.find((f) => f.type === 'notification' && f.kind === 'device_up'),
       'up notification',
@@ -96,6 +99,7 @@ describe('device status and notifications', () => {
     // the up notification says how long the outage lasted, from the recorded transitions
     const outage = transitions[2]!.at.getTime() - transitions[1]!.at.getTime();
     expect(up.title).toBe(`lab-ios-02 is back online after ${formatDuration(outage)}`);
+    expect(up.params).toMatchObject({ device: 'lab-ios-02', outageMs: outage });
     await Promise.all([seesIt.close(), blind.close()]);
   });
 
@@ -184,6 +188,7 @@ describe('device status and notifications', () => {
       where: { title: 'Task "notify me" completed' },
     });
     expect(n).toMatchObject({ userId: owner, kind: 'task_completed', body: 'The device succeeded.' });
+    expect(JSON.parse(n.params)).toEqual({ task: 'notify me', total: 1, failed: 0 });
   });
 
   it('a device back online after a long outage: the title gives its length in minutes and seconds', async () => {

@@ -18,9 +18,26 @@ export interface NotificationView {
   kind: string;
   title: string;
   body: string;
+  /** The facts behind title and body, for wording them in the reader's language. */
+  params: NotificationParams;
   link: string | null;
   createdAt: string;
   read: boolean;
+}
+
+export type NotificationParams = Record<string, string | number>;
+
+/** A stored params column back to an object; anything unreadable is no params. */
+export function parseParams(json: string): NotificationParams {
+  try {
+    const v: unknown = JSON.parse(json);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    const out: NotificationParams = {};
+    for (const [k, x] of Object.entries(v)) if (typeof x === 'string' || typeof x === 'number') out[k] = x;
+    return out;
+  } catch {
+    return {};
+  }
 }
 
 export function parseKinds(csv: string): Set<NotificationKind> {
@@ -37,6 +54,7 @@ type Row = {
   kind: string;
   title: string;
   body: string;
+  params: string;
   link: string | null;
   createdAt: Date;
   readAt: Date | null;
@@ -47,6 +65,7 @@ export const toView = (n: Row): NotificationView => ({
   kind: n.kind,
   title: n.title,
   body: n.body,
+  params: parseParams(n.params),
   link: n.link,
   createdAt: n.createdAt.toISOString(),
   read: n.readAt !== null,
@@ -62,7 +81,7 @@ export class NotificationFeed {
   /** Add a notification for each of these users who wants this kind; returns how many were created. */
   async notify(
     userIds: string[],
-    n: { kind: NotificationKind; title: string; body?: string; link?: string },
+    n: { kind: NotificationKind; title: string; body?: string; params?: NotificationParams; link?: string },
   ): Promise<number> {
     let created = 0;
     for (const userId of new Set(userIds)) {
@@ -85,6 +104,7 @@ export class NotificationFeed {
             kind: n.kind,
             title: n.title,
             body: n.body ?? '',
+            params: JSON.stringify(n.params ?? {}),
             link: n.link ?? null,
           },
         });

@@ -55,6 +55,12 @@ export function startNotifier(deps: {
       kind: down ? 'device_down' : 'device_up',
       title: down ? `${device.name} is down` : backOnline,
       body: `${device.host}: ${e.reason ?? ''}`.trim(),
+      params: {
+        device: device.name,
+        host: device.host,
+        ...(e.reason ? { reason: e.reason } : {}),
+        ...(outage === null ? {} : { outageMs: outage }),
+      },
       link: `/devices?q=${encodeURIComponent(device.name)}`,
     });
     log.debug({ deviceId: e.deviceId, status: e.status, notified: n }, 'device status notifications');
@@ -72,6 +78,7 @@ export function startNotifier(deps: {
             ? 'The device succeeded.'
             : `All ${e.totalDevices} devices succeeded.`
           : `${e.failedDevices} of ${plural(e.totalDevices, 'device')} failed.`,
+      params: { task: task.name, total: e.totalDevices, failed: e.failedDevices },
       link: `/tasks/${e.taskId}`,
     });
   });

@@ -208,6 +208,8 @@ export const notificationFrame = z.object({
   kind: z.string(),
   title: z.string(),
   body: z.string(),
+  /** The facts behind title and body (device, host, reason, outageMs, task, total, failed). */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   link: z.string().nullable(),
   created_at: z.string(),
   read: z.boolean(),

@@ -23,6 +23,7 @@ export function notificationFrameOf(n: NotificationView): NotificationFrame {
     kind: n.kind,
     title: n.title,
     body: n.body,
+    params: n.params,
     link: n.link,
     created_at: n.createdAt,
     read: n.read,

@@ -2024,6 +2024,7 @@ export const NotificationScalarFieldEnum = {
   kind: 'kind',
   title: 'title',
   body: 'body',
+  params: 'params',
   link: 'link',
   createdAt: 'createdAt',
   readAt: 'readAt'

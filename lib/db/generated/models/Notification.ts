@@ -41,6 +41,7 @@ export type NotificationMinAggregateOutputType = {
   kind: string | null
   title: string | null
   body: string | null
+  params: string | null
   link: string | null
   createdAt: Date | null
   readAt: Date | null
@@ -53,6 +54,7 @@ export type NotificationMaxAggregateOutputType = {
   kind: string | null
   title: string | null
   body: string | null
+  params: string | null
   link: string | null
   createdAt: Date | null
   readAt: Date | null
@@ -65,6 +67,7 @@ export type NotificationCountAggregateOutputType = {
   kind: number
   title: number
   body: number
+  params: number
   link: number
   createdAt: number
   readAt: number
@@ -87,6 +90,7 @@ export type NotificationMinAggregateInputType = {
   kind?: true
   title?: true
   body?: true
+  params?: true
   link?: true
   createdAt?: true
   readAt?: true
@@ -99,6 +103,7 @@ export type NotificationMaxAggregateInputType = {
   kind?: true
   title?: true
   body?: true
+  params?: true
   link?: true
   createdAt?: true
   readAt?: true
@@ -111,6 +116,7 @@ export type NotificationCountAggregateInputType = {
   kind?: true
   title?: true
   body?: true
+  params?: true
   link?: true
   createdAt?: true
   readAt?: true
@@ -210,6 +216,7 @@ export type NotificationGroupByOutputType = {
   kind: string
   title: string
   body: string
+  params: string
   link: string | null
   createdAt: Date
   readAt: Date | null
@@ -245,6 +252,7 @@ export type NotificationWhereInput = {
   kind?: Prisma.StringFilter<"Notification"> | string
   title?: Prisma.StringFilter<"Notification"> | string
   body?: Prisma.StringFilter<"Notification"> | string
+  params?: Prisma.StringFilter<"Notification"> | string
   link?: Prisma.StringNullableFilter<"Notification"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Notification"> | Date | string
   readAt?: Prisma.DateTimeNullableFilter<"Notification"> | Date | string | null
@@ -258,6 +266,7 @@ export type NotificationOrderByWithRelationInput = {
   kind?: Prisma.SortOrder
   title?: Prisma.SortOrder
   body?: Prisma.SortOrder
+  params?: Prisma.SortOrder
   link?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   readAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -275,6 +284,7 @@ export type NotificationWhereUniqueInput = Prisma.AtLeast<{
   kind?: Prisma.StringFilter<"Notification"> | string
   title?: Prisma.StringFilter<"Notification"> | string
   body?: Prisma.StringFilter<"Notification"> | string
+  params?: Prisma.StringFilter<"Notification"> | string
   link?: Prisma.StringNullableFilter<"Notification"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Notification"> | Date | string
   readAt?: Prisma.DateTimeNullableFilter<"Notification"> | Date | string | null
@@ -288,6 +298,7 @@ export type NotificationOrderByWithAggregationInput = {
   kind?: Prisma.SortOrder
   title?: Prisma.SortOrder
   body?: Prisma.SortOrder
+  params?: Prisma.SortOrder
   link?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   readAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -308,6 +319,7 @@ export type NotificationScalarWhereWithAggregatesInput = {
   kind?: Prisma.StringWithAggregatesFilter<"Notification"> | string
   title?: Prisma.StringWithAggregatesFilter<"Notification"> | string
   body?: Prisma.StringWithAggregatesFilter<"Notification"> | string
+  params?: Prisma.StringWithAggregatesFilter<"Notification"> | string
   link?: Prisma.StringNullableWithAggregatesFilter<"Notification"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Notification"> | Date | string
   readAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Notification"> | Date | string | null
@@ -319,6 +331,7 @@ export type NotificationCreateInput = {
   kind: string
   title: string
   body?: string
+  params?: string
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
@@ -332,6 +345,7 @@ export type NotificationUncheckedCreateInput = {
   kind: string
   title: string
   body?: string
+  params?: string
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
@@ -343,6 +357,7 @@ export type NotificationUpdateInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
   body?: Prisma.StringFieldUpdateOperationsInput | string
+  params?: Prisma.StringFieldUpdateOperationsInput | string
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -356,6 +371,7 @@ export type NotificationUncheckedUpdateInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
   body?: Prisma.StringFieldUpdateOperationsInput | string
+  params?: Prisma.StringFieldUpdateOperationsInput | string
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -368,6 +384,7 @@ export type NotificationCreateManyInput = {
   kind: string
   title: string
   body?: string
+  params?: string
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
@@ -379,6 +396,7 @@ export type NotificationUpdateManyMutationInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
   body?: Prisma.StringFieldUpdateOperationsInput | string
+  params?: Prisma.StringFieldUpdateOperationsInput | string
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -391,6 +409,7 @@ export type NotificationUncheckedUpdateManyInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
   body?: Prisma.StringFieldUpdateOperationsInput | string
+  params?: Prisma.StringFieldUpdateOperationsInput | string
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -418,6 +437,7 @@ export type NotificationCountOrderByAggregateInput = {
   kind?: Prisma.SortOrder
   title?: Prisma.SortOrder
   body?: Prisma.SortOrder
+  params?: Prisma.SortOrder
   link?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   readAt?: Prisma.SortOrder
@@ -434,6 +454,7 @@ export type NotificationMaxOrderByAggregateInput = {
   kind?: Prisma.SortOrder
   title?: Prisma.SortOrder
   body?: Prisma.SortOrder
+  params?: Prisma.SortOrder
   link?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   readAt?: Prisma.SortOrder
@@ -446,6 +467,7 @@ export type NotificationMinOrderByAggregateInput = {
   kind?: Prisma.SortOrder
   title?: Prisma.SortOrder
   body?: Prisma.SortOrder
+  params?: Prisma.SortOrder
   link?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   readAt?: Prisma.SortOrder
@@ -503,6 +525,7 @@ export type NotificationCreateWithoutUserInput = {
   kind: string
   title: string
   body?: string
+  params?: string
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
@@ -514,6 +537,7 @@ export type NotificationUncheckedCreateWithoutUserInput = {
   kind: string
   title: string
   body?: string
+  params?: string
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
@@ -554,6 +578,7 @@ export type NotificationScalarWhereInput = {
   kind?: Prisma.StringFilter<"Notification"> | string
   title?: Prisma.StringFilter<"Notification"> | string
   body?: Prisma.StringFilter<"Notification"> | string
+  params?: Prisma.StringFilter<"Notification"> | string
   link?: Prisma.StringNullableFilter<"Notification"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Notification"> | Date | string
   readAt?: Prisma.DateTimeNullableFilter<"Notification"> | Date | string | null
@@ -565,6 +590,7 @@ export type NotificationCreateManyUserInput = {
   kind: string
   title: string
   body?: string
+  params?: string
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
@@ -576,6 +602,7 @@ export type NotificationUpdateWithoutUserInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
   body?: Prisma.StringFieldUpdateOperationsInput | string
+  params?: Prisma.StringFieldUpdateOperationsInput | string
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -587,6 +614,7 @@ export type NotificationUncheckedUpdateWithoutUserInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
   body?: Prisma.StringFieldUpdateOperationsInput | string
+  params?: Prisma.StringFieldUpdateOperationsInput | string
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -598,6 +626,7 @@ export type NotificationUncheckedUpdateManyWithoutUserInput = {
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   title?: Prisma.StringFieldUpdateOperationsInput | string
   body?: Prisma.StringFieldUpdateOperationsInput | string
+  params?: Prisma.StringFieldUpdateOperationsInput | string
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -612,6 +641,7 @@ export type NotificationSelect<ExtArgs extends runtime.Types.Extensions.Internal
   kind?: boolean
   title?: boolean
   body?: boolean
+  params?: boolean
   link?: boolean
   createdAt?: boolean
   readAt?: boolean
@@ -625,6 +655,7 @@ export type NotificationSelectCreateManyAndReturn<ExtArgs extends runtime.Types.
   kind?: boolean
   title?: boolean
   body?: boolean
+  params?: boolean
   link?: boolean
   createdAt?: boolean
   readAt?: boolean
@@ -638,6 +669,7 @@ export type NotificationSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.
   kind?: boolean
   title?: boolean
   body?: boolean
+  params?: boolean
   link?: boolean
   createdAt?: boolean
   readAt?: boolean
@@ -651,12 +683,13 @@ export type NotificationSelectScalar = {
   kind?: boolean
   title?: boolean
   body?: boolean
+  params?: boolean
   link?: boolean
   createdAt?: boolean
   readAt?: boolean
 }
 
-export type NotificationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userId" | "seq" | "kind" | "title" | "body" | "link" | "createdAt" | "readAt", ExtArgs["result"]["notification"]>
+export type NotificationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userId" | "seq" | "kind" | "title" | "body" | "params" | "link" | "createdAt" | "readAt", ExtArgs["result"]["notification"]>
 export type NotificationInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }
@@ -685,6 +718,12 @@ export type $NotificationPayload<ExtArgs extends runtime.Types.Extensions.Intern
     kind: string
     title: string
     body: string
+    /**
+     * JSON object of the facts the title and body were made from (device, host, reason, outageMs,
+     * task, total, failed): the UI words them in the reader's language; title/body stay English
+     * for the API.
+     */
+    params: string
     link: string | null
     createdAt: Date
     readAt: Date | null
@@ -1118,6 +1157,7 @@ export interface NotificationFieldRefs {
   readonly kind: Prisma.FieldRef<"Notification", 'String'>
   readonly title: Prisma.FieldRef<"Notification", 'String'>
   readonly body: Prisma.FieldRef<"Notification", 'String'>
+  readonly params: Prisma.FieldRef<"Notification", 'String'>
   readonly link: Prisma.FieldRef<"Notification", 'String'>
   readonly createdAt: Prisma.FieldRef<"Notification", 'DateTime'>
   readonly readAt: Prisma.FieldRef<"Notification", 'DateTime'>
