@@ -90,6 +90,27 @@ describe('task options over the API', () => {
     });
   });
 
+  it('takes a list of commands per vendor and reads it back; an unknown vendor is a 422 naming it', async () => {
+    const r = await create({
+      commands: { huawei_vrp: ['display clock'], cisco_ios: [{ command: 'show clock', timeout_seconds: 5 }] },
+    });
+    expect(r.status).toBe(201);
+    expect(r.json).toMatchObject({
+      commands: [],
+      steps: [],
+      vendor_steps: {
+        huawei_vrp: [{ command: 'display clock', timeout_seconds: null, answers: [] }],
+        cisco_ios: [{ command: 'show clock', timeout_seconds: 5, answers: [] }],
+      },
+      skipped_devices: 0,
+    });
+    const bad = await create({ commands: { nokia_sros: ['show version'] } });
+    expect(bad.status).toBe(422);
+    const none = await create({ commands: {} });
+    expect(none.status).toBe(422);
+    expect(JSON.stringify(none.json)).toContain('Enter at least one command.');
+  });
+
   it('names the field of every bad option', async () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
       // RE2 has no backreferences: the pattern is refused, not run slowly

@@ -76,7 +76,7 @@ describe('device status and notifications', () => {
     expect(down.title).toBe('lab-ios-02 is down');
     // the facts behind the words travel with them, for the reader's language
     expect(down.params).toMatchObject({ device: 'lab-ios-02' });
-    expect(typeof down.params?.host).toBe('string');
+    expect(typeof (down.params as Record<string, unknown> | undefined)?.host).toBe('string');
     const up = await seesIt.waitUntil(
       () => seesIt.frames.find((f) => f.type === 'notification' && f.kind === 'device_up'),
       'up notification',

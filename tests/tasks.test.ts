@@ -95,6 +95,83 @@ async function create(
   return r.id;
 }
 
+describe('commands per vendor', () => {
+  it('a mixed-vendor task runs each vendor its own commands and skips a vendor it has none for', async () => {
+    const vrp = (await ids({ startsWith: 'lab-vrp-' })).slice(0, 2);
+    const ios = await ids({ startsWith: 'lab-ios-' });
+    expect(ios).toHaveLength(2);
+    // a Junos router the lab does not run: skipped before any login is tried
+    await portal.db.device.upsert({
+      where: { id: 'junos-1' },
+      update: {},
+      create: {
+        id: 'junos-1',
+        name: 'edge-junos-1',
+        host: '127.0.0.1',
+        port: closedPort,
+        vendor: 'juniper_junos',
+        username: 'x',
+        authType: 'password',
+        secretEnc: portal.vault.seal('x', credentialContext('junos-1', 'secret')),
+      },
+    });
+    const id = await create(admin(), [...vrp, ...ios, 'junos-1'], [], {
+      vendorCommands: JSON.stringify({
+        huawei_vrp: 'display version',
+        cisco_ios: 'show version\nshow clock',
+      }),
+    });
+    const detail = await waitFinal(id);
+    expect(detail.task).toMatchObject({
+      status: 'completed',
+      totalDevices: 5,
+      completedDevices: 5,
+      succeededDevices: 4,
+      failedDevices: 0,
+      skippedDevices: 1,
+      progress: 100,
+    });
+    for (const d of detail.devices) {
+      if (d.deviceName.startsWith('lab-vrp-')) {
+        expect(d.status).toBe('success');
+        expect(d.outputs.map((o) => o.command)).toEqual(['display version']);
+        expect(d.outputs[0]!.output).toContain('Huawei Versatile Routing Platform');
+      } else if (d.deviceName.startsWith('lab-ios-')) {
+        expect(d.status).toBe('success');
+        expect(d.outputs.map((o) => o.command)).toEqual(['show version', 'show clock']);
+        expect(d.outputs[0]!.output).toContain('Cisco IOS');
+      } else {
+        expect(d).toMatchObject({
+          deviceName: 'edge-junos-1',
+          status: 'skipped',
+          error: 'No commands for Juniper Junos (juniper_junos) in this task.',
+          outputs: [],
+        });
+      }
+    }
+    // retrying the task has nothing to retry: a skipped device is not a failure
+    expect(await retryFailed(admin(), id, portal.tasks)).toEqual({
+      ok: false,
+      error: 'No device of this task failed.',
+    });
+  });
+
+  it('a vendor list overrides the common list for its vendor only', async () => {
+    const vrp = (await ids({ startsWith: 'lab-vrp-' })).slice(2, 3);
+    const ios = (await ids({ startsWith: 'lab-ios-' })).slice(0, 1);
+    const id = await create(admin(), [...vrp, ...ios], ['display clock'], {
+      vendorCommands: JSON.stringify({ cisco_ios: 'show clock' }),
+    });
+    const detail = await waitFinal(id);
+    expect(detail.task.status).toBe('completed');
+    expect(detail.task.vendorSteps).toEqual({ cisco_ios: [{ command: 'show clock', answers: [] }] });
+    expect(detail.devices.map((d) => [d.deviceName.slice(0, 7), d.outputs.map((o) => o.command)])).toEqual([
+      ['lab-ios', ['show clock']],
+      ['lab-vrp', ['display clock']],
+    ]);
+  });
+});
+
 describe('batch tasks against the lab', () => {
   it('200 devices at concurrency 20 all complete with their own outputs; progress reaches 100 % live', async () => {
     const devices = await ids({ startsWith: 'lab-vrp-' });

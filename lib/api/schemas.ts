@@ -239,7 +239,16 @@ export const taskSchema = z
     status: z.enum(TASK_STATUSES),
     status_reason: z.string().nullable(),
     commands: z.array(z.string()),
-    steps: z.array(commandStepSchema).meta({ description: 'The commands with their options, in order.' }),
+    steps: z
+      .array(commandStepSchema)
+      .meta({
+        description: 'The commands with their options, in order (for every vendor without its own list).',
+      }),
+    vendor_steps: z
+      .record(z.string(), z.array(commandStepSchema))
+      .meta({
+        description: "Per-vendor lists: a device of one of these vendors runs its vendor's list instead.",
+      }),
     failure_patterns: z.array(z.string()),
     expect_output: z.string().nullable(),
     concurrency: z.number().int(),
@@ -249,6 +258,10 @@ export const taskSchema = z
     completed_devices: z.number().int(),
     succeeded_devices: z.number().int(),
     failed_devices: z.number().int(),
+    skipped_devices: z
+      .number()
+      .int()
+      .meta({ description: 'Devices skipped because the task has no commands for their vendor.' }),
     current_device: z.string().nullable(),
     created_at: isoDate,
     started_at: isoDate.nullable(),
@@ -301,34 +314,38 @@ const optionsKey = (c: string | z.output<typeof commandStepInput>) =>
     : JSON.stringify({ t: c.timeout_seconds ?? null, a: c.answers.map((a) => [a.prompt, a.answer]) });
 const commandText = (c: string | { command: string }) => (typeof c === 'string' ? c : c.command).trim();
 
+/** One list of commands: each a line or a command with options; a repeated command shares one set. */
+const commandList = z
+  .array(z.union([commandLine, commandStepInput]))
+  .min(1)
+  .max(TASK_MAX_COMMANDS)
+  .superRefine((items, ctx) => {
+    const seen = new Map<string, string>();
+    items.forEach((c, i) => {
+      const text = commandText(c);
+      const key = optionsKey(c);
+      const first = seen.get(text);
+      if (first === undefined) seen.set(text, key);
+      else if (first !== key)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `\`${text}\` appears again with other options; repeated commands share one set of options.`,
+        });
+    });
+  });
+
 export const taskInputSchema = z
   .object({
     name: z.string(),
     devices: z.array(z.string().min(1).max(128)).min(1).max(MAX_DEVICES_PER_REQUEST),
-    commands: z
-      .array(z.union([commandLine, commandStepInput]))
-      .min(1)
-      .max(TASK_MAX_COMMANDS)
-      .superRefine((items, ctx) => {
-        const seen = new Map<string, string>();
-        items.forEach((c, i) => {
-          const text = commandText(c);
-          const key = optionsKey(c);
-          const first = seen.get(text);
-          if (first === undefined) seen.set(text, key);
-          else if (first !== key)
-            ctx.addIssue({
-              code: 'custom',
-              path: [i],
-              message: `\`${text}\` appears again with other options; repeated commands share one set of options.`,
-            });
-        });
-      })
-      .meta({
-        description:
-          'In order. Each item is a command, or `{command, timeout_seconds?, answers?}` for a command that ' +
-          'asks questions or needs its own timeout.',
-      }),
+    commands: z.union([commandList, z.partialRecord(z.enum(VENDORS), commandList)]).meta({
+      description:
+        'In order. Each item is a command, or `{command, timeout_seconds?, answers?}` for a command that ' +
+        'asks questions or needs its own timeout. Either one list for every vendor, or an object with a ' +
+        'list per vendor (`{"huawei_vrp": [...], "cisco_ios": [...]}`): a device whose vendor has no list ' +
+        'is skipped with that reason, not failed.',
+    }),
     failure_patterns: z
       .array(userPattern)
       .max(TASK_MAX_FAILURE_PATTERNS, `At most ${TASK_MAX_FAILURE_PATTERNS} failure patterns.`)
@@ -498,15 +515,10 @@ export const groupPatchSchema = z
   .object({
     name: z.string().max(200).optional(),
     description: z.string().max(500).optional(),
-    jump_host: z
-      .string()
-      .max(200)
-      .nullable()
-      .optional()
-      .meta({
-        description:
-          'A device name or id: the jump host of the group’s devices that have none of their own; null for none.',
-      }),
+    jump_host: z.string().max(200).nullable().optional().meta({
+      description:
+        'A device name or id: the jump host of the group’s devices that have none of their own; null for none.',
+    }),
   })
   .strict()
   .meta({ id: 'GroupPatch' });

@@ -45,11 +45,10 @@ export function taskView(t: TaskSummary): z.infer<typeof taskSchema> {
     status: t.status,
     status_reason: t.statusReason,
     commands: t.commands,
-    steps: t.steps.map((c) => ({
-      command: c.command,
-      timeout_seconds: c.timeoutSeconds ?? null,
-      answers: c.answers.map((a) => ({ prompt: a.prompt, answer: a.answer })),
-    })),
+    steps: t.steps.map(stepView),
+    vendor_steps: Object.fromEntries(
+      Object.entries(t.vendorSteps).map(([v, steps]) => [v, steps!.map(stepView)]),
+    ),
     failure_patterns: t.failurePatterns,
     expect_output: t.expectOutput,
     concurrency: t.concurrency,
@@ -59,6 +58,7 @@ export function taskView(t: TaskSummary): z.infer<typeof taskSchema> {
     completed_devices: t.completedDevices,
     succeeded_devices: t.succeededDevices,
     failed_devices: t.failedDevices,
+    skipped_devices: t.skippedDevices,
     current_device: t.currentDevice,
     created_at: t.createdAt,
     started_at: t.startedAt,
@@ -86,8 +86,20 @@ export function taskDeviceView(r: Parameters<typeof deviceDetail>[0]): z.infer<t
 }
 
 /** The API's task fields → the task form's fields (one validation for both). */
+const stepView = (c: TaskSummary['steps'][number]) => ({
+  command: c.command,
+  timeout_seconds: c.timeoutSeconds ?? null,
+  answers: c.answers.map((a) => ({ prompt: a.prompt, answer: a.answer })),
+});
+
+type CommandItem = Extract<z.output<typeof taskInputSchema>['commands'], unknown[]>[number];
+
+/** The API's task body → the task form's fields (one validation for both). */
 export function taskFormFields(body: z.output<typeof taskInputSchema>): Record<string, string | string[]> {
-  const options = body.commands.flatMap((c) =>
+  const lists: CommandItem[][] = Array.isArray(body.commands)
+    ? [body.commands]
+    : Object.values(body.commands).filter((l): l is CommandItem[] => Array.isArray(l));
+  const options = lists.flat().flatMap((c) =>
     typeof c === 'string'
       ? []
       : [
@@ -98,9 +110,19 @@ export function taskFormFields(body: z.output<typeof taskInputSchema>): Record<s
           },
         ],
   );
+  const text = (list: CommandItem[]) => list.map((c) => (typeof c === 'string' ? c : c.command)).join('\n');
   return {
     name: body.name,
-    commands: body.commands.map((c) => (typeof c === 'string' ? c : c.command)).join('\n'),
+    commands: Array.isArray(body.commands) ? text(body.commands) : '',
+    vendorCommands: Array.isArray(body.commands)
+      ? ''
+      : JSON.stringify(
+          Object.fromEntries(
+            Object.entries(body.commands).flatMap(([v, list]) =>
+              Array.isArray(list) ? [[v, text(list)]] : [],
+            ),
+          ),
+        ),
     commandOptions: JSON.stringify(options),
     failurePatterns: body.failure_patterns.join('\n'),
     expectOutput: body.expect_output ?? '',
@@ -114,6 +136,7 @@ const TASK_FORM_TO_API: Record<string, string> = {
   deviceIds: 'devices',
   timeoutSeconds: 'timeout_s',
   commandOptions: 'commands',
+  vendorCommands: 'commands',
   failurePatterns: 'failure_patterns',
   expectOutput: 'expect_output',
 };

@@ -9,7 +9,14 @@ import { SSH_READY_TIMEOUT_MS, SshError } from '../devices/ssh';
 import { ProgressCoalescer, PROGRESS_MIN_INTERVAL_MS, type ProgressState } from './progress';
 import { TaskAbort } from './queue';
 import { compileStoredPatterns, type UserPattern } from './patterns';
-import { parseStoredCommands, type CommandOutput, type CommandSpec } from './schema';
+import { VENDOR_LABELS, type Vendor } from '../devices/schema';
+import {
+  parseStoredCommands,
+  parseStoredVendorCommands,
+  stepsForVendor,
+  type CommandOutput,
+  type CommandSpec,
+} from './schema';
 import { isFinal, type TaskDeviceOutcome, type TaskStatus } from './status';
 import {
   finishCancelled,
@@ -68,14 +75,15 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     where: { taskId, status: 'pending' },
     orderBy: { deviceName: 'asc' },
   });
-  // each device's own session cap (a jump box may take 50, a switch 5), read once for the task
-  const caps = new Map(
+  // each device's own session cap (a jump box may take 50, a switch 5) and vendor (which list of
+  // commands it runs), read once for the task
+  const facts = new Map(
     (
       await db.device.findMany({
         where: { id: { in: rows.flatMap((r) => (r.deviceId ? [r.deviceId] : [])) } },
-        select: { id: true, maxSessions: true },
+        select: { id: true, maxSessions: true, vendor: true },
       })
-    ).map((d) => [d.id, d.maxSessions]),
+    ).map((d) => [d.id, d]),
   );
   await markTaskRunning(db, task);
 
@@ -83,6 +91,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     completed: task.completedDevices,
     succeeded: task.succeededDevices,
     failed: task.failedDevices,
+    skipped: task.skippedDevices,
   };
   let current: string | null = null;
   const state = (status: TaskStatus): ProgressState => ({
@@ -102,9 +111,35 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
 
   const runDevice = async (row: (typeof rows)[number]) => {
     if (signal.aborted) return;
+    const vendor = (row.deviceId && facts.get(row.deviceId)?.vendor) || 'generic';
+    const steps = stepsForVendor(plan, vendor);
+    if (!steps) {
+      // nothing to run on this vendor: skipped at once, no login, no session slot
+      const error = `No commands for ${Object.hasOwn(VENDOR_LABELS, vendor) ? VENDOR_LABELS[vendor as Vendor] : vendor} (${vendor}) in this task.`;
+      await recordDeviceOutcome(db, taskId, row.id, {
+        status: 'skipped',
+        output: '[]',
+        error,
+        finishedAt: new Date(),
+      });
+      counters.completed++;
+      counters.skipped++;
+      progress.update(state('running'), {
+        deviceId: row.deviceId ?? '',
+        deviceName: row.deviceName,
+        status: 'skipped',
+        error,
+        durationMs: 0,
+      });
+      return;
+    }
     if (row.deviceId) {
       try {
-        await deps.deviceSlots.acquire(row.deviceId, signal, caps.get(row.deviceId) ?? undefined);
+        await deps.deviceSlots.acquire(
+          row.deviceId,
+          signal,
+          facts.get(row.deviceId)?.maxSessions ?? undefined,
+        );
       } catch {
         return; // aborted while waiting: the row stays pending
       }
@@ -120,7 +155,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
         deviceName: row.deviceName,
         status: 'running',
       });
-      const outcome = await runOnDevice(row.deviceId, task.ownerId, plan, signal, deps);
+      const outcome = await runOnDevice(row.deviceId, task.ownerId, { ...plan, steps }, signal, deps);
       const finishedAt = new Date();
       const outputJson = JSON.stringify(outcome.outputs);
       await recordDeviceOutcome(db, taskId, row.id, {
@@ -178,7 +213,9 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
 
 /** What a task asks of each device, read once per task. */
 interface DevicePlan {
+  /** For every vendor without a list of its own (may be empty when every vendor has one). */
   steps: CommandSpec[];
+  vendorSteps: Partial<Record<string, CommandSpec[]>>;
   failurePatterns: UserPattern[];
   expectOutput: UserPattern | null;
   timeoutMs: number;
@@ -186,12 +223,14 @@ interface DevicePlan {
 
 function planOf(task: {
   commands: string;
+  vendorCommands: string;
   failurePatterns: string;
   expectOutput: string | null;
   timeoutMs: number;
 }): DevicePlan {
   return {
     steps: parseStoredCommands(task.commands),
+    vendorSteps: parseStoredVendorCommands(task.vendorCommands),
     failurePatterns: compileStoredPatterns(JSON.parse(task.failurePatterns) as string[]),
     expectOutput: task.expectOutput ? (compileStoredPatterns([task.expectOutput])[0] ?? null) : null,
     timeoutMs: task.timeoutMs,

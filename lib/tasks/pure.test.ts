@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressCoalescer, progressPercent, type Clock, type TaskProgressEvent } from './progress';
 import { InProcessTaskQueue, TaskAbort } from './queue';
-import { validateTaskForm } from './schema';
+import { parseStoredVendorCommands, stepsForVendor, validateTaskForm } from './schema';
 
 function fakeClock() {
   let now = 0;
@@ -118,6 +118,77 @@ describe('task form validation', () => {
     }
     const r = validateTaskForm({ ...good, commands: 'ok\nbad\u0007' });
     expect(!r.ok && r.errors.commands).toMatch(/^Line 2: Commands cannot contain control characters/);
+  });
+});
+
+describe('commands per vendor', () => {
+  const base = { name: 'mixed', deviceIds: ['a'], concurrency: '5', timeoutSeconds: '30' };
+
+  it('takes a list per vendor beside (or instead of) the list for every other vendor', () => {
+    const r = validateTaskForm({
+      ...base,
+      commands: '',
+      vendorCommands: JSON.stringify({
+        huawei_vrp: 'display version\n',
+        cisco_ios: 'show version\nshow clock',
+      }),
+    });
+    expect(r.ok && r.value.steps).toEqual([]);
+    expect(r.ok && r.value.vendorSteps).toEqual({
+      huawei_vrp: [{ command: 'display version', answers: [] }],
+      cisco_ios: [
+        { command: 'show version', answers: [] },
+        { command: 'show clock', answers: [] },
+      ],
+    });
+  });
+
+  it('picks the vendor’s own list, else the common one, else none (skipped)', () => {
+    const own = [{ command: 'show version', answers: [] }];
+    const common = [{ command: 'display version', answers: [] }];
+    expect(stepsForVendor({ steps: common, vendorSteps: { cisco_ios: own } }, 'cisco_ios')).toBe(own);
+    expect(stepsForVendor({ steps: common, vendorSteps: { cisco_ios: own } }, 'huawei_vrp')).toBe(common);
+    expect(stepsForVendor({ steps: [], vendorSteps: { cisco_ios: own } }, 'juniper_junos')).toBeNull();
+    expect(stepsForVendor({ steps: [], vendorSteps: { cisco_ios: own } }, '__proto__')).toBeNull();
+  });
+
+  it.each([
+    [{ commands: '', vendorCommands: '' }, 'commands', /Enter at least one command/],
+    [
+      { commands: '', vendorCommands: JSON.stringify({ cisco_ios: '  \n' }) },
+      'commands',
+      /Enter at least one command/,
+    ],
+    [
+      { vendorCommands: '{"nokia_sros":"show version"}' },
+      'vendorCommands',
+      /Unknown vendor “nokia_sros” \(use huawei_vrp, cisco_ios/,
+    ],
+    [
+      { vendorCommands: JSON.stringify({ cisco_ios: 'show version\nshow\u001b[A' }) },
+      'vendorCommands',
+      /^Cisco IOS \/ IOS-XE, line 2: Commands cannot contain control characters/,
+    ],
+    [
+      { vendorCommands: JSON.stringify({ huawei_vrp: Array.from({ length: 51 }, () => 'x').join('\n') }) },
+      'vendorCommands',
+      /Huawei VRP: at most 50 commands/,
+    ],
+    [{ vendorCommands: '{not json' }, 'vendorCommands', /not valid JSON/],
+    [{ vendorCommands: '["show version"]' }, 'vendorCommands', /./],
+  ])('refuses %j', (patch, field, error) => {
+    const r = validateTaskForm({ ...base, commands: 'display version', ...patch });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors[field as keyof typeof r.errors]).toMatch(error);
+  });
+
+  it('reads stored lists back, ignoring unknown vendors and empty lists', () => {
+    expect(
+      parseStoredVendorCommands(
+        JSON.stringify({ cisco_ios: ['show version'], nokia: ['x'], huawei_vrp: [] }),
+      ),
+    ).toEqual({ cisco_ios: [{ command: 'show version', answers: [] }] });
+    expect(parseStoredVendorCommands('{}')).toEqual({});
   });
 });
 

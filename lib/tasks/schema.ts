@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VENDOR_LABELS, VENDORS, type Vendor } from '../devices/schema';
 import { compileUserPattern } from './patterns';
 
 /** Bounds on what one task may ask for (named, with units; see README). */
@@ -64,7 +65,9 @@ export interface CommandSpec {
 /** Read a task's stored commands: JSON of CommandSpec[] (or of plain strings, from before options). */
 export function parseStoredCommands(json: string): CommandSpec[] {
   const raw = JSON.parse(json) as (string | CommandSpec)[];
-  return raw.map((c) => (typeof c === 'string' ? { command: c, answers: [] } : { ...c, answers: c.answers ?? [] }));
+  return raw.map((c) =>
+    typeof c === 'string' ? { command: c, answers: [] } : { ...c, answers: c.answers ?? [] },
+  );
 }
 
 const userPattern = z.string().superRefine((src, ctx) => {
@@ -100,15 +103,17 @@ function jsonField<T extends z.ZodType>(schema: T, what: string) {
 export const taskFormSchema = z
   .object({
     name: z.string().trim().min(1, 'Give the task a name.').max(100, 'At most 100 characters.'),
+    /** The commands for every vendor without a list of its own (one per line; may be empty then). */
     commands: z
       .string()
+      .default('')
       .transform(lines)
-      .pipe(
-        z
-          .array(commandText)
-          .min(1, 'Enter at least one command.')
-          .max(TASK_MAX_COMMANDS, `At most ${TASK_MAX_COMMANDS} commands.`),
-      ),
+      .pipe(z.array(commandText).max(TASK_MAX_COMMANDS, `At most ${TASK_MAX_COMMANDS} commands.`)),
+    /** JSON object: vendor → its own commands, one per line (a Cisco list beside a Huawei one). */
+    vendorCommands: jsonField(
+      z.record(z.string().max(64), z.string().max(TASK_MAX_COMMANDS * (TASK_MAX_COMMAND_CHARS + 2))),
+      'Per-vendor commands',
+    ),
     /** JSON array of per-command options, matched to commands by their text. */
     commandOptions: jsonField(
       z.array(commandOptionsSchema).max(TASK_MAX_COMMANDS, `At most ${TASK_MAX_COMMANDS} commands.`),
@@ -157,18 +162,88 @@ export const taskFormSchema = z
         `Timeout must be between ${TASK_MIN_TIMEOUT_S} and ${TASK_MAX_TIMEOUT_S} seconds.`,
       ),
   })
-  .transform(({ commandOptions, ...v }) => {
+  // checked beside the fields' own errors (a transform would run only once every field is valid)
+  .superRefine(({ commands, vendorCommands }, ctx) => {
+    const unknown = Object.keys(vendorCommands ?? {}).find(
+      (k) => !(VENDORS as readonly string[]).includes(k),
+    );
+    if (unknown !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['vendorCommands'],
+        message: `Unknown vendor “${unknown.slice(0, 64)}” (use ${VENDORS.join(', ')}).`,
+      });
+      return;
+    }
+    let any = commands.length > 0;
+    for (const vendor of VENDORS) {
+      const list = lines(vendorCommands?.[vendor] ?? '');
+      if (list.length === 0) continue;
+      any = true;
+      if (list.length > TASK_MAX_COMMANDS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['vendorCommands'],
+          message: `${VENDOR_LABELS[vendor]}: at most ${TASK_MAX_COMMANDS} commands.`,
+        });
+        return;
+      }
+      for (const [i, c] of list.entries()) {
+        const r = commandText.safeParse(c);
+        if (!r.success) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['vendorCommands'],
+            message: `${VENDOR_LABELS[vendor]}, line ${i + 1}: ${r.error.issues[0]?.message ?? 'invalid'}`,
+          });
+          return;
+        }
+      }
+    }
+    if (!any) ctx.addIssue({ code: 'custom', path: ['commands'], message: 'Enter at least one command.' });
+  })
+  .transform(({ commandOptions, vendorCommands, ...v }) => {
     const byCommand = new Map((commandOptions ?? []).map((o) => [o.command.trim(), o]));
-    const steps: CommandSpec[] = v.commands.map((command) => {
-      const o = byCommand.get(command.trim());
-      return {
-        command,
-        ...(o?.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
-        answers: o?.answers ?? [],
-      };
-    });
-    return { ...v, steps };
+    const stepsOf = (commands: string[]): CommandSpec[] =>
+      commands.map((command) => {
+        const o = byCommand.get(command.trim());
+        return {
+          command,
+          ...(o?.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
+          answers: o?.answers ?? [],
+        };
+      });
+    const perVendor: Partial<Record<Vendor, CommandSpec[]>> = {};
+    for (const vendor of VENDORS) {
+      const list = lines(vendorCommands?.[vendor] ?? '');
+      if (list.length > 0) perVendor[vendor] = stepsOf(list);
+    }
+    return { ...v, steps: stepsOf(v.commands), vendorSteps: perVendor };
   });
+
+/**
+ * The commands one device runs: its vendor's own list when the task has one, else the list for every
+ * other vendor; null when neither exists (the device is skipped, not failed).
+ */
+export function stepsForVendor(
+  task: { steps: CommandSpec[]; vendorSteps: Partial<Record<string, CommandSpec[]>> },
+  vendor: string,
+): CommandSpec[] | null {
+  const own = Object.hasOwn(task.vendorSteps, vendor) ? task.vendorSteps[vendor] : undefined;
+  if (own && own.length > 0) return own;
+  return task.steps.length > 0 ? task.steps : null;
+}
+
+/** Read a task's stored per-vendor commands (JSON object vendor → CommandSpec[]; "{}" when none). */
+export function parseStoredVendorCommands(json: string): Partial<Record<Vendor, CommandSpec[]>> {
+  const raw = JSON.parse(json || '{}') as Record<string, (string | CommandSpec)[]>;
+  const out: Partial<Record<Vendor, CommandSpec[]>> = {};
+  for (const vendor of VENDORS) {
+    const list = Object.hasOwn(raw, vendor) ? raw[vendor] : undefined;
+    if (Array.isArray(list) && list.length > 0) out[vendor] = parseStoredCommands(JSON.stringify(list));
+  }
+  return out;
+}
 
 export type TaskFormInput = z.infer<typeof taskFormSchema>;
 export type TaskFieldErrors = Partial<Record<keyof z.input<typeof taskFormSchema> | 'form', string>>;

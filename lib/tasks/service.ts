@@ -6,7 +6,13 @@ import { operableDevicesWhere } from '../devices/visibility';
 import { progressPercent } from './progress';
 import { plural } from '../format/plural';
 import type { TaskQueue } from './queue';
-import { parseStoredCommands, validateTaskForm, type CommandOutput, type TaskFieldErrors } from './schema';
+import {
+  parseStoredCommands,
+  parseStoredVendorCommands,
+  validateTaskForm,
+  type CommandOutput,
+  type TaskFieldErrors,
+} from './schema';
 import {
   isFinal,
   TASK_ACTIVE_STATUSES,
@@ -51,8 +57,10 @@ export function taskSummary(t: TaskRow, currentDevice: string | null = null) {
     status: t.status as TaskStatus,
     statusReason: t.statusReason,
     commands: parseStoredCommands(t.commands).map((c) => c.command),
-    /** The commands with their own timeouts and answers. */
+    /** The commands with their own timeouts and answers (for every vendor without its own list). */
     steps: parseStoredCommands(t.commands),
+    /** Per-vendor lists: a device of one of these vendors runs its vendor's list instead. */
+    vendorSteps: parseStoredVendorCommands(t.vendorCommands),
     failurePatterns: JSON.parse(t.failurePatterns) as string[],
     expectOutput: t.expectOutput,
     concurrency: t.concurrency,
@@ -61,6 +69,7 @@ export function taskSummary(t: TaskRow, currentDevice: string | null = null) {
     completedDevices: t.completedDevices,
     succeededDevices: t.succeededDevices,
     failedDevices: t.failedDevices,
+    skippedDevices: t.skippedDevices,
     progress: progressPercent(t.completedDevices, t.totalDevices),
     currentDevice,
     createdAt: t.createdAt.toISOString(),
@@ -141,6 +150,7 @@ export async function createTask(
         idempotencyKey: key ?? null,
         name: v.name,
         commands: JSON.stringify(v.steps),
+        vendorCommands: JSON.stringify(v.vendorSteps),
         failurePatterns: JSON.stringify(v.failurePatterns),
         expectOutput: v.expectOutput,
         concurrency: v.concurrency,
@@ -159,11 +169,24 @@ export async function createTask(
     userId: actor.id,
     action: 'task.create',
     target: v.name,
-    detail: `${plural(devices.length, 'device')}, ${plural(v.commands.length, 'command')}: ${v.commands.join(' ; ').slice(0, 500)}`,
+    detail: `${plural(devices.length, 'device')}, ${describeCommands(v.commands, v.vendorSteps)}`.slice(
+      0,
+      600,
+    ),
   });
   await publishState(deps, task);
   await deps.queue.enqueue(task.id, task.ownerId);
   return { ok: true, id: task.id, created: true };
+}
+
+/** "2 commands: display version ; display clock" or per vendor "cisco_ios: show version | huawei_vrp: …". */
+function describeCommands(all: string[], perVendor: Partial<Record<string, { command: string }[]>>): string {
+  const lists = Object.entries(perVendor).map(
+    ([vendor, steps]) => `${vendor}: ${steps!.map((c) => c.command).join(' ; ')}`,
+  );
+  if (all.length > 0) lists.push(`${lists.length > 0 ? 'other vendors: ' : ''}${all.join(' ; ')}`);
+  const count = all.length + Object.values(perVendor).reduce((n, steps) => n + steps!.length, 0);
+  return `${plural(count, 'command')}: ${lists.join(' | ')}`;
 }
 
 export type SimpleResult = { ok: true } | { ok: false; error: string };

@@ -26,7 +26,15 @@ export function isFinal(status: string): boolean {
   return (TASK_FINAL_STATUSES as readonly string[]).includes(status);
 }
 
-export const TASK_DEVICE_STATUSES = ['pending', 'running', 'success', 'failed', 'cancelled'] as const;
+/** `skipped`: the task has no commands for the device's vendor (neither a success nor a failure). */
+export const TASK_DEVICE_STATUSES = [
+  'pending',
+  'running',
+  'success',
+  'failed',
+  'cancelled',
+  'skipped',
+] as const;
 export type TaskDeviceStatus = (typeof TASK_DEVICE_STATUSES)[number];
 /** Device states that still have work to do (cancel turns them into `cancelled`). */
 export const TASK_DEVICE_UNFINISHED_STATUSES = [
@@ -34,4 +42,4 @@ export const TASK_DEVICE_UNFINISHED_STATUSES = [
   'running',
 ] as const satisfies readonly TaskDeviceStatus[];
 /** Outcome states of a device that has run. */
-export type TaskDeviceOutcome = Extract<TaskDeviceStatus, 'success' | 'failed' | 'cancelled'>;
+export type TaskDeviceOutcome = Extract<TaskDeviceStatus, 'success' | 'failed' | 'cancelled' | 'skipped'>;

@@ -52,6 +52,7 @@ export async function recordDeviceOutcome(
         completedDevices: { increment: 1 },
         ...(outcome.status === 'success' ? { succeededDevices: { increment: 1 } } : {}),
         ...(outcome.status === 'failed' ? { failedDevices: { increment: 1 } } : {}),
+        ...(outcome.status === 'skipped' ? { skippedDevices: { increment: 1 } } : {}),
       },
     }),
   ]);

@@ -33,6 +33,7 @@ export type TaskAvgAggregateOutputType = {
   completedDevices: number | null
   succeededDevices: number | null
   failedDevices: number | null
+  skippedDevices: number | null
 }
 
 export type TaskSumAggregateOutputType = {
@@ -42,6 +43,7 @@ export type TaskSumAggregateOutputType = {
   completedDevices: number | null
   succeededDevices: number | null
   failedDevices: number | null
+  skippedDevices: number | null
 }
 
 export type TaskMinAggregateOutputType = {
@@ -49,6 +51,7 @@ export type TaskMinAggregateOutputType = {
   ownerId: string | null
   name: string | null
   commands: string | null
+  vendorCommands: string | null
   concurrency: number | null
   timeoutMs: number | null
   status: string | null
@@ -57,6 +60,7 @@ export type TaskMinAggregateOutputType = {
   completedDevices: number | null
   succeededDevices: number | null
   failedDevices: number | null
+  skippedDevices: number | null
   cancelRequested: boolean | null
   createdAt: Date | null
   startedAt: Date | null
@@ -71,6 +75,7 @@ export type TaskMaxAggregateOutputType = {
   ownerId: string | null
   name: string | null
   commands: string | null
+  vendorCommands: string | null
   concurrency: number | null
   timeoutMs: number | null
   status: string | null
@@ -79,6 +84,7 @@ export type TaskMaxAggregateOutputType = {
   completedDevices: number | null
   succeededDevices: number | null
   failedDevices: number | null
+  skippedDevices: number | null
   cancelRequested: boolean | null
   createdAt: Date | null
   startedAt: Date | null
@@ -93,6 +99,7 @@ export type TaskCountAggregateOutputType = {
   ownerId: number
   name: number
   commands: number
+  vendorCommands: number
   concurrency: number
   timeoutMs: number
   status: number
@@ -101,6 +108,7 @@ export type TaskCountAggregateOutputType = {
   completedDevices: number
   succeededDevices: number
   failedDevices: number
+  skippedDevices: number
   cancelRequested: number
   createdAt: number
   startedAt: number
@@ -119,6 +127,7 @@ export type TaskAvgAggregateInputType = {
   completedDevices?: true
   succeededDevices?: true
   failedDevices?: true
+  skippedDevices?: true
 }
 
 export type TaskSumAggregateInputType = {
@@ -128,6 +137,7 @@ export type TaskSumAggregateInputType = {
   completedDevices?: true
   succeededDevices?: true
   failedDevices?: true
+  skippedDevices?: true
 }
 
 export type TaskMinAggregateInputType = {
@@ -135,6 +145,7 @@ export type TaskMinAggregateInputType = {
   ownerId?: true
   name?: true
   commands?: true
+  vendorCommands?: true
   concurrency?: true
   timeoutMs?: true
   status?: true
@@ -143,6 +154,7 @@ export type TaskMinAggregateInputType = {
   completedDevices?: true
   succeededDevices?: true
   failedDevices?: true
+  skippedDevices?: true
   cancelRequested?: true
   createdAt?: true
   startedAt?: true
@@ -157,6 +169,7 @@ export type TaskMaxAggregateInputType = {
   ownerId?: true
   name?: true
   commands?: true
+  vendorCommands?: true
   concurrency?: true
   timeoutMs?: true
   status?: true
@@ -165,6 +178,7 @@ export type TaskMaxAggregateInputType = {
   completedDevices?: true
   succeededDevices?: true
   failedDevices?: true
+  skippedDevices?: true
   cancelRequested?: true
   createdAt?: true
   startedAt?: true
@@ -179,6 +193,7 @@ export type TaskCountAggregateInputType = {
   ownerId?: true
   name?: true
   commands?: true
+  vendorCommands?: true
   concurrency?: true
   timeoutMs?: true
   status?: true
@@ -187,6 +202,7 @@ export type TaskCountAggregateInputType = {
   completedDevices?: true
   succeededDevices?: true
   failedDevices?: true
+  skippedDevices?: true
   cancelRequested?: true
   createdAt?: true
   startedAt?: true
@@ -288,6 +304,7 @@ export type TaskGroupByOutputType = {
   ownerId: string
   name: string
   commands: string
+  vendorCommands: string
   concurrency: number
   timeoutMs: number
   status: string
@@ -296,6 +313,7 @@ export type TaskGroupByOutputType = {
   completedDevices: number
   succeededDevices: number
   failedDevices: number
+  skippedDevices: number
   cancelRequested: boolean
   createdAt: Date
   startedAt: Date | null
@@ -333,6 +351,7 @@ export type TaskWhereInput = {
   ownerId?: Prisma.StringFilter<"Task"> | string
   name?: Prisma.StringFilter<"Task"> | string
   commands?: Prisma.StringFilter<"Task"> | string
+  vendorCommands?: Prisma.StringFilter<"Task"> | string
   concurrency?: Prisma.IntFilter<"Task"> | number
   timeoutMs?: Prisma.IntFilter<"Task"> | number
   status?: Prisma.StringFilter<"Task"> | string
@@ -341,6 +360,7 @@ export type TaskWhereInput = {
   completedDevices?: Prisma.IntFilter<"Task"> | number
   succeededDevices?: Prisma.IntFilter<"Task"> | number
   failedDevices?: Prisma.IntFilter<"Task"> | number
+  skippedDevices?: Prisma.IntFilter<"Task"> | number
   cancelRequested?: Prisma.BoolFilter<"Task"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Task"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
@@ -357,6 +377,7 @@ export type TaskOrderByWithRelationInput = {
   ownerId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   commands?: Prisma.SortOrder
+  vendorCommands?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -365,6 +386,7 @@ export type TaskOrderByWithRelationInput = {
   completedDevices?: Prisma.SortOrder
   succeededDevices?: Prisma.SortOrder
   failedDevices?: Prisma.SortOrder
+  skippedDevices?: Prisma.SortOrder
   cancelRequested?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -385,6 +407,7 @@ export type TaskWhereUniqueInput = Prisma.AtLeast<{
   ownerId?: Prisma.StringFilter<"Task"> | string
   name?: Prisma.StringFilter<"Task"> | string
   commands?: Prisma.StringFilter<"Task"> | string
+  vendorCommands?: Prisma.StringFilter<"Task"> | string
   concurrency?: Prisma.IntFilter<"Task"> | number
   timeoutMs?: Prisma.IntFilter<"Task"> | number
   status?: Prisma.StringFilter<"Task"> | string
@@ -393,6 +416,7 @@ export type TaskWhereUniqueInput = Prisma.AtLeast<{
   completedDevices?: Prisma.IntFilter<"Task"> | number
   succeededDevices?: Prisma.IntFilter<"Task"> | number
   failedDevices?: Prisma.IntFilter<"Task"> | number
+  skippedDevices?: Prisma.IntFilter<"Task"> | number
   cancelRequested?: Prisma.BoolFilter<"Task"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Task"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
@@ -409,6 +433,7 @@ export type TaskOrderByWithAggregationInput = {
   ownerId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   commands?: Prisma.SortOrder
+  vendorCommands?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -417,6 +442,7 @@ export type TaskOrderByWithAggregationInput = {
   completedDevices?: Prisma.SortOrder
   succeededDevices?: Prisma.SortOrder
   failedDevices?: Prisma.SortOrder
+  skippedDevices?: Prisma.SortOrder
   cancelRequested?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -439,6 +465,7 @@ export type TaskScalarWhereWithAggregatesInput = {
   ownerId?: Prisma.StringWithAggregatesFilter<"Task"> | string
   name?: Prisma.StringWithAggregatesFilter<"Task"> | string
   commands?: Prisma.StringWithAggregatesFilter<"Task"> | string
+  vendorCommands?: Prisma.StringWithAggregatesFilter<"Task"> | string
   concurrency?: Prisma.IntWithAggregatesFilter<"Task"> | number
   timeoutMs?: Prisma.IntWithAggregatesFilter<"Task"> | number
   status?: Prisma.StringWithAggregatesFilter<"Task"> | string
@@ -447,6 +474,7 @@ export type TaskScalarWhereWithAggregatesInput = {
   completedDevices?: Prisma.IntWithAggregatesFilter<"Task"> | number
   succeededDevices?: Prisma.IntWithAggregatesFilter<"Task"> | number
   failedDevices?: Prisma.IntWithAggregatesFilter<"Task"> | number
+  skippedDevices?: Prisma.IntWithAggregatesFilter<"Task"> | number
   cancelRequested?: Prisma.BoolWithAggregatesFilter<"Task"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Task"> | Date | string
   startedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Task"> | Date | string | null
@@ -460,6 +488,7 @@ export type TaskCreateInput = {
   id?: string
   name: string
   commands: string
+  vendorCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -468,6 +497,7 @@ export type TaskCreateInput = {
   completedDevices?: number
   succeededDevices?: number
   failedDevices?: number
+  skippedDevices?: number
   cancelRequested?: boolean
   createdAt?: Date | string
   startedAt?: Date | string | null
@@ -484,6 +514,7 @@ export type TaskUncheckedCreateInput = {
   ownerId: string
   name: string
   commands: string
+  vendorCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -492,6 +523,7 @@ export type TaskUncheckedCreateInput = {
   completedDevices?: number
   succeededDevices?: number
   failedDevices?: number
+  skippedDevices?: number
   cancelRequested?: boolean
   createdAt?: Date | string
   startedAt?: Date | string | null
@@ -506,6 +538,7 @@ export type TaskUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -514,6 +547,7 @@ export type TaskUpdateInput = {
   completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
   failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -530,6 +564,7 @@ export type TaskUncheckedUpdateInput = {
   ownerId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -538,6 +573,7 @@ export type TaskUncheckedUpdateInput = {
   completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
   failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -553,6 +589,7 @@ export type TaskCreateManyInput = {
   ownerId: string
   name: string
   commands: string
+  vendorCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -561,6 +598,7 @@ export type TaskCreateManyInput = {
   completedDevices?: number
   succeededDevices?: number
   failedDevices?: number
+  skippedDevices?: number
   cancelRequested?: boolean
   createdAt?: Date | string
   startedAt?: Date | string | null
@@ -574,6 +612,7 @@ export type TaskUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -582,6 +621,7 @@ export type TaskUpdateManyMutationInput = {
   completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
   failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -596,6 +636,7 @@ export type TaskUncheckedUpdateManyInput = {
   ownerId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -604,6 +645,7 @@ export type TaskUncheckedUpdateManyInput = {
   completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
   failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -633,6 +675,7 @@ export type TaskCountOrderByAggregateInput = {
   ownerId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   commands?: Prisma.SortOrder
+  vendorCommands?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -641,6 +684,7 @@ export type TaskCountOrderByAggregateInput = {
   completedDevices?: Prisma.SortOrder
   succeededDevices?: Prisma.SortOrder
   failedDevices?: Prisma.SortOrder
+  skippedDevices?: Prisma.SortOrder
   cancelRequested?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -657,6 +701,7 @@ export type TaskAvgOrderByAggregateInput = {
   completedDevices?: Prisma.SortOrder
   succeededDevices?: Prisma.SortOrder
   failedDevices?: Prisma.SortOrder
+  skippedDevices?: Prisma.SortOrder
 }
 
 export type TaskMaxOrderByAggregateInput = {
@@ -664,6 +709,7 @@ export type TaskMaxOrderByAggregateInput = {
   ownerId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   commands?: Prisma.SortOrder
+  vendorCommands?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -672,6 +718,7 @@ export type TaskMaxOrderByAggregateInput = {
   completedDevices?: Prisma.SortOrder
   succeededDevices?: Prisma.SortOrder
   failedDevices?: Prisma.SortOrder
+  skippedDevices?: Prisma.SortOrder
   cancelRequested?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -686,6 +733,7 @@ export type TaskMinOrderByAggregateInput = {
   ownerId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   commands?: Prisma.SortOrder
+  vendorCommands?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -694,6 +742,7 @@ export type TaskMinOrderByAggregateInput = {
   completedDevices?: Prisma.SortOrder
   succeededDevices?: Prisma.SortOrder
   failedDevices?: Prisma.SortOrder
+  skippedDevices?: Prisma.SortOrder
   cancelRequested?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -710,6 +759,7 @@ export type TaskSumOrderByAggregateInput = {
   completedDevices?: Prisma.SortOrder
   succeededDevices?: Prisma.SortOrder
   failedDevices?: Prisma.SortOrder
+  skippedDevices?: Prisma.SortOrder
 }
 
 export type TaskScalarRelationFilter = {
@@ -777,6 +827,7 @@ export type TaskCreateWithoutOwnerInput = {
   id?: string
   name: string
   commands: string
+  vendorCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -785,6 +836,7 @@ export type TaskCreateWithoutOwnerInput = {
   completedDevices?: number
   succeededDevices?: number
   failedDevices?: number
+  skippedDevices?: number
   cancelRequested?: boolean
   createdAt?: Date | string
   startedAt?: Date | string | null
@@ -799,6 +851,7 @@ export type TaskUncheckedCreateWithoutOwnerInput = {
   id?: string
   name: string
   commands: string
+  vendorCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -807,6 +860,7 @@ export type TaskUncheckedCreateWithoutOwnerInput = {
   completedDevices?: number
   succeededDevices?: number
   failedDevices?: number
+  skippedDevices?: number
   cancelRequested?: boolean
   createdAt?: Date | string
   startedAt?: Date | string | null
@@ -850,6 +904,7 @@ export type TaskScalarWhereInput = {
   ownerId?: Prisma.StringFilter<"Task"> | string
   name?: Prisma.StringFilter<"Task"> | string
   commands?: Prisma.StringFilter<"Task"> | string
+  vendorCommands?: Prisma.StringFilter<"Task"> | string
   concurrency?: Prisma.IntFilter<"Task"> | number
   timeoutMs?: Prisma.IntFilter<"Task"> | number
   status?: Prisma.StringFilter<"Task"> | string
@@ -858,6 +913,7 @@ export type TaskScalarWhereInput = {
   completedDevices?: Prisma.IntFilter<"Task"> | number
   succeededDevices?: Prisma.IntFilter<"Task"> | number
   failedDevices?: Prisma.IntFilter<"Task"> | number
+  skippedDevices?: Prisma.IntFilter<"Task"> | number
   cancelRequested?: Prisma.BoolFilter<"Task"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Task"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
@@ -871,6 +927,7 @@ export type TaskCreateWithoutDevicesInput = {
   id?: string
   name: string
   commands: string
+  vendorCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -879,6 +936,7 @@ export type TaskCreateWithoutDevicesInput = {
   completedDevices?: number
   succeededDevices?: number
   failedDevices?: number
+  skippedDevices?: number
   cancelRequested?: boolean
   createdAt?: Date | string
   startedAt?: Date | string | null
@@ -894,6 +952,7 @@ export type TaskUncheckedCreateWithoutDevicesInput = {
   ownerId: string
   name: string
   commands: string
+  vendorCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -902,6 +961,7 @@ export type TaskUncheckedCreateWithoutDevicesInput = {
   completedDevices?: number
   succeededDevices?: number
   failedDevices?: number
+  skippedDevices?: number
   cancelRequested?: boolean
   createdAt?: Date | string
   startedAt?: Date | string | null
@@ -931,6 +991,7 @@ export type TaskUpdateWithoutDevicesInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -939,6 +1000,7 @@ export type TaskUpdateWithoutDevicesInput = {
   completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
   failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -954,6 +1016,7 @@ export type TaskUncheckedUpdateWithoutDevicesInput = {
   ownerId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -962,6 +1025,7 @@ export type TaskUncheckedUpdateWithoutDevicesInput = {
   completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
   failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -975,6 +1039,7 @@ export type TaskCreateManyOwnerInput = {
   id?: string
   name: string
   commands: string
+  vendorCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -983,6 +1048,7 @@ export type TaskCreateManyOwnerInput = {
   completedDevices?: number
   succeededDevices?: number
   failedDevices?: number
+  skippedDevices?: number
   cancelRequested?: boolean
   createdAt?: Date | string
   startedAt?: Date | string | null
@@ -996,6 +1062,7 @@ export type TaskUpdateWithoutOwnerInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1004,6 +1071,7 @@ export type TaskUpdateWithoutOwnerInput = {
   completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
   failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1018,6 +1086,7 @@ export type TaskUncheckedUpdateWithoutOwnerInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1026,6 +1095,7 @@ export type TaskUncheckedUpdateWithoutOwnerInput = {
   completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
   failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1040,6 +1110,7 @@ export type TaskUncheckedUpdateManyWithoutOwnerInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1048,6 +1119,7 @@ export type TaskUncheckedUpdateManyWithoutOwnerInput = {
   completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
   failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
   cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1093,6 +1165,7 @@ export type TaskSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   ownerId?: boolean
   name?: boolean
   commands?: boolean
+  vendorCommands?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1101,6 +1174,7 @@ export type TaskSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   completedDevices?: boolean
   succeededDevices?: boolean
   failedDevices?: boolean
+  skippedDevices?: boolean
   cancelRequested?: boolean
   createdAt?: boolean
   startedAt?: boolean
@@ -1118,6 +1192,7 @@ export type TaskSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   ownerId?: boolean
   name?: boolean
   commands?: boolean
+  vendorCommands?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1126,6 +1201,7 @@ export type TaskSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   completedDevices?: boolean
   succeededDevices?: boolean
   failedDevices?: boolean
+  skippedDevices?: boolean
   cancelRequested?: boolean
   createdAt?: boolean
   startedAt?: boolean
@@ -1141,6 +1217,7 @@ export type TaskSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   ownerId?: boolean
   name?: boolean
   commands?: boolean
+  vendorCommands?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1149,6 +1226,7 @@ export type TaskSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   completedDevices?: boolean
   succeededDevices?: boolean
   failedDevices?: boolean
+  skippedDevices?: boolean
   cancelRequested?: boolean
   createdAt?: boolean
   startedAt?: boolean
@@ -1164,6 +1242,7 @@ export type TaskSelectScalar = {
   ownerId?: boolean
   name?: boolean
   commands?: boolean
+  vendorCommands?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1172,6 +1251,7 @@ export type TaskSelectScalar = {
   completedDevices?: boolean
   succeededDevices?: boolean
   failedDevices?: boolean
+  skippedDevices?: boolean
   cancelRequested?: boolean
   createdAt?: boolean
   startedAt?: boolean
@@ -1181,7 +1261,7 @@ export type TaskSelectScalar = {
   expectOutput?: boolean
 }
 
-export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "failurePatterns" | "expectOutput", ExtArgs["result"]["task"]>
+export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "vendorCommands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "skippedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "failurePatterns" | "expectOutput", ExtArgs["result"]["task"]>
 export type TaskInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
@@ -1209,6 +1289,11 @@ export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * (plain strings in tasks created before per-command options).
      */
     commands: string
+    /**
+     * JSON object vendor → its own commands (same shape as `commands`); a device whose vendor has a
+     * list here runs that list, others run `commands`; a device with neither is skipped.
+     */
+    vendorCommands: string
     concurrency: number
     timeoutMs: number
     /**
@@ -1223,6 +1308,10 @@ export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     completedDevices: number
     succeededDevices: number
     failedDevices: number
+    /**
+     * Devices with no commands for their vendor (counted in completedDevices, neither success nor failure).
+     */
+    skippedDevices: number
     cancelRequested: boolean
     createdAt: Date
     startedAt: Date | null
@@ -1668,6 +1757,7 @@ export interface TaskFieldRefs {
   readonly ownerId: Prisma.FieldRef<"Task", 'String'>
   readonly name: Prisma.FieldRef<"Task", 'String'>
   readonly commands: Prisma.FieldRef<"Task", 'String'>
+  readonly vendorCommands: Prisma.FieldRef<"Task", 'String'>
   readonly concurrency: Prisma.FieldRef<"Task", 'Int'>
   readonly timeoutMs: Prisma.FieldRef<"Task", 'Int'>
   readonly status: Prisma.FieldRef<"Task", 'String'>
@@ -1676,6 +1766,7 @@ export interface TaskFieldRefs {
   readonly completedDevices: Prisma.FieldRef<"Task", 'Int'>
   readonly succeededDevices: Prisma.FieldRef<"Task", 'Int'>
   readonly failedDevices: Prisma.FieldRef<"Task", 'Int'>
+  readonly skippedDevices: Prisma.FieldRef<"Task", 'Int'>
   readonly cancelRequested: Prisma.FieldRef<"Task", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"Task", 'DateTime'>
   readonly startedAt: Prisma.FieldRef<"Task", 'DateTime'>

@@ -856,7 +856,7 @@ export type $TaskDevicePayload<ExtArgs extends runtime.Types.Extensions.Internal
      */
     deviceName: string
     /**
-     * pending | running | success | failed | cancelled
+     * pending | running | success | failed | cancelled | skipped
      */
     status: string
     /**
