@@ -9,6 +9,8 @@ import { SSH_READY_TIMEOUT_MS, SshError } from '../devices/ssh';
 import { ProgressCoalescer, PROGRESS_MIN_INTERVAL_MS, type ProgressState } from './progress';
 import { TaskAbort } from './queue';
 import { compileStoredPatterns, type UserPattern } from './patterns';
+import { renderCommands } from '../automation/render';
+import { renderDeviceOf } from '../automation/template-device';
 import { VENDOR_LABELS, type Vendor } from '../devices/schema';
 import {
   parseStoredCommands,
@@ -68,6 +70,9 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   const task = await db.task.findUnique({ where: { id: taskId } });
   if (!task || isFinal(task.status)) return;
   const plan = planOf(task);
+  // run from a template: commands hold {{variables}} filled in per device
+  const templated = task.templateVersion !== null;
+  const inputs = JSON.parse(task.inputs || '{}') as Record<string, string>;
   // every running device listens to the task's signal (its login and its CLI session): with a
   // concurrency of N that is up to 2N listeners, all removed when the device finishes
   setMaxListeners(2 * task.concurrency + 10, signal);
@@ -81,7 +86,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     (
       await db.device.findMany({
         where: { id: { in: rows.flatMap((r) => (r.deviceId ? [r.deviceId] : [])) } },
-        select: { id: true, maxSessions: true, vendor: true },
+        select: { id: true, maxSessions: true, vendor: true, name: true, host: true, fields: true },
       })
     ).map((d) => [d.id, d]),
   );
@@ -133,6 +138,38 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
       });
       return;
     }
+    let rendered = steps;
+    if (templated) {
+      // a template's {{variables}}, filled in for this device with the task's inputs
+      const d = row.deviceId ? facts.get(row.deviceId) : undefined;
+      const r = d
+        ? renderCommands(
+            steps.map((c) => c.command),
+            renderDeviceOf(d),
+            inputs,
+          )
+        : ({ ok: false, error: 'The device no longer exists.' } as const);
+      if (!r.ok) {
+        const error = `The template could not be filled in for this device: ${r.error}`;
+        await recordDeviceOutcome(db, taskId, row.id, {
+          status: 'failed',
+          output: '[]',
+          error,
+          finishedAt: new Date(),
+        });
+        counters.completed++;
+        counters.failed++;
+        progress.update(state('running'), {
+          deviceId: row.deviceId ?? '',
+          deviceName: row.deviceName,
+          status: 'failed',
+          error,
+          durationMs: 0,
+        });
+        return;
+      }
+      rendered = steps.map((c, i) => ({ ...c, command: r.commands[i]! }));
+    }
     if (row.deviceId) {
       try {
         await deps.deviceSlots.acquire(
@@ -155,7 +192,13 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
         deviceName: row.deviceName,
         status: 'running',
       });
-      const outcome = await runOnDevice(row.deviceId, task.ownerId, { ...plan, steps }, signal, deps);
+      const outcome = await runOnDevice(
+        row.deviceId,
+        task.ownerId,
+        { ...plan, steps: rendered },
+        signal,
+        deps,
+      );
       const finishedAt = new Date();
       const outputJson = JSON.stringify(outcome.outputs);
       await recordDeviceOutcome(db, taskId, row.id, {

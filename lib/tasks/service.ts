@@ -105,7 +105,11 @@ export async function createTask(
   actor: TaskActor,
   raw: unknown,
   deps: TaskDeps,
-  opts: { idempotencyKey?: string } = {},
+  opts: {
+    idempotencyKey?: string;
+    /** Run from a template: its commands hold {{variables}} rendered per device with these inputs. */
+    template?: { id: string; version: number; inputs: Record<string, string> };
+  } = {},
 ): Promise<CreateResult> {
   const { db } = deps;
   const key = opts.idempotencyKey;
@@ -151,6 +155,9 @@ export async function createTask(
         name: v.name,
         commands: JSON.stringify(v.steps),
         vendorCommands: JSON.stringify(v.vendorSteps),
+        templateId: opts.template?.id ?? null,
+        templateVersion: opts.template?.version ?? null,
+        inputs: JSON.stringify(opts.template?.inputs ?? {}),
         failurePatterns: JSON.stringify(v.failurePatterns),
         expectOutput: v.expectOutput,
         concurrency: v.concurrency,

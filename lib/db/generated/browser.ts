@@ -110,3 +110,14 @@ export type LoginFailure = Prisma.LoginFailureModel
  * its owner's current role and grants.
  */
 export type ApiToken = Prisma.ApiTokenModel
+/**
+ * Model TaskTemplate
+ * A saved job: what to run on devices (per-vendor commands with {{variables}}), how, and what to
+ * ignore when comparing outputs across runs. Edits make a new version; tasks keep the version they ran.
+ */
+export type TaskTemplate = Prisma.TaskTemplateModel
+/**
+ * Model TaskTemplateVersion
+ * 
+ */
+export type TaskTemplateVersion = Prisma.TaskTemplateVersionModel

@@ -414,7 +414,9 @@ export const ModelName = {
   DeviceStatusChange: 'DeviceStatusChange',
   Notification: 'Notification',
   LoginFailure: 'LoginFailure',
-  ApiToken: 'ApiToken'
+  ApiToken: 'ApiToken',
+  TaskTemplate: 'TaskTemplate',
+  TaskTemplateVersion: 'TaskTemplateVersion'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -430,7 +432,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken"
+    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken" | "taskTemplate" | "taskTemplateVersion"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1766,6 +1768,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    TaskTemplate: {
+      payload: Prisma.$TaskTemplatePayload<ExtArgs>
+      fields: Prisma.TaskTemplateFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TaskTemplateFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TaskTemplateFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload>
+        }
+        findFirst: {
+          args: Prisma.TaskTemplateFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TaskTemplateFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload>
+        }
+        findMany: {
+          args: Prisma.TaskTemplateFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload>[]
+        }
+        create: {
+          args: Prisma.TaskTemplateCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload>
+        }
+        createMany: {
+          args: Prisma.TaskTemplateCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TaskTemplateCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload>[]
+        }
+        delete: {
+          args: Prisma.TaskTemplateDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload>
+        }
+        update: {
+          args: Prisma.TaskTemplateUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload>
+        }
+        deleteMany: {
+          args: Prisma.TaskTemplateDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TaskTemplateUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TaskTemplateUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload>[]
+        }
+        upsert: {
+          args: Prisma.TaskTemplateUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplatePayload>
+        }
+        aggregate: {
+          args: Prisma.TaskTemplateAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTaskTemplate>
+        }
+        groupBy: {
+          args: Prisma.TaskTemplateGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TaskTemplateGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TaskTemplateCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TaskTemplateCountAggregateOutputType> | number
+        }
+      }
+    }
+    TaskTemplateVersion: {
+      payload: Prisma.$TaskTemplateVersionPayload<ExtArgs>
+      fields: Prisma.TaskTemplateVersionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TaskTemplateVersionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TaskTemplateVersionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload>
+        }
+        findFirst: {
+          args: Prisma.TaskTemplateVersionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TaskTemplateVersionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload>
+        }
+        findMany: {
+          args: Prisma.TaskTemplateVersionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload>[]
+        }
+        create: {
+          args: Prisma.TaskTemplateVersionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload>
+        }
+        createMany: {
+          args: Prisma.TaskTemplateVersionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TaskTemplateVersionCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload>[]
+        }
+        delete: {
+          args: Prisma.TaskTemplateVersionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload>
+        }
+        update: {
+          args: Prisma.TaskTemplateVersionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload>
+        }
+        deleteMany: {
+          args: Prisma.TaskTemplateVersionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TaskTemplateVersionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TaskTemplateVersionUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload>[]
+        }
+        upsert: {
+          args: Prisma.TaskTemplateVersionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskTemplateVersionPayload>
+        }
+        aggregate: {
+          args: Prisma.TaskTemplateVersionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTaskTemplateVersion>
+        }
+        groupBy: {
+          args: Prisma.TaskTemplateVersionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TaskTemplateVersionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TaskTemplateVersionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TaskTemplateVersionCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1837,6 +1987,7 @@ export const DeviceScalarFieldEnum = {
   passphraseEnc: 'passphraseEnc',
   enableSecretEnc: 'enableSecretEnc',
   notes: 'notes',
+  fields: 'fields',
   status: 'status',
   statusChangedAt: 'statusChangedAt',
   hostKeyFingerprint: 'hostKeyFingerprint',
@@ -1984,6 +2135,9 @@ export const TaskScalarFieldEnum = {
   startedAt: 'startedAt',
   finishedAt: 'finishedAt',
   idempotencyKey: 'idempotencyKey',
+  templateId: 'templateId',
+  templateVersion: 'templateVersion',
+  inputs: 'inputs',
   failurePatterns: 'failurePatterns',
   expectOutput: 'expectOutput'
 } as const
@@ -2059,6 +2213,40 @@ export const ApiTokenScalarFieldEnum = {
 } as const
 
 export type ApiTokenScalarFieldEnum = (typeof ApiTokenScalarFieldEnum)[keyof typeof ApiTokenScalarFieldEnum]
+
+
+export const TaskTemplateScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  description: 'description',
+  ownerId: 'ownerId',
+  teamId: 'teamId',
+  builtIn: 'builtIn',
+  version: 'version',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type TaskTemplateScalarFieldEnum = (typeof TaskTemplateScalarFieldEnum)[keyof typeof TaskTemplateScalarFieldEnum]
+
+
+export const TaskTemplateVersionScalarFieldEnum = {
+  id: 'id',
+  templateId: 'templateId',
+  version: 'version',
+  commands: 'commands',
+  vendorCommands: 'vendorCommands',
+  concurrency: 'concurrency',
+  timeoutMs: 'timeoutMs',
+  inputs: 'inputs',
+  ignorePatterns: 'ignorePatterns',
+  failurePatterns: 'failurePatterns',
+  expectOutput: 'expectOutput',
+  createdById: 'createdById',
+  createdAt: 'createdAt'
+} as const
+
+export type TaskTemplateVersionScalarFieldEnum = (typeof TaskTemplateVersionScalarFieldEnum)[keyof typeof TaskTemplateVersionScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -2286,6 +2474,8 @@ export type GlobalOmitConfig = {
   notification?: Prisma.NotificationOmit
   loginFailure?: Prisma.LoginFailureOmit
   apiToken?: Prisma.ApiTokenOmit
+  taskTemplate?: Prisma.TaskTemplateOmit
+  taskTemplateVersion?: Prisma.TaskTemplateVersionOmit
 }
 
 /* Types for Logging */

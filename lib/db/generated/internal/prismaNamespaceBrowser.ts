@@ -68,7 +68,9 @@ export const ModelName = {
   DeviceStatusChange: 'DeviceStatusChange',
   Notification: 'Notification',
   LoginFailure: 'LoginFailure',
-  ApiToken: 'ApiToken'
+  ApiToken: 'ApiToken',
+  TaskTemplate: 'TaskTemplate',
+  TaskTemplateVersion: 'TaskTemplateVersion'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -119,6 +121,7 @@ export const DeviceScalarFieldEnum = {
   passphraseEnc: 'passphraseEnc',
   enableSecretEnc: 'enableSecretEnc',
   notes: 'notes',
+  fields: 'fields',
   status: 'status',
   statusChangedAt: 'statusChangedAt',
   hostKeyFingerprint: 'hostKeyFingerprint',
@@ -266,6 +269,9 @@ export const TaskScalarFieldEnum = {
   startedAt: 'startedAt',
   finishedAt: 'finishedAt',
   idempotencyKey: 'idempotencyKey',
+  templateId: 'templateId',
+  templateVersion: 'templateVersion',
+  inputs: 'inputs',
   failurePatterns: 'failurePatterns',
   expectOutput: 'expectOutput'
 } as const
@@ -341,6 +347,40 @@ export const ApiTokenScalarFieldEnum = {
 } as const
 
 export type ApiTokenScalarFieldEnum = (typeof ApiTokenScalarFieldEnum)[keyof typeof ApiTokenScalarFieldEnum]
+
+
+export const TaskTemplateScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  description: 'description',
+  ownerId: 'ownerId',
+  teamId: 'teamId',
+  builtIn: 'builtIn',
+  version: 'version',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type TaskTemplateScalarFieldEnum = (typeof TaskTemplateScalarFieldEnum)[keyof typeof TaskTemplateScalarFieldEnum]
+
+
+export const TaskTemplateVersionScalarFieldEnum = {
+  id: 'id',
+  templateId: 'templateId',
+  version: 'version',
+  commands: 'commands',
+  vendorCommands: 'vendorCommands',
+  concurrency: 'concurrency',
+  timeoutMs: 'timeoutMs',
+  inputs: 'inputs',
+  ignorePatterns: 'ignorePatterns',
+  failurePatterns: 'failurePatterns',
+  expectOutput: 'expectOutput',
+  createdById: 'createdById',
+  createdAt: 'createdAt'
+} as const
+
+export type TaskTemplateVersionScalarFieldEnum = (typeof TaskTemplateVersionScalarFieldEnum)[keyof typeof TaskTemplateVersionScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -49,6 +49,7 @@ export type DeviceMinAggregateOutputType = {
   passphraseEnc: string | null
   enableSecretEnc: string | null
   notes: string | null
+  fields: string | null
   status: string | null
   statusChangedAt: Date | null
   hostKeyFingerprint: string | null
@@ -83,6 +84,7 @@ export type DeviceMaxAggregateOutputType = {
   passphraseEnc: string | null
   enableSecretEnc: string | null
   notes: string | null
+  fields: string | null
   status: string | null
   statusChangedAt: Date | null
   hostKeyFingerprint: string | null
@@ -117,6 +119,7 @@ export type DeviceCountAggregateOutputType = {
   passphraseEnc: number
   enableSecretEnc: number
   notes: number
+  fields: number
   status: number
   statusChangedAt: number
   hostKeyFingerprint: number
@@ -163,6 +166,7 @@ export type DeviceMinAggregateInputType = {
   passphraseEnc?: true
   enableSecretEnc?: true
   notes?: true
+  fields?: true
   status?: true
   statusChangedAt?: true
   hostKeyFingerprint?: true
@@ -197,6 +201,7 @@ export type DeviceMaxAggregateInputType = {
   passphraseEnc?: true
   enableSecretEnc?: true
   notes?: true
+  fields?: true
   status?: true
   statusChangedAt?: true
   hostKeyFingerprint?: true
@@ -231,6 +236,7 @@ export type DeviceCountAggregateInputType = {
   passphraseEnc?: true
   enableSecretEnc?: true
   notes?: true
+  fields?: true
   status?: true
   statusChangedAt?: true
   hostKeyFingerprint?: true
@@ -352,6 +358,7 @@ export type DeviceGroupByOutputType = {
   passphraseEnc: string | null
   enableSecretEnc: string | null
   notes: string
+  fields: string
   status: string
   statusChangedAt: Date | null
   hostKeyFingerprint: string | null
@@ -409,6 +416,7 @@ export type DeviceWhereInput = {
   passphraseEnc?: Prisma.StringNullableFilter<"Device"> | string | null
   enableSecretEnc?: Prisma.StringNullableFilter<"Device"> | string | null
   notes?: Prisma.StringFilter<"Device"> | string
+  fields?: Prisma.StringFilter<"Device"> | string
   status?: Prisma.StringFilter<"Device"> | string
   statusChangedAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
   hostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
@@ -451,6 +459,7 @@ export type DeviceOrderByWithRelationInput = {
   passphraseEnc?: Prisma.SortOrderInput | Prisma.SortOrder
   enableSecretEnc?: Prisma.SortOrderInput | Prisma.SortOrder
   notes?: Prisma.SortOrder
+  fields?: Prisma.SortOrder
   status?: Prisma.SortOrder
   statusChangedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -496,6 +505,7 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   passphraseEnc?: Prisma.StringNullableFilter<"Device"> | string | null
   enableSecretEnc?: Prisma.StringNullableFilter<"Device"> | string | null
   notes?: Prisma.StringFilter<"Device"> | string
+  fields?: Prisma.StringFilter<"Device"> | string
   status?: Prisma.StringFilter<"Device"> | string
   statusChangedAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
   hostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
@@ -538,6 +548,7 @@ export type DeviceOrderByWithAggregationInput = {
   passphraseEnc?: Prisma.SortOrderInput | Prisma.SortOrder
   enableSecretEnc?: Prisma.SortOrderInput | Prisma.SortOrder
   notes?: Prisma.SortOrder
+  fields?: Prisma.SortOrder
   status?: Prisma.SortOrder
   statusChangedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -580,6 +591,7 @@ export type DeviceScalarWhereWithAggregatesInput = {
   passphraseEnc?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   enableSecretEnc?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
   notes?: Prisma.StringWithAggregatesFilter<"Device"> | string
+  fields?: Prisma.StringWithAggregatesFilter<"Device"> | string
   status?: Prisma.StringWithAggregatesFilter<"Device"> | string
   statusChangedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Device"> | Date | string | null
   hostKeyFingerprint?: Prisma.StringNullableWithAggregatesFilter<"Device"> | string | null
@@ -614,6 +626,7 @@ export type DeviceCreateInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -655,6 +668,7 @@ export type DeviceUncheckedCreateInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -696,6 +710,7 @@ export type DeviceUpdateInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -737,6 +752,7 @@ export type DeviceUncheckedUpdateInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -778,6 +794,7 @@ export type DeviceCreateManyInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -812,6 +829,7 @@ export type DeviceUpdateManyMutationInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -845,6 +863,7 @@ export type DeviceUncheckedUpdateManyInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -894,6 +913,7 @@ export type DeviceCountOrderByAggregateInput = {
   passphraseEnc?: Prisma.SortOrder
   enableSecretEnc?: Prisma.SortOrder
   notes?: Prisma.SortOrder
+  fields?: Prisma.SortOrder
   status?: Prisma.SortOrder
   statusChangedAt?: Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrder
@@ -933,6 +953,7 @@ export type DeviceMaxOrderByAggregateInput = {
   passphraseEnc?: Prisma.SortOrder
   enableSecretEnc?: Prisma.SortOrder
   notes?: Prisma.SortOrder
+  fields?: Prisma.SortOrder
   status?: Prisma.SortOrder
   statusChangedAt?: Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrder
@@ -967,6 +988,7 @@ export type DeviceMinOrderByAggregateInput = {
   passphraseEnc?: Prisma.SortOrder
   enableSecretEnc?: Prisma.SortOrder
   notes?: Prisma.SortOrder
+  fields?: Prisma.SortOrder
   status?: Prisma.SortOrder
   statusChangedAt?: Prisma.SortOrder
   hostKeyFingerprint?: Prisma.SortOrder
@@ -1169,6 +1191,7 @@ export type DeviceCreateWithoutJumpedDevicesInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -1209,6 +1232,7 @@ export type DeviceUncheckedCreateWithoutJumpedDevicesInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -1254,6 +1278,7 @@ export type DeviceCreateWithoutJumpHostInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -1294,6 +1319,7 @@ export type DeviceUncheckedCreateWithoutJumpHostInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -1354,6 +1380,7 @@ export type DeviceUpdateWithoutJumpedDevicesInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1394,6 +1421,7 @@ export type DeviceUncheckedUpdateWithoutJumpedDevicesInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1453,6 +1481,7 @@ export type DeviceScalarWhereInput = {
   passphraseEnc?: Prisma.StringNullableFilter<"Device"> | string | null
   enableSecretEnc?: Prisma.StringNullableFilter<"Device"> | string | null
   notes?: Prisma.StringFilter<"Device"> | string
+  fields?: Prisma.StringFilter<"Device"> | string
   status?: Prisma.StringFilter<"Device"> | string
   statusChangedAt?: Prisma.DateTimeNullableFilter<"Device"> | Date | string | null
   hostKeyFingerprint?: Prisma.StringNullableFilter<"Device"> | string | null
@@ -1487,6 +1516,7 @@ export type DeviceCreateWithoutGrantsInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -1527,6 +1557,7 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -1583,6 +1614,7 @@ export type DeviceUpdateWithoutGrantsInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1623,6 +1655,7 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1663,6 +1696,7 @@ export type DeviceCreateWithoutJumpedGroupsInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -1703,6 +1737,7 @@ export type DeviceUncheckedCreateWithoutJumpedGroupsInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -1759,6 +1794,7 @@ export type DeviceUpdateWithoutJumpedGroupsInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1799,6 +1835,7 @@ export type DeviceUncheckedUpdateWithoutJumpedGroupsInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1839,6 +1876,7 @@ export type DeviceCreateWithoutGroupsInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -1879,6 +1917,7 @@ export type DeviceUncheckedCreateWithoutGroupsInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -1935,6 +1974,7 @@ export type DeviceUpdateWithoutGroupsInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1975,6 +2015,7 @@ export type DeviceUncheckedUpdateWithoutGroupsInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2015,6 +2056,7 @@ export type DeviceCreateWithoutTeamGrantsInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -2055,6 +2097,7 @@ export type DeviceUncheckedCreateWithoutTeamGrantsInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -2111,6 +2154,7 @@ export type DeviceUpdateWithoutTeamGrantsInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2151,6 +2195,7 @@ export type DeviceUncheckedUpdateWithoutTeamGrantsInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2191,6 +2236,7 @@ export type DeviceCreateWithoutTaskDevicesInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -2231,6 +2277,7 @@ export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -2287,6 +2334,7 @@ export type DeviceUpdateWithoutTaskDevicesInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2327,6 +2375,7 @@ export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2367,6 +2416,7 @@ export type DeviceCreateWithoutDeviceStatusChangesInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -2407,6 +2457,7 @@ export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -2463,6 +2514,7 @@ export type DeviceUpdateWithoutDeviceStatusChangesInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2503,6 +2555,7 @@ export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2543,6 +2596,7 @@ export type DeviceCreateManyJumpHostInput = {
   passphraseEnc?: string | null
   enableSecretEnc?: string | null
   notes?: string
+  fields?: string
   status?: string
   statusChangedAt?: Date | string | null
   hostKeyFingerprint?: string | null
@@ -2576,6 +2630,7 @@ export type DeviceUpdateWithoutJumpHostInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2616,6 +2671,7 @@ export type DeviceUncheckedUpdateWithoutJumpHostInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2656,6 +2712,7 @@ export type DeviceUncheckedUpdateManyWithoutJumpHostInput = {
   passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2774,6 +2831,7 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   passphraseEnc?: boolean
   enableSecretEnc?: boolean
   notes?: boolean
+  fields?: boolean
   status?: boolean
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
@@ -2817,6 +2875,7 @@ export type DeviceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   passphraseEnc?: boolean
   enableSecretEnc?: boolean
   notes?: boolean
+  fields?: boolean
   status?: boolean
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
@@ -2852,6 +2911,7 @@ export type DeviceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   passphraseEnc?: boolean
   enableSecretEnc?: boolean
   notes?: boolean
+  fields?: boolean
   status?: boolean
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
@@ -2887,6 +2947,7 @@ export type DeviceSelectScalar = {
   passphraseEnc?: boolean
   enableSecretEnc?: boolean
   notes?: boolean
+  fields?: boolean
   status?: boolean
   statusChangedAt?: boolean
   hostKeyFingerprint?: boolean
@@ -2908,7 +2969,7 @@ export type DeviceSelectScalar = {
   secretsRoute?: boolean
 }
 
-export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "hostKeyApprovalRequired" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt" | "transport" | "kind" | "sshAlgorithms" | "negotiatedAlgorithms" | "jumpHostId" | "maxSessions" | "secretsRoute", ExtArgs["result"]["device"]>
+export type DeviceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "host" | "port" | "vendor" | "encoding" | "username" | "authType" | "secretEnc" | "passphraseEnc" | "enableSecretEnc" | "notes" | "fields" | "status" | "statusChangedAt" | "hostKeyFingerprint" | "hostKey" | "hostKeyApprovalRequired" | "offeredHostKeyFingerprint" | "offeredHostKey" | "offeredHostKeyAt" | "lab" | "createdById" | "createdAt" | "updatedAt" | "transport" | "kind" | "sshAlgorithms" | "negotiatedAlgorithms" | "jumpHostId" | "maxSessions" | "secretsRoute", ExtArgs["result"]["device"]>
 export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   grants?: boolean | Prisma.Device$grantsArgs<ExtArgs>
   teamGrants?: boolean | Prisma.Device$teamGrantsArgs<ExtArgs>
@@ -2973,6 +3034,10 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      */
     enableSecretEnc: string | null
     notes: string
+    /**
+     * JSON object of custom fields (site, rack, role…): `{{field.<key>}}` in task templates
+     */
+    fields: string
     /**
      * unknown | online | offline | error
      */
@@ -3474,6 +3539,7 @@ export interface DeviceFieldRefs {
   readonly passphraseEnc: Prisma.FieldRef<"Device", 'String'>
   readonly enableSecretEnc: Prisma.FieldRef<"Device", 'String'>
   readonly notes: Prisma.FieldRef<"Device", 'String'>
+  readonly fields: Prisma.FieldRef<"Device", 'String'>
   readonly status: Prisma.FieldRef<"Device", 'String'>
   readonly statusChangedAt: Prisma.FieldRef<"Device", 'DateTime'>
   readonly hostKeyFingerprint: Prisma.FieldRef<"Device", 'String'>

@@ -34,6 +34,7 @@ export type TaskAvgAggregateOutputType = {
   succeededDevices: number | null
   failedDevices: number | null
   skippedDevices: number | null
+  templateVersion: number | null
 }
 
 export type TaskSumAggregateOutputType = {
@@ -44,6 +45,7 @@ export type TaskSumAggregateOutputType = {
   succeededDevices: number | null
   failedDevices: number | null
   skippedDevices: number | null
+  templateVersion: number | null
 }
 
 export type TaskMinAggregateOutputType = {
@@ -66,6 +68,9 @@ export type TaskMinAggregateOutputType = {
   startedAt: Date | null
   finishedAt: Date | null
   idempotencyKey: string | null
+  templateId: string | null
+  templateVersion: number | null
+  inputs: string | null
   failurePatterns: string | null
   expectOutput: string | null
 }
@@ -90,6 +95,9 @@ export type TaskMaxAggregateOutputType = {
   startedAt: Date | null
   finishedAt: Date | null
   idempotencyKey: string | null
+  templateId: string | null
+  templateVersion: number | null
+  inputs: string | null
   failurePatterns: string | null
   expectOutput: string | null
 }
@@ -114,6 +122,9 @@ export type TaskCountAggregateOutputType = {
   startedAt: number
   finishedAt: number
   idempotencyKey: number
+  templateId: number
+  templateVersion: number
+  inputs: number
   failurePatterns: number
   expectOutput: number
   _all: number
@@ -128,6 +139,7 @@ export type TaskAvgAggregateInputType = {
   succeededDevices?: true
   failedDevices?: true
   skippedDevices?: true
+  templateVersion?: true
 }
 
 export type TaskSumAggregateInputType = {
@@ -138,6 +150,7 @@ export type TaskSumAggregateInputType = {
   succeededDevices?: true
   failedDevices?: true
   skippedDevices?: true
+  templateVersion?: true
 }
 
 export type TaskMinAggregateInputType = {
@@ -160,6 +173,9 @@ export type TaskMinAggregateInputType = {
   startedAt?: true
   finishedAt?: true
   idempotencyKey?: true
+  templateId?: true
+  templateVersion?: true
+  inputs?: true
   failurePatterns?: true
   expectOutput?: true
 }
@@ -184,6 +200,9 @@ export type TaskMaxAggregateInputType = {
   startedAt?: true
   finishedAt?: true
   idempotencyKey?: true
+  templateId?: true
+  templateVersion?: true
+  inputs?: true
   failurePatterns?: true
   expectOutput?: true
 }
@@ -208,6 +227,9 @@ export type TaskCountAggregateInputType = {
   startedAt?: true
   finishedAt?: true
   idempotencyKey?: true
+  templateId?: true
+  templateVersion?: true
+  inputs?: true
   failurePatterns?: true
   expectOutput?: true
   _all?: true
@@ -319,6 +341,9 @@ export type TaskGroupByOutputType = {
   startedAt: Date | null
   finishedAt: Date | null
   idempotencyKey: string | null
+  templateId: string | null
+  templateVersion: number | null
+  inputs: string
   failurePatterns: string
   expectOutput: string | null
   _count: TaskCountAggregateOutputType | null
@@ -366,10 +391,14 @@ export type TaskWhereInput = {
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   idempotencyKey?: Prisma.StringNullableFilter<"Task"> | string | null
+  templateId?: Prisma.StringNullableFilter<"Task"> | string | null
+  templateVersion?: Prisma.IntNullableFilter<"Task"> | number | null
+  inputs?: Prisma.StringFilter<"Task"> | string
   failurePatterns?: Prisma.StringFilter<"Task"> | string
   expectOutput?: Prisma.StringNullableFilter<"Task"> | string | null
   owner?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
   devices?: Prisma.TaskDeviceListRelationFilter
+  template?: Prisma.XOR<Prisma.TaskTemplateNullableScalarRelationFilter, Prisma.TaskTemplateWhereInput> | null
 }
 
 export type TaskOrderByWithRelationInput = {
@@ -392,10 +421,14 @@ export type TaskOrderByWithRelationInput = {
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   finishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   idempotencyKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  templateId?: Prisma.SortOrderInput | Prisma.SortOrder
+  templateVersion?: Prisma.SortOrderInput | Prisma.SortOrder
+  inputs?: Prisma.SortOrder
   failurePatterns?: Prisma.SortOrder
   expectOutput?: Prisma.SortOrderInput | Prisma.SortOrder
   owner?: Prisma.UserOrderByWithRelationInput
   devices?: Prisma.TaskDeviceOrderByRelationAggregateInput
+  template?: Prisma.TaskTemplateOrderByWithRelationInput
 }
 
 export type TaskWhereUniqueInput = Prisma.AtLeast<{
@@ -422,10 +455,14 @@ export type TaskWhereUniqueInput = Prisma.AtLeast<{
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   idempotencyKey?: Prisma.StringNullableFilter<"Task"> | string | null
+  templateId?: Prisma.StringNullableFilter<"Task"> | string | null
+  templateVersion?: Prisma.IntNullableFilter<"Task"> | number | null
+  inputs?: Prisma.StringFilter<"Task"> | string
   failurePatterns?: Prisma.StringFilter<"Task"> | string
   expectOutput?: Prisma.StringNullableFilter<"Task"> | string | null
   owner?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
   devices?: Prisma.TaskDeviceListRelationFilter
+  template?: Prisma.XOR<Prisma.TaskTemplateNullableScalarRelationFilter, Prisma.TaskTemplateWhereInput> | null
 }, "id" | "ownerId_idempotencyKey">
 
 export type TaskOrderByWithAggregationInput = {
@@ -448,6 +485,9 @@ export type TaskOrderByWithAggregationInput = {
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   finishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   idempotencyKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  templateId?: Prisma.SortOrderInput | Prisma.SortOrder
+  templateVersion?: Prisma.SortOrderInput | Prisma.SortOrder
+  inputs?: Prisma.SortOrder
   failurePatterns?: Prisma.SortOrder
   expectOutput?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.TaskCountOrderByAggregateInput
@@ -480,6 +520,9 @@ export type TaskScalarWhereWithAggregatesInput = {
   startedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Task"> | Date | string | null
   idempotencyKey?: Prisma.StringNullableWithAggregatesFilter<"Task"> | string | null
+  templateId?: Prisma.StringNullableWithAggregatesFilter<"Task"> | string | null
+  templateVersion?: Prisma.IntNullableWithAggregatesFilter<"Task"> | number | null
+  inputs?: Prisma.StringWithAggregatesFilter<"Task"> | string
   failurePatterns?: Prisma.StringWithAggregatesFilter<"Task"> | string
   expectOutput?: Prisma.StringNullableWithAggregatesFilter<"Task"> | string | null
 }
@@ -503,10 +546,13 @@ export type TaskCreateInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  templateVersion?: number | null
+  inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
   owner: Prisma.UserCreateNestedOneWithoutTasksInput
   devices?: Prisma.TaskDeviceCreateNestedManyWithoutTaskInput
+  template?: Prisma.TaskTemplateCreateNestedOneWithoutTasksInput
 }
 
 export type TaskUncheckedCreateInput = {
@@ -529,6 +575,9 @@ export type TaskUncheckedCreateInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  templateId?: string | null
+  templateVersion?: number | null
+  inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
   devices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutTaskInput
@@ -553,10 +602,13 @@ export type TaskUpdateInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.UserUpdateOneRequiredWithoutTasksNestedInput
   devices?: Prisma.TaskDeviceUpdateManyWithoutTaskNestedInput
+  template?: Prisma.TaskTemplateUpdateOneWithoutTasksNestedInput
 }
 
 export type TaskUncheckedUpdateInput = {
@@ -579,6 +631,9 @@ export type TaskUncheckedUpdateInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutTaskNestedInput
@@ -604,6 +659,9 @@ export type TaskCreateManyInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  templateId?: string | null
+  templateVersion?: number | null
+  inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
 }
@@ -627,6 +685,8 @@ export type TaskUpdateManyMutationInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
@@ -651,6 +711,9 @@ export type TaskUncheckedUpdateManyInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
@@ -690,6 +753,9 @@ export type TaskCountOrderByAggregateInput = {
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
   idempotencyKey?: Prisma.SortOrder
+  templateId?: Prisma.SortOrder
+  templateVersion?: Prisma.SortOrder
+  inputs?: Prisma.SortOrder
   failurePatterns?: Prisma.SortOrder
   expectOutput?: Prisma.SortOrder
 }
@@ -702,6 +768,7 @@ export type TaskAvgOrderByAggregateInput = {
   succeededDevices?: Prisma.SortOrder
   failedDevices?: Prisma.SortOrder
   skippedDevices?: Prisma.SortOrder
+  templateVersion?: Prisma.SortOrder
 }
 
 export type TaskMaxOrderByAggregateInput = {
@@ -724,6 +791,9 @@ export type TaskMaxOrderByAggregateInput = {
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
   idempotencyKey?: Prisma.SortOrder
+  templateId?: Prisma.SortOrder
+  templateVersion?: Prisma.SortOrder
+  inputs?: Prisma.SortOrder
   failurePatterns?: Prisma.SortOrder
   expectOutput?: Prisma.SortOrder
 }
@@ -748,6 +818,9 @@ export type TaskMinOrderByAggregateInput = {
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
   idempotencyKey?: Prisma.SortOrder
+  templateId?: Prisma.SortOrder
+  templateVersion?: Prisma.SortOrder
+  inputs?: Prisma.SortOrder
   failurePatterns?: Prisma.SortOrder
   expectOutput?: Prisma.SortOrder
 }
@@ -760,6 +833,7 @@ export type TaskSumOrderByAggregateInput = {
   succeededDevices?: Prisma.SortOrder
   failedDevices?: Prisma.SortOrder
   skippedDevices?: Prisma.SortOrder
+  templateVersion?: Prisma.SortOrder
 }
 
 export type TaskScalarRelationFilter = {
@@ -823,6 +897,48 @@ export type TaskUpdateOneRequiredWithoutDevicesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.TaskUpdateToOneWithWhereWithoutDevicesInput, Prisma.TaskUpdateWithoutDevicesInput>, Prisma.TaskUncheckedUpdateWithoutDevicesInput>
 }
 
+export type TaskCreateNestedManyWithoutTemplateInput = {
+  create?: Prisma.XOR<Prisma.TaskCreateWithoutTemplateInput, Prisma.TaskUncheckedCreateWithoutTemplateInput> | Prisma.TaskCreateWithoutTemplateInput[] | Prisma.TaskUncheckedCreateWithoutTemplateInput[]
+  connectOrCreate?: Prisma.TaskCreateOrConnectWithoutTemplateInput | Prisma.TaskCreateOrConnectWithoutTemplateInput[]
+  createMany?: Prisma.TaskCreateManyTemplateInputEnvelope
+  connect?: Prisma.TaskWhereUniqueInput | Prisma.TaskWhereUniqueInput[]
+}
+
+export type TaskUncheckedCreateNestedManyWithoutTemplateInput = {
+  create?: Prisma.XOR<Prisma.TaskCreateWithoutTemplateInput, Prisma.TaskUncheckedCreateWithoutTemplateInput> | Prisma.TaskCreateWithoutTemplateInput[] | Prisma.TaskUncheckedCreateWithoutTemplateInput[]
+  connectOrCreate?: Prisma.TaskCreateOrConnectWithoutTemplateInput | Prisma.TaskCreateOrConnectWithoutTemplateInput[]
+  createMany?: Prisma.TaskCreateManyTemplateInputEnvelope
+  connect?: Prisma.TaskWhereUniqueInput | Prisma.TaskWhereUniqueInput[]
+}
+
+export type TaskUpdateManyWithoutTemplateNestedInput = {
+  create?: Prisma.XOR<Prisma.TaskCreateWithoutTemplateInput, Prisma.TaskUncheckedCreateWithoutTemplateInput> | Prisma.TaskCreateWithoutTemplateInput[] | Prisma.TaskUncheckedCreateWithoutTemplateInput[]
+  connectOrCreate?: Prisma.TaskCreateOrConnectWithoutTemplateInput | Prisma.TaskCreateOrConnectWithoutTemplateInput[]
+  upsert?: Prisma.TaskUpsertWithWhereUniqueWithoutTemplateInput | Prisma.TaskUpsertWithWhereUniqueWithoutTemplateInput[]
+  createMany?: Prisma.TaskCreateManyTemplateInputEnvelope
+  set?: Prisma.TaskWhereUniqueInput | Prisma.TaskWhereUniqueInput[]
+  disconnect?: Prisma.TaskWhereUniqueInput | Prisma.TaskWhereUniqueInput[]
+  delete?: Prisma.TaskWhereUniqueInput | Prisma.TaskWhereUniqueInput[]
+  connect?: Prisma.TaskWhereUniqueInput | Prisma.TaskWhereUniqueInput[]
+  update?: Prisma.TaskUpdateWithWhereUniqueWithoutTemplateInput | Prisma.TaskUpdateWithWhereUniqueWithoutTemplateInput[]
+  updateMany?: Prisma.TaskUpdateManyWithWhereWithoutTemplateInput | Prisma.TaskUpdateManyWithWhereWithoutTemplateInput[]
+  deleteMany?: Prisma.TaskScalarWhereInput | Prisma.TaskScalarWhereInput[]
+}
+
+export type TaskUncheckedUpdateManyWithoutTemplateNestedInput = {
+  create?: Prisma.XOR<Prisma.TaskCreateWithoutTemplateInput, Prisma.TaskUncheckedCreateWithoutTemplateInput> | Prisma.TaskCreateWithoutTemplateInput[] | Prisma.TaskUncheckedCreateWithoutTemplateInput[]
+  connectOrCreate?: Prisma.TaskCreateOrConnectWithoutTemplateInput | Prisma.TaskCreateOrConnectWithoutTemplateInput[]
+  upsert?: Prisma.TaskUpsertWithWhereUniqueWithoutTemplateInput | Prisma.TaskUpsertWithWhereUniqueWithoutTemplateInput[]
+  createMany?: Prisma.TaskCreateManyTemplateInputEnvelope
+  set?: Prisma.TaskWhereUniqueInput | Prisma.TaskWhereUniqueInput[]
+  disconnect?: Prisma.TaskWhereUniqueInput | Prisma.TaskWhereUniqueInput[]
+  delete?: Prisma.TaskWhereUniqueInput | Prisma.TaskWhereUniqueInput[]
+  connect?: Prisma.TaskWhereUniqueInput | Prisma.TaskWhereUniqueInput[]
+  update?: Prisma.TaskUpdateWithWhereUniqueWithoutTemplateInput | Prisma.TaskUpdateWithWhereUniqueWithoutTemplateInput[]
+  updateMany?: Prisma.TaskUpdateManyWithWhereWithoutTemplateInput | Prisma.TaskUpdateManyWithWhereWithoutTemplateInput[]
+  deleteMany?: Prisma.TaskScalarWhereInput | Prisma.TaskScalarWhereInput[]
+}
+
 export type TaskCreateWithoutOwnerInput = {
   id?: string
   name: string
@@ -842,9 +958,12 @@ export type TaskCreateWithoutOwnerInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  templateVersion?: number | null
+  inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
   devices?: Prisma.TaskDeviceCreateNestedManyWithoutTaskInput
+  template?: Prisma.TaskTemplateCreateNestedOneWithoutTasksInput
 }
 
 export type TaskUncheckedCreateWithoutOwnerInput = {
@@ -866,6 +985,9 @@ export type TaskUncheckedCreateWithoutOwnerInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  templateId?: string | null
+  templateVersion?: number | null
+  inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
   devices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutTaskInput
@@ -919,6 +1041,9 @@ export type TaskScalarWhereInput = {
   startedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Task"> | Date | string | null
   idempotencyKey?: Prisma.StringNullableFilter<"Task"> | string | null
+  templateId?: Prisma.StringNullableFilter<"Task"> | string | null
+  templateVersion?: Prisma.IntNullableFilter<"Task"> | number | null
+  inputs?: Prisma.StringFilter<"Task"> | string
   failurePatterns?: Prisma.StringFilter<"Task"> | string
   expectOutput?: Prisma.StringNullableFilter<"Task"> | string | null
 }
@@ -942,9 +1067,12 @@ export type TaskCreateWithoutDevicesInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  templateVersion?: number | null
+  inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
   owner: Prisma.UserCreateNestedOneWithoutTasksInput
+  template?: Prisma.TaskTemplateCreateNestedOneWithoutTasksInput
 }
 
 export type TaskUncheckedCreateWithoutDevicesInput = {
@@ -967,6 +1095,9 @@ export type TaskUncheckedCreateWithoutDevicesInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  templateId?: string | null
+  templateVersion?: number | null
+  inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
 }
@@ -1006,9 +1137,12 @@ export type TaskUpdateWithoutDevicesInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.UserUpdateOneRequiredWithoutTasksNestedInput
+  template?: Prisma.TaskTemplateUpdateOneWithoutTasksNestedInput
 }
 
 export type TaskUncheckedUpdateWithoutDevicesInput = {
@@ -1031,8 +1165,90 @@ export type TaskUncheckedUpdateWithoutDevicesInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+export type TaskCreateWithoutTemplateInput = {
+  id?: string
+  name: string
+  commands: string
+  vendorCommands?: string
+  concurrency: number
+  timeoutMs: number
+  status?: string
+  statusReason?: string | null
+  totalDevices: number
+  completedDevices?: number
+  succeededDevices?: number
+  failedDevices?: number
+  skippedDevices?: number
+  cancelRequested?: boolean
+  createdAt?: Date | string
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  idempotencyKey?: string | null
+  templateVersion?: number | null
+  inputs?: string
+  failurePatterns?: string
+  expectOutput?: string | null
+  owner: Prisma.UserCreateNestedOneWithoutTasksInput
+  devices?: Prisma.TaskDeviceCreateNestedManyWithoutTaskInput
+}
+
+export type TaskUncheckedCreateWithoutTemplateInput = {
+  id?: string
+  ownerId: string
+  name: string
+  commands: string
+  vendorCommands?: string
+  concurrency: number
+  timeoutMs: number
+  status?: string
+  statusReason?: string | null
+  totalDevices: number
+  completedDevices?: number
+  succeededDevices?: number
+  failedDevices?: number
+  skippedDevices?: number
+  cancelRequested?: boolean
+  createdAt?: Date | string
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  idempotencyKey?: string | null
+  templateVersion?: number | null
+  inputs?: string
+  failurePatterns?: string
+  expectOutput?: string | null
+  devices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutTaskInput
+}
+
+export type TaskCreateOrConnectWithoutTemplateInput = {
+  where: Prisma.TaskWhereUniqueInput
+  create: Prisma.XOR<Prisma.TaskCreateWithoutTemplateInput, Prisma.TaskUncheckedCreateWithoutTemplateInput>
+}
+
+export type TaskCreateManyTemplateInputEnvelope = {
+  data: Prisma.TaskCreateManyTemplateInput | Prisma.TaskCreateManyTemplateInput[]
+}
+
+export type TaskUpsertWithWhereUniqueWithoutTemplateInput = {
+  where: Prisma.TaskWhereUniqueInput
+  update: Prisma.XOR<Prisma.TaskUpdateWithoutTemplateInput, Prisma.TaskUncheckedUpdateWithoutTemplateInput>
+  create: Prisma.XOR<Prisma.TaskCreateWithoutTemplateInput, Prisma.TaskUncheckedCreateWithoutTemplateInput>
+}
+
+export type TaskUpdateWithWhereUniqueWithoutTemplateInput = {
+  where: Prisma.TaskWhereUniqueInput
+  data: Prisma.XOR<Prisma.TaskUpdateWithoutTemplateInput, Prisma.TaskUncheckedUpdateWithoutTemplateInput>
+}
+
+export type TaskUpdateManyWithWhereWithoutTemplateInput = {
+  where: Prisma.TaskScalarWhereInput
+  data: Prisma.XOR<Prisma.TaskUpdateManyMutationInput, Prisma.TaskUncheckedUpdateManyWithoutTemplateInput>
 }
 
 export type TaskCreateManyOwnerInput = {
@@ -1054,6 +1270,9 @@ export type TaskCreateManyOwnerInput = {
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
   idempotencyKey?: string | null
+  templateId?: string | null
+  templateVersion?: number | null
+  inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
 }
@@ -1077,9 +1296,12 @@ export type TaskUpdateWithoutOwnerInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUpdateManyWithoutTaskNestedInput
+  template?: Prisma.TaskTemplateUpdateOneWithoutTasksNestedInput
 }
 
 export type TaskUncheckedUpdateWithoutOwnerInput = {
@@ -1101,6 +1323,9 @@ export type TaskUncheckedUpdateWithoutOwnerInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutTaskNestedInput
@@ -1125,6 +1350,115 @@ export type TaskUncheckedUpdateManyWithoutOwnerInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+export type TaskCreateManyTemplateInput = {
+  id?: string
+  ownerId: string
+  name: string
+  commands: string
+  vendorCommands?: string
+  concurrency: number
+  timeoutMs: number
+  status?: string
+  statusReason?: string | null
+  totalDevices: number
+  completedDevices?: number
+  succeededDevices?: number
+  failedDevices?: number
+  skippedDevices?: number
+  cancelRequested?: boolean
+  createdAt?: Date | string
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  idempotencyKey?: string | null
+  templateVersion?: number | null
+  inputs?: string
+  failurePatterns?: string
+  expectOutput?: string | null
+}
+
+export type TaskUpdateWithoutTemplateInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrency?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totalDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  owner?: Prisma.UserUpdateOneRequiredWithoutTasksNestedInput
+  devices?: Prisma.TaskDeviceUpdateManyWithoutTaskNestedInput
+}
+
+export type TaskUncheckedUpdateWithoutTemplateInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  ownerId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrency?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totalDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
+  failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
+  expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  devices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutTaskNestedInput
+}
+
+export type TaskUncheckedUpdateManyWithoutTemplateInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  ownerId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  commands?: Prisma.StringFieldUpdateOperationsInput | string
+  vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrency?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  totalDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  completedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  succeededDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  failedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  skippedDevices?: Prisma.IntFieldUpdateOperationsInput | number
+  cancelRequested?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  templateVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
@@ -1180,10 +1514,14 @@ export type TaskSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   startedAt?: boolean
   finishedAt?: boolean
   idempotencyKey?: boolean
+  templateId?: boolean
+  templateVersion?: boolean
+  inputs?: boolean
   failurePatterns?: boolean
   expectOutput?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
+  template?: boolean | Prisma.Task$templateArgs<ExtArgs>
   _count?: boolean | Prisma.TaskCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["task"]>
 
@@ -1207,9 +1545,13 @@ export type TaskSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   startedAt?: boolean
   finishedAt?: boolean
   idempotencyKey?: boolean
+  templateId?: boolean
+  templateVersion?: boolean
+  inputs?: boolean
   failurePatterns?: boolean
   expectOutput?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
+  template?: boolean | Prisma.Task$templateArgs<ExtArgs>
 }, ExtArgs["result"]["task"]>
 
 export type TaskSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -1232,9 +1574,13 @@ export type TaskSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   startedAt?: boolean
   finishedAt?: boolean
   idempotencyKey?: boolean
+  templateId?: boolean
+  templateVersion?: boolean
+  inputs?: boolean
   failurePatterns?: boolean
   expectOutput?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
+  template?: boolean | Prisma.Task$templateArgs<ExtArgs>
 }, ExtArgs["result"]["task"]>
 
 export type TaskSelectScalar = {
@@ -1257,21 +1603,27 @@ export type TaskSelectScalar = {
   startedAt?: boolean
   finishedAt?: boolean
   idempotencyKey?: boolean
+  templateId?: boolean
+  templateVersion?: boolean
+  inputs?: boolean
   failurePatterns?: boolean
   expectOutput?: boolean
 }
 
-export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "vendorCommands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "skippedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "failurePatterns" | "expectOutput", ExtArgs["result"]["task"]>
+export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "vendorCommands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "skippedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "templateId" | "templateVersion" | "inputs" | "failurePatterns" | "expectOutput", ExtArgs["result"]["task"]>
 export type TaskInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
+  template?: boolean | Prisma.Task$templateArgs<ExtArgs>
   _count?: boolean | Prisma.TaskCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type TaskIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
+  template?: boolean | Prisma.Task$templateArgs<ExtArgs>
 }
 export type TaskIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
+  template?: boolean | Prisma.Task$templateArgs<ExtArgs>
 }
 
 export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1279,6 +1631,7 @@ export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   objects: {
     owner: Prisma.$UserPayload<ExtArgs>
     devices: Prisma.$TaskDevicePayload<ExtArgs>[]
+    template: Prisma.$TaskTemplatePayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1320,6 +1673,16 @@ export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * The API's Idempotency-Key: a retried POST /api/v1/tasks returns the task it created first.
      */
     idempotencyKey: string | null
+    /**
+     * The template (and its version) this task was run from; commands may hold {{variables}}
+     * rendered per device when it runs.
+     */
+    templateId: string | null
+    templateVersion: number | null
+    /**
+     * JSON object of the run-time inputs ({{input.<name>}}) the task was started with.
+     */
+    inputs: string
     /**
      * JSON array of RE2 patterns: output matching any fails the command.
      */
@@ -1724,6 +2087,7 @@ export interface Prisma__TaskClient<T, Null = never, ExtArgs extends runtime.Typ
   readonly [Symbol.toStringTag]: "PrismaPromise"
   owner<T extends Prisma.UserDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.UserDefaultArgs<ExtArgs>>): Prisma.Prisma__UserClient<runtime.Types.Result.GetResult<Prisma.$UserPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   devices<T extends Prisma.Task$devicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Task$devicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskDevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  template<T extends Prisma.Task$templateArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Task$templateArgs<ExtArgs>>): Prisma.Prisma__TaskTemplateClient<runtime.Types.Result.GetResult<Prisma.$TaskTemplatePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1772,6 +2136,9 @@ export interface TaskFieldRefs {
   readonly startedAt: Prisma.FieldRef<"Task", 'DateTime'>
   readonly finishedAt: Prisma.FieldRef<"Task", 'DateTime'>
   readonly idempotencyKey: Prisma.FieldRef<"Task", 'String'>
+  readonly templateId: Prisma.FieldRef<"Task", 'String'>
+  readonly templateVersion: Prisma.FieldRef<"Task", 'Int'>
+  readonly inputs: Prisma.FieldRef<"Task", 'String'>
   readonly failurePatterns: Prisma.FieldRef<"Task", 'String'>
   readonly expectOutput: Prisma.FieldRef<"Task", 'String'>
 }
@@ -2194,6 +2561,25 @@ export type Task$devicesArgs<ExtArgs extends runtime.Types.Extensions.InternalAr
   take?: number
   skip?: number
   distinct?: Prisma.TaskDeviceScalarFieldEnum | Prisma.TaskDeviceScalarFieldEnum[]
+}
+
+/**
+ * Task.template
+ */
+export type Task$templateArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the TaskTemplate
+   */
+  select?: Prisma.TaskTemplateSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the TaskTemplate
+   */
+  omit?: Prisma.TaskTemplateOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TaskTemplateInclude<ExtArgs> | null
+  where?: Prisma.TaskTemplateWhereInput
 }
 
 /**

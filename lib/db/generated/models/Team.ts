@@ -185,6 +185,7 @@ export type TeamWhereInput = {
   members?: Prisma.TeamMemberListRelationFilter
   deviceGrants?: Prisma.TeamDeviceGrantListRelationFilter
   groupGrants?: Prisma.TeamGroupGrantListRelationFilter
+  templates?: Prisma.TaskTemplateListRelationFilter
 }
 
 export type TeamOrderByWithRelationInput = {
@@ -196,6 +197,7 @@ export type TeamOrderByWithRelationInput = {
   members?: Prisma.TeamMemberOrderByRelationAggregateInput
   deviceGrants?: Prisma.TeamDeviceGrantOrderByRelationAggregateInput
   groupGrants?: Prisma.TeamGroupGrantOrderByRelationAggregateInput
+  templates?: Prisma.TaskTemplateOrderByRelationAggregateInput
 }
 
 export type TeamWhereUniqueInput = Prisma.AtLeast<{
@@ -210,6 +212,7 @@ export type TeamWhereUniqueInput = Prisma.AtLeast<{
   members?: Prisma.TeamMemberListRelationFilter
   deviceGrants?: Prisma.TeamDeviceGrantListRelationFilter
   groupGrants?: Prisma.TeamGroupGrantListRelationFilter
+  templates?: Prisma.TaskTemplateListRelationFilter
 }, "id" | "name">
 
 export type TeamOrderByWithAggregationInput = {
@@ -243,6 +246,7 @@ export type TeamCreateInput = {
   members?: Prisma.TeamMemberCreateNestedManyWithoutTeamInput
   deviceGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutTeamInput
   groupGrants?: Prisma.TeamGroupGrantCreateNestedManyWithoutTeamInput
+  templates?: Prisma.TaskTemplateCreateNestedManyWithoutTeamInput
 }
 
 export type TeamUncheckedCreateInput = {
@@ -254,6 +258,7 @@ export type TeamUncheckedCreateInput = {
   members?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutTeamInput
   deviceGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutTeamInput
   groupGrants?: Prisma.TeamGroupGrantUncheckedCreateNestedManyWithoutTeamInput
+  templates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutTeamInput
 }
 
 export type TeamUpdateInput = {
@@ -265,6 +270,7 @@ export type TeamUpdateInput = {
   members?: Prisma.TeamMemberUpdateManyWithoutTeamNestedInput
   deviceGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutTeamNestedInput
   groupGrants?: Prisma.TeamGroupGrantUpdateManyWithoutTeamNestedInput
+  templates?: Prisma.TaskTemplateUpdateManyWithoutTeamNestedInput
 }
 
 export type TeamUncheckedUpdateInput = {
@@ -276,6 +282,7 @@ export type TeamUncheckedUpdateInput = {
   members?: Prisma.TeamMemberUncheckedUpdateManyWithoutTeamNestedInput
   deviceGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutTeamNestedInput
   groupGrants?: Prisma.TeamGroupGrantUncheckedUpdateManyWithoutTeamNestedInput
+  templates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutTeamNestedInput
 }
 
 export type TeamCreateManyInput = {
@@ -331,6 +338,11 @@ export type TeamScalarRelationFilter = {
   isNot?: Prisma.TeamWhereInput
 }
 
+export type TeamNullableScalarRelationFilter = {
+  is?: Prisma.TeamWhereInput | null
+  isNot?: Prisma.TeamWhereInput | null
+}
+
 export type TeamCreateNestedOneWithoutMembersInput = {
   create?: Prisma.XOR<Prisma.TeamCreateWithoutMembersInput, Prisma.TeamUncheckedCreateWithoutMembersInput>
   connectOrCreate?: Prisma.TeamCreateOrConnectWithoutMembersInput
@@ -373,6 +385,22 @@ export type TeamUpdateOneRequiredWithoutGroupGrantsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.TeamUpdateToOneWithWhereWithoutGroupGrantsInput, Prisma.TeamUpdateWithoutGroupGrantsInput>, Prisma.TeamUncheckedUpdateWithoutGroupGrantsInput>
 }
 
+export type TeamCreateNestedOneWithoutTemplatesInput = {
+  create?: Prisma.XOR<Prisma.TeamCreateWithoutTemplatesInput, Prisma.TeamUncheckedCreateWithoutTemplatesInput>
+  connectOrCreate?: Prisma.TeamCreateOrConnectWithoutTemplatesInput
+  connect?: Prisma.TeamWhereUniqueInput
+}
+
+export type TeamUpdateOneWithoutTemplatesNestedInput = {
+  create?: Prisma.XOR<Prisma.TeamCreateWithoutTemplatesInput, Prisma.TeamUncheckedCreateWithoutTemplatesInput>
+  connectOrCreate?: Prisma.TeamCreateOrConnectWithoutTemplatesInput
+  upsert?: Prisma.TeamUpsertWithoutTemplatesInput
+  disconnect?: Prisma.TeamWhereInput | boolean
+  delete?: Prisma.TeamWhereInput | boolean
+  connect?: Prisma.TeamWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.TeamUpdateToOneWithWhereWithoutTemplatesInput, Prisma.TeamUpdateWithoutTemplatesInput>, Prisma.TeamUncheckedUpdateWithoutTemplatesInput>
+}
+
 export type TeamCreateWithoutMembersInput = {
   id?: string
   name: string
@@ -381,6 +409,7 @@ export type TeamCreateWithoutMembersInput = {
   updatedAt?: Date | string
   deviceGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutTeamInput
   groupGrants?: Prisma.TeamGroupGrantCreateNestedManyWithoutTeamInput
+  templates?: Prisma.TaskTemplateCreateNestedManyWithoutTeamInput
 }
 
 export type TeamUncheckedCreateWithoutMembersInput = {
@@ -391,6 +420,7 @@ export type TeamUncheckedCreateWithoutMembersInput = {
   updatedAt?: Date | string
   deviceGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutTeamInput
   groupGrants?: Prisma.TeamGroupGrantUncheckedCreateNestedManyWithoutTeamInput
+  templates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutTeamInput
 }
 
 export type TeamCreateOrConnectWithoutMembersInput = {
@@ -417,6 +447,7 @@ export type TeamUpdateWithoutMembersInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   deviceGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutTeamNestedInput
   groupGrants?: Prisma.TeamGroupGrantUpdateManyWithoutTeamNestedInput
+  templates?: Prisma.TaskTemplateUpdateManyWithoutTeamNestedInput
 }
 
 export type TeamUncheckedUpdateWithoutMembersInput = {
@@ -427,6 +458,7 @@ export type TeamUncheckedUpdateWithoutMembersInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   deviceGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutTeamNestedInput
   groupGrants?: Prisma.TeamGroupGrantUncheckedUpdateManyWithoutTeamNestedInput
+  templates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutTeamNestedInput
 }
 
 export type TeamCreateWithoutDeviceGrantsInput = {
@@ -437,6 +469,7 @@ export type TeamCreateWithoutDeviceGrantsInput = {
   updatedAt?: Date | string
   members?: Prisma.TeamMemberCreateNestedManyWithoutTeamInput
   groupGrants?: Prisma.TeamGroupGrantCreateNestedManyWithoutTeamInput
+  templates?: Prisma.TaskTemplateCreateNestedManyWithoutTeamInput
 }
 
 export type TeamUncheckedCreateWithoutDeviceGrantsInput = {
@@ -447,6 +480,7 @@ export type TeamUncheckedCreateWithoutDeviceGrantsInput = {
   updatedAt?: Date | string
   members?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutTeamInput
   groupGrants?: Prisma.TeamGroupGrantUncheckedCreateNestedManyWithoutTeamInput
+  templates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutTeamInput
 }
 
 export type TeamCreateOrConnectWithoutDeviceGrantsInput = {
@@ -473,6 +507,7 @@ export type TeamUpdateWithoutDeviceGrantsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.TeamMemberUpdateManyWithoutTeamNestedInput
   groupGrants?: Prisma.TeamGroupGrantUpdateManyWithoutTeamNestedInput
+  templates?: Prisma.TaskTemplateUpdateManyWithoutTeamNestedInput
 }
 
 export type TeamUncheckedUpdateWithoutDeviceGrantsInput = {
@@ -483,6 +518,7 @@ export type TeamUncheckedUpdateWithoutDeviceGrantsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.TeamMemberUncheckedUpdateManyWithoutTeamNestedInput
   groupGrants?: Prisma.TeamGroupGrantUncheckedUpdateManyWithoutTeamNestedInput
+  templates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutTeamNestedInput
 }
 
 export type TeamCreateWithoutGroupGrantsInput = {
@@ -493,6 +529,7 @@ export type TeamCreateWithoutGroupGrantsInput = {
   updatedAt?: Date | string
   members?: Prisma.TeamMemberCreateNestedManyWithoutTeamInput
   deviceGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutTeamInput
+  templates?: Prisma.TaskTemplateCreateNestedManyWithoutTeamInput
 }
 
 export type TeamUncheckedCreateWithoutGroupGrantsInput = {
@@ -503,6 +540,7 @@ export type TeamUncheckedCreateWithoutGroupGrantsInput = {
   updatedAt?: Date | string
   members?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutTeamInput
   deviceGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutTeamInput
+  templates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutTeamInput
 }
 
 export type TeamCreateOrConnectWithoutGroupGrantsInput = {
@@ -529,6 +567,7 @@ export type TeamUpdateWithoutGroupGrantsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.TeamMemberUpdateManyWithoutTeamNestedInput
   deviceGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutTeamNestedInput
+  templates?: Prisma.TaskTemplateUpdateManyWithoutTeamNestedInput
 }
 
 export type TeamUncheckedUpdateWithoutGroupGrantsInput = {
@@ -539,6 +578,67 @@ export type TeamUncheckedUpdateWithoutGroupGrantsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.TeamMemberUncheckedUpdateManyWithoutTeamNestedInput
   deviceGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutTeamNestedInput
+  templates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutTeamNestedInput
+}
+
+export type TeamCreateWithoutTemplatesInput = {
+  id?: string
+  name: string
+  description?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  members?: Prisma.TeamMemberCreateNestedManyWithoutTeamInput
+  deviceGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutTeamInput
+  groupGrants?: Prisma.TeamGroupGrantCreateNestedManyWithoutTeamInput
+}
+
+export type TeamUncheckedCreateWithoutTemplatesInput = {
+  id?: string
+  name: string
+  description?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  members?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutTeamInput
+  deviceGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutTeamInput
+  groupGrants?: Prisma.TeamGroupGrantUncheckedCreateNestedManyWithoutTeamInput
+}
+
+export type TeamCreateOrConnectWithoutTemplatesInput = {
+  where: Prisma.TeamWhereUniqueInput
+  create: Prisma.XOR<Prisma.TeamCreateWithoutTemplatesInput, Prisma.TeamUncheckedCreateWithoutTemplatesInput>
+}
+
+export type TeamUpsertWithoutTemplatesInput = {
+  update: Prisma.XOR<Prisma.TeamUpdateWithoutTemplatesInput, Prisma.TeamUncheckedUpdateWithoutTemplatesInput>
+  create: Prisma.XOR<Prisma.TeamCreateWithoutTemplatesInput, Prisma.TeamUncheckedCreateWithoutTemplatesInput>
+  where?: Prisma.TeamWhereInput
+}
+
+export type TeamUpdateToOneWithWhereWithoutTemplatesInput = {
+  where?: Prisma.TeamWhereInput
+  data: Prisma.XOR<Prisma.TeamUpdateWithoutTemplatesInput, Prisma.TeamUncheckedUpdateWithoutTemplatesInput>
+}
+
+export type TeamUpdateWithoutTemplatesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  members?: Prisma.TeamMemberUpdateManyWithoutTeamNestedInput
+  deviceGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutTeamNestedInput
+  groupGrants?: Prisma.TeamGroupGrantUpdateManyWithoutTeamNestedInput
+}
+
+export type TeamUncheckedUpdateWithoutTemplatesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  members?: Prisma.TeamMemberUncheckedUpdateManyWithoutTeamNestedInput
+  deviceGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutTeamNestedInput
+  groupGrants?: Prisma.TeamGroupGrantUncheckedUpdateManyWithoutTeamNestedInput
 }
 
 
@@ -550,12 +650,14 @@ export type TeamCountOutputType = {
   members: number
   deviceGrants: number
   groupGrants: number
+  templates: number
 }
 
 export type TeamCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   members?: boolean | TeamCountOutputTypeCountMembersArgs
   deviceGrants?: boolean | TeamCountOutputTypeCountDeviceGrantsArgs
   groupGrants?: boolean | TeamCountOutputTypeCountGroupGrantsArgs
+  templates?: boolean | TeamCountOutputTypeCountTemplatesArgs
 }
 
 /**
@@ -589,6 +691,13 @@ export type TeamCountOutputTypeCountGroupGrantsArgs<ExtArgs extends runtime.Type
   where?: Prisma.TeamGroupGrantWhereInput
 }
 
+/**
+ * TeamCountOutputType without action
+ */
+export type TeamCountOutputTypeCountTemplatesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.TaskTemplateWhereInput
+}
+
 
 export type TeamSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -599,6 +708,7 @@ export type TeamSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   members?: boolean | Prisma.Team$membersArgs<ExtArgs>
   deviceGrants?: boolean | Prisma.Team$deviceGrantsArgs<ExtArgs>
   groupGrants?: boolean | Prisma.Team$groupGrantsArgs<ExtArgs>
+  templates?: boolean | Prisma.Team$templatesArgs<ExtArgs>
   _count?: boolean | Prisma.TeamCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["team"]>
 
@@ -631,6 +741,7 @@ export type TeamInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   members?: boolean | Prisma.Team$membersArgs<ExtArgs>
   deviceGrants?: boolean | Prisma.Team$deviceGrantsArgs<ExtArgs>
   groupGrants?: boolean | Prisma.Team$groupGrantsArgs<ExtArgs>
+  templates?: boolean | Prisma.Team$templatesArgs<ExtArgs>
   _count?: boolean | Prisma.TeamCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type TeamIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -642,6 +753,7 @@ export type $TeamPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     members: Prisma.$TeamMemberPayload<ExtArgs>[]
     deviceGrants: Prisma.$TeamDeviceGrantPayload<ExtArgs>[]
     groupGrants: Prisma.$TeamGroupGrantPayload<ExtArgs>[]
+    templates: Prisma.$TaskTemplatePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1046,6 +1158,7 @@ export interface Prisma__TeamClient<T, Null = never, ExtArgs extends runtime.Typ
   members<T extends Prisma.Team$membersArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Team$membersArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TeamMemberPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   deviceGrants<T extends Prisma.Team$deviceGrantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Team$deviceGrantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TeamDeviceGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   groupGrants<T extends Prisma.Team$groupGrantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Team$groupGrantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TeamGroupGrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  templates<T extends Prisma.Team$templatesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Team$templatesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskTemplatePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1540,6 +1653,30 @@ export type Team$groupGrantsArgs<ExtArgs extends runtime.Types.Extensions.Intern
   take?: number
   skip?: number
   distinct?: Prisma.TeamGroupGrantScalarFieldEnum | Prisma.TeamGroupGrantScalarFieldEnum[]
+}
+
+/**
+ * Team.templates
+ */
+export type Team$templatesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the TaskTemplate
+   */
+  select?: Prisma.TaskTemplateSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the TaskTemplate
+   */
+  omit?: Prisma.TaskTemplateOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TaskTemplateInclude<ExtArgs> | null
+  where?: Prisma.TaskTemplateWhereInput
+  orderBy?: Prisma.TaskTemplateOrderByWithRelationInput | Prisma.TaskTemplateOrderByWithRelationInput[]
+  cursor?: Prisma.TaskTemplateWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.TaskTemplateScalarFieldEnum | Prisma.TaskTemplateScalarFieldEnum[]
 }
 
 /**

@@ -319,6 +319,7 @@ export type UserWhereInput = {
   tasks?: Prisma.TaskListRelationFilter
   notifications?: Prisma.NotificationListRelationFilter
   apiTokens?: Prisma.ApiTokenListRelationFilter
+  taskTemplates?: Prisma.TaskTemplateListRelationFilter
 }
 
 export type UserOrderByWithRelationInput = {
@@ -345,6 +346,7 @@ export type UserOrderByWithRelationInput = {
   tasks?: Prisma.TaskOrderByRelationAggregateInput
   notifications?: Prisma.NotificationOrderByRelationAggregateInput
   apiTokens?: Prisma.ApiTokenOrderByRelationAggregateInput
+  taskTemplates?: Prisma.TaskTemplateOrderByRelationAggregateInput
 }
 
 export type UserWhereUniqueInput = Prisma.AtLeast<{
@@ -374,6 +376,7 @@ export type UserWhereUniqueInput = Prisma.AtLeast<{
   tasks?: Prisma.TaskListRelationFilter
   notifications?: Prisma.NotificationListRelationFilter
   apiTokens?: Prisma.ApiTokenListRelationFilter
+  taskTemplates?: Prisma.TaskTemplateListRelationFilter
 }, "id" | "username">
 
 export type UserOrderByWithAggregationInput = {
@@ -446,6 +449,7 @@ export type UserCreateInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateInput = {
@@ -472,6 +476,7 @@ export type UserUncheckedCreateInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUpdateInput = {
@@ -498,6 +503,7 @@ export type UserUpdateInput = {
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateInput = {
@@ -524,6 +530,7 @@ export type UserUncheckedUpdateInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateManyInput = {
@@ -786,6 +793,20 @@ export type UserUpdateOneRequiredWithoutApiTokensNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutApiTokensInput, Prisma.UserUpdateWithoutApiTokensInput>, Prisma.UserUncheckedUpdateWithoutApiTokensInput>
 }
 
+export type UserCreateNestedOneWithoutTaskTemplatesInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutTaskTemplatesInput, Prisma.UserUncheckedCreateWithoutTaskTemplatesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutTaskTemplatesInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutTaskTemplatesNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutTaskTemplatesInput, Prisma.UserUncheckedCreateWithoutTaskTemplatesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutTaskTemplatesInput
+  upsert?: Prisma.UserUpsertWithoutTaskTemplatesInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutTaskTemplatesInput, Prisma.UserUpdateWithoutTaskTemplatesInput>, Prisma.UserUncheckedUpdateWithoutTaskTemplatesInput>
+}
+
 export type UserCreateWithoutGrantsInput = {
   id?: string
   username: string
@@ -809,6 +830,7 @@ export type UserCreateWithoutGrantsInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutGrantsInput = {
@@ -834,6 +856,7 @@ export type UserUncheckedCreateWithoutGrantsInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutGrantsInput = {
@@ -875,6 +898,7 @@ export type UserUpdateWithoutGrantsInput = {
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutGrantsInput = {
@@ -900,6 +924,7 @@ export type UserUncheckedUpdateWithoutGrantsInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutTeamsInput = {
@@ -925,6 +950,7 @@ export type UserCreateWithoutTeamsInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutTeamsInput = {
@@ -950,6 +976,7 @@ export type UserUncheckedCreateWithoutTeamsInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutTeamsInput = {
@@ -991,6 +1018,7 @@ export type UserUpdateWithoutTeamsInput = {
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutTeamsInput = {
@@ -1016,6 +1044,7 @@ export type UserUncheckedUpdateWithoutTeamsInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutGroupGrantsInput = {
@@ -1041,6 +1070,7 @@ export type UserCreateWithoutGroupGrantsInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutGroupGrantsInput = {
@@ -1066,6 +1096,7 @@ export type UserUncheckedCreateWithoutGroupGrantsInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutGroupGrantsInput = {
@@ -1107,6 +1138,7 @@ export type UserUpdateWithoutGroupGrantsInput = {
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutGroupGrantsInput = {
@@ -1132,6 +1164,7 @@ export type UserUncheckedUpdateWithoutGroupGrantsInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutAuditEventsInput = {
@@ -1157,6 +1190,7 @@ export type UserCreateWithoutAuditEventsInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutAuditEventsInput = {
@@ -1182,6 +1216,7 @@ export type UserUncheckedCreateWithoutAuditEventsInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutAuditEventsInput = {
@@ -1223,6 +1258,7 @@ export type UserUpdateWithoutAuditEventsInput = {
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutAuditEventsInput = {
@@ -1248,6 +1284,7 @@ export type UserUncheckedUpdateWithoutAuditEventsInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutTasksInput = {
@@ -1273,6 +1310,7 @@ export type UserCreateWithoutTasksInput = {
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutTasksInput = {
@@ -1298,6 +1336,7 @@ export type UserUncheckedCreateWithoutTasksInput = {
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutTasksInput = {
@@ -1339,6 +1378,7 @@ export type UserUpdateWithoutTasksInput = {
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutTasksInput = {
@@ -1364,6 +1404,7 @@ export type UserUncheckedUpdateWithoutTasksInput = {
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutNotificationsInput = {
@@ -1389,6 +1430,7 @@ export type UserCreateWithoutNotificationsInput = {
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutNotificationsInput = {
@@ -1414,6 +1456,7 @@ export type UserUncheckedCreateWithoutNotificationsInput = {
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutNotificationsInput = {
@@ -1455,6 +1498,7 @@ export type UserUpdateWithoutNotificationsInput = {
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutNotificationsInput = {
@@ -1480,6 +1524,7 @@ export type UserUncheckedUpdateWithoutNotificationsInput = {
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutApiTokensInput = {
@@ -1505,6 +1550,7 @@ export type UserCreateWithoutApiTokensInput = {
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutApiTokensInput = {
@@ -1530,6 +1576,7 @@ export type UserUncheckedCreateWithoutApiTokensInput = {
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutApiTokensInput = {
@@ -1571,6 +1618,7 @@ export type UserUpdateWithoutApiTokensInput = {
   auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutApiTokensInput = {
@@ -1596,6 +1644,127 @@ export type UserUncheckedUpdateWithoutApiTokensInput = {
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
+}
+
+export type UserCreateWithoutTaskTemplatesInput = {
+  id?: string
+  username: string
+  displayName?: string
+  passwordHash: string
+  role?: string
+  disabled?: boolean
+  sessionVersion?: number
+  lastLoginAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  notificationSeq?: number
+  notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
+  notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
+  apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutTaskTemplatesInput = {
+  id?: string
+  username: string
+  displayName?: string
+  passwordHash: string
+  role?: string
+  disabled?: boolean
+  sessionVersion?: number
+  lastLoginAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  notificationSeq?: number
+  notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
+  notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
+  apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutTaskTemplatesInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutTaskTemplatesInput, Prisma.UserUncheckedCreateWithoutTaskTemplatesInput>
+}
+
+export type UserUpsertWithoutTaskTemplatesInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutTaskTemplatesInput, Prisma.UserUncheckedUpdateWithoutTaskTemplatesInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutTaskTemplatesInput, Prisma.UserUncheckedCreateWithoutTaskTemplatesInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutTaskTemplatesInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutTaskTemplatesInput, Prisma.UserUncheckedUpdateWithoutTaskTemplatesInput>
+}
+
+export type UserUpdateWithoutTaskTemplatesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  displayName?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.StringFieldUpdateOperationsInput | string
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sessionVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  lastLoginAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
+  notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
+  grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
+  notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
+  apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutTaskTemplatesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  displayName?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.StringFieldUpdateOperationsInput | string
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sessionVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  lastLoginAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
+  notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
+  notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
+  apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
 }
 
 
@@ -1611,6 +1780,7 @@ export type UserCountOutputType = {
   tasks: number
   notifications: number
   apiTokens: number
+  taskTemplates: number
 }
 
 export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1621,6 +1791,7 @@ export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.I
   tasks?: boolean | UserCountOutputTypeCountTasksArgs
   notifications?: boolean | UserCountOutputTypeCountNotificationsArgs
   apiTokens?: boolean | UserCountOutputTypeCountApiTokensArgs
+  taskTemplates?: boolean | UserCountOutputTypeCountTaskTemplatesArgs
 }
 
 /**
@@ -1682,6 +1853,13 @@ export type UserCountOutputTypeCountApiTokensArgs<ExtArgs extends runtime.Types.
   where?: Prisma.ApiTokenWhereInput
 }
 
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountTaskTemplatesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.TaskTemplateWhereInput
+}
+
 
 export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1707,6 +1885,7 @@ export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   tasks?: boolean | Prisma.User$tasksArgs<ExtArgs>
   notifications?: boolean | Prisma.User$notificationsArgs<ExtArgs>
   apiTokens?: boolean | Prisma.User$apiTokensArgs<ExtArgs>
+  taskTemplates?: boolean | Prisma.User$taskTemplatesArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["user"]>
 
@@ -1776,6 +1955,7 @@ export type UserInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   tasks?: boolean | Prisma.User$tasksArgs<ExtArgs>
   notifications?: boolean | Prisma.User$notificationsArgs<ExtArgs>
   apiTokens?: boolean | Prisma.User$apiTokensArgs<ExtArgs>
+  taskTemplates?: boolean | Prisma.User$taskTemplatesArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type UserIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1791,6 +1971,7 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     tasks: Prisma.$TaskPayload<ExtArgs>[]
     notifications: Prisma.$NotificationPayload<ExtArgs>[]
     apiTokens: Prisma.$ApiTokenPayload<ExtArgs>[]
+    taskTemplates: Prisma.$TaskTemplatePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2235,6 +2416,7 @@ export interface Prisma__UserClient<T, Null = never, ExtArgs extends runtime.Typ
   tasks<T extends Prisma.User$tasksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$tasksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   notifications<T extends Prisma.User$notificationsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$notificationsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$NotificationPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   apiTokens<T extends Prisma.User$apiTokensArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$apiTokensArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ApiTokenPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  taskTemplates<T extends Prisma.User$taskTemplatesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$taskTemplatesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskTemplatePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2836,6 +3018,30 @@ export type User$apiTokensArgs<ExtArgs extends runtime.Types.Extensions.Internal
   take?: number
   skip?: number
   distinct?: Prisma.ApiTokenScalarFieldEnum | Prisma.ApiTokenScalarFieldEnum[]
+}
+
+/**
+ * User.taskTemplates
+ */
+export type User$taskTemplatesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the TaskTemplate
+   */
+  select?: Prisma.TaskTemplateSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the TaskTemplate
+   */
+  omit?: Prisma.TaskTemplateOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TaskTemplateInclude<ExtArgs> | null
+  where?: Prisma.TaskTemplateWhereInput
+  orderBy?: Prisma.TaskTemplateOrderByWithRelationInput | Prisma.TaskTemplateOrderByWithRelationInput[]
+  cursor?: Prisma.TaskTemplateWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.TaskTemplateScalarFieldEnum | Prisma.TaskTemplateScalarFieldEnum[]
 }
 
 /**
