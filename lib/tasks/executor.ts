@@ -9,6 +9,9 @@ import { SSH_READY_TIMEOUT_MS, SshError } from '../devices/ssh';
 import { ProgressCoalescer, PROGRESS_MIN_INTERVAL_MS, type ProgressState } from './progress';
 import { TaskAbort } from './queue';
 import { compileStoredPatterns, type UserPattern } from './patterns';
+import { compileIgnore } from '../automation/diff';
+import { outputDocument, recordOutputVersion } from '../automation/history';
+import { redactSecrets } from '../automation/redact';
 import { renderCommands } from '../automation/render';
 import { renderDeviceOf } from '../automation/template-device';
 import { VENDOR_LABELS, type Vendor } from '../devices/schema';
@@ -73,6 +76,8 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   // run from a template: commands hold {{variables}} filled in per device
   const templated = task.templateVersion !== null;
   const inputs = JSON.parse(task.inputs || '{}') as Record<string, string>;
+  // a templated run keeps each device's output in the template's history (diffs across runs)
+  const history = await historyOf(db, task);
   // every running device listens to the task's signal (its login and its CLI session): with a
   // concurrency of N that is up to 2N listeners, all removed when the device finishes
   setMaxListeners(2 * task.concurrency + 10, signal);
@@ -200,6 +205,8 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
         deps,
       );
       const finishedAt = new Date();
+      // secrets (password hashes, communities, keys) never reach the database, events or exports
+      outcome.outputs = outcome.outputs.map((o) => ({ ...o, output: redactSecrets(o.output, vendor).text }));
       const outputJson = JSON.stringify(outcome.outputs);
       await recordDeviceOutcome(db, taskId, row.id, {
         status: outcome.status,
@@ -207,6 +214,21 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
         error: outcome.error,
         finishedAt,
       });
+      if (history && outcome.status === 'success') {
+        try {
+          await recordOutputVersion(db, {
+            deviceId: row.deviceId,
+            deviceName: row.deviceName,
+            templateId: history.templateId,
+            taskId,
+            taskDeviceId: row.id,
+            text: outputDocument(outcome.outputs),
+            ignore: history.ignore,
+          });
+        } catch (err) {
+          log.error({ err, taskId, device: row.deviceName }, 'output history not recorded');
+        }
+      }
       counters.completed++;
       if (outcome.status === 'success') counters.succeeded++;
       if (outcome.status === 'failed') counters.failed++;
@@ -252,6 +274,20 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   counters.completed = done.completedDevices;
   counters.failed = done.failedDevices;
   progress.final(state(done.status as TaskStatus));
+}
+
+/** The template whose history a task's outputs join, with its ignore patterns; null for plain tasks. */
+async function historyOf(
+  db: PrismaClient,
+  task: { templateId: string | null; templateVersion: number | null },
+): Promise<{ templateId: string; ignore: (text: string) => string } | null> {
+  if (!task.templateId || task.templateVersion === null) return null;
+  const v = await db.taskTemplateVersion.findUnique({
+    where: { templateId_version: { templateId: task.templateId, version: task.templateVersion } },
+    select: { ignorePatterns: true },
+  });
+  const ignore = compileIgnore(v ? (JSON.parse(v.ignorePatterns) as string[]) : []);
+  return { templateId: task.templateId, ignore: ignore.ok ? ignore.apply : (t) => t };
 }
 
 /** What a task asks of each device, read once per task. */

@@ -121,3 +121,15 @@ export type TaskTemplate = Prisma.TaskTemplateModel
  * 
  */
 export type TaskTemplateVersion = Prisma.TaskTemplateVersionModel
+/**
+ * Model OutputBlob
+ * An output text stored once however many runs and devices produced it (config backups of a fleet
+ * are mostly identical night after night). Redacted before it is stored unless an admin keeps raw output.
+ */
+export type OutputBlob = Prisma.OutputBlobModel
+/**
+ * Model OutputVersion
+ * A device's output in one run of a template (its configuration history when the template is a
+ * backup), compared with the same template's previous successful run on that device.
+ */
+export type OutputVersion = Prisma.OutputVersionModel

@@ -416,7 +416,9 @@ export const ModelName = {
   LoginFailure: 'LoginFailure',
   ApiToken: 'ApiToken',
   TaskTemplate: 'TaskTemplate',
-  TaskTemplateVersion: 'TaskTemplateVersion'
+  TaskTemplateVersion: 'TaskTemplateVersion',
+  OutputBlob: 'OutputBlob',
+  OutputVersion: 'OutputVersion'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -432,7 +434,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken" | "taskTemplate" | "taskTemplateVersion"
+    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken" | "taskTemplate" | "taskTemplateVersion" | "outputBlob" | "outputVersion"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1916,6 +1918,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    OutputBlob: {
+      payload: Prisma.$OutputBlobPayload<ExtArgs>
+      fields: Prisma.OutputBlobFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.OutputBlobFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.OutputBlobFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload>
+        }
+        findFirst: {
+          args: Prisma.OutputBlobFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.OutputBlobFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload>
+        }
+        findMany: {
+          args: Prisma.OutputBlobFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload>[]
+        }
+        create: {
+          args: Prisma.OutputBlobCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload>
+        }
+        createMany: {
+          args: Prisma.OutputBlobCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.OutputBlobCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload>[]
+        }
+        delete: {
+          args: Prisma.OutputBlobDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload>
+        }
+        update: {
+          args: Prisma.OutputBlobUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload>
+        }
+        deleteMany: {
+          args: Prisma.OutputBlobDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.OutputBlobUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.OutputBlobUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload>[]
+        }
+        upsert: {
+          args: Prisma.OutputBlobUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputBlobPayload>
+        }
+        aggregate: {
+          args: Prisma.OutputBlobAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateOutputBlob>
+        }
+        groupBy: {
+          args: Prisma.OutputBlobGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.OutputBlobGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.OutputBlobCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.OutputBlobCountAggregateOutputType> | number
+        }
+      }
+    }
+    OutputVersion: {
+      payload: Prisma.$OutputVersionPayload<ExtArgs>
+      fields: Prisma.OutputVersionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.OutputVersionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.OutputVersionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload>
+        }
+        findFirst: {
+          args: Prisma.OutputVersionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.OutputVersionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload>
+        }
+        findMany: {
+          args: Prisma.OutputVersionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload>[]
+        }
+        create: {
+          args: Prisma.OutputVersionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload>
+        }
+        createMany: {
+          args: Prisma.OutputVersionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.OutputVersionCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload>[]
+        }
+        delete: {
+          args: Prisma.OutputVersionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload>
+        }
+        update: {
+          args: Prisma.OutputVersionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload>
+        }
+        deleteMany: {
+          args: Prisma.OutputVersionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.OutputVersionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.OutputVersionUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload>[]
+        }
+        upsert: {
+          args: Prisma.OutputVersionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutputVersionPayload>
+        }
+        aggregate: {
+          args: Prisma.OutputVersionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateOutputVersion>
+        }
+        groupBy: {
+          args: Prisma.OutputVersionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.OutputVersionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.OutputVersionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.OutputVersionCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -2249,6 +2399,35 @@ export const TaskTemplateVersionScalarFieldEnum = {
 export type TaskTemplateVersionScalarFieldEnum = (typeof TaskTemplateVersionScalarFieldEnum)[keyof typeof TaskTemplateVersionScalarFieldEnum]
 
 
+export const OutputBlobScalarFieldEnum = {
+  hash: 'hash',
+  text: 'text',
+  bytes: 'bytes',
+  createdAt: 'createdAt'
+} as const
+
+export type OutputBlobScalarFieldEnum = (typeof OutputBlobScalarFieldEnum)[keyof typeof OutputBlobScalarFieldEnum]
+
+
+export const OutputVersionScalarFieldEnum = {
+  id: 'id',
+  deviceId: 'deviceId',
+  deviceName: 'deviceName',
+  templateId: 'templateId',
+  taskId: 'taskId',
+  taskDeviceId: 'taskDeviceId',
+  blobHash: 'blobHash',
+  comparableHash: 'comparableHash',
+  change: 'change',
+  added: 'added',
+  removed: 'removed',
+  previousId: 'previousId',
+  createdAt: 'createdAt'
+} as const
+
+export type OutputVersionScalarFieldEnum = (typeof OutputVersionScalarFieldEnum)[keyof typeof OutputVersionScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -2476,6 +2655,8 @@ export type GlobalOmitConfig = {
   apiToken?: Prisma.ApiTokenOmit
   taskTemplate?: Prisma.TaskTemplateOmit
   taskTemplateVersion?: Prisma.TaskTemplateVersionOmit
+  outputBlob?: Prisma.OutputBlobOmit
+  outputVersion?: Prisma.OutputVersionOmit
 }
 
 /* Types for Logging */

@@ -70,7 +70,9 @@ export const ModelName = {
   LoginFailure: 'LoginFailure',
   ApiToken: 'ApiToken',
   TaskTemplate: 'TaskTemplate',
-  TaskTemplateVersion: 'TaskTemplateVersion'
+  TaskTemplateVersion: 'TaskTemplateVersion',
+  OutputBlob: 'OutputBlob',
+  OutputVersion: 'OutputVersion'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -381,6 +383,35 @@ export const TaskTemplateVersionScalarFieldEnum = {
 } as const
 
 export type TaskTemplateVersionScalarFieldEnum = (typeof TaskTemplateVersionScalarFieldEnum)[keyof typeof TaskTemplateVersionScalarFieldEnum]
+
+
+export const OutputBlobScalarFieldEnum = {
+  hash: 'hash',
+  text: 'text',
+  bytes: 'bytes',
+  createdAt: 'createdAt'
+} as const
+
+export type OutputBlobScalarFieldEnum = (typeof OutputBlobScalarFieldEnum)[keyof typeof OutputBlobScalarFieldEnum]
+
+
+export const OutputVersionScalarFieldEnum = {
+  id: 'id',
+  deviceId: 'deviceId',
+  deviceName: 'deviceName',
+  templateId: 'templateId',
+  taskId: 'taskId',
+  taskDeviceId: 'taskDeviceId',
+  blobHash: 'blobHash',
+  comparableHash: 'comparableHash',
+  change: 'change',
+  added: 'added',
+  removed: 'removed',
+  previousId: 'previousId',
+  createdAt: 'createdAt'
+} as const
+
+export type OutputVersionScalarFieldEnum = (typeof OutputVersionScalarFieldEnum)[keyof typeof OutputVersionScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -441,6 +441,7 @@ export type DeviceWhereInput = {
   groups?: Prisma.DeviceGroupMemberListRelationFilter
   taskDevices?: Prisma.TaskDeviceListRelationFilter
   deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
+  outputVersions?: Prisma.OutputVersionListRelationFilter
   jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
   jumpedDevices?: Prisma.DeviceListRelationFilter
   jumpedGroups?: Prisma.DeviceGroupListRelationFilter
@@ -484,6 +485,7 @@ export type DeviceOrderByWithRelationInput = {
   groups?: Prisma.DeviceGroupMemberOrderByRelationAggregateInput
   taskDevices?: Prisma.TaskDeviceOrderByRelationAggregateInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeOrderByRelationAggregateInput
+  outputVersions?: Prisma.OutputVersionOrderByRelationAggregateInput
   jumpHost?: Prisma.DeviceOrderByWithRelationInput
   jumpedDevices?: Prisma.DeviceOrderByRelationAggregateInput
   jumpedGroups?: Prisma.DeviceGroupOrderByRelationAggregateInput
@@ -530,6 +532,7 @@ export type DeviceWhereUniqueInput = Prisma.AtLeast<{
   groups?: Prisma.DeviceGroupMemberListRelationFilter
   taskDevices?: Prisma.TaskDeviceListRelationFilter
   deviceStatusChanges?: Prisma.DeviceStatusChangeListRelationFilter
+  outputVersions?: Prisma.OutputVersionListRelationFilter
   jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
   jumpedDevices?: Prisma.DeviceListRelationFilter
   jumpedGroups?: Prisma.DeviceGroupListRelationFilter
@@ -650,6 +653,7 @@ export type DeviceCreateInput = {
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
@@ -693,6 +697,7 @@ export type DeviceUncheckedCreateInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
@@ -734,6 +739,7 @@ export type DeviceUpdateInput = {
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
@@ -777,6 +783,7 @@ export type DeviceUncheckedUpdateInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
@@ -1178,6 +1185,22 @@ export type DeviceUpdateOneRequiredWithoutDeviceStatusChangesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutDeviceStatusChangesInput, Prisma.DeviceUpdateWithoutDeviceStatusChangesInput>, Prisma.DeviceUncheckedUpdateWithoutDeviceStatusChangesInput>
 }
 
+export type DeviceCreateNestedOneWithoutOutputVersionsInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutOutputVersionsInput, Prisma.DeviceUncheckedCreateWithoutOutputVersionsInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutOutputVersionsInput
+  connect?: Prisma.DeviceWhereUniqueInput
+}
+
+export type DeviceUpdateOneWithoutOutputVersionsNestedInput = {
+  create?: Prisma.XOR<Prisma.DeviceCreateWithoutOutputVersionsInput, Prisma.DeviceUncheckedCreateWithoutOutputVersionsInput>
+  connectOrCreate?: Prisma.DeviceCreateOrConnectWithoutOutputVersionsInput
+  upsert?: Prisma.DeviceUpsertWithoutOutputVersionsInput
+  disconnect?: Prisma.DeviceWhereInput | boolean
+  delete?: Prisma.DeviceWhereInput | boolean
+  connect?: Prisma.DeviceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DeviceUpdateToOneWithWhereWithoutOutputVersionsInput, Prisma.DeviceUpdateWithoutOutputVersionsInput>, Prisma.DeviceUncheckedUpdateWithoutOutputVersionsInput>
+}
+
 export type DeviceCreateWithoutJumpedDevicesInput = {
   id?: string
   name: string
@@ -1215,6 +1238,7 @@ export type DeviceCreateWithoutJumpedDevicesInput = {
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
 }
@@ -1257,6 +1281,7 @@ export type DeviceUncheckedCreateWithoutJumpedDevicesInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutDeviceInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
@@ -1302,6 +1327,7 @@ export type DeviceCreateWithoutJumpHostInput = {
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
 }
@@ -1343,6 +1369,7 @@ export type DeviceUncheckedCreateWithoutJumpHostInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
@@ -1404,6 +1431,7 @@ export type DeviceUpdateWithoutJumpedDevicesInput = {
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
 }
@@ -1446,6 +1474,7 @@ export type DeviceUncheckedUpdateWithoutJumpedDevicesInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
@@ -1539,6 +1568,7 @@ export type DeviceCreateWithoutGrantsInput = {
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
@@ -1581,6 +1611,7 @@ export type DeviceUncheckedCreateWithoutGrantsInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
@@ -1637,6 +1668,7 @@ export type DeviceUpdateWithoutGrantsInput = {
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
@@ -1679,6 +1711,7 @@ export type DeviceUncheckedUpdateWithoutGrantsInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
@@ -1720,6 +1753,7 @@ export type DeviceCreateWithoutJumpedGroupsInput = {
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
 }
@@ -1762,6 +1796,7 @@ export type DeviceUncheckedCreateWithoutJumpedGroupsInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
 }
 
@@ -1818,6 +1853,7 @@ export type DeviceUpdateWithoutJumpedGroupsInput = {
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
 }
@@ -1860,6 +1896,7 @@ export type DeviceUncheckedUpdateWithoutJumpedGroupsInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
 }
 
@@ -1899,6 +1936,7 @@ export type DeviceCreateWithoutGroupsInput = {
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
@@ -1941,6 +1979,7 @@ export type DeviceUncheckedCreateWithoutGroupsInput = {
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
@@ -1997,6 +2036,7 @@ export type DeviceUpdateWithoutGroupsInput = {
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
@@ -2039,6 +2079,7 @@ export type DeviceUncheckedUpdateWithoutGroupsInput = {
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
@@ -2079,6 +2120,7 @@ export type DeviceCreateWithoutTeamGrantsInput = {
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
@@ -2121,6 +2163,7 @@ export type DeviceUncheckedCreateWithoutTeamGrantsInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
@@ -2177,6 +2220,7 @@ export type DeviceUpdateWithoutTeamGrantsInput = {
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
@@ -2219,6 +2263,7 @@ export type DeviceUncheckedUpdateWithoutTeamGrantsInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
@@ -2259,6 +2304,7 @@ export type DeviceCreateWithoutTaskDevicesInput = {
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
@@ -2301,6 +2347,7 @@ export type DeviceUncheckedCreateWithoutTaskDevicesInput = {
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
@@ -2357,6 +2404,7 @@ export type DeviceUpdateWithoutTaskDevicesInput = {
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
@@ -2399,6 +2447,7 @@ export type DeviceUncheckedUpdateWithoutTaskDevicesInput = {
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
@@ -2439,6 +2488,7 @@ export type DeviceCreateWithoutDeviceStatusChangesInput = {
   teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionCreateNestedManyWithoutDeviceInput
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
   jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
@@ -2481,6 +2531,7 @@ export type DeviceUncheckedCreateWithoutDeviceStatusChangesInput = {
   teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
   groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
   taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+  outputVersions?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutDeviceInput
   jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
 }
@@ -2537,6 +2588,7 @@ export type DeviceUpdateWithoutDeviceStatusChangesInput = {
   teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUpdateManyWithoutDeviceNestedInput
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
@@ -2579,6 +2631,191 @@ export type DeviceUncheckedUpdateWithoutDeviceStatusChangesInput = {
   teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUncheckedUpdateManyWithoutDeviceNestedInput
+  jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceCreateWithoutOutputVersionsInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  fields?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  maxSessions?: number | null
+  secretsRoute?: string | null
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeCreateNestedManyWithoutDeviceInput
+  jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedDevicesInput
+  jumpedDevices?: Prisma.DeviceCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupCreateNestedManyWithoutJumpHostInput
+}
+
+export type DeviceUncheckedCreateWithoutOutputVersionsInput = {
+  id?: string
+  name: string
+  host: string
+  port?: number
+  vendor: string
+  encoding?: string
+  username: string
+  authType: string
+  secretEnc: string
+  passphraseEnc?: string | null
+  enableSecretEnc?: string | null
+  notes?: string
+  fields?: string
+  status?: string
+  statusChangedAt?: Date | string | null
+  hostKeyFingerprint?: string | null
+  hostKey?: string | null
+  hostKeyApprovalRequired?: boolean
+  offeredHostKeyFingerprint?: string | null
+  offeredHostKey?: string | null
+  offeredHostKeyAt?: Date | string | null
+  lab?: boolean
+  createdById?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  transport?: string
+  kind?: string
+  sshAlgorithms?: string
+  negotiatedAlgorithms?: string | null
+  jumpHostId?: string | null
+  maxSessions?: number | null
+  secretsRoute?: string | null
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedCreateNestedManyWithoutDeviceInput
+  groups?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutDeviceInput
+  taskDevices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutDeviceInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedCreateNestedManyWithoutDeviceInput
+  jumpedDevices?: Prisma.DeviceUncheckedCreateNestedManyWithoutJumpHostInput
+  jumpedGroups?: Prisma.DeviceGroupUncheckedCreateNestedManyWithoutJumpHostInput
+}
+
+export type DeviceCreateOrConnectWithoutOutputVersionsInput = {
+  where: Prisma.DeviceWhereUniqueInput
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutOutputVersionsInput, Prisma.DeviceUncheckedCreateWithoutOutputVersionsInput>
+}
+
+export type DeviceUpsertWithoutOutputVersionsInput = {
+  update: Prisma.XOR<Prisma.DeviceUpdateWithoutOutputVersionsInput, Prisma.DeviceUncheckedUpdateWithoutOutputVersionsInput>
+  create: Prisma.XOR<Prisma.DeviceCreateWithoutOutputVersionsInput, Prisma.DeviceUncheckedCreateWithoutOutputVersionsInput>
+  where?: Prisma.DeviceWhereInput
+}
+
+export type DeviceUpdateToOneWithWhereWithoutOutputVersionsInput = {
+  where?: Prisma.DeviceWhereInput
+  data: Prisma.XOR<Prisma.DeviceUpdateWithoutOutputVersionsInput, Prisma.DeviceUncheckedUpdateWithoutOutputVersionsInput>
+}
+
+export type DeviceUpdateWithoutOutputVersionsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  grants?: Prisma.DeviceGrantUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedDevicesNestedInput
+  jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
+  jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
+}
+
+export type DeviceUncheckedUpdateWithoutOutputVersionsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  vendor?: Prisma.StringFieldUpdateOperationsInput | string
+  encoding?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  authType?: Prisma.StringFieldUpdateOperationsInput | string
+  secretEnc?: Prisma.StringFieldUpdateOperationsInput | string
+  passphraseEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enableSecretEnc?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notes?: Prisma.StringFieldUpdateOperationsInput | string
+  fields?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.StringFieldUpdateOperationsInput | string
+  statusChangedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  hostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  hostKeyApprovalRequired?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  offeredHostKeyFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  offeredHostKeyAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lab?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  transport?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.StringFieldUpdateOperationsInput | string
+  sshAlgorithms?: Prisma.StringFieldUpdateOperationsInput | string
+  negotiatedAlgorithms?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maxSessions?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  secretsRoute?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  teamGrants?: Prisma.TeamDeviceGrantUncheckedUpdateManyWithoutDeviceNestedInput
+  groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
+  taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
+  deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
@@ -2654,6 +2891,7 @@ export type DeviceUpdateWithoutJumpHostInput = {
   groups?: Prisma.DeviceGroupMemberUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUpdateManyWithoutJumpHostNestedInput
 }
@@ -2695,6 +2933,7 @@ export type DeviceUncheckedUpdateWithoutJumpHostInput = {
   groups?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutDeviceNestedInput
   taskDevices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutDeviceNestedInput
   deviceStatusChanges?: Prisma.DeviceStatusChangeUncheckedUpdateManyWithoutDeviceNestedInput
+  outputVersions?: Prisma.OutputVersionUncheckedUpdateManyWithoutDeviceNestedInput
   jumpedDevices?: Prisma.DeviceUncheckedUpdateManyWithoutJumpHostNestedInput
   jumpedGroups?: Prisma.DeviceGroupUncheckedUpdateManyWithoutJumpHostNestedInput
 }
@@ -2744,6 +2983,7 @@ export type DeviceCountOutputType = {
   groups: number
   taskDevices: number
   deviceStatusChanges: number
+  outputVersions: number
   jumpedDevices: number
   jumpedGroups: number
 }
@@ -2754,6 +2994,7 @@ export type DeviceCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions
   groups?: boolean | DeviceCountOutputTypeCountGroupsArgs
   taskDevices?: boolean | DeviceCountOutputTypeCountTaskDevicesArgs
   deviceStatusChanges?: boolean | DeviceCountOutputTypeCountDeviceStatusChangesArgs
+  outputVersions?: boolean | DeviceCountOutputTypeCountOutputVersionsArgs
   jumpedDevices?: boolean | DeviceCountOutputTypeCountJumpedDevicesArgs
   jumpedGroups?: boolean | DeviceCountOutputTypeCountJumpedGroupsArgs
 }
@@ -2801,6 +3042,13 @@ export type DeviceCountOutputTypeCountTaskDevicesArgs<ExtArgs extends runtime.Ty
  */
 export type DeviceCountOutputTypeCountDeviceStatusChangesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.DeviceStatusChangeWhereInput
+}
+
+/**
+ * DeviceCountOutputType without action
+ */
+export type DeviceCountOutputTypeCountOutputVersionsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.OutputVersionWhereInput
 }
 
 /**
@@ -2856,6 +3104,7 @@ export type DeviceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   groups?: boolean | Prisma.Device$groupsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
   deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
+  outputVersions?: boolean | Prisma.Device$outputVersionsArgs<ExtArgs>
   jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
   jumpedDevices?: boolean | Prisma.Device$jumpedDevicesArgs<ExtArgs>
   jumpedGroups?: boolean | Prisma.Device$jumpedGroupsArgs<ExtArgs>
@@ -2976,6 +3225,7 @@ export type DeviceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   groups?: boolean | Prisma.Device$groupsArgs<ExtArgs>
   taskDevices?: boolean | Prisma.Device$taskDevicesArgs<ExtArgs>
   deviceStatusChanges?: boolean | Prisma.Device$deviceStatusChangesArgs<ExtArgs>
+  outputVersions?: boolean | Prisma.Device$outputVersionsArgs<ExtArgs>
   jumpHost?: boolean | Prisma.Device$jumpHostArgs<ExtArgs>
   jumpedDevices?: boolean | Prisma.Device$jumpedDevicesArgs<ExtArgs>
   jumpedGroups?: boolean | Prisma.Device$jumpedGroupsArgs<ExtArgs>
@@ -2996,6 +3246,7 @@ export type $DevicePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     groups: Prisma.$DeviceGroupMemberPayload<ExtArgs>[]
     taskDevices: Prisma.$TaskDevicePayload<ExtArgs>[]
     deviceStatusChanges: Prisma.$DeviceStatusChangePayload<ExtArgs>[]
+    outputVersions: Prisma.$OutputVersionPayload<ExtArgs>[]
     jumpHost: Prisma.$DevicePayload<ExtArgs> | null
     jumpedDevices: Prisma.$DevicePayload<ExtArgs>[]
     /**
@@ -3495,6 +3746,7 @@ export interface Prisma__DeviceClient<T, Null = never, ExtArgs extends runtime.T
   groups<T extends Prisma.Device$groupsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$groupsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceGroupMemberPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   taskDevices<T extends Prisma.Device$taskDevicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$taskDevicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskDevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   deviceStatusChanges<T extends Prisma.Device$deviceStatusChangesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$deviceStatusChangesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceStatusChangePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  outputVersions<T extends Prisma.Device$outputVersionsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$outputVersionsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$OutputVersionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   jumpHost<T extends Prisma.Device$jumpHostArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$jumpHostArgs<ExtArgs>>): Prisma.Prisma__DeviceClient<runtime.Types.Result.GetResult<Prisma.$DevicePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   jumpedDevices<T extends Prisma.Device$jumpedDevicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$jumpedDevicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   jumpedGroups<T extends Prisma.Device$jumpedGroupsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Device$jumpedGroupsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeviceGroupPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
@@ -4075,6 +4327,30 @@ export type Device$deviceStatusChangesArgs<ExtArgs extends runtime.Types.Extensi
   take?: number
   skip?: number
   distinct?: Prisma.DeviceStatusChangeScalarFieldEnum | Prisma.DeviceStatusChangeScalarFieldEnum[]
+}
+
+/**
+ * Device.outputVersions
+ */
+export type Device$outputVersionsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the OutputVersion
+   */
+  select?: Prisma.OutputVersionSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the OutputVersion
+   */
+  omit?: Prisma.OutputVersionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.OutputVersionInclude<ExtArgs> | null
+  where?: Prisma.OutputVersionWhereInput
+  orderBy?: Prisma.OutputVersionOrderByWithRelationInput | Prisma.OutputVersionOrderByWithRelationInput[]
+  cursor?: Prisma.OutputVersionWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.OutputVersionScalarFieldEnum | Prisma.OutputVersionScalarFieldEnum[]
 }
 
 /**

@@ -253,6 +253,7 @@ export type TaskTemplateWhereInput = {
   team?: Prisma.XOR<Prisma.TeamNullableScalarRelationFilter, Prisma.TeamWhereInput> | null
   versions?: Prisma.TaskTemplateVersionListRelationFilter
   tasks?: Prisma.TaskListRelationFilter
+  outputs?: Prisma.OutputVersionListRelationFilter
 }
 
 export type TaskTemplateOrderByWithRelationInput = {
@@ -269,6 +270,7 @@ export type TaskTemplateOrderByWithRelationInput = {
   team?: Prisma.TeamOrderByWithRelationInput
   versions?: Prisma.TaskTemplateVersionOrderByRelationAggregateInput
   tasks?: Prisma.TaskOrderByRelationAggregateInput
+  outputs?: Prisma.OutputVersionOrderByRelationAggregateInput
 }
 
 export type TaskTemplateWhereUniqueInput = Prisma.AtLeast<{
@@ -288,6 +290,7 @@ export type TaskTemplateWhereUniqueInput = Prisma.AtLeast<{
   team?: Prisma.XOR<Prisma.TeamNullableScalarRelationFilter, Prisma.TeamWhereInput> | null
   versions?: Prisma.TaskTemplateVersionListRelationFilter
   tasks?: Prisma.TaskListRelationFilter
+  outputs?: Prisma.OutputVersionListRelationFilter
 }, "id" | "name">
 
 export type TaskTemplateOrderByWithAggregationInput = {
@@ -334,6 +337,7 @@ export type TaskTemplateCreateInput = {
   team?: Prisma.TeamCreateNestedOneWithoutTemplatesInput
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateInput = {
@@ -348,6 +352,7 @@ export type TaskTemplateUncheckedCreateInput = {
   updatedAt?: Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUpdateInput = {
@@ -362,6 +367,7 @@ export type TaskTemplateUpdateInput = {
   team?: Prisma.TeamUpdateOneWithoutTemplatesNestedInput
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateInput = {
@@ -376,6 +382,7 @@ export type TaskTemplateUncheckedUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateCreateManyInput = {
@@ -590,6 +597,22 @@ export type TaskTemplateUpdateOneRequiredWithoutVersionsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.TaskTemplateUpdateToOneWithWhereWithoutVersionsInput, Prisma.TaskTemplateUpdateWithoutVersionsInput>, Prisma.TaskTemplateUncheckedUpdateWithoutVersionsInput>
 }
 
+export type TaskTemplateCreateNestedOneWithoutOutputsInput = {
+  create?: Prisma.XOR<Prisma.TaskTemplateCreateWithoutOutputsInput, Prisma.TaskTemplateUncheckedCreateWithoutOutputsInput>
+  connectOrCreate?: Prisma.TaskTemplateCreateOrConnectWithoutOutputsInput
+  connect?: Prisma.TaskTemplateWhereUniqueInput
+}
+
+export type TaskTemplateUpdateOneWithoutOutputsNestedInput = {
+  create?: Prisma.XOR<Prisma.TaskTemplateCreateWithoutOutputsInput, Prisma.TaskTemplateUncheckedCreateWithoutOutputsInput>
+  connectOrCreate?: Prisma.TaskTemplateCreateOrConnectWithoutOutputsInput
+  upsert?: Prisma.TaskTemplateUpsertWithoutOutputsInput
+  disconnect?: Prisma.TaskTemplateWhereInput | boolean
+  delete?: Prisma.TaskTemplateWhereInput | boolean
+  connect?: Prisma.TaskTemplateWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.TaskTemplateUpdateToOneWithWhereWithoutOutputsInput, Prisma.TaskTemplateUpdateWithoutOutputsInput>, Prisma.TaskTemplateUncheckedUpdateWithoutOutputsInput>
+}
+
 export type TaskTemplateCreateWithoutOwnerInput = {
   id?: string
   name: string
@@ -601,6 +624,7 @@ export type TaskTemplateCreateWithoutOwnerInput = {
   team?: Prisma.TeamCreateNestedOneWithoutTemplatesInput
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutOwnerInput = {
@@ -614,6 +638,7 @@ export type TaskTemplateUncheckedCreateWithoutOwnerInput = {
   updatedAt?: Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutOwnerInput = {
@@ -667,6 +692,7 @@ export type TaskTemplateCreateWithoutTeamInput = {
   owner: Prisma.UserCreateNestedOneWithoutTaskTemplatesInput
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutTeamInput = {
@@ -680,6 +706,7 @@ export type TaskTemplateUncheckedCreateWithoutTeamInput = {
   updatedAt?: Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutTeamInput = {
@@ -718,6 +745,7 @@ export type TaskTemplateCreateWithoutTasksInput = {
   owner: Prisma.UserCreateNestedOneWithoutTaskTemplatesInput
   team?: Prisma.TeamCreateNestedOneWithoutTemplatesInput
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutTasksInput = {
@@ -731,6 +759,7 @@ export type TaskTemplateUncheckedCreateWithoutTasksInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutTasksInput = {
@@ -760,6 +789,7 @@ export type TaskTemplateUpdateWithoutTasksInput = {
   owner?: Prisma.UserUpdateOneRequiredWithoutTaskTemplatesNestedInput
   team?: Prisma.TeamUpdateOneWithoutTemplatesNestedInput
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutTasksInput = {
@@ -773,6 +803,7 @@ export type TaskTemplateUncheckedUpdateWithoutTasksInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateCreateWithoutVersionsInput = {
@@ -786,6 +817,7 @@ export type TaskTemplateCreateWithoutVersionsInput = {
   owner: Prisma.UserCreateNestedOneWithoutTaskTemplatesInput
   team?: Prisma.TeamCreateNestedOneWithoutTemplatesInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutVersionsInput = {
@@ -799,6 +831,7 @@ export type TaskTemplateUncheckedCreateWithoutVersionsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutVersionsInput = {
@@ -828,6 +861,7 @@ export type TaskTemplateUpdateWithoutVersionsInput = {
   owner?: Prisma.UserUpdateOneRequiredWithoutTaskTemplatesNestedInput
   team?: Prisma.TeamUpdateOneWithoutTemplatesNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutVersionsInput = {
@@ -840,6 +874,79 @@ export type TaskTemplateUncheckedUpdateWithoutVersionsInput = {
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
+}
+
+export type TaskTemplateCreateWithoutOutputsInput = {
+  id?: string
+  name: string
+  description?: string
+  builtIn?: boolean
+  version?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  owner: Prisma.UserCreateNestedOneWithoutTaskTemplatesInput
+  team?: Prisma.TeamCreateNestedOneWithoutTemplatesInput
+  versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
+}
+
+export type TaskTemplateUncheckedCreateWithoutOutputsInput = {
+  id?: string
+  name: string
+  description?: string
+  ownerId: string
+  teamId?: string | null
+  builtIn?: boolean
+  version?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
+}
+
+export type TaskTemplateCreateOrConnectWithoutOutputsInput = {
+  where: Prisma.TaskTemplateWhereUniqueInput
+  create: Prisma.XOR<Prisma.TaskTemplateCreateWithoutOutputsInput, Prisma.TaskTemplateUncheckedCreateWithoutOutputsInput>
+}
+
+export type TaskTemplateUpsertWithoutOutputsInput = {
+  update: Prisma.XOR<Prisma.TaskTemplateUpdateWithoutOutputsInput, Prisma.TaskTemplateUncheckedUpdateWithoutOutputsInput>
+  create: Prisma.XOR<Prisma.TaskTemplateCreateWithoutOutputsInput, Prisma.TaskTemplateUncheckedCreateWithoutOutputsInput>
+  where?: Prisma.TaskTemplateWhereInput
+}
+
+export type TaskTemplateUpdateToOneWithWhereWithoutOutputsInput = {
+  where?: Prisma.TaskTemplateWhereInput
+  data: Prisma.XOR<Prisma.TaskTemplateUpdateWithoutOutputsInput, Prisma.TaskTemplateUncheckedUpdateWithoutOutputsInput>
+}
+
+export type TaskTemplateUpdateWithoutOutputsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  builtIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  version?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  owner?: Prisma.UserUpdateOneRequiredWithoutTaskTemplatesNestedInput
+  team?: Prisma.TeamUpdateOneWithoutTemplatesNestedInput
+  versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
+}
+
+export type TaskTemplateUncheckedUpdateWithoutOutputsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  ownerId?: Prisma.StringFieldUpdateOperationsInput | string
+  teamId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  builtIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  version?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
@@ -865,6 +972,7 @@ export type TaskTemplateUpdateWithoutOwnerInput = {
   team?: Prisma.TeamUpdateOneWithoutTemplatesNestedInput
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutOwnerInput = {
@@ -878,6 +986,7 @@ export type TaskTemplateUncheckedUpdateWithoutOwnerInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateManyWithoutOwnerInput = {
@@ -913,6 +1022,7 @@ export type TaskTemplateUpdateWithoutTeamInput = {
   owner?: Prisma.UserUpdateOneRequiredWithoutTaskTemplatesNestedInput
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutTeamInput = {
@@ -926,6 +1036,7 @@ export type TaskTemplateUncheckedUpdateWithoutTeamInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateManyWithoutTeamInput = {
@@ -947,11 +1058,13 @@ export type TaskTemplateUncheckedUpdateManyWithoutTeamInput = {
 export type TaskTemplateCountOutputType = {
   versions: number
   tasks: number
+  outputs: number
 }
 
 export type TaskTemplateCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   versions?: boolean | TaskTemplateCountOutputTypeCountVersionsArgs
   tasks?: boolean | TaskTemplateCountOutputTypeCountTasksArgs
+  outputs?: boolean | TaskTemplateCountOutputTypeCountOutputsArgs
 }
 
 /**
@@ -978,6 +1091,13 @@ export type TaskTemplateCountOutputTypeCountTasksArgs<ExtArgs extends runtime.Ty
   where?: Prisma.TaskWhereInput
 }
 
+/**
+ * TaskTemplateCountOutputType without action
+ */
+export type TaskTemplateCountOutputTypeCountOutputsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.OutputVersionWhereInput
+}
+
 
 export type TaskTemplateSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -993,6 +1113,7 @@ export type TaskTemplateSelect<ExtArgs extends runtime.Types.Extensions.Internal
   team?: boolean | Prisma.TaskTemplate$teamArgs<ExtArgs>
   versions?: boolean | Prisma.TaskTemplate$versionsArgs<ExtArgs>
   tasks?: boolean | Prisma.TaskTemplate$tasksArgs<ExtArgs>
+  outputs?: boolean | Prisma.TaskTemplate$outputsArgs<ExtArgs>
   _count?: boolean | Prisma.TaskTemplateCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["taskTemplate"]>
 
@@ -1042,6 +1163,7 @@ export type TaskTemplateInclude<ExtArgs extends runtime.Types.Extensions.Interna
   team?: boolean | Prisma.TaskTemplate$teamArgs<ExtArgs>
   versions?: boolean | Prisma.TaskTemplate$versionsArgs<ExtArgs>
   tasks?: boolean | Prisma.TaskTemplate$tasksArgs<ExtArgs>
+  outputs?: boolean | Prisma.TaskTemplate$outputsArgs<ExtArgs>
   _count?: boolean | Prisma.TaskTemplateCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type TaskTemplateIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1060,6 +1182,7 @@ export type $TaskTemplatePayload<ExtArgs extends runtime.Types.Extensions.Intern
     team: Prisma.$TeamPayload<ExtArgs> | null
     versions: Prisma.$TaskTemplateVersionPayload<ExtArgs>[]
     tasks: Prisma.$TaskPayload<ExtArgs>[]
+    outputs: Prisma.$OutputVersionPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1478,6 +1601,7 @@ export interface Prisma__TaskTemplateClient<T, Null = never, ExtArgs extends run
   team<T extends Prisma.TaskTemplate$teamArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$teamArgs<ExtArgs>>): Prisma.Prisma__TeamClient<runtime.Types.Result.GetResult<Prisma.$TeamPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   versions<T extends Prisma.TaskTemplate$versionsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$versionsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskTemplateVersionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   tasks<T extends Prisma.TaskTemplate$tasksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$tasksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  outputs<T extends Prisma.TaskTemplate$outputsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$outputsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$OutputVersionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1979,6 +2103,30 @@ export type TaskTemplate$tasksArgs<ExtArgs extends runtime.Types.Extensions.Inte
   take?: number
   skip?: number
   distinct?: Prisma.TaskScalarFieldEnum | Prisma.TaskScalarFieldEnum[]
+}
+
+/**
+ * TaskTemplate.outputs
+ */
+export type TaskTemplate$outputsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the OutputVersion
+   */
+  select?: Prisma.OutputVersionSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the OutputVersion
+   */
+  omit?: Prisma.OutputVersionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.OutputVersionInclude<ExtArgs> | null
+  where?: Prisma.OutputVersionWhereInput
+  orderBy?: Prisma.OutputVersionOrderByWithRelationInput | Prisma.OutputVersionOrderByWithRelationInput[]
+  cursor?: Prisma.OutputVersionWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.OutputVersionScalarFieldEnum | Prisma.OutputVersionScalarFieldEnum[]
 }
 
 /**
