@@ -11,6 +11,8 @@ import {
   updateTemplate,
   validateTemplate,
 } from '../lib/automation/templates';
+import { CONFIG_BACKUP_NAME, ensureBuiltInTemplates } from '../lib/automation/builtins';
+import { deviceHistory } from '../lib/automation/history';
 import { getTaskDetail } from '../lib/tasks/service';
 import { LAB_CREDS, startPortal, type Portal } from './harness';
 
@@ -255,5 +257,26 @@ describe('templates', () => {
       ok: false,
       error: 'A built-in template cannot be deleted (edit it instead).',
     });
+  });
+
+  it('the built-in configuration backup is created once and backs up every lab vendor', async () => {
+    expect(await ensureBuiltInTemplates(portal.tasks)).toEqual([CONFIG_BACKUP_NAME]);
+    expect(await ensureBuiltInTemplates(portal.tasks)).toEqual([]);
+    const t = await portal.db.taskTemplate.findFirstOrThrow({ where: { name: CONFIG_BACKUP_NAME } });
+    expect(t.builtIn).toBe(true);
+    const ids = [await portal.deviceId('lab-vrp-02'), await portal.deviceId('lab-ios-02')];
+    const run = await runTemplate(admin(), t.id, { deviceIds: ids, inputs: {} }, portal.tasks);
+    if (!run.ok) throw new Error(JSON.stringify(run.errors));
+    const detail = await waitFinal(run.id);
+    expect(detail.task.status).toBe('completed');
+    for (const d of detail.devices) {
+      expect(d.outputs[0]!.output).toMatch(
+        d.deviceName.startsWith('lab-vrp') ? /sysname lab-vrp-02/ : /hostname lab-ios-02/,
+      );
+      expect((await deviceHistory(portal.db, d.deviceId!))[0]).toMatchObject({
+        template: CONFIG_BACKUP_NAME,
+        change: 'new',
+      });
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { RateLimiter } from '../api/rate-limit';
 import { createAudit, type AuditSink } from '../audit';
+import { ensureBuiltInTemplates } from '../automation/builtins';
 import { ensureAdmin, type BootstrapResult } from '../auth/bootstrap';
 import { createProxyTrust, type ProxyTrust } from '../auth/peer';
 import { LOGIN_BACKOFF_BASE_MS, LoginThrottle } from '../auth/throttle';
@@ -318,6 +319,8 @@ export async function startRuntime(
     lab,
   });
   setRuntime(runtime);
+  const builtIns = await ensureBuiltInTemplates({ db, audit: runtime.audit });
+  if (builtIns.length > 0) log.info({ templates: builtIns }, 'built-in templates created');
   return {
     ...runtime,
     admin,
