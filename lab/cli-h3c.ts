@@ -10,8 +10,9 @@ import {
   maskToPrefix,
   noteConfigChange,
   seededRandom,
-  seededText,
+  setAccountSetting,
   shortInterfaceName,
+  storedSecret,
   type CliResult,
   type LabDeviceModel,
   type LabInterface,
@@ -58,7 +59,12 @@ type Id =
   | 'screen-length-disable'
   | 'undo-screen-length-disable'
   | 'access-vlan'
-  | 'trunk-permit';
+  | 'trunk-permit'
+  | 'local-user'
+  | 'undo-local-user'
+  | 'snmp-community'
+  | 'luser-password'
+  | 'luser-setting';
 
 const DISPLAY: CommandSpec<Id>[] = [
   { id: 'display-version', words: ['display', 'version'] },
@@ -93,7 +99,21 @@ const NESTED: CommandSpec<Id>[] = [
   { id: 'return', words: ['return'] },
 ];
 
-const SYSTEM: CommandSpec<Id>[] = [...NESTED, ...SHARED_SYSTEM_COMMANDS];
+const SYSTEM: CommandSpec<Id>[] = [
+  ...NESTED,
+  ...SHARED_SYSTEM_COMMANDS,
+  { id: 'local-user', words: ['local-user'], args: 'required' },
+  { id: 'undo-local-user', words: ['undo', 'local-user'], args: 'required' },
+  { id: 'snmp-community', words: ['snmp-agent', 'community'], args: 'required' },
+];
+
+/** `[H3C-luser-manage-admin]`: one account. */
+const LOCAL_USER: CommandSpec<Id>[] = [
+  ...NESTED,
+  { id: 'luser-password', words: ['password'], args: 'required' },
+  { id: 'luser-setting', words: ['service-type'], args: 'required' },
+  { id: 'luser-setting', words: ['authorization-attribute'], args: 'required' },
+];
 
 const INTERFACE: CommandSpec<Id>[] = [
   ...NESTED,
@@ -110,7 +130,15 @@ const VLAN: CommandSpec<Id>[] = [
 
 const DISPLAY_IDS = new Set<Id>([...DISPLAY.map((c) => c.id), 'display-this']);
 
-const VIEWS: ViewCommands<Id> = { user: USER, system: SYSTEM, interface: INTERFACE, vlan: VLAN };
+const VIEWS: ViewCommands<Id> = {
+  user: USER,
+  system: SYSTEM,
+  interface: INTERFACE,
+  vlan: VLAN,
+  // VRP's `aaa` view; Comware configures accounts in their own view
+  aaa: NESTED,
+  'local-user': LOCAL_USER,
+};
 
 export class H3cCli extends HuaweiFamilyCli<Id, Question> {
   readonly vendor = 'h3c_comware' as const;
@@ -234,6 +262,60 @@ export class H3cCli extends HuaweiFamilyCli<Id, Question> {
         return this.applied();
       case 'undo-vlan':
         return this.undoVlans(parseVlanList(m.args.map((a) => a.text)), m, column);
+      case 'local-user': {
+        // local-user NAME [class manage]
+        const [name, ...rest] = m.args;
+        const extra = rest.map((w) => w.text).join(' ');
+        if (extra !== '' && extra !== 'class manage') return this.error('wrong', rest[0].start, column);
+        let user = model.localUsers.find((u) => u.name === name.text);
+        if (!user) {
+          user = { name: name.text, password: '', settings: [] };
+          model.localUsers.push(user);
+          noteConfigChange(model);
+        }
+        this.view = { kind: 'local-user', user };
+        return this.result([]);
+      }
+      case 'undo-local-user': {
+        const at = model.localUsers.findIndex((u) => u.name === m.args[0].text);
+        if (at === -1) return this.error('wrong', m.args[0].start, column);
+        if (m.args.length > 1) return this.error('too-many', m.args[1].start, column);
+        model.localUsers.splice(at, 1);
+        return this.applied();
+      }
+      case 'snmp-community': {
+        // snmp-agent community read|write [simple|cipher] NAME [mib-view V] [acl N]
+        const [access, ...rest] = m.args;
+        if (access.text !== 'read' && access.text !== 'write')
+          return this.error('wrong', access.start, column);
+        if (rest[0]?.text === 'simple' || rest[0]?.text === 'cipher') rest.shift();
+        const name = rest.shift();
+        if (!name) return this.error('incomplete', access.start + access.text.length + 1, column);
+        const options = rest.map((w) => w.text).join(' ');
+        // Comware shows every community as its cipher text, however it was typed.
+        const cipher = storedSecret('h3c_comware', 'cipher', `${model.serial}:community:${name.text}`);
+        model.communities.push({
+          access: access.text,
+          shown: `cipher ${cipher}${options ? ` ${options}` : ''}`,
+        });
+        return this.applied();
+      }
+      case 'luser-password': {
+        // password simple|cipher|hash SECRET: a device-management account keeps only a hash
+        if (this.view.kind !== 'local-user') return this.error('unrecognized', 0, column);
+        const [form, secret, ...more] = m.args;
+        if (!['simple', 'cipher', 'hash'].includes(form.text)) return this.error('wrong', form.start, column);
+        if (!secret) return this.error('incomplete', form.start + form.text.length + 1, column);
+        if (more.length > 0) return this.error('too-many', more[0].start, column);
+        const user = this.view.user;
+        user.password = `hash ${storedSecret('h3c_comware', 'hash', `${model.serial}:${user.name}:${secret.text}`)}`;
+        return this.applied();
+      }
+      case 'luser-setting': {
+        if (this.view.kind !== 'local-user') return this.error('unrecognized', 0, column);
+        setAccountSetting(this.view.user, m.words.map((w) => w.text).join(' '));
+        return this.applied();
+      }
       default:
         return this.runShared(m, column);
     }
@@ -488,7 +570,7 @@ export class H3cCli extends HuaweiFamilyCli<Id, Question> {
       '#',
       ' snmp-agent',
       ` snmp-agent local-engineid 800063A280${model.mac.replace(/-/g, '').toUpperCase()}00000001`,
-      ` snmp-agent community read cipher $c$3$${secretText(`${model.hostname}snmp`, 32)}`,
+      ...model.communities.map((c) => ` snmp-agent community ${c.access} ${c.shown}`),
       ' snmp-agent sys-info version v2c v3',
       '#',
       ' ssh server enable',
@@ -509,16 +591,12 @@ export class H3cCli extends HuaweiFamilyCli<Id, Question> {
       '#',
       'user-group system',
       '#',
-      'local-user admin class manage',
-      ` password hash $h$6$${secretText(`${model.hostname}-admin`, 86)}`,
-      ' service-type ssh terminal',
-      ' authorization-attribute user-role network-admin',
-      '#',
-      'local-user netops class manage',
-      ` password hash $h$6$${secretText(`${model.hostname}-ops`, 86)}`,
-      ' service-type ssh',
-      ' authorization-attribute user-role network-operator',
-      '#',
+      ...model.localUsers.flatMap((u) => [
+        `local-user ${u.name} class manage`,
+        ...(u.password ? [` password ${u.password}`] : []),
+        ...u.settings.map((setting) => ` ${setting}`),
+        '#',
+      ]),
       'return',
     );
     return lines;
@@ -531,11 +609,6 @@ function comwareClock(d: Date): string {
   const two = (n: number): string => String(n).padStart(2, '0');
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][p.wd];
   return `${two(p.h)}:${two(p.mi)}:${two(p.s)}.${String(p.ms).padStart(3, '0')} BJ ${day} ${two(p.mo + 1)}/${two(p.d)}/${p.y}`;
-}
-
-/** Stands in for Comware's cipher text and password hashes (base64). */
-function secretText(seed: string, length: number): string {
-  return `${seededText(seed, length, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')}==`;
 }
 
 export function createH3cCli(model: LabDeviceModel): H3cCli {

@@ -13,6 +13,7 @@ import {
   type CliResult,
   type LabDeviceModel,
   type LabInterface,
+  type LabLocalUser,
   type PagerStyle,
 } from './model';
 import type { LabVendor } from './types';
@@ -29,7 +30,11 @@ export type HuaweiView =
   | { kind: 'user' }
   | { kind: 'system' }
   | { kind: 'interface'; iface: LabInterface }
-  | { kind: 'vlan'; id: number };
+  | { kind: 'vlan'; id: number }
+  /** VRP `aaa`: local users are configured here (`local-user admin password …`). */
+  | { kind: 'aaa' }
+  /** Comware `local-user admin class manage`: one account's view. */
+  | { kind: 'local-user'; user: LabLocalUser };
 
 /** The command table of each view. */
 export type ViewCommands<Id extends string> = Record<HuaweiView['kind'], readonly CommandSpec<Id>[]>;
@@ -101,6 +106,10 @@ export function huaweiPrompt(hostname: string, view: HuaweiView): string {
       return `[${hostname}-${view.iface.name}]`;
     case 'vlan':
       return `[${hostname}-vlan${view.id}]`;
+    case 'aaa':
+      return `[${hostname}-aaa]`;
+    case 'local-user':
+      return `[${hostname}-luser-manage-${view.user.name}]`;
   }
 }
 

@@ -12,6 +12,7 @@ import {
   resolveInterface,
   safeEqual,
   seededRandom,
+  seededText,
   shortInterfaceName,
   wildcardOf,
   type CliExecuteOptions,
@@ -451,7 +452,12 @@ export class IosCli implements CliMachine {
         this.changed();
         return this.result([]);
       case 'global-extra':
-        addConfigLine(model, m);
+        if (m.words[0].text === 'username') {
+          model.extraConfig.push(storedUserLine(m.words.map((w) => w.text).join(' '), model.serial));
+          this.changed();
+        } else {
+          addConfigLine(model, m);
+        }
         return this.result([]);
       default:
         return this.runSubMode(m, column);
@@ -760,7 +766,8 @@ export class IosCli implements CliMachine {
   private runningConfig(): string[] {
     const model = this.model;
     const s = model.site;
-    const rand = seededRandom(`secrets:${model.hostname}`);
+    // seeded by the serial number: a new hostname changes no stored secret
+    const rand = seededRandom(`secrets:${model.serial}`);
     const secret = (n: number): string => {
       const alphabet = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
       let out = '';
@@ -939,6 +946,24 @@ function ciscoMacColon(mac: string): string {
 /** IOS names a VLAN it creates `VLAN0010`. */
 function iosVlanName(id: number): string {
   return `VLAN${String(id).padStart(4, '0')}`;
+}
+
+const SCRYPT_ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/**
+ * A `username` line as IOS keeps it: a secret typed in clear (`secret Pa55`, `secret 0 Pa55`) becomes its
+ * type 9 (scrypt) hash, a password its type 7 form (the lab runs `service password-encryption`).
+ */
+export function storedUserLine(line: string, seed: string): string {
+  const m = /^(username \S+(?: privilege \d{1,2})?) (secret|password)(?: 0)? (\S+)$/.exec(line);
+  if (!m) return line;
+  const [, head, kind, typed] = m;
+  const text = seed + head + typed;
+  if (kind === 'secret') {
+    return `${head} secret 9 $9$${seededText(`${text}:salt`, 14, SCRYPT_ALPHABET)}$${seededText(text, 43, SCRYPT_ALPHABET)}`;
+  }
+  const offset = String(Math.floor(seededRandom(text)() * 16)).padStart(2, '0');
+  return `${head} password 7 ${offset}${seededText(text, typed.length * 2, '0123456789ABCDEF')}`;
 }
 
 export function createIosCli(model: LabDeviceModel, opts: IosCliOptions): IosCli {

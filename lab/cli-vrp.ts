@@ -11,7 +11,9 @@ import {
   noteConfigChange,
   seededRandom,
   seededText,
+  setAccountSetting,
   shortInterfaceName,
+  storedSecret,
   vrpDateTime,
   vrpDayName,
   wildcardOf,
@@ -59,7 +61,11 @@ type Id =
   | 'link-type-hybrid'
   | 'default-vlan'
   | 'trunk-allow'
-  | 'iface-extra';
+  | 'iface-extra'
+  | 'aaa'
+  | 'local-user'
+  | 'undo-local-user'
+  | 'snmp-community';
 
 const DISPLAY: CommandSpec<Id>[] = [
   { id: 'display-version', words: ['display', 'version'] },
@@ -95,6 +101,8 @@ const SYSTEM: CommandSpec<Id>[] = [
   ...SHARED_SYSTEM_COMMANDS,
   { id: 'vlan-batch', words: ['vlan', 'batch'], args: 'required' },
   { id: 'global-extra', words: ['snmp-agent'], args: 'optional' },
+  { id: 'snmp-community', words: ['snmp-agent', 'community'], args: 'required' },
+  { id: 'aaa', words: ['aaa'] },
   { id: 'global-extra', words: ['stp', 'mode'], args: 'required' },
 ];
 
@@ -117,9 +125,30 @@ const VLAN: CommandSpec<Id>[] = [
   { id: 'vlan-name', words: ['name'], args: 'required' },
 ];
 
+const AAA: CommandSpec<Id>[] = [
+  ...DISPLAY,
+  ...LEAVE,
+  { id: 'local-user', words: ['local-user'], args: 'required' },
+  { id: 'undo-local-user', words: ['undo', 'local-user'], args: 'required' },
+];
+
 const DISPLAY_IDS = new Set<Id>(DISPLAY.map((c) => c.id));
 
-const VIEWS: ViewCommands<Id> = { user: USER, system: SYSTEM, interface: INTERFACE, vlan: VLAN };
+const VIEWS: ViewCommands<Id> = {
+  user: USER,
+  system: SYSTEM,
+  interface: INTERFACE,
+  vlan: VLAN,
+  aaa: AAA,
+  // Comware's account view; VRP configures accounts from `aaa`
+  'local-user': LEAVE,
+};
+
+/** `local-user NAME password irreversible-cipher|cipher|simple SECRET`; the rest are settings. */
+const PASSWORD_FORMS = new Set(['irreversible-cipher', 'cipher', 'simple']);
+/** `local-user NAME privilege level N`, `local-user NAME service-type …`. */
+const ACCOUNT_SETTINGS =
+  /^(?:privilege level (?:1[0-5]|\d)|service-type(?: (?:terminal|ssh|telnet|http|ftp|snmp|8021x|web|ppp|x25-pad|bind|lan-access)){1,9}|state (?:active|block))$/;
 
 export interface VrpCliOptions {
   /** Shown in the login banner; default 5. */
@@ -229,6 +258,34 @@ export class VrpCli extends HuaweiFamilyCli<Id, 'save' | 'reboot'> {
         noteConfigChange(model);
         return this.result(['Info: This operation may take a few seconds. Please wait for a moment...done.']);
       }
+      case 'aaa':
+        this.view = { kind: 'aaa' };
+        return this.result([]);
+      case 'local-user':
+        return this.localUser(m, column);
+      case 'undo-local-user': {
+        const at = model.localUsers.findIndex((u) => u.name === m.args[0].text);
+        if (at === -1 || m.args.length !== 1) return this.error('wrong', m.args[0].start, column);
+        model.localUsers.splice(at, 1);
+        return this.applied();
+      }
+      case 'snmp-community': {
+        // snmp-agent community read|write [cipher|simple] NAME [acl N | mib-view V]...
+        const [access, ...rest] = m.args;
+        if (access.text !== 'read' && access.text !== 'write')
+          return this.error('wrong', access.start, column);
+        // VRP keeps its own cipher text whether the name was typed `cipher` or `simple`
+        if (rest[0]?.text === 'cipher' || rest[0]?.text === 'simple') rest.shift();
+        const name = rest.shift();
+        if (!name) return this.error('incomplete', afterLastWord(m), column);
+        const options = rest.map((w) => w.text).join(' ');
+        const cipher = storedSecret('huawei_vrp', 'cipher', `${model.serial}:community:${name.text}`);
+        model.communities.push({
+          access: access.text,
+          shown: `cipher ${cipher}${options ? ` ${options}` : ''}`,
+        });
+        return this.applied();
+      }
       case 'undo-vlan': {
         const batch = m.args[0]?.text === 'batch';
         return this.undoVlans(
@@ -240,6 +297,37 @@ export class VrpCli extends HuaweiFamilyCli<Id, 'save' | 'reboot'> {
       default:
         return this.runShared(m, column);
     }
+  }
+
+  /** `local-user NAME password …` (creates the account) or `local-user NAME <setting>`, in the `aaa` view. */
+  private localUser(m: MatchSuccess<Id>, column: number): CliResult {
+    const model = this.model;
+    const [name, ...rest] = m.args;
+    if (rest.length === 0) return this.error('incomplete', afterLastWord(m), column);
+    let user = model.localUsers.find((u) => u.name === name.text);
+    if (rest[0].text === 'password') {
+      const form = rest[1];
+      const secret = rest[2];
+      if (!form || !PASSWORD_FORMS.has(form.text))
+        return this.error('wrong', (form ?? rest[0]).start, column);
+      if (!secret || rest.length > 3) return this.error('wrong', (secret ?? form).start, column);
+      // What VRP keeps of the password: a one-way hash (or its own cipher text), never what was typed.
+      const stored =
+        form.text === 'cipher'
+          ? `cipher ${storedSecret('huawei_vrp', 'cipher', `${model.serial}:${name.text}:${secret.text}`)}`
+          : `irreversible-cipher ${storedSecret('huawei_vrp', 'hash', `${model.serial}:${name.text}:${secret.text}`)}`;
+      if (user) user.password = stored;
+      else model.localUsers.push({ name: name.text, password: stored, settings: [] });
+      return this.applied();
+    }
+    const setting = rest.map((w) => w.text).join(' ');
+    if (!ACCOUNT_SETTINGS.test(setting)) return this.error('wrong', rest[0].start, column);
+    if (!user) {
+      user = { name: name.text, password: '', settings: [] };
+      model.localUsers.push(user);
+    }
+    setAccountSetting(user, setting);
+    return this.applied();
   }
 
   protected runPort(iface: LabInterface, m: MatchSuccess<Id>, column: number): CliResult {
@@ -575,12 +663,10 @@ export class VrpCli extends HuaweiFamilyCli<Id, 'save' | 'reboot'> {
       ' domain default_admin',
       '  authentication-scheme default',
       '  accounting-scheme default',
-      ` local-user admin password irreversible-cipher $1d$${hashish(model.hostname, 22)}$`,
-      ' local-user admin privilege level 15',
-      ' local-user admin service-type terminal ssh http',
-      ` local-user netops password irreversible-cipher $1d$${hashish(`${model.hostname}-ops`, 22)}$`,
-      ' local-user netops privilege level 3',
-      ' local-user netops service-type ssh',
+      ...model.localUsers.flatMap((u) => [
+        ...(u.password ? [` local-user ${u.name} password ${u.password}`] : []),
+        ...u.settings.map((setting) => ` local-user ${u.name} ${setting}`),
+      ]),
       '#',
       'ntp-service server disable',
       'ntp-service ipv6 server disable',
@@ -610,10 +696,10 @@ export class VrpCli extends HuaweiFamilyCli<Id, 'save' | 'reboot'> {
       '#',
       'snmp-agent',
       `snmp-agent local-engineid 800007DB03${model.mac.replace(/[-.]/g, '').toUpperCase()}`,
-      'snmp-agent community read cipher %^%#' + hashish(`${model.hostname}snmp`, 32) + '%^%#',
+      ...model.communities.map((c) => `snmp-agent community ${c.access} ${c.shown}`),
       'snmp-agent sys-info version v2c v3',
       'snmp-agent target-host trap address udp-domain 10.0.100.20 params securityname cipher %^%#' +
-        hashish(`${model.hostname}trap`, 24) +
+        hashish(`${model.serial}:trap`, 24) +
         '%^%#',
       ...model.extraConfig.filter((l) => l.startsWith('snmp-agent') && l !== 'snmp-agent'),
       '#',
@@ -655,7 +741,13 @@ export class VrpCli extends HuaweiFamilyCli<Id, 'save' | 'reboot'> {
   }
 }
 
-/** Stands in for VRP's cipher text and password hashes. */
+/** Where the `^` of an incomplete command goes: one column past its last word. */
+function afterLastWord(m: MatchSuccess): number {
+  const last = m.words[m.words.length - 1];
+  return last.start + last.text.length + 1;
+}
+
+/** Stands in for VRP's cipher text. */
 function hashish(seed: string, length: number): string {
   return seededText(seed, length, HASH_ALPHABET);
 }

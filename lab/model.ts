@@ -82,6 +82,22 @@ export interface LabInterface {
   extra: string[];
 }
 
+/** A local account as the configuration keeps it (VRP `aaa`, Comware `local-user`). */
+export interface LabLocalUser {
+  name: string;
+  /** The password only as the device shows it: VRP `irreversible-cipher $1d$…$`, Comware `hash $h$6$…`. */
+  password: string;
+  /** The account's other settings in the vendor's words (`privilege level 15`, `service-type ssh`). */
+  settings: string[];
+}
+
+/** An SNMP community as the configuration shows it: never the name typed, its cipher text (VRP, Comware). */
+export interface LabCommunity {
+  access: 'read' | 'write';
+  /** `cipher %^%#…%^%#` (VRP), `cipher $c$3$…` (Comware). */
+  shown: string;
+}
+
 export interface LabDeviceModel {
   readonly vendor: LabVendor;
   hostname: string;
@@ -96,6 +112,10 @@ export interface LabDeviceModel {
   site: number;
   /** Other global configuration lines entered, kept verbatim. */
   extraConfig: string[];
+  /** Local accounts, in the order configured (VRP, Comware; IOS and Junos show fixed ones). */
+  localUsers: LabLocalUser[];
+  /** SNMP communities (VRP, Comware). */
+  communities: LabCommunity[];
   /** Open shell sessions (shown in the VRP login banner). */
   activeSessions: number;
   /** Injectable clock, for deterministic tests. */
@@ -366,9 +386,90 @@ export function createDeviceModel(
     mac: layout.mac(rand),
     site,
     extraConfig: [],
+    ...defaultAccounts(vendor, `${vendor}:${name}`),
     activeSessions: 0,
     now,
   };
+}
+
+const VRP_CIPHER_ALPHABET =
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!%&()*+,-.:;<=>?@[]^_`{|}~';
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * What a platform stores for a secret typed in clear: a reversible cipher text (`cipher`) or a password
+ * hash (`hash`), the same for the same seed. VRP: `%^%#…%^%#`, `$1d$…$`; Comware: `$c$3$…==`, `$h$6$…==`.
+ * Only the shape is real; the seed (device, user, what was typed) makes it differ per secret.
+ */
+export function storedSecret(vendor: LabVendor, kind: 'cipher' | 'hash', seed: string): string {
+  if (vendor === 'h3c_comware') {
+    return kind === 'cipher'
+      ? `$c$3$${seededText(seed, 32, BASE64_ALPHABET)}==`
+      : `$h$6$${seededText(seed, 86, BASE64_ALPHABET)}==`;
+  }
+  return kind === 'cipher'
+    ? `%^%#${seededText(seed, 32, VRP_CIPHER_ALPHABET)}%^%#`
+    : `$1d$${seededText(seed, 22, VRP_CIPHER_ALPHABET)}$`;
+}
+
+/**
+ * The accounts and community a new device has: seeded by the device it was created as, so renaming it
+ * (`sysname`) changes no stored secret, as on a real device.
+ */
+function defaultAccounts(
+  vendor: LabVendor,
+  seed: string,
+): Pick<LabDeviceModel, 'localUsers' | 'communities'> {
+  switch (vendor) {
+    case 'huawei_vrp':
+      return {
+        localUsers: [
+          {
+            name: 'admin',
+            password: `irreversible-cipher ${storedSecret(vendor, 'hash', `${seed}:admin`)}`,
+            settings: ['privilege level 15', 'service-type terminal ssh http'],
+          },
+          {
+            name: 'netops',
+            password: `irreversible-cipher ${storedSecret(vendor, 'hash', `${seed}:netops`)}`,
+            settings: ['privilege level 3', 'service-type ssh'],
+          },
+        ],
+        communities: [{ access: 'read', shown: `cipher ${storedSecret(vendor, 'cipher', `${seed}:snmp`)}` }],
+      };
+    case 'h3c_comware':
+      return {
+        localUsers: [
+          {
+            name: 'admin',
+            password: `hash ${storedSecret(vendor, 'hash', `${seed}:admin`)}`,
+            settings: ['service-type ssh terminal', 'authorization-attribute user-role network-admin'],
+          },
+          {
+            name: 'netops',
+            password: `hash ${storedSecret(vendor, 'hash', `${seed}:netops`)}`,
+            settings: ['service-type ssh', 'authorization-attribute user-role network-operator'],
+          },
+        ],
+        communities: [{ access: 'read', shown: `cipher ${storedSecret(vendor, 'cipher', `${seed}:snmp`)}` }],
+      };
+    default:
+      return { localUsers: [], communities: [] };
+  }
+}
+
+/**
+ * A setting of a local account, replacing the one it changes: `privilege level 3` replaces
+ * `privilege level 15`, `service-type ssh` replaces `service-type telnet` (the first two words say which).
+ */
+export function setAccountSetting(user: LabLocalUser, setting: string): void {
+  const key = setting
+    .split(/\s+/)
+    .slice(0, setting.startsWith('privilege') ? 2 : 1)
+    .join(' ');
+  const at = user.settings.findIndex((s) => s.startsWith(`${key} `) || s === key);
+  if (at === -1) user.settings.push(setting);
+  else user.settings[at] = setting;
 }
 
 /** Records a configuration change now (what `Last configuration was updated` and saves go by). */

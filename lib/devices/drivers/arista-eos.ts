@@ -8,6 +8,7 @@ import {
   questionPattern,
   QUESTIONS,
 } from './shared';
+import { COMMON_SECRETS, EOS_SECRETS, IOS_FAMILY_SECRETS } from './secrets';
 import type { VendorDriver } from './types';
 
 export const aristaEos: VendorDriver = {
@@ -31,4 +32,5 @@ export const aristaEos: VendorDriver = {
   versionCommand: 'show version',
   example: 'show version',
   fingerprints: [/\bArista\b/],
+  secrets: [...COMMON_SECRETS, ...EOS_SECRETS, ...IOS_FAMILY_SECRETS],
 };

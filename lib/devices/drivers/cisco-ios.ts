@@ -8,6 +8,7 @@ import {
   questionPattern,
   QUESTIONS,
 } from './shared';
+import { COMMON_SECRETS, IOS_FAMILY_SECRETS } from './secrets';
 import type { VendorDriver } from './types';
 
 export const ciscoIos: VendorDriver = {
@@ -35,4 +36,5 @@ export const ciscoIos: VendorDriver = {
   versionCommand: 'show version',
   example: 'show version',
   fingerprints: [/Cisco IOS(?: XE)? Software/, /IOS \(tm\)/, /^SSH-[\d.]+-Cisco-/],
+  secrets: [...COMMON_SECRETS, ...IOS_FAMILY_SECRETS],
 };

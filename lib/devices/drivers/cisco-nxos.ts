@@ -1,5 +1,6 @@
 import { VENDOR_LABELS } from '../schema';
 import { iosFamilyPrompts, MORE_ARTIFACT, MORE_PAGER, questionPattern, QUESTIONS } from './shared';
+import { COMMON_SECRETS, IOS_FAMILY_SECRETS } from './secrets';
 import type { VendorDriver } from './types';
 
 export const ciscoNxos: VendorDriver = {
@@ -24,4 +25,5 @@ export const ciscoNxos: VendorDriver = {
   versionCommand: 'show version',
   example: 'show version',
   fingerprints: [/Cisco Nexus Operating System \(NX-OS\) Software/, /\bNX-OS\b/],
+  secrets: [...COMMON_SECRETS, ...IOS_FAMILY_SECRETS],
 };

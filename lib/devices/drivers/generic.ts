@@ -1,6 +1,7 @@
 import { VENDOR_LABELS } from '../schema';
 import { stripAnsi } from './clean';
 import { escapeRegExp, LINE_START, PAGER_ERASE, questionPattern, QUESTIONS } from './shared';
+import { ALL_SECRETS } from './secrets';
 import type { VendorDriver } from './types';
 
 const PROMPT_END = String.raw`[$#>%]`;
@@ -64,4 +65,5 @@ export const generic: VendorDriver = {
   versionCommand: 'uname -a',
   example: 'uname -a',
   fingerprints: [/\bLinux\b/],
+  secrets: ALL_SECRETS,
 };

@@ -6,6 +6,7 @@ import {
   questionPattern,
   QUESTIONS,
 } from './shared';
+import { COMMON_SECRETS, HUAWEI_FAMILY_SECRETS } from './secrets';
 import type { VendorDriver } from './types';
 
 export const h3cComware: VendorDriver = {
@@ -29,4 +30,5 @@ export const h3cComware: VendorDriver = {
   versionCommand: 'display version',
   example: 'display version',
   fingerprints: [/H3C Comware/, /Comware Software/, /New H3C Technologies/, /^SSH-[\d.]+-Comware-/],
+  secrets: [...COMMON_SECRETS, ...HUAWEI_FAMILY_SECRETS],
 };

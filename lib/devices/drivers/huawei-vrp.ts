@@ -6,6 +6,7 @@ import {
   questionPattern,
   QUESTIONS,
 } from './shared';
+import { COMMON_SECRETS, HUAWEI_FAMILY_SECRETS } from './secrets';
 import type { VendorDriver } from './types';
 
 export const huaweiVrp: VendorDriver = {
@@ -33,4 +34,5 @@ export const huaweiVrp: VendorDriver = {
   versionCommand: 'display version',
   example: 'display version',
   fingerprints: [/Huawei Versatile Routing Platform/, /VRP \(R\) software/, /^SSH-[\d.]+-HUAWEI-/],
+  secrets: [...COMMON_SECRETS, ...HUAWEI_FAMILY_SECRETS],
 };

@@ -13,7 +13,8 @@ import type { VendorDriver } from './types';
  * Vendor CLI drivers: how each platform's prompt, pager, errors, questions and privilege escalation
  * look, one file per vendor. Pure data + functions; the CLI session (lib/devices/cli.ts) does the I/O.
  */
-export type { CliMode, VendorDriver } from './types';
+export type { CliMode, SecretRule, VendorDriver } from './types';
+export { NOT_SECRET_LINE, SECRET_MARK } from './secrets';
 export { applyBackspaces, CLEANUP_PATTERNS, cleanOutput, stripAnsi } from './clean';
 export { detectVendor, type DetectedVendor, type VendorEvidence } from './detect';
 export { aristaEos, ciscoIos, ciscoNxos, generic, h3cComware, huaweiVrp, juniperJunos, ruijieOs };

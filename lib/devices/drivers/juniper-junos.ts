@@ -1,5 +1,6 @@
 import { VENDOR_LABELS } from '../schema';
 import { escapeRegExp, LINE_START, PAGER_ERASE, questionPattern, QUESTIONS } from './shared';
+import { COMMON_SECRETS, JUNOS_SECRETS } from './secrets';
 import type { VendorDriver } from './types';
 
 /** `user@host`, or the bare user (`root`) before a host name is configured. */
@@ -35,4 +36,5 @@ export const juniperJunos: VendorDriver = {
   versionCommand: 'show version',
   example: 'show version',
   fingerprints: [/\bJUNOS\b/, /^Junos: /m],
+  secrets: [...COMMON_SECRETS, ...JUNOS_SECRETS],
 };

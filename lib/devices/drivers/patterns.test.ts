@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { CLEANUP_PATTERNS, DRIVERS, type VendorDriver } from './index';
+import { CLEANUP_PATTERNS, DRIVERS, NOT_SECRET_LINE, type VendorDriver } from './index';
 
 /** Every RegExp a driver holds, wherever it sits (a new pattern is covered without editing this test). */
 function patternsOf(value: unknown, path: string): [string, RegExp][] {
@@ -62,6 +62,33 @@ const ADVERSARIAL: [string, string, string][] = [
   ['window title', '', '\x1b]0;user@host: ~'],
   ['more percent', '', '--More--(12%'],
   ['CR padding', '', '\r\x00 '],
+  // what the secrets rules look for (configuration keywords, cipher texts, quotes, key blocks)
+  ['cipher keywords', '', ' cipher '],
+  ['cipher keywords after a newline', '\n', ' irreversible-cipher simple plain '],
+  ['password keywords', '', ' password '],
+  ['indented passwords', '', '\n password 7 '],
+  ['secret keywords', '', ' secret 9 '],
+  ['key keywords', '', ' key 7 '],
+  ['indented keys', '', '\n key '],
+  ['key numbers', '', '\n key 1 {'],
+  ['SNMP communities', '', 'snmp-server community '],
+  ['SNMP community lines', '', 'snmp-server community 7 x\n'],
+  ['SNMP hosts', '\n', 'snmp-server host 10.0.0.1 version 2c '],
+  ['SNMP users', '\nsnmp-server user u ', ' auth md5 x priv'],
+  ['SNMP agent users', '\nsnmp-agent usm-user v3 ', 'authentication-mode '],
+  ['username lines', '\nusername x', ' privilege 15'],
+  ['tacacs lines', '\ntacacs-server', ' host'],
+  ['VRP cipher texts', '', '%^%#'],
+  ['Comware cipher texts', '', ' $c$3$'],
+  ['quotes', '', '"'],
+  ['quoted secrets', '', ' secret "'],
+  ['SECRET-DATA', '', ' x; ## SECRET-DATA'],
+  ['unterminated quoted secret', ' encrypted-password "', 'a'],
+  ['Junos communities', '\n', 'community x '],
+  ['key blocks', '', '-----BEGIN RSA PRIVATE KEY-----\n'],
+  ['key block body', '-----BEGIN RSA PRIVATE KEY-----\n', 'QUJD-'],
+  ['key block dashes', '-----BEGIN RSA PRIVATE KEY-----\n', '----'],
+  ['description words', '\n', 'description password cipher '],
 ];
 
 // Runs in a worker so a catastrophic pattern can be stopped instead of freezing the test run.
@@ -103,7 +130,11 @@ function timeOnAdversarialInput(re: RegExp): Promise<Map<string, number>> {
 }
 
 const drivers = Object.values(DRIVERS) as VendorDriver[];
-const all = [...drivers.flatMap((d) => patternsOf(d, d.vendor)), ...patternsOf(CLEANUP_PATTERNS, 'cleanup')];
+const all = [
+  ...drivers.flatMap((d) => patternsOf(d, d.vendor)),
+  ...patternsOf(CLEANUP_PATTERNS, 'cleanup'),
+  ...patternsOf(NOT_SECRET_LINE, 'NOT_SECRET_LINE'),
+];
 
 describe('driver patterns run in linear time on hostile output (finding 6)', () => {
   it('finds the patterns of every driver', () => {
@@ -116,6 +147,9 @@ describe('driver patterns run in linear time on hostile output (finding 6)', () 
         'cisco_ios.enable.refused',
         'cleanup.ansi',
         'cleanup.control',
+        'cisco_ios.secrets[0].pattern',
+        'generic.secrets[0].pattern',
+        'NOT_SECRET_LINE',
       ]),
     );
   });

@@ -8,6 +8,7 @@ import {
   questionPattern,
   QUESTIONS,
 } from './shared';
+import { COMMON_SECRETS, IOS_FAMILY_SECRETS, RUIJIE_SECRETS } from './secrets';
 import type { VendorDriver } from './types';
 
 export const ruijieOs: VendorDriver = {
@@ -26,4 +27,5 @@ export const ruijieOs: VendorDriver = {
   versionCommand: 'show version',
   example: 'show version',
   fingerprints: [/Ruijie/, /RGOS/],
+  secrets: [...COMMON_SECRETS, ...RUIJIE_SECRETS, ...IOS_FAMILY_SECRETS],
 };

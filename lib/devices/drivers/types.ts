@@ -8,6 +8,26 @@ import type { Vendor } from '../schema';
 export type CliMode = 'user' | 'exec' | 'config';
 
 /**
+ * One kind of secret in configuration output (password hashes, SNMP communities, keys, pre-shared
+ * secrets) and where it sits. `pattern` has the global and multiline flags and two named groups,
+ * matched one after the other: `keep`, the keywords in front of the secret (never empty: the line
+ * keeps saying what it configures), and `secret`, the value that redaction replaces with SECRET_MARK
+ * (a quoted value keeps its quotes). What follows the value is not matched and stays as it is.
+ */
+export interface SecretRule {
+  /** What it hides, in a few words (`SNMP community`, `enable secret`). */
+  label: string;
+  /**
+   * Literal text every line the rule hides something in contains (one of them): lines without any
+   * are skipped, which keeps redaction of a long configuration fast.
+   */
+  hints: readonly string[];
+  /** Applied to each line on its own, unless the secret spans lines (a key block's body). */
+  pattern: RegExp;
+  spansLines?: boolean;
+}
+
+/**
  * A vendor CLI driver: pure data and pure functions, no I/O. The CLI session (lib/devices/cli.ts)
  * uses it to learn the device's prompt, enter privileged mode, turn paging off, answer the pager,
  * recognise errors and questions, and clean captured output. Every RegExp here runs on device output
@@ -61,4 +81,9 @@ export interface VendorDriver {
   example: string;
   /** Evidence of this vendor in a login banner, a prompt or the version command's output. */
   fingerprints: RegExp[];
+  /**
+   * Where this platform's configuration shows secrets, applied in order by redactSecrets
+   * (lib/automation/redact.ts), as Oxidized's `remove_secret` does.
+   */
+  secrets: readonly SecretRule[];
 }
