@@ -100,6 +100,8 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
     log: opts.log ?? pino({ level: 'silent' }),
     lab,
     statusMonitor: opts.statusIntervalMs !== undefined,
+    // tests drive schedules with their own clock (tests/scheduler.test.ts)
+    scheduler: false,
     tunables: testTunables({
       TERMINAL_RESUME_GRACE_MS: opts.resumeGraceMs ?? 60_000,
       TERMINAL_IDLE_TIMEOUT_MS: opts.idleTimeoutMs ?? 10 * 60_000,

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { RateLimiter } from '../api/rate-limit';
 import { createAudit, type AuditSink } from '../audit';
 import { ensureBuiltInTemplates } from '../automation/builtins';
+import { startScheduler } from '../automation/scheduler';
 import { ensureAdmin, type BootstrapResult } from '../auth/bootstrap';
 import { createProxyTrust, type ProxyTrust } from '../auth/peer';
 import { LOGIN_BACKOFF_BASE_MS, LoginThrottle } from '../auth/throttle';
@@ -85,6 +86,8 @@ export interface RuntimeOptions {
   queue?: TaskQueue;
   /** Probe devices every STATUS_INTERVAL_MS (default on; tests that drive status by hand turn it off). */
   statusMonitor?: boolean;
+  /** Run scheduled templates (off in tests that drive the scheduler with their own clock). */
+  scheduler?: boolean;
 }
 
 /** The running portal besides Next: every long-lived part, wired once. */
@@ -170,6 +173,10 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }),
   );
   await reconcileTasks(db, queue, taskLog, { resume: t.TASKS_RESUME_ON_START });
+  const stopScheduler =
+    (opts.scheduler ?? true)
+      ? startScheduler({ db, queue, bus, audit, feed, log: log.child({ module: 'scheduler' }) })
+      : () => {};
 
   const terminals = new TerminalManager({
     login,
@@ -264,6 +271,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // The shutdown order, in one place: stop producing events, stop tasks (unfinished devices resume
     // at the next start), close terminals and sockets, then the lab, the bus and the database.
     async close() {
+      stopScheduler();
       await status.stop();
       stopNotifier();
       await queue.close();

@@ -133,3 +133,8 @@ export type OutputBlob = Prisma.OutputBlobModel
  * backup), compared with the same template's previous successful run on that device.
  */
 export type OutputVersion = Prisma.OutputVersionModel
+/**
+ * Model Schedule
+ * A template run on a cron expression in a time zone, as its owner with the owner's access at run time.
+ */
+export type Schedule = Prisma.ScheduleModel

@@ -72,7 +72,8 @@ export const ModelName = {
   TaskTemplate: 'TaskTemplate',
   TaskTemplateVersion: 'TaskTemplateVersion',
   OutputBlob: 'OutputBlob',
-  OutputVersion: 'OutputVersion'
+  OutputVersion: 'OutputVersion',
+  Schedule: 'Schedule'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -412,6 +413,28 @@ export const OutputVersionScalarFieldEnum = {
 } as const
 
 export type OutputVersionScalarFieldEnum = (typeof OutputVersionScalarFieldEnum)[keyof typeof OutputVersionScalarFieldEnum]
+
+
+export const ScheduleScalarFieldEnum = {
+  id: 'id',
+  templateId: 'templateId',
+  ownerId: 'ownerId',
+  cron: 'cron',
+  timeZone: 'timeZone',
+  enabled: 'enabled',
+  missedPolicy: 'missedPolicy',
+  targets: 'targets',
+  inputs: 'inputs',
+  nextRunAt: 'nextRunAt',
+  lastRunAt: 'lastRunAt',
+  lastTaskId: 'lastTaskId',
+  lastError: 'lastError',
+  missedRuns: 'missedRuns',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ScheduleScalarFieldEnum = (typeof ScheduleScalarFieldEnum)[keyof typeof ScheduleScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -254,6 +254,7 @@ export type TaskTemplateWhereInput = {
   versions?: Prisma.TaskTemplateVersionListRelationFilter
   tasks?: Prisma.TaskListRelationFilter
   outputs?: Prisma.OutputVersionListRelationFilter
+  schedules?: Prisma.ScheduleListRelationFilter
 }
 
 export type TaskTemplateOrderByWithRelationInput = {
@@ -271,6 +272,7 @@ export type TaskTemplateOrderByWithRelationInput = {
   versions?: Prisma.TaskTemplateVersionOrderByRelationAggregateInput
   tasks?: Prisma.TaskOrderByRelationAggregateInput
   outputs?: Prisma.OutputVersionOrderByRelationAggregateInput
+  schedules?: Prisma.ScheduleOrderByRelationAggregateInput
 }
 
 export type TaskTemplateWhereUniqueInput = Prisma.AtLeast<{
@@ -291,6 +293,7 @@ export type TaskTemplateWhereUniqueInput = Prisma.AtLeast<{
   versions?: Prisma.TaskTemplateVersionListRelationFilter
   tasks?: Prisma.TaskListRelationFilter
   outputs?: Prisma.OutputVersionListRelationFilter
+  schedules?: Prisma.ScheduleListRelationFilter
 }, "id" | "name">
 
 export type TaskTemplateOrderByWithAggregationInput = {
@@ -338,6 +341,7 @@ export type TaskTemplateCreateInput = {
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateInput = {
@@ -353,6 +357,7 @@ export type TaskTemplateUncheckedCreateInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUpdateInput = {
@@ -368,6 +373,7 @@ export type TaskTemplateUpdateInput = {
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateInput = {
@@ -383,6 +389,7 @@ export type TaskTemplateUncheckedUpdateInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateCreateManyInput = {
@@ -613,6 +620,20 @@ export type TaskTemplateUpdateOneWithoutOutputsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.TaskTemplateUpdateToOneWithWhereWithoutOutputsInput, Prisma.TaskTemplateUpdateWithoutOutputsInput>, Prisma.TaskTemplateUncheckedUpdateWithoutOutputsInput>
 }
 
+export type TaskTemplateCreateNestedOneWithoutSchedulesInput = {
+  create?: Prisma.XOR<Prisma.TaskTemplateCreateWithoutSchedulesInput, Prisma.TaskTemplateUncheckedCreateWithoutSchedulesInput>
+  connectOrCreate?: Prisma.TaskTemplateCreateOrConnectWithoutSchedulesInput
+  connect?: Prisma.TaskTemplateWhereUniqueInput
+}
+
+export type TaskTemplateUpdateOneRequiredWithoutSchedulesNestedInput = {
+  create?: Prisma.XOR<Prisma.TaskTemplateCreateWithoutSchedulesInput, Prisma.TaskTemplateUncheckedCreateWithoutSchedulesInput>
+  connectOrCreate?: Prisma.TaskTemplateCreateOrConnectWithoutSchedulesInput
+  upsert?: Prisma.TaskTemplateUpsertWithoutSchedulesInput
+  connect?: Prisma.TaskTemplateWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.TaskTemplateUpdateToOneWithWhereWithoutSchedulesInput, Prisma.TaskTemplateUpdateWithoutSchedulesInput>, Prisma.TaskTemplateUncheckedUpdateWithoutSchedulesInput>
+}
+
 export type TaskTemplateCreateWithoutOwnerInput = {
   id?: string
   name: string
@@ -625,6 +646,7 @@ export type TaskTemplateCreateWithoutOwnerInput = {
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutOwnerInput = {
@@ -639,6 +661,7 @@ export type TaskTemplateUncheckedCreateWithoutOwnerInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutOwnerInput = {
@@ -693,6 +716,7 @@ export type TaskTemplateCreateWithoutTeamInput = {
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutTeamInput = {
@@ -707,6 +731,7 @@ export type TaskTemplateUncheckedCreateWithoutTeamInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutTeamInput = {
@@ -746,6 +771,7 @@ export type TaskTemplateCreateWithoutTasksInput = {
   team?: Prisma.TeamCreateNestedOneWithoutTemplatesInput
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutTasksInput = {
@@ -760,6 +786,7 @@ export type TaskTemplateUncheckedCreateWithoutTasksInput = {
   updatedAt?: Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutTasksInput = {
@@ -790,6 +817,7 @@ export type TaskTemplateUpdateWithoutTasksInput = {
   team?: Prisma.TeamUpdateOneWithoutTemplatesNestedInput
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutTasksInput = {
@@ -804,6 +832,7 @@ export type TaskTemplateUncheckedUpdateWithoutTasksInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateCreateWithoutVersionsInput = {
@@ -818,6 +847,7 @@ export type TaskTemplateCreateWithoutVersionsInput = {
   team?: Prisma.TeamCreateNestedOneWithoutTemplatesInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutVersionsInput = {
@@ -832,6 +862,7 @@ export type TaskTemplateUncheckedCreateWithoutVersionsInput = {
   updatedAt?: Date | string
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutVersionsInput = {
@@ -862,6 +893,7 @@ export type TaskTemplateUpdateWithoutVersionsInput = {
   team?: Prisma.TeamUpdateOneWithoutTemplatesNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutVersionsInput = {
@@ -876,6 +908,7 @@ export type TaskTemplateUncheckedUpdateWithoutVersionsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateCreateWithoutOutputsInput = {
@@ -890,6 +923,7 @@ export type TaskTemplateCreateWithoutOutputsInput = {
   team?: Prisma.TeamCreateNestedOneWithoutTemplatesInput
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutOutputsInput = {
@@ -904,6 +938,7 @@ export type TaskTemplateUncheckedCreateWithoutOutputsInput = {
   updatedAt?: Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutOutputsInput = {
@@ -934,6 +969,7 @@ export type TaskTemplateUpdateWithoutOutputsInput = {
   team?: Prisma.TeamUpdateOneWithoutTemplatesNestedInput
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutOutputsInput = {
@@ -948,6 +984,83 @@ export type TaskTemplateUncheckedUpdateWithoutOutputsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
+}
+
+export type TaskTemplateCreateWithoutSchedulesInput = {
+  id?: string
+  name: string
+  description?: string
+  builtIn?: boolean
+  version?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  owner: Prisma.UserCreateNestedOneWithoutTaskTemplatesInput
+  team?: Prisma.TeamCreateNestedOneWithoutTemplatesInput
+  versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
+}
+
+export type TaskTemplateUncheckedCreateWithoutSchedulesInput = {
+  id?: string
+  name: string
+  description?: string
+  ownerId: string
+  teamId?: string | null
+  builtIn?: boolean
+  version?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
+}
+
+export type TaskTemplateCreateOrConnectWithoutSchedulesInput = {
+  where: Prisma.TaskTemplateWhereUniqueInput
+  create: Prisma.XOR<Prisma.TaskTemplateCreateWithoutSchedulesInput, Prisma.TaskTemplateUncheckedCreateWithoutSchedulesInput>
+}
+
+export type TaskTemplateUpsertWithoutSchedulesInput = {
+  update: Prisma.XOR<Prisma.TaskTemplateUpdateWithoutSchedulesInput, Prisma.TaskTemplateUncheckedUpdateWithoutSchedulesInput>
+  create: Prisma.XOR<Prisma.TaskTemplateCreateWithoutSchedulesInput, Prisma.TaskTemplateUncheckedCreateWithoutSchedulesInput>
+  where?: Prisma.TaskTemplateWhereInput
+}
+
+export type TaskTemplateUpdateToOneWithWhereWithoutSchedulesInput = {
+  where?: Prisma.TaskTemplateWhereInput
+  data: Prisma.XOR<Prisma.TaskTemplateUpdateWithoutSchedulesInput, Prisma.TaskTemplateUncheckedUpdateWithoutSchedulesInput>
+}
+
+export type TaskTemplateUpdateWithoutSchedulesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  builtIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  version?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  owner?: Prisma.UserUpdateOneRequiredWithoutTaskTemplatesNestedInput
+  team?: Prisma.TeamUpdateOneWithoutTemplatesNestedInput
+  versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
+}
+
+export type TaskTemplateUncheckedUpdateWithoutSchedulesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  ownerId?: Prisma.StringFieldUpdateOperationsInput | string
+  teamId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  builtIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  version?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateCreateManyOwnerInput = {
@@ -973,6 +1086,7 @@ export type TaskTemplateUpdateWithoutOwnerInput = {
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutOwnerInput = {
@@ -987,6 +1101,7 @@ export type TaskTemplateUncheckedUpdateWithoutOwnerInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateManyWithoutOwnerInput = {
@@ -1023,6 +1138,7 @@ export type TaskTemplateUpdateWithoutTeamInput = {
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutTeamInput = {
@@ -1037,6 +1153,7 @@ export type TaskTemplateUncheckedUpdateWithoutTeamInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateManyWithoutTeamInput = {
@@ -1059,12 +1176,14 @@ export type TaskTemplateCountOutputType = {
   versions: number
   tasks: number
   outputs: number
+  schedules: number
 }
 
 export type TaskTemplateCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   versions?: boolean | TaskTemplateCountOutputTypeCountVersionsArgs
   tasks?: boolean | TaskTemplateCountOutputTypeCountTasksArgs
   outputs?: boolean | TaskTemplateCountOutputTypeCountOutputsArgs
+  schedules?: boolean | TaskTemplateCountOutputTypeCountSchedulesArgs
 }
 
 /**
@@ -1098,6 +1217,13 @@ export type TaskTemplateCountOutputTypeCountOutputsArgs<ExtArgs extends runtime.
   where?: Prisma.OutputVersionWhereInput
 }
 
+/**
+ * TaskTemplateCountOutputType without action
+ */
+export type TaskTemplateCountOutputTypeCountSchedulesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.ScheduleWhereInput
+}
+
 
 export type TaskTemplateSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1114,6 +1240,7 @@ export type TaskTemplateSelect<ExtArgs extends runtime.Types.Extensions.Internal
   versions?: boolean | Prisma.TaskTemplate$versionsArgs<ExtArgs>
   tasks?: boolean | Prisma.TaskTemplate$tasksArgs<ExtArgs>
   outputs?: boolean | Prisma.TaskTemplate$outputsArgs<ExtArgs>
+  schedules?: boolean | Prisma.TaskTemplate$schedulesArgs<ExtArgs>
   _count?: boolean | Prisma.TaskTemplateCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["taskTemplate"]>
 
@@ -1164,6 +1291,7 @@ export type TaskTemplateInclude<ExtArgs extends runtime.Types.Extensions.Interna
   versions?: boolean | Prisma.TaskTemplate$versionsArgs<ExtArgs>
   tasks?: boolean | Prisma.TaskTemplate$tasksArgs<ExtArgs>
   outputs?: boolean | Prisma.TaskTemplate$outputsArgs<ExtArgs>
+  schedules?: boolean | Prisma.TaskTemplate$schedulesArgs<ExtArgs>
   _count?: boolean | Prisma.TaskTemplateCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type TaskTemplateIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1183,6 +1311,7 @@ export type $TaskTemplatePayload<ExtArgs extends runtime.Types.Extensions.Intern
     versions: Prisma.$TaskTemplateVersionPayload<ExtArgs>[]
     tasks: Prisma.$TaskPayload<ExtArgs>[]
     outputs: Prisma.$OutputVersionPayload<ExtArgs>[]
+    schedules: Prisma.$SchedulePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1602,6 +1731,7 @@ export interface Prisma__TaskTemplateClient<T, Null = never, ExtArgs extends run
   versions<T extends Prisma.TaskTemplate$versionsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$versionsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskTemplateVersionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   tasks<T extends Prisma.TaskTemplate$tasksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$tasksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   outputs<T extends Prisma.TaskTemplate$outputsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$outputsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$OutputVersionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  schedules<T extends Prisma.TaskTemplate$schedulesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$schedulesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SchedulePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2127,6 +2257,30 @@ export type TaskTemplate$outputsArgs<ExtArgs extends runtime.Types.Extensions.In
   take?: number
   skip?: number
   distinct?: Prisma.OutputVersionScalarFieldEnum | Prisma.OutputVersionScalarFieldEnum[]
+}
+
+/**
+ * TaskTemplate.schedules
+ */
+export type TaskTemplate$schedulesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Schedule
+   */
+  select?: Prisma.ScheduleSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Schedule
+   */
+  omit?: Prisma.ScheduleOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.ScheduleInclude<ExtArgs> | null
+  where?: Prisma.ScheduleWhereInput
+  orderBy?: Prisma.ScheduleOrderByWithRelationInput | Prisma.ScheduleOrderByWithRelationInput[]
+  cursor?: Prisma.ScheduleWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.ScheduleScalarFieldEnum | Prisma.ScheduleScalarFieldEnum[]
 }
 
 /**

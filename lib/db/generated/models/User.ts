@@ -320,6 +320,7 @@ export type UserWhereInput = {
   notifications?: Prisma.NotificationListRelationFilter
   apiTokens?: Prisma.ApiTokenListRelationFilter
   taskTemplates?: Prisma.TaskTemplateListRelationFilter
+  schedules?: Prisma.ScheduleListRelationFilter
 }
 
 export type UserOrderByWithRelationInput = {
@@ -347,6 +348,7 @@ export type UserOrderByWithRelationInput = {
   notifications?: Prisma.NotificationOrderByRelationAggregateInput
   apiTokens?: Prisma.ApiTokenOrderByRelationAggregateInput
   taskTemplates?: Prisma.TaskTemplateOrderByRelationAggregateInput
+  schedules?: Prisma.ScheduleOrderByRelationAggregateInput
 }
 
 export type UserWhereUniqueInput = Prisma.AtLeast<{
@@ -377,6 +379,7 @@ export type UserWhereUniqueInput = Prisma.AtLeast<{
   notifications?: Prisma.NotificationListRelationFilter
   apiTokens?: Prisma.ApiTokenListRelationFilter
   taskTemplates?: Prisma.TaskTemplateListRelationFilter
+  schedules?: Prisma.ScheduleListRelationFilter
 }, "id" | "username">
 
 export type UserOrderByWithAggregationInput = {
@@ -450,6 +453,7 @@ export type UserCreateInput = {
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateInput = {
@@ -477,6 +481,7 @@ export type UserUncheckedCreateInput = {
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUpdateInput = {
@@ -504,6 +509,7 @@ export type UserUpdateInput = {
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateInput = {
@@ -531,6 +537,7 @@ export type UserUncheckedUpdateInput = {
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateManyInput = {
@@ -807,6 +814,20 @@ export type UserUpdateOneRequiredWithoutTaskTemplatesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutTaskTemplatesInput, Prisma.UserUpdateWithoutTaskTemplatesInput>, Prisma.UserUncheckedUpdateWithoutTaskTemplatesInput>
 }
 
+export type UserCreateNestedOneWithoutSchedulesInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutSchedulesInput, Prisma.UserUncheckedCreateWithoutSchedulesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutSchedulesInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutSchedulesNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutSchedulesInput, Prisma.UserUncheckedCreateWithoutSchedulesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutSchedulesInput
+  upsert?: Prisma.UserUpsertWithoutSchedulesInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutSchedulesInput, Prisma.UserUpdateWithoutSchedulesInput>, Prisma.UserUncheckedUpdateWithoutSchedulesInput>
+}
+
 export type UserCreateWithoutGrantsInput = {
   id?: string
   username: string
@@ -831,6 +852,7 @@ export type UserCreateWithoutGrantsInput = {
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutGrantsInput = {
@@ -857,6 +879,7 @@ export type UserUncheckedCreateWithoutGrantsInput = {
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutGrantsInput = {
@@ -899,6 +922,7 @@ export type UserUpdateWithoutGrantsInput = {
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutGrantsInput = {
@@ -925,6 +949,7 @@ export type UserUncheckedUpdateWithoutGrantsInput = {
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutTeamsInput = {
@@ -951,6 +976,7 @@ export type UserCreateWithoutTeamsInput = {
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutTeamsInput = {
@@ -977,6 +1003,7 @@ export type UserUncheckedCreateWithoutTeamsInput = {
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutTeamsInput = {
@@ -1019,6 +1046,7 @@ export type UserUpdateWithoutTeamsInput = {
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutTeamsInput = {
@@ -1045,6 +1073,7 @@ export type UserUncheckedUpdateWithoutTeamsInput = {
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutGroupGrantsInput = {
@@ -1071,6 +1100,7 @@ export type UserCreateWithoutGroupGrantsInput = {
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutGroupGrantsInput = {
@@ -1097,6 +1127,7 @@ export type UserUncheckedCreateWithoutGroupGrantsInput = {
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutGroupGrantsInput = {
@@ -1139,6 +1170,7 @@ export type UserUpdateWithoutGroupGrantsInput = {
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutGroupGrantsInput = {
@@ -1165,6 +1197,7 @@ export type UserUncheckedUpdateWithoutGroupGrantsInput = {
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutAuditEventsInput = {
@@ -1191,6 +1224,7 @@ export type UserCreateWithoutAuditEventsInput = {
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutAuditEventsInput = {
@@ -1217,6 +1251,7 @@ export type UserUncheckedCreateWithoutAuditEventsInput = {
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutAuditEventsInput = {
@@ -1259,6 +1294,7 @@ export type UserUpdateWithoutAuditEventsInput = {
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutAuditEventsInput = {
@@ -1285,6 +1321,7 @@ export type UserUncheckedUpdateWithoutAuditEventsInput = {
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutTasksInput = {
@@ -1311,6 +1348,7 @@ export type UserCreateWithoutTasksInput = {
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutTasksInput = {
@@ -1337,6 +1375,7 @@ export type UserUncheckedCreateWithoutTasksInput = {
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutTasksInput = {
@@ -1379,6 +1418,7 @@ export type UserUpdateWithoutTasksInput = {
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutTasksInput = {
@@ -1405,6 +1445,7 @@ export type UserUncheckedUpdateWithoutTasksInput = {
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutNotificationsInput = {
@@ -1431,6 +1472,7 @@ export type UserCreateWithoutNotificationsInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutNotificationsInput = {
@@ -1457,6 +1499,7 @@ export type UserUncheckedCreateWithoutNotificationsInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutNotificationsInput = {
@@ -1499,6 +1542,7 @@ export type UserUpdateWithoutNotificationsInput = {
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutNotificationsInput = {
@@ -1525,6 +1569,7 @@ export type UserUncheckedUpdateWithoutNotificationsInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutApiTokensInput = {
@@ -1551,6 +1596,7 @@ export type UserCreateWithoutApiTokensInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutApiTokensInput = {
@@ -1577,6 +1623,7 @@ export type UserUncheckedCreateWithoutApiTokensInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutApiTokensInput = {
@@ -1619,6 +1666,7 @@ export type UserUpdateWithoutApiTokensInput = {
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutApiTokensInput = {
@@ -1645,6 +1693,7 @@ export type UserUncheckedUpdateWithoutApiTokensInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserCreateWithoutTaskTemplatesInput = {
@@ -1671,6 +1720,7 @@ export type UserCreateWithoutTaskTemplatesInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
 }
 
 export type UserUncheckedCreateWithoutTaskTemplatesInput = {
@@ -1697,6 +1747,7 @@ export type UserUncheckedCreateWithoutTaskTemplatesInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
 }
 
 export type UserCreateOrConnectWithoutTaskTemplatesInput = {
@@ -1739,6 +1790,7 @@ export type UserUpdateWithoutTaskTemplatesInput = {
   tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
 }
 
 export type UserUncheckedUpdateWithoutTaskTemplatesInput = {
@@ -1765,6 +1817,131 @@ export type UserUncheckedUpdateWithoutTaskTemplatesInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
+}
+
+export type UserCreateWithoutSchedulesInput = {
+  id?: string
+  username: string
+  displayName?: string
+  passwordHash: string
+  role?: string
+  disabled?: boolean
+  sessionVersion?: number
+  lastLoginAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  notificationSeq?: number
+  notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
+  notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
+  apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+}
+
+export type UserUncheckedCreateWithoutSchedulesInput = {
+  id?: string
+  username: string
+  displayName?: string
+  passwordHash: string
+  role?: string
+  disabled?: boolean
+  sessionVersion?: number
+  lastLoginAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  notificationSeq?: number
+  notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
+  notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
+  apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+}
+
+export type UserCreateOrConnectWithoutSchedulesInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutSchedulesInput, Prisma.UserUncheckedCreateWithoutSchedulesInput>
+}
+
+export type UserUpsertWithoutSchedulesInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutSchedulesInput, Prisma.UserUncheckedUpdateWithoutSchedulesInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutSchedulesInput, Prisma.UserUncheckedCreateWithoutSchedulesInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutSchedulesInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutSchedulesInput, Prisma.UserUncheckedUpdateWithoutSchedulesInput>
+}
+
+export type UserUpdateWithoutSchedulesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  displayName?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.StringFieldUpdateOperationsInput | string
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sessionVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  lastLoginAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
+  notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
+  grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
+  notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
+  apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+}
+
+export type UserUncheckedUpdateWithoutSchedulesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  displayName?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.StringFieldUpdateOperationsInput | string
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sessionVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  lastLoginAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
+  notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
+  notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
+  apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
 
@@ -1781,6 +1958,7 @@ export type UserCountOutputType = {
   notifications: number
   apiTokens: number
   taskTemplates: number
+  schedules: number
 }
 
 export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1792,6 +1970,7 @@ export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.I
   notifications?: boolean | UserCountOutputTypeCountNotificationsArgs
   apiTokens?: boolean | UserCountOutputTypeCountApiTokensArgs
   taskTemplates?: boolean | UserCountOutputTypeCountTaskTemplatesArgs
+  schedules?: boolean | UserCountOutputTypeCountSchedulesArgs
 }
 
 /**
@@ -1860,6 +2039,13 @@ export type UserCountOutputTypeCountTaskTemplatesArgs<ExtArgs extends runtime.Ty
   where?: Prisma.TaskTemplateWhereInput
 }
 
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountSchedulesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.ScheduleWhereInput
+}
+
 
 export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1886,6 +2072,7 @@ export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   notifications?: boolean | Prisma.User$notificationsArgs<ExtArgs>
   apiTokens?: boolean | Prisma.User$apiTokensArgs<ExtArgs>
   taskTemplates?: boolean | Prisma.User$taskTemplatesArgs<ExtArgs>
+  schedules?: boolean | Prisma.User$schedulesArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["user"]>
 
@@ -1956,6 +2143,7 @@ export type UserInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   notifications?: boolean | Prisma.User$notificationsArgs<ExtArgs>
   apiTokens?: boolean | Prisma.User$apiTokensArgs<ExtArgs>
   taskTemplates?: boolean | Prisma.User$taskTemplatesArgs<ExtArgs>
+  schedules?: boolean | Prisma.User$schedulesArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type UserIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1972,6 +2160,7 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     notifications: Prisma.$NotificationPayload<ExtArgs>[]
     apiTokens: Prisma.$ApiTokenPayload<ExtArgs>[]
     taskTemplates: Prisma.$TaskTemplatePayload<ExtArgs>[]
+    schedules: Prisma.$SchedulePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2417,6 +2606,7 @@ export interface Prisma__UserClient<T, Null = never, ExtArgs extends runtime.Typ
   notifications<T extends Prisma.User$notificationsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$notificationsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$NotificationPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   apiTokens<T extends Prisma.User$apiTokensArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$apiTokensArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ApiTokenPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   taskTemplates<T extends Prisma.User$taskTemplatesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$taskTemplatesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskTemplatePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  schedules<T extends Prisma.User$schedulesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$schedulesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SchedulePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -3042,6 +3232,30 @@ export type User$taskTemplatesArgs<ExtArgs extends runtime.Types.Extensions.Inte
   take?: number
   skip?: number
   distinct?: Prisma.TaskTemplateScalarFieldEnum | Prisma.TaskTemplateScalarFieldEnum[]
+}
+
+/**
+ * User.schedules
+ */
+export type User$schedulesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Schedule
+   */
+  select?: Prisma.ScheduleSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Schedule
+   */
+  omit?: Prisma.ScheduleOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.ScheduleInclude<ExtArgs> | null
+  where?: Prisma.ScheduleWhereInput
+  orderBy?: Prisma.ScheduleOrderByWithRelationInput | Prisma.ScheduleOrderByWithRelationInput[]
+  cursor?: Prisma.ScheduleWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.ScheduleScalarFieldEnum | Prisma.ScheduleScalarFieldEnum[]
 }
 
 /**

@@ -1,0 +1,328 @@
+import 'server-only';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { isRole } from '../auth/roles';
+import type { PrismaClient } from '../db/generated/client';
+import { operableDevicesWhere } from '../devices/visibility';
+import type { NotificationFeed } from '../notifications/feed';
+import type { TaskDeps } from '../tasks/service';
+import { checkSchedule, decideDue, MISSED_RUN_POLICIES, type MissedRunPolicy } from './schedule';
+import { getTemplate, runTemplate, visibleTemplatesWhere, type TemplateActor } from './templates';
+
+/**
+ * Scheduled templates. Each tick finds schedules whose planned run has come, claims each planned run
+ * with a conditional update (only the node whose update changed the row runs it: exactly once
+ * across nodes sharing the database), and runs the template as the schedule's owner with the
+ * owner's access at that moment (devices the owner can no longer operate are left out). A run that
+ * cannot start notifies the owner; a run that starts is an ordinary task (its failure notifies too).
+ */
+
+export const SCHEDULER_TICK_MS = 30_000;
+export const SCHEDULE_MAX_TARGETS = 1000;
+
+const targetsSchema = z
+  .object({
+    deviceIds: z.array(z.string().min(1).max(64)).max(SCHEDULE_MAX_TARGETS).default([]),
+    groupIds: z.array(z.string().min(1).max(64)).max(100).default([]),
+  })
+  .strict();
+
+export const scheduleInputSchema = z
+  .object({
+    templateId: z.string().min(1).max(64),
+    cron: z.string().max(200),
+    timeZone: z.string().max(64).default('UTC'),
+    enabled: z.boolean().default(true),
+    missedPolicy: z.enum(MISSED_RUN_POLICIES).default('skip'),
+    targets: targetsSchema,
+    inputs: z.record(z.string().max(64), z.string().max(200)).default({}),
+  })
+  .strict();
+
+export type ScheduleErrors = Partial<
+  Record<'templateId' | 'cron' | 'timeZone' | 'targets' | 'inputs' | 'form', string>
+>;
+export interface SchedulerDeps extends TaskDeps {
+  feed: NotificationFeed;
+  log: Logger;
+}
+
+const canEdit = (actor: TemplateActor, s: { ownerId: string }) =>
+  actor.role === 'admin' || s.ownerId === actor.id;
+
+export function visibleSchedulesWhere(actor: TemplateActor) {
+  return actor.role === 'admin' ? {} : { ownerId: actor.id };
+}
+
+async function validate(
+  actor: TemplateActor,
+  raw: unknown,
+  db: PrismaClient,
+  now: Date,
+): Promise<
+  | { ok: true; value: z.output<typeof scheduleInputSchema>; next: Date }
+  | { ok: false; errors: ScheduleErrors }
+> {
+  const parsed = scheduleInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const errors: ScheduleErrors = {};
+    for (const i of parsed.error.issues) {
+      const key =
+        (['templateId', 'cron', 'timeZone', 'targets', 'inputs'] as const).find((k) => k === i.path[0]) ??
+        'form';
+      errors[key] ??= i.message;
+    }
+    return { ok: false, errors };
+  }
+  const v = parsed.data;
+  const template = await db.taskTemplate.findFirst({
+    where: { id: v.templateId, ...visibleTemplatesWhere(actor) },
+  });
+  if (!template) return { ok: false, errors: { templateId: 'No such template.' } };
+  const check = checkSchedule(v.cron, v.timeZone, now);
+  if (!check.ok)
+    return {
+      ok: false,
+      errors: { [check.error.startsWith('Unknown time zone') ? 'timeZone' : 'cron']: check.error },
+    };
+  if (v.targets.deviceIds.length + v.targets.groupIds.length === 0)
+    return { ok: false, errors: { targets: 'Choose devices or groups to run on.' } };
+  return { ok: true, value: v, next: check.next[0]! };
+}
+
+export async function createSchedule(
+  actor: TemplateActor,
+  raw: unknown,
+  deps: Pick<SchedulerDeps, 'db' | 'audit'>,
+  now = new Date(),
+): Promise<{ ok: true; id: string; nextRunAt: Date } | { ok: false; errors: ScheduleErrors }> {
+  if (actor.role === 'viewer') return { ok: false, errors: { form: 'Viewers cannot schedule tasks.' } };
+  const v = await validate(actor, raw, deps.db, now);
+  if (!v.ok) return v;
+  const s = await deps.db.schedule.create({
+    data: {
+      templateId: v.value.templateId,
+      ownerId: actor.id,
+      cron: v.value.cron.trim().replace(/\s+/g, ' '),
+      timeZone: v.value.timeZone,
+      enabled: v.value.enabled,
+      missedPolicy: v.value.missedPolicy,
+      targets: JSON.stringify(v.value.targets),
+      inputs: JSON.stringify(v.value.inputs),
+      nextRunAt: v.value.enabled ? v.next : null,
+    },
+  });
+  await deps.audit({
+    userId: actor.id,
+    action: 'schedule.create',
+    target: s.cron,
+    detail: `${s.id} template ${s.templateId}`,
+  });
+  return { ok: true, id: s.id, nextRunAt: v.next };
+}
+
+export async function updateSchedule(
+  actor: TemplateActor,
+  id: string,
+  raw: unknown,
+  deps: Pick<SchedulerDeps, 'db' | 'audit'>,
+  now = new Date(),
+): Promise<{ ok: true; nextRunAt: Date | null } | { ok: false; errors: ScheduleErrors }> {
+  const s = await deps.db.schedule.findFirst({ where: { id, ...visibleSchedulesWhere(actor) } });
+  if (!s) return { ok: false, errors: { form: 'No such schedule.' } };
+  if (!canEdit(actor, s))
+    return { ok: false, errors: { form: 'Only its owner or an admin can change this schedule.' } };
+  const v = await validate(actor, raw, deps.db, now);
+  if (!v.ok) return v;
+  const nextRunAt = v.value.enabled ? v.next : null;
+  await deps.db.schedule.update({
+    where: { id },
+    data: {
+      templateId: v.value.templateId,
+      cron: v.value.cron.trim().replace(/\s+/g, ' '),
+      timeZone: v.value.timeZone,
+      enabled: v.value.enabled,
+      missedPolicy: v.value.missedPolicy,
+      targets: JSON.stringify(v.value.targets),
+      inputs: JSON.stringify(v.value.inputs),
+      nextRunAt,
+    },
+  });
+  await deps.audit({ userId: actor.id, action: 'schedule.update', target: v.value.cron, detail: id });
+  return { ok: true, nextRunAt };
+}
+
+export async function deleteSchedule(
+  actor: TemplateActor,
+  id: string,
+  deps: Pick<SchedulerDeps, 'db' | 'audit'>,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  const s = await deps.db.schedule.findFirst({ where: { id, ...visibleSchedulesWhere(actor) } });
+  if (!s) return { ok: false, error: 'No such schedule.' };
+  if (!canEdit(actor, s)) return { ok: false, error: 'Only its owner or an admin can delete this schedule.' };
+  await deps.db.schedule.delete({ where: { id } });
+  await deps.audit({ userId: actor.id, action: 'schedule.delete', target: s.cron, detail: id });
+  return { ok: true };
+}
+
+export async function listSchedules(actor: TemplateActor, db: PrismaClient) {
+  const rows = await db.schedule.findMany({
+    where: visibleSchedulesWhere(actor),
+    orderBy: [{ nextRunAt: 'asc' }, { createdAt: 'asc' }],
+    include: { template: { select: { name: true } }, owner: { select: { username: true } } },
+  });
+  return rows.map((s) => ({
+    id: s.id,
+    templateId: s.templateId,
+    template: s.template.name,
+    owner: s.owner.username,
+    cron: s.cron,
+    timeZone: s.timeZone,
+    enabled: s.enabled,
+    missedPolicy: s.missedPolicy as MissedRunPolicy,
+    targets: JSON.parse(s.targets) as z.output<typeof targetsSchema>,
+    nextRunAt: s.nextRunAt?.toISOString() ?? null,
+    lastRunAt: s.lastRunAt?.toISOString() ?? null,
+    lastTaskId: s.lastTaskId,
+    lastError: s.lastError,
+    missedRuns: s.missedRuns,
+  }));
+}
+
+type ScheduleRow = Awaited<ReturnType<PrismaClient['schedule']['findUniqueOrThrow']>>;
+
+/** The devices a schedule runs on now: its devices and its groups' members the owner may operate. */
+async function targetsNow(db: PrismaClient, s: ScheduleRow, owner: TemplateActor): Promise<string[]> {
+  const t = targetsSchema.safeParse(JSON.parse(s.targets));
+  if (!t.success) return [];
+  const rows = await db.device.findMany({
+    where: {
+      AND: [
+        {
+          OR: [
+            { id: { in: t.data.deviceIds } },
+            ...(t.data.groupIds.length > 0
+              ? [{ groups: { some: { groupId: { in: t.data.groupIds } } } }]
+              : []),
+          ],
+        },
+        operableDevicesWhere(owner),
+      ],
+    },
+    select: { id: true },
+    take: SCHEDULE_MAX_TARGETS,
+  });
+  return rows.map((r) => r.id);
+}
+
+/** One run of a schedule that has come; the caller has claimed it. */
+async function runDue(
+  s: ScheduleRow,
+  planned: Date,
+  deps: SchedulerDeps,
+): Promise<{ taskId?: string; error?: string }> {
+  const owner = await deps.db.user.findUnique({ where: { id: s.ownerId } });
+  if (!owner || owner.disabled || !isRole(owner.role)) return { error: 'The schedule’s owner is disabled.' };
+  if (owner.role === 'viewer') return { error: 'The schedule’s owner is now a viewer and cannot run tasks.' };
+  const actor = { id: owner.id, role: owner.role };
+  const template = await getTemplate(actor, s.templateId, deps);
+  if (!template) return { error: 'The owner can no longer see the template.' };
+  const deviceIds = await targetsNow(deps.db, s, actor);
+  if (deviceIds.length === 0)
+    return { error: 'None of the schedule’s devices is available to its owner now.' };
+  const stamp = planned.toISOString().slice(0, 16).replace('T', ' ');
+  const r = await runTemplate(
+    actor,
+    s.templateId,
+    {
+      deviceIds,
+      inputs: JSON.parse(s.inputs) as Record<string, string>,
+      name: `${template.name} (scheduled ${stamp} UTC)`,
+    },
+    deps,
+    // a second node that somehow got here runs nothing twice: the key is the planned time
+    { idempotencyKey: `schedule:${s.id}:${planned.toISOString()}` },
+  );
+  if (!r.ok)
+    return { error: Object.values(r.errors).filter(Boolean).join(' ') || 'The run could not start.' };
+  return { taskId: r.id };
+}
+
+/** Run every schedule whose planned time has come (at most one run each); returns the tasks started. */
+export async function tickSchedules(deps: SchedulerDeps, now: Date): Promise<string[]> {
+  const due = await deps.db.schedule.findMany({
+    where: { enabled: true, nextRunAt: { lte: now } },
+    take: 100,
+  });
+  const started: string[] = [];
+  for (const s of due) {
+    const planned = s.nextRunAt!;
+    let decision;
+    try {
+      decision = decideDue(s.cron, s.timeZone, planned, now, s.missedPolicy as MissedRunPolicy);
+    } catch (err) {
+      deps.log.error({ err, scheduleId: s.id }, 'schedule cannot be evaluated; disabled');
+      await deps.db.schedule.update({
+        where: { id: s.id },
+        data: { enabled: false, lastError: (err as Error).message },
+      });
+      continue;
+    }
+    // claim: only the node whose update moves nextRunAt from the value it read runs this one
+    const claimed = await deps.db.schedule.updateMany({
+      where: { id: s.id, nextRunAt: planned, enabled: true },
+      data: { nextRunAt: decision.next, missedRuns: { increment: decision.missed } },
+    });
+    if (claimed.count !== 1 || !decision.run) continue;
+    let outcome: { taskId?: string; error?: string };
+    try {
+      outcome = await runDue(s, decision.run, deps);
+    } catch (err) {
+      deps.log.error({ err, scheduleId: s.id }, 'scheduled run failed to start');
+      outcome = { error: `Unexpected error: ${(err as Error).message}` };
+    }
+    await deps.db.schedule.update({
+      where: { id: s.id },
+      data: { lastRunAt: decision.run, lastTaskId: outcome.taskId ?? null, lastError: outcome.error ?? null },
+    });
+    if (outcome.taskId) started.push(outcome.taskId);
+    else {
+      const template = await deps.db.taskTemplate.findUnique({
+        where: { id: s.templateId },
+        select: { name: true },
+      });
+      await deps.feed.notify([s.ownerId], {
+        kind: 'task_failed',
+        title: `Scheduled run of "${template?.name ?? 'a template'}" did not start`,
+        body: outcome.error ?? '',
+        params: { template: template?.name ?? '', error: outcome.error ?? '', schedule: s.id },
+        link: '/templates',
+      });
+    }
+  }
+  return started;
+}
+
+/** Tick every `intervalMs` (and once at start) until stopped. */
+export function startScheduler(
+  deps: SchedulerDeps,
+  opts: { intervalMs?: number; now?: () => Date } = {},
+): () => void {
+  const now = opts.now ?? (() => new Date());
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await tickSchedules(deps, now());
+    } catch (err) {
+      deps.log.error({ err }, 'scheduler tick failed');
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), opts.intervalMs ?? SCHEDULER_TICK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
