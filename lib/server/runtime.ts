@@ -5,6 +5,7 @@ import { RateLimiter } from '../api/rate-limit';
 import { createAudit, type AuditSink } from '../audit';
 import { ensureBuiltInTemplates } from '../automation/builtins';
 import { startScheduler } from '../automation/scheduler';
+import { startWebhookDispatcher } from '../automation/webhooks';
 import { ensureAdmin, type BootstrapResult } from '../auth/bootstrap';
 import { createProxyTrust, type ProxyTrust } from '../auth/peer';
 import { LOGIN_BACKOFF_BASE_MS, LoginThrottle } from '../auth/throttle';
@@ -86,7 +87,7 @@ export interface RuntimeOptions {
   queue?: TaskQueue;
   /** Probe devices every STATUS_INTERVAL_MS (default on; tests that drive status by hand turn it off). */
   statusMonitor?: boolean;
-  /** Run scheduled templates (off in tests that drive the scheduler with their own clock). */
+  /** Run scheduled templates and send webhooks (off in tests that drive them with their own clock). */
   scheduler?: boolean;
 }
 
@@ -176,6 +177,10 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const stopScheduler =
     (opts.scheduler ?? true)
       ? startScheduler({ db, queue, bus, audit, feed, log: log.child({ module: 'scheduler' }) })
+      : () => {};
+  const stopWebhooks =
+    (opts.scheduler ?? true)
+      ? startWebhookDispatcher({ db, vault, bus, log: log.child({ module: 'webhooks' }) })
       : () => {};
 
   const terminals = new TerminalManager({
@@ -272,6 +277,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // at the next start), close terminals and sockets, then the lab, the bus and the database.
     async close() {
       stopScheduler();
+      stopWebhooks();
       await status.stop();
       stopNotifier();
       await queue.close();

@@ -162,3 +162,13 @@ export type OutputVersion = Prisma.OutputVersionModel
  * A template run on a cron expression in a time zone, as its owner with the owner's access at run time.
  */
 export type Schedule = Prisma.ScheduleModel
+/**
+ * Model Webhook
+ * An HTTP endpoint told about task outcomes and configuration changes (admin-configured).
+ */
+export type Webhook = Prisma.WebhookModel
+/**
+ * Model WebhookDelivery
+ * One event for one webhook: stored first, then sent (and retried) by the dispatcher.
+ */
+export type WebhookDelivery = Prisma.WebhookDeliveryModel
