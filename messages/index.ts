@@ -10,6 +10,7 @@ import en_terminal from './en/terminal.json';
 import en_tasks from './en/tasks.json';
 import en_admin from './en/admin.json';
 import en_shell from './en/shell.json';
+import en_automation from './en/automation.json';
 import zh_common from './zh-CN/common.json';
 import zh_auth from './zh-CN/auth.json';
 import zh_dashboard from './zh-CN/dashboard.json';
@@ -21,6 +22,7 @@ import zh_terminal from './zh-CN/terminal.json';
 import zh_tasks from './zh-CN/tasks.json';
 import zh_admin from './zh-CN/admin.json';
 import zh_shell from './zh-CN/shell.json';
+import zh_automation from './zh-CN/automation.json';
 
 // One JSON file per namespace and language (messages/<locale>/<namespace>.json), so areas of the UI
 // can be translated independently. English is the reference: its shape types every t('…') call
@@ -37,6 +39,7 @@ export const en = {
   tasks: en_tasks,
   admin: en_admin,
   shell: en_shell,
+  automation: en_automation,
 };
 
 export type Messages = typeof en;
@@ -53,6 +56,7 @@ const zhCN = {
   tasks: zh_tasks,
   admin: zh_admin,
   shell: zh_shell,
+  automation: zh_automation,
 };
 
 export const MESSAGES: Record<AppLocale, Messages> = { en, 'zh-CN': zhCN as Messages };

@@ -53,6 +53,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               <NavLink href="/devices">{t('nav.devices')}</NavLink>
               {user.role !== 'viewer' && <NavLink href="/terminal">{t('nav.terminal')}</NavLink>}
               <NavLink href="/tasks">{t('nav.tasks')}</NavLink>
+              <NavLink href="/templates">{t('nav.templates')}</NavLink>
               {user.role === 'admin' && (
                 <>
                   <NavLink href="/admin/users">{t('nav.users')}</NavLink>

@@ -1,0 +1,171 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
+import { createSchedule, deleteSchedule } from '@/lib/automation/scheduler';
+import {
+  createTemplate,
+  deleteTemplate,
+  previewTemplate,
+  runTemplate,
+  updateTemplate,
+  type PreviewRow,
+  type TemplateErrors,
+} from '@/lib/automation/templates';
+import { authorise } from '@/lib/auth/session';
+import { getRuntime } from '@/lib/server/registry';
+
+export type TemplateFormState = { errors?: TemplateErrors; savedVersion?: number };
+
+const FIELDS = [
+  'name',
+  'description',
+  'teamId',
+  'commands',
+  'vendorCommands',
+  'concurrency',
+  'timeoutSeconds',
+  'inputs',
+  'ignorePatterns',
+  'failurePatterns',
+  'expectOutput',
+] as const;
+
+function fieldsOf(fd: FormData): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const k of FIELDS) {
+    const v = fd.get(k);
+    if (typeof v === 'string') raw[k] = v;
+  }
+  return raw;
+}
+
+export async function createTemplateAction(
+  _prev: TemplateFormState,
+  fd: FormData,
+): Promise<TemplateFormState> {
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { errors: { form: INVALID_REQUEST } };
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { errors: { form: auth.error } };
+  const r = await createTemplate(auth.user, fieldsOf(fd), getRuntime());
+  if (!r.ok) return { errors: r.errors };
+  revalidatePath('/templates');
+  redirect(`/templates/${r.id}`);
+}
+
+export async function updateTemplateAction(
+  id: string,
+  _prev: TemplateFormState,
+  fd: FormData,
+): Promise<TemplateFormState> {
+  if (!parseArgs([id, _prev, fd], idArg, prevStateArg, formDataArg))
+    return { errors: { form: INVALID_REQUEST } };
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { errors: { form: auth.error } };
+  const r = await updateTemplate(auth.user, id, fieldsOf(fd), getRuntime());
+  if (!r.ok) return { errors: r.errors };
+  revalidatePath(`/templates/${id}`);
+  redirect(`/templates/${id}`);
+}
+
+export async function deleteTemplateAction(id: string): Promise<{ error?: string }> {
+  if (!parseArgs([id], idArg)) return { error: INVALID_REQUEST };
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { error: auth.error };
+  const r = await deleteTemplate(auth.user, id, getRuntime());
+  if (!r.ok) return { error: r.error };
+  revalidatePath('/templates');
+  redirect('/templates');
+}
+
+const runArg = z
+  .object({
+    deviceIds: z.array(z.string().min(1).max(64)).max(1000),
+    inputs: z.record(z.string().max(64), z.string().max(200)),
+  })
+  .strict();
+
+export type PreviewState =
+  { ok: true; rows: PreviewRow[] } | { ok: false; error?: string; inputErrors?: Record<string, string> };
+
+export async function previewTemplateAction(id: string, req: z.input<typeof runArg>): Promise<PreviewState> {
+  const args = parseArgs([id, req], idArg, runArg);
+  if (!args) return { ok: false, error: INVALID_REQUEST };
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { ok: false, error: auth.error };
+  const r = await previewTemplate(auth.user, args[0], args[1], getRuntime());
+  if (!r.ok)
+    return {
+      ok: false,
+      error: Object.values(r.errors).filter(Boolean).join(' '),
+      inputErrors: r.inputErrors,
+    };
+  return { ok: true, rows: r.rows };
+}
+
+export async function runTemplateAction(
+  id: string,
+  req: z.input<typeof runArg>,
+): Promise<{ error?: string; inputErrors?: Record<string, string> }> {
+  const args = parseArgs([id, req], idArg, runArg);
+  if (!args) return { error: INVALID_REQUEST };
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { error: auth.error };
+  const r = await runTemplate(auth.user, args[0], args[1], getRuntime());
+  if (!r.ok) {
+    const inputErrors = 'inputErrors' in r ? r.inputErrors : undefined;
+    return { error: Object.values(r.errors).filter(Boolean).join(' '), inputErrors };
+  }
+  redirect(`/tasks/${r.id}`);
+}
+
+const scheduleArg = z
+  .object({
+    cron: z.string().max(200),
+    timeZone: z.string().max(64),
+    missedPolicy: z.string().max(16),
+    deviceIds: z.array(z.string().min(1).max(64)).max(1000),
+    inputs: z.record(z.string().max(64), z.string().max(200)),
+  })
+  .strict();
+
+export async function createScheduleAction(
+  templateId: string,
+  req: z.input<typeof scheduleArg>,
+): Promise<{ error?: string; field?: string }> {
+  const args = parseArgs([templateId, req], idArg, scheduleArg);
+  if (!args) return { error: INVALID_REQUEST };
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { error: auth.error };
+  const v = args[1];
+  const r = await createSchedule(
+    auth.user,
+    {
+      templateId: args[0],
+      cron: v.cron,
+      timeZone: v.timeZone,
+      missedPolicy: v.missedPolicy,
+      targets: { deviceIds: v.deviceIds, groupIds: [] },
+      inputs: v.inputs,
+    },
+    getRuntime(),
+  );
+  if (!r.ok) {
+    const [field, error] = Object.entries(r.errors)[0] ?? ['form', 'Invalid schedule.'];
+    return { error, field };
+  }
+  revalidatePath(`/templates/${args[0]}`);
+  return {};
+}
+
+export async function deleteScheduleAction(templateId: string, id: string): Promise<{ error?: string }> {
+  const args = parseArgs([templateId, id], idArg, idArg);
+  if (!args) return { error: INVALID_REQUEST };
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { error: auth.error };
+  const r = await deleteSchedule(auth.user, args[1], getRuntime());
+  revalidatePath(`/templates/${args[0]}`);
+  return r.ok ? {} : { error: r.error };
+}
