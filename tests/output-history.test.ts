@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultLabFleet } from '../lab';
 import { deviceHistory, diffVersions, purgeOutputHistory, versionText } from '../lib/automation/history';
+import { searchTask, searchTemplateHistory } from '../lib/automation/search';
 import { createTemplate, runTemplate } from '../lib/automation/templates';
 import { createTask, getTaskDetail } from '../lib/tasks/service';
 import { LAB_CREDS, startPortal, type Portal } from './harness';
@@ -116,6 +117,17 @@ describe('configuration history across runs', () => {
     });
     expect(new Set(hashes.map((h) => h.blobHash)).size).toBe(1);
     expect(await versionText(portal.db, v01[0]!.id)).toContain('sysname lab-vrp-01');
+
+    // which devices' latest configuration holds the new description, and which task output does
+    const found = await searchTemplateHistory(portal.db, t.id, 'changed-by-test');
+    expect(found.ok && found.hits.map((h) => [h.device, h.lines.map((l) => l.text)])).toEqual([
+      ['lab-vrp-02', [' description changed-by-test']],
+    ]);
+    expect(found.ok && found.searched).toBe(3);
+    const inTask = await searchTask(portal.db, change.id, '/^description changed/');
+    expect(inTask.ok && inTask.hits).toEqual([]); // the change task printed nothing matching
+    const sysnames = await searchTemplateHistory(portal.db, t.id, '/^sysname lab-vrp-0[12]$/');
+    expect(sysnames.ok && sysnames.hits.map((h) => h.device)).toEqual(['lab-vrp-01', 'lab-vrp-02']);
   });
 
   it('purging keeps each device’s latest version and drops blobs nobody refers to', async () => {
