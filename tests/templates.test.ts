@@ -13,7 +13,7 @@ import {
 } from '../lib/automation/templates';
 import { CONFIG_BACKUP_NAME, ensureBuiltInTemplates } from '../lib/automation/builtins';
 import { deviceHistory } from '../lib/automation/history';
-import { getTaskDetail } from '../lib/tasks/service';
+import { getTaskDetail, runAgain } from '../lib/tasks/service';
 import { LAB_CREDS, startPortal, type Portal } from './harness';
 
 let portal: Portal;
@@ -278,5 +278,37 @@ describe('templates', () => {
         change: 'new',
       });
     }
+  });
+
+  it('run again repeats a templated task: same version, inputs and devices, as a new task', async () => {
+    const t = await createTemplate(
+      operator(),
+      body('again', {
+        commands: '',
+        vendorCommands: JSON.stringify({ huawei_vrp: 'display clock', cisco_ios: 'show clock' }),
+      }),
+      portal.tasks,
+    );
+    if (!t.ok) throw new Error('create failed');
+    const ids = [await portal.deviceId('lab-vrp-01'), await portal.deviceId('lab-ios-01')];
+    const first = await runTemplate(operator(), t.id, { deviceIds: ids, inputs: {} }, portal.tasks);
+    if (!first.ok) throw new Error('run failed');
+    await waitFinal(first.id);
+    const again = await runAgain(operator(), first.id, portal.tasks);
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    const detail = await waitFinal(again.id);
+    expect(detail.task.status).toBe('completed');
+    expect(detail.task.vendorSteps).toEqual({
+      huawei_vrp: [{ command: 'display clock', answers: [] }],
+      cisco_ios: [{ command: 'show clock', answers: [] }],
+    });
+    const row = await portal.db.task.findUniqueOrThrow({ where: { id: again.id } });
+    expect([row.templateId, row.templateVersion]).toEqual([t.id, 1]);
+    expect(detail.devices.map((d) => d.deviceName).sort()).toEqual(['lab-ios-01', 'lab-vrp-01']);
+    expect(await runAgain(operator2(), first.id, portal.tasks)).toEqual({
+      ok: false,
+      errors: { form: 'No such task.' },
+    });
   });
 });

@@ -221,6 +221,63 @@ export async function cancelTask(actor: TaskActor, taskId: string, deps: TaskDep
   return { ok: true };
 }
 
+/**
+ * "Run again": a new task with the same commands (per vendor), options, template version and
+ * inputs, on the same devices that still exist and that the actor may operate now.
+ */
+export async function runAgain(actor: TaskActor, taskId: string, deps: TaskDeps): Promise<CreateResult> {
+  const { db } = deps;
+  const task = await ownTask(actor, taskId, db);
+  if (!task) return { ok: false, errors: { form: 'No such task.' } };
+  const rows = await db.taskDevice.findMany({
+    where: { taskId, deviceId: { not: null } },
+    select: { deviceId: true },
+  });
+  const steps = parseStoredCommands(task.commands);
+  const vendorSteps = parseStoredVendorCommands(task.vendorCommands);
+  const all = [...steps, ...Object.values(vendorSteps).flatMap((v) => v ?? [])];
+  const text = (list: { command: string }[]) => list.map((c) => c.command).join('\n');
+  const options = all
+    .filter((c) => c.timeoutSeconds !== undefined || c.answers.length > 0)
+    .map((c) => ({
+      command: c.command,
+      ...(c.timeoutSeconds !== undefined ? { timeoutSeconds: c.timeoutSeconds } : {}),
+      answers: c.answers,
+    }));
+  const operable = await db.device.findMany({
+    where: { AND: [{ id: { in: rows.map((r) => r.deviceId!) } }, operableDevicesWhere(actor)] },
+    select: { id: true },
+  });
+  if (operable.length === 0)
+    return { ok: false, errors: { deviceIds: 'None of its devices is available to you now.' } };
+  return createTask(
+    actor,
+    {
+      name: task.name,
+      commands: text(steps),
+      vendorCommands: JSON.stringify(
+        Object.fromEntries(Object.entries(vendorSteps).map(([v, l]) => [v, text(l ?? [])])),
+      ),
+      commandOptions: JSON.stringify(options),
+      failurePatterns: (JSON.parse(task.failurePatterns) as string[]).join('\n'),
+      expectOutput: task.expectOutput ?? '',
+      deviceIds: operable.map((d) => d.id),
+      concurrency: String(task.concurrency),
+      timeoutSeconds: String(Math.round(task.timeoutMs / 1000)),
+    },
+    deps,
+    task.templateId && task.templateVersion !== null
+      ? {
+          template: {
+            id: task.templateId,
+            version: task.templateVersion,
+            inputs: JSON.parse(task.inputs || '{}') as Record<string, string>,
+          },
+        }
+      : {},
+  );
+}
+
 export async function retryFailed(actor: TaskActor, taskId: string, deps: TaskDeps): Promise<SimpleResult> {
   const { db } = deps;
   const task = await ownTask(actor, taskId, db);
