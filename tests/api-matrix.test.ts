@@ -51,6 +51,7 @@ function expected(method: string, route: string, role: string, scope: string): [
   if (route.startsWith('/users') && role !== 'admin') return [403, 'role'];
   // teams are admin business; groups may be listed by anyone, changed by admins only
   if (route.startsWith('/teams') && role !== 'admin') return [403, 'role'];
+  if (route.startsWith('/webhooks') && role !== 'admin') return [403, 'role'];
   if (route.startsWith('/groups') && write && role !== 'admin') return [403, 'role'];
   const operatorWrite = write && route !== '/notifications/read';
   if (operatorWrite && role === 'viewer') return [403, 'role'];

@@ -1,5 +1,5 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   createdDevicesSchema,
   deviceListQuery,
@@ -44,6 +44,32 @@ import {
   teamPatchSchema,
   teamSchema,
 } from './schemas';
+// automation (issue 16)
+import {
+  createdWebhookSchema,
+  historyDiffQuery,
+  historyQuery,
+  outputDiffSchema,
+  outputGroupsSchema,
+  outputHistorySchema,
+  outputTextSchema,
+  scheduleInputSchema,
+  scheduleListSchema,
+  schedulePatchSchema,
+  scheduleSchema,
+  templateInputSchema,
+  templateListSchema,
+  templatePreviewInputSchema,
+  templatePreviewSchema,
+  templateQuery,
+  templateRunInputSchema,
+  templateSchema,
+  templateVersionListSchema,
+  webhookDeliveryListSchema,
+  webhookInputSchema,
+  webhookListSchema,
+  webhookTestSchema,
+} from './schemas';
 // device import / export
 import {
   csvTextSchema,
@@ -84,7 +110,8 @@ function op(
   summary: string,
   o: {
     query?: z.ZodObject;
-    path?: boolean;
+    /** true: `{id}`; or the path parameters' schema. */
+    path?: boolean | z.ZodObject;
     body?: z.ZodType;
     ok: [number, z.ZodType | null, string?];
     errors?: number[];
@@ -98,7 +125,7 @@ function op(
     description: o.write ? 'Needs a `write` token.' : 'A `read` token is enough.',
     requestParams: {
       ...(o.query ? { query: o.query } : {}),
-      ...(o.path ? { path: idParams } : {}),
+      ...(o.path ? { path: o.path === true ? idParams : o.path } : {}),
       ...(o.headers ? { header: o.headers } : {}),
     },
     ...(o.body ? { requestBody: { required: true, content: { [JSON_TYPE]: { schema: o.body } } } } : {}),
@@ -111,6 +138,8 @@ function op(
     },
   };
 }
+
+const historyParams = z.object({ id: z.string().min(1).max(128), version: z.string().min(1).max(128) });
 
 export const API_PATHS: ZodOpenApiPathsObject = {
   '/me': { get: op('Who the token acts as', { ok: [200, meSchema] }) },
@@ -377,6 +406,153 @@ export const API_PATHS: ZodOpenApiPathsObject = {
     },
   },
   // ---- end device import / export ----
+  // ---- automation (issue 16) ----
+  '/templates': {
+    get: op('Task templates you see (yours, your teams’ shared ones; admins: all)', {
+      ok: [200, templateListSchema],
+    }),
+    post: op('Create a template', {
+      body: templateInputSchema,
+      ok: [201, templateSchema, 'Created'],
+      errors: [403, 409],
+      write: true,
+    }),
+  },
+  '/templates/{id}': {
+    get: op('A template, at its current version or ?version=N', {
+      path: true,
+      query: templateQuery,
+      ok: [200, templateSchema],
+      errors: [404],
+    }),
+    patch: op('Save a new version (the same body as POST; owner or admin; started tasks keep theirs)', {
+      path: true,
+      body: templateInputSchema,
+      ok: [200, templateSchema],
+      errors: [403, 404, 409],
+      write: true,
+    }),
+    delete: op('Delete a template (owner or admin; built-in ones: 409)', {
+      path: true,
+      ok: [204, null, 'Deleted'],
+      errors: [403, 404, 409],
+      write: true,
+    }),
+  },
+  '/templates/{id}/versions': {
+    get: op('Every version of a template, newest first', {
+      path: true,
+      ok: [200, templateVersionListSchema],
+      errors: [404],
+    }),
+  },
+  '/templates/{id}/preview': {
+    post: op('What each device would receive with these inputs (runs nothing)', {
+      path: true,
+      body: templatePreviewInputSchema,
+      ok: [200, templatePreviewSchema],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/templates/{id}/run': {
+    post: op('Run a template on devices: a task', {
+      path: true,
+      body: templateRunInputSchema,
+      headers: z.object({ 'Idempotency-Key': z.string().max(128).optional() }),
+      ok: [201, taskSchema, 'Created (200 with Idempotent-Replayed: true for a repeated Idempotency-Key)'],
+      errors: [403, 404, 409],
+      write: true,
+    }),
+  },
+  '/schedules': {
+    get: op('Your schedules (admins: all), the next to run first', { ok: [200, scheduleListSchema] }),
+    post: op('Schedule a template (runs as you, with your access at each run)', {
+      body: scheduleInputSchema,
+      ok: [201, scheduleSchema, 'Created'],
+      errors: [403],
+      write: true,
+    }),
+  },
+  '/schedules/{id}': {
+    get: op('A schedule with its next five runs', { path: true, ok: [200, scheduleSchema], errors: [404] }),
+    patch: op('Change a schedule (the fields given)', {
+      path: true,
+      body: schedulePatchSchema,
+      ok: [200, scheduleSchema],
+      errors: [403, 404],
+      write: true,
+    }),
+    delete: op('Delete a schedule', {
+      path: true,
+      ok: [204, null, 'Deleted'],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/devices/{id}/history': {
+    get: op("A device's stored outputs of templated runs (configuration history), newest first", {
+      path: true,
+      query: historyQuery,
+      ok: [200, outputHistorySchema],
+      errors: [404],
+    }),
+  },
+  '/devices/{id}/history/{version}': {
+    get: op('One stored output of the device', {
+      path: historyParams,
+      ok: [200, outputTextSchema],
+      errors: [404],
+    }),
+  },
+  '/devices/{id}/history/{version}/diff': {
+    get: op('A version against another of the same device (default: the previous one)', {
+      path: historyParams,
+      query: historyDiffQuery,
+      ok: [200, outputDiffSchema],
+      errors: [404],
+    }),
+  },
+  '/tasks/{id}/groups': {
+    get: op("The task's succeeded devices grouped by identical output", {
+      path: true,
+      ok: [200, outputGroupsSchema],
+      errors: [404],
+    }),
+  },
+  '/webhooks': {
+    get: op('Webhooks (admins)', { ok: [200, webhookListSchema], errors: [403] }),
+    post: op('Add a webhook (admins); the signing secret is returned once', {
+      body: webhookInputSchema,
+      ok: [201, createdWebhookSchema, 'Created'],
+      errors: [403],
+      write: true,
+    }),
+  },
+  '/webhooks/{id}': {
+    delete: op('Delete a webhook (admins)', {
+      path: true,
+      ok: [204, null, 'Deleted'],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/webhooks/{id}/test': {
+    post: op('Send a test ping (admins)', {
+      path: true,
+      ok: [202, webhookTestSchema, 'Queued'],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/webhooks/{id}/deliveries': {
+    get: op("A webhook's latest 100 deliveries (admins)", {
+      path: true,
+      ok: [200, webhookDeliveryListSchema],
+      errors: [403, 404],
+    }),
+  },
+  // ---- end automation ----
   '/openapi.json': {
     get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
   },

@@ -239,16 +239,12 @@ export const taskSchema = z
     status: z.enum(TASK_STATUSES),
     status_reason: z.string().nullable(),
     commands: z.array(z.string()),
-    steps: z
-      .array(commandStepSchema)
-      .meta({
-        description: 'The commands with their options, in order (for every vendor without its own list).',
-      }),
-    vendor_steps: z
-      .record(z.string(), z.array(commandStepSchema))
-      .meta({
-        description: "Per-vendor lists: a device of one of these vendors runs its vendor's list instead.",
-      }),
+    steps: z.array(commandStepSchema).meta({
+      description: 'The commands with their options, in order (for every vendor without its own list).',
+    }),
+    vendor_steps: z.record(z.string(), z.array(commandStepSchema)).meta({
+      description: "Per-vendor lists: a device of one of these vendors runs its vendor's list instead.",
+    }),
     failure_patterns: z.array(z.string()),
     expect_output: z.string().nullable(),
     concurrency: z.number().int(),
@@ -640,3 +636,377 @@ export const deviceImportResultSchema = z
       'Every row with what it does (dry run) or did (applied). With an error row nothing is applied (422).',
   });
 // ---- end device import / export ----
+
+// ---- automation: templates, schedules, output history, webhooks (issue 16) ----------------------
+// (its own imports here, so the block stays in one place while the rest of the file changes)
+import { TEMPLATE_MAX_IGNORE_PATTERNS } from '../automation/diff';
+import { INPUT_MAX_CHARS, TEMPLATE_MAX_INPUTS, VARIABLE_NAME } from '../automation/render';
+import { MISSED_RUN_POLICIES } from '../automation/schedule';
+import { WEBHOOK_EVENTS } from '../automation/webhooks';
+
+const inputName = z
+  .string()
+  .regex(VARIABLE_NAME, 'Input names: letters, digits, _ and -, starting with a letter.');
+const inputCommon = {
+  name: inputName.meta({ description: 'Used in commands as `{{input.<name>}}`.' }),
+  label: z.string().trim().min(1, 'Give the input a label.').max(100),
+  required: z.boolean().default(true),
+  default: z.string().max(INPUT_MAX_CHARS).optional(),
+};
+
+export const templateInputDefinitionSchema = z
+  .discriminatedUnion('type', [
+    z
+      .object({
+        ...inputCommon,
+        type: z.literal('text'),
+        pattern: z
+          .string()
+          .max(200)
+          .optional()
+          .meta({ description: 'An RE2 pattern the whole value must match.' }),
+      })
+      .strict(),
+    z
+      .object({
+        ...inputCommon,
+        type: z.literal('choice'),
+        choices: z
+          .array(z.string().min(1).max(INPUT_MAX_CHARS))
+          .min(1, 'A choice needs at least one option.')
+          .max(50),
+      })
+      .strict(),
+  ])
+  .meta({ id: 'TemplateInputDefinition', description: 'A value asked when the template runs.' });
+
+const ignorePattern = userPattern.meta({
+  description:
+    'An RE2 pattern (multi-line: `^` and `$` match at each line); each match reads as `<ignored>` in diffs.',
+});
+
+const templateFields = {
+  name: z.string(),
+  description: z.string().max(1000).default(''),
+  team_id: z.string().min(1).max(128).nullable().default(null).meta({
+    description: 'Share with this team (its members see and run it); null: private to you (and admins).',
+  }),
+  commands: taskInputSchema.shape.commands.meta({
+    description:
+      'As for tasks: one list for every vendor, or a list per vendor. Commands may hold `{{device.name}}`, ' +
+      '`{{device.host}}`, `{{device.vendor}}`, `{{field.<key>}}` (a custom field of the device) and `{{input.<name>}}`.',
+  }),
+  concurrency: z.number().int().default(10),
+  timeout_s: z.number().int().default(60),
+  inputs: z
+    .array(templateInputDefinitionSchema)
+    .max(TEMPLATE_MAX_INPUTS, `At most ${TEMPLATE_MAX_INPUTS} inputs.`)
+    .default([]),
+  ignore_patterns: z
+    .array(ignorePattern)
+    .max(TEMPLATE_MAX_IGNORE_PATTERNS, `At most ${TEMPLATE_MAX_IGNORE_PATTERNS} ignore patterns.`)
+    .default([])
+    .meta({ description: 'What changes on its own (uptime, clock): masked before outputs are compared.' }),
+  failure_patterns: taskInputSchema.shape.failure_patterns,
+  expect_output: userPattern.nullable().default(null).meta({
+    description: 'An RE2 pattern the output must match somewhere, or the device fails; null for none.',
+  }),
+};
+
+export const templateInputSchema = z.object(templateFields).strict().meta({
+  id: 'TemplateInput',
+  description: 'A template; PATCH takes the same body and saves it as the next version.',
+});
+
+export const templateSummarySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    owner: z.string().meta({ description: "The owner's username." }),
+    team: z.string().nullable().meta({ description: "The team's name it is shared with." }),
+    built_in: z.boolean(),
+    version: z.number().int(),
+    editable: z.boolean().meta({ description: 'The caller may change or delete it (owner or admin).' }),
+    updated_at: isoDate,
+  })
+  .meta({ id: 'TemplateSummary' });
+export const templateListSchema = z
+  .object({ items: z.array(templateSummarySchema) })
+  .meta({ id: 'TemplateList' });
+
+export const templateSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    owner_id: z.string(),
+    team_id: z.string().nullable(),
+    built_in: z.boolean(),
+    version: z.number().int().meta({ description: 'The version shown (the current one unless ?version=N).' }),
+    current_version: z.number().int(),
+    editable: z.boolean(),
+    steps: z.array(commandStepSchema),
+    vendor_steps: z.record(z.string(), z.array(commandStepSchema)),
+    concurrency: z.number().int(),
+    timeout_s: z.number().int(),
+    inputs: z.array(templateInputDefinitionSchema),
+    ignore_patterns: z.array(z.string()),
+    failure_patterns: z.array(z.string()),
+    expect_output: z.string().nullable(),
+    updated_at: isoDate,
+  })
+  .meta({ id: 'Template' });
+
+export const templateQuery = z
+  .object({ version: z.coerce.number().int().min(1).optional().meta({ description: 'An older version.' }) })
+  .strict();
+
+export const templateVersionListSchema = z
+  .object({
+    items: z.array(
+      z.object({ version: z.number().int(), created_at: isoDate, created_by: z.string().nullable() }),
+    ),
+  })
+  .meta({ id: 'TemplateVersionList', description: 'Newest first; `created_by` is a username.' });
+
+const deviceRefs = z
+  .array(z.string().min(1).max(128))
+  .min(1)
+  .max(MAX_DEVICES_PER_REQUEST)
+  .meta({ description: 'Device ids or names, among the devices you may operate.' });
+const inputValues = z
+  .record(z.string().max(64), z.string().max(INPUT_MAX_CHARS))
+  .default({})
+  .meta({ description: "Input name → value; a missing one takes the input's default." });
+
+export const templatePreviewInputSchema = z
+  .object({ devices: deviceRefs, inputs: inputValues })
+  .strict()
+  .meta({ id: 'TemplatePreviewInput' });
+
+export const templatePreviewSchema = z
+  .object({
+    template_id: z.string(),
+    version: z.number().int(),
+    inputs: z.record(z.string(), z.string()).meta({ description: 'The values used (defaults filled in).' }),
+    items: z.array(
+      z.object({
+        device_id: z.string(),
+        device: z.string(),
+        vendor: z.string(),
+        status: z.enum(['ok', 'skipped', 'error']),
+        commands: z
+          .array(z.string())
+          .optional()
+          .meta({ description: '`ok`: exactly what the device receives.' }),
+        reason: z.string().optional().meta({ description: '`skipped` or `error`: why.' }),
+        command: z.string().optional().meta({ description: '`error`: the command that cannot be rendered.' }),
+      }),
+    ),
+  })
+  .meta({ id: 'TemplatePreview', description: 'Per device, by name.' });
+
+export const templateRunInputSchema = z
+  .object({
+    devices: deviceRefs,
+    inputs: inputValues,
+    name: z.string().max(100).optional().meta({ description: "The task's name (default: the template's)." }),
+    concurrency: z.number().int().optional(),
+    timeout_s: z.number().int().optional(),
+  })
+  .strict()
+  .meta({
+    id: 'TemplateRunInput',
+    description:
+      'Every device must render (one lacking a field refuses the run, naming it). Send an `Idempotency-Key` header to make a retried request return the first task.',
+  });
+
+const scheduleTargets = z
+  .object({
+    device_ids: z.array(z.string().min(1).max(128)).max(1000).default([]),
+    group_ids: z.array(z.string().min(1).max(128)).max(100).default([]),
+  })
+  .strict()
+  .meta({ description: "Devices and groups; groups' members are resolved at each run." });
+
+const scheduleFields = {
+  template_id: z.string().min(1).max(128),
+  cron: z.string().max(200).meta({ description: 'Five fields: minute hour day-of-month month day-of-week.' }),
+  time_zone: z.string().max(64).default('UTC').meta({ description: 'IANA, e.g. Asia/Shanghai.' }),
+  enabled: z.boolean().default(true),
+  missed_policy: z
+    .enum(MISSED_RUN_POLICIES)
+    .default('skip')
+    .meta({ description: 'Runs missed while the portal was down: `skip` them, or `run_once` at start.' }),
+  targets: scheduleTargets,
+  inputs: inputValues,
+};
+
+export const scheduleInputSchema = z.object(scheduleFields).strict().meta({ id: 'ScheduleInput' });
+export const schedulePatchSchema = z
+  .object({
+    template_id: scheduleFields.template_id.optional(),
+    cron: scheduleFields.cron.optional(),
+    time_zone: z.string().max(64).optional(),
+    enabled: z.boolean().optional(),
+    missed_policy: z.enum(MISSED_RUN_POLICIES).optional(),
+    targets: scheduleTargets.optional(),
+    inputs: z.record(z.string().max(64), z.string().max(INPUT_MAX_CHARS)).optional(),
+  })
+  .strict()
+  .meta({ id: 'SchedulePatch', description: 'Fields to change; the rest stay.' });
+
+export const scheduleSchema = z
+  .object({
+    id: z.string(),
+    template_id: z.string(),
+    template: z.string(),
+    owner: z.string(),
+    cron: z.string(),
+    time_zone: z.string(),
+    enabled: z.boolean(),
+    missed_policy: z.enum(MISSED_RUN_POLICIES),
+    targets: z.object({ device_ids: z.array(z.string()), group_ids: z.array(z.string()) }),
+    inputs: z.record(z.string(), z.string()),
+    next_run_at: isoDate.nullable().meta({ description: 'The next planned run; null when disabled.' }),
+    next_runs: z.array(isoDate).meta({ description: 'The next five run times (empty when disabled).' }),
+    last_run_at: isoDate.nullable(),
+    last_task_id: z.string().nullable(),
+    last_error: z.string().nullable().meta({ description: 'Why the last planned run did not start.' }),
+    missed_runs: z.number().int(),
+    created_at: isoDate,
+  })
+  .meta({ id: 'Schedule' });
+export const scheduleListSchema = z.object({ items: z.array(scheduleSchema) }).meta({ id: 'ScheduleList' });
+
+export const OUTPUT_CHANGES = ['new', 'changed', 'unchanged'] as const;
+
+export const historyQuery = z
+  .object({
+    template: z.string().min(1).max(128).optional().meta({ description: 'Only this template’s versions.' }),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+export const outputVersionSchema = z
+  .object({
+    id: z.string(),
+    template_id: z.string().nullable(),
+    template: z.string().nullable(),
+    task_id: z.string().nullable(),
+    change: z
+      .enum(OUTPUT_CHANGES)
+      .meta({ description: 'Against the previous version of the same template.' }),
+    added: z.number().int(),
+    removed: z.number().int(),
+    bytes: z.number().int(),
+    created_at: isoDate,
+  })
+  .meta({ id: 'OutputVersion' });
+export const outputHistorySchema = z
+  .object({ items: z.array(outputVersionSchema) })
+  .meta({ id: 'OutputHistory', description: 'Newest first.' });
+
+export const outputTextSchema = z
+  .object({ id: z.string(), text: z.string() })
+  .meta({ id: 'OutputText', description: 'The stored output (secrets already hidden).' });
+
+export const historyDiffQuery = z
+  .object({
+    against: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .meta({ description: "Another version of this device (default: this version's previous one)." }),
+  })
+  .strict();
+
+export const outputDiffSchema = z
+  .object({
+    from: z.object({ id: z.string(), created_at: isoDate }),
+    to: z.object({ id: z.string(), created_at: isoDate }),
+    changed: z.boolean(),
+    added: z.number().int(),
+    removed: z.number().int(),
+    patch: z.string().nullable().meta({ description: 'Unified diff; null when unchanged or too different.' }),
+    cut: z.boolean().meta({ description: 'A side was too long: only its first part was compared.' }),
+    too_different: z.boolean().meta({ description: 'Too many lines differ for a line-by-line diff.' }),
+  })
+  .meta({ id: 'OutputDiff', description: 'Older first, after the template’s ignore patterns.' });
+
+export const outputGroupsSchema = z
+  .object({
+    devices: z.number().int().meta({ description: 'Devices compared (those that succeeded).' }),
+    identical: z.number().int().meta({ description: 'Devices in the majority group.' }),
+    variant_devices: z.number().int(),
+    variants: z.array(
+      z.object({
+        hash: z.string(),
+        devices: z.array(z.string()),
+        sample_device: z.string(),
+      }),
+    ),
+    majority: z.string().nullable().meta({ description: 'The hash of the strictly largest group.' }),
+  })
+  .meta({
+    id: 'OutputGroups',
+    description: "Devices whose output (after the template's ignore patterns) is the same.",
+  });
+
+export const webhookInputSchema = z
+  .object({
+    url: z.string().max(2000),
+    description: z.string().max(200).default(''),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'Choose at least one event.'),
+    enabled: z.boolean().default(true),
+    allow_local: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Deliver to loopback and link-local addresses too (refused otherwise).' }),
+  })
+  .strict()
+  .meta({ id: 'WebhookInput' });
+
+export const webhookSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    description: z.string(),
+    events: z.array(z.string()),
+    enabled: z.boolean(),
+    allow_local: z.boolean(),
+    created_at: isoDate,
+  })
+  .meta({ id: 'Webhook' });
+export const webhookListSchema = z.object({ items: z.array(webhookSchema) }).meta({ id: 'WebhookList' });
+export const createdWebhookSchema = webhookSchema
+  .extend({
+    secret: z.string().meta({
+      description:
+        'The HMAC-SHA256 signing secret, shown only now. Each delivery carries X-Switchboard-Signature: t=<unix>,v1=<hex HMAC of "<t>.<body>">.',
+    }),
+  })
+  .meta({ id: 'CreatedWebhook' });
+
+export const webhookDeliverySchema = z
+  .object({
+    id: z.string(),
+    event: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    response_code: z.number().int().nullable(),
+    error: z.string().nullable(),
+    duration_ms: z.number().int().nullable(),
+    created_at: isoDate,
+    delivered_at: isoDate.nullable(),
+  })
+  .meta({ id: 'WebhookDelivery' });
+export const webhookDeliveryListSchema = z
+  .object({ items: z.array(webhookDeliverySchema) })
+  .meta({ id: 'WebhookDeliveryList', description: 'The latest 100, newest first.' });
+export const webhookTestSchema = z
+  .object({ queued: z.literal(true) })
+  .meta({ id: 'WebhookTest', description: 'A ping is queued; see its delivery under /deliveries.' });
+// ---- end automation ----

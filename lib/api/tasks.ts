@@ -7,10 +7,24 @@ import { decodeCursor, page } from './cursor';
 import { ApiProblem, fieldErrors } from './problem';
 import { taskInputSchema } from './schemas';
 
+export const IDEMPOTENCY_KEY_MAX_CHARS = 128;
+
+/** The Idempotency-Key header, or undefined; a present but empty or overlong one is a 400. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.headers.get('idempotency-key') ?? undefined;
+  if (key !== undefined && (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX_CHARS))
+    throw new ApiProblem(
+      400,
+      'bad_idempotency_key',
+      `Idempotency-Key: 1–${IDEMPOTENCY_KEY_MAX_CHARS} characters.`,
+    );
+  return key;
+}
+
 /**
- * zod reports a union member that fits no branch as one `invalid_union` at the item. A command item
- * is a string or an object: the branch of the item's own type says what is wrong with it, so the
- * error names that field (`commands.2.answers.0.answer`) instead of "Invalid input".
+ * zod reports an item that fits no branch of a union as one `invalid_union` at the item. When only
+ * one branch is of the item's own type, its issues say what is wrong, so the error names that field
+ * (`commands.2.answers.0.answer`) instead of "Invalid input". (The same rule as POST /tasks.)
  */
 function unwrapUnions(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   return issues.flatMap((issue) => {
@@ -23,13 +37,18 @@ function unwrapUnions(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   });
 }
 
-/** Validate a POST /tasks body (422 naming each bad field). */
-export function parseTaskInput(raw: unknown): z.output<typeof taskInputSchema> {
-  const parsed = taskInputSchema.safeParse(raw);
+/** Validate a body whose fields may be unions (422 naming each bad field). */
+export function parseUnionBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new ApiProblem(422, 'invalid', 'The request has invalid fields.', {
     errors: fieldErrors(new z.ZodError(unwrapUnions(parsed.error.issues))),
   });
+}
+
+/** Validate a POST /tasks body (422 naming each bad field). */
+export function parseTaskInput(raw: unknown): z.output<typeof taskInputSchema> {
+  return parseUnionBody(taskInputSchema, raw);
 }
 
 /** One page of the tasks the actor sees, newest first (keyset: created_at, id). */

@@ -1,4 +1,3 @@
-import 'server-only';
 import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/generated/client';
 import { createTemplate } from './templates';

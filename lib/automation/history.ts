@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PrismaClient } from '../db/generated/client';
+import type { Prisma, PrismaClient } from '../db/generated/client';
 import type { CommandOutput } from '../tasks/schema';
 import { diffOutputs, type OutputDiff } from './diff';
 import { comparableHash } from './group';
@@ -97,10 +97,15 @@ export async function recordOutputVersion(
 export async function deviceHistory(
   db: PrismaClient,
   deviceId: string,
-  opts: { templateId?: string; take?: number } = {},
+  opts: { templateId?: string; take?: number; templates?: Prisma.TaskTemplateWhereInput } = {},
 ) {
   const rows = await db.outputVersion.findMany({
-    where: { deviceId, ...(opts.templateId ? { templateId: opts.templateId } : {}) },
+    where: {
+      deviceId,
+      ...(opts.templateId ? { templateId: opts.templateId } : {}),
+      // only the templates the reader may see (another user's private template stays private)
+      ...(opts.templates ? { template: opts.templates } : {}),
+    },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: opts.take ?? 100,
     include: { template: { select: { name: true } } },

@@ -1,4 +1,3 @@
-import 'server-only';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isRole } from '../auth/roles';

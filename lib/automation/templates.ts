@@ -1,4 +1,3 @@
-import 'server-only';
 import { z } from 'zod';
 import type { AuditSink } from '../audit';
 import type { Role } from '../auth/roles';
@@ -195,10 +194,12 @@ export function validateTemplate(
   };
 }
 
-/** Who sees which templates: admins all; others their own and their teams' shared ones. */
+/** Who sees which templates: admins all; others the built-in ones, their own and their teams' shared ones. */
 export function visibleTemplatesWhere(actor: TemplateActor): Prisma.TaskTemplateWhereInput {
   if (actor.role === 'admin') return {};
-  return { OR: [{ ownerId: actor.id }, { team: { members: { some: { userId: actor.id } } } }] };
+  return {
+    OR: [{ ownerId: actor.id }, { builtIn: true }, { team: { members: { some: { userId: actor.id } } } }],
+  };
 }
 
 const canEdit = (actor: TemplateActor, t: { ownerId: string }) =>

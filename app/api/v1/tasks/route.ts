@@ -1,13 +1,11 @@
 import { ApiProblem } from '@/lib/api/problem';
 import { apiRoute, json, readBody, readQuery } from '@/lib/api/route';
 import { taskListQuery } from '@/lib/api/schemas';
-import { listTaskPage, parseTaskInput } from '@/lib/api/tasks';
+import { idempotencyKeyOf, listTaskPage, parseTaskInput } from '@/lib/api/tasks';
 import { apiTaskFieldErrors, taskFormFields, taskView } from '@/lib/api/views';
 import { createTask, watchTask } from '@/lib/tasks/service';
 
 export const dynamic = 'force-dynamic';
-
-const IDEMPOTENCY_KEY_MAX_CHARS = 128;
 
 export const GET = apiRoute({}, async (req, ctx) => {
   const q = readQuery(req, taskListQuery);
@@ -17,13 +15,7 @@ export const GET = apiRoute({}, async (req, ctx) => {
 
 /** Start a task (validated like the form). A repeated Idempotency-Key returns the first task. */
 export const POST = apiRoute({ write: true, role: 'operator' }, async (req, ctx) => {
-  const key = req.headers.get('idempotency-key') ?? undefined;
-  if (key !== undefined && (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX_CHARS))
-    throw new ApiProblem(
-      400,
-      'bad_idempotency_key',
-      `Idempotency-Key: 1–${IDEMPOTENCY_KEY_MAX_CHARS} characters.`,
-    );
+  const key = idempotencyKeyOf(req);
   const body = parseTaskInput(await readBody(req, ctx));
   const r = await createTask(ctx.actor, taskFormFields(body), ctx.services, { idempotencyKey: key });
   if (!r.ok) {
