@@ -31,8 +31,8 @@ test('search filters the rows as you type; sort and page size live in the addres
   for (const name of await rowsOf(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-device'))))
     expect(name).toContain('lab-ios-1');
 
-  // sort by name, descending: the header link keeps the search
-  await mouseClick(page, page.getByRole('link', { name: /^Name/ }));
+  // sort by name, descending: the header's button keeps the search
+  await mouseClick(page, page.getByRole('button', { name: /^Name/ }));
   await expect(page).toHaveURL(/q=lab-ios-1.*dir=desc/);
   await expect(rowsOf(page).first()).toHaveAttribute('data-device', /lab-ios-1\d$/);
   const names = await rowsOf(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-device')!));
@@ -76,7 +76,8 @@ test('bulk-select 20 devices and run a task on them', async ({ page }) => {
   await expect(page).toHaveURL(/\/tasks\/[^/?]+$/);
   await expect(page.getByTestId('task-counts')).toContainText('of 20 devices');
   await expect(page.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100', { timeout: 30_000 });
-  await expect(page.getByRole('tab', { name: 'all 20' })).toBeVisible();
+  // the task page's filters are toggle buttons (they were tabs)
+  await expect(page.getByRole('button', { name: 'all 20', exact: true })).toBeVisible();
   await expect(page.getByTestId('task-devices').locator('[data-device^="lab-vrp-"]')).toHaveCount(20);
 });
 

@@ -1,5 +1,6 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
@@ -142,7 +143,9 @@ export async function setDeviceVendorAction(
   if (!r.ok) return { error: r.error };
   // the vendor shows on the edit form, the device list and the dashboard's summary
   revalidatePath('/', 'layout');
-  return { ok: `Vendor set to ${VENDOR_LABELS[args[1]]}.` };
+  const t = await getTranslations('devices');
+  const label = args[1] === 'generic' ? t('form.vendorGeneric') : VENDOR_LABELS[args[1]];
+  return { ok: t('actions.vendorSet', { vendor: label }) };
 }
 
 export type TestConnectionResult = (ConnectionTest & { error?: undefined }) | { error: string };
@@ -198,20 +201,21 @@ export async function bulkGroupAction(
   const auth = await authorise('devices:edit');
   if (!auth.ok) return { error: auth.error };
   const rt = getRuntime();
+  const tr = await getTranslations('devices');
   let groupId: string;
   let groupName: string;
   const t = args[1];
   if ('newGroup' in t) {
     if (args[0] !== 'add') return { error: INVALID_REQUEST };
     const admin = await authorise('grants:manage');
-    if (!admin.ok) return { error: 'Only an admin can create a group.' };
+    if (!admin.ok) return { error: tr('bulk.onlyAdminCreatesGroup') };
     const created = await createGroup(auth.user, { name: t.newGroup }, rt);
     if (!created.ok) return { error: created.error };
     groupId = created.id;
     groupName = t.newGroup.trim();
   } else {
     const g = await rt.db.deviceGroup.findUnique({ where: { id: t.groupId }, select: { name: true } });
-    if (!g) return { error: 'No such group.' };
+    if (!g) return { error: tr('bulk.noSuchGroup') };
     groupId = t.groupId;
     groupName = g.name;
   }
@@ -222,12 +226,15 @@ export async function bulkGroupAction(
   if (!r.ok) return { error: r.error };
   revalidatePath('/devices');
   const n = args[2].length;
-  const what = `${n} device${n === 1 ? '' : 's'}`;
+  const unchanged = n - r.changed;
+  const add = args[0] === 'add';
   return {
     ok:
-      args[0] === 'add'
-        ? `Added ${what} to ${groupName}${r.changed < n ? ` (${n - r.changed} already in it)` : ''}.`
-        : `Removed ${what} from ${groupName}${r.changed < n ? ` (${n - r.changed} were not in it)` : ''}.`,
+      unchanged === 0
+        ? tr(add ? 'bulk.added' : 'bulk.removed', { count: n, group: groupName })
+        : add
+          ? tr('bulk.addedSome', { count: n, group: groupName, already: unchanged })
+          : tr('bulk.removedSome', { count: n, group: groupName, notIn: unchanged }),
   };
 }
 

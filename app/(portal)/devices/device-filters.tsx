@@ -1,14 +1,16 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
-import { VENDOR_LABELS, VENDORS } from '@/lib/devices/schema';
+import { VENDORS } from '@/lib/devices/schema';
 import { DEVICE_STATUSES } from '@/lib/devices/status';
 import {
   DEFAULT_DEVICE_LIST_QUERY as DEFAULTS,
   deviceListHref,
   type DeviceListQuery,
 } from '@/lib/devices/device-list-params';
+import { useVendorLabel } from './_list/vendor-label';
 
 /** Typing pauses this long before the list is asked for: one request per word, not per key. */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -27,6 +29,9 @@ export function DeviceFilters({
   query: DeviceListQuery;
   groups: { id: string; name: string }[];
 }) {
+  const t = useTranslations('devices');
+  const tc = useTranslations('common');
+  const vendorLabel = useVendorLabel();
   const router = useRouter();
   const form = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -65,18 +70,23 @@ export function DeviceFilters({
     <form
       ref={form}
       action="/devices"
-      className="card flex flex-wrap items-end gap-3 p-3"
+      className="card grid grid-cols-2 items-end gap-3 p-3 sm:flex sm:flex-wrap"
       role="search"
+      aria-label={t('filters.label')}
       aria-busy={pending}
       onSubmit={(e) => {
         e.preventDefault();
         apply('replace');
       }}
     >
-      <div className="min-w-48 flex-1">
+      <div className="col-span-2 min-w-48 flex-1">
         <label htmlFor="q">
-          Search
-          {pending && <span className="ml-2 font-normal text-slate-400">searching…</span>}
+          {t('filters.search')}
+          {pending && (
+            <span className="ml-2 font-normal text-slate-500 dark:text-slate-400" aria-hidden>
+              {t('filters.searching')}
+            </span>
+          )}
         </label>
         <input
           id="q"
@@ -88,14 +98,14 @@ export function DeviceFilters({
             clearTimeout(timer.current);
             timer.current = setTimeout(() => apply('replace'), SEARCH_DEBOUNCE_MS);
           }}
-          placeholder="Name, host, notes or group"
+          placeholder={t('filters.searchPlaceholder')}
           className="input"
           autoComplete="off"
         />
       </div>
       {/* each select is keyed by the URL's value: Clear or Back puts it back to what the page shows */}
-      <div>
-        <label htmlFor="vendor">Vendor</label>
+      <div className="min-w-0">
+        <label htmlFor="vendor">{t('filters.vendor')}</label>
         <select
           key={query.vendor ?? ''}
           id="vendor"
@@ -104,16 +114,16 @@ export function DeviceFilters({
           className="input"
           onChange={() => apply('push')}
         >
-          <option value="">All vendors</option>
+          <option value="">{t('filters.allVendors')}</option>
           {VENDORS.map((v) => (
             <option key={v} value={v}>
-              {VENDOR_LABELS[v]}
+              {vendorLabel(v)}
             </option>
           ))}
         </select>
       </div>
-      <div>
-        <label htmlFor="status">Status</label>
+      <div className="min-w-0">
+        <label htmlFor="status">{t('filters.status')}</label>
         <select
           key={query.status ?? ''}
           id="status"
@@ -122,25 +132,25 @@ export function DeviceFilters({
           className="input"
           onChange={() => apply('push')}
         >
-          <option value="">Any status</option>
+          <option value="">{t('filters.anyStatus')}</option>
           {DEVICE_STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {tc(`status.${s}`)}
             </option>
           ))}
         </select>
       </div>
-      <div className="max-w-full">
-        <label htmlFor="group">Group</label>
+      <div className="min-w-0">
+        <label htmlFor="group">{t('filters.group')}</label>
         <select
           key={query.group ?? ''}
           id="group"
           name="group"
           defaultValue={query.group ?? ''}
-          className="input max-w-56"
+          className="input sm:max-w-56"
           onChange={() => apply('push')}
         >
-          <option value="">Any group</option>
+          <option value="">{t('filters.anyGroup')}</option>
           {groups.map((g) => (
             <option key={g.id} value={g.id}>
               {g.name}
@@ -153,7 +163,7 @@ export function DeviceFilters({
       {query.dir !== DEFAULTS.dir && <input type="hidden" name="dir" value={query.dir} />}
       {query.pageSize !== DEFAULTS.pageSize && <input type="hidden" name="size" value={query.pageSize} />}
       <button type="submit" className="btn-secondary">
-        Filter
+        {t('filters.submit')}
       </button>
     </form>
   );

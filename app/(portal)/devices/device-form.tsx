@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import {
   useActionState,
@@ -12,15 +13,15 @@ import {
 import {
   DEVICE_KINDS,
   ENCODINGS,
-  KIND_LABELS,
   TRANSPORTS,
-  VENDOR_LABELS,
   VENDORS,
   type FieldErrors,
   type Transport,
 } from '@/lib/devices/schema';
 import { ENCODING_LABELS } from '@/lib/devices/encodings';
 import { SSH_PROFILES, SUPPORTED } from '@/lib/devices/ssh-algorithms';
+import { fieldErrorKey } from './_list/field-errors';
+import { useVendorLabel } from './_list/vendor-label';
 import type { DeviceFormState } from './actions';
 
 export interface DeviceFormInitial {
@@ -67,14 +68,17 @@ function Field({
   /** The control the label names, when it is not the one named after the field. */
   htmlFor?: string;
 }) {
+  const t = useTranslations('devices');
+  const error = errors?.[name];
+  const known = error ? fieldErrorKey(error) : null;
   return (
     <div>
       <label htmlFor={htmlFor}>{label}</label>
       {children}
-      {hint && !errors?.[name] && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
-      {errors?.[name] && (
+      {hint && !error && <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">{hint}</p>}
+      {error && (
         <p className="field-error" id={`${name}-error`} role="alert">
-          {errors[name]}
+          {known ? t(`errors.${known}`) : error}
         </p>
       )}
     </div>
@@ -108,6 +112,8 @@ export function DeviceForm({
   jumpHostNames: string[];
   deleteAction?: () => Promise<{ error?: string }>;
 }) {
+  const t = useTranslations('devices');
+  const vendorLabel = useVendorLabel();
   const [state, formAction, pending] = useActionState(action, {});
   const v = {
     ...Object.fromEntries(Object.entries(initial).map(([k, x]) => [k, String(x ?? '')])),
@@ -128,7 +134,7 @@ export function DeviceForm({
   );
   const e = state.errors;
   const invalid: Invalid = (k) => (e?.[k] ? { 'aria-invalid': true, 'aria-describedby': `${k}-error` } : {});
-  const unchanged = mode === 'edit' ? 'unchanged' : '';
+  const unchanged = mode === 'edit' ? t('form.unchanged') : '';
   const via = TRANSPORT_LABELS[transport];
   // a console line over telnet lands on the device's own prompt: the portal logs in to nothing
   const noLogin = transport === 'telnet' && kind === 'console_line';
@@ -148,12 +154,15 @@ export function DeviceForm({
       data-hydrated={hydrated}
     >
       {e?.form && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/40 dark:text-red-300"
+        >
           {e.form}
         </p>
       )}
       <div className="grid gap-4 sm:grid-cols-3">
-        <Field name="name" label="Name" errors={e}>
+        <Field name="name" label={t('form.name')} errors={e}>
           <input
             id="name"
             name="name"
@@ -163,7 +172,7 @@ export function DeviceForm({
             {...invalid('name')}
           />
         </Field>
-        <Field name="vendor" label="Vendor" errors={e}>
+        <Field name="vendor" label={t('form.vendor')} errors={e}>
           <Select
             id="vendor"
             name="vendor"
@@ -174,12 +183,12 @@ export function DeviceForm({
           >
             {VENDORS.map((x) => (
               <option key={x} value={x}>
-                {VENDOR_LABELS[x]}
+                {vendorLabel(x)}
               </option>
             ))}
           </Select>
         </Field>
-        <Field name="encoding" label="Character encoding" errors={e}>
+        <Field name="encoding" label={t('form.encoding')} errors={e}>
           <Select
             id="encoding"
             name="encoding"
@@ -194,18 +203,13 @@ export function DeviceForm({
             ))}
           </Select>
         </Field>
-        <Field
-          name="maxSessions"
-          label="Session limit"
-          errors={e}
-          hint="Terminals and task devices at once from the portal (a switch's VTY lines); empty: the portal's default"
-        >
+        <Field name="maxSessions" label={t('form.maxSessions')} errors={e} hint={t('form.maxSessionsHint')}>
           <input
             id="maxSessions"
             name="maxSessions"
             defaultValue={v.maxSessions}
             inputMode="numeric"
-            placeholder="default"
+            placeholder={t('form.maxSessionsPlaceholder')}
             className="input"
             {...invalid('maxSessions')}
           />
@@ -213,9 +217,11 @@ export function DeviceForm({
       </div>
 
       <fieldset className="space-y-3">
-        <legend className="text-sm font-semibold text-slate-800">Connection</legend>
+        <legend className="text-sm font-semibold text-slate-800 dark:text-slate-100">
+          {t('form.connection')}
+        </legend>
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field name="transport" label="Transport" errors={e}>
+          <Field name="transport" label={t('form.transport')} errors={e}>
             <Select
               id="transport"
               name="transport"
@@ -231,12 +237,7 @@ export function DeviceForm({
               ))}
             </Select>
           </Field>
-          <Field
-            name="kind"
-            label="Kind"
-            errors={e}
-            hint="A console line lands on the device's own prompt; over telnet it needs no login."
-          >
+          <Field name="kind" label={t('form.kind')} errors={e} hint={t('form.kindHint')}>
             <Select
               id="kind"
               name="kind"
@@ -247,21 +248,20 @@ export function DeviceForm({
             >
               {DEVICE_KINDS.map((x) => (
                 <option key={x} value={x}>
-                  {KIND_LABELS[x]}
+                  {t(x === 'console_line' ? 'form.kindConsoleLine' : 'form.kindDevice')}
                 </option>
               ))}
             </Select>
           </Field>
           {transport === 'telnet' && (
             <p
-              className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 sm:col-span-2"
+              className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 sm:col-span-2 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
               data-testid="telnet-warning"
             >
-              Telnet sends the password and everything typed in clear text. Use it only where SSH is not
-              available, on a network you trust.
+              {t('form.telnetWarning')}
             </p>
           )}
-          <Field name="host" label="Host" errors={e} hint="Hostname or IP address">
+          <Field name="host" label={t('form.host')} errors={e} hint={t('form.hostHint')}>
             <input
               id="host"
               name="host"
@@ -274,9 +274,9 @@ export function DeviceForm({
           {/* named after the transport: "SSH port" or "Telnet port" */}
           <Field
             name="port"
-            label={`${via} port`}
+            label={t('form.port', { transport: via })}
             errors={e}
-            hint={`${via} default: ${DEFAULT_PORT[transport]}`}
+            hint={t('form.portHint', { transport: via, port: DEFAULT_PORT[transport] })}
           >
             <input
               id="port"
@@ -291,16 +291,16 @@ export function DeviceForm({
           <Field
             name="jumpHost"
             // not "Jump host": the specs find the address field by the word "Host"
-            label="Jump server"
+            label={t('form.jumpHost')}
             errors={e}
-            hint="The device is reached through this SSH device (its jump host); you must be allowed to operate it. Empty: direct."
+            hint={t('form.jumpHostHint')}
           >
             <input
               id="jumpHost"
               name="jumpHost"
               defaultValue={v.jumpHost}
               list="jump-host-names"
-              placeholder="direct"
+              placeholder={t('form.jumpHostPlaceholder')}
               autoComplete="off"
               spellCheck={false}
               className="input"
@@ -322,22 +322,24 @@ export function DeviceForm({
       </fieldset>
 
       <fieldset className="space-y-3">
-        <legend className="text-sm font-semibold text-slate-800">Authentication</legend>
+        <legend className="text-sm font-semibold text-slate-800 dark:text-slate-100">
+          {t('form.authentication')}
+        </legend>
         <div className="flex gap-4 text-sm">
-          {(['password', 'key'] as const).map((t) => (
-            <label key={t} className="flex items-center gap-1.5 font-normal">
+          {(['password', 'key'] as const).map((a) => (
+            <label key={a} className="flex items-center gap-1.5 font-normal">
               <input
                 type="radio"
                 name="authType"
-                value={t}
-                checked={authType === t}
+                value={a}
+                checked={authType === a}
                 // telnet has no key exchange: it can only send a password
-                disabled={t === 'key' && transport === 'telnet'}
-                onChange={() => setAuthType(t)}
+                disabled={a === 'key' && transport === 'telnet'}
+                onChange={() => setAuthType(a)}
               />
-              {t === 'password' ? 'Password' : 'Private key'}
-              {t === 'key' && transport === 'telnet' && (
-                <span className="text-xs text-slate-500">(SSH only)</span>
+              {a === 'password' ? t('form.authPassword') : t('form.authKey')}
+              {a === 'key' && transport === 'telnet' && (
+                <span className="text-xs text-slate-600 dark:text-slate-400">{t('form.sshOnly')}</span>
               )}
             </label>
           ))}
@@ -345,9 +347,9 @@ export function DeviceForm({
         <div className="grid gap-4 sm:grid-cols-2">
           <Field
             name="username"
-            label={`${via} username`}
+            label={t('form.username', { transport: via })}
             errors={e}
-            hint={noLogin ? 'Optional: a console line over telnet needs no login.' : undefined}
+            hint={noLogin ? t('form.noLoginHint') : undefined}
           >
             <input
               id="username"
@@ -361,14 +363,10 @@ export function DeviceForm({
           {authType === 'password' && (
             <Field
               name="password"
-              label="Password"
+              label={t('form.password')}
               errors={e}
               hint={
-                mode === 'edit'
-                  ? 'Leave empty to keep the stored password; a new host, port or username needs it again, and so does a new transport or jump host.'
-                  : noLogin
-                    ? 'Optional: a console line over telnet needs no login.'
-                    : undefined
+                mode === 'edit' ? t('form.passwordKeepHint') : noLogin ? t('form.noLoginHint') : undefined
               }
             >
               <input
@@ -385,12 +383,12 @@ export function DeviceForm({
           {vendor === 'cisco_ios' && (
             <Field
               name="enableSecret"
-              label="Enable secret (optional)"
+              label={t('form.enableSecret')}
               errors={e}
               hint={
                 mode === 'edit' && initial.hasEnableSecret
-                  ? 'Used to enter privileged EXEC mode. Leave empty to keep it; a new host, port, transport or jump host needs it again.'
-                  : 'Used to enter privileged EXEC mode.'
+                  ? t('form.enableSecretKeepHint')
+                  : t('form.enableSecretHint')
               }
             >
               <input
@@ -398,7 +396,7 @@ export function DeviceForm({
                 name="enableSecret"
                 type="password"
                 autoComplete="new-password"
-                placeholder={initial.hasEnableSecret ? 'unchanged' : ''}
+                placeholder={initial.hasEnableSecret ? t('form.unchanged') : ''}
                 className="input"
                 {...invalid('enableSecret')}
               />
@@ -409,13 +407,9 @@ export function DeviceForm({
           <>
             <Field
               name="privateKey"
-              label="Private key"
+              label={t('form.privateKey')}
               errors={e}
-              hint={
-                mode === 'edit'
-                  ? 'Leave empty to keep the stored key; a new host, port or username needs it again, and so does a new jump host.'
-                  : 'OpenSSH or PEM format'
-              }
+              hint={mode === 'edit' ? t('form.privateKeyKeepHint') : t('form.privateKeyHint')}
             >
               <textarea
                 id="privateKey"
@@ -427,13 +421,13 @@ export function DeviceForm({
                 {...invalid('privateKey')}
               />
             </Field>
-            <Field name="passphrase" label="Key passphrase (optional)" errors={e}>
+            <Field name="passphrase" label={t('form.passphrase')} errors={e}>
               <input
                 id="passphrase"
                 name="passphrase"
                 type="password"
                 autoComplete="new-password"
-                placeholder={initial.hasPassphrase ? 'unchanged' : ''}
+                placeholder={initial.hasPassphrase ? t('form.unchanged') : ''}
                 className="input"
                 {...invalid('passphrase')}
               />
@@ -442,7 +436,7 @@ export function DeviceForm({
         )}
       </fieldset>
 
-      <Field name="notes" label="Notes" errors={e}>
+      <Field name="notes" label={t('form.notes')} errors={e}>
         <textarea
           id="notes"
           name="notes"
@@ -455,10 +449,10 @@ export function DeviceForm({
 
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className="btn-primary" disabled={pending}>
-          {pending ? 'Saving…' : mode === 'create' ? 'Add device' : 'Save changes'}
+          {pending ? t('form.saving') : mode === 'create' ? t('form.submitCreate') : t('form.submitEdit')}
         </button>
         <Link href="/devices" className="btn-secondary">
-          Cancel
+          {t('form.cancel')}
         </Link>
         {deleteAction && (
           <button
@@ -466,14 +460,14 @@ export function DeviceForm({
             className="btn-danger ml-auto"
             disabled={deleting}
             onClick={() => {
-              if (!confirm(`Delete ${initial.name}? This cannot be undone.`)) return;
+              if (!confirm(t('form.deleteConfirm', { name: initial.name }))) return;
               startDelete(async () => {
                 const r = await deleteAction();
                 if (r?.error) setDeleteError(r.error);
               });
             }}
           >
-            {deleting ? 'Deleting…' : 'Delete device'}
+            {deleting ? t('form.deleting') : t('form.deleteDevice')}
           </button>
         )}
       </div>
@@ -485,12 +479,11 @@ export function DeviceForm({
 type Profile = (typeof SSH_PROFILES)[number] | 'custom';
 const KINDS = Object.keys(SUPPORTED) as (keyof typeof SUPPORTED)[];
 /** What each profile means, under the select (the option names stay short enough to be read). */
-const PROFILE_HINTS: Record<Profile, string | undefined> = {
-  modern: 'No SHA-1 key exchange, no ssh-rsa host keys, no CBC ciphers.',
-  legacy:
-    'Adds the SHA-1 key exchanges, ssh-rsa host keys, CBC ciphers and hmac-sha1 old IOS/VRP images need.',
+const PROFILE_HINTS = {
+  modern: 'form.profileModernHint',
+  legacy: 'form.profileLegacyHint',
   custom: undefined,
-};
+} as const satisfies Record<Profile, string | undefined>;
 const CUSTOM_EXAMPLE = '{"kex":["diffie-hellman-group14-sha1"],"cipher":["aes128-cbc"]}';
 
 /**
@@ -511,16 +504,18 @@ function SshAlgorithmsField({
   const named = (SSH_PROFILES as readonly string[]).includes(initial) || initial === '';
   const [profile, setProfile] = useState<Profile>(named ? ((initial || 'modern') as Profile) : 'custom');
   const [custom, setCustom] = useState(named ? '' : initial);
+  const t = useTranslations('devices');
+  const hint = PROFILE_HINTS[profile];
   return (
     <>
       <input type="hidden" name="sshAlgorithms" value={profile === 'custom' ? custom : profile} />
       {shown && (
         <Field
           name="sshAlgorithms"
-          label="SSH algorithms"
+          label={t('form.sshAlgorithms')}
           // a custom list's error shows under the list itself
           errors={profile === 'custom' ? undefined : errors}
-          hint={PROFILE_HINTS[profile]}
+          hint={hint ? t(hint) : undefined}
         >
           <Select
             id="sshAlgorithms"
@@ -529,9 +524,9 @@ function SshAlgorithmsField({
             className="input"
             {...(profile === 'custom' ? {} : invalid('sshAlgorithms'))}
           >
-            <option value="modern">Modern</option>
-            <option value="legacy">Legacy (old IOS/VRP)</option>
-            <option value="custom">Custom…</option>
+            <option value="modern">{t('form.profileModern')}</option>
+            <option value="legacy">{t('form.profileLegacy')}</option>
+            <option value="custom">{t('form.profileCustom')}</option>
           </Select>
         </Field>
       )}
@@ -540,9 +535,9 @@ function SshAlgorithmsField({
           <Field
             name="sshAlgorithms"
             htmlFor="sshAlgorithmsCustom"
-            label="Custom algorithms (JSON)"
+            label={t('form.customAlgorithms')}
             errors={errors}
-            hint={`A list per kind: ${KINDS.join(', ')}. Kinds left out keep the modern defaults.`}
+            hint={t('form.customHint', { kinds: KINDS.join(', ') })}
           >
             <textarea
               id="sshAlgorithmsCustom"
@@ -555,8 +550,8 @@ function SshAlgorithmsField({
               {...invalid('sshAlgorithms')}
             />
           </Field>
-          <details className="mt-1 text-xs text-slate-600">
-            <summary className="cursor-pointer">Algorithms the portal supports</summary>
+          <details className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+            <summary className="cursor-pointer">{t('form.supported')}</summary>
             <dl className="mt-1 space-y-1">
               {KINDS.map((k) => (
                 <div key={k}>

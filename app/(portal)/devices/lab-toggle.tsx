@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState, useTransition } from 'react';
 import { setLabDeviceUpAction } from './actions';
 
@@ -8,6 +9,7 @@ import { setLabDeviceUpAction } from './actions';
  * switch's own state shows at once; the row's status dot follows the probe's `device_status` pushes.
  */
 export function LabToggle({ name, up }: { name: string; up: boolean }) {
+  const t = useTranslations('devices');
   const [isUp, setIsUp] = useState(up);
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -15,9 +17,9 @@ export function LabToggle({ name, up }: { name: string; up: boolean }) {
     <span className="ml-2 inline-flex items-center gap-1">
       <button
         type="button"
-        className="rounded border border-slate-300 px-1.5 py-0.5 text-xs whitespace-nowrap text-slate-700 hover:bg-slate-100 disabled:opacity-50"
+        className="rounded border border-slate-300 px-2 py-1 text-xs font-normal whitespace-nowrap text-slate-700 hover:bg-slate-100 disabled:opacity-50 sm:px-1.5 sm:py-0.5 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-800"
         disabled={pending}
-        aria-label={`${isUp ? 'Take down' : 'Bring up'} ${name}`}
+        aria-label={t(isUp ? 'lab.takeDownName' : 'lab.bringUpName', { name })}
         onClick={() =>
           start(async () => {
             const r = await setLabDeviceUpAction(name, !isUp);
@@ -26,18 +28,18 @@ export function LabToggle({ name, up }: { name: string; up: boolean }) {
           })
         }
       >
-        {isUp ? 'take down' : 'bring up'}
+        {t(isUp ? 'lab.takeDown' : 'lab.bringUp')}
       </button>
       {/* at once: the probe needs a few intervals before the status dot follows */}
       {!isUp && (
         <span
-          className="rounded bg-red-100 px-1.5 py-0.5 text-xs whitespace-nowrap text-red-700"
+          className="rounded bg-red-100 px-1.5 py-0.5 text-xs font-normal whitespace-nowrap text-red-700 dark:bg-red-900/50 dark:text-red-200"
           data-lab-state="down"
         >
-          taken down
+          {t('lab.takenDown')}
         </span>
       )}
-      {error && <span className="text-xs text-red-600">{error}</span>}
+      {error && <span className="text-xs font-normal text-red-700 dark:text-red-300">{error}</span>}
     </span>
   );
 }

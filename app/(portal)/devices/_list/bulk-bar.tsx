@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition, type Dispatch, type SetStateAction } from 'react';
 import { BULK_SELECT_MAX, BULK_TERMINALS_MAX } from '@/lib/devices/device-list-params';
@@ -38,6 +39,7 @@ export function BulkBar({
   canRunTasks: boolean;
   canCreateGroups: boolean;
 }) {
+  const t = useTranslations('devices');
   const router = useRouter();
   const params = useSearchParams();
   const [pending, start] = useTransition();
@@ -58,7 +60,6 @@ export function BulkBar({
   const operable = [...selected.entries()].filter(([, v]) => v.canOperate).map(([id]) => id);
   const matching = Math.min(total, BULK_SELECT_MAX);
   const n = selected.size;
-  const devicesWord = (k: number) => `${k} device${k === 1 ? '' : 's'}`;
 
   function selectAllMatching() {
     start(async () => {
@@ -67,10 +68,7 @@ export function BulkBar({
       setSelected(new Map(r.devices.map((d) => [d.id, { name: d.name, canOperate: d.canOperate }])));
       setNotice(
         total > BULK_SELECT_MAX
-          ? {
-              kind: 'ok',
-              text: `Selected the first ${BULK_SELECT_MAX} of ${total} (the most one selection holds).`,
-            }
+          ? { kind: 'ok', text: t('bulk.selectedFirst', { count: BULK_SELECT_MAX, total }) }
           : null,
       );
     });
@@ -104,10 +102,10 @@ export function BulkBar({
       setSelected((s) => new Map([...s].filter(([id]) => refused.has(id))));
       setNotice(
         r.refused.length === 0
-          ? { kind: 'ok', text: `Deleted ${devicesWord(r.deleted.length)}.` }
+          ? { kind: 'ok', text: t('bulk.deleted', { count: r.deleted.length }) }
           : {
               kind: 'error',
-              text: `Deleted ${devicesWord(r.deleted.length)}; ${devicesWord(r.refused.length)} kept:`,
+              text: t('bulk.deletedSome', { deleted: r.deleted.length, kept: r.refused.length }),
               details: r.refused.map((x) => `${x.name}: ${x.reason}`),
             },
       );
@@ -119,35 +117,36 @@ export function BulkBar({
   if (n === 0 && !notice) return null;
   return (
     <div
-      className="card sticky top-2 z-10 space-y-2 border-sky-300 bg-sky-50 p-3 text-sm"
+      className="card sticky top-2 z-10 space-y-2 border-sky-300 bg-sky-50 p-3 text-sm dark:border-sky-800 dark:bg-slate-900"
       role="region"
-      aria-label="Bulk actions"
+      aria-label={t('bulk.label')}
       aria-busy={pending}
     >
       <div className={`flex flex-wrap items-center gap-2 ${n === 0 ? 'hidden' : ''}`}>
         <span className="font-medium" data-testid="selected-count">
-          {n} selected
+          {t('bulk.selected', { count: n })}
         </span>
         {pageAllSelected && total > n && n < BULK_SELECT_MAX && (
           <button
             type="button"
-            className="text-sky-700 underline hover:text-sky-900"
+            className="min-h-8 text-sky-700 underline hover:text-sky-900 dark:text-sky-400 dark:hover:text-sky-300"
             onClick={selectAllMatching}
             disabled={pending}
           >
-            Select all {matching} matching
-            {total > BULK_SELECT_MAX ? ` (of ${total})` : ''}
+            {total > BULK_SELECT_MAX
+              ? t('bulk.selectAllMatchingOf', { count: matching, total })
+              : t('bulk.selectAllMatching', { count: matching })}
           </button>
         )}
         <button
           type="button"
-          className="text-slate-600 underline hover:text-slate-900"
+          className="min-h-8 text-slate-700 underline hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
           onClick={() => {
             setSelected(new Map());
             setNotice(null);
           }}
         >
-          Clear selection
+          {t('bulk.clearSelection')}
         </button>
         <span className="ml-auto flex flex-wrap gap-2">
           {canEdit && (
@@ -158,7 +157,7 @@ export function BulkBar({
                 onClick={() => openDialog('add')}
                 disabled={pending}
               >
-                Add to group…
+                {t('bulk.addToGroup')}
               </button>
               <button
                 type="button"
@@ -166,7 +165,7 @@ export function BulkBar({
                 onClick={() => openDialog('remove')}
                 disabled={pending || groups.length === 0}
               >
-                Remove from group…
+                {t('bulk.removeFromGroup')}
               </button>
             </>
           )}
@@ -176,25 +175,23 @@ export function BulkBar({
                 type="button"
                 className="btn-secondary"
                 disabled={pending || operable.length === 0}
-                title={
-                  operable.length < n
-                    ? `${devicesWord(n - operable.length)} you may not operate are left out`
-                    : undefined
-                }
+                title={operable.length < n ? t('bulk.leftOut', { count: n - operable.length }) : undefined}
                 onClick={() => router.push(`/tasks/new?devices=${operable.join(',')}`)}
               >
-                Run task…
+                {t('bulk.runTask')}
               </button>
               <button
                 type="button"
                 className="btn-secondary"
                 disabled={pending || operable.length === 0}
-                title={`One tab per device, at most ${BULK_TERMINALS_MAX}`}
+                title={t('bulk.terminalsTitle', { count: BULK_TERMINALS_MAX })}
                 onClick={() =>
                   router.push(`/terminal?devices=${operable.slice(0, BULK_TERMINALS_MAX).join(',')}`)
                 }
               >
-                Open terminals{operable.length > BULK_TERMINALS_MAX ? ` (first ${BULK_TERMINALS_MAX})` : ''}
+                {operable.length > BULK_TERMINALS_MAX
+                  ? t('bulk.openTerminalsFirst', { count: BULK_TERMINALS_MAX })
+                  : t('bulk.openTerminals')}
               </button>
             </>
           )}
@@ -205,7 +202,7 @@ export function BulkBar({
               onClick={() => openDialog('delete')}
               disabled={pending}
             >
-              Delete…
+              {t('bulk.delete')}
             </button>
           )}
         </span>
@@ -213,7 +210,11 @@ export function BulkBar({
       {notice && (
         <div
           role={notice.kind === 'error' ? 'alert' : 'status'}
-          className={notice.kind === 'error' ? 'text-red-700' : 'text-emerald-800'}
+          className={
+            notice.kind === 'error'
+              ? 'text-red-700 dark:text-red-300'
+              : 'text-emerald-800 dark:text-emerald-300'
+          }
         >
           {notice.text}
           {notice.details && (
@@ -229,7 +230,7 @@ export function BulkBar({
       <dialog
         ref={dialogRef}
         aria-labelledby="bulk-dialog-title"
-        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:backdrop:bg-black/60"
         onClose={() => setDialog(null)}
       >
         {dialog && (
@@ -244,19 +245,16 @@ export function BulkBar({
           >
             <h2 id="bulk-dialog-title" className="text-base font-semibold">
               {dialog === 'delete'
-                ? `Delete ${devicesWord(n)}?`
+                ? t('bulk.deleteTitle', { count: n })
                 : dialog === 'add'
-                  ? `Add ${devicesWord(n)} to a group`
-                  : `Remove ${devicesWord(n)} from a group`}
+                  ? t('bulk.addTitle', { count: n })
+                  : t('bulk.removeTitle', { count: n })}
             </h2>
             {dialog === 'delete' ? (
               <>
-                <p className="text-slate-600">
-                  Their credentials, host keys and grants go with them. A jump host that other devices still
-                  use is kept, with the reason.
-                </p>
+                <p className="text-slate-600 dark:text-slate-400">{t('bulk.deleteBody')}</p>
                 <ul
-                  className="max-h-48 overflow-y-auto rounded border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-xs"
+                  className="max-h-48 overflow-y-auto rounded border border-slate-200 bg-slate-50 px-3 py-2 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
                   data-testid="delete-names"
                 >
                   {names.map((name) => (
@@ -267,7 +265,7 @@ export function BulkBar({
             ) : (
               <>
                 <div>
-                  <label htmlFor="bulk-group">Group</label>
+                  <label htmlFor="bulk-group">{t('bulk.group')}</label>
                   <select
                     id="bulk-group"
                     className="input"
@@ -276,25 +274,27 @@ export function BulkBar({
                     autoFocus
                   >
                     <option value="" disabled>
-                      Choose a group…
+                      {t('bulk.chooseGroup')}
                     </option>
                     {groups.map((g) => (
                       <option key={g.id} value={g.id}>
                         {g.name}
                       </option>
                     ))}
-                    {dialog === 'add' && canCreateGroups && <option value={NEW_GROUP}>New group…</option>}
+                    {dialog === 'add' && canCreateGroups && (
+                      <option value={NEW_GROUP}>{t('bulk.newGroupOption')}</option>
+                    )}
                   </select>
                 </div>
                 {groupId === NEW_GROUP && (
                   <div>
-                    <label htmlFor="bulk-new-group">New group’s name</label>
+                    <label htmlFor="bulk-new-group">{t('bulk.newGroupName')}</label>
                     <input
                       id="bulk-new-group"
                       className="input"
                       value={newGroup}
                       onChange={(e) => setNewGroup(e.target.value)}
-                      placeholder="e.g. site:shanghai-dc1"
+                      placeholder={t('bulk.newGroupPlaceholder')}
                       autoComplete="off"
                     />
                   </div>
@@ -302,13 +302,13 @@ export function BulkBar({
               </>
             )}
             {notice?.kind === 'error' && (
-              <p role="alert" className="text-red-700">
+              <p role="alert" className="text-red-700 dark:text-red-300">
                 {notice.text}
               </p>
             )}
             <div className="flex justify-end gap-2">
               <button type="button" className="btn-secondary" onClick={() => setDialog(null)}>
-                Cancel
+                {t('bulk.cancel')}
               </button>
               <button
                 type="submit"
@@ -319,10 +319,10 @@ export function BulkBar({
                 }
               >
                 {dialog === 'delete'
-                  ? `Delete ${devicesWord(n)}`
+                  ? t('bulk.confirmDelete', { count: n })
                   : dialog === 'add'
-                    ? 'Add to group'
-                    : 'Remove from group'}
+                    ? t('bulk.confirmAdd')
+                    : t('bulk.confirmRemove')}
               </button>
             </div>
           </form>

@@ -1,4 +1,4 @@
-import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
@@ -6,14 +6,17 @@ import { createDeviceAction } from '../actions';
 import { DeviceForm } from '../device-form';
 import { jumpHostNames } from '../jump-host-names';
 
-export const metadata: Metadata = { title: 'Add device' };
+export async function generateMetadata() {
+  const t = await getTranslations('devices');
+  return { title: t('new.title') };
+}
 
 export default async function NewDevicePage() {
-  const user = await requireUser();
+  const [user, t] = await Promise.all([requireUser(), getTranslations('devices')]);
   if (!can(user.role, 'devices:edit')) return <NoAccess what="add devices" />;
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-semibold tracking-tight">Add device</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">{t('new.title')}</h1>
       <DeviceForm
         mode="create"
         action={createDeviceAction}

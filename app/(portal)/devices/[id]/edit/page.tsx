@@ -1,4 +1,4 @@
-import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { NoAccess } from '@/app/_components/no-access';
@@ -15,10 +15,13 @@ import { TestConnectionPanel } from '../test-connection-panel';
 import { VendorPanel } from '../vendor-panel';
 import { getRuntime } from '@/lib/server/registry';
 
-export const metadata: Metadata = { title: 'Edit device' };
+export async function generateMetadata() {
+  const t = await getTranslations('devices');
+  return { title: t('edit.title') };
+}
 
 export default async function EditDevicePage({ params }: { params: Promise<{ id: string }> }) {
-  const user = await requireUser();
+  const [user, t] = await Promise.all([requireUser(), getTranslations('devices')]);
   if (!can(user.role, 'devices:edit')) return <NoAccess what="change devices" />;
   const { id } = await params;
   const device = await getVisibleDevice(user, id, getRuntime());
@@ -30,9 +33,14 @@ export default async function EditDevicePage({ params }: { params: Promise<{ id:
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h1 className="text-2xl font-semibold tracking-tight break-all">Edit {device.name}</h1>
-        <Link href={`/devices/${device.id}`} className="text-sm text-sky-700 hover:underline">
-          ← Back to {device.name}
+        <h1 className="text-2xl font-semibold tracking-tight break-all">
+          {t('edit.heading', { name: device.name })}
+        </h1>
+        <Link
+          href={`/devices/${device.id}`}
+          className="text-sm text-sky-700 hover:underline dark:text-sky-400"
+        >
+          {t('edit.back', { name: device.name })}
         </Link>
       </div>
       {/* keyed by the vendor: the form keeps its select in state, so a vendor set by the panel below
@@ -66,7 +74,7 @@ export default async function EditDevicePage({ params }: { params: Promise<{ id:
 }
 
 /** How the portal reaches the device as saved, and what the last SSH login agreed on. */
-function ConnectionPanel({
+async function ConnectionPanel({
   telnet,
   jumpHost,
   negotiated,
@@ -76,28 +84,33 @@ function ConnectionPanel({
   /** JSON stored by the last SSH login, or null before the first one. */
   negotiated: string | null;
 }) {
+  const t = await getTranslations('devices');
   const n = negotiated ? (JSON.parse(negotiated) as NegotiatedAlgorithms) : null;
   return (
-    <section className="card max-w-3xl space-y-1 p-4 text-sm" aria-label="Connection">
-      <h2 className="font-semibold">Connection</h2>
-      <p data-testid="route">{jumpHost ? `Reached through ${jumpHost}.` : 'Reached directly.'}</p>
+    <section className="card max-w-3xl space-y-1 p-4 text-sm" aria-labelledby="connection-title">
+      <h2 id="connection-title" className="font-semibold">
+        {t('edit.connection')}
+      </h2>
+      <p data-testid="route">
+        {jumpHost ? t('edit.reachedThrough', { jumpHost }) : t('edit.reachedDirectly')}
+      </p>
       {telnet ? (
         <p data-testid="transport-note">
-          <strong className="text-amber-800">Telnet: unencrypted.</strong> The password and everything typed
-          cross the network in clear text.
+          <strong className="text-amber-800 dark:text-amber-300">{t('edit.telnetStrong')}</strong>{' '}
+          {t('edit.telnetBody')}
         </p>
       ) : (
         <p data-testid="negotiated" className="break-words">
           {n ? (
-            <>
-              Negotiated: kex <code>{n.kex}</code>, host key <code>{n.serverHostKey}</code>, cipher{' '}
-              <code>{n.cipher}</code>, MAC {/* AEAD ciphers (GCM, ChaCha20) carry their own */}
-              {n.hmac ? <code>{n.hmac}</code> : 'built into the cipher'}
-            </>
+            t.rich('edit.negotiated', {
+              kex: () => <code>{n.kex}</code>,
+              hostKey: () => <code>{n.serverHostKey}</code>,
+              cipher: () => <code>{n.cipher}</code>,
+              // AEAD ciphers (GCM, ChaCha20) carry their own
+              mac: () => (n.hmac ? <code>{n.hmac}</code> : t('edit.macBuiltIn')),
+            })
           ) : (
-            <span className="text-slate-500">
-              The negotiated SSH algorithms show here after the next login to the device.
-            </span>
+            <span className="text-slate-600 dark:text-slate-400">{t('edit.negotiatedLater')}</span>
           )}
         </p>
       )}
