@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 
 export interface LoginQuestionFrame {
@@ -22,22 +23,25 @@ export function LoginQuestion({
   question: LoginQuestionFrame;
   onAnswer(answers: string[] | null): void;
 }) {
+  const t = useTranslations('terminal.login');
   const [answers, setAnswers] = useState<string[]>(() => question.prompts.map(() => ''));
   function submit(e: FormEvent) {
     e.preventDefault();
     onAnswer(answers);
   }
   return (
-    <div className="absolute inset-0 z-10 flex items-center justify-center bg-slate-900/60 p-4">
+    <div className="absolute inset-0 z-10 flex items-center justify-center bg-slate-900/60 p-4 dark:bg-slate-950/70">
       <form
         onSubmit={submit}
         role="dialog"
         aria-modal="true"
-        aria-label={`Login question from ${deviceName}`}
+        aria-label={t('dialog', { device: deviceName })}
         className="card w-full max-w-sm space-y-3 p-4"
       >
-        <h2 className="text-sm font-semibold">{deviceName} asks at login</h2>
-        {question.instructions && <p className="text-xs text-slate-600">{question.instructions}</p>}
+        <h2 className="text-sm font-semibold">{t('heading', { device: deviceName })}</h2>
+        {question.instructions && (
+          <p className="text-xs text-slate-600 dark:text-slate-300">{question.instructions}</p>
+        )}
         {question.prompts.map((p, i) => (
           <div key={i}>
             <label htmlFor={`${question.id}-${i}`}>{p.prompt}</label>
@@ -52,15 +56,15 @@ export function LoginQuestion({
             />
           </div>
         ))}
-        <p className="text-xs text-slate-500">
-          Sent only to the device&apos;s login; within {Math.round(question.timeout_ms / 1000)} s.
+        <p className="text-xs text-slate-500 dark:text-slate-400">
+          {t('note', { seconds: Math.round(question.timeout_ms / 1000) })}
         </p>
         <div className="flex justify-end gap-2">
           <button type="button" className="btn-secondary" onClick={() => onAnswer(null)}>
-            Cancel
+            {t('cancel')}
           </button>
           <button type="submit" className="btn-primary">
-            Log in
+            {t('submit')}
           </button>
         </div>
       </form>

@@ -1,14 +1,18 @@
-import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
-import { requireUser } from '@/lib/auth/session';
+import { getCurrentPrefs, requireUser } from '@/lib/auth/session';
 import { listDevices } from '@/lib/devices/inventory';
 import { operableAmong } from '@/lib/devices/device-list';
 import { BULK_TERMINALS_MAX, parseIdList } from '@/lib/devices/device-list-params';
+import { clampFontSize, terminalThemeName } from '@/lib/terminal/themes';
 import { TerminalWorkspace } from './workspace';
 import { getRuntime } from '@/lib/server/registry';
 
-export const metadata: Metadata = { title: 'Terminal' };
+export async function generateMetadata() {
+  const t = await getTranslations('terminal');
+  return { title: t('title') };
+}
 
 export default async function TerminalPage({
   searchParams,
@@ -16,8 +20,12 @@ export default async function TerminalPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const user = await requireUser();
-  if (!can(user.role, 'terminal:open')) return <NoAccess what="open terminals" />;
-  const devices = await listDevices(user, {}, getRuntime(), 'operate');
+  const t = await getTranslations('terminal');
+  if (!can(user.role, 'terminal:open')) return <NoAccess what={t('noAccess')} />;
+  const [devices, prefs] = await Promise.all([
+    listDevices(user, {}, getRuntime(), 'operate'),
+    getCurrentPrefs(),
+  ]);
   // `?devices=a,b`: one new tab each (Connect, the palette, the list's bulk action), devices the user
   // may operate only, at most BULK_TERMINALS_MAX
   const asked = parseIdList((await searchParams).devices, BULK_TERMINALS_MAX);
@@ -26,6 +34,8 @@ export default async function TerminalPage({
     <TerminalWorkspace
       userId={user.id}
       open={asked.filter((id) => operable.has(id))}
+      theme={terminalThemeName(prefs?.terminalTheme)}
+      fontSize={clampFontSize(prefs?.terminalFontSize)}
       devices={devices.map((d) => ({
         id: d.id,
         name: d.name,

@@ -22,16 +22,17 @@ export function tabShortcut(e: KeyLike): TabAction | null {
   return KEYS[e.code] ?? null;
 }
 
-/** What the `?` overlay lists: the page's own keys and the terminal's. */
-export const SHORTCUTS: { keys: string; what: string }[] = [
-  { keys: 'Alt+Shift+→', what: 'Next tab' },
-  { keys: 'Alt+Shift+←', what: 'Previous tab' },
-  { keys: 'Alt+Shift+W', what: 'Close the tab (ends its session)' },
-  { keys: 'Ctrl+Shift+C', what: 'Copy the selection' },
-  { keys: 'Ctrl+Shift+V', what: 'Paste' },
-  {
-    keys: 'Double-click a tab (or ✎)',
-    what: 'Rename it (Enter keeps, Esc cancels, empty restores the name)',
-  },
-  { keys: 'Esc', what: 'Close the device picker or this help' },
+/** What the `?` overlay lists: the page's own keys and the terminal's (`what`: keys of `terminal.help`). */
+export const SHORTCUTS: {
+  /** The keys as typed, or a key of `terminal.help` where they are described in words. */
+  keys: { typed: string } | { described: 'renameKeys' };
+  what: 'nextTab' | 'previousTab' | 'closeTab' | 'copy' | 'paste' | 'rename' | 'escape';
+}[] = [
+  { keys: { typed: 'Alt+Shift+→' }, what: 'nextTab' },
+  { keys: { typed: 'Alt+Shift+←' }, what: 'previousTab' },
+  { keys: { typed: 'Alt+Shift+W' }, what: 'closeTab' },
+  { keys: { typed: 'Ctrl+Shift+C' }, what: 'copy' },
+  { keys: { typed: 'Ctrl+Shift+V' }, what: 'paste' },
+  { keys: { described: 'renameKeys' }, what: 'rename' },
+  { keys: { typed: 'Esc' }, what: 'escape' },
 ];

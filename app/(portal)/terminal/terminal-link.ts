@@ -5,6 +5,7 @@ import {
   type TerminalClientMessage,
   type TerminalServerMessage,
 } from '@/lib/realtime/protocol';
+import { fromServer, type LinkMessage } from './link-messages';
 
 export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'error';
 
@@ -12,7 +13,7 @@ export interface LinkHandlers {
   onOutput(data: string, resumed: boolean): void;
   /** Part of what the user typed or pasted could not be sent (the socket went away meanwhile). */
   onInputLost(chars: number): void;
-  onStatus(status: LinkStatus, message: string): void;
+  onStatus(status: LinkStatus, message: LinkMessage): void;
   onSession(sessionId: string): void;
   onFrame(frame: TerminalServerMessage): void;
   onRtt(ms: number): void;
@@ -62,7 +63,7 @@ export class TerminalLink {
   /** This socket has a session: a later error frame (busy, no_session) does not end the tab. */
   private connectedOnce = false;
   private pendingInput: string[] = [];
-  private connectedMessage = 'Connected';
+  private connectedMessage: LinkMessage = { kind: 'server', text: 'Connected' };
   private pumping = false;
   /** The user pressed Reconnect: a session that has ended meanwhile is replaced at once, not reported. */
   private userReconnect = false;
@@ -100,19 +101,16 @@ export class TerminalLink {
   private onState(s: ChannelState): void {
     switch (s.kind) {
       case 'connecting':
-        if (s.attempt === 0) this.h.onStatus('connecting', 'Connecting…');
-        else this.h.onStatus('reconnecting', 'Reconnecting…');
+        if (s.attempt === 0) this.h.onStatus('connecting', { kind: 'connecting' });
+        else this.h.onStatus('reconnecting', { kind: 'reconnecting' });
         return;
       case 'retrying':
-        this.h.onStatus(
-          'reconnecting',
-          `Connection lost; reconnecting in ${Math.round(s.delayMs / 100) / 10} s…`,
-        );
+        this.h.onStatus('reconnecting', { kind: 'retrying', seconds: Math.round(s.delayMs / 100) / 10 });
         return;
       case 'closed':
         // `stopped` is this link's own doing (end, close, dispose), already reported
         if (s.reason !== 'stopped') {
-          this.h.onStatus('error', 'Lost the connection to the portal. Use Reconnect to try again.');
+          this.h.onStatus('error', { kind: 'portalLost' });
         }
         return;
       case 'open':
@@ -134,28 +132,28 @@ export class TerminalLink {
         this.connectedOnce = true;
         this.userReconnect = false;
         this.resumedNext = frame.resumed === true;
-        this.connectedMessage = frame.message;
-        this.h.onStatus('connected', frame.message);
+        this.connectedMessage = fromServer(frame.message);
+        this.h.onStatus('connected', this.connectedMessage);
         break;
       case MSG.terminalNotice:
         // an idle warning shows in the status line until activity clears it
-        this.h.onStatus('connected', frame.message ?? this.connectedMessage);
+        this.h.onStatus('connected', frame.message ? fromServer(frame.message) : this.connectedMessage);
         break;
       case MSG.terminalError:
         if (frame.code === 'session_expired') {
           this.sessionId = null;
           if (this.userReconnect && this.channel) return this.sendConnect(this.channel); // a new one
-          this.end('closed', 'The session has ended. Reconnect to open a new one.');
+          this.end('closed', { kind: 'sessionEnded' });
         } else if (!this.connectedOnce) {
           // before a session exists an error is final (refused login, unreachable, limits)
-          this.end('error', frame.error);
+          this.end('error', { kind: 'server', text: frame.error });
         }
         break;
       case MSG.terminalClosed:
         // Over for good (the device dropped it, idle, closed elsewhere): Reconnect must open a new
         // session. Keeping the id made the first click ask for this one and only learn it had ended.
         this.sessionId = null;
-        this.end('closed', frame.reason ?? 'The session was closed.');
+        this.end('closed', frame.reason ? fromServer(frame.reason) : { kind: 'sessionClosed' });
         break;
       case MSG.pong:
         this.h.onRtt(performance.now() - frame.ts);
@@ -174,7 +172,7 @@ export class TerminalLink {
   }
 
   /** The session is over (or never began): say why and stop retrying until the user reconnects. */
-  private end(status: LinkStatus, message: string): void {
+  private end(status: LinkStatus, message: LinkMessage): void {
     this.ended = true;
     this.h.onStatus(status, message);
     this.channel?.close();

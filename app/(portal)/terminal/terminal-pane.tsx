@@ -10,8 +10,12 @@ import '@fontsource-variable/noto-sans-sc';
 import type { FitAddon } from '@xterm/addon-fit';
 import type { SearchAddon } from '@xterm/addon-search';
 import type { Terminal } from '@xterm/xterm';
+import { useTranslations } from 'next-intl';
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import type { TerminalThemeName } from '@/lib/i18n/config';
+import { TERMINAL_COLOUR_THEMES } from '@/lib/terminal/themes';
 import type { TerminalClientMessage, TerminalServerMessage } from '@/lib/realtime/protocol';
+import type { LinkMessage } from './link-messages';
 import { TerminalLink, type LinkStatus } from './terminal-link';
 
 export interface PaneHandle {
@@ -28,8 +32,12 @@ export interface PaneProps {
   deviceName: string;
   sessionId: string | null;
   active: boolean;
+  /** The user's terminal theme (account preferences), whatever the page's own theme is. */
+  theme: TerminalThemeName;
+  /** Pixels; the user's preference, changed for this page view by the status bar's − and +. */
+  fontSize: number;
   ref?: Ref<PaneHandle>;
-  onStatus(status: LinkStatus, message: string): void;
+  onStatus(status: LinkStatus, message: LinkMessage): void;
   onSession(sessionId: string): void;
   onFrame(frame: TerminalServerMessage): void;
   onRtt(ms: number): void;
@@ -42,7 +50,6 @@ export const PASTE_CONFIRM_LINES = 50;
 /** Latin first (it sets the cell size), then CJK: the bundled face, then the systems' own if it fails to load. */
 export const TERMINAL_FONT_FAMILY =
   "'JetBrains Mono Variable', 'Noto Sans SC Variable', 'Noto Sans Mono CJK SC', 'Microsoft YaHei', 'PingFang SC', monospace";
-export const TERMINAL_FONT_SIZE_PX = 14;
 /** How long the terminal waits for its font before measuring cells with a fallback. */
 const FONT_LOAD_TIMEOUT_MS = 3_000;
 /** How long "Copied" (or why not) stays on screen. */
@@ -79,19 +86,14 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
-const THEME = {
-  background: '#0b1220',
-  foreground: '#e2e8f0',
-  cursor: '#38bdf8',
-  selectionBackground: '#334155',
-};
-
 /** One xterm.js terminal bound to one TerminalLink. Stays mounted while hidden so output keeps flowing. */
 export function TerminalPane({
   deviceId,
   deviceName,
   sessionId,
   active,
+  theme,
+  fontSize,
   ref,
   onStatus,
   onSession,
@@ -104,6 +106,12 @@ export function TerminalPane({
   const search = useRef<SearchAddon | null>(null);
   const link = useRef<TerminalLink | null>(null);
   const handlers = useRef({ onStatus, onSession, onFrame, onRtt });
+  const t = useTranslations('terminal.pane');
+  // the terminal's callbacks live as long as the pane: they read the current words and look
+  const words = useRef({ t, theme, fontSize });
+  useEffect(() => {
+    words.current = { t, theme, fontSize };
+  });
   const [hasSelection, setHasSelection] = useState(false);
   const [copyHint, setCopyHint] = useState<{ ok: boolean; text: string } | null>(null);
   const [copyOnSelect, setCopyOnSelect] = useState(false);
@@ -120,11 +128,7 @@ export function TerminalPane({
     if (!sel) return;
     const ok = await copyText(sel);
     clearTimeout(hintTimer.current);
-    setCopyHint(
-      ok
-        ? { ok, text: `Copied ${sel.length.toLocaleString()} characters` }
-        : { ok, text: 'The browser blocked copying: right-click the selection and choose Copy' },
-    );
+    setCopyHint(ok ? { ok, text: t('copied', { count: sel.length }) } : { ok, text: t('copyBlocked') });
     hintTimer.current = setTimeout(() => setCopyHint(null), COPY_HINT_MS);
   }
   const copyRef = useRef(copySelection);
@@ -187,7 +191,7 @@ export function TerminalPane({
         ]);
       // xterm measures the cell once, from the font it finds: wait for the bundled one.
       await Promise.race([
-        document.fonts.load(`${TERMINAL_FONT_SIZE_PX}px 'JetBrains Mono Variable'`).catch(() => []),
+        document.fonts.load(`${words.current.fontSize}px 'JetBrains Mono Variable'`).catch(() => []),
         new Promise((resolve) => setTimeout(resolve, FONT_LOAD_TIMEOUT_MS)),
       ]);
       if (disposed || !host.current) return;
@@ -196,10 +200,10 @@ export function TerminalPane({
       const t = new Terminal({
         cursorBlink: true,
         fontFamily: TERMINAL_FONT_FAMILY,
-        fontSize: TERMINAL_FONT_SIZE_PX,
+        fontSize: words.current.fontSize,
         scrollback: 10_000,
         allowProposedApi: true,
-        theme: THEME,
+        theme: TERMINAL_COLOUR_THEMES[words.current.theme],
       });
       const f = new FitAddon();
       const s = new SearchAddon();
@@ -225,9 +229,8 @@ export function TerminalPane({
           t.write(data);
         },
         onInputLost: (chars) =>
-          t.write(
-            `\r\n\x1b[31m[${chars.toLocaleString()} characters of your input were not sent: the connection dropped. Paste again once it is back.]\x1b[0m\r\n`,
-          ),
+          // the portal's own notice, in the reader's language (device output is never translated)
+          t.write(`\r\n\x1b[31m${words.current.t('inputLost', { count: chars })}\x1b[0m\r\n`),
         onStatus: (st, msg) => handlers.current.onStatus(st, msg),
         onSession: (id) => handlers.current.onSession(id),
         onFrame: (frame) => handlers.current.onFrame(frame),
@@ -238,9 +241,12 @@ export function TerminalPane({
         // a large paste is confirmed first: thousands of lines into a switch is rarely a typo's cost
         const lines = data.split('\r').length - 1;
         if (data.length >= PASTE_CONFIRM_CHARS || lines >= PASTE_CONFIRM_LINES) {
-          const what =
-            lines > 1 ? `${lines.toLocaleString()} lines` : `${data.length.toLocaleString()} characters`;
-          if (!window.confirm(`Paste ${what} into ${deviceName}?`)) return;
+          const say = words.current.t;
+          const question =
+            lines > 1
+              ? say('pasteLines', { count: lines, device: deviceName })
+              : say('pasteChars', { count: data.length, device: deviceName });
+          if (!window.confirm(question)) return;
         }
         l.send({ type: 'input', data });
       });
@@ -285,6 +291,17 @@ export function TerminalPane({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [deviceId]);
 
+  // a change of look applies to the running terminal: the new cell size refits it (and resizes the PTY)
+  useEffect(() => {
+    const t = term.current;
+    if (!t) return;
+    t.options.theme = TERMINAL_COLOUR_THEMES[theme];
+    if (t.options.fontSize !== fontSize) {
+      t.options.fontSize = fontSize;
+      if (host.current?.offsetParent !== null) fit.current?.fit();
+    }
+  }, [theme, fontSize]);
+
   useEffect(() => {
     if (!active) return;
     const t = setTimeout(() => {
@@ -312,7 +329,7 @@ export function TerminalPane({
               className="rounded px-1.5 py-0.5 hover:bg-slate-700"
               onClick={() => void copySelection()}
             >
-              Copy
+              {t('copy')}
             </button>
           )}
           <label className="flex items-center gap-1 text-xs font-normal text-slate-100">
@@ -321,7 +338,7 @@ export function TerminalPane({
               checked={copyOnSelect}
               onChange={(e) => toggleCopyOnSelect(e.target.checked)}
             />
-            Copy on select
+            {t('copyOnSelect')}
           </label>
           {copyHint && (
             <span role="status" className={copyHint.ok ? 'text-emerald-300' : 'text-amber-300'}>

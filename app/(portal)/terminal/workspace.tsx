@@ -1,23 +1,24 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { driverFor } from '@/lib/devices/drivers';
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useLive } from '@/app/_components/live-provider';
-import { StatusDot } from '@/app/_components/status-badge';
+import { TERMINAL_FONT_SIZE, type TerminalThemeName } from '@/lib/i18n/config';
 import type { TerminalServerMessage } from '@/lib/realtime/protocol';
-import { SHORTCUTS, tabShortcut, type TabAction } from './shortcuts';
+import { TERMINAL_COLOUR_THEMES, clampFontSize, isDarkTerminalTheme } from '@/lib/terminal/themes';
+import { messageKey, type LinkMessage } from './link-messages';
+import { tabShortcut, type TabAction } from './shortcuts';
 import type { LinkStatus } from './terminal-link';
+import { CommandDrawer, type CommandBlock } from './command-drawer';
+import { DevicePicker, type PickableDevice } from './device-picker';
 import { LoginQuestion, type LoginQuestionFrame } from './login-question';
+import { ShortcutsHelp } from './shortcuts-help';
+import { StartPanel } from './start-panel';
 import { TerminalPane, type PaneHandle } from './terminal-pane';
 import { ENCODING_LABELS, ENCODINGS, type DeviceEncoding } from '@/lib/devices/encodings';
 
-export interface PickableDevice {
-  id: string;
-  name: string;
-  host: string;
-  vendor: string;
-  status: string;
-}
+export type { PickableDevice };
 
 interface Tab {
   key: string;
@@ -31,6 +32,12 @@ interface Tab {
 }
 
 const TITLE_MAX_CHARS = 40;
+/** The portal layout's padding below <main>'s content (py-6). */
+const MAIN_BOTTOM_PADDING_PX = 24;
+/** Below this the terminal and its status line would not fit: the page scrolls instead. */
+const WORKSPACE_MIN_HEIGHT_PX = 320;
+/** The start panel offers the devices of this many recent tabs. */
+const RECENT_MAX = 6;
 
 function tabLabel(t: Tab): string {
   return t.title || ((t.n ?? 1) > 1 ? `${t.deviceName} (${t.n})` : t.deviceName);
@@ -44,12 +51,16 @@ function freeNumber(tabs: Tab[], deviceId: string): number {
   return n;
 }
 
+/** DOM ids of a tab and its panel (tab keys are `deviceId:seq`, no spaces). */
+const tabId = (key: string) => `terminal-tab-${key}`;
+const panelId = (key: string) => `terminal-panel-${key}`;
+
 interface TabState {
   status: LinkStatus;
-  message: string;
+  message: LinkMessage;
   rtt: number | null;
   history: string[];
-  blocks: { command: string; output: string; status: 'success' | 'error' | 'running' }[];
+  blocks: CommandBlock[];
   /** A login question the device is waiting on (a one-time token), asked in this tab. */
   question?: LoginQuestionFrame | null;
   /** The character set the session decodes this tab's output with (switchable per tab). */
@@ -57,7 +68,13 @@ interface TabState {
 }
 
 const COMMAND_MODE_KEY = 'sb.commandMode';
-const EMPTY: TabState = { status: 'connecting', message: 'Connecting…', rtt: null, history: [], blocks: [] };
+const EMPTY: TabState = {
+  status: 'connecting',
+  message: { kind: 'connecting' },
+  rtt: null,
+  history: [],
+  blocks: [],
+};
 const MAX_BLOCKS = 20;
 
 const DOT: Record<LinkStatus, string> = {
@@ -70,6 +87,10 @@ const DOT: Record<LinkStatus, string> = {
 
 function storageKey(userId: string) {
   return `switchboard.terminal.tabs.${userId}`;
+}
+
+function recentKey(userId: string) {
+  return `switchboard.terminal.recent.${userId}`;
 }
 
 function loadTabs(userId: string): { tabs: Tab[]; active: string | null } {
@@ -85,34 +106,66 @@ function loadTabs(userId: string): { tabs: Tab[]; active: string | null } {
   return { tabs: [], active: null };
 }
 
+function loadRecent(userId: string): string[] {
+  try {
+    const raw = JSON.parse(localStorage.getItem(recentKey(userId)) ?? '[]') as unknown;
+    return Array.isArray(raw)
+      ? raw.filter((x): x is string => typeof x === 'string').slice(0, RECENT_MAX)
+      : [];
+  } catch {
+    return [];
+  }
+}
+
 export function TerminalWorkspace({
   userId,
   devices,
   open = [],
+  theme = 'dark',
+  fontSize: preferredFontSize = TERMINAL_FONT_SIZE.default,
 }: {
   userId: string;
   devices: PickableDevice[];
   /** Devices to open a new tab on each (from `/terminal?devices=…`), after the saved tabs. */
   open?: string[];
+  /** The user's terminal colours (account preferences): the xterm area, whatever the page theme. */
+  theme?: TerminalThemeName;
+  /** The user's terminal font size in pixels; − and + change it for this page view. */
+  fontSize?: number;
 }) {
+  const t = useTranslations('terminal');
   const [tabs, setTabs] = useState<Tab[]>([]);
   const [active, setActive] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
+  const [recent, setRecent] = useState<string[]>([]);
   const [states, setStates] = useState<Record<string, TabState>>({});
-  // Where the device picker opens (viewport coordinates below "+ New tab"), or null when closed.
+  // Where the device picker opens (viewport coordinates below the button that opened it), or null.
   const [picking, setPicking] = useState<{ top: number; left: number } | null>(null);
-  const [filter, setFilter] = useState('');
-  const [command, setCommand] = useState('');
   const [find, setFind] = useState('');
   const [renaming, setRenaming] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
-  const help = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    if (helpOpen && !help.current?.open) help.current?.showModal();
-  }, [helpOpen]);
+  const [fontSize, setFontSize] = useState(() => clampFontSize(preferredFontSize));
   const panes = useRef<Record<string, PaneHandle | null>>({});
   const live = useLive();
   const newTabButton = useRef<HTMLButtonElement>(null);
+  // the button that opened the picker (+ New tab, or the start panel's): focus goes back to it
+  const pickerAnchor = useRef<HTMLButtonElement | null>(null);
+  // The workspace fills the window below the header, whose height varies (it wraps on narrow
+  // screens, and with longer words in some languages): measured, so the page itself does not scroll.
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = root.current;
+    if (!el) return;
+    const fit = () => {
+      const top = el.getBoundingClientRect().top + window.scrollY;
+      el.style.height = `${Math.max(WORKSPACE_MIN_HEIGHT_PX, window.innerHeight - top - MAIN_BOTTOM_PADDING_PX)}px`;
+    };
+    fit();
+    window.addEventListener('resize', fit);
+    return () => window.removeEventListener('resize', fit);
+  }, []);
+  const colours = TERMINAL_COLOUR_THEMES[theme];
+  const darkTerminal = isDarkTerminalTheme(theme);
 
   // Restore the tabs of this user after a reload; each pane reattaches to its session.
   useEffect(() => {
@@ -126,8 +179,21 @@ export function TerminalWorkspace({
     setActive(
       tabsToRestore.some((t) => t.key === saved.active) ? saved.active : (tabsToRestore[0]?.key ?? null),
     );
+    setRecent(loadRecent(userId).filter((id) => known.has(id)));
     setLoaded(true);
   }, [userId, devices]);
+
+  /** Remember the devices tabs were opened to, newest first, for the start panel. */
+  const remember = useCallback(
+    (ids: string[]) => {
+      setRecent((cur) => {
+        const next = [...new Set([...ids.slice().reverse(), ...cur])].slice(0, RECENT_MAX);
+        localStorage.setItem(recentKey(userId), JSON.stringify(next));
+        return next;
+      });
+    },
+    [userId],
+  );
 
   // `/terminal?devices=…`: one new tab per device, once per navigation (each one brings a new
   // array); the address then drops the ids so that a reload does not open them again
@@ -150,12 +216,20 @@ export function TerminalWorkspace({
       ),
     );
     setActive(keys.at(-1)!);
+    remember(wanted.map((d) => d.id));
     window.history.replaceState(null, '', '/terminal');
-  }, [open, devices]);
+  }, [open, devices, remember]);
 
   useEffect(() => {
     if (loaded) localStorage.setItem(storageKey(userId), JSON.stringify({ tabs, active }));
   }, [tabs, active, loaded, userId]);
+
+  // the active tab scrolls into view in the strip (a phone shows two or three tabs at a time)
+  useEffect(() => {
+    if (!active) return;
+    const el = document.getElementById(tabId(active));
+    el?.parentElement?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [active, tabs.length]);
 
   const patch = useCallback((key: string, p: Partial<TabState> | ((s: TabState) => Partial<TabState>)) => {
     setStates((all) => {
@@ -173,21 +247,21 @@ export function TerminalWorkspace({
     ]);
     setActive(key);
     setPicking(null);
-    setFilter('');
+    remember([d.id]);
   }
 
-  function togglePicker() {
+  function togglePicker(anchor: HTMLButtonElement | null = newTabButton.current) {
     if (picking) return closePicker();
-    const r = newTabButton.current?.getBoundingClientRect();
+    const r = anchor?.getBoundingClientRect();
     if (!r) return;
+    pickerAnchor.current = anchor;
     // 20 rem wide, kept on screen on a phone
     setPicking({ top: r.bottom + 4, left: Math.max(8, Math.min(r.left, window.innerWidth - 328)) });
   }
 
   function closePicker() {
     setPicking(null);
-    setFilter('');
-    newTabButton.current?.focus();
+    (pickerAnchor.current ?? newTabButton.current)?.focus();
   }
 
   function closeTab(key: string) {
@@ -211,6 +285,32 @@ export function TerminalWorkspace({
     const i = tabs.findIndex((t) => t.key === active);
     const step = action === 'next' ? 1 : -1;
     setActive(tabs[(i + step + tabs.length) % tabs.length]!.key);
+  }
+
+  /** Arrow keys move the focus along the tabs, Enter or Space opens one (a tab list's usual keys). */
+  function onTabKey(e: ReactKeyboardEvent<HTMLButtonElement>, key: string) {
+    const i = tabs.findIndex((x) => x.key === key);
+    const to =
+      e.key === 'ArrowRight'
+        ? (i + 1) % tabs.length
+        : e.key === 'ArrowLeft'
+          ? (i - 1 + tabs.length) % tabs.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? tabs.length - 1
+              : null;
+    if (to !== null) {
+      e.preventDefault();
+      document.getElementById(tabId(tabs[to]!.key))?.focus();
+    } else if (e.key === 'F2') {
+      e.preventDefault();
+      setActive(key);
+      setRenaming(key);
+    } else if (e.key === 'Delete') {
+      e.preventDefault();
+      closeTab(key);
+    }
   }
 
   // Window, capture phase: the page sees its keys before a focused terminal sends them to the device.
@@ -283,260 +383,250 @@ export function TerminalWorkspace({
   const current = tabs.find((t) => t.key === active) ?? null;
   const st = current ? (states[current.key] ?? EMPTY) : null;
 
-  function runCommand(e: FormEvent) {
-    e.preventDefault();
-    const cmd = command.trim();
-    if (!current || !cmd || st?.status !== 'connected') return;
+  /** Command mode: run one command in the active tab's session; false when it cannot run now. */
+  function runCommand(cmd: string): boolean {
+    if (!current || st?.status !== 'connected') return false;
     patch(current.key, (s) => ({
       blocks: [...s.blocks, { command: cmd, output: '', status: 'running' as const }].slice(-MAX_BLOCKS),
     }));
     panes.current[current.key]?.send({ type: 'command', command: cmd });
-    setCommand('');
+    return true;
   }
 
-  const shown = useMemo(
-    () =>
-      devices
-        .filter((d) => `${d.name} ${d.host} ${d.vendor}`.toLowerCase().includes(filter.toLowerCase()))
-        .slice(0, 200),
-    [devices, filter],
-  );
+  function say(m: LinkMessage): string {
+    const k = messageKey(m);
+    if ('text' in k) return k.text;
+    if ('values' in k) {
+      // narrowed per key: the typed messages require exactly these arguments
+      return 'device' in k.values
+        ? t(`status.${k.key as 'connected' | 'reattached'}`, k.values)
+        : t(`status.${k.key as 'retrying' | 'idle' | 'idleOutput'}`, k.values);
+    }
+    return t(`status.${k.key}`);
+  }
+
+  const recentDevices = recent.flatMap((id) => devices.filter((d) => d.id === id));
+
+  function changeFontSize(step: number) {
+    setFontSize((s) => clampFontSize(s + step));
+  }
 
   return (
-    <div className="flex h-[calc(100vh-7.5rem)] flex-col gap-2">
+    <div ref={root} className="flex h-[calc(100vh-7.5rem)] flex-col gap-2">
+      <h1 className="sr-only">{t('heading')}</h1>
+      {/* The tabs scroll sideways in their own region; + New tab and ? stay pinned at the end. Each
+          tab's rename and close buttons are its siblings (no button inside a tab), so the tab list
+          itself is an empty element that owns the tabs by id. */}
       <div
-        className="flex items-center gap-1 overflow-x-auto border-b border-slate-200"
-        role="tablist"
-        aria-label="Terminal tabs"
+        className="flex min-w-0 items-end gap-1 border-b border-slate-200 dark:border-slate-700"
+        data-testid="terminal-tab-strip"
       >
-        {tabs.map((t) => {
-          const s = states[t.key] ?? EMPTY;
-          const label = tabLabel(t);
-          return (
-            <div
-              key={t.key}
-              role="tab"
-              aria-selected={t.key === active}
-              data-tab={t.deviceName}
-              data-label={label}
-              data-state={s.status}
-              title={t.title ? `${t.title}: ${t.deviceName}` : 'Double-click to rename'}
-              className={`flex shrink-0 cursor-pointer items-center gap-2 rounded-t-md border border-b-0 px-3 py-1.5 text-sm whitespace-nowrap ${t.key === active ? 'border-slate-300 bg-white font-medium' : 'border-transparent text-slate-600 hover:bg-slate-100'}`}
-              onClick={() => setActive(t.key)}
-              onDoubleClick={() => setRenaming(t.key)}
-            >
-              <span className={`h-2 w-2 rounded-full ${DOT[s.status]}`} aria-hidden />
-              {renaming === t.key ? (
-                <input
-                  autoFocus
-                  className="w-36 rounded border border-sky-400 px-1 py-0 text-sm font-normal"
-                  defaultValue={t.title ?? ''}
-                  placeholder={tabLabel({ ...t, title: undefined })}
-                  maxLength={TITLE_MAX_CHARS}
-                  aria-label={`Rename ${label}`}
-                  onFocus={(e) => e.currentTarget.select()}
-                  onClick={(e) => e.stopPropagation()}
-                  onDoubleClick={(e) => e.stopPropagation()}
-                  onBlur={(e) => renameTab(t.key, e.currentTarget.value)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter') renameTab(t.key, e.currentTarget.value);
-                    if (e.key === 'Escape') {
-                      e.currentTarget.value = t.title ?? ''; // the blur that follows keeps the old name
-                      setRenaming(null);
-                    }
-                  }}
-                />
-              ) : (
-                label
-              )}
-              {t.key === active && renaming !== t.key && (
-                // the mouse and touch way to rename (a double-tap zooms on a phone)
+        {tabs.length > 0 && (
+          <div
+            role="tablist"
+            aria-label={t('tabs.label')}
+            aria-owns={tabs.map((x) => tabId(x.key)).join(' ')}
+          />
+        )}
+        <div
+          className="flex min-w-0 items-end gap-1 overflow-x-auto [scrollbar-width:thin]"
+          data-testid="terminal-tabs-scroll"
+        >
+          {tabs.map((x) => {
+            const s = states[x.key] ?? EMPTY;
+            const label = tabLabel(x);
+            const selected = x.key === active;
+            return (
+              <div
+                key={x.key}
+                className={`flex shrink-0 items-center rounded-t-md border border-b-0 text-sm whitespace-nowrap ${
+                  selected
+                    ? 'border-slate-300 bg-white font-medium text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100'
+                    : 'border-transparent text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
+                }`}
+                data-tab-group={x.deviceName}
+              >
                 <button
                   type="button"
-                  aria-label={`Rename ${label}`}
-                  title="Rename"
-                  className="rounded px-1 text-slate-400 hover:bg-slate-200 hover:text-slate-700"
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    setRenaming(t.key);
-                  }}
+                  role="tab"
+                  id={tabId(x.key)}
+                  aria-selected={selected}
+                  aria-controls={panelId(x.key)}
+                  tabIndex={selected ? 0 : -1}
+                  data-tab={x.deviceName}
+                  data-label={label}
+                  data-state={s.status}
+                  title={
+                    x.title
+                      ? t('tabs.titled', { title: x.title, device: x.deviceName })
+                      : t('tabs.renameHint')
+                  }
+                  className="flex cursor-pointer items-center gap-2 rounded-tl-md py-1.5 pr-1 pl-3 focus-visible:outline-2 focus-visible:outline-sky-500"
+                  onClick={() => setActive(x.key)}
+                  onDoubleClick={() => setRenaming(x.key)}
+                  onKeyDown={(e) => onTabKey(e, x.key)}
                 >
-                  ✎
+                  <span className={`h-2 w-2 shrink-0 rounded-full ${DOT[s.status]}`} aria-hidden />
+                  {renaming === x.key ? <span className="sr-only">{label}</span> : label}
                 </button>
-              )}
-              <button
-                type="button"
-                aria-label={`Close ${label}`}
-                className="ml-1 rounded px-1 text-slate-400 hover:bg-slate-200 hover:text-slate-700"
-                onClick={(e) => {
-                  e.stopPropagation();
-                  closeTab(t.key);
-                }}
-              >
-                ×
-              </button>
-            </div>
-          );
-        })}
-        <div className="relative shrink-0">
-          <button
-            ref={newTabButton}
-            type="button"
-            className="btn-secondary my-1 ml-1 whitespace-nowrap"
-            onClick={togglePicker}
-            aria-expanded={!!picking}
-            aria-haspopup="dialog"
-          >
-            + New tab
-          </button>
-          {picking && (
-            // Fixed, not absolute: the tab strip scrolls sideways (overflow-x-auto), which would clip
-            // a picker hanging below its 43 px to just the filter box.
-            <div
-              className="card fixed z-30 w-80 max-w-[calc(100vw-1rem)] p-2"
-              style={{ top: picking.top, left: picking.left }}
-              role="dialog"
-              aria-label="Choose a device"
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') closePicker();
-              }}
-            >
-              <input
-                autoFocus
-                className="input mt-0"
-                placeholder="Filter devices"
-                value={filter}
-                onChange={(e) => setFilter(e.target.value)}
-                aria-label="Filter devices"
-              />
-              <ul className="mt-2 max-h-72 overflow-y-auto text-sm">
-                {shown.map((d) => (
-                  <li key={d.id}>
-                    <button
-                      type="button"
-                      className="flex w-full items-center justify-between rounded px-2 py-1 text-left hover:bg-sky-50"
-                      onClick={() => openTab(d)}
-                    >
-                      {/* the dot shows first, but is read after the name */}
-                      <span className="flex min-w-0 items-center gap-2">
-                        <span className="truncate font-medium">{d.name}</span>
-                        <span className="order-first flex">
-                          <StatusDot status={live?.statuses[d.id] ?? d.status} />
-                        </span>
-                      </span>
-                      <span className="font-mono text-xs text-slate-500">{d.host}</span>
-                    </button>
-                  </li>
-                ))}
-                {shown.length === 0 && <li className="px-2 py-1 text-slate-500">No devices.</li>}
-              </ul>
-            </div>
-          )}
+                {renaming === x.key && (
+                  <input
+                    autoFocus
+                    className="mr-1 w-36 rounded border border-sky-400 bg-white px-1 py-0 text-sm font-normal text-slate-900 dark:bg-slate-950 dark:text-slate-100"
+                    defaultValue={x.title ?? ''}
+                    placeholder={tabLabel({ ...x, title: undefined })}
+                    maxLength={TITLE_MAX_CHARS}
+                    aria-label={t('tabs.rename', { label })}
+                    onFocus={(e) => e.currentTarget.select()}
+                    onBlur={(e) => renameTab(x.key, e.currentTarget.value)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') renameTab(x.key, e.currentTarget.value);
+                      if (e.key === 'Escape') {
+                        e.currentTarget.value = x.title ?? ''; // the blur that follows keeps the old name
+                        setRenaming(null);
+                      }
+                    }}
+                  />
+                )}
+                {selected && renaming !== x.key && (
+                  // the mouse and touch way to rename (a double-tap zooms on a phone)
+                  <button
+                    type="button"
+                    aria-label={t('tabs.rename', { label })}
+                    title={t('tabs.renameTitle')}
+                    className="rounded px-1 text-slate-500 hover:bg-slate-200 hover:text-slate-800 dark:text-slate-400 dark:hover:bg-slate-700 dark:hover:text-slate-100"
+                    onClick={() => setRenaming(x.key)}
+                  >
+                    ✎
+                  </button>
+                )}
+                <button
+                  type="button"
+                  aria-label={t('tabs.close', { label })}
+                  className="mr-1 rounded px-1 text-slate-500 hover:bg-slate-200 hover:text-slate-800 dark:text-slate-400 dark:hover:bg-slate-700 dark:hover:text-slate-100"
+                  onClick={() => closeTab(x.key)}
+                >
+                  ×
+                </button>
+              </div>
+            );
+          })}
         </div>
+        <button
+          ref={newTabButton}
+          type="button"
+          className="btn-secondary my-1 ml-1 shrink-0 whitespace-nowrap"
+          onClick={() => togglePicker(newTabButton.current)}
+          aria-expanded={!!picking}
+          aria-haspopup="dialog"
+        >
+          {t('tabs.newTab')}
+        </button>
         <button
           type="button"
           className="btn-secondary my-1 ml-auto shrink-0 px-2.5"
           onClick={() => setHelpOpen(true)}
-          aria-label="Keyboard shortcuts"
+          aria-label={t('tabs.shortcuts')}
           aria-haspopup="dialog"
-          title="Keyboard shortcuts"
+          title={t('tabs.shortcuts')}
         >
           ?
         </button>
       </div>
-      {helpOpen && (
-        // a modal <dialog>: Esc closes it (the browser's cancel), focus returns to the ? button
-        <dialog
-          ref={help}
-          className="card m-auto w-[28rem] max-w-[calc(100vw-2rem)] p-4 backdrop:bg-slate-900/40"
-          aria-labelledby="shortcuts-title"
-          onClose={() => setHelpOpen(false)}
-        >
-          <h2 id="shortcuts-title" className="text-base font-semibold">
-            Keyboard shortcuts
-          </h2>
-          <p className="mt-1 text-xs text-slate-500">
-            Work while a terminal has the focus; every other key goes to the device (Ctrl+C, Ctrl+Z,
-            Ctrl+arrows, Esc).
-          </p>
-          <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-            {SHORTCUTS.map((k) => (
-              <div key={k.keys} className="contents">
-                <dt>
-                  <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-xs whitespace-nowrap">
-                    {k.keys}
-                  </kbd>
-                </dt>
-                <dd className="text-slate-700">{k.what}</dd>
-              </div>
-            ))}
-          </dl>
-          <div className="mt-4 flex justify-end">
-            <button type="button" className="btn-secondary" autoFocus onClick={() => help.current?.close()}>
-              Close
-            </button>
-          </div>
-        </dialog>
+      {picking && (
+        <DevicePicker
+          devices={devices}
+          statuses={live?.statuses}
+          position={picking}
+          onPick={openTab}
+          onClose={closePicker}
+        />
       )}
+      {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
 
       {tabs.length === 0 ? (
-        <div className="card flex flex-1 items-center justify-center text-sm text-slate-500">
-          {loaded ? 'Open a tab to connect to a device.' : 'Loading…'}
-        </div>
+        <StartPanel
+          loaded={loaded}
+          hasDevices={devices.length > 0}
+          recent={recentDevices}
+          statuses={live?.statuses}
+          pickerOpen={!!picking}
+          onChoose={(anchor) => togglePicker(anchor)}
+          onOpen={openTab}
+        />
       ) : (
         // stacked on a phone: side by side the 24 rem command panel left the pane a few pixels wide
         <div className="flex min-h-0 flex-1 flex-col gap-3 lg:flex-row">
           <div className="flex min-w-0 flex-1 flex-col">
-            <div className="relative min-h-0 flex-1 overflow-hidden rounded-md bg-[#0b1220] p-1">
-              {tabs.map((t) => (
+            <div
+              className="relative min-h-0 flex-1 overflow-hidden rounded-md p-1"
+              style={{ background: colours.background }}
+              data-terminal-theme={theme}
+            >
+              {tabs.map((x) => (
                 <div
-                  key={t.key}
-                  className={t.key === active ? 'absolute inset-1' : 'invisible absolute inset-1'}
-                  data-pane={t.deviceName}
+                  key={x.key}
+                  id={panelId(x.key)}
+                  role="tabpanel"
+                  aria-labelledby={tabId(x.key)}
+                  className={x.key === active ? 'absolute inset-1' : 'invisible absolute inset-1'}
+                  data-pane={x.deviceName}
                 >
                   <TerminalPane
                     ref={(h) => {
-                      panes.current[t.key] = h;
+                      panes.current[x.key] = h;
                     }}
-                    deviceId={t.deviceId}
-                    deviceName={t.deviceName}
-                    sessionId={t.sessionId}
-                    active={t.key === active}
-                    onStatus={(status, message) => patch(t.key, { status, message })}
+                    deviceId={x.deviceId}
+                    deviceName={x.deviceName}
+                    sessionId={x.sessionId}
+                    active={x.key === active}
+                    theme={theme}
+                    fontSize={fontSize}
+                    onStatus={(status, message) => patch(x.key, { status, message })}
                     onSession={(id) =>
-                      setTabs((all) => all.map((x) => (x.key === t.key ? { ...x, sessionId: id } : x)))
+                      setTabs((all) => all.map((y) => (y.key === x.key ? { ...y, sessionId: id } : y)))
                     }
-                    onFrame={(f) => onFrame(t.key, f)}
-                    onRtt={(ms) => patch(t.key, { rtt: ms })}
+                    onFrame={(f) => onFrame(x.key, f)}
+                    onRtt={(ms) => patch(x.key, { rtt: ms })}
                   />
-                  {states[t.key]?.question && (
+                  {states[x.key]?.question && (
                     <LoginQuestion
-                      key={states[t.key]!.question!.id}
-                      deviceName={t.deviceName}
-                      question={states[t.key]!.question!}
+                      key={states[x.key]!.question!.id}
+                      deviceName={x.deviceName}
+                      question={states[x.key]!.question!}
                       onAnswer={(answers) => {
-                        panes.current[t.key]?.send({
+                        panes.current[x.key]?.send({
                           type: 'login_answer',
-                          id: states[t.key]!.question!.id,
+                          id: states[x.key]!.question!.id,
                           answers,
                         });
-                        patch(t.key, { question: null });
+                        patch(x.key, { question: null });
                       }}
                     />
                   )}
-                  {states[t.key]?.status === 'error' && (
+                  {states[x.key]?.status === 'error' && (
                     // The session never began (or the portal link broke): say why where the user looks.
                     <div
                       role="alert"
-                      className="absolute inset-0 flex flex-col items-center justify-center gap-3 bg-[#0b1220] p-4 text-center"
+                      className="absolute inset-0 flex flex-col items-center justify-center gap-3 p-4 text-center"
+                      style={{ background: colours.background }}
                     >
-                      <p className="max-w-md text-sm break-words text-red-300">{states[t.key]!.message}</p>
+                      <p
+                        className={`text-sm font-semibold ${darkTerminal ? 'text-slate-100' : 'text-slate-900'}`}
+                      >
+                        {t('pane.failed')}
+                      </p>
+                      <p
+                        className={`max-w-md text-sm break-words ${darkTerminal ? 'text-red-300' : 'text-red-700'}`}
+                      >
+                        {say(states[x.key]!.message)}
+                      </p>
                       <button
                         type="button"
                         className="btn-secondary"
-                        onClick={() => panes.current[t.key]?.reconnect()}
+                        onClick={() => panes.current[x.key]?.reconnect()}
                       >
-                        Retry
+                        {t('pane.retry')}
                       </button>
                     </div>
                   )}
@@ -545,14 +635,14 @@ export function TerminalWorkspace({
             </div>
             {current && st && (
               <div
-                className="flex flex-wrap items-center gap-x-3 gap-y-1 border-t border-slate-200 px-1 py-1 text-xs text-slate-600"
+                className="flex flex-wrap items-center gap-x-3 gap-y-1 border-t border-slate-200 px-1 py-1 text-xs text-slate-600 dark:border-slate-700 dark:text-slate-300"
                 data-testid="terminal-status"
               >
                 <span className={`h-2 w-2 rounded-full ${DOT[st.status]}`} aria-hidden />
-                <span role="status">{st.message}</span>
+                <span role="status">{say(st.message)}</span>
                 {st.rtt !== null && st.status === 'connected' && (
-                  <span title="Round trip browser → portal → browser" data-testid="rtt">
-                    {st.rtt < 1 ? '<1' : Math.round(st.rtt)} ms
+                  <span title={t('status.rtt')} data-testid="rtt">
+                    {t('status.rttValue', { ms: st.rtt < 1 ? '<1' : String(Math.round(st.rtt)) })}
                   </span>
                 )}
                 {(st.status === 'closed' || st.status === 'error') && (
@@ -561,18 +651,18 @@ export function TerminalWorkspace({
                     className="btn-secondary py-0.5"
                     onClick={() => panes.current[current.key]?.reconnect()}
                   >
-                    Reconnect
+                    {t('status.reconnect')}
                   </button>
                 )}
                 {st.encoding && st.status === 'connected' && (
                   // Mojibake means the device speaks another character set than stored: switch this tab.
                   <label
-                    className="flex items-center gap-1"
-                    title="Character set of this tab's output and input"
+                    className="flex items-center gap-1 text-xs font-normal text-slate-600 dark:text-slate-300"
+                    title={t('status.encodingTitle')}
                   >
-                    Encoding
+                    {t('status.encoding')}
                     <select
-                      className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs"
+                      className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100"
                       value={st.encoding}
                       data-testid="terminal-encoding"
                       onChange={(e) => {
@@ -589,6 +679,29 @@ export function TerminalWorkspace({
                     </select>
                   </label>
                 )}
+                <div className="flex items-center gap-1" title={t('status.fontSize', { size: fontSize })}>
+                  <button
+                    type="button"
+                    className="btn-secondary px-2 py-0.5"
+                    onClick={() => changeFontSize(-1)}
+                    disabled={fontSize <= TERMINAL_FONT_SIZE.min}
+                    aria-label={t('status.fontSmaller')}
+                  >
+                    A−
+                  </button>
+                  <span className="min-w-[2ch] text-center tabular-nums" data-testid="terminal-font-size">
+                    {fontSize}
+                  </span>
+                  <button
+                    type="button"
+                    className="btn-secondary px-2 py-0.5"
+                    onClick={() => changeFontSize(1)}
+                    disabled={fontSize >= TERMINAL_FONT_SIZE.max}
+                    aria-label={t('status.fontLarger')}
+                  >
+                    A+
+                  </button>
+                </div>
                 <form
                   className="ml-auto flex items-center gap-1"
                   onSubmit={(e) => {
@@ -598,20 +711,20 @@ export function TerminalWorkspace({
                 >
                   <input
                     className="input mt-0 w-40 py-0.5 text-xs"
-                    placeholder="Search scrollback"
+                    placeholder={t('status.search')}
                     value={find}
                     onChange={(e) => setFind(e.target.value)}
-                    aria-label="Search scrollback"
+                    aria-label={t('status.search')}
                   />
                   <button
                     type="button"
                     className="btn-secondary py-0.5"
                     onClick={() => panes.current[current.key]?.find(find, 'previous')}
-                    aria-label="Previous match"
+                    aria-label={t('status.previousMatch')}
                   >
                     ↑
                   </button>
-                  <button type="submit" className="btn-secondary py-0.5" aria-label="Next match">
+                  <button type="submit" className="btn-secondary py-0.5" aria-label={t('status.nextMatch')}>
                     ↓
                   </button>
                 </form>
@@ -627,102 +740,17 @@ export function TerminalWorkspace({
               aria-expanded={false}
               aria-controls="command-mode"
             >
-              Command mode
+              {t('command.open')}
             </button>
           )}
           {current && st && commandOpen && (
-            <aside
-              id="command-mode"
-              className="card flex max-h-[45%] w-full flex-col p-3 lg:max-h-none lg:w-96"
-              aria-label="Command mode"
-            >
-              <div className="flex items-center justify-between gap-2">
-                <h2 className="text-sm font-semibold">Command mode</h2>
-                <button
-                  type="button"
-                  className="btn-secondary px-2 py-0.5 text-xs"
-                  onClick={toggleCommandMode}
-                  aria-expanded={true}
-                  aria-controls="command-mode"
-                  title="Fold this panel away; the terminal takes its room"
-                >
-                  Hide
-                </button>
-              </div>
-              <p className="mb-2 text-xs text-slate-500">
-                Runs one command in this session and shows its whole output (paging handled).
-              </p>
-              <form onSubmit={runCommand} className="flex gap-2">
-                <input
-                  className="input mt-0 font-mono text-xs"
-                  value={command}
-                  onChange={(e) => setCommand(e.target.value)}
-                  placeholder={
-                    driverFor(devices.find((d) => d.id === current.deviceId)?.vendor ?? '').example
-                  }
-                  aria-label="Command"
-                  list={`history-${current.key}`}
-                />
-                <datalist id={`history-${current.key}`}>
-                  {st.history.map((h) => (
-                    <option key={h} value={h} />
-                  ))}
-                </datalist>
-                <button
-                  type="submit"
-                  className="btn-primary"
-                  disabled={st.status !== 'connected' || !command.trim()}
-                >
-                  Run
-                </button>
-              </form>
-              <div className="mt-3 min-h-0 flex-1 space-y-2 overflow-y-auto" data-testid="command-blocks">
-                {st.blocks.map((b, i) => (
-                  <details
-                    key={i}
-                    open={i === st.blocks.length - 1}
-                    className="rounded border border-slate-200"
-                    data-command={b.command}
-                    data-status={b.status}
-                  >
-                    <summary className="cursor-pointer px-2 py-1 font-mono text-xs">
-                      <span
-                        className={
-                          b.status === 'error'
-                            ? 'text-red-600'
-                            : b.status === 'running'
-                              ? 'text-amber-600'
-                              : 'text-emerald-700'
-                        }
-                      >
-                        ●
-                      </span>{' '}
-                      {b.command}
-                    </summary>
-                    <pre className="max-h-80 overflow-auto bg-slate-50 p-2 text-xs whitespace-pre">
-                      {b.status === 'running' ? 'running…' : b.output}
-                    </pre>
-                  </details>
-                ))}
-              </div>
-              <h3 className="mt-3 text-xs font-semibold text-slate-600">History</h3>
-              <ul className="max-h-32 overflow-y-auto font-mono text-xs" data-testid="command-history">
-                {st.history
-                  .slice()
-                  .reverse()
-                  .map((h) => (
-                    <li key={h}>
-                      <button
-                        type="button"
-                        className="w-full truncate rounded px-1 text-left hover:bg-slate-100"
-                        onClick={() => setCommand(h)}
-                      >
-                        {h}
-                      </button>
-                    </li>
-                  ))}
-              </ul>
-            </aside>
+            <CommandDrawer
+              tabKey={current.key}
+              state={st}
+              example={driverFor(devices.find((d) => d.id === current.deviceId)?.vendor ?? '').example}
+              onRun={runCommand}
+              onHide={toggleCommandMode}
+            />
           )}
         </div>
       )}
