@@ -1,7 +1,8 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
-import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { useLive } from './live-provider';
 import { Time } from './time';
 
@@ -32,6 +33,8 @@ function useDismiss(open: boolean, close: () => void, root: RefObject<HTMLElemen
 /** The header bell: unread badge, recent items, mark all read. */
 export function Bell() {
   const live = useLive();
+  const t = useTranslations('shell.bell');
+  const panelId = useId();
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const close = useCallback(() => setOpen(false), []);
@@ -42,8 +45,10 @@ export function Bell() {
       <button
         type="button"
         className="relative rounded-md p-1.5 text-slate-300 hover:bg-slate-800 hover:text-white"
-        aria-label={`Notifications (${live.unread} unread)`}
+        aria-label={t('button', { count: live.unread })}
         aria-expanded={open}
+        aria-haspopup="dialog"
+        aria-controls={open ? panelId : undefined}
         onClick={() => setOpen((o) => !o)}
       >
         <svg
@@ -66,27 +71,36 @@ export function Bell() {
       {/* a phone is narrower than the panel: there it spans the screen below the header */}
       {open && (
         <div
-          className="card fixed inset-x-2 top-14 z-40 p-2 text-slate-900 sm:absolute sm:inset-x-auto sm:top-auto sm:right-0 sm:mt-2 sm:w-96"
+          id={panelId}
+          className="card fixed inset-x-2 top-14 z-40 p-2 text-slate-900 sm:absolute sm:inset-x-auto sm:top-auto sm:right-0 sm:mt-2 sm:w-96 dark:text-slate-100"
           role="dialog"
-          aria-label="Recent notifications"
+          aria-label={t('panel')}
         >
           <div className="flex items-center justify-between px-1 pb-1">
-            <span className="text-sm font-semibold">Notifications</span>
+            <h2 className="text-sm font-semibold">{t('heading')}</h2>
             <button
               type="button"
-              className="text-xs text-sky-700 hover:underline"
+              className="text-xs text-sky-700 hover:underline dark:text-sky-400"
               onClick={() => void live.markAllRead()}
             >
-              Mark all read
+              {t('markAllRead')}
             </button>
           </div>
-          <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto">
-            {live.recent.length === 0 && <li className="p-3 text-sm text-slate-500">Nothing yet.</li>}
+          <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto dark:divide-slate-800">
+            {live.recent.length === 0 && (
+              <li className="p-3 text-sm text-slate-500 dark:text-slate-400">{t('empty')}</li>
+            )}
             {live.recent.map((n) => (
-              <li key={n.id} className={`p-2 text-sm ${n.read ? 'text-slate-500' : ''}`} data-seq={n.seq}>
+              <li
+                key={n.id}
+                className={`p-2 text-sm ${n.read ? 'text-slate-500 dark:text-slate-400' : ''}`}
+                data-seq={n.seq}
+              >
                 <div className="flex items-start gap-2">
                   {!n.read && (
-                    <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-sky-600" aria-label="unread" />
+                    <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-sky-600 dark:bg-sky-400">
+                      <span className="sr-only">{t('unread')}</span>
+                    </span>
                   )}
                   <div className="flex-1">
                     {n.link ? (
@@ -100,8 +114,8 @@ export function Bell() {
                     ) : (
                       <span className="font-medium">{n.title}</span>
                     )}
-                    {n.body && <div className="text-xs text-slate-500">{n.body}</div>}
-                    <div className="text-xs text-slate-400">
+                    {n.body && <div className="text-xs text-slate-500 dark:text-slate-400">{n.body}</div>}
+                    <div className="text-xs text-slate-500 dark:text-slate-400">
                       <Time iso={n.created_at} />
                     </div>
                   </div>
@@ -111,10 +125,10 @@ export function Bell() {
           </ul>
           <Link
             href="/notifications"
-            className="block px-1 pt-2 text-xs text-sky-700 hover:underline"
+            className="block px-1 pt-2 text-xs text-sky-700 hover:underline dark:text-sky-400"
             onClick={() => setOpen(false)}
           >
-            All notifications and preferences →
+            {t('all')}
           </Link>
         </div>
       )}

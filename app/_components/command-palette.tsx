@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useEffect, useId, useRef, useState } from 'react';
 import { PALETTE_MAX_RESULTS } from '@/lib/devices/device-list-params';
@@ -35,6 +36,8 @@ function isPaletteKey(e: KeyboardEvent): boolean {
 export function CommandPalette() {
   const router = useRouter();
   const live = useLive();
+  const t = useTranslations('shell.palette');
+  const tc = useTranslations('common');
   const dialog = useRef<HTMLDialogElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const [open, setOpen] = useState(false);
@@ -85,9 +88,7 @@ export function CommandPalette() {
         .then(async (res) => {
           if (!res.ok)
             throw new Error(
-              res.status === 401
-                ? 'Your session has ended. Sign in again.'
-                : `Search failed (${res.status}).`,
+              res.status === 401 ? tc('errors.sessionEnded') : t('failed', { status: String(res.status) }),
             );
           const body = (await res.json()) as { devices: Match[] };
           setMatches(body.devices);
@@ -109,7 +110,7 @@ export function CommandPalette() {
       clearTimeout(timer);
       ctl.abort();
     };
-  }, [text, open]);
+  }, [text, open, t, tc]);
 
   function close() {
     enterPending.current = false;
@@ -135,7 +136,7 @@ export function CommandPalette() {
         onClick={() => setOpen(true)}
         className="flex items-center gap-2 rounded-md border border-slate-700 px-2 py-1 text-sm text-slate-300 hover:border-slate-500 hover:text-white"
         aria-keyshortcuts="Control+K Meta+K"
-        aria-label={`Search devices (${mac ? '⌘K' : 'Ctrl+K'})`}
+        aria-label={t('button', { shortcut: mac ? '⌘K' : 'Ctrl+K' })}
         data-testid="palette-button"
       >
         <svg
@@ -150,15 +151,15 @@ export function CommandPalette() {
           <path d="m14 14 4 4" strokeLinecap="round" />
         </svg>
         {/* a phone's header has no room for the word: the magnifier is the button there */}
-        <span className="hidden sm:inline">Search</span>
+        <span className="hidden sm:inline">{t('buttonText')}</span>
         <kbd className="hidden rounded bg-slate-800 px-1 font-sans text-xs text-slate-400 sm:inline">
           {mac ? '⌘K' : 'Ctrl K'}
         </kbd>
       </button>
       <dialog
         ref={dialog}
-        aria-label="Quick connect"
-        className="mx-auto mt-[10vh] w-[min(36rem,calc(100vw-1.5rem))] rounded-lg p-0 shadow-2xl backdrop:bg-slate-900/50"
+        aria-label={t('dialog')}
+        className="mx-auto mt-[10vh] w-[min(36rem,calc(100vw-1.5rem))] rounded-lg bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100 dark:ring-1 dark:ring-slate-700 dark:backdrop:bg-black/60"
         onClose={close}
         onClick={(e) => {
           // a click on the backdrop (the dialog element itself, outside its content) closes it
@@ -168,7 +169,7 @@ export function CommandPalette() {
         {/* nothing inside while closed: a hidden search box must not be found by its label */}
         {open && (
           <>
-            <div className="border-b border-slate-200 p-3">
+            <div className="border-b border-slate-200 p-3 dark:border-slate-700">
               <input
                 ref={input}
                 role="combobox"
@@ -176,9 +177,9 @@ export function CommandPalette() {
                 aria-controls={listId}
                 aria-activedescendant={shown.length > 0 ? optionId(active) : undefined}
                 aria-autocomplete="list"
-                aria-label="Find a device"
-                placeholder="Device name, host or group…"
-                className="w-full border-0 px-1 py-1 text-base outline-none"
+                aria-label={t('input')}
+                placeholder={t('placeholder')}
+                className="w-full border-0 bg-transparent px-1 py-1 text-base outline-none placeholder:text-slate-500 dark:placeholder:text-slate-400"
                 autoComplete="off"
                 spellCheck={false}
                 value={text}
@@ -202,7 +203,12 @@ export function CommandPalette() {
                 }}
               />
             </div>
-            <ul id={listId} role="listbox" aria-label="Devices" className="max-h-[60vh] overflow-y-auto py-1">
+            <ul
+              id={listId}
+              role="listbox"
+              aria-label={t('listbox')}
+              className="max-h-[60vh] overflow-y-auto py-1"
+            >
               {shown.map((m, i) => (
                 <li
                   key={m.id}
@@ -210,28 +216,35 @@ export function CommandPalette() {
                   role="option"
                   aria-selected={i === active}
                   data-device={m.name}
-                  className={`flex cursor-pointer items-center gap-3 px-4 py-2 text-sm ${i === active ? 'bg-sky-100' : ''}`}
+                  className={`flex cursor-pointer items-center gap-3 px-4 py-2 text-sm ${i === active ? 'bg-sky-100 dark:bg-sky-900/50' : ''}`}
                   onMouseMove={() => setActive(i)}
                   onClick={() => choose(m)}
                 >
                   <StatusDot status={live?.statuses[m.id] ?? m.status} />
                   <span className="min-w-0 flex-1 truncate font-medium">{m.name}</span>
-                  <span className="hidden truncate font-mono text-xs text-slate-500 sm:inline">{m.host}</span>
-                  <span className="text-xs whitespace-nowrap text-slate-500">
-                    {m.canOperate ? 'Connect ↵' : 'Open page ↵'}
+                  <span className="hidden truncate font-mono text-xs text-slate-600 sm:inline dark:text-slate-400">
+                    {m.host}
+                  </span>
+                  <span className="text-xs whitespace-nowrap text-slate-600 dark:text-slate-400">
+                    {m.canOperate ? t('connect') : t('openPage')}
                   </span>
                 </li>
               ))}
             </ul>
-            <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500" aria-live="polite">
+            <p
+              className="border-t border-slate-100 px-4 py-2 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400"
+              aria-live="polite"
+            >
               {error ??
                 (!text.trim()
-                  ? 'Type part of a name, host or group. ↑ ↓ to choose, Enter to connect, Esc to close.'
+                  ? t('hint')
                   : loading
-                    ? 'Searching…'
+                    ? t('searching')
                     : shown.length === 0
-                      ? 'No device matches.'
-                      : `${shown.length} shown${shown.length === PALETTE_MAX_RESULTS ? ` (the first ${PALETTE_MAX_RESULTS})` : ''}`)}
+                      ? t('noMatch')
+                      : shown.length === PALETTE_MAX_RESULTS
+                        ? t('shownFirst', { count: shown.length, max: PALETTE_MAX_RESULTS })
+                        : t('shown', { count: shown.length }))}
             </p>
           </>
         )}

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { TaskStatus } from '@/lib/tasks/status';
 
 const BAR: Record<TaskStatus, string> = {
@@ -29,6 +30,7 @@ export function ProgressBar({
   failed?: number;
   total?: number;
 }) {
+  const t = useTranslations('shell.progress');
   const colour = Object.hasOwn(BAR, status) ? BAR[status as TaskStatus] : BAR.running;
   const done = clamp(value);
   const split = total !== undefined && total > 0 && succeeded !== undefined && failed !== undefined;
@@ -38,14 +40,12 @@ export function ProgressBar({
   const segment = 'h-full shrink-0 transition-[width] duration-300';
   return (
     <div
-      className="flex h-2.5 w-full overflow-hidden rounded-full bg-slate-200"
+      className="flex h-2.5 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
       role="progressbar"
       aria-valuenow={Math.round(value)}
       aria-valuemin={0}
       aria-valuemax={100}
-      aria-valuetext={
-        split ? `${Math.round(value)} % done: ${succeeded} succeeded, ${failed} failed` : undefined
-      }
+      aria-valuetext={split ? t('valueText', { value: Math.round(value), succeeded, failed }) : undefined}
       data-progress={value}
     >
       {split && (

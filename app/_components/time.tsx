@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useSyncExternalStore } from 'react';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -39,10 +40,11 @@ export function useInBrowser(): boolean {
 /** A moment in the reader's own time zone, with the UTC time on hover (and for screen readers' dateTime). */
 export function Time({ iso, className }: { iso: string | Date; className?: string }) {
   const inBrowser = useInBrowser();
+  const t = useTranslations('common.time');
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(d.getTime())) return null;
   return (
-    <time dateTime={d.toISOString()} title={`${isoUtc(d)} (UTC)`} className={className}>
+    <time dateTime={d.toISOString()} title={t('utcHint', { time: isoUtc(d) })} className={className}>
       {inBrowser ? formatLocal(d) : formatUtc(d)}
     </time>
   );

@@ -1,21 +1,33 @@
+'use client';
+
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import type { NotificationFrame } from '@/lib/realtime/protocol';
 
-/** Fresh notifications in the bottom-right corner (the live provider decides which and for how long). */
+/**
+ * Fresh notifications in the bottom-right corner (the live provider decides which and for how long).
+ * The region is always in the page, so a screen reader announces each toast as it is added.
+ */
 export function Toasts({ toasts }: { toasts: NotificationFrame[] }) {
+  const t = useTranslations('shell.toasts');
   return (
     <div
-      className="fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2"
+      className="fixed right-4 bottom-4 z-50 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2"
       aria-live="polite"
+      aria-relevant="additions"
       data-testid="toasts"
     >
-      {toasts.map((t) => (
-        <div key={t.id} className="card border-l-4 border-l-sky-600 p-3 text-sm shadow-lg" data-kind={t.kind}>
-          <div className="font-medium">{t.title}</div>
-          {t.body && <div className="text-xs text-slate-600">{t.body}</div>}
-          {t.link && (
-            <Link href={t.link} className="text-xs text-sky-700 hover:underline">
-              Open
+      {toasts.map((n) => (
+        <div
+          key={n.id}
+          className="card border-l-4 border-l-sky-600 p-3 text-sm break-words shadow-lg dark:border-l-sky-400"
+          data-kind={n.kind}
+        >
+          <div className="font-medium">{n.title}</div>
+          {n.body && <div className="text-xs text-slate-600 dark:text-slate-300">{n.body}</div>}
+          {n.link && (
+            <Link href={n.link} className="text-xs text-sky-700 hover:underline dark:text-sky-400">
+              {t('open')}
             </Link>
           )}
         </div>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import { useLive } from '@/app/_components/live-provider';
@@ -13,6 +14,7 @@ const REFRESH_MIN_INTERVAL_MS = 2000;
  */
 export function LiveRefresh() {
   const live = useLive();
+  const t = useTranslations('dashboard.live');
   const router = useRouter();
   const statuses = live?.statuses;
   const first = useRef(true);
@@ -45,8 +47,8 @@ export function LiveRefresh() {
     [],
   );
   return (
-    <span className="text-xs text-slate-500" data-testid="dashboard-live">
-      {live?.connected ? '● live' : '○ connecting…'}
+    <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="dashboard-live">
+      {live?.connected ? t('on') : t('connecting')}
     </span>
   );
 }

@@ -23,10 +23,3 @@ export const CHART_COLORS = {
   tooltipMuted: 'var(--chart-tooltip-muted)',
   tooltipBorder: 'var(--chart-tooltip-border)',
 } as const;
-
-export const STATUS_LABEL: Record<DeviceStatus, string> = {
-  online: 'Online',
-  offline: 'Offline',
-  error: 'Error',
-  unknown: 'Unknown',
-};

@@ -1,6 +1,7 @@
 'use client';
 
 import './charts.css';
+import { useTranslations } from 'next-intl';
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatLocal, formatUtc, useInBrowser } from '../time';
 import { CHART_COLORS } from './colors';
@@ -21,11 +22,19 @@ const hourLabel = (t: number) => {
 /** Devices online over a window (an area of the count at each sample, the dip between samples in the tooltip). */
 export function OnlineChart({ points, total }: { points: OnlinePointView[]; total: number }) {
   const inBrowser = useInBrowser();
+  const t = useTranslations('shell.charts.online');
+  const nowOnline = points.length > 0 ? points[points.length - 1]!.online : 0;
+  const label = t('label', { online: nowOnline, total });
   const fmt = (t: number) => (inBrowser ? formatLocal(new Date(t)) : formatUtc(new Date(t)));
   return (
     <div className="w-full" data-testid="online-chart">
       <ResponsiveContainer width="100%" height={200}>
-        <AreaChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        <AreaChart
+          data={points}
+          margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
+          title={label}
+          aria-label={label}
+        >
           <CartesianGrid stroke={CHART_COLORS.grid} vertical={false} />
           <XAxis
             dataKey="t"
@@ -60,10 +69,8 @@ export function OnlineChart({ points, total }: { points: OnlinePointView[]; tota
                   }}
                 >
                   <div style={{ color: CHART_COLORS.tooltipMuted }}>{fmt(p.t)}</div>
-                  <div className="font-semibold">
-                    {p.online} of {total} online
-                  </div>
-                  {p.low < p.online && <div>as few as {p.low} since the sample before</div>}
+                  <div className="font-semibold">{t('tooltip', { online: p.online, total })}</div>
+                  {p.low < p.online && <div>{t('low', { low: p.low })}</div>}
                 </div>
               );
             }}

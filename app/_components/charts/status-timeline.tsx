@@ -1,12 +1,13 @@
 'use client';
 
 import './charts.css';
+import { useLocale, useTranslations } from 'next-intl';
 import { useRef, useState } from 'react';
 import { ComposedChart, ResponsiveContainer, XAxis, usePlotArea, useXAxisScale } from 'recharts';
 import type { DeviceStatus } from '@/lib/devices/status';
 import { formatDuration } from '@/lib/format/duration';
 import { formatLocal, useInBrowser, formatUtc } from '../time';
-import { CHART_COLORS, STATUS_FILL, STATUS_LABEL } from './colors';
+import { CHART_COLORS, STATUS_FILL } from './colors';
 import { HOUR_MS, timeTicks } from './time-ticks';
 
 export interface TimelineSegmentView {
@@ -44,12 +45,15 @@ function SegmentBand({
 }) {
   const scale = useXAxisScale();
   const area = usePlotArea();
+  const t = useTranslations('shell.charts.timeline');
+  const ts = useTranslations('common.status');
+  const locale = useLocale();
   if (!scale || !area) return null;
   const y = area.y + (area.height - BAND_HEIGHT_PX) / 2;
   // trouble is painted last, on top: a short outage next to long online stretches stays visible
   const painted = [...segments].sort((a, b) => PAINT_ORDER[a.status] - PAINT_ORDER[b.status]);
   return (
-    <g role="list" aria-label="Status over time">
+    <g role="list" aria-label={t('label')}>
       {painted.map((s) => {
         const x1 = scale(s.from) ?? area.x;
         const x2 = scale(s.to) ?? area.x + area.width;
@@ -57,7 +61,10 @@ function SegmentBand({
           <rect
             key={s.from}
             role="listitem"
-            aria-label={`${STATUS_LABEL[s.status]} for ${formatDuration(s.to - s.from)}`}
+            aria-label={t('segment', {
+              status: ts(s.status),
+              duration: formatDuration(s.to - s.from, locale),
+            })}
             data-segment-status={s.status}
             x={x1}
             y={y}
@@ -93,6 +100,9 @@ export function StatusTimeline({
   const box = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<Hover | null>(null);
   const inBrowser = useInBrowser();
+  const t = useTranslations('shell.charts.timeline');
+  const ts = useTranslations('common.status');
+  const locale = useLocale();
   const daily = to - axisFrom > 2 * 24 * HOUR_MS;
   const ticks = timeTicks(axisFrom, to);
   const fmt = (t: number) => (inBrowser ? formatLocal(new Date(t)) : formatUtc(new Date(t)));
@@ -114,6 +124,8 @@ export function StatusTimeline({
         <ComposedChart
           data={[{ t: axisFrom }, { t: to }]}
           margin={{ top: 4, right: 12, bottom: 0, left: 12 }}
+          // the band is a labelled list of stretches; recharts' keyboard tooltip has nothing to show here
+          accessibilityLayer={false}
         >
           <XAxis
             dataKey="t"
@@ -150,10 +162,13 @@ export function StatusTimeline({
               style={{ background: STATUS_FILL[hover.seg.status] }}
               aria-hidden
             />
-            {STATUS_LABEL[hover.seg.status]} for {formatDuration(hover.seg.to - hover.seg.from)}
+            {t('segment', {
+              status: ts(hover.seg.status),
+              duration: formatDuration(hover.seg.to - hover.seg.from, locale),
+            })}
           </div>
           <div style={{ color: CHART_COLORS.tooltipMuted }}>
-            {fmt(hover.seg.from)} → {hover.seg.to >= to - 1000 ? 'now' : fmt(hover.seg.to)}
+            {fmt(hover.seg.from)} → {hover.seg.to >= to - 1000 ? t('now') : fmt(hover.seg.to)}
           </div>
           {hover.seg.reason && <div className="mt-0.5 break-words">{hover.seg.reason}</div>}
         </div>
@@ -164,8 +179,13 @@ export function StatusTimeline({
 
 /** The colour key under a status chart. */
 export function StatusLegend() {
+  const t = useTranslations('shell.charts.timeline');
+  const ts = useTranslations('common.status');
   return (
-    <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600" aria-label="Colours">
+    <ul
+      className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300"
+      aria-label={t('legend')}
+    >
       {(['online', 'offline', 'error', 'unknown'] as const).map((s) => (
         <li key={s} className="flex items-center gap-1.5">
           <span
@@ -173,7 +193,7 @@ export function StatusLegend() {
             style={{ background: STATUS_FILL[s] }}
             aria-hidden
           />
-          {STATUS_LABEL[s]}
+          {ts(s)}
         </li>
       ))}
     </ul>
