@@ -126,7 +126,12 @@ for (const size of [
         const res = await page.goto(url);
         expect(res?.status(), url).toBe(404);
         await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
-        await expect(page.getByRole('navigation').getByRole('link', { name: 'Devices' })).toBeVisible();
+        // on a phone the navigation folds behind the Menu button
+        if (size.width < 768) await mouseClick(page, page.getByRole('button', { name: 'Menu' }));
+        await expect(
+          page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }),
+        ).toBeVisible();
+        if (size.width < 768) await mouseClick(page, page.getByRole('button', { name: 'Menu' }));
         await expect(page.getByRole('button', { name: /^Notifications \(/ })).toBeVisible();
       }
       await shot(page, 'not-found', size.width);

@@ -1,6 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
+import { useNotificationText } from '@/app/_components/notification-text';
 import Link from 'next/link';
 import { useCallback, useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { useLive } from './live-provider';
@@ -34,6 +35,7 @@ function useDismiss(open: boolean, close: () => void, root: RefObject<HTMLElemen
 export function Bell() {
   const live = useLive();
   const t = useTranslations('shell.bell');
+  const text = useNotificationText();
   const panelId = useId();
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
@@ -109,12 +111,14 @@ export function Bell() {
                         className="font-medium hover:underline"
                         onClick={() => void live.markRead(n.id)}
                       >
-                        {n.title}
+                        {text(n).title}
                       </Link>
                     ) : (
-                      <span className="font-medium">{n.title}</span>
+                      <span className="font-medium">{text(n).title}</span>
                     )}
-                    {n.body && <div className="text-xs text-slate-500 dark:text-slate-400">{n.body}</div>}
+                    {text(n).body && (
+                      <div className="text-xs text-slate-500 dark:text-slate-400">{text(n).body}</div>
+                    )}
                     <div className="text-xs text-slate-500 dark:text-slate-400">
                       <Time iso={n.created_at} />
                     </div>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
+import { useNotificationText } from '@/app/_components/notification-text';
 import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { useLive } from '@/app/_components/live-provider';
@@ -14,6 +15,7 @@ import { markAllReadAction, markReadAction } from './actions';
  */
 export function NotificationList({ items, filtered }: { items: NotificationView[]; filtered: boolean }) {
   const t = useTranslations('notifications.list');
+  const text = useNotificationText();
   const live = useLive();
   const [read, setRead] = useState<Set<string>>(new Set());
   const [pending, start] = useTransition();
@@ -75,12 +77,14 @@ export function NotificationList({ items, filtered }: { items: NotificationView[
               <div className="min-w-0 flex-1 break-words">
                 {n.link ? (
                   <Link href={n.link} className="font-medium hover:underline">
-                    {n.title}
+                    {text(n).title}
                   </Link>
                 ) : (
-                  <span className="font-medium">{n.title}</span>
+                  <span className="font-medium">{text(n).title}</span>
                 )}
-                {n.body && <div className="text-xs text-slate-600 dark:text-slate-400">{n.body}</div>}
+                {text(n).body && (
+                  <div className="text-xs text-slate-600 dark:text-slate-400">{text(n).body}</div>
+                )}
                 {/* the sequence number is for the live feed's bookkeeping (data-seq), not for people */}
                 <div className="text-xs text-slate-500 dark:text-slate-400">
                   <Time iso={n.createdAt} />
