@@ -8,6 +8,9 @@ import { getCurrentPrefs } from '@/lib/auth/session';
 import { resolveTheme, THEME_COOKIE } from '@/lib/i18n/config';
 import { themeScript } from '@/lib/i18n/theme-script';
 import { Providers } from './providers';
+// Chinese text everywhere, not only in the terminal: a machine without CJK fonts would show boxes.
+// The font's CSS splits it by unicode range, so English pages fetch none of its files.
+import '@fontsource-variable/noto-sans-sc';
 import './globals.css';
 
 const inter = localFont({
