@@ -17,6 +17,7 @@ import {
 } from '@/lib/devices/groups';
 import type { Prisma } from '@/lib/db/generated/client';
 import { getRuntime } from '@/lib/server/registry';
+import { adminTranslator, localiseError } from '../_lib/translate';
 import { DEVICE_PAGE_SIZE, type DevicePage, type DeviceSearch } from './_components/device-search';
 
 /** What the group forms show: an error on a field or the form, or what was done. */
@@ -43,14 +44,15 @@ function formValues(fd: FormData) {
 }
 
 export async function createGroupAction(_prev: GroupFormState, fd: FormData): Promise<GroupFormState> {
-  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const values = formValues(fd);
   const r = await createGroup(auth.user, values, getRuntime());
-  if (!r.ok) return { error: r.error, field: r.field, values };
+  if (!r.ok) return { error: localiseError(t, r.error), field: r.field, values };
   revalidatePath('/admin/groups');
-  return { ok: `Group ${values.name.trim()} created.`, saved: Date.now() };
+  return { ok: t('groups.created', { name: values.name.trim() }), saved: Date.now() };
 }
 
 export async function updateGroupAction(
@@ -58,15 +60,17 @@ export async function updateGroupAction(
   _prev: GroupFormState,
   fd: FormData,
 ): Promise<GroupFormState> {
-  if (!parseArgs([groupId, _prev, fd], idArg, prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([groupId, _prev, fd], idArg, prevStateArg, formDataArg))
+    return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const values = formValues(fd);
   const r = await updateGroup(auth.user, groupId, values, getRuntime());
-  if (!r.ok) return { error: r.error, field: r.field, values };
+  if (!r.ok) return { error: localiseError(t, r.error), field: r.field, values };
   revalidatePath('/admin/groups');
   revalidatePath(`/admin/groups/${groupId}`);
-  return { ok: 'Saved.', saved: Date.now() };
+  return { ok: t('groups.saved'), saved: Date.now() };
 }
 
 export interface JumpHostState {
@@ -81,20 +85,20 @@ export async function setGroupJumpHostAction(
   _prev: JumpHostState,
   fd: FormData,
 ): Promise<JumpHostState> {
-  if (!parseArgs([groupId, _prev, fd], idArg, prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([groupId, _prev, fd], idArg, prevStateArg, formDataArg))
+    return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const value = String(fd.get('jumpHost') ?? '')
     .trim()
     .slice(0, 200);
   const r = await setGroupJumpHost(auth.user, groupId, value === '' ? null : value, getRuntime());
-  if (!r.ok) return { error: r.error, value };
+  if (!r.ok) return { error: localiseError(t, r.error), value };
   revalidatePath(`/admin/groups/${groupId}`);
   revalidatePath('/admin/groups');
   return {
-    ok: value
-      ? `Devices of this group without their own jump host now go through ${value}.`
-      : 'No jump host.',
+    ok: value ? t('group.jumpHost.set', { name: value }) : t('group.jumpHost.cleared'),
     value,
   };
 }
@@ -103,52 +107,56 @@ export type ImpactState = { impact?: GroupDeleteImpact; error?: string };
 
 /** Who would lose what if the group went: asked before the delete dialog opens. */
 export async function groupDeleteImpactAction(groupId: string): Promise<ImpactState> {
-  if (!parseArgs([groupId], idArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([groupId], idArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const impact = await groupDeleteImpact(getRuntime().db, groupId);
-  return impact ? { impact } : { error: 'No such group.' };
+  return impact ? { impact } : { error: t('errors.noSuchGroup') };
 }
 
 export type DeleteGroupState = { ok?: boolean; error?: string; impact?: GroupDeleteImpact };
 
 export async function deleteGroupAction(groupId: string, confirm: boolean): Promise<DeleteGroupState> {
-  if (!parseArgs([groupId, confirm], idArg, boolArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([groupId, confirm], idArg, boolArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await deleteGroup(auth.user, groupId, { confirm }, getRuntime());
   revalidatePath('/admin/groups');
-  return r.ok ? { ok: true } : { error: r.error, impact: r.impact };
+  return r.ok ? { ok: true } : { error: localiseError(t, r.error), impact: r.impact };
 }
 
 export type MembershipState = { ok?: string; error?: string };
 
 export async function addGroupDevicesAction(groupId: string, deviceIds: string[]): Promise<MembershipState> {
-  if (!parseArgs([groupId, deviceIds], idArg, deviceIdsArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([groupId, deviceIds], idArg, deviceIdsArg))
+    return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await addDevicesToGroup(auth.user, groupId, deviceIds, getRuntime());
   revalidatePath(`/admin/groups/${groupId}`);
   revalidatePath('/admin/groups');
-  if (!r.ok) return { error: r.error };
+  if (!r.ok) return { error: localiseError(t, r.error) };
   const skipped = deviceIds.length - r.changed;
-  return {
-    ok: `Added ${r.changed} device${r.changed === 1 ? '' : 's'}${skipped > 0 ? ` (${skipped} already in the group)` : ''}.`,
-  };
+  return { ok: t('group.devices.added', { count: r.changed, skipped }) };
 }
 
 export async function removeGroupDevicesAction(
   groupId: string,
   deviceIds: string[],
 ): Promise<MembershipState> {
-  if (!parseArgs([groupId, deviceIds], idArg, deviceIdsArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([groupId, deviceIds], idArg, deviceIdsArg))
+    return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await removeDevicesFromGroup(auth.user, groupId, deviceIds, getRuntime());
   revalidatePath(`/admin/groups/${groupId}`);
   revalidatePath('/admin/groups');
-  if (!r.ok) return { error: r.error };
-  return { ok: `Removed ${r.changed} device${r.changed === 1 ? '' : 's'}.` };
+  if (!r.ok) return { error: localiseError(t, r.error) };
+  return { ok: t('group.devices.removed', { count: r.changed }) };
 }
 
 /**
@@ -157,11 +165,12 @@ export async function removeGroupDevicesAction(
  * row says whether it is in the group, and `scope` narrows to members or non-members.
  */
 export async function searchDevicesAction(query: DeviceSearch): Promise<DevicePage | { error: string }> {
+  const t = await adminTranslator();
   const args = parseArgs([query], searchArg);
-  if (!args) return { error: INVALID_REQUEST };
+  if (!args) return { error: localiseError(t, INVALID_REQUEST) };
   const [{ q, page, groupId, scope }] = args;
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const { db } = getRuntime();
   const and: Prisma.DeviceWhereInput[] = [];
   const text = q.trim();

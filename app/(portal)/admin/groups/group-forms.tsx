@@ -1,10 +1,10 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useActionState, useState, useTransition } from 'react';
 import { CreateNamedForm, EditNamedForm } from './_components/name-forms';
-import { plural } from '@/lib/format/plural';
 import type { GroupDeleteImpact } from '@/lib/devices/groups';
 import { ConfirmDialog } from './_components/confirm-dialog';
 import {
@@ -16,7 +16,15 @@ import {
 } from './actions';
 
 export function CreateGroupForm() {
-  return <CreateNamedForm what="group" action={createGroupAction} placeholder="site:shanghai-dc1" />;
+  const t = useTranslations('admin.groups');
+  return (
+    <CreateNamedForm
+      what="group"
+      title={t('create')}
+      action={createGroupAction}
+      placeholder={t('namePlaceholder')}
+    />
+  );
 }
 
 export interface GroupRowData {
@@ -29,6 +37,8 @@ export interface GroupRowData {
 
 /** One group in the list: its counts, an inline edit form and Delete (which says who loses what first). */
 export function GroupRow({ group }: { group: GroupRowData }) {
+  const t = useTranslations('admin.groups');
+  const tc = useTranslations('common');
   const router = useRouter();
   const [editAt, setEditAt] = useState<number | null>(null);
   const [state, action, saving] = useActionState<GroupFormState, FormData>(
@@ -72,33 +82,35 @@ export function GroupRow({ group }: { group: GroupRowData }) {
           <div className="min-w-0 flex-1 basis-56">
             <Link
               href={`/admin/groups/${group.id}`}
-              className="font-medium break-all text-sky-700 hover:underline"
+              className="font-medium break-all text-sky-700 hover:underline dark:text-sky-400"
             >
               {group.name}
             </Link>
-            {group.description && <p className="text-xs break-words text-slate-500">{group.description}</p>}
+            {group.description && (
+              <p className="text-xs break-words text-slate-500 dark:text-slate-400">{group.description}</p>
+            )}
           </div>
-          <div className="flex shrink-0 gap-4 text-sm text-slate-600">
-            <span data-testid="group-devices">{plural(group.devices, 'device')}</span>
-            <span data-testid="group-grants">{plural(group.grants, 'grant')}</span>
+          <div className="flex shrink-0 gap-4 text-sm text-slate-600 dark:text-slate-300">
+            <span data-testid="group-devices">{t('deviceCount', { count: group.devices })}</span>
+            <span data-testid="group-grants">{t('grantCount', { count: group.grants })}</span>
           </div>
           <div className="ml-auto flex shrink-0 gap-2">
             <button
               type="button"
               className="btn-secondary"
-              aria-label={`Edit ${group.name}`}
+              aria-label={t('edit', { name: group.name })}
               onClick={() => setEditing(true)}
             >
-              Edit
+              {tc('actions.edit')}
             </button>
             <button
               type="button"
-              className="btn-secondary text-red-700"
-              aria-label={`Delete ${group.name}`}
+              className="btn-secondary text-red-700 dark:text-red-400"
+              aria-label={t('delete', { name: group.name })}
               disabled={pending}
               onClick={askDelete}
             >
-              Delete
+              {tc('actions.delete')}
             </button>
           </div>
           {error && !impact && <p className="field-error w-full text-right">{error}</p>}
@@ -106,8 +118,8 @@ export function GroupRow({ group }: { group: GroupRowData }) {
       )}
       {impact && (
         <ConfirmDialog
-          title={`Delete group ${impact.group}?`}
-          confirmLabel="Delete group"
+          title={t('deleteTitle', { name: impact.group })}
+          confirmLabel={t('deleteConfirm')}
           pending={pending}
           error={error}
           onConfirm={confirmDelete}
@@ -124,23 +136,21 @@ export function GroupRow({ group }: { group: GroupRowData }) {
 }
 
 export function DeleteImpact({ impact }: { impact: GroupDeleteImpact }) {
+  const t = useTranslations('admin.groups');
   return (
     <>
-      <p>
-        Its {plural(impact.devices, 'device')} stay in the inventory; only the group and the grants on it go.
-      </p>
+      <p>{t('impactDevices', { count: impact.devices })}</p>
       {impact.losses.length === 0 ? (
-        <p>Nobody loses access: no one reaches a device only through this group.</p>
+        <p>{t('nobodyLoses')}</p>
       ) : (
-        <div className="rounded-md bg-amber-50 p-2 ring-1 ring-amber-200" data-testid="delete-impact">
-          <p className="font-medium text-amber-900">
-            Access that goes with it, at once (open terminals close):
-          </p>
-          <ul className="mt-1 list-disc pl-5 text-amber-900">
+        <div
+          className="rounded-md bg-amber-50 p-2 ring-1 ring-amber-200 dark:bg-amber-950/40 dark:ring-amber-800"
+          data-testid="delete-impact"
+        >
+          <p className="font-medium text-amber-900 dark:text-amber-200">{t('lossesTitle')}</p>
+          <ul className="mt-1 list-disc pl-5 text-amber-900 dark:text-amber-200">
             {impact.losses.map((l) => (
-              <li key={l.username}>
-                {l.username} loses {plural(l.devices, 'device')}
-              </li>
+              <li key={l.username}>{t('loses', { username: l.username, count: l.devices })}</li>
             ))}
           </ul>
         </div>

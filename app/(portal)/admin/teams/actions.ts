@@ -6,9 +6,9 @@ import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/
 import { setTeamGrants } from '@/lib/auth/grants';
 import { authorise } from '@/lib/auth/session';
 import { createTeam, deleteTeam, setTeamMembers, TEAM_MEMBERS_MAX, updateTeam } from '@/lib/auth/teams';
-import { plural } from '@/lib/format/plural';
 import { getRuntime } from '@/lib/server/registry';
 import { grantSetArg, savedMessage } from '../groups/_components/grant-args';
+import { adminTranslator, localiseError } from '../_lib/translate';
 import type { GrantSetInput } from '../groups/_components/grants-editor';
 
 export interface TeamFormState {
@@ -29,14 +29,15 @@ function formValues(fd: FormData) {
 }
 
 export async function createTeamAction(_prev: TeamFormState, fd: FormData): Promise<TeamFormState> {
-  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const values = formValues(fd);
   const r = await createTeam(auth.user, values, getRuntime());
-  if (!r.ok) return { error: r.error, field: r.field, values };
+  if (!r.ok) return { error: localiseError(t, r.error), field: r.field, values };
   revalidatePath('/admin/teams');
-  return { ok: `Team ${values.name.trim()} created.`, saved: Date.now() };
+  return { ok: t('teams.created', { name: values.name.trim() }), saved: Date.now() };
 }
 
 export async function updateTeamAction(
@@ -44,45 +45,50 @@ export async function updateTeamAction(
   _prev: TeamFormState,
   fd: FormData,
 ): Promise<TeamFormState> {
-  if (!parseArgs([teamId, _prev, fd], idArg, prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([teamId, _prev, fd], idArg, prevStateArg, formDataArg))
+    return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const values = formValues(fd);
   const r = await updateTeam(auth.user, teamId, values, getRuntime());
-  if (!r.ok) return { error: r.error, field: r.field, values };
+  if (!r.ok) return { error: localiseError(t, r.error), field: r.field, values };
   revalidatePath('/admin/teams');
   revalidatePath(`/admin/teams/${teamId}`);
-  return { ok: 'Saved.', saved: Date.now() };
+  return { ok: t('teams.saved'), saved: Date.now() };
 }
 
 export async function deleteTeamAction(teamId: string): Promise<TeamState> {
-  if (!parseArgs([teamId], idArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([teamId], idArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await deleteTeam(auth.user, teamId, getRuntime());
   revalidatePath('/admin/teams');
-  return r.ok ? { ok: 'Team deleted.' } : { error: r.error };
+  return r.ok ? { ok: t('teams.deleted') } : { error: localiseError(t, r.error) };
 }
 
 /** Make the team hold exactly these users (a member taken out loses what only the team gave, at once). */
 export async function setTeamMembersAction(teamId: string, userIds: string[]): Promise<TeamState> {
-  if (!parseArgs([teamId, userIds], idArg, userIdsArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([teamId, userIds], idArg, userIdsArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await setTeamMembers(auth.user, teamId, userIds, getRuntime());
   revalidatePath(`/admin/teams/${teamId}`);
   revalidatePath('/admin/teams');
   revalidatePath('/admin/users');
-  return r.ok ? { ok: `Saved: ${plural(r.members, 'member')}.` } : { error: r.error };
+  return r.ok ? { ok: t('team.members.saved', { count: r.members }) } : { error: localiseError(t, r.error) };
 }
 
 /** Replace the team's grants (groups and devices, each with a level) with exactly this set. */
 export async function setTeamGrantsAction(teamId: string, grants: GrantSetInput): Promise<TeamState> {
-  if (!parseArgs([teamId, grants], idArg, grantSetArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([teamId, grants], idArg, grantSetArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await setTeamGrants(auth.user, teamId, grants, getRuntime());
   revalidatePath(`/admin/teams/${teamId}`);
   revalidatePath('/admin/teams');
-  return r.ok ? { ok: savedMessage(r.grants) } : { error: r.error };
+  return r.ok ? { ok: savedMessage(t, r.grants) } : { error: localiseError(t, r.error) };
 }

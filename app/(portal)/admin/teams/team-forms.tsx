@@ -1,15 +1,23 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useActionState, useState, useTransition } from 'react';
 import { CreateNamedForm, EditNamedForm } from '../groups/_components/name-forms';
-import { plural } from '@/lib/format/plural';
 import { ConfirmDialog } from '../groups/_components/confirm-dialog';
 import { createTeamAction, deleteTeamAction, updateTeamAction, type TeamFormState } from './actions';
 
 export function CreateTeamForm() {
-  return <CreateNamedForm what="team" action={createTeamAction} placeholder="NOC" />;
+  const t = useTranslations('admin.teams');
+  return (
+    <CreateNamedForm
+      what="team"
+      title={t('create')}
+      action={createTeamAction}
+      placeholder={t('namePlaceholder')}
+    />
+  );
 }
 
 export interface TeamRowData {
@@ -21,6 +29,8 @@ export interface TeamRowData {
 }
 
 export function TeamRow({ team }: { team: TeamRowData }) {
+  const t = useTranslations('admin.teams');
+  const tc = useTranslations('common');
   const router = useRouter();
   const [editAt, setEditAt] = useState<number | null>(null);
   const [state, action, saving] = useActionState<TeamFormState, FormData>(
@@ -58,40 +68,42 @@ export function TeamRow({ team }: { team: TeamRowData }) {
           <div className="min-w-0 flex-1 basis-56">
             <Link
               href={`/admin/teams/${team.id}`}
-              className="font-medium break-all text-sky-700 hover:underline"
+              className="font-medium break-all text-sky-700 hover:underline dark:text-sky-400"
             >
               {team.name}
             </Link>
-            {team.description && <p className="text-xs break-words text-slate-500">{team.description}</p>}
+            {team.description && (
+              <p className="text-xs break-words text-slate-500 dark:text-slate-400">{team.description}</p>
+            )}
           </div>
-          <div className="flex shrink-0 gap-4 text-sm text-slate-600">
-            <span>{plural(team.members, 'member')}</span>
-            <span>{plural(team.grants, 'grant')}</span>
+          <div className="flex shrink-0 gap-4 text-sm text-slate-600 dark:text-slate-300">
+            <span>{t('memberCount', { count: team.members })}</span>
+            <span>{t('grantCount', { count: team.grants })}</span>
           </div>
           <div className="ml-auto flex shrink-0 gap-2">
             <button
               type="button"
               className="btn-secondary"
-              aria-label={`Edit ${team.name}`}
+              aria-label={t('edit', { name: team.name })}
               onClick={() => setEditing(true)}
             >
-              Edit
+              {tc('actions.edit')}
             </button>
             <button
               type="button"
-              className="btn-secondary text-red-700"
-              aria-label={`Delete ${team.name}`}
+              className="btn-secondary text-red-700 dark:text-red-400"
+              aria-label={t('delete', { name: team.name })}
               onClick={() => setConfirming(true)}
             >
-              Delete
+              {tc('actions.delete')}
             </button>
           </div>
         </>
       )}
       {confirming && (
         <ConfirmDialog
-          title={`Delete team ${team.name}?`}
-          confirmLabel="Delete team"
+          title={t('deleteTitle', { name: team.name })}
+          confirmLabel={t('deleteConfirm')}
           pending={pending}
           error={error}
           onConfirm={confirmDelete}
@@ -100,11 +112,7 @@ export function TeamRow({ team }: { team: TeamRowData }) {
             setError(undefined);
           }}
         >
-          <p>
-            Its {plural(team.members, 'member')} lose what only this team gave them (
-            {plural(team.grants, 'grant')}), at once: their terminals on those devices close. The users
-            themselves stay.
-          </p>
+          <p>{t('deleteBody', { members: team.members, grants: team.grants })}</p>
         </ConfirmDialog>
       )}
     </li>

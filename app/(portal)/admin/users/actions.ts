@@ -16,6 +16,7 @@ import { setUserGrants } from '@/lib/auth/grants';
 import { createUser, resetPassword, setDisabled, setRole, signOutEverywhere } from '@/lib/auth/users';
 import { getRuntime } from '@/lib/server/registry';
 import { grantSetArg, savedMessage } from '../groups/_components/grant-args';
+import { adminTranslator, localiseError } from '../_lib/translate';
 import type { GrantSetInput } from '../groups/_components/grants-editor';
 
 export interface CreateUserState {
@@ -25,9 +26,11 @@ export interface CreateUserState {
 }
 
 export async function createUserAction(_prev: CreateUserState, fd: FormData): Promise<CreateUserState> {
-  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { errors: { form: INVALID_REQUEST } };
+  const t = await adminTranslator();
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg))
+    return { errors: { form: localiseError(t, INVALID_REQUEST) } };
   const auth = await authorise('users:manage');
-  if (!auth.ok) return { errors: { form: auth.error } };
+  if (!auth.ok) return { errors: { form: localiseError(t, auth.error) } };
   const raw = {
     username: String(fd.get('username') ?? ''),
     displayName: String(fd.get('displayName') ?? ''),
@@ -37,7 +40,9 @@ export async function createUserAction(_prev: CreateUserState, fd: FormData): Pr
   const result = await createUser(auth.user, raw, getRuntime());
   if (!result.ok)
     return {
-      errors: result.errors,
+      errors: Object.fromEntries(
+        Object.entries(result.errors).map(([k, v]) => [k, typeof v === 'string' ? localiseError(t, v) : v]),
+      ) as UserFieldErrors,
       values: { username: raw.username, displayName: raw.displayName, role: raw.role },
     };
   revalidatePath('/admin/users');
@@ -47,21 +52,25 @@ export async function createUserAction(_prev: CreateUserState, fd: FormData): Pr
 export type SimpleState = { error?: string; ok?: string };
 
 export async function setRoleAction(userId: string, role: string): Promise<SimpleState> {
-  if (!parseArgs([userId, role], idArg, roleArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([userId, role], idArg, roleArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('users:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await setRole(auth.user, userId, role, getRuntime());
   revalidatePath('/admin/users');
-  return r.ok ? { ok: 'Role changed.' } : { error: r.error };
+  return r.ok ? { ok: t('users.done.roleChanged') } : { error: localiseError(t, r.error) };
 }
 
 export async function setDisabledAction(userId: string, disabled: boolean): Promise<SimpleState> {
-  if (!parseArgs([userId, disabled], idArg, boolArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([userId, disabled], idArg, boolArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('users:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await setDisabled(auth.user, userId, disabled, getRuntime());
   revalidatePath('/admin/users');
-  return r.ok ? { ok: disabled ? 'User disabled.' : 'User enabled.' } : { error: r.error };
+  return r.ok
+    ? { ok: t(disabled ? 'users.done.disabled' : 'users.done.enabled') }
+    : { error: localiseError(t, r.error) };
 }
 
 export async function resetPasswordAction(
@@ -69,30 +78,34 @@ export async function resetPasswordAction(
   _prev: SimpleState,
   fd: FormData,
 ): Promise<SimpleState> {
-  if (!parseArgs([userId, _prev, fd], idArg, prevStateArg, formDataArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([userId, _prev, fd], idArg, prevStateArg, formDataArg))
+    return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('users:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await resetPassword(auth.user, userId, String(fd.get('password') ?? ''), getRuntime());
-  return r.ok ? { ok: 'Password reset.' } : { error: r.error };
+  return r.ok ? { ok: t('users.done.passwordReset') } : { error: localiseError(t, r.error) };
 }
 
 /** Replace a user's own grants (groups and devices, each with a level) with exactly this set. */
 export async function setGrantsAction(userId: string, grants: GrantSetInput): Promise<SimpleState> {
-  if (!parseArgs([userId, grants], idArg, grantSetArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([userId, grants], idArg, grantSetArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await setUserGrants(auth.user, userId, grants, getRuntime());
   revalidatePath(`/admin/users/${userId}`);
   revalidatePath('/admin/users');
-  return r.ok ? { ok: savedMessage(r.grants) } : { error: r.error };
+  return r.ok ? { ok: savedMessage(t, r.grants) } : { error: localiseError(t, r.error) };
 }
 
 /** End every session of a user: their browsers go to the sign-in page, their sockets and terminals close. */
 export async function signOutUserEverywhereAction(userId: string): Promise<SimpleState> {
-  if (!parseArgs([userId], idArg)) return { error: INVALID_REQUEST };
+  const t = await adminTranslator();
+  if (!parseArgs([userId], idArg)) return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('users:manage');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await signOutEverywhere(auth.user, userId, getRuntime());
   revalidatePath(`/admin/users/${userId}`);
-  return r.ok ? { ok: 'Signed out everywhere.' } : { error: r.error };
+  return r.ok ? { ok: t('users.done.signedOut') } : { error: localiseError(t, r.error) };
 }

@@ -1,8 +1,9 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useState, useTransition } from 'react';
 import { PASSWORD_MIN_LENGTH } from '@/lib/auth/password-policy';
-import { ROLES } from '@/lib/auth/roles';
+import { isRole, ROLES } from '@/lib/auth/roles';
 import {
   createUserAction,
   resetPasswordAction,
@@ -13,6 +14,8 @@ import {
 } from './actions';
 
 export function CreateUserForm() {
+  const t = useTranslations('admin.users.create');
+  const tc = useTranslations('common');
   const [state, action, pending] = useActionState<CreateUserState, FormData>(createUserAction, {});
   const e = state.errors;
   return (
@@ -20,10 +23,10 @@ export function CreateUserForm() {
       action={action}
       className="card grid gap-3 p-4 sm:grid-cols-5 sm:items-start"
       noValidate
-      aria-label="Create user"
+      aria-label={t('form')}
     >
       <div>
-        <label htmlFor="new-username">Username</label>
+        <label htmlFor="new-username">{t('username')}</label>
         <input
           id="new-username"
           name="username"
@@ -34,7 +37,7 @@ export function CreateUserForm() {
         {e?.username && <p className="field-error">{e.username}</p>}
       </div>
       <div>
-        <label htmlFor="new-displayName">Display name</label>
+        <label htmlFor="new-displayName">{t('displayName')}</label>
         <input
           id="new-displayName"
           name="displayName"
@@ -44,18 +47,18 @@ export function CreateUserForm() {
         {e?.displayName && <p className="field-error">{e.displayName}</p>}
       </div>
       <div>
-        <label htmlFor="new-role">Role</label>
+        <label htmlFor="new-role">{t('role')}</label>
         <select id="new-role" name="role" defaultValue={state.values?.role ?? 'viewer'} className="input">
           {ROLES.map((r) => (
             <option key={r} value={r}>
-              {r}
+              {tc(`roles.${r}`)}
             </option>
           ))}
         </select>
         {e?.role && <p className="field-error">{e.role}</p>}
       </div>
       <div>
-        <label htmlFor="new-password">Password</label>
+        <label htmlFor="new-password">{t('password')}</label>
         <input
           id="new-password"
           name="password"
@@ -63,19 +66,19 @@ export function CreateUserForm() {
           autoComplete="new-password"
           className="input"
           aria-invalid={!!e?.password}
-          placeholder={`${PASSWORD_MIN_LENGTH}+ characters`}
+          placeholder={t('passwordPlaceholder', { min: PASSWORD_MIN_LENGTH })}
         />
         {e?.password && <p className="field-error">{e.password}</p>}
       </div>
       <div className="sm:pt-6">
         <button type="submit" className="btn-primary w-full" disabled={pending}>
-          {pending ? 'Creating…' : 'Create user'}
+          {pending ? t('creating') : t('submit')}
         </button>
       </div>
       {e?.form && <p className="field-error sm:col-span-5">{e.form}</p>}
       {state.created && (
-        <p role="status" className="text-sm text-emerald-700 sm:col-span-5">
-          User {state.created} created.
+        <p role="status" className="text-sm text-emerald-700 sm:col-span-5 dark:text-emerald-400">
+          {t('created', { username: state.created })}
         </p>
       )}
     </form>
@@ -95,6 +98,8 @@ export function UserRowControls({
   disabled: boolean;
   self: boolean;
 }) {
+  const t = useTranslations('admin.users.row');
+  const tc = useTranslations('common');
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<SimpleState>({});
   const [showReset, setShowReset] = useState(false);
@@ -115,9 +120,9 @@ export function UserRowControls({
     });
   };
   return (
-    <div className="flex flex-wrap items-center justify-end gap-2">
+    <div className="flex flex-wrap items-center gap-2 md:justify-end">
       <select
-        aria-label={`Role of ${username}`}
+        aria-label={t('roleOf', { username })}
         className="input mt-0 w-32"
         value={chosen ?? saved}
         disabled={pending || self}
@@ -125,7 +130,7 @@ export function UserRowControls({
       >
         {ROLES.map((r) => (
           <option key={r} value={r}>
-            {r}
+            {tc(`roles.${r}`)}
           </option>
         ))}
       </select>
@@ -135,23 +140,28 @@ export function UserRowControls({
         disabled={pending || self}
         onClick={() => run(() => setDisabledAction(userId, !disabled))}
       >
-        {disabled ? 'Enable' : 'Disable'}
+        {disabled ? t('enable') : t('disable')}
       </button>
-      <button type="button" className="btn-secondary" onClick={() => setShowReset((x) => !x)}>
-        Reset password
+      <button
+        type="button"
+        className="btn-secondary"
+        aria-expanded={showReset}
+        onClick={() => setShowReset((x) => !x)}
+      >
+        {t('resetPassword')}
       </button>
       {showReset && (
-        <form action={resetAction} className="flex items-center gap-2">
+        <form action={resetAction} className="flex max-w-full items-center gap-2">
           <input
             name="password"
             type="password"
-            aria-label={`New password for ${username}`}
+            aria-label={t('newPasswordFor', { username })}
             autoComplete="new-password"
-            placeholder="New password"
-            className="input mt-0 w-44"
+            placeholder={t('newPassword')}
+            className="input mt-0 w-44 min-w-0"
           />
           <button type="submit" className="btn-primary" disabled={resetting}>
-            Set
+            {t('set')}
           </button>
         </form>
       )}
@@ -166,10 +176,10 @@ export function UserRowControls({
         />
       )}
       {(message.error || resetState.error) && (
-        <span className="field-error w-full text-right">{message.error ?? resetState.error}</span>
+        <span className="field-error w-full md:text-right">{message.error ?? resetState.error}</span>
       )}
       {(message.ok || resetState.ok) && !message.error && !resetState.error && (
-        <span role="status" className="w-full text-right text-xs text-emerald-700">
+        <span role="status" className="w-full text-xs text-emerald-700 md:text-right dark:text-emerald-400">
           {resetState.ok ?? message.ok}
         </span>
       )}
@@ -194,20 +204,28 @@ function RoleConfirm({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const t = useTranslations('admin.users.row');
+  const tc = useTranslations('common');
+  const role = (r: string) => (isRole(r) ? tc(`roles.${r}`) : r);
   return (
     <div
       role="group"
-      aria-label={`Confirm role change for ${username}`}
-      className="flex w-full min-w-64 flex-wrap items-center justify-end gap-2 rounded-md bg-amber-50 p-2 text-sm ring-1 ring-amber-200"
+      aria-label={t('confirmLabel', { username })}
+      className="flex w-full min-w-64 flex-wrap items-center gap-2 rounded-md md:justify-end bg-amber-50 p-2 text-sm ring-1 ring-amber-200 dark:bg-amber-950/40 dark:ring-amber-800"
     >
-      <span className="text-amber-900">
-        Change <strong>{username}</strong> from {from} to <strong>{to}</strong>?
+      <span className="text-amber-900 dark:text-amber-200">
+        {t.rich('confirmQuestion', {
+          username,
+          from: role(from),
+          to: role(to),
+          strong: (c) => <strong>{c}</strong>,
+        })}
       </span>
       <button type="button" className="btn-primary" onClick={onConfirm}>
-        Change role
+        {t('changeRole')}
       </button>
       <button type="button" className="btn-secondary" onClick={onCancel}>
-        Cancel
+        {tc('actions.cancel')}
       </button>
     </div>
   );

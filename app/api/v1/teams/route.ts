@@ -5,7 +5,9 @@ import { createTeam, listTeams } from '@/lib/auth/teams';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute({ role: 'admin' }, async (_req, ctx) => json({ items: await listTeams(ctx.runtime.db) }));
+export const GET = apiRoute({ role: 'admin' }, async (_req, ctx) =>
+  json({ items: await listTeams(ctx.runtime.db) }),
+);
 
 export const POST = apiRoute({ write: true, role: 'admin' }, async (req, ctx) => {
   const body = await readJson(req, teamInputSchema, ctx);

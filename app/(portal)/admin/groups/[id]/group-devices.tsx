@@ -1,9 +1,10 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { plural } from '@/lib/format/plural';
+import { FocusButton } from '../../_components/focus-button';
 import { DevicePicker, pickerKey } from '../_components/device-picker';
 import { addGroupDevicesAction, removeGroupDevicesAction, type MembershipState } from '../actions';
 
@@ -13,6 +14,7 @@ import { addGroupDevicesAction, removeGroupDevicesAction, type MembershipState }
  * terminals of whoever reached it only through this group).
  */
 export function GroupDevices({ groupId, hasMembers }: { groupId: string; hasMembers: boolean }) {
+  const t = useTranslations('admin.group.devices');
   const router = useRouter();
   const queries = useQueryClient();
   const [selected, setSelected] = useState<Map<string, string>>(new Map());
@@ -37,14 +39,24 @@ export function GroupDevices({ groupId, hasMembers }: { groupId: string; hasMemb
     });
   return (
     <div className="space-y-2">
+      {!hasMembers && (
+        <div
+          className="flex flex-wrap items-center gap-3 rounded-md bg-sky-50 p-3 text-sm text-sky-900 ring-1 ring-sky-200 dark:bg-sky-950/40 dark:text-sky-200 dark:ring-sky-800"
+          data-testid="group-empty"
+        >
+          <p className="min-w-0 flex-1 basis-56">{t('empty')}</p>
+          <FocusButton target="group-device-search">{t('emptyAction')}</FocusButton>
+        </div>
+      )}
       <DevicePicker
+        inputId="group-device-search"
         groupId={groupId}
         initialScope={hasMembers ? 'in' : 'all'}
         control={(d) => (
           <input
             type="checkbox"
             className="shrink-0"
-            aria-label={`Select ${d.name}`}
+            aria-label={t('select', { name: d.name })}
             checked={selected.has(d.id)}
             onChange={(e) => toggle(d.id, d.name, e.target.checked)}
           />
@@ -62,13 +74,13 @@ export function GroupDevices({ groupId, hasMembers }: { groupId: string; hasMemb
               })
             }
           >
-            Select page
+            {t('selectPage')}
           </button>
         )}
       />
       <div className="flex flex-wrap items-center gap-2" aria-live="polite">
-        <span className="text-sm text-slate-600" data-testid="selected-count">
-          {plural(selected.size, 'device')} selected
+        <span className="text-sm text-slate-600 dark:text-slate-300" data-testid="selected-count">
+          {t('selected', { count: selected.size })}
         </span>
         <button
           type="button"
@@ -76,7 +88,7 @@ export function GroupDevices({ groupId, hasMembers }: { groupId: string; hasMemb
           disabled={pending || selected.size === 0}
           onClick={() => run((ids) => addGroupDevicesAction(groupId, ids))}
         >
-          Add to group
+          {t('add')}
         </button>
         <button
           type="button"
@@ -84,15 +96,15 @@ export function GroupDevices({ groupId, hasMembers }: { groupId: string; hasMemb
           disabled={pending || selected.size === 0}
           onClick={() => run((ids) => removeGroupDevicesAction(groupId, ids))}
         >
-          Remove from group
+          {t('remove')}
         </button>
         {selected.size > 0 && (
           <button type="button" className="btn-secondary" onClick={() => setSelected(new Map())}>
-            Clear selection
+            {t('clear')}
           </button>
         )}
         {state.ok && (
-          <span role="status" className="text-sm text-emerald-700">
+          <span role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
             {state.ok}
           </span>
         )}

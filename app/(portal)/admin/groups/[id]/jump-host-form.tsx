@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { setGroupJumpHostAction, type JumpHostState } from '../actions';
 
@@ -13,20 +14,21 @@ export function JumpHostForm({
   current: string | null;
   suggestions: string[];
 }) {
+  const t = useTranslations('admin.group.jumpHost');
   const [state, action, pending] = useActionState<JumpHostState, FormData>(
     setGroupJumpHostAction.bind(null, groupId),
     {},
   );
   return (
-    <form action={action} className="space-y-2" noValidate aria-label="Jump host">
-      <label htmlFor="group-jump-host">Jump host (SSH device)</label>
+    <form action={action} className="space-y-2" noValidate aria-label={t('form')}>
+      <label htmlFor="group-jump-host">{t('label')}</label>
       <div className="flex flex-wrap gap-2">
         <input
           id="group-jump-host"
           name="jumpHost"
-          className="input mt-0 max-w-sm flex-1"
+          className="input mt-0 max-w-sm min-w-0 flex-1 basis-48"
           list="group-jump-host-names"
-          placeholder="none"
+          placeholder={t('placeholder')}
           defaultValue={state.value ?? current ?? ''}
           aria-invalid={Boolean(state.error)}
           aria-describedby="group-jump-host-help"
@@ -37,12 +39,11 @@ export function JumpHostForm({
           ))}
         </datalist>
         <button type="submit" className="btn-secondary" disabled={pending}>
-          {pending ? 'Saving…' : 'Save jump host'}
+          {pending ? t('saving') : t('save')}
         </button>
       </div>
-      <p id="group-jump-host-help" className="text-xs text-slate-500">
-        Devices of this group that have no jump host of their own are reached through it (a device in two
-        groups with different jump hosts is refused until one is chosen). Empty: none.
+      <p id="group-jump-host-help" className="text-xs text-slate-500 dark:text-slate-400">
+        {t('help')}
       </p>
       {state.error && (
         <p className="field-error" role="alert">
@@ -50,7 +51,7 @@ export function JumpHostForm({
         </p>
       )}
       {state.ok && (
-        <p className="text-sm text-emerald-700" role="status">
+        <p className="text-sm break-words text-emerald-700 dark:text-emerald-400" role="status">
           {state.ok}
         </p>
       )}

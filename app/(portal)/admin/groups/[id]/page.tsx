@@ -1,20 +1,26 @@
-import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { NoAccess } from '@/app/_components/no-access';
 import { can, isRole } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
-import { effectiveLevel, isGrantLevel } from '@/lib/devices/visibility';
-import { plural } from '@/lib/format/plural';
+import { effectiveLevel, isGrantLevel, type GrantLevel } from '@/lib/devices/visibility';
 import { getRuntime } from '@/lib/server/registry';
 import { GroupDevices } from './group-devices';
 import { JumpHostForm } from './jump-host-form';
 
-export const metadata: Metadata = { title: 'Group' };
+export async function generateMetadata() {
+  const t = await getTranslations('admin');
+  return { title: t('group.title') };
+}
+
+/** Member names shown beside a team before "and N more". */
+const TEAM_MEMBERS_SHOWN = 8;
 
 export default async function GroupPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requireUser();
-  if (!can(me.role, 'grants:manage')) return <NoAccess what="manage device groups" />;
+  const [t, tc] = await Promise.all([getTranslations('admin'), getTranslations('common')]);
+  if (!can(me.role, 'grants:manage')) return <NoAccess what={t('noAccess.groups')} />;
   const { id } = await params;
   const { db } = getRuntime();
   const group = await db.deviceGroup.findUnique({
@@ -55,16 +61,20 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
     orderBy: { name: 'asc' },
     take: 500,
   });
+  const link = 'font-medium text-sky-700 hover:underline dark:text-sky-400';
+  const muted = 'text-xs text-slate-500 dark:text-slate-400';
   return (
     <div className="space-y-4">
-      <Link href="/admin/groups" className="text-sm text-sky-700 hover:underline">
-        ← Groups
+      <Link href="/admin/groups" className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+        {t('group.back')}
       </Link>
       <div>
         <h1 className="text-2xl font-semibold tracking-tight break-all">{group.name}</h1>
-        {group.description && <p className="text-sm text-slate-600">{group.description}</p>}
-        <p className="text-sm text-slate-500" data-testid="group-device-count">
-          {plural(group._count.members, 'device')}
+        {group.description && (
+          <p className="text-sm break-words text-slate-600 dark:text-slate-300">{group.description}</p>
+        )}
+        <p className="text-sm text-slate-500 dark:text-slate-400" data-testid="group-device-count">
+          {t('group.deviceCount', { count: group._count.members })}
         </p>
       </div>
 
@@ -78,64 +88,81 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
 
       <section className="card space-y-2 p-4" aria-labelledby="group-access">
         <h2 id="group-access" className="text-lg font-semibold">
-          Who has access through this group
+          {t('group.access.heading')}
         </h2>
         {noGrants ? (
-          <p className="text-sm text-slate-500">
-            Nobody yet. Grant the group on a team&apos;s page or a user&apos;s page.
+          <p className="text-sm text-slate-500 dark:text-slate-400">
+            {t.rich('group.access.nobody', {
+              teams: (c) => (
+                <Link href="/admin/teams" className="text-sky-700 hover:underline dark:text-sky-400">
+                  {c}
+                </Link>
+              ),
+              users: (c) => (
+                <Link href="/admin/users" className="text-sky-700 hover:underline dark:text-sky-400">
+                  {c}
+                </Link>
+              ),
+            })}
           </p>
         ) : (
-          <ul className="divide-y divide-slate-100 text-sm" data-testid="group-access-list">
+          <ul
+            className="divide-y divide-slate-100 text-sm dark:divide-slate-800"
+            data-testid="group-access-list"
+          >
             {group.userGrants.map((g) => {
               const role = isRole(g.user.role) ? g.user.role : 'viewer';
               const level = isGrantLevel(g.level) ? g.level : 'view';
               const acts = effectiveLevel(role, [level]);
               return (
                 <li key={g.user.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-1.5">
-                  <Link
-                    href={`/admin/users/${g.user.id}`}
-                    className="font-medium text-sky-700 hover:underline"
-                  >
+                  <Link href={`/admin/users/${g.user.id}`} className={`${link} break-all`}>
                     {g.user.username}
                   </Link>
-                  <span className="text-xs text-slate-500">user · {role}</span>
-                  {g.user.disabled && <span className="text-xs font-semibold text-red-600">disabled</span>}
-                  <LevelBadge level={level} />
-                  {acts !== level && (
-                    <span className="text-xs text-slate-500">
-                      acts as {acts} ({role})
+                  <span className={muted}>{t('group.access.user', { role: tc(`roles.${role}`) })}</span>
+                  {g.user.disabled && (
+                    <span className="text-xs font-semibold text-red-700 dark:text-red-400">
+                      {t('group.access.disabled')}
+                    </span>
+                  )}
+                  <LevelBadge level={level} label={t(`levels.${level}`)} />
+                  {acts && acts !== level && (
+                    <span className={muted}>
+                      {t('group.access.actsAs', { level: t(`levels.${acts}`), role: tc(`roles.${role}`) })}
                     </span>
                   )}
                 </li>
               );
             })}
-            {group.teamGrants.map((g) => (
-              <li key={g.team.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-1.5">
-                <Link href={`/admin/teams/${g.team.id}`} className="font-medium text-sky-700 hover:underline">
-                  {g.team.name}
-                </Link>
-                <span className="text-xs text-slate-500">
-                  team · {plural(g.team.members.length, 'member')}
-                </span>
-                <LevelBadge level={isGrantLevel(g.level) ? g.level : 'view'} />
-                {g.team.members.length > 0 && (
-                  <span className="min-w-0 basis-full truncate text-xs text-slate-500 sm:basis-auto">
-                    {g.team.members
-                      .slice(0, 8)
-                      .map((m) => m.user.username)
-                      .join(', ')}
-                    {g.team.members.length > 8 ? ` and ${g.team.members.length - 8} more` : ''}
-                  </span>
-                )}
-              </li>
-            ))}
+            {group.teamGrants.map((g) => {
+              const level = isGrantLevel(g.level) ? g.level : 'view';
+              const names = g.team.members
+                .slice(0, TEAM_MEMBERS_SHOWN)
+                .map((m) => m.user.username)
+                .join(', ');
+              const more = g.team.members.length - TEAM_MEMBERS_SHOWN;
+              return (
+                <li key={g.team.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-1.5">
+                  <Link href={`/admin/teams/${g.team.id}`} className={`${link} break-all`}>
+                    {g.team.name}
+                  </Link>
+                  <span className={muted}>{t('group.access.team', { count: g.team.members.length })}</span>
+                  <LevelBadge level={level} label={t(`levels.${level}`)} />
+                  {g.team.members.length > 0 && (
+                    <span className={`min-w-0 basis-full truncate sm:basis-auto ${muted}`}>
+                      {more > 0 ? t('group.access.andMore', { names, count: more }) : names}
+                    </span>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         )}
       </section>
 
       <section className="card space-y-2 p-4" aria-labelledby="group-devices">
         <h2 id="group-devices" className="text-lg font-semibold">
-          Devices
+          {t('group.devices.heading')}
         </h2>
         <GroupDevices groupId={group.id} hasMembers={group._count.members > 0} />
       </section>
@@ -143,13 +170,13 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
   );
 }
 
-function LevelBadge({ level }: { level: string }) {
+function LevelBadge({ level, label }: { level: GrantLevel; label: string }) {
   return (
     <span
-      className={`rounded px-1.5 py-0.5 text-xs font-medium ring-1 ${level === 'operate' ? 'bg-emerald-50 text-emerald-800 ring-emerald-200' : 'bg-slate-50 text-slate-700 ring-slate-200'}`}
+      className={`rounded px-1.5 py-0.5 text-xs font-medium ring-1 ${level === 'operate' ? 'bg-emerald-50 text-emerald-800 ring-emerald-200 dark:bg-emerald-900/50 dark:text-emerald-200 dark:ring-emerald-800' : 'bg-slate-50 text-slate-700 ring-slate-200 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-700'}`}
       data-level={level}
     >
-      {level}
+      {label}
     </span>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /**
@@ -23,6 +24,8 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const t = useTranslations('admin.dialog');
+  const tc = useTranslations('common');
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -32,21 +35,22 @@ export function ConfirmDialog({
   return (
     <dialog
       ref={ref}
-      className="card m-auto w-[30rem] max-w-[calc(100vw-2rem)] p-4 backdrop:bg-slate-900/40"
+      className="card m-auto w-[30rem] max-w-[calc(100vw-2rem)] p-4 text-slate-900 backdrop:bg-slate-900/40 dark:text-slate-100 dark:backdrop:bg-black/60"
+      aria-modal="true"
       aria-labelledby={titleId}
       onClose={onCancel}
     >
-      <h2 id={titleId} className="text-base font-semibold">
+      <h2 id={titleId} className="text-base font-semibold break-words">
         {title}
       </h2>
-      <div className="mt-2 space-y-2 text-sm text-slate-700">{children}</div>
+      <div className="mt-2 space-y-2 text-sm text-slate-700 dark:text-slate-300">{children}</div>
       {error && <p className="field-error">{error}</p>}
       <div className="mt-4 flex flex-wrap justify-end gap-2">
         <button type="button" className="btn-secondary" onClick={() => ref.current?.close()}>
-          Cancel
+          {tc('actions.cancel')}
         </button>
         <button type="button" className="btn-danger" disabled={pending} onClick={onConfirm}>
-          {pending ? 'Working…' : confirmLabel}
+          {pending ? t('working') : confirmLabel}
         </button>
       </div>
     </dialog>

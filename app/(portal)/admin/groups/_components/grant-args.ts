@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { idArg } from '@/lib/actions/args';
 import { GRANTS_MAX } from '@/lib/auth/grants';
 import { GRANT_LEVELS } from '@/lib/devices/visibility';
-import { plural } from '@/lib/format/plural';
+import type { AdminTranslator } from '../../_lib/translate';
 
 /** A whole grant set as the admin grant editors send it (Server Action argument). */
 export const grantSetArg = z.strictObject({
@@ -12,9 +12,10 @@ export const grantSetArg = z.strictObject({
 });
 
 /** "Saved: 2 groups and 1 device granted.", "Saved: 1 group granted.", "Saved: 0 devices granted." */
-export function savedMessage(set: { devices: unknown[]; groups: unknown[] }): string {
-  const g = set.groups.length;
-  const d = set.devices.length;
-  const parts = [g > 0 ? plural(g, 'group') : '', d > 0 || g === 0 ? plural(d, 'device') : ''];
-  return `Saved: ${parts.filter(Boolean).join(' and ')} granted.`;
+export function savedMessage(t: AdminTranslator, set: { devices: unknown[]; groups: unknown[] }): string {
+  const groups = set.groups.length;
+  const devices = set.devices.length;
+  if (groups === 0) return t('grants.savedDevices', { devices });
+  if (devices === 0) return t('grants.savedGroups', { groups });
+  return t('grants.savedBoth', { groups, devices });
 }

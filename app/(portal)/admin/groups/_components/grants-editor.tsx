@@ -1,8 +1,9 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useId, useMemo, useState, useTransition } from 'react';
-import { plural } from '@/lib/format/plural';
 import { GRANT_LEVELS, type GrantLevel } from '@/lib/devices/visibility';
 import { DevicePicker } from './device-picker';
 
@@ -45,6 +46,7 @@ export function GrantsEditor({
   capNote?: string;
   save: (set: GrantSetInput) => Promise<SaveState>;
 }) {
+  const t = useTranslations('admin.grants');
   const id = useId();
   const router = useRouter();
   const [groupLevels, setGroupLevels] = useState(() => new Map(initial.groups.map((g) => [g.id, g.level])));
@@ -110,23 +112,34 @@ export function GrantsEditor({
     <div className="space-y-4">
       <section className="card space-y-2 p-4" aria-labelledby={`${id}-groups`}>
         <h2 id={`${id}-groups`} className="text-lg font-semibold">
-          Groups <span className="text-sm font-normal text-slate-500">({groupLevels.size} granted)</span>
+          {t('groups')}{' '}
+          <span className="text-sm font-normal text-slate-500 dark:text-slate-400">
+            {t('groupsGranted', { count: groupLevels.size })}
+          </span>
         </h2>
         {groups.length === 0 ? (
-          <p className="text-sm text-slate-500">No device groups yet (Groups in the menu).</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">
+            {t.rich('noGroups', {
+              link: (c) => (
+                <Link href="/admin/groups" className="text-sky-700 hover:underline dark:text-sky-400">
+                  {c}
+                </Link>
+              ),
+            })}
+          </p>
         ) : (
           <>
             {groups.length > GROUP_FILTER_FROM && (
               <input
                 type="search"
                 className="input"
-                aria-label="Filter groups"
-                placeholder="Filter groups"
+                aria-label={t('filterGroups')}
+                placeholder={t('filterGroups')}
                 value={groupFilter}
                 onChange={(e) => setGroupFilter(e.target.value)}
               />
             )}
-            <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto rounded border border-slate-200">
+            <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto rounded border border-slate-200 dark:divide-slate-800 dark:border-slate-700">
               {shownGroups.map((g) => {
                 const level = groupLevels.get(g.id) ?? '';
                 return (
@@ -138,14 +151,14 @@ export function GrantsEditor({
                     <span className="min-w-0 basis-full font-medium break-words sm:flex-1 sm:basis-auto">
                       {g.name}
                     </span>
-                    <span className="flex-1 text-xs text-slate-500 sm:flex-none">
-                      {plural(g.devices, 'device')}
+                    <span className="flex-1 text-xs text-slate-500 sm:flex-none dark:text-slate-400">
+                      {t('deviceCount', { count: g.devices })}
                     </span>
                     {level === 'operate' && capNote && (
-                      <span className="text-xs text-amber-700">{capNote}</span>
+                      <span className="text-xs text-amber-700 dark:text-amber-400">{capNote}</span>
                     )}
                     <LevelSelect
-                      label={`Level on group ${g.name}`}
+                      label={t('levelOnGroup', { name: g.name })}
                       value={level}
                       allowNone
                       onChange={(v) => setGroupLevel(g.id, v)}
@@ -154,7 +167,7 @@ export function GrantsEditor({
                 );
               })}
               {shownGroups.length === 0 && (
-                <li className="px-3 py-2 text-sm text-slate-500">No group matches.</li>
+                <li className="px-3 py-2 text-sm text-slate-500 dark:text-slate-400">{t('noGroupMatch')}</li>
               )}
             </ul>
           </>
@@ -163,17 +176,20 @@ export function GrantsEditor({
 
       <section className="card space-y-3 p-4" aria-labelledby={`${id}-devices`}>
         <h2 id={`${id}-devices`} className="text-lg font-semibold">
-          Devices{' '}
-          <span className="text-sm font-normal text-slate-500">({devices.size} granted one by one)</span>
+          {t('devices')}{' '}
+          <span className="text-sm font-normal text-slate-500 dark:text-slate-400">
+            {t('devicesGranted', { count: devices.size })}
+          </span>
         </h2>
+        {devices.size === 0 && <p className="text-sm text-slate-500 dark:text-slate-400">{t('noDevices')}</p>}
         {devices.size > 0 && (
           <div className="space-y-2">
             {devices.size > GRANTED_PAGE_SIZE && (
               <input
                 type="search"
                 className="input"
-                aria-label="Filter granted devices"
-                placeholder="Filter granted devices"
+                aria-label={t('filterDevices')}
+                placeholder={t('filterDevices')}
                 value={deviceFilter}
                 onChange={(e) => {
                   setDeviceFilter(e.target.value);
@@ -182,7 +198,7 @@ export function GrantsEditor({
               />
             )}
             <ul
-              className="divide-y divide-slate-100 rounded border border-slate-200"
+              className="divide-y divide-slate-100 rounded border border-slate-200 dark:divide-slate-800 dark:border-slate-700"
               data-testid="granted-devices"
             >
               {grantedShown.map((d) => (
@@ -192,38 +208,40 @@ export function GrantsEditor({
                   data-device={d.name}
                 >
                   <span className="min-w-0 flex-1 truncate font-medium">{d.name}</span>
-                  <span className="hidden font-mono text-xs text-slate-500 sm:inline">{d.host}</span>
+                  <span className="hidden font-mono text-xs text-slate-500 sm:inline dark:text-slate-400">
+                    {d.host}
+                  </span>
                   {d.level === 'operate' && capNote && (
-                    <span className="text-xs text-amber-700">{capNote}</span>
+                    <span className="text-xs text-amber-700 dark:text-amber-400">{capNote}</span>
                   )}
                   <LevelSelect
-                    label={`Level on ${d.name}`}
+                    label={t('levelOn', { name: d.name })}
                     value={d.level}
                     onChange={(v) => v && putDevice({ ...d, level: v }, true)}
                   />
                   <button
                     type="button"
                     className="btn-secondary px-2"
-                    aria-label={`Remove ${d.name}`}
+                    aria-label={t('removeDevice', { name: d.name })}
                     onClick={() => putDevice(d, false)}
                   >
-                    Remove
+                    {t('remove')}
                   </button>
                 </li>
               ))}
               {grantedShown.length === 0 && (
-                <li className="px-3 py-2 text-sm text-slate-500">No granted device matches.</li>
+                <li className="px-3 py-2 text-sm text-slate-500 dark:text-slate-400">{t('noDeviceMatch')}</li>
               )}
             </ul>
             {pages > 1 && (
               <div className="flex items-center justify-end gap-2 text-sm">
-                <span className="text-slate-500">
-                  page {page + 1} of {pages}
+                <span className="text-slate-500 dark:text-slate-400">
+                  {t('page', { page: page + 1, pages })}
                 </span>
                 <button
                   type="button"
                   className="btn-secondary"
-                  aria-label="Previous granted page"
+                  aria-label={t('previousPage')}
                   disabled={page === 0}
                   onClick={() => setDevicePage(page - 1)}
                 >
@@ -232,7 +250,7 @@ export function GrantsEditor({
                 <button
                   type="button"
                   className="btn-secondary"
-                  aria-label="Next granted page"
+                  aria-label={t('nextPage')}
                   disabled={page >= pages - 1}
                   onClick={() => setDevicePage(page + 1)}
                 >
@@ -242,13 +260,13 @@ export function GrantsEditor({
             )}
           </div>
         )}
-        <h3 className="text-sm font-semibold text-slate-700">Add devices</h3>
+        <h3 className="text-sm font-semibold text-slate-700 dark:text-slate-300">{t('addDevices')}</h3>
         <DevicePicker
           control={(d) => (
             <input
               type="checkbox"
               className="shrink-0"
-              aria-label={`Grant ${d.name}`}
+              aria-label={t('grantDevice', { name: d.name })}
               checked={devices.has(d.id)}
               onChange={(e) => putDevice(d, e.target.checked)}
             />
@@ -260,7 +278,7 @@ export function GrantsEditor({
               disabled={rows.length === 0}
               onClick={() => rows.forEach((r) => !devices.has(r.id) && putDevice(r, true))}
             >
-              Grant page
+              {t('grantPage')}
             </button>
           )}
         />
@@ -268,11 +286,13 @@ export function GrantsEditor({
 
       <div className="card flex flex-wrap items-center gap-3 px-4 py-2">
         <button type="button" className="btn-primary" disabled={pending} onClick={submit}>
-          {pending ? 'Saving…' : `Save grants (${groupLevels.size + devices.size})`}
+          {pending ? t('saving') : t('save', { count: groupLevels.size + devices.size })}
         </button>
-        {dirty && !pending && <span className="text-sm text-amber-700">Unsaved changes</span>}
+        {dirty && !pending && (
+          <span className="text-sm text-amber-700 dark:text-amber-400">{t('unsaved')}</span>
+        )}
         {state.ok && (
-          <span role="status" className="text-sm text-emerald-700">
+          <span role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
             {state.ok}
           </span>
         )}
@@ -293,6 +313,7 @@ function LevelSelect({
   allowNone?: boolean;
   onChange: (v: GrantLevel | '') => void;
 }) {
+  const t = useTranslations('admin.levels');
   return (
     <select
       aria-label={label}
@@ -300,10 +321,10 @@ function LevelSelect({
       value={value}
       onChange={(e) => onChange(e.target.value as GrantLevel | '')}
     >
-      {allowNone && <option value="">no grant</option>}
+      {allowNone && <option value="">{t('none')}</option>}
       {GRANT_LEVELS.map((l) => (
         <option key={l} value={l}>
-          {l}
+          {t(l)}
         </option>
       ))}
     </select>

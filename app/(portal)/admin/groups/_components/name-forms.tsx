@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 
 /** What the create and edit actions of groups and teams answer (both are a name and a description). */
@@ -19,11 +20,15 @@ export function CreateNamedForm({
   what,
   action: create,
   placeholder,
+  title,
 }: {
   what: 'group' | 'team';
   action: NamedAction;
   placeholder: string;
+  /** "Create group": the form's name and its button. */
+  title: string;
 }) {
+  const t = useTranslations('admin.names');
   const [state, action, pending] = useActionState<NamedFormState, FormData>(create, {});
   const id = `new-${what}`;
   return (
@@ -33,10 +38,10 @@ export function CreateNamedForm({
       action={action}
       className="card grid gap-3 p-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)_auto] sm:items-start"
       noValidate
-      aria-label={`Create ${what}`}
+      aria-label={title}
     >
       <div>
-        <label htmlFor={`${id}-name`}>Name</label>
+        <label htmlFor={`${id}-name`}>{t('name')}</label>
         <input
           id={`${id}-name`}
           name="name"
@@ -48,7 +53,7 @@ export function CreateNamedForm({
         />
       </div>
       <div>
-        <label htmlFor={`${id}-description`}>Description</label>
+        <label htmlFor={`${id}-description`}>{t('description')}</label>
         <input
           id={`${id}-description`}
           name="description"
@@ -59,7 +64,7 @@ export function CreateNamedForm({
       </div>
       <div className="sm:pt-6">
         <button type="submit" className="btn-primary w-full" disabled={pending}>
-          {pending ? 'Creating…' : `Create ${what}`}
+          {pending ? t('creating') : title}
         </button>
       </div>
       {state.error && (
@@ -68,7 +73,7 @@ export function CreateNamedForm({
         </p>
       )}
       {state.ok && (
-        <p role="status" className="text-sm text-emerald-700 sm:col-span-3">
+        <p role="status" className="text-sm text-emerald-700 sm:col-span-3 dark:text-emerald-400">
           {state.ok}
         </p>
       )}
@@ -92,6 +97,8 @@ export function EditNamedForm({
   saving: boolean;
   onCancel(): void;
 }) {
+  const t = useTranslations('admin.names');
+  const tc = useTranslations('common');
   return (
     <form
       action={action}
@@ -99,7 +106,7 @@ export function EditNamedForm({
       noValidate
     >
       <div>
-        <label htmlFor={`name-${id}`}>Name</label>
+        <label htmlFor={`name-${id}`}>{t('name')}</label>
         <input
           id={`name-${id}`}
           name="name"
@@ -109,7 +116,7 @@ export function EditNamedForm({
         />
       </div>
       <div>
-        <label htmlFor={`description-${id}`}>Description</label>
+        <label htmlFor={`description-${id}`}>{t('description')}</label>
         <input
           id={`description-${id}`}
           name="description"
@@ -120,10 +127,10 @@ export function EditNamedForm({
       </div>
       <div className="flex gap-2 sm:pt-6">
         <button type="submit" className="btn-primary" disabled={saving}>
-          {saving ? 'Saving…' : 'Save'}
+          {saving ? t('saving') : tc('actions.save')}
         </button>
         <button type="button" className="btn-secondary" onClick={onCancel}>
-          Cancel
+          {tc('actions.cancel')}
         </button>
       </div>
       {state.error && (

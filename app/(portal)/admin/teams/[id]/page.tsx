@@ -1,4 +1,4 @@
-import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { NoAccess } from '@/app/_components/no-access';
@@ -10,13 +10,17 @@ import { getRuntime } from '@/lib/server/registry';
 import { TeamGrantsForm } from './team-grants-form';
 import { TeamMembers } from './team-members';
 
-export const metadata: Metadata = { title: 'Team' };
+export async function generateMetadata() {
+  const t = await getTranslations('admin');
+  return { title: t('team.title') };
+}
 
 const level = (l: string): GrantLevel => (isGrantLevel(l) ? l : 'view');
 
 export default async function TeamPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requireUser();
-  if (!can(me.role, 'grants:manage')) return <NoAccess what="manage teams" />;
+  const t = await getTranslations('admin');
+  if (!can(me.role, 'grants:manage')) return <NoAccess what={t('noAccess.teams')} />;
   const { id } = await params;
   const { db } = getRuntime();
   const team = await db.team.findUnique({
@@ -45,21 +49,21 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
   ).length;
   return (
     <div className="space-y-4">
-      <Link href="/admin/teams" className="text-sm text-sky-700 hover:underline">
-        ← Teams
+      <Link href="/admin/teams" className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+        {t('team.back')}
       </Link>
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight break-all">Team {team.name}</h1>
-        {team.description && <p className="text-sm text-slate-600">{team.description}</p>}
+        <h1 className="text-2xl font-semibold tracking-tight break-all">
+          {t('team.heading', { name: team.name })}
+        </h1>
+        {team.description && (
+          <p className="text-sm break-words text-slate-600 dark:text-slate-300">{team.description}</p>
+        )}
       </div>
       <TeamMembers teamId={team.id} users={users} members={team.members.map((m) => m.userId)} />
       <div>
-        <h2 className="text-lg font-semibold">What the team is granted</h2>
-        <p className="text-sm text-slate-600">
-          Every member gets these; each member&apos;s role caps the level (admins see everything anyway,
-          viewers get operate as view
-          {viewers > 0 ? `: ${viewers} member${viewers === 1 ? ' is a viewer' : 's are viewers'}` : ''}).
-        </p>
+        <h2 className="text-lg font-semibold">{t('team.grantsHeading')}</h2>
+        <p className="text-sm text-slate-600 dark:text-slate-300">{t('team.grantsHelp', { viewers })}</p>
       </div>
       <TeamGrantsForm
         teamId={team.id}

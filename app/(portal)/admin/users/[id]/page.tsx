@@ -1,4 +1,4 @@
-import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { NoAccess } from '@/app/_components/no-access';
@@ -6,30 +6,24 @@ import { can, isRole, type Role } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { listGroups } from '@/lib/devices/groups';
 import { effectiveLevel, isGrantLevel, roleCap, type GrantLevel } from '@/lib/devices/visibility';
-import { plural } from '@/lib/format/plural';
 import { getRuntime } from '@/lib/server/registry';
 import { GrantsForm } from './grants-form';
 import { SignOutUserEverywhere } from './sign-out-user';
 
-export const metadata: Metadata = { title: 'Device grants' };
+export async function generateMetadata() {
+  const t = await getTranslations('admin');
+  return { title: t('userGrants.title') };
+}
 
 /** Device names shown in a "through team" line before "and N more". */
 const TEAM_DEVICE_NAMES_SHOWN = 5;
 
 const level = (l: string): GrantLevel => (isGrantLevel(l) ? l : 'view');
 
-/** How the role bounds what grants give, in one line. */
-function roleNote(role: Role): string {
-  if (role === 'admin')
-    return 'admin: sees and operates every device whatever the grants; the grants below apply if the role changes.';
-  if (role === 'viewer')
-    return 'viewer: operate grants act as view (a viewer never opens terminals or runs tasks).';
-  return 'operator: view and operate apply as granted.';
-}
-
 export default async function UserGrantsPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requireUser();
-  if (!can(me.role, 'grants:manage')) return <NoAccess what="manage device grants" />;
+  const [t, tc] = await Promise.all([getTranslations('admin'), getTranslations('common')]);
+  if (!can(me.role, 'grants:manage')) return <NoAccess what={t('noAccess.grants')} />;
   const { id } = await params;
   const { db } = getRuntime();
   const user = await db.user.findUnique({
@@ -66,75 +60,89 @@ export default async function UserGrantsPage({ params }: { params: Promise<{ id:
       },
     }),
   ]);
-  const capNote = role === 'viewer' ? 'acts as view (viewer)' : undefined;
+  const capNote = role === 'viewer' ? t('userGrants.capNote') : undefined;
   const throughTeams = teams.flatMap(({ team }) => [
     ...team.groupGrants.map((g) => ({
       key: `${team.id}:g:${g.group.name}`,
       team,
       level: level(g.level),
-      what: `group ${g.group.name}`,
+      what: t('userGrants.onGroup', { name: g.group.name }),
     })),
     ...(['operate', 'view'] as const).flatMap((lv) => {
       const names = team.deviceGrants.filter((d) => level(d.level) === lv).map((d) => d.device.name);
       if (names.length === 0) return [];
       const shown = names.slice(0, TEAM_DEVICE_NAMES_SHOWN).join(', ');
-      const more =
-        names.length > TEAM_DEVICE_NAMES_SHOWN ? ` and ${names.length - TEAM_DEVICE_NAMES_SHOWN} more` : '';
+      const listed =
+        names.length > TEAM_DEVICE_NAMES_SHOWN
+          ? t('userGrants.andMore', { names: shown, count: names.length - TEAM_DEVICE_NAMES_SHOWN })
+          : shown;
       return [
         {
           key: `${team.id}:d:${lv}`,
           team,
           level: lv,
-          what: names.length === 1 ? names[0]! : `${plural(names.length, 'device')} (${shown}${more})`,
+          what:
+            names.length === 1
+              ? names[0]!
+              : t('userGrants.deviceList', { count: names.length, names: listed }),
         },
       ];
     }),
   ]);
+  const link = 'font-medium text-sky-700 hover:underline dark:text-sky-400';
   return (
     <div className="space-y-4">
-      <Link href="/admin/users" className="text-sm text-sky-700 hover:underline">
-        ← Users
+      <Link href="/admin/users" className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+        {t('userGrants.back')}
       </Link>
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight break-all">Devices {user.username} can see</h1>
-        <p className="mt-1 text-sm text-slate-600" data-testid="role-cap">
-          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">
-            {role}
+        <h1 className="text-2xl font-semibold tracking-tight break-all">
+          {t('userGrants.heading', { username: user.username })}
+        </h1>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300" data-testid="role-cap">
+          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-200">
+            {tc(`roles.${role}`)}
           </span>{' '}
-          {roleNote(role)}
-          {role !== 'admin' && <> New grants are {roleCap(role)} unless you choose otherwise.</>}
+          {t(`userGrants.roleNote.${role}`)}
+          {role !== 'admin' && <> {t('userGrants.newGrants', { level: t(`levels.${roleCap(role)}`) })}</>}
         </p>
       </div>
 
       <section className="card space-y-2 p-4" aria-labelledby="through-teams">
         <h2 id="through-teams" className="text-lg font-semibold">
-          Through teams
+          {t('userGrants.throughTeams')}
         </h2>
         {teams.length === 0 ? (
-          <p className="text-sm text-slate-500">{user.username} is in no team.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">
+            {t('userGrants.noTeam', { username: user.username })}
+          </p>
         ) : throughTeams.length === 0 ? (
-          <p className="text-sm text-slate-500">
-            In {teams.map((t) => t.team.name).join(', ')}; {teams.length === 1 ? 'it grants' : 'they grant'}{' '}
-            nothing yet.
+          <p className="text-sm text-slate-500 dark:text-slate-400">
+            {t('userGrants.teamsGrantNothing', {
+              teams: teams.map((x) => x.team.name).join(', '),
+              count: teams.length,
+            })}
           </p>
         ) : (
           <ul className="space-y-1 text-sm" data-testid="team-grants">
-            {throughTeams.map((t) => {
-              const acts = effectiveLevel(role, [t.level]);
+            {throughTeams.map((x) => {
+              const acts = effectiveLevel(role, [x.level]);
               return (
-                <li key={t.key} className="break-words">
-                  through team{' '}
-                  <Link
-                    href={`/admin/teams/${t.team.id}`}
-                    className="font-medium text-sky-700 hover:underline"
-                  >
-                    {t.team.name}
-                  </Link>
-                  : {t.level} on {t.what}
-                  {acts !== t.level && (
-                    <span className="text-xs text-amber-700">
+                <li key={x.key} className="break-words">
+                  {t.rich('userGrants.throughTeam', {
+                    team: x.team.name,
+                    level: t(`levels.${x.level}`),
+                    what: x.what,
+                    link: (c) => (
+                      <Link href={`/admin/teams/${x.team.id}`} className={link}>
+                        {c}
+                      </Link>
+                    ),
+                  })}
+                  {acts && acts !== x.level && (
+                    <span className="text-xs text-amber-700 dark:text-amber-400">
                       {' '}
-                      (acts as {acts}: {role})
+                      {t('userGrants.actsAs', { level: t(`levels.${acts}`), role: tc(`roles.${role}`) })}
                     </span>
                   )}
                 </li>
@@ -142,10 +150,12 @@ export default async function UserGrantsPage({ params }: { params: Promise<{ id:
             })}
           </ul>
         )}
-        <p className="text-xs text-slate-500">Team grants are changed on the team&apos;s page.</p>
+        <p className="text-xs text-slate-500 dark:text-slate-400">{t('userGrants.teamGrantsHint')}</p>
       </section>
 
-      <h2 className="text-lg font-semibold">{user.username}&apos;s own grants</h2>
+      <h2 className="text-lg font-semibold break-all">
+        {t('userGrants.ownGrants', { username: user.username })}
+      </h2>
       <GrantsForm
         userId={user.id}
         groups={groups.map((g) => ({ id: g.id, name: g.name, devices: g.devices }))}
@@ -159,11 +169,10 @@ export default async function UserGrantsPage({ params }: { params: Promise<{ id:
       {can(me.role, 'users:manage') && (
         <section className="card space-y-2 p-4" aria-labelledby="user-sessions">
           <h2 id="user-sessions" className="text-lg font-semibold">
-            Sessions
+            {t('userGrants.sessions')}
           </h2>
-          <p className="text-sm text-slate-600">
-            Sign {user.username} out of every browser. Their open terminals and live connections close at
-            once; they can sign in again with their password.
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            {t('userGrants.sessionsHelp', { username: user.username })}
           </p>
           <SignOutUserEverywhere userId={user.id} username={user.username} />
         </section>

@@ -6,7 +6,8 @@ import { setTeamGrants, teamGrants } from '@/lib/auth/grants';
 export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute<{ id: string }>({ role: 'admin' }, async (_req, ctx, { id }) => {
-  if (!(await ctx.runtime.db.team.findUnique({ where: { id }, select: { id: true } }))) throw notFound('team');
+  if (!(await ctx.runtime.db.team.findUnique({ where: { id }, select: { id: true } })))
+    throw notFound('team');
   return json(await teamGrants(ctx.runtime.db, id));
 });
 

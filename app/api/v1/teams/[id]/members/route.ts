@@ -7,7 +7,8 @@ import { setTeamMembers } from '@/lib/auth/teams';
 export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute<{ id: string }>({ role: 'admin' }, async (_req, ctx, { id }) => {
-  if (!(await ctx.runtime.db.team.findUnique({ where: { id }, select: { id: true } }))) throw notFound('team');
+  if (!(await ctx.runtime.db.team.findUnique({ where: { id }, select: { id: true } })))
+    throw notFound('team');
   return json({ users: (await teamMemberIds(ctx.runtime.db, id)).sort() });
 });
 

@@ -1,0 +1,56 @@
+/**
+ * A human label for each audit action code the portal writes (the code itself stays on screen: it is
+ * what the REST API and the filter use). Codes not listed here show without a label.
+ */
+export const AUDIT_ACTION_LABELS = {
+  login: 'login',
+  'login.failed': 'loginFailed',
+  'login.disabled': 'loginDisabled',
+  'login.throttled': 'loginThrottled',
+  'terminal.open': 'terminalOpen',
+  'terminal.close': 'terminalClose',
+  'task.create': 'taskCreate',
+  'task.cancel': 'taskCancel',
+  'task.retry': 'taskRetry',
+  'device.create': 'deviceCreate',
+  'device.update': 'deviceUpdate',
+  'device.delete': 'deviceDelete',
+  'device.import': 'deviceImport',
+  'device.export': 'deviceExport',
+  'device.hostkey_accept': 'deviceHostkeyAccept',
+  'device.hostkey_forget': 'deviceHostkeyForget',
+  'user.create': 'userCreate',
+  'user.role': 'userRole',
+  'user.disable': 'userDisable',
+  'user.enable': 'userEnable',
+  'user.grants': 'userGrants',
+  'user.password_reset': 'userPasswordReset',
+  'user.password_change': 'userPasswordChange',
+  'user.password_change_failed': 'userPasswordChangeFailed',
+  'user.password_change_throttled': 'userPasswordChangeThrottled',
+  'user.sign_out_everywhere': 'userSignOutEverywhere',
+  'token.create': 'tokenCreate',
+  'token.revoke': 'tokenRevoke',
+  'group.create': 'groupCreate',
+  'group.update': 'groupUpdate',
+  'group.delete': 'groupDelete',
+  'group.devices_add': 'groupDevicesAdd',
+  'group.devices_remove': 'groupDevicesRemove',
+  'group.devices_set': 'groupDevicesSet',
+  'group.jump_host': 'groupJumpHost',
+  'team.create': 'teamCreate',
+  'team.update': 'teamUpdate',
+  'team.delete': 'teamDelete',
+  'team.members': 'teamMembers',
+  'team.grants': 'teamGrants',
+  'access.revoked': 'accessRevoked',
+} as const;
+
+export type AuditActionLabelKey = (typeof AUDIT_ACTION_LABELS)[keyof typeof AUDIT_ACTION_LABELS];
+
+/** The message key of a code's label, or null for a code without one. */
+export function auditActionLabelKey(code: string): AuditActionLabelKey | null {
+  return Object.hasOwn(AUDIT_ACTION_LABELS, code)
+    ? AUDIT_ACTION_LABELS[code as keyof typeof AUDIT_ACTION_LABELS]
+    : null;
+}

@@ -1,0 +1,12 @@
+import { Bone, FormBones, ListBones, Skeleton } from '../_components/skeleton';
+
+export default function GroupsLoading() {
+  return (
+    <Skeleton>
+      <Bone className="h-8 w-32" />
+      <Bone className="h-4 w-full max-w-2xl" />
+      <FormBones fields={2} />
+      <ListBones rows={6} />
+    </Skeleton>
+  );
+}
