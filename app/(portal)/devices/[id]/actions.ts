@@ -1,5 +1,6 @@
 'use server';
 
+import { getTranslations } from 'next-intl/server';
 import { idArg, INVALID_REQUEST, parseArgs } from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
 import type { ProbeOneResult } from '@/lib/devices/status-monitor';
@@ -18,7 +19,15 @@ export async function probeDeviceAction(id: string): Promise<ProbeNowResult> {
   const auth = await authorise('devices:view');
   if (!auth.ok) return { ok: false, code: 'refused', message: auth.error };
   const runtime = getRuntime();
-  if (!(await deviceLevel(runtime.db, auth.user, id)))
-    return { ok: false, code: 'not_found', message: 'No such device.' };
-  return runtime.status.probeOne(id);
+  if (!(await deviceLevel(runtime.db, auth.user, id))) {
+    const t = await getTranslations('device.probe');
+    return { ok: false, code: 'not_found', message: t('notFound') };
+  }
+  const r = await runtime.status.probeOne(id);
+  // the monitor's "no such device" (deleted since the check above) in the reader's language too
+  if (!r.ok && r.code === 'not_found') {
+    const t = await getTranslations('device.probe');
+    return { ...r, message: t('notFound') };
+  }
+  return r;
 }

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
+import { useLocale, useTranslations } from 'next-intl';
 import { useLive } from '@/app/_components/live-provider';
 import { StatusBadge } from '@/app/_components/status-badge';
 import { Time, useInBrowser } from '@/app/_components/time';
@@ -45,41 +46,48 @@ export function LiveDeviceStatus({
     if (pushed === status) refreshedFor.current = null;
   }, [pushed, status, router]);
   const inBrowser = useInBrowser();
+  const t = useTranslations('device.status');
+  const locale = useLocale();
   const fresh = shown === status; // the server's reason and time belong to this status
+  const sinceTime = () => <Time iso={since ?? ''} />;
   return (
     <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="device-status">
-      <dt className="text-slate-500">Status</dt>
+      <dt className="text-slate-500 dark:text-slate-400">{t('label')}</dt>
       <dd
-        className="flex flex-wrap items-center gap-x-2"
+        className="flex min-w-0 flex-wrap items-center gap-x-2"
         data-testid="device-status-value"
         data-status={shown}
       >
         <StatusBadge status={shown} />
         {fresh && since && (
-          <span className="text-slate-600">
-            since <Time iso={since} />
-            {/* eslint-disable-next-line react-hooks/purity -- a label that ages, rendered in the browser only */}
-            {inBrowser && <> ({formatDuration(Date.now() - Date.parse(since))})</>}
+          <span className="text-slate-600 dark:text-slate-400">
+            {inBrowser
+              ? t.rich('sinceFor', {
+                  time: sinceTime,
+                  // eslint-disable-next-line react-hooks/purity -- a label that ages, rendered in the browser only
+                  duration: formatDuration(Date.now() - Date.parse(since), locale),
+                })
+              : t.rich('since', { time: sinceTime })}
           </span>
         )}
-        {!fresh && <span className="text-slate-500">just now</span>}
+        {!fresh && <span className="text-slate-500 dark:text-slate-400">{t('justNow')}</span>}
       </dd>
       {fresh && reason && (
         <>
-          <dt className="text-slate-500">Reason</dt>
-          <dd className="break-words" data-testid="device-status-reason">
+          <dt className="text-slate-500 dark:text-slate-400">{t('reason')}</dt>
+          <dd className="min-w-0 break-words" data-testid="device-status-reason">
             {reason}
           </dd>
         </>
       )}
-      <dt className="text-slate-500">Last seen</dt>
+      <dt className="text-slate-500 dark:text-slate-400">{t('lastSeen')}</dt>
       <dd data-testid="device-last-seen">
         {shown === 'online' ? (
-          'now'
+          t('now')
         ) : lastSeen && lastSeen !== 'now' ? (
           <Time iso={lastSeen} />
         ) : fresh ? (
-          'never'
+          t('never')
         ) : (
           '—'
         )}

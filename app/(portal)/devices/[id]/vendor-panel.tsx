@@ -1,6 +1,7 @@
 'use client';
 
-import { useState, useSyncExternalStore, useTransition } from 'react';
+import { useTranslations } from 'next-intl';
+import { useId, useState, useSyncExternalStore, useTransition } from 'react';
 import { VENDOR_LABELS, type Vendor } from '@/lib/devices/schema';
 import { detectVendorAction, setDeviceVendorAction, type DetectVendorResult } from '../actions';
 
@@ -10,6 +11,8 @@ const labelOf = (vendor: string) => VENDOR_LABELS[vendor as Vendor] ?? vendor;
 const noop = () => () => {};
 
 export function VendorPanel({ deviceId, vendor }: { deviceId: string; vendor: string }) {
+  const t = useTranslations('device.vendor');
+  const headingId = useId();
   const [detecting, startDetect] = useTransition();
   const [saving, startSave] = useTransition();
   const [detection, setDetection] = useState<Detection | null>(null);
@@ -37,21 +40,22 @@ export function VendorPanel({ deviceId, vendor }: { deviceId: string; vendor: st
     setError(null);
     startSave(async () => {
       const r = await setDeviceVendorAction(deviceId, detected);
-      setSaved(r.ok ?? null);
+      // the action's notice is English ("Vendor set to …"): say it in the reader's language
+      setSaved(r.ok ? t('saved', { vendor: labelOf(detected) }) : null);
       setError(r.error ?? null);
     });
   };
   const proposed = detection?.detected?.vendor;
 
   return (
-    <section className="card max-w-3xl space-y-3 p-4" aria-label="Vendor">
-      <h2 className="text-sm font-semibold">Vendor</h2>
+    <section className="card max-w-3xl min-w-0 space-y-3 p-4" aria-labelledby={headingId}>
+      <h2 id={headingId} className="text-sm font-semibold">
+        {t('heading')}
+      </h2>
       <p className="text-sm">
-        Stored: <strong data-testid="stored-vendor">{labelOf(vendor)}</strong>
+        {t.rich('stored', { strong: () => <strong data-testid="stored-vendor">{labelOf(vendor)}</strong> })}
       </p>
-      <p className="text-xs text-slate-500">
-        Detection logs in to the device as you and runs its version command; it changes nothing on the device.
-      </p>
+      <p className="text-xs text-slate-500 dark:text-slate-400">{t('intro')}</p>
       <div className="flex flex-wrap gap-2">
         <button
           type="button"
@@ -60,7 +64,7 @@ export function VendorPanel({ deviceId, vendor }: { deviceId: string; vendor: st
           aria-busy={detecting}
           onClick={detect}
         >
-          {detecting ? 'Logging in…' : 'Detect vendor'}
+          {detecting ? t('detecting') : t('detect')}
         </button>
         {proposed && proposed !== vendor && (
           <button
@@ -69,17 +73,20 @@ export function VendorPanel({ deviceId, vendor }: { deviceId: string; vendor: st
             disabled={detecting || saving}
             onClick={() => use(proposed)}
           >
-            {saving ? 'Saving…' : `Use ${labelOf(proposed)}`}
+            {saving ? t('saving') : t('use', { vendor: labelOf(proposed) })}
           </button>
         )}
       </div>
       {error && (
-        <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+        <div
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 p-3 text-sm break-words text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-300"
+        >
           {error}
         </div>
       )}
       {saved && (
-        <p role="status" className="text-sm text-emerald-700">
+        <p role="status" className="text-sm text-emerald-700 dark:text-emerald-300">
           {saved}
         </p>
       )}
@@ -89,40 +96,47 @@ export function VendorPanel({ deviceId, vendor }: { deviceId: string; vendor: st
 }
 
 function DetectionResult({ detection, stored }: { detection: Detection; stored: string }) {
+  const t = useTranslations('device.vendor');
   const { detected, prompt, serverIdent, versionCommand, versionExcerpt } = detection;
   return (
-    <div className="space-y-2 text-sm" data-testid="vendor-detection">
+    <div className="min-w-0 space-y-2 text-sm" data-testid="vendor-detection">
       {detected ? (
-        <p>
-          Detected: <strong>{labelOf(detected.vendor)}</strong> ({detected.confidence} confidence) —{' '}
-          {detected.reason}
-          {detected.vendor === stored && <span className="text-slate-500">; the stored vendor matches.</span>}
+        <p className="break-words">
+          {t.rich('detected', {
+            strong: (c) => <strong>{c}</strong>,
+            vendor: labelOf(detected.vendor),
+            confidence: t(`confidence.${detected.confidence}`),
+            reason: detected.reason,
+          })}
+          {detected.vendor === stored && (
+            <span className="text-slate-500 dark:text-slate-400">{t('matches')}</span>
+          )}
         </p>
       ) : (
-        <p>No vendor detected: nothing the device showed matches a known platform. What it showed:</p>
+        <p>{t('noneDetected')}</p>
       )}
-      <dl className="grid grid-cols-[6rem_1fr] gap-x-3 gap-y-1 text-xs">
-        <dt className="text-slate-500">Prompt</dt>
+      <dl className="grid grid-cols-[6rem_minmax(0,1fr)] gap-x-3 gap-y-1 text-xs">
+        <dt className="text-slate-500 dark:text-slate-400">{t('prompt')}</dt>
         <dd>
-          <code className="font-mono break-all">{prompt || '(none)'}</code>
+          <code className="font-mono break-all">{prompt || t('none')}</code>
         </dd>
-        <dt className="text-slate-500">SSH ident</dt>
+        <dt className="text-slate-500 dark:text-slate-400">{t('sshIdent')}</dt>
         <dd>
-          <code className="font-mono break-all">{serverIdent || '(none)'}</code>
+          <code className="font-mono break-all">{serverIdent || t('none')}</code>
         </dd>
       </dl>
       {versionCommand ? (
-        <details className="rounded-md border border-slate-200">
+        <details className="rounded-md border border-slate-200 dark:border-slate-700">
           <summary className="cursor-pointer px-2 py-1 text-xs">
-            First lines of <code className="font-mono">{versionCommand}</code>
+            {t.rich('firstLines', { code: () => <code className="font-mono">{versionCommand}</code> })}
           </summary>
-          <pre className="max-h-60 overflow-auto bg-slate-50 p-2 font-mono text-xs whitespace-pre">
+          <pre className="max-h-60 overflow-auto bg-slate-50 p-2 font-mono text-xs whitespace-pre dark:bg-slate-950 dark:text-slate-200">
             {versionExcerpt}
           </pre>
         </details>
       ) : (
-        <p className="text-xs text-slate-500">
-          The device refused both <code>show version</code> and <code>display version</code>.
+        <p className="text-xs text-slate-500 dark:text-slate-400">
+          {t.rich('refused', { code: (c) => <code>{c}</code> })}
         </p>
       )}
     </div>
