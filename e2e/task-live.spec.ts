@@ -83,7 +83,7 @@ for (const size of SIZES) {
       // while the slow device is worked on: it reads running, and so does the filter, without a reload
       const row = page.locator(`details[data-device="${hang}"]`);
       await expect(row).toHaveAttribute('data-status', 'running', { timeout: 4_000 });
-      await expect(page.getByRole('tab', { name: /^running [1-9]/ })).toBeVisible();
+      await expect(page.getByRole('button', { name: /^running [1-9]/, pressed: false })).toBeVisible();
       const elapsed = page.getByTestId('task-elapsed');
       await expect(elapsed).toBeVisible();
       const first = await elapsed.textContent();

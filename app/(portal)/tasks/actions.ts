@@ -2,11 +2,19 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
 import type { TaskFieldErrors } from '@/lib/tasks/schema';
 import { cancelTask, createTask, retryFailed } from '@/lib/tasks/service';
 import { getRuntime } from '@/lib/server/registry';
+import { localiseTaskError, localiseTaskErrors, type TranslateTaskError } from './task-errors';
+
+/** The service answers in English (the REST API shares it); the form shows the reader's language. */
+async function translator(): Promise<TranslateTaskError> {
+  const t = await getTranslations('tasks.errors');
+  return (key, values) => t(key, values);
+}
 
 /** What was submitted, sent back with the errors so the form shows it again instead of blanks. */
 export interface NewTaskValues {
@@ -25,9 +33,11 @@ export interface NewTaskState {
 }
 
 export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promise<NewTaskState> {
-  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { errors: { form: INVALID_REQUEST } };
+  const t = await translator();
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg))
+    return { errors: { form: localiseTaskError(INVALID_REQUEST, t) } };
   const auth = await authorise('tasks:run');
-  if (!auth.ok) return { errors: { form: auth.error } };
+  if (!auth.ok) return { errors: { form: localiseTaskError(auth.error, t) } };
   const values: NewTaskValues = {
     name: String(fd.get('name') ?? ''),
     commands: String(fd.get('commands') ?? ''),
@@ -41,23 +51,25 @@ export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promi
   // validated but not sent back.
   const commandOptions = String(fd.get('commandOptions') ?? '');
   const result = await createTask(auth.user, { ...values, commandOptions }, getRuntime());
-  if (!result.ok) return { errors: result.errors, values };
+  if (!result.ok) return { errors: localiseTaskErrors(result.errors, t), values };
   revalidatePath('/tasks');
   redirect(`/tasks/${result.id}`);
 }
 
 export async function cancelTaskAction(taskId: string): Promise<{ error?: string }> {
-  if (!parseArgs([taskId], idArg)) return { error: INVALID_REQUEST };
+  const t = await translator();
+  if (!parseArgs([taskId], idArg)) return { error: localiseTaskError(INVALID_REQUEST, t) };
   const auth = await authorise('tasks:run');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseTaskError(auth.error, t) };
   const r = await cancelTask(auth.user, taskId, getRuntime());
-  return r.ok ? {} : { error: r.error };
+  return r.ok ? {} : { error: localiseTaskError(r.error, t) };
 }
 
 export async function retryFailedAction(taskId: string): Promise<{ error?: string }> {
-  if (!parseArgs([taskId], idArg)) return { error: INVALID_REQUEST };
+  const t = await translator();
+  if (!parseArgs([taskId], idArg)) return { error: localiseTaskError(INVALID_REQUEST, t) };
   const auth = await authorise('tasks:run');
-  if (!auth.ok) return { error: auth.error };
+  if (!auth.ok) return { error: localiseTaskError(auth.error, t) };
   const r = await retryFailed(auth.user, taskId, getRuntime());
-  return r.ok ? {} : { error: r.error };
+  return r.ok ? {} : { error: localiseTaskError(r.error, t) };
 }

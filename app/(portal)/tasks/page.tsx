@@ -1,16 +1,21 @@
-import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { listTasks } from '@/lib/tasks/service';
 import { TasksList } from './tasks-list';
 import { getRuntime } from '@/lib/server/registry';
 
-export const metadata: Metadata = { title: 'Tasks' };
+export async function generateMetadata() {
+  const t = await getTranslations('tasks');
+  return { title: t('title') };
+}
 
 export default async function TasksPage() {
   const user = await requireUser();
+  const t = await getTranslations('tasks.list');
   const tasks = await listTasks(user, getRuntime());
+  const canRun = can(user.role, 'tasks:run');
   // admins see every user's tasks, so their list names each task's owner
   const owners =
     user.role === 'admin'
@@ -23,15 +28,15 @@ export default async function TasksPage() {
       : undefined;
   return (
     <div className="space-y-4">
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
-        {can(user.role, 'tasks:run') && (
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 className="text-2xl font-semibold tracking-tight">{t('heading')}</h1>
+        {canRun && (
           <Link href="/tasks/new" className="btn-primary">
-            New task
+            {t('newTask')}
           </Link>
         )}
       </div>
-      <TasksList initial={tasks} owners={owners} />
+      <TasksList initial={tasks} owners={owners} canRun={canRun} />
     </div>
   );
 }

@@ -1,5 +1,7 @@
 'use client';
 
+import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import { useActionState, useMemo, useState } from 'react';
 import { StatusBadge } from '@/app/_components/status-badge';
 import { VENDOR_LABELS, VENDORS, type Vendor } from '@/lib/devices/schema';
@@ -8,10 +10,13 @@ import {
   TASK_DEFAULT_TIMEOUT_S,
   TASK_MAX_CONCURRENCY,
   TASK_MAX_DEVICES,
+  TASK_MAX_TIMEOUT_S,
+  TASK_MIN_TIMEOUT_S,
 } from '@/lib/tasks/schema';
 import { createTaskAction, type NewTaskState } from '../actions';
 import { DEVICE_STATUSES } from '@/lib/devices/status';
 import { CommandOptions } from './command-options';
+import { describedBy } from './described-by';
 import { OutputChecks } from './output-checks';
 
 export interface TaskDeviceOption {
@@ -37,6 +42,8 @@ export function NewTaskForm({
   /** Devices ticked from the start (`/tasks/new?devices=…`). */
   initialSelected?: string[];
 }) {
+  const t = useTranslations('tasks.new');
+  const tStatus = useTranslations('common.status');
   const [state, action, pending] = useActionState<NewTaskState, FormData>(createTaskAction, {});
   const [selected, setSelected] = useState<Set<string>>(() => new Set(initialSelected));
   const [q, setQ] = useState('');
@@ -68,27 +75,35 @@ export function NewTaskForm({
     });
 
   return (
-    <form action={action} className="grid gap-4 lg:grid-cols-2" noValidate aria-label="New task">
-      <div className="card space-y-4 p-4">
+    <form action={action} className="grid gap-4 lg:grid-cols-2" noValidate aria-label={t('formLabel')}>
+      <div className="card min-w-0 space-y-4 p-4">
         {e?.form && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          <p
+            role="alert"
+            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/40 dark:text-red-300"
+          >
             {e.form}
           </p>
         )}
         <div>
-          <label htmlFor="name">Name</label>
+          <label htmlFor="name">{t('name')}</label>
           <input
             id="name"
             name="name"
             className="input"
-            placeholder="e.g. Check versions"
+            placeholder={t('namePlaceholder')}
             defaultValue={v?.name}
             aria-invalid={!!e?.name}
+            aria-describedby={describedBy(e?.name && 'name-error')}
           />
-          {e?.name && <p className="field-error">{e.name}</p>}
+          {e?.name && (
+            <p id="name-error" className="field-error">
+              {e.name}
+            </p>
+          )}
         </div>
         <div>
-          <label htmlFor="commands">Commands (one per line, run in order)</label>
+          <label htmlFor="commands">{t('commands')}</label>
           <textarea
             id="commands"
             name="commands"
@@ -99,18 +114,22 @@ export function NewTaskForm({
             defaultValue={v?.commands}
             onChange={(x) => setCommandsText(x.target.value)}
             aria-invalid={!!e?.commands}
+            aria-describedby={describedBy(e?.commands && 'commands-error', 'commands-help')}
           />
-          {e?.commands && <p className="field-error">{e.commands}</p>}
-          <p className="mt-1 text-xs text-slate-500">
-            Paging is turned off per device (screen-length 0 temporary / terminal length 0) before the
-            commands run.
+          {e?.commands && (
+            <p id="commands-error" className="field-error">
+              {e.commands}
+            </p>
+          )}
+          <p id="commands-help" className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+            {t('commandsHelp')}
           </p>
         </div>
         <CommandOptions commandsText={commandsText} noForm={NO_FORM} error={e?.commandOptions} />
         <OutputChecks values={v} errors={e} />
-        <div className="grid grid-cols-2 gap-3">
-          <div>
-            <label htmlFor="concurrency">Concurrency (devices at once)</label>
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+          <div className="flex flex-col">
+            <label htmlFor="concurrency">{t('concurrency')}</label>
             <input
               id="concurrency"
               name="concurrency"
@@ -118,15 +137,20 @@ export function NewTaskForm({
               inputMode="numeric"
               className="input"
               aria-invalid={!!e?.concurrency}
+              aria-describedby={e?.concurrency ? 'concurrency-error' : 'concurrency-help'}
             />
             {e?.concurrency ? (
-              <p className="field-error">{e.concurrency}</p>
+              <p id="concurrency-error" className="field-error">
+                {e.concurrency}
+              </p>
             ) : (
-              <p className="mt-1 text-xs text-slate-500">1–{TASK_MAX_CONCURRENCY}</p>
+              <p id="concurrency-help" className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+                {t('concurrencyHelp', { min: 1, max: TASK_MAX_CONCURRENCY })}
+              </p>
             )}
           </div>
-          <div>
-            <label htmlFor="timeoutSeconds">Timeout per device (s)</label>
+          <div className="flex flex-col">
+            <label htmlFor="timeoutSeconds">{t('timeout')}</label>
             <input
               id="timeoutSeconds"
               name="timeoutSeconds"
@@ -134,40 +158,54 @@ export function NewTaskForm({
               inputMode="numeric"
               className="input"
               aria-invalid={!!e?.timeoutSeconds}
+              aria-describedby={e?.timeoutSeconds ? 'timeoutSeconds-error' : 'timeoutSeconds-help'}
             />
-            {e?.timeoutSeconds && <p className="field-error">{e.timeoutSeconds}</p>}
+            {e?.timeoutSeconds ? (
+              <p id="timeoutSeconds-error" className="field-error">
+                {e.timeoutSeconds}
+              </p>
+            ) : (
+              <p id="timeoutSeconds-help" className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+                {t('timeoutHelp', { min: TASK_MIN_TIMEOUT_S, max: TASK_MAX_TIMEOUT_S })}
+              </p>
+            )}
           </div>
         </div>
         {[...selected].map((id) => (
           <input key={id} type="hidden" name="deviceIds" value={id} />
         ))}
-        <button type="submit" className="btn-primary" disabled={pending}>
-          {pending ? 'Starting…' : `Start task on ${selected.size} device${selected.size === 1 ? '' : 's'}`}
+        <button
+          type="submit"
+          className="btn-primary w-full sm:w-auto"
+          disabled={pending}
+          aria-describedby={describedBy(e?.deviceIds && 'deviceIds-error')}
+        >
+          {pending ? t('starting') : t('start', { count: selected.size })}
         </button>
       </div>
 
-      <fieldset className="card flex max-h-[36rem] flex-col p-4">
-        <legend className="sr-only">Devices</legend>
+      <fieldset className="card flex max-h-[36rem] min-w-0 flex-col p-4">
+        <legend className="sr-only">{t('devices')}</legend>
         <div className="flex flex-wrap items-end gap-2">
           <div className="min-w-32 flex-1">
-            <label htmlFor="device-search">Devices</label>
+            <label htmlFor="device-search">{t('deviceSearch')}</label>
             <input
               id="device-search"
               form={NO_FORM}
               className="input"
               value={q}
               onChange={(x) => setQ(x.target.value)}
-              placeholder="Search name or host"
+              placeholder={t('deviceSearchPlaceholder')}
             />
           </div>
           <select
-            aria-label="Vendor filter"
+            aria-label={t('vendorFilter')}
             form={NO_FORM}
             className="input w-36"
             value={vendor}
             onChange={(x) => setVendor(x.target.value)}
           >
-            <option value="">All vendors</option>
+            <option value="">{t('allVendors')}</option>
             {VENDORS.map((v) => (
               <option key={v} value={v}>
                 {VENDOR_LABELS[v]}
@@ -175,21 +213,21 @@ export function NewTaskForm({
             ))}
           </select>
           <select
-            aria-label="Status filter"
+            aria-label={t('statusFilter')}
             form={NO_FORM}
             className="input w-32"
             value={status}
             onChange={(x) => setStatus(x.target.value)}
           >
-            <option value="">Any status</option>
+            <option value="">{t('anyStatus')}</option>
             {DEVICE_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {tStatus(s)}
               </option>
             ))}
           </select>
         </div>
-        <div className="mt-2 flex items-center gap-2 text-sm">
+        <div className="mt-2 flex flex-wrap items-center gap-2 text-sm">
           <button
             type="button"
             className="btn-secondary"
@@ -197,39 +235,76 @@ export function NewTaskForm({
               setSelected((s) => new Set([...s, ...shown.map((d) => d.id)].slice(0, TASK_MAX_DEVICES)))
             }
           >
-            Select shown ({shown.length})
+            {t('selectShown', { count: shown.length })}
           </button>
           <button type="button" className="btn-secondary" onClick={() => setSelected(new Set())}>
-            Clear
+            {t('clearSelection')}
           </button>
-          <span className="ml-auto text-slate-600" data-testid="selected-count">
-            {selected.size} selected
+          <span
+            className="ml-auto text-slate-600 dark:text-slate-300"
+            data-testid="selected-count"
+            aria-live="polite"
+          >
+            {t('selected', { count: selected.size })}
           </span>
         </div>
-        {e?.deviceIds && <p className="field-error">{e.deviceIds}</p>}
-        <ul className="mt-2 min-h-0 flex-1 divide-y divide-slate-100 overflow-y-auto rounded border border-slate-200 text-sm">
-          {shown.map((d) => (
-            <li key={d.id} className="px-3 py-1">
-              <label className="flex items-center gap-2 font-normal">
-                <input
-                  type="checkbox"
-                  form={NO_FORM}
-                  checked={selected.has(d.id)}
-                  onChange={(x) => toggle(d.id, x.target.checked)}
-                  aria-label={`Select ${d.name}`}
-                />
-                <span className="font-medium">{d.name}</span>
-                <span className="font-mono text-xs text-slate-500">{d.host}</span>
-                <span className="text-xs text-slate-500">
-                  {VENDOR_LABELS[d.vendor as Vendor] ?? d.vendor}
-                </span>
-                <span className="ml-auto">
-                  <StatusBadge status={d.status} />
-                </span>
-              </label>
-            </li>
-          ))}
-        </ul>
+        {e?.deviceIds && (
+          <p id="deviceIds-error" role="alert" className="field-error">
+            {e.deviceIds}
+          </p>
+        )}
+        {devices.length === 0 ? (
+          <div className="mt-2 rounded border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
+            <p>{t('noDevices')}</p>
+            <Link
+              href="/devices/new"
+              className="mt-2 inline-block font-medium text-sky-700 hover:underline dark:text-sky-400"
+            >
+              {t('addDevice')}
+            </Link>
+          </div>
+        ) : shown.length === 0 ? (
+          <div className="mt-2 rounded border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
+            <p>{t('noDeviceMatch')}</p>
+            <button
+              type="button"
+              className="btn-secondary mt-2"
+              onClick={() => {
+                setQ('');
+                setVendor('');
+                setStatus('');
+              }}
+            >
+              {t('clearDeviceFilters')}
+            </button>
+          </div>
+        ) : (
+          <ul className="mt-2 min-h-0 flex-1 divide-y divide-slate-100 overflow-y-auto rounded border border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-700">
+            {shown.map((d) => (
+              <li key={d.id} className="px-3 py-1">
+                <label className="flex min-w-0 items-center gap-2 font-normal">
+                  <input
+                    type="checkbox"
+                    form={NO_FORM}
+                    checked={selected.has(d.id)}
+                    onChange={(x) => toggle(d.id, x.target.checked)}
+                    aria-label={t('selectDevice', { name: d.name })}
+                  />
+                  <span className="flex-none font-medium">{d.name}</span>
+                  <span className="hidden min-w-0 truncate font-mono text-xs text-slate-500 sm:inline dark:text-slate-400">
+                    {d.host}
+                  </span>
+                  <span className="min-w-0 truncate text-xs text-slate-500 dark:text-slate-400">
+                    {VENDOR_LABELS[d.vendor as Vendor] ?? d.vendor}
+                  </span>
+                  <span className="ml-auto shrink-0">
+                    <StatusBadge status={d.status} />
+                  </span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        )}
       </fieldset>
     </form>
   );

@@ -1,4 +1,6 @@
+import { useTranslations } from 'next-intl';
 import { TASK_MAX_FAILURE_PATTERNS } from '@/lib/tasks/schema';
+import { describedBy } from './described-by';
 
 /** The task's own idea of failure and success, beside the vendor driver's error messages. */
 export function OutputChecks({
@@ -8,10 +10,11 @@ export function OutputChecks({
   values?: { failurePatterns: string; expectOutput: string };
   errors?: { failurePatterns?: string; expectOutput?: string };
 }) {
+  const t = useTranslations('tasks.new');
   return (
     <>
       <div>
-        <label htmlFor="failurePatterns">Advanced: failure patterns (one per line)</label>
+        <label htmlFor="failurePatterns">{t('failurePatterns')}</label>
         <textarea
           id="failurePatterns"
           name="failurePatterns"
@@ -21,30 +24,42 @@ export function OutputChecks({
           spellCheck={false}
           defaultValue={values?.failurePatterns}
           aria-invalid={!!errors?.failurePatterns}
-          aria-describedby="failurePatterns-help"
+          aria-describedby={describedBy(
+            errors?.failurePatterns && 'failurePatterns-error',
+            'failurePatterns-help',
+          )}
         />
-        {errors?.failurePatterns && <p className="field-error">{errors.failurePatterns}</p>}
-        <p id="failurePatterns-help" className="mt-1 text-xs text-slate-500">
-          Output matching any of these fails that command (at most {TASK_MAX_FAILURE_PATTERNS}). RE2 syntax;
-          start with <code className="font-mono">(?i)</code> to ignore case. The device&apos;s own error
-          messages are always recognised.
+        {errors?.failurePatterns && (
+          <p id="failurePatterns-error" className="field-error [overflow-wrap:anywhere]">
+            {errors.failurePatterns}
+          </p>
+        )}
+        <p id="failurePatterns-help" className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+          {t.rich('failurePatternsHelp', {
+            max: TASK_MAX_FAILURE_PATTERNS,
+            code: (c) => <code className="font-mono">{c}</code>,
+          })}
         </p>
       </div>
       <div>
-        <label htmlFor="expectOutput">Expected output</label>
+        <label htmlFor="expectOutput">{t('expectOutput')}</label>
         <input
           id="expectOutput"
           name="expectOutput"
           className="input font-mono text-xs"
-          placeholder="e.g. (?i)version 8\."
+          placeholder={t('expectOutputPlaceholder')}
           spellCheck={false}
           defaultValue={values?.expectOutput}
           aria-invalid={!!errors?.expectOutput}
-          aria-describedby="expectOutput-help"
+          aria-describedby={describedBy(errors?.expectOutput && 'expectOutput-error', 'expectOutput-help')}
         />
-        {errors?.expectOutput && <p className="field-error">{errors.expectOutput}</p>}
-        <p id="expectOutput-help" className="mt-1 text-xs text-slate-500">
-          Optional. An RE2 pattern the device&apos;s output must contain somewhere, or the device fails.
+        {errors?.expectOutput && (
+          <p id="expectOutput-error" className="field-error [overflow-wrap:anywhere]">
+            {errors.expectOutput}
+          </p>
+        )}
+        <p id="expectOutput-help" className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+          {t('expectOutputHelp')}
         </p>
       </div>
     </>
