@@ -182,7 +182,7 @@ for (const viewport of [
     expect(device).toBeTruthy();
 
     // a status filter starts at its first page and keeps to its status across pages
-    await page.getByRole('tab', { name: /^success/ }).click();
+    await page.getByRole('button', { name: /^success/ }).click();
     await expect(page.getByTestId('device-page')).toContainText('Page 1 of');
     const statuses = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     expect(statuses.length).toBeGreaterThan(0);

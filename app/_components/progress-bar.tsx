@@ -23,12 +23,15 @@ export function ProgressBar({
   succeeded,
   failed,
   total,
+  label,
 }: {
   value: number;
   status: string;
   succeeded?: number;
   failed?: number;
   total?: number;
+  /** What is progressing, for screen readers (default: "Progress"). */
+  label?: string;
 }) {
   const t = useTranslations('shell.progress');
   const colour = Object.hasOwn(BAR, status) ? BAR[status as TaskStatus] : BAR.running;
@@ -42,6 +45,7 @@ export function ProgressBar({
     <div
       className="flex h-2.5 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
       role="progressbar"
+      aria-label={label ?? t('label')}
       aria-valuenow={Math.round(value)}
       aria-valuemin={0}
       aria-valuemax={100}
