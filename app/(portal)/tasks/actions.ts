@@ -6,7 +6,7 @@ import { getTranslations } from 'next-intl/server';
 import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
 import type { TaskFieldErrors } from '@/lib/tasks/schema';
-import { cancelTask, createTask, retryFailed } from '@/lib/tasks/service';
+import { cancelTask, createTask, retryFailed, runAgain } from '@/lib/tasks/service';
 import { getRuntime } from '@/lib/server/registry';
 import { localiseTaskError, localiseTaskErrors, type TranslateTaskError } from './task-errors';
 
@@ -32,10 +32,11 @@ export interface NewTaskState {
   values?: NewTaskValues;
 }
 
+// Arguments are checked before anything else runs (a forged call gets INVALID_REQUEST and nothing more).
+
 export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promise<NewTaskState> {
+  if (!parseArgs([_prev, fd], prevStateArg, formDataArg)) return { errors: { form: INVALID_REQUEST } };
   const t = await translator();
-  if (!parseArgs([_prev, fd], prevStateArg, formDataArg))
-    return { errors: { form: localiseTaskError(INVALID_REQUEST, t) } };
   const auth = await authorise('tasks:run');
   if (!auth.ok) return { errors: { form: localiseTaskError(auth.error, t) } };
   const values: NewTaskValues = {
@@ -57,8 +58,8 @@ export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promi
 }
 
 export async function cancelTaskAction(taskId: string): Promise<{ error?: string }> {
+  if (!parseArgs([taskId], idArg)) return { error: INVALID_REQUEST };
   const t = await translator();
-  if (!parseArgs([taskId], idArg)) return { error: localiseTaskError(INVALID_REQUEST, t) };
   const auth = await authorise('tasks:run');
   if (!auth.ok) return { error: localiseTaskError(auth.error, t) };
   const r = await cancelTask(auth.user, taskId, getRuntime());
@@ -66,10 +67,22 @@ export async function cancelTaskAction(taskId: string): Promise<{ error?: string
 }
 
 export async function retryFailedAction(taskId: string): Promise<{ error?: string }> {
+  if (!parseArgs([taskId], idArg)) return { error: INVALID_REQUEST };
   const t = await translator();
-  if (!parseArgs([taskId], idArg)) return { error: localiseTaskError(INVALID_REQUEST, t) };
   const auth = await authorise('tasks:run');
   if (!auth.ok) return { error: localiseTaskError(auth.error, t) };
   const r = await retryFailed(auth.user, taskId, getRuntime());
   return r.ok ? {} : { error: localiseTaskError(r.error, t) };
+}
+
+/** Run the task again as a new one (same commands, template version, inputs, devices still available). */
+export async function runAgainAction(taskId: string): Promise<{ error?: string }> {
+  if (!parseArgs([taskId], idArg)) return { error: INVALID_REQUEST };
+  const t = await translator();
+  const auth = await authorise('tasks:run');
+  if (!auth.ok) return { error: localiseTaskError(auth.error, t) };
+  const r = await runAgain(auth.user, taskId, getRuntime());
+  if (!r.ok) return { error: localiseTaskError(Object.values(r.errors).filter(Boolean).join(' '), t) };
+  revalidatePath('/tasks');
+  redirect(`/tasks/${r.id}`);
 }

@@ -9,7 +9,7 @@ import { formatLocal, formatUtc, useInBrowser } from '@/app/_components/time';
 import { formatDuration } from '@/lib/format/duration';
 import type { TaskDeviceDetail, TaskDeviceFilter, TaskDeviceRow } from '@/lib/tasks/service';
 import { TASK_ACTIVE_STATUSES, TASK_DEVICE_UNFINISHED_STATUSES } from '@/lib/tasks/status';
-import { cancelTaskAction, retryFailedAction } from '../actions';
+import { cancelTaskAction, retryFailedAction, runAgainAction } from '../actions';
 import { HttpError } from '../http-error';
 import { LiveState } from '../live-state';
 import { localiseTaskError, type TranslateTaskError } from '../task-errors';
@@ -164,6 +164,17 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
                 onClick={() => run(() => retryFailedAction(id), t('retrying', { count: failedCount }))}
               >
                 {t('retryFailed', { count: failedCount })}
+              </button>
+            )}
+            {canRun && !active && (
+              <button
+                type="button"
+                className="btn-secondary"
+                disabled={pending}
+                data-testid="run-again"
+                onClick={() => run(() => runAgainAction(id), t('runAgainStarted'))}
+              >
+                {t('runAgain')}
               </button>
             )}
             <a
