@@ -64,6 +64,12 @@ for (const size of [
     ).toBeVisible({
       timeout: 30_000,
     });
+    // Run again: a new task with the same commands on the same devices
+    const first = page.url();
+    await mouseClick(page, page.getByTestId('run-again'));
+    await expect(page).not.toHaveURL(first);
+    await expect(page).toHaveURL(/\/tasks\/[a-z0-9]+$/);
+    await expect(page.locator('[data-status="completed"]').first()).toBeVisible({ timeout: 30_000 });
   });
 }
 
