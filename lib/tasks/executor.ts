@@ -119,28 +119,29 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   );
   progress.update(state('running'));
 
+  /** A device that ends before any login: recorded, counted and reported like any outcome. */
+  const finishUnrun = async (row: (typeof rows)[number], status: 'skipped' | 'failed', error: string) => {
+    await recordDeviceOutcome(db, taskId, row.id, { status, output: '[]', error, finishedAt: new Date() });
+    counters.completed++;
+    if (status === 'skipped') counters.skipped++;
+    else counters.failed++;
+    progress.update(state('running'), {
+      deviceId: row.deviceId ?? '',
+      deviceName: row.deviceName,
+      status,
+      error,
+      durationMs: 0,
+    });
+  };
+
   const runDevice = async (row: (typeof rows)[number]) => {
     if (signal.aborted) return;
     const vendor = (row.deviceId && facts.get(row.deviceId)?.vendor) || 'generic';
     const steps = stepsForVendor(plan, vendor);
     if (!steps) {
       // nothing to run on this vendor: skipped at once, no login, no session slot
-      const error = `No commands for ${Object.hasOwn(VENDOR_LABELS, vendor) ? VENDOR_LABELS[vendor as Vendor] : vendor} (${vendor}) in this task.`;
-      await recordDeviceOutcome(db, taskId, row.id, {
-        status: 'skipped',
-        output: '[]',
-        error,
-        finishedAt: new Date(),
-      });
-      counters.completed++;
-      counters.skipped++;
-      progress.update(state('running'), {
-        deviceId: row.deviceId ?? '',
-        deviceName: row.deviceName,
-        status: 'skipped',
-        error,
-        durationMs: 0,
-      });
+      const label = Object.hasOwn(VENDOR_LABELS, vendor) ? VENDOR_LABELS[vendor as Vendor] : vendor;
+      await finishUnrun(row, 'skipped', `No commands for ${label} (${vendor}) in this task.`);
       return;
     }
     let rendered = steps;
@@ -155,22 +156,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
           )
         : ({ ok: false, error: 'The device no longer exists.' } as const);
       if (!r.ok) {
-        const error = `The template could not be filled in for this device: ${r.error}`;
-        await recordDeviceOutcome(db, taskId, row.id, {
-          status: 'failed',
-          output: '[]',
-          error,
-          finishedAt: new Date(),
-        });
-        counters.completed++;
-        counters.failed++;
-        progress.update(state('running'), {
-          deviceId: row.deviceId ?? '',
-          deviceName: row.deviceName,
-          status: 'failed',
-          error,
-          durationMs: 0,
-        });
+        await finishUnrun(row, 'failed', `The template could not be filled in for this device: ${r.error}`);
         return;
       }
       rendered = steps.map((c, i) => ({ ...c, command: r.commands[i]! }));

@@ -1,21 +1,6 @@
-import { getTranslations } from 'next-intl/server';
-import type { ReactNode } from 'react';
+import { Bone } from '@/app/_components/skeleton';
 
-/** A grey block standing in for text or a control while the page loads. */
-export function Bone({ className = '' }: { className?: string }) {
-  return <div className={`rounded bg-slate-200 dark:bg-slate-800 ${className}`} />;
-}
-
-/** The frame of every admin loading skeleton: busy for assistive technology, pulsing for the eye. */
-export async function Skeleton({ children }: { children: ReactNode }) {
-  const t = await getTranslations('common');
-  return (
-    <div className="animate-pulse space-y-4" aria-busy="true" aria-live="polite">
-      <span className="sr-only">{t('states.loading')}</span>
-      {children}
-    </div>
-  );
-}
+export { Bone, Skeleton } from '@/app/_components/skeleton';
 
 /** A card of `rows` list rows, as the lists of users, groups, teams and events look. */
 export function ListBones({ rows = 6 }: { rows?: number }) {
