@@ -38,13 +38,14 @@ test('switching a tab between GBK and UTF-8 with the mouse changes how its outpu
   // the choice hands the keyboard back to the terminal
   await expect(typing(page, device)).toBeFocused();
   await page.keyboard.type('display interface description\n');
-  await expect(rows(page, device)).toContainText('Description');
-  await expect(rows(page, device)).not.toContainText('上联核心交换机');
+  // the end of the table (its head may have scrolled out of a short terminal)
+  await expect(rows(page, device)).toContainText('Mgmt-Segment');
+  await expect(rows(page, device)).not.toContainText('监控网段');
   await expect(rows(page, device)).toContainText('\uFFFD');
 
   await select.selectOption('gbk');
   await expect(select).toHaveValue('gbk');
   await clickInto(page, device);
   await page.keyboard.type('display interface description\n');
-  await expect(rows(page, device)).toContainText('上联核心交换机');
+  await expect(rows(page, device)).toContainText('监控网段');
 });

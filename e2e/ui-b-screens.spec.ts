@@ -84,12 +84,15 @@ async function makeFixtures(browser: Browser): Promise<Fixtures> {
   const token = (await page.getByTestId('new-token').textContent())!.trim();
   const { request } = page;
   const me = await api(request, token, 'GET', '/me');
-  const devices = await api(request, token, 'GET', '/devices?q=lab-vrp-01');
-  const device = devices.items.find((d: { name: string }) => d.name === 'lab-vrp-01');
+  const idOf = async (name: string) =>
+    ((await api(request, token, 'GET', `/devices?q=${name}`)).items as { id: string; name: string }[]).find(
+      (d) => d.name === name,
+    )!.id;
+  const device = { id: await idOf('lab-vrp-01') };
   const task = await api(request, token, 'POST', '/tasks', {
     name: unique('screens-task'),
-    devices: ['lab-vrp-01', 'lab-ios-01'],
-    commands: ['display version'],
+    devices: [device.id, await idOf('lab-ios-01')],
+    commands: { huawei_vrp: ['display version'], cisco_ios: ['show version'] },
   });
   const group = await api(request, token, 'POST', '/groups', { name: unique('screens-group') });
   const team = await api(request, token, 'POST', '/teams', { name: unique('screens-team') });

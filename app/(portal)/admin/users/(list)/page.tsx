@@ -5,7 +5,7 @@ import { Time } from '@/app/_components/time';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { getRuntime } from '@/lib/server/registry';
-import { CreateUserForm, UserRowControls } from './user-forms';
+import { CreateUserForm, UserRowControls } from '../user-forms';
 
 /** Where a row is a card (a phone), each cell shows its column's name above the value. */
 const PHONE_LABEL =

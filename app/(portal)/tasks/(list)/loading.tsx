@@ -1,5 +1,5 @@
 import { getTranslations } from 'next-intl/server';
-import { Bone } from './skeleton';
+import { Bone } from '../skeleton';
 
 /** The task list's shape while it loads: heading, filter bar, rows (cards on a phone). */
 export default async function TasksLoading() {

@@ -1,4 +1,4 @@
-import { Bone, FormBones, ListBones, Skeleton } from '../_components/skeleton';
+import { Bone, FormBones, ListBones, Skeleton } from '../../_components/skeleton';
 
 export default function UsersLoading() {
   return (

@@ -6,10 +6,10 @@ import { listDevicePage } from '@/lib/devices/device-list';
 import { deviceListHref, isFiltered, parseDeviceListParams } from '@/lib/devices/device-list-params';
 import { labDeviceIsUp } from '@/lib/devices/lab-inventory';
 import { getRuntime } from '@/lib/server/registry';
-import { NoDevices, NoMatch } from './_list/empty';
-import { Pager } from './_list/pager';
-import { DeviceFilters } from './device-filters';
-import { DeviceTable } from './device-table';
+import { NoDevices, NoMatch } from '../_list/empty';
+import { Pager } from '../_list/pager';
+import { DeviceFilters } from '../device-filters';
+import { DeviceTable } from '../device-table';
 
 export async function generateMetadata() {
   const t = await getTranslations('devices');

@@ -3,7 +3,7 @@ import { getTranslations } from 'next-intl/server';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { listTasks } from '@/lib/tasks/service';
-import { TasksList } from './tasks-list';
+import { TasksList } from '../tasks-list';
 import { getRuntime } from '@/lib/server/registry';
 
 export async function generateMetadata() {

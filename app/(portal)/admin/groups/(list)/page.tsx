@@ -4,8 +4,8 @@ import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { listGroups } from '@/lib/devices/groups';
 import { getRuntime } from '@/lib/server/registry';
-import { FocusButton } from '../_components/focus-button';
-import { CreateGroupForm, GroupRow } from './group-forms';
+import { FocusButton } from '../../_components/focus-button';
+import { CreateGroupForm, GroupRow } from '../group-forms';
 
 export async function generateMetadata() {
   const t = await getTranslations('admin');

@@ -1,4 +1,4 @@
-import { Bone, Skeleton } from './_list/skeleton';
+import { Bone, Skeleton } from '../_list/skeleton';
 
 /** The device list's shape while it loads: title and buttons, the filters, then rows (cards on a phone). */
 export default function DevicesLoading() {

@@ -4,8 +4,8 @@ import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { listTeams } from '@/lib/auth/teams';
 import { getRuntime } from '@/lib/server/registry';
-import { FocusButton } from '../_components/focus-button';
-import { CreateTeamForm, TeamRow } from './team-forms';
+import { FocusButton } from '../../_components/focus-button';
+import { CreateTeamForm, TeamRow } from '../team-forms';
 
 export async function generateMetadata() {
   const t = await getTranslations('admin');
