@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { getCurrentPrefs } from '@/lib/auth/session';
 import { resolveTheme, THEME_COOKIE } from '@/lib/i18n/config';
 import { themeScript } from '@/lib/i18n/theme-script';
+import { ThemeSync } from './_components/theme-sync';
 import { Providers } from './providers';
 // Chinese text everywhere, not only in the terminal: a machine without CJK fonts would show boxes.
 // The font's CSS splits it by unicode range, so English pages fetch none of its files.
@@ -42,6 +43,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       </head>
       <body className="min-h-screen font-sans">
         <NextIntlClientProvider>
+          <ThemeSync />
           <Providers>{children}</Providers>
         </NextIntlClientProvider>
       </body>

@@ -94,12 +94,12 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
           <p className="text-sm text-slate-500 dark:text-slate-400">
             {t.rich('group.access.nobody', {
               teams: (c) => (
-                <Link href="/admin/teams" className="text-sky-700 hover:underline dark:text-sky-400">
+                <Link href="/admin/teams" className="text-sky-700 underline dark:text-sky-400">
                   {c}
                 </Link>
               ),
               users: (c) => (
-                <Link href="/admin/users" className="text-sky-700 hover:underline dark:text-sky-400">
+                <Link href="/admin/users" className="text-sky-700 underline dark:text-sky-400">
                   {c}
                 </Link>
               ),
