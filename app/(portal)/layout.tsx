@@ -37,7 +37,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         <header className="border-b border-transparent bg-slate-900 dark:border-slate-800">
           {/* phone width: logo, search, bell and account share one row; the navigation folds behind the
               Menu button and opens as its own row below */}
-          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2.5 md:gap-x-6">
+          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2.5 sm:px-4 md:gap-x-6">
             <Link href="/" className="text-lg font-semibold tracking-tight text-white">
               {t('appName')}
             </Link>
@@ -77,7 +77,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
                 className="flex items-center gap-1 text-sm text-slate-300 hover:text-white"
                 data-testid="current-user"
               >
-                <span className="max-w-[6rem] truncate sm:max-w-[9rem]">
+                <span className="max-w-[4.5rem] truncate sm:max-w-[9rem]">
                   {user.displayName || user.username}
                 </span>
                 <span className="hidden rounded bg-slate-700 px-1.5 py-0.5 text-xs sm:inline">

@@ -52,7 +52,7 @@ export default async function AccountPage() {
         <p className="text-sm text-slate-600 dark:text-slate-400">{t('password.intro')}</p>
         <ChangePasswordForm />
       </section>
-      <section className="card space-y-3 p-4" aria-labelledby="api-tokens">
+      <section className="card min-w-0 space-y-3 p-4" aria-labelledby="api-tokens">
         <h2 id="api-tokens" className="text-lg font-semibold">
           {t('tokens.title')}
         </h2>

@@ -115,7 +115,7 @@ export function TokenList({ tokens, showOwner }: { tokens: TokenView[]; showOwne
           {error}
         </p>
       )}
-      <div className="overflow-x-auto">
+      <div className="max-w-full overflow-x-auto">
         <table
           className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-700"
           data-testid="token-table"
@@ -139,7 +139,7 @@ export function TokenList({ tokens, showOwner }: { tokens: TokenView[]; showOwne
               <tr
                 key={tok.id}
                 data-token={tok.name}
-                className={tok.revokedAt ? 'text-slate-500 line-through dark:text-slate-500' : ''}
+                className={tok.revokedAt ? 'text-slate-500 line-through dark:text-slate-400' : ''}
               >
                 <td className="py-2 pr-3 font-medium">{tok.name}</td>
                 {showOwner && <td className="py-2 pr-3">{tok.username}</td>}
