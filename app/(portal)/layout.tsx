@@ -77,7 +77,19 @@ export default async function PortalLayout({ children }: { children: ReactNode }
                 className="flex items-center gap-1 text-sm text-slate-300 hover:text-white"
                 data-testid="current-user"
               >
-                <span className="max-w-[4.5rem] truncate sm:max-w-[9rem]">
+                {/* a phone's header has room for an icon, not a name */}
+                <svg
+                  viewBox="0 0 20 20"
+                  className="h-5 w-5 sm:hidden"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.6"
+                  aria-hidden
+                >
+                  <circle cx="10" cy="7" r="3.5" />
+                  <path d="M3.5 17c1-3.5 3.6-5 6.5-5s5.5 1.5 6.5 5" />
+                </svg>
+                <span className="hidden max-w-[9rem] truncate sm:inline">
                   {user.displayName || user.username}
                 </span>
                 <span className="hidden rounded bg-slate-700 px-1.5 py-0.5 text-xs sm:inline">
