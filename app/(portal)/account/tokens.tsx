@@ -115,7 +115,7 @@ export function TokenList({ tokens, showOwner }: { tokens: TokenView[]; showOwne
           {error}
         </p>
       )}
-      <div className="max-w-full overflow-x-auto">
+      <div className="relative max-w-full overflow-x-auto">
         <table
           className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-700"
           data-testid="token-table"
