@@ -6,6 +6,7 @@ import { operableDevicesWhere } from '../devices/visibility';
 import {
   parseStoredCommands,
   parseStoredVendorCommands,
+  commandFieldsOf,
   stepsForVendor,
   validateTaskForm,
   type CommandSpec,
@@ -486,21 +487,8 @@ export async function previewTemplate(
 
 /** The task form's command fields for a template version (commands as text, options as JSON). */
 function taskFieldsOf(t: TemplateView): Record<string, string> {
-  const text = (steps: CommandSpec[]) => steps.map((c) => c.command).join('\n');
-  const all = [...t.steps, ...Object.values(t.vendorSteps).flatMap((s) => s ?? [])];
-  const options = all
-    .filter((c) => c.timeoutSeconds !== undefined || c.answers.length > 0)
-    .map((c) => ({
-      command: c.command,
-      ...(c.timeoutSeconds !== undefined ? { timeoutSeconds: c.timeoutSeconds } : {}),
-      answers: c.answers,
-    }));
   return {
-    commands: text(t.steps),
-    vendorCommands: JSON.stringify(
-      Object.fromEntries(Object.entries(t.vendorSteps).map(([v, s]) => [v, text(s ?? [])])),
-    ),
-    commandOptions: JSON.stringify(options),
+    ...commandFieldsOf(t.steps, t.vendorSteps),
     failurePatterns: t.failurePatterns.join('\n'),
     expectOutput: t.expectOutput ?? '',
   };

@@ -276,3 +276,28 @@ export interface CommandOutput {
   status: 'success' | 'error' | 'not_run';
   error?: string;
 }
+
+/**
+ * Stored commands back to the task form's fields (commands text, per-vendor text as JSON, options as
+ * JSON): how a template run and "Run again" hand stored commands to the one validation.
+ */
+export function commandFieldsOf(
+  steps: CommandSpec[],
+  vendorSteps: Partial<Record<string, CommandSpec[]>>,
+): { commands: string; vendorCommands: string; commandOptions: string } {
+  const text = (list: CommandSpec[]) => list.map((c) => c.command).join('\n');
+  const options = [...steps, ...Object.values(vendorSteps).flatMap((l) => l ?? [])]
+    .filter((c) => c.timeoutSeconds !== undefined || c.answers.length > 0)
+    .map((c) => ({
+      command: c.command,
+      ...(c.timeoutSeconds !== undefined ? { timeoutSeconds: c.timeoutSeconds } : {}),
+      answers: c.answers,
+    }));
+  return {
+    commands: text(steps),
+    vendorCommands: JSON.stringify(
+      Object.fromEntries(Object.entries(vendorSteps).map(([v, l]) => [v, text(l ?? [])])),
+    ),
+    commandOptions: JSON.stringify(options),
+  };
+}

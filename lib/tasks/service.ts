@@ -7,6 +7,7 @@ import { progressPercent } from './progress';
 import { plural } from '../format/plural';
 import type { TaskQueue } from './queue';
 import {
+  commandFieldsOf,
   parseStoredCommands,
   parseStoredVendorCommands,
   validateTaskForm,
@@ -235,15 +236,6 @@ export async function runAgain(actor: TaskActor, taskId: string, deps: TaskDeps)
   });
   const steps = parseStoredCommands(task.commands);
   const vendorSteps = parseStoredVendorCommands(task.vendorCommands);
-  const all = [...steps, ...Object.values(vendorSteps).flatMap((v) => v ?? [])];
-  const text = (list: { command: string }[]) => list.map((c) => c.command).join('\n');
-  const options = all
-    .filter((c) => c.timeoutSeconds !== undefined || c.answers.length > 0)
-    .map((c) => ({
-      command: c.command,
-      ...(c.timeoutSeconds !== undefined ? { timeoutSeconds: c.timeoutSeconds } : {}),
-      answers: c.answers,
-    }));
   const operable = await db.device.findMany({
     where: { AND: [{ id: { in: rows.map((r) => r.deviceId!) } }, operableDevicesWhere(actor)] },
     select: { id: true },
@@ -254,11 +246,7 @@ export async function runAgain(actor: TaskActor, taskId: string, deps: TaskDeps)
     actor,
     {
       name: task.name,
-      commands: text(steps),
-      vendorCommands: JSON.stringify(
-        Object.fromEntries(Object.entries(vendorSteps).map(([v, l]) => [v, text(l ?? [])])),
-      ),
-      commandOptions: JSON.stringify(options),
+      ...commandFieldsOf(steps, vendorSteps),
       failurePatterns: (JSON.parse(task.failurePatterns) as string[]).join('\n'),
       expectOutput: task.expectOutput ?? '',
       deviceIds: operable.map((d) => d.id),
