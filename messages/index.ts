@@ -11,6 +11,9 @@ import en_tasks from './en/tasks.json';
 import en_admin from './en/admin.json';
 import en_shell from './en/shell.json';
 import en_automation from './en/automation.json';
+import en_results from './en/results.json';
+import en_history from './en/history.json';
+import en_webhooks from './en/webhooks.json';
 import zh_common from './zh-CN/common.json';
 import zh_auth from './zh-CN/auth.json';
 import zh_dashboard from './zh-CN/dashboard.json';
@@ -23,6 +26,9 @@ import zh_tasks from './zh-CN/tasks.json';
 import zh_admin from './zh-CN/admin.json';
 import zh_shell from './zh-CN/shell.json';
 import zh_automation from './zh-CN/automation.json';
+import zh_results from './zh-CN/results.json';
+import zh_history from './zh-CN/history.json';
+import zh_webhooks from './zh-CN/webhooks.json';
 
 // One JSON file per namespace and language (messages/<locale>/<namespace>.json), so areas of the UI
 // can be translated independently. English is the reference: its shape types every t('…') call
@@ -40,6 +46,9 @@ export const en = {
   admin: en_admin,
   shell: en_shell,
   automation: en_automation,
+  results: en_results,
+  history: en_history,
+  webhooks: en_webhooks,
 };
 
 export type Messages = typeof en;
@@ -57,6 +66,9 @@ const zhCN = {
   admin: zh_admin,
   shell: zh_shell,
   automation: zh_automation,
+  results: zh_results,
+  history: zh_history,
+  webhooks: zh_webhooks,
 };
 
 export const MESSAGES: Record<AppLocale, Messages> = { en, 'zh-CN': zhCN as Messages };
