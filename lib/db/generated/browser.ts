@@ -117,6 +117,11 @@ export type ApiToken = Prisma.ApiTokenModel
  */
 export type TaskTemplate = Prisma.TaskTemplateModel
 /**
+ * Model TemplateSubscription
+ * A user told when a run of this template finds changed output ("configuration changed on N devices").
+ */
+export type TemplateSubscription = Prisma.TemplateSubscriptionModel
+/**
  * Model TaskTemplateVersion
  * 
  */

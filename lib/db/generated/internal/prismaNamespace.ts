@@ -416,6 +416,7 @@ export const ModelName = {
   LoginFailure: 'LoginFailure',
   ApiToken: 'ApiToken',
   TaskTemplate: 'TaskTemplate',
+  TemplateSubscription: 'TemplateSubscription',
   TaskTemplateVersion: 'TaskTemplateVersion',
   OutputBlob: 'OutputBlob',
   OutputVersion: 'OutputVersion',
@@ -437,7 +438,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken" | "taskTemplate" | "taskTemplateVersion" | "outputBlob" | "outputVersion" | "schedule" | "webhook" | "webhookDelivery"
+    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken" | "taskTemplate" | "templateSubscription" | "taskTemplateVersion" | "outputBlob" | "outputVersion" | "schedule" | "webhook" | "webhookDelivery"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1847,6 +1848,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    TemplateSubscription: {
+      payload: Prisma.$TemplateSubscriptionPayload<ExtArgs>
+      fields: Prisma.TemplateSubscriptionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TemplateSubscriptionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TemplateSubscriptionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload>
+        }
+        findFirst: {
+          args: Prisma.TemplateSubscriptionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TemplateSubscriptionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload>
+        }
+        findMany: {
+          args: Prisma.TemplateSubscriptionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload>[]
+        }
+        create: {
+          args: Prisma.TemplateSubscriptionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload>
+        }
+        createMany: {
+          args: Prisma.TemplateSubscriptionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TemplateSubscriptionCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload>[]
+        }
+        delete: {
+          args: Prisma.TemplateSubscriptionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload>
+        }
+        update: {
+          args: Prisma.TemplateSubscriptionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload>
+        }
+        deleteMany: {
+          args: Prisma.TemplateSubscriptionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TemplateSubscriptionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TemplateSubscriptionUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload>[]
+        }
+        upsert: {
+          args: Prisma.TemplateSubscriptionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TemplateSubscriptionPayload>
+        }
+        aggregate: {
+          args: Prisma.TemplateSubscriptionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTemplateSubscription>
+        }
+        groupBy: {
+          args: Prisma.TemplateSubscriptionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TemplateSubscriptionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TemplateSubscriptionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TemplateSubscriptionCountAggregateOutputType> | number
+        }
+      }
+    }
     TaskTemplateVersion: {
       payload: Prisma.$TaskTemplateVersionPayload<ExtArgs>
       fields: Prisma.TaskTemplateVersionFieldRefs
@@ -2605,6 +2680,15 @@ export const TaskTemplateScalarFieldEnum = {
 export type TaskTemplateScalarFieldEnum = (typeof TaskTemplateScalarFieldEnum)[keyof typeof TaskTemplateScalarFieldEnum]
 
 
+export const TemplateSubscriptionScalarFieldEnum = {
+  templateId: 'templateId',
+  userId: 'userId',
+  createdAt: 'createdAt'
+} as const
+
+export type TemplateSubscriptionScalarFieldEnum = (typeof TemplateSubscriptionScalarFieldEnum)[keyof typeof TemplateSubscriptionScalarFieldEnum]
+
+
 export const TaskTemplateVersionScalarFieldEnum = {
   id: 'id',
   templateId: 'templateId',
@@ -2935,6 +3019,7 @@ export type GlobalOmitConfig = {
   loginFailure?: Prisma.LoginFailureOmit
   apiToken?: Prisma.ApiTokenOmit
   taskTemplate?: Prisma.TaskTemplateOmit
+  templateSubscription?: Prisma.TemplateSubscriptionOmit
   taskTemplateVersion?: Prisma.TaskTemplateVersionOmit
   outputBlob?: Prisma.OutputBlobOmit
   outputVersion?: Prisma.OutputVersionOmit

@@ -70,6 +70,7 @@ export const ModelName = {
   LoginFailure: 'LoginFailure',
   ApiToken: 'ApiToken',
   TaskTemplate: 'TaskTemplate',
+  TemplateSubscription: 'TemplateSubscription',
   TaskTemplateVersion: 'TaskTemplateVersion',
   OutputBlob: 'OutputBlob',
   OutputVersion: 'OutputVersion',
@@ -367,6 +368,15 @@ export const TaskTemplateScalarFieldEnum = {
 } as const
 
 export type TaskTemplateScalarFieldEnum = (typeof TaskTemplateScalarFieldEnum)[keyof typeof TaskTemplateScalarFieldEnum]
+
+
+export const TemplateSubscriptionScalarFieldEnum = {
+  templateId: 'templateId',
+  userId: 'userId',
+  createdAt: 'createdAt'
+} as const
+
+export type TemplateSubscriptionScalarFieldEnum = (typeof TemplateSubscriptionScalarFieldEnum)[keyof typeof TemplateSubscriptionScalarFieldEnum]
 
 
 export const TaskTemplateVersionScalarFieldEnum = {

@@ -255,6 +255,7 @@ export type TaskTemplateWhereInput = {
   tasks?: Prisma.TaskListRelationFilter
   outputs?: Prisma.OutputVersionListRelationFilter
   schedules?: Prisma.ScheduleListRelationFilter
+  subscribers?: Prisma.TemplateSubscriptionListRelationFilter
 }
 
 export type TaskTemplateOrderByWithRelationInput = {
@@ -273,6 +274,7 @@ export type TaskTemplateOrderByWithRelationInput = {
   tasks?: Prisma.TaskOrderByRelationAggregateInput
   outputs?: Prisma.OutputVersionOrderByRelationAggregateInput
   schedules?: Prisma.ScheduleOrderByRelationAggregateInput
+  subscribers?: Prisma.TemplateSubscriptionOrderByRelationAggregateInput
 }
 
 export type TaskTemplateWhereUniqueInput = Prisma.AtLeast<{
@@ -294,6 +296,7 @@ export type TaskTemplateWhereUniqueInput = Prisma.AtLeast<{
   tasks?: Prisma.TaskListRelationFilter
   outputs?: Prisma.OutputVersionListRelationFilter
   schedules?: Prisma.ScheduleListRelationFilter
+  subscribers?: Prisma.TemplateSubscriptionListRelationFilter
 }, "id" | "name">
 
 export type TaskTemplateOrderByWithAggregationInput = {
@@ -342,6 +345,7 @@ export type TaskTemplateCreateInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateInput = {
@@ -358,6 +362,7 @@ export type TaskTemplateUncheckedCreateInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUpdateInput = {
@@ -374,6 +379,7 @@ export type TaskTemplateUpdateInput = {
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateInput = {
@@ -390,6 +396,7 @@ export type TaskTemplateUncheckedUpdateInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateCreateManyInput = {
@@ -590,6 +597,20 @@ export type TaskTemplateUpdateOneWithoutTasksNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.TaskTemplateUpdateToOneWithWhereWithoutTasksInput, Prisma.TaskTemplateUpdateWithoutTasksInput>, Prisma.TaskTemplateUncheckedUpdateWithoutTasksInput>
 }
 
+export type TaskTemplateCreateNestedOneWithoutSubscribersInput = {
+  create?: Prisma.XOR<Prisma.TaskTemplateCreateWithoutSubscribersInput, Prisma.TaskTemplateUncheckedCreateWithoutSubscribersInput>
+  connectOrCreate?: Prisma.TaskTemplateCreateOrConnectWithoutSubscribersInput
+  connect?: Prisma.TaskTemplateWhereUniqueInput
+}
+
+export type TaskTemplateUpdateOneRequiredWithoutSubscribersNestedInput = {
+  create?: Prisma.XOR<Prisma.TaskTemplateCreateWithoutSubscribersInput, Prisma.TaskTemplateUncheckedCreateWithoutSubscribersInput>
+  connectOrCreate?: Prisma.TaskTemplateCreateOrConnectWithoutSubscribersInput
+  upsert?: Prisma.TaskTemplateUpsertWithoutSubscribersInput
+  connect?: Prisma.TaskTemplateWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.TaskTemplateUpdateToOneWithWhereWithoutSubscribersInput, Prisma.TaskTemplateUpdateWithoutSubscribersInput>, Prisma.TaskTemplateUncheckedUpdateWithoutSubscribersInput>
+}
+
 export type TaskTemplateCreateNestedOneWithoutVersionsInput = {
   create?: Prisma.XOR<Prisma.TaskTemplateCreateWithoutVersionsInput, Prisma.TaskTemplateUncheckedCreateWithoutVersionsInput>
   connectOrCreate?: Prisma.TaskTemplateCreateOrConnectWithoutVersionsInput
@@ -647,6 +668,7 @@ export type TaskTemplateCreateWithoutOwnerInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutOwnerInput = {
@@ -662,6 +684,7 @@ export type TaskTemplateUncheckedCreateWithoutOwnerInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutOwnerInput = {
@@ -717,6 +740,7 @@ export type TaskTemplateCreateWithoutTeamInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutTeamInput = {
@@ -732,6 +756,7 @@ export type TaskTemplateUncheckedCreateWithoutTeamInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutTeamInput = {
@@ -772,6 +797,7 @@ export type TaskTemplateCreateWithoutTasksInput = {
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutTasksInput = {
@@ -787,6 +813,7 @@ export type TaskTemplateUncheckedCreateWithoutTasksInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutTasksInput = {
@@ -818,6 +845,7 @@ export type TaskTemplateUpdateWithoutTasksInput = {
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutTasksInput = {
@@ -831,6 +859,87 @@ export type TaskTemplateUncheckedUpdateWithoutTasksInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutTemplateNestedInput
+}
+
+export type TaskTemplateCreateWithoutSubscribersInput = {
+  id?: string
+  name: string
+  description?: string
+  builtIn?: boolean
+  version?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  owner: Prisma.UserCreateNestedOneWithoutTaskTemplatesInput
+  team?: Prisma.TeamCreateNestedOneWithoutTemplatesInput
+  versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
+}
+
+export type TaskTemplateUncheckedCreateWithoutSubscribersInput = {
+  id?: string
+  name: string
+  description?: string
+  ownerId: string
+  teamId?: string | null
+  builtIn?: boolean
+  version?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
+  outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
+}
+
+export type TaskTemplateCreateOrConnectWithoutSubscribersInput = {
+  where: Prisma.TaskTemplateWhereUniqueInput
+  create: Prisma.XOR<Prisma.TaskTemplateCreateWithoutSubscribersInput, Prisma.TaskTemplateUncheckedCreateWithoutSubscribersInput>
+}
+
+export type TaskTemplateUpsertWithoutSubscribersInput = {
+  update: Prisma.XOR<Prisma.TaskTemplateUpdateWithoutSubscribersInput, Prisma.TaskTemplateUncheckedUpdateWithoutSubscribersInput>
+  create: Prisma.XOR<Prisma.TaskTemplateCreateWithoutSubscribersInput, Prisma.TaskTemplateUncheckedCreateWithoutSubscribersInput>
+  where?: Prisma.TaskTemplateWhereInput
+}
+
+export type TaskTemplateUpdateToOneWithWhereWithoutSubscribersInput = {
+  where?: Prisma.TaskTemplateWhereInput
+  data: Prisma.XOR<Prisma.TaskTemplateUpdateWithoutSubscribersInput, Prisma.TaskTemplateUncheckedUpdateWithoutSubscribersInput>
+}
+
+export type TaskTemplateUpdateWithoutSubscribersInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  builtIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  version?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  owner?: Prisma.UserUpdateOneRequiredWithoutTaskTemplatesNestedInput
+  team?: Prisma.TeamUpdateOneWithoutTemplatesNestedInput
+  versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
+  outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
+}
+
+export type TaskTemplateUncheckedUpdateWithoutSubscribersInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  ownerId?: Prisma.StringFieldUpdateOperationsInput | string
+  teamId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  builtIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  version?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
 }
@@ -848,6 +957,7 @@ export type TaskTemplateCreateWithoutVersionsInput = {
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutVersionsInput = {
@@ -863,6 +973,7 @@ export type TaskTemplateUncheckedCreateWithoutVersionsInput = {
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutVersionsInput = {
@@ -894,6 +1005,7 @@ export type TaskTemplateUpdateWithoutVersionsInput = {
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutVersionsInput = {
@@ -909,6 +1021,7 @@ export type TaskTemplateUncheckedUpdateWithoutVersionsInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateCreateWithoutOutputsInput = {
@@ -924,6 +1037,7 @@ export type TaskTemplateCreateWithoutOutputsInput = {
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutOutputsInput = {
@@ -939,6 +1053,7 @@ export type TaskTemplateUncheckedCreateWithoutOutputsInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutOutputsInput = {
@@ -970,6 +1085,7 @@ export type TaskTemplateUpdateWithoutOutputsInput = {
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutOutputsInput = {
@@ -985,6 +1101,7 @@ export type TaskTemplateUncheckedUpdateWithoutOutputsInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateCreateWithoutSchedulesInput = {
@@ -1000,6 +1117,7 @@ export type TaskTemplateCreateWithoutSchedulesInput = {
   versions?: Prisma.TaskTemplateVersionCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateUncheckedCreateWithoutSchedulesInput = {
@@ -1015,6 +1133,7 @@ export type TaskTemplateUncheckedCreateWithoutSchedulesInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedCreateNestedManyWithoutTemplateInput
   tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutTemplateInput
   outputs?: Prisma.OutputVersionUncheckedCreateNestedManyWithoutTemplateInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutTemplateInput
 }
 
 export type TaskTemplateCreateOrConnectWithoutSchedulesInput = {
@@ -1046,6 +1165,7 @@ export type TaskTemplateUpdateWithoutSchedulesInput = {
   versions?: Prisma.TaskTemplateVersionUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutSchedulesInput = {
@@ -1061,6 +1181,7 @@ export type TaskTemplateUncheckedUpdateWithoutSchedulesInput = {
   versions?: Prisma.TaskTemplateVersionUncheckedUpdateManyWithoutTemplateNestedInput
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateCreateManyOwnerInput = {
@@ -1087,6 +1208,7 @@ export type TaskTemplateUpdateWithoutOwnerInput = {
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutOwnerInput = {
@@ -1102,6 +1224,7 @@ export type TaskTemplateUncheckedUpdateWithoutOwnerInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateManyWithoutOwnerInput = {
@@ -1139,6 +1262,7 @@ export type TaskTemplateUpdateWithoutTeamInput = {
   tasks?: Prisma.TaskUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateWithoutTeamInput = {
@@ -1154,6 +1278,7 @@ export type TaskTemplateUncheckedUpdateWithoutTeamInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutTemplateNestedInput
   outputs?: Prisma.OutputVersionUncheckedUpdateManyWithoutTemplateNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutTemplateNestedInput
+  subscribers?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutTemplateNestedInput
 }
 
 export type TaskTemplateUncheckedUpdateManyWithoutTeamInput = {
@@ -1177,6 +1302,7 @@ export type TaskTemplateCountOutputType = {
   tasks: number
   outputs: number
   schedules: number
+  subscribers: number
 }
 
 export type TaskTemplateCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1184,6 +1310,7 @@ export type TaskTemplateCountOutputTypeSelect<ExtArgs extends runtime.Types.Exte
   tasks?: boolean | TaskTemplateCountOutputTypeCountTasksArgs
   outputs?: boolean | TaskTemplateCountOutputTypeCountOutputsArgs
   schedules?: boolean | TaskTemplateCountOutputTypeCountSchedulesArgs
+  subscribers?: boolean | TaskTemplateCountOutputTypeCountSubscribersArgs
 }
 
 /**
@@ -1224,6 +1351,13 @@ export type TaskTemplateCountOutputTypeCountSchedulesArgs<ExtArgs extends runtim
   where?: Prisma.ScheduleWhereInput
 }
 
+/**
+ * TaskTemplateCountOutputType without action
+ */
+export type TaskTemplateCountOutputTypeCountSubscribersArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.TemplateSubscriptionWhereInput
+}
+
 
 export type TaskTemplateSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1241,6 +1375,7 @@ export type TaskTemplateSelect<ExtArgs extends runtime.Types.Extensions.Internal
   tasks?: boolean | Prisma.TaskTemplate$tasksArgs<ExtArgs>
   outputs?: boolean | Prisma.TaskTemplate$outputsArgs<ExtArgs>
   schedules?: boolean | Prisma.TaskTemplate$schedulesArgs<ExtArgs>
+  subscribers?: boolean | Prisma.TaskTemplate$subscribersArgs<ExtArgs>
   _count?: boolean | Prisma.TaskTemplateCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["taskTemplate"]>
 
@@ -1292,6 +1427,7 @@ export type TaskTemplateInclude<ExtArgs extends runtime.Types.Extensions.Interna
   tasks?: boolean | Prisma.TaskTemplate$tasksArgs<ExtArgs>
   outputs?: boolean | Prisma.TaskTemplate$outputsArgs<ExtArgs>
   schedules?: boolean | Prisma.TaskTemplate$schedulesArgs<ExtArgs>
+  subscribers?: boolean | Prisma.TaskTemplate$subscribersArgs<ExtArgs>
   _count?: boolean | Prisma.TaskTemplateCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type TaskTemplateIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1312,6 +1448,7 @@ export type $TaskTemplatePayload<ExtArgs extends runtime.Types.Extensions.Intern
     tasks: Prisma.$TaskPayload<ExtArgs>[]
     outputs: Prisma.$OutputVersionPayload<ExtArgs>[]
     schedules: Prisma.$SchedulePayload<ExtArgs>[]
+    subscribers: Prisma.$TemplateSubscriptionPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1732,6 +1869,7 @@ export interface Prisma__TaskTemplateClient<T, Null = never, ExtArgs extends run
   tasks<T extends Prisma.TaskTemplate$tasksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$tasksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   outputs<T extends Prisma.TaskTemplate$outputsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$outputsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$OutputVersionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   schedules<T extends Prisma.TaskTemplate$schedulesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$schedulesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SchedulePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  subscribers<T extends Prisma.TaskTemplate$subscribersArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TaskTemplate$subscribersArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TemplateSubscriptionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2281,6 +2419,30 @@ export type TaskTemplate$schedulesArgs<ExtArgs extends runtime.Types.Extensions.
   take?: number
   skip?: number
   distinct?: Prisma.ScheduleScalarFieldEnum | Prisma.ScheduleScalarFieldEnum[]
+}
+
+/**
+ * TaskTemplate.subscribers
+ */
+export type TaskTemplate$subscribersArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the TemplateSubscription
+   */
+  select?: Prisma.TemplateSubscriptionSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the TemplateSubscription
+   */
+  omit?: Prisma.TemplateSubscriptionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TemplateSubscriptionInclude<ExtArgs> | null
+  where?: Prisma.TemplateSubscriptionWhereInput
+  orderBy?: Prisma.TemplateSubscriptionOrderByWithRelationInput | Prisma.TemplateSubscriptionOrderByWithRelationInput[]
+  cursor?: Prisma.TemplateSubscriptionWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.TemplateSubscriptionScalarFieldEnum | Prisma.TemplateSubscriptionScalarFieldEnum[]
 }
 
 /**

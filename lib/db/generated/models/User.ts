@@ -321,6 +321,7 @@ export type UserWhereInput = {
   apiTokens?: Prisma.ApiTokenListRelationFilter
   taskTemplates?: Prisma.TaskTemplateListRelationFilter
   schedules?: Prisma.ScheduleListRelationFilter
+  templateSubscriptions?: Prisma.TemplateSubscriptionListRelationFilter
 }
 
 export type UserOrderByWithRelationInput = {
@@ -349,6 +350,7 @@ export type UserOrderByWithRelationInput = {
   apiTokens?: Prisma.ApiTokenOrderByRelationAggregateInput
   taskTemplates?: Prisma.TaskTemplateOrderByRelationAggregateInput
   schedules?: Prisma.ScheduleOrderByRelationAggregateInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionOrderByRelationAggregateInput
 }
 
 export type UserWhereUniqueInput = Prisma.AtLeast<{
@@ -380,6 +382,7 @@ export type UserWhereUniqueInput = Prisma.AtLeast<{
   apiTokens?: Prisma.ApiTokenListRelationFilter
   taskTemplates?: Prisma.TaskTemplateListRelationFilter
   schedules?: Prisma.ScheduleListRelationFilter
+  templateSubscriptions?: Prisma.TemplateSubscriptionListRelationFilter
 }, "id" | "username">
 
 export type UserOrderByWithAggregationInput = {
@@ -454,6 +457,7 @@ export type UserCreateInput = {
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateInput = {
@@ -482,6 +486,7 @@ export type UserUncheckedCreateInput = {
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserUpdateInput = {
@@ -510,6 +515,7 @@ export type UserUpdateInput = {
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateInput = {
@@ -538,6 +544,7 @@ export type UserUncheckedUpdateInput = {
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateManyInput = {
@@ -814,6 +821,20 @@ export type UserUpdateOneRequiredWithoutTaskTemplatesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutTaskTemplatesInput, Prisma.UserUpdateWithoutTaskTemplatesInput>, Prisma.UserUncheckedUpdateWithoutTaskTemplatesInput>
 }
 
+export type UserCreateNestedOneWithoutTemplateSubscriptionsInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutTemplateSubscriptionsInput, Prisma.UserUncheckedCreateWithoutTemplateSubscriptionsInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutTemplateSubscriptionsInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutTemplateSubscriptionsNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutTemplateSubscriptionsInput, Prisma.UserUncheckedCreateWithoutTemplateSubscriptionsInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutTemplateSubscriptionsInput
+  upsert?: Prisma.UserUpsertWithoutTemplateSubscriptionsInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutTemplateSubscriptionsInput, Prisma.UserUpdateWithoutTemplateSubscriptionsInput>, Prisma.UserUncheckedUpdateWithoutTemplateSubscriptionsInput>
+}
+
 export type UserCreateNestedOneWithoutSchedulesInput = {
   create?: Prisma.XOR<Prisma.UserCreateWithoutSchedulesInput, Prisma.UserUncheckedCreateWithoutSchedulesInput>
   connectOrCreate?: Prisma.UserCreateOrConnectWithoutSchedulesInput
@@ -853,6 +874,7 @@ export type UserCreateWithoutGrantsInput = {
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutGrantsInput = {
@@ -880,6 +902,7 @@ export type UserUncheckedCreateWithoutGrantsInput = {
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutGrantsInput = {
@@ -923,6 +946,7 @@ export type UserUpdateWithoutGrantsInput = {
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutGrantsInput = {
@@ -950,6 +974,7 @@ export type UserUncheckedUpdateWithoutGrantsInput = {
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutTeamsInput = {
@@ -977,6 +1002,7 @@ export type UserCreateWithoutTeamsInput = {
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutTeamsInput = {
@@ -1004,6 +1030,7 @@ export type UserUncheckedCreateWithoutTeamsInput = {
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutTeamsInput = {
@@ -1047,6 +1074,7 @@ export type UserUpdateWithoutTeamsInput = {
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutTeamsInput = {
@@ -1074,6 +1102,7 @@ export type UserUncheckedUpdateWithoutTeamsInput = {
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutGroupGrantsInput = {
@@ -1101,6 +1130,7 @@ export type UserCreateWithoutGroupGrantsInput = {
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutGroupGrantsInput = {
@@ -1128,6 +1158,7 @@ export type UserUncheckedCreateWithoutGroupGrantsInput = {
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutGroupGrantsInput = {
@@ -1171,6 +1202,7 @@ export type UserUpdateWithoutGroupGrantsInput = {
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutGroupGrantsInput = {
@@ -1198,6 +1230,7 @@ export type UserUncheckedUpdateWithoutGroupGrantsInput = {
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutAuditEventsInput = {
@@ -1225,6 +1258,7 @@ export type UserCreateWithoutAuditEventsInput = {
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutAuditEventsInput = {
@@ -1252,6 +1286,7 @@ export type UserUncheckedCreateWithoutAuditEventsInput = {
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutAuditEventsInput = {
@@ -1295,6 +1330,7 @@ export type UserUpdateWithoutAuditEventsInput = {
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutAuditEventsInput = {
@@ -1322,6 +1358,7 @@ export type UserUncheckedUpdateWithoutAuditEventsInput = {
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutTasksInput = {
@@ -1349,6 +1386,7 @@ export type UserCreateWithoutTasksInput = {
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutTasksInput = {
@@ -1376,6 +1414,7 @@ export type UserUncheckedCreateWithoutTasksInput = {
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutTasksInput = {
@@ -1419,6 +1458,7 @@ export type UserUpdateWithoutTasksInput = {
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutTasksInput = {
@@ -1446,6 +1486,7 @@ export type UserUncheckedUpdateWithoutTasksInput = {
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutNotificationsInput = {
@@ -1473,6 +1514,7 @@ export type UserCreateWithoutNotificationsInput = {
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutNotificationsInput = {
@@ -1500,6 +1542,7 @@ export type UserUncheckedCreateWithoutNotificationsInput = {
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutNotificationsInput = {
@@ -1543,6 +1586,7 @@ export type UserUpdateWithoutNotificationsInput = {
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutNotificationsInput = {
@@ -1570,6 +1614,7 @@ export type UserUncheckedUpdateWithoutNotificationsInput = {
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutApiTokensInput = {
@@ -1597,6 +1642,7 @@ export type UserCreateWithoutApiTokensInput = {
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutApiTokensInput = {
@@ -1624,6 +1670,7 @@ export type UserUncheckedCreateWithoutApiTokensInput = {
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutApiTokensInput = {
@@ -1667,6 +1714,7 @@ export type UserUpdateWithoutApiTokensInput = {
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutApiTokensInput = {
@@ -1694,6 +1742,7 @@ export type UserUncheckedUpdateWithoutApiTokensInput = {
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutTaskTemplatesInput = {
@@ -1721,6 +1770,7 @@ export type UserCreateWithoutTaskTemplatesInput = {
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutTaskTemplatesInput = {
@@ -1748,6 +1798,7 @@ export type UserUncheckedCreateWithoutTaskTemplatesInput = {
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutTaskTemplatesInput = {
@@ -1791,6 +1842,7 @@ export type UserUpdateWithoutTaskTemplatesInput = {
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutTaskTemplatesInput = {
@@ -1817,6 +1869,135 @@ export type UserUncheckedUpdateWithoutTaskTemplatesInput = {
   tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutTemplateSubscriptionsInput = {
+  id?: string
+  username: string
+  displayName?: string
+  passwordHash: string
+  role?: string
+  disabled?: boolean
+  sessionVersion?: number
+  lastLoginAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  notificationSeq?: number
+  notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
+  grants?: Prisma.DeviceGrantCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberCreateNestedManyWithoutUserInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutUserInput
+  tasks?: Prisma.TaskCreateNestedManyWithoutOwnerInput
+  notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
+  apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleCreateNestedManyWithoutOwnerInput
+}
+
+export type UserUncheckedCreateWithoutTemplateSubscriptionsInput = {
+  id?: string
+  username: string
+  displayName?: string
+  passwordHash: string
+  role?: string
+  disabled?: boolean
+  sessionVersion?: number
+  lastLoginAt?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  notificationSeq?: number
+  notifyKinds?: string
+  locale?: string
+  theme?: string
+  terminalTheme?: string
+  terminalFontSize?: number
+  grants?: Prisma.DeviceGrantUncheckedCreateNestedManyWithoutUserInput
+  groupGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutUserInput
+  teams?: Prisma.TeamMemberUncheckedCreateNestedManyWithoutUserInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutUserInput
+  tasks?: Prisma.TaskUncheckedCreateNestedManyWithoutOwnerInput
+  notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
+  apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+  schedules?: Prisma.ScheduleUncheckedCreateNestedManyWithoutOwnerInput
+}
+
+export type UserCreateOrConnectWithoutTemplateSubscriptionsInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutTemplateSubscriptionsInput, Prisma.UserUncheckedCreateWithoutTemplateSubscriptionsInput>
+}
+
+export type UserUpsertWithoutTemplateSubscriptionsInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutTemplateSubscriptionsInput, Prisma.UserUncheckedUpdateWithoutTemplateSubscriptionsInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutTemplateSubscriptionsInput, Prisma.UserUncheckedCreateWithoutTemplateSubscriptionsInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutTemplateSubscriptionsInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutTemplateSubscriptionsInput, Prisma.UserUncheckedUpdateWithoutTemplateSubscriptionsInput>
+}
+
+export type UserUpdateWithoutTemplateSubscriptionsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  displayName?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.StringFieldUpdateOperationsInput | string
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sessionVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  lastLoginAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
+  notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
+  grants?: Prisma.DeviceGrantUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUpdateManyWithoutUserNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutUserNestedInput
+  tasks?: Prisma.TaskUpdateManyWithoutOwnerNestedInput
+  notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
+  apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+  schedules?: Prisma.ScheduleUpdateManyWithoutOwnerNestedInput
+}
+
+export type UserUncheckedUpdateWithoutTemplateSubscriptionsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  username?: Prisma.StringFieldUpdateOperationsInput | string
+  displayName?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.StringFieldUpdateOperationsInput | string
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sessionVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  lastLoginAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  notificationSeq?: Prisma.IntFieldUpdateOperationsInput | number
+  notifyKinds?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalTheme?: Prisma.StringFieldUpdateOperationsInput | string
+  terminalFontSize?: Prisma.IntFieldUpdateOperationsInput | number
+  grants?: Prisma.DeviceGrantUncheckedUpdateManyWithoutUserNestedInput
+  groupGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutUserNestedInput
+  teams?: Prisma.TeamMemberUncheckedUpdateManyWithoutUserNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutUserNestedInput
+  tasks?: Prisma.TaskUncheckedUpdateManyWithoutOwnerNestedInput
+  notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
+  apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
   schedules?: Prisma.ScheduleUncheckedUpdateManyWithoutOwnerNestedInput
 }
 
@@ -1845,6 +2026,7 @@ export type UserCreateWithoutSchedulesInput = {
   notifications?: Prisma.NotificationCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutSchedulesInput = {
@@ -1872,6 +2054,7 @@ export type UserUncheckedCreateWithoutSchedulesInput = {
   notifications?: Prisma.NotificationUncheckedCreateNestedManyWithoutUserInput
   apiTokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
   taskTemplates?: Prisma.TaskTemplateUncheckedCreateNestedManyWithoutOwnerInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutSchedulesInput = {
@@ -1915,6 +2098,7 @@ export type UserUpdateWithoutSchedulesInput = {
   notifications?: Prisma.NotificationUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutSchedulesInput = {
@@ -1942,6 +2126,7 @@ export type UserUncheckedUpdateWithoutSchedulesInput = {
   notifications?: Prisma.NotificationUncheckedUpdateManyWithoutUserNestedInput
   apiTokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
   taskTemplates?: Prisma.TaskTemplateUncheckedUpdateManyWithoutOwnerNestedInput
+  templateSubscriptions?: Prisma.TemplateSubscriptionUncheckedUpdateManyWithoutUserNestedInput
 }
 
 
@@ -1959,6 +2144,7 @@ export type UserCountOutputType = {
   apiTokens: number
   taskTemplates: number
   schedules: number
+  templateSubscriptions: number
 }
 
 export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1971,6 +2157,7 @@ export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.I
   apiTokens?: boolean | UserCountOutputTypeCountApiTokensArgs
   taskTemplates?: boolean | UserCountOutputTypeCountTaskTemplatesArgs
   schedules?: boolean | UserCountOutputTypeCountSchedulesArgs
+  templateSubscriptions?: boolean | UserCountOutputTypeCountTemplateSubscriptionsArgs
 }
 
 /**
@@ -2046,6 +2233,13 @@ export type UserCountOutputTypeCountSchedulesArgs<ExtArgs extends runtime.Types.
   where?: Prisma.ScheduleWhereInput
 }
 
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountTemplateSubscriptionsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.TemplateSubscriptionWhereInput
+}
+
 
 export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -2073,6 +2267,7 @@ export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   apiTokens?: boolean | Prisma.User$apiTokensArgs<ExtArgs>
   taskTemplates?: boolean | Prisma.User$taskTemplatesArgs<ExtArgs>
   schedules?: boolean | Prisma.User$schedulesArgs<ExtArgs>
+  templateSubscriptions?: boolean | Prisma.User$templateSubscriptionsArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["user"]>
 
@@ -2144,6 +2339,7 @@ export type UserInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   apiTokens?: boolean | Prisma.User$apiTokensArgs<ExtArgs>
   taskTemplates?: boolean | Prisma.User$taskTemplatesArgs<ExtArgs>
   schedules?: boolean | Prisma.User$schedulesArgs<ExtArgs>
+  templateSubscriptions?: boolean | Prisma.User$templateSubscriptionsArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type UserIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -2161,6 +2357,7 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     apiTokens: Prisma.$ApiTokenPayload<ExtArgs>[]
     taskTemplates: Prisma.$TaskTemplatePayload<ExtArgs>[]
     schedules: Prisma.$SchedulePayload<ExtArgs>[]
+    templateSubscriptions: Prisma.$TemplateSubscriptionPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2607,6 +2804,7 @@ export interface Prisma__UserClient<T, Null = never, ExtArgs extends runtime.Typ
   apiTokens<T extends Prisma.User$apiTokensArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$apiTokensArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ApiTokenPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   taskTemplates<T extends Prisma.User$taskTemplatesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$taskTemplatesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskTemplatePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   schedules<T extends Prisma.User$schedulesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$schedulesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SchedulePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  templateSubscriptions<T extends Prisma.User$templateSubscriptionsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$templateSubscriptionsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TemplateSubscriptionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -3256,6 +3454,30 @@ export type User$schedulesArgs<ExtArgs extends runtime.Types.Extensions.Internal
   take?: number
   skip?: number
   distinct?: Prisma.ScheduleScalarFieldEnum | Prisma.ScheduleScalarFieldEnum[]
+}
+
+/**
+ * User.templateSubscriptions
+ */
+export type User$templateSubscriptionsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the TemplateSubscription
+   */
+  select?: Prisma.TemplateSubscriptionSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the TemplateSubscription
+   */
+  omit?: Prisma.TemplateSubscriptionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TemplateSubscriptionInclude<ExtArgs> | null
+  where?: Prisma.TemplateSubscriptionWhereInput
+  orderBy?: Prisma.TemplateSubscriptionOrderByWithRelationInput | Prisma.TemplateSubscriptionOrderByWithRelationInput[]
+  cursor?: Prisma.TemplateSubscriptionWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.TemplateSubscriptionScalarFieldEnum | Prisma.TemplateSubscriptionScalarFieldEnum[]
 }
 
 /**
