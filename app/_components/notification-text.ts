@@ -46,6 +46,14 @@ export function useNotificationText() {
           body: str('error') ?? n.body,
         };
       }
+      const changed = num('changed');
+      if (n.kind === 'config_changed' && str('template') && changed !== undefined) {
+        const template = str('template') ?? '';
+        return {
+          title: t('configChanged', { template, changed }),
+          body: t('configChangedBody', { changed, unchanged: num('unchanged') ?? 0, new: num('new') ?? 0 }),
+        };
+      }
       const total = num('total');
       if ((n.kind === 'task_completed' || n.kind === 'task_failed') && task && total !== undefined) {
         return n.kind === 'task_completed'

@@ -64,6 +64,7 @@ import {
   templateQuery,
   templateRunInputSchema,
   templateSchema,
+  templateSubscriptionSchema,
   templateVersionListSchema,
   webhookDeliveryListSchema,
   webhookInputSchema,
@@ -444,6 +445,25 @@ export const API_PATHS: ZodOpenApiPathsObject = {
       path: true,
       ok: [200, templateVersionListSchema],
       errors: [404],
+    }),
+  },
+  '/templates/{id}/subscription': {
+    get: op('Whether you follow a template (told when a run finds changed output)', {
+      path: true,
+      ok: [200, templateSubscriptionSchema],
+      errors: [404],
+    }),
+    put: op('Follow a template: a "configuration changed" notification when a run finds changes', {
+      path: true,
+      ok: [200, templateSubscriptionSchema],
+      errors: [404],
+      write: true,
+    }),
+    delete: op('Stop following a template', {
+      path: true,
+      ok: [200, templateSubscriptionSchema],
+      errors: [404],
+      write: true,
     }),
   },
   '/templates/{id}/preview': {

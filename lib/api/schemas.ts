@@ -770,6 +770,10 @@ export const templateVersionListSchema = z
   })
   .meta({ id: 'TemplateVersionList', description: 'Newest first; `created_by` is a username.' });
 
+export const templateSubscriptionSchema = z
+  .object({ subscribed: z.boolean() })
+  .meta({ id: 'TemplateSubscription', description: 'Whether you follow the template.' });
+
 const deviceRefs = z
   .array(z.string().min(1).max(128))
   .min(1)

@@ -260,6 +260,8 @@ export async function createTemplate(
         builtIn: opts.builtIn ?? false,
         version: 1,
         versions: { create: { version: 1, ...versionData(v.value, actor.id) } },
+        // whoever writes a job wants to hear when it finds something changed (built-ins: nobody by default)
+        ...(opts.builtIn ? {} : { subscribers: { create: { userId: actor.id } } }),
       },
     });
     await deps.audit({ userId: actor.id, action: 'template.create', target: t.name, detail: t.id });

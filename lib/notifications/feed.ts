@@ -1,13 +1,20 @@
 import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
 
-export const NOTIFICATION_KINDS = ['device_down', 'device_up', 'task_completed', 'task_failed'] as const;
+export const NOTIFICATION_KINDS = [
+  'device_down',
+  'device_up',
+  'task_completed',
+  'task_failed',
+  'config_changed',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   device_down: 'A device I can see goes down',
   device_up: 'A device I can see comes back',
   task_completed: 'My task completes',
   task_failed: 'My task fails',
+  config_changed: 'A template I follow finds changed output',
 };
 /** A reconnecting client is sent at most this many missed notifications; beyond, it is told to reload. */
 export const NOTIFICATION_REPLAY_MAX = 200;

@@ -5,6 +5,7 @@ import { formatDuration } from '../format/duration';
 import { plural } from '../format/plural';
 import type { NotificationFeed } from './feed';
 import { usersSeeingDeviceWhere } from '../devices/visibility';
+import { runChanges, templateFollowers } from '../automation/subscriptions';
 
 /** Users who can see a device (enabled admins, and grants to them, their teams or its groups). */
 export async function usersWhoSee(db: PrismaClient, deviceId: string): Promise<string[]> {
@@ -67,8 +68,13 @@ export function startNotifier(deps: {
   });
   const offTasks = bus.subscribe('task.status.changed', async (e) => {
     if (!e.final || (e.status !== 'completed' && e.status !== 'failed')) return;
-    const task = await db.task.findUnique({ where: { id: e.taskId }, select: { name: true } });
+    const task = await db.task.findUnique({
+      where: { id: e.taskId },
+      select: { name: true, templateId: true, template: { select: { name: true } } },
+    });
     if (!task) return;
+    if (task.templateId && task.template)
+      await notifyConfigChanged(e.taskId, e.ownerId, task.templateId, task.template.name);
     await feed.notify([e.ownerId], {
       kind: e.status === 'completed' ? 'task_completed' : 'task_failed',
       title: e.status === 'completed' ? `Task "${task.name}" completed` : `Task "${task.name}" failed`,
@@ -82,6 +88,33 @@ export function startNotifier(deps: {
       link: `/tasks/${e.taskId}`,
     });
   });
+  /**
+   * "Configuration changed on N devices" to the template's followers, when a run found changes. The
+   * task's owner and admins are sent to the task; other followers (who cannot open someone else's
+   * task) to the template.
+   */
+  async function notifyConfigChanged(taskId: string, ownerId: string, templateId: string, template: string) {
+    const c = await runChanges(db, taskId);
+    if (c.changed === 0) return;
+    const followers = await templateFollowers(db, templateId);
+    const admins = new Set(
+      (await db.user.findMany({ where: { id: { in: followers }, role: 'admin' }, select: { id: true } })).map(
+        (u) => u.id,
+      ),
+    );
+    const seeTask = followers.filter((id) => id === ownerId || admins.has(id));
+    const others = followers.filter((id) => !seeTask.includes(id));
+    const note = {
+      kind: 'config_changed' as const,
+      title: `${template}: output changed on ${plural(c.changed, 'device')}`,
+      body: `${c.changed} changed, ${c.unchanged} unchanged, ${c.new} new.`,
+      params: { template, changed: c.changed, unchanged: c.unchanged, new: c.new },
+    };
+    const n =
+      (await feed.notify(seeTask, { ...note, link: `/tasks/${taskId}` })) +
+      (await feed.notify(others, { ...note, link: `/templates/${templateId}` }));
+    log.debug({ taskId, templateId, notified: n }, 'configuration change notifications');
+  }
   return () => {
     offStatus();
     offTasks();

@@ -3,8 +3,9 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
+import { boolArg, formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
 import { createSchedule, deleteSchedule } from '@/lib/automation/scheduler';
+import { setSubscription } from '@/lib/automation/subscriptions';
 import {
   createTemplate,
   deleteTemplate,
@@ -168,4 +169,19 @@ export async function deleteScheduleAction(templateId: string, id: string): Prom
   const r = await deleteSchedule(auth.user, args[1], getRuntime());
   revalidatePath(`/templates/${args[0]}`);
   return r.ok ? {} : { error: r.error };
+}
+
+/** Follow a template (told when a run finds changed output) or stop; anyone who sees it may. */
+export async function followTemplateAction(
+  id: string,
+  follow: boolean,
+): Promise<{ error?: string; following?: boolean }> {
+  const args = parseArgs([id, follow], idArg, boolArg);
+  if (!args) return { error: INVALID_REQUEST };
+  const auth = await authorise('devices:view');
+  if (!auth.ok) return { error: auth.error };
+  const r = await setSubscription(auth.user, args[0], args[1], getRuntime());
+  if (!r.ok) return { error: 'No such template.' };
+  revalidatePath(`/templates/${args[0]}`);
+  return { following: r.subscribed };
 }

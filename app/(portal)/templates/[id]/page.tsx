@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { TaskStatusBadge } from '@/app/_components/task-status';
 import { Time } from '@/app/_components/time';
 import { listSchedules } from '@/lib/automation/scheduler';
+import { isSubscribed } from '@/lib/automation/subscriptions';
 import { checkSchedule } from '@/lib/automation/schedule';
 import { getTemplate, listTemplateVersions } from '@/lib/automation/templates';
 import { can } from '@/lib/auth/roles';
@@ -12,6 +13,7 @@ import { VENDOR_LABELS, VENDORS } from '@/lib/devices/schema';
 import { listDevices } from '@/lib/devices/inventory';
 import { getRuntime } from '@/lib/server/registry';
 import { DeleteTemplateButton, DeleteScheduleButton } from './delete-buttons';
+import { FollowButton } from './follow-button';
 import { RunPanel } from './run-panel';
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -39,7 +41,7 @@ export default async function TemplatePage({
   const template = asked && asked !== current.version ? await getTemplate(user, id, rt, asked) : current;
   if (!template) notFound();
   const mayRun = can(user.role, 'tasks:run');
-  const [versions, schedules, devices, runs] = await Promise.all([
+  const [versions, schedules, devices, runs, following] = await Promise.all([
     listTemplateVersions(user, id, rt),
     listSchedules(user, rt.db),
     mayRun ? listDevices(user, {}, rt, 'operate') : Promise.resolve([]),
@@ -48,6 +50,7 @@ export default async function TemplatePage({
       orderBy: { createdAt: 'desc' },
       take: 10,
     }),
+    isSubscribed(rt.db, user.id, id),
   ]);
   const changes = await rt.db.outputVersion.groupBy({
     by: ['taskId', 'change'],
@@ -83,14 +86,17 @@ export default async function TemplatePage({
             </p>
           )}
         </div>
-        {current.editable && template.version === current.version && (
-          <div className="flex gap-2">
-            <Link href={`/templates/${id}/edit`} className="btn-secondary">
-              {t('page.edit')}
-            </Link>
-            {!current.builtIn && <DeleteTemplateButton id={id} name={current.name} />}
-          </div>
-        )}
+        <div className="flex flex-wrap gap-2">
+          <FollowButton id={id} following={following} />
+          {current.editable && template.version === current.version && (
+            <>
+              <Link href={`/templates/${id}/edit`} className="btn-secondary">
+                {t('page.edit')}
+              </Link>
+              {!current.builtIn && <DeleteTemplateButton id={id} name={current.name} />}
+            </>
+          )}
+        </div>
       </div>
       {template.version !== current.version && (
         <p
