@@ -65,6 +65,8 @@ import {
   templateRunInputSchema,
   templateSchema,
   templateSubscriptionSchema,
+  outputSearchQuery,
+  outputSearchSchema,
   templateVersionListSchema,
   webhookDeliveryListSchema,
   webhookInputSchema,
@@ -445,6 +447,14 @@ export const API_PATHS: ZodOpenApiPathsObject = {
       path: true,
       ok: [200, templateVersionListSchema],
       errors: [404],
+    }),
+  },
+  '/templates/{id}/search': {
+    get: op("Which devices' latest output of this template matches (devices you see)", {
+      path: true,
+      query: outputSearchQuery,
+      ok: [200, outputSearchSchema],
+      errors: [404, 422],
     }),
   },
   '/templates/{id}/subscription': {

@@ -770,6 +770,30 @@ export const templateVersionListSchema = z
   })
   .meta({ id: 'TemplateVersionList', description: 'Newest first; `created_by` is a username.' });
 
+export const outputSearchQuery = z
+  .object({
+    q: z.string().max(502).meta({
+      description: 'Text (case-insensitive) or an RE2 pattern between slashes, e.g. `/^snmp-agent/`.',
+    }),
+  })
+  .strict();
+
+export const outputSearchSchema = z
+  .object({
+    searched: z.number().int().meta({ description: 'Device outputs searched.' }),
+    items: z.array(
+      z.object({
+        device: z.string(),
+        device_id: z.string().nullable(),
+        lines: z.array(
+          z.object({ command: z.string().nullable(), line: z.number().int(), text: z.string() }),
+        ),
+        more: z.number().int().meta({ description: 'Further matching lines not shown.' }),
+      }),
+    ),
+  })
+  .meta({ id: 'OutputSearch', description: 'Devices whose output matched, with the first matching lines.' });
+
 export const templateSubscriptionSchema = z
   .object({ subscribed: z.boolean() })
   .meta({ id: 'TemplateSubscription', description: 'Whether you follow the template.' });

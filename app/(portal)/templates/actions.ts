@@ -5,7 +5,9 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { boolArg, formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
 import { createSchedule, deleteSchedule } from '@/lib/automation/scheduler';
+import type { SearchHit } from '@/lib/automation/search';
 import { setSubscription } from '@/lib/automation/subscriptions';
+import { searchTemplateFor } from '@/lib/automation/template-search';
 import {
   createTemplate,
   deleteTemplate,
@@ -184,4 +186,17 @@ export async function followTemplateAction(
   if (!r.ok) return { error: 'No such template.' };
   revalidatePath(`/templates/${args[0]}`);
   return { following: r.subscribed };
+}
+
+export type TemplateSearchState =
+  { ok: true; hits: SearchHit[]; searched: number } | { ok: false; error: string } | null;
+
+/** Devices (that you see) whose latest output of this template matches a text or a /pattern/. */
+export async function searchTemplateAction(id: string, q: string): Promise<TemplateSearchState> {
+  const args = parseArgs([id, q], idArg, z.string().max(502));
+  if (!args) return { ok: false, error: INVALID_REQUEST };
+  const auth = await authorise('devices:view');
+  if (!auth.ok) return { ok: false, error: auth.error };
+  const r = await searchTemplateFor(auth.user, args[0], args[1], getRuntime().db);
+  return r.ok ? { ok: true, hits: r.hits, searched: r.searched } : { ok: false, error: r.error };
 }

@@ -14,6 +14,7 @@ import { listDevices } from '@/lib/devices/inventory';
 import { getRuntime } from '@/lib/server/registry';
 import { DeleteTemplateButton, DeleteScheduleButton } from './delete-buttons';
 import { FollowButton } from './follow-button';
+import { HistorySearch } from './history-search';
 import { RunPanel } from './run-panel';
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -223,6 +224,7 @@ export default async function TemplatePage({
           </ul>
         )}
       </section>
+      <HistorySearch templateId={id} />
       <section className="card space-y-2 p-4" aria-labelledby="runs-heading" data-testid="template-runs">
         <h2 id="runs-heading" className="text-lg font-semibold">
           {t('page.runs')}
