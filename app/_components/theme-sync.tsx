@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
+import { applyThemePreference } from '@/lib/i18n/theme-script';
 
 /**
  * Keeps <html> in the user's theme after React takes over the page. The inline script in the root
@@ -12,12 +13,7 @@ export function ThemeSync() {
   useEffect(() => {
     const html = document.documentElement;
     const media = window.matchMedia('(prefers-color-scheme: dark)');
-    const apply = () => {
-      const pref = html.dataset.themePref ?? 'system';
-      const dark = pref === 'dark' || (pref === 'system' && media.matches);
-      html.classList.toggle('dark', dark);
-      html.style.colorScheme = dark ? 'dark' : 'light';
-    };
+    const apply = () => applyThemePreference(html.dataset.themePref ?? 'system');
     apply();
     media.addEventListener('change', apply);
     // the header's switch changes data-theme-pref: follow it

@@ -1,9 +1,22 @@
 import type { ThemePreference } from './config';
 
 /**
- * Runs in <head> before the page paints: with the "system" preference, follow the operating system's
- * dark mode (and its changes while the page is open); an explicit choice is already on <html>.
+ * The one place a theme preference becomes the page's colours: the `dark` class Tailwind's dark
+ * variant keys on, the browser's `color-scheme`, and `data-theme-pref` (what ThemeSync follows).
+ * "system" follows the operating system's dark mode. It must stay self-contained: the <head> script
+ * is this function's own source, run before the page paints.
  */
+export function applyThemePreference(pref: string): void {
+  const html = document.documentElement;
+  const dark =
+    pref === 'dark' || (pref === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
+  html.classList.toggle('dark', dark);
+  html.style.colorScheme = dark ? 'dark' : 'light';
+  html.dataset.themePref = pref;
+}
+
+/** The inline <head> script: applyThemePreference with the user's preference, before the first paint. */
 export function themeScript(pref: ThemePreference): string {
-  return `(function(){var d=document.documentElement;var p=${JSON.stringify(pref)};if(p!=='system')return;var m=window.matchMedia('(prefers-color-scheme: dark)');function a(){d.classList.toggle('dark',m.matches);d.style.colorScheme=m.matches?'dark':'light';}a();m.addEventListener('change',a);})();`;
+  // `<` escaped: nothing in the value can close the <script> element it is written into
+  return `(${applyThemePreference.toString()})(${JSON.stringify(pref).replace(/</g, '\\u003c')});`;
 }

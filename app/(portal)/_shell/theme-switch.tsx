@@ -3,19 +3,10 @@
 import { useTranslations } from 'next-intl';
 import { useState, useTransition } from 'react';
 import type { ThemePreference } from '@/lib/i18n/config';
+import { applyThemePreference } from '@/lib/i18n/theme-script';
 import { setPreferenceAction } from '../account/preference-actions';
 
 const NEXT: Record<ThemePreference, ThemePreference> = { system: 'light', light: 'dark', dark: 'system' };
-
-/** Apply a theme to this page at once (the saved choice reaches the server in the background). */
-export function applyTheme(theme: ThemePreference) {
-  const html = document.documentElement;
-  const dark =
-    theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
-  html.classList.toggle('dark', dark);
-  html.style.colorScheme = dark ? 'dark' : 'light';
-  html.dataset.themePref = theme;
-}
 
 /** One button that steps through System → Light → Dark, saved for the user. */
 export function ThemeSwitch({ initial }: { initial: ThemePreference }) {
@@ -34,7 +25,8 @@ export function ThemeSwitch({ initial }: { initial: ThemePreference }) {
       onClick={() => {
         const next = NEXT[theme];
         setTheme(next);
-        applyTheme(next);
+        // at once; the saved choice reaches the server in the background
+        applyThemePreference(next);
         start(async () => {
           await setPreferenceAction({ theme: next });
         });
