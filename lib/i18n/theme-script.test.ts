@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { ThemePreference } from './config';
-import { themeScript } from './theme-script';
+import { applyThemePreference, themeScript } from './theme-script';
 
 /** Runs the <head> script in a bare page (nothing of this module in scope) and reads <html> back. */
 function runScript(pref: ThemePreference, osDark: boolean) {
@@ -30,5 +30,35 @@ describe('the theme script in <head>', () => {
     const hostile = '</script><script>alert(1)</script>"); throw new Error("x"); ("' as ThemePreference;
     expect(themeScript(hostile)).not.toMatch(/<\/script/i);
     expect(runScript(hostile, false).pref).toBe(hostile);
+  });
+});
+
+describe('applyThemePreference', () => {
+  it('leaves data-theme-pref alone when it already holds the preference (ThemeSync observes it)', () => {
+    let writes = 0;
+    let pref = 'dark';
+    const dataset = {
+      get themePref() {
+        return pref;
+      },
+      set themePref(v: string) {
+        writes++;
+        pref = v;
+      },
+    };
+    const html = { classList: { toggle: () => true }, style: { colorScheme: '' }, dataset };
+    const g = globalThis as unknown as Record<string, unknown>;
+    g.document = { documentElement: html };
+    g.window = { matchMedia: () => ({ matches: false }) };
+    try {
+      applyThemePreference('dark');
+      expect(writes).toBe(0);
+      applyThemePreference('light');
+      expect(writes).toBe(1);
+      expect(html.style.colorScheme).toBe('light');
+    } finally {
+      delete g.document;
+      delete g.window;
+    }
   });
 });
