@@ -5,9 +5,11 @@ import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
+import type { Vendor } from '@/lib/devices/schema';
 import type { TaskFieldErrors } from '@/lib/tasks/schema';
 import { cancelTask, createTask, retryFailed, runAgain } from '@/lib/tasks/service';
 import { getRuntime } from '@/lib/server/registry';
+import { vendorOfError } from './new/vendor-error';
 import { localiseTaskError, localiseTaskErrors, type TranslateTaskError } from './task-errors';
 
 /** The service answers in English (the REST API shares it); the form shows the reader's language. */
@@ -30,6 +32,8 @@ export interface NewTaskValues {
 export interface NewTaskState {
   errors?: TaskFieldErrors;
   values?: NewTaskValues;
+  /** An error in one vendor's list, shown under its textarea (instead of `errors.vendorCommands`). */
+  vendorErrors?: Partial<Record<Vendor, string>>;
 }
 
 // Arguments are checked before anything else runs (a forged call gets INVALID_REQUEST and nothing more).
@@ -48,11 +52,21 @@ export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promi
     concurrency: String(fd.get('concurrency') ?? ''),
     timeoutSeconds: String(fd.get('timeoutSeconds') ?? ''),
   };
-  // The per-command options editor keeps its own state (it survives an error), so its JSON is
-  // validated but not sent back.
+  // The per-command options and per-vendor editors keep their own state (it survives an error), so
+  // their JSON is validated but not sent back.
   const commandOptions = String(fd.get('commandOptions') ?? '');
-  const result = await createTask(auth.user, { ...values, commandOptions }, getRuntime());
-  if (!result.ok) return { errors: localiseTaskErrors(result.errors, t), values };
+  const vendorCommands = String(fd.get('vendorCommands') ?? '');
+  const result = await createTask(auth.user, { ...values, commandOptions, vendorCommands }, getRuntime());
+  if (!result.ok) {
+    const { vendorCommands: vendorError, ...others } = result.errors;
+    const placed = vendorError === undefined ? null : vendorOfError(vendorError);
+    if (!placed) return { errors: localiseTaskErrors(result.errors, t), values };
+    return {
+      errors: localiseTaskErrors(others, t),
+      values,
+      vendorErrors: { [placed.vendor]: localiseTaskError(placed.message, t) },
+    };
+  }
   revalidatePath('/tasks');
   redirect(`/tasks/${result.id}`);
 }

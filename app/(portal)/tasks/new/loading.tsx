@@ -16,6 +16,8 @@ export default async function NewTaskLoading() {
           <Bone className="h-9 w-full" />
           <Bone className="h-3 w-48" />
           <Bone className="h-40 w-full" />
+          <Bone className="h-3 w-32" />
+          <Bone className="h-7 w-full" />
           <Bone className="h-10 w-full" />
           <Bone className="h-16 w-full" />
           <div className="grid grid-cols-2 gap-3">

@@ -18,6 +18,14 @@ import { DEVICE_STATUSES } from '@/lib/devices/status';
 import { CommandOptions } from './command-options';
 import { describedBy } from './described-by';
 import { OutputChecks } from './output-checks';
+import {
+  NO_VENDOR_DRAFTS,
+  openVendorTexts,
+  VendorCommands,
+  vendorCommandsJson,
+  type VendorDrafts,
+} from './vendor-commands';
+import { vendorCoverage } from './vendor-coverage';
 
 export interface TaskDeviceOption {
   id: string;
@@ -52,6 +60,9 @@ export function NewTaskForm({
   // the commands stay an uncontrolled field (restored from the answer like the others); this copy
   // feeds the per-command options list as the user types
   const [commandsText, setCommandsText] = useState('');
+  // the per-vendor lists are React state outside the form: they stay as typed after a failed submit
+  const [vendorDrafts, setVendorDrafts] = useState<VendorDrafts>(NO_VENDOR_DRAFTS);
+  const vendorTexts = openVendorTexts(vendorDrafts);
   const e = state.errors;
   // React resets an action form after each submit: the fields take back the submitted values
   // from the action's answer (defaultValue), the device selection lives in state and stays.
@@ -66,6 +77,17 @@ export function NewTaskForm({
       ),
     [devices, q, vendor, status],
   );
+  // which list each selected device runs, live (the executor decides the same way)
+  const coverage = useMemo(
+    () =>
+      vendorCoverage(
+        devices.filter((d) => selected.has(d.id)),
+        commandsText,
+        openVendorTexts(vendorDrafts),
+      ),
+    [devices, selected, commandsText, vendorDrafts],
+  );
+  const vendorLabel = (vendor: string) => VENDOR_LABELS[vendor as Vendor] ?? vendor;
   const toggle = (id: string, on: boolean) =>
     setSelected((s) => {
       const n = new Set(s);
@@ -114,18 +136,45 @@ export function NewTaskForm({
             defaultValue={v?.commands}
             onChange={(x) => setCommandsText(x.target.value)}
             aria-invalid={!!e?.commands}
-            aria-describedby={describedBy(e?.commands && 'commands-error', 'commands-help')}
+            aria-describedby={describedBy(
+              e?.commands && 'commands-error',
+              'commands-coverage',
+              'commands-help',
+            )}
           />
           {e?.commands && (
             <p id="commands-error" className="field-error">
               {e.commands}
             </p>
           )}
+          <p
+            id="commands-coverage"
+            className="mt-1 text-xs font-medium text-slate-700 dark:text-slate-300"
+            data-testid="common-coverage"
+          >
+            {vendorDrafts.open.length > 0
+              ? t('commonCoverage', { count: coverage.common })
+              : t('commonCoverageAll', { count: coverage.common })}
+          </p>
           <p id="commands-help" className="mt-1 text-xs text-slate-600 dark:text-slate-400">
             {t('commandsHelp')}
           </p>
         </div>
-        <CommandOptions commandsText={commandsText} noForm={NO_FORM} error={e?.commandOptions} />
+        <input type="hidden" name="vendorCommands" value={vendorCommandsJson(vendorDrafts)} />
+        <VendorCommands
+          drafts={vendorDrafts}
+          onChange={setVendorDrafts}
+          coverage={coverage}
+          errors={state.vendorErrors}
+          error={e?.vendorCommands}
+          noForm={NO_FORM}
+        />
+        {/* options belong to a command's text: they apply to it in the common list and in any vendor's */}
+        <CommandOptions
+          commandsText={[commandsText, ...Object.values(vendorTexts)].join('\n')}
+          noForm={NO_FORM}
+          error={e?.commandOptions}
+        />
         <OutputChecks values={v} errors={e} />
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
           <div className="flex flex-col">
@@ -170,6 +219,22 @@ export function NewTaskForm({
               </p>
             )}
           </div>
+        </div>
+        {/* out of the flow while empty (no gap), still a live region for when the warning comes */}
+        <div role="status" className={coverage.skipped.length === 0 ? 'sr-only' : undefined}>
+          {coverage.skipped.length > 0 && (
+            <ul
+              className="space-y-1 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950/40 dark:text-amber-200"
+              data-testid="skipped-warning"
+            >
+              {coverage.skipped.map(({ vendor: v, count }) => (
+                <li key={v} className="flex gap-2" data-vendor={v}>
+                  <span aria-hidden="true">⚠</span>
+                  <span>{t('skipped', { count, vendor: vendorLabel(v) })}</span>
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
         {[...selected].map((id) => (
           <input key={id} type="hidden" name="deviceIds" value={id} />
