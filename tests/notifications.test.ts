@@ -188,7 +188,32 @@ describe('device status and notifications', () => {
       where: { title: 'Task "notify me" completed' },
     });
     expect(n).toMatchObject({ userId: owner, kind: 'task_completed', body: 'The device succeeded.' });
-    expect(JSON.parse(n.params)).toEqual({ task: 'notify me', total: 1, failed: 0 });
+    expect(JSON.parse(n.params)).toEqual({ task: 'notify me', total: 1, failed: 0, skipped: 0 });
+  });
+
+  it('a completed task with skipped devices does not claim they all succeeded', async () => {
+    const owner = portal.users.operator;
+    const r = await createTask(
+      { id: owner, role: 'operator' },
+      {
+        name: 'notify skipped',
+        commands: '',
+        vendorCommands: JSON.stringify({ huawei_vrp: 'display clock' }),
+        deviceIds: [await portal.deviceId('lab-vrp-01'), await portal.deviceId('lab-ios-01')],
+        concurrency: '2',
+        timeoutSeconds: '10',
+      },
+      portal.tasks,
+    );
+    expect(r.ok).toBe(true);
+    const title = 'Task "notify skipped" completed';
+    await vi.waitFor(async () => expect(await portal.db.notification.count({ where: { title } })).toBe(1), {
+      timeout: 10_000,
+      interval: 25,
+    });
+    const n = await portal.db.notification.findFirstOrThrow({ where: { title } });
+    expect(n.body).toBe('1 of 2 devices succeeded, 1 skipped.');
+    expect(JSON.parse(n.params)).toEqual({ task: 'notify skipped', total: 2, failed: 0, skipped: 1 });
   });
 
   it('a device back online after a long outage: the title gives its length in minutes and seconds', async () => {

@@ -57,7 +57,16 @@ export function useNotificationText() {
       const total = num('total');
       if ((n.kind === 'task_completed' || n.kind === 'task_failed') && task && total !== undefined) {
         return n.kind === 'task_completed'
-          ? { title: t('taskCompleted', { task }), body: t('taskCompletedBody', { total }) }
+          ? {
+              title: t('taskCompleted', { task }),
+              body: num('skipped')
+                ? t('taskCompletedSkippedBody', {
+                    total,
+                    skipped: num('skipped')!,
+                    succeeded: total - num('skipped')!,
+                  })
+                : t('taskCompletedBody', { total }),
+            }
           : {
               title: t('taskFailed', { task }),
               body: t('taskFailedBody', { failed: num('failed') ?? 0, total }),

@@ -70,21 +70,30 @@ export function startNotifier(deps: {
     if (!e.final || (e.status !== 'completed' && e.status !== 'failed')) return;
     const task = await db.task.findUnique({
       where: { id: e.taskId },
-      select: { name: true, templateId: true, template: { select: { name: true } } },
+      select: {
+        name: true,
+        skippedDevices: true,
+        templateId: true,
+        template: { select: { name: true } },
+      },
     });
     if (!task) return;
     if (task.templateId && task.template)
       await notifyConfigChanged(e.taskId, e.ownerId, task.templateId, task.template.name);
+    const skipped = task.skippedDevices;
     await feed.notify([e.ownerId], {
       kind: e.status === 'completed' ? 'task_completed' : 'task_failed',
       title: e.status === 'completed' ? `Task "${task.name}" completed` : `Task "${task.name}" failed`,
       body:
-        e.status === 'completed'
-          ? e.totalDevices === 1
-            ? 'The device succeeded.'
-            : `All ${e.totalDevices} devices succeeded.`
-          : `${e.failedDevices} of ${plural(e.totalDevices, 'device')} failed.`,
-      params: { task: task.name, total: e.totalDevices, failed: e.failedDevices },
+        e.status !== 'completed'
+          ? `${e.failedDevices} of ${plural(e.totalDevices, 'device')} failed.`
+          : skipped > 0
+            ? // devices with no commands for their vendor did not succeed: say so
+              `${e.totalDevices - skipped} of ${plural(e.totalDevices, 'device')} succeeded, ${skipped} skipped.`
+            : e.totalDevices === 1
+              ? 'The device succeeded.'
+              : `All ${e.totalDevices} devices succeeded.`,
+      params: { task: task.name, total: e.totalDevices, failed: e.failedDevices, skipped },
       link: `/tasks/${e.taskId}`,
     });
   });
