@@ -53,7 +53,9 @@ function expected(method: string, route: string, role: string, scope: string): [
   if (route.startsWith('/teams') && role !== 'admin') return [403, 'role'];
   if (route.startsWith('/webhooks') && role !== 'admin') return [403, 'role'];
   if (route.startsWith('/groups') && write && role !== 'admin') return [403, 'role'];
-  const operatorWrite = write && route !== '/notifications/read';
+  // writes that change only the caller's own state: marking notifications read, following a template
+  const ownStateWrite = route === '/notifications/read' || route === '/templates/[id]/subscription';
+  const operatorWrite = write && !ownStateWrite;
   if (operatorWrite && role === 'viewer') return [403, 'role'];
   return null;
 }

@@ -17,12 +17,13 @@ import { ThemeSwitch } from './_shell/theme-switch';
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   const { feed } = getRuntime();
-  const [unread, lastSeq, recent, prefs, t] = await Promise.all([
+  const [unread, lastSeq, recent, prefs, t, ts] = await Promise.all([
     feed.unreadCount(user.id),
     feed.latestSeq(user.id),
     feed.list(user.id, { limit: 10 }),
     getCurrentPrefs(),
     getTranslations('common'),
+    getTranslations('shell.adminNav'),
   ]);
   const theme = isTheme(prefs?.theme) ? prefs.theme : 'system';
   return (
@@ -60,6 +61,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
                   <NavLink href="/admin/groups">{t('nav.groups')}</NavLink>
                   <NavLink href="/admin/teams">{t('nav.teams')}</NavLink>
                   <NavLink href="/admin/audit">{t('nav.audit')}</NavLink>
+                  <NavLink href="/admin/webhooks">{ts('webhooks')}</NavLink>
+                  <NavLink href="/admin/settings">{ts('settings')}</NavLink>
                 </>
               )}
             </HeaderNav>

@@ -10,6 +10,7 @@ import {
   type TemplateErrors,
   type TemplateView,
 } from '../automation/templates';
+import { WEBHOOK_DESCRIPTION_MAX_CHARS, WEBHOOK_EVENTS } from '../automation/webhooks';
 import { operableDevicesWhere, userCanSeeDevice } from '../devices/visibility';
 import type { CommandSpec } from '../tasks/schema';
 import { groupsFor } from './access';
@@ -322,6 +323,32 @@ export function webhookView(w: {
     enabled: w.enabled,
     allow_local: w.allowLocal,
     created_at: w.createdAt.toISOString(),
+  };
+}
+
+/** PATCH /webhooks/{id}: only the fields given change (the signing secret never does). */
+export const webhookPatchSchema = z
+  .object({
+    url: z.string().max(2000).optional(),
+    description: z.string().max(WEBHOOK_DESCRIPTION_MAX_CHARS).optional(),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'Choose at least one event.').optional(),
+    enabled: z.boolean().optional(),
+    allow_local: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Deliver to loopback and link-local addresses too (refused otherwise).' }),
+  })
+  .strict()
+  .meta({ id: 'WebhookPatch' });
+
+/** The API's patch body → the webhook service's field names. */
+export function webhookUpdateFields(body: z.output<typeof webhookPatchSchema>) {
+  return {
+    url: body.url,
+    description: body.description,
+    events: body.events,
+    enabled: body.enabled,
+    allowLocal: body.allow_local,
   };
 }
 

@@ -71,8 +71,10 @@ import {
   webhookDeliveryListSchema,
   webhookInputSchema,
   webhookListSchema,
+  webhookSchema,
   webhookTestSchema,
 } from './schemas';
+import { webhookPatchSchema } from './automation';
 // device import / export
 import {
   csvTextSchema,
@@ -560,6 +562,13 @@ export const API_PATHS: ZodOpenApiPathsObject = {
     }),
   },
   '/webhooks/{id}': {
+    patch: op('Change a webhook: URL, description, events, enabled, allow_local (admins)', {
+      path: true,
+      body: webhookPatchSchema,
+      ok: [200, webhookSchema],
+      errors: [403, 404],
+      write: true,
+    }),
     delete: op('Delete a webhook (admins)', {
       path: true,
       ok: [204, null, 'Deleted'],

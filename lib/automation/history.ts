@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Prisma, PrismaClient } from '../db/generated/client';
+import { Prisma, type PrismaClient } from '../db/generated/client';
 import type { CommandOutput } from '../tasks/schema';
 import { diffOutputs, type OutputDiff } from './diff';
 import { comparableHash } from './group';
@@ -196,12 +196,18 @@ export async function purgeOutputHistory(
       (v) => v.blobHash,
     ),
   );
-  const blobs = (await db.outputBlob.findMany({ select: { hash: true } }))
+  // a blob stored after the cutoff may belong to a run that has not written its version yet
+  const blobs = (
+    await db.outputBlob.findMany({ where: { createdAt: { lt: cutoff } }, select: { hash: true } })
+  )
     .filter((b) => !used.has(b.hash))
     .map((b) => b.hash);
   let removed = 0;
   for (let i = 0; i < blobs.length; i += 500) {
-    removed += (await db.outputBlob.deleteMany({ where: { hash: { in: blobs.slice(i, i + 500) } } })).count;
+    // checked again in the same statement: a version written since the list above keeps its blob
+    removed += await db.$executeRaw`DELETE FROM "OutputBlob" WHERE "hash" IN (${Prisma.join(
+      blobs.slice(i, i + 500),
+    )}) AND NOT EXISTS (SELECT 1 FROM "OutputVersion" v WHERE v."blobHash" = "OutputBlob"."hash")`;
   }
   return { versions, blobs: removed };
 }

@@ -107,15 +107,44 @@ export function verifySignature(
   return timingSafeEqual(want, Buffer.from(m[2]!, 'hex'));
 }
 
+export const WEBHOOK_DESCRIPTION_MAX_CHARS = 200;
+
+const urlField = z.string().trim().min(1, 'Enter a URL.');
+const descriptionField = z
+  .string()
+  .trim()
+  .max(WEBHOOK_DESCRIPTION_MAX_CHARS, `At most ${WEBHOOK_DESCRIPTION_MAX_CHARS} characters.`);
+const eventsField = z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'Choose at least one event.');
+
 export const webhookInputSchema = z
   .object({
-    url: z.string().trim().min(1, 'Enter a URL.'),
-    description: z.string().trim().max(200).default(''),
-    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'Choose at least one event.'),
+    url: urlField,
+    description: descriptionField.default(''),
+    events: eventsField,
     enabled: z.boolean().default(true),
     allowLocal: z.boolean().default(false),
   })
   .strict();
+
+/** A change to a webhook: only the fields given change (the secret never does). */
+export const webhookUpdateSchema = z
+  .object({
+    url: urlField.optional(),
+    description: descriptionField.optional(),
+    events: eventsField.optional(),
+    enabled: z.boolean().optional(),
+    allowLocal: z.boolean().optional(),
+  })
+  .strict();
+
+/** Events stored in one order, each once, whatever order they were chosen in. */
+const eventList = (events: readonly string[]) => WEBHOOK_EVENTS.filter((e) => events.includes(e)).join(',');
+
+function fieldErrors(issues: z.core.$ZodIssue[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const i of issues) errors[String(i.path[0] ?? 'form')] ??= i.message;
+  return errors;
+}
 
 export interface WebhookDeps {
   db: PrismaClient;
@@ -133,11 +162,7 @@ export async function createWebhook(
 ): Promise<{ ok: true; id: string; secret: string } | { ok: false; errors: Record<string, string> }> {
   if (actor.role !== 'admin') return { ok: false, errors: { form: 'Only admins configure webhooks.' } };
   const parsed = webhookInputSchema.safeParse(raw);
-  if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const i of parsed.error.issues) errors[String(i.path[0] ?? 'form')] ??= i.message;
-    return { ok: false, errors };
-  }
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues) };
   const v = parsed.data;
   const url = await checkWebhookUrl(v.url, { allowLocal: v.allowLocal, resolve: deps.resolve });
   if (!url.ok) return { ok: false, errors: { url: url.error } };
@@ -146,7 +171,7 @@ export async function createWebhook(
     data: {
       url: url.url.toString(),
       description: v.description,
-      events: v.events.join(','),
+      events: eventList(v.events),
       enabled: v.enabled,
       allowLocal: v.allowLocal,
       secretEnc: 'pending',
@@ -164,6 +189,49 @@ export async function createWebhook(
     detail: `${row.id} ${row.events}${v.allowLocal ? ' (local addresses allowed)' : ''}`,
   });
   return { ok: true, id: row.id, secret };
+}
+
+/**
+ * Change a webhook's URL, description, events, enabled or local-address permission. The URL is
+ * checked again when it or the permission changes (taking the permission away from a loopback URL
+ * is refused like creating one). Pending deliveries go to the URL in force when they are sent.
+ */
+export async function updateWebhook(
+  actor: Actor,
+  id: string,
+  raw: unknown,
+  deps: WebhookDeps,
+): Promise<{ ok: true } | { ok: false; errors: Record<string, string>; notFound?: true }> {
+  if (actor.role !== 'admin') return { ok: false, errors: { form: 'Only admins configure webhooks.' } };
+  const parsed = webhookUpdateSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues) };
+  const v = parsed.data;
+  const row = await deps.db.webhook.findUnique({ where: { id } });
+  if (!row) return { ok: false, errors: { form: 'No such webhook.' }, notFound: true };
+  const allowLocal = v.allowLocal ?? row.allowLocal;
+  let url = row.url;
+  if (v.url !== undefined || allowLocal !== row.allowLocal) {
+    const checked = await checkWebhookUrl(v.url ?? row.url, { allowLocal, resolve: deps.resolve });
+    if (!checked.ok) return { ok: false, errors: { url: checked.error } };
+    url = checked.url.toString();
+  }
+  const next = {
+    url,
+    description: v.description ?? row.description,
+    events: v.events ? eventList(v.events) : row.events,
+    enabled: v.enabled ?? row.enabled,
+    allowLocal,
+  };
+  const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== row[k]);
+  if (changed.length === 0) return { ok: true };
+  await deps.db.webhook.update({ where: { id }, data: next });
+  await deps.audit({
+    userId: actor.id,
+    action: 'webhook.update',
+    target: next.url,
+    detail: `${id} ${changed.map((k) => `${k}=${k === 'description' ? JSON.stringify(next[k]) : next[k]}`).join(' ')}`,
+  });
+  return { ok: true };
 }
 
 export async function deleteWebhook(
@@ -186,10 +254,19 @@ export async function enqueueEvent(
   data: Record<string, unknown>,
   onlyWebhookId?: string,
 ): Promise<number> {
+  return (await enqueue(db, event, data, onlyWebhookId)).length;
+}
+
+async function enqueue(
+  db: PrismaClient,
+  event: WebhookEvent,
+  data: Record<string, unknown>,
+  onlyWebhookId?: string,
+): Promise<string[]> {
   const hooks = await db.webhook.findMany({
     where: onlyWebhookId ? { id: onlyWebhookId } : { enabled: true },
   });
-  let n = 0;
+  const ids: string[] = [];
   for (const h of hooks) {
     if (!onlyWebhookId && !h.events.split(',').includes(event)) continue;
     const delivery = await db.webhookDelivery.create({ data: { webhookId: h.id, event, payload: '' } });
@@ -200,9 +277,9 @@ export async function enqueueEvent(
       data,
     });
     await db.webhookDelivery.update({ where: { id: delivery.id }, data: { payload: body } });
-    n++;
+    ids.push(delivery.id);
   }
-  return n;
+  return ids;
 }
 
 /** "Send test": a ping delivered by the dispatcher like any event, logged the same way. */
@@ -211,9 +288,19 @@ export async function testWebhook(
   id: string,
   db: PrismaClient,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
+  const r = await queueTestDelivery(actor, id, db);
+  return r.ok ? { ok: true } : r;
+}
+
+/** A test ping as testWebhook queues it, answering with its delivery (the page follows it). */
+export async function queueTestDelivery(
+  actor: Actor,
+  id: string,
+  db: PrismaClient,
+): Promise<{ ok: true; deliveryId: string } | { ok: false; error: string }> {
   if (actor.role !== 'admin') return { ok: false, error: 'Only admins configure webhooks.' };
-  const n = await enqueueEvent(db, 'ping', { message: 'Test from Switchboard' }, id);
-  return n === 1 ? { ok: true } : { ok: false, error: 'No such webhook.' };
+  const ids = await enqueue(db, 'ping', { message: 'Test from Switchboard' }, id);
+  return ids.length === 1 ? { ok: true, deliveryId: ids[0]! } : { ok: false, error: 'No such webhook.' };
 }
 
 export interface DispatchOptions {

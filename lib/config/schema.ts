@@ -137,6 +137,12 @@ export const envSchema = z.object({
   STATUS_ONLINE_AFTER: z.coerce.number().int().min(1).max(100).default(1),
   /** Requests one API token may make per minute (bursts up to the same number); more get 429. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** How often output history older than the admin's retention (Admin → Settings) is purged. */
+  OUTPUT_PURGE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(6 * 60 * 60_000),
   /** Largest JSON body the REST API reads; larger ones get 413. */
   API_MAX_BODY_BYTES: z.coerce
     .number()

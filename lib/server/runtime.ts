@@ -5,6 +5,7 @@ import { RateLimiter } from '../api/rate-limit';
 import { createAudit, type AuditSink } from '../audit';
 import { ensureBuiltInTemplates } from '../automation/builtins';
 import { startScheduler } from '../automation/scheduler';
+import { startOutputPurge } from '../automation/settings';
 import { startWebhookDispatcher } from '../automation/webhooks';
 import { ensureAdmin, type BootstrapResult } from '../auth/bootstrap';
 import { createProxyTrust, type ProxyTrust } from '../auth/peer';
@@ -66,6 +67,7 @@ export type RuntimeTunables = Pick<
   | 'STATUS_ONLINE_AFTER'
   | 'API_RATE_LIMIT_PER_MINUTE'
   | 'API_MAX_BODY_BYTES'
+  | 'OUTPUT_PURGE_INTERVAL_MS'
 > & {
   /** Code constants that tests and benchmarks shrink (production uses the defaults in each module). */
   waterMarks?: WaterMarks;
@@ -182,6 +184,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     (opts.scheduler ?? true)
       ? startWebhookDispatcher({ db, vault, bus, log: log.child({ module: 'webhooks' }) })
       : () => {};
+  // output history older than the admin's retention setting (Settings page), every few hours
+  const stopPurge =
+    (opts.scheduler ?? true)
+      ? startOutputPurge(
+          { db, log: log.child({ module: 'history' }) },
+          { intervalMs: t.OUTPUT_PURGE_INTERVAL_MS },
+        )
+      : () => {};
 
   const terminals = new TerminalManager({
     login,
@@ -278,6 +288,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     async close() {
       stopScheduler();
       stopWebhooks();
+      stopPurge();
       await status.stop();
       stopNotifier();
       await queue.close();

@@ -12,6 +12,7 @@ import { compileStoredPatterns, type UserPattern } from './patterns';
 import { compileIgnore } from '../automation/diff';
 import { outputDocument, recordOutputVersion } from '../automation/history';
 import { redactSecrets } from '../automation/redact';
+import { getOutputSettings } from '../automation/settings';
 import { renderCommands } from '../automation/render';
 import { renderDeviceOf } from '../automation/template-device';
 import { VENDOR_LABELS, type Vendor } from '../devices/schema';
@@ -78,6 +79,8 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   const inputs = JSON.parse(task.inputs || '{}') as Record<string, string>;
   // a templated run keeps each device's output in the template's history (diffs across runs)
   const history = await historyOf(db, task);
+  // an admin may keep output as the device printed it, secrets included (Settings); read once per run
+  const { keepRawOutput } = await getOutputSettings(db);
   // every running device listens to the task's signal (its login and its CLI session): with a
   // concurrency of N that is up to 2N listeners, all removed when the device finishes
   setMaxListeners(2 * task.concurrency + 10, signal);
@@ -191,8 +194,13 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
         deps,
       );
       const finishedAt = new Date();
-      // secrets (password hashes, communities, keys) never reach the database, events or exports
-      outcome.outputs = outcome.outputs.map((o) => ({ ...o, output: redactSecrets(o.output, vendor).text }));
+      // secrets (password hashes, communities, keys) never reach the database, events or exports,
+      // unless an admin chose to keep raw output
+      if (!keepRawOutput)
+        outcome.outputs = outcome.outputs.map((o) => ({
+          ...o,
+          output: redactSecrets(o.output, vendor).text,
+        }));
       const outputJson = JSON.stringify(outcome.outputs);
       await recordDeviceOutcome(db, taskId, row.id, {
         status: outcome.status,
