@@ -44,6 +44,21 @@ export const AUDIT_ACTION_LABELS = {
   'team.members': 'teamMembers',
   'team.grants': 'teamGrants',
   'access.revoked': 'accessRevoked',
+  'template.create': 'templateCreate',
+  'template.update': 'templateUpdate',
+  'template.delete': 'templateDelete',
+  'template.subscribe': 'templateSubscribe',
+  'template.unsubscribe': 'templateUnsubscribe',
+  'schedule.create': 'scheduleCreate',
+  'schedule.update': 'scheduleUpdate',
+  'schedule.delete': 'scheduleDelete',
+  'webhook.create': 'webhookCreate',
+  'webhook.update': 'webhookUpdate',
+  'webhook.delete': 'webhookDelete',
+  'webhook.test': 'webhookTest',
+  'settings.output': 'settingsOutput',
+  'lab.up': 'labUp',
+  'lab.down': 'labDown',
 } as const;
 
 export type AuditActionLabelKey = (typeof AUDIT_ACTION_LABELS)[keyof typeof AUDIT_ACTION_LABELS];
