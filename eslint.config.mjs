@@ -10,6 +10,7 @@ const config = [
       'node_modules/**',
       'data/**',
       'lib/db/generated/**',
+      'lib/db/generated-pg/**',
       'test-results/**',
       'playwright-report/**',
     ],

@@ -57,7 +57,7 @@ describe('database schema and migrations', () => {
   });
 
   it('the start-up runner applies every migration once and keeps Prisma’s bookkeeping', async () => {
-    const { url, db } = freshDatabase();
+    const { url, db } = freshDatabase({ kind: 'sqlite' });
     const again = migrate(url, ROOT);
     expect(again.applied).toEqual([]);
     expect(again.alreadyApplied).toBe(readMigrations(path.join(ROOT, 'prisma', 'migrations')).length);
@@ -85,7 +85,7 @@ describe('database schema and migrations', () => {
   });
 
   it('reports an applied migration whose file changed, without re-running it', () => {
-    const { url } = freshDatabase();
+    const { url } = freshDatabase({ kind: 'sqlite' });
     const raw = new Database(sqlitePathFromUrl(url));
     raw.prepare('UPDATE _prisma_migrations SET checksum = ?').run('0'.repeat(64));
     raw.close();

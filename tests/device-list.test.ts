@@ -2,10 +2,8 @@
  * The Devices page's query at 5,000 devices: pages, sorts, filters, search (group names too), what a
  * viewer and an operator see and may operate, and the number of SQL statements a page costs.
  */
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../lib/db/generated/client';
-import { sqlitePathFromUrl } from '../lib/db/migrate';
+import { createPrismaClient, type PrismaClient } from '../lib/db/client';
 import { listDevicePage, paletteSearch } from '../lib/devices/device-list';
 import { DEFAULT_DEVICE_LIST_QUERY, type DeviceListQuery } from '../lib/devices/device-list-params';
 import { fleetName, roleOf, seedFleet, type Fleet } from './fixtures/device-fleet';
@@ -32,13 +30,11 @@ beforeAll(async () => {
     opUserId: portal.users.operator,
     viewerUserId: portal.users.viewer,
   });
-  const logging = new PrismaClient({
-    adapter: new PrismaBetterSqlite3({ url: `file:${sqlitePathFromUrl(portal.url)}` }),
-    log: [{ emit: 'event', level: 'query' }],
-  });
-  logging.$on('query', (e) => statements.push(e.query));
+  counted = createPrismaClient(portal.url, { log: [{ emit: 'event', level: 'query' }] });
   // the services take the plain client type (no log events in it)
-  counted = logging as unknown as PrismaClient;
+  (counted as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) =>
+    statements.push(e.query),
+  );
 }, 120_000);
 
 afterAll(async () => {

@@ -76,7 +76,8 @@ export function testTunables(overrides: Partial<RuntimeTunables> = {}): RuntimeT
 }
 
 /**
- * The portal's server side without Next: a fresh SQLite database, users of every role, lab devices
+ * The portal's server side without Next: a fresh database (SQLite; a PostgreSQL database of its own
+ * with TEST_DATABASE=postgres, see freshDatabase), users of every role, lab devices
  * in the inventory, and the runtime (createRuntime, as server.ts runs it) with its realtime layer on
  * a loopback port. Test data (users, grants) is the only thing set up here.
  */

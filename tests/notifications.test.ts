@@ -82,9 +82,14 @@ describe('device status and notifications', () => {
       'up notification',
     );
 
-    for (const user of [portal.users.admin, portal.users.operator2, portal.users.viewer]) {
-      expect(await kindsOf(user, 'lab-ios-02')).toEqual(['device_down', 'device_up']);
-    }
+    // one notification per user, written one user after another: the pushed one may not be the last
+    await vi.waitFor(
+      async () => {
+        for (const user of [portal.users.admin, portal.users.operator2, portal.users.viewer])
+          expect(await kindsOf(user, 'lab-ios-02')).toEqual(['device_down', 'device_up']);
+      },
+      { timeout: 5000, interval: 20 },
+    );
     expect(await kindsOf(portal.users.operator, 'lab-ios-02')).toEqual([]);
     expect(blind.frames.some((f) => f.device_id === id || f.kind === 'device_down')).toBe(false);
     const transitions = await portal.db.deviceStatusChange.findMany({

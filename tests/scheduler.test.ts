@@ -117,17 +117,18 @@ describe('schedules', () => {
     const s = await schedule();
     const device = await portal.deviceId('lab-vrp-01');
     await portal.db.deviceGrant.deleteMany({ where: { userId: portal.users.operator, deviceId: device } });
-    const before = await portal.db.notification.count({ where: { userId: portal.users.operator } });
+    // tasks the earlier tests started may still finish (and notify the operator) meanwhile
+    const notStarted = {
+      userId: portal.users.operator,
+      title: 'Scheduled run of "nightly-clock" did not start',
+    };
+    const before = await portal.db.notification.count({ where: notStarted });
     await tickSchedules(deps, at('2026-12-03T02:00:00Z'));
     expect(await tasksOf(s.id)).toHaveLength(0);
     const [row] = (await listSchedules(operator(), portal.db)).filter((x) => x.id === s.id);
     expect(row!.lastError).toBe('None of the schedule’s devices is available to its owner now.');
-    const n = await portal.db.notification.findMany({
-      where: { userId: portal.users.operator },
-      orderBy: { seq: 'desc' },
-      take: 1,
-    });
-    expect(await portal.db.notification.count({ where: { userId: portal.users.operator } })).toBe(before + 1);
+    const n = await portal.db.notification.findMany({ where: notStarted, orderBy: { seq: 'desc' }, take: 1 });
+    expect(await portal.db.notification.count({ where: notStarted })).toBe(before + 1);
     expect(n[0]).toMatchObject({
       kind: 'task_failed',
       title: 'Scheduled run of "nightly-clock" did not start',

@@ -1,8 +1,6 @@
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../lib/auth/roles';
-import { PrismaClient } from '../lib/db/generated/client';
-import { sqlitePathFromUrl } from '../lib/db/migrate';
+import { createPrismaClient, type PrismaClient } from '../lib/db/client';
 import {
   deviceAccessWhere,
   effectiveLevel,
@@ -23,10 +21,7 @@ let queries = 0;
 
 beforeAll(() => {
   const { url } = freshDatabase();
-  db = new PrismaClient({
-    adapter: new PrismaBetterSqlite3({ url: `file:${sqlitePathFromUrl(url)}` }),
-    log: [{ emit: 'event', level: 'query' }],
-  });
+  db = createPrismaClient(url, { log: [{ emit: 'event', level: 'query' }] });
   // every SQL statement the client sends (the log option types $on loosely; this is its documented use)
   (db as unknown as { $on(event: 'query', cb: () => void): void }).$on('query', () => queries++);
 });

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { createAudit } from '../audit';
 import { ConfigError, getConfig } from '../config';
 import { createPrismaClient } from '../db/client';
-import { migrate } from '../db/migrate';
+import { migrateDatabase } from '../db/migrate';
 import { createLogger } from '../log';
 import { isRole } from './roles';
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  migrate(config.DATABASE_URL);
+  await migrateDatabase(config.DATABASE_URL);
   const db = createPrismaClient(config.DATABASE_URL);
   const log = createLogger('warn');
   const deps = { db, audit: createAudit(db, log) };

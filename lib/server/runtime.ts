@@ -14,7 +14,7 @@ import { authenticateToken, checkTokenById, TOKEN_FAILURE_MESSAGES } from '../au
 import { DatabaseThrottleStore } from '../auth/throttle-store';
 import type { Config } from '../config';
 import { createPrismaClient, type PrismaClient } from '../db/client';
-import { migrate } from '../db/migrate';
+import { migrateDatabase } from '../db/migrate';
 import { createDeviceLogin, type DeviceLogin } from '../devices/connect';
 import { assignPorts, loadOrCreateLabCredentials, syncLabInventory } from '../devices/lab-inventory';
 import { DeviceSessionLimiter } from '../devices/limiter';
@@ -318,7 +318,7 @@ export async function startRuntime(
   log: Logger,
   root = process.cwd(),
 ): Promise<StartedRuntime> {
-  const migration = migrate(config.DATABASE_URL, root);
+  const migration = await migrateDatabase(config.DATABASE_URL, root);
   if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');
   if (migration.modified.length > 0)
     log.warn({ modified: migration.modified }, 'applied migrations changed on disk');

@@ -5,6 +5,7 @@ import { Time } from '@/app/_components/time';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { getRuntime } from '@/lib/server/registry';
+import { containsText, startsWithText } from '@/lib/db/dialect';
 import { AUDIT_ACTION_LABELS, auditActionLabelKey } from './action-labels';
 
 export async function generateMetadata() {
@@ -24,11 +25,12 @@ export default async function AuditPage({
   if (!can(me.role, 'audit:view')) return <NoAccess what={t('noAccess.audit')} />;
   const { action, user, target } = await searchParams;
   const filtered = Boolean(action || user || target);
-  const events = await getRuntime().db.auditEvent.findMany({
+  const { db } = getRuntime();
+  const events = await db.auditEvent.findMany({
     where: {
-      ...(action ? { action: { startsWith: action.slice(0, 64) } } : {}),
+      ...(action ? { action: startsWithText(db, action.slice(0, 64)) } : {}),
       ...(user ? { user: { username: user.slice(0, 64) } } : {}),
-      ...(target ? { target: { contains: target.slice(0, 64) } } : {}),
+      ...(target ? { target: containsText(db, target.slice(0, 64)) } : {}),
     },
     orderBy: { at: 'desc' },
     take: PAGE_SIZE,

@@ -15,6 +15,7 @@ import {
   setGroupJumpHost,
   updateGroup,
 } from '@/lib/devices/groups';
+import { containsText } from '@/lib/db/dialect';
 import type { Prisma } from '@/lib/db/generated/client';
 import { getRuntime } from '@/lib/server/registry';
 import { adminTranslator, localiseError } from '../_lib/translate';
@@ -176,7 +177,11 @@ export async function searchDevicesAction(query: DeviceSearch): Promise<DevicePa
   const text = q.trim();
   if (text)
     and.push({
-      OR: [{ name: { contains: text } }, { host: { contains: text } }, { vendor: { contains: text } }],
+      OR: [
+        { name: containsText(db, text) },
+        { host: containsText(db, text) },
+        { vendor: containsText(db, text) },
+      ],
     });
   if (groupId && scope === 'in') and.push({ groups: { some: { groupId } } });
   if (groupId && scope === 'out') and.push({ groups: { none: { groupId } } });
