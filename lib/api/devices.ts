@@ -1,4 +1,5 @@
 import 'server-only';
+import { containsText } from '../db/dialect';
 import type { Prisma } from '../db/generated/client';
 import type { CurrentUser } from '../auth/session';
 import {
@@ -8,15 +9,100 @@ import {
   type InventoryDeps,
   type PublicDevice,
 } from '../devices/inventory';
+import { readDeviceFields } from '../devices/fields';
 import { validateDeviceForm, type DeviceFormInput } from '../devices/schema';
+import type { NegotiatedAlgorithms } from '../devices/ssh-algorithms';
 import { visibleDevicesWhere } from '../devices/visibility';
 import { decodeCursor, page } from './cursor';
 import { ApiProblem } from './problem';
-import { apiFieldErrors, deviceFormFields } from './views';
-import type { deviceInputSchema } from './schemas';
+import { apiFieldErrors } from './views';
+import type { deviceInputSchema, deviceSchema } from './schemas';
 import type { z } from 'zod';
 
 type Actor = Pick<CurrentUser, 'id' | 'role'>;
+
+/** A stored device → the API's snake_case shape (lib/api/schemas.ts deviceSchema). */
+export function deviceView(d: PublicDevice): z.infer<typeof deviceSchema> {
+  return {
+    id: d.id,
+    name: d.name,
+    host: d.host,
+    port: d.port,
+    vendor: d.vendor,
+    encoding: d.encoding,
+    username: d.username,
+    auth_type: d.authType === 'key' ? 'key' : 'password',
+    notes: d.notes,
+    status: d.status as z.infer<typeof deviceSchema>['status'],
+    status_changed_at: d.statusChangedAt?.toISOString() ?? null,
+    host_key_fingerprint: d.hostKeyFingerprint,
+    transport: d.transport === 'telnet' ? 'telnet' : 'ssh',
+    kind: d.kind === 'console_line' ? 'console_line' : 'device',
+    ssh_algorithms: d.sshAlgorithms,
+    negotiated_algorithms: negotiatedView(d.negotiatedAlgorithms),
+    jump_host: d.jumpHost?.name ?? null,
+    groups: d.groups.map((m) => m.group.name),
+    fields: readDeviceFields(d.fields),
+    max_sessions: d.maxSessions,
+    lab: d.lab,
+    created_at: d.createdAt.toISOString(),
+    updated_at: d.updatedAt.toISOString(),
+  };
+}
+
+function negotiatedView(json: string | null) {
+  if (!json) return null;
+  const n = JSON.parse(json) as NegotiatedAlgorithms;
+  return { kex: n.kex, server_host_key: n.serverHostKey, cipher: n.cipher, hmac: n.hmac };
+}
+
+/** The API's device fields → the device form's fields (one validation for both). */
+export function deviceFormFields(input: {
+  name?: string;
+  host?: string;
+  port?: number;
+  vendor?: string;
+  encoding?: string;
+  username?: string;
+  password?: string;
+  private_key?: string;
+  passphrase?: string;
+  enable_secret?: string;
+  notes?: string;
+  transport?: string;
+  kind?: string;
+  ssh_algorithms?: string;
+  jump_host?: string;
+  max_sessions?: number | null;
+  fields?: Record<string, string>;
+}): Record<string, string> {
+  const out: Record<string, string> = {};
+  const set = (k: string, v: string | number | undefined) => {
+    if (v !== undefined) out[k] = String(v);
+  };
+  set('name', input.name);
+  set('host', input.host);
+  set('port', input.port);
+  set('vendor', input.vendor);
+  set('encoding', input.encoding);
+  set('username', input.username);
+  set('password', input.password);
+  set('privateKey', input.private_key);
+  set('passphrase', input.passphrase);
+  set('enableSecret', input.enable_secret);
+  set('notes', input.notes);
+  set('transport', input.transport);
+  set('kind', input.kind);
+  set('sshAlgorithms', input.ssh_algorithms);
+  set('jumpHost', input.jump_host);
+  if (input.max_sessions !== undefined)
+    out.maxSessions = input.max_sessions === null ? '' : String(input.max_sessions);
+  // as [key, value] pairs: the form's shape, checked by the same rules
+  if (input.fields !== undefined) out.fields = JSON.stringify(Object.entries(input.fields));
+  if (input.private_key !== undefined) out.authType = 'key';
+  else if (input.password !== undefined) out.authType = 'password';
+  return out;
+}
 
 /** SQLite takes at most 999 bound parameters in one statement. */
 const IN_LIST_MAX = 500;
@@ -34,7 +120,11 @@ export async function listDevicePage(
   const and: Prisma.DeviceWhereInput[] = [visibleDevicesWhere(actor)];
   if (q.q)
     and.push({
-      OR: [{ name: { contains: q.q } }, { host: { contains: q.q } }, { notes: { contains: q.q } }],
+      OR: [
+        { name: containsText(deps.db, q.q) },
+        { host: containsText(deps.db, q.q) },
+        { notes: containsText(deps.db, q.q) },
+      ],
     });
   if (q.vendor) and.push({ vendor: q.vendor });
   if (q.status) and.push({ status: q.status });

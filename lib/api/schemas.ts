@@ -3,6 +3,7 @@ import { GRANT_LEVELS } from '../devices/visibility';
 import { z } from 'zod';
 import { DEVICE_STATUSES } from '../devices/status';
 import { DEVICE_KINDS, ENCODINGS, TRANSPORTS, VENDORS } from '../devices/schema';
+import { DEVICE_FIELD_VALUE_MAX_CHARS, DEVICE_FIELDS_MAX } from '../devices/fields';
 import { TEST_STEPS } from '../devices/test-connection';
 import { compileUserPattern } from '../tasks/patterns';
 import {
@@ -83,11 +84,22 @@ export const deviceSchema = z
       .nullable()
       .meta({ description: 'Concurrent sessions from the portal; null = the DEVICE_MAX_SESSIONS default.' }),
     groups: z.array(z.string()).meta({ description: 'Names of the device groups it is in.' }),
+    fields: z.record(z.string(), z.string()).meta({
+      description: 'Custom fields (site, rack, role…), what templates fill in as `{{field.<key>}}`.',
+    }),
     lab: z.boolean(),
     created_at: isoDate,
     updated_at: isoDate,
   })
   .meta({ id: 'Device', description: 'A device. Credentials are write-only and never returned.' });
+
+/** Custom fields as the API takes them; the device form's rules check keys and values (422 names them). */
+const deviceFieldsInput = z
+  .record(z.string().max(64), z.string().max(DEVICE_FIELD_VALUE_MAX_CHARS * 4))
+  .refine((f) => Object.keys(f).length <= DEVICE_FIELDS_MAX, `At most ${DEVICE_FIELDS_MAX} fields.`)
+  .meta({
+    description: `Custom fields, up to ${DEVICE_FIELDS_MAX}: keys \`^[a-z][a-z0-9_]{0,31}$\`, values one line of at most ${DEVICE_FIELD_VALUE_MAX_CHARS} characters. Templates use them as \`{{field.<key>}}\`.`,
+  });
 
 const secretFields = {
   password: z.string().max(256).optional(),
@@ -115,6 +127,7 @@ export const deviceInputSchema = z
     username: z.string(),
     ...secretFields,
     notes: z.string().max(2000).default(''),
+    fields: deviceFieldsInput.optional(),
   })
   .strict()
   .meta({ id: 'DeviceInput', description: 'Give `password` or `private_key`.' });
@@ -147,6 +160,9 @@ export const devicePatchSchema = z
     username: z.string().optional(),
     ...secretFields,
     notes: z.string().max(2000).optional(),
+    fields: deviceFieldsInput
+      .optional()
+      .meta({ description: 'Replaces all custom fields (`{}` removes them); left out, they stay.' }),
   })
   .strict()
   .meta({
@@ -578,7 +594,7 @@ export const IMPORT_ACTION_VALUES = ['new', 'changed', 'unchanged', 'error'] as 
 export const csvTextSchema = z.string().meta({
   id: 'DeviceCsv',
   description:
-    'UTF-8 CSV with a header line, `,` or `;` separated: name, host, port, vendor, encoding, username, password, private_key, enable_secret, groups, notes, transport, kind, ssh_algorithms, jump_host, max_sessions (see GET /devices/import/template).',
+    'UTF-8 CSV with a header line, `,` or `;` separated: name, host, port, vendor, encoding, username, password, private_key, enable_secret, groups, notes, transport, kind, ssh_algorithms, jump_host, max_sessions, and `field.<key>` for a custom field (an empty cell removes it; see GET /devices/import/template).',
 });
 
 export const deviceImportQuery = z
@@ -602,7 +618,7 @@ export const deviceImportJsonSchema = z
   .meta({
     id: 'DeviceImportInput',
     description:
-      'The CSV columns as keys (name, host, port, vendor, encoding, username, password, private_key, enable_secret, groups, notes, transport, kind, ssh_algorithms, jump_host, max_sessions, passphrase); a missing key keeps the stored value.',
+      'The CSV columns as keys (name, host, port, vendor, encoding, username, password, private_key, enable_secret, groups, notes, transport, kind, ssh_algorithms, jump_host, max_sessions, passphrase, and `field.<key>` for a custom field); a missing key keeps the stored value.',
   });
 
 export const deviceImportRowSchema = z

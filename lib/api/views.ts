@@ -1,43 +1,8 @@
-import type { NegotiatedAlgorithms } from '../devices/ssh-algorithms';
-import type { PublicDevice } from '../devices/inventory';
 import { deviceDetail, type TaskSummary } from '../tasks/service';
 import type { z } from 'zod';
-import type { deviceSchema, taskDeviceSchema, taskInputSchema, taskSchema } from './schemas';
+import type { taskDeviceSchema, taskInputSchema, taskSchema } from './schemas';
 
 /** Domain rows → the API's snake_case shapes (lib/api/schemas.ts). */
-export function deviceView(d: PublicDevice): z.infer<typeof deviceSchema> {
-  return {
-    id: d.id,
-    name: d.name,
-    host: d.host,
-    port: d.port,
-    vendor: d.vendor,
-    encoding: d.encoding,
-    username: d.username,
-    auth_type: d.authType === 'key' ? 'key' : 'password',
-    notes: d.notes,
-    status: d.status as z.infer<typeof deviceSchema>['status'],
-    status_changed_at: d.statusChangedAt?.toISOString() ?? null,
-    host_key_fingerprint: d.hostKeyFingerprint,
-    transport: d.transport === 'telnet' ? 'telnet' : 'ssh',
-    kind: d.kind === 'console_line' ? 'console_line' : 'device',
-    ssh_algorithms: d.sshAlgorithms,
-    negotiated_algorithms: negotiatedView(d.negotiatedAlgorithms),
-    jump_host: d.jumpHost?.name ?? null,
-    groups: d.groups.map((m) => m.group.name),
-    max_sessions: d.maxSessions,
-    lab: d.lab,
-    created_at: d.createdAt.toISOString(),
-    updated_at: d.updatedAt.toISOString(),
-  };
-}
-
-function negotiatedView(json: string | null) {
-  if (!json) return null;
-  const n = JSON.parse(json) as NegotiatedAlgorithms;
-  return { kex: n.kex, server_host_key: n.serverHostKey, cipher: n.cipher, hmac: n.hmac };
-}
-
 export function taskView(t: TaskSummary): z.infer<typeof taskSchema> {
   return {
     id: t.id,
@@ -145,51 +110,6 @@ const TASK_FORM_TO_API: Record<string, string> = {
 export function apiTaskFieldErrors(errors: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(errors)) if (v) out[TASK_FORM_TO_API[k] ?? k] ??= v;
-  return out;
-}
-
-/** The API's device fields → the device form's fields (one validation for both). */
-export function deviceFormFields(input: {
-  name?: string;
-  host?: string;
-  port?: number;
-  vendor?: string;
-  encoding?: string;
-  username?: string;
-  password?: string;
-  private_key?: string;
-  passphrase?: string;
-  enable_secret?: string;
-  notes?: string;
-  transport?: string;
-  kind?: string;
-  ssh_algorithms?: string;
-  jump_host?: string;
-  max_sessions?: number | null;
-}): Record<string, string> {
-  const out: Record<string, string> = {};
-  const set = (k: string, v: string | number | undefined) => {
-    if (v !== undefined) out[k] = String(v);
-  };
-  set('name', input.name);
-  set('host', input.host);
-  set('port', input.port);
-  set('vendor', input.vendor);
-  set('encoding', input.encoding);
-  set('username', input.username);
-  set('password', input.password);
-  set('privateKey', input.private_key);
-  set('passphrase', input.passphrase);
-  set('enableSecret', input.enable_secret);
-  set('notes', input.notes);
-  set('transport', input.transport);
-  set('kind', input.kind);
-  set('sshAlgorithms', input.ssh_algorithms);
-  set('jumpHost', input.jump_host);
-  if (input.max_sessions !== undefined)
-    out.maxSessions = input.max_sessions === null ? '' : String(input.max_sessions);
-  if (input.private_key !== undefined) out.authType = 'key';
-  else if (input.password !== undefined) out.authType = 'password';
   return out;
 }
 

@@ -2,6 +2,7 @@ import 'server-only';
 import type { CurrentUser } from '../auth/session';
 import { Prisma } from '../db/generated/client';
 import type { PrismaClient } from '../db/client';
+import { containsText } from '../db/dialect';
 import {
   lastPage,
   PALETTE_MAX_RESULTS,
@@ -60,13 +61,14 @@ const ROW_SELECT = {
 type Subject = Pick<CurrentUser, 'id' | 'role'>;
 
 /** Name, host and notes contain the text, or the device is in a group whose name does. */
-function searchWhere(q: string): Prisma.DeviceWhereInput {
+function searchWhere(q: string, db: PrismaClient): Prisma.DeviceWhereInput {
+  const has = containsText(db, q);
   return {
     OR: [
-      { name: { contains: q } },
-      { host: { contains: q } },
-      { notes: { contains: q } },
-      { groups: { some: { group: { name: { contains: q } } } } },
+      { name: has },
+      { host: has },
+      { notes: has },
+      { groups: { some: { group: { name: has } } } },
     ],
   };
 }
@@ -75,9 +77,10 @@ function searchWhere(q: string): Prisma.DeviceWhereInput {
 export function deviceListWhere(
   user: Subject,
   query: Pick<DeviceListQuery, 'q' | 'vendor' | 'status' | 'group'>,
+  db: PrismaClient,
 ): Prisma.DeviceWhereInput {
   const and: Prisma.DeviceWhereInput[] = [visibleDevicesWhere(user)];
-  if (query.q) and.push(searchWhere(query.q));
+  if (query.q) and.push(searchWhere(query.q, db));
   if (query.vendor) and.push({ vendor: query.vendor });
   if (query.status) and.push({ status: query.status });
   if (query.group) and.push({ groups: { some: { groupId: query.group } } });
@@ -116,10 +119,10 @@ export async function groupChips(
   const out = new Map<string, { id: string; name: string }[]>();
   if (ids.length === 0) return out;
   const rows = await db.$queryRaw<{ deviceId: string; id: string; name: string }[]>(Prisma.sql`
-    SELECT m.deviceId AS deviceId, g.id AS id, g.name AS name
-    FROM DeviceGroupMember m JOIN DeviceGroup g ON g.id = m.groupId
-    WHERE m.deviceId IN (${Prisma.join(ids)})
-    ORDER BY g.name`);
+    SELECT m."deviceId" AS "deviceId", g."id" AS "id", g."name" AS "name"
+    FROM "DeviceGroupMember" m JOIN "DeviceGroup" g ON g."id" = m."groupId"
+    WHERE m."deviceId" IN (${Prisma.join(ids)})
+    ORDER BY g."name"`);
   for (const r of rows) {
     const list = out.get(r.deviceId) ?? [];
     list.push({ id: r.id, name: r.name });
@@ -144,7 +147,7 @@ export async function listDevicePage(
   query: DeviceListQuery,
   db: PrismaClient,
 ): Promise<DevicePage> {
-  const where = deviceListWhere(user, query);
+  const where = deviceListWhere(user, query, db);
   const total = await db.device.count({ where });
   const page = Math.min(query.page, lastPage(total, query.pageSize));
   const devices =
@@ -193,9 +196,9 @@ export async function paletteSearch(user: Subject, text: string, db: PrismaClien
         visibleDevicesWhere(user),
         {
           OR: [
-            { name: { contains: q } },
-            { host: { contains: q } },
-            { groups: { some: { group: { name: { contains: q } } } } },
+            { name: containsText(db, q) },
+            { host: containsText(db, q) },
+            { groups: { some: { group: { name: containsText(db, q) } } } },
           ],
         },
       ],
@@ -232,7 +235,7 @@ export async function listMatchingDevices(
   max: number,
 ): Promise<{ id: string; name: string; canOperate: boolean }[]> {
   const rows = await db.device.findMany({
-    where: deviceListWhere(user, query),
+    where: deviceListWhere(user, query, db),
     orderBy: deviceListOrderBy(query.sort, query.dir),
     take: max,
     select: { id: true, name: true },

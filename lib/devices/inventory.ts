@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { CurrentUser } from '../auth/session';
+import { containsText } from '../db/dialect';
 import type { Prisma } from '../db/generated/client';
 import { checkPrivateKey, credentialContext } from './credentials';
 import { JUMP_MAX_HOPS } from './connect';
@@ -11,6 +12,7 @@ import type { PrismaClient } from '../db/client';
 import type { Vault } from './vault';
 import { DEVICE_STATUSES } from './status';
 import { dropsEnableSecret, endpointResetFields, retargetErrors, routeChange } from './route-change';
+import { readDeviceFields, sameDeviceFields, storeDeviceFields } from './fields';
 
 /** What the inventory needs from the runtime. */
 export interface InventoryDeps {
@@ -45,6 +47,8 @@ export const PUBLIC_DEVICE_SELECT = {
   jumpHost: { select: { name: true } },
   groups: { select: { group: { select: { id: true, name: true } } }, orderBy: { group: { name: 'asc' } } },
   lab: true,
+  /** Custom fields, JSON (readDeviceFields). */
+  fields: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.DeviceSelect;
@@ -84,9 +88,9 @@ export async function listDevices(
   if (filters.q)
     and.push({
       OR: [
-        { name: { contains: filters.q } },
-        { host: { contains: filters.q } },
-        { notes: { contains: filters.q } },
+        { name: containsText(deps.db, filters.q) },
+        { host: containsText(deps.db, filters.q) },
+        { notes: containsText(deps.db, filters.q) },
       ],
     });
   if (filters.vendor) and.push({ vendor: filters.vendor });
@@ -204,6 +208,7 @@ export function newDeviceRow(vault: Vault, v: DeviceFormInput, createdById: stri
     kind: v.kind,
     sshAlgorithms: v.sshAlgorithms,
     maxSessions: v.maxSessions,
+    fields: storeDeviceFields(v.fields ?? {}),
     createdById,
     secretEnc: '',
     ...sealedFields(vault, id, v, false),
@@ -274,6 +279,8 @@ export async function updateDevice(
   const secretsError = retargetErrors(existing, v, { ...change, newSecret });
   if (secretsError) return { ok: false, errors: secretsError };
   const dropEnableSecret = dropsEnableSecret(change, v);
+  const fieldsChanged =
+    v.fields !== undefined && !sameDeviceFields(readDeviceFields(existing.fields), v.fields);
   try {
     await db.device.update({
       where: { id },
@@ -291,6 +298,7 @@ export async function updateDevice(
         sshAlgorithms: v.sshAlgorithms,
         maxSessions: v.maxSessions,
         jumpHostId: jump.id,
+        ...(v.fields !== undefined ? { fields: storeDeviceFields(v.fields) } : {}),
         ...sealedFields(deps.vault, id, v, !newSecret),
         ...(dropEnableSecret ? { enableSecretEnc: null } : {}),
         // a different SSH server: its key waits for someone who operates the device to accept it
@@ -310,7 +318,8 @@ export async function updateDevice(
       (endpointChanged
         ? `; moved from ${existing.host}:${existing.port} to ${v.host}:${v.port}, host key to be accepted`
         : '') +
-      (pathChanged ? `; route now ${v.transport}${v.jumpHost ? ` via ${v.jumpHost}` : ' direct'}` : ''),
+      (pathChanged ? `; route now ${v.transport}${v.jumpHost ? ` via ${v.jumpHost}` : ' direct'}` : '') +
+      (fieldsChanged ? `; fields now ${Object.keys(v.fields!).join(', ') || 'none'}` : ''),
   });
   return { ok: true, id };
 }

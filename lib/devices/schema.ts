@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENCODINGS } from './encodings';
+import { checkDeviceFields, fieldPairsOf, FIELD_ERRORS, type DeviceFields } from './fields';
 import { parseSshProfile } from './ssh-algorithms';
 
 /** Device form validation, shared by the Server Action and the form (field-level errors). */
@@ -99,6 +100,28 @@ export const deviceFormSchema = z
     passphrase: z.string().max(256, 'At most 256 characters.').default(''),
     enableSecret: z.string().max(256, 'At most 256 characters.').default(''),
     notes: z.string().max(2000, 'At most 2000 characters.').default(''),
+    /**
+     * Custom fields as JSON: [key, value] pairs (the form) or an object (the API). Absent: the stored
+     * fields stay (a new device has none).
+     */
+    fields: z
+      .string()
+      .max(64 * 1024, FIELD_ERRORS.tooMany)
+      .optional()
+      .transform((json, ctx): DeviceFields | undefined => {
+        if (json === undefined) return undefined;
+        const pairs = fieldPairsOf(json);
+        if (!pairs) {
+          ctx.addIssue({ code: 'custom', message: FIELD_ERRORS.shape });
+          return z.NEVER;
+        }
+        const r = checkDeviceFields(pairs);
+        if (!r.ok) {
+          ctx.addIssue({ code: 'custom', message: r.error, path: r.key === undefined ? [] : [r.key] });
+          return z.NEVER;
+        }
+        return r.fields;
+      }),
   })
   .strip();
 

@@ -20,7 +20,9 @@ import {
 } from '@/lib/devices/schema';
 import { ENCODING_LABELS } from '@/lib/devices/encodings';
 import { SSH_PROFILES, SUPPORTED } from '@/lib/devices/ssh-algorithms';
+import type { DeviceFields } from '@/lib/devices/fields';
 import { fieldErrorKey } from './_list/field-errors';
+import { FieldsEditor, initialFieldRows } from './fields-editor';
 import { useVendorLabel } from './_list/vendor-label';
 import type { DeviceFormState } from './actions';
 
@@ -40,6 +42,8 @@ export interface DeviceFormInitial {
   username: string;
   authType: string;
   notes: string;
+  /** Custom fields (`{{field.<key>}}` in templates). */
+  fields?: DeviceFields;
   hasPassphrase?: boolean;
   hasEnableSecret?: boolean;
 }
@@ -115,10 +119,13 @@ export function DeviceForm({
   const t = useTranslations('devices');
   const vendorLabel = useVendorLabel();
   const [state, formAction, pending] = useActionState(action, {});
+  const { fields: initialFields, ...plain } = initial;
   const v = {
-    ...Object.fromEntries(Object.entries(initial).map(([k, x]) => [k, String(x ?? '')])),
+    ...Object.fromEntries(Object.entries(plain).map(([k, x]) => [k, String(x ?? '')])),
     ...state.values,
   };
+  // the rows once, at first render: after a refused save the editor keeps what was typed
+  const [fieldRows] = useState(() => initialFieldRows(initialFields, state.values?.fields));
   const [authType, setAuthType] = useState(v.authType || 'password');
   const [vendor, setVendor] = useState(v.vendor || 'huawei_vrp');
   const [transport, setTransport] = useState(asTransport(v.transport));
@@ -446,6 +453,8 @@ export function DeviceForm({
           {...invalid('notes')}
         />
       </Field>
+
+      <FieldsEditor initial={fieldRows} error={e?.fields} />
 
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className="btn-primary" disabled={pending}>

@@ -1,4 +1,5 @@
 import 'server-only';
+import { placeholder } from '../../db/dialect';
 import type { Prisma } from '../../db/generated/client';
 
 /**
@@ -10,7 +11,7 @@ import type { Prisma } from '../../db/generated/client';
  */
 type Table = 'Device' | 'DeviceGroup' | 'DeviceGroupMember' | 'DeviceGrant';
 
-/** SQLite binds at most 32,766 parameters per statement. */
+/** SQLite binds at most 32,766 parameters per statement (PostgreSQL 65,535). */
 const MAX_PARAMS = 30_000;
 
 export async function insertRows<C extends string>(
@@ -22,11 +23,16 @@ export async function insertRows<C extends string>(
   if (rows.length === 0) return;
   const perBatch = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
   for (let i = 0; i < rows.length; i += perBatch) {
     const part = rows.slice(i, i + perBatch);
     const params: unknown[] = [];
-    for (const r of part) for (const c of columns) params.push(r[c] ?? null);
-    await tx.$executeRawUnsafe(head + part.map(() => tuple).join(', '), ...params);
+    const tuples: string[] = [];
+    for (const r of part) {
+      // `?` on SQLite, `$n` on PostgreSQL
+      tuples.push(
+        `(${columns.map((c) => (params.push(r[c] ?? null), placeholder(tx, params.length))).join(', ')})`,
+      );
+    }
+    await tx.$executeRawUnsafe(head + tuples.join(', '), ...params);
   }
 }

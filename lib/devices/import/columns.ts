@@ -91,6 +91,22 @@ export const COLUMN_DOCS: { column: ImportColumn; meaning: string }[] = [
   },
 ];
 
+/**
+ * Custom fields: a column `field.<key>` (e.g. `field.site`) sets that field of each row's device,
+ * what templates fill in as `{{field.<key>}}`; an empty cell removes it; fields without a column stay.
+ */
+export const FIELD_COLUMN_DOC = {
+  column: 'field.<key>',
+  meaning:
+    'Optional, any number up to 32: a custom field of the device, e.g. field.site or field.rack (templates use {{field.site}}). Key: a lowercase letter, then lowercase letters, digits or _. An empty cell removes the field; fields without a column stay as they are.',
+};
+
+/** The template's custom field columns: key → the value of each example row. */
+export const TEMPLATE_FIELD_COLUMNS: Record<string, string[]> = {
+  site: ['dc1', 'dc1'],
+  rack: ['A1', 'B4'],
+};
+
 /** A downloadable starting point: the header and one device of each common vendor. */
 export const IMPORT_TEMPLATE_ROWS: Record<(typeof IMPORT_COLUMNS)[number], string>[] = [
   {

@@ -8,6 +8,7 @@ import type { PrismaClient } from '../../db/client';
 import type { EventBus } from '../../events/types';
 import { JUMP_MAX_HOPS } from '../connect';
 import { credentialContext } from '../credentials';
+import { readDeviceFields, storeDeviceFields } from '../fields';
 import { newDeviceRow, sealedFields } from '../inventory';
 import { endpointResetFields } from '../route-change';
 import type { Vault } from '../vault';
@@ -58,6 +59,7 @@ const DEVICE_INSERT_COLUMNS = [
   'kind',
   'sshAlgorithms',
   'maxSessions',
+  'fields',
   'createdById',
   'secretEnc',
   'passphraseEnc',
@@ -123,6 +125,7 @@ const DEVICE_FIELDS = {
   kind: true,
   sshAlgorithms: true,
   maxSessions: true,
+  fields: true,
   secretEnc: true,
   passphraseEnc: true,
   enableSecretEnc: true,
@@ -163,6 +166,7 @@ async function snapshot(db: PrismaClient, actor: Actor, rows: ImportRow[]): Prom
       authType: d.authType === 'key' ? 'key' : 'password',
       jumpHostName: d.jumpHost?.name ?? null,
       groups: d.groups.map((g) => g.group.name),
+      fields: readDeviceFields(d.fields),
       access: isAdmin || operable!.has(d.id) ? 'operate' : visible!.has(d.id) ? 'view' : 'none',
     });
   const groups = new Map<string, { id: string; name: string }>();
@@ -343,6 +347,7 @@ async function write(actor: Actor, p: ImportPlan, snap: Snapshot, deps: ImportDe
               kind: v.kind,
               sshAlgorithms: v.sshAlgorithms,
               maxSessions: v.maxSessions,
+              ...(v.fields !== undefined ? { fields: storeDeviceFields(v.fields) } : {}),
               jumpHostId: v.jumpHost ? idOf.get(v.jumpHost)! : null,
               ...sealedFields(vault, id, v, !w.secretChanged),
               ...(w.dropEnableSecret ? { enableSecretEnc: null } : {}),

@@ -1,4 +1,5 @@
 import { checkPrivateKey } from '../credentials';
+import { checkDeviceFields, FIELD_COLUMN_PREFIX, type DeviceFields } from '../fields';
 import { groupNameSchema } from '../groups';
 import { dropsEnableSecret, retargetErrors, routeChange } from '../route-change';
 import {
@@ -41,6 +42,8 @@ export interface ExistingDevice {
   passphraseEnc: string | null;
   enableSecretEnc: string | null;
   groups: string[];
+  /** Its custom fields (none when absent). */
+  fields?: DeviceFields;
   /** What the importing user may do with it. */
   access: 'operate' | 'view' | 'none';
 }
@@ -233,6 +236,25 @@ function draftRow(
   if (!(DEVICE_KINDS as readonly string[]).includes(kind))
     return { ok: false, error: `kind: "${c.kind?.trim()}" is not ${DEVICE_KINDS.join(' or ')}.` };
 
+  // custom fields: each `field.<key>` column sets that field (an empty cell removes it); the
+  // device's other fields stay. Without such columns the fields are not touched.
+  let fields: DeviceFields | undefined;
+  const fieldCells = Object.entries(row.fields ?? {});
+  if (fieldCells.length > 0) {
+    const merged: DeviceFields = { ...(existing?.fields ?? {}) };
+    for (const [key, cell] of fieldCells) {
+      if (cell.trim() === '') delete merged[key];
+      else merged[key] = cell;
+    }
+    const checked = checkDeviceFields(Object.entries(merged));
+    if (!checked.ok)
+      return {
+        ok: false,
+        error: `${checked.key ? FIELD_COLUMN_PREFIX + checked.key : 'fields'}: ${checked.error}`,
+      };
+    fields = checked.fields;
+  }
+
   const password = c.password ?? '';
   const privateKey = c.private_key ?? '';
   if (password !== '' && privateKey.trim() !== '')
@@ -256,6 +278,7 @@ function draftRow(
     passphrase: c.passphrase ?? '',
     enableSecret: c.enable_secret ?? '',
     notes: valueOr('notes', existing?.notes ?? ''),
+    ...(fields !== undefined ? { fields: JSON.stringify(fields) } : {}),
   };
   const parsed = validateDeviceForm(
     raw,
@@ -436,6 +459,11 @@ function decide(d: Draft, drafts: ReadonlyMap<string, Draft>, ctx: PlanContext):
   diff('ssh_algorithms', existing.sshAlgorithms, v.sshAlgorithms);
   diff('jump_host', existing.jumpHostName ?? '', v.jumpHost);
   diff('max_sessions', existing.maxSessions, v.maxSessions);
+  if (v.fields !== undefined) {
+    const before = existing.fields ?? {};
+    for (const key of [...new Set([...Object.keys(before), ...Object.keys(v.fields)])].sort())
+      diff(FIELD_COLUMN_PREFIX + key, before[key], v.fields[key]);
+  }
   if (fields.length === 0) return { ...base, action: 'unchanged', fields };
   if (existing.access !== 'operate')
     return error(

@@ -15,8 +15,10 @@ import {
   TIMELINE_WINDOWS_MS,
   type TimelineWindow,
 } from '@/lib/devices/device-page';
+import { readDeviceFields } from '@/lib/devices/fields';
 import { VENDOR_LABELS, type Vendor } from '@/lib/devices/schema';
 import { getRuntime } from '@/lib/server/registry';
+import { DeviceTabs } from './device-tabs';
 import { HostKeyPanel } from './host-key';
 import { LiveDeviceStatus } from './live-device-status';
 import { utcMoment } from './panel-text';
@@ -72,6 +74,7 @@ export default async function DevicePage({
           }),
         });
   const accepted = page.hostKeyAccepted;
+  const fields = Object.entries(readDeviceFields(device.fields));
 
   return (
     <div className="min-w-0 space-y-4" data-device-page={device.name}>
@@ -144,7 +147,28 @@ export default async function DevicePage({
             ))}
           </ul>
         )}
+        {fields.length > 0 && (
+          <section aria-labelledby="device-fields-heading">
+            <h2 id="device-fields-heading" className="sr-only">
+              {t('fields.heading')}
+            </h2>
+            <dl className="flex flex-wrap gap-1.5 text-xs" data-testid="device-fields">
+              {fields.map(([key, value]) => (
+                <div
+                  key={key}
+                  className="inline-flex max-w-full items-baseline gap-1 rounded border border-slate-200 bg-white px-2 py-0.5 dark:border-slate-700 dark:bg-slate-900"
+                  data-field={key}
+                >
+                  <dt className="font-mono text-slate-600 dark:text-slate-400">{key}</dt>
+                  <dd className="min-w-0 break-all text-slate-900 dark:text-slate-100">{value}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        )}
       </header>
+
+      <DeviceTabs deviceId={device.id} current="overview" />
 
       <section className="card space-y-3 p-4" aria-labelledby="device-status-heading">
         <h2 id="device-status-heading" className="sr-only">

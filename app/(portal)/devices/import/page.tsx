@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
-import { COLUMN_DOCS, IMPORT_MAX_ROWS } from '@/lib/devices/import/columns';
+import { COLUMN_DOCS, FIELD_COLUMN_DOC, IMPORT_MAX_ROWS } from '@/lib/devices/import/columns';
 import { EXPORT_URL, TEMPLATE_URL } from './urls';
 import { ImportForm } from './import-form';
 
@@ -65,6 +65,14 @@ export default async function ImportDevicesPage() {
                   </td>
                 </tr>
               ))}
+              <tr data-column="field">
+                <td className="px-3 py-1.5 align-top font-mono text-xs whitespace-nowrap">
+                  {FIELD_COLUMN_DOC.column}
+                </td>
+                <td className="px-3 py-1.5 text-slate-700 dark:text-slate-300">
+                  {t('import.fieldColumnDoc', { example: '{{field.site}}' })}
+                </td>
+              </tr>
             </tbody>
           </table>
         </div>

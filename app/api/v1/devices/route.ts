@@ -1,7 +1,6 @@
-import { listDevicePage, createDevices } from '@/lib/api/devices';
+import { listDevicePage, createDevices, deviceView } from '@/lib/api/devices';
 import { apiRoute, json, parseBody, readBody, readQuery } from '@/lib/api/route';
 import { bulkDevicesSchema, deviceInputSchema, deviceListQuery } from '@/lib/api/schemas';
-import { deviceView } from '@/lib/api/views';
 
 export const dynamic = 'force-dynamic';
 

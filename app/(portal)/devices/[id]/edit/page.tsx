@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
+import { readDeviceFields } from '@/lib/devices/fields';
 import { getVisibleDevice } from '@/lib/devices/inventory';
 import { deviceLevel } from '@/lib/devices/visibility';
 import type { NegotiatedAlgorithms } from '@/lib/devices/ssh-algorithms';
@@ -51,7 +52,7 @@ export default async function EditDevicePage({ params }: { params: Promise<{ id:
         action={updateDeviceAction.bind(null, device.id)}
         deleteAction={deleteDeviceAction.bind(null, device.id)}
         jumpHostNames={await jumpHostNames(user, device.id)}
-        initial={{ ...device, jumpHost }}
+        initial={{ ...device, jumpHost, fields: readDeviceFields(device.fields) }}
       />
       <ConnectionPanel
         telnet={device.transport === 'telnet'}

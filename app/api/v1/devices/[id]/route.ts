@@ -1,7 +1,8 @@
 import { ApiProblem, notFound } from '@/lib/api/problem';
 import { apiRoute, json, readJson } from '@/lib/api/route';
 import { devicePatchSchema } from '@/lib/api/schemas';
-import { apiFieldErrors, deviceFormFields, deviceView } from '@/lib/api/views';
+import { deviceFormFields, deviceView } from '@/lib/api/devices';
+import { apiFieldErrors } from '@/lib/api/views';
 import { deleteDevice, getVisibleDevice, PUBLIC_DEVICE_SELECT, updateDevice } from '@/lib/devices/inventory';
 
 export const dynamic = 'force-dynamic';
@@ -23,6 +24,7 @@ export const PATCH = apiRoute<Params>({ write: true, role: 'operator' }, async (
   const patch = await readJson(req, devicePatchSchema, ctx);
   const d = await getVisibleDevice(ctx.user, id, ctx.runtime);
   if (!d) throw notFound('device');
+  // what the patch leaves out stays as stored (the route, the session cap and the custom fields too)
   const merged = {
     ...deviceFormFields({
       name: d.name,
@@ -32,6 +34,11 @@ export const PATCH = apiRoute<Params>({ write: true, role: 'operator' }, async (
       encoding: d.encoding,
       username: d.username,
       notes: d.notes,
+      transport: d.transport,
+      kind: d.kind,
+      ssh_algorithms: d.sshAlgorithms,
+      jump_host: d.jumpHost?.name ?? '',
+      max_sessions: d.maxSessions,
     }),
     authType: d.authType,
     ...deviceFormFields(patch),
