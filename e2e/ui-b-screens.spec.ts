@@ -15,6 +15,8 @@ interface Fixtures {
   groupId: string;
   teamId: string;
   userId: string;
+  templateId: string;
+  webhookId: string;
 }
 
 interface PageSpec {
@@ -30,11 +32,16 @@ const PAGES: PageSpec[] = [
   { name: 'device-new', path: () => '/devices/new' },
   { name: 'device-import', path: () => '/devices/import' },
   { name: 'device', path: (f) => `/devices/${f.deviceId}`, namedTitle: true },
+  { name: 'device-history', path: (f) => `/devices/${f.deviceId}/history`, namedTitle: true },
   { name: 'device-edit', path: (f) => `/devices/${f.deviceId}/edit` },
   { name: 'terminal', path: () => '/terminal' },
   { name: 'tasks', path: () => '/tasks' },
   { name: 'task-new', path: () => '/tasks/new' },
   { name: 'task', path: (f) => `/tasks/${f.taskId}`, namedTitle: true },
+  { name: 'templates', path: () => '/templates' },
+  { name: 'template-new', path: () => '/templates/new' },
+  { name: 'template', path: (f) => `/templates/${f.templateId}`, namedTitle: true },
+  { name: 'template-edit', path: (f) => `/templates/${f.templateId}/edit`, namedTitle: true },
   { name: 'notifications', path: () => '/notifications' },
   { name: 'account', path: () => '/account' },
   { name: 'users', path: () => '/admin/users' },
@@ -44,6 +51,9 @@ const PAGES: PageSpec[] = [
   { name: 'teams', path: () => '/admin/teams' },
   { name: 'team', path: (f) => `/admin/teams/${f.teamId}`, namedTitle: true },
   { name: 'audit', path: () => '/admin/audit' },
+  { name: 'webhooks', path: () => '/admin/webhooks' },
+  { name: 'webhook', path: (f) => `/admin/webhooks/${f.webhookId}`, namedTitle: true },
+  { name: 'settings', path: () => '/admin/settings' },
   { name: 'not-found', path: () => '/no-such-page' },
 ];
 
@@ -94,10 +104,33 @@ async function makeFixtures(browser: Browser): Promise<Fixtures> {
     devices: [device.id, await idOf('lab-ios-01')],
     commands: { huawei_vrp: ['display version'], cisco_ios: ['show version'] },
   });
+  const template = await api(request, token, 'POST', '/templates', {
+    name: unique('screens-template'),
+    description: 'Interfaces and their descriptions, per vendor',
+    commands: { huawei_vrp: ['display interface description'], cisco_ios: ['show interfaces description'] },
+    ignore_patterns: ['^!Last configuration was .*$'],
+  });
+  await api(request, token, 'POST', `/templates/${template.id}/run`, { devices: [device.id] });
+  // a receiver nobody listens on: its deliveries fill the log with failed attempts
+  const webhook = await api(request, token, 'POST', '/webhooks', {
+    url: `http://127.0.0.1:9/${unique('screens-hook')}`,
+    description: 'Screens: change notifications for the NOC',
+    events: ['task.finished', 'config.changed'],
+    allow_local: true,
+  });
+  await api(request, token, 'POST', `/webhooks/${webhook.id}/test`);
   const group = await api(request, token, 'POST', '/groups', { name: unique('screens-group') });
   const team = await api(request, token, 'POST', '/teams', { name: unique('screens-team') });
   await page.context().close();
-  return { deviceId: device.id, taskId: task.id, groupId: group.id, teamId: team.id, userId: me.id };
+  return {
+    deviceId: device.id,
+    taskId: task.id,
+    groupId: group.id,
+    teamId: team.id,
+    userId: me.id,
+    templateId: template.id,
+    webhookId: webhook.id,
+  };
 }
 
 let fixtures: Fixtures | undefined;

@@ -294,7 +294,7 @@ test.describe('in Chinese', () => {
   test('the webhooks and settings pages speak the reader’s language', async ({ page }) => {
     await signInAsAdmin(page);
     for (const [url, heading] of [
-      ['/admin/webhooks', 'Webhook'],
+      ['/admin/webhooks', 'Webhook 回调'],
       ['/admin/settings', '设置'],
     ] as const) {
       await page.goto(url);

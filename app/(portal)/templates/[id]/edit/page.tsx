@@ -25,7 +25,7 @@ export default async function EditTemplatePage({ params }: { params: Promise<{ i
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">
         {template.name}{' '}
-        <span className="text-base font-normal text-slate-500">
+        <span className="text-base font-normal text-slate-600 dark:text-slate-400">
           {t('versionN', { version: template.version })}
         </span>
       </h1>
