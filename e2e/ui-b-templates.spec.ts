@@ -123,3 +123,39 @@ test('running a template twice shows the one device whose configuration changed'
   const first = page.getByTestId('template-runs').locator('li').last();
   await expect(first.getByTestId('run-changes')).toHaveText('0 changed, 0 unchanged, 2 new');
 });
+
+test('a group chosen in the run panel ticks its devices, and a schedule keeps the group', async ({
+  browser,
+}) => {
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await signInAsAdmin(page);
+  const group = unique('tplgrp');
+  await page.goto('/admin/groups');
+  const form = page.getByRole('form', { name: 'Create group' });
+  await form.getByLabel('Name').fill(group);
+  await mouseClick(page, form.getByRole('button', { name: 'Create group' }));
+  await expect(form.getByRole('status')).toHaveText(`Group ${group} created.`);
+  await mouseClick(page, page.locator(`li[data-group="${group}"]`).getByRole('link').first());
+  await page.getByLabel('Find devices', { exact: true }).fill('lab-vrp-1');
+  await expect(page.getByText('searching…')).toHaveCount(0);
+  for (const d of ['lab-vrp-11', 'lab-vrp-12'])
+    await mouseClick(page, page.getByRole('checkbox', { name: `Select ${d}`, exact: true }));
+  await mouseClick(page, page.getByRole('button', { name: 'Add to group' }));
+  await expect(page.getByTestId('group-device-count')).toHaveText('2 devices');
+
+  const name = unique('tpl-group');
+  await createTemplate(page, name);
+  const run = page.getByTestId('run-panel');
+  await run.getByLabel('Add a group…').selectOption({ label: `${group} (2 devices)` });
+  await expect(run.getByTestId('run-selected')).toHaveText('2 devices selected');
+  await expect(run.getByTestId('run-groups')).toContainText(group);
+  // taking the group away unticks its devices
+  await mouseClick(page, run.getByRole('button', { name: `Remove the group ${group}` }));
+  await expect(run.getByTestId('run-selected')).toHaveText('No device selected');
+  await run.getByLabel('Add a group…').selectOption({ label: `${group} (2 devices)` });
+  await mouseClick(page, run.getByRole('button', { name: 'Run on 2 devices' }));
+  await expect(page).toHaveURL(/\/tasks\/[a-z0-9]+$/);
+  await expect(page.locator('[data-status="completed"]').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('lab-vrp-11').first()).toBeVisible();
+  await expect(page.getByText('lab-vrp-12').first()).toBeVisible();
+});

@@ -206,7 +206,8 @@ for (const size of SIZES) {
         await expect(page.getByTestId('webhook-state')).toContainText('Enabled');
         await mouseClick(page, page.getByRole('button', { name: 'Delete', exact: true }));
         const dialog = page.getByRole('dialog');
-        await expect(dialog).toContainText('Its delivery log (1 delivery) goes with it');
+        // tasks other specs finish meanwhile are delivered to every webhook: at least the test's one
+        await expect(dialog).toContainText(/Its delivery log \(\d+ deliver(y|ies)\) goes with it/);
         await mouseClick(page, dialog.getByRole('button', { name: 'Delete webhook' }));
         await expect(page).toHaveURL(/\/admin\/webhooks$/);
         await expect(page.getByRole('link', { name: rx.url(path) })).toHaveCount(0);

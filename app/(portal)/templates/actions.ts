@@ -130,6 +130,7 @@ const scheduleArg = z
     timeZone: z.string().max(64),
     missedPolicy: z.string().max(16),
     deviceIds: z.array(z.string().min(1).max(64)).max(1000),
+    groupIds: z.array(idArg).max(100).default([]),
     inputs: z.record(z.string().max(64), z.string().max(200)),
   })
   .strict();
@@ -150,7 +151,7 @@ export async function createScheduleAction(
       cron: v.cron,
       timeZone: v.timeZone,
       missedPolicy: v.missedPolicy,
-      targets: { deviceIds: v.deviceIds, groupIds: [] },
+      targets: { deviceIds: v.deviceIds, groupIds: v.groupIds },
       inputs: v.inputs,
     },
     getRuntime(),

@@ -53,6 +53,21 @@ export default async function TemplatePage({
     }),
     isSubscribed(rt.db, user.id, id),
   ]);
+  // groups with the devices of them this user may run on (a schedule may keep a group as its target)
+  const operable = new Set(devices.map((d) => d.id));
+  const groups = mayRun
+    ? (
+        await rt.db.deviceGroup.findMany({
+          where: { members: { some: { deviceId: { in: [...operable] } } } },
+          select: { id: true, name: true, members: { select: { deviceId: true } } },
+          orderBy: { name: 'asc' },
+        })
+      ).map((g) => ({
+        id: g.id,
+        name: g.name,
+        deviceIds: g.members.map((m) => m.deviceId).filter((id) => operable.has(id)),
+      }))
+    : [];
   const changes = await rt.db.outputVersion.groupBy({
     by: ['taskId', 'change'],
     where: { taskId: { in: runs.map((r) => r.id) } },
@@ -167,6 +182,7 @@ export default async function TemplatePage({
         <RunPanel
           templateId={id}
           inputs={template.inputs}
+          groups={groups}
           timeZone="UTC"
           devices={devices.map((d) => ({
             id: d.id,

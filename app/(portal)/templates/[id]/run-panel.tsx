@@ -20,6 +20,13 @@ export interface RunDevice {
   status: string;
 }
 
+/** A device group with the devices of it the user may run tasks on. */
+export interface RunGroup {
+  id: string;
+  name: string;
+  deviceIds: string[];
+}
+
 const SHOWN_MAX = 200;
 
 /**
@@ -29,11 +36,13 @@ const SHOWN_MAX = 200;
 export function RunPanel({
   templateId,
   devices,
+  groups = [],
   inputs,
   timeZone,
 }: {
   templateId: string;
   devices: RunDevice[];
+  groups?: RunGroup[];
   inputs: InputDefinition[];
   timeZone: string;
 }) {
@@ -41,6 +50,9 @@ export function RunPanel({
   const ts = useTranslations('automation.schedules');
   const [q, setQ] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  // groups chosen as a whole: their devices are ticked now, and a schedule keeps the group itself
+  // (devices added to it later are in the next run)
+  const [chosenGroups, setChosenGroups] = useState<string[]>([]);
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(inputs.map((d) => [d.name, d.default ?? ''])),
   );
@@ -107,7 +119,34 @@ export function RunPanel({
               >
                 {t('selectShown', { count: shown.length })}
               </button>
-              <button type="button" className="btn-secondary" onClick={() => setSelected(new Set())}>
+              {groups.length > 0 && (
+                <select
+                  aria-label={t('addGroup')}
+                  className="input mt-0 w-auto max-w-full"
+                  value=""
+                  onChange={(e) => {
+                    const g = groups.find((x) => x.id === e.target.value);
+                    if (!g) return;
+                    setChosenGroups((old) => (old.includes(g.id) ? old : [...old, g.id]));
+                    setSelected((old) => new Set([...old, ...g.deviceIds]));
+                  }}
+                >
+                  <option value="">{t('addGroup')}</option>
+                  {groups.map((g) => (
+                    <option key={g.id} value={g.id}>
+                      {t('groupOption', { name: g.name, count: g.deviceIds.length })}
+                    </option>
+                  ))}
+                </select>
+              )}
+              <button
+                type="button"
+                className="btn-secondary"
+                onClick={() => {
+                  setSelected(new Set());
+                  setChosenGroups([]);
+                }}
+              >
                 {t('clear')}
               </button>
               <span
@@ -118,6 +157,37 @@ export function RunPanel({
                 {t('selected', { count: selected.size })}
               </span>
             </div>
+            {chosenGroups.length > 0 && (
+              <ul className="flex flex-wrap gap-2" aria-label={t('groupsChosen')} data-testid="run-groups">
+                {chosenGroups.map((id) => {
+                  const g = groups.find((x) => x.id === id);
+                  if (!g) return null;
+                  return (
+                    <li
+                      key={id}
+                      className="flex items-center gap-1 rounded-full bg-sky-50 py-0.5 pr-1 pl-3 text-sm text-sky-900 dark:bg-sky-950 dark:text-sky-100"
+                    >
+                      {g.name}
+                      <button
+                        type="button"
+                        className="rounded-full px-2 py-0.5 hover:bg-sky-100 dark:hover:bg-sky-900"
+                        aria-label={t('removeGroup', { name: g.name })}
+                        onClick={() => {
+                          setChosenGroups((old) => old.filter((x) => x !== id));
+                          setSelected((old) => {
+                            const next = new Set(old);
+                            for (const d of g.deviceIds) next.delete(d);
+                            return next;
+                          });
+                        }}
+                      >
+                        ×
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
             <ul className="grid max-h-64 gap-1 overflow-y-auto rounded-md border border-slate-200 p-2 sm:grid-cols-2 lg:grid-cols-3 dark:border-slate-700">
               {shown.map((d) => (
                 <li key={d.id}>
@@ -301,6 +371,7 @@ export function RunPanel({
                 timeZone: tz,
                 missedPolicy: missed,
                 deviceIds: [...selected],
+                groupIds: chosenGroups,
                 inputs: values,
               });
               setScheduleError(r.error ?? null);
