@@ -124,7 +124,7 @@ test('running a template twice shows the one device whose configuration changed'
   await expect(first.getByTestId('run-changes')).toHaveText('0 changed, 0 unchanged, 2 new');
 });
 
-test('a group chosen in the run panel ticks its devices, and a schedule keeps the group', async ({
+test('a group chosen in the run panel ticks its devices, taking it away unticks them, and the run covers them', async ({
   browser,
 }) => {
   const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
