@@ -33,16 +33,48 @@ export function groupOutputs(
   items: { device: string; output: string }[],
   ignore?: (text: string) => string,
 ): OutputGroups {
-  const byHash = new Map<string, OutputVariant>();
-  for (const { device, output } of items) {
-    const hash = comparableHash(output, ignore);
+  const samples = new Map<string, string>();
+  const g = groupHashes(
+    items.map(({ device, output }) => {
+      const hash = comparableHash(output, ignore);
+      if (!samples.has(hash)) samples.set(hash, output);
+      return { device, hash, ref: device };
+    }),
+  );
+  return {
+    ...g,
+    variants: g.variants.map((v) => ({ hash: v.hash, devices: v.devices, sample: samples.get(v.hash)! })),
+  };
+}
+
+export interface HashedVariant<R> {
+  hash: string;
+  /** Device names, sorted. */
+  devices: string[];
+  /** The caller's reference (a row id) of the first device in that order: the one to show and diff. */
+  sampleRef: R;
+}
+
+/**
+ * The same grouping over hashes already computed (stored with each version, or computed a batch at a
+ * time), so thousands of outputs need not be held at once.
+ */
+export function groupHashes<R>(items: { device: string; hash: string; ref: R }[]): {
+  variants: HashedVariant<R>[];
+  majority: string | null;
+  devices: number;
+} {
+  const byHash = new Map<string, { hash: string; members: { device: string; ref: R }[] }>();
+  for (const { device, hash, ref } of items) {
     const v = byHash.get(hash);
-    if (v) v.devices.push(device);
-    else byHash.set(hash, { hash, devices: [device], sample: output });
+    if (v) v.members.push({ device, ref });
+    else byHash.set(hash, { hash, members: [{ device, ref }] });
   }
   const collator = new Intl.Collator('en', { numeric: true });
-  const variants = [...byHash.values()];
-  for (const v of variants) v.devices.sort(collator.compare);
+  const variants = [...byHash.values()].map(({ hash, members }) => {
+    members.sort((a, b) => collator.compare(a.device, b.device));
+    return { hash, devices: members.map((m) => m.device), sampleRef: members[0]!.ref };
+  });
   variants.sort(
     (x, y) => y.devices.length - x.devices.length || collator.compare(x.devices[0]!, y.devices[0]!),
   );
@@ -52,7 +84,11 @@ export function groupOutputs(
 }
 
 /** "412 devices identical, 88 in 3 variants" as numbers, for the UI to word in either language. */
-export function groupSummary(g: OutputGroups): {
+export function groupSummary(
+  g: Pick<OutputGroups, 'majority' | 'devices'> & {
+    variants: { hash: string; devices: string[] }[];
+  },
+): {
   identical: number;
   variantDevices: number;
   variants: number;

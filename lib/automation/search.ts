@@ -11,6 +11,8 @@ import type { CommandOutput } from '../tasks/schema';
 export const SEARCH_MAX_LINES_PER_DEVICE = 5;
 export const SEARCH_MAX_LINE_CHARS = 300;
 export const SEARCH_MAX_DEVICES = 1000;
+/** Device outputs read from the database at once while searching a task. */
+export const SEARCH_BATCH_ROWS = 100;
 
 export interface SearchHit {
   device: string;
@@ -54,25 +56,32 @@ export async function searchTask(
 ): Promise<{ ok: true; hits: SearchHit[]; searched: number } | { ok: false; error: string }> {
   const m = matcherOf(query);
   if (!m.ok) return m;
-  const rows = await db.taskDevice.findMany({
-    where: { taskId },
-    orderBy: { deviceName: 'asc' },
-    select: { deviceId: true, deviceName: true, output: true },
-    take: SEARCH_MAX_DEVICES,
-  });
   const hits: SearchHit[] = [];
-  for (const r of rows) {
-    const hit: SearchHit = { device: r.deviceName, deviceId: r.deviceId, lines: [], more: 0 };
-    let outputs: CommandOutput[] = [];
-    try {
-      outputs = JSON.parse(r.output) as CommandOutput[];
-    } catch {
-      continue;
+  let searched = 0;
+  // a batch of outputs at a time: a thousand multi-MiB configurations are never held at once
+  while (searched < SEARCH_MAX_DEVICES) {
+    const rows = await db.taskDevice.findMany({
+      where: { taskId },
+      orderBy: [{ deviceName: 'asc' }, { id: 'asc' }],
+      select: { deviceId: true, deviceName: true, output: true },
+      skip: searched,
+      take: Math.min(SEARCH_BATCH_ROWS, SEARCH_MAX_DEVICES - searched),
+    });
+    for (const r of rows) {
+      const hit: SearchHit = { device: r.deviceName, deviceId: r.deviceId, lines: [], more: 0 };
+      let outputs: CommandOutput[] = [];
+      try {
+        outputs = JSON.parse(r.output) as CommandOutput[];
+      } catch {
+        continue;
+      }
+      for (const o of outputs) scan(o.output ?? '', o.command, m.test, hit);
+      if (hit.lines.length > 0) hits.push(hit);
     }
-    for (const o of outputs) scan(o.output ?? '', o.command, m.test, hit);
-    if (hit.lines.length > 0) hits.push(hit);
+    searched += rows.length;
+    if (rows.length < SEARCH_BATCH_ROWS) break;
   }
-  return { ok: true, hits, searched: rows.length };
+  return { ok: true, hits, searched };
 }
 
 /** Devices whose latest output in a template's history matches (e.g. which configs hold a line). */

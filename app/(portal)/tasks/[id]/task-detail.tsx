@@ -7,13 +7,18 @@ import { ProgressBar } from '@/app/_components/progress-bar';
 import { TaskStatusBadge } from '@/app/_components/task-status';
 import { formatLocal, formatUtc, useInBrowser } from '@/app/_components/time';
 import { formatDuration } from '@/lib/format/duration';
+import type { ChangeKind, ChangeRowsPage, DeviceChange, TaskChanges } from '@/lib/automation/task-results';
 import type { TaskDeviceDetail, TaskDeviceFilter, TaskDeviceRow } from '@/lib/tasks/service';
-import { TASK_ACTIVE_STATUSES, TASK_DEVICE_UNFINISHED_STATUSES } from '@/lib/tasks/status';
+import { isFinal, TASK_ACTIVE_STATUSES, TASK_DEVICE_UNFINISHED_STATUSES } from '@/lib/tasks/status';
 import { cancelTaskAction, retryFailedAction, runAgainAction } from '../actions';
 import { HttpError } from '../http-error';
 import { LiveState } from '../live-state';
 import { localiseTaskError, type TranslateTaskError } from '../task-errors';
+import { ChangeBadge, ChangeDiffPanel, ChangeSummary } from './changes';
 import { CommandResult } from './command-result';
+import { OutputGroups } from './output-groups';
+import { fetchJson, resultsKey } from './results-client';
+import { ResultsSearch } from './results-search';
 import { TaskCommands } from './task-commands';
 import {
   taskDeviceKey,
@@ -22,12 +27,6 @@ import {
   useTaskMonitor,
   type TaskDetailData,
 } from '../use-task-monitor';
-
-async function fetchJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { cache: 'no-store' });
-  if (!res.ok) throw new HttpError(res.status);
-  return res.json() as Promise<T>;
-}
 
 /** Filter buttons, in the order shown (most wanted first). */
 const FILTERS = [
@@ -98,7 +97,17 @@ function Elapsed({ task, active }: { task: TaskDetailData['task']; active: boole
   );
 }
 
-export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRun: boolean }) {
+export function TaskDetail({
+  initial,
+  initialChanges,
+  canRun,
+}: {
+  initial: TaskDetailData;
+  /** The first page's changes against the previous run (server-rendered); `templated` false: none. */
+  initialChanges: TaskChanges;
+  canRun: boolean;
+}) {
+  const tc = useTranslations('results.changes');
   const t = useTranslations('tasks.detail');
   const tTasks = useTranslations('tasks');
   const tErrors = useTranslations('tasks.errors');
@@ -120,11 +129,53 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const { task, devices: shown, counts } = data;
+  const { task, devices: statusRows, counts } = data;
+  const templated = initialChanges.templated;
+  const succeeded = counts.success ?? 0;
+  // a change filter (changed / unchanged / new) lists its own rows, a page at a time
+  const [change, setChange] = useState<ChangeKind | null>(null);
+  const [changePage, setChangePage] = useState(1);
+  const changeRows = useQuery({
+    // refetched as devices succeed (the monitor refreshes the page's counts as they do)
+    queryKey: [...resultsKey(id), 'change-rows', change, changePage, succeeded, task.status],
+    queryFn: () => fetchJson<ChangeRowsPage>(`/tasks/${id}/changes?change=${change}&page=${changePage}`),
+    enabled: templated && change !== null,
+    placeholderData: keepPreviousData,
+  });
+  const byChange = templated && change !== null;
+  const shown = byChange ? (changeRows.data?.devices ?? []) : statusRows;
+  const rowKey = shown.map((r) => r.id).join(',');
+  const initialRowKey = initial.devices.map((r) => r.id).join(',');
+  const changes = useQuery({
+    queryKey: [...resultsKey(id), 'changes', rowKey, succeeded, task.status],
+    queryFn: () => fetchJson<TaskChanges>(`/tasks/${id}/changes?rows=${rowKey}`),
+    enabled: templated,
+    initialData:
+      rowKey === initialRowKey &&
+      succeeded === (initial.counts.success ?? 0) &&
+      task.status === initial.task.status
+        ? initialChanges
+        : undefined,
+    placeholderData: keepPreviousData,
+  });
+  const rowChanges: Record<string, DeviceChange> = {
+    ...changes.data?.rows,
+    ...(byChange ? changeRows.data?.changes : {}),
+  };
   const choose = (f: TaskDeviceFilter) => {
     setFilter(f);
     setPage(1);
+    setChange(null);
   };
+  const chooseChange = (c: ChangeKind) => {
+    setChange(change === c ? null : c);
+    setChangePage(1);
+    setFilter('all');
+    setPage(1);
+  };
+  const pager = byChange
+    ? { page: changeRows.data?.page ?? 1, pages: changeRows.data?.pages ?? 1, go: setChangePage }
+    : { page: data.page, pages: data.pages, go: setPage };
   const active = isActive(task.status);
   const failedCount = counts.failed ?? 0;
   const run = (fn: () => Promise<{ error?: string }>, done: string) =>
@@ -254,6 +305,13 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
             {localiseTaskError(task.statusReason, tr)}
           </p>
         )}
+        {templated && (
+          <ChangeSummary
+            counts={changes.data?.counts ?? initialChanges.counts}
+            active={change}
+            onChoose={chooseChange}
+          />
+        )}
         <TaskCommands task={task} />
         {error && (
           <p role="alert" className="field-error">
@@ -270,14 +328,23 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
         )}
       </div>
 
+      {task.totalDevices > 0 && (
+        <div className="grid items-start gap-4 lg:grid-cols-2">
+          <ResultsSearch taskId={id} />
+          {isFinal(task.status) && succeeded >= 2 && (
+            <OutputGroups taskId={id} stamp={`${task.status}|${task.finishedAt}|${succeeded}`} />
+          )}
+        </div>
+      )}
+
       <div className="flex flex-wrap gap-1" role="group" aria-label={t('filterLabel')}>
         {FILTERS.map((f) => (
           <button
             key={f}
             type="button"
-            aria-pressed={filter === f}
+            aria-pressed={filter === f && !byChange}
             className={`rounded-md px-3 py-1 text-sm ring-1 ${
-              filter === f
+              filter === f && !byChange
                 ? 'bg-slate-800 text-white ring-slate-800 dark:bg-slate-100 dark:text-slate-900 dark:ring-slate-100'
                 : 'bg-white text-slate-700 ring-slate-200 hover:bg-slate-100 dark:bg-slate-900 dark:text-slate-200 dark:ring-slate-700 dark:hover:bg-slate-800'
             }`}
@@ -302,16 +369,32 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
           >
             <span className="w-44 flex-none">{t('table.device')}</span>
             <span className="w-24 flex-none">{t('table.status')}</span>
+            {templated && <span className="w-32 flex-none">{tc('column')}</span>}
             <span className="w-20 flex-none text-right">{t('table.time')}</span>
             <span className="flex-1">{t('table.result')}</span>
           </div>
         )}
         {shown.map((d) => (
-          <DeviceRow key={d.id} taskId={id} row={d} />
+          <DeviceRow key={d.id} taskId={id} row={d} templated={templated} change={rowChanges[d.id]} />
         ))}
         {shown.length === 0 && (
           <div className="card p-6 text-center text-sm text-slate-600 sm:border-0 sm:shadow-none dark:text-slate-400">
-            {filter === 'all' ? (
+            {byChange ? (
+              changeRows.isPending ? null : (
+                <>
+                  <p data-testid="task-devices-empty">
+                    {change === 'changed'
+                      ? tc('emptyChanged')
+                      : change === 'unchanged'
+                        ? tc('emptyUnchanged')
+                        : tc('emptyNew')}
+                  </p>
+                  <button type="button" className="btn-secondary mt-3" onClick={() => setChange(null)}>
+                    {tc('showAll')}
+                  </button>
+                </>
+              )
+            ) : filter === 'all' ? (
               <p>{t('noDevices')}</p>
             ) : (
               <>
@@ -329,19 +412,19 @@ export function TaskDetail({ initial, canRun }: { initial: TaskDetailData; canRu
         <button
           type="button"
           className="btn-secondary"
-          disabled={data.page <= 1}
-          onClick={() => setPage(Math.max(1, data.page - 1))}
+          disabled={pager.page <= 1}
+          onClick={() => pager.go(Math.max(1, pager.page - 1))}
         >
           {t('previousPage')}
         </button>
         <span className="text-sm text-slate-600 dark:text-slate-300" data-testid="device-page">
-          <PageOf page={data.page} pages={data.pages} />
+          <PageOf page={pager.page} pages={pager.pages} />
         </span>
         <button
           type="button"
           className="btn-secondary"
-          disabled={data.page >= data.pages}
-          onClick={() => setPage(Math.min(data.pages, data.page + 1))}
+          disabled={pager.page >= pager.pages}
+          onClick={() => pager.go(Math.min(pager.pages, pager.page + 1))}
         >
           {t('nextPage')}
         </button>
@@ -359,7 +442,17 @@ function PageOf({ page, pages }: { page: number; pages: number }) {
  * One device: a card on a phone (name and status, then its result and time), a row from sm up.
  * Its outputs are fetched when the user opens it.
  */
-function DeviceRow({ taskId, row: d }: { taskId: string; row: TaskDeviceRow }) {
+function DeviceRow({
+  taskId,
+  row: d,
+  templated,
+  change,
+}: {
+  taskId: string;
+  row: TaskDeviceRow;
+  templated: boolean;
+  change: DeviceChange | undefined;
+}) {
   const t = useTranslations('tasks.detail');
   const deviceTime = useDeviceTime();
   const tErrors = useTranslations('tasks.errors');
@@ -390,6 +483,11 @@ function DeviceRow({ taskId, row: d }: { taskId: string; row: TaskDeviceRow }) {
         <span className="flex-none sm:w-24">
           <TaskStatusBadge status={d.status} />
         </span>
+        {templated && (
+          <span className="flex-none sm:w-32" data-testid="device-change">
+            <ChangeBadge change={change} />
+          </span>
+        )}
         <Attempts n={d.attempts} />
         <span
           aria-hidden="true"
@@ -422,7 +520,12 @@ function DeviceRow({ taskId, row: d }: { taskId: string; row: TaskDeviceRow }) {
           {isUnfinished(d.status) ? '' : t('showOutput')}
         </span>
       </summary>
-      {open && <DeviceOutputs taskId={taskId} row={d} />}
+      {open &&
+        (change?.change === 'changed' ? (
+          <ChangedDevice taskId={taskId} row={d} />
+        ) : (
+          <DeviceOutputs taskId={taskId} row={d} />
+        ))}
     </details>
   );
 }
@@ -460,6 +563,40 @@ function DeviceOutputs({ taskId, row }: { taskId: string; row: TaskDeviceRow }) 
       {data?.outputs.map((o, i) => (
         <CommandResult key={i} result={o} />
       ))}
+    </div>
+  );
+}
+
+/** A device that changed since its previous run opens on its diff, its output one click away. */
+function ChangedDevice({ taskId, row }: { taskId: string; row: TaskDeviceRow }) {
+  const t = useTranslations('results.diff');
+  const [view, setView] = useState<'diff' | 'output'>('diff');
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap gap-1 px-3 sm:px-4" role="group" aria-label={t('viewLabel')}>
+        {(['diff', 'output'] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            aria-pressed={view === v}
+            className={`rounded-md px-2.5 py-1 text-xs ring-1 ${
+              view === v
+                ? 'bg-slate-800 text-white ring-slate-800 dark:bg-slate-100 dark:text-slate-900 dark:ring-slate-100'
+                : 'bg-white text-slate-700 ring-slate-200 hover:bg-slate-100 dark:bg-slate-900 dark:text-slate-200 dark:ring-slate-700 dark:hover:bg-slate-800'
+            }`}
+            onClick={() => setView(v)}
+          >
+            {v === 'diff' ? t('showDiff') : t('showOutput')}
+          </button>
+        ))}
+      </div>
+      {view === 'diff' ? (
+        <div className="px-3 pb-3 sm:px-4">
+          <ChangeDiffPanel taskId={taskId} rowId={row.id} />
+        </div>
+      ) : (
+        <DeviceOutputs taskId={taskId} row={row} />
+      )}
     </div>
   );
 }
