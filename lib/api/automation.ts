@@ -1,7 +1,7 @@
 import 'server-only';
+import { taskIgnore } from '../automation/task-results';
 import { z } from 'zod';
 import type { PrismaClient } from '../db/client';
-import { compileIgnore } from '../automation/diff';
 import { checkSchedule, type MissedRunPolicy } from '../automation/schedule';
 import { validateInputs } from '../automation/render';
 import {
@@ -280,29 +280,10 @@ export function outputVersionView(v: {
 }
 
 /**
- * The ignore patterns outputs of a templated task are compared with: those of the template version
- * the task ran (the current version when that one is gone); none for a plain task.
+ * The ignore patterns outputs of a templated task are compared with (the task page's own rule, one
+ * copy): those of the template version the task ran; none for a plain task.
  */
-export async function ignoreForTask(
-  db: PrismaClient,
-  task: { templateId: string | null; templateVersion: number | null } | null,
-): Promise<((text: string) => string) | undefined> {
-  if (!task?.templateId) return undefined;
-  const template = await db.taskTemplate.findUnique({
-    where: { id: task.templateId },
-    select: { version: true },
-  });
-  if (!template) return undefined;
-  const v = await db.taskTemplateVersion.findUnique({
-    where: {
-      templateId_version: { templateId: task.templateId, version: task.templateVersion ?? template.version },
-    },
-    select: { ignorePatterns: true },
-  });
-  if (!v) return undefined;
-  const ignore = compileIgnore(JSON.parse(v.ignorePatterns) as string[]);
-  return ignore.ok ? ignore.apply : undefined;
-}
+export const ignoreForTask = taskIgnore;
 
 // ---- webhooks -------------------------------------------------------------------------------------
 
