@@ -44,30 +44,39 @@ export function alertOf(page: Page) {
 
 /**
  * A real pointer click in the middle of the element, once it has stopped moving and is what the
- * pointer would hit there (a live toast can cover the bottom of a phone screen for a few seconds).
- * No synthetic .click().
+ * pointer would hit there. A live toast covering it (other specs take lab devices down and finish
+ * tasks) is dismissed with its × first, as a person would. No synthetic .click().
  */
 export async function mouseClick(page: Page, el: Locator) {
-  // to the middle of the screen: toasts (other specs take lab devices down) stack at the bottom
+  // to the middle of the screen: toasts stack at the bottom
   await el.evaluate((e) => e.scrollIntoView({ block: 'center', inline: 'center' }));
   // still for two frames (a list growing above it, a scroll settling) and what the pointer would hit
   await expect
-    .poll(() =>
-      el.evaluate(
+    .poll(async () => {
+      const state = await el.evaluate(
         (e) =>
-          new Promise<boolean>((resolve) => {
+          new Promise<string>((resolve) => {
             const a = e.getBoundingClientRect();
             requestAnimationFrame(() =>
               requestAnimationFrame(() => {
                 const r = e.getBoundingClientRect();
                 const still = a.x === r.x && a.y === r.y && a.width === r.width && a.height === r.height;
                 const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-                resolve(still && hit !== null && e.contains(hit));
+                const mine = hit !== null && e.contains(hit);
+                // a toast over the target (not the target inside a toast, such as its own ×)
+                const toast = mine ? null : hit?.closest('[data-toast]')?.getAttribute('data-toast');
+                resolve(toast && !toast.includes('"') ? `toast:${toast}` : still && mine ? 'ok' : 'wait');
               }),
             );
           }),
-      ),
-    )
+      );
+      if (state.startsWith('toast:')) {
+        const close = page.locator(`[data-toast="${state.slice(6)}"] button`).first();
+        const b = await close.boundingBox().catch(() => null);
+        if (b) await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+      }
+      return state === 'ok';
+    })
     .toBe(true);
   const box = await el.boundingBox();
   expect(box).not.toBeNull();

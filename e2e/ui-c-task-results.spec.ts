@@ -25,7 +25,7 @@ const SIZES = [
   {
     name: 'phone',
     viewport: { width: 390, height: 844 },
-    huawei: ['lab-vrp-10', 'lab-vrp-13', 'lab-vrp-17'],
+    huawei: ['lab-vrp-10', 'lab-vrp-13', 'lab-vrp-16'],
     cisco: 'lab-ios-08',
     changed: 'lab-vrp-13',
   },

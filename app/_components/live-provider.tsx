@@ -100,6 +100,8 @@ export function LiveProvider({ initial, children }: { initial: LiveInitial; chil
     setRecent((list) => list.map((n) => (n.id === id ? { ...n, read: true } : n)));
   }, []);
 
+  const dismissToast = useCallback((id: string) => setToasts((t) => t.filter((x) => x.id !== id)), []);
+
   const value = useMemo(
     () => ({ unread, recent, statuses, connected, markAllRead, markRead }),
     [unread, recent, statuses, connected, markAllRead, markRead],
@@ -107,7 +109,7 @@ export function LiveProvider({ initial, children }: { initial: LiveInitial; chil
   return (
     <Ctx.Provider value={value}>
       {children}
-      <Toasts toasts={toasts} />
+      <Toasts toasts={toasts} onDismiss={dismissToast} />
     </Ctx.Provider>
   );
 }
