@@ -180,11 +180,12 @@ export const taskFormSchema = z
       const list = lines(vendorCommands?.[vendor] ?? '');
       if (list.length === 0) continue;
       any = true;
+      // the path names the vendor (and the line): validateTaskForm words it for each reader
       if (list.length > TASK_MAX_COMMANDS) {
         ctx.addIssue({
           code: 'custom',
-          path: ['vendorCommands'],
-          message: `${VENDOR_LABELS[vendor]}: at most ${TASK_MAX_COMMANDS} commands.`,
+          path: ['vendorCommands', vendor],
+          message: `At most ${TASK_MAX_COMMANDS} commands.`,
         });
         return;
       }
@@ -193,8 +194,8 @@ export const taskFormSchema = z
         if (!r.success) {
           ctx.addIssue({
             code: 'custom',
-            path: ['vendorCommands'],
-            message: `${VENDOR_LABELS[vendor]}, line ${i + 1}: ${r.error.issues[0]?.message ?? 'invalid'}`,
+            path: ['vendorCommands', vendor, i],
+            message: r.error.issues[0]?.message ?? 'invalid',
           });
           return;
         }
@@ -248,21 +249,43 @@ export function parseStoredVendorCommands(json: string): Partial<Record<Vendor, 
 export type TaskFormInput = z.infer<typeof taskFormSchema>;
 export type TaskFieldErrors = Partial<Record<keyof z.input<typeof taskFormSchema> | 'form', string>>;
 
-export function validateTaskForm(
-  raw: unknown,
-): { ok: true; value: TaskFormInput } | { ok: false; errors: TaskFieldErrors } {
+export type TaskFormResult =
+  | { ok: true; value: TaskFormInput }
+  | {
+      ok: false;
+      /** Per field; a per-vendor list's error is under `vendorCommands`, named by its vendor (the API's). */
+      errors: TaskFieldErrors;
+      /** The same per-vendor error without the vendor's name, for the form to show under that list. */
+      vendorErrors?: Partial<Record<Vendor, string>>;
+    };
+
+export function validateTaskForm(raw: unknown): TaskFormResult {
   const r = taskFormSchema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data };
   const errors: TaskFieldErrors = {};
+  let vendorErrors: Partial<Record<Vendor, string>> | undefined;
   for (const issue of r.error.issues) {
     const key = (issue.path[0] as keyof TaskFieldErrors | undefined) ?? 'form';
+    const [, at, lineIndex] = issue.path;
+    if (key === 'vendorCommands' && (VENDORS as readonly unknown[]).includes(at)) {
+      const vendor = at as Vendor;
+      const line = typeof lineIndex === 'number' ? lineIndex + 1 : undefined;
+      vendorErrors ??= {};
+      vendorErrors[vendor] ??= line === undefined ? issue.message : `Line ${line}: ${issue.message}`;
+      const label = VENDOR_LABELS[vendor];
+      errors.vendorCommands ??=
+        line === undefined
+          ? `${label}: ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`
+          : `${label}, line ${line}: ${issue.message}`;
+      continue;
+    }
     const line =
       (key === 'commands' || key === 'failurePatterns') && typeof issue.path[1] === 'number'
         ? `Line ${issue.path[1] + 1}: `
         : '';
     errors[key] ??= line + issue.message;
   }
-  return { ok: false, errors };
+  return vendorErrors ? { ok: false, errors, vendorErrors } : { ok: false, errors };
 }
 
 /**

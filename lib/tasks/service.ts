@@ -3,6 +3,7 @@ import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
 import type { Role } from '../auth/roles';
 import { operableDevicesWhere } from '../devices/visibility';
+import type { Vendor } from '../devices/schema';
 import { progressPercent } from './progress';
 import { plural } from '../format/plural';
 import type { TaskQueue } from './queue';
@@ -96,7 +97,8 @@ async function publishState(deps: TaskDeps, t: TaskRow, final = false) {
 }
 
 export type CreateResult =
-  { ok: true; id: string; created: boolean } | { ok: false; errors: TaskFieldErrors };
+  | { ok: true; id: string; created: boolean }
+  | { ok: false; errors: TaskFieldErrors; vendorErrors?: Partial<Record<Vendor, string>> };
 
 /**
  * Validate, store and queue a task. With an idempotency key (the API's Idempotency-Key header), a

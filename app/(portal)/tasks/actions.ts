@@ -9,7 +9,6 @@ import type { Vendor } from '@/lib/devices/schema';
 import type { TaskFieldErrors } from '@/lib/tasks/schema';
 import { cancelTask, createTask, retryFailed, runAgain } from '@/lib/tasks/service';
 import { getRuntime } from '@/lib/server/registry';
-import { vendorOfError } from './new/vendor-error';
 import { localiseTaskError, localiseTaskErrors, type TranslateTaskError } from './task-errors';
 
 /** The service answers in English (the REST API shares it); the form shows the reader's language. */
@@ -58,13 +57,13 @@ export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promi
   const vendorCommands = String(fd.get('vendorCommands') ?? '');
   const result = await createTask(auth.user, { ...values, commandOptions, vendorCommands }, getRuntime());
   if (!result.ok) {
-    const { vendorCommands: vendorError, ...others } = result.errors;
-    const placed = vendorError === undefined ? null : vendorOfError(vendorError);
-    if (!placed) return { errors: localiseTaskErrors(result.errors, t), values };
+    if (!result.vendorErrors) return { errors: localiseTaskErrors(result.errors, t), values };
+    // a per-vendor list's error goes under that list, not under the form's vendorCommands field
+    const { vendorCommands: _named, ...others } = result.errors;
     return {
       errors: localiseTaskErrors(others, t),
       values,
-      vendorErrors: { [placed.vendor]: localiseTaskError(placed.message, t) },
+      vendorErrors: localiseTaskErrors(result.vendorErrors, t),
     };
   }
   revalidatePath('/tasks');

@@ -1,7 +1,12 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import { INVALID_REQUEST } from '@/lib/actions/args';
-import { commandOptionsSchema, TASK_MAX_DEVICES, validateTaskForm } from '@/lib/tasks/schema';
+import {
+  commandOptionsSchema,
+  TASK_MAX_COMMANDS,
+  TASK_MAX_DEVICES,
+  validateTaskForm,
+} from '@/lib/tasks/schema';
 import { compileUserPattern } from '@/lib/tasks/patterns';
 import { CANCELLED_BY_USER_REASON } from '@/lib/tasks/transitions';
 import { ALL_MESSAGES } from '@/messages';
@@ -114,6 +119,43 @@ describe('task errors in the reader language', () => {
       vendorCommands: JSON.stringify({ cisco_ios: 'show ok\nshow\u0007bell' }),
     });
     expect(localiseTaskError(message!, zh)).toMatch(/^Cisco .+，第 2 行：命令中不能包含控制字符。$/);
+  });
+
+  it("gives the form each vendor list's error without the vendor, in the reader language", () => {
+    const r = validateTaskForm({
+      ...good,
+      vendorCommands: JSON.stringify({
+        huawei_vrp: 'display version',
+        cisco_ios: 'show ok\nshow\u0007bell',
+        generic: Array.from({ length: TASK_MAX_COMMANDS + 1 }, (_, i) => `echo ${i}`).join('\n'),
+      }),
+    });
+    expect(r.ok).toBe(false);
+    const vendorErrors = !r.ok ? r.vendorErrors : undefined;
+    // the first list in VENDORS order with an error: the form and the API name the same one
+    expect(Object.keys(vendorErrors ?? {})).toHaveLength(1);
+    expect(vendorErrors?.cisco_ios).toBe('Line 2: Commands cannot contain control characters.');
+    expect(localiseTaskError(vendorErrors!.cisco_ios!, zh)).toBe('第 2 行：命令中不能包含控制字符。');
+    const tooMany = validateTaskForm({
+      ...good,
+      vendorCommands: JSON.stringify({
+        generic: Array.from({ length: TASK_MAX_COMMANDS + 1 }, (_, i) => `echo ${i}`).join('\n'),
+      }),
+    });
+    expect(!tooMany.ok && tooMany.vendorErrors).toEqual({
+      generic: `At most ${TASK_MAX_COMMANDS} commands.`,
+    });
+    expect(!tooMany.ok && tooMany.errors.vendorCommands).toBe(
+      `Generic (Linux / other): at most ${TASK_MAX_COMMANDS} commands.`,
+    );
+  });
+
+  it('leaves an error about no one list under the vendorCommands field', () => {
+    for (const vendorCommands of ['{not json', '{"nokia_sros":"show version"}']) {
+      const r = validateTaskForm({ ...good, vendorCommands });
+      expect(!r.ok && r.vendorErrors).toBeUndefined();
+      expect(!r.ok && r.errors.vendorCommands).toBeTruthy();
+    }
   });
 
   it('shows an unknown message as it came', () => {
