@@ -296,6 +296,7 @@ export async function tickSchedules(deps: SchedulerDeps, now: Date): Promise<str
         body: outcome.error ?? '',
         params: { template: template?.name ?? '', error: outcome.error ?? '', schedule: s.id },
         link: '/templates',
+        eventKey: `schedule:${s.id}:${decision.run.toISOString()}`,
       });
     }
   }

@@ -75,4 +75,54 @@ describe('configuration parsing', () => {
     expect(cfg.SWITCHBOARD_SECRET).toBe(given);
     expect(cfg.generatedSecrets).toEqual([]);
   });
+
+  describe('cluster mode (REDIS_URL)', () => {
+    const given = 'y'.repeat(40);
+    const pg = 'postgresql://root@127.0.0.1:5432/switchboard';
+
+    it('refuses to start without both secrets, naming each, and never generates them', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'sb-config-'));
+      let error: unknown;
+      try {
+        buildConfig({ DATA_DIR: dir, REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: pg });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const issues = (error as ConfigError).issues.join('\n');
+      expect(issues).toMatch(/SWITCHBOARD_SECRET: required in cluster mode/);
+      expect(issues).toMatch(/NEXTAUTH_SECRET: required in cluster mode/);
+      expect(() => statSync(path.join(dir, 'secrets.json'))).toThrow();
+    });
+
+    it('refuses a SQLite database', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'sb-config-'));
+      expect(() =>
+        buildConfig({
+          DATA_DIR: dir,
+          REDIS_URL: 'redis://127.0.0.1:6379',
+          SWITCHBOARD_SECRET: given,
+          NEXTAUTH_SECRET: given,
+        }),
+      ).toThrow(/DATABASE_URL: cluster mode .* postgresql/);
+    });
+
+    it('starts with both secrets and PostgreSQL; the node is named by host and port unless given', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'sb-config-'));
+      const base = {
+        DATA_DIR: dir,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        DATABASE_URL: pg,
+        SWITCHBOARD_SECRET: given,
+        NEXTAUTH_SECRET: given,
+        PORT: '3101',
+      };
+      const cfg = buildConfig(base);
+      expect(cfg.NODE_ID).toMatch(/:3101$/);
+      expect(cfg.REDIS_PREFIX).toBe('sb:');
+      expect(buildConfig({ ...base, NODE_ID: 'node-a' }).NODE_ID).toBe('node-a');
+      expect(() => buildConfig({ ...base, NODE_ID: 'bad id!' })).toThrow(/NODE_ID/);
+      expect(() => buildConfig({ ...base, REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+    });
+  });
 });

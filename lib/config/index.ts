@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv, type Env } from './schema';
 
+import { ConfigError } from './schema';
+
 export { ConfigError, parseEnv, type Env } from './schema';
 
-export interface Config extends Omit<Env, 'DATABASE_URL' | 'SWITCHBOARD_SECRET' | 'NEXTAUTH_SECRET'> {
+export interface Config
+  extends Omit<Env, 'DATABASE_URL' | 'SWITCHBOARD_SECRET' | 'NEXTAUTH_SECRET' | 'NODE_ID'> {
   DATA_DIR: string;
   DATABASE_URL: string;
+  NODE_ID: string;
   SWITCHBOARD_SECRET: string;
   NEXTAUTH_SECRET: string;
   /** Which secrets were generated on this start (for a one-line notice, never the values). */
@@ -53,14 +58,33 @@ function resolveSecrets(
   return { secrets, generated };
 }
 
+/**
+ * Cluster mode (REDIS_URL) shares one database and one set of secrets between nodes: a secret
+ * generated into one node's DATA_DIR would differ on the next node (sessions refused there,
+ * credentials undecryptable), and a SQLite file cannot be shared between machines.
+ */
+function clusterIssues(env: ReturnType<typeof parseEnv>): string[] {
+  if (!env.REDIS_URL) return [];
+  const issues: string[] = [];
+  for (const key of ['SWITCHBOARD_SECRET', 'NEXTAUTH_SECRET'] as const)
+    if (!env[key])
+      issues.push(`${key}: required in cluster mode (REDIS_URL is set): give every node the same value`);
+  if (!env.DATABASE_URL || !/^postgres(ql)?:\/\//.test(env.DATABASE_URL))
+    issues.push('DATABASE_URL: cluster mode (REDIS_URL is set) needs a shared postgresql:// database');
+  return issues;
+}
+
 export function buildConfig(source: Record<string, string | undefined>): Config {
   const env = parseEnv(source);
+  const issues = clusterIssues(env);
+  if (issues.length > 0) throw new ConfigError(issues);
   const dataDir = path.resolve(env.DATA_DIR);
   const { secrets, generated } = resolveSecrets(env, dataDir);
   return {
     ...env,
     DATA_DIR: dataDir,
     DATABASE_URL: env.DATABASE_URL ?? `file:${path.join(dataDir, 'switchboard.db')}`,
+    NODE_ID: env.NODE_ID ?? `${hostname()}:${env.PORT}`,
     ...secrets,
     generatedSecrets: generated,
   };

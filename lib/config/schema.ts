@@ -26,6 +26,29 @@ export const envSchema = z.object({
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: or postgresql://')
     .optional(),
+  /**
+   * redis://… (or rediss://) turns on cluster mode: the event bus is Redis pub/sub, tasks go through
+   * BullMQ, leases and limits are cluster-wide. Needs a postgresql:// DATABASE_URL and both secrets.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  /** Every Redis key and channel of this portal starts with this (several portals may share a Redis). */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,32}$/, 'must be 1-32 characters of A-Z a-z 0-9 . _ : -')
+    .default('sb:'),
+  /** This node's name in a cluster (logs, metrics, leases); default: host name and port. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 . _ : -')
+    .optional(),
+  /**
+   * A node that stops renewing its lease for this long counts as gone: its tasks, device sessions
+   * and status probing are taken over. Renewed every third of it.
+   */
+  NODE_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   /** Key material for the credential vault (AES-256-GCM). Generated into DATA_DIR if absent. */
   SWITCHBOARD_SECRET: secret.optional(),
   /** Signs session cookies. Generated into DATA_DIR if absent. */

@@ -85,10 +85,22 @@ export class NotificationFeed {
     private readonly bus: EventBus,
   ) {}
 
-  /** Add a notification for each of these users who wants this kind; returns how many were created. */
+  /**
+   * Add a notification for each of these users who wants this kind; returns how many were created.
+   * `eventKey` names the event (`task:<id>:completed`): in a cluster every node sees it and calls
+   * this, and the unique (user, eventKey) keeps one entry per user — the losing writer's transaction
+   * rolls back, sequence number included, so the sequence stays gap-free.
+   */
   async notify(
     userIds: string[],
-    n: { kind: NotificationKind; title: string; body?: string; params?: NotificationParams; link?: string },
+    n: {
+      kind: NotificationKind;
+      title: string;
+      body?: string;
+      params?: NotificationParams;
+      link?: string;
+      eventKey?: string;
+    },
   ): Promise<number> {
     let created = 0;
     for (const userId of new Set(userIds)) {
@@ -97,25 +109,42 @@ export class NotificationFeed {
         select: { notifyKinds: true, disabled: true },
       });
       if (!user || user.disabled || !parseKinds(user.notifyKinds).has(n.kind)) continue;
+      const eventKey = n.eventKey ?? null;
+      if (
+        eventKey !== null &&
+        (await this.db.notification.findUnique({
+          where: { userId_eventKey: { userId, eventKey } },
+          select: { id: true },
+        }))
+      )
+        continue; // another node recorded it first
       // the sequence number and the row are one transaction: no gaps, no duplicates
-      const row = await this.db.$transaction(async (tx) => {
-        const u = await tx.user.update({
-          where: { id: userId },
-          data: { notificationSeq: { increment: 1 } },
-          select: { notificationSeq: true },
+      let row: { id: string; seq: number };
+      try {
+        row = await this.db.$transaction(async (tx) => {
+          const u = await tx.user.update({
+            where: { id: userId },
+            data: { notificationSeq: { increment: 1 } },
+            select: { notificationSeq: true },
+          });
+          return tx.notification.create({
+            data: {
+              userId,
+              seq: u.notificationSeq,
+              kind: n.kind,
+              title: n.title,
+              body: n.body ?? '',
+              params: JSON.stringify(n.params ?? {}),
+              link: n.link ?? null,
+              eventKey,
+            },
+            select: { id: true, seq: true },
+          });
         });
-        return tx.notification.create({
-          data: {
-            userId,
-            seq: u.notificationSeq,
-            kind: n.kind,
-            title: n.title,
-            body: n.body ?? '',
-            params: JSON.stringify(n.params ?? {}),
-            link: n.link ?? null,
-          },
-        });
-      });
+      } catch (err) {
+        if (eventKey !== null && isUniqueViolation(err)) continue; // recorded by another node meanwhile
+        throw err;
+      }
       created++;
       await this.bus.publish('notification.created', { userId, seq: row.seq, id: row.id });
     }
@@ -187,4 +216,9 @@ export class NotificationFeed {
     const valid = [...parseKinds(kinds.join(','))];
     await this.db.user.update({ where: { id: userId }, data: { notifyKinds: valid.join(',') } });
   }
+}
+
+/** Prisma's unique-constraint failure (P2002), whichever driver adapter raised it. */
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }

@@ -63,6 +63,7 @@ export function startNotifier(deps: {
         ...(outage === null ? {} : { outageMs: outage }),
       },
       link: `/devices?q=${encodeURIComponent(device.name)}`,
+      eventKey: `device:${e.deviceId}:${e.status}:${e.at}`,
     });
     log.debug({ deviceId: e.deviceId, status: e.status, notified: n }, 'device status notifications');
   });
@@ -79,7 +80,7 @@ export function startNotifier(deps: {
     });
     if (!task) return;
     if (task.templateId && task.template)
-      await notifyConfigChanged(e.taskId, e.ownerId, task.templateId, task.template.name);
+      await notifyConfigChanged(e.taskId, e.ownerId, task.templateId, task.template.name, e.timestamp);
     const skipped = task.skippedDevices;
     await feed.notify([e.ownerId], {
       kind: e.status === 'completed' ? 'task_completed' : 'task_failed',
@@ -95,6 +96,8 @@ export function startNotifier(deps: {
               : `All ${e.totalDevices} devices succeeded.`,
       params: { task: task.name, total: e.totalDevices, failed: e.failedDevices, skipped },
       link: `/tasks/${e.taskId}`,
+      // the finish, not the task: a retried task that finishes again notifies again
+      eventKey: `task:${e.taskId}:${e.status}:${e.timestamp}`,
     });
   });
   /**
@@ -102,7 +105,13 @@ export function startNotifier(deps: {
    * task's owner and admins are sent to the task; other followers (who cannot open someone else's
    * task) to the template.
    */
-  async function notifyConfigChanged(taskId: string, ownerId: string, templateId: string, template: string) {
+  async function notifyConfigChanged(
+    taskId: string,
+    ownerId: string,
+    templateId: string,
+    template: string,
+    finishedAt: string,
+  ) {
     const c = await runChanges(db, taskId);
     if (c.changed === 0) return;
     const followers = await templateFollowers(db, templateId);
@@ -115,6 +124,7 @@ export function startNotifier(deps: {
     const others = followers.filter((id) => !seeTask.includes(id));
     const note = {
       kind: 'config_changed' as const,
+      eventKey: `config:${taskId}:${finishedAt}`,
       title: `${template}: output changed on ${plural(c.changed, 'device')}`,
       body: `${c.changed} changed, ${c.unchanged} unchanged, ${c.new} new.`,
       params: { template, changed: c.changed, unchanged: c.unchanged, new: c.new },

@@ -282,7 +282,8 @@ export const TaskScalarFieldEnum = {
   templateVersion: 'templateVersion',
   inputs: 'inputs',
   failurePatterns: 'failurePatterns',
-  expectOutput: 'expectOutput'
+  expectOutput: 'expectOutput',
+  nodeId: 'nodeId'
 } as const
 
 export type TaskScalarFieldEnum = (typeof TaskScalarFieldEnum)[keyof typeof TaskScalarFieldEnum]
@@ -326,7 +327,8 @@ export const NotificationScalarFieldEnum = {
   params: 'params',
   link: 'link',
   createdAt: 'createdAt',
-  readAt: 'readAt'
+  readAt: 'readAt',
+  eventKey: 'eventKey'
 } as const
 
 export type NotificationScalarFieldEnum = (typeof NotificationScalarFieldEnum)[keyof typeof NotificationScalarFieldEnum]

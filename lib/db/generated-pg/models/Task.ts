@@ -73,6 +73,7 @@ export type TaskMinAggregateOutputType = {
   inputs: string | null
   failurePatterns: string | null
   expectOutput: string | null
+  nodeId: string | null
 }
 
 export type TaskMaxAggregateOutputType = {
@@ -100,6 +101,7 @@ export type TaskMaxAggregateOutputType = {
   inputs: string | null
   failurePatterns: string | null
   expectOutput: string | null
+  nodeId: string | null
 }
 
 export type TaskCountAggregateOutputType = {
@@ -127,6 +129,7 @@ export type TaskCountAggregateOutputType = {
   inputs: number
   failurePatterns: number
   expectOutput: number
+  nodeId: number
   _all: number
 }
 
@@ -178,6 +181,7 @@ export type TaskMinAggregateInputType = {
   inputs?: true
   failurePatterns?: true
   expectOutput?: true
+  nodeId?: true
 }
 
 export type TaskMaxAggregateInputType = {
@@ -205,6 +209,7 @@ export type TaskMaxAggregateInputType = {
   inputs?: true
   failurePatterns?: true
   expectOutput?: true
+  nodeId?: true
 }
 
 export type TaskCountAggregateInputType = {
@@ -232,6 +237,7 @@ export type TaskCountAggregateInputType = {
   inputs?: true
   failurePatterns?: true
   expectOutput?: true
+  nodeId?: true
   _all?: true
 }
 
@@ -346,6 +352,7 @@ export type TaskGroupByOutputType = {
   inputs: string
   failurePatterns: string
   expectOutput: string | null
+  nodeId: string | null
   _count: TaskCountAggregateOutputType | null
   _avg: TaskAvgAggregateOutputType | null
   _sum: TaskSumAggregateOutputType | null
@@ -396,6 +403,7 @@ export type TaskWhereInput = {
   inputs?: Prisma.StringFilter<"Task"> | string
   failurePatterns?: Prisma.StringFilter<"Task"> | string
   expectOutput?: Prisma.StringNullableFilter<"Task"> | string | null
+  nodeId?: Prisma.StringNullableFilter<"Task"> | string | null
   owner?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
   devices?: Prisma.TaskDeviceListRelationFilter
   template?: Prisma.XOR<Prisma.TaskTemplateNullableScalarRelationFilter, Prisma.TaskTemplateWhereInput> | null
@@ -426,6 +434,7 @@ export type TaskOrderByWithRelationInput = {
   inputs?: Prisma.SortOrder
   failurePatterns?: Prisma.SortOrder
   expectOutput?: Prisma.SortOrderInput | Prisma.SortOrder
+  nodeId?: Prisma.SortOrderInput | Prisma.SortOrder
   owner?: Prisma.UserOrderByWithRelationInput
   devices?: Prisma.TaskDeviceOrderByRelationAggregateInput
   template?: Prisma.TaskTemplateOrderByWithRelationInput
@@ -460,6 +469,7 @@ export type TaskWhereUniqueInput = Prisma.AtLeast<{
   inputs?: Prisma.StringFilter<"Task"> | string
   failurePatterns?: Prisma.StringFilter<"Task"> | string
   expectOutput?: Prisma.StringNullableFilter<"Task"> | string | null
+  nodeId?: Prisma.StringNullableFilter<"Task"> | string | null
   owner?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
   devices?: Prisma.TaskDeviceListRelationFilter
   template?: Prisma.XOR<Prisma.TaskTemplateNullableScalarRelationFilter, Prisma.TaskTemplateWhereInput> | null
@@ -490,6 +500,7 @@ export type TaskOrderByWithAggregationInput = {
   inputs?: Prisma.SortOrder
   failurePatterns?: Prisma.SortOrder
   expectOutput?: Prisma.SortOrderInput | Prisma.SortOrder
+  nodeId?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.TaskCountOrderByAggregateInput
   _avg?: Prisma.TaskAvgOrderByAggregateInput
   _max?: Prisma.TaskMaxOrderByAggregateInput
@@ -525,6 +536,7 @@ export type TaskScalarWhereWithAggregatesInput = {
   inputs?: Prisma.StringWithAggregatesFilter<"Task"> | string
   failurePatterns?: Prisma.StringWithAggregatesFilter<"Task"> | string
   expectOutput?: Prisma.StringNullableWithAggregatesFilter<"Task"> | string | null
+  nodeId?: Prisma.StringNullableWithAggregatesFilter<"Task"> | string | null
 }
 
 export type TaskCreateInput = {
@@ -550,6 +562,7 @@ export type TaskCreateInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
   owner: Prisma.UserCreateNestedOneWithoutTasksInput
   devices?: Prisma.TaskDeviceCreateNestedManyWithoutTaskInput
   template?: Prisma.TaskTemplateCreateNestedOneWithoutTasksInput
@@ -580,6 +593,7 @@ export type TaskUncheckedCreateInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
   devices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutTaskInput
 }
 
@@ -606,6 +620,7 @@ export type TaskUpdateInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.UserUpdateOneRequiredWithoutTasksNestedInput
   devices?: Prisma.TaskDeviceUpdateManyWithoutTaskNestedInput
   template?: Prisma.TaskTemplateUpdateOneWithoutTasksNestedInput
@@ -636,6 +651,7 @@ export type TaskUncheckedUpdateInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutTaskNestedInput
 }
 
@@ -664,6 +680,7 @@ export type TaskCreateManyInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
 }
 
 export type TaskUpdateManyMutationInput = {
@@ -689,6 +706,7 @@ export type TaskUpdateManyMutationInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type TaskUncheckedUpdateManyInput = {
@@ -716,6 +734,7 @@ export type TaskUncheckedUpdateManyInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type TaskListRelationFilter = {
@@ -758,6 +777,7 @@ export type TaskCountOrderByAggregateInput = {
   inputs?: Prisma.SortOrder
   failurePatterns?: Prisma.SortOrder
   expectOutput?: Prisma.SortOrder
+  nodeId?: Prisma.SortOrder
 }
 
 export type TaskAvgOrderByAggregateInput = {
@@ -796,6 +816,7 @@ export type TaskMaxOrderByAggregateInput = {
   inputs?: Prisma.SortOrder
   failurePatterns?: Prisma.SortOrder
   expectOutput?: Prisma.SortOrder
+  nodeId?: Prisma.SortOrder
 }
 
 export type TaskMinOrderByAggregateInput = {
@@ -823,6 +844,7 @@ export type TaskMinOrderByAggregateInput = {
   inputs?: Prisma.SortOrder
   failurePatterns?: Prisma.SortOrder
   expectOutput?: Prisma.SortOrder
+  nodeId?: Prisma.SortOrder
 }
 
 export type TaskSumOrderByAggregateInput = {
@@ -962,6 +984,7 @@ export type TaskCreateWithoutOwnerInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
   devices?: Prisma.TaskDeviceCreateNestedManyWithoutTaskInput
   template?: Prisma.TaskTemplateCreateNestedOneWithoutTasksInput
 }
@@ -990,6 +1013,7 @@ export type TaskUncheckedCreateWithoutOwnerInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
   devices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutTaskInput
 }
 
@@ -1047,6 +1071,7 @@ export type TaskScalarWhereInput = {
   inputs?: Prisma.StringFilter<"Task"> | string
   failurePatterns?: Prisma.StringFilter<"Task"> | string
   expectOutput?: Prisma.StringNullableFilter<"Task"> | string | null
+  nodeId?: Prisma.StringNullableFilter<"Task"> | string | null
 }
 
 export type TaskCreateWithoutDevicesInput = {
@@ -1072,6 +1097,7 @@ export type TaskCreateWithoutDevicesInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
   owner: Prisma.UserCreateNestedOneWithoutTasksInput
   template?: Prisma.TaskTemplateCreateNestedOneWithoutTasksInput
 }
@@ -1101,6 +1127,7 @@ export type TaskUncheckedCreateWithoutDevicesInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
 }
 
 export type TaskCreateOrConnectWithoutDevicesInput = {
@@ -1142,6 +1169,7 @@ export type TaskUpdateWithoutDevicesInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.UserUpdateOneRequiredWithoutTasksNestedInput
   template?: Prisma.TaskTemplateUpdateOneWithoutTasksNestedInput
 }
@@ -1171,6 +1199,7 @@ export type TaskUncheckedUpdateWithoutDevicesInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type TaskCreateWithoutTemplateInput = {
@@ -1196,6 +1225,7 @@ export type TaskCreateWithoutTemplateInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
   owner: Prisma.UserCreateNestedOneWithoutTasksInput
   devices?: Prisma.TaskDeviceCreateNestedManyWithoutTaskInput
 }
@@ -1224,6 +1254,7 @@ export type TaskUncheckedCreateWithoutTemplateInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
   devices?: Prisma.TaskDeviceUncheckedCreateNestedManyWithoutTaskInput
 }
 
@@ -1277,6 +1308,7 @@ export type TaskCreateManyOwnerInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
 }
 
 export type TaskUpdateWithoutOwnerInput = {
@@ -1302,6 +1334,7 @@ export type TaskUpdateWithoutOwnerInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUpdateManyWithoutTaskNestedInput
   template?: Prisma.TaskTemplateUpdateOneWithoutTasksNestedInput
 }
@@ -1330,6 +1363,7 @@ export type TaskUncheckedUpdateWithoutOwnerInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutTaskNestedInput
 }
 
@@ -1357,6 +1391,7 @@ export type TaskUncheckedUpdateManyWithoutOwnerInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type TaskCreateManyTemplateInput = {
@@ -1383,6 +1418,7 @@ export type TaskCreateManyTemplateInput = {
   inputs?: string
   failurePatterns?: string
   expectOutput?: string | null
+  nodeId?: string | null
 }
 
 export type TaskUpdateWithoutTemplateInput = {
@@ -1408,6 +1444,7 @@ export type TaskUpdateWithoutTemplateInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   owner?: Prisma.UserUpdateOneRequiredWithoutTasksNestedInput
   devices?: Prisma.TaskDeviceUpdateManyWithoutTaskNestedInput
 }
@@ -1436,6 +1473,7 @@ export type TaskUncheckedUpdateWithoutTemplateInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   devices?: Prisma.TaskDeviceUncheckedUpdateManyWithoutTaskNestedInput
 }
 
@@ -1463,6 +1501,7 @@ export type TaskUncheckedUpdateManyWithoutTemplateInput = {
   inputs?: Prisma.StringFieldUpdateOperationsInput | string
   failurePatterns?: Prisma.StringFieldUpdateOperationsInput | string
   expectOutput?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  nodeId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -1521,6 +1560,7 @@ export type TaskSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   inputs?: boolean
   failurePatterns?: boolean
   expectOutput?: boolean
+  nodeId?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
   template?: boolean | Prisma.Task$templateArgs<ExtArgs>
@@ -1552,6 +1592,7 @@ export type TaskSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   inputs?: boolean
   failurePatterns?: boolean
   expectOutput?: boolean
+  nodeId?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   template?: boolean | Prisma.Task$templateArgs<ExtArgs>
 }, ExtArgs["result"]["task"]>
@@ -1581,6 +1622,7 @@ export type TaskSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   inputs?: boolean
   failurePatterns?: boolean
   expectOutput?: boolean
+  nodeId?: boolean
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   template?: boolean | Prisma.Task$templateArgs<ExtArgs>
 }, ExtArgs["result"]["task"]>
@@ -1610,9 +1652,10 @@ export type TaskSelectScalar = {
   inputs?: boolean
   failurePatterns?: boolean
   expectOutput?: boolean
+  nodeId?: boolean
 }
 
-export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "vendorCommands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "skippedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "templateId" | "templateVersion" | "inputs" | "failurePatterns" | "expectOutput", ExtArgs["result"]["task"]>
+export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "vendorCommands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "skippedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "templateId" | "templateVersion" | "inputs" | "failurePatterns" | "expectOutput" | "nodeId", ExtArgs["result"]["task"]>
 export type TaskInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
@@ -1693,6 +1736,11 @@ export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * RE2 pattern the device's output must contain, or the device fails.
      */
     expectOutput: string | null
+    /**
+     * The node whose runner claimed the task last (NODE_ID). In a cluster another node takes the
+     * task over only once this node's lease has expired.
+     */
+    nodeId: string | null
   }, ExtArgs["result"]["task"]>
   composites: {}
 }
@@ -2143,6 +2191,7 @@ export interface TaskFieldRefs {
   readonly inputs: Prisma.FieldRef<"Task", 'String'>
   readonly failurePatterns: Prisma.FieldRef<"Task", 'String'>
   readonly expectOutput: Prisma.FieldRef<"Task", 'String'>
+  readonly nodeId: Prisma.FieldRef<"Task", 'String'>
 }
     
 

@@ -45,6 +45,7 @@ export type NotificationMinAggregateOutputType = {
   link: string | null
   createdAt: Date | null
   readAt: Date | null
+  eventKey: string | null
 }
 
 export type NotificationMaxAggregateOutputType = {
@@ -58,6 +59,7 @@ export type NotificationMaxAggregateOutputType = {
   link: string | null
   createdAt: Date | null
   readAt: Date | null
+  eventKey: string | null
 }
 
 export type NotificationCountAggregateOutputType = {
@@ -71,6 +73,7 @@ export type NotificationCountAggregateOutputType = {
   link: number
   createdAt: number
   readAt: number
+  eventKey: number
   _all: number
 }
 
@@ -94,6 +97,7 @@ export type NotificationMinAggregateInputType = {
   link?: true
   createdAt?: true
   readAt?: true
+  eventKey?: true
 }
 
 export type NotificationMaxAggregateInputType = {
@@ -107,6 +111,7 @@ export type NotificationMaxAggregateInputType = {
   link?: true
   createdAt?: true
   readAt?: true
+  eventKey?: true
 }
 
 export type NotificationCountAggregateInputType = {
@@ -120,6 +125,7 @@ export type NotificationCountAggregateInputType = {
   link?: true
   createdAt?: true
   readAt?: true
+  eventKey?: true
   _all?: true
 }
 
@@ -220,6 +226,7 @@ export type NotificationGroupByOutputType = {
   link: string | null
   createdAt: Date
   readAt: Date | null
+  eventKey: string | null
   _count: NotificationCountAggregateOutputType | null
   _avg: NotificationAvgAggregateOutputType | null
   _sum: NotificationSumAggregateOutputType | null
@@ -256,6 +263,7 @@ export type NotificationWhereInput = {
   link?: Prisma.StringNullableFilter<"Notification"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Notification"> | Date | string
   readAt?: Prisma.DateTimeNullableFilter<"Notification"> | Date | string | null
+  eventKey?: Prisma.StringNullableFilter<"Notification"> | string | null
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
 }
 
@@ -270,12 +278,14 @@ export type NotificationOrderByWithRelationInput = {
   link?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   readAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  eventKey?: Prisma.SortOrderInput | Prisma.SortOrder
   user?: Prisma.UserOrderByWithRelationInput
 }
 
 export type NotificationWhereUniqueInput = Prisma.AtLeast<{
   id?: string
   userId_seq?: Prisma.NotificationUserIdSeqCompoundUniqueInput
+  userId_eventKey?: Prisma.NotificationUserIdEventKeyCompoundUniqueInput
   AND?: Prisma.NotificationWhereInput | Prisma.NotificationWhereInput[]
   OR?: Prisma.NotificationWhereInput[]
   NOT?: Prisma.NotificationWhereInput | Prisma.NotificationWhereInput[]
@@ -288,8 +298,9 @@ export type NotificationWhereUniqueInput = Prisma.AtLeast<{
   link?: Prisma.StringNullableFilter<"Notification"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Notification"> | Date | string
   readAt?: Prisma.DateTimeNullableFilter<"Notification"> | Date | string | null
+  eventKey?: Prisma.StringNullableFilter<"Notification"> | string | null
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
-}, "id" | "userId_seq">
+}, "id" | "userId_seq" | "userId_eventKey">
 
 export type NotificationOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
@@ -302,6 +313,7 @@ export type NotificationOrderByWithAggregationInput = {
   link?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   readAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  eventKey?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.NotificationCountOrderByAggregateInput
   _avg?: Prisma.NotificationAvgOrderByAggregateInput
   _max?: Prisma.NotificationMaxOrderByAggregateInput
@@ -323,6 +335,7 @@ export type NotificationScalarWhereWithAggregatesInput = {
   link?: Prisma.StringNullableWithAggregatesFilter<"Notification"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Notification"> | Date | string
   readAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Notification"> | Date | string | null
+  eventKey?: Prisma.StringNullableWithAggregatesFilter<"Notification"> | string | null
 }
 
 export type NotificationCreateInput = {
@@ -335,6 +348,7 @@ export type NotificationCreateInput = {
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
+  eventKey?: string | null
   user: Prisma.UserCreateNestedOneWithoutNotificationsInput
 }
 
@@ -349,6 +363,7 @@ export type NotificationUncheckedCreateInput = {
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
+  eventKey?: string | null
 }
 
 export type NotificationUpdateInput = {
@@ -361,6 +376,7 @@ export type NotificationUpdateInput = {
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  eventKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   user?: Prisma.UserUpdateOneRequiredWithoutNotificationsNestedInput
 }
 
@@ -375,6 +391,7 @@ export type NotificationUncheckedUpdateInput = {
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  eventKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NotificationCreateManyInput = {
@@ -388,6 +405,7 @@ export type NotificationCreateManyInput = {
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
+  eventKey?: string | null
 }
 
 export type NotificationUpdateManyMutationInput = {
@@ -400,6 +418,7 @@ export type NotificationUpdateManyMutationInput = {
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  eventKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NotificationUncheckedUpdateManyInput = {
@@ -413,6 +432,7 @@ export type NotificationUncheckedUpdateManyInput = {
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  eventKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NotificationListRelationFilter = {
@@ -430,6 +450,11 @@ export type NotificationUserIdSeqCompoundUniqueInput = {
   seq: number
 }
 
+export type NotificationUserIdEventKeyCompoundUniqueInput = {
+  userId: string
+  eventKey: string
+}
+
 export type NotificationCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   userId?: Prisma.SortOrder
@@ -441,6 +466,7 @@ export type NotificationCountOrderByAggregateInput = {
   link?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   readAt?: Prisma.SortOrder
+  eventKey?: Prisma.SortOrder
 }
 
 export type NotificationAvgOrderByAggregateInput = {
@@ -458,6 +484,7 @@ export type NotificationMaxOrderByAggregateInput = {
   link?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   readAt?: Prisma.SortOrder
+  eventKey?: Prisma.SortOrder
 }
 
 export type NotificationMinOrderByAggregateInput = {
@@ -471,6 +498,7 @@ export type NotificationMinOrderByAggregateInput = {
   link?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   readAt?: Prisma.SortOrder
+  eventKey?: Prisma.SortOrder
 }
 
 export type NotificationSumOrderByAggregateInput = {
@@ -529,6 +557,7 @@ export type NotificationCreateWithoutUserInput = {
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
+  eventKey?: string | null
 }
 
 export type NotificationUncheckedCreateWithoutUserInput = {
@@ -541,6 +570,7 @@ export type NotificationUncheckedCreateWithoutUserInput = {
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
+  eventKey?: string | null
 }
 
 export type NotificationCreateOrConnectWithoutUserInput = {
@@ -582,6 +612,7 @@ export type NotificationScalarWhereInput = {
   link?: Prisma.StringNullableFilter<"Notification"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Notification"> | Date | string
   readAt?: Prisma.DateTimeNullableFilter<"Notification"> | Date | string | null
+  eventKey?: Prisma.StringNullableFilter<"Notification"> | string | null
 }
 
 export type NotificationCreateManyUserInput = {
@@ -594,6 +625,7 @@ export type NotificationCreateManyUserInput = {
   link?: string | null
   createdAt?: Date | string
   readAt?: Date | string | null
+  eventKey?: string | null
 }
 
 export type NotificationUpdateWithoutUserInput = {
@@ -606,6 +638,7 @@ export type NotificationUpdateWithoutUserInput = {
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  eventKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NotificationUncheckedUpdateWithoutUserInput = {
@@ -618,6 +651,7 @@ export type NotificationUncheckedUpdateWithoutUserInput = {
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  eventKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NotificationUncheckedUpdateManyWithoutUserInput = {
@@ -630,6 +664,7 @@ export type NotificationUncheckedUpdateManyWithoutUserInput = {
   link?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   readAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  eventKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -645,6 +680,7 @@ export type NotificationSelect<ExtArgs extends runtime.Types.Extensions.Internal
   link?: boolean
   createdAt?: boolean
   readAt?: boolean
+  eventKey?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["notification"]>
 
@@ -659,6 +695,7 @@ export type NotificationSelectCreateManyAndReturn<ExtArgs extends runtime.Types.
   link?: boolean
   createdAt?: boolean
   readAt?: boolean
+  eventKey?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["notification"]>
 
@@ -673,6 +710,7 @@ export type NotificationSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.
   link?: boolean
   createdAt?: boolean
   readAt?: boolean
+  eventKey?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["notification"]>
 
@@ -687,9 +725,10 @@ export type NotificationSelectScalar = {
   link?: boolean
   createdAt?: boolean
   readAt?: boolean
+  eventKey?: boolean
 }
 
-export type NotificationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userId" | "seq" | "kind" | "title" | "body" | "params" | "link" | "createdAt" | "readAt", ExtArgs["result"]["notification"]>
+export type NotificationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userId" | "seq" | "kind" | "title" | "body" | "params" | "link" | "createdAt" | "readAt" | "eventKey", ExtArgs["result"]["notification"]>
 export type NotificationInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }
@@ -727,6 +766,11 @@ export type $NotificationPayload<ExtArgs extends runtime.Types.Extensions.Intern
     link: string | null
     createdAt: Date
     readAt: Date | null
+    /**
+     * The event this entry reports (e.g. `task:<id>:completed`): every node of a cluster sees the
+     * event and tries to record it; the unique key keeps one entry per user.
+     */
+    eventKey: string | null
   }, ExtArgs["result"]["notification"]>
   composites: {}
 }
@@ -1161,6 +1205,7 @@ export interface NotificationFieldRefs {
   readonly link: Prisma.FieldRef<"Notification", 'String'>
   readonly createdAt: Prisma.FieldRef<"Notification", 'DateTime'>
   readonly readAt: Prisma.FieldRef<"Notification", 'DateTime'>
+  readonly eventKey: Prisma.FieldRef<"Notification", 'String'>
 }
     
 
