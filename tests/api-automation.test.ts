@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as historyRoute from '../app/api/v1/devices/[id]/history/route';
 import * as historyVersionRoute from '../app/api/v1/devices/[id]/history/[version]/route';
 import * as historyDiffRoute from '../app/api/v1/devices/[id]/history/[version]/diff/route';
@@ -18,7 +18,7 @@ import { defaultLabFleet } from '../lab';
 import { ensureBuiltInTemplates } from '../lib/automation/builtins';
 import { createApiToken } from '../lib/auth/tokens';
 import { setRuntime } from '../lib/server/registry';
-import { LAB_CREDS, startPortal, type Portal } from './harness';
+import { LAB_CREDS, startPortal, waitFinal, type Portal } from './harness';
 
 /**
  * The automation API (issue 16) through its route handlers, with bearer tokens: templates, preview
@@ -59,17 +59,6 @@ async function call(
 }
 
 const errorsOf = (r: { json: Json }) => (r.json.errors ?? {}) as Record<string, string>;
-
-async function waitFinal(taskId: string) {
-  await vi.waitFor(
-    async () => {
-      const t = await portal.db.task.findUniqueOrThrow({ where: { id: taskId } });
-      expect(['completed', 'failed', 'cancelled', 'interrupted']).toContain(t.status);
-    },
-    { timeout: 30_000, interval: 50 },
-  );
-  return portal.db.task.findUniqueOrThrow({ where: { id: taskId } });
-}
 
 beforeAll(async () => {
   portal = await startPortal({
@@ -378,7 +367,7 @@ describe('preview and run', () => {
       'true',
     ]);
     expect(await portal.db.task.count({ where: { templateId: tid } })).toBe(1);
-    const task = await waitFinal(first.json.id as string);
+    const task = await waitFinal(portal, first.json.id as string);
     expect(task.status).toBe('completed');
     const bad = await call(runRoute.POST, 'POST', `/templates/${tid}/run`, {
       params: { id: tid },
@@ -418,7 +407,7 @@ describe('output history and identical-output groups', () => {
       });
       expect(run.status).toBe(201);
       taskIds.push(run.json.id as string);
-      expect((await waitFinal(run.json.id as string)).status).toBe('completed');
+      expect((await waitFinal(portal, run.json.id as string)).status).toBe('completed');
     }
   }, 90_000);
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackupAction } from '../app/(portal)/devices/[id]/history/actions';
 import { CONFIG_BACKUP_NAME, ensureBuiltInTemplates } from '../lib/automation/builtins';
 import { DIFF_MAX_BYTES } from '../lib/automation/diff';
@@ -7,7 +7,7 @@ import { createTemplate, runTemplate } from '../lib/automation/templates';
 import type { CurrentUser } from '../lib/auth/session';
 import { fileSlug, getDeviceHistory, HISTORY_PAGE_SIZE, historyDownload } from '../lib/devices/history-page';
 import { createTask } from '../lib/tasks/service';
-import { startPortal, type Portal } from './harness';
+import { startPortal, waitFinal, type Portal } from './harness';
 
 /**
  * The device page's Configuration history tab (lib/devices/history-page.ts, which the page and the
@@ -26,17 +26,6 @@ const admin = () => as(portal.users.admin, 'admin');
 const operator = () => as(portal.users.operator, 'operator');
 const viewer = () => as(portal.users.viewer, 'viewer');
 
-async function waitFinal(taskId: string) {
-  await vi.waitFor(
-    async () => {
-      const t = await portal.db.task.findUniqueOrThrow({ where: { id: taskId } });
-      expect(['completed', 'failed', 'cancelled', 'interrupted']).toContain(t.status);
-    },
-    { timeout: 30_000, interval: 50 },
-  );
-  return portal.db.task.findUniqueOrThrow({ where: { id: taskId } });
-}
-
 async function backup(user: CurrentUser, device: string) {
   const r = await runTemplate(
     user,
@@ -45,7 +34,7 @@ async function backup(user: CurrentUser, device: string) {
     portal.tasks,
   );
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  expect((await waitFinal(r.id)).status).toBe('completed');
+  expect((await waitFinal(portal, r.id)).status).toBe('completed');
   return r.id;
 }
 
@@ -93,7 +82,7 @@ describe('configuration history of a device', () => {
       portal.tasks,
     );
     if (!change.ok) throw new Error(JSON.stringify(change.errors));
-    expect((await waitFinal(change.id)).status).toBe('completed');
+    expect((await waitFinal(portal, change.id)).status).toBe('completed');
     const second = await backup(operator(), 'lab-vrp-01');
     tasks = [second, first];
 
@@ -180,7 +169,7 @@ describe('configuration history of a device', () => {
     if (!t.ok) throw new Error(JSON.stringify(t.errors));
     const run = await runTemplate(op2, t.id, { deviceIds: [vrp], inputs: {} }, portal.tasks);
     if (!run.ok) throw new Error(JSON.stringify(run.errors));
-    await waitFinal(run.id);
+    await waitFinal(portal, run.id);
     const theirs = (await getDeviceHistory(op2, vrp, { template: t.id }, portal.runtime))!;
     expect(theirs.templates.map((x) => x.name)).toEqual([CONFIG_BACKUP_NAME, 'op2-clock']);
     expect(theirs.versions).toHaveLength(1);

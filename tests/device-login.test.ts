@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDeviceLogin, type DeviceLogin, type DeviceLoginResult } from '../lib/devices/connect';
 import { credentialContext } from '../lib/devices/credentials';
 import { defaultLabFleet } from '../lab';
-import { createTask, getTaskDetail, retryFailed } from '../lib/tasks/service';
-import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
+import { createTask, retryFailed } from '../lib/tasks/service';
+import { LAB_CREDS, startPortal, TestClient, waitFinalDetail, type Portal } from './harness';
 
 let portal: Portal;
 let login: DeviceLogin;
@@ -21,7 +21,6 @@ beforeAll(async () => {
 });
 afterAll(() => portal.close());
 
-const admin = () => ({ id: portal.users.admin, role: 'admin' as const });
 const operator = () => ({ id: portal.users.operator, role: 'operator' as const });
 
 function failure(r: DeviceLoginResult) {
@@ -164,17 +163,6 @@ function holdSlots(deviceId: string) {
   };
 }
 
-async function waitFinal(taskId: string) {
-  await vi.waitFor(
-    async () => {
-      const t = await portal.db.task.findUniqueOrThrow({ where: { id: taskId } });
-      expect(['completed', 'failed', 'cancelled', 'interrupted']).toContain(t.status);
-    },
-    { timeout: 20_000, interval: 50 },
-  );
-  return (await getTaskDetail(admin(), taskId, portal.runtime))!;
-}
-
 async function operatorTask(deviceIds: string[]) {
   const r = await createTask(
     operator(),
@@ -210,7 +198,7 @@ describe('the login checks the acting user for tasks and terminals', () => {
       release();
     }
     try {
-      const detail = await waitFinal(id);
+      const detail = await waitFinalDetail(portal, id, 20_000);
       const byName = Object.fromEntries(detail.devices.map((d) => [d.deviceName, d]));
       expect(byName['lab-vrp-01']).toMatchObject({ status: 'success' });
       expect(byName['lab-vrp-02']).toMatchObject({ status: 'failed' });
@@ -219,7 +207,7 @@ describe('the login checks the acting user for tasks and terminals', () => {
 
       // a retry runs as the owner too: still refused until the grant is back
       expect(await retryFailed(operator(), id, portal.tasks)).toEqual({ ok: true });
-      const retried = await waitFinal(id);
+      const retried = await waitFinalDetail(portal, id, 20_000);
       expect(retried.devices.find((d) => d.deviceName === 'lab-vrp-02')).toMatchObject({
         status: 'failed',
         attempts: 2,
@@ -242,7 +230,7 @@ describe('the login checks the acting user for tasks and terminals', () => {
       release();
     }
     try {
-      const detail = await waitFinal(id);
+      const detail = await waitFinalDetail(portal, id, 20_000);
       expect(detail.task).toMatchObject({ status: 'failed', failedDevices: 1 });
       expect(detail.devices[0]).toMatchObject({
         status: 'failed',

@@ -17,6 +17,8 @@ import type { NotificationFeed } from '../lib/notifications/feed';
 import type { Realtime } from '../lib/realtime';
 import { createRuntime, type Runtime, type RuntimeTunables } from '../lib/server/runtime';
 import type { TaskQueue } from '../lib/tasks/queue';
+import { getTaskDetail } from '../lib/tasks/service';
+import { isFinal } from '../lib/tasks/status';
 import type { WaterMarks } from '../lib/terminal/flow';
 import type { TerminalManager } from '../lib/terminal/manager';
 import { freshDatabase } from './helpers';
@@ -168,6 +170,42 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       await runtime.close();
     },
   };
+}
+
+/** How often waitFinal reads a task's row. */
+const TASK_POLL_MS = 50;
+/** How long waitFinal waits by default: a lab task of a few devices ends in seconds. */
+export const TASK_FINAL_TIMEOUT_MS = 30_000;
+
+/**
+ * A task's row once it is in a final state, read from the database every TASK_POLL_MS. A task still
+ * queued or running after `timeoutMs` fails the test, naming the state it was stuck in.
+ */
+export async function waitFinal(
+  portal: Pick<Portal, 'db'>,
+  taskId: string,
+  timeoutMs = TASK_FINAL_TIMEOUT_MS,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const task = await portal.db.task.findUniqueOrThrow({ where: { id: taskId } });
+    if (isFinal(task.status)) return task;
+    if (Date.now() >= deadline)
+      throw new Error(`task ${taskId} is still ${task.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, TASK_POLL_MS));
+  }
+}
+
+/** waitFinal, then the task and its devices as an admin's task page reads them. */
+export async function waitFinalDetail(
+  portal: Pick<Portal, 'db' | 'users'>,
+  taskId: string,
+  timeoutMs = TASK_FINAL_TIMEOUT_MS,
+) {
+  await waitFinal(portal, taskId, timeoutMs);
+  const detail = await getTaskDetail({ id: portal.users.admin, role: 'admin' }, taskId, portal);
+  if (!detail) throw new Error(`task ${taskId} is gone`);
+  return detail;
 }
 
 const OUTPUT_KEEP_CHARS = 1024 * 1024;

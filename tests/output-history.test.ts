@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lab';
 import { deviceHistory, diffVersions, purgeOutputHistory, versionText } from '../lib/automation/history';
 import { searchTask, searchTemplateHistory } from '../lib/automation/search';
 import { createTemplate, runTemplate } from '../lib/automation/templates';
-import { createTask, getTaskDetail } from '../lib/tasks/service';
-import { LAB_CREDS, startPortal, type Portal } from './harness';
+import { createTask } from '../lib/tasks/service';
+import { LAB_CREDS, startPortal, waitFinalDetail, type Portal } from './harness';
 
 let portal: Portal;
 const admin = () => ({ id: portal.users.admin, role: 'admin' as const });
@@ -16,22 +16,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => portal.close());
 
-async function waitFinal(taskId: string) {
-  await vi.waitFor(
-    async () => {
-      const t = await portal.db.task.findUniqueOrThrow({ where: { id: taskId } });
-      expect(['completed', 'failed', 'cancelled', 'interrupted']).toContain(t.status);
-    },
-    { timeout: 30_000, interval: 50 },
-  );
-  return (await getTaskDetail(admin(), taskId, portal.runtime))!;
-}
-
 async function run(templateId: string, names: string[]) {
   const ids = await Promise.all(names.map((n) => portal.deviceId(n)));
   const r = await runTemplate(admin(), templateId, { deviceIds: ids, inputs: {} }, portal.tasks);
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return waitFinal(r.id);
+  return waitFinalDetail(portal, r.id);
 }
 
 describe('configuration history across runs', () => {
@@ -90,7 +79,7 @@ describe('configuration history across runs', () => {
       portal.tasks,
     );
     if (!change.ok) throw new Error(JSON.stringify(change.errors));
-    expect((await waitFinal(change.id)).task.status).toBe('completed');
+    expect((await waitFinalDetail(portal, change.id)).task.status).toBe('completed');
 
     await run(t.id, fleet);
     expect(await changes()).toEqual({

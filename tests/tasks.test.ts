@@ -4,7 +4,7 @@ import { credentialContext } from '../lib/devices/credentials';
 import { defaultLabFleet } from '../lab';
 import type { LabDeviceSpec } from '../lab/types';
 import { cancelTask, createTask, getTaskDetail, retryFailed } from '../lib/tasks/service';
-import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
+import { LAB_CREDS, startPortal, TestClient, waitFinalDetail, type Portal } from './harness';
 
 let portal: Portal;
 let closedPort: number;
@@ -62,16 +62,8 @@ async function ids(where: { startsWith?: string; names?: string[] }) {
   return rows.map((r) => r.id);
 }
 
-async function waitFinal(taskId: string, timeout = 60_000) {
-  await vi.waitFor(
-    async () => {
-      const t = await portal.db.task.findUniqueOrThrow({ where: { id: taskId } });
-      expect(['completed', 'failed', 'cancelled', 'interrupted']).toContain(t.status);
-    },
-    { timeout, interval: 50 },
-  );
-  return (await getTaskDetail(admin(), taskId, portal.runtime))!;
-}
+/** 200 devices, and devices that fail only at their timeout, take longer than the harness default. */
+const TASK_WAIT_MS = 60_000;
 
 async function create(
   actor: { id: string; role: 'admin' | 'operator' },
@@ -121,7 +113,7 @@ describe('commands per vendor', () => {
         cisco_ios: 'show version\nshow clock',
       }),
     });
-    const detail = await waitFinal(id);
+    const detail = await waitFinalDetail(portal, id, TASK_WAIT_MS);
     expect(detail.task).toMatchObject({
       status: 'completed',
       totalDevices: 5,
@@ -162,7 +154,7 @@ describe('commands per vendor', () => {
     const id = await create(admin(), [...vrp, ...ios], ['display clock'], {
       vendorCommands: JSON.stringify({ cisco_ios: 'show clock' }),
     });
-    const detail = await waitFinal(id);
+    const detail = await waitFinalDetail(portal, id, TASK_WAIT_MS);
     expect(detail.task.status).toBe('completed');
     expect(detail.task.vendorSteps).toEqual({ cisco_ios: [{ command: 'show clock', answers: [] }] });
     expect(detail.devices.map((d) => [d.deviceName.slice(0, 7), d.outputs.map((o) => o.command)])).toEqual([
@@ -182,7 +174,7 @@ describe('batch tasks against the lab', () => {
       'display current-configuration | include sysname',
     ]);
     monitor.send({ type: 'subscribe_task', task_id: id });
-    const detail = await waitFinal(id);
+    const detail = await waitFinalDetail(portal, id, TASK_WAIT_MS);
     expect(detail.task).toMatchObject({
       status: 'completed',
       completedDevices: 200,
@@ -226,7 +218,7 @@ describe('batch tasks against the lab', () => {
     const good = await ids({ names: ['lab-ios-01', 'lab-ios-02'] });
     const bad = await ids({ names: ['bad-unreachable', 'bad-refuse', 'bad-hang', 'bad-drop'] });
     const id = await create(admin(), [...good, ...bad], ['display clock'], { timeoutSeconds: '5' });
-    const detail = await waitFinal(id);
+    const detail = await waitFinalDetail(portal, id, TASK_WAIT_MS);
     expect(detail.task).toMatchObject({
       status: 'failed',
       completedDevices: 6,
@@ -262,7 +254,7 @@ describe('batch tasks against the lab', () => {
     const done = before!.devices.filter((d) => d.status === 'success');
     const started = Date.now();
     expect(await cancelTask(admin(), id, portal.tasks)).toEqual({ ok: true });
-    const detail = await waitFinal(id, 10_000);
+    const detail = await waitFinalDetail(portal, id, 10_000);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(detail.task.status).toBe('cancelled');
     expect(detail.devices.some((d) => d.status === 'running' || d.status === 'pending')).toBe(false);
@@ -286,7 +278,7 @@ describe('batch tasks against the lab', () => {
       });
     }
     const id = await create(admin(), [...goodIds, ...brokenIds], ['display clock']);
-    const first = await waitFinal(id);
+    const first = await waitFinalDetail(portal, id, TASK_WAIT_MS);
     expect(first.task).toMatchObject({ status: 'failed', failedDevices: 2, succeededDevices: 2 });
     for (const id2 of brokenIds) {
       await portal.db.device.update({
@@ -295,7 +287,7 @@ describe('batch tasks against the lab', () => {
       });
     }
     expect(await retryFailed(admin(), id, portal.tasks)).toEqual({ ok: true });
-    const second = await waitFinal(id);
+    const second = await waitFinalDetail(portal, id, TASK_WAIT_MS);
     expect(second.task).toMatchObject({
       status: 'completed',
       failedDevices: 0,
@@ -341,7 +333,7 @@ describe('batch tasks against the lab', () => {
     const op2Monitor = await TestClient.open(portal, '/ws/monitor/tasks', portal.users.operator2);
     const adminMonitor = await TestClient.open(portal, '/ws/monitor/tasks', portal.users.admin);
     const id = await create(operator(), granted, ['display clock']);
-    await waitFinal(id);
+    await waitFinalDetail(portal, id, TASK_WAIT_MS);
     await opMonitor.waitUntil(
       () => opMonitor.frames.find((f) => f.task_id === id && f.status === 'completed'),
       'own final update',

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lab';
 import {
   createTemplate,
@@ -13,8 +13,8 @@ import {
 } from '../lib/automation/templates';
 import { CONFIG_BACKUP_NAME, ensureBuiltInTemplates } from '../lib/automation/builtins';
 import { deviceHistory } from '../lib/automation/history';
-import { getTaskDetail, runAgain } from '../lib/tasks/service';
-import { LAB_CREDS, startPortal, type Portal } from './harness';
+import { runAgain } from '../lib/tasks/service';
+import { LAB_CREDS, startPortal, waitFinalDetail, type Portal } from './harness';
 
 let portal: Portal;
 
@@ -65,17 +65,6 @@ const body = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function waitFinal(taskId: string) {
-  await vi.waitFor(
-    async () => {
-      const t = await portal.db.task.findUniqueOrThrow({ where: { id: taskId } });
-      expect(['completed', 'failed', 'cancelled', 'interrupted']).toContain(t.status);
-    },
-    { timeout: 30_000, interval: 50 },
-  );
-  return (await getTaskDetail(admin(), taskId, portal.runtime))!;
-}
-
 describe('validating a template', () => {
   it.each([
     [{ name: '' }, 'name', /Give the template a name/],
@@ -124,7 +113,7 @@ describe('templates', () => {
     );
     expect(edited).toEqual({ ok: true, id: created.id, version: 2 });
     if (!run.ok) return;
-    const detail = await waitFinal(run.id);
+    const detail = await waitFinalDetail(portal, run.id);
     expect(detail.task.status).toBe('completed');
     const task = await portal.db.task.findUniqueOrThrow({ where: { id: run.id } });
     expect([task.templateId, task.templateVersion]).toEqual([created.id, 1]);
@@ -267,8 +256,9 @@ describe('templates', () => {
     const ids = [await portal.deviceId('lab-vrp-02'), await portal.deviceId('lab-ios-02')];
     const run = await runTemplate(admin(), t.id, { deviceIds: ids, inputs: {} }, portal.tasks);
     if (!run.ok) throw new Error(JSON.stringify(run.errors));
-    const detail = await waitFinal(run.id);
+    const detail = await waitFinalDetail(portal, run.id);
     expect(detail.task.status).toBe('completed');
+    expect(detail.devices).toHaveLength(2);
     for (const d of detail.devices) {
       expect(d.outputs[0]!.output).toMatch(
         d.deviceName.startsWith('lab-vrp') ? /sysname lab-vrp-02/ : /hostname lab-ios-02/,
@@ -293,11 +283,11 @@ describe('templates', () => {
     const ids = [await portal.deviceId('lab-vrp-01'), await portal.deviceId('lab-ios-01')];
     const first = await runTemplate(operator(), t.id, { deviceIds: ids, inputs: {} }, portal.tasks);
     if (!first.ok) throw new Error('run failed');
-    await waitFinal(first.id);
+    await waitFinalDetail(portal, first.id);
     const again = await runAgain(operator(), first.id, portal.tasks);
     expect(again.ok).toBe(true);
     if (!again.ok) return;
-    const detail = await waitFinal(again.id);
+    const detail = await waitFinalDetail(portal, again.id);
     expect(detail.task.status).toBe('completed');
     expect(detail.task.vendorSteps).toEqual({
       huawei_vrp: [{ command: 'display clock', answers: [] }],

@@ -1,7 +1,8 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useActionState, useState } from 'react';
+import { useActionState } from 'react';
+import { CheckboxField, LabelledInput } from '@/app/_components/form-fields';
 import type { OutputSettings } from '@/lib/automation/settings';
 import { saveOutputSettingsAction, type OutputSettingsFormState } from './actions';
 
@@ -21,7 +22,6 @@ export function OutputSettingsForm({
     saveOutputSettingsAction,
     {},
   );
-  const [raw, setRaw] = useState(state.values?.keepRawOutput ?? current.keepRawOutput);
   const e = state.errors ?? {};
   return (
     <form
@@ -33,59 +33,33 @@ export function OutputSettingsForm({
       <h2 id="output-settings-title" className="text-lg font-semibold">
         {t('sectionTitle')}
       </h2>
-      <div>
-        <label htmlFor="retention-days">{t('retention')}</label>
-        <input
-          id="retention-days"
-          name="retentionDays"
-          type="number"
-          inputMode="numeric"
-          min={limits.min}
-          max={limits.max}
-          step={1}
-          required
-          className="input w-40"
-          defaultValue={state.values?.retentionDays ?? String(current.retentionDays)}
-          aria-invalid={!!e.retentionDays}
-          aria-describedby={`retention-help${e.retentionDays ? ' retention-error' : ''}`}
-        />
-        {e.retentionDays && (
-          <p id="retention-error" className="field-error">
-            {e.retentionDays}
-          </p>
-        )}
-        <p id="retention-help" className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-          {t('retentionHelp', { hours: limits.purgeHours, min: limits.min, max: limits.max })}
-        </p>
-      </div>
-      <div>
-        <label className="flex items-start gap-2 font-normal">
-          <input
-            type="checkbox"
-            name="keepRawOutput"
-            checked={raw}
-            onChange={(ev) => setRaw(ev.target.checked)}
-            className="mt-0.5 h-4 w-4 shrink-0 rounded border-slate-300 dark:border-slate-600"
-            aria-describedby="keep-raw-help"
-          />
-          <span>
-            <span className="font-medium">{t('keepRaw')}</span>
-            <span id="keep-raw-help" className="block text-xs text-slate-600 dark:text-slate-400">
-              {t('keepRawHelp', { mark })}
-            </span>
-          </span>
-        </label>
-        {raw && (
-          <p
-            role="alert"
-            className="mt-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/50 dark:text-red-200"
-            data-testid="keep-raw-warning"
-          >
-            {t('keepRawWarning')}
-          </p>
-        )}
-        {e.keepRawOutput && <p className="field-error">{e.keepRawOutput}</p>}
-      </div>
+      <LabelledInput
+        id="retention-days"
+        messageId="retention"
+        label={t('retention')}
+        error={e.retentionDays}
+        help={t('retentionHelp', { hours: limits.purgeHours, min: limits.min, max: limits.max })}
+        name="retentionDays"
+        type="number"
+        inputMode="numeric"
+        min={limits.min}
+        max={limits.max}
+        step={1}
+        required
+        className="input w-40"
+        defaultValue={state.values?.retentionDays ?? String(current.retentionDays)}
+      />
+      <CheckboxField
+        id="keep-raw"
+        name="keepRawOutput"
+        label={t('keepRaw')}
+        help={t('keepRawHelp', { mark })}
+        defaultChecked={state.values?.keepRawOutput ?? current.keepRawOutput}
+        warning={t('keepRawWarning')}
+        tone="danger"
+        warningTestId="keep-raw-warning"
+        error={e.keepRawOutput}
+      />
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className="btn-primary" disabled={pending}>
           {pending ? t('saving') : t('save')}

@@ -2,7 +2,8 @@
 
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
-import { useActionState, useEffect, useId, useRef, useState } from 'react';
+import { useActionState, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { CheckboxField, LabelledInput } from '@/app/_components/form-fields';
 import { eventKey } from './_lib/events';
 import {
   createWebhookAction,
@@ -11,65 +12,48 @@ import {
   type WebhookFormValues,
 } from './actions';
 
-/** URL, description, events and the local-address permission: the create and the edit form's fields. */
-function WebhookFields({
-  idPrefix,
-  events,
-  values,
-  errors,
-}: {
+interface WebhookFieldsProps {
   /** Ids of the fields: `<prefix>-url` and so on (an empty state's button focuses the URL). */
   idPrefix?: string;
   events: readonly string[];
   values?: Partial<WebhookFormValues>;
   errors?: Record<string, string>;
-}) {
+}
+
+/** URL, description, events and the local-address permission: the create and the edit form's fields. */
+function WebhookFields({ idPrefix, events, values, errors }: WebhookFieldsProps) {
   const t = useTranslations('webhooks');
   const generated = useId();
   const id = idPrefix ?? generated;
-  const [local, setLocal] = useState(values?.allowLocal ?? false);
   const chosen = values?.events ?? [];
   const e = errors ?? {};
   return (
     <>
-      <div className="min-w-0 sm:col-span-2">
-        <label htmlFor={`${id}-url`}>{t('form.url')}</label>
-        <input
-          id={`${id}-url`}
-          name="url"
-          type="url"
-          inputMode="url"
-          autoComplete="off"
-          spellCheck={false}
-          className="input font-mono"
-          placeholder={t('form.urlPlaceholder')}
-          defaultValue={values?.url}
-          aria-invalid={!!e.url}
-          aria-describedby={e.url ? `${id}-url-error` : undefined}
-        />
-        {e.url && (
-          <p id={`${id}-url-error`} className="field-error break-words" data-testid="url-error">
-            {e.url}
-          </p>
-        )}
-      </div>
-      <div className="min-w-0 sm:col-span-2">
-        <label htmlFor={`${id}-description`}>{t('form.description')}</label>
-        <input
-          id={`${id}-description`}
-          name="description"
-          className="input"
-          placeholder={t('form.descriptionPlaceholder')}
-          defaultValue={values?.description}
-          aria-invalid={!!e.description}
-          aria-describedby={e.description ? `${id}-description-error` : undefined}
-        />
-        {e.description && (
-          <p id={`${id}-description-error`} className="field-error">
-            {e.description}
-          </p>
-        )}
-      </div>
+      <LabelledInput
+        id={`${id}-url`}
+        label={t('form.url')}
+        error={e.url}
+        errorTestId="url-error"
+        fieldClassName="min-w-0 sm:col-span-2"
+        name="url"
+        type="url"
+        inputMode="url"
+        autoComplete="off"
+        spellCheck={false}
+        className="input font-mono"
+        placeholder={t('form.urlPlaceholder')}
+        defaultValue={values?.url}
+      />
+      <LabelledInput
+        id={`${id}-description`}
+        label={t('form.description')}
+        error={e.description}
+        fieldClassName="min-w-0 sm:col-span-2"
+        name="description"
+        className="input"
+        placeholder={t('form.descriptionPlaceholder')}
+        defaultValue={values?.description}
+      />
       <fieldset
         className="min-w-0 sm:col-span-2"
         aria-describedby={e.events ? `${id}-events-error` : undefined}
@@ -107,34 +91,49 @@ function WebhookFields({
           </p>
         )}
       </fieldset>
-      <div className="min-w-0 sm:col-span-2">
-        <label className="flex items-start gap-2 font-normal">
-          <input
-            type="checkbox"
-            name="allowLocal"
-            checked={local}
-            onChange={(ev) => setLocal(ev.target.checked)}
-            className="mt-0.5 h-4 w-4 shrink-0 rounded border-slate-300 dark:border-slate-600"
-            aria-describedby={`${id}-local-help`}
-          />
-          <span>
-            <span className="font-medium">{t('form.allowLocal')}</span>
-            <span id={`${id}-local-help`} className="block text-xs text-slate-600 dark:text-slate-400">
-              {t('form.allowLocalHelp')}
-            </span>
-          </span>
-        </label>
-        {local && (
-          <p
-            className="mt-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950/50 dark:text-amber-200"
-            data-testid="allow-local-warning"
-          >
-            {t('form.allowLocalWarning')}
-          </p>
-        )}
-        {e.allowLocal && <p className="field-error">{e.allowLocal}</p>}
-      </div>
+      <CheckboxField
+        id={`${id}-local`}
+        name="allowLocal"
+        label={t('form.allowLocal')}
+        help={t('form.allowLocalHelp')}
+        defaultChecked={values?.allowLocal ?? false}
+        warning={t('form.allowLocalWarning')}
+        tone="caution"
+        warningTestId="allow-local-warning"
+        error={e.allowLocal}
+        fieldClassName="min-w-0 sm:col-span-2"
+      />
     </>
+  );
+}
+
+/** The create and the edit form: a heading, the fields, the caller's buttons, then a form-wide error. */
+function WebhookForm({
+  titleId,
+  title,
+  action,
+  children,
+  ...fields
+}: WebhookFieldsProps & {
+  titleId: string;
+  title: string;
+  action: (fd: FormData) => void;
+  /** The buttons. */
+  children: ReactNode;
+}) {
+  return (
+    <form action={action} className="card grid gap-4 p-4 sm:grid-cols-4" noValidate aria-labelledby={titleId}>
+      <h2 id={titleId} className="text-lg font-semibold sm:col-span-4">
+        {title}
+      </h2>
+      <WebhookFields {...fields} />
+      {children}
+      {fields.errors?.form && (
+        <p className="field-error sm:col-span-4" role="alert">
+          {fields.errors.form}
+        </p>
+      )}
+    </form>
   );
 }
 
@@ -147,34 +146,23 @@ export function CreateWebhookForm({ events }: { events: readonly string[] }) {
   const created = state.created && dismissed !== state.saved ? state.created : null;
   return (
     <section className="space-y-3" aria-labelledby="new-webhook-title">
-      <form
+      <WebhookForm
         // a fresh form (empty fields) after each one created
         key={state.saved ?? 0}
+        titleId="new-webhook-title"
+        title={t('form.createTitle')}
         action={action}
-        className="card grid gap-4 p-4 sm:grid-cols-4"
-        noValidate
-        aria-labelledby="new-webhook-title"
+        idPrefix="new-webhook"
+        events={events}
+        values={state.values ?? { events: ['task.failed'] }}
+        errors={state.errors}
       >
-        <h2 id="new-webhook-title" className="text-lg font-semibold sm:col-span-4">
-          {t('form.createTitle')}
-        </h2>
-        <WebhookFields
-          idPrefix="new-webhook"
-          events={events}
-          values={state.values ?? { events: ['task.failed'] }}
-          errors={state.errors}
-        />
         <div className="sm:col-span-4">
           <button type="submit" id="new-webhook-submit" className="btn-primary" disabled={pending}>
             {pending ? t('form.creating') : t('form.create')}
           </button>
         </div>
-        {state.errors?.form && (
-          <p className="field-error sm:col-span-4" role="alert">
-            {state.errors.form}
-          </p>
-        )}
-      </form>
+      </WebhookForm>
       {created && <SecretPanel created={created} onDismiss={() => setDismissed(state.saved ?? null)} />}
     </section>
   );
@@ -292,16 +280,14 @@ export function EditWebhookForm({
     {},
   );
   return (
-    <form
+    <WebhookForm
+      titleId="edit-webhook-title"
+      title={t('form.editTitle')}
       action={action}
-      className="card grid gap-4 p-4 sm:grid-cols-4"
-      noValidate
-      aria-labelledby="edit-webhook-title"
+      events={events}
+      values={state.values ?? current}
+      errors={state.errors}
     >
-      <h2 id="edit-webhook-title" className="text-lg font-semibold sm:col-span-4">
-        {t('form.editTitle')}
-      </h2>
-      <WebhookFields events={events} values={state.values ?? current} errors={state.errors} />
       <div className="flex flex-wrap gap-2 sm:col-span-4">
         <button type="submit" className="btn-primary" disabled={pending}>
           {pending ? t('form.saving') : t('form.save')}
@@ -310,11 +296,6 @@ export function EditWebhookForm({
           {tc('actions.cancel')}
         </button>
       </div>
-      {state.errors?.form && (
-        <p className="field-error sm:col-span-4" role="alert">
-          {state.errors.form}
-        </p>
-      )}
-    </form>
+    </WebhookForm>
   );
 }

@@ -1,9 +1,9 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { useId, useState, type ReactNode } from 'react';
+import { SearchHits } from '@/app/_components/search-hits';
 import type { TaskSearch } from '@/lib/automation/task-results';
 import { fetchJson, resultsKey } from './results-client';
 
@@ -114,40 +114,27 @@ export function ResultsSearch({ taskId }: { taskId: string }) {
                 {t('limited', { searched: data.searched, total: data.total })}
               </p>
             )}
-            <ul className="space-y-2" data-testid="search-hits">
-              {data.hits.map((h) => (
-                <li key={`${h.device}|${h.deviceId}`} className="min-w-0 text-sm" data-device={h.device}>
-                  {h.deviceId ? (
-                    <Link
-                      href={`/devices/${h.deviceId}`}
-                      className="font-medium text-sky-700 hover:underline dark:text-sky-400"
-                    >
-                      {h.device}
-                    </Link>
-                  ) : (
-                    <span className="font-medium">{h.device}</span>
-                  )}
-                  <ul className="mt-1 space-y-0.5">
-                    {h.lines.map((l, i) => (
-                      <li key={i} className="min-w-0 font-mono text-xs [overflow-wrap:anywhere]">
-                        <span className="mr-2 text-slate-600 dark:text-slate-400">
-                          {l.command ? `${l.command} · ` : ''}
-                          {t('line', { line: l.line })}
-                        </span>
-                        <code className="whitespace-pre-wrap text-slate-900 dark:text-slate-100">
-                          {marked(l.text, query)}
-                        </code>
-                      </li>
-                    ))}
-                  </ul>
-                  {h.more > 0 && (
-                    <p className="text-xs text-slate-600 dark:text-slate-400">
-                      {t('more', { count: h.more })}
-                    </p>
-                  )}
-                </li>
-              ))}
-            </ul>
+            <SearchHits
+              hits={data.hits}
+              className="space-y-2"
+              testId="search-hits"
+              more={(count) => t('more', { count })}
+              lines={(h) => (
+                <ul className="mt-1 space-y-0.5">
+                  {h.lines.map((l, i) => (
+                    <li key={i} className="min-w-0 font-mono text-xs [overflow-wrap:anywhere]">
+                      <span className="mr-2 text-slate-600 dark:text-slate-400">
+                        {l.command ? `${l.command} · ` : ''}
+                        {t('line', { line: l.line })}
+                      </span>
+                      <code className="whitespace-pre-wrap text-slate-900 dark:text-slate-100">
+                        {marked(l.text, query)}
+                      </code>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            />
           </>
         )}
       </div>

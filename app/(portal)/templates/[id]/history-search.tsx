@@ -1,8 +1,8 @@
 'use client';
 
-import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { useState, useTransition } from 'react';
+import { SearchHits } from '@/app/_components/search-hits';
 import { searchTemplateAction, type TemplateSearchState } from '../actions';
 
 /** "Which devices' latest output holds this line?" over the template's history. */
@@ -52,28 +52,16 @@ export function HistorySearch({ templateId }: { templateId: string }) {
           <p className="text-sm text-slate-700 dark:text-slate-300">
             {t('summary', { hits: result.hits.length, searched: result.searched })}
           </p>
-          <ul className="mt-2 space-y-2">
-            {result.hits.map((h) => (
-              <li key={h.deviceId ?? h.device} className="min-w-0 text-sm" data-device={h.device}>
-                {h.deviceId ? (
-                  <Link
-                    href={`/devices/${h.deviceId}`}
-                    className="font-medium text-sky-700 hover:underline dark:text-sky-400"
-                  >
-                    {h.device}
-                  </Link>
-                ) : (
-                  <span className="font-medium">{h.device}</span>
-                )}
-                <pre className="mt-1 overflow-x-auto rounded bg-slate-50 p-2 font-mono text-xs dark:bg-slate-950">
-                  {h.lines.map((l) => `${String(l.line).padStart(5)}  ${l.text}`).join('\n')}
-                </pre>
-                {h.more > 0 && (
-                  <p className="text-xs text-slate-600 dark:text-slate-400">{t('more', { count: h.more })}</p>
-                )}
-              </li>
-            ))}
-          </ul>
+          <SearchHits
+            hits={result.hits}
+            className="mt-2 space-y-2"
+            more={(count) => t('more', { count })}
+            lines={(h) => (
+              <pre className="mt-1 overflow-x-auto rounded bg-slate-50 p-2 font-mono text-xs dark:bg-slate-950">
+                {h.lines.map((l) => `${String(l.line).padStart(5)}  ${l.text}`).join('\n')}
+              </pre>
+            )}
+          />
         </div>
       )}
     </section>

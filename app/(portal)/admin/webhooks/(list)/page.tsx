@@ -9,10 +9,7 @@ import { FocusButton } from '../../_components/focus-button';
 import { eventKey } from '../_lib/events';
 import { DeliveryBadge, EnabledBadge } from '../delivery-badge';
 import { CreateWebhookForm } from '../webhook-forms';
-
-/** Where a row is a card (a phone), each cell shows its column's name above the value. */
-const PHONE_LABEL =
-  'max-md:before:mb-0.5 max-md:before:block max-md:before:text-xs max-md:before:font-semibold max-md:before:tracking-wide max-md:before:text-slate-600 max-md:before:uppercase max-md:before:content-[attr(data-label)] dark:max-md:before:text-slate-300';
+import { PHONE_LABEL, WebhookTable } from '../webhook-table';
 
 /** Webhooks listed at most (an admin list, not a paged one: a portal has a handful). */
 const WEBHOOKS_SHOWN = 500;
@@ -50,7 +47,6 @@ export default async function WebhooksPage() {
       ),
     ),
   );
-  const th = 'px-4 py-2';
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">{t('heading')}</h1>
@@ -62,106 +58,90 @@ export default async function WebhooksPage() {
           <FocusButton target="new-webhook-url">{t('list.emptyAction')}</FocusButton>
         </div>
       ) : (
-        <div className="card overflow-x-auto" role="region" aria-label={t('list.tableLabel')}>
-          <table
-            className="block min-w-full divide-y divide-slate-200 text-sm md:table dark:divide-slate-800"
-            data-testid="webhook-table"
-          >
-            <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase max-md:sr-only dark:bg-slate-800/60 dark:text-slate-300">
-              <tr>
-                <th scope="col" className={th}>
-                  {t('list.url')}
-                </th>
-                <th scope="col" className={th}>
-                  {t('list.events')}
-                </th>
-                <th scope="col" className={th}>
-                  {t('list.state')}
-                </th>
-                <th scope="col" className={th}>
-                  {t('list.lastDelivery')}
-                </th>
-              </tr>
-            </thead>
-            <tbody className="block divide-y divide-slate-100 md:table-row-group dark:divide-slate-800">
-              {hooks.map((h) => {
-                const d = last.get(h.id);
-                return (
-                  <tr
-                    key={h.id}
-                    data-webhook={h.id}
-                    className="grid grid-cols-1 gap-y-2 px-4 py-3 md:table-row md:p-0"
+        <WebhookTable
+          label={t('list.tableLabel')}
+          testId="webhook-table"
+          columns={[
+            { label: t('list.url') },
+            { label: t('list.events') },
+            { label: t('list.state') },
+            { label: t('list.lastDelivery') },
+          ]}
+        >
+          {hooks.map((h) => {
+            const d = last.get(h.id);
+            return (
+              <tr
+                key={h.id}
+                data-webhook={h.id}
+                className="grid grid-cols-1 gap-y-2 px-4 py-3 md:table-row md:p-0"
+              >
+                <td className="block min-w-0 md:table-cell md:max-w-md md:px-4 md:py-2">
+                  <Link
+                    href={`/admin/webhooks/${h.id}`}
+                    className="inline-block font-mono text-sm break-all text-sky-700 hover:underline dark:text-sky-400"
                   >
-                    <td className="block min-w-0 md:table-cell md:max-w-md md:px-4 md:py-2">
-                      <Link
-                        href={`/admin/webhooks/${h.id}`}
-                        className="inline-block font-mono text-sm break-all text-sky-700 hover:underline dark:text-sky-400"
-                      >
-                        {h.url}
-                      </Link>
-                      {h.description && (
-                        <p className="text-xs break-words text-slate-600 dark:text-slate-400">
-                          {h.description}
-                        </p>
-                      )}
-                    </td>
-                    <td
-                      className={`block text-xs md:table-cell md:px-4 md:py-2 ${PHONE_LABEL}`}
-                      data-label={t('list.events')}
-                    >
-                      {h.events
-                        .split(',')
-                        .filter(Boolean)
-                        .map((ev) => {
-                          const key = eventKey(ev);
-                          return (
-                            <span key={ev} className="block whitespace-nowrap">
-                              {key ? t(`events.${key}`) : ev}
-                            </span>
-                          );
-                        })}
-                    </td>
-                    <td
-                      className={`block md:table-cell md:px-4 md:py-2 ${PHONE_LABEL}`}
-                      data-label={t('list.state')}
-                    >
-                      <EnabledBadge enabled={h.enabled} />
-                      {h.allowLocal && (
-                        <span className="block text-xs text-amber-800 dark:text-amber-300">
-                          {t('list.localAllowed')}
+                    {h.url}
+                  </Link>
+                  {h.description && (
+                    <p className="text-xs break-words text-slate-600 dark:text-slate-400">{h.description}</p>
+                  )}
+                </td>
+                <td
+                  className={`block text-xs md:table-cell md:px-4 md:py-2 ${PHONE_LABEL}`}
+                  data-label={t('list.events')}
+                >
+                  {h.events
+                    .split(',')
+                    .filter(Boolean)
+                    .map((ev) => {
+                      const key = eventKey(ev);
+                      return (
+                        <span key={ev} className="block whitespace-nowrap">
+                          {key ? t(`events.${key}`) : ev}
+                        </span>
+                      );
+                    })}
+                </td>
+                <td
+                  className={`block md:table-cell md:px-4 md:py-2 ${PHONE_LABEL}`}
+                  data-label={t('list.state')}
+                >
+                  <EnabledBadge enabled={h.enabled} />
+                  {h.allowLocal && (
+                    <span className="block text-xs text-amber-800 dark:text-amber-300">
+                      {t('list.localAllowed')}
+                    </span>
+                  )}
+                </td>
+                <td
+                  className={`block text-xs md:table-cell md:px-4 md:py-2 ${PHONE_LABEL}`}
+                  data-label={t('list.lastDelivery')}
+                  data-testid="last-delivery"
+                >
+                  {d ? (
+                    <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                      <DeliveryBadge status={d.status} />
+                      {(d.responseCode !== null || d.attempts > 0) && (
+                        <span className="whitespace-nowrap">
+                          {d.responseCode !== null
+                            ? t('list.code', { code: d.responseCode })
+                            : t('list.noAnswer')}
                         </span>
                       )}
-                    </td>
-                    <td
-                      className={`block text-xs md:table-cell md:px-4 md:py-2 ${PHONE_LABEL}`}
-                      data-label={t('list.lastDelivery')}
-                      data-testid="last-delivery"
-                    >
-                      {d ? (
-                        <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
-                          <DeliveryBadge status={d.status} />
-                          {(d.responseCode !== null || d.attempts > 0) && (
-                            <span className="whitespace-nowrap">
-                              {d.responseCode !== null
-                                ? t('list.code', { code: d.responseCode })
-                                : t('list.noAnswer')}
-                            </span>
-                          )}
-                          <Time
-                            iso={d.deliveredAt ?? d.createdAt}
-                            className="font-mono whitespace-nowrap text-slate-600 dark:text-slate-400"
-                          />
-                        </span>
-                      ) : (
-                        <span className="text-slate-600 dark:text-slate-400">{t('list.noDeliveries')}</span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                      <Time
+                        iso={d.deliveredAt ?? d.createdAt}
+                        className="font-mono whitespace-nowrap text-slate-600 dark:text-slate-400"
+                      />
+                    </span>
+                  ) : (
+                    <span className="text-slate-600 dark:text-slate-400">{t('list.noDeliveries')}</span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </WebhookTable>
       )}
     </div>
   );

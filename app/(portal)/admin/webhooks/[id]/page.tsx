@@ -8,13 +8,11 @@ import { WEBHOOK_EVENTS } from '@/lib/automation/webhooks';
 import { getRuntime } from '@/lib/server/registry';
 import { eventKey } from '../_lib/events';
 import { DeliveryBadge, EnabledBadge } from '../delivery-badge';
+import { PHONE_LABEL, WebhookTable } from '../webhook-table';
 import { WebhookControls } from './webhook-controls';
 
 /** Deliveries per page of the log, newest first. */
 const DELIVERIES_PER_PAGE = 25;
-
-const PHONE_LABEL =
-  'max-md:before:mb-0.5 max-md:before:block max-md:before:text-xs max-md:before:font-semibold max-md:before:tracking-wide max-md:before:text-slate-600 max-md:before:uppercase max-md:before:content-[attr(data-label)] dark:max-md:before:text-slate-300';
 
 export async function generateMetadata() {
   const t = await getTranslations('webhooks');
@@ -62,7 +60,6 @@ export default async function WebhookPage({
     const key = eventKey(ev);
     return key ? t(`events.${key}`) : ev;
   };
-  const th = 'px-4 py-2';
   const td = 'block md:table-cell md:px-4 md:py-2';
   const pageLink = (p: number, label: string, rel: 'prev' | 'next', disabled: boolean) =>
     disabled ? (
@@ -149,90 +146,70 @@ export default async function WebhookPage({
             {t('log.empty')}
           </div>
         ) : (
-          <div className="card overflow-x-auto" role="region" aria-label={t('log.tableLabel')}>
-            <table
-              className="block min-w-full divide-y divide-slate-200 text-sm md:table dark:divide-slate-800"
-              data-testid="delivery-log"
-            >
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase max-md:sr-only dark:bg-slate-800/60 dark:text-slate-300">
-                <tr>
-                  <th scope="col" className={th}>
-                    {t('log.time')}
-                  </th>
-                  <th scope="col" className={th}>
-                    {t('log.event')}
-                  </th>
-                  <th scope="col" className={th}>
-                    {t('log.status')}
-                  </th>
-                  <th scope="col" className={`${th} md:text-right`}>
-                    {t('log.attempts')}
-                  </th>
-                  <th scope="col" className={th}>
-                    {t('log.code')}
-                  </th>
-                  <th scope="col" className={`${th} md:text-right`}>
-                    {t('log.duration')}
-                  </th>
-                  <th scope="col" className={th}>
-                    {t('log.error')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="block divide-y divide-slate-100 md:table-row-group dark:divide-slate-800">
-                {deliveries.map((d) => (
-                  <tr
-                    key={d.id}
-                    data-delivery={d.id}
-                    data-event={d.event}
-                    className="grid grid-cols-2 gap-x-4 gap-y-2 px-4 py-3 md:table-row md:p-0"
-                  >
-                    <td
-                      className={`${td} col-span-2 font-mono text-xs md:whitespace-nowrap ${PHONE_LABEL}`}
-                      data-label={t('log.time')}
-                    >
-                      <Time iso={d.createdAt} />
-                    </td>
-                    <td className={`${td} ${PHONE_LABEL}`} data-label={t('log.event')}>
-                      <span className="whitespace-nowrap">{eventLabel(d.event)}</span>
-                    </td>
-                    <td
-                      className={`${td} ${PHONE_LABEL}`}
-                      data-label={t('log.status')}
-                      data-testid="delivery-status"
-                    >
-                      <DeliveryBadge status={d.status} />
-                    </td>
-                    <td
-                      className={`${td} tabular-nums md:text-right ${PHONE_LABEL}`}
-                      data-label={t('log.attempts')}
-                    >
-                      {d.attempts}
-                    </td>
-                    <td
-                      className={`${td} font-mono text-xs ${PHONE_LABEL}`}
-                      data-label={t('log.code')}
-                      data-testid="delivery-code"
-                    >
-                      {d.responseCode ?? t('log.none')}
-                    </td>
-                    <td
-                      className={`${td} tabular-nums md:text-right md:whitespace-nowrap ${PHONE_LABEL}`}
-                      data-label={t('log.duration')}
-                    >
-                      {d.durationMs !== null ? t('log.durationMs', { ms: d.durationMs }) : t('log.none')}
-                    </td>
-                    <td
-                      className={`${td} col-span-2 text-xs break-words text-slate-700 md:max-w-sm dark:text-slate-300 ${PHONE_LABEL}`}
-                      data-label={t('log.error')}
-                    >
-                      {d.error ?? t('log.none')}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <WebhookTable
+            label={t('log.tableLabel')}
+            testId="delivery-log"
+            columns={[
+              { label: t('log.time') },
+              { label: t('log.event') },
+              { label: t('log.status') },
+              { label: t('log.attempts'), className: 'md:text-right' },
+              { label: t('log.code') },
+              { label: t('log.duration'), className: 'md:text-right' },
+              { label: t('log.error') },
+            ]}
+          >
+            {deliveries.map((d) => (
+              <tr
+                key={d.id}
+                data-delivery={d.id}
+                data-event={d.event}
+                className="grid grid-cols-2 gap-x-4 gap-y-2 px-4 py-3 md:table-row md:p-0"
+              >
+                <td
+                  className={`${td} col-span-2 font-mono text-xs md:whitespace-nowrap ${PHONE_LABEL}`}
+                  data-label={t('log.time')}
+                >
+                  <Time iso={d.createdAt} />
+                </td>
+                <td className={`${td} ${PHONE_LABEL}`} data-label={t('log.event')}>
+                  <span className="whitespace-nowrap">{eventLabel(d.event)}</span>
+                </td>
+                <td
+                  className={`${td} ${PHONE_LABEL}`}
+                  data-label={t('log.status')}
+                  data-testid="delivery-status"
+                >
+                  <DeliveryBadge status={d.status} />
+                </td>
+                <td
+                  className={`${td} tabular-nums md:text-right ${PHONE_LABEL}`}
+                  data-label={t('log.attempts')}
+                >
+                  {d.attempts}
+                </td>
+                <td
+                  className={`${td} font-mono text-xs ${PHONE_LABEL}`}
+                  data-label={t('log.code')}
+                  data-testid="delivery-code"
+                >
+                  {d.responseCode ?? t('log.none')}
+                </td>
+                <td
+                  className={`${td} tabular-nums md:text-right md:whitespace-nowrap ${PHONE_LABEL}`}
+                  data-label={t('log.duration')}
+                >
+                  {d.durationMs !== null ? t('log.durationMs', { ms: d.durationMs }) : t('log.none')}
+                </td>
+                <td
+                  className={`${td} col-span-2 text-xs break-words text-slate-700 md:max-w-sm dark:text-slate-300 ${PHONE_LABEL}`}
+                  data-label={t('log.error')}
+                >
+                  {d.error ?? t('log.none')}
+                </td>
+              </tr>
+            ))}
+          </WebhookTable>
         )}
         {total > 0 && (
           <nav
