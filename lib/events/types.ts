@@ -35,6 +35,8 @@ export interface EventMap {
     }[];
     final?: boolean;
   };
+  /** Stop a running task wherever it runs (the node whose runner has it aborts it). */
+  'task.cancel': { taskId: string };
   'notification.created': { userId: string; seq: number; id: string };
   'notification.read': { userId: string; unread: number; upToSeq?: number };
   /**
