@@ -7,6 +7,6 @@ export default withAuth({ pages: { signIn: '/login' } });
 
 export const config = {
   matcher: [
-    '/((?!login|api/auth|api/health|api/metrics|api/v1/|api/docs|_next/static|_next/image|favicon.ico|icon.svg|ws/).*)',
+    '/((?!login|api/auth|api/health|api/ready|api/metrics|api/v1/|api/docs|_next/static|_next/image|favicon.ico|icon.svg|ws/).*)',
   ],
 };

@@ -17,6 +17,8 @@ import { startupWarnings } from './lib/server/startup-warnings';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 const dev = process.argv.includes('--dev');
+// `npm run cluster` builds once and starts its nodes with --no-build (nodes must not race to build)
+const skipBuildCheck = process.argv.includes('--no-build');
 const root = process.cwd();
 
 let config: ReturnType<typeof getConfig>;
@@ -54,7 +56,7 @@ if (admin.created && admin.generatedPassword) {
   log.info({ username: admin.username }, 'admin account created with ADMIN_PASSWORD');
 }
 
-if (!dev) ensureProductionBuild(root, (msg) => log.info(msg));
+if (!dev && !skipBuildCheck) ensureProductionBuild(root, (msg) => log.info(msg));
 for (const warning of startupWarnings(config)) log.warn(warning);
 
 // Next gets an emitter of ours as its "HTTP server": it attaches its upgrade listener there, and we

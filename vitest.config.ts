@@ -9,8 +9,15 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'lab/**/*.test.ts', 'tests/**/*.test.ts', 'bench/**/*.test.ts'],
-    exclude: ['node_modules', 'e2e', '.next'],
+    include: [
+      'lib/**/*.test.ts',
+      'app/**/*.test.ts',
+      'lab/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'bench/**/*.test.ts',
+    ],
+    // tests/cluster needs the production build: npm run test:cluster, after next build
+    exclude: ['node_modules', 'e2e', '.next', 'tests/cluster/**'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

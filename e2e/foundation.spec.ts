@@ -136,7 +136,13 @@ test('WebSockets open only for a signed-in page; health and metrics answer', asy
 
   const health = await request.get(`${E2E.baseURL}/api/health`);
   expect(health.status()).toBe(200);
-  expect(await health.json()).toMatchObject({ status: 'ok', database: 'up' });
+  expect(await health.json()).toMatchObject({ status: 'ok', node: expect.any(String) });
+  // readiness names what it checked: one node alone has no Redis to reach
+  const ready = await request.get(`${E2E.baseURL}/api/ready`);
+  expect(ready.status()).toBe(200);
+  const report = await ready.json();
+  expect(report).toMatchObject({ status: 'ready', ready: true, database: { up: true } });
+  expect(report.redis).toBeUndefined();
   const metrics = await (
     await request.get(`${E2E.baseURL}/api/metrics`, {
       headers: { Authorization: `Bearer ${E2E.metricsToken}` },

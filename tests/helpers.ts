@@ -83,8 +83,11 @@ for (const { datname } of rows) {
   if (!alive) await admin.query('DROP DATABASE IF EXISTS "' + datname + '" WITH (FORCE)').catch(() => {});
 }`;
 
-/** Creates `sb_test_<pid>_<random>` and applies prisma/postgres/migrations with lib/db/migrate.ts. */
-export function createPostgresDatabase(): string {
+/**
+ * Creates `sb_test_<pid>_<random>` and applies prisma/postgres/migrations with lib/db/migrate.ts
+ * (`migrate: false`: left empty, for tests of nodes migrating it at start-up).
+ */
+export function createPostgresDatabase(opts: { migrate?: boolean } = {}): string {
   const name = `${PG_TEST_DB_PREFIX}${process.pid}_${randomBytes(6).toString('hex')}`;
   const url = pgUrlFor(name);
   // sweep once per process, and only a local server (a process id means nothing elsewhere)
@@ -92,10 +95,13 @@ export function createPostgresDatabase(): string {
   pgAdminSync(
     `${sweep ? SWEEP_STALE : ''}
 await admin.query('CREATE DATABASE "' + args.name + '"');
-const { migratePostgres } = await import(args.migrateModule);
-await migratePostgres(args.url, args.migrationsDir);`,
+if (args.migrate) {
+  const { migratePostgres } = await import(args.migrateModule);
+  await migratePostgres(args.url, args.migrationsDir);
+}`,
     {
       name,
+      migrate: opts.migrate ?? true,
       url,
       prefix: PG_TEST_DB_PREFIX,
       migrateModule: pathToFileURL(path.join(ROOT, 'lib', 'db', 'migrate.ts')).href,

@@ -135,6 +135,11 @@ export interface StatusMonitorOptions {
   concurrency: number;
   hysteresis: Hysteresis;
   probe?: typeof probeSsh;
+  /**
+   * In a cluster one node probes (the holder of the status lease); the others skip their rounds.
+   * Default: always (one node alone).
+   */
+  isProber?: () => boolean;
 }
 
 /**
@@ -172,8 +177,17 @@ export class StatusMonitor implements DeviceStatusReporter {
     await this.round;
   }
 
+  /**
+   * This node takes over probing (it became the cluster's prober): the hysteresis counts start again
+   * from the statuses stored by the previous prober, not from what this node saw long ago.
+   */
+  resetProbeState(): void {
+    this.states.clear();
+  }
+
   /** One probe of every device; exposed for tests. */
   async runRound(): Promise<void> {
+    if (this.opts.isProber && !this.opts.isProber()) return;
     // A device behind a jump host (its own, or its group's) is not reachable from here by design: its
     // status comes from the logins through its route (reportOnline / reportError), not from a probe.
     const devices = (
@@ -254,10 +268,20 @@ export class StatusMonitor implements DeviceStatusReporter {
     const device = await db.device.findUnique({ where: { id: deviceId }, select: { status: true } });
     if (!device || device.status === status) return;
     const at = new Date();
-    await db.$transaction([
-      db.device.update({ where: { id: deviceId }, data: { status, statusChangedAt: at } }),
-      db.deviceStatusChange.create({ data: { deviceId, status, previous: device.status, reason, at } }),
-    ]);
+    // compare-and-set on the stored status: when two nodes see the same change (a login on one, a
+    // probe on another), one stores and publishes it, the other finds it done
+    const stored = await db.$transaction(async (tx) => {
+      const { count } = await tx.device.updateMany({
+        where: { id: deviceId, status: device.status },
+        data: { status, statusChangedAt: at },
+      });
+      if (count === 0) return false;
+      await tx.deviceStatusChange.create({
+        data: { deviceId, status, previous: device.status, reason, at },
+      });
+      return true;
+    });
+    if (!stored) return;
     this.opts.log.info({ deviceId, status, previous: device.status, reason }, 'device status changed');
     await this.opts.bus.publish('device.status.changed', {
       deviceId,

@@ -33,9 +33,14 @@ import { terminalChannel } from '../realtime/handlers/terminal';
 import { runTask } from '../tasks/executor';
 import { InProcessTaskQueue, type TaskQueue } from '../tasks/queue';
 import { reconcileTasks } from '../tasks/reconcile';
+import { claimTask } from '../tasks/takeover';
+import { Leadership, type RedisLease } from '../cluster/lease';
+import { SingleNode, type ClusterNodes } from '../cluster/nodes';
+import type { RedisPing } from '../redis/connection';
 import type { WaterMarks } from '../terminal/flow';
 import { TerminalManager } from '../terminal/manager';
 import { setRuntime } from './registry';
+import { startCluster } from '../cluster/start';
 
 /** The configuration the running system reads (the environment's names; see the README table). */
 export type RuntimeTunables = Pick<
@@ -68,6 +73,7 @@ export type RuntimeTunables = Pick<
   | 'API_RATE_LIMIT_PER_MINUTE'
   | 'API_MAX_BODY_BYTES'
   | 'OUTPUT_PURGE_INTERVAL_MS'
+  | 'NODE_LEASE_MS'
 > & {
   /** Code constants that tests and benchmarks shrink (production uses the defaults in each module). */
   waterMarks?: WaterMarks;
@@ -91,7 +97,33 @@ export interface RuntimeOptions {
   statusMonitor?: boolean;
   /** Run scheduled templates and send webhooks (off in tests that drive them with their own clock). */
   scheduler?: boolean;
+  /**
+   * Cluster mode (startRuntime builds it from REDIS_URL): the live nodes and cluster-wide leases.
+   * Absent: one node alone.
+   */
+  cluster?: RuntimeCluster;
 }
+
+export interface RuntimeCluster {
+  nodes: ClusterNodes;
+  /** A lease on a cluster-wide role (`status`: the node that probes devices and mends orphaned tasks). */
+  lease(role: string): RedisLease;
+  /** Redis round trip (readiness, latency gauge). */
+  ping(): Promise<RedisPing>;
+  /** Closed last, after the parts that use it. */
+  close(): Promise<void>;
+}
+
+/** What /api/ready reports: every dependency this node needs to serve, with its round trip. */
+export interface Readiness {
+  ready: boolean;
+  node: string;
+  database: { up: boolean; latencyMs?: number; error?: string };
+  redis?: { up: boolean; latencyMs?: number; error?: string };
+}
+
+/** A readiness check that hangs is a failed one: a load balancer must not wait on it. */
+const READY_TIMEOUT_MS = 2_000;
 
 /** The running portal besides Next: every long-lived part, wired once. */
 export interface Runtime {
@@ -116,6 +148,10 @@ export interface Runtime {
   proxyTrust: ProxyTrust;
   metrics: Registry;
   lab: RunningLab | undefined;
+  /** The live nodes (one node alone: just this one). */
+  nodes: ClusterNodes;
+  /** Database (and in a cluster, Redis) reachable: /api/ready. */
+  readiness(): Promise<Readiness>;
   /** Stop everything, in order; the database client is disconnected last. */
   close(): Promise<void>;
 }
@@ -138,6 +174,21 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed'),
     });
   const deviceSlots = new DeviceSessionLimiter(t.DEVICE_MAX_SESSIONS);
+  const cluster = opts.cluster;
+  const nodes = cluster?.nodes ?? new SingleNode('local');
+  // in a cluster one node probes device status and mends orphaned tasks: the holder of this lease
+  const prober = cluster
+    ? new Leadership(cluster.lease('status'), {
+        onChange: (leader) => {
+          if (leader) status.resetProbeState();
+          log.info(
+            { node: nodes.self, leader },
+            leader ? 'this node probes device status' : 'status probing handed over',
+          );
+        },
+        onError: (err) => log.warn({ err }, 'status lease not renewed'),
+      })
+    : null;
 
   const feed = new NotificationFeed(db, bus);
   const stopNotifier = startNotifier({ db, bus, feed, log: log.child({ module: 'notifications' }) });
@@ -149,8 +200,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     probeTimeoutMs: t.STATUS_PROBE_TIMEOUT_MS,
     concurrency: t.STATUS_CONCURRENCY,
     hysteresis: { offlineAfter: t.STATUS_OFFLINE_AFTER, onlineAfter: t.STATUS_ONLINE_AFTER },
+    ...(prober ? { isProber: () => prober.isLeader() } : {}),
   });
-  if (opts.statusMonitor ?? true) status.start();
+  if (opts.statusMonitor ?? true) {
+    prober?.start();
+    status.start();
+  }
   const login = createDeviceLogin({
     db,
     vault,
@@ -165,17 +220,33 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       log.error({ err, taskId }, 'task run failed'),
     );
   const taskLog = log.child({ module: 'tasks' });
-  queue.process((taskId, signal) =>
-    runTask(taskId, signal, {
+  // a runner claims its task first: one live node runs a task at a time, and devices a dead node left
+  // mid-run are failed with the reason before the pending ones run here
+  queue.process(async (taskId, signal) => {
+    if (!(await claimTask({ db, bus, nodes }, taskId))) return;
+    await runTask(taskId, signal, {
       db,
       bus,
       log: taskLog,
       login,
       deviceSlots,
       progressIntervalMs: t.progressIntervalMs,
-    }),
-  );
-  await reconcileTasks(db, queue, taskLog, { resume: t.TASKS_RESUME_ON_START });
+    });
+  });
+  const reconcileCluster = cluster ? { nodes, minAgeMs: t.NODE_LEASE_MS } : undefined;
+  await reconcileTasks(db, queue, taskLog, { resume: t.TASKS_RESUME_ON_START, cluster: reconcileCluster });
+  // in a cluster, work can be orphaned at any time (a node dies, Redis restarts empty): the prober
+  // looks every lease period
+  const reconcileTimer = cluster
+    ? setInterval(() => {
+        if (!prober?.isLeader()) return;
+        reconcileTasks(db, queue, taskLog, {
+          resume: t.TASKS_RESUME_ON_START,
+          cluster: reconcileCluster,
+        }).catch((err: unknown) => taskLog.error({ err }, 'task reconciliation failed'));
+      }, t.NODE_LEASE_MS)
+    : null;
+  reconcileTimer?.unref();
   const stopScheduler =
     (opts.scheduler ?? true)
       ? startScheduler({ db, queue, bus, audit, feed, log: log.child({ module: 'scheduler' }) })
@@ -283,12 +354,45 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     proxyTrust,
     metrics,
     lab,
+    nodes,
+    async readiness() {
+      const started = performance.now();
+      const database = await Promise.race([
+        db.$queryRawUnsafe('SELECT 1').then(
+          () => ({ up: true, latencyMs: Math.round(performance.now() - started) }),
+          (err: unknown) => ({
+            up: false,
+            error: err instanceof Error ? err.message.split('\n')[0] : String(err),
+          }),
+        ),
+        new Promise<{ up: false; error: string }>((r) =>
+          setTimeout(
+            () => r({ up: false, error: `no answer within ${READY_TIMEOUT_MS} ms` }),
+            READY_TIMEOUT_MS,
+          ).unref(),
+        ),
+      ]);
+      const ping = cluster ? await cluster.ping() : null;
+      const redis = ping
+        ? ping.ok
+          ? { up: true, latencyMs: Math.round(ping.latencyMs) }
+          : { up: false, error: ping.error }
+        : undefined;
+      return {
+        ready: database.up && (redis?.up ?? true),
+        node: nodes.self,
+        database,
+        ...(redis ? { redis } : {}),
+      };
+    },
     // The shutdown order, in one place: stop producing events, stop tasks (unfinished devices resume
     // at the next start), close terminals and sockets, then the lab, the bus and the database.
     async close() {
       stopScheduler();
       stopWebhooks();
       stopPurge();
+      if (reconcileTimer) clearInterval(reconcileTimer);
+      await prober?.stop();
       await status.stop();
       stopNotifier();
       await queue.close();
@@ -300,6 +404,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await realtime.close();
       await lab?.close();
       await bus.close();
+      // leave the cluster last: until here this node still held its tasks' claims
+      await nodes.stop();
+      await cluster?.close();
       await db.$disconnect();
     },
   };
@@ -336,12 +443,17 @@ export async function startRuntime(
     log.info({ devices: lab.devices.length, basePort: config.LAB_BASE_PORT }, 'device lab started');
   }
 
+  // cluster mode: the Redis bus, the BullMQ queue and the node registry (refuses a node whose
+  // secrets differ from the live nodes')
+  const clustered = config.REDIS_URL ? await startCluster(config, { db, log }) : null;
+  if (clustered) log.info({ node: config.NODE_ID }, 'joined the cluster');
   const runtime = await createRuntime({
     db,
     vault: createVault(config.SWITCHBOARD_SECRET),
     log,
     tunables: config,
     lab,
+    ...(clustered ? { bus: clustered.bus, queue: clustered.queue, cluster: clustered.cluster } : {}),
   });
   setRuntime(runtime);
   const builtIns = await ensureBuiltInTemplates({ db, audit: runtime.audit });

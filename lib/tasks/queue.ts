@@ -11,12 +11,25 @@ export class TaskAbort extends Error {
   }
 }
 
-/** The task queue: in-process here; a BullMQ implementation on Redis goes behind the same interface. */
+/** Thrown by a runner that finds its task held by another live node: the job waits and tries again. */
+export class TaskHeldElsewhere extends Error {
+  override name = 'TaskHeldElsewhere';
+  constructor(
+    readonly taskId: string,
+    readonly nodeId: string,
+  ) {
+    super(`Task ${taskId} is held by node ${nodeId}.`);
+  }
+}
+
+/** The task queue: in-process (one node), or BullMQ on Redis (a cluster: lib/tasks/bull-queue.ts). */
 export interface TaskQueue {
   /** Queue a task of this owner; running slots are shared fairly between owners. */
   enqueue(taskId: string, ownerId: string): Promise<void>;
   /** Drop a queued task or stop a running one; returns where it was found. */
   cancel(taskId: string): Promise<'queued' | 'running' | 'absent'>;
+  /** Whether the queue has this task (waiting, or running on any node): reconciliation leaves it be. */
+  holds(taskId: string): Promise<boolean>;
   process(runner: TaskRunner): void;
   /** Stop taking work and abort running tasks as a shutdown. */
   close(): Promise<void>;
@@ -96,6 +109,10 @@ export class InProcessTaskQueue implements TaskQueue {
       return 'running';
     }
     return 'absent';
+  }
+
+  async holds(taskId: string): Promise<boolean> {
+    return this.running.has(taskId) || this.waiting.some((w) => w.taskId === taskId);
   }
 
   process(runner: TaskRunner): void {

@@ -3,20 +3,27 @@ import type { PrismaClient } from '../db/generated/client';
 import { TASK_ACTIVE_STATUSES } from './status';
 import { failRunningDevices, finishCancelled, finishTask, markInterrupted, requeueTask } from './transitions';
 import type { TaskQueue } from './queue';
+import type { ClusterNodes } from '../cluster/nodes';
 
 export const INTERRUPTED_DEVICE_ERROR =
   'Interrupted: the server stopped while this device was running; not re-run automatically (use Retry failed).';
 
 /**
- * At start-up no task may stay "running" forever. Devices caught mid-run are failed with a reason
- * (their commands may have partly run, so they are never repeated silently); the task then resumes
- * for its pending devices, or is marked interrupted when resuming is off.
+ * No task may stay "running" forever. Devices caught mid-run are failed with a reason (their
+ * commands may have partly run, so they are never repeated silently); the task then resumes for its
+ * pending devices, or is marked interrupted when resuming is off.
+ *
+ * One node alone runs this at start-up, when nothing runs yet: every unfinished task is its to mend.
+ * In a cluster (`cluster`) it runs at start-up and then periodically on one node, and touches only
+ * work nobody has: a task the queue holds (waiting, or running on any node) or whose node is alive
+ * is left alone; one whose node is gone and whose job vanished (Redis restarted without its data)
+ * is mended and queued again. Tasks younger than `minAgeMs` are skipped: their job may be on its way.
  */
 export async function reconcileTasks(
   db: PrismaClient,
   queue: TaskQueue,
   log: Logger,
-  opts: { resume: boolean },
+  opts: { resume: boolean; cluster?: { nodes: ClusterNodes; minAgeMs: number } },
 ): Promise<{ resumed: string[]; interrupted: string[]; finished: string[] }> {
   const out = { resumed: [] as string[], interrupted: [] as string[], finished: [] as string[] };
   const tasks = await db.task.findMany({
@@ -25,6 +32,12 @@ export async function reconcileTasks(
   });
   for (const task of tasks) {
     const now = new Date();
+    if (opts.cluster) {
+      const { nodes, minAgeMs } = opts.cluster;
+      if (now.getTime() - task.createdAt.getTime() < minAgeMs) continue;
+      if (await queue.holds(task.id)) continue;
+      if (task.nodeId !== null && task.nodeId !== nodes.self && (await nodes.isAlive(task.nodeId))) continue;
+    }
     await failRunningDevices(db, task.id, INTERRUPTED_DEVICE_ERROR, now);
     if (task.cancelRequested) {
       await finishCancelled(db, task.id);
@@ -36,7 +49,11 @@ export async function reconcileTasks(
       await finishTask(db, task.id, now);
       out.finished.push(task.id);
     } else if (opts.resume) {
-      await requeueTask(db, task.id, 'Resumed after a server restart.');
+      await requeueTask(
+        db,
+        task.id,
+        opts.cluster ? 'Resumed: the node running it stopped.' : 'Resumed after a server restart.',
+      );
       await queue.enqueue(task.id, task.ownerId);
       out.resumed.push(task.id);
     } else {
@@ -48,6 +65,7 @@ export async function reconcileTasks(
       out.interrupted.push(task.id);
     }
   }
-  if (tasks.length > 0) log.info(out, 'tasks reconciled at start-up');
+  if (out.resumed.length + out.interrupted.length + out.finished.length > 0)
+    log.info(out, 'tasks reconciled');
   return out;
 }

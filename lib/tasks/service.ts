@@ -81,7 +81,8 @@ export function taskSummary(t: TaskRow, currentDevice: string | null = null) {
 }
 export type TaskSummary = ReturnType<typeof taskSummary>;
 
-async function publishState(deps: TaskDeps, t: TaskRow, final = false) {
+/** A task's stored state as a `task.status.changed` event (`final`: it will not change again). */
+export async function publishState(deps: Pick<TaskDeps, 'bus'>, t: TaskRow, final = false) {
   await deps.bus.publish('task.status.changed', {
     taskId: t.id,
     ownerId: t.ownerId,
