@@ -99,13 +99,18 @@ const audit = (extra: Json = {}) => ({
   ...extra,
 });
 
-describe('templates', () => {
-  let id = '';
+/** A template of the operator's through the API, for a test (or its describe) that needs one of its own. */
+async function ownTemplate(body: Json) {
+  const r = await call(templatesRoute.POST, 'POST', '/templates', { body });
+  expect(r.status, JSON.stringify(r.json)).toBe(201);
+  return r.json.id as string;
+}
 
+describe('templates', () => {
   it('are created, read, versioned by PATCH and listed; older versions stay readable', async () => {
     const created = await call(templatesRoute.POST, 'POST', '/templates', { body: audit() });
     expect(created.status).toBe(201);
-    id = created.json.id as string;
+    const id = created.json.id as string;
     expect(created.json).toMatchObject({
       name: 'site-audit',
       version: 1,
@@ -190,7 +195,9 @@ describe('templates', () => {
       expect([JSON.stringify(patch), r.status]).toEqual([JSON.stringify(patch), 422]);
       expect(errorsOf(r)[field], `${JSON.stringify(patch)} → ${JSON.stringify(r.json)}`).toMatch(message);
     }
-    expect((await call(templatesRoute.POST, 'POST', '/templates', { body: audit() })).status).toBe(409);
+    await ownTemplate(audit({ name: 'taken' }));
+    const taken = await call(templatesRoute.POST, 'POST', '/templates', { body: audit({ name: 'taken' }) });
+    expect([taken.status, taken.json.code]).toEqual([409, 'conflict']);
     const viewer = await call(templatesRoute.POST, 'POST', '/templates', {
       as: 'viewer',
       body: audit({ name: 'v' }),
@@ -204,6 +211,7 @@ describe('templates', () => {
   });
 
   it("another user's private template is a 404 everywhere; a teammate sees a shared one but cannot change it", async () => {
+    const id = await ownTemplate(audit({ name: 'private-audit' }));
     for (const [handler, method, path, body] of [
       [templateRoute.GET, 'GET', `/templates/${id}`, undefined],
       [templateRoute.PATCH, 'PATCH', `/templates/${id}`, audit({ name: 'taken-over' })],
@@ -276,14 +284,13 @@ describe('templates', () => {
 describe('preview and run', () => {
   let tid = '';
   beforeAll(async () => {
-    const r = await call(templatesRoute.POST, 'POST', '/templates', {
-      body: audit({
+    tid = await ownTemplate(
+      audit({
         name: 'site-check',
         inputs: [{ name: 'word', label: 'Word', type: 'text', required: false, pattern: '[a-z]+' }],
         commands: { huawei_vrp: ['display current-configuration | include {{field.site}}{{input.word}}'] },
       }),
-    });
-    tid = r.json.id as string;
+    );
   });
 
   it('shows per device what it receives, or why it is skipped or cannot render (a missing field)', async () => {
@@ -327,7 +334,10 @@ describe('preview and run', () => {
       params: { id: tid },
       body: { devices: [] },
     });
-    expect(errorsOf(none).devices).toBeDefined();
+    expect([none.status, errorsOf(none)]).toEqual([
+      422,
+      { devices: 'Too small: expected array to have >=1 items' },
+    ]);
     const missing = await call(previewRoute.POST, 'POST', '/templates/nope/preview', {
       params: { id: 'nope' },
       body: { devices: ['lab-vrp-01'] },
@@ -390,16 +400,15 @@ describe('output history and identical-output groups', () => {
   const fleet = ['lab-vrp-01', 'lab-vrp-02'];
 
   beforeAll(async () => {
-    const r = await call(templatesRoute.POST, 'POST', '/templates', {
-      body: audit({
+    tid = await ownTemplate(
+      audit({
         name: 'sysname-backup',
         inputs: [],
         commands: { huawei_vrp: ['display current-configuration | include sysname'] },
         // every line: the two devices' outputs differ only by their names
         ignore_patterns: ['sysname .*$'],
       }),
-    });
-    tid = r.json.id as string;
+    );
     for (let i = 0; i < 2; i++) {
       const run = await call(runRoute.POST, 'POST', `/templates/${tid}/run`, {
         params: { id: tid },
@@ -517,7 +526,6 @@ describe('output history and identical-output groups', () => {
 
 describe('schedules', () => {
   let tid = '';
-  let sid = '';
   const schedule = (extra: Json = {}) => ({
     template_id: tid,
     cron: '0 2 * * *',
@@ -527,16 +535,13 @@ describe('schedules', () => {
     ...extra,
   });
   beforeAll(async () => {
-    const r = await call(templatesRoute.POST, 'POST', '/templates', {
-      body: audit({ name: 'nightly', commands: ['display version'] }),
-    });
-    tid = r.json.id as string;
+    tid = await ownTemplate(audit({ name: 'nightly', commands: ['display version'] }));
   });
 
   it('are created with their next five runs, read, changed and deleted', async () => {
     const r = await call(schedulesRoute.POST, 'POST', '/schedules', { body: schedule() });
     expect(r.status).toBe(201);
-    sid = r.json.id as string;
+    const sid = r.json.id as string;
     const vrp = await portal.deviceId('lab-vrp-01');
     expect(r.json).toMatchObject({
       template_id: tid,
@@ -586,6 +591,13 @@ describe('schedules', () => {
       body: { cron: '* * * * *' },
     });
     expect([bad.status, Object.keys(errorsOf(bad))]).toEqual([422, ['cron']]);
+
+    expect(
+      (await call(scheduleRoute.DELETE, 'DELETE', `/schedules/${sid}`, { params: { id: sid } })).status,
+    ).toBe(204);
+    expect((await call(scheduleRoute.GET, 'GET', `/schedules/${sid}`, { params: { id: sid } })).status).toBe(
+      404,
+    );
   });
 
   it('name each bad field (422)', async () => {
@@ -607,6 +619,9 @@ describe('schedules', () => {
   });
 
   it("another operator's schedule is a 404; viewers and read tokens are refused", async () => {
+    const own = await call(schedulesRoute.POST, 'POST', '/schedules', { body: schedule() });
+    expect(own.status).toBe(201);
+    const sid = own.json.id as string;
     for (const [handler, method, body] of [
       [scheduleRoute.GET, 'GET', undefined],
       [scheduleRoute.PATCH, 'PATCH', { enabled: true }],

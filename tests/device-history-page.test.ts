@@ -46,25 +46,15 @@ beforeAll(async () => {
 afterAll(() => portal?.close());
 
 describe('configuration history of a device', () => {
+  // lab-vrp-01's backup history, which several tests read and none adds to: the operator's backup,
+  // a configuration change, and a second backup
   let vrp: string;
-  let tasks: string[];
+  let first: string;
+  let second: string;
 
-  it('before any backup: the backup template, no versions, and the run offered to operators', async () => {
+  beforeAll(async () => {
     vrp = await portal.deviceId('lab-vrp-01');
-    const h = await getDeviceHistory(operator(), vrp, {}, portal.runtime);
-    expect(h).toMatchObject({
-      level: 'operate',
-      template: { id: backupId, name: CONFIG_BACKUP_NAME, versions: 0 },
-      backupTemplateId: backupId,
-      versions: [],
-      total: 0,
-      compare: null,
-      view: null,
-    });
-  });
-
-  it('two backups around a change: newest first, changed +1 −1, the diff shows the line', async () => {
-    const first = await backup(operator(), 'lab-vrp-01');
+    first = await backup(operator(), 'lab-vrp-01');
     const change = await createTask(
       operator(),
       {
@@ -83,9 +73,25 @@ describe('configuration history of a device', () => {
     );
     if (!change.ok) throw new Error(JSON.stringify(change.errors));
     expect((await waitFinal(portal, change.id)).status).toBe('completed');
-    const second = await backup(operator(), 'lab-vrp-01');
-    tasks = [second, first];
+    second = await backup(operator(), 'lab-vrp-01');
+  }, 90_000);
 
+  it('before any backup: the backup template, no versions, and the run offered to operators', async () => {
+    // lab-ios-01: a device no test backs up
+    const ios = await portal.deviceId('lab-ios-01');
+    const h = await getDeviceHistory(operator(), ios, {}, portal.runtime);
+    expect(h).toMatchObject({
+      level: 'operate',
+      template: { id: backupId, name: CONFIG_BACKUP_NAME, versions: 0 },
+      backupTemplateId: backupId,
+      versions: [],
+      total: 0,
+      compare: null,
+      view: null,
+    });
+  });
+
+  it('two backups around a change: newest first, changed +1 −1, the diff shows the line', async () => {
     const h = (await getDeviceHistory(operator(), vrp, {}, portal.runtime))!;
     expect(h.versions.map((v) => [v.change, v.added, v.removed, v.task?.id, v.task?.visible])).toEqual([
       ['changed', 1, 1, second, true],
@@ -129,7 +135,7 @@ describe('configuration history of a device', () => {
     expect(h.versions).toHaveLength(2);
     // the tasks were the operator's: named, not linked
     expect(h.versions.map((v) => v.task?.visible)).toEqual([false, false]);
-    expect(h.versions.map((v) => v.task?.id)).toEqual(tasks);
+    expect(h.versions.map((v) => v.task?.id)).toEqual([second, first]);
     expect((await historyDownload(viewer(), vrp, h.versions[0]!.id, portal.runtime))?.text).toContain(
       'sysname lab-vrp-01',
     );

@@ -154,12 +154,30 @@ describe('device login against the lab', () => {
   });
 });
 
-/** Hold every session slot of a device so a task queues at it; returns the release. */
+/**
+ * Hold every session slot of a device, so a task's login there has to wait for one. `queued`
+ * resolves once a task has asked the limiter for a slot there (and, the slots being ours, waits);
+ * `release` hands the slots back, the first straight to the waiting task.
+ */
 function holdSlots(deviceId: string) {
-  const n = portal.deviceSlots.perDevice;
-  for (let i = 0; i < n; i++) expect(portal.deviceSlots.tryAcquire(deviceId)).toBe(true);
-  return () => {
-    for (let i = 0; i < n; i++) portal.deviceSlots.release(deviceId);
+  const slots = portal.deviceSlots;
+  const n = slots.perDevice;
+  for (let i = 0; i < n; i++) expect(slots.tryAcquire(deviceId)).toBe(true);
+  // observed, not replaced: the limiter has no read-only view of its waiters
+  const acquire = vi.spyOn(slots, 'acquire');
+  return {
+    async queued() {
+      await vi.waitFor(() => expect(acquire.mock.calls.map(([d]) => d)).toContain(deviceId), {
+        timeout: 5000,
+        interval: 20,
+      });
+      // still every slot ours: the request got none, it waits in the queue
+      expect(slots.count(deviceId)).toBe(n);
+    },
+    release() {
+      acquire.mockRestore();
+      for (let i = 0; i < n; i++) slots.release(deviceId);
+    },
   };
 }
 
@@ -173,29 +191,20 @@ async function operatorTask(deviceIds: string[]) {
   return r.id;
 }
 
-/** Wait until the task's device row is waiting for a slot (the task is running, the device not yet). */
-async function waitQueued(taskId: string) {
-  await vi.waitFor(
-    async () =>
-      expect((await portal.db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe('running'),
-    { timeout: 5000, interval: 20 },
-  );
-}
-
 describe('the login checks the acting user for tasks and terminals', () => {
   it('a queued task device whose owner lost the grant fails with that reason; the others run', async () => {
     const kept = await portal.deviceId('lab-vrp-01');
     const revoked = await portal.deviceId('lab-vrp-02');
-    const release = holdSlots(revoked);
+    const held = holdSlots(revoked);
     let id: string;
     try {
       id = await operatorTask([kept, revoked]);
-      await waitQueued(id);
+      await held.queued();
       await portal.db.deviceGrant.delete({
         where: { userId_deviceId: { userId: portal.users.operator, deviceId: revoked } },
       });
     } finally {
-      release();
+      held.release();
     }
     try {
       const detail = await waitFinalDetail(portal, id, 20_000);
@@ -220,14 +229,14 @@ describe('the login checks the acting user for tasks and terminals', () => {
 
   it("a disabled owner's queued task fails on every device it had not started", async () => {
     const device = await portal.deviceId('lab-vrp-01');
-    const release = holdSlots(device);
+    const held = holdSlots(device);
     let id: string;
     try {
       id = await operatorTask([device]);
-      await waitQueued(id);
+      await held.queued();
       await portal.db.user.update({ where: { id: portal.users.operator }, data: { disabled: true } });
     } finally {
-      release();
+      held.release();
     }
     try {
       const detail = await waitFinalDetail(portal, id, 20_000);

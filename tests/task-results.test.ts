@@ -240,6 +240,9 @@ describe('a templated task’s results', () => {
 
 describe('a plain task’s results', () => {
   it('has no changes column but groups and searches its outputs', async () => {
+    // the two devices differ only in a scratch description (the values the templated run above leaves)
+    await setDescription('lab-vrp-01', 'GigabitEthernet0/0/5', 'scratch-1');
+    await setDescription('lab-vrp-03', 'GigabitEthernet0/0/5', 'scratch-33');
     const r = await createTask(
       operator(),
       {

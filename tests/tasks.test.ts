@@ -329,6 +329,13 @@ describe('batch tasks against the lab', () => {
 
   it("monitor: a user receives only their own tasks and cannot subscribe to another's", async () => {
     const granted = await ids({ names: ['lab-vrp-05'] });
+    // operator2's own task, older than the operator's: what their snapshot must hold
+    const op2Task = await create(
+      { id: portal.users.operator2, role: 'operator' },
+      await ids({ names: ['lab-vrp-06'] }),
+      ['display clock'],
+    );
+    await waitFinalDetail(portal, op2Task, TASK_WAIT_MS);
     const opMonitor = await TestClient.open(portal, '/ws/monitor/tasks', portal.users.operator);
     const op2Monitor = await TestClient.open(portal, '/ws/monitor/tasks', portal.users.operator2);
     const adminMonitor = await TestClient.open(portal, '/ws/monitor/tasks', portal.users.admin);
@@ -347,10 +354,12 @@ describe('batch tasks against the lab', () => {
     expect(op2Monitor.frames.some((f) => f.task_id === id)).toBe(false);
     op2Monitor.send({ type: 'subscribe_task', task_id: 'no-such-task' });
     await op2Monitor.waitUntil(() => op2Monitor.frames.find((f) => f.code === 'not_found'), 'not_found');
-    // a new connection's snapshot holds the user's own tasks only
+    // a new connection's snapshot holds the user's own tasks only. It is sent in one go, newest
+    // first: once operator2's older task has arrived, the operator's newer one would have come before it
     const late = await TestClient.open(portal, '/ws/monitor/tasks', portal.users.operator2);
     const lateOwn = await TestClient.open(portal, '/ws/monitor/tasks', portal.users.operator);
     await lateOwn.waitUntil(() => lateOwn.frames.find((f) => f.task_id === id), 'snapshot with own task');
+    await late.waitUntil(() => late.frames.find((f) => f.task_id === op2Task), 'operator2’s snapshot');
     expect(late.frames.some((f) => f.task_id === id)).toBe(false);
     expect(await TestClient.refusal(portal, '/ws/monitor/tasks', portal.users.viewer)).toBe(101); // viewers may watch (their own: none)
     await Promise.all([opMonitor, op2Monitor, adminMonitor, late, lateOwn].map((c) => c.close()));
