@@ -10,5 +10,7 @@ export default defineConfig({
     exclude: ['node_modules'],
     testTimeout: 120_000,
     hookTimeout: 240_000,
+    // each file runs real nodes with second-scale leases: one file at a time on a 2-core machine
+    fileParallelism: false,
   },
 });

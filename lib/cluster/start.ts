@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { PrismaClient } from '../db/generated/client';
-import { RedisEventBus } from '../events/redis';
+import { RedisEventBus, type ReconnectEvent } from '../events/redis';
 import type { EventBus } from '../events/types';
 import {
   closeRedis,
@@ -61,6 +61,7 @@ export async function startCluster(
     overrides: { maxRetriesPerRequest: null, enableOfflineQueue: true },
   });
   const clients = [leases, queueClient, workerClient];
+  const reconnectListeners: ((e: ReconnectEvent) => void)[] = [];
   let bus: RedisEventBus | null = null;
   try {
     await Promise.all(clients.map((c) => waitForRedis(c, REDIS_START_TIMEOUT_MS, url)));
@@ -76,7 +77,10 @@ export async function startCluster(
       ...settings,
       onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed'),
       onMalformed: (channel, reason) => log.warn({ channel, reason }, 'malformed event dropped'),
-      onReconnect: (e) => log.warn(e, 'event bus reconnected: events may have been missed'),
+      onReconnect: (e) => {
+        log.warn(e, 'event bus reconnected: events may have been missed');
+        for (const listener of reconnectListeners) listener(e);
+      },
     });
     bus = redisBus;
     await redisBus.ready(REDIS_START_TIMEOUT_MS);
@@ -111,6 +115,7 @@ export async function startCluster(
       cluster: {
         nodes,
         ping: () => pingRedis(leases),
+        onEventsMissed: (listener) => void reconnectListeners.push(listener),
         lease: (role) =>
           new RedisLease(
             leases,

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { RevocationScope } from '../events/types';
 import type { ChannelName, ChannelRoute } from './channels';
 import { ERROR_CODES, MSG, parseFrame, type ErrorCode } from './protocol';
 import type { Identity } from './upgrade';
@@ -59,6 +60,24 @@ export interface ChannelHandler<In extends { type: string } = { type: string }> 
   onOpen?(conn: Connection): void | Promise<void>;
   onMessage(conn: Connection, message: In): void | Promise<void>;
   onClose?(conn: Connection): void;
+  /**
+   * Events may have been missed (the cluster bus was cut off): the access this channel granted to
+   * these sockets, re-checked against the database. Returns what no longer holds; the caller revokes it.
+   */
+  verify?(conns: Connection[]): Promise<Revocation[]>;
+  /** Events may have been missed: bring these sockets (still allowed) up to date from the database. */
+  resync?(conns: Connection[]): Promise<void>;
+  /** Access revoked (found by a resync): end what the channel runs beyond its sockets, before they close. */
+  revokeUser?(userId: string, scope: RevocationScope, reason: string): void;
+  /** One socket's session is over (found by a resync): end what it runs, before it closes. */
+  revokeSocket?(conn: Connection, reason: string): void;
+}
+
+/** Access that no longer holds, as `access.revoked` carries it. */
+export interface Revocation {
+  userId: string;
+  scope: RevocationScope;
+  reason: string;
 }
 
 export interface ConnectionManagerOptions {
@@ -144,6 +163,11 @@ export class ConnectionManager {
       n++;
     }
     return n;
+  }
+
+  /** Every open connection. */
+  connections(): Connection[] {
+    return [...this.byId.values()].map((e) => e.conn);
   }
 
   /** Connections opened with an API token (re-checked periodically). */

@@ -3,8 +3,9 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { createProxyTrust, peerAddress, type ProxyTrust } from '../auth/peer';
 import type { RevocationScope } from '../events/types';
+import { accessVerdict, type AccountState, type TokenCheck } from './access';
 import type { ChannelRoute } from './channels';
-import { ConnectionManager, WS_CLOSE_POLICY, type ChannelHandler } from './connections';
+import { ConnectionManager, WS_CLOSE_POLICY, type ChannelHandler, type Revocation } from './connections';
 import { LogRateLimit, WS_REFUSAL_LOG_INTERVAL_MS } from './log-limit';
 import { authenticateUpgrade, rejectUpgrade, type Identity, type UpgradeOptions } from './upgrade';
 
@@ -21,7 +22,21 @@ export interface Realtime {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
   /** Close a user's affected sockets now (access revoked); returns how many. */
   revoke(userId: string, scope: RevocationScope, reason: string): number;
+  /**
+   * Events may have been missed (the cluster bus' `onReconnect`): re-check every open socket's access
+   * against the database, close what is no longer allowed as `access.revoked` would, and send the
+   * others what changed (task progress, notifications, device status). Calls during a pass are
+   * answered by one more pass after it. Rejects when the database cannot be read.
+   */
+  resync(): Promise<ResyncResult>;
   close(): Promise<void>;
+}
+
+export interface ResyncResult {
+  /** Open sockets the pass looked at. */
+  sockets: number;
+  /** Of those, how many it closed (access lost). */
+  closed: number;
 }
 
 export interface RealtimeOptions extends UpgradeOptions {
@@ -37,8 +52,12 @@ export interface RealtimeOptions extends UpgradeOptions {
   /** The channel handlers (terminal, monitor, notifications), created by the runtime. */
   handlers?: ChannelHandler[];
   /** Whether an API token is still good (sockets opened with one are re-checked periodically). */
-  checkToken?(tokenId: string): Promise<{ ok: true } | { ok: false; message: string }>;
+  checkToken?(tokenId: string): Promise<TokenCheck>;
   tokenRecheckMs?: number;
+  /** Batched `findUser` for the resync (`accessLookups`, lib/realtime/access.ts); default: one by one. */
+  findUsers?(ids: string[]): Promise<AccountState[]>;
+  /** Batched `checkToken` for the resync, an answer for every id; default: one by one. */
+  checkTokens?(ids: string[]): Promise<Map<string, TokenCheck>>;
 }
 
 /**
@@ -62,10 +81,13 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
     heartbeatMs: opts.heartbeatMs,
   });
   for (const h of opts.handlers ?? []) manager.register(h);
+  /** Resync passes begun: an upgrade decided before one began is decided again before its handshake. */
+  let resyncs = 0;
   const maxPerUser = opts.maxConnectionsPerUser ?? WS_MAX_CONNECTIONS_PER_USER_DEFAULT;
   const maxPerAddress = opts.maxConnectionsPerAddress ?? WS_MAX_CONNECTIONS_PER_ADDRESS_DEFAULT;
   const proxyTrust = opts.proxyTrust ?? createProxyTrust(false);
   const refusalLog = new LogRateLimit(WS_REFUSAL_LOG_INTERVAL_MS);
+  const handlers = opts.handlers ?? [];
 
   // Upgrades between authentication and the handshake count against the caps too, so that a burst of
   // simultaneous upgrades cannot pass the check together.
@@ -105,6 +127,7 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
       });
     }
     const startEpoch = epoch;
+    const startResyncs = resyncs;
     inFlight++;
     bump(pendingByAddress, address, 1);
     let reservedUser: string | null = null;
@@ -115,7 +138,8 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
           url: req.url,
         });
       }
-      const { identity, route } = decision;
+      const { route } = decision;
+      let { identity } = decision;
       if (manager.countOf(identity.userId) + (pendingByUser.get(identity.userId) ?? 0) >= maxPerUser) {
         return refuse(socket, 429, 'Too many connections for this user.', 'websocket upgrade refused', {
           url: req.url,
@@ -132,6 +156,24 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
           url: req.url,
           userId: identity.userId,
         });
+      }
+      // A resync that began meanwhile cannot see this socket, and what it corrects (an account
+      // disabled, a grant removed while events were lost) may have been read before: read it again.
+      for (let seen = startResyncs; seen !== resyncs;) {
+        seen = resyncs;
+        const again = await authenticateUpgrade(req, opts);
+        const still: { ok: true } | { ok: false; status: number; message: string } = !again.ok
+          ? again
+          : again.identity.userId !== identity.userId
+            ? { ok: false, status: 401, message: 'Session is no longer valid.' }
+            : ((await handler.authorise?.(again.identity, again.route)) ?? { ok: true });
+        if (!still.ok) {
+          return refuse(socket, still.status, still.message, 'websocket upgrade refused', {
+            url: req.url,
+            userId: identity.userId,
+          });
+        }
+        if (again.ok) identity = again.identity;
       }
       const revoked = recent.some(
         (r) =>
@@ -166,6 +208,82 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
     return closed;
   }
 
+  const findUsers =
+    opts.findUsers ??
+    (async (ids: string[]) =>
+      (await Promise.all(ids.map((id) => opts.findUser(id)))).filter((u) => u !== null));
+  const checkTokens =
+    opts.checkTokens ??
+    (async (ids: string[]) => {
+      const out = new Map<string, TokenCheck>();
+      if (opts.checkToken) await Promise.all(ids.map(async (id) => out.set(id, await opts.checkToken!(id))));
+      return out;
+    });
+
+  async function resyncPass(): Promise<ResyncResult> {
+    resyncs++;
+    const conns = manager.connections();
+    const userIds = [...new Set(conns.map((c) => c.identity.userId))];
+    const tokenIds = [...new Set(conns.flatMap((c) => c.identity.tokenId ?? []))];
+    const [users, tokens] = await Promise.all([
+      userIds.length > 0 ? findUsers(userIds) : [],
+      tokenIds.length > 0 ? checkTokens(tokenIds) : new Map<string, TokenCheck>(),
+    ]);
+    const verdict = accessVerdict(conns, new Map(users.map((u) => [u.id, u])), tokens);
+
+    const gone = new Set<string>();
+    // as the runtime answers `access.revoked`: what the channels run first (terminal tabs get the
+    // reason), then the sockets
+    const apply = (revocations: Revocation[]) => {
+      for (const r of revocations) {
+        for (const h of handlers) h.revokeUser?.(r.userId, r.scope, r.reason);
+        revoke(r.userId, r.scope, r.reason);
+        for (const c of conns)
+          if (c.identity.userId === r.userId && revocationCovers(r.scope, c.route, c.identity))
+            gone.add(c.id);
+      }
+    };
+    apply(verdict.revocations);
+    for (const { conn, reason } of verdict.stale) {
+      manager.handler(conn.route.channel)?.revokeSocket?.(conn, reason);
+      conn.close(WS_CLOSE_POLICY, reason);
+      gone.add(conn.id);
+    }
+    const ofChannel = (h: ChannelHandler) =>
+      conns.filter((c) => c.route.channel === h.channel && !gone.has(c.id));
+    for (const h of handlers) if (h.verify) apply(await h.verify(ofChannel(h)));
+
+    // the channels catch up independently: one failing does not keep the others stale
+    await Promise.all(
+      handlers.map((h) =>
+        h
+          .resync?.(ofChannel(h))
+          .catch((err: unknown) => opts.log.error({ err, channel: h.channel }, 'channel resync failed')),
+      ),
+    );
+    return { sockets: conns.length, closed: gone.size };
+  }
+
+  let running: Promise<ResyncResult> | null = null;
+  let queued: Promise<ResyncResult> | null = null;
+  function resync(): Promise<ResyncResult> {
+    if (!running) {
+      running = resyncPass().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    // a pass already running may have read the database before this call's missed events were
+    // written: one more pass follows it, shared by every call made meanwhile
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = null;
+        return resync();
+      });
+    return queued;
+  }
+
   // A token revoked elsewhere (another node, the CLI) or expired while its socket is open.
   const recheck = opts.checkToken
     ? setInterval(() => {
@@ -185,6 +303,7 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
     manager,
     handleUpgrade,
     revoke,
+    resync,
     close: () => {
       if (recheck) clearInterval(recheck);
       return manager.closeAll();

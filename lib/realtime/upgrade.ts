@@ -11,6 +11,8 @@ export interface Identity {
   userId: string;
   username: string;
   role: Role;
+  /** The user's session version when the socket opened: a later bump ends the socket (resync). */
+  sessionVersion?: number;
   /** Set when the socket was opened with an API token (Authorization: Bearer). */
   tokenId?: string;
   tokenScope?: 'read' | 'write';
@@ -20,7 +22,7 @@ export interface Identity {
 export type UpgradeTokenCheck =
   | {
       ok: true;
-      user: { id: string; username: string; role: Role };
+      user: { id: string; username: string; role: Role; sessionVersion?: number };
       token: { id: string; scope: 'read' | 'write' };
     }
   | { ok: false; message: string };
@@ -123,7 +125,16 @@ export async function authenticateUpgrade(
   const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
   const route = matchChannel(pathname);
   if (!route) return { ok: false, status: 404, message: 'No such channel.' };
-  return { ok: true, identity: { userId: user.id, username: user.username, role: user.role }, route };
+  return {
+    ok: true,
+    identity: {
+      userId: user.id,
+      username: user.username,
+      role: user.role,
+      sessionVersion: user.sessionVersion,
+    },
+    route,
+  };
 }
 
 /**
@@ -149,6 +160,7 @@ async function authenticateBearer(
       userId: r.user.id,
       username: r.user.username,
       role: r.user.role,
+      ...(r.user.sessionVersion !== undefined ? { sessionVersion: r.user.sessionVersion } : {}),
       tokenId: r.token.id,
       tokenScope: r.token.scope,
     },

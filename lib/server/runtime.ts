@@ -37,6 +37,8 @@ import { claimTask } from '../tasks/takeover';
 import { Leadership, type RedisLease } from '../cluster/lease';
 import { SingleNode, type ClusterNodes } from '../cluster/nodes';
 import type { RedisPing } from '../redis/connection';
+import type { ReconnectEvent } from '../events/redis';
+import { accessLookups } from '../realtime/access';
 import type { WaterMarks } from '../terminal/flow';
 import { TerminalManager } from '../terminal/manager';
 import { setRuntime } from './registry';
@@ -110,6 +112,8 @@ export interface RuntimeCluster {
   lease(role: string): RedisLease;
   /** Redis round trip (readiness, latency gauge). */
   ping(): Promise<RedisPing>;
+  /** The bus may have lost events on this node (Redis restarted, the link dropped): resync from the database. */
+  onEventsMissed(listener: (e: ReconnectEvent) => void): void;
   /** Closed last, after the parts that use it. */
   close(): Promise<void>;
 }
@@ -304,6 +308,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         : { ok: false, message: TOKEN_FAILURE_MESSAGES[r.code] };
     },
     checkToken: (tokenId) => checkTokenById(tokenId, { db }),
+    // batched look-ups for a resync (every user and token of the open sockets in one query each)
+    ...accessLookups(db),
     tokenRecheckMs: t.tokenRecheckMs,
     handlers: [
       terminalChannel({
@@ -314,6 +320,15 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       monitor,
       notifications,
     ],
+  });
+
+  // events lost while this node was cut off from Redis (a revocation, a task's final update, a
+  // notification): every browser connected here is brought up to date from the database
+  cluster?.onEventsMissed((event) => {
+    realtime.resync().then(
+      (r) => log.info({ ...event, ...r }, 'browsers resynced from the database'),
+      (err: unknown) => log.error({ err, ...event }, 'browser resync failed'),
+    );
   });
 
   // Revoked access closes what it opened, at once, on every node (the event may come from another

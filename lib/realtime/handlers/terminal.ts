@@ -5,7 +5,7 @@ import { ASK_USER_TIMEOUT_MS } from '../../devices/ssh';
 import type { TerminalManager } from '../../terminal/manager';
 import type { TerminalOutput } from '../../terminal/output';
 import type { TerminalSession } from '../../terminal/session';
-import type { ChannelHandler, Connection } from '../connections';
+import type { ChannelHandler, Connection, Revocation } from '../connections';
 import { ERROR_CODES, MSG, terminalClientMessage, type TerminalClientMessage } from '../protocol';
 import type { Identity } from '../upgrade';
 
@@ -209,6 +209,41 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
           return;
         }
       }
+    },
+
+    async verify(conns) {
+      // one answer per user and device, however many tabs share it
+      const levels = new Map<string, Promise<'view' | 'operate' | null>>();
+      const lost = new Map<string, Map<string, string | null>>();
+      await Promise.all(
+        conns.map(async (conn) => {
+          const deviceId = deviceOf(conn);
+          const key = `${conn.identity.userId}\n${deviceId}`;
+          let level = levels.get(key);
+          if (!level) levels.set(key, (level = deps.deviceLevel(conn.identity, deviceId)));
+          if ((await level) === 'operate') return;
+          let devices = lost.get(conn.identity.userId);
+          if (!devices) lost.set(conn.identity.userId, (devices = new Map()));
+          devices.set(deviceId, bound.get(conn.id)?.session.deviceName ?? devices.get(deviceId) ?? null);
+        }),
+      );
+      // worded as the live revocation words it (lib/auth/access-change.ts)
+      return [...lost].map(([userId, devices]): Revocation => {
+        const [only] = devices.values();
+        const reason =
+          devices.size === 1
+            ? `Your access to ${only ?? 'this device'} was removed.`
+            : `Your access to ${devices.size} devices was removed.`;
+        return { userId, scope: { deviceIds: [...devices.keys()] }, reason };
+      });
+    },
+
+    revokeUser(userId, scope, reason) {
+      deps.manager.revoke(userId, scope, reason);
+    },
+
+    revokeSocket(conn, reason) {
+      bound.get(conn.id)?.session.close(reason);
     },
 
     onClose(conn) {
