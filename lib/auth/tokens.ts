@@ -317,11 +317,24 @@ export async function checkTokenById(
   deps: Pick<TokenDeps, 'db'>,
   now = new Date(),
 ): Promise<{ ok: true } | { ok: false; code: TokenAuthFailure; message: string }> {
-  const row = await deps.db.apiToken.findUnique({
-    where: { id: tokenId },
-    select: { revokedAt: true, expiresAt: true, user: { select: { disabled: true } } },
-  });
-  const code: TokenAuthFailure | null = !row
+  const row = await deps.db.apiToken.findUnique({ where: { id: tokenId }, select: TOKEN_STATE_SELECT });
+  const code = tokenFailureOf(row, now);
+  return code ? { ok: false, code, message: TOKEN_FAILURE_MESSAGES[code] } : { ok: true };
+}
+
+/** What decides whether a token still opens anything (tokenFailureOf reads it). */
+export const TOKEN_STATE_SELECT = {
+  revokedAt: true,
+  expiresAt: true,
+  user: { select: { disabled: true } },
+} as const;
+
+/** Why a stored token no longer works (null: it does), from its TOKEN_STATE_SELECT row. */
+export function tokenFailureOf(
+  row: { revokedAt: Date | null; expiresAt: Date | null; user: { disabled: boolean } } | null,
+  now: Date,
+): TokenAuthFailure | null {
+  return !row
     ? 'unknown'
     : row.revokedAt
       ? 'revoked'
@@ -330,5 +343,4 @@ export async function checkTokenById(
         : row.user.disabled
           ? 'owner_disabled'
           : null;
-  return code ? { ok: false, code, message: TOKEN_FAILURE_MESSAGES[code] } : { ok: true };
 }

@@ -1,6 +1,6 @@
 import { isRole } from '../auth/roles';
 import { REVOCATION_REASONS } from '../auth/session-version';
-import { TOKEN_FAILURE_MESSAGES, type TokenAuthFailure } from '../auth/tokens';
+import { TOKEN_FAILURE_MESSAGES, TOKEN_STATE_SELECT, tokenFailureOf } from '../auth/tokens';
 import type { PrismaClient } from '../db/client';
 import type { Revocation } from './connections';
 import type { Identity } from './upgrade';
@@ -85,21 +85,12 @@ export function accessLookups(db: PrismaClient) {
     checkTokens: async (ids: string[], now = new Date()): Promise<Map<string, TokenCheck>> => {
       const rows = await db.apiToken.findMany({
         where: { id: { in: ids } },
-        select: { id: true, revokedAt: true, expiresAt: true, user: { select: { disabled: true } } },
+        select: { id: true, ...TOKEN_STATE_SELECT },
       });
       const byId = new Map(rows.map((r) => [r.id, r]));
       const out = new Map<string, TokenCheck>();
       for (const id of ids) {
-        const row = byId.get(id);
-        const code: TokenAuthFailure | null = !row
-          ? 'unknown'
-          : row.revokedAt
-            ? 'revoked'
-            : row.expiresAt && row.expiresAt <= now
-              ? 'expired'
-              : row.user.disabled
-                ? 'owner_disabled'
-                : null;
+        const code = tokenFailureOf(byId.get(id) ?? null, now);
         out.set(id, code ? { ok: false, message: TOKEN_FAILURE_MESSAGES[code] } : { ok: true });
       }
       return out;

@@ -97,6 +97,16 @@ export async function publishState(deps: Pick<TaskDeps, 'bus'>, t: TaskRow, fina
   });
 }
 
+/** A task device as its page and the monitor's snapshot show it (no output: that is loaded on demand). */
+export const TASK_DEVICE_VIEW_SELECT = {
+  deviceId: true,
+  deviceName: true,
+  status: true,
+  error: true,
+  startedAt: true,
+  finishedAt: true,
+} as const;
+
 export type CreateResult =
   | { ok: true; id: string; created: boolean }
   | { ok: false; errors: TaskFieldErrors; vendorErrors?: Partial<Record<Vendor, string>> };
@@ -531,14 +541,7 @@ export async function watchTask(
   const rows = await db.taskDevice.findMany({
     where: { taskId: task.id },
     orderBy: { deviceName: 'asc' },
-    select: {
-      deviceId: true,
-      deviceName: true,
-      status: true,
-      error: true,
-      startedAt: true,
-      finishedAt: true,
-    },
+    select: TASK_DEVICE_VIEW_SELECT,
   });
   return {
     ok: true,

@@ -4,6 +4,7 @@ import { progressPercent } from '../../tasks/progress';
 import {
   canSeeTask,
   monitorSnapshot,
+  TASK_DEVICE_VIEW_SELECT,
   watchTask,
   type TaskActor,
   type TaskDeps,
@@ -200,15 +201,7 @@ export function monitorChannel(deps: {
           : deps.tasks.db.taskDevice.findMany({
               where: { taskId: { in: [...subscribed] } },
               orderBy: { deviceName: 'asc' },
-              select: {
-                taskId: true,
-                deviceId: true,
-                deviceName: true,
-                status: true,
-                error: true,
-                startedAt: true,
-                finishedAt: true,
-              },
+              select: { taskId: true, ...TASK_DEVICE_VIEW_SELECT },
             }),
       ]);
       const snapshotOf = new Map<string, TaskSummary[]>();
