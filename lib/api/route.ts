@@ -6,6 +6,7 @@ import { getCurrentUser } from '../auth/session';
 import { authenticateToken, TOKEN_FAILURE_MESSAGES, type TokenScope } from '../auth/tokens';
 import { getRuntime } from '../server/registry';
 import type { Runtime } from '../server/runtime';
+import { API_PATHS } from './openapi';
 import { ApiProblem, fieldErrors, problemResponse } from './problem';
 
 /** Who an API request acts as: a token's owner, or (GET only) the signed-in browser user. */
@@ -133,10 +134,44 @@ async function authenticate(req: Request, runtime: Runtime, opts: RouteOptions):
   };
 }
 
+const API_BASE = '/api/v1';
+/** Every route of the API, as the OpenAPI document names it (tests/openapi.test.ts keeps it complete). */
+const ROUTE_TEMPLATES = Object.keys(API_PATHS).map((path) => ({
+  template: API_BASE + path,
+  segments: path.split('/').slice(1),
+}));
+
+/**
+ * The route template a request path was served by (`/api/v1/tasks/{id}`), for metrics labels: a raw
+ * path would make one series per task or device. Where two templates fit, the one with a fixed
+ * segment at the first place they differ wins, as in Next's routing (`/devices/import` over
+ * `/devices/{id}`). A path no template fits is `other`.
+ */
+export function apiRouteTemplate(pathname: string): string {
+  if (!pathname.startsWith(`${API_BASE}/`)) return 'other';
+  const parts = pathname.slice(API_BASE.length + 1).split('/');
+  let best: { template: string; fixed: string } | null = null;
+  for (const t of ROUTE_TEMPLATES) {
+    if (t.segments.length !== parts.length) continue;
+    let fixed = '';
+    for (const [i, s] of t.segments.entries()) {
+      const param = s.startsWith('{');
+      if (!param && s !== parts[i]) {
+        fixed = '';
+        break;
+      }
+      fixed += param ? '0' : '1';
+    }
+    if (fixed && (!best || fixed > best.fixed)) best = { template: t.template, fixed };
+  }
+  return best?.template ?? 'other';
+}
+
 /**
  * Wrap a route handler: authenticate (bearer token, or a session cookie for GETs), check scope and
  * role, rate-limit per token, and turn expected failures into problem+json and unexpected ones into
- * a 500 problem (logged) — the process never sees a throw.
+ * a 500 problem (logged) — the process never sees a throw. Every answer is counted and timed by
+ * route template (`switchboard_api_*`).
  */
 export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler: Handler<P>) {
   return async (req: Request, segment: { params: Promise<unknown> }): Promise<Response> => {
@@ -146,22 +181,38 @@ export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler:
     } catch {
       return problemResponse(new ApiProblem(503, 'not_running', 'The portal is starting or stopping.'));
     }
-    try {
-      const ctx = await authenticate(req, runtime, opts);
-      const raw = ((await segment?.params) ?? {}) as Record<string, unknown>;
-      for (const v of Object.values(raw))
-        if (typeof v !== 'string' || v.length === 0 || v.length > 128)
-          throw new ApiProblem(404, 'not_found', 'Not found.');
-      const params = raw as P;
-      return await handler(req, ctx, params);
-    } catch (err) {
-      if (err instanceof ApiProblem) return problemResponse(err);
-      runtime.log.error({ err, url: req.url, method: req.method }, 'API request failed');
-      return problemResponse(
-        new ApiProblem(500, 'internal', 'Something went wrong; it is in the server log.'),
-      );
-    }
+    const started = performance.now();
+    const res = await answer(req, segment, runtime, opts, handler);
+    runtime.metrics.apiRequest(
+      apiRouteTemplate(new URL(req.url).pathname),
+      req.method,
+      res.status,
+      (performance.now() - started) / 1000,
+    );
+    return res;
   };
+}
+
+async function answer<P>(
+  req: Request,
+  segment: { params: Promise<unknown> },
+  runtime: Runtime,
+  opts: RouteOptions,
+  handler: Handler<P>,
+): Promise<Response> {
+  try {
+    const ctx = await authenticate(req, runtime, opts);
+    const raw = ((await segment?.params) ?? {}) as Record<string, unknown>;
+    for (const v of Object.values(raw))
+      if (typeof v !== 'string' || v.length === 0 || v.length > 128)
+        throw new ApiProblem(404, 'not_found', 'Not found.');
+    const params = raw as P;
+    return await handler(req, ctx, params);
+  } catch (err) {
+    if (err instanceof ApiProblem) return problemResponse(err);
+    runtime.log.error({ err, url: req.url, method: req.method }, 'API request failed');
+    return problemResponse(new ApiProblem(500, 'internal', 'Something went wrong; it is in the server log.'));
+  }
 }
 
 /**

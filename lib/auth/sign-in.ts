@@ -2,6 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
+import type { PortalMetrics } from '../metrics';
 import type { RuntimeTunables } from '../server/runtime';
 import { hashPassword, verifyPassword } from './password';
 import { ADDRESS_FAILURE_FACTOR, type LoginThrottle, type ThrottleKey } from './throttle';
@@ -49,6 +50,8 @@ export interface SignInDeps {
   audit: AuditSink;
   loginThrottle: LoginThrottle;
   tunables: Pick<RuntimeTunables, 'LOGIN_MAX_FAILURES'>;
+  /** Counts refused sign-ins (the runtime's registry). */
+  metrics?: Pick<PortalMetrics, 'signInRefused'>;
   /** The password check (argon2); tests count the calls. */
   verifyPassword?: (hash: string, password: string) => Promise<boolean>;
 }
@@ -69,17 +72,20 @@ export async function signInWithPassword(input: SignInInput, deps: SignInDeps): 
   // Counted before the password check, so parallel guesses cannot all pass a check made earlier.
   const verdict = await t.begin(keys);
   if (!verdict.allowed) {
+    deps.metrics?.signInRefused('throttled');
     await audit({ action: 'login.throttled', target: username, ip });
     return { ok: false, code: 'throttled', message: LOGIN_ERRORS.throttled(verdict.retryAfterMs) };
   }
   const user = await db.user.findUnique({ where: { username } });
   const ok = await verify(user?.passwordHash ?? (await getDummyHash()), password);
   if (!user || !ok) {
+    deps.metrics?.signInRefused('invalid');
     await audit({ userId: user?.id, action: 'login.failed', target: username, ip });
     return { ok: false, code: 'invalid', message: LOGIN_ERRORS.invalid };
   }
   await t.succeeded(keys);
   if (user.disabled) {
+    deps.metrics?.signInRefused('disabled');
     await audit({ userId: user.id, action: 'login.disabled', target: username, ip });
     return { ok: false, code: 'disabled', message: LOGIN_ERRORS.disabled };
   }

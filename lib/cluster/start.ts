@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { PrismaClient } from '../db/generated/client';
 import { RedisEventBus, type ReconnectEvent } from '../events/redis';
-import type { EventBus } from '../events/types';
+import type { EventBus, Topic } from '../events/types';
 import {
   closeRedis,
   createRedisClient,
@@ -62,6 +62,7 @@ export async function startCluster(
   });
   const clients = [leases, queueClient, workerClient];
   const reconnectListeners: ((e: ReconnectEvent) => void)[] = [];
+  const deliveryListeners: ((topic: Topic, latencyMs: number) => void)[] = [];
   let bus: RedisEventBus | null = null;
   try {
     await Promise.all(clients.map((c) => waitForRedis(c, REDIS_START_TIMEOUT_MS, url)));
@@ -77,6 +78,9 @@ export async function startCluster(
       ...settings,
       onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed'),
       onMalformed: (channel, reason) => log.warn({ channel, reason }, 'malformed event dropped'),
+      onDelivered: (topic, latencyMs) => {
+        for (const listener of deliveryListeners) listener(topic, latencyMs);
+      },
       onReconnect: (e) => {
         log.warn(e, 'event bus reconnected: events may have been missed');
         for (const listener of reconnectListeners) listener(e);
@@ -116,13 +120,9 @@ export async function startCluster(
         nodes,
         ping: () => pingRedis(leases),
         onEventsMissed: (listener) => void reconnectListeners.push(listener),
-        lease: (role) =>
-          new RedisLease(
-            leases,
-            redisKey(prefix, 'lease', role),
-            `${config.NODE_ID}/${instance}`,
-            config.NODE_LEASE_MS,
-          ),
+        onDelivered: (listener) => void deliveryListeners.push(listener),
+        lease: (role, ttlMs = config.NODE_LEASE_MS) =>
+          new RedisLease(leases, redisKey(prefix, 'lease', role), `${config.NODE_ID}/${instance}`, ttlMs),
         async close() {
           await Promise.all(clients.map((c) => closeRedis(c)));
         },

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import { RateLimiter } from '../api/rate-limit';
 import { createAudit, type AuditSink } from '../audit';
 import { ensureBuiltInTemplates } from '../automation/builtins';
@@ -21,9 +20,9 @@ import { DeviceSessionLimiter } from '../devices/limiter';
 import { StatusMonitor } from '../devices/status-monitor';
 import { createVault, type Vault } from '../devices/vault';
 import { deviceLevel } from '../devices/visibility';
-import { InProcessEventBus, type EventBus } from '../events';
+import { InProcessEventBus, type EventBus, type Topic } from '../events';
 import { defaultLabFleet, loadOrCreateHostKey, startLab, type RunningLab } from '../../lab';
-import { createMetrics } from '../metrics';
+import { createMetrics, type PortalMetrics } from '../metrics';
 import { NotificationFeed } from '../notifications/feed';
 import { startNotifier } from '../notifications/notifier';
 import { createRealtime, type Realtime } from '../realtime';
@@ -108,10 +107,15 @@ export interface RuntimeOptions {
 
 export interface RuntimeCluster {
   nodes: ClusterNodes;
-  /** A lease on a cluster-wide role (`status`: the node that probes devices and mends orphaned tasks). */
-  lease(role: string): RedisLease;
+  /**
+   * A lease on a cluster-wide role (`status`: the node that probes devices and mends orphaned tasks),
+   * held for `ttlMs` (default NODE_LEASE_MS) while renewed.
+   */
+  lease(role: string, ttlMs?: number): RedisLease;
   /** Redis round trip (readiness, latency gauge). */
   ping(): Promise<RedisPing>;
+  /** Where the Redis bus reports each event's publish-to-delivery time (the metrics). */
+  onDelivered(listener: (topic: Topic, latencyMs: number) => void): void;
   /** The bus may have lost events on this node (Redis restarted, the link dropped): resync from the database. */
   onEventsMissed(listener: (e: ReconnectEvent) => void): void;
   /** Closed last, after the parts that use it. */
@@ -150,7 +154,7 @@ export interface Runtime {
   apiLimiter: RateLimiter;
   /** Which X-Forwarded-For hops to believe: `peerAddress(req, proxyTrust)` is the client address. */
   proxyTrust: ProxyTrust;
-  metrics: Registry;
+  metrics: PortalMetrics;
   lab: RunningLab | undefined;
   /** The live nodes (one node alone: just this one). */
   nodes: ClusterNodes;
@@ -172,26 +176,43 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     log.info({ devices: lab.devices.length, ...synced }, 'device lab in the inventory');
   }
 
-  const bus =
-    opts.bus ??
-    new InProcessEventBus({
-      onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed'),
-    });
-  const deviceSlots = new DeviceSessionLimiter(t.DEVICE_MAX_SESSIONS);
   const cluster = opts.cluster;
   const nodes = cluster?.nodes ?? new SingleNode('local');
+  // before the bus: events are counted where they are published (lib/metrics.ts)
+  const metrics = createMetrics({
+    node: nodes.self,
+    connectionsByChannel: () => realtime.manager.countByChannel(),
+    terminalSessions: () => terminals.count(),
+    queueStats: () => queue.stats(),
+    db,
+    readiness: () => runtime.readiness(),
+    redis: cluster !== undefined,
+  });
+  cluster?.onDelivered((topic, latencyMs) => metrics.eventDelivered(topic, latencyMs));
+  const bus = metrics.observe(
+    opts.bus ??
+      new InProcessEventBus({
+        onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed'),
+      }),
+  );
+  const deviceSlots = new DeviceSessionLimiter(t.DEVICE_MAX_SESSIONS);
   // in a cluster one node probes device status and mends orphaned tasks: the holder of this lease
   const prober = cluster
-    ? new Leadership(cluster.lease('status'), {
-        onChange: (leader) => {
-          if (leader) status.resetProbeState();
-          log.info(
-            { node: nodes.self, leader },
-            leader ? 'this node probes device status' : 'status probing handed over',
-          );
+    ? // the lease is no longer than one probe interval: when the prober dies, another node probes
+      // within two intervals
+      new Leadership(
+        cluster.lease('status', Math.max(1_000, Math.min(t.NODE_LEASE_MS, t.STATUS_INTERVAL_MS))),
+        {
+          onChange: (leader) => {
+            if (leader) status.resetProbeState();
+            log.info(
+              { node: nodes.self, leader },
+              leader ? 'this node probes device status' : 'status probing handed over',
+            );
+          },
+          onError: (err) => log.warn({ err }, 'status lease not renewed'),
         },
-        onError: (err) => log.warn({ err }, 'status lease not renewed'),
-      })
+      )
     : null;
 
   const feed = new NotificationFeed(db, bus);
@@ -284,7 +305,13 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
 
   const monitor = monitorChannel({ tasks: { db }, bus, log: log.child({ module: 'monitor' }) });
-  const notifications = notificationsChannel({ db, bus, feed, log: log.child({ module: 'notifications' }) });
+  const notifications = notificationsChannel({
+    db,
+    bus,
+    feed,
+    log: log.child({ module: 'notifications' }),
+    onPushed: (frames) => metrics.notificationsPushed(frames),
+  });
   const proxyTrust = createProxyTrust(t.TRUST_PROXY, t.TRUSTED_PROXIES);
   const realtime = createRealtime({
     log: log.child({ module: 'realtime' }),
@@ -339,10 +366,6 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (sessions + sockets > 0) log.info({ userId: e.userId, sessions, sockets }, 'access revoked');
   });
 
-  const metrics = createMetrics({
-    connectionsByChannel: () => realtime.manager.countByChannel(),
-    terminalSessions: () => terminals.count(),
-  });
   const loginThrottle = new LoginThrottle(new DatabaseThrottleStore(db), {
     freeFailures: t.LOGIN_MAX_FAILURES,
     baseDelayMs: LOGIN_BACKOFF_BASE_MS,
@@ -350,7 +373,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     forgetAfterMs: t.LOGIN_WINDOW_MS,
   });
 
-  return {
+  const runtime: Runtime = {
     log,
     tunables: t,
     db,
@@ -425,6 +448,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await db.$disconnect();
     },
   };
+  return runtime;
 }
 
 export interface StartedRuntime extends Runtime {

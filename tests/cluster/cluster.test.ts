@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
 import WebSocket from 'ws';
+import { createAudit } from '../../lib/audit';
+import { createApiToken } from '../../lib/auth/tokens';
 import type { ClusterNode } from '../../scripts/cluster';
 import { ROOT } from '../helpers';
 import { finalTask, startClusterFixture, until, type ClusterFixture } from './fixture';
@@ -79,6 +82,37 @@ describe('a cluster of two nodes', () => {
     // the one device running was stopped, none of the others started
     expect(rows.filter((d) => d.status === 'success').length).toBeLessThan(c.devices.slow.length);
     expect(rows.every((d) => d.status !== 'running' && d.status !== 'pending')).toBe(true);
+  });
+
+  it("disabling a user through one node closes that user's sockets on the other at once", async () => {
+    const [a, b] = c.nodes as [ClusterNode, ClusterNode];
+    const created = await c.api(a, 'POST', '/users', {
+      username: `noc-${randomBytes(3).toString('hex')}`,
+      role: 'operator',
+      password: 'operator-password-1234',
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const userId = created.json.id as string;
+    const minted = await createApiToken(
+      { id: userId },
+      { name: 'noc', scope: 'read' },
+      { db: c.db, audit: createAudit(c.db, pino({ level: 'silent' })) },
+    );
+    if (!minted.ok) throw new Error(JSON.stringify(minted.errors));
+    const ws = new WebSocket(`ws://127.0.0.1:${b.port}/ws/notifications`, {
+      headers: { authorization: `Bearer ${minted.token}` },
+    });
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+    );
+    await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
+    const patched = await c.api(a, 'PATCH', `/users/${userId}`, { disabled: true });
+    expect(patched.status, JSON.stringify(patched.json)).toBe(200);
+    const started = Date.now();
+    const { code, reason } = await closed;
+    expect(code).toBe(1008);
+    expect(reason).toMatch(/disabled/i);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('a node started with other secrets is refused, saying why', async () => {

@@ -4,8 +4,9 @@ import { getRuntime } from '@/lib/server/registry';
 export const dynamic = 'force-dynamic';
 
 /**
- * Prometheus exposition: process metrics plus the open WebSocket connections gauge. Only for a
- * scraper with METRICS_TOKEN or from a METRICS_ALLOW address (default loopback).
+ * Prometheus exposition of this node (lib/metrics.ts: process, sockets and terminals, tasks and
+ * devices, sign-ins, the REST API, database and Redis, the event bus; every series labelled `node`).
+ * Only for a scraper with METRICS_TOKEN or from a METRICS_ALLOW address (default loopback).
  */
 export async function GET(req: Request) {
   const runtime = getRuntime();

@@ -44,6 +44,8 @@ export function notificationsChannel(deps: {
   bus: EventBus;
   feed: NotificationFeed;
   log: Logger;
+  /** Notification frames sent to sockets (live, replayed after a reconnect, caught up after a resync). */
+  onPushed?: (frames: number) => void;
 }): ChannelHandler<NotificationsClientMessage> & { dispose(): void } {
   let manager: ConnectionManager | null = null;
   const online = (userId: string) =>
@@ -109,6 +111,7 @@ export function notificationsChannel(deps: {
         for (const n of missed) {
           if (n.seq <= after) continue;
           conn.send(notificationFrameOf(n));
+          deps.onPushed?.(1);
           last = Math.max(last, n.seq);
         }
       }
@@ -122,7 +125,9 @@ export function notificationsChannel(deps: {
     const n = await deps.feed.get(e.id);
     if (!n) return;
     toUser(e.userId, notificationFrameOf(n));
-    for (const c of mine(e.userId)) hold(c.id, n.seq);
+    const sockets = mine(e.userId);
+    for (const c of sockets) hold(c.id, n.seq);
+    deps.onPushed?.(sockets.length);
     toUser(e.userId, {
       type: MSG.unreadCount,
       count: await deps.feed.unreadCount(e.userId),
@@ -186,6 +191,7 @@ export function notificationsChannel(deps: {
       let last = latest;
       for (const n of await deps.feed.since(userId, msg.last_seq)) {
         conn.send(notificationFrameOf(n));
+        deps.onPushed?.(1);
         last = Math.max(last, n.seq);
       }
       conn.send({ type: MSG.unreadCount, count: unread, last_seq: latest });
