@@ -6,11 +6,17 @@ import { CliError, DeviceCli, type CommandResult } from '../devices/cli';
 import type { DeviceConnection, DeviceLogin } from '../devices/connect';
 import type { DeviceSessionLimiter } from '../devices/limiter';
 import { SSH_READY_TIMEOUT_MS, SshError } from '../devices/ssh';
-import { ProgressCoalescer, PROGRESS_MIN_INTERVAL_MS, type ProgressState } from './progress';
+import {
+  DeviceChangeBatcher,
+  ProgressCoalescer,
+  PROGRESS_MIN_INTERVAL_MS,
+  type DeviceChange,
+  type ProgressState,
+} from './progress';
 import { TaskAbort } from './queue';
 import { compileStoredPatterns, type UserPattern } from './patterns';
 import { compileIgnore } from '../automation/diff';
-import { outputDocument, recordOutputVersion } from '../automation/history';
+import { outputDocument, recordOutputVersions } from '../automation/history';
 import { redactSecrets } from '../automation/redact';
 import { getOutputSettings } from '../automation/settings';
 import { renderCommands } from '../automation/render';
@@ -27,9 +33,9 @@ import { isFinal, type TaskDeviceOutcome, type TaskStatus } from './status';
 import {
   finishCancelled,
   finishTask,
-  markDeviceRunning,
   markTaskRunning,
-  recordDeviceOutcome,
+  recordDeviceChanges,
+  type StoredDeviceOutcome,
 } from './transitions';
 
 /** Output kept per command in the database (a runaway command cannot fill the disk). */
@@ -63,7 +69,12 @@ function describe(err: unknown, signal: AbortSignal): { status: DeviceOutcome['s
           error: 'Interrupted: the server stopped while this device was running; not re-run automatically.',
         };
   }
-  if (err instanceof SshError || err instanceof CliError || err instanceof DeviceTimeout)
+  if (
+    err instanceof SshError ||
+    err instanceof CliError ||
+    err instanceof DeviceTimeout ||
+    err instanceof StartNotStored
+  )
     return { status: 'failed', error: err.message };
   return { status: 'failed', error: `Unexpected error: ${(err as Error).message}` };
 }
@@ -122,18 +133,50 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   );
   progress.update(state('running'));
 
+  /**
+   * Device rows are written in batches: every start and outcome since the last write go into one
+   * transaction (recordDeviceChanges), at most one per progress interval, and the task's counters and
+   * progress events follow only once it is stored, so an event never reports a result the database
+   * does not hold yet.
+   *
+   * What "running" means on disk, which reconciliation and a takeover by another process rely on
+   * (devices left running are failed, never re-run; pending ones run): a device is stored as running
+   * before any command is sent to it. Its start is queued when its slot is taken and the worker logs
+   * in meanwhile; before the first CLI line it waits for that write, asking for it at once if it is
+   * still queued. A login takes tens of milliseconds or more, so the write is usually done by then,
+   * and the starts of all devices logging in at the same time share it. A device whose start is not
+   * stored yet has had nothing sent but a login: if the process dies then, it is still pending and
+   * runs again, which is safe. An outcome waits for the next write (up to one progress interval): a
+   * device that finished in that window when the process died is found running and failed as
+   * interrupted, never shown as succeeded without its output (status and output are one statement).
+   */
+  const changes = new DeviceChangeBatcher<TaskOutcome>(
+    async (batch) => {
+      await recordDeviceChanges(db, taskId, batch);
+      // stored: nothing after this may fail the write, or the batch would be written (and counted) twice
+      for (const c of batch) {
+        if (!c.outcome) continue;
+        counters.completed++;
+        if (c.outcome.status === 'success') counters.succeeded++;
+        else if (c.outcome.status === 'failed') counters.failed++;
+        else if (c.outcome.status === 'skipped') counters.skipped++;
+      }
+      if (history) await recordHistory(db, log, taskId, history, batch);
+      progress.update(
+        state('running'),
+        batch.flatMap((c) => c.events),
+      );
+    },
+    (err) => log.error({ err, taskId }, 'task device results not stored; retried with the next batch'),
+    deps.progressIntervalMs ?? PROGRESS_MIN_INTERVAL_MS,
+  );
+
   /** A device that ends before any login: recorded, counted and reported like any outcome. */
-  const finishUnrun = async (row: (typeof rows)[number], status: 'skipped' | 'failed', error: string) => {
-    await recordDeviceOutcome(db, taskId, row.id, { status, output: '[]', error, finishedAt: new Date() });
-    counters.completed++;
-    if (status === 'skipped') counters.skipped++;
-    else counters.failed++;
-    progress.update(state('running'), {
-      deviceId: row.deviceId ?? '',
-      deviceName: row.deviceName,
-      status,
-      error,
-      durationMs: 0,
+  const finishUnrun = (row: (typeof rows)[number], status: 'skipped' | 'failed', error: string) => {
+    changes.add({
+      rowId: row.id,
+      outcome: { status, output: '[]', error, finishedAt: new Date() },
+      events: [{ deviceId: row.deviceId ?? '', deviceName: row.deviceName, status, error, durationMs: 0 }],
     });
   };
 
@@ -144,7 +187,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     if (!steps) {
       // nothing to run on this vendor: skipped at once, no login, no session slot
       const label = Object.hasOwn(VENDOR_LABELS, vendor) ? VENDOR_LABELS[vendor as Vendor] : vendor;
-      await finishUnrun(row, 'skipped', `No commands for ${label} (${vendor}) in this task.`);
+      finishUnrun(row, 'skipped', `No commands for ${label} (${vendor}) in this task.`);
       return;
     }
     let rendered = steps;
@@ -159,7 +202,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
           )
         : ({ ok: false, error: 'The device no longer exists.' } as const);
       if (!r.ok) {
-        await finishUnrun(row, 'failed', `The template could not be filled in for this device: ${r.error}`);
+        finishUnrun(row, 'failed', `The template could not be filled in for this device: ${r.error}`);
         return;
       }
       rendered = steps.map((c, i) => ({ ...c, command: r.commands[i]! }));
@@ -177,14 +220,13 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
     }
     const startedAt = new Date();
     try {
-      await markDeviceRunning(db, row.id, startedAt);
       current = row.deviceName;
-      // The running transition goes out too (coalesced with the rest), so a watching task page
-      // shows this row running instead of pending until the device finishes.
-      progress.update(state('running'), {
-        deviceId: row.deviceId ?? '',
-        deviceName: row.deviceName,
-        status: 'running',
+      // The running transition goes out too (once stored, coalesced with the rest), so a watching
+      // task page shows this row running instead of pending until the device finishes.
+      const startStored = changes.add({
+        rowId: row.id,
+        startedAt,
+        events: [{ deviceId: row.deviceId ?? '', deviceName: row.deviceName, status: 'running' }],
       });
       const outcome = await runOnDevice(
         row.deviceId,
@@ -192,6 +234,7 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
         { ...plan, steps: rendered },
         signal,
         deps,
+        () => startStored().catch((err: unknown) => Promise.reject(new StartNotStored(err))),
       );
       const finishedAt = new Date();
       // secrets (password hashes, communities, keys) never reach the database, events or exports,
@@ -202,37 +245,28 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
           output: redactSecrets(o.output, vendor).text,
         }));
       const outputJson = JSON.stringify(outcome.outputs);
-      await recordDeviceOutcome(db, taskId, row.id, {
-        status: outcome.status,
-        output: outputJson,
-        error: outcome.error,
-        finishedAt,
-      });
-      if (history && outcome.status === 'success') {
-        try {
-          await recordOutputVersion(db, {
-            deviceId: row.deviceId,
+      changes.add({
+        rowId: row.id,
+        outcome: {
+          status: outcome.status,
+          output: outputJson,
+          error: outcome.error,
+          finishedAt,
+          history:
+            history && outcome.status === 'success'
+              ? { deviceId: row.deviceId, deviceName: row.deviceName, text: outputDocument(outcome.outputs) }
+              : undefined,
+        },
+        events: [
+          {
+            deviceId: row.deviceId ?? '',
             deviceName: row.deviceName,
-            templateId: history.templateId,
-            taskId,
-            taskDeviceId: row.id,
-            text: outputDocument(outcome.outputs),
-            ignore: history.ignore,
-          });
-        } catch (err) {
-          log.error({ err, taskId, device: row.deviceName }, 'output history not recorded');
-        }
-      }
-      counters.completed++;
-      if (outcome.status === 'success') counters.succeeded++;
-      if (outcome.status === 'failed') counters.failed++;
-      progress.update(state('running'), {
-        deviceId: row.deviceId ?? '',
-        deviceName: row.deviceName,
-        status: outcome.status,
-        error: outcome.error,
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
-        output: outputJson.length <= EVENT_OUTPUT_MAX_CHARS ? outputJson : undefined,
+            status: outcome.status,
+            error: outcome.error,
+            durationMs: finishedAt.getTime() - startedAt.getTime(),
+            output: outputJson.length <= EVENT_OUTPUT_MAX_CHARS ? outputJson : undefined,
+          },
+        ],
       });
     } finally {
       if (row.deviceId) deps.deviceSlots.release(row.deviceId);
@@ -247,12 +281,20 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
       try {
         await runDevice(row);
       } catch (err) {
-        log.error({ err, taskId, device: row.deviceName }, 'task device failed to record');
+        log.error({ err, taskId, device: row.deviceName }, 'task device failed to run');
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(task.concurrency, rows.length)) }, worker));
   current = null;
+  // every result is stored before the task is reported finished (or left for a restart to resume)
+  try {
+    await changes.flush();
+  } catch (err) {
+    changes.dispose();
+    progress.dispose();
+    throw err;
+  }
 
   const abort = signal.reason instanceof TaskAbort ? signal.reason.kind : null;
   if (abort === 'shutdown') {
@@ -264,10 +306,46 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
   const done =
     abort === 'cancel' || fresh.cancelRequested
       ? await finishCancelled(db, taskId)
-      : await finishTask(db, taskId);
+      : await finishTask(db, taskId, new Date(), fresh);
   counters.completed = done.completedDevices;
   counters.failed = done.failedDevices;
   progress.final(state(done.status as TaskStatus));
+}
+
+/** A device's outcome as the executor stores it, with the text its output history keeps. */
+interface TaskOutcome extends StoredDeviceOutcome {
+  /** A templated run's successful device: its output joins the template's history. */
+  history?: { deviceId: string | null; deviceName: string; text: string };
+}
+
+/**
+ * The output history of a stored batch's successful devices, written together. After the batch's
+ * transaction: history that cannot be written is logged, never a reason to write the batch again.
+ */
+async function recordHistory(
+  db: PrismaClient,
+  log: Logger,
+  taskId: string,
+  history: { templateId: string; ignore: (text: string) => string },
+  batch: DeviceChange<TaskOutcome>[],
+): Promise<void> {
+  const entries = batch.flatMap((c) =>
+    c.outcome?.history ? [{ ...c.outcome.history, taskDeviceId: c.rowId }] : [],
+  );
+  if (entries.length === 0) return;
+  const run = { templateId: history.templateId, taskId, ignore: history.ignore };
+  try {
+    await recordOutputVersions(db, run, entries);
+  } catch {
+    // one device's bad row must not cost the others their history: one at a time, each logged
+    for (const e of entries) {
+      try {
+        await recordOutputVersions(db, run, [e]);
+      } catch (err) {
+        log.error({ err, taskId, device: e.deviceName }, 'output history not recorded');
+      }
+    }
+  }
 }
 
 /** The template whose history a task's outputs join, with its ignore patterns; null for plain tasks. */
@@ -337,6 +415,8 @@ async function runOnDevice(
   plan: DevicePlan,
   signal: AbortSignal,
   deps: ExecutorDeps,
+  /** Resolves once the device is stored as running; nothing is sent to its CLI before. */
+  startStored: () => Promise<void>,
 ): Promise<DeviceOutcome> {
   const outputs: CommandOutput[] = [];
   let used = 0;
@@ -374,6 +454,7 @@ async function runOnDevice(
     conn = login.connection;
     const c = conn;
     const transport = await c.openShell();
+    await startStored();
     cli = await timed((ms) =>
       DeviceCli.open(transport, c.driver, c.encoding, {
         enableSecret: c.enableSecret,
@@ -432,6 +513,15 @@ async function runOnDevice(
   } finally {
     cli?.close();
     conn?.close();
+  }
+}
+
+/** The device's start could not be stored: its commands are not sent (see runTask). */
+class StartNotStored extends Error {
+  constructor(cause: unknown) {
+    super(
+      `The portal could not record that this device started, so its commands were not sent: ${(cause as Error).message}`,
+    );
   }
 }
 

@@ -39,9 +39,10 @@ export class ProgressCoalescer {
     private readonly clock: Clock = realClock,
   ) {}
 
-  update(state: ProgressState, device?: DeviceResultEvent): void {
+  update(state: ProgressState, device?: DeviceResultEvent | readonly DeviceResultEvent[]): void {
     this.latest = state;
-    if (device) this.devices.push(device);
+    if (Array.isArray(device)) this.devices.push(...(device as readonly DeviceResultEvent[]));
+    else if (device) this.devices.push(device as DeviceResultEvent);
     if (this.timer !== null) return;
     const wait = this.lastSent + this.intervalMs - this.clock.now();
     if (wait <= 0) this.flush(false);
@@ -73,6 +74,165 @@ export class ProgressCoalescer {
 
   /** Stop without publishing (process shutting down). */
   dispose(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/**
+ * One device's change waiting to be stored: it started (one more attempt), it has an outcome, or both
+ * (a device that ends before the next write). `events` say so on the bus once it is stored.
+ */
+export interface DeviceChange<Outcome> {
+  rowId: string;
+  startedAt?: Date;
+  outcome?: Outcome;
+  events: DeviceResultEvent[];
+}
+
+/** A later change of the same device on top of an earlier one still waiting (or written back). */
+export function mergeDeviceChange<O>(older: DeviceChange<O>, newer: DeviceChange<O>): DeviceChange<O> {
+  return {
+    rowId: older.rowId,
+    startedAt: newer.startedAt ?? older.startedAt,
+    outcome: newer.outcome ?? older.outcome,
+    events: [...older.events, ...newer.events],
+  };
+}
+
+class PendingBatch<O> {
+  readonly changes = new Map<string, DeviceChange<O>>();
+  readonly stored: Promise<void>;
+  resolve!: () => void;
+  reject!: (err: unknown) => void;
+  constructor() {
+    this.stored = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // a failed write is reported through onError; only callers that wait on it see the rejection
+    this.stored.catch(() => {});
+  }
+}
+
+/**
+ * Batches a task's device writes: every start and outcome since the last write is stored by one
+ * write, at most one write at a time (SQLite has one writer: fewer, larger transactions are the win),
+ * and no more often than the interval unless a device needs its start stored now (before its
+ * commands go out). A failed write keeps its changes for the next one, under any newer change.
+ */
+export class DeviceChangeBatcher<O> {
+  private batch = new PendingBatch<O>();
+  /** The batch being written, if any. */
+  private writing: PendingBatch<O> | null = null;
+  private running: Promise<void> | null = null;
+  private urgent = false;
+  private timer: unknown = null;
+  private lastWrite = -Infinity;
+
+  constructor(
+    private readonly write: (changes: DeviceChange<O>[]) => Promise<void>,
+    private readonly onError: (err: unknown) => void,
+    private readonly intervalMs = PROGRESS_MIN_INTERVAL_MS,
+    private readonly clock: Clock = realClock,
+  ) {}
+
+  /**
+   * Queue a change. The returned function settles once the change is stored: it writes at once if
+   * the change still waits for the interval, and tries a failed write once more before rejecting.
+   */
+  add(change: DeviceChange<O>): () => Promise<void> {
+    const earlier = this.batch.changes.get(change.rowId);
+    this.batch.changes.set(change.rowId, earlier ? mergeDeviceChange(earlier, change) : change);
+    this.schedule();
+    return async () => {
+      for (let attempt = 1; ; attempt++) {
+        const b = [this.writing, this.batch].find((x) => x?.changes.get(change.rowId) !== undefined);
+        if (!b) return; // stored
+        if (b === this.batch) {
+          this.urgent = true;
+          this.schedule();
+        }
+        try {
+          return await b.stored;
+        } catch (err) {
+          if (attempt >= 2) throw err;
+        }
+      }
+    };
+  }
+
+  /** Store everything queued so far, trying a failed write once more; rejects if that fails too. */
+  async flush(): Promise<void> {
+    let failures = 0;
+    while (this.running || this.batch.changes.size > 0) {
+      if (this.running) {
+        await this.running;
+        continue;
+      }
+      const b = this.batch;
+      this.urgent = true;
+      this.schedule();
+      try {
+        await b.stored;
+      } catch (err) {
+        if (++failures >= 2) throw err;
+      }
+    }
+  }
+
+  /** Stop the timer without writing (the run gives up: its database refuses writes). */
+  dispose(): void {
+    this.clearTimer();
+  }
+
+  private schedule(): void {
+    if (this.running || this.batch.changes.size === 0) return; // the write in progress looks again
+    const wait = this.urgent ? 0 : this.lastWrite + this.intervalMs - this.clock.now();
+    if (wait <= 0) {
+      this.clearTimer();
+      this.running = this.run();
+    } else if (this.timer === null) {
+      this.timer = this.clock.setTimeout(() => {
+        this.timer = null;
+        this.schedule();
+      }, wait);
+    }
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.batch.changes.size > 0) {
+        const b = this.batch;
+        this.batch = new PendingBatch<O>();
+        this.writing = b;
+        this.urgent = false;
+        this.lastWrite = this.clock.now();
+        try {
+          await this.write([...b.changes.values()]);
+          this.writing = null;
+          b.resolve();
+        } catch (err) {
+          this.writing = null;
+          for (const [rowId, older] of b.changes) {
+            const newer = this.batch.changes.get(rowId);
+            this.batch.changes.set(rowId, newer ? mergeDeviceChange(older, newer) : older);
+          }
+          b.reject(err);
+          this.onError(err);
+          this.urgent = false;
+          break; // retried after the interval, not in a tight loop against a failing database
+        }
+        // changes queued during the write wait for the interval unless one of them is needed now
+        if (!this.urgent) break;
+      }
+    } finally {
+      this.running = null;
+      this.schedule();
+    }
+  }
+
+  private clearTimer(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
   }

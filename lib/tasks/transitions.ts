@@ -1,4 +1,5 @@
-import type { PrismaClient } from '../db/generated/client';
+import { Prisma, type PrismaClient } from '../db/generated/client';
+import { isPostgres } from '../db/dialect';
 import { TASK_DEVICE_UNFINISHED_STATUSES, type TaskDeviceOutcome } from './status';
 
 /**
@@ -14,53 +15,124 @@ export const CANCELLED_BEFORE_RUN_ERROR = 'Cancelled before it ran.';
 export const CANCELLED_BY_USER_REASON = 'Cancelled by the user.';
 
 /** The executor picks the task up (keeps the first start time of a resumed task). */
-export async function markTaskRunning(db: Db, task: Pick<TaskRow, 'id' | 'startedAt'>): Promise<void> {
+export async function markTaskRunning(
+  db: Db,
+  task: Pick<TaskRow, 'id' | 'startedAt' | 'status'>,
+): Promise<void> {
+  if (task.status === 'running' && task.startedAt) return; // taken over while running: nothing changes
   await db.task.update({
     where: { id: task.id },
     data: { status: 'running', startedAt: task.startedAt ?? new Date() },
   });
 }
 
-/** A device starts running (counted as one more attempt). */
-export async function markDeviceRunning(db: Db, rowId: string, startedAt: Date): Promise<void> {
-  await db.taskDevice.update({
-    where: { id: rowId },
-    data: { status: 'running', startedAt, attempts: { increment: 1 } },
-  });
+/** What a device ended with, as stored on its row. */
+export interface StoredDeviceOutcome {
+  status: TaskDeviceOutcome;
+  /** JSON of the per-command outputs. */
+  output: string;
+  error: string | null;
+  finishedAt: Date;
 }
 
-/** A device has an outcome: store it and count it on the task, together. */
-export async function recordDeviceOutcome(
+/** One device's change in a batch: it started (one more attempt), it has an outcome, or both. */
+export interface DeviceChangeRecord {
+  rowId: string;
+  startedAt?: Date;
+  outcome?: StoredDeviceOutcome;
+}
+
+/** Rows per UPDATE: 9 bound values per row, far below SQLite's and PostgreSQL's limits. */
+const ROWS_PER_STATEMENT = 200;
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * A timestamp bound into raw SQL: PostgreSQL gets the driver's text as an untyped parameter, which
+ * a CASE would resolve to text, so it is cast; SQLite stores the adapter's ISO text as it is (a cast
+ * there would give the column numeric affinity and mangle it).
+ */
+function timestamp(db: Db, at: Date): Prisma.Sql {
+  return isPostgres(db) ? Prisma.sql`CAST(${at} AS TIMESTAMP(3))` : Prisma.sql`${at}`;
+}
+
+/** `CASE "id" WHEN … THEN … END` over a chunk of rows: each row its own value in one statement. */
+function perRow<T extends { rowId: string }>(rows: T[], value: (row: T) => Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`CASE "id" ${Prisma.join(
+    rows.map((r) => Prisma.sql`WHEN ${r.rowId} THEN ${value(r)}`),
+    ' ',
+  )} END`;
+}
+
+/**
+ * Store a batch of device changes and count the outcomes on the task, in one transaction: a handful
+ * of statements however many devices the batch holds (one UPDATE … CASE per 200 started rows, one
+ * per 200 finished rows, one for the task's counters). A row's status, output and error change in
+ * the same statement, so no device is ever stored as finished without its output. Starts are applied
+ * before outcomes, so a device that started and finished within one batch ends with its outcome.
+ */
+export async function recordDeviceChanges(
   db: Db,
   taskId: string,
-  rowId: string,
-  outcome: { status: TaskDeviceOutcome; output: string; error: string | null; finishedAt: Date },
+  changes: readonly DeviceChangeRecord[],
 ): Promise<void> {
-  await db.$transaction([
-    db.taskDevice.update({
-      where: { id: rowId },
-      data: {
-        status: outcome.status,
-        output: outcome.output,
-        error: outcome.error,
-        finishedAt: outcome.finishedAt,
-      },
-    }),
-    db.task.update({
-      where: { id: taskId },
-      data: {
-        completedDevices: { increment: 1 },
-        ...(outcome.status === 'success' ? { succeededDevices: { increment: 1 } } : {}),
-        ...(outcome.status === 'failed' ? { failedDevices: { increment: 1 } } : {}),
-        ...(outcome.status === 'skipped' ? { skippedDevices: { increment: 1 } } : {}),
-      },
-    }),
-  ]);
+  const started = changes.filter((c): c is DeviceChangeRecord & { startedAt: Date } => !!c.startedAt);
+  const finished = changes.filter(
+    (c): c is DeviceChangeRecord & { outcome: StoredDeviceOutcome } => !!c.outcome,
+  );
+  const statements: Prisma.PrismaPromise<unknown>[] = [];
+  for (const rows of chunked(started, ROWS_PER_STATEMENT)) {
+    statements.push(
+      db.$executeRaw`UPDATE "TaskDevice" SET "status" = 'running', "attempts" = "attempts" + 1, "startedAt" = ${perRow(
+        rows,
+        (r) => timestamp(db, r.startedAt),
+      )} WHERE "taskId" = ${taskId} AND "id" IN (${Prisma.join(rows.map((r) => r.rowId))})`,
+    );
+  }
+  for (const rows of chunked(finished, ROWS_PER_STATEMENT)) {
+    statements.push(
+      db.$executeRaw`UPDATE "TaskDevice" SET "status" = ${perRow(rows, (r) => Prisma.sql`${r.outcome.status}`)}, "output" = ${perRow(
+        rows,
+        (r) => Prisma.sql`${r.outcome.output}`,
+      )}, "error" = ${perRow(rows, (r) => Prisma.sql`${r.outcome.error}`)}, "finishedAt" = ${perRow(
+        rows,
+        (r) => timestamp(db, r.outcome.finishedAt),
+      )} WHERE "taskId" = ${taskId} AND "id" IN (${Prisma.join(rows.map((r) => r.rowId))})`,
+    );
+  }
+  if (finished.length > 0) {
+    const count = (status: TaskDeviceOutcome) => finished.filter((c) => c.outcome.status === status).length;
+    const [succeeded, failed, skipped] = [count('success'), count('failed'), count('skipped')];
+    statements.push(
+      db.task.update({
+        where: { id: taskId },
+        data: {
+          completedDevices: { increment: finished.length },
+          ...(succeeded > 0 ? { succeededDevices: { increment: succeeded } } : {}),
+          ...(failed > 0 ? { failedDevices: { increment: failed } } : {}),
+          ...(skipped > 0 ? { skippedDevices: { increment: skipped } } : {}),
+        },
+        select: { id: true },
+      }),
+    );
+  }
+  if (statements.length === 0) return;
+  await db.$transaction(statements);
 }
 
 /** Every device has an outcome: the task completed, or failed when any device failed. */
-export async function finishTask(db: Db, taskId: string, finishedAt = new Date()): Promise<TaskRow> {
-  const t = await db.task.findUniqueOrThrow({ where: { id: taskId } });
+export async function finishTask(
+  db: Db,
+  taskId: string,
+  finishedAt = new Date(),
+  /** The task as just read by the caller (its counters are final): saves reading it again. */
+  current?: Pick<TaskRow, 'failedDevices'>,
+): Promise<TaskRow> {
+  const t = current ?? (await db.task.findUniqueOrThrow({ where: { id: taskId } }));
   return db.task.update({
     where: { id: taskId },
     data: { status: t.failedDevices > 0 ? 'failed' : 'completed', finishedAt },
