@@ -48,25 +48,21 @@ export async function startNode(opts: {
   mkdirSync(opts.dataDir, { recursive: true });
   // node with tsx's loader, not the tsx command: that one runs the server in a child process of its
   // own, and a SIGKILL (a test's crash) would kill only the wrapper and leave the node running
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'server.ts', '--no-build'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        LOG_FORMAT: 'json',
-        ...opts.env,
-        NODE_ID: opts.nodeId,
-        PORT: String(opts.port),
-        HOST: host,
-        DATA_DIR: opts.dataDir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts', '--no-build'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      LOG_FORMAT: 'json',
+      ...opts.env,
+      NODE_ID: opts.nodeId,
+      PORT: String(opts.port),
+      HOST: host,
+      DATA_DIR: opts.dataDir,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (b: Buffer) => {
     output += b.toString();

@@ -14,7 +14,7 @@ const NODES = 3;
 let url: string;
 let clients: PrismaClient[] = [];
 let feeds: NotificationFeed[] = [];
-let users: string[] = [];
+const users: string[] = [];
 const pushed: { userId: string; seq: number }[] = [];
 
 beforeAll(async () => {

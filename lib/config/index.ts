@@ -8,8 +8,10 @@ import { ConfigError } from './schema';
 
 export { ConfigError, parseEnv, type Env } from './schema';
 
-export interface Config
-  extends Omit<Env, 'DATABASE_URL' | 'SWITCHBOARD_SECRET' | 'NEXTAUTH_SECRET' | 'NODE_ID'> {
+export interface Config extends Omit<
+  Env,
+  'DATABASE_URL' | 'SWITCHBOARD_SECRET' | 'NEXTAUTH_SECRET' | 'NODE_ID'
+> {
   DATA_DIR: string;
   DATABASE_URL: string;
   NODE_ID: string;
