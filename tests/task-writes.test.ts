@@ -13,40 +13,10 @@ import { DeviceSessionLimiter } from '../lib/devices/limiter';
 import { InProcessEventBus } from '../lib/events/in-process';
 import type { EventMap } from '../lib/events/types';
 import { runTask } from '../lib/tasks/executor';
-import {
-  DeviceChangeBatcher,
-  type Clock,
-  type DeviceChange,
-  type DeviceResultEvent,
-} from '../lib/tasks/progress';
+import { DeviceChangeBatcher, type DeviceChange, type DeviceResultEvent } from '../lib/tasks/progress';
 import { recordDeviceChanges } from '../lib/tasks/transitions';
+import { fakeClock } from './fake-clock';
 import { LAB_CREDS, startPortal, type Portal } from './harness';
-
-function fakeClock() {
-  let now = 0;
-  const timers: { at: number; fn: () => void; id: number }[] = [];
-  let seq = 0;
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const id = ++seq;
-      timers.push({ at: now + ms, fn, id });
-      return id;
-    },
-    clearTimeout: (id) => {
-      const i = timers.findIndex((t) => t.id === id);
-      if (i >= 0) timers.splice(i, 1);
-    },
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    for (const t of timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at)) {
-      timers.splice(timers.indexOf(t), 1);
-      t.fn();
-    }
-  };
-  return { clock, advance, timers };
-}
 
 /** Lets every pending promise callback run (the batcher's writes are promises). */
 const settle = () => new Promise((r) => setImmediate(r));
@@ -66,6 +36,40 @@ const finish = (rowId: string, outcome = 'success'): DeviceChange<string> => ({
   outcome,
   events: [ev(rowId, 'success')],
 });
+
+/**
+ * The lab login, with every line a task writes to a device's shell passed to `tap` first (per
+ * device: `tapFor(deviceId)` makes its tap); the tap decides when the line really goes out.
+ */
+type ShellData = string | Buffer;
+function tappingShellWrites(
+  portal: Pick<Portal, 'db' | 'vault'>,
+  tapFor: (deviceId: string) => (data: ShellData, write: (data: ShellData) => void) => void,
+): DeviceLogin {
+  const real = createDeviceLogin({ db: portal.db, vault: portal.vault, log: pino({ level: 'silent' }) });
+  return {
+    ...real,
+    sharedHops: 0,
+    async open(req) {
+      const r = await real.open(req);
+      if (!r.ok) return r;
+      const conn = r.connection;
+      return {
+        ok: true,
+        connection: {
+          ...conn,
+          async openShell(size) {
+            const shell = await conn.openShell(size);
+            const write = shell.write.bind(shell);
+            const tap = tapFor(req.deviceId!);
+            shell.write = (data) => tap(data, write);
+            return shell;
+          },
+        },
+      };
+    },
+  };
+}
 
 describe('DeviceChangeBatcher', () => {
   function batcher(opts: { fail?: (n: number) => boolean } = {}) {
@@ -373,42 +377,21 @@ describe('task device writes against the database', () => {
   }, 60_000);
 
   it('a device is stored as running before its first command; events report only what is stored', async () => {
-    const real = createDeviceLogin({ db: portal.db, vault: portal.vault, log: pino({ level: 'silent' }) });
     /** The device row's status as stored when the first line was sent to the device. */
     const atFirstLine = new Map<string, string>();
     const rowOf = new Map<string, string>();
-    const login: DeviceLogin = {
-      ...real,
-      sharedHops: 0,
-      async open(req) {
-        const r = await real.open(req);
-        if (!r.ok) return r;
-        const conn = r.connection;
-        return {
-          ok: true,
-          connection: {
-            ...conn,
-            async openShell(size) {
-              const shell = await conn.openShell(size);
-              const write = shell.write.bind(shell);
-              let first = true;
-              shell.write = (data) => {
-                if (!first) return write(data);
-                first = false;
-                // the line is held until the stored status is read (a later write cannot sneak in)
-                void portal.db.taskDevice
-                  .findUniqueOrThrow({ where: { id: rowOf.get(req.deviceId!)! } })
-                  .then((row) => {
-                    atFirstLine.set(req.deviceId!, row.status);
-                    write(data);
-                  });
-              };
-              return shell;
-            },
-          },
-        };
-      },
-    };
+    const login = tappingShellWrites(portal, (deviceId) => {
+      let first = true;
+      return (data, write) => {
+        if (!first) return write(data);
+        first = false;
+        // the line is held until the stored status is read (a later write cannot sneak in)
+        void portal.db.taskDevice.findUniqueOrThrow({ where: { id: rowOf.get(deviceId)! } }).then((row) => {
+          atFirstLine.set(deviceId, row.status);
+          write(data);
+        });
+      };
+    });
     const task = await newTask(vrp(40));
     for (const r of await portal.db.taskDevice.findMany({ where: { taskId: task.id } }))
       rowOf.set(r.deviceId!, r.id);
@@ -476,31 +459,10 @@ describe('task device writes against the database', () => {
 
     // no write ever succeeds: no device is sent a command (each would have been "running" unrecorded)
     let lines = 0;
-    const real = createDeviceLogin({ db: portal.db, vault: portal.vault, log: pino({ level: 'silent' }) });
-    const counting: DeviceLogin = {
-      ...real,
-      sharedHops: 0,
-      async open(req) {
-        const r = await real.open(req);
-        if (!r.ok) return r;
-        const conn = r.connection;
-        return {
-          ok: true,
-          connection: {
-            ...conn,
-            async openShell(size) {
-              const shell = await conn.openShell(size);
-              const write = shell.write.bind(shell);
-              shell.write = (data) => {
-                lines++;
-                write(data);
-              };
-              return shell;
-            },
-          },
-        };
-      },
-    };
+    const counting = tappingShellWrites(portal, () => (data, write) => {
+      lines++;
+      write(data);
+    });
     const refusing = withTransactions(counted, () => Promise.reject(new Error('disk I/O error')));
     const never = await newTask(vrp(6), ['display version'], 3);
     await expect(run(never.id, { db: refusing, login: counting })).rejects.toThrow(/disk I\/O error/);

@@ -1,33 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressCoalescer, progressPercent, type Clock, type TaskProgressEvent } from './progress';
+import { fakeClock } from '../../tests/fake-clock';
+import { ProgressCoalescer, progressPercent, type TaskProgressEvent } from './progress';
 import { InProcessTaskQueue, TaskAbort } from './queue';
 import { parseStoredVendorCommands, stepsForVendor, validateTaskForm } from './schema';
-
-function fakeClock() {
-  let now = 0;
-  const timers: { at: number; fn: () => void; id: number }[] = [];
-  let seq = 0;
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const id = ++seq;
-      timers.push({ at: now + ms, fn, id });
-      return id;
-    },
-    clearTimeout: (id) => {
-      const i = timers.findIndex((t) => t.id === id);
-      if (i >= 0) timers.splice(i, 1);
-    },
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    for (const t of timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at)) {
-      timers.splice(timers.indexOf(t), 1);
-      t.fn();
-    }
-  };
-  return { clock, advance };
-}
 
 const state = (completed: number, total = 100) => ({
   taskId: 't',
