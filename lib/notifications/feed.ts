@@ -110,14 +110,6 @@ export class NotificationFeed {
       });
       if (!user || user.disabled || !parseKinds(user.notifyKinds).has(n.kind)) continue;
       const eventKey = n.eventKey ?? null;
-      if (
-        eventKey !== null &&
-        (await this.db.notification.findUnique({
-          where: { userId_eventKey: { userId, eventKey } },
-          select: { id: true },
-        }))
-      )
-        continue; // another node recorded it first
       // the sequence number and the row are one transaction: no gaps, no duplicates
       let row: { id: string; seq: number };
       try {
@@ -142,7 +134,7 @@ export class NotificationFeed {
           });
         });
       } catch (err) {
-        if (eventKey !== null && isUniqueViolation(err)) continue; // recorded by another node meanwhile
+        if (eventKey !== null && isUniqueViolation(err)) continue; // another node recorded it first
         throw err;
       }
       created++;

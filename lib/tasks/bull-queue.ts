@@ -121,8 +121,6 @@ export class BullTaskQueue implements TaskQueue {
       lockDuration: this.opts.lockMs,
       stalledInterval: Math.max(500, Math.floor(this.opts.lockMs / 2)),
       maxStalledCount: MAX_STALLED,
-      removeOnComplete: { count: 0 },
-      removeOnFail: { count: 0 },
     });
     // connection trouble is reported by the connection's owner; a job error by onError below
     this.worker.on('error', () => {});
