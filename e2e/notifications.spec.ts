@@ -17,9 +17,13 @@ test('the bell count rises live when a device goes down; mark all read sets it t
   await admin.getByRole('button', { name: /Save grants/ }).click();
   await expect(admin.getByRole('status')).toContainText('1 device granted');
 
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await signIn(page, name, 'noc-password-1234');
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  // the same user on a phone too: the toast reaches both, and each dismisses it with the pointer
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await signIn(phone, name, 'noc-password-1234');
+  await expect(phone.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   await page.goto('/devices?q=lab-ios-10');
   const row = page.locator('tr[data-device="lab-ios-10"]');
   await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'online', { timeout: 15_000 });
@@ -39,6 +43,11 @@ test('the bell count rises live when a device goes down; mark all read sets it t
   await mouseClick(page, toast.getByRole('button', { name: 'Dismiss' }));
   await expect(toast).toHaveCount(0);
   await expect(badge).toHaveText('1');
+  const phoneToast = phone.getByTestId('toasts').locator('[data-kind="device_down"]');
+  await expect(phoneToast).toContainText('lab-ios-10 is down');
+  await mouseClick(phone, phoneToast.getByRole('button', { name: 'Dismiss' }));
+  await expect(phoneToast).toHaveCount(0);
+  await expect(phone.getByTestId('unread-count')).toHaveText('1');
 
   await page.getByRole('button', { name: /Notifications \(1 unread\)/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Recent notifications' });
