@@ -159,10 +159,10 @@ describe('device login against the lab', () => {
  * resolves once a task has asked the limiter for a slot there (and, the slots being ours, waits);
  * `release` hands the slots back, the first straight to the waiting task.
  */
-function holdSlots(deviceId: string) {
+async function holdSlots(deviceId: string) {
   const slots = portal.deviceSlots;
   const n = slots.perDevice;
-  for (let i = 0; i < n; i++) expect(slots.tryAcquire(deviceId)).toBe(true);
+  for (let i = 0; i < n; i++) expect(await slots.tryAcquire(deviceId)).toBe(true);
   // observed, not replaced: the limiter has no read-only view of its waiters
   const acquire = vi.spyOn(slots, 'acquire');
   return {
@@ -195,7 +195,7 @@ describe('the login checks the acting user for tasks and terminals', () => {
   it('a queued task device whose owner lost the grant fails with that reason; the others run', async () => {
     const kept = await portal.deviceId('lab-vrp-01');
     const revoked = await portal.deviceId('lab-vrp-02');
-    const held = holdSlots(revoked);
+    const held = await holdSlots(revoked);
     let id: string;
     try {
       id = await operatorTask([kept, revoked]);
@@ -229,7 +229,7 @@ describe('the login checks the acting user for tasks and terminals', () => {
 
   it("a disabled owner's queued task fails on every device it had not started", async () => {
     const device = await portal.deviceId('lab-vrp-01');
-    const held = holdSlots(device);
+    const held = await holdSlots(device);
     let id: string;
     try {
       id = await operatorTask([device]);

@@ -1,15 +1,19 @@
-/**
- * A token bucket per key (an API token): `perMinute` requests a minute on average, bursts up to the
- * same number. Pure over an injected clock; one instance per runtime (the cluster issue moves it to
- * Redis behind the same interface).
- */
 export interface RateVerdict {
   allowed: boolean;
   /** Whole seconds until one more request is allowed (0 when allowed). */
   retryAfterS: number;
 }
 
-export class RateLimiter {
+/** A request rate limit per key (an API token): this node's memory, or Redis in a cluster (lib/cluster/rate-limit.ts). */
+export interface RateLimit {
+  take(key: string): RateVerdict | Promise<RateVerdict>;
+}
+
+/**
+ * A token bucket per key (an API token): `perMinute` requests a minute on average, bursts up to the
+ * same number. Pure over an injected clock; one node's limit (a cluster shares its buckets in Redis).
+ */
+export class RateLimiter implements RateLimit {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(

@@ -80,7 +80,7 @@ async function authenticate(req: Request, runtime: Runtime, opts: RouteOptions):
           'WWW-Authenticate': 'Bearer error="invalid_token"',
         },
       );
-    const verdict = runtime.apiLimiter.take(r.identity.token.id);
+    const verdict = await runtime.apiLimiter.take(r.identity.token.id);
     if (!verdict.allowed)
       throw new ApiProblem(
         429,

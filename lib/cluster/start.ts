@@ -15,6 +15,8 @@ import {
 import { BullTaskQueue } from '../tasks/bull-queue';
 import { TASK_ACTIVE_STATUSES } from '../tasks/status';
 import { RedisLease } from './lease';
+import { RedisRateLimiter } from './rate-limit';
+import { RedisSlotStore } from './slots';
 import { RedisNodes, secretsFingerprint } from './nodes';
 import type { RuntimeCluster } from '../server/runtime';
 
@@ -100,6 +102,15 @@ export async function startCluster(
       onError: (err, taskId) => log.error({ err, taskId }, 'task run failed'),
     });
     const instance = randomUUID();
+    const holder = `${config.NODE_ID}/${instance}`;
+    const slots = new RedisSlotStore({
+      redis: leases,
+      prefix: redisKey(prefix, 'slots:'),
+      holder,
+      ttlMs: config.NODE_LEASE_MS,
+      onError: (err, what) => log.warn({ err, what }, 'session slots: Redis unreachable'),
+    });
+    let rateErrors = 0;
     // Every part of the portal publishes as it did on the in-process bus, which never rejects (many
     // fire and forget). A publish lost while Redis is down is logged here; the bus announces the
     // loss when it is back, and nodes resync their browsers from the database (onReconnect).
@@ -122,8 +133,16 @@ export async function startCluster(
         onEventsMissed: (listener) => void reconnectListeners.push(listener),
         onDelivered: (listener) => void deliveryListeners.push(listener),
         lease: (role, ttlMs = config.NODE_LEASE_MS) =>
-          new RedisLease(leases, redisKey(prefix, 'lease', role), `${config.NODE_ID}/${instance}`, ttlMs),
+          new RedisLease(leases, redisKey(prefix, 'lease', role), holder, ttlMs),
+        slots,
+        rateLimit: (perMinute) =>
+          new RedisRateLimiter(leases, redisKey(prefix, 'rate:'), perMinute, (err) => {
+            // one line per 100 failures: every API request fails the same way while Redis is down
+            if (rateErrors++ % 100 === 0)
+              log.warn({ err, failures: rateErrors }, 'API rate limit unchecked: Redis unreachable');
+          }),
         async close() {
+          await slots.close();
           await Promise.all(clients.map((c) => closeRedis(c)));
         },
       },

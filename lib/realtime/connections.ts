@@ -202,11 +202,18 @@ export class ConnectionManager {
     identity: Identity,
     route: ChannelRoute,
     address: string,
+    /** Called once when the socket closes (the caller's reservations are given back). */
+    onClosed?: () => void,
   ): void {
     const handler = this.handlers.get(route.channel);
     if (!handler) throw new Error(`no handler for channel ${route.channel}`);
     // ws completes the handshake synchronously here (no verifyClient), so the connection is counted
     // before the caller releases its reservation against the caps
+    // the raw socket closes whether the handshake completes or not (a client gone meanwhile)
+    if (onClosed) {
+      if (socket.destroyed) onClosed();
+      else socket.once('close', onClosed);
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, identity, route, address, handler));
   }
 

@@ -6,6 +6,7 @@ import type { RevocationScope } from '../events/types';
 import { accessVerdict, type AccountState, type TokenCheck } from './access';
 import type { ChannelRoute } from './channels';
 import { ConnectionManager, WS_CLOSE_POLICY, type ChannelHandler, type Revocation } from './connections';
+import { MemorySlotStore, type SlotStore } from '../limits/slots';
 import { LogRateLimit, WS_REFUSAL_LOG_INTERVAL_MS } from './log-limit';
 import { authenticateUpgrade, rejectUpgrade, type Identity, type UpgradeOptions } from './upgrade';
 
@@ -45,8 +46,14 @@ export interface RealtimeOptions extends UpgradeOptions {
   heartbeatMs: number;
   /** Open sockets one user may hold, every channel together (WS_MAX_CONNECTIONS_PER_USER). */
   maxConnectionsPerUser?: number;
-  /** Open sockets one client address may hold (WS_MAX_CONNECTIONS_PER_ADDRESS). */
+  /** Open sockets one client address may hold on this node (WS_MAX_CONNECTIONS_PER_ADDRESS). */
   maxConnectionsPerAddress?: number;
+  /**
+   * Where each user's sockets are counted (`sockets:<userId>`): Redis in a cluster, so the per-user
+   * cap holds across nodes; this node's memory by default. When the store cannot be reached the
+   * upgrade goes on uncounted (a cap against runaway clients must not lock everyone out).
+   */
+  userSlots?: SlotStore;
   /** Which X-Forwarded-For hops to believe when telling client addresses apart (default: none). */
   proxyTrust?: ProxyTrust;
   /** The channel handlers (terminal, monitor, notifications), created by the runtime. */
@@ -88,10 +95,10 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
   const proxyTrust = opts.proxyTrust ?? createProxyTrust(false);
   const refusalLog = new LogRateLimit(WS_REFUSAL_LOG_INTERVAL_MS);
   const handlers = opts.handlers ?? [];
+  const userSlots = opts.userSlots ?? new MemorySlotStore();
 
   // Upgrades between authentication and the handshake count against the caps too, so that a burst of
   // simultaneous upgrades cannot pass the check together.
-  const pendingByUser = new Map<string, number>();
   const pendingByAddress = new Map<string, number>();
   const bump = (m: Map<string, number>, key: string, by: number) => {
     const v = (m.get(key) ?? 0) + by;
@@ -130,7 +137,9 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
     const startResyncs = resyncs;
     inFlight++;
     bump(pendingByAddress, address, 1);
-    let reservedUser: string | null = null;
+    /** The user's socket slot, given back when the socket closes (or now, if it never opens). */
+    let slot: { key: string; token: string } | null = null;
+    let accepted = false;
     try {
       const decision = await authenticateUpgrade(req, opts);
       if (!decision.ok) {
@@ -140,14 +149,25 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
       }
       const { route } = decision;
       let { identity } = decision;
-      if (manager.countOf(identity.userId) + (pendingByUser.get(identity.userId) ?? 0) >= maxPerUser) {
+      const key = `sockets:${identity.userId}`;
+      let token: string | null | undefined;
+      try {
+        token = await userSlots.take(key, maxPerUser);
+      } catch (err) {
+        const logged = refusalLog.take('websocket cap unchecked');
+        if (logged.write)
+          opts.log.warn(
+            { err, suppressed: logged.suppressed },
+            'websocket cap unchecked: slot store unreachable',
+          );
+      }
+      if (token === null) {
         return refuse(socket, 429, 'Too many connections for this user.', 'websocket upgrade refused', {
           url: req.url,
           userId: identity.userId,
         });
       }
-      reservedUser = identity.userId;
-      bump(pendingByUser, reservedUser, 1);
+      if (token) slot = { key, token };
       const handler = manager.handler(route.channel);
       if (!handler) return rejectUpgrade(socket, 404, 'No such channel.');
       const verdict = (await handler.authorise?.(identity, route)) ?? { ok: true };
@@ -184,12 +204,22 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
           url: req.url,
         });
       }
-      manager.accept(req, socket, head, identity, route, address);
+      const held = slot;
+      manager.accept(
+        req,
+        socket,
+        head,
+        identity,
+        route,
+        address,
+        held ? () => void userSlots.release(held.key, held.token) : undefined,
+      );
+      accepted = true;
     } catch (err) {
       opts.log.error({ err, url: req.url }, 'websocket upgrade failed');
       rejectUpgrade(socket, 500, 'Internal error.');
     } finally {
-      if (reservedUser) bump(pendingByUser, reservedUser, -1);
+      if (slot && !accepted) void userSlots.release(slot.key, slot.token);
       bump(pendingByAddress, address, -1);
       if (--inFlight === 0) recent = [];
     }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { RateLimiter } from '../api/rate-limit';
+import { RateLimiter, type RateLimit } from '../api/rate-limit';
 import { createAudit, type AuditSink } from '../audit';
 import { ensureBuiltInTemplates } from '../automation/builtins';
 import { startScheduler } from '../automation/scheduler';
@@ -17,6 +17,7 @@ import { migrateDatabase } from '../db/migrate';
 import { createDeviceLogin, type DeviceLogin } from '../devices/connect';
 import { assignPorts, loadOrCreateLabCredentials, syncLabInventory } from '../devices/lab-inventory';
 import { DeviceSessionLimiter } from '../devices/limiter';
+import { MemorySlotStore, type SlotStore } from '../limits/slots';
 import { StatusMonitor } from '../devices/status-monitor';
 import { createVault, type Vault } from '../devices/vault';
 import { deviceLevel } from '../devices/visibility';
@@ -114,6 +115,10 @@ export interface RuntimeCluster {
   lease(role: string, ttlMs?: number): RedisLease;
   /** Redis round trip (readiness, latency gauge). */
   ping(): Promise<RedisPing>;
+  /** Cluster-wide counted slots (device sessions, a user's terminals and sockets), expiring with a dead node. */
+  slots: SlotStore;
+  /** A per-key request rate limit shared by every node (the API's, per token). */
+  rateLimit(perMinute: number): RateLimit;
   /** Where the Redis bus reports each event's publish-to-delivery time (the metrics). */
   onDelivered(listener: (topic: Topic, latencyMs: number) => void): void;
   /** The bus may have lost events on this node (Redis restarted, the link dropped): resync from the database. */
@@ -151,7 +156,7 @@ export interface Runtime {
   realtime: Realtime;
   loginThrottle: LoginThrottle;
   /** Requests per API token (API_RATE_LIMIT_PER_MINUTE). */
-  apiLimiter: RateLimiter;
+  apiLimiter: RateLimit;
   /** Which X-Forwarded-For hops to believe: `peerAddress(req, proxyTrust)` is the client address. */
   proxyTrust: ProxyTrust;
   metrics: PortalMetrics;
@@ -195,7 +200,10 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         onSubscriberError: (err, topic) => log.error({ err, topic }, 'event subscriber failed'),
       }),
   );
-  const deviceSlots = new DeviceSessionLimiter(t.DEVICE_MAX_SESSIONS);
+  // device sessions, a user's terminals and sockets: counted in Redis in a cluster, so that every cap
+  // holds across nodes
+  const slots = cluster?.slots ?? new MemorySlotStore();
+  const deviceSlots = new DeviceSessionLimiter(t.DEVICE_MAX_SESSIONS, slots);
   // in a cluster one node probes device status and mends orphaned tasks: the holder of this lease
   const prober = cluster
     ? // the lease is no longer than one probe interval: when the prober dies, another node probes
@@ -293,6 +301,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     login,
     limits: { perUser: t.TERMINAL_MAX_SESSIONS_PER_USER },
     deviceSlots,
+    userSlots: slots,
     sessionCapOf: async (id) =>
       (await db.device.findUnique({ where: { id }, select: { maxSessions: true } }))?.maxSessions ?? null,
     timers: {
@@ -322,6 +331,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     heartbeatMs: t.WS_HEARTBEAT_MS,
     maxConnectionsPerUser: t.WS_MAX_CONNECTIONS_PER_USER,
     maxConnectionsPerAddress: t.WS_MAX_CONNECTIONS_PER_ADDRESS,
+    userSlots: slots,
     proxyTrust,
     findUser: (id) =>
       db.user.findUnique({
@@ -388,7 +398,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     terminals,
     realtime,
     loginThrottle,
-    apiLimiter: new RateLimiter(t.API_RATE_LIMIT_PER_MINUTE),
+    apiLimiter: cluster
+      ? cluster.rateLimit(t.API_RATE_LIMIT_PER_MINUTE)
+      : new RateLimiter(t.API_RATE_LIMIT_PER_MINUTE),
     proxyTrust,
     metrics,
     lab,

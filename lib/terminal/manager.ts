@@ -1,6 +1,7 @@
 import type { DeviceShell } from '../devices/cli';
 import type { DeviceLogin, DeviceLoginRequest, LoginFailureCode } from '../devices/connect';
 import type { DeviceSessionLimiter } from '../devices/limiter';
+import type { SlotStore } from '../limits/slots';
 import type { RevocationScope } from '../events/types';
 import type { WaterMarks } from './flow';
 import { TerminalSession, type SessionTimers } from './session';
@@ -21,6 +22,8 @@ export interface TerminalManagerOptions {
   limits: TerminalLimits;
   /** Per-device session slots, shared with batch tasks. */
   deviceSlots: DeviceSessionLimiter;
+  /** Where each user's terminals are counted (`terminals:<userId>`): Redis in a cluster, so the cap holds across nodes. */
+  userSlots: SlotStore;
   /** The device's own session cap, if it has one (else the limiter's default). */
   sessionCapOf(deviceId: string): Promise<number | null>;
   timers: SessionTimers;
@@ -30,7 +33,12 @@ export interface TerminalManagerOptions {
 }
 
 export type OpenFailureCode =
-  LoginFailureCode | 'limit_user' | 'limit_device' | 'shell_refused' | 'access_revoked';
+  | LoginFailureCode
+  | 'limit_user'
+  | 'limit_device'
+  | 'limits_unavailable'
+  | 'shell_refused'
+  | 'access_revoked';
 export type OpenFailure = { ok: false; code: OpenFailureCode; error: string };
 export type OpenResult = { ok: true; session: TerminalSession } | OpenFailure;
 
@@ -42,13 +50,6 @@ export class TerminalManager {
   private seq = 0;
 
   constructor(private readonly opts: TerminalManagerOptions) {}
-
-  private countWhere(pred: (x: { userId: string; deviceId: string }) => boolean): number {
-    let n = 0;
-    for (const s of this.sessions.values()) if (pred(s)) n++;
-    for (const o of this.opening.values()) if (pred(o)) n++;
-    return n;
-  }
 
   count(): number {
     return this.sessions.size;
@@ -67,17 +68,33 @@ export class TerminalManager {
     size: { cols: number; rows: number },
     opts: { askUser?: DeviceLoginRequest['askUser'] } = {},
   ): Promise<OpenResult> {
-    const { limits } = this.opts;
-    if (this.countWhere((s) => s.userId === userId) >= limits.perUser) {
+    const { limits, userSlots } = this.opts;
+    const slots = this.opts.deviceSlots;
+    let userSlot: string | null = null;
+    let deviceSlot = false;
+    let cap = slots.perDevice;
+    try {
+      userSlot = await userSlots.take(userKey(userId), limits.perUser);
+      if (userSlot === null) {
+        return {
+          ok: false,
+          code: 'limit_user',
+          error: `You already have ${limits.perUser} terminal sessions open. Close one first.`,
+        };
+      }
+      cap = (await this.opts.sessionCapOf(deviceId)) ?? slots.perDevice;
+      deviceSlot = await slots.tryAcquire(deviceId, cap);
+    } catch {
+      if (userSlot) void userSlots.release(userKey(userId), userSlot);
       return {
         ok: false,
-        code: 'limit_user',
-        error: `You already have ${limits.perUser} terminal sessions open. Close one first.`,
+        code: 'limits_unavailable',
+        error:
+          'Session limits cannot be checked right now (the cluster cannot reach Redis). Try again in a moment.',
       };
     }
-    const slots = this.opts.deviceSlots;
-    const cap = (await this.opts.sessionCapOf(deviceId)) ?? slots.perDevice;
-    if (!slots.tryAcquire(deviceId, cap)) {
+    if (!deviceSlot) {
+      void userSlots.release(userKey(userId), userSlot);
       return {
         ok: false,
         code: 'limit_device',
@@ -89,15 +106,19 @@ export class TerminalManager {
     this.opening.set(key, pending);
     let result: OpenResult | undefined;
     try {
-      result = await this.connect(userId, deviceId, size, opts.askUser);
+      result = await this.connect(userId, deviceId, size, opts.askUser, userSlot);
       if (result.ok && pending.revoked) {
-        result.session.close(pending.revoked); // releases its slot
+        result.session.close(pending.revoked); // releases its slots
         return { ok: false, code: 'access_revoked', error: pending.revoked };
       }
       return result;
     } finally {
       this.opening.delete(key);
-      if (!result?.ok) slots.release(deviceId); // an open session releases its slot when it closes
+      if (!result?.ok) {
+        // an open session releases its slots when it closes
+        slots.release(deviceId);
+        void userSlots.release(userKey(userId), userSlot);
+      }
     }
   }
 
@@ -106,6 +127,7 @@ export class TerminalManager {
     deviceId: string,
     size: { cols: number; rows: number },
     askUser: DeviceLoginRequest['askUser'],
+    userSlot: string,
   ): Promise<OpenResult> {
     const login = await this.opts.login.open({ deviceId, actor: { userId }, purpose: 'terminal', askUser });
     if (!login.ok) return { ok: false, code: login.code, error: login.message };
@@ -139,6 +161,7 @@ export class TerminalManager {
         onClosed: (s, reason) => {
           this.sessions.delete(s.id);
           this.opts.deviceSlots.release(s.deviceId);
+          void this.opts.userSlots.release(userKey(s.userId), userSlot);
           const seconds = Math.round((Date.now() - s.openedAt) / 1000);
           void this.opts.audit({
             userId: s.userId,
@@ -180,4 +203,8 @@ export class TerminalManager {
   closeAll(reason: string): void {
     for (const s of [...this.sessions.values()]) s.close(reason);
   }
+}
+
+function userKey(userId: string): string {
+  return `terminals:${userId}`;
 }

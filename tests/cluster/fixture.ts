@@ -46,6 +46,8 @@ export async function startClusterFixture(opts: {
   redisUrl?: string;
   leaseMs?: number;
   slowMs?: number;
+  /** More settings for every node (limits, say). */
+  env?: Record<string, string>;
 }): Promise<ClusterFixture> {
   const leaseMs = opts.leaseMs ?? 3_000;
   const slowMs = opts.slowMs ?? 1_500;
@@ -66,6 +68,7 @@ export async function startClusterFixture(opts: {
     NODE_LEASE_MS: String(leaseMs),
     STATUS_INTERVAL_MS: '1000',
     LOG_LEVEL: 'info',
+    ...opts.env,
   };
   const base = mkdtempSync(path.join(tmpdir(), 'sb-cluster-'));
   const start = async (nodeId: string, extra: Record<string, string> = {}) =>
