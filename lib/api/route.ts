@@ -4,6 +4,15 @@ import type { AuditSink } from '../audit';
 import { atLeast, type Role } from '../auth/roles';
 import { getCurrentUser } from '../auth/session';
 import { authenticateToken, TOKEN_FAILURE_MESSAGES, type TokenScope } from '../auth/tokens';
+import {
+  DatabaseUnavailableError,
+  DB_PROBE_TIMEOUT_MS,
+  DB_RETRY_AFTER_S,
+  databaseErrorSummary,
+  isDatabaseUnavailable,
+  probeDatabase,
+  unlessDatabaseStalls,
+} from '../db/unavailable';
 import { getRuntime } from '../server/registry';
 import type { Runtime } from '../server/runtime';
 import { API_PATHS } from './openapi';
@@ -102,7 +111,11 @@ async function authenticate(req: Request, runtime: Runtime, opts: RouteOptions):
           'WWW-Authenticate': 'Bearer',
         },
       );
-    const user = await getCurrentUser().catch(() => null);
+    // no session is a 401; a database that cannot say whose session it is, a 503 (in answer)
+    const user = await getCurrentUser().catch((err: unknown) => {
+      if (isDatabaseUnavailable(err)) throw err;
+      return null;
+    });
     if (!user)
       throw new ApiProblem(
         401,
@@ -170,7 +183,8 @@ export function apiRouteTemplate(pathname: string): string {
 /**
  * Wrap a route handler: authenticate (bearer token, or a session cookie for GETs), check scope and
  * role, rate-limit per token, and turn expected failures into problem+json and unexpected ones into
- * a 500 problem (logged) — the process never sees a throw. Every answer is counted and timed by
+ * a 500 problem (logged), or a 503 `database_unavailable` when the database does not answer (within
+ * about two seconds even when its server hangs) — the process never sees a throw. Every answer is counted and timed by
  * route template (`switchboard_api_*`).
  */
 export function apiRoute<P = Record<string, never>>(opts: RouteOptions, handler: Handler<P>) {
@@ -200,7 +214,7 @@ async function answer<P>(
   opts: RouteOptions,
   handler: Handler<P>,
 ): Promise<Response> {
-  try {
+  const work = (async () => {
     const ctx = await authenticate(req, runtime, opts);
     const raw = ((await segment?.params) ?? {}) as Record<string, unknown>;
     for (const v of Object.values(raw))
@@ -208,9 +222,36 @@ async function answer<P>(
         throw new ApiProblem(404, 'not_found', 'Not found.');
     const params = raw as P;
     return await handler(req, ctx, params);
+  })();
+  const probe = () => probeDatabase(runtime.db, DB_PROBE_TIMEOUT_MS);
+  try {
+    // a query on a hung database server never returns: a request that waits asks whether it answers
+    return await unlessDatabaseStalls(work, probe);
   } catch (err) {
     if (err instanceof ApiProblem) return problemResponse(err);
-    runtime.log.error({ err, url: req.url, method: req.method }, 'API request failed');
+    const where = { url: req.url, method: req.method };
+    // an error nobody classified, while the database is down, is the database's too (a transaction
+    // that could not start in time, say)
+    if (isDatabaseUnavailable(err) || !(await probe()).up) {
+      runtime.log.warn({ ...where, reason: databaseErrorSummary(err) }, 'API request: database unavailable');
+      if (err instanceof DatabaseUnavailableError)
+        // the request was not called back and may still finish (a write too) once the server answers
+        work.then(
+          (res) =>
+            runtime.log.warn({ ...where, status: res.status }, 'API request answered 503 finished later'),
+          () => {},
+        );
+      return problemResponse(
+        new ApiProblem(
+          503,
+          'database_unavailable',
+          'The database is not answering (stopped, restarting or overloaded). Try again in a few seconds.',
+          {},
+          { 'Retry-After': String(DB_RETRY_AFTER_S) },
+        ),
+      );
+    }
+    runtime.log.error({ err, ...where }, 'API request failed');
     return problemResponse(new ApiProblem(500, 'internal', 'Something went wrong; it is in the server log.'));
   }
 }

@@ -7,6 +7,16 @@ import { isPostgresUrl, redactUrl, sqlitePathFromUrl } from './migrate';
 export type { PrismaClient } from './generated/client';
 
 /**
+ * How long node-postgres waits for a new connection to be set up (TCP, startup, authentication),
+ * and for a free one from a full pool. A healthy server answers in milliseconds; without a limit a
+ * connect to a hung server waits for ever (a SIGSTOPped server's kernel still accepts the TCP
+ * connection, and the startup is never answered), and to a host that drops packets as long as TCP
+ * retries, minutes. Long enough not to fail a burst of work queued behind a busy pool (the task
+ * executor's writes take milliseconds each).
+ */
+export const PG_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
  * The database client for DATABASE_URL: SQLite (`file:`, better-sqlite3) or PostgreSQL
  * (`postgres://` / `postgresql://`, node-postgres). Both clients are generated from schemas with the
  * same models (prisma/postgres/schema.prisma is derived from prisma/schema.prisma, a test fails when
@@ -24,7 +34,14 @@ export function createPrismaClient(url: string, extras: PrismaClientExtras = {})
     return new PrismaClient({ adapter, ...options });
   }
   if (isPostgresUrl(url)) {
-    const adapter = new PrismaPg({ connectionString: url });
+    // No query_timeout and no statement_timeout: both would also cut legitimate long statements (an
+    // import's bulk inserts, the output purge), and a statement_timeout is the server's own, which a
+    // hung server never enforces. node-postgres's query_timeout, besides, gives up on the query but
+    // keeps the connection, and a transaction's connection goes back to the pool without an error
+    // (@prisma/adapter-pg releases it plainly): a later request could run inside the abandoned
+    // transaction. A request instead asks the database whether it answers when it has waited a
+    // while (lib/db/unavailable.ts), and is answered 503 when it does not.
+    const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
     // The one cast between the two generated clients: their models, fields and query API are
     // identical (tests/db-postgres-schema.test.ts); only provider-specific extras differ (e.g.
     // `mode: 'insensitive'` exists on PostgreSQL only), which the shared code does not use.
