@@ -1,4 +1,7 @@
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encode } from 'next-auth/jwt';
@@ -15,6 +18,7 @@ import type { RunningLab } from '../lab/server';
 import type { LabDeviceSpec, RunningLabDevice } from '../lab/types';
 import type { NotificationFeed } from '../lib/notifications/feed';
 import type { Realtime } from '../lib/realtime';
+import { DirectoryRecordingStore } from '../lib/recordings/store';
 import { createRuntime, type Runtime, type RuntimeTunables } from '../lib/server/runtime';
 import type { TaskQueue } from '../lib/tasks/queue';
 import { getTaskDetail } from '../lib/tasks/service';
@@ -44,6 +48,8 @@ export interface PortalOptions {
   log?: Logger;
   /** WebSocket caps (default: the production defaults); benchmarks hold far more sockets. */
   wsLimits?: { perUser: number; perAddress: number };
+  /** Session recording (default: on, into a temp directory, as production records by default). */
+  recordings?: { dir?: string; enabled?: boolean; maxBytes?: number; input?: boolean };
 }
 
 export interface Portal {
@@ -97,9 +103,11 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
   const lab = await startLab(opts.lab ?? defaultLabFleet(4, LAB_CREDS, opts.labVendor), {
     hostKey: generateHostKey(),
   });
+  const recordingDir = opts.recordings?.dir ?? mkdtempSync(path.join(tmpdir(), 'sb-recordings-'));
   const runtime = await createRuntime({
     db,
     vault,
+    recordingStore: new DirectoryRecordingStore(recordingDir),
     log: opts.log ?? pino({ level: 'silent' }),
     lab,
     statusMonitor: opts.statusIntervalMs !== undefined,
@@ -123,6 +131,9 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       sshReadyTimeoutMs: opts.readyTimeoutMs ?? 3000,
       progressIntervalMs: opts.progressIntervalMs ?? 100,
       tokenRecheckMs: opts.tokenRecheckMs,
+      RECORDINGS: opts.recordings?.enabled ?? true,
+      ...(opts.recordings?.maxBytes && { RECORDING_MAX_BYTES: opts.recordings.maxBytes }),
+      RECORDING_INPUT: opts.recordings?.input ?? false,
     }),
   });
   // operators are granted every lab device except lab-ios-02 (to test refusals)

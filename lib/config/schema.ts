@@ -166,6 +166,19 @@ export const envSchema = z.object({
     .int()
     .min(60_000)
     .default(6 * 60 * 60_000),
+  /** Record every terminal session (asciicast; a device group may turn it off for its devices). */
+  RECORDINGS: onOff.default(true),
+  /** Uncompressed bytes per recording; past it the recording stops (marked) and the session goes on. */
+  RECORDING_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(4 * 1024 * 1024 * 1024)
+    .default(256 * 1024 * 1024),
+  /** Recordings older than this many days are deleted (0: kept for ever). */
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  /** Keep the user's keystrokes in recordings too (off: passwords typed at prompts never reach them). */
+  RECORDING_INPUT: onOff.default(false),
   /** Largest JSON body the REST API reads; larger ones get 413. */
   API_MAX_BODY_BYTES: z.coerce
     .number()

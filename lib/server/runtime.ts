@@ -14,10 +14,14 @@ import { DatabaseThrottleStore } from '../auth/throttle-store';
 import type { Config } from '../config';
 import { createPrismaClient, type PrismaClient } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
+import { probeDatabase } from '../db/unavailable';
 import { createDeviceLogin, type DeviceLogin } from '../devices/connect';
 import { assignPorts, loadOrCreateLabCredentials, syncLabInventory } from '../devices/lab-inventory';
 import { DeviceSessionLimiter } from '../devices/limiter';
 import { MemorySlotStore, type SlotStore } from '../limits/slots';
+import { startRecordingPurge } from '../recordings/purge';
+import { Recordings } from '../recordings/recorder';
+import { DirectoryRecordingStore, type RecordingStore } from '../recordings/store';
 import { StatusMonitor } from '../devices/status-monitor';
 import { createVault, type Vault } from '../devices/vault';
 import { deviceLevel } from '../devices/visibility';
@@ -76,6 +80,10 @@ export type RuntimeTunables = Pick<
   | 'API_MAX_BODY_BYTES'
   | 'OUTPUT_PURGE_INTERVAL_MS'
   | 'NODE_LEASE_MS'
+  | 'RECORDINGS'
+  | 'RECORDING_MAX_BYTES'
+  | 'RECORDING_RETENTION_DAYS'
+  | 'RECORDING_INPUT'
 > & {
   /** Code constants that tests and benchmarks shrink (production uses the defaults in each module). */
   waterMarks?: WaterMarks;
@@ -104,6 +112,8 @@ export interface RuntimeOptions {
    * Absent: one node alone.
    */
   cluster?: RuntimeCluster;
+  /** Where session recordings are kept (startRuntime: DATA_DIR/recordings). Absent: sessions are not recorded. */
+  recordingStore?: RecordingStore;
 }
 
 export interface RuntimeCluster {
@@ -153,6 +163,8 @@ export interface Runtime {
   status: StatusMonitor;
   feed: NotificationFeed;
   terminals: TerminalManager;
+  /** Session recordings (null when no store was given). */
+  recordings: { service: Recordings; store: RecordingStore } | null;
   realtime: Realtime;
   loginThrottle: LoginThrottle;
   /** Requests per API token (API_RATE_LIMIT_PER_MINUTE). */
@@ -297,7 +309,32 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         )
       : () => {};
 
+  const recordings = opts.recordingStore
+    ? {
+        store: opts.recordingStore,
+        service: new Recordings({
+          db,
+          store: opts.recordingStore,
+          log: log.child({ module: 'recordings' }),
+          nodeId: nodes.self,
+          enabled: t.RECORDINGS,
+          maxBytes: t.RECORDING_MAX_BYTES,
+          recordInput: t.RECORDING_INPUT,
+        }),
+      }
+    : null;
+  // what this node was recording when it last stopped ends there
+  await recordings?.service.markInterrupted();
+  const stopRecordingPurge =
+    recordings && (opts.scheduler ?? true)
+      ? startRecordingPurge(
+          { db, store: recordings.store, log: log.child({ module: 'recordings' }) },
+          { retentionDays: t.RECORDING_RETENTION_DAYS, intervalMs: t.OUTPUT_PURGE_INTERVAL_MS },
+        )
+      : () => {};
+
   const terminals = new TerminalManager({
+    recordings: recordings?.service,
     login,
     limits: { perUser: t.TERMINAL_MAX_SESSIONS_PER_USER },
     deviceSlots,
@@ -396,6 +433,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     status,
     feed,
     terminals,
+    recordings,
     realtime,
     loginThrottle,
     apiLimiter: cluster
@@ -406,23 +444,11 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     lab,
     nodes,
     async readiness() {
-      const started = performance.now();
-      const database = await Promise.race([
-        db.$queryRawUnsafe('SELECT 1').then(
-          () => ({ up: true, latencyMs: Math.round(performance.now() - started) }),
-          (err: unknown) => ({
-            up: false,
-            error: err instanceof Error ? err.message.split('\n')[0] : String(err),
-          }),
-        ),
-        new Promise<{ up: false; error: string }>((r) =>
-          setTimeout(
-            () => r({ up: false, error: `no answer within ${READY_TIMEOUT_MS} ms` }),
-            READY_TIMEOUT_MS,
-          ).unref(),
-        ),
+      // both at once: a hung database and a hung Redis cost one timeout, not two
+      const [database, ping] = await Promise.all([
+        probeDatabase(db, READY_TIMEOUT_MS),
+        cluster ? cluster.ping() : null,
       ]);
-      const ping = cluster ? await cluster.ping() : null;
       const redis = ping
         ? ping.ok
           ? { up: true, latencyMs: Math.round(ping.latencyMs) }
@@ -441,12 +467,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       stopScheduler();
       stopWebhooks();
       stopPurge();
+      stopRecordingPurge();
       if (reconcileTimer) clearInterval(reconcileTimer);
       await prober?.stop();
       await status.stop();
       stopNotifier();
       await queue.close();
       terminals.closeAll('The server is shutting down.');
+      await recordings?.service.drain();
       login.close();
       stopRevocations();
       monitor.dispose();
@@ -505,6 +533,7 @@ export async function startRuntime(
     tunables: config,
     lab,
     ...(clustered ? { bus: clustered.bus, queue: clustered.queue, cluster: clustered.cluster } : {}),
+    recordingStore: new DirectoryRecordingStore(path.join(config.DATA_DIR, 'recordings')),
   });
   setRuntime(runtime);
   const builtIns = await ensureBuiltInTemplates({ db, audit: runtime.audit });

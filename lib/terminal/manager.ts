@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { DeviceShell } from '../devices/cli';
 import type { DeviceLogin, DeviceLoginRequest, LoginFailureCode } from '../devices/connect';
 import type { DeviceSessionLimiter } from '../devices/limiter';
 import type { SlotStore } from '../limits/slots';
+import type { Recordings } from '../recordings/recorder';
 import type { RevocationScope } from '../events/types';
 import type { WaterMarks } from './flow';
 import { TerminalSession, type SessionTimers } from './session';
@@ -30,6 +32,8 @@ export interface TerminalManagerOptions {
   audit: AuditSink;
   waterMarks?: WaterMarks;
   scrollbackChars?: number;
+  /** Records each session (lib/recordings); none: sessions are not recorded. */
+  recordings?: Recordings;
 }
 
 export type OpenFailureCode =
@@ -143,7 +147,11 @@ export class TerminalManager {
         error: `${connection.device.name} refused to open a shell: ${(err as Error).message}`,
       };
     }
+    const id = randomUUID();
+    const tap = await this.opts.recordings?.start({ sessionId: id, userId, deviceId, ...size });
     const session = new TerminalSession({
+      id,
+      tap,
       userId,
       connection,
       shell,

@@ -17,6 +17,7 @@ import { stripAnsi } from '../devices/drivers/clean';
 import { DEFAULT_WATER_MARKS, flowDecision, type WaterMarks } from './flow';
 import type { TerminalOutput } from './output';
 import { Scrollback } from './scrollback';
+import type { SessionTap } from '../recordings/recorder';
 
 export const COMMAND_HISTORY_MAX = 200;
 /** How long before an idle session closes its reader is warned (at most a quarter of the timeout). */
@@ -87,6 +88,10 @@ export interface SessionInit {
   events: SessionEvents;
   waterMarks?: WaterMarks;
   scrollbackChars?: number;
+  /** The session's id (default: a new UUID); given when a recording was started under it. */
+  id?: string;
+  /** Where the session's output, input, resizes and command lines also go (its recording). */
+  tap?: SessionTap | null;
 }
 
 /**
@@ -95,7 +100,7 @@ export interface SessionInit {
  * its scrollback.
  */
 export class TerminalSession {
-  readonly id = randomUUID();
+  readonly id: string;
   readonly openedAt = Date.now();
   readonly userId: string;
   readonly deviceId: string;
@@ -138,6 +143,7 @@ export class TerminalSession {
   private flushScheduled = false;
 
   constructor(private readonly init: SessionInit) {
+    this.id = init.id ?? randomUUID();
     this.userId = init.userId;
     this.deviceId = init.connection.device.id;
     this.deviceName = init.connection.device.name;
@@ -265,6 +271,7 @@ export class TerminalSession {
   private onOutput(chunk: Buffer): void {
     const text = this.decoder.write(chunk);
     if (!text) return;
+    this.init.tap?.output(text);
     if (this.init.timers.idleCountsOutput) this.lastActivity = Date.now();
     this.scrollback.push(text);
     this.outputTail =
@@ -324,6 +331,7 @@ export class TerminalSession {
       return { ok: false, error: 'A command is running in command mode; wait for it to finish.' };
     this.touch();
     this.trackLine(data);
+    this.init.tap?.input(data);
     this.stream.write(encodeInput(this.encoding, data));
     return { ok: true };
   }
@@ -383,6 +391,7 @@ export class TerminalSession {
         const recorded = hidden ? '[input at a password prompt hidden]' : line.slice(0, AUDIT_LINE_MAX_CHARS);
         if (!hidden) this.remember(line);
         this.init.events.onCommand(this, recorded, 'interactive');
+        this.init.tap?.command(recorded);
       } else if (ch === '\x7f' || ch === '\b') {
         this.line = this.line.slice(0, -1);
         this.unechoed = this.unechoed.slice(0, -1);
@@ -423,6 +432,7 @@ export class TerminalSession {
   resize(cols: number, rows: number): void {
     if (this.closed) return;
     this.stream.resize(cols, rows);
+    this.init.tap?.resize(cols, rows);
   }
 
   /**
@@ -436,6 +446,7 @@ export class TerminalSession {
     this.touch();
     this.remember(command);
     this.init.events.onCommand(this, command, 'command');
+    this.init.tap?.command(command);
     const prompt = learnPrompt(this.driver, lastLine(this.outputTail)) ?? this.driver.prompt;
     return new Promise<CommandResult>((resolve, reject) => {
       const run = new CommandRun(this.driver, prompt, { command }, (keys) => this.stream.write(keys));
@@ -495,6 +506,7 @@ export class TerminalSession {
       // already gone
     }
     this.connection.close();
+    void this.init.tap?.close(reason);
     this.init.events.onClosed(this, reason);
   }
 }

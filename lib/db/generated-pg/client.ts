@@ -177,3 +177,14 @@ export type Webhook = Prisma.WebhookModel
  * One event for one webhook: stored first, then sent (and retried) by the dispatcher.
  */
 export type WebhookDelivery = Prisma.WebhookDeliveryModel
+/**
+ * Model Recording
+ * A recorded terminal session (lib/recordings). The asciicast itself is in the recording store
+ * (`key`); this row is its index. User and device are kept by id and name: a recording outlives both.
+ */
+export type Recording = Prisma.RecordingModel
+/**
+ * Model RecordingCommand
+ * A command line of a recorded session (the audit's line), at its place in the recording.
+ */
+export type RecordingCommand = Prisma.RecordingCommandModel

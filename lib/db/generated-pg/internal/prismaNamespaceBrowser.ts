@@ -76,7 +76,9 @@ export const ModelName = {
   OutputVersion: 'OutputVersion',
   Schedule: 'Schedule',
   Webhook: 'Webhook',
-  WebhookDelivery: 'WebhookDelivery'
+  WebhookDelivery: 'WebhookDelivery',
+  Recording: 'Recording',
+  RecordingCommand: 'RecordingCommand'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -170,6 +172,7 @@ export const DeviceGroupScalarFieldEnum = {
   name: 'name',
   description: 'description',
   jumpHostId: 'jumpHostId',
+  recordSessions: 'recordSessions',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -486,6 +489,38 @@ export const WebhookDeliveryScalarFieldEnum = {
 } as const
 
 export type WebhookDeliveryScalarFieldEnum = (typeof WebhookDeliveryScalarFieldEnum)[keyof typeof WebhookDeliveryScalarFieldEnum]
+
+
+export const RecordingScalarFieldEnum = {
+  id: 'id',
+  sessionId: 'sessionId',
+  userId: 'userId',
+  username: 'username',
+  deviceId: 'deviceId',
+  deviceName: 'deviceName',
+  nodeId: 'nodeId',
+  startedAt: 'startedAt',
+  endedAt: 'endedAt',
+  durationMs: 'durationMs',
+  bytes: 'bytes',
+  storedBytes: 'storedBytes',
+  commandCount: 'commandCount',
+  state: 'state',
+  note: 'note',
+  key: 'key'
+} as const
+
+export type RecordingScalarFieldEnum = (typeof RecordingScalarFieldEnum)[keyof typeof RecordingScalarFieldEnum]
+
+
+export const RecordingCommandScalarFieldEnum = {
+  id: 'id',
+  recordingId: 'recordingId',
+  offsetMs: 'offsetMs',
+  command: 'command'
+} as const
+
+export type RecordingCommandScalarFieldEnum = (typeof RecordingCommandScalarFieldEnum)[keyof typeof RecordingCommandScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -29,6 +29,7 @@ export type DeviceGroupMinAggregateOutputType = {
   name: string | null
   description: string | null
   jumpHostId: string | null
+  recordSessions: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -38,6 +39,7 @@ export type DeviceGroupMaxAggregateOutputType = {
   name: string | null
   description: string | null
   jumpHostId: string | null
+  recordSessions: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -47,6 +49,7 @@ export type DeviceGroupCountAggregateOutputType = {
   name: number
   description: number
   jumpHostId: number
+  recordSessions: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -58,6 +61,7 @@ export type DeviceGroupMinAggregateInputType = {
   name?: true
   description?: true
   jumpHostId?: true
+  recordSessions?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -67,6 +71,7 @@ export type DeviceGroupMaxAggregateInputType = {
   name?: true
   description?: true
   jumpHostId?: true
+  recordSessions?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -76,6 +81,7 @@ export type DeviceGroupCountAggregateInputType = {
   name?: true
   description?: true
   jumpHostId?: true
+  recordSessions?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -158,6 +164,7 @@ export type DeviceGroupGroupByOutputType = {
   name: string
   description: string
   jumpHostId: string | null
+  recordSessions: boolean
   createdAt: Date
   updatedAt: Date
   _count: DeviceGroupCountAggregateOutputType | null
@@ -188,6 +195,7 @@ export type DeviceGroupWhereInput = {
   name?: Prisma.StringFilter<"DeviceGroup"> | string
   description?: Prisma.StringFilter<"DeviceGroup"> | string
   jumpHostId?: Prisma.StringNullableFilter<"DeviceGroup"> | string | null
+  recordSessions?: Prisma.BoolFilter<"DeviceGroup"> | boolean
   createdAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
   jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
@@ -201,6 +209,7 @@ export type DeviceGroupOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   description?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
+  recordSessions?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   jumpHost?: Prisma.DeviceOrderByWithRelationInput
@@ -217,6 +226,7 @@ export type DeviceGroupWhereUniqueInput = Prisma.AtLeast<{
   NOT?: Prisma.DeviceGroupWhereInput | Prisma.DeviceGroupWhereInput[]
   description?: Prisma.StringFilter<"DeviceGroup"> | string
   jumpHostId?: Prisma.StringNullableFilter<"DeviceGroup"> | string | null
+  recordSessions?: Prisma.BoolFilter<"DeviceGroup"> | boolean
   createdAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
   jumpHost?: Prisma.XOR<Prisma.DeviceNullableScalarRelationFilter, Prisma.DeviceWhereInput> | null
@@ -230,6 +240,7 @@ export type DeviceGroupOrderByWithAggregationInput = {
   name?: Prisma.SortOrder
   description?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrderInput | Prisma.SortOrder
+  recordSessions?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.DeviceGroupCountOrderByAggregateInput
@@ -245,6 +256,7 @@ export type DeviceGroupScalarWhereWithAggregatesInput = {
   name?: Prisma.StringWithAggregatesFilter<"DeviceGroup"> | string
   description?: Prisma.StringWithAggregatesFilter<"DeviceGroup"> | string
   jumpHostId?: Prisma.StringNullableWithAggregatesFilter<"DeviceGroup"> | string | null
+  recordSessions?: Prisma.BoolWithAggregatesFilter<"DeviceGroup"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"DeviceGroup"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"DeviceGroup"> | Date | string
 }
@@ -253,6 +265,7 @@ export type DeviceGroupCreateInput = {
   id?: string
   name: string
   description?: string
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedGroupsInput
@@ -266,6 +279,7 @@ export type DeviceGroupUncheckedCreateInput = {
   name: string
   description?: string
   jumpHostId?: string | null
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutGroupInput
@@ -277,6 +291,7 @@ export type DeviceGroupUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedGroupsNestedInput
@@ -290,6 +305,7 @@ export type DeviceGroupUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutGroupNestedInput
@@ -302,6 +318,7 @@ export type DeviceGroupCreateManyInput = {
   name: string
   description?: string
   jumpHostId?: string | null
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -310,6 +327,7 @@ export type DeviceGroupUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -319,6 +337,7 @@ export type DeviceGroupUncheckedUpdateManyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -338,6 +357,7 @@ export type DeviceGroupCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   description?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrder
+  recordSessions?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -347,6 +367,7 @@ export type DeviceGroupMaxOrderByAggregateInput = {
   name?: Prisma.SortOrder
   description?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrder
+  recordSessions?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -356,6 +377,7 @@ export type DeviceGroupMinOrderByAggregateInput = {
   name?: Prisma.SortOrder
   description?: Prisma.SortOrder
   jumpHostId?: Prisma.SortOrder
+  recordSessions?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -453,6 +475,7 @@ export type DeviceGroupCreateWithoutJumpHostInput = {
   id?: string
   name: string
   description?: string
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.DeviceGroupMemberCreateNestedManyWithoutGroupInput
@@ -464,6 +487,7 @@ export type DeviceGroupUncheckedCreateWithoutJumpHostInput = {
   id?: string
   name: string
   description?: string
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutGroupInput
@@ -504,6 +528,7 @@ export type DeviceGroupScalarWhereInput = {
   name?: Prisma.StringFilter<"DeviceGroup"> | string
   description?: Prisma.StringFilter<"DeviceGroup"> | string
   jumpHostId?: Prisma.StringNullableFilter<"DeviceGroup"> | string | null
+  recordSessions?: Prisma.BoolFilter<"DeviceGroup"> | boolean
   createdAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"DeviceGroup"> | Date | string
 }
@@ -512,6 +537,7 @@ export type DeviceGroupCreateWithoutMembersInput = {
   id?: string
   name: string
   description?: string
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedGroupsInput
@@ -524,6 +550,7 @@ export type DeviceGroupUncheckedCreateWithoutMembersInput = {
   name: string
   description?: string
   jumpHostId?: string | null
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   userGrants?: Prisma.GroupGrantUncheckedCreateNestedManyWithoutGroupInput
@@ -550,6 +577,7 @@ export type DeviceGroupUpdateWithoutMembersInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedGroupsNestedInput
@@ -562,6 +590,7 @@ export type DeviceGroupUncheckedUpdateWithoutMembersInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   userGrants?: Prisma.GroupGrantUncheckedUpdateManyWithoutGroupNestedInput
@@ -572,6 +601,7 @@ export type DeviceGroupCreateWithoutUserGrantsInput = {
   id?: string
   name: string
   description?: string
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedGroupsInput
@@ -584,6 +614,7 @@ export type DeviceGroupUncheckedCreateWithoutUserGrantsInput = {
   name: string
   description?: string
   jumpHostId?: string | null
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutGroupInput
@@ -610,6 +641,7 @@ export type DeviceGroupUpdateWithoutUserGrantsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedGroupsNestedInput
@@ -622,6 +654,7 @@ export type DeviceGroupUncheckedUpdateWithoutUserGrantsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutGroupNestedInput
@@ -632,6 +665,7 @@ export type DeviceGroupCreateWithoutTeamGrantsInput = {
   id?: string
   name: string
   description?: string
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   jumpHost?: Prisma.DeviceCreateNestedOneWithoutJumpedGroupsInput
@@ -644,6 +678,7 @@ export type DeviceGroupUncheckedCreateWithoutTeamGrantsInput = {
   name: string
   description?: string
   jumpHostId?: string | null
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.DeviceGroupMemberUncheckedCreateNestedManyWithoutGroupInput
@@ -670,6 +705,7 @@ export type DeviceGroupUpdateWithoutTeamGrantsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   jumpHost?: Prisma.DeviceUpdateOneWithoutJumpedGroupsNestedInput
@@ -682,6 +718,7 @@ export type DeviceGroupUncheckedUpdateWithoutTeamGrantsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
   jumpHostId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutGroupNestedInput
@@ -692,6 +729,7 @@ export type DeviceGroupCreateManyJumpHostInput = {
   id?: string
   name: string
   description?: string
+  recordSessions?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -700,6 +738,7 @@ export type DeviceGroupUpdateWithoutJumpHostInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.DeviceGroupMemberUpdateManyWithoutGroupNestedInput
@@ -711,6 +750,7 @@ export type DeviceGroupUncheckedUpdateWithoutJumpHostInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.DeviceGroupMemberUncheckedUpdateManyWithoutGroupNestedInput
@@ -722,6 +762,7 @@ export type DeviceGroupUncheckedUpdateManyWithoutJumpHostInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
+  recordSessions?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -780,6 +821,7 @@ export type DeviceGroupSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   name?: boolean
   description?: boolean
   jumpHostId?: boolean
+  recordSessions?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   jumpHost?: boolean | Prisma.DeviceGroup$jumpHostArgs<ExtArgs>
@@ -794,6 +836,7 @@ export type DeviceGroupSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   name?: boolean
   description?: boolean
   jumpHostId?: boolean
+  recordSessions?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   jumpHost?: boolean | Prisma.DeviceGroup$jumpHostArgs<ExtArgs>
@@ -804,6 +847,7 @@ export type DeviceGroupSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   name?: boolean
   description?: boolean
   jumpHostId?: boolean
+  recordSessions?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   jumpHost?: boolean | Prisma.DeviceGroup$jumpHostArgs<ExtArgs>
@@ -814,11 +858,12 @@ export type DeviceGroupSelectScalar = {
   name?: boolean
   description?: boolean
   jumpHostId?: boolean
+  recordSessions?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type DeviceGroupOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "description" | "jumpHostId" | "createdAt" | "updatedAt", ExtArgs["result"]["deviceGroup"]>
+export type DeviceGroupOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "description" | "jumpHostId" | "recordSessions" | "createdAt" | "updatedAt", ExtArgs["result"]["deviceGroup"]>
 export type DeviceGroupInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   jumpHost?: boolean | Prisma.DeviceGroup$jumpHostArgs<ExtArgs>
   members?: boolean | Prisma.DeviceGroup$membersArgs<ExtArgs>
@@ -849,6 +894,11 @@ export type $DeviceGroupPayload<ExtArgs extends runtime.Types.Extensions.Interna
      * The SSH jump host of the group's devices that have none of their own (lib/devices/connect.ts).
      */
     jumpHostId: string | null
+    /**
+     * Terminal sessions on the group's devices are recorded (lib/recordings); a device in any group
+     * with this off is not.
+     */
+    recordSessions: boolean
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["deviceGroup"]>
@@ -1282,6 +1332,7 @@ export interface DeviceGroupFieldRefs {
   readonly name: Prisma.FieldRef<"DeviceGroup", 'String'>
   readonly description: Prisma.FieldRef<"DeviceGroup", 'String'>
   readonly jumpHostId: Prisma.FieldRef<"DeviceGroup", 'String'>
+  readonly recordSessions: Prisma.FieldRef<"DeviceGroup", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"DeviceGroup", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"DeviceGroup", 'DateTime'>
 }

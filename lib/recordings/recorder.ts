@@ -1,0 +1,237 @@
+import type { Logger } from 'pino';
+import type { PrismaClient } from '../db/client';
+import { TERMINAL_TERM } from '../terminal/manager';
+import { CastEncoder, CAP_MARKER } from './asciicast';
+import type { RecordingStore, RecordingWriter } from './store';
+
+/**
+ * What a terminal session tells its recorder (the session's output port for recordings): output as
+ * the device sent it, the user's keys (kept only when input recording is on), resizes, and each
+ * command line the audit records.
+ */
+export interface SessionTap {
+  output(text: string): void;
+  input(data: string): void;
+  resize(cols: number, rows: number): void;
+  command(line: string): void;
+  /** The session ended: flush, close and index the recording. */
+  close(reason: string): Promise<void>;
+}
+
+export interface RecordingsOptions {
+  db: PrismaClient;
+  store: RecordingStore;
+  log: Logger;
+  nodeId: string;
+  /** RECORDINGS=off turns recording off for every device. */
+  enabled: boolean;
+  /** RECORDING_MAX_BYTES: uncompressed bytes per recording; past it the recording stops, marked. */
+  maxBytes: number;
+  /** RECORDING_INPUT=on keeps the user's keystrokes too (passwords typed at a prompt included). */
+  recordInput: boolean;
+  now?: () => number;
+}
+
+export interface RecordingStart {
+  sessionId: string;
+  userId: string;
+  deviceId: string;
+  cols: number;
+  rows: number;
+}
+
+/** Recording states in `Recording.state`. */
+export type RecordingState = 'recording' | 'complete' | 'capped' | 'failed' | 'interrupted';
+
+/**
+ * Starts a recorder per terminal session, unless recording is off for the portal or for one of the
+ * device's groups (`DeviceGroup.recordSessions`).
+ */
+export class Recordings {
+  /** Recordings being finished (flushed, closed, indexed): the runtime waits for them before it stops. */
+  private readonly finishing = new Set<Promise<void>>();
+
+  constructor(private readonly opts: RecordingsOptions) {}
+
+  /** Wait until every closed session's recording is stored and indexed. */
+  async drain(): Promise<void> {
+    while (this.finishing.size > 0) await Promise.all([...this.finishing]);
+  }
+
+  /** Whether sessions on this device are recorded. */
+  async records(deviceId: string): Promise<boolean> {
+    if (!this.opts.enabled) return false;
+    const off = await this.opts.db.deviceGroupMember.count({
+      where: { deviceId, group: { recordSessions: false } },
+    });
+    return off === 0;
+  }
+
+  /**
+   * A recorder for the session, or null when the device is not recorded. Index row first, then the
+   * store. Never rejects: when the index cannot be written the session goes on unrecorded (logged).
+   */
+  async start(s: RecordingStart): Promise<SessionTap | null> {
+    try {
+      return await this.begin(s);
+    } catch (err) {
+      this.opts.log.error({ err, session: s.sessionId }, 'recording not started');
+      return null;
+    }
+  }
+
+  private async begin(s: RecordingStart): Promise<SessionTap | null> {
+    if (!(await this.records(s.deviceId))) return null;
+    const { db } = this.opts;
+    const [user, device] = await Promise.all([
+      db.user.findUnique({ where: { id: s.userId }, select: { username: true } }),
+      db.device.findUnique({ where: { id: s.deviceId }, select: { name: true } }),
+    ]);
+    const now = this.opts.now ?? Date.now;
+    const startedAt = new Date(now());
+    const row = await db.recording.create({
+      data: {
+        sessionId: s.sessionId,
+        userId: s.userId,
+        username: user?.username ?? s.userId,
+        deviceId: s.deviceId,
+        deviceName: device?.name ?? s.deviceId,
+        nodeId: this.opts.nodeId,
+        startedAt,
+        key: '',
+      },
+    });
+    const key = this.opts.store.keyFor(row.id, startedAt);
+    await db.recording.update({ where: { id: row.id }, data: { key } });
+    const encoder = new CastEncoder({
+      header: {
+        version: 2,
+        width: s.cols,
+        height: s.rows,
+        timestamp: startedAt.getTime() / 1000,
+        title: `${user?.username ?? s.userId} on ${device?.name ?? s.deviceId}`,
+        env: { TERM: TERMINAL_TERM },
+      },
+      maxBytes: this.opts.maxBytes,
+      now,
+    });
+    const writer = this.opts.store.create(key);
+    writer.write(encoder.headerLine);
+    return new SessionRecorder(row.id, encoder, writer, this.opts, startedAt.getTime(), (p) => {
+      this.finishing.add(p);
+      void p.finally(() => this.finishing.delete(p));
+    });
+  }
+
+  /**
+   * Recordings a stopped node left `recording` (it died, or stopped before closing them): marked
+   * interrupted with what their store holds. Run at start-up for this node's own recordings.
+   */
+  async markInterrupted(nodeId = this.opts.nodeId): Promise<number> {
+    const { count } = await this.opts.db.recording.updateMany({
+      where: { nodeId, state: 'recording' },
+      data: { state: 'interrupted', note: 'The node stopped during the session; the recording ends where it last flushed.' },
+    });
+    return count;
+  }
+}
+
+class SessionRecorder implements SessionTap {
+  private pending: string[] = [];
+  private scheduled = false;
+  private commands = 0;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly id: string,
+    private readonly encoder: CastEncoder,
+    private readonly writer: RecordingWriter,
+    private readonly opts: RecordingsOptions,
+    private readonly startedMs: number,
+    private readonly onFinishing: (finished: Promise<void>) => void,
+  ) {}
+
+  private put(line: string | null): void {
+    if (line !== null) this.writer.write(line);
+  }
+
+  /** Output that arrives in one event-loop turn is one event (bulk output comes in many small chunks). */
+  output(text: string): void {
+    if (this.closing) return;
+    this.pending.push(text);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    this.pending = [];
+    this.put(this.encoder.output(text));
+  }
+
+  input(data: string): void {
+    if (this.closing || !this.opts.recordInput) return;
+    this.flush();
+    this.put(this.encoder.input(data));
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.closing) return;
+    this.flush();
+    this.put(this.encoder.resize(cols, rows));
+  }
+
+  command(line: string): void {
+    if (this.closing) return;
+    this.flush();
+    const capped = this.encoder.capped;
+    this.put(this.encoder.marker(line));
+    if (capped) return;
+    this.commands++;
+    const offsetMs = Math.round(this.encoder.elapsed() * 1000);
+    void this.opts.db.recordingCommand
+      .create({ data: { recordingId: this.id, offsetMs, command: line } })
+      .catch((err: unknown) => this.opts.log.warn({ err, recording: this.id }, 'recording command not indexed'));
+  }
+
+  close(reason: string): Promise<void> {
+    if (!this.closing) {
+      this.closing = this.finish(reason);
+      this.onFinishing(this.closing);
+    }
+    return this.closing;
+  }
+
+  private async finish(reason: string): Promise<void> {
+    this.flush();
+    const { storedBytes, error } = await this.writer.end();
+    const now = (this.opts.now ?? Date.now)();
+    const state: RecordingState = error ? 'failed' : this.encoder.capped ? 'capped' : 'complete';
+    const note = error
+      ? `The recording store could not be written (${error.message}); the recording is incomplete.`
+      : this.encoder.capped
+        ? `${CAP_MARKER} (RECORDING_MAX_BYTES = ${this.opts.maxBytes}); the session went on unrecorded.`
+        : '';
+    if (error) this.opts.log.error({ err: error, recording: this.id }, 'recording store failed');
+    await this.opts.db.recording
+      .update({
+        where: { id: this.id },
+        data: {
+          endedAt: new Date(now),
+          durationMs: Math.max(0, now - this.startedMs),
+          bytes: this.encoder.bytes,
+          storedBytes,
+          commandCount: this.commands,
+          state,
+          note,
+        },
+      })
+      .catch((err: unknown) =>
+        this.opts.log.error({ err, recording: this.id, reason }, 'recording index not updated'),
+      );
+  }
+}

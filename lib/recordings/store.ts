@@ -1,0 +1,138 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { constants, createGzip, gunzipSync, type Gzip } from 'node:zlib';
+
+/**
+ * Where recordings are kept, compressed: one gzip stream per recording. The default store is a
+ * directory (`DATA_DIR/recordings`); a cluster needs one every node can read (a shared mount, or the
+ * database store the sessions issue leaves for later: see the README).
+ */
+export interface RecordingStore {
+  /** A new recording's writer under `key` (made by `keyFor`). */
+  create(key: string): RecordingWriter;
+  /** The whole cast, decompressed; what a node that stopped mid-recording left is readable up to its last flush. */
+  read(key: string): Promise<string>;
+  remove(key: string): Promise<void>;
+  /** The store's key for a recording id (a relative path in the directory store). */
+  keyFor(id: string, startedAt: Date): string;
+}
+
+export interface RecordingWriter {
+  /** Queue a line (never blocks the session; a failed store stops taking lines, see `error`). */
+  write(line: string): void;
+  /** Flush and close; the compressed size, or the error that stopped the recording. */
+  end(): Promise<{ storedBytes: number; error: Error | null }>;
+  /** The first error writing hit (disk full, directory unwritable), if any. */
+  readonly error: Error | null;
+}
+
+/** How often a recording's gzip stream is flushed, so what a crash leaves is readable to that point. */
+export const RECORDING_FLUSH_MS = 5_000;
+const SAFE_KEY = /^[0-9]{4}\/[0-9]{2}\/[A-Za-z0-9_-]{8,64}\.cast\.gz$/;
+
+export class DirectoryRecordingStore implements RecordingStore {
+  constructor(
+    private readonly dir: string,
+    private readonly flushMs = RECORDING_FLUSH_MS,
+  ) {}
+
+  keyFor(id: string, startedAt: Date): string {
+    const y = String(startedAt.getUTCFullYear());
+    const m = String(startedAt.getUTCMonth() + 1).padStart(2, '0');
+    return `${y}/${m}/${id}.cast.gz`;
+  }
+
+  private file(key: string): string {
+    if (!SAFE_KEY.test(key)) throw new Error(`not a recording key: ${key}`);
+    return path.join(this.dir, key);
+  }
+
+  create(key: string): RecordingWriter {
+    return new FileWriter(this.file(key), this.flushMs);
+  }
+
+  async read(key: string): Promise<string> {
+    const data = await readFile(this.file(key));
+    // a recording cut off by a crash ends mid-stream: keep what was flushed
+    return gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.file(key), { force: true });
+  }
+}
+
+class FileWriter implements RecordingWriter {
+  private gzip: Gzip | null = null;
+  private out: WriteStream | null = null;
+  private failure: Error | null = null;
+  private readonly opened: Promise<void>;
+  private readonly queued: string[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private dirty = false;
+
+  constructor(
+    private readonly file: string,
+    flushMs: number,
+  ) {
+    this.opened = mkdir(path.dirname(file), { recursive: true, mode: 0o700 }).then(
+      () => {
+        if (this.failure) return;
+        // level 1: terminal output compresses well even so, and the session's own speed comes first
+        this.gzip = createGzip({ level: 1 });
+        this.out = createWriteStream(file, { mode: 0o600 });
+        this.out.on('error', (err) => this.fail(err));
+        this.gzip.on('error', (err) => this.fail(err));
+        this.gzip.pipe(this.out);
+        for (const line of this.queued.splice(0)) this.gzip.write(line);
+        this.timer = setInterval(() => {
+          if (this.dirty && this.gzip && !this.failure) {
+            this.dirty = false;
+            this.gzip.flush(constants.Z_SYNC_FLUSH);
+          }
+        }, flushMs);
+        this.timer.unref();
+      },
+      (err: Error) => this.fail(err),
+    );
+  }
+
+  get error(): Error | null {
+    return this.failure;
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    if (this.timer) clearInterval(this.timer);
+    this.gzip?.unpipe();
+    this.gzip?.destroy();
+    this.out?.destroy();
+  }
+
+  write(line: string): void {
+    if (this.failure) return;
+    this.dirty = true;
+    if (this.gzip) this.gzip.write(line);
+    else this.queued.push(line);
+  }
+
+  async end(): Promise<{ storedBytes: number; error: Error | null }> {
+    await this.opened;
+    if (this.timer) clearInterval(this.timer);
+    if (!this.failure && this.gzip && this.out) {
+      const out = this.out;
+      await new Promise<void>((resolve) => {
+        out.once('close', () => resolve());
+        out.once('error', () => resolve());
+        this.gzip!.end();
+      });
+    }
+    if (this.failure) return { storedBytes: 0, error: this.failure };
+    const size = await stat(this.file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    return { storedBytes: size, error: null };
+  }
+}
