@@ -10,6 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBatch } from './batch';
+import { runClusterBatch } from './cluster-batch';
+import { runClusterFanout } from './cluster-fanout';
 import { runDeviceList } from './device-list';
 import { runEcho } from './echo';
 import { runFanout } from './fanout';
@@ -31,6 +33,8 @@ export const BENCHMARKS = [
   'sessions',
   'import',
   'device-list',
+  'cluster-batch',
+  'cluster-fanout',
 ] as const;
 export type BenchName = (typeof BENCHMARKS)[number];
 
@@ -56,6 +60,7 @@ export interface BenchOptions {
   listDevices: number;
   listRequests: number;
   jumpDevices: number;
+  clusterUpdates: number;
 }
 
 type Sizes = Omit<BenchOptions, 'only' | 'smoke' | 'out'>;
@@ -79,6 +84,7 @@ export const NORMAL: Sizes = {
   listDevices: 5000,
   listRequests: 200,
   jumpDevices: 200,
+  clusterUpdates: 5000,
 };
 
 export const SMOKE: Sizes = {
@@ -100,6 +106,7 @@ export const SMOKE: Sizes = {
   listDevices: 500,
   listRequests: 20,
   jumpDevices: 10,
+  clusterUpdates: 100,
 };
 
 const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
@@ -108,13 +115,13 @@ const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
   runs: { flag: 'runs', help: 'throughput: runs per path (median reported)' },
   slowSeconds: { flag: 'slow-seconds', help: 'throughput: duration of the slow-reader phase, s' },
   slowRate: { flag: 'slow-rate', help: "throughput: the slow reader's link, MB/s" },
-  clients: { flag: 'clients', help: 'fanout: WebSocket clients' },
+  clients: { flag: 'clients', help: 'fanout, cluster-fanout: WebSocket clients' },
   updates: { flag: 'updates', help: 'fanout: task updates published' },
-  window: { flag: 'window', help: 'fanout: updates in flight at most' },
-  fanoutSeconds: { flag: 'fanout-seconds', help: 'fanout: cap per run, s' },
-  devices: { flag: 'devices', help: 'batch: lab devices' },
-  concurrency: { flag: 'concurrency', help: 'batch: task concurrency' },
-  latency: { flag: 'latency', help: 'batch: device response latency, ms' },
+  window: { flag: 'window', help: 'fanout, cluster-fanout: updates in flight at most' },
+  fanoutSeconds: { flag: 'fanout-seconds', help: 'fanout, cluster-fanout: cap per run, s' },
+  devices: { flag: 'devices', help: 'batch, cluster-batch: lab devices (per task)' },
+  concurrency: { flag: 'concurrency', help: 'batch, jump, cluster-batch: task concurrency' },
+  latency: { flag: 'latency', help: 'batch, jump, cluster-batch: device response latency, ms' },
   sessions: { flag: 'sessions', help: 'sessions: terminal sessions held open' },
   openConcurrency: { flag: 'open-concurrency', help: 'sessions: sessions opened at once' },
   importRows: { flag: 'import-rows', help: 'import: CSV rows imported' },
@@ -124,11 +131,12 @@ const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
     flag: 'jump-devices',
     help: 'jump: lab devices reached through one jump host (batch concurrency and latency)',
   },
+  clusterUpdates: { flag: 'cluster-updates', help: 'cluster-fanout: task updates published' },
 };
 
 export function usage(): string {
   const lines = [
-    'Usage: npm run bench -- [--only echo,throughput,fanout,batch,jump,sessions,import,device-list] [--smoke] [--out FILE] [sizes]',
+    `Usage: npm run bench -- [--only ${BENCHMARKS.join(',')}] [--smoke] [--out FILE] [sizes]`,
     '',
     'Sizes (normal / --smoke):',
     ...Object.entries(FLAGS).map(
@@ -221,6 +229,13 @@ function runOne(name: BenchName, o: BenchOptions, ctx: BenchContext): Promise<Be
       return runImport({ rows: o.importRows }, ctx);
     case 'device-list':
       return runDeviceList({ devices: o.listDevices, requests: o.listRequests }, ctx);
+    case 'cluster-batch':
+      return runClusterBatch({ devices: o.devices, concurrency: o.concurrency, latencyMs: o.latency }, ctx);
+    case 'cluster-fanout':
+      return runClusterFanout(
+        { clients: o.clients, updates: o.clusterUpdates, window: o.window, maxSeconds: o.fanoutSeconds },
+        ctx,
+      );
   }
 }
 
