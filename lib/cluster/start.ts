@@ -15,6 +15,7 @@ import {
 import { BullTaskQueue } from '../tasks/bull-queue';
 import { TASK_ACTIVE_STATUSES } from '../tasks/status';
 import { RedisLease } from './lease';
+import { RedisTaskLoad } from './load';
 import { RedisRateLimiter } from './rate-limit';
 import { RedisSlotStore } from './slots';
 import { RedisNodes, secretsFingerprint } from './nodes';
@@ -100,6 +101,7 @@ export async function startCluster(
       priorityOf: (ownerId) =>
         db.task.count({ where: { ownerId, status: { in: [...TASK_ACTIVE_STATUSES] } } }),
       onError: (err, taskId) => log.error({ err, taskId }, 'task run failed'),
+      load: new RedisTaskLoad(leases, redisKey(prefix, 'load'), config.NODE_ID, nodes),
     });
     const instance = randomUUID();
     const holder = `${config.NODE_ID}/${instance}`;

@@ -10,9 +10,29 @@ const QUEUED_REFRESH_MS = 2_000;
 /** A job found stalled more often than this is failed by BullMQ; reconciliation then takes the task. */
 const MAX_STALLED = 5;
 
+/** How often a job may be passed on to a less busy node before this node runs it anyway. */
+const MAX_HANDOFFS = 5;
+/** How long a job passed on waits before a worker may take it (the other node's worker takes it then). */
+const HANDOFF_DELAY_MS = 30;
+
 interface TaskJob {
   taskId: string;
   ownerId: string;
+  /** Set when a busy node passed the job on: the node meant to take it, and how often it was passed. */
+  handoff?: { to: string; count: number };
+}
+
+/**
+ * How many tasks each live node runs, shared through Redis, so that tasks spread over the nodes: a
+ * node's worker takes every waiting job it has room for, and two tasks created together would
+ * otherwise often both land on the same node while another sits idle.
+ */
+export interface TaskLoad {
+  readonly self: string;
+  /** This node now runs `running` tasks. */
+  report(running: number): Promise<void>;
+  /** The live node (not this one) with the fewest running tasks and room for one more, or null. */
+  leastBusyOther(maxRunning: number): Promise<{ nodeId: string; running: number } | null>;
 }
 
 export interface BullTaskQueueOptions {
@@ -34,6 +54,8 @@ export interface BullTaskQueueOptions {
   /** Lower first: an owner's n-th unfinished task gets n, so one owner's batch cannot starve another's. */
   priorityOf: (ownerId: string) => Promise<number>;
   onError?: (err: unknown, taskId: string) => void;
+  /** Spread tasks over the live nodes (absent: each node takes what it has room for). */
+  load?: TaskLoad;
 }
 
 /**
@@ -126,10 +148,32 @@ export class BullTaskQueue implements TaskQueue {
     this.worker.on('error', () => {});
   }
 
+  /**
+   * Whether to pass the job on: this node already runs tasks and a live node runs fewer (it gets a
+   * moment to take it), or the job was passed to another node that has not taken it yet. After
+   * MAX_HANDOFFS a job runs wherever it is: a node that never takes it cannot hold it up.
+   */
+  private async handOff(job: Job<TaskJob>): Promise<string | null> {
+    const { load } = this.opts;
+    const handoff = job.data.handoff;
+    if (!load || (handoff?.count ?? 0) >= MAX_HANDOFFS) return null;
+    if (handoff && handoff.to !== load.self) return handoff.to;
+    if (this.running.size === 0) return null;
+    const other = await load.leastBusyOther(this.opts.maxRunning).catch(() => null);
+    return other && other.running < this.running.size ? other.nodeId : null;
+  }
+
   private async run(job: Job<TaskJob>, token: string | undefined, runner: TaskRunner): Promise<void> {
     const { taskId } = job.data;
+    const to = await this.handOff(job);
+    if (to !== null) {
+      await job.updateData({ ...job.data, handoff: { to, count: (job.data.handoff?.count ?? 0) + 1 } });
+      await job.moveToDelayed(Date.now() + HANDOFF_DELAY_MS, token);
+      throw new DelayedError();
+    }
     const controller = new AbortController();
     this.running.set(taskId, controller);
+    void this.opts.load?.report(this.running.size).catch(() => {});
     try {
       await runner(taskId, controller.signal);
     } catch (err) {
@@ -142,6 +186,7 @@ export class BullTaskQueue implements TaskQueue {
       return;
     } finally {
       this.running.delete(taskId);
+      void this.opts.load?.report(this.running.size).catch(() => {});
     }
     const reason: unknown = controller.signal.reason;
     if (controller.signal.aborted && reason instanceof TaskAbort && reason.kind === 'shutdown') {

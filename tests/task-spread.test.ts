@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RedisTaskLoad } from '../lib/cluster/load';
+import type { ClusterNodes } from '../lib/cluster/nodes';
+import { InProcessEventBus } from '../lib/events/in-process';
+import { closeRedis, createRedisClient, waitForRedis } from '../lib/redis/connection';
+import { BullTaskQueue } from '../lib/tasks/bull-queue';
+import { startRedisServer, type PrivateRedis } from './redis-server';
+
+/**
+ * Tasks spread over the nodes of a cluster: each "node" here is its own BullMQ queue, worker and
+ * Redis connections, as in separate processes (a private redis-server). A node's worker takes every
+ * job it has room for; without spreading, two tasks created together often both run on one node.
+ */
+const WAIT = { timeout: 15_000, interval: 20 };
+let redis: PrivateRedis;
+const closeAfter: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterEach(async () => {
+  await Promise.all(closeAfter.splice(0).map((close) => close()));
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+async function client(name: string, worker = false): Promise<Redis> {
+  const c = createRedisClient(
+    { url: redis.url, prefix: 'unused:', nodeId: name, retryMaxDelayMs: 100 },
+    { role: name, ...(worker && { overrides: { maxRetriesPerRequest: null, enableOfflineQueue: true } }) },
+  );
+  closeAfter.push(() => closeRedis(c));
+  await waitForRedis(c, 5_000);
+  return c;
+}
+
+/** Nodes that are all alive, whose runners run until their task is released. */
+async function cluster(names: string[], opts: { maxRunning?: number; processing?: string[] } = {}) {
+  const prefix = `sb-test-${randomUUID().slice(0, 8)}:`;
+  const ran = new Map<string, string>(); // task → node
+  const release = new Map<string, () => void>();
+  const nodes: ClusterNodes[] = names.map((self) => ({
+    self,
+    isAlive: async (id) => names.includes(id),
+    live: async () => names,
+    stop: async () => {},
+  }));
+  const queues: BullTaskQueue[] = [];
+  for (const [i, name] of names.entries()) {
+    const connection = await client(`${name}-tasks`);
+    const queue = new BullTaskQueue({
+      connection,
+      workerConnection: await client(`${name}-worker`, true),
+      prefix: `${prefix}bull`,
+      maxRunning: opts.maxRunning ?? 4,
+      lockMs: 5_000,
+      bus: new InProcessEventBus(),
+      priorityOf: async () => 1,
+      load: new RedisTaskLoad(connection, `${prefix}load`, name, nodes[i]!),
+    });
+    closeAfter.unshift(() => queue.close());
+    if (!opts.processing || opts.processing.includes(name))
+      queue.process(
+        (taskId) =>
+          new Promise<void>((resolve) => {
+            ran.set(taskId, name);
+            release.set(taskId, resolve);
+          }),
+      );
+    queues.push(queue);
+  }
+  return { queues, ran, releaseAll: () => [...release.values()].forEach((r) => r()) };
+}
+
+describe('tasks spread over the nodes', () => {
+  it('two tasks created together run one on each node, round after round', async () => {
+    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b']);
+    for (let round = 0; round < 4; round++) {
+      const ids = [randomUUID(), randomUUID()];
+      await Promise.all(ids.map((id) => queues[round % 2]!.enqueue(id, 'owner')));
+      await vi.waitFor(() => expect(ids.every((id) => ran.has(id))).toBe(true), WAIT);
+      expect(new Set(ids.map((id) => ran.get(id)))).toEqual(new Set(['node-a', 'node-b']));
+      releaseAll();
+      await vi.waitFor(() => expect(queues.every((q) => q.stats().running === 0)).toBe(true), WAIT);
+    }
+  });
+
+  it('a node with room runs the task itself when the other node is full', async () => {
+    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], { maxRunning: 1 });
+    const first = randomUUID();
+    await queues[0]!.enqueue(first, 'owner');
+    await vi.waitFor(() => expect(ran.has(first)).toBe(true), WAIT);
+    const second = randomUUID();
+    await queues[0]!.enqueue(second, 'owner');
+    await vi.waitFor(() => expect(ran.has(second)).toBe(true), WAIT);
+    expect(ran.get(second)).not.toBe(ran.get(first));
+    releaseAll();
+  });
+
+  it('a task passed to a node that never takes it runs where it is after a few hand-offs', async () => {
+    // node-b is alive but its worker takes nothing (stuck, or busy starting)
+    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], { processing: ['node-a'] });
+    const ids = [randomUUID(), randomUUID()];
+    await Promise.all(ids.map((id) => queues[0]!.enqueue(id, 'owner')));
+    await vi.waitFor(() => expect(ids.every((id) => ran.get(id) === 'node-a')).toBe(true), WAIT);
+    releaseAll();
+  });
+});
