@@ -1,6 +1,13 @@
 import pino from 'pino';
+import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDeviceLogin, type DeviceLogin, type DeviceLoginResult } from '../lib/devices/connect';
+import { createPrismaClient } from '../lib/db/client';
+import {
+  createDeviceLogin,
+  type DeviceLogin,
+  type DeviceLoginObserver,
+  type DeviceLoginResult,
+} from '../lib/devices/connect';
 import { credentialContext } from '../lib/devices/credentials';
 import { defaultLabFleet } from '../lab';
 import { createTask, retryFailed } from '../lib/tasks/service';
@@ -151,6 +158,80 @@ describe('device login against the lab', () => {
       code: 'closed',
       message: expect.stringMatching(/cancelled/),
     });
+  });
+});
+
+describe('what a login costs besides the SSH session', () => {
+  it('logins that start together read the database together: as few statements for all as for one', async () => {
+    const statements: string[] = [];
+    const counted = createPrismaClient(portal.url, { log: [{ emit: 'event', level: 'query' }] });
+    (counted as unknown as { $on(e: 'query', cb: (q: { query: string }) => void): void }).$on('query', (q) =>
+      statements.push(q.query),
+    );
+    const countedLogin = createDeviceLogin({
+      db: counted,
+      vault: portal.vault,
+      log: pino({ level: 'silent' }),
+    });
+    // everything is read, checked and opened; the login stops where it would connect
+    const observer: DeviceLoginObserver = {
+      beforeConnect: async () => ({ ok: false, code: 'closed', message: 'stopped before connecting' }),
+    };
+    const names = ['lab-vrp-01', 'lab-vrp-02', 'lab-vrp-03', 'lab-ios-01', 'lab-ios-03'];
+    const ids = await Promise.all(names.map((n) => portal.deviceId(n)));
+    const open = (deviceId: string, userId = portal.users.operator) =>
+      countedLogin.open({ deviceId, actor: { userId }, purpose: 'task', observer });
+    try {
+      expect(await open(ids[0]!)).toMatchObject({ message: 'stopped before connecting' });
+      const one = statements.splice(0).length;
+      expect(one).toBeGreaterThan(0);
+
+      const all = await Promise.all([...ids, ...ids].map((id) => open(id)));
+      expect(all.map((r) => (r.ok ? 'connected' : r.message))).toEqual(
+        Array(ids.length * 2).fill('stopped before connecting'),
+      );
+      expect(statements.splice(0).length).toBeLessThanOrEqual(one);
+
+      // each login still gets its own answer: one device not granted in the same batch is refused alone
+      const mixed = await Promise.all([
+        open(ids[0]!),
+        open(await portal.deviceId('lab-ios-02')),
+        open('gone'),
+      ]);
+      expect(mixed).toEqual([
+        { ok: false, code: 'closed', message: 'stopped before connecting' },
+        { ok: false, code: 'forbidden', message: "The task's owner op no longer has access to lab-ios-02." },
+        { ok: false, code: 'unknown_device', message: 'The device was deleted from the inventory.' },
+      ]);
+    } finally {
+      countedLogin.close();
+      await counted.$disconnect();
+    }
+  });
+
+  it('a failed negotiation names what the device offers, read from its own key exchange packet (ssh2 formats no debug line)', async () => {
+    const id = await portal.deviceId('lab-vrp-03');
+    const connect = vi.spyOn(ssh2.Client.prototype, 'connect');
+    try {
+      const ok = await asTerminal(portal.users.admin, 'lab-vrp-03');
+      if (!ok.ok) throw new Error(ok.message);
+      ok.connection.close();
+      // a profile the lab's server does not offer: the device says what it does offer
+      await portal.db.device.update({
+        where: { id },
+        data: { sshAlgorithms: JSON.stringify({ kex: ['diffie-hellman-group1-sha1'] }) },
+      });
+      const refused = failure(await asTerminal(portal.users.admin, 'lab-vrp-03'));
+      expect(refused.code).toBe('algorithms');
+      expect(refused.message).toMatch(
+        /^lab-vrp-03 and the portal share no key exchange under the "custom" profile: the device offers [^.]*curve25519-sha256/,
+      );
+      expect(connect.mock.calls.length).toBeGreaterThanOrEqual(2);
+      for (const [config] of connect.mock.calls) expect(config.debug).toBeUndefined();
+    } finally {
+      connect.mockRestore();
+      await portal.db.device.update({ where: { id }, data: { sshAlgorithms: 'modern' } });
+    }
   });
 });
 

@@ -422,7 +422,7 @@ describe('task device writes against the database', () => {
         const stored = timeline.findIndex(
           (s) =>
             s.kind === 'sql' &&
-            /^UPDATE "TaskDevice" SET "status" = CASE/.test(s.query) &&
+            /^UPDATE "TaskDevice" SET "status" = .*"output" = CASE/.test(s.query) &&
             s.params.includes(rowId),
         );
         expect(stored).toBeGreaterThanOrEqual(0);

@@ -304,7 +304,11 @@ export class DeviceCli {
   private wait: Wait | null = null;
   private quietTimer: NodeJS.Timeout | null = null;
   private early = '';
-  private tail = '';
+  /**
+   * What the device sent lately, for error messages (`tail`). Trimmed only now and then: a device
+   * echoes a command a character at a time, and cutting it to TAIL_CHARS on every chunk copied it.
+   */
+  private sent = '';
   private prompt: RegExp;
   private promptLine = '';
   private readonly quietMs: number;
@@ -359,9 +363,15 @@ export class DeviceCli {
     return this.promptLine.trim();
   }
 
+  /** The last TAIL_CHARS characters the device sent. */
+  private get tail(): string {
+    return this.sent.slice(-TAIL_CHARS);
+  }
+
   private onData(text: string): void {
     if (!text) return;
-    this.tail = (this.tail + text).slice(-TAIL_CHARS);
+    this.sent += text;
+    if (this.sent.length > 8 * TAIL_CHARS) this.sent = this.sent.slice(-TAIL_CHARS);
     if (!this.wait) {
       this.early = (this.early + text).slice(-MAX_COMMAND_OUTPUT_CHARS);
       return;
@@ -371,8 +381,9 @@ export class DeviceCli {
   }
 
   private armQuiet(): void {
-    if (this.quietTimer) clearTimeout(this.quietTimer);
-    this.quietTimer = setTimeout(() => this.wait?.quiet(), this.quietMs);
+    // one timer per wait, pushed back by every chunk (a device echoes a command a character at a time)
+    if (this.quietTimer) this.quietTimer.refresh();
+    else this.quietTimer = setTimeout(() => this.wait?.quiet(), this.quietMs);
   }
 
   private onClose(): void {
@@ -586,6 +597,7 @@ export class DeviceCli {
     if (this.closed) return;
     this.closed = true;
     if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
     try {
       this.transport.close();
     } catch {

@@ -27,7 +27,9 @@ import {
 import type { DeviceStatusReporter } from './status-monitor';
 import type { Vault } from './vault';
 import { HopPool } from './hop-pool';
-import { deviceLevel } from './visibility';
+import { createLoginReader, JUMP_MAX_HOPS, type DeviceRow, type LoginReads } from './login-reads';
+
+export { JUMP_MAX_HOPS };
 
 /** Why a login did not produce a connection. The SSH and telnet codes come from the connectors as they are. */
 export type LoginFailureCode =
@@ -51,11 +53,6 @@ function telnetShell(t: TelnetConnection): DeviceShell {
     close: () => t.close(),
   };
 }
-
-/** The most jump hosts in front of a device (each hop is an SSH login of its own). */
-export const JUMP_MAX_HOPS = 3;
-
-type DeviceRow = NonNullable<Awaited<ReturnType<PrismaClient['device']['findUnique']>>>;
 
 /** Who logs in, which says whose access is checked and how failures are worded. */
 export type LoginPurpose = 'terminal' | 'task';
@@ -229,10 +226,11 @@ const MESSAGES: Record<
 
 /**
  * Log in to a device: the one path terminals and tasks take. Checks the acting user's access
- * (re-read from the database: a grant revoked while a task waited counts), opens the credentials,
- * connects with the stored host-key policy, remembers a refused key for an admin to accept,
- * reports the device's status, and returns the connection with its driver and encoding, or a
- * failure (code + message). Session slots stay with the callers.
+ * (re-read from the database for every login, in one read with the other logins starting at the same
+ * time: a grant revoked while a task waited counts), opens the credentials, connects with the stored
+ * host-key policy, remembers a refused key for an admin to accept, reports the device's status, and
+ * returns the connection with its driver and encoding, or a failure (code + message). Session slots
+ * stay with the callers.
  */
 export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
   const { db, log } = deps;
@@ -246,17 +244,20 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     idleMs: deps.jumpHostIdleMs,
   });
 
-  async function checkAccess(req: DeviceLoginRequest, device: LoggedInDevice): Promise<Failure | null> {
+  const reader = createLoginReader(db);
+
+  async function checkAccess(
+    req: DeviceLoginRequest,
+    reads: LoginReads,
+    device: { id: string; name: string },
+  ): Promise<Failure | null> {
     const text = MESSAGES[req.purpose];
     const forbidden = (message: string): Failure => ({ ok: false, code: 'forbidden', message });
-    const user = await db.user.findUnique({
-      where: { id: req.actor.userId },
-      select: { id: true, username: true, role: true, disabled: true },
-    });
+    const user = reads.actor;
     if (!user) return forbidden(text.noUser);
     if (user.disabled) return forbidden(text.disabled(user));
     if (!isRole(user.role) || !atLeast(user.role, 'operator')) return forbidden(text.role(user));
-    const level = await deviceLevel(db, { id: user.id, role: user.role }, device.id);
+    const level = await reads.level(device.id);
     if (level === null) return forbidden(text.noAccess(user, device.name));
     if (level !== 'operate') return forbidden(text.viewOnly(user, device.name));
     return null;
@@ -283,10 +284,13 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
    * The jump hosts in front of a device, outermost first: each device names the next one in; a loop or
    * more than JUMP_MAX_HOPS hops is refused before anything connects.
    */
-  async function routeTo(row: DeviceRow): Promise<{ ok: true; hops: DeviceRow[] } | Failure> {
+  async function routeTo(
+    reads: LoginReads,
+    row: DeviceRow,
+  ): Promise<{ ok: true; hops: DeviceRow[] } | Failure> {
     const hops: DeviceRow[] = [];
     const seen = new Set([row.id]);
-    const first = await jumpHostOf(row);
+    const first = await jumpHostOf(reads, row);
     if (typeof first === 'object' && first !== null) return first;
     let next: string | null = first;
     while (next) {
@@ -296,7 +300,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
           code: 'jump_route',
           message: `${row.name} is more than ${JUMP_MAX_HOPS} jump hosts away; the portal stops there.`,
         };
-      const hop = await db.device.findUnique({ where: { id: next } });
+      const hop = await reads.device(next);
       if (!hop)
         return { ok: false, code: 'jump_route', message: `The jump host of ${row.name} no longer exists.` };
       if (seen.has(hop.id))
@@ -313,7 +317,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         };
       seen.add(hop.id);
       hops.unshift(hop);
-      const up = await jumpHostOf(hop);
+      const up = await jumpHostOf(reads, hop);
       if (typeof up === 'object' && up !== null) return up;
       next = up;
     }
@@ -325,20 +329,16 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
    * group's jump host never applies to itself). Groups that name different jump hosts are a route
    * nobody chose: refused, naming them.
    */
-  async function jumpHostOf(d: DeviceRow): Promise<string | null | Failure> {
+  async function jumpHostOf(reads: LoginReads, d: DeviceRow): Promise<string | null | Failure> {
     if (d.jumpHostId) return d.jumpHostId;
-    const groups = await db.deviceGroup.findMany({
-      where: { members: { some: { deviceId: d.id } }, jumpHostId: { not: null }, NOT: { jumpHostId: d.id } },
-      select: { name: true, jumpHost: { select: { id: true, name: true } } },
-      orderBy: { name: 'asc' },
-    });
-    const distinct = new Set(groups.map((g) => g.jumpHost!.id));
-    if (distinct.size <= 1) return groups[0]?.jumpHost?.id ?? null;
+    const groups = await reads.jumpGroups(d.id);
+    const distinct = new Set(groups.map((g) => g.jumpHost.id));
+    if (distinct.size <= 1) return groups[0]?.jumpHost.id ?? null;
     return {
       ok: false,
       code: 'jump_route',
       message: `${d.name} is in groups with different jump hosts (${groups
-        .map((g) => `${g.name} via ${g.jumpHost!.name}`)
+        .map((g) => `${g.name} via ${g.jumpHost.name}`)
         .join(', ')}); give the device its own jump host or take it out of all but one.`,
     };
   }
@@ -436,8 +436,12 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     close: () => hops.closeAll(),
     async open(req) {
       const text = MESSAGES[req.purpose];
-      const row = req.deviceId ? await db.device.findUnique({ where: { id: req.deviceId } }) : null;
-      if (!row) return { ok: false, code: 'unknown_device', message: text.unknownDevice };
+      const unknown: Failure = { ok: false, code: 'unknown_device', message: text.unknownDevice };
+      if (!req.deviceId) return unknown;
+      // read together with the other logins of the same user starting now (login-reads.ts)
+      const reads = await reader.read(req.actor.userId, req.deviceId);
+      const row = await reads.device(req.deviceId);
+      if (!row) return unknown;
       const device: LoggedInDevice = {
         id: row.id,
         name: row.name,
@@ -446,7 +450,7 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         vendor: row.vendor,
       };
 
-      const refused = await checkAccess(req, device);
+      const refused = await checkAccess(req, reads, device);
       if (refused) {
         log.info(
           { deviceId: device.id, userId: req.actor.userId, purpose: req.purpose },
@@ -455,12 +459,11 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
         return refused;
       }
 
-      const chain = await routeTo(row);
+      const chain = await routeTo(reads, row);
       if (!chain.ok) return chain;
       // every jump host is a device the acting user must be allowed to operate
       for (const hop of chain.hops) {
-        const hopDevice = { ...device, id: hop.id, name: hop.name };
-        if (await checkAccess(req, hopDevice)) {
+        if (await checkAccess(req, reads, hop)) {
           return {
             ok: false,
             code: 'forbidden',

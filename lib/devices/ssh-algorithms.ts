@@ -138,13 +138,6 @@ export interface NegotiatedAlgorithms {
   hmac: string;
 }
 
-const REMOTE = /^Handshake: \(remote\) (KEX method|Host key format|C->S cipher|C->S MAC): (.{1,4000})$/;
-const KIND_OF: Record<string, Kind> = {
-  'KEX method': 'kex',
-  'Host key format': 'serverHostKey',
-  'C->S cipher': 'cipher',
-  'C->S MAC': 'hmac',
-};
 const WORDS: Record<Kind, string> = {
   kex: 'key exchange',
   serverHostKey: 'host key type',
@@ -152,17 +145,80 @@ const WORDS: Record<Kind, string> = {
   hmac: 'MAC',
 };
 
+/** What a server offers per kind (client to server, for ciphers and MACs). */
+export type Offers = Partial<Record<Kind, string[]>>;
+
+/** The start of a connection from the server: its identification line and the offers of its KEXINIT. */
+export interface ServerHello {
+  /** `SSH-2.0-Cisco-1.25`; empty when none came. */
+  ident: string;
+  /** null when the first packet is not one the portal can read (it never is, from an SSH server). */
+  offers: Offers | null;
+}
+
+const IDENT = /^SSH-[^\r\n]{1,250}/m;
+/** Lines a server may send before its identification line, and the key exchange packet after it. */
+const MAX_HELLO_BYTES = 64 * 1024;
+const SSH_MSG_KEXINIT = 20;
+/** The largest packet an SSH implementation must take (RFC 4253 §6.1). */
+const MAX_PACKET_BYTES = 35_000;
+
 /**
- * Collects what the server offered from ssh2's debug lines, to explain a failed negotiation in words:
+ * Read the server's hello from the bytes it sent first: the identification line (RFC 4253 §4.2, maybe
+ * after other lines) and SSH_MSG_KEXINIT, the first packet after it, sent in the clear (§7.1), with
+ * the algorithms the server offers. Undefined while more bytes are needed.
+ */
+export function readServerHello(data: Buffer): ServerHello | undefined {
+  const text = data.toString('latin1', 0, Math.min(data.length, MAX_HELLO_BYTES));
+  const m = IDENT.exec(text);
+  const eol = m ? text.indexOf('\n', m.index) : -1;
+  if (eol < 0) return data.length >= MAX_HELLO_BYTES ? { ident: m?.[0] ?? '', offers: null } : undefined;
+  const offers = kexInitOffers(data.subarray(eol + 1));
+  if (offers === undefined && data.length < MAX_HELLO_BYTES) return undefined;
+  return { ident: m![0], offers: offers ?? null };
+}
+
+/** The offers of a KEXINIT packet at the start of `b`; undefined while it is incomplete. */
+function kexInitOffers(b: Buffer): Offers | null | undefined {
+  if (b.length < 5) return undefined;
+  const packetLength = b.readUInt32BE(0);
+  if (packetLength < 2 || packetLength > MAX_PACKET_BYTES) return null;
+  if (b.length < 4 + packetLength) return undefined;
+  const payload = b.subarray(5, 4 + packetLength - b[4]!);
+  // byte SSH_MSG_KEXINIT, byte[16] cookie, then name-lists: kex, host key, cipher c->s, s->c, MAC c->s…
+  if (payload[0] !== SSH_MSG_KEXINIT) return null;
+  const lists: string[][] = [];
+  let at = 17;
+  for (let i = 0; i < 5; i++) {
+    if (at + 4 > payload.length) return null;
+    const length = payload.readUInt32BE(at);
+    at += 4;
+    if (at + length > payload.length) return null;
+    lists.push(length === 0 ? [] : payload.toString('latin1', at, at + length).split(','));
+    at += length;
+  }
+  const [kex, serverHostKey, cipher, , hmac] = lists;
+  const offers: Offers = {};
+  for (const [kind, list] of [
+    ['kex', kex],
+    ['serverHostKey', serverHostKey],
+    ['cipher', cipher],
+    ['hmac', hmac],
+  ] as const)
+    if (list && list.length > 0) offers[kind] = list;
+  return offers;
+}
+
+/**
+ * What the server offered (its KEXINIT, read by ssh.ts), to explain a failed negotiation in words:
  * which kind had no match, what the device offers, and which profile would reach it.
  */
 export class OfferRecorder {
-  private readonly offered: Partial<Record<Kind, string[]>> = {};
+  private offered: Offers = {};
 
-  readonly debug = (line: string): void => {
-    const m = REMOTE.exec(line);
-    if (m) this.offered[KIND_OF[m[1]!]!] = m[2]!.split(',');
-  };
+  record(offers: Offers): void {
+    this.offered = offers;
+  }
 
   /** A message for ssh2's "Handshake failed: no matching …" error, or null for any other error. */
   explain(message: string, label: string, profile: string): string | null {

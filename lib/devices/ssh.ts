@@ -6,7 +6,7 @@ import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 const { Client: SshClient } = ssh2;
 import type { Duplex } from 'node:stream';
 import type { DeviceCredentials } from './credentials';
-import { OfferRecorder, parseSshProfile, type NegotiatedAlgorithms } from './ssh-algorithms';
+import { OfferRecorder, parseSshProfile, readServerHello, type NegotiatedAlgorithms } from './ssh-algorithms';
 
 /** Tunables for device connections (see README). */
 export const SSH_READY_TIMEOUT_MS = 15_000;
@@ -259,18 +259,21 @@ function handshake(
       fail(new SshError('unreachable', `Cannot reach ${label}: ${why}.`));
     });
 
-    // the identification line is the first line the server sends (RFC 4253 §4.2)
+    // The server's identification line and its key exchange offers come first, in the clear: read
+    // here (before ssh2 sees them, so a failed negotiation finds them recorded). ssh2's `debug` would
+    // show the offers too, but it formats a line for every packet of the session.
     let serverIdent = '';
-    let identBuf = '';
-    const readIdent = (chunk: Buffer) => {
-      identBuf += chunk.toString('latin1');
-      const m = /^SSH-[^\r\n]{1,250}/m.exec(identBuf);
-      if (m || identBuf.length > 8192) {
-        serverIdent = m?.[0] ?? '';
-        socket.off('data', readIdent);
-      }
+    let hello: Buffer | null = null;
+    const readHello = (chunk: Buffer) => {
+      hello = hello ? Buffer.concat([hello, chunk]) : chunk;
+      const h = readServerHello(hello);
+      if (!h) return;
+      serverIdent = h.ident;
+      if (h.offers) offers.record(h.offers);
+      hello = null;
+      socket.off('data', readHello);
     };
-    socket.on('data', readIdent);
+    socket.on('data', readHello);
     let negotiated: NegotiatedAlgorithms | null = null;
     client.on('handshake', (n) => {
       negotiated = { kex: n.kex, serverHostKey: n.serverHostKey, cipher: n.cs.cipher, hmac: n.cs.mac };
@@ -362,15 +365,15 @@ function handshake(
       if (noMatch) return fail(new SshError('algorithms', noMatch));
       fail(new SshError('protocol', `SSH error from ${label}: ${err.message}`));
     });
-    client.on('close', () =>
-      fail(mismatch ?? new SshError('closed', `${label} closed the connection during login.`)),
-    );
+    client.on('close', () => {
+      // every connection ends so, long after its login: no error to make then
+      if (!settled) fail(mismatch ?? new SshError('closed', `${label} closed the connection during login.`));
+    });
 
     const start = () =>
       client.connect({
         sock: socket,
         algorithms: h.algorithms,
-        debug: offers.debug,
         username: creds.username,
         ...authConfig(creds),
         // our own timer bounds the login (and pauses while a person answers); ssh2's must not fire first

@@ -22,7 +22,7 @@ import {
   type TaskDeviceStatus,
   type TaskStatus,
 } from './status';
-import { finishCancelled, requestCancel, resetFailedForRetry } from './transitions';
+import { finishCancelled, insertTaskDevices, requestCancel, resetFailedForRetry } from './transitions';
 
 /** Queued or running tasks one user may have at once. */
 export const TASK_MAX_ACTIVE_PER_USER = 10;
@@ -162,23 +162,26 @@ export async function createTask(
   }
   let task;
   try {
-    task = await db.task.create({
-      data: {
-        ownerId: actor.id,
-        idempotencyKey: key ?? null,
-        name: v.name,
-        commands: JSON.stringify(v.steps),
-        vendorCommands: JSON.stringify(v.vendorSteps),
-        templateId: opts.template?.id ?? null,
-        templateVersion: opts.template?.version ?? null,
-        inputs: JSON.stringify(opts.template?.inputs ?? {}),
-        failurePatterns: JSON.stringify(v.failurePatterns),
-        expectOutput: v.expectOutput,
-        concurrency: v.concurrency,
-        timeoutMs: v.timeoutSeconds * 1000,
-        totalDevices: devices.length,
-        devices: { createMany: { data: devices.map((d) => ({ deviceId: d.id, deviceName: d.name })) } },
-      },
+    task = await db.$transaction(async (tx) => {
+      const created = await tx.task.create({
+        data: {
+          ownerId: actor.id,
+          idempotencyKey: key ?? null,
+          name: v.name,
+          commands: JSON.stringify(v.steps),
+          vendorCommands: JSON.stringify(v.vendorSteps),
+          templateId: opts.template?.id ?? null,
+          templateVersion: opts.template?.version ?? null,
+          inputs: JSON.stringify(opts.template?.inputs ?? {}),
+          failurePatterns: JSON.stringify(v.failurePatterns),
+          expectOutput: v.expectOutput,
+          concurrency: v.concurrency,
+          timeoutMs: v.timeoutSeconds * 1000,
+          totalDevices: devices.length,
+        },
+      });
+      await insertTaskDevices(tx, created.id, devices);
+      return created;
     });
   } catch (err) {
     // the same key raced us: the other request created the task

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../db/generated/client';
 import { isPostgres } from '../db/dialect';
 import { TASK_DEVICE_UNFINISHED_STATUSES, type TaskDeviceOutcome } from './status';
@@ -24,6 +25,26 @@ export async function markTaskRunning(
     where: { id: task.id },
     data: { status: 'running', startedAt: task.startedAt ?? new Date() },
   });
+}
+
+/** Rows per INSERT of a new task's devices: 4 bound values per row. */
+const INSERT_ROWS_PER_STATEMENT = 2000;
+
+/**
+ * A new task's device rows, pending, in one INSERT per 2,000 devices. Prisma's nested createMany
+ * spends about 50 µs a row in its query compiler: 25 ms for 500 devices, between the click and the
+ * first device's login.
+ */
+export async function insertTaskDevices(
+  tx: Prisma.TransactionClient,
+  taskId: string,
+  devices: readonly { id: string; name: string }[],
+): Promise<void> {
+  for (const rows of chunked(devices, INSERT_ROWS_PER_STATEMENT)) {
+    await tx.$executeRaw`INSERT INTO "TaskDevice" ("id", "taskId", "deviceId", "deviceName", "status", "output", "attempts") VALUES ${Prisma.join(
+      rows.map((d) => Prisma.sql`(${randomUUID()}, ${taskId}, ${d.id}, ${d.name}, 'pending', '[]', 0)`),
+    )}`;
+  }
 }
 
 /** What a device ended with, as stored on its row. */
@@ -68,6 +89,17 @@ function perRow<T extends { rowId: string }>(rows: T[], value: (row: T) => Prism
   )} END`;
 }
 
+/** One value for every row when they all have it (most batches: all succeeded, no error), else perRow. */
+function sameOrPerRow<T extends { rowId: string }, V extends string | null>(
+  rows: T[],
+  value: (row: T) => V,
+): Prisma.Sql {
+  const first = value(rows[0]!);
+  return rows.every((r) => value(r) === first)
+    ? Prisma.sql`${first}`
+    : perRow(rows, (r) => Prisma.sql`${value(r)}`);
+}
+
 /**
  * Store a batch of device changes and count the outcomes on the task, in one transaction: a handful
  * of statements however many devices the batch holds (one UPDATE … CASE per 200 started rows, one
@@ -95,12 +127,11 @@ export async function recordDeviceChanges(
   }
   for (const rows of chunked(finished, ROWS_PER_STATEMENT)) {
     statements.push(
-      db.$executeRaw`UPDATE "TaskDevice" SET "status" = ${perRow(rows, (r) => Prisma.sql`${r.outcome.status}`)}, "output" = ${perRow(
+      db.$executeRaw`UPDATE "TaskDevice" SET "status" = ${sameOrPerRow(rows, (r) => r.outcome.status)}, "output" = ${perRow(
         rows,
         (r) => Prisma.sql`${r.outcome.output}`,
-      )}, "error" = ${perRow(rows, (r) => Prisma.sql`${r.outcome.error}`)}, "finishedAt" = ${perRow(
-        rows,
-        (r) => timestamp(db, r.outcome.finishedAt),
+      )}, "error" = ${sameOrPerRow(rows, (r) => r.outcome.error)}, "finishedAt" = ${perRow(rows, (r) =>
+        timestamp(db, r.outcome.finishedAt),
       )} WHERE "taskId" = ${taskId} AND "id" IN (${Prisma.join(rows.map((r) => r.rowId))})`,
     );
   }

@@ -123,6 +123,69 @@ describe('prompts of other devices are not this device’s prompt', () => {
   });
 });
 
+describe("a learned prompt's test answers as its own regex does", () => {
+  /** The learned prompt's pattern run as a plain RegExp (what `test` meant before it was shared). */
+  const plain = (re: RegExp) => (text: string) =>
+    RegExp.prototype.test.call(new RegExp(re.source, re.flags), text);
+  const names: Record<string, string[]> = {
+    huawei_vrp: ['sw1', 'a+b', 'HRP_Mx', 'lab-vrp-01', 'core.sw-1'],
+    h3c_comware: ['sw1', 'core-sw'],
+    cisco_ios: ['r1.lab', 'dc1-agg-switch-0001-east', 'sw1'],
+    cisco_nxos: ['n9k-1'],
+    arista_eos: ['eos-1'],
+    ruijie_os: ['rj-1'],
+    juniper_junos: ['admin@mx1', 'root'],
+    generic: ['bash-5.2$', 'netops@jump-01:~$'],
+  };
+  const tails = (name: string, extra: string[]) => {
+    const lines = [
+      `<${name}>`,
+      `<${name}> `,
+      `[${name}]`,
+      `[~${name}-GigabitEthernet0/0/1]`,
+      `[*${name}-aaa]`,
+      `HRP_M<${name}>`,
+      `HRP_S[${name}-ui-vty0-4]`,
+      `${name}#`,
+      `${name}>`,
+      `${name}(config)#`,
+      `${name}(config-if)# `,
+      `${name.slice(0, 20)}(config-if)#`,
+      `${name.slice(0, 20)}#`,
+      `[edit interfaces ge-0/0/0]\r\n${name}# `,
+      `{master:0}\r\n${name}> `,
+      `\r\n{primary:node0}[edit]\r\n${name}# `,
+      `x${name}>`,
+      `<${name}x>`,
+      `${name}`,
+      ...extra,
+    ];
+    return lines.flatMap((line) => [
+      line,
+      `output\r\n${line}`,
+      `output\r${line}`,
+      `output\n\n${line}`,
+      `${line}\r\n`,
+      `${line}\r\nmore`,
+      `a\r\n${line}\r\nb\r\n${line}`,
+      `\r\n${line}x`,
+    ]);
+  };
+  for (const t of TRANSCRIPTS) {
+    const driver = DRIVERS[t.vendor];
+    it(`${t.vendor}: on its transcripts and on prompt-like lines of other names`, () => {
+      const extra = [t.login, t.version.raw, t.paged.raw, ...t.prompts.map(([line]) => line)];
+      for (const name of [t.name, ...(names[t.vendor] ?? [])]) {
+        const re = driver.promptFor(name);
+        const expected = plain(re);
+        for (const other of [name, ...(names[t.vendor] ?? [])])
+          for (const text of tails(other, extra))
+            expect(re.test(text), `${name} on ${JSON.stringify(text)}`).toBe(expected(text));
+      }
+    });
+  }
+});
+
 describe('prompt details', () => {
   it('accepts the IOS hostname cut to 20 characters in configuration modes', () => {
     const re = DRIVERS.cisco_ios.promptFor('dc1-agg-switch-0001-east');

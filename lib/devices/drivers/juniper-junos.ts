@@ -1,5 +1,5 @@
 import { VENDOR_LABELS } from '../schema';
-import { escapeRegExp, LINE_START, PAGER_ERASE, questionPattern, QUESTIONS } from './shared';
+import { learnedPrompts, LINE_START, PAGER_ERASE, questionPattern, QUESTIONS } from './shared';
 import { COMMON_SECRETS, JUNOS_SECRETS } from './secrets';
 import type { VendorDriver } from './types';
 
@@ -12,6 +12,7 @@ const USER_HOST = String.raw`[\w.\-]{1,64}(?:@[\w.\-]{1,64})?`;
  */
 const CONTEXT = String.raw`(?:\r?\n)?(?:(?:\{[\w:.\-]{1,32}\})?\[edit(?: [^\]\r\n]{1,200})?\]\r?\n|\{[\w:.\-]{1,32}\}\r?\n)?`;
 const NAME_LINE = new RegExp(String.raw`^(${USER_HOST})[>#]$`);
+const learned = learnedPrompts(1, ([name]) => String.raw`${CONTEXT}${name}[>#] ?$`);
 
 export const juniperJunos: VendorDriver = {
   vendor: 'juniper_junos',
@@ -20,7 +21,7 @@ export const juniperJunos: VendorDriver = {
   // is not the CLI and is left unrecognised
   prompt: new RegExp(String.raw`${LINE_START}${CONTEXT}${USER_HOST}[>#] ?$`),
   promptName: (line) => NAME_LINE.exec(line.trim())?.[1] ?? null,
-  promptFor: (name) => new RegExp(String.raw`${LINE_START}${CONTEXT}${escapeRegExp(name)}[>#] ?$`),
+  promptFor: (name) => learned([name]),
   modeOf: (line) => (line.trim().endsWith('#') ? 'config' : 'exec'),
   pager: /---\(more(?: \d{1,3}%)?\)---[ \t]{0,8}$/,
   pagerKey: ' ',

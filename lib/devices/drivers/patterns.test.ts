@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { CLEANUP_PATTERNS, DRIVERS, NOT_SECRET_LINE, type VendorDriver } from './index';
+import { LearnedPrompt } from './shared';
 
 /** Every RegExp a driver holds, wherever it sits (a new pattern is covered without editing this test). */
 function patternsOf(value: unknown, path: string): [string, RegExp][] {
@@ -130,8 +131,16 @@ function timeOnAdversarialInput(re: RegExp): Promise<Map<string, number>> {
 }
 
 const drivers = Object.values(DRIVERS) as VendorDriver[];
+/** A learned prompt (`promptFor`), and the pattern shared by every name that its `test` runs. */
+function learnedPatternsOf(d: VendorDriver): [string, RegExp][] {
+  const re = d.promptFor('sw1');
+  const own: [string, RegExp] = [`${d.vendor}.promptFor`, re];
+  return re instanceof LearnedPrompt ? [own, [`${d.vendor}.promptFor.shared`, re.shared]] : [own];
+}
+
 const all = [
   ...drivers.flatMap((d) => patternsOf(d, d.vendor)),
+  ...drivers.flatMap(learnedPatternsOf),
   ...patternsOf(CLEANUP_PATTERNS, 'cleanup'),
   ...patternsOf(NOT_SECRET_LINE, 'NOT_SECRET_LINE'),
 ];
@@ -143,6 +152,8 @@ describe('driver patterns run in linear time on hostile output (finding 6)', () 
       expect.arrayContaining([
         'huawei_vrp.pagerArtifact',
         'juniper_junos.prompt',
+        'juniper_junos.promptFor.shared',
+        'cisco_ios.promptFor.shared',
         'generic.question',
         'cisco_ios.enable.refused',
         'cleanup.ansi',

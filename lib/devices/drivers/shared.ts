@@ -14,6 +14,53 @@ export function escapeRegExp(text: string): string {
 }
 
 /**
+ * One device's prompt (`promptFor`): a RegExp of `LINE_START` + the platform's pattern with the
+ * learned name(s) in it, as `source` and `exec` show. Its `test`, which a CLI session runs on every
+ * chunk of output, goes through one pattern per platform instead, with the names as back-references
+ * to lines put in front of the text: V8 compiles a regex per distinct source (about 0.1 ms on every
+ * device of a task), the shared pattern once. Both answer the same: the shared pattern's
+ * `(?:[\s\S]*(?:\r?\n|\r))?` is `LINE_START` (the start, or just after a CR or LF), and a back-reference
+ * matches exactly what the escaped name does.
+ */
+export class LearnedPrompt extends RegExp {
+  constructor(
+    source: string,
+    /** The platform's pattern `test` runs (patterns.test.ts times it on hostile output). */
+    readonly shared: RegExp,
+    /** The names, a line each, put in front of the text. */
+    private readonly names: string,
+  ) {
+    super(source);
+  }
+
+  override test(text: string): boolean {
+    return this.shared.test(this.names + text);
+  }
+}
+
+/**
+ * `promptFor` for a platform whose prompt shows the learned name(s) as they are: `body(names)` is the
+ * pattern after the line start, given each name as a pattern (escaped, or a back-reference).
+ */
+export function learnedPrompts(
+  count: number,
+  body: (names: string[]) => string,
+): (names: string[]) => RegExp {
+  let shared: RegExp | null = null;
+  return (names) => {
+    const own = `${LINE_START}${body(names.map(escapeRegExp))}`;
+    // a name is one line of a prompt; the header could not hold one with a line break in it
+    if (names.length !== count || names.some((n) => /[\r\n]/.test(n))) return new RegExp(own);
+    shared ??= new RegExp(
+      String.raw`^${String.raw`([^\r\n]*)\n`.repeat(count)}(?:[\s\S]*(?:\r?\n|\r))?${body(
+        names.map((_, i) => `(?:\\${i + 1})`),
+      )}`,
+    );
+    return new LearnedPrompt(own, shared, names.map((n) => `${n}\n`).join(''));
+  };
+}
+
+/**
  * How a device erases a pager prompt once it got the key: cursor-left, spaces, cursor-left (VRP,
  * Comware: `\x1b[16D` or `\x1b[42D`), backspaces, spaces, backspaces (IOS family), CR, spaces, CR
  * (Junos; NUL after CR on some channels), or CR and erase-to-end-of-line.
@@ -64,16 +111,17 @@ export function iosFamilyPrompts(options: {
 }): PromptParts {
   const end = options.userLevel ? '[>#]' : '#';
   const nameLine = new RegExp(String.raw`^(${IOS_NAME})(?:${IOS_MODE}){0,2}${end}$`);
+  // the name, and the name as configuration modes show it (the same when it is short enough)
+  const learned = learnedPrompts(2, ([full, cut]) => {
+    const configName = cut === full ? full : `(?:${full}|${cut})`;
+    return String.raw`(?:${full}(?:${IOS_MODE}){0,2}${end}|${configName}(?:${IOS_MODE}){1,2}#) ?$`;
+  });
   return {
     prompt: new RegExp(String.raw`${LINE_START}${IOS_NAME}(?:${IOS_MODE}){0,2}${end} ?$`),
     promptName: (line) => nameLine.exec(line.trim())?.[1] ?? null,
     promptFor(name) {
-      const full = escapeRegExp(name);
       const cut = options.configNameLength;
-      const configName = cut && name.length > cut ? `(?:${full}|${escapeRegExp(name.slice(0, cut))})` : full;
-      return new RegExp(
-        String.raw`${LINE_START}(?:${full}(?:${IOS_MODE}){0,2}${end}|${configName}(?:${IOS_MODE}){1,2}#) ?$`,
-      );
+      return learned([name, cut && name.length > cut ? name.slice(0, cut) : name]);
     },
     modeOf(line): CliMode {
       const text = line.trim();
@@ -116,6 +164,7 @@ export function bracketPrompts(options: {
 }): PromptParts {
   const prefix = `(?:${options.standbyPrefix})?`;
   const nameLine = new RegExp(String.raw`^${prefix}(?:<(${BRACKET_NAME})>|\[[~*]?([^\s<>[\]]{1,200})\])$`);
+  const learned = learnedPrompts(1, ([n]) => String.raw`${prefix}(?:<${n}>|\[[~*]?${n}${VIEW}\]) ?$`);
   return {
     prompt: new RegExp(
       String.raw`${LINE_START}${prefix}(?:<${BRACKET_NAME}>|\[[~*]?${BRACKET_NAME}${VIEW}\]) ?$`,
@@ -128,10 +177,7 @@ export function bracketPrompts(options: {
       const view = VIEW_START.exec(inner);
       return view ? inner.slice(0, view.index) : inner;
     },
-    promptFor(name) {
-      const n = escapeRegExp(name);
-      return new RegExp(String.raw`${LINE_START}${prefix}(?:<${n}>|\[[~*]?${n}${VIEW}\]) ?$`);
-    },
+    promptFor: (name) => learned([name]),
     // The user view `<NAME>` runs every display command; `[…]` is the system view or a view below it.
     // Privilege is the AAA level given at login, which the prompt does not show: never 'user'.
     modeOf: (line) => (line.trim().endsWith(']') ? 'config' : 'exec'),

@@ -1,0 +1,264 @@
+import { atLeast, isRole } from '../auth/roles';
+import type { PrismaClient } from '../db/generated/client';
+import { deviceAccessWhere, deviceLevel, userCanSeeDevice, type GrantLevel } from './visibility';
+
+/**
+ * What a device login reads before it connects: the acting user, the device row, the jump hosts in
+ * front of it (rows and group jump hosts, hop by hop) and the user's level on each. Logins that start
+ * together (a task's devices taking their slots) are read together, a few statements for the lot
+ * instead of about five per device.
+ *
+ * Freshness is what it was with one read per login: a login's rows are read by a load that starts
+ * after the login asked, never from an earlier snapshot, so a grant revoked or a user disabled while
+ * a task's device waited for its slot stops that device.
+ */
+
+/** The most jump hosts in front of a device (each hop is an SSH login of its own). */
+export const JUMP_MAX_HOPS = 3;
+
+/** The columns a login uses: its route, credentials, host-key policy, driver (not notes, fields, keys…). */
+const DEVICE_SELECT = {
+  id: true,
+  name: true,
+  host: true,
+  port: true,
+  vendor: true,
+  encoding: true,
+  transport: true,
+  kind: true,
+  username: true,
+  authType: true,
+  secretEnc: true,
+  passphraseEnc: true,
+  enableSecretEnc: true,
+  secretsRoute: true,
+  sshAlgorithms: true,
+  negotiatedAlgorithms: true,
+  hostKeyFingerprint: true,
+  hostKeyApprovalRequired: true,
+  jumpHostId: true,
+  updatedAt: true,
+} as const;
+
+export type DeviceRow = NonNullable<Awaited<ReturnType<typeof readDevice>>>;
+
+function readDevice(db: PrismaClient, id: string) {
+  return db.device.findUnique({ where: { id }, select: DEVICE_SELECT });
+}
+
+/** The acting user as the access check sees it. */
+export interface ActorRow {
+  id: string;
+  username: string;
+  role: string;
+  disabled: boolean;
+}
+
+/** A device group that names a jump host, as seen from one of its devices. */
+export interface JumpGroup {
+  name: string;
+  jumpHost: { id: string; name: string };
+}
+
+/** One load's answers. A device outside the load (not asked for, or past the hops read) is read on its own. */
+export interface LoginReads {
+  /** null: the user no longer exists. */
+  readonly actor: ActorRow | null;
+  device(id: string): Promise<DeviceRow | null>;
+  /** The groups of the device that name a jump host other than the device itself, by name. */
+  jumpGroups(deviceId: string): Promise<JumpGroup[]>;
+  /** The actor's level on the device (only asked for an enabled operator or admin). */
+  level(deviceId: string): Promise<GrantLevel | null>;
+}
+
+const ACTOR_SELECT = { id: true, username: true, role: true, disabled: true } as const;
+
+/** The jump-host groups of each device: one statement when none of them is in such a group. */
+async function readJumpGroups(db: PrismaClient, deviceIds: string[]): Promise<Map<string, JumpGroup[]>> {
+  const byDevice = new Map<string, JumpGroup[]>();
+  if (deviceIds.length === 0) return byDevice;
+  const members = await db.deviceGroupMember.findMany({
+    where: { deviceId: { in: deviceIds }, group: { jumpHostId: { not: null } } },
+    select: { deviceId: true, groupId: true },
+  });
+  if (members.length === 0) return byDevice;
+  const groups = await db.deviceGroup.findMany({
+    where: { id: { in: [...new Set(members.map((m) => m.groupId))] }, jumpHostId: { not: null } },
+    select: { id: true, name: true, jumpHost: { select: { id: true, name: true } } },
+    orderBy: { name: 'asc' },
+  });
+  const inGroup = new Set(members.map((m) => `${m.groupId}|${m.deviceId}`));
+  for (const id of deviceIds) {
+    const mine = groups.flatMap((g) =>
+      g.jumpHost && g.jumpHost.id !== id && inGroup.has(`${g.id}|${id}`)
+        ? [{ name: g.name, jumpHost: g.jumpHost }]
+        : [],
+    );
+    if (mine.length > 0) byDevice.set(id, mine);
+  }
+  return byDevice;
+}
+
+/** The same groups for one device, read on their own (a device outside a load). */
+async function readJumpGroupsOf(db: PrismaClient, deviceId: string): Promise<JumpGroup[]> {
+  const groups = await db.deviceGroup.findMany({
+    where: {
+      members: { some: { deviceId } },
+      jumpHostId: { not: null },
+      NOT: { jumpHostId: deviceId },
+    },
+    select: { name: true, jumpHost: { select: { id: true, name: true } } },
+    orderBy: { name: 'asc' },
+  });
+  return groups.flatMap((g) => (g.jumpHost ? [{ name: g.name, jumpHost: g.jumpHost }] : []));
+}
+
+/** The next hop a route takes from a device, when its rows say so without doubt (else route resolution decides). */
+function nextHop(row: DeviceRow, groups: JumpGroup[] | undefined): string | null {
+  if (row.jumpHostId) return row.jumpHostId;
+  const distinct = new Set(groups?.map((g) => g.jumpHost.id));
+  return distinct.size === 1 ? [...distinct][0]! : null;
+}
+
+/**
+ * Read everything the logins of `userId` to `deviceIds` need: the user, then the devices and their jump
+ * hosts hop by hop (up to JUMP_MAX_HOPS), then the user's operate access to all of them. Typically three
+ * statements (an operator's access adds one), whatever the number of devices.
+ */
+export async function readLoginBatch(
+  db: PrismaClient,
+  userId: string,
+  deviceIds: readonly string[],
+): Promise<LoginReads> {
+  const actor = await db.user.findUnique({ where: { id: userId }, select: ACTOR_SELECT });
+  const rows = new Map<string, DeviceRow>();
+  const groups = new Map<string, JumpGroup[]>();
+  /** Devices this load looked for: a missing one is gone, not unread. */
+  const looked = new Set<string>();
+  let wanted = [...new Set(deviceIds)];
+  for (let depth = 0; depth <= JUMP_MAX_HOPS && wanted.length > 0; depth++) {
+    for (const id of wanted) looked.add(id);
+    const found = await db.device.findMany({ where: { id: { in: wanted } }, select: DEVICE_SELECT });
+    for (const r of found) rows.set(r.id, r);
+    const ownHopless = found.filter((r) => !r.jumpHostId).map((r) => r.id);
+    for (const [id, g] of await readJumpGroups(db, ownHopless)) groups.set(id, g);
+    const next = new Set<string>();
+    for (const r of found) {
+      const hop = nextHop(r, groups.get(r.id));
+      if (hop && !looked.has(hop)) next.add(hop);
+    }
+    wanted = [...next];
+  }
+  /** Every device read; its jump-host groups were read with it. */
+  const grouped = new Set(rows.keys());
+
+  const subject = actor && isRole(actor.role) ? { id: actor.id, role: actor.role } : null;
+  // an admin operates every device there is; an operator's grants are read for all of them at once
+  let operable: Set<string> | null = null;
+  if (subject && !actor!.disabled && subject.role !== 'admin' && atLeast(subject.role, 'operator')) {
+    const ids = [...rows.keys()];
+    operable = new Set(
+      ids.length === 0
+        ? []
+        : (
+            await db.device.findMany({
+              where: { AND: [{ id: { in: ids } }, deviceAccessWhere(subject, 'operate')] },
+              select: { id: true },
+            })
+          ).map((d) => d.id),
+    );
+  }
+
+  return {
+    actor,
+    async device(id) {
+      if (rows.has(id)) return rows.get(id)!;
+      if (looked.has(id)) return null;
+      return readDevice(db, id);
+    },
+    async jumpGroups(id) {
+      return grouped.has(id) ? (groups.get(id) ?? []) : readJumpGroupsOf(db, id);
+    },
+    async level(id) {
+      if (!subject) return null;
+      if (subject.role === 'admin' && looked.has(id)) return rows.has(id) ? 'operate' : null;
+      if (operable && rows.has(id)) {
+        if (operable.has(id)) return 'operate';
+        return (await userCanSeeDevice(db, subject, id)) ? 'view' : null;
+      }
+      return deviceLevel(db, subject, id);
+    },
+  };
+}
+
+/**
+ * Gathers requests made close together into one load per key: those of one event-loop turn, and those
+ * made while the key's load runs (they go in the next one, as soon as it ends). A request is always
+ * answered by a load that started after it was made.
+ */
+export class Coalescer<K, Item, Result> {
+  private readonly queues = new Map<
+    K,
+    {
+      items: Set<Item>;
+      waiters: { resolve(r: Result): void; reject(e: unknown): void }[];
+      scheduled: boolean;
+      running: boolean;
+    }
+  >();
+
+  constructor(
+    private readonly load: (key: K, items: Item[]) => Promise<Result>,
+    /** When the gathered requests go (default: after the I/O callbacks of this turn). */
+    private readonly defer: (fn: () => void) => void = (fn) => void setImmediate(fn),
+  ) {}
+
+  request(key: K, item: Item): Promise<Result> {
+    let q = this.queues.get(key);
+    if (!q) {
+      q = { items: new Set(), waiters: [], scheduled: false, running: false };
+      this.queues.set(key, q);
+    }
+    q.items.add(item);
+    const answer = new Promise<Result>((resolve, reject) => q.waiters.push({ resolve, reject }));
+    this.schedule(key);
+    return answer;
+  }
+
+  private schedule(key: K): void {
+    const q = this.queues.get(key)!;
+    if (q.scheduled || q.running) return;
+    q.scheduled = true;
+    this.defer(() => {
+      q.scheduled = false;
+      void this.run(key);
+    });
+  }
+
+  private async run(key: K): Promise<void> {
+    const q = this.queues.get(key)!;
+    const items = [...q.items];
+    const waiters = q.waiters;
+    q.items = new Set();
+    q.waiters = [];
+    q.running = true;
+    try {
+      const result = await this.load(key, items);
+      for (const w of waiters) w.resolve(result);
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+    } finally {
+      q.running = false;
+      if (q.waiters.length > 0) this.schedule(key);
+      else this.queues.delete(key);
+    }
+  }
+}
+
+/** Login reads gathered per acting user (see Coalescer). */
+export function createLoginReader(db: PrismaClient): {
+  read(userId: string, deviceId: string): Promise<LoginReads>;
+} {
+  const batches = new Coalescer<string, string, LoginReads>((userId, ids) => readLoginBatch(db, userId, ids));
+  return { read: (userId, deviceId) => batches.request(userId, deviceId) };
+}
