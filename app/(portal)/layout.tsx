@@ -55,6 +55,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               {user.role !== 'viewer' && <NavLink href="/terminal">{t('nav.terminal')}</NavLink>}
               <NavLink href="/tasks">{t('nav.tasks')}</NavLink>
               <NavLink href="/templates">{t('nav.templates')}</NavLink>
+              {/* everyone: users see their own sessions' recordings, admins everyone's */}
+              <NavLink href="/recordings">{t('nav.recordings')}</NavLink>
               {user.role === 'admin' && (
                 <>
                   <NavLink href="/admin/users">{t('nav.users')}</NavLink>

@@ -82,6 +82,13 @@ import {
   deviceImportQuery,
   deviceImportResultSchema,
 } from './schemas';
+// session recordings (issue 18)
+import {
+  castTextSchema,
+  recordingListQuery,
+  recordingListSchema,
+  recordingSchema,
+} from './schemas-recordings';
 
 /**
  * The OpenAPI 3.1 description of /api/v1, generated from the zod schemas the handlers validate
@@ -592,6 +599,42 @@ export const API_PATHS: ZodOpenApiPathsObject = {
     }),
   },
   // ---- end automation ----
+  // ---- session recordings (issue 18) ----
+  '/recordings': {
+    get: op(
+      'Session recordings (yours; admins: all), newest first, by device, user, command typed, time, state',
+      {
+        query: recordingListQuery,
+        ok: [200, recordingListSchema],
+        errors: [400],
+      },
+    ),
+  },
+  '/recordings/{id}': {
+    get: op('A recording: who, which device, when, its state, and every command line at its offset', {
+      path: true,
+      ok: [200, recordingSchema],
+      errors: [404],
+    }),
+  },
+  '/recordings/{id}/cast': {
+    get: {
+      ...op('The recording as an asciicast v2 file (a download)', {
+        path: true,
+        ok: [200, null],
+        errors: [404],
+      }),
+      responses: {
+        '200': {
+          description:
+            'application/x-asciicast, with a Content-Disposition filename; a session still open gives what was flushed so far',
+          content: { 'application/x-asciicast': { schema: castTextSchema } },
+        },
+        ...problems(404),
+      },
+    },
+  },
+  // ---- end session recordings ----
   '/openapi.json': {
     get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
   },

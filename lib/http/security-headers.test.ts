@@ -9,10 +9,11 @@ describe('security headers', () => {
     expect(h['X-Frame-Options']).toBe('DENY');
     expect(h['Referrer-Policy']).toBe('same-origin');
   });
-  it("allow the page's own WebSockets, and eval only in development", () => {
+  it("allow the page's own WebSockets, WebAssembly (the recordings player), and eval only in development", () => {
     const csp = contentSecurityPolicy('sb.example.net', false);
     expect(csp).toContain("connect-src 'self' ws://sb.example.net wss://sb.example.net");
-    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toContain("'unsafe-eval'");
+    expect(csp).toContain("script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval';");
     expect(contentSecurityPolicy('[::1]:3000', true)).toContain("'unsafe-eval'");
     expect(contentSecurityPolicy('[::1]:3000', true)).toContain('ws://[::1]:3000');
   });

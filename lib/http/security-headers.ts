@@ -14,7 +14,9 @@ export function contentSecurityPolicy(host: string | undefined, dev: boolean): s
   const sockets = host && HOST.test(host) ? ` ws://${host} wss://${host}` : '';
   return [
     "default-src 'self'",
-    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ''}`,
+    // 'wasm-unsafe-eval': the recordings player draws its terminal with WebAssembly; it allows
+    // compiling WebAssembly only, JavaScript eval stays forbidden
+    `script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'${dev ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",

@@ -6,6 +6,7 @@ import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { getRuntime } from '@/lib/server/registry';
 import { containsText, startsWithText } from '@/lib/db/dialect';
+import { recordingsForAuditEntries } from '@/lib/recordings/service';
 import { AUDIT_ACTION_LABELS, auditActionLabelKey } from './action-labels';
 
 export async function generateMetadata() {
@@ -36,6 +37,12 @@ export default async function AuditPage({
     take: PAGE_SIZE,
     include: { user: { select: { username: true } } },
   });
+  // a terminal session's entries link to its recording (one look-up for the whole page)
+  const recordings = await recordingsForAuditEntries(
+    me,
+    events.filter((e) => e.action === 'terminal.open' || e.action === 'terminal.close'),
+    { db },
+  );
   const label = (code: string) => {
     const key = auditActionLabelKey(code);
     return key ? t(`audit.actions.${key}`) : null;
@@ -142,6 +149,16 @@ export default async function AuditPage({
                     <td className="max-w-64 px-4 py-1.5 break-words">{e.target}</td>
                     <td className="max-w-md min-w-48 px-4 py-1.5 break-words text-slate-600 dark:text-slate-300">
                       {e.detail}
+                      {recordings.has(e.id) && (
+                        <Link
+                          href={`/recordings/${recordings.get(e.id)}`}
+                          className="ml-2 whitespace-nowrap text-sky-700 hover:underline dark:text-sky-400"
+                          title={t('audit.recordingLabel')}
+                          data-testid="audit-recording"
+                        >
+                          ▶ {t('audit.recording')}
+                        </Link>
+                      )}
                     </td>
                     <td className="px-4 py-1.5 font-mono text-xs">{e.ip}</td>
                   </tr>

@@ -17,7 +17,9 @@ import {
 } from '@/lib/devices/device-page';
 import { readDeviceFields } from '@/lib/devices/fields';
 import { VENDOR_LABELS, type Vendor } from '@/lib/devices/schema';
+import { listRecordings } from '@/lib/recordings/service';
 import { getRuntime } from '@/lib/server/registry';
+import { RecordingStateBadge } from '../../recordings/_components/state-badge';
 import { DeviceTabs } from './device-tabs';
 import { HostKeyPanel } from './host-key';
 import { LiveDeviceStatus } from './live-device-status';
@@ -29,6 +31,9 @@ export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('device');
   return { title: t('title') };
 }
+
+/** Recordings shown on a device's page (the rest are on the Recordings page, filtered to it). */
+const DEVICE_PAGE_RECENT_RECORDINGS = 5;
 
 const WINDOW_KEY = { '24h': 'timeline.window24h', '7d': 'timeline.window7d' } as const satisfies Record<
   TimelineWindow,
@@ -49,13 +54,21 @@ export default async function DevicePage({
   const runtime = getRuntime();
   const page = await getDevicePage(user, id, runtime);
   if (!page) notFound();
-  const [t, tc, format] = await Promise.all([
+  const [t, tc, format, tr] = await Promise.all([
     getTranslations('device'),
     getTranslations('common'),
     getFormatter(),
+    getTranslations('terminal.recordings'),
   ]);
   const { device, level } = page;
   const timeline = await deviceTimeline(runtime.db, device, window);
+  // the session recordings the user may see (theirs; an admin's: everyone's)
+  const recordings = await listRecordings(
+    user,
+    { device: device.id },
+    { limit: DEVICE_PAGE_RECENT_RECORDINGS },
+    runtime,
+  );
   const operate = level === 'operate';
   const canEdit = operate && can(user.role, 'devices:edit');
   const canTerminal = operate && can(user.role, 'terminal:open');
@@ -382,6 +395,54 @@ export default async function DevicePage({
           )}
         </section>
       </div>
+
+      {(recordings.items.length > 0 || canTerminal || admin) && (
+        <section className="card min-w-0 p-4" aria-labelledby="device-recordings-heading">
+          <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
+            <h2 id="device-recordings-heading" className="text-sm font-semibold">
+              {admin ? t('recordings.heading') : t('recordings.headingYours')}
+            </h2>
+            {recordings.items.length > 0 && (
+              <Link
+                href={`/recordings?device=${encodeURIComponent(device.id)}`}
+                className="text-sm text-sky-700 hover:underline dark:text-sky-400"
+              >
+                {t('recordings.all')}
+              </Link>
+            )}
+          </div>
+          {recordings.items.length === 0 ? (
+            <p className="text-sm text-slate-500 dark:text-slate-400" data-testid="device-recordings-empty">
+              {admin ? t('recordings.empty') : t('recordings.emptyYours')}
+            </p>
+          ) : (
+            <ul
+              className="divide-y divide-slate-100 text-sm dark:divide-slate-800"
+              data-testid="device-recordings"
+            >
+              {recordings.items.map((r) => (
+                <li key={r.id} className="flex flex-wrap items-center gap-x-2 gap-y-0.5 py-1">
+                  <Link
+                    href={`/recordings/${r.id}`}
+                    className="font-mono text-xs text-sky-700 hover:underline dark:text-sky-400"
+                    aria-label={t('recordings.play', {
+                      user: r.username,
+                      time: utcMoment(r.startedAt.toISOString()),
+                    })}
+                  >
+                    ▶ <Time iso={r.startedAt} />
+                  </Link>
+                  <span className="font-medium break-all">{r.username}</span>
+                  <span className="text-xs text-slate-500 dark:text-slate-400">
+                    {tr('commandCount', { count: r.commandCount })}
+                  </span>
+                  {r.state !== 'complete' && <RecordingStateBadge state={r.state} />}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
 
       {device.notes && (
         <section className="card p-4 text-sm" aria-labelledby="device-notes-heading">
