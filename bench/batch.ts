@@ -28,13 +28,13 @@ export interface BatchOptions {
   latencyMs: number;
 }
 
-const COMMAND = 'display version';
-const TIMEOUT_S = 60;
+export const COMMAND = 'display version';
+export const TIMEOUT_S = 60;
 /** The batch engine's target: its wall time at most this many times the plain script's. */
 const TARGET_RATIO = 1.2;
 
-/** The plain script: per device connect, shell, prompt, paging off, command, prompt, close. */
-async function plainScript(
+/** The plain script: per device connect, shell, prompt, paging off, command, prompt, close (the cluster benchmark's baseline too). */
+export async function plainScript(
   devices: RunningLabDevice[],
   lab: LabReady,
   concurrency: number,

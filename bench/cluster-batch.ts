@@ -14,9 +14,6 @@
  * Each set of devices runs in a lab process of its own (devices are separate machines; one lab
  * process for both sets would make the lab the bottleneck of the two-task run).
  */
-import { performance } from 'node:perf_hooks';
-import { huaweiVrp } from '../lib/devices/drivers';
-import type { RunningLabDevice } from '../lab/types';
 import {
   BENCH_REDIS_URL,
   NODE_IDS,
@@ -24,6 +21,7 @@ import {
   type BenchCluster,
   type ClusterNodeChild,
 } from './lib/cluster';
+import { COMMAND, plainScript, TIMEOUT_S } from './batch';
 import { CpuAccount, cpuDelta, type CpuSample } from './lib/cluster-cpu';
 import type { ClusterTaskRun } from './lib/cluster-node';
 import {
@@ -36,9 +34,7 @@ import {
 } from './lib/common';
 import { startChild, type Child } from './lib/proc';
 import { row } from './lib/report';
-import { sshShell } from './lib/ssh';
 import { mean, percentile, round } from './lib/stats';
-import { mapLimit } from './lib/text';
 
 export interface ClusterBatchOptions {
   devices: number;
@@ -46,8 +42,6 @@ export interface ClusterBatchOptions {
   latencyMs: number;
 }
 
-const COMMAND = 'display version';
-const TIMEOUT_S = 60;
 /** Issue 17: one task on two nodes at most this many times the plain script's wall time. */
 const ONE_TASK_TARGET = 1.3;
 /** Issue 17: two tasks at once on two nodes at most this many times one task's wall time (2 cores). */
@@ -56,39 +50,6 @@ const TWO_TASKS_TARGET = 1.6;
 const MAX_WARM_UP_ROUNDS = 5;
 /** The production progress interval (bench/batch.ts runs its portal with it too). */
 const PROGRESS_INTERVAL_MS = 250;
-
-/**
- * bench/batch.ts's plain script, unchanged: per device connect, shell, prompt, paging off, command,
- * prompt, close; C at a time. (A copy while batch.ts does not export it.)
- */
-async function plainScript(
-  devices: RunningLabDevice[],
-  lab: LabReady,
-  concurrency: number,
-): Promise<{ wallMs: number; deviceMs: number[]; cpuMs: number }> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const deviceMs = await mapLimit(devices, concurrency, async (d) => {
-    const start = performance.now();
-    const sh = await sshShell(
-      { ...d, hostKeyFingerprint: lab.hostKeyFingerprint },
-      { cols: 256, rows: 24, term: 'vt100' },
-    );
-    try {
-      await sh.sink.waitFor(huaweiVrp.prompt, TIMEOUT_S * 1000);
-      for (const command of [...huaweiVrp.sessionSetup, COMMAND]) {
-        sh.sink.mark();
-        sh.channel.write(`${command}\r`);
-        await sh.sink.waitFor(huaweiVrp.prompt, TIMEOUT_S * 1000);
-      }
-    } finally {
-      sh.close();
-    }
-    return performance.now() - start;
-  });
-  const cpu = process.cpuUsage(cpu0);
-  return { wallMs: performance.now() - t0, deviceMs, cpuMs: (cpu.user + cpu.system) / 1000 };
-}
 
 /** CPU time (ms) of each process of the rig while `fn` runs. */
 async function withCpu<T>(account: CpuAccount, fn: () => Promise<T>): Promise<[T, CpuSample]> {
