@@ -152,7 +152,7 @@ export default async function AuditPage({
                       {recordings.has(e.id) && (
                         <Link
                           href={`/recordings/${recordings.get(e.id)}`}
-                          className="ml-2 whitespace-nowrap text-sky-700 hover:underline dark:text-sky-400"
+                          className="ml-2 whitespace-nowrap text-sky-700 underline dark:text-sky-400"
                           title={t('audit.recordingLabel')}
                           data-testid="audit-recording"
                         >
