@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/client';
 import { TERMINAL_TERM } from '../terminal/manager';
@@ -89,8 +90,12 @@ export class Recordings {
     ]);
     const now = this.opts.now ?? Date.now;
     const startedAt = new Date(now());
-    const row = await db.recording.create({
+    // the id is chosen here so that the store's key goes into the same single insert
+    const row = { id: randomUUID() };
+    const key = this.opts.store.keyFor(row.id, startedAt);
+    await db.recording.create({
       data: {
+        id: row.id,
         sessionId: s.sessionId,
         userId: s.userId,
         username: user?.username ?? s.userId,
@@ -98,11 +103,9 @@ export class Recordings {
         deviceName: device?.name ?? s.deviceId,
         nodeId: this.opts.nodeId,
         startedAt,
-        key: '',
+        key,
       },
     });
-    const key = this.opts.store.keyFor(row.id, startedAt);
-    await db.recording.update({ where: { id: row.id }, data: { key } });
     const encoder = new CastEncoder({
       header: {
         version: 2,
