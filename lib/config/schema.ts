@@ -142,6 +142,11 @@ export const envSchema = z.object({
     .default(30 * 60_000),
   /** `input-and-output`: a session watching `top` is not idle; `input`: only typing counts. */
   TERMINAL_IDLE_COUNTS: z.enum(['input-and-output', 'input']).default('input-and-output'),
+  /**
+   * Keep a screen model of each terminal session (xterm headless, in a worker thread), so that a
+   * reloaded page starts from the exact screen (off: from the last 256 K characters of output).
+   */
+  TERMINAL_SCREEN_MODEL: onOff.default(true),
   TERMINAL_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   /** Network devices often allow only 5 VTY lines. */
   DEVICE_MAX_SESSIONS: z.coerce.number().int().min(1).max(1000).default(5),

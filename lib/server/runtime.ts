@@ -45,6 +45,7 @@ import type { ReconnectEvent } from '../events/redis';
 import { accessLookups } from '../realtime/access';
 import type { WaterMarks } from '../terminal/flow';
 import { TerminalManager } from '../terminal/manager';
+import { ScreenModels } from '../terminal/screen';
 import { setRuntime } from './registry';
 import { startCluster } from '../cluster/start';
 
@@ -67,6 +68,7 @@ export type RuntimeTunables = Pick<
   | 'TERMINAL_RESUME_GRACE_MS'
   | 'TERMINAL_IDLE_TIMEOUT_MS'
   | 'TERMINAL_IDLE_COUNTS'
+  | 'TERMINAL_SCREEN_MODEL'
   | 'TERMINAL_MAX_SESSIONS_PER_USER'
   | 'DEVICE_MAX_SESSIONS'
   | 'TASKS_MAX_RUNNING'
@@ -333,8 +335,10 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         )
       : () => {};
 
+  const screens = t.TERMINAL_SCREEN_MODEL ? new ScreenModels(log.child({ module: 'screen' })) : undefined;
   const terminals = new TerminalManager({
     recordings: recordings?.service,
+    screens,
     login,
     limits: { perUser: t.TERMINAL_MAX_SESSIONS_PER_USER },
     deviceSlots,
@@ -474,6 +478,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       stopNotifier();
       await queue.close();
       terminals.closeAll('The server is shutting down.');
+      await screens?.stop();
       await recordings?.service.drain();
       login.close();
       stopRevocations();

@@ -6,6 +6,7 @@ import type { SlotStore } from '../limits/slots';
 import type { Recordings } from '../recordings/recorder';
 import type { RevocationScope } from '../events/types';
 import type { WaterMarks } from './flow';
+import type { ScreenModels } from './screen';
 import { TerminalSession, type SessionTimers } from './session';
 
 export const TERMINAL_TERM = 'xterm-256color';
@@ -34,6 +35,8 @@ export interface TerminalManagerOptions {
   scrollbackChars?: number;
   /** Records each session (lib/recordings); none: sessions are not recorded. */
   recordings?: Recordings;
+  /** Each session's screen model (lib/terminal/screen.ts); none: reattaching replays raw scrollback. */
+  screens?: ScreenModels;
 }
 
 export type OpenFailureCode =
@@ -149,9 +152,14 @@ export class TerminalManager {
     }
     const id = randomUUID();
     const tap = await this.opts.recordings?.start({ sessionId: id, userId, deviceId, ...size });
-    const session = new TerminalSession({
+    let session: TerminalSession | undefined;
+    const screen = this.opts.screens?.open(id, size.cols, size.rows, {
+      rawTail: () => session?.rawScrollback() ?? '',
+    });
+    session = new TerminalSession({
       id,
       tap,
+      screen,
       userId,
       connection,
       shell,

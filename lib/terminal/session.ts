@@ -17,6 +17,7 @@ import { stripAnsi } from '../devices/drivers/clean';
 import { DEFAULT_WATER_MARKS, flowDecision, type WaterMarks } from './flow';
 import type { TerminalOutput } from './output';
 import { Scrollback } from './scrollback';
+import type { ScreenModel } from './screen';
 import type { SessionTap } from '../recordings/recorder';
 
 export const COMMAND_HISTORY_MAX = 200;
@@ -92,6 +93,11 @@ export interface SessionInit {
   id?: string;
   /** Where the session's output, input, resizes and command lines also go (its recording). */
   tap?: SessionTap | null;
+  /**
+   * The session's screen model (lib/terminal/screen.ts): a port that attaches starts from its
+   * snapshot; without one (or when it cannot answer) from the raw scrollback.
+   */
+  screen?: ScreenModel | null;
 }
 
 /**
@@ -141,6 +147,8 @@ export class TerminalSession {
   private pending: string[] = [];
   private pendingChars = 0;
   private flushScheduled = false;
+  /** The port waiting for its screen snapshot: live output is held for it until the snapshot went out. */
+  private replaying: TerminalOutput | null = null;
 
   constructor(private readonly init: SessionInit) {
     this.id = init.id ?? randomUUID();
@@ -191,8 +199,16 @@ export class TerminalSession {
     return this.scrollback.size;
   }
 
-  /** Attach an output port: it first receives the scrollback, then live output. */
-  attach(port: TerminalOutput): void {
+  /** The raw output kept (what restarts a screen model that fell behind). */
+  rawScrollback(): string {
+    return this.scrollback.snapshot();
+  }
+
+  /**
+   * Attach an output port: it first receives the screen as it is (the model's snapshot, else the raw
+   * scrollback), then live output. Resolves once the screen went out.
+   */
+  async attach(port: TerminalOutput): Promise<void> {
     if (this.closed) throw new Error('session is closed');
     if (this.attached && this.attached !== port) {
       this.attached.closed('This session was opened in another tab.');
@@ -200,10 +216,28 @@ export class TerminalSession {
     this.attached = port;
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = null;
-    this.pending = []; // already in the scrollback sent below
+    this.pending = []; // output so far is in the snapshot (or the scrollback) sent below
     this.pendingChars = 0;
+    const screen = this.init.screen;
+    if (screen?.available) {
+      this.replaying = port;
+      // asked for now, so the snapshot holds exactly the output before this point; what comes
+      // meanwhile waits in `pending` (the device paused if it grows past the high-water mark)
+      const snap = await screen.snapshot();
+      if (this.replaying !== port) return; // another tab took over, or the session closed
+      this.replaying = null;
+      if (snap) {
+        port.output(snap.data, () => this.applyFlow());
+        this.flushOutput(); // what came meanwhile, after it
+        this.applyFlow(); // a device paused meanwhile resumes once the socket drains
+        return;
+      }
+      // no snapshot: the raw scrollback holds what `pending` holds too
+      this.pending = [];
+      this.pendingChars = 0;
+    }
     const back = this.scrollback.snapshot();
-    if (back) port.output(back);
+    if (back) port.output(back, () => this.applyFlow());
     this.applyFlow();
   }
 
@@ -211,6 +245,7 @@ export class TerminalSession {
   detach(port: TerminalOutput): void {
     if (this.attached !== port) return;
     this.attached = null;
+    this.replaying = null;
     this.pending = [];
     this.pendingChars = 0;
     if (this.paused) {
@@ -272,6 +307,7 @@ export class TerminalSession {
     const text = this.decoder.write(chunk);
     if (!text) return;
     this.init.tap?.output(text);
+    this.init.screen?.write(text);
     if (this.init.timers.idleCountsOutput) this.lastActivity = Date.now();
     this.scrollback.push(text);
     this.outputTail =
@@ -295,11 +331,20 @@ export class TerminalSession {
     this.flushScheduled = false;
     const port = this.attached;
     if (!port || this.pending.length === 0) return;
+    if (this.replaying === port) return this.holdWhileReplaying();
     const data = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
     port.output(data, () => this.applyFlow());
     this.applyFlow();
+  }
+
+  /** Output held for a port waiting for its snapshot: past the high-water mark the device waits too. */
+  private holdWhileReplaying(): void {
+    if (!this.paused && this.pendingChars >= this.marks.highBytes) {
+      this.paused = true;
+      this.stream.pause();
+    }
   }
 
   /** Apply the pure flow decision to the SSH channel. */
@@ -433,6 +478,7 @@ export class TerminalSession {
     if (this.closed) return;
     this.stream.resize(cols, rows);
     this.init.tap?.resize(cols, rows);
+    this.init.screen?.resize(cols, rows);
   }
 
   /**
@@ -500,6 +546,8 @@ export class TerminalSession {
     this.command?.fail(`${reason} (while running the command)`);
     this.attached?.closed(reason);
     this.attached = null;
+    this.replaying = null;
+    this.init.screen?.close();
     try {
       this.stream.close();
     } catch {

@@ -70,7 +70,7 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
       encoding: session.currentEncoding,
       message: resumed ? `Reattached to ${session.deviceName}.` : `Connected to ${session.deviceName}.`,
     });
-    session.attach(port);
+    session.attach(port).catch((err: unknown) => conn.sendError(ERROR_CODES.internal, (err as Error).message));
   }
 
   async function connect(conn: Connection, msg: Extract<TerminalClientMessage, { type: 'connect' }>) {

@@ -1,0 +1,55 @@
+// The screen models of a node's terminal sessions, in a worker thread (see screen.ts): xterm's
+// headless terminal parses every byte a session prints, off the thread that relays the output.
+// Plain JavaScript so that it runs as it is under tsx, vitest and node alike.
+import { createRequire } from 'node:module';
+import { parentPort } from 'node:worker_threads';
+
+const require = createRequire(import.meta.url);
+const { Terminal } = require('@xterm/headless');
+const { SerializeAddon } = require('@xterm/addon-serialize');
+
+/** @type {Map<string, { term: InstanceType<typeof Terminal>, serializer: InstanceType<typeof SerializeAddon> }>} */
+const screens = new Map();
+
+function open(id, cols, rows, scrollback) {
+  screens.get(id)?.term.dispose();
+  const term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+  const serializer = new SerializeAddon();
+  term.loadAddon(serializer);
+  screens.set(id, { term, serializer });
+}
+
+// xterm parses writes asynchronously: a resize or a snapshot is queued as an empty write, so that it
+// applies exactly between the output before it and the output after it.
+parentPort.on('message', (m) => {
+  const s = screens.get(m.id);
+  switch (m.t) {
+    case 'open':
+      open(m.id, m.cols, m.rows, m.scrollback);
+      return;
+    case 'w':
+      if (s) s.term.write(m.d, () => parentPort.postMessage({ t: 'ack', id: m.id, n: m.d.length }));
+      return;
+    case 'resize':
+      if (s) s.term.write('', () => s.term.resize(m.cols, m.rows));
+      return;
+    case 'snap':
+      if (!s) return parentPort.postMessage({ t: 'snap', req: m.req, data: null });
+      s.term.write('', () => {
+        let data = null;
+        try {
+          data = s.serializer.serialize({ scrollback: m.scrollback });
+        } catch {
+          // answered as "no model": the session falls back to its raw scrollback
+        }
+        parentPort.postMessage({ t: 'snap', req: m.req, data, cols: s.term.cols, rows: s.term.rows });
+      });
+      return;
+    case 'close':
+      if (s) {
+        screens.delete(m.id);
+        s.term.write('', () => s.term.dispose());
+      }
+      return;
+  }
+});
