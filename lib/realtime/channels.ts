@@ -1,6 +1,9 @@
 /** The WebSocket channels under /ws/ and how a path maps to one. Pure. */
 export type ChannelRoute =
-  { channel: 'terminal'; deviceId: string } | { channel: 'monitor' } | { channel: 'notifications' };
+  | { channel: 'terminal'; deviceId: string }
+  | { channel: 'observe'; sessionId: string }
+  | { channel: 'monitor' }
+  | { channel: 'notifications' };
 
 export type ChannelName = ChannelRoute['channel'];
 
@@ -12,6 +15,9 @@ export function matchChannel(pathname: string): ChannelRoute | null {
   if (parts[parts.length - 1] === '') parts.pop();
   if (parts.length === 2 && parts[0] === 'terminal' && /^[A-Za-z0-9_-]{1,64}$/.test(parts[1]!)) {
     return { channel: 'terminal', deviceId: parts[1]! };
+  }
+  if (parts.length === 2 && parts[0] === 'observe' && /^[A-Za-z0-9_-]{1,64}$/.test(parts[1]!)) {
+    return { channel: 'observe', sessionId: parts[1]! };
   }
   if (parts.length === 2 && parts[0] === 'monitor' && parts[1] === 'tasks') return { channel: 'monitor' };
   if (parts.length === 1 && parts[0] === 'notifications') return { channel: 'notifications' };

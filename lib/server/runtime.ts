@@ -34,6 +34,9 @@ import { createRealtime, type Realtime } from '../realtime';
 import { monitorChannel } from '../realtime/handlers/monitor';
 import { notificationsChannel } from '../realtime/handlers/notifications';
 import { terminalChannel } from '../realtime/handlers/terminal';
+import { observeChannel } from '../realtime/handlers/observe';
+import { canObserveDevice } from '../auth/session-permissions';
+import { isRole } from '../auth/roles';
 import { runTask } from '../tasks/executor';
 import { InProcessTaskQueue, type TaskQueue } from '../tasks/queue';
 import { reconcileTasks } from '../tasks/reconcile';
@@ -354,6 +357,24 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     audit,
   });
 
+  const observe = observeChannel({
+    manager: terminals,
+    canObserve: async (userId, deviceId) => {
+      const user = await db.user.findUnique({
+        where: { id: userId },
+        select: { role: true, disabled: true },
+      });
+      return (
+        !!user &&
+        !user.disabled &&
+        isRole(user.role) &&
+        canObserveDevice(db, { id: userId, role: user.role }, deviceId)
+      );
+    },
+    usernameOf: async (id) =>
+      (await db.user.findUnique({ where: { id }, select: { username: true } }))?.username ?? 'a deleted user',
+    audit,
+  });
   const monitor = monitorChannel({ tasks: { db }, bus, log: log.child({ module: 'monitor' }) });
   const notifications = notificationsChannel({
     db,
@@ -397,6 +418,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }),
       monitor,
       notifications,
+      observe,
     ],
   });
 
@@ -413,6 +435,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // node): terminal sessions first, so their tabs get the reason, then the sockets.
   const stopRevocations = bus.subscribe('access.revoked', (e) => {
     const sessions = terminals.revoke(e.userId, e.scope, e.reason);
+    observe.revokeUser(e.userId, e.scope, e.reason);
     const sockets = realtime.revoke(e.userId, e.scope, e.reason);
     if (sessions + sockets > 0) log.info({ userId: e.userId, sessions, sockets }, 'access revoked');
   });

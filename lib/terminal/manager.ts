@@ -62,6 +62,31 @@ export class TerminalManager {
     return this.sessions.size;
   }
 
+  /** The open sessions of this node (the live sessions page). */
+  list(): TerminalSession[] {
+    return [...this.sessions.values()].filter((s) => !s.isClosed);
+  }
+
+  /** An open session by id, whoever owns it (observing; callers check access). */
+  get(sessionId: string): TerminalSession | null {
+    const s = this.sessions.get(sessionId);
+    return s && !s.isClosed ? s : null;
+  }
+
+  /** An admin ends someone's session: the owner's tab shows who and why; audited. */
+  async end(sessionId: string, by: { userId: string; name: string }, reason: string): Promise<boolean> {
+    const s = this.get(sessionId);
+    if (!s) return false;
+    await this.opts.audit({
+      userId: by.userId,
+      action: 'terminal.end',
+      target: s.deviceName,
+      detail: `session ${s.id.slice(0, 8)} of ${s.userId}: ${reason}`,
+    });
+    s.close(`Ended by ${by.name}: ${reason}`);
+    return true;
+  }
+
   find(sessionId: string, userId: string, deviceId: string): TerminalSession | null {
     const s = this.sessions.get(sessionId);
     // only the same user, on the same device, may reattach
@@ -160,6 +185,7 @@ export class TerminalManager {
       id,
       tap,
       screen,
+      size,
       userId,
       connection,
       shell,

@@ -16,4 +16,6 @@ export interface TerminalOutput {
   notice(message: string | null): void;
   /** Bytes queued towards the reader; above the high-water mark the session pauses the device. */
   bufferedAmount(): number;
+  /** Who watches the session now (the owner's port shows it; others ignore it). */
+  observers?(list: { userId: string; name: string; since: number }[]): void;
 }

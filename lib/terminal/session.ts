@@ -27,6 +27,36 @@ export const IDLE_WARNING_MS = 60_000;
 function formatIdle(ms: number): string {
   return ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} s`;
 }
+/**
+ * Output queued towards one observer before it counts as behind: it then gets no more output until its
+ * socket drains, and then the whole screen again (an observer on a slow link never slows the owner).
+ */
+export const OBSERVER_MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** A read-only reader of a session (someone observing it): its own bounded buffer, never flow control. */
+export interface ScreenPort extends TerminalOutput {
+  /** The whole screen, replacing what the reader shows (on joining, and after it fell behind). */
+  screen(data: string, cols: number, rows: number): void;
+  /** The owner's terminal changed size. */
+  resized(cols: number, rows: number): void;
+}
+
+/** Who watches a session, for its owner and the live sessions list. */
+export interface ObserverInfo {
+  userId: string;
+  name: string;
+  since: number;
+}
+
+interface Observer extends ObserverInfo {
+  state: 'joining' | 'live' | 'behind';
+  /** Which screen is being taken (a later one supersedes it). */
+  gen: number;
+  /** Output that came while its screen was being taken. */
+  held: string[];
+  heldChars: number;
+}
+
 /** Command-mode results a session keeps for a reloaded tab: the last N, each cut at N characters. */
 export const COMMAND_RESULTS_MAX = 20;
 export const COMMAND_RESULT_MAX_CHARS = 32 * 1024;
@@ -91,6 +121,8 @@ export interface SessionInit {
   scrollbackChars?: number;
   /** The session's id (default: a new UUID); given when a recording was started under it. */
   id?: string;
+  /** The terminal's size when it opened (what observers are told until the first resize). */
+  size?: { cols: number; rows: number };
   /** Where the session's output, input, resizes and command lines also go (its recording). */
   tap?: SessionTap | null;
   /**
@@ -122,6 +154,8 @@ export class TerminalSession {
   private readonly marks: WaterMarks;
   private attached: TerminalOutput | null = null;
   private paused = false;
+  /** The port whose reader said it is behind (readerFlow), until it says it has caught up. */
+  private readerBehind: TerminalOutput | null = null;
   private closed = false;
   private graceTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -149,6 +183,9 @@ export class TerminalSession {
   private flushScheduled = false;
   /** The port waiting for its screen snapshot: live output is held for it until the snapshot went out. */
   private replaying: TerminalOutput | null = null;
+  private readonly observers = new Map<ScreenPort, Observer>();
+  private cols: number;
+  private rows: number;
 
   constructor(private readonly init: SessionInit) {
     this.id = init.id ?? randomUUID();
@@ -160,6 +197,8 @@ export class TerminalSession {
     this.connection = init.connection;
     this.stream = init.shell;
     this.marks = init.waterMarks ?? DEFAULT_WATER_MARKS;
+    this.cols = init.size?.cols ?? 80;
+    this.rows = init.size?.rows ?? 24;
     this.decoder = createDecoder(this.encoding);
     this.scrollback = new Scrollback(init.scrollbackChars);
     this.stream.onData((chunk) => this.onOutput(chunk));
@@ -216,6 +255,7 @@ export class TerminalSession {
     this.attached = port;
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = null;
+    if (this.observers.size > 0) port.observers?.(this.observerList());
     this.pending = []; // output so far is in the snapshot (or the scrollback) sent below
     this.pendingChars = 0;
     const screen = this.init.screen;
@@ -316,7 +356,7 @@ export class TerminalSession {
         : (this.outputTail + text).slice(-OUTPUT_TAIL_CHARS);
     if (this.unechoed || this.dropped) this.followEcho(text);
     if (this.command) this.feedCommand(text);
-    if (!this.attached) return;
+    if (!this.attached && this.observers.size === 0) return;
     // Bulk output arrives as many small SSH chunks: join what comes in one turn into one frame.
     this.pending.push(text);
     this.pendingChars += text.length;
@@ -330,13 +370,96 @@ export class TerminalSession {
   private flushOutput(): void {
     this.flushScheduled = false;
     const port = this.attached;
-    if (!port || this.pending.length === 0) return;
-    if (this.replaying === port) return this.holdWhileReplaying();
+    if (this.pending.length === 0) return;
+    if (port && this.replaying === port) return this.holdWhileReplaying();
     const data = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
-    port.output(data, () => this.applyFlow());
-    this.applyFlow();
+    if (port) port.output(data, () => this.applyFlow());
+    for (const [o, entry] of this.observers) this.toObserver(o, entry, data);
+    if (port) this.applyFlow();
+  }
+
+  /** Output to one observer: held while its screen is taken, dropped while it is behind. */
+  private toObserver(port: ScreenPort, o: Observer, data: string): void {
+    if (o.state === 'behind') return;
+    if (o.state === 'joining') {
+      o.held.push(data);
+      o.heldChars += data.length;
+      if (o.heldChars > OBSERVER_MAX_BUFFERED_BYTES) this.fallBehind(port, o);
+      return;
+    }
+    if (port.bufferedAmount() > OBSERVER_MAX_BUFFERED_BYTES) return this.fallBehind(port, o);
+    port.output(data);
+  }
+
+  /** The observer cannot keep up: nothing more until its socket drains, then the whole screen again. */
+  private fallBehind(port: ScreenPort, o: Observer): void {
+    o.state = 'behind';
+    o.held = [];
+    o.heldChars = 0;
+    const check = () => {
+      if (this.observers.get(port) !== o || this.closed) return;
+      if (port.bufferedAmount() > 0) return void setTimeout(check, 50).unref();
+      void this.sendScreen(port, o);
+    };
+    check();
+  }
+
+  /** Send an observer the screen as it is now, then what came meanwhile. */
+  private async sendScreen(port: ScreenPort, o: Observer): Promise<void> {
+    o.state = 'joining';
+    o.held = [];
+    o.heldChars = 0;
+    const gen = ++o.gen;
+    const screen = this.init.screen;
+    const snap = screen?.available ? await screen.snapshot() : null;
+    if (this.observers.get(port) !== o || o.gen !== gen || o.state !== 'joining') return;
+    if (snap) {
+      port.screen(snap.data, snap.cols, snap.rows);
+      for (const d of o.held) port.output(d);
+    } else {
+      // the raw scrollback already holds what was held
+      port.screen(this.scrollback.snapshot(), this.cols, this.rows);
+    }
+    o.held = [];
+    o.heldChars = 0;
+    o.state = 'live';
+  }
+
+  /**
+   * Someone watches the session, read-only: they get the screen as it is, then live output and resizes.
+   * The owner is told who watches (TerminalOutput.observers).
+   */
+  async observe(port: ScreenPort, who: { userId: string; name: string }): Promise<void> {
+    if (this.closed) throw new Error('session is closed');
+    const o: Observer = { ...who, since: Date.now(), state: 'joining', gen: 0, held: [], heldChars: 0 };
+    this.observers.set(port, o);
+    this.announceObservers();
+    await this.sendScreen(port, o);
+  }
+
+  unobserve(port: ScreenPort): void {
+    if (this.observers.delete(port)) this.announceObservers();
+  }
+
+  /** Who watches now (oldest first). */
+  observerList(): ObserverInfo[] {
+    return [...this.observers.values()].map(({ userId, name, since }) => ({ userId, name, since }));
+  }
+
+  private announceObservers(): void {
+    this.attached?.observers?.(this.observerList());
+  }
+
+  /** The terminal's size as the device knows it. */
+  get size(): { cols: number; rows: number } {
+    return { cols: this.cols, rows: this.rows };
+  }
+
+  /** When the user last typed (or, when output counts, the device last printed). */
+  get lastActive(): number {
+    return this.lastActivity;
   }
 
   /** Output held for a port waiting for its snapshot: past the high-water mark the device waits too. */
@@ -347,11 +470,24 @@ export class TerminalSession {
     }
   }
 
+  /**
+   * The reader behind `port` says its terminal is behind (`paused`) or has caught up: a browser cannot
+   * stop reading its socket, so it says so instead (the `flow` frame). Kept per port: a tab that
+   * attaches later starts unheld.
+   */
+  readerFlow(port: TerminalOutput, paused: boolean): void {
+    if (this.attached !== port) return;
+    this.readerBehind = paused ? port : null;
+    this.applyFlow();
+  }
+
   /** Apply the pure flow decision to the SSH channel. */
   private applyFlow(): void {
     const port = this.attached;
     if (!port || this.closed) return;
-    const action = flowDecision(port.bufferedAmount(), this.paused, this.marks);
+    // a reader that is behind counts as a full socket
+    const queued = this.readerBehind === port ? Number.POSITIVE_INFINITY : port.bufferedAmount();
+    const action = flowDecision(queued, this.paused, this.marks);
     if (action === 'pause') {
       this.paused = true;
       this.stream.pause();
@@ -479,6 +615,10 @@ export class TerminalSession {
     this.stream.resize(cols, rows);
     this.init.tap?.resize(cols, rows);
     this.init.screen?.resize(cols, rows);
+    if (cols === this.cols && rows === this.rows) return;
+    this.cols = cols;
+    this.rows = rows;
+    for (const o of this.observers.keys()) o.resized(cols, rows);
   }
 
   /**
@@ -547,6 +687,8 @@ export class TerminalSession {
     this.attached?.closed(reason);
     this.attached = null;
     this.replaying = null;
+    for (const o of this.observers.keys()) o.closed(reason);
+    this.observers.clear();
     this.init.screen?.close();
     try {
       this.stream.close();

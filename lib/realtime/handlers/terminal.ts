@@ -7,6 +7,7 @@ import type { TerminalOutput } from '../../terminal/output';
 import type { TerminalSession } from '../../terminal/session';
 import type { ChannelHandler, Connection, Revocation } from '../connections';
 import { ERROR_CODES, MSG, terminalClientMessage, type TerminalClientMessage } from '../protocol';
+import { OBSERVE_MSG } from '../protocol-observe';
 import type { Identity } from '../upgrade';
 
 export const DEFAULT_COLS = 80;
@@ -25,6 +26,11 @@ function socketOutput(conn: Connection): TerminalOutput {
     closed: (reason) => conn.send({ type: MSG.terminalClosed, reason }),
     notice: (message) => conn.send({ type: MSG.terminalNotice, message }),
     bufferedAmount: () => conn.bufferedAmount(),
+    observers: (list) =>
+      conn.send({
+        type: OBSERVE_MSG.observers,
+        observers: list.map((o) => ({ name: o.name, since: new Date(o.since).toISOString() })),
+      }),
   };
 }
 
