@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import WebSocket from 'ws';
 import { E2E } from './env';
 import { mouseClick, signInAsAdmin, unique } from './helpers';
 
@@ -17,6 +18,7 @@ interface Fixtures {
   userId: string;
   templateId: string;
   webhookId: string;
+  recordingId: string;
 }
 
 interface PageSpec {
@@ -24,6 +26,8 @@ interface PageSpec {
   path: (f: Fixtures) => string;
   /** The h1 is a name (a device's, a task's), not a translated title. */
   namedTitle?: boolean;
+  /** What the page needs before it is shot and scanned, beyond settling (a player that loads its cast). */
+  ready?: (page: Page) => Promise<void>;
 }
 
 const PAGES: PageSpec[] = [
@@ -42,6 +46,14 @@ const PAGES: PageSpec[] = [
   { name: 'template-new', path: () => '/templates/new' },
   { name: 'template', path: (f) => `/templates/${f.templateId}`, namedTitle: true },
   { name: 'template-edit', path: (f) => `/templates/${f.templateId}/edit`, namedTitle: true },
+  { name: 'recordings', path: () => '/recordings' },
+  {
+    name: 'recording',
+    path: (f) => `/recordings/${f.recordingId}`,
+    namedTitle: true,
+    ready: (page) =>
+      expect(page.getByTestId('recording-player')).toHaveAttribute('data-ready', 'true', { timeout: 15_000 }),
+  },
   { name: 'notifications', path: () => '/notifications' },
   { name: 'account', path: () => '/account' },
   { name: 'users', path: () => '/admin/users' },
@@ -69,7 +81,7 @@ const CJK = /[\u4e00-\u9fff]/;
 async function api(
   request: APIRequestContext,
   token: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
   path: string,
   data?: unknown,
 ) {
@@ -82,7 +94,38 @@ async function api(
   return res.json();
 }
 
-/** A device, a task, a group and a team to show, made through the API with a token made in the UI. */
+/**
+ * A terminal session on the device, as a script opens one (a bearer token, no browser): the prompt,
+ * one command and its output, closed. The portal records it.
+ */
+async function recordSession(token: string, deviceId: string, prompt: RegExp): Promise<void> {
+  const ws = new WebSocket(`ws://127.0.0.1:${E2E.port}/ws/terminal/${deviceId}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  let output = '';
+  const frames: { type: string; data?: string }[] = [];
+  ws.on('message', (d) => {
+    const f = JSON.parse(d.toString()) as { type: string; data?: string };
+    frames.push(f);
+    if (f.type === 'output') output += f.data ?? '';
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const until = (what: string, ok: () => boolean) =>
+    expect.poll(ok, { message: `terminal: ${what}`, timeout: 20_000 }).toBe(true);
+  ws.send(JSON.stringify({ type: 'connect', cols: 100, rows: 30 }));
+  await until('the prompt', () => prompt.test(output));
+  const before = output.length;
+  ws.send(JSON.stringify({ type: 'input', data: 'display version\r' }));
+  await until('the output of display version', () => /VRP/.test(output.slice(before)) && prompt.test(output));
+  ws.send(JSON.stringify({ type: 'close' }));
+  await until('the session closed', () => frames.some((f) => f.type === 'terminal_closed'));
+  ws.close();
+}
+
+/** A device, a task, a group, a team and a recording to show, made through the API with a token made in the UI. */
 async function makeFixtures(browser: Browser): Promise<Fixtures> {
   const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
   await signInAsAdmin(page);
@@ -121,6 +164,28 @@ async function makeFixtures(browser: Browser): Promise<Fixtures> {
   await api(request, token, 'POST', `/webhooks/${webhook.id}/test`);
   const group = await api(request, token, 'POST', '/groups', { name: unique('screens-group') });
   const team = await api(request, token, 'POST', '/teams', { name: unique('screens-team') });
+  // the team's page with all it can hold: a member, a group grant that includes observing, a permission
+  await api(request, token, 'PUT', `/teams/${team.id}/members`, { users: [me.id] });
+  await api(request, token, 'PUT', `/teams/${team.id}/grants`, {
+    groups: [{ id: group.id, level: 'view', observe: true }],
+  });
+  await api(request, token, 'PATCH', `/teams/${team.id}`, { permissions: ['recordings'] });
+  await recordSession(token, device.id, /<lab-vrp-01>$/);
+  // the recording is indexed as soon as the session ends
+  let recordingId = '';
+  await expect
+    .poll(
+      async () => {
+        const items = (await api(request, token, 'GET', '/recordings?device=lab-vrp-01')).items as {
+          id: string;
+          state: string;
+        }[];
+        recordingId = items.find((r) => r.state !== 'recording')?.id ?? '';
+        return recordingId;
+      },
+      { timeout: 15_000 },
+    )
+    .not.toBe('');
   await page.context().close();
   return {
     deviceId: device.id,
@@ -130,6 +195,7 @@ async function makeFixtures(browser: Browser): Promise<Fixtures> {
     userId: me.id,
     templateId: template.id,
     webhookId: webhook.id,
+    recordingId,
   };
 }
 
@@ -164,6 +230,7 @@ for (const size of SIZES) {
           await expect(page.locator('main')).toBeVisible();
           // hydrated and settled: no skeleton left
           await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 15_000 });
+          await spec.ready?.(page);
           await checkPage(page, spec, { theme, locale, size, problems });
           await shoot(spec.name);
         }
@@ -209,6 +276,8 @@ async function checkPage(
       // xterm's own helper textarea and rows are the library's, not ours
       .exclude('.xterm-helper-textarea')
       .exclude('.xterm-accessibility')
+      // the recording player's markup is asciinema's (its controls are named; its screen is a canvas)
+      .exclude('[data-testid="recording-player"]')
       .analyze();
     for (const v of result.violations) {
       if (v.impact !== 'serious' && v.impact !== 'critical') continue;

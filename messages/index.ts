@@ -14,6 +14,7 @@ import en_automation from './en/automation.json';
 import en_results from './en/results.json';
 import en_history from './en/history.json';
 import en_webhooks from './en/webhooks.json';
+import en_sessions from './en/sessions.json';
 import zh_common from './zh-CN/common.json';
 import zh_auth from './zh-CN/auth.json';
 import zh_dashboard from './zh-CN/dashboard.json';
@@ -29,6 +30,7 @@ import zh_automation from './zh-CN/automation.json';
 import zh_results from './zh-CN/results.json';
 import zh_history from './zh-CN/history.json';
 import zh_webhooks from './zh-CN/webhooks.json';
+import zh_sessions from './zh-CN/sessions.json';
 
 // One JSON file per namespace and language (messages/<locale>/<namespace>.json), so areas of the UI
 // can be translated independently. English is the reference: its shape types every t('…') call
@@ -49,6 +51,7 @@ export const en = {
   results: en_results,
   history: en_history,
   webhooks: en_webhooks,
+  sessions: en_sessions,
 };
 
 export type Messages = typeof en;
@@ -69,6 +72,7 @@ const zhCN = {
   results: zh_results,
   history: zh_history,
   webhooks: zh_webhooks,
+  sessions: zh_sessions,
 };
 
 export const MESSAGES: Record<AppLocale, Messages> = { en, 'zh-CN': zhCN as Messages };

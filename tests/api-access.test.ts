@@ -94,8 +94,8 @@ describe('groups, teams and grants through the API', () => {
     expect(grants.json).toEqual({
       devices: [],
       groups: [
-        { id: coreId, level: 'operate' },
-        { id: accessId, level: 'view' },
+        { id: coreId, level: 'operate', observe: false },
+        { id: accessId, level: 'view', observe: false },
       ].sort((a, b) => a.id.localeCompare(b.id)),
     });
 

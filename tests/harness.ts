@@ -18,7 +18,7 @@ import type { RunningLab } from '../lab/server';
 import type { LabDeviceSpec, RunningLabDevice } from '../lab/types';
 import type { NotificationFeed } from '../lib/notifications/feed';
 import type { Realtime } from '../lib/realtime';
-import { DirectoryRecordingStore } from '../lib/recordings/store';
+import { DirectoryRecordingStore, type RecordingStore } from '../lib/recordings/store';
 import { createRuntime, type Runtime, type RuntimeTunables } from '../lib/server/runtime';
 import type { TaskQueue } from '../lib/tasks/queue';
 import { getTaskDetail } from '../lib/tasks/service';
@@ -49,7 +49,14 @@ export interface PortalOptions {
   /** WebSocket caps (default: the production defaults); benchmarks hold far more sockets. */
   wsLimits?: { perUser: number; perAddress: number };
   /** Session recording (default: on, into a temp directory, as production records by default). */
-  recordings?: { dir?: string; enabled?: boolean; maxBytes?: number; input?: boolean };
+  recordings?: {
+    dir?: string;
+    enabled?: boolean;
+    maxBytes?: number;
+    input?: boolean;
+    /** A store of the test's own instead of the directory (the database store, a failing one). */
+    store?: (db: PrismaClient) => RecordingStore;
+  };
 }
 
 export interface Portal {
@@ -107,7 +114,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
   const runtime = await createRuntime({
     db,
     vault,
-    recordingStore: new DirectoryRecordingStore(recordingDir),
+    recordingStore: opts.recordings?.store?.(db) ?? new DirectoryRecordingStore(recordingDir),
     log: opts.log ?? pino({ level: 'silent' }),
     lab,
     statusMonitor: opts.statusIntervalMs !== undefined,

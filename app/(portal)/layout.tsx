@@ -53,6 +53,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               <NavLink href="/">{t('nav.dashboard')}</NavLink>
               <NavLink href="/devices">{t('nav.devices')}</NavLink>
               {user.role !== 'viewer' && <NavLink href="/terminal">{t('nav.terminal')}</NavLink>}
+              {/* open sessions: your own, and (admins, teams with observe) those you may watch */}
+              {user.role !== 'viewer' && <NavLink href="/sessions">{t('nav.sessions')}</NavLink>}
               <NavLink href="/tasks">{t('nav.tasks')}</NavLink>
               <NavLink href="/templates">{t('nav.templates')}</NavLink>
               {/* everyone: users see their own sessions' recordings, admins everyone's */}

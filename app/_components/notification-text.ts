@@ -54,6 +54,16 @@ export function useNotificationText() {
           body: t('configChangedBody', { changed, unchanged: num('unchanged') ?? 0, new: num('new') ?? 0 }),
         };
       }
+      if (n.kind === 'recording_failed' && str('node') && str('error')) {
+        return {
+          title: t('recordingFailed', { node: str('node')! }),
+          body: t('recordingFailedBody', {
+            error: str('error')!,
+            user: str('user') ?? '',
+            device: str('device') ?? '',
+          }),
+        };
+      }
       const total = num('total');
       if ((n.kind === 'task_completed' || n.kind === 'task_failed') && task && total !== undefined) {
         return n.kind === 'task_completed'

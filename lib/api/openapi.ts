@@ -42,6 +42,8 @@ import {
   teamMembersInputSchema,
   teamMembersSchema,
   teamPatchSchema,
+  teamGrantsInputSchema,
+  teamGrantsSchema,
   teamSchema,
 } from './schemas';
 // automation (issue 16)
@@ -340,7 +342,7 @@ export const API_PATHS: ZodOpenApiPathsObject = {
   },
   '/teams/{id}': {
     get: op('One team (admins)', { path: true, ok: [200, teamSchema], errors: [403, 404] }),
-    patch: op('Rename or describe a team (admins)', {
+    patch: op('Rename or describe a team, or set its permissions (admins)', {
       path: true,
       body: teamPatchSchema,
       ok: [200, teamSchema],
@@ -365,11 +367,11 @@ export const API_PATHS: ZodOpenApiPathsObject = {
     }),
   },
   '/teams/{id}/grants': {
-    get: op("A team's grants (admins)", { path: true, ok: [200, grantsSchema], errors: [403, 404] }),
-    put: op("Replace a team's grants on devices and groups (admins)", {
+    get: op("A team's grants (admins)", { path: true, ok: [200, teamGrantsSchema], errors: [403, 404] }),
+    put: op("Replace a team's grants on devices and groups, observing included (admins)", {
       path: true,
-      body: grantsInputSchema,
-      ok: [200, grantsSchema],
+      body: teamGrantsInputSchema,
+      ok: [200, teamGrantsSchema],
       errors: [403, 404],
       write: true,
     }),
@@ -602,7 +604,7 @@ export const API_PATHS: ZodOpenApiPathsObject = {
   // ---- session recordings (issue 18) ----
   '/recordings': {
     get: op(
-      'Session recordings (yours; admins: all), newest first, by device, user, command typed, time, state',
+      'Session recordings (yours; admins and teams with the recordings permission: all), newest first, by device, user, command typed, time, state',
       {
         query: recordingListQuery,
         ok: [200, recordingListSchema],

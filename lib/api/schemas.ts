@@ -16,6 +16,7 @@ import {
 } from '../tasks/schema';
 import { TASK_DEVICE_STATUSES, TASK_STATUSES } from '../tasks/status';
 import { ROLES } from '../auth/roles';
+import { TEAM_PERMISSIONS } from '../auth/session-permissions';
 import { TOKEN_SCOPES } from '../auth/tokens';
 import { pageQuery } from './cursor';
 
@@ -519,6 +520,42 @@ export const grantsSchema = z
   .object({ devices: z.array(grantOut), groups: z.array(grantOut) })
   .meta({ id: 'Grants' });
 
+const observeFlag = z.boolean().meta({
+  description:
+    "Members may also watch other users' live terminal sessions on the group's devices (read-only, whatever their role)",
+});
+export const teamGrantsInputSchema = z
+  .object({
+    devices: grantList.optional(),
+    groups: z
+      .array(
+        z.union([
+          grantItem.options[0],
+          z
+            .object({
+              id: z.string().min(1).max(128),
+              level: grantLevel.optional(),
+              observe: observeFlag.optional(),
+            })
+            .strict(),
+        ]),
+      )
+      .max(10_000)
+      .optional(),
+  })
+  .strict()
+  .meta({
+    id: 'TeamGrantsInput',
+    description:
+      'Exactly these grants (replaces the current ones; a group grant without `observe` does not include it); a list left out is kept as it is. Access taken away closes the affected terminals at once.',
+  });
+export const teamGrantsSchema = z
+  .object({
+    devices: z.array(grantOut),
+    groups: z.array(z.object({ id: z.string(), level: grantLevel, observe: observeFlag })),
+  })
+  .meta({ id: 'TeamGrants' });
+
 export const groupInputSchema = z
   .object({ name: z.string().max(200), description: z.string().max(500).optional() })
   .strict()
@@ -564,8 +601,15 @@ export const groupDeleteQuery = z
   });
 
 export const teamInputSchema = groupInputSchema.meta({ id: 'TeamInput' });
+const teamPermissions = z.array(z.enum(TEAM_PERMISSIONS)).meta({
+  description: "`recordings`: the members see every user's session recordings, not only their own",
+});
 export const teamPatchSchema = z
-  .object({ name: z.string().max(200).optional(), description: z.string().max(500).optional() })
+  .object({
+    name: z.string().max(200).optional(),
+    description: z.string().max(500).optional(),
+    permissions: teamPermissions.max(TEAM_PERMISSIONS.length).optional(),
+  })
   .strict()
   .meta({ id: 'TeamPatch' });
 export const teamSchema = z
@@ -575,6 +619,7 @@ export const teamSchema = z
     description: z.string(),
     members: z.number().int(),
     grants: z.number().int(),
+    permissions: teamPermissions,
   })
   .meta({ id: 'Team' });
 export const teamListSchema = z.object({ items: z.array(teamSchema) }).meta({ id: 'TeamList' });

@@ -84,6 +84,8 @@ export async function withAccessChange<T>(
     });
     await deps.bus.publish('access.revoked', { userId: u.id, scope: { deviceIds: lost }, reason });
   }
+  // admins included: a demoted one is checked by the role change; here anything a team gave is
+  if (ids.length > 0) await deps.bus.publish('access.changed', { userIds: ids });
   return result;
 }
 

@@ -9,17 +9,28 @@ import { isRole } from './roles';
 /**
  * Grants of a user or a team: `view` or `operate` on devices and on device groups. Setting them
  * replaces the whole set (what the admin page and `PUT …/grants` do); access taken away closes the
- * affected terminals at once.
+ * affected terminals at once. A team's grant on a group may also let its members observe other
+ * users' sessions there (`observe`, lib/auth/session-permissions.ts).
  */
 export interface GrantSet {
   devices: { id: string; level: GrantLevel }[];
   groups: { id: string; level: GrantLevel }[];
 }
 
+/** A team's grants: its group grants say whether they include observing. */
+export interface TeamGrantSet {
+  devices: { id: string; level: GrantLevel }[];
+  groups: { id: string; level: GrantLevel; observe: boolean }[];
+}
+
 /** A grant as given by a caller: a plain id means the highest level the subject can hold. */
 export type GrantInput = string | { id: string; level?: GrantLevel };
+/** A team's group grant as given by a caller (`observe` left out: not included). */
+export type TeamGroupGrantInput = string | { id: string; level?: GrantLevel; observe?: boolean };
 
 export type GrantsResult = { ok: true; grants: GrantSet } | { ok: false; error: string; notFound?: boolean };
+export type TeamGrantsResult =
+  { ok: true; grants: TeamGrantSet } | { ok: false; error: string; notFound?: boolean };
 
 export const GRANTS_MAX = 10_000;
 
@@ -54,9 +65,14 @@ async function checkTargets(
   return null;
 }
 
-function sorted(set: GrantSet): GrantSet {
+function sorted<S extends GrantSet | TeamGrantSet>(set: S): S {
   const by = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
-  return { devices: [...set.devices].sort(by), groups: [...set.groups].sort(by) };
+  return { ...set, devices: [...set.devices].sort(by), groups: [...set.groups].sort(by) };
+}
+
+/** Group ids (of those given) whose grant asks for observing; the same id twice observes if either does. */
+function observed(items: TeamGroupGrantInput[]): Set<string> {
+  return new Set(items.flatMap((it) => (typeof it !== 'string' && it.observe ? [it.id] : [])));
 }
 
 export async function userGrants(db: PrismaClient, userId: string): Promise<GrantSet> {
@@ -70,14 +86,14 @@ export async function userGrants(db: PrismaClient, userId: string): Promise<Gran
   });
 }
 
-export async function teamGrants(db: PrismaClient, teamId: string): Promise<GrantSet> {
+export async function teamGrants(db: PrismaClient, teamId: string): Promise<TeamGrantSet> {
   const [devices, groups] = await Promise.all([
     db.teamDeviceGrant.findMany({ where: { teamId }, select: { deviceId: true, level: true } }),
-    db.teamGroupGrant.findMany({ where: { teamId }, select: { groupId: true, level: true } }),
+    db.teamGroupGrant.findMany({ where: { teamId }, select: { groupId: true, level: true, observe: true } }),
   ]);
   return sorted({
     devices: devices.map((g) => ({ id: g.deviceId, level: g.level as GrantLevel })),
-    groups: groups.map((g) => ({ id: g.groupId, level: g.level as GrantLevel })),
+    groups: groups.map((g) => ({ id: g.groupId, level: g.level as GrantLevel, observe: g.observe })),
   });
 }
 
@@ -125,20 +141,25 @@ export async function setUserGrants(
   return { ok: true, grants: await userGrants(db, userId) };
 }
 
-/** Replace a team's grants (a plain id means `operate`; each member's role still caps it). */
+/**
+ * Replace a team's grants (a plain id means `operate`; each member's role still caps it). A group
+ * grant with `observe` also lets the members watch other users' sessions on the group's devices.
+ */
 export async function setTeamGrants(
   actor: CurrentUser,
   teamId: string,
-  input: { devices?: GrantInput[]; groups?: GrantInput[] },
+  input: { devices?: GrantInput[]; groups?: TeamGroupGrantInput[] },
   deps: AccessDeps,
-): Promise<GrantsResult> {
+): Promise<TeamGrantsResult> {
   const db = deps.db;
   const team = await db.team.findUnique({ where: { id: teamId }, select: { name: true } });
   if (!team) return { ok: false, error: 'No such team.', notFound: true };
   const devices = normalise(input.devices ?? [], 'operate');
-  const groups = normalise(input.groups ?? [], 'operate');
+  const observe = observed(input.groups ?? []);
+  const groups = normalise(input.groups ?? [], 'operate').map((g) => ({ ...g, observe: observe.has(g.id) }));
   const bad = await checkTargets(db, devices, groups);
   if (bad) return { ok: false, error: bad };
+  const observedBefore = await db.teamGroupGrant.count({ where: { teamId, observe: true } });
   await withAccessChange(
     actor,
     await teamMemberIds(db, teamId),
@@ -151,16 +172,22 @@ export async function setTeamGrants(
         }),
         db.teamGroupGrant.deleteMany({ where: { teamId } }),
         db.teamGroupGrant.createMany({
-          data: groups.map((g) => ({ teamId, groupId: g.id, level: g.level })),
+          data: groups.map((g) => ({ teamId, groupId: g.id, level: g.level, observe: g.observe })),
         }),
       ]),
     deps,
   );
+  // who may watch others' sessions is named in the audit line whenever it is or was granted
+  const observing = groups.filter((g) => g.observe).length;
   await deps.audit({
     userId: actor.id,
     action: 'team.grants',
     target: team.name,
-    detail: `${plural(devices.length, 'device')}, ${plural(groups.length, 'group')}`,
+    detail:
+      `${plural(devices.length, 'device')}, ${plural(groups.length, 'group')}` +
+      (observing + observedBefore > 0
+        ? ` (observe on ${plural(observing, 'group')}, was ${observedBefore})`
+        : ''),
   });
   return { ok: true, grants: await teamGrants(db, teamId) };
 }

@@ -4,6 +4,12 @@ import type { CurrentUser } from './session';
 import { type AccessDeps, teamMemberIds, withAccessChange } from './access-change';
 import { plural } from '../format/plural';
 import type { PrismaClient } from '../db/client';
+import {
+  formatTeamPermissions,
+  isTeamPermission,
+  parseTeamPermissions,
+  type TeamPermission,
+} from './session-permissions';
 
 /**
  * Teams of users. A grant to a team reaches every member; teams do not nest (so there is no grant
@@ -34,6 +40,8 @@ export interface TeamSummary {
   description: string;
   members: number;
   grants: number;
+  /** What the team gives its members beyond device access (`recordings`). */
+  permissions: TeamPermission[];
 }
 
 export async function listTeams(db: PrismaClient): Promise<TeamSummary[]> {
@@ -43,6 +51,7 @@ export async function listTeams(db: PrismaClient): Promise<TeamSummary[]> {
       id: true,
       name: true,
       description: true,
+      permissions: true,
       _count: { select: { members: true, deviceGrants: true, groupGrants: true } },
     },
   });
@@ -52,6 +61,7 @@ export async function listTeams(db: PrismaClient): Promise<TeamSummary[]> {
     description: t.description,
     members: t._count.members,
     grants: t._count.deviceGrants + t._count.groupGrants,
+    permissions: parseTeamPermissions(t.permissions),
   }));
 }
 
@@ -177,4 +187,38 @@ export async function setTeamMembers(
     detail: `${plural(ids.length, 'member')} (+${added.length} −${removed.length})`,
   });
   return { ok: true, members: ids.length };
+}
+
+/**
+ * Give a team exactly these permissions (TEAM_PERMISSIONS; anything else is an error and nothing
+ * changes). Audited as `team.permissions` with what was added and taken away.
+ */
+export async function setTeamPermissions(
+  actor: CurrentUser,
+  teamId: string,
+  permissions: string[],
+  deps: AccessDeps,
+): Promise<{ ok: true; permissions: TeamPermission[] } | { ok: false; error: string }> {
+  const unknown = permissions.filter((p) => !isTeamPermission(p));
+  if (unknown.length > 0)
+    return { ok: false, error: `No such permission: ${unknown.slice(0, 5).join(', ')}.` };
+  const team = await deps.db.team.findUnique({
+    where: { id: teamId },
+    select: { name: true, permissions: true },
+  });
+  if (!team) return { ok: false, error: 'No such team.' };
+  const value = formatTeamPermissions(permissions);
+  const now = parseTeamPermissions(value);
+  if (value === team.permissions) return { ok: true, permissions: now };
+  const before = parseTeamPermissions(team.permissions);
+  await deps.db.team.update({ where: { id: teamId }, data: { permissions: value } });
+  const added = now.filter((p) => !before.includes(p));
+  const removed = before.filter((p) => !now.includes(p));
+  await deps.audit({
+    userId: actor.id,
+    action: 'team.permissions',
+    target: team.name,
+    detail: [...added.map((p) => `+${p}`), ...removed.map((p) => `−${p}`)].join(' '),
+  });
+  return { ok: true, permissions: now };
 }

@@ -184,6 +184,12 @@ export const envSchema = z.object({
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   /** Keep the user's keystrokes in recordings too (off: passwords typed at prompts never reach them). */
   RECORDING_INPUT: onOff.default(false),
+  /**
+   * Where recordings are kept: `directory` (DATA_DIR/recordings), `database` (the RecordingChunk
+   * table: every node of a cluster reads it), or `auto`: the database when DATABASE_URL is
+   * PostgreSQL, the directory otherwise.
+   */
+  RECORDING_STORE: z.enum(['auto', 'directory', 'database']).default('auto'),
   /** Largest JSON body the REST API reads; larger ones get 413. */
   API_MAX_BODY_BYTES: z.coerce
     .number()

@@ -45,6 +45,11 @@ export interface EventMap {
    * `reason` is shown to the user (terminal tab, close frame).
    */
   'access.revoked': { userId: string; scope: RevocationScope; reason: string };
+  /**
+   * Grants, groups or teams changed for these users without necessarily taking a device away (a team
+   * lost `observe`): what they watch is checked again on every node.
+   */
+  'access.changed': { userIds: string[] };
 }
 
 /** Everything of a user, the terminals of some devices, or what one API token opened. */

@@ -7,6 +7,7 @@ export const NOTIFICATION_KINDS = [
   'task_completed',
   'task_failed',
   'config_changed',
+  'recording_failed',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
@@ -15,6 +16,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   task_completed: 'My task completes',
   task_failed: 'My task fails',
   config_changed: 'A template I follow finds changed output',
+  recording_failed: 'Session recordings cannot be stored (admins)',
 };
 /** A reconnecting client is sent at most this many missed notifications; beyond, it is told to reload. */
 export const NOTIFICATION_REPLAY_MAX = 200;

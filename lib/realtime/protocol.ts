@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEVICE_STATUSES } from '../devices/status';
 import { TASK_DEVICE_STATUSES, TASK_STATUSES } from '../tasks/status';
 import { ENCODINGS } from '../devices/encodings';
+import { guestsFrame, observersFrame, pairingClientMessages } from './protocol-observe';
 
 /**
  * The wire protocol: JSON text frames with a `type`. One module, imported by server handlers and the
@@ -95,6 +96,8 @@ export const terminalClientMessage = z.discriminatedUnion('type', [
   }),
   /** Decode this tab's output and encode its input in another character set from now on. */
   z.object({ type: z.literal(MSG.setEncoding), encoding: z.enum(ENCODINGS) }),
+  /** Pairing (protocol-observe.ts): invite a teammate, withdraw it, hand over or take back the keyboard. */
+  ...pairingClientMessages,
 ]);
 export type TerminalClientMessage = z.infer<typeof terminalClientMessage>;
 
@@ -140,6 +143,9 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal(MSG.terminalNotice), message: z.string().nullable() }),
   z.object({ type: z.literal(MSG.pong), ts: z.number() }),
   errorFrame,
+  /** Who watches this session now (lib/realtime/handlers/observe.ts). */
+  observersFrame,
+  guestsFrame,
 ]);
 export type TerminalServerMessage = z.infer<typeof terminalServerMessage>;
 

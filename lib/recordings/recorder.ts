@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/client';
+import type { NotificationFeed } from '../notifications/feed';
 import { TERMINAL_TERM } from '../terminal/manager';
+import { StoreFailureAlerts, describeStoreError } from './alerts';
 import { CastEncoder, CAP_MARKER } from './asciicast';
 import type { RecordingStore, RecordingWriter } from './store';
 
@@ -30,6 +32,10 @@ export interface RecordingsOptions {
   maxBytes: number;
   /** RECORDING_INPUT=on keeps the user's keystrokes too (passwords typed at a prompt included). */
   recordInput: boolean;
+  /** Where admins are told that the store fails (once per burst, lib/recordings/alerts.ts). */
+  feed?: NotificationFeed;
+  /** RECORDING_ALERT_QUIET_MS, shortened by tests. */
+  alertQuietMs?: number;
   now?: () => number;
 }
 
@@ -44,6 +50,11 @@ export interface RecordingStart {
 /** Recording states in `Recording.state`. */
 export type RecordingState = 'recording' | 'complete' | 'capped' | 'failed' | 'interrupted';
 
+/** The note of a recording its store failed. */
+export function storeFailedNote(err: Error): string {
+  return `The recording store could not be written (${describeStoreError(err)}); the recording is incomplete.`;
+}
+
 /**
  * Starts a recorder per terminal session, unless recording is off for the portal or for one of the
  * device's groups (`DeviceGroup.recordSessions`).
@@ -51,8 +62,43 @@ export type RecordingState = 'recording' | 'complete' | 'capped' | 'failed' | 'i
 export class Recordings {
   /** Recordings being finished (flushed, closed, indexed): the runtime waits for them before it stops. */
   private readonly finishing = new Set<Promise<void>>();
+  private readonly alerts: StoreFailureAlerts | null;
 
-  constructor(private readonly opts: RecordingsOptions) {}
+  constructor(private readonly opts: RecordingsOptions) {
+    this.alerts = opts.feed
+      ? new StoreFailureAlerts({
+          db: opts.db,
+          feed: opts.feed,
+          log: opts.log,
+          nodeId: opts.nodeId,
+          quietMs: opts.alertQuietMs,
+          now: opts.now,
+        })
+      : null;
+  }
+
+  private track(p: Promise<void>): void {
+    this.finishing.add(p);
+    void p.finally(() => this.finishing.delete(p));
+  }
+
+  /**
+   * The store failed this recording (now, mid-session): its index says so at once, so that it lists
+   * as failed while the session goes on, and admins are told (once per burst).
+   */
+  private storeFailed(id: string, err: Error, who: { user: string; device: string }): void {
+    this.opts.log.error({ err, recording: id }, 'recording store failed');
+    this.track(
+      (async () => {
+        await this.opts.db.recording
+          .update({ where: { id }, data: { state: 'failed', note: storeFailedNote(err) } })
+          .catch((e: unknown) =>
+            this.opts.log.error({ err: e, recording: id }, 'recording index not updated'),
+          );
+        await this.alerts?.failed({ error: err, recordingId: id, ...who });
+      })(),
+    );
+  }
 
   /** Wait until every closed session's recording is stored and indexed. */
   async drain(): Promise<void> {
@@ -118,12 +164,20 @@ export class Recordings {
       maxBytes: this.opts.maxBytes,
       now,
     });
-    const writer = this.opts.store.create(key);
+    const who = { user: user?.username ?? s.userId, device: device?.name ?? s.deviceId };
+    let writer: RecordingWriter;
+    try {
+      writer = this.opts.store.create(key, (err) => this.storeFailed(row.id, err, who));
+    } catch (err) {
+      // the store refused to start it: the session goes on unrecorded, the index says why
+      this.storeFailed(row.id, err instanceof Error ? err : new Error(String(err)), who);
+      await this.opts.db.recording
+        .update({ where: { id: row.id }, data: { endedAt: startedAt } })
+        .catch(() => {});
+      return null;
+    }
     writer.write(encoder.headerLine);
-    return new SessionRecorder(row.id, encoder, writer, this.opts, startedAt.getTime(), (p) => {
-      this.finishing.add(p);
-      void p.finally(() => this.finishing.delete(p));
-    });
+    return new SessionRecorder(row.id, encoder, writer, this.opts, startedAt.getTime(), (p) => this.track(p));
   }
 
   /**
@@ -133,7 +187,10 @@ export class Recordings {
   async markInterrupted(nodeId = this.opts.nodeId): Promise<number> {
     const { count } = await this.opts.db.recording.updateMany({
       where: { nodeId, state: 'recording' },
-      data: { state: 'interrupted', note: 'The node stopped during the session; the recording ends where it last flushed.' },
+      data: {
+        state: 'interrupted',
+        note: 'The node stopped during the session; the recording ends where it last flushed.',
+      },
     });
     return count;
   }
@@ -158,9 +215,14 @@ class SessionRecorder implements SessionTap {
     if (line !== null) this.writer.write(line);
   }
 
+  /** Nothing more is recorded: the session closed, or the store failed (the session goes on). */
+  private get stopped(): boolean {
+    return this.closing !== null || this.writer.error !== null;
+  }
+
   /** Output that arrives in one event-loop turn is one event (bulk output comes in many small chunks). */
   output(text: string): void {
-    if (this.closing) return;
+    if (this.stopped) return;
     this.pending.push(text);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -170,20 +232,23 @@ class SessionRecorder implements SessionTap {
 
   private flush(): void {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || this.writer.error) {
+      this.pending = [];
+      return;
+    }
     const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
     this.pending = [];
     this.put(this.encoder.output(text));
   }
 
   input(data: string): void {
-    if (this.closing || !this.opts.recordInput) return;
+    if (this.stopped || !this.opts.recordInput) return;
     this.flush();
     this.put(this.encoder.input(data));
   }
 
   resize(cols: number, rows: number): void {
-    if (this.closing) return;
+    if (this.stopped) return;
     this.flush();
     this.put(this.encoder.resize(cols, rows));
   }
@@ -192,13 +257,16 @@ class SessionRecorder implements SessionTap {
     if (this.closing) return;
     this.flush();
     const capped = this.encoder.capped;
-    this.put(this.encoder.marker(line));
+    // a failed store takes no marker, but the command line is still indexed (the audit's line)
+    if (!this.writer.error) this.put(this.encoder.marker(line));
     if (capped) return;
     this.commands++;
     const offsetMs = Math.round(this.encoder.elapsed() * 1000);
     void this.opts.db.recordingCommand
       .create({ data: { recordingId: this.id, offsetMs, command: line } })
-      .catch((err: unknown) => this.opts.log.warn({ err, recording: this.id }, 'recording command not indexed'));
+      .catch((err: unknown) =>
+        this.opts.log.warn({ err, recording: this.id }, 'recording command not indexed'),
+      );
   }
 
   close(reason: string): Promise<void> {
@@ -215,11 +283,10 @@ class SessionRecorder implements SessionTap {
     const now = (this.opts.now ?? Date.now)();
     const state: RecordingState = error ? 'failed' : this.encoder.capped ? 'capped' : 'complete';
     const note = error
-      ? `The recording store could not be written (${error.message}); the recording is incomplete.`
+      ? storeFailedNote(error)
       : this.encoder.capped
         ? `${CAP_MARKER} (RECORDING_MAX_BYTES = ${this.opts.maxBytes}); the session went on unrecorded.`
         : '';
-    if (error) this.opts.log.error({ err: error, recording: this.id }, 'recording store failed');
     await this.opts.db.recording
       .update({
         where: { id: this.id },

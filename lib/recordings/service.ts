@@ -1,4 +1,5 @@
 import type { Role } from '../auth/roles';
+import { canSeeAllRecordings } from '../auth/session-permissions';
 import type { PrismaClient } from '../db/client';
 import { containsText } from '../db/dialect';
 import type { Prisma } from '../db/generated/client';
@@ -7,8 +8,8 @@ import type { RecordingStore } from './store';
 
 /**
  * Finding and reading session recordings, with one access rule: a user sees the recordings of their
- * own sessions; an admin sees all. (The `recordings` permission for teams is not built yet: until it
- * is, nobody else sees a recording.) What the actor may not see is "not found", so ids do not leak.
+ * own sessions; admins and the members of a team with the `recordings` permission see all
+ * (canSeeAllRecordings). What the actor may not see is "not found", so ids do not leak.
  */
 
 /** Every `Recording.state`, in the order a reader would list them (the type lives with the recorder). */
@@ -116,9 +117,12 @@ function rowOf(row: SummaryRow): Omit<RecordingSummary, 'matches'> {
   return { ...row, state: isRecordingState(row.state) ? row.state : 'interrupted' };
 }
 
-/** What the actor may see: their own recordings, or (admins) all. */
-export function visibleRecordingsWhere(actor: RecordingActor): Prisma.RecordingWhereInput {
-  return actor.role === 'admin' ? {} : { userId: actor.id };
+/** What the actor may see: their own recordings, or all (admins, teams with the `recordings` permission). */
+export async function visibleRecordingsWhere(
+  actor: RecordingActor,
+  { db }: Deps,
+): Promise<Prisma.RecordingWhereInput> {
+  return (await canSeeAllRecordings(db, actor)) ? {} : { userId: actor.id };
 }
 
 /**
@@ -160,7 +164,11 @@ export async function listRecordings(
   page: { limit: number; after?: RecordingPageKey },
   deps: Deps,
 ): Promise<{ items: RecordingSummary[]; next: RecordingPageKey | null }> {
-  const and = [visibleRecordingsWhere(actor), ...(await filtersWhere(filters, deps))];
+  const [visible, filtered] = await Promise.all([
+    visibleRecordingsWhere(actor, deps),
+    filtersWhere(filters, deps),
+  ]);
+  const and = [visible, ...filtered];
   if (page.after) {
     const { startedAt, id } = page.after;
     and.push({ OR: [{ startedAt: { lt: startedAt } }, { startedAt, id: { lt: id } }] });
@@ -203,7 +211,7 @@ export async function getRecording(
   deps: Deps,
 ): Promise<RecordingDetail | null> {
   const row = await deps.db.recording.findFirst({
-    where: { AND: [{ id }, visibleRecordingsWhere(actor)] },
+    where: { AND: [{ id }, await visibleRecordingsWhere(actor, deps)] },
     select: {
       ...SUMMARY_SELECT,
       commands: {
@@ -217,13 +225,14 @@ export async function getRecording(
   return { ...rowOf(rest), commands };
 }
 
-/** Names to suggest in the search form: the devices (and, for admins, users) of the recordings the actor sees. */
+/** Names to suggest in the search form: the devices (and, for whoever sees all, users) of the recordings the actor sees. */
 export async function recordingFacets(
   actor: RecordingActor,
   deps: Deps,
   max = RECORDING_FACETS_MAX,
 ): Promise<{ devices: string[]; users: string[] }> {
-  const where = visibleRecordingsWhere(actor);
+  const seesAll = await canSeeAllRecordings(deps.db, actor);
+  const where: Prisma.RecordingWhereInput = seesAll ? {} : { userId: actor.id };
   // GROUP BY in SQL (Prisma's `distinct` would read every row)
   const [devices, users] = await Promise.all([
     deps.db.recording.groupBy({
@@ -232,7 +241,7 @@ export async function recordingFacets(
       orderBy: { deviceName: 'asc' },
       take: max,
     }),
-    actor.role === 'admin'
+    seesAll
       ? deps.db.recording.groupBy({ by: ['username'], where, orderBy: { username: 'asc' }, take: max })
       : [],
   ]);
@@ -254,7 +263,7 @@ export async function readCast(
   deps: Deps & { recordings: { store: RecordingStore } | null },
 ): Promise<CastRead> {
   const row = await deps.db.recording.findFirst({
-    where: { AND: [{ id }, visibleRecordingsWhere(actor)] },
+    where: { AND: [{ id }, await visibleRecordingsWhere(actor, deps)] },
     select: { ...SUMMARY_SELECT, key: true },
   });
   if (!row) return { ok: false, code: 'not_found', message: 'No such recording.' };
@@ -326,7 +335,7 @@ export async function recordingsForAuditEntries(
         });
     }
   }
-  const visible = visibleRecordingsWhere(actor);
+  const visible = await visibleRecordingsWhere(actor, deps);
   const select = { id: true, sessionId: true, userId: true, deviceName: true, startedAt: true } as const;
   const [openRows, closeRows] = await Promise.all([
     opens.length === 0

@@ -5,12 +5,16 @@ import { constants, createGzip, gunzipSync, type Gzip } from 'node:zlib';
 
 /**
  * Where recordings are kept, compressed: one gzip stream per recording. The default store is a
- * directory (`DATA_DIR/recordings`); a cluster needs one every node can read (a shared mount, or the
- * database store the sessions issue leaves for later: see the README).
+ * directory (`DATA_DIR/recordings`); a cluster needs one every node can read: the database store
+ * (lib/recordings/db-store.ts, RECORDING_STORE) or a directory on a shared mount.
  */
 export interface RecordingStore {
-  /** A new recording's writer under `key` (made by `keyFor`). */
-  create(key: string): RecordingWriter;
+  /**
+   * A new recording's writer under `key` (made by `keyFor`). `onError` is told of the first error
+   * writing hits (disk full, directory unwritable, database gone), when it happens: the session goes
+   * on, the recording stops there.
+   */
+  create(key: string, onError?: (err: Error) => void): RecordingWriter;
   /** The whole cast, decompressed; what a node that stopped mid-recording left is readable up to its last flush. */
   read(key: string): Promise<string>;
   remove(key: string): Promise<void>;
@@ -48,8 +52,8 @@ export class DirectoryRecordingStore implements RecordingStore {
     return path.join(this.dir, key);
   }
 
-  create(key: string): RecordingWriter {
-    return new FileWriter(this.file(key), this.flushMs);
+  create(key: string, onError?: (err: Error) => void): RecordingWriter {
+    return new FileWriter(this.file(key), this.flushMs, onError);
   }
 
   async read(key: string): Promise<string> {
@@ -75,6 +79,7 @@ class FileWriter implements RecordingWriter {
   constructor(
     private readonly file: string,
     flushMs: number,
+    private readonly onError?: (err: Error) => void,
   ) {
     this.opened = mkdir(path.dirname(file), { recursive: true, mode: 0o700 }).then(
       () => {
@@ -103,7 +108,10 @@ class FileWriter implements RecordingWriter {
   }
 
   private fail(err: Error): void {
-    this.failure ??= err;
+    if (!this.failure) {
+      this.failure = err;
+      this.onError?.(err);
+    }
     if (this.timer) clearInterval(this.timer);
     this.gzip?.unpipe();
     this.gzip?.destroy();

@@ -21,7 +21,8 @@ import { DeviceSessionLimiter } from '../devices/limiter';
 import { MemorySlotStore, type SlotStore } from '../limits/slots';
 import { startRecordingPurge } from '../recordings/purge';
 import { Recordings } from '../recordings/recorder';
-import { DirectoryRecordingStore, type RecordingStore } from '../recordings/store';
+import type { RecordingStore } from '../recordings/store';
+import { createRecordingStore } from '../recordings/store-choice';
 import { StatusMonitor } from '../devices/status-monitor';
 import { createVault, type Vault } from '../devices/vault';
 import { deviceLevel } from '../devices/visibility';
@@ -89,6 +90,7 @@ export type RuntimeTunables = Pick<
   | 'RECORDING_MAX_BYTES'
   | 'RECORDING_RETENTION_DAYS'
   | 'RECORDING_INPUT'
+  | 'RECORDING_STORE'
 > & {
   /** Code constants that tests and benchmarks shrink (production uses the defaults in each module). */
   waterMarks?: WaterMarks;
@@ -117,7 +119,7 @@ export interface RuntimeOptions {
    * Absent: one node alone.
    */
   cluster?: RuntimeCluster;
-  /** Where session recordings are kept (startRuntime: DATA_DIR/recordings). Absent: sessions are not recorded. */
+  /** Where session recordings are kept (startRuntime: RECORDING_STORE). Absent: sessions are not recorded. */
   recordingStore?: RecordingStore;
 }
 
@@ -325,6 +327,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
           enabled: t.RECORDINGS,
           maxBytes: t.RECORDING_MAX_BYTES,
           recordInput: t.RECORDING_INPUT,
+          // admins are told when the store fails
+          feed,
         }),
       }
     : null;
@@ -415,6 +419,13 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         manager: terminals,
         deviceLevel: (identity, deviceId) =>
           deviceLevel(db, { id: identity.userId, role: identity.role }, deviceId),
+        findUser: async (username) => {
+          const u = await db.user.findUnique({
+            where: { username },
+            select: { id: true, username: true, role: true, disabled: true },
+          });
+          return u && !u.disabled && isRole(u.role) ? { id: u.id, username: u.username, role: u.role } : null;
+        },
       }),
       monitor,
       notifications,
@@ -433,6 +444,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   // Revoked access closes what it opened, at once, on every node (the event may come from another
   // node): terminal sessions first, so their tabs get the reason, then the sockets.
+  const stopAccessChanges = bus.subscribe('access.changed', (e) => {
+    void observe.recheck(e.userIds).then(
+      (closed) => closed > 0 && log.info({ users: e.userIds.length, closed }, 'watches closed: observe permission gone'),
+      (err: unknown) => log.error({ err }, 'observe re-check failed'),
+    );
+  });
   const stopRevocations = bus.subscribe('access.revoked', (e) => {
     const sessions = terminals.revoke(e.userId, e.scope, e.reason);
     observe.revokeUser(e.userId, e.scope, e.reason);
@@ -505,6 +522,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await recordings?.service.drain();
       login.close();
       stopRevocations();
+      stopAccessChanges();
       monitor.dispose();
       notifications.dispose();
       await realtime.close();
@@ -561,7 +579,7 @@ export async function startRuntime(
     tunables: config,
     lab,
     ...(clustered ? { bus: clustered.bus, queue: clustered.queue, cluster: clustered.cluster } : {}),
-    recordingStore: new DirectoryRecordingStore(path.join(config.DATA_DIR, 'recordings')),
+    recordingStore: createRecordingStore(config, db),
   });
   setRuntime(runtime);
   const builtIns = await ensureBuiltInTemplates({ db, audit: runtime.audit });

@@ -62,6 +62,11 @@ export class TerminalManager {
     return this.sessions.size;
   }
 
+  /** Write an audit entry as the sessions do (pairing, observing). */
+  audit(entry: Parameters<AuditSink>[0]): Promise<void> | void {
+    return this.opts.audit(entry);
+  }
+
   /** The open sessions of this node (the live sessions page). */
   list(): TerminalSession[] {
     return [...this.sessions.values()].filter((s) => !s.isClosed);
@@ -193,9 +198,9 @@ export class TerminalManager {
       waterMarks: this.opts.waterMarks,
       scrollbackChars: this.opts.scrollbackChars,
       events: {
-        onCommand: (s, command, mode) =>
+        onCommand: (s, command, mode, by) =>
           void this.opts.audit({
-            userId: s.userId,
+            userId: by ?? s.userId,
             action: `terminal.${mode === 'command' ? 'command' : 'input'}`,
             target: s.deviceName,
             detail: command,

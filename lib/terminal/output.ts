@@ -18,4 +18,6 @@ export interface TerminalOutput {
   bufferedAmount(): number;
   /** Who watches the session now (the owner's port shows it; others ignore it). */
   observers?(list: { userId: string; name: string; since: number }[]): void;
+  /** Pairing: whom the owner invited, and who has the keyboard (the owner's port shows it). */
+  guests?(list: { userId: string; name: string; control: boolean }[]): void;
 }

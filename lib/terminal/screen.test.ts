@@ -32,7 +32,11 @@ async function replay(snapshot: { data: string; cols: number; rows: number }) {
   return screenOf(t);
 }
 
-function open(cols: number, rows: number, opts: Partial<Parameters<ScreenModels['open']>[3]> = {}): ScreenModel {
+function open(
+  cols: number,
+  rows: number,
+  opts: Partial<Parameters<ScreenModels['open']>[3]> = {},
+): ScreenModel {
   models ??= new ScreenModels(silent);
   const m = models.open('s1', cols, rows, { rawTail: () => '', ...opts });
   expect(m).not.toBeNull();
@@ -42,7 +46,8 @@ function open(cols: number, rows: number, opts: Partial<Parameters<ScreenModels[
 /** A full-screen program (like `less +F`) that prints far more than the old 256 K replay buffer kept. */
 function fullScreenFlood(): string[] {
   const out = ['plain shell line\r\n$ less +F log\r\n', '\x1b[?1049h\x1b[H\x1b[2J\x1b[?1h\x1b='];
-  for (let i = 0; i < 6000; i++) out.push(`\x1b[24;1H\x1b[K\x1b[1;32mline ${i} of the followed log\x1b[0m ${'x'.repeat(40)}\r\n`);
+  for (let i = 0; i < 6000; i++)
+    out.push(`\x1b[24;1H\x1b[K\x1b[1;32mline ${i} of the followed log\x1b[0m ${'x'.repeat(40)}\r\n`);
   out.push('\x1b[24;1H\x1b[7mWaiting for data... (interrupt to abort)\x1b[27m');
   return out;
 }

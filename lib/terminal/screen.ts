@@ -92,7 +92,8 @@ export class ScreenModels {
     const lost = (why: string) => {
       if (this.worker !== worker) return;
       this.worker = null;
-      if (!this.stopped) this.log.error({ why }, 'the screen model worker stopped; its sessions replay raw scrollback');
+      if (!this.stopped)
+        this.log.error({ why }, 'the screen model worker stopped; its sessions replay raw scrollback');
       for (const m of this.models.values()) m.broken();
       this.models.clear();
       for (const done of this.snapshots.values()) done(null);
@@ -209,7 +210,13 @@ export class ScreenModel {
     if (this.lagging && this.queued === 0) {
       // caught up: start again from the raw scrollback (the screen is right again once the program redraws)
       this.lagging = false;
-      this.post({ t: 'open', id: this.id, cols: this.cols, rows: this.rows, scrollback: this.scrollbackRows });
+      this.post({
+        t: 'open',
+        id: this.id,
+        cols: this.cols,
+        rows: this.rows,
+        scrollback: this.scrollbackRows,
+      });
       const tail = this.opts.rawTail();
       if (tail) {
         this.queued += tail.length;

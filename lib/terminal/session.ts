@@ -39,6 +39,8 @@ export interface ScreenPort extends TerminalOutput {
   screen(data: string, cols: number, rows: number): void;
   /** The owner's terminal changed size. */
   resized(cols: number, rows: number): void;
+  /** Pairing: whether this reader now has the keyboard. */
+  control?(yours: boolean): void;
 }
 
 /** Who watches a session, for its owner and the live sessions list. */
@@ -52,6 +54,8 @@ interface Observer extends ObserverInfo {
   state: 'joining' | 'live' | 'behind';
   /** Which screen is being taken (a later one supersedes it). */
   gen: number;
+  /** Output outran the snapshot: this join sends the raw scrollback instead. */
+  rawOnJoin: boolean;
   /** Output that came while its screen was being taken. */
   held: string[];
   heldChars: number;
@@ -105,7 +109,8 @@ export interface SessionTimers {
 
 export interface SessionEvents {
   /** An interactive line or a command-mode command (for the audit trail). */
-  onCommand(session: TerminalSession, command: string, mode: 'interactive' | 'command'): void;
+  /** `by`: who typed it when not the owner (a pairing guest in control). */
+  onCommand(session: TerminalSession, command: string, mode: 'interactive' | 'command', by?: string): void;
   onClosed(session: TerminalSession, reason: string): void;
 }
 
@@ -184,6 +189,12 @@ export class TerminalSession {
   /** The port waiting for its screen snapshot: live output is held for it until the snapshot went out. */
   private replaying: TerminalOutput | null = null;
   private readonly observers = new Map<ScreenPort, Observer>();
+  /** Pairing: teammates the owner invited (they may watch), by user id. */
+  private readonly guests = new Map<string, { name: string }>();
+  /** The guest the owner handed the keyboard to (null: the owner types). */
+  private controller: string | null = null;
+  /** Who typed the line being tracked (its audit entry is theirs). */
+  private lineBy: string;
   private cols: number;
   private rows: number;
 
@@ -197,6 +208,7 @@ export class TerminalSession {
     this.connection = init.connection;
     this.stream = init.shell;
     this.marks = init.waterMarks ?? DEFAULT_WATER_MARKS;
+    this.lineBy = init.userId;
     this.cols = init.size?.cols ?? 80;
     this.rows = init.size?.rows ?? 24;
     this.decoder = createDecoder(this.encoding);
@@ -256,6 +268,7 @@ export class TerminalSession {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = null;
     if (this.observers.size > 0) port.observers?.(this.observerList());
+    if (this.guests.size > 0) port.guests?.(this.guestList());
     this.pending = []; // output so far is in the snapshot (or the scrollback) sent below
     this.pendingChars = 0;
     const screen = this.init.screen;
@@ -384,9 +397,16 @@ export class TerminalSession {
   private toObserver(port: ScreenPort, o: Observer, data: string): void {
     if (o.state === 'behind') return;
     if (o.state === 'joining') {
+      if (o.rawOnJoin) return; // the raw scrollback sent on joining will hold it
       o.held.push(data);
       o.heldChars += data.length;
-      if (o.heldChars > OBSERVER_MAX_BUFFERED_BYTES) this.fallBehind(port, o);
+      if (o.heldChars > OBSERVER_MAX_BUFFERED_BYTES) {
+        // a flood outruns the snapshot (the model parses behind it): join from the raw scrollback,
+        // which always ends with the latest output, instead of holding more
+        o.rawOnJoin = true;
+        o.held = [];
+        o.heldChars = 0;
+      }
       return;
     }
     if (port.bufferedAmount() > OBSERVER_MAX_BUFFERED_BYTES) return this.fallBehind(port, o);
@@ -411,11 +431,12 @@ export class TerminalSession {
     o.state = 'joining';
     o.held = [];
     o.heldChars = 0;
+    o.rawOnJoin = false;
     const gen = ++o.gen;
     const screen = this.init.screen;
     const snap = screen?.available ? await screen.snapshot() : null;
     if (this.observers.get(port) !== o || o.gen !== gen || o.state !== 'joining') return;
-    if (snap) {
+    if (snap && !o.rawOnJoin) {
       port.screen(snap.data, snap.cols, snap.rows);
       for (const d of o.held) port.output(d);
     } else {
@@ -433,14 +454,62 @@ export class TerminalSession {
    */
   async observe(port: ScreenPort, who: { userId: string; name: string }): Promise<void> {
     if (this.closed) throw new Error('session is closed');
-    const o: Observer = { ...who, since: Date.now(), state: 'joining', gen: 0, held: [], heldChars: 0 };
+    const o: Observer = { ...who, since: Date.now(), state: 'joining', gen: 0, rawOnJoin: false, held: [], heldChars: 0 };
     this.observers.set(port, o);
     this.announceObservers();
     await this.sendScreen(port, o);
+    if (this.guests.has(who.userId)) port.control?.(this.controller === who.userId);
   }
 
   unobserve(port: ScreenPort): void {
     if (this.observers.delete(port)) this.announceObservers();
+  }
+
+  /** Pairing: the owner invites a teammate (the caller checked they may see the device). */
+  invite(userId: string, name: string): void {
+    if (userId === this.userId) return;
+    this.guests.set(userId, { name });
+    this.announceGuests();
+  }
+
+  /** The owner withdraws an invitation: the guest stops watching and loses control. */
+  uninvite(userId: string): void {
+    if (!this.guests.delete(userId)) return;
+    if (this.controller === userId) this.controller = null;
+    for (const [port, o] of this.observers)
+      if (o.userId === userId) port.closed('The owner ended your invitation.');
+    this.announceGuests();
+  }
+
+  isGuest(userId: string): boolean {
+    return this.guests.has(userId);
+  }
+
+  /** Hand the keyboard to an invited guest (the caller checked they may operate the device), or take it back (null). */
+  handOver(userId: string | null): boolean {
+    if (userId !== null && !this.guests.has(userId)) return false;
+    this.controller = userId;
+    this.announceGuests();
+    return true;
+  }
+
+  /** Who types now: a guest's user id, or null for the owner. */
+  get inControl(): string | null {
+    return this.controller;
+  }
+
+  guestList(): { userId: string; name: string; control: boolean }[] {
+    return [...this.guests].map(([userId, g]) => ({
+      userId,
+      name: g.name,
+      control: this.controller === userId,
+    }));
+  }
+
+  private announceGuests(): void {
+    const list = this.guestList();
+    this.attached?.guests?.(list);
+    for (const [port, o] of this.observers) port.control?.(this.controller === o.userId);
   }
 
   /** Who watches now (oldest first). */
@@ -506,11 +575,29 @@ export class TerminalSession {
     return this.paused;
   }
 
-  input(data: string): { ok: true } | { ok: false; error: string } {
+  /**
+   * Keys typed by the owner, or (`by`) by the pairing guest the owner handed control to. While a guest
+   * has control the owner's keys are refused until they take it back: one person types at a time.
+   */
+  input(data: string, by?: string): { ok: true } | { ok: false; error: string } {
     if (this.closed) return { ok: false, error: 'The session is closed.' };
     if (this.command)
       return { ok: false, error: 'A command is running in command mode; wait for it to finish.' };
+    const typist = by ?? this.userId;
+    if (typist !== (this.controller ?? this.userId)) {
+      return by === undefined
+        ? {
+            ok: false,
+            error: `${this.guests.get(this.controller!)?.name ?? 'A guest'} has control: take it back to type.`,
+          }
+        : { ok: false, error: 'You do not have control of this session.' };
+    }
     this.touch();
+    if (this.lineBy !== typist) {
+      // a line is one person's: what the other typed of it is audited as theirs, on its own
+      this.resetLine();
+      this.lineBy = typist;
+    }
     this.trackLine(data);
     this.init.tap?.input(data);
     this.stream.write(encodeInput(this.encoding, data));
@@ -571,7 +658,12 @@ export class TerminalSession {
         if (!line) continue;
         const recorded = hidden ? '[input at a password prompt hidden]' : line.slice(0, AUDIT_LINE_MAX_CHARS);
         if (!hidden) this.remember(line);
-        this.init.events.onCommand(this, recorded, 'interactive');
+        this.init.events.onCommand(
+          this,
+          recorded,
+          'interactive',
+          this.lineBy === this.userId ? undefined : this.lineBy,
+        );
         this.init.tap?.command(recorded);
       } else if (ch === '\x7f' || ch === '\b') {
         this.line = this.line.slice(0, -1);

@@ -2,6 +2,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { Time } from '@/app/_components/time';
 import { encodeRecordingCursor } from '@/lib/api/schemas-recordings';
+import { canSeeAllRecordings } from '@/lib/auth/session-permissions';
 import { requireUser } from '@/lib/auth/session';
 import { formatDuration } from '@/lib/format/duration';
 import { isLocale } from '@/lib/i18n/config';
@@ -26,7 +27,7 @@ const LINK = 'text-sky-700 hover:underline dark:text-sky-400';
 const MUTED = 'text-slate-500 dark:text-slate-400';
 
 /**
- * Session recordings: the user's own (admins: everyone's), newest first, searched by device, user,
+ * Session recordings: the user's own (admins and teams with the `recordings` permission: everyone's), newest first, searched by device, user,
  * a command typed, time and state; each opens its playback page.
  */
 export default async function RecordingsPage({
@@ -35,9 +36,10 @@ export default async function RecordingsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const user = await requireUser();
-  const admin = user.role === 'admin';
-  const search = readRecordingSearch(await searchParams, admin);
   const runtime = getRuntime();
+  // whoever sees everyone's recordings searches by user too
+  const admin = await canSeeAllRecordings(runtime.db, user);
+  const search = readRecordingSearch(await searchParams, admin);
   const [page, facets, t, locale] = await Promise.all([
     listRecordings(user, search.filters, { limit: RECORDINGS_PAGE_SIZE, after: search.after }, runtime),
     recordingFacets(user, runtime),
@@ -67,7 +69,9 @@ export default async function RecordingsPage({
     <div className="space-y-4">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">{t('heading')}</h1>
-        <p className={`mt-1 text-sm ${MUTED}`}>{admin ? t('introAdmin') : t('intro')}</p>
+        <p className={`mt-1 text-sm ${MUTED}`}>
+          {user.role === 'admin' ? t('introAdmin') : admin ? t('introTeam') : t('intro')}
+        </p>
       </div>
       <RecordingFilters
         values={search.values}

@@ -14,6 +14,7 @@ import { CommandDrawer, type CommandBlock } from './command-drawer';
 import { DevicePicker, type PickableDevice } from './device-picker';
 import { LoginQuestion, type LoginQuestionFrame } from './login-question';
 import { ShortcutsHelp } from './shortcuts-help';
+import { ShareDialog, type Guest } from './share-dialog';
 import { StartPanel } from './start-panel';
 import { TerminalPane, type PaneHandle } from './terminal-pane';
 import { ENCODING_LABELS, ENCODINGS, type DeviceEncoding } from '@/lib/devices/encodings';
@@ -65,6 +66,12 @@ interface TabState {
   question?: LoginQuestionFrame | null;
   /** The character set the session decodes this tab's output with (switchable per tab). */
   encoding?: DeviceEncoding;
+  /** Who watches this tab's session now (an admin observing it, read-only). */
+  observers?: string[];
+  /** Pairing: the teammates invited to this tab's session, and who has the keyboard. */
+  guests?: Guest[];
+  /** Why the server refused the last pairing request (shown in the Share dialog). */
+  pairingError?: string | null;
 }
 
 const COMMAND_MODE_KEY = 'sb.commandMode';
@@ -134,6 +141,7 @@ export function TerminalWorkspace({
   fontSize?: number;
 }) {
   const t = useTranslations('terminal');
+  const ts = useTranslations('sessions');
   const [tabs, setTabs] = useState<Tab[]>([]);
   const [active, setActive] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
@@ -144,6 +152,8 @@ export function TerminalWorkspace({
   const [find, setFind] = useState('');
   const [renaming, setRenaming] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  /** The tab whose Share (pairing) dialog is open. */
+  const [sharing, setSharing] = useState<string | null>(null);
   const [fontSize, setFontSize] = useState(() => clampFontSize(preferredFontSize));
   const panes = useRef<Record<string, PaneHandle | null>>({});
   const live = useLive();
@@ -355,6 +365,13 @@ export function TerminalWorkspace({
         }));
       } else if (frame.type === 'encoding') {
         patch(key, { encoding: frame.encoding });
+      } else if (frame.type === 'terminal_observers') {
+        patch(key, { observers: frame.observers.map((o) => o.name) });
+      } else if (frame.type === 'terminal_guests') {
+        patch(key, { guests: frame.guests, pairingError: null });
+      } else if (frame.type === 'terminal_error' && frame.code === 'pairing_refused') {
+        patch(key, { pairingError: frame.error });
+        return;
       } else if (frame.type === 'terminal_connected') {
         patch(key, { question: null, ...(frame.encoding ? { encoding: frame.encoding } : {}) });
         panes.current[key]?.send({ type: 'get_history', with_results: true });
@@ -543,6 +560,20 @@ export function TerminalWorkspace({
         />
       )}
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+      {sharing && states[sharing] && (
+        <ShareDialog
+          device={tabs.find((x) => x.key === sharing)?.deviceName ?? ''}
+          guests={states[sharing].guests ?? []}
+          error={states[sharing].pairingError ?? null}
+          onInvite={(username) => panes.current[sharing]?.send({ type: 'invite', username })}
+          onUninvite={(username) => panes.current[sharing]?.send({ type: 'uninvite', username })}
+          onHandOver={(username) => panes.current[sharing]?.send({ type: 'hand_over', username })}
+          onClose={() => {
+            patch(sharing, { pairingError: null });
+            setSharing(null);
+          }}
+        />
+      )}
 
       {tabs.length === 0 ? (
         <StartPanel
@@ -640,6 +671,34 @@ export function TerminalWorkspace({
               >
                 <span className={`h-2 w-2 rounded-full ${DOT[st.status]}`} aria-hidden />
                 <span role="status">{say(st.message)}</span>
+                {st.status === 'connected' && (
+                  <button
+                    type="button"
+                    className="btn-secondary py-0.5"
+                    onClick={() => setSharing(current.key)}
+                  >
+                    {st.guests?.length
+                      ? ts('share.buttonCount', { count: st.guests.length })
+                      : ts('share.button')}
+                  </button>
+                )}
+                {st.status === 'connected' && st.guests?.some((g) => g.control) && (
+                  <span
+                    className="rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"
+                    data-testid="terminal-keyboard"
+                  >
+                    {ts('share.waiting', { name: st.guests.find((g) => g.control)!.name })}
+                  </span>
+                )}
+                {st.observers && st.observers.length > 0 && st.status === 'connected' && (
+                  // someone watches: the owner always knows (DESIGN: security; audited on the server)
+                  <span
+                    className="rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-900 dark:bg-amber-900/40 dark:text-amber-200"
+                    data-testid="terminal-observers"
+                  >
+                    {ts('observedBy', { names: st.observers.join(', ') })}
+                  </span>
+                )}
                 {st.rtt !== null && st.status === 'connected' && (
                   <span title={t('status.rtt')} data-testid="rtt">
                     {t('status.rttValue', { ms: st.rtt < 1 ? '<1' : String(Math.round(st.rtt)) })}

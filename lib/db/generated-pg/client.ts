@@ -188,3 +188,10 @@ export type Recording = Prisma.RecordingModel
  * A command line of a recorded session (the audit's line), at its place in the recording.
  */
 export type RecordingCommand = Prisma.RecordingCommandModel
+/**
+ * Model RecordingChunk
+ * A piece of a recording kept in the database store (lib/recordings/db-store.ts, RECORDING_STORE):
+ * the compressed bytes one flush of the recording's gzip stream produced. A recording is its chunks
+ * joined in `seq` order; every node of a cluster reads them, no shared file system needed.
+ */
+export type RecordingChunk = Prisma.RecordingChunkModel

@@ -36,6 +36,7 @@ function observerPort(conn: Connection): ScreenPort {
     output: (data, onWritten) => conn.send({ type: MSG.output, data }, onWritten),
     screen: (data, cols, rows) => conn.send({ type: OBSERVE_MSG.screen, data, cols, rows }),
     resized: (cols, rows) => conn.send({ type: OBSERVE_MSG.resized, cols, rows }),
+    control: (yours) => conn.send({ type: OBSERVE_MSG.control, yours }),
     closed: (reason) => {
       conn.send({ type: MSG.terminalClosed, reason });
       conn.close(WS_CLOSE_NORMAL, 'The session ended.');
@@ -60,7 +61,11 @@ export function observeChannel(deps: ObserveChannelDeps): ChannelHandler<Observe
     conn.route.channel === 'observe' ? deps.manager.get(conn.route.sessionId) : null;
 
   async function allowed(identity: Identity, session: TerminalSession): Promise<boolean> {
-    return identity.userId === session.userId || (await deps.canObserve(identity.userId, session.deviceId));
+    return (
+      identity.userId === session.userId ||
+      session.isGuest(identity.userId) ||
+      (await deps.canObserve(identity.userId, session.deviceId))
+    );
   }
 
   /** Close the watch (onClose leaves the session and audits it). */
@@ -126,6 +131,15 @@ export function observeChannel(deps: ObserveChannelDeps): ChannelHandler<Observe
       switch (msg.type) {
         case 'ping':
           return conn.send({ type: MSG.pong, ts: msg.ts });
+        case 'input': {
+          // a pairing guest's keys, while the owner has handed them the keyboard
+          const w = watches.get(conn.id);
+          const r = w
+            ? w.session.input(msg.data, conn.identity.userId)
+            : { ok: false as const, error: 'This socket watches no session.' };
+          if (!r.ok) conn.sendError('not_in_control', r.error);
+          return;
+        }
         case 'end': {
           const w = watches.get(conn.id);
           if (!w) return conn.sendError('not_allowed', 'This socket watches no session.');
@@ -162,7 +176,9 @@ export function observeChannel(deps: ObserveChannelDeps): ChannelHandler<Observe
           ('tokenId' in scope
             ? w.conn.identity.tokenId === scope.tokenId
             : scope.deviceIds.includes(w.session.deviceId));
-        if (covered) stop(w.conn, reason);
+        if (!covered) continue;
+        w.session.uninvite(userId);
+        stop(w.conn, reason);
       }
       // a narrower change (a device left a group) may still have taken `observe` away
       void recheck([userId]);

@@ -17,6 +17,8 @@ export interface TerminalChannelDeps {
   manager: TerminalManager;
   /** The user's level on the device (lib/devices/visibility.ts), null when it is not theirs to see. */
   deviceLevel(identity: Identity, deviceId: string): Promise<'view' | 'operate' | null>;
+  /** Pairing: a teammate by user name (active accounts only). */
+  findUser?(username: string): Promise<{ id: string; username: string; role: Identity['role'] } | null>;
 }
 
 /** The session's output port for one browser socket: every terminal output frame is built here. */
@@ -26,6 +28,11 @@ function socketOutput(conn: Connection): TerminalOutput {
     closed: (reason) => conn.send({ type: MSG.terminalClosed, reason }),
     notice: (message) => conn.send({ type: MSG.terminalNotice, message }),
     bufferedAmount: () => conn.bufferedAmount(),
+    guests: (list) =>
+      conn.send({
+        type: OBSERVE_MSG.guests,
+        guests: list.map((g) => ({ name: g.name, control: g.control })),
+      }),
     observers: (list) =>
       conn.send({
         type: OBSERVE_MSG.observers,
@@ -112,6 +119,53 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
       connecting.delete(conn.id);
       gone.delete(conn.id);
     }
+  }
+
+  /**
+   * Pairing, asked by the session's owner: invite a teammate who may see the device (they watch), hand
+   * the keyboard to one who may operate it, take it back, withdraw an invitation. Audited.
+   */
+  async function pairing(
+    conn: Connection,
+    s: TerminalSession,
+    msg: Extract<TerminalClientMessage, { type: 'invite' | 'uninvite' | 'hand_over' }>,
+  ) {
+    const refuse = (error: string) => conn.send({ type: MSG.terminalError, code: 'pairing_refused', error });
+    if (msg.type === 'hand_over' && msg.username === null) {
+      s.handOver(null);
+      return audit(conn, s, 'terminal.control', 'taken back by the owner');
+    }
+    const name = msg.username;
+    const user = name === null ? null : await deps.findUser?.(name);
+    // one answer for "no such user" and "may not see the device": accounts are not probed
+    const level = user
+      ? await deps.deviceLevel({ userId: user.id, username: user.username, role: user.role }, s.deviceId)
+      : null;
+    if (!user || user.id === conn.identity.userId || level === null) {
+      return refuse(`${name} cannot be invited: no such user may see ${s.deviceName}.`);
+    }
+    if (msg.type === 'invite') {
+      s.invite(user.id, user.username);
+      return audit(conn, s, 'terminal.invite', user.username);
+    }
+    if (msg.type === 'uninvite') {
+      s.uninvite(user.id);
+      return audit(conn, s, 'terminal.uninvite', user.username);
+    }
+    if (!s.isGuest(user.id)) return refuse(`Invite ${user.username} first.`);
+    if (level !== 'operate')
+      return refuse(`${user.username} may only view ${s.deviceName}: they cannot be handed the keyboard.`);
+    s.handOver(user.id);
+    return audit(conn, s, 'terminal.control', `handed to ${user.username}`);
+  }
+
+  function audit(conn: Connection, s: TerminalSession, action: string, what: string) {
+    void deps.manager.audit({
+      userId: conn.identity.userId,
+      action,
+      target: s.deviceName,
+      detail: `session ${s.id.slice(0, 8)}: ${what}`,
+    });
   }
 
   function sessionOf(conn: Connection): TerminalSession | null {
@@ -203,6 +257,13 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
               code: 'no_question',
               error: 'No login question is waiting.',
             });
+          return;
+        }
+        case 'invite':
+        case 'uninvite':
+        case 'hand_over': {
+          const s = sessionOf(conn);
+          if (s) await pairing(conn, s, msg);
           return;
         }
         case 'ping':

@@ -5,9 +5,17 @@ import { z } from 'zod';
 import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
 import { setTeamGrants } from '@/lib/auth/grants';
 import { authorise } from '@/lib/auth/session';
-import { createTeam, deleteTeam, setTeamMembers, TEAM_MEMBERS_MAX, updateTeam } from '@/lib/auth/teams';
+import { TEAM_PERMISSIONS } from '@/lib/auth/session-permissions';
+import {
+  createTeam,
+  deleteTeam,
+  setTeamMembers,
+  setTeamPermissions,
+  TEAM_MEMBERS_MAX,
+  updateTeam,
+} from '@/lib/auth/teams';
 import { getRuntime } from '@/lib/server/registry';
-import { grantSetArg, savedMessage } from '../groups/_components/grant-args';
+import { savedMessage, teamGrantSetArg } from '../groups/_components/grant-args';
 import { adminTranslator, localiseError } from '../_lib/translate';
 import type { GrantSetInput } from '../groups/_components/grants-editor';
 
@@ -23,6 +31,7 @@ export interface TeamFormState {
 export type TeamState = { ok?: string; error?: string };
 
 const userIdsArg = z.array(idArg).max(TEAM_MEMBERS_MAX);
+const permissionsArg = z.array(z.enum(TEAM_PERMISSIONS)).max(TEAM_PERMISSIONS.length);
 
 function formValues(fd: FormData) {
   return { name: String(fd.get('name') ?? ''), description: String(fd.get('description') ?? '') };
@@ -81,14 +90,31 @@ export async function setTeamMembersAction(teamId: string, userIds: string[]): P
   return r.ok ? { ok: t('team.members.saved', { count: r.members }) } : { error: localiseError(t, r.error) };
 }
 
-/** Replace the team's grants (groups and devices, each with a level) with exactly this set. */
+/**
+ * Replace the team's grants (groups and devices, each with a level; a group's may include observing
+ * others' sessions) with exactly this set.
+ */
 export async function setTeamGrantsAction(teamId: string, grants: GrantSetInput): Promise<TeamState> {
   const t = await adminTranslator();
-  if (!parseArgs([teamId, grants], idArg, grantSetArg)) return { error: localiseError(t, INVALID_REQUEST) };
+  if (!parseArgs([teamId, grants], idArg, teamGrantSetArg))
+    return { error: localiseError(t, INVALID_REQUEST) };
   const auth = await authorise('grants:manage');
   if (!auth.ok) return { error: localiseError(t, auth.error) };
   const r = await setTeamGrants(auth.user, teamId, grants, getRuntime());
   revalidatePath(`/admin/teams/${teamId}`);
   revalidatePath('/admin/teams');
   return r.ok ? { ok: savedMessage(t, r.grants) } : { error: localiseError(t, r.error) };
+}
+
+/** Give the team exactly these permissions (`recordings`: its members see everyone's recordings). */
+export async function setTeamPermissionsAction(teamId: string, permissions: string[]): Promise<TeamState> {
+  const t = await adminTranslator();
+  if (!parseArgs([teamId, permissions], idArg, permissionsArg))
+    return { error: localiseError(t, INVALID_REQUEST) };
+  const auth = await authorise('grants:manage');
+  if (!auth.ok) return { error: localiseError(t, auth.error) };
+  const r = await setTeamPermissions(auth.user, teamId, permissions, getRuntime());
+  revalidatePath(`/admin/teams/${teamId}`);
+  revalidatePath('/admin/teams');
+  return r.ok ? { ok: t('team.permissions.saved') } : { error: localiseError(t, r.error) };
 }

@@ -26,6 +26,8 @@ export interface TeamRowData {
   description: string;
   members: number;
   grants: number;
+  /** Team permissions (`recordings`), shown as badges. */
+  permissions?: string[];
 }
 
 export function TeamRow({ team }: { team: TeamRowData }) {
@@ -79,6 +81,11 @@ export function TeamRow({ team }: { team: TeamRowData }) {
           <div className="flex shrink-0 gap-4 text-sm text-slate-600 dark:text-slate-300">
             <span>{t('memberCount', { count: team.members })}</span>
             <span>{t('grantCount', { count: team.grants })}</span>
+            {team.permissions?.includes('recordings') && (
+              <span className="rounded bg-sky-100 px-1.5 text-xs leading-5 text-sky-800 dark:bg-sky-900/60 dark:text-sky-200">
+                {t('allRecordings')}
+              </span>
+            )}
           </div>
           <div className="ml-auto flex shrink-0 gap-2">
             <button

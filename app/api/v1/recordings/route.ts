@@ -9,7 +9,7 @@ import { listRecordings } from '@/lib/recordings/service';
 
 export const dynamic = 'force-dynamic';
 
-/** Session recordings the caller may see (their own; admins: all), newest first, filtered. */
+/** Session recordings the caller may see (their own; admins and teams with the `recordings` permission: all), newest first, filtered. */
 export const GET = apiRoute({}, async (req, ctx) => {
   const q = readQuery(req, recordingListQuery);
   const page = await listRecordings(

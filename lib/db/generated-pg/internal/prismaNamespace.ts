@@ -424,7 +424,8 @@ export const ModelName = {
   Webhook: 'Webhook',
   WebhookDelivery: 'WebhookDelivery',
   Recording: 'Recording',
-  RecordingCommand: 'RecordingCommand'
+  RecordingCommand: 'RecordingCommand',
+  RecordingChunk: 'RecordingChunk'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -440,7 +441,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken" | "taskTemplate" | "templateSubscription" | "taskTemplateVersion" | "outputBlob" | "outputVersion" | "schedule" | "webhook" | "webhookDelivery" | "recording" | "recordingCommand"
+    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken" | "taskTemplate" | "templateSubscription" | "taskTemplateVersion" | "outputBlob" | "outputVersion" | "schedule" | "webhook" | "webhookDelivery" | "recording" | "recordingCommand" | "recordingChunk"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -2516,6 +2517,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    RecordingChunk: {
+      payload: Prisma.$RecordingChunkPayload<ExtArgs>
+      fields: Prisma.RecordingChunkFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RecordingChunkFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RecordingChunkFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload>
+        }
+        findFirst: {
+          args: Prisma.RecordingChunkFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RecordingChunkFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload>
+        }
+        findMany: {
+          args: Prisma.RecordingChunkFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload>[]
+        }
+        create: {
+          args: Prisma.RecordingChunkCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload>
+        }
+        createMany: {
+          args: Prisma.RecordingChunkCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.RecordingChunkCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload>[]
+        }
+        delete: {
+          args: Prisma.RecordingChunkDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload>
+        }
+        update: {
+          args: Prisma.RecordingChunkUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload>
+        }
+        deleteMany: {
+          args: Prisma.RecordingChunkDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RecordingChunkUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.RecordingChunkUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload>[]
+        }
+        upsert: {
+          args: Prisma.RecordingChunkUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RecordingChunkPayload>
+        }
+        aggregate: {
+          args: Prisma.RecordingChunkAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRecordingChunk>
+        }
+        groupBy: {
+          args: Prisma.RecordingChunkGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RecordingChunkGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RecordingChunkCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RecordingChunkCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -2651,6 +2726,7 @@ export const TeamScalarFieldEnum = {
   id: 'id',
   name: 'name',
   description: 'description',
+  permissions: 'permissions',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -2691,6 +2767,7 @@ export const TeamGroupGrantScalarFieldEnum = {
   teamId: 'teamId',
   groupId: 'groupId',
   level: 'level',
+  observe: 'observe',
   createdAt: 'createdAt'
 } as const
 
@@ -2981,6 +3058,16 @@ export const RecordingCommandScalarFieldEnum = {
 export type RecordingCommandScalarFieldEnum = (typeof RecordingCommandScalarFieldEnum)[keyof typeof RecordingCommandScalarFieldEnum]
 
 
+export const RecordingChunkScalarFieldEnum = {
+  key: 'key',
+  seq: 'seq',
+  data: 'data',
+  createdAt: 'createdAt'
+} as const
+
+export type RecordingChunkScalarFieldEnum = (typeof RecordingChunkScalarFieldEnum)[keyof typeof RecordingChunkScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -3057,6 +3144,20 @@ export type DateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel
  * Reference to a field of type 'DateTime[]'
  */
 export type ListDateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DateTime[]'>
+    
+
+
+/**
+ * Reference to a field of type 'Bytes'
+ */
+export type BytesFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Bytes'>
+    
+
+
+/**
+ * Reference to a field of type 'Bytes[]'
+ */
+export type ListBytesFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Bytes[]'>
     
 
 
@@ -3252,6 +3353,7 @@ export type GlobalOmitConfig = {
   webhookDelivery?: Prisma.WebhookDeliveryOmit
   recording?: Prisma.RecordingOmit
   recordingCommand?: Prisma.RecordingCommandOmit
+  recordingChunk?: Prisma.RecordingChunkOmit
 }
 
 /* Types for Logging */

@@ -78,7 +78,8 @@ export const ModelName = {
   Webhook: 'Webhook',
   WebhookDelivery: 'WebhookDelivery',
   Recording: 'Recording',
-  RecordingCommand: 'RecordingCommand'
+  RecordingCommand: 'RecordingCommand',
+  RecordingChunk: 'RecordingChunk'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -193,6 +194,7 @@ export const TeamScalarFieldEnum = {
   id: 'id',
   name: 'name',
   description: 'description',
+  permissions: 'permissions',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -233,6 +235,7 @@ export const TeamGroupGrantScalarFieldEnum = {
   teamId: 'teamId',
   groupId: 'groupId',
   level: 'level',
+  observe: 'observe',
   createdAt: 'createdAt'
 } as const
 
@@ -521,6 +524,16 @@ export const RecordingCommandScalarFieldEnum = {
 } as const
 
 export type RecordingCommandScalarFieldEnum = (typeof RecordingCommandScalarFieldEnum)[keyof typeof RecordingCommandScalarFieldEnum]
+
+
+export const RecordingChunkScalarFieldEnum = {
+  key: 'key',
+  seq: 'seq',
+  data: 'data',
+  createdAt: 'createdAt'
+} as const
+
+export type RecordingChunkScalarFieldEnum = (typeof RecordingChunkScalarFieldEnum)[keyof typeof RecordingChunkScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -28,6 +28,7 @@ export type TeamGroupGrantMinAggregateOutputType = {
   teamId: string | null
   groupId: string | null
   level: string | null
+  observe: boolean | null
   createdAt: Date | null
 }
 
@@ -35,6 +36,7 @@ export type TeamGroupGrantMaxAggregateOutputType = {
   teamId: string | null
   groupId: string | null
   level: string | null
+  observe: boolean | null
   createdAt: Date | null
 }
 
@@ -42,6 +44,7 @@ export type TeamGroupGrantCountAggregateOutputType = {
   teamId: number
   groupId: number
   level: number
+  observe: number
   createdAt: number
   _all: number
 }
@@ -51,6 +54,7 @@ export type TeamGroupGrantMinAggregateInputType = {
   teamId?: true
   groupId?: true
   level?: true
+  observe?: true
   createdAt?: true
 }
 
@@ -58,6 +62,7 @@ export type TeamGroupGrantMaxAggregateInputType = {
   teamId?: true
   groupId?: true
   level?: true
+  observe?: true
   createdAt?: true
 }
 
@@ -65,6 +70,7 @@ export type TeamGroupGrantCountAggregateInputType = {
   teamId?: true
   groupId?: true
   level?: true
+  observe?: true
   createdAt?: true
   _all?: true
 }
@@ -145,6 +151,7 @@ export type TeamGroupGrantGroupByOutputType = {
   teamId: string
   groupId: string
   level: string
+  observe: boolean
   createdAt: Date
   _count: TeamGroupGrantCountAggregateOutputType | null
   _min: TeamGroupGrantMinAggregateOutputType | null
@@ -173,6 +180,7 @@ export type TeamGroupGrantWhereInput = {
   teamId?: Prisma.StringFilter<"TeamGroupGrant"> | string
   groupId?: Prisma.StringFilter<"TeamGroupGrant"> | string
   level?: Prisma.StringFilter<"TeamGroupGrant"> | string
+  observe?: Prisma.BoolFilter<"TeamGroupGrant"> | boolean
   createdAt?: Prisma.DateTimeFilter<"TeamGroupGrant"> | Date | string
   team?: Prisma.XOR<Prisma.TeamScalarRelationFilter, Prisma.TeamWhereInput>
   group?: Prisma.XOR<Prisma.DeviceGroupScalarRelationFilter, Prisma.DeviceGroupWhereInput>
@@ -182,6 +190,7 @@ export type TeamGroupGrantOrderByWithRelationInput = {
   teamId?: Prisma.SortOrder
   groupId?: Prisma.SortOrder
   level?: Prisma.SortOrder
+  observe?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   team?: Prisma.TeamOrderByWithRelationInput
   group?: Prisma.DeviceGroupOrderByWithRelationInput
@@ -195,6 +204,7 @@ export type TeamGroupGrantWhereUniqueInput = Prisma.AtLeast<{
   teamId?: Prisma.StringFilter<"TeamGroupGrant"> | string
   groupId?: Prisma.StringFilter<"TeamGroupGrant"> | string
   level?: Prisma.StringFilter<"TeamGroupGrant"> | string
+  observe?: Prisma.BoolFilter<"TeamGroupGrant"> | boolean
   createdAt?: Prisma.DateTimeFilter<"TeamGroupGrant"> | Date | string
   team?: Prisma.XOR<Prisma.TeamScalarRelationFilter, Prisma.TeamWhereInput>
   group?: Prisma.XOR<Prisma.DeviceGroupScalarRelationFilter, Prisma.DeviceGroupWhereInput>
@@ -204,6 +214,7 @@ export type TeamGroupGrantOrderByWithAggregationInput = {
   teamId?: Prisma.SortOrder
   groupId?: Prisma.SortOrder
   level?: Prisma.SortOrder
+  observe?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.TeamGroupGrantCountOrderByAggregateInput
   _max?: Prisma.TeamGroupGrantMaxOrderByAggregateInput
@@ -217,11 +228,13 @@ export type TeamGroupGrantScalarWhereWithAggregatesInput = {
   teamId?: Prisma.StringWithAggregatesFilter<"TeamGroupGrant"> | string
   groupId?: Prisma.StringWithAggregatesFilter<"TeamGroupGrant"> | string
   level?: Prisma.StringWithAggregatesFilter<"TeamGroupGrant"> | string
+  observe?: Prisma.BoolWithAggregatesFilter<"TeamGroupGrant"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"TeamGroupGrant"> | Date | string
 }
 
 export type TeamGroupGrantCreateInput = {
   level: string
+  observe?: boolean
   createdAt?: Date | string
   team: Prisma.TeamCreateNestedOneWithoutGroupGrantsInput
   group: Prisma.DeviceGroupCreateNestedOneWithoutTeamGrantsInput
@@ -231,11 +244,13 @@ export type TeamGroupGrantUncheckedCreateInput = {
   teamId: string
   groupId: string
   level: string
+  observe?: boolean
   createdAt?: Date | string
 }
 
 export type TeamGroupGrantUpdateInput = {
   level?: Prisma.StringFieldUpdateOperationsInput | string
+  observe?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   team?: Prisma.TeamUpdateOneRequiredWithoutGroupGrantsNestedInput
   group?: Prisma.DeviceGroupUpdateOneRequiredWithoutTeamGrantsNestedInput
@@ -245,6 +260,7 @@ export type TeamGroupGrantUncheckedUpdateInput = {
   teamId?: Prisma.StringFieldUpdateOperationsInput | string
   groupId?: Prisma.StringFieldUpdateOperationsInput | string
   level?: Prisma.StringFieldUpdateOperationsInput | string
+  observe?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -252,11 +268,13 @@ export type TeamGroupGrantCreateManyInput = {
   teamId: string
   groupId: string
   level: string
+  observe?: boolean
   createdAt?: Date | string
 }
 
 export type TeamGroupGrantUpdateManyMutationInput = {
   level?: Prisma.StringFieldUpdateOperationsInput | string
+  observe?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -264,6 +282,7 @@ export type TeamGroupGrantUncheckedUpdateManyInput = {
   teamId?: Prisma.StringFieldUpdateOperationsInput | string
   groupId?: Prisma.StringFieldUpdateOperationsInput | string
   level?: Prisma.StringFieldUpdateOperationsInput | string
+  observe?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -286,6 +305,7 @@ export type TeamGroupGrantCountOrderByAggregateInput = {
   teamId?: Prisma.SortOrder
   groupId?: Prisma.SortOrder
   level?: Prisma.SortOrder
+  observe?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -293,6 +313,7 @@ export type TeamGroupGrantMaxOrderByAggregateInput = {
   teamId?: Prisma.SortOrder
   groupId?: Prisma.SortOrder
   level?: Prisma.SortOrder
+  observe?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -300,6 +321,7 @@ export type TeamGroupGrantMinOrderByAggregateInput = {
   teamId?: Prisma.SortOrder
   groupId?: Prisma.SortOrder
   level?: Prisma.SortOrder
+  observe?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -389,6 +411,7 @@ export type TeamGroupGrantUncheckedUpdateManyWithoutTeamNestedInput = {
 
 export type TeamGroupGrantCreateWithoutGroupInput = {
   level: string
+  observe?: boolean
   createdAt?: Date | string
   team: Prisma.TeamCreateNestedOneWithoutGroupGrantsInput
 }
@@ -396,6 +419,7 @@ export type TeamGroupGrantCreateWithoutGroupInput = {
 export type TeamGroupGrantUncheckedCreateWithoutGroupInput = {
   teamId: string
   level: string
+  observe?: boolean
   createdAt?: Date | string
 }
 
@@ -432,11 +456,13 @@ export type TeamGroupGrantScalarWhereInput = {
   teamId?: Prisma.StringFilter<"TeamGroupGrant"> | string
   groupId?: Prisma.StringFilter<"TeamGroupGrant"> | string
   level?: Prisma.StringFilter<"TeamGroupGrant"> | string
+  observe?: Prisma.BoolFilter<"TeamGroupGrant"> | boolean
   createdAt?: Prisma.DateTimeFilter<"TeamGroupGrant"> | Date | string
 }
 
 export type TeamGroupGrantCreateWithoutTeamInput = {
   level: string
+  observe?: boolean
   createdAt?: Date | string
   group: Prisma.DeviceGroupCreateNestedOneWithoutTeamGrantsInput
 }
@@ -444,6 +470,7 @@ export type TeamGroupGrantCreateWithoutTeamInput = {
 export type TeamGroupGrantUncheckedCreateWithoutTeamInput = {
   groupId: string
   level: string
+  observe?: boolean
   createdAt?: Date | string
 }
 
@@ -476,11 +503,13 @@ export type TeamGroupGrantUpdateManyWithWhereWithoutTeamInput = {
 export type TeamGroupGrantCreateManyGroupInput = {
   teamId: string
   level: string
+  observe?: boolean
   createdAt?: Date | string
 }
 
 export type TeamGroupGrantUpdateWithoutGroupInput = {
   level?: Prisma.StringFieldUpdateOperationsInput | string
+  observe?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   team?: Prisma.TeamUpdateOneRequiredWithoutGroupGrantsNestedInput
 }
@@ -488,23 +517,27 @@ export type TeamGroupGrantUpdateWithoutGroupInput = {
 export type TeamGroupGrantUncheckedUpdateWithoutGroupInput = {
   teamId?: Prisma.StringFieldUpdateOperationsInput | string
   level?: Prisma.StringFieldUpdateOperationsInput | string
+  observe?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type TeamGroupGrantUncheckedUpdateManyWithoutGroupInput = {
   teamId?: Prisma.StringFieldUpdateOperationsInput | string
   level?: Prisma.StringFieldUpdateOperationsInput | string
+  observe?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type TeamGroupGrantCreateManyTeamInput = {
   groupId: string
   level: string
+  observe?: boolean
   createdAt?: Date | string
 }
 
 export type TeamGroupGrantUpdateWithoutTeamInput = {
   level?: Prisma.StringFieldUpdateOperationsInput | string
+  observe?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   group?: Prisma.DeviceGroupUpdateOneRequiredWithoutTeamGrantsNestedInput
 }
@@ -512,12 +545,14 @@ export type TeamGroupGrantUpdateWithoutTeamInput = {
 export type TeamGroupGrantUncheckedUpdateWithoutTeamInput = {
   groupId?: Prisma.StringFieldUpdateOperationsInput | string
   level?: Prisma.StringFieldUpdateOperationsInput | string
+  observe?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type TeamGroupGrantUncheckedUpdateManyWithoutTeamInput = {
   groupId?: Prisma.StringFieldUpdateOperationsInput | string
   level?: Prisma.StringFieldUpdateOperationsInput | string
+  observe?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -527,6 +562,7 @@ export type TeamGroupGrantSelect<ExtArgs extends runtime.Types.Extensions.Intern
   teamId?: boolean
   groupId?: boolean
   level?: boolean
+  observe?: boolean
   createdAt?: boolean
   team?: boolean | Prisma.TeamDefaultArgs<ExtArgs>
   group?: boolean | Prisma.DeviceGroupDefaultArgs<ExtArgs>
@@ -536,6 +572,7 @@ export type TeamGroupGrantSelectCreateManyAndReturn<ExtArgs extends runtime.Type
   teamId?: boolean
   groupId?: boolean
   level?: boolean
+  observe?: boolean
   createdAt?: boolean
   team?: boolean | Prisma.TeamDefaultArgs<ExtArgs>
   group?: boolean | Prisma.DeviceGroupDefaultArgs<ExtArgs>
@@ -545,6 +582,7 @@ export type TeamGroupGrantSelectUpdateManyAndReturn<ExtArgs extends runtime.Type
   teamId?: boolean
   groupId?: boolean
   level?: boolean
+  observe?: boolean
   createdAt?: boolean
   team?: boolean | Prisma.TeamDefaultArgs<ExtArgs>
   group?: boolean | Prisma.DeviceGroupDefaultArgs<ExtArgs>
@@ -554,10 +592,11 @@ export type TeamGroupGrantSelectScalar = {
   teamId?: boolean
   groupId?: boolean
   level?: boolean
+  observe?: boolean
   createdAt?: boolean
 }
 
-export type TeamGroupGrantOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"teamId" | "groupId" | "level" | "createdAt", ExtArgs["result"]["teamGroupGrant"]>
+export type TeamGroupGrantOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"teamId" | "groupId" | "level" | "observe" | "createdAt", ExtArgs["result"]["teamGroupGrant"]>
 export type TeamGroupGrantInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   team?: boolean | Prisma.TeamDefaultArgs<ExtArgs>
   group?: boolean | Prisma.DeviceGroupDefaultArgs<ExtArgs>
@@ -584,6 +623,11 @@ export type $TeamGroupGrantPayload<ExtArgs extends runtime.Types.Extensions.Inte
      * view | operate
      */
     level: string
+    /**
+     * Members may also observe (watch live, read-only) other users' terminal sessions on the group's
+     * devices. Whatever the level and the members' roles: watching changes nothing on the device.
+     */
+    observe: boolean
     createdAt: Date
   }, ExtArgs["result"]["teamGroupGrant"]>
   composites: {}
@@ -1013,6 +1057,7 @@ export interface TeamGroupGrantFieldRefs {
   readonly teamId: Prisma.FieldRef<"TeamGroupGrant", 'String'>
   readonly groupId: Prisma.FieldRef<"TeamGroupGrant", 'String'>
   readonly level: Prisma.FieldRef<"TeamGroupGrant", 'String'>
+  readonly observe: Prisma.FieldRef<"TeamGroupGrant", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"TeamGroupGrant", 'DateTime'>
 }
     

@@ -78,7 +78,8 @@ export const ModelName = {
   Webhook: 'Webhook',
   WebhookDelivery: 'WebhookDelivery',
   Recording: 'Recording',
-  RecordingCommand: 'RecordingCommand'
+  RecordingCommand: 'RecordingCommand',
+  RecordingChunk: 'RecordingChunk'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -190,6 +191,7 @@ export const TeamScalarFieldEnum = {
   id: 'id',
   name: 'name',
   description: 'description',
+  permissions: 'permissions',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -230,6 +232,7 @@ export const TeamGroupGrantScalarFieldEnum = {
   teamId: 'teamId',
   groupId: 'groupId',
   level: 'level',
+  observe: 'observe',
   createdAt: 'createdAt'
 } as const
 
@@ -518,6 +521,16 @@ export const RecordingCommandScalarFieldEnum = {
 } as const
 
 export type RecordingCommandScalarFieldEnum = (typeof RecordingCommandScalarFieldEnum)[keyof typeof RecordingCommandScalarFieldEnum]
+
+
+export const RecordingChunkScalarFieldEnum = {
+  key: 'key',
+  seq: 'seq',
+  data: 'data',
+  createdAt: 'createdAt'
+} as const
+
+export type RecordingChunkScalarFieldEnum = (typeof RecordingChunkScalarFieldEnum)[keyof typeof RecordingChunkScalarFieldEnum]
 
 
 export const SortOrder = {

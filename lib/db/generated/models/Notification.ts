@@ -752,7 +752,7 @@ export type $NotificationPayload<ExtArgs extends runtime.Types.Extensions.Intern
      */
     seq: number
     /**
-     * device_down | device_up | task_completed | task_failed
+     * device_down | device_up | task_completed | task_failed | config_changed | recording_failed
      */
     kind: string
     title: string

@@ -39,6 +39,7 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
         orderBy: { team: { name: 'asc' } },
         select: {
           level: true,
+          observe: true,
           team: {
             select: {
               id: true,
@@ -148,6 +149,11 @@ export default async function GroupPage({ params }: { params: Promise<{ id: stri
                   </Link>
                   <span className={muted}>{t('group.access.team', { count: g.team.members.length })}</span>
                   <LevelBadge level={level} label={t(`levels.${level}`)} />
+                  {g.observe && (
+                    <span className="rounded bg-violet-100 px-1.5 text-xs leading-5 font-medium text-violet-800 dark:bg-violet-900/60 dark:text-violet-200">
+                      {t('group.access.observes')}
+                    </span>
+                  )}
                   {g.team.members.length > 0 && (
                     <span className={`min-w-0 basis-full truncate sm:basis-auto ${muted}`}>
                       {more > 0 ? t('group.access.andMore', { names, count: more }) : names}

@@ -11,6 +11,14 @@ export const grantSetArg = z.strictObject({
   groups: z.array(z.strictObject({ id: idArg, level: z.enum(GRANT_LEVELS) })).max(GRANTS_MAX),
 });
 
+/** A team's grant set: its group grants may include observing others' sessions. */
+export const teamGrantSetArg = z.strictObject({
+  devices: grantSetArg.shape.devices,
+  groups: z
+    .array(z.strictObject({ id: idArg, level: z.enum(GRANT_LEVELS), observe: z.boolean().optional() }))
+    .max(GRANTS_MAX),
+});
+
 /** "Saved: 2 groups and 1 device granted.", "Saved: 1 group granted.", "Saved: 0 devices granted." */
 export function savedMessage(t: AdminTranslator, set: { devices: unknown[]; groups: unknown[] }): string {
   const groups = set.groups.length;

@@ -9,7 +9,8 @@ import { DevicePicker } from './device-picker';
 
 export interface GrantSetInput {
   devices: { id: string; level: GrantLevel }[];
-  groups: { id: string; level: GrantLevel }[];
+  /** `observe` only for a team's grants (see the editor's `observe` prop). */
+  groups: { id: string; level: GrantLevel; observe?: boolean }[];
 }
 
 export interface GrantedDevice {
@@ -36,20 +37,26 @@ export function GrantsEditor({
   initial,
   newLevel,
   capNote,
+  observe = false,
   save,
 }: {
   groups: { id: string; name: string; devices: number }[];
-  initial: { groups: { id: string; level: GrantLevel }[]; devices: GrantedDevice[] };
+  initial: { groups: { id: string; level: GrantLevel; observe?: boolean }[]; devices: GrantedDevice[] };
   /** The level a newly ticked device gets. */
   newLevel: GrantLevel;
   /** Shown beside an `operate` the subject cannot use (a viewer's). */
   capNote?: string;
+  /** A granted group can also include observing others' sessions (a team's grants). */
+  observe?: boolean;
   save: (set: GrantSetInput) => Promise<SaveState>;
 }) {
   const t = useTranslations('admin.grants');
   const id = useId();
   const router = useRouter();
   const [groupLevels, setGroupLevels] = useState(() => new Map(initial.groups.map((g) => [g.id, g.level])));
+  const [observed, setObserved] = useState(
+    () => new Set(initial.groups.filter((g) => g.observe).map((g) => g.id)),
+  );
   const [devices, setDevices] = useState(() => new Map(initial.devices.map((d) => [d.id, d])));
   const [dirty, setDirty] = useState(false);
   const [state, setState] = useState<SaveState>({});
@@ -66,6 +73,17 @@ export function GrantsEditor({
     setGroupLevels((m) => {
       const n = new Map(m);
       if (level) n.set(groupId, level);
+      else n.delete(groupId);
+      return n;
+    });
+    // no grant, nothing to observe through it
+    if (!level) setGroupObserve(groupId, false);
+    changed();
+  };
+  const setGroupObserve = (groupId: string, on: boolean) => {
+    setObserved((s) => {
+      const n = new Set(s);
+      if (on) n.add(groupId);
       else n.delete(groupId);
       return n;
     });
@@ -98,7 +116,9 @@ export function GrantsEditor({
   const submit = () =>
     start(async () => {
       const r = await save({
-        groups: [...groupLevels].map(([gid, level]) => ({ id: gid, level })),
+        groups: [...groupLevels].map(([gid, level]) =>
+          observe ? { id: gid, level, observe: observed.has(gid) } : { id: gid, level },
+        ),
         devices: [...devices.values()].map((d) => ({ id: d.id, level: d.level })),
       });
       setState(r);
@@ -156,6 +176,20 @@ export function GrantsEditor({
                     </span>
                     {level === 'operate' && capNote && (
                       <span className="text-xs text-amber-700 dark:text-amber-400">{capNote}</span>
+                    )}
+                    {observe && level && (
+                      <label
+                        className="flex shrink-0 items-center gap-1.5 text-xs font-normal"
+                        title={t('observeHelp')}
+                      >
+                        <input
+                          type="checkbox"
+                          aria-label={t('observeOn', { name: g.name })}
+                          checked={observed.has(g.id)}
+                          onChange={(e) => setGroupObserve(g.id, e.target.checked)}
+                        />
+                        {t('observe')}
+                      </label>
                     )}
                     <LevelSelect
                       label={t('levelOnGroup', { name: g.name })}

@@ -4,11 +4,13 @@ import { notFound } from 'next/navigation';
 import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
+import { parseTeamPermissions } from '@/lib/auth/session-permissions';
 import { listGroups } from '@/lib/devices/groups';
 import { isGrantLevel, type GrantLevel } from '@/lib/devices/visibility';
 import { getRuntime } from '@/lib/server/registry';
 import { TeamGrantsForm } from './team-grants-form';
 import { TeamMembers } from './team-members';
+import { TeamPermissionsForm } from './team-permissions-form';
 
 export async function generateMetadata() {
   const t = await getTranslations('admin');
@@ -29,8 +31,9 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
       id: true,
       name: true,
       description: true,
+      permissions: true,
       members: { select: { userId: true } },
-      groupGrants: { select: { groupId: true, level: true } },
+      groupGrants: { select: { groupId: true, level: true, observe: true } },
       deviceGrants: {
         select: { level: true, device: { select: { id: true, name: true, host: true, vendor: true } } },
       },
@@ -61,15 +64,17 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
         )}
       </div>
       <TeamMembers teamId={team.id} users={users} members={team.members.map((m) => m.userId)} />
+      <TeamPermissionsForm teamId={team.id} initial={parseTeamPermissions(team.permissions)} />
       <div>
         <h2 className="text-lg font-semibold">{t('team.grantsHeading')}</h2>
         <p className="text-sm text-slate-600 dark:text-slate-300">{t('team.grantsHelp', { viewers })}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-300">{t('team.observeHelp')}</p>
       </div>
       <TeamGrantsForm
         teamId={team.id}
         groups={groups.map((g) => ({ id: g.id, name: g.name, devices: g.devices }))}
         initial={{
-          groups: team.groupGrants.map((g) => ({ id: g.groupId, level: level(g.level) })),
+          groups: team.groupGrants.map((g) => ({ id: g.groupId, level: level(g.level), observe: g.observe })),
           devices: team.deviceGrants.map((g) => ({ ...g.device, level: level(g.level) })),
         }}
       />

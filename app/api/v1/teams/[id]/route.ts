@@ -2,7 +2,7 @@ import { accessProblem, teamView } from '@/lib/api/access';
 import { notFound } from '@/lib/api/problem';
 import { apiRoute, json, readJson } from '@/lib/api/route';
 import { teamPatchSchema } from '@/lib/api/schemas';
-import { deleteTeam, updateTeam } from '@/lib/auth/teams';
+import { deleteTeam, setTeamPermissions, updateTeam } from '@/lib/auth/teams';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,10 +12,18 @@ export const GET = apiRoute<{ id: string }>({ role: 'admin' }, async (_req, ctx,
   return json(t);
 });
 
+/** Rename or describe a team, or give it exactly these permissions (`permissions`). */
 export const PATCH = apiRoute<{ id: string }>({ write: true, role: 'admin' }, async (req, ctx, { id }) => {
-  const body = await readJson(req, teamPatchSchema, ctx);
-  const r = await updateTeam(ctx.user, id, body, ctx.services);
-  if (!r.ok) throw accessProblem(r, 'team');
+  const { permissions, ...named } = await readJson(req, teamPatchSchema, ctx);
+  // a PATCH of the permissions alone is not a rename (no team.update in the audit)
+  if (!permissions || named.name !== undefined || named.description !== undefined) {
+    const r = await updateTeam(ctx.user, id, named, ctx.services);
+    if (!r.ok) throw accessProblem(r, 'team');
+  }
+  if (permissions) {
+    const p = await setTeamPermissions(ctx.user, id, permissions, ctx.services);
+    if (!p.ok) throw accessProblem(p, 'team');
+  }
   return json(await teamView(ctx.runtime.db, id));
 });
 

@@ -1,6 +1,6 @@
 import { ApiProblem, notFound } from '@/lib/api/problem';
 import { apiRoute, json, readJson } from '@/lib/api/route';
-import { grantsInputSchema } from '@/lib/api/schemas';
+import { teamGrantsInputSchema } from '@/lib/api/schemas';
 import { setTeamGrants, teamGrants } from '@/lib/auth/grants';
 
 export const dynamic = 'force-dynamic';
@@ -11,9 +11,12 @@ export const GET = apiRoute<{ id: string }>({ role: 'admin' }, async (_req, ctx,
   return json(await teamGrants(ctx.runtime.db, id));
 });
 
-/** A team's grants, as for a user (a plain id means `operate`; each member's role caps it). */
+/**
+ * A team's grants, as for a user (a plain id means `operate`; each member's role caps it); a group
+ * grant may include `observe`.
+ */
 export const PUT = apiRoute<{ id: string }>({ write: true, role: 'admin' }, async (req, ctx, { id }) => {
-  const body = await readJson(req, grantsInputSchema, ctx);
+  const body = await readJson(req, teamGrantsInputSchema, ctx);
   const current = body.devices && body.groups ? null : await teamGrants(ctx.runtime.db, id);
   const r = await setTeamGrants(
     ctx.user,
