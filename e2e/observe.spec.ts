@@ -59,6 +59,8 @@ async function shoot(page: Page, name: string, size: string) {
     await p.goto(page.url());
     await expect(p.locator('html')).toHaveClass(/\bdark\b/);
     await expect(p.locator('h1')).toBeVisible();
+    if (name === 'observe')
+      await expect(p.getByTestId('observe-status')).toHaveAttribute('data-state', 'watching');
     await p.screenshot({ path: `${SHOTS}/${name}-dark-${size}.png`, fullPage: true });
   } finally {
     await dark.close();
