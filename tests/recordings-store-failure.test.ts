@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,9 @@ class FullDiskStore implements RecordingStore {
   read(key: string) {
     return this.inner.read(key);
   }
+  stream(key: string) {
+    return this.inner.stream(key);
+  }
   remove(key: string) {
     return this.inner.remove(key);
   }
@@ -55,6 +59,9 @@ class UnwritableStore implements RecordingStore {
     });
   }
   read(): Promise<string> {
+    return Promise.reject(new Error('unreadable'));
+  }
+  stream(): Promise<Readable> {
     return Promise.reject(new Error('unreadable'));
   }
   async remove() {}

@@ -1,6 +1,10 @@
+import { Readable } from 'node:stream';
 import { constants, createGzip, gunzipSync, type Gzip } from 'node:zlib';
 import type { PrismaClient } from '../db/client';
-import { RECORDING_FLUSH_MS, type RecordingStore, type RecordingWriter } from './store';
+import { gunzipStream, RECORDING_FLUSH_MS, type RecordingStore, type RecordingWriter } from './store';
+
+/** Chunks a stream reads from the database at a time (each at most RECORDING_CHUNK_BYTES and a flush). */
+const STREAM_PAGE_CHUNKS = 16;
 
 /**
  * Recordings kept in the database (`RecordingChunk`), so that every node of a cluster can play every
@@ -77,6 +81,31 @@ export class DatabaseRecordingStore implements RecordingStore {
     const data = Buffer.concat(rows.map((r) => r.data));
     // a recording still being written (or cut off by a crash) ends at a sync flush: keep what is there
     return gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
+  }
+
+  async stream(key: string): Promise<Readable> {
+    if (!this.owns(key)) {
+      if (this.opts.previous) return this.opts.previous.stream(key);
+      throw notFound(key);
+    }
+    if ((await this.db.recordingChunk.count({ where: { key } })) === 0) throw notFound(key);
+    const db = this.db;
+    // a page of chunks at a time, in order, as the reader takes them
+    async function* chunks() {
+      let after = -1;
+      for (;;) {
+        const page = await db.recordingChunk.findMany({
+          where: { key, seq: { gt: after } },
+          orderBy: { seq: 'asc' },
+          take: STREAM_PAGE_CHUNKS,
+          select: { seq: true, data: true },
+        });
+        for (const c of page) yield Buffer.from(c.data);
+        if (page.length < STREAM_PAGE_CHUNKS) return;
+        after = page[page.length - 1]!.seq;
+      }
+    }
+    return Readable.from(chunks()).pipe(gunzipStream());
   }
 
   async remove(key: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Role } from '../auth/roles';
 import { canSeeAllRecordings } from '../auth/session-permissions';
 import type { PrismaClient } from '../db/client';
@@ -253,6 +254,43 @@ export type CastRead =
   /** `not_found`: no such recording, or not the actor's to see. `missing`: its file is not in this node's store. */
   | { ok: false; code: 'not_found' | 'missing'; message: string };
 
+export type CastStream =
+  | { ok: true; body: Readable; recording: Omit<RecordingSummary, 'matches'> }
+  /** `not_found`: no such recording, or not the actor's to see. `missing`: its file is not in this node's store. */
+  | { ok: false; code: 'not_found' | 'missing'; message: string };
+
+/** The recording's row and where its cast is, if the actor may see it (else why not). */
+async function castSource(
+  id: string,
+  actor: RecordingActor,
+  deps: Deps & { recordings: { store: RecordingStore } | null },
+) {
+  const row = await deps.db.recording.findFirst({
+    where: { AND: [{ id }, await visibleRecordingsWhere(actor, deps)] },
+    select: { ...SUMMARY_SELECT, key: true },
+  });
+  if (!row) return { ok: false, code: 'not_found', message: 'No such recording.' } as const;
+  const { key, ...summary } = row;
+  if (!deps.recordings || !key) return MISSING;
+  return { ok: true, key, store: deps.recordings.store, recording: rowOf(summary) } as const;
+}
+
+const MISSING = {
+  ok: false,
+  code: 'missing',
+  message:
+    "The recording's file is not in this node's store (deleted, never written, or kept by another node).",
+} as const;
+
+async function orMissing<T>(read: () => Promise<T>): Promise<T | typeof MISSING> {
+  try {
+    return await read();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return MISSING;
+    throw err;
+  }
+}
+
 /**
  * The recording's asciicast, decompressed (what the store holds; an unfinished one up to its last
  * flush). A recording the actor may not see is not found.
@@ -262,25 +300,24 @@ export async function readCast(
   actor: RecordingActor,
   deps: Deps & { recordings: { store: RecordingStore } | null },
 ): Promise<CastRead> {
-  const row = await deps.db.recording.findFirst({
-    where: { AND: [{ id }, await visibleRecordingsWhere(actor, deps)] },
-    select: { ...SUMMARY_SELECT, key: true },
-  });
-  if (!row) return { ok: false, code: 'not_found', message: 'No such recording.' };
-  const { key, ...summary } = row;
-  const missing = {
-    ok: false,
-    code: 'missing',
-    message:
-      "The recording's file is not in this node's store (deleted, never written, or kept by another node).",
-  } as const;
-  if (!deps.recordings || !key) return missing;
-  try {
-    return { ok: true, text: await deps.recordings.store.read(key), recording: rowOf(summary) };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return missing;
-    throw err;
-  }
+  const src = await castSource(id, actor, deps);
+  if (!src.ok) return src;
+  return orMissing(async () => ({ ok: true, text: await src.store.read(src.key), recording: src.recording }));
+}
+
+/** The same as a stream (the download), read from the store as the response is sent. */
+export async function streamCast(
+  id: string,
+  actor: RecordingActor,
+  deps: Deps & { recordings: { store: RecordingStore } | null },
+): Promise<CastStream> {
+  const src = await castSource(id, actor, deps);
+  if (!src.ok) return src;
+  return orMissing(async () => ({
+    ok: true,
+    body: await src.store.stream(src.key),
+    recording: src.recording,
+  }));
 }
 
 /** `<device>-<user>-<UTC start>.cast`, safe as a download name. */

@@ -1,7 +1,8 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { access, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { constants, createGzip, gunzipSync, type Gzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { constants, createGunzip, createGzip, gunzipSync, type Gzip } from 'node:zlib';
 
 /**
  * Where recordings are kept, compressed: one gzip stream per recording. The default store is a
@@ -17,6 +18,12 @@ export interface RecordingStore {
   create(key: string, onError?: (err: Error) => void): RecordingWriter;
   /** The whole cast, decompressed; what a node that stopped mid-recording left is readable up to its last flush. */
   read(key: string): Promise<string>;
+  /**
+   * The same, as a stream of UTF-8 bytes, read and decompressed as it is consumed (a download of a
+   * 256 MiB recording holds a chunk in memory, not the file). Rejects (ENOENT) before any byte when
+   * the store does not hold the key.
+   */
+  stream(key: string): Promise<Readable>;
   remove(key: string): Promise<void>;
   /** The store's key for a recording id (a relative path in the directory store). */
   keyFor(id: string, startedAt: Date): string;
@@ -62,9 +69,20 @@ export class DirectoryRecordingStore implements RecordingStore {
     return gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
   }
 
+  async stream(key: string): Promise<Readable> {
+    const file = this.file(key);
+    await access(file); // ENOENT now, not halfway through a response
+    return createReadStream(file).pipe(gunzipStream());
+  }
+
   async remove(key: string): Promise<void> {
     await rm(this.file(key), { force: true });
   }
+}
+
+/** Decompression that keeps what was flushed of a stream a crash (or a live recording) left open. */
+export function gunzipStream() {
+  return createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
 }
 
 class FileWriter implements RecordingWriter {
