@@ -109,3 +109,13 @@ export async function openTerminalTab(page: Page, device: string) {
     },
   );
 }
+
+/** A link of the main navigation, with the mouse (behind the Menu button on a phone). */
+export async function navTo(page: Page, name: string) {
+  const menu = page.getByTestId('nav-menu');
+  if (await menu.isVisible()) await mouseClick(page, menu);
+  await mouseClick(
+    page,
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }),
+  );
+}

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { createUser, mouseClick, openTerminalTab, signIn, signInAsAdmin, unique } from './helpers';
+import { createUser, mouseClick, navTo, openTerminalTab, signIn, signInAsAdmin, unique } from './helpers';
 
 /**
  * Watching a live session (issue 18): the admin works in a terminal; a second admin (a lead) opens
@@ -17,15 +17,6 @@ const SIZES = [
   { name: 'laptop', viewport: { width: 1440, height: 900 }, device: 'lab-vrp-19' },
   { name: 'phone', viewport: { width: 390, height: 844 }, device: 'lab-ios-19' },
 ] as const;
-
-async function navTo(page: Page, name: string) {
-  const menu = page.getByTestId('nav-menu');
-  if (await menu.isVisible()) await mouseClick(page, menu);
-  await mouseClick(
-    page,
-    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }),
-  );
-}
 
 async function shoot(page: Page, name: string, size: string) {
   if (size === 'phone') {

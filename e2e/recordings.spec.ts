@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createUser, mouseClick, signIn, signInAsAdmin, unique } from './helpers';
+import { createUser, mouseClick, navTo, signIn, signInAsAdmin, unique } from './helpers';
 
 /**
  * Playback (issue 18): an operator opens a terminal, types two commands and closes the tab; on
@@ -36,16 +36,6 @@ async function operatorFor(browser: Browser, device: string): Promise<string> {
   await expect(admin.getByRole('status')).toContainText('1 device granted');
   await admin.context().close();
   return name;
-}
-
-/** The main navigation's link (behind the Menu button on a phone). */
-async function navTo(page: Page, name: string) {
-  const menu = page.getByTestId('nav-menu');
-  if (await menu.isVisible()) await mouseClick(page, menu);
-  await mouseClick(
-    page,
-    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }),
-  );
 }
 
 async function expectAccessible(page: Page, where: string) {

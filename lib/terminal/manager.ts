@@ -182,11 +182,10 @@ export class TerminalManager {
     }
     const id = randomUUID();
     const tap = await this.opts.recordings?.start({ sessionId: id, userId, deviceId, ...size });
-    let session: TerminalSession | undefined;
     const screen = this.opts.screens?.open(id, size.cols, size.rows, {
-      rawTail: () => session?.rawScrollback() ?? '',
+      rawTail: () => this.sessions.get(id)?.rawScrollback() ?? '',
     });
-    session = new TerminalSession({
+    const session = new TerminalSession({
       id,
       tap,
       screen,
