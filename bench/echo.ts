@@ -1,7 +1,8 @@
 /**
  * 1. Terminal echo latency: one keystroke at a time (send a character, wait for its echo, next)
- * through the portal (ws → portal → SSH → device → back) and through a direct ssh2 shell to the same
- * device, against a lab device and against Debian's OpenSSH sshd.
+ * through the portal (ws → portal → SSH → device → back, recording on, output framed as the browser
+ * asks for it) and through a direct ssh2 shell to the same device, against a lab device and against
+ * Debian's OpenSSH sshd.
  */
 import { performance } from 'node:perf_hooks';
 import { startBenchSshd as startSshd } from './lib/sshd';
@@ -15,7 +16,7 @@ import {
   type BenchResult,
   type LabReady,
 } from './lib/common';
-import { startChild } from './lib/proc';
+import { startChild, type Child } from './lib/proc';
 import { row, type Row } from './lib/report';
 import { sshShell, type SshTarget } from './lib/ssh';
 import { percentile, round } from './lib/stats';
@@ -58,17 +59,23 @@ async function keystrokes(
   return times;
 }
 
+/** Round-trip times through the portal, and the portal process's CPU time per keystroke (µs). */
 async function viaPortal(
-  endpoint: PortalReady,
+  portal: Child<PortalReady>,
   deviceId: string,
   prompt: string | RegExp,
   o: EchoOptions,
-): Promise<number[]> {
-  const term = await WsTerminal.open(endpoint, endpoint.cookies.admin, deviceId);
+): Promise<{ times: number[]; cpuUsPerKey: number }> {
+  const term = await WsTerminal.open(portal.ready, portal.ready.cookies.admin, deviceId);
   try {
     await term.connect(COLS, ROWS);
     await term.sink.waitFor(prompt, 20_000);
-    return await keystrokes((ch) => term.input(ch), term.sink, o.keystrokes, o.warmup);
+    const cpu0 = await portal.request<NodeJS.CpuUsage>('cpu');
+    const times = await keystrokes((ch) => term.input(ch), term.sink, o.keystrokes, o.warmup);
+    const cpu = await portal.request<NodeJS.CpuUsage>('cpu');
+    // each keystroke is a letter and a backspace, both echoed
+    const us = cpu.user + cpu.system - cpu0.user - cpu0.system;
+    return { times, cpuUsPerKey: us / (2 * (o.keystrokes + o.warmup)) };
   } finally {
     await term.close();
   }
@@ -84,29 +91,37 @@ async function direct(target: SshTarget, prompt: string | RegExp, o: EchoOptions
   }
 }
 
+/** What the portal may add to a keystroke's round trip (ms); null: reported, no target. */
+interface EchoTargets {
+  p50: number;
+  p99: number | null;
+}
+
+/**
+ * The lab device answers from another Node process (its own event loop adds to both paths); sshd is
+ * the device a target can be held to: issue 18 ("line rate") asks < 0.3 ms at p50, < 1.5 ms at p99.
+ */
+const TARGETS: Record<string, EchoTargets> = {
+  lab: { p50: 1, p99: null },
+  sshd: { p50: 0.3, p99: 1.5 },
+};
+
 function rowsFor(device: string, portal: number[], baseline: number[]): Row[] {
-  const p50 = percentile(portal, 50);
-  const b50 = percentile(baseline, 50);
-  return [
-    row({
+  const targets = TARGETS[device] ?? { p50: 1, p99: null };
+  return ([50, 99] as const).map((p) => {
+    const added = p === 50 ? targets.p50 : targets.p99;
+    const value = percentile(portal, p);
+    const base = percentile(baseline, p);
+    return row({
       benchmark: `echo (${device})`,
-      metric: 'p50 round trip',
+      metric: `p${p} round trip`,
       unit: 'ms',
-      portal: round(p50, 3),
-      baseline: round(b50, 3),
-      target: 'portal adds < 1 ms',
-      met: p50 - b50 < 1,
-    }),
-    row({
-      benchmark: `echo (${device})`,
-      metric: 'p99 round trip',
-      unit: 'ms',
-      portal: round(percentile(portal, 99), 3),
-      baseline: round(percentile(baseline, 99), 3),
-      target: '',
-      met: null,
-    }),
-  ];
+      portal: round(value, 3),
+      baseline: round(base, 3),
+      target: added === null ? '' : `portal adds < ${added} ms`,
+      met: added === null ? null : value - base < added,
+    });
+  });
 }
 
 export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchResult> {
@@ -152,12 +167,13 @@ export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchR
     for (const t of targets) {
       ctx.log(`echo: ${o.keystrokes} keystrokes via the portal and direct (${t.label})`);
       const directTimes = await direct(t.ssh, t.prompt, o);
-      const portalTimes = await viaPortal(portal.ready, t.id, t.prompt, o);
-      rows.push(...rowsFor(t.label, portalTimes, directTimes));
+      const via = await viaPortal(portal, t.id, t.prompt, o);
+      rows.push(...rowsFor(t.label, via.times, directTimes));
       details[t.label] = {
         keystrokes: o.keystrokes,
-        portal: summary(portalTimes),
+        portal: summary(via.times),
         direct: summary(directTimes),
+        portalCpuUsPerKeystroke: round(via.cpuUsPerKey, 1),
       };
     }
     return { rows, details };

@@ -34,6 +34,8 @@ export interface SocketLike {
   readonly readyState: number;
   /** Bytes queued but not yet sent (a paste is paced by it); absent in some fakes. */
   readonly bufferedAmount?: number;
+  /** How binary frames arrive: a channel that reads them sets 'arraybuffer' (read in order, synchronously). */
+  binaryType?: string;
   onopen: ((ev: Event) => unknown) | null;
   onmessage: ((ev: MessageEvent) => unknown) | null;
   onclose: ((ev: CloseEvent) => unknown) | null;
@@ -71,6 +73,12 @@ export interface ChannelOptions<In, Out> {
   /** The server → client schema of this channel, from lib/realtime/protocol.ts. */
   schema: z.ZodType<In>;
   onMessage(frame: In, channel: Channel<Out>): void;
+  /**
+   * Binary frames of this channel (the terminal's output, protocol.ts): read back as messages, at once
+   * or (a compressed frame) later, each still in its place among the others. Without it binary frames
+   * are dropped.
+   */
+  decodeBinary?(data: ArrayBuffer): Decoded<In> | Promise<Decoded<In>>;
   /** Each time a socket opens: send hello / subscribe / connect here. */
   onOpen?(channel: Channel<Out>): void;
   /** Each time a socket that had opened goes away (whatever the cause); pairs with onOpen. */
@@ -91,11 +99,10 @@ export function channelUrl(path: string, page: { protocol: string; host: string 
   return `${page.protocol === 'https:' ? 'wss:' : 'ws:'}//${page.host}/ws/${path.replace(/^\/+/, '')}`;
 }
 
+export type Decoded<In> = { ok: true; frame: In } | { ok: false; error: string };
+
 /** A text frame checked against the schema: a value, never a throw. */
-export function decodeFrame<In>(
-  schema: z.ZodType<In>,
-  data: unknown,
-): { ok: true; frame: In } | { ok: false; error: string } {
+export function decodeFrame<In>(schema: z.ZodType<In>, data: unknown): Decoded<In> {
   if (typeof data !== 'string') return { ok: false, error: 'binary frame' };
   let json: unknown;
   try {
@@ -177,16 +184,43 @@ export function openChannel<In, Out = never>(opts: ChannelOptions<In, Out>): Cha
     timer = undefined;
     setState({ kind: 'connecting', attempt });
     const s = connect(channelUrl(opts.path, opts.page ?? location));
+    // a Blob (the default) is read asynchronously and could overtake the text frames around it
+    if (opts.decodeBinary) s.binaryType = 'arraybuffer';
     socket = s;
     s.onopen = () => {
       openedAt = now();
       setState({ kind: 'open', since: openedAt });
       opts.onOpen?.(channel);
     };
+    // frames that arrive while one is still being decoded (a compressed one) wait behind it
+    let decoding: Promise<void> | null = null;
     s.onmessage = (ev) => {
-      const decoded = decodeFrame(opts.schema, ev.data);
-      if (decoded.ok) opts.onMessage(decoded.frame, channel);
-      else onDropped({ path: opts.path, error: decoded.error });
+      const data: unknown = ev.data;
+      const decode = () =>
+        opts.decodeBinary && data instanceof ArrayBuffer
+          ? opts.decodeBinary(data)
+          : decodeFrame(opts.schema, data);
+      const deliver = (decoded: Decoded<In>) => {
+        if (socket !== s) return; // replaced or closed meanwhile
+        if (decoded.ok) opts.onMessage(decoded.frame, channel);
+        else onDropped({ path: opts.path, error: decoded.error });
+      };
+      let pending: Promise<void>;
+      if (decoding) pending = decoding.then(async () => deliver(await decode()));
+      else {
+        const decoded = decode();
+        if (!(decoded instanceof Promise)) return deliver(decoded);
+        pending = decoded.then(deliver);
+      }
+      const queued: Promise<void> = (decoding = pending
+        .catch((err: unknown) => {
+          setTimeout(() => {
+            throw err; // a handler's error surfaces as it would have without the wait
+          });
+        })
+        .finally(() => {
+          if (decoding === queued) decoding = null;
+        }));
     };
     s.onclose = (ev) => {
       const openForMs = openedAt === null ? 0 : now() - openedAt;

@@ -1,9 +1,12 @@
 /**
  * A lean WebSocket terminal client for the portal (lighter than tests/harness TestClient, which keeps
- * every frame): output into a TextSink, waits for terminal_connected / terminal_closed.
+ * every frame): output into a TextSink, waits for terminal_connected / terminal_closed. It takes
+ * output as the browser does (binary frames, permessage-deflate offered) unless told otherwise.
  */
 import type net from 'node:net';
+import { inflateRawSync } from 'node:zlib';
 import WebSocket from 'ws';
+import { decodeBinaryFrame, OUTPUT_FRAMING_PARAM, type OutputFraming } from '../../lib/realtime/protocol';
 import { TextSink } from './text';
 
 export interface PortalEndpoint {
@@ -56,7 +59,15 @@ export class WsTerminal {
   ) {
     this.sink = new TextSink(sinkKeep);
     ws.on('error', () => {});
-    ws.on('message', (raw) => {
+    ws.on('message', (raw, isBinary) => {
+      if (isBinary) {
+        const d = decodeBinaryFrame(raw as Buffer, inflateRawSync);
+        // a frame the client cannot read fails the measurement waiting on this sink
+        if (!d.ok) return this.sink.close(`bad binary frame: ${d.error}`);
+        if (onOutput) onOutput(d.message.data);
+        else this.sink.feed(d.message.data);
+        return;
+      }
       const f = JSON.parse(raw.toString()) as {
         type: string;
         data?: string;
@@ -100,9 +111,16 @@ export class WsTerminal {
     endpoint: PortalEndpoint,
     cookie: string,
     deviceId: string,
-    opts: { sinkKeep?: number; onOutput?: (data: string) => void; perMessageDeflate?: boolean } = {},
+    opts: {
+      sinkKeep?: number;
+      onOutput?: (data: string) => void;
+      perMessageDeflate?: boolean;
+      /** How output frames come (default binary, as the browser asks; json as an API script gets them). */
+      output?: OutputFraming;
+    } = {},
   ): Promise<WsTerminal> {
-    const ws = await openSocket(endpoint, `/ws/terminal/${deviceId}`, cookie, {
+    const query = (opts.output ?? 'binary') === 'binary' ? `?${OUTPUT_FRAMING_PARAM}=binary` : '';
+    const ws = await openSocket(endpoint, `/ws/terminal/${deviceId}${query}`, cookie, {
       perMessageDeflate: opts.perMessageDeflate,
     });
     return new WsTerminal(ws, opts.sinkKeep, opts.onOutput);

@@ -6,7 +6,14 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { RevocationScope } from '../events/types';
 import type { ChannelName, ChannelRoute } from './channels';
-import { ERROR_CODES, MSG, parseFrame, type ErrorCode } from './protocol';
+import {
+  ERROR_CODES,
+  MSG,
+  outputFramingOf,
+  parseFrame,
+  type ErrorCode,
+  type OutputFraming,
+} from './protocol';
 import type { Identity } from './upgrade';
 
 /** Frames larger than this get an error frame (the connection stays up). */
@@ -15,6 +22,12 @@ export const WS_MAX_FRAME_BYTES_DEFAULT = 64 * 1024;
 export const WS_HARD_MAX_FRAME_BYTES = 1024 * 1024;
 /** Frames at or above this size are compressed (permessage-deflate); keystroke frames never are. */
 export const WS_COMPRESS_THRESHOLD_BYTES = 1024;
+/** Terminal output waiting in a socket from which its link counts as behind (about one full frame). */
+export const WS_COMPRESS_BACKLOG_BYTES = 64 * 1024;
+/** A link that took terminal output this fast (uncompressed bytes) without falling behind is fast. */
+export const WS_FAST_LINK_BYTES_PER_S = 10 * 1024 * 1024;
+/** ...over at least this long (a link's kernel buffers alone cannot fake it). */
+export const WS_FAST_LINK_PROOF_MS = 1000;
 export const WS_HEARTBEAT_MS_DEFAULT = 30_000;
 export const WS_CLOSE_GOING_AWAY = 1001;
 export const WS_CLOSE_POLICY = 1008;
@@ -27,6 +40,54 @@ export function closeReason(reason: string): string {
   return out;
 }
 
+/**
+ * Whether one socket's terminal output is compressed. Compression pays only where the link, not the
+ * CPU, sets the rate: deflate at level 1 runs at ~210 MB/s of one core and inflate at ~680 MB/s
+ * (terminal text, 64 KiB frames, on the benchmark machine) while the portal relays ~60 MB/s, and
+ * deflating every large frame cost 44% of the bulk throughput over loopback (bench/throughput.ts:
+ * 0.35× direct against 0.62× for a client that did not offer compression, same run). On a slow link
+ * it is the other way round: each compressed byte carries 4-7 bytes of terminal text (bench: 4 MB/s
+ * of text through a 1 MB/s link).
+ *
+ * The decision serves both ways of compressing: permessage-deflate for JSON output frames, and the
+ * terminal channel's own compressed binary frames (protocol.ts, BINARY_FRAME.deflatedOutput).
+ *
+ * Output starts uncompressed, and a socket whose link falls behind (output piles up in the socket,
+ * WS_COMPRESS_BACKLOG_BYTES) is compressed from then on, until it proves fast: more than
+ * WS_FAST_LINK_BYTES_PER_S taken over WS_FAST_LINK_PROOF_MS without falling behind again (a 1 MB/s
+ * link carries at most ~7 MB/s of text compressed). One backlog is not undone by the next empty
+ * buffer: the kernel's socket buffers (megabytes) drain in bursts and would flip it every turn.
+ */
+export interface OutputCompression {
+  readonly compressing: boolean;
+  /** While compressing: when the link last was behind (or the measuring window began)... */
+  readonly since: number;
+  /** ...and the output bytes sent since. */
+  readonly bytes: number;
+}
+
+export const OUTPUT_UNCOMPRESSED: OutputCompression = { compressing: false, since: 0, bytes: 0 };
+
+/** Decide for one output frame of `frameBytes` (frames under WS_COMPRESS_THRESHOLD_BYTES never are). */
+export function compressOutput(
+  state: OutputCompression,
+  frameBytes: number,
+  bufferedBytes: number,
+  nowMs: number,
+): { compress: boolean; state: OutputCompression } {
+  let next = state;
+  if (bufferedBytes >= WS_COMPRESS_BACKLOG_BYTES) {
+    next = { compressing: true, since: nowMs, bytes: 0 };
+  } else if (state.compressing) {
+    const bytes = state.bytes + frameBytes;
+    const ms = nowMs - state.since;
+    if (ms < WS_FAST_LINK_PROOF_MS) next = { compressing: true, since: state.since, bytes };
+    else if ((bytes * 1000) / ms >= WS_FAST_LINK_BYTES_PER_S) next = OUTPUT_UNCOMPRESSED;
+    else next = { compressing: true, since: nowMs, bytes: 0 }; // too slow to tell: measure again
+  }
+  return { compress: next.compressing && frameBytes >= WS_COMPRESS_THRESHOLD_BYTES, state: next };
+}
+
 /** Any server → client message: a JSON object with a `type`. */
 export type OutboundMessage = { type: string } & Record<string, unknown>;
 
@@ -37,12 +98,19 @@ export interface Connection {
   /** The client's address (through trusted proxies), for the per-address connection cap. */
   readonly address: string;
   readonly openedAt: number;
+  /** How the client takes terminal output: asked for on the upgrade URL (protocol.ts, OUTPUT_FRAMING_PARAM). */
+  readonly outputFraming: OutputFraming;
   /** Bytes queued in the socket, not yet written to the network. */
   bufferedAmount(): number;
   /** `onWritten` runs once the frame has left the process (or failed): the backpressure signal. */
   send(message: OutboundMessage, onWritten?: () => void): void;
   /** Send an already serialised frame (fan-out serialises once for many sockets). */
   sendText(text: string): void;
+  /**
+   * Send a frame the caller built, binary (bytes) or text (serialised JSON), compressed only when
+   * `compress` says so (the caller decides per frame: terminal output, see compressOutput).
+   */
+  sendFrame(frame: Uint8Array | string, compress: boolean, onWritten?: () => void): void;
   sendError(code: ErrorCode | string, message: string): void;
   close(code: number, reason: string): void;
 }
@@ -98,6 +166,14 @@ interface Entry {
  */
 export class ConnectionManager {
   private readonly wss: WebSocketServer;
+  /**
+   * For sockets that take binary terminal output: no permessage-deflate. A browser that negotiated it
+   * compresses every frame it sends, each keystroke too (Chromium does), and each is inflated on the
+   * thread pool before it is handled (keystrokes against sshd as bench/echo.ts types them, with and
+   * without: +0.15 ms at p50, +0.6 ms at p99); their output is compressed by the terminal channel
+   * itself where that pays (protocol.ts BINARY_FRAME.deflatedOutput, compressOutput).
+   */
+  private readonly plainWss: WebSocketServer;
   private readonly byId = new Map<string, Entry>();
   private readonly byUser = new Map<string, Set<string>>();
   private readonly byAddress = new Map<string, number>();
@@ -109,9 +185,11 @@ export class ConnectionManager {
   constructor(opts: ConnectionManagerOptions) {
     this.maxFrameBytes = opts.maxFrameBytes ?? WS_MAX_FRAME_BYTES_DEFAULT;
     this.log = opts.log;
+    const maxPayload = Math.max(WS_HARD_MAX_FRAME_BYTES, this.maxFrameBytes);
+    this.plainWss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false });
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: Math.max(WS_HARD_MAX_FRAME_BYTES, this.maxFrameBytes),
+      maxPayload,
       // ws applies `threshold` only without server context takeover (ws/lib/sender.js); without it
       // every frame, keystroke echoes included, was compressed and each socket kept a ~220 KiB zlib
       // context (measured in bench/: fan-out 0.12× raw ws, 245 KiB per terminal session).
@@ -214,7 +292,9 @@ export class ConnectionManager {
       if (socket.destroyed) onClosed();
       else socket.once('close', onClosed);
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, identity, route, address, handler));
+    const framing = outputFramingOf(req.url);
+    const wss = framing === 'binary' ? this.plainWss : this.wss;
+    wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, identity, route, address, framing, handler));
   }
 
   private attach(
@@ -222,6 +302,7 @@ export class ConnectionManager {
     identity: Identity,
     route: ChannelRoute,
     address: string,
+    outputFraming: OutputFraming,
     handler: ChannelHandler,
   ): void {
     const id = randomUUID();
@@ -231,6 +312,7 @@ export class ConnectionManager {
       route,
       address,
       openedAt: Date.now(),
+      outputFraming,
       bufferedAmount: () => ws.bufferedAmount,
       send: (message, onWritten) => {
         if (ws.readyState === WebSocket.OPEN)
@@ -238,6 +320,10 @@ export class ConnectionManager {
       },
       sendText: (text) => {
         if (ws.readyState === WebSocket.OPEN) ws.send(text);
+      },
+      sendFrame: (frame, compress, onWritten) => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        ws.send(frame, { binary: typeof frame !== 'string', compress }, onWritten && (() => onWritten()));
       },
       sendError: (code, message) => conn.send({ type: MSG.error, code, message }),
       close: (code, reason) => ws.close(code, closeReason(reason)),
@@ -352,5 +438,6 @@ export class ConnectionManager {
     ]);
     for (const ws of sockets) if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
     this.wss.close();
+    this.plainWss.close();
   }
 }

@@ -72,6 +72,8 @@ export interface KeptResult {
 }
 /** Output that arrives within one event-loop turn goes out as one frame, up to this size. */
 export const OUTPUT_FRAME_MAX_CHARS = 64 * 1024;
+/** Output this short that starts a turn (a keystroke's echo, a prompt) is sent at once, not joined. */
+export const OUTPUT_ECHO_MAX_CHARS = 256;
 /** An interactive line longer than this is audited truncated. */
 const AUDIT_LINE_MAX_CHARS = 1000;
 /** Output kept to recognise a password prompt before a typed line is audited. */
@@ -359,6 +361,9 @@ export class TerminalSession {
   private onOutput(chunk: Buffer): void {
     const text = this.decoder.write(chunk);
     if (!text) return;
+    // The readers come first: a keystroke's echo is on its way before the recording and the screen
+    // model take this chunk, and a bulk chunk's frame is queued before the recording's own per-turn write.
+    if (this.attached || this.observers.size > 0) this.queueOutput(text);
     this.init.tap?.output(text);
     this.init.screen?.write(text);
     if (this.init.timers.idleCountsOutput) this.lastActivity = Date.now();
@@ -369,11 +374,18 @@ export class TerminalSession {
         : (this.outputTail + text).slice(-OUTPUT_TAIL_CHARS);
     if (this.unechoed || this.dropped) this.followEcho(text);
     if (this.command) this.feedCommand(text);
-    if (!this.attached && this.observers.size === 0) return;
-    // Bulk output arrives as many small SSH chunks: join what comes in one turn into one frame.
+  }
+
+  /**
+   * Bulk output arrives as many SSH chunks: what comes in one turn goes out as one frame (up to
+   * OUTPUT_FRAME_MAX_CHARS), except a short first chunk, which goes at once: an echo must not wait.
+   */
+  private queueOutput(text: string): void {
+    const first = this.pending.length === 0 && !this.flushScheduled;
     this.pending.push(text);
     this.pendingChars += text.length;
-    if (this.pendingChars >= OUTPUT_FRAME_MAX_CHARS) this.flushOutput();
+    if (this.pendingChars >= OUTPUT_FRAME_MAX_CHARS || (first && text.length <= OUTPUT_ECHO_MAX_CHARS))
+      this.flushOutput();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flushOutput());

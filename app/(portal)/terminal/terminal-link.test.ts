@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deflateRawSync } from 'node:zlib';
+import { encodeOutputFrame } from '@/lib/realtime/protocol';
 import { chunkInput, INPUT_CHUNK_CHARS, TerminalLink, type LinkStatus } from './terminal-link';
 
 describe('chunkInput (large pastes)', () => {
@@ -115,6 +117,45 @@ describe('Reconnect (finding 18: it needed two clicks)', () => {
     second.open();
     second.receive({ type: 'terminal_error', code: 'unreachable', error: 'Cannot reach the device.' });
     expect(statuses.at(-1)).toBe('error');
+    l.dispose();
+  });
+});
+
+describe('binary output frames', () => {
+  beforeEach(() => {
+    FakeSocket.all = [];
+    vi.stubGlobal('WebSocket', FakeSocket);
+    vi.stubGlobal('location', { protocol: 'http:', host: 'portal.test' });
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('asks for them and keeps every frame in its place, a compressed one (read asynchronously) too', async () => {
+    const outputs: string[] = [];
+    const statuses: LinkStatus[] = [];
+    const l = new TerminalLink('dev1', null, () => ({ cols: 80, rows: 24 }), {
+      onOutput: (data) => outputs.push(data),
+      onInputLost: () => {},
+      onStatus: (st) => statuses.push(st),
+      onSession: () => {},
+      onFrame: () => {},
+      onRtt: () => {},
+    });
+    l.start();
+    const s = FakeSocket.all[0]! as FakeSocket & { binaryType?: string };
+    expect(s.url).toBe('ws://portal.test/ws/terminal/dev1?output=binary');
+    expect(s.binaryType).toBe('arraybuffer');
+    s.open();
+    s.receive({ type: 'terminal_connected', device_id: 'dev1', session_id: 's1', message: 'Connected' });
+    const binary = (frame: Uint8Array) => s.onmessage?.({ data: frame.slice().buffer } as MessageEvent);
+    binary(encodeOutputFrame('接口 \x1b[32mup\x1b[0m\r\n'));
+    expect(outputs).toEqual(['接口 \x1b[32mup\x1b[0m\r\n']); // a plain frame is read at once
+    const bulk = 'Gi0/0/1 changed state to up\r\n'.repeat(200);
+    binary(encodeOutputFrame(bulk, (b) => deflateRawSync(b)));
+    binary(Uint8Array.of(0x7f, 0x41)); // an unknown kind: dropped, in its turn
+    s.receive({ type: 'output', data: '<sw-01>' });
+    s.receive({ type: 'terminal_closed', reason: 'The device ended the session.' });
+    await vi.waitFor(() => expect(statuses.at(-1)).toBe('closed'));
+    expect(outputs).toEqual(['接口 \x1b[32mup\x1b[0m\r\n', bulk, '<sw-01>']);
     l.dispose();
   });
 });

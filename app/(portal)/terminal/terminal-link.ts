@@ -1,6 +1,9 @@
 import { openChannel, type Channel, type ChannelState } from '@/app/_lib/channel';
 import {
+  decodeBinaryFrame,
   MSG,
+  type BinaryFrameResult,
+  OUTPUT_FRAMING_PARAM,
   terminalServerMessage,
   type TerminalClientMessage,
   type TerminalServerMessage,
@@ -78,8 +81,14 @@ export class TerminalLink {
   start(): void {
     if (this.disposed || this.channel) return;
     this.channel = openChannel<TerminalServerMessage, TerminalClientMessage>({
-      path: `terminal/${encodeURIComponent(this.deviceId)}`,
+      // output comes as binary frames: UTF-8 text, not JSON with every control character escaped
+      path: `terminal/${encodeURIComponent(this.deviceId)}?${OUTPUT_FRAMING_PARAM}=binary`,
       schema: terminalServerMessage,
+      decodeBinary: (data) => {
+        const asFrame = (r: BinaryFrameResult) => (r.ok ? { ok: true as const, frame: r.message } : r);
+        const r = decodeBinaryFrame(new Uint8Array(data)); // a compressed frame: a promise
+        return r instanceof Promise ? r.then(asFrame) : asFrame(r);
+      },
       policy: { maxAttempts: RECONNECT_MAX_ATTEMPTS },
       onState: (s) => this.onState(s),
       onOpen: (ch) => {

@@ -1,12 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { atLeast } from '../../auth/roles';
 import type { DeviceLoginRequest } from '../../devices/connect';
 import { ASK_USER_TIMEOUT_MS } from '../../devices/ssh';
 import type { TerminalManager } from '../../terminal/manager';
 import type { TerminalOutput } from '../../terminal/output';
 import type { TerminalSession } from '../../terminal/session';
-import type { ChannelHandler, Connection, Revocation } from '../connections';
-import { ERROR_CODES, MSG, terminalClientMessage, type TerminalClientMessage } from '../protocol';
+import {
+  compressOutput,
+  OUTPUT_UNCOMPRESSED,
+  type ChannelHandler,
+  type Connection,
+  type Revocation,
+} from '../connections';
+import {
+  encodeOutputFrame,
+  ERROR_CODES,
+  MSG,
+  terminalClientMessage,
+  type TerminalClientMessage,
+} from '../protocol';
 import { OBSERVE_MSG } from '../protocol-observe';
 import type { Identity } from '../upgrade';
 
@@ -21,10 +34,25 @@ export interface TerminalChannelDeps {
   findUser?(username: string): Promise<{ id: string; username: string; role: Identity['role'] } | null>;
 }
 
-/** The session's output port for one browser socket: every terminal output frame is built here. */
+/** Output for a reader whose link is behind: level 1, the session's speed comes first. */
+const deflate = (utf8: Uint8Array) => deflateRawSync(utf8, { level: 1 });
+
+/**
+ * The session's output port for one browser socket: every terminal output frame is built here, binary
+ * or JSON as the socket asked (protocol.ts), compressed only while the reader's link is behind.
+ */
 function socketOutput(conn: Connection): TerminalOutput {
+  const binary = conn.outputFraming === 'binary';
+  let compression = OUTPUT_UNCOMPRESSED;
   return {
-    output: (data, onWritten) => conn.send({ type: MSG.output, data }, onWritten),
+    output: (data, onWritten) => {
+      const decision = compressOutput(compression, data.length, conn.bufferedAmount(), Date.now());
+      compression = decision.state;
+      // a binary socket has no permessage-deflate: its frames are compressed here, when they are
+      if (binary) {
+        conn.sendFrame(encodeOutputFrame(data, decision.compress ? deflate : undefined), false, onWritten);
+      } else conn.sendFrame(JSON.stringify({ type: MSG.output, data }), decision.compress, onWritten);
+    },
     closed: (reason) => conn.send({ type: MSG.terminalClosed, reason }),
     notice: (message) => conn.send({ type: MSG.terminalNotice, message }),
     bufferedAmount: () => conn.bufferedAmount(),
@@ -83,7 +111,9 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
       encoding: session.currentEncoding,
       message: resumed ? `Reattached to ${session.deviceName}.` : `Connected to ${session.deviceName}.`,
     });
-    session.attach(port).catch((err: unknown) => conn.sendError(ERROR_CODES.internal, (err as Error).message));
+    session
+      .attach(port)
+      .catch((err: unknown) => conn.sendError(ERROR_CODES.internal, (err as Error).message));
   }
 
   async function connect(conn: Connection, msg: Extract<TerminalClientMessage, { type: 'connect' }>) {
@@ -268,6 +298,12 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
         }
         case 'ping':
           return conn.send({ type: MSG.pong, ts: msg.ts });
+        case 'flow': {
+          // no session yet (or any more): nothing to hold
+          const b = bound.get(conn.id);
+          b?.session.readerFlow(b.port, msg.paused);
+          return;
+        }
         case 'close': {
           const s = bound.get(conn.id)?.session;
           bound.delete(conn.id);
