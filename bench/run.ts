@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBatch } from './batch';
+import { runBrowser } from './browser';
 import { runClusterBatch } from './cluster-batch';
 import { runClusterFanout } from './cluster-fanout';
 import { runDeviceList } from './device-list';
@@ -35,6 +36,7 @@ export const BENCHMARKS = [
   'device-list',
   'cluster-batch',
   'cluster-fanout',
+  'browser',
 ] as const;
 export type BenchName = (typeof BENCHMARKS)[number];
 
@@ -61,6 +63,9 @@ export interface BenchOptions {
   listRequests: number;
   jumpDevices: number;
   clusterUpdates: number;
+  browserMb: number;
+  browserRuns: number;
+  browserKeystrokes: number;
 }
 
 type Sizes = Omit<BenchOptions, 'only' | 'smoke' | 'out'>;
@@ -85,6 +90,9 @@ export const NORMAL: Sizes = {
   listRequests: 200,
   jumpDevices: 200,
   clusterUpdates: 5000,
+  browserMb: 50,
+  browserRuns: 3,
+  browserKeystrokes: 200,
 };
 
 export const SMOKE: Sizes = {
@@ -107,6 +115,9 @@ export const SMOKE: Sizes = {
   listRequests: 20,
   jumpDevices: 10,
   clusterUpdates: 100,
+  browserMb: 2,
+  browserRuns: 1,
+  browserKeystrokes: 10,
 };
 
 const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
@@ -132,6 +143,9 @@ const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
     help: 'jump: lab devices reached through one jump host (batch concurrency and latency)',
   },
   clusterUpdates: { flag: 'cluster-updates', help: 'cluster-fanout: task updates published' },
+  browserMb: { flag: 'browser-mb', help: 'browser: size of the file flooded into each page, MB' },
+  browserRuns: { flag: 'browser-runs', help: 'browser: floods per page (median reported)' },
+  browserKeystrokes: { flag: 'browser-keystrokes', help: 'browser: measured keystrokes per page' },
 };
 
 export function usage(): string {
@@ -172,7 +186,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     const n = Number(raw);
     if (!Number.isFinite(n) || n <= 0)
       throw new Error(`--${f.flag} must be a positive number, got "${String(raw)}"`);
-    sizes[key] = key === 'mb' || key === 'slowRate' || key === 'slowSeconds' ? n : Math.round(n);
+    sizes[key] =
+      key === 'mb' || key === 'slowRate' || key === 'slowSeconds' || key === 'browserMb' ? n : Math.round(n);
   }
   const only = ((values.only as string[] | undefined) ?? [])
     .flatMap((s) => s.split(','))
@@ -236,6 +251,8 @@ function runOne(name: BenchName, o: BenchOptions, ctx: BenchContext): Promise<Be
         { clients: o.clients, updates: o.clusterUpdates, window: o.window, maxSeconds: o.fanoutSeconds },
         ctx,
       );
+    case 'browser':
+      return runBrowser({ mb: o.browserMb, runs: o.browserRuns, keystrokes: o.browserKeystrokes }, ctx);
   }
 }
 

@@ -14,9 +14,11 @@ import { useTranslations } from 'next-intl';
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { TerminalThemeName } from '@/lib/i18n/config';
 import { TERMINAL_COLOUR_THEMES } from '@/lib/terminal/themes';
-import type { TerminalClientMessage, TerminalServerMessage } from '@/lib/realtime/protocol';
+import { MSG, type TerminalClientMessage, type TerminalServerMessage } from '@/lib/realtime/protocol';
 import type { LinkMessage } from './link-messages';
 import { TerminalLink, type LinkStatus } from './terminal-link';
+import { loadBestRenderer, type TerminalHostElement } from './renderer';
+import { ReaderBacklog } from './reader-backlog';
 
 export interface PaneHandle {
   send(frame: TerminalClientMessage): void;
@@ -181,14 +183,21 @@ export function TerminalPane({
     window.addEventListener('mouseup', onMouseUp);
     // Deferred so React's development double-mount does not open two sessions.
     const timer = setTimeout(async () => {
-      const [{ Terminal }, { FitAddon }, { SearchAddon }, { WebLinksAddon }, { Unicode11Addon }] =
-        await Promise.all([
-          import('@xterm/xterm'),
-          import('@xterm/addon-fit'),
-          import('@xterm/addon-search'),
-          import('@xterm/addon-web-links'),
-          import('@xterm/addon-unicode11'),
-        ]);
+      const [
+        { Terminal },
+        { FitAddon },
+        { SearchAddon },
+        { WebLinksAddon },
+        { Unicode11Addon },
+        { WebglAddon },
+      ] = await Promise.all([
+        import('@xterm/xterm'),
+        import('@xterm/addon-fit'),
+        import('@xterm/addon-search'),
+        import('@xterm/addon-web-links'),
+        import('@xterm/addon-unicode11'),
+        import('@xterm/addon-webgl'),
+      ]);
       // xterm measures the cell once, from the font it finds: wait for the bundled one.
       await Promise.race([
         document.fonts.load(`${words.current.fontSize}px 'JetBrains Mono Variable'`).catch(() => []),
@@ -214,6 +223,12 @@ export function TerminalPane({
       t.loadAddon(u);
       t.unicode.activeVersion = '11';
       t.open(host.current);
+      const el: TerminalHostElement = host.current;
+      el.terminal = t;
+      loadBestRenderer(t, WebglAddon, (choice) => {
+        el.dataset.renderer = choice.renderer;
+        if (choice.renderer === 'dom') el.dataset.rendererReason = choice.reason;
+      });
       t.onSelectionChange(() => {
         setHasSelection(t.hasSelection());
         if (!t.hasSelection()) copiedSelection = ''; // the same text selected again is copied again
@@ -223,10 +238,13 @@ export function TerminalPane({
       fit.current = f;
       search.current = s;
 
+      // a flood comes faster than the page draws it: the device waits while xterm is behind
+      const backlog = new ReaderBacklog((paused) => link.current?.send({ type: MSG.flow, paused }));
       const l = new TerminalLink(deviceId, sessionId, () => ({ cols: t.cols, rows: t.rows }), {
         onOutput: (data, resumed) => {
           if (resumed) t.reset(); // the scrollback replaces what this page showed before a blip
-          t.write(data);
+          backlog.queued(data.length);
+          t.write(data, () => backlog.parsed(data.length));
         },
         onInputLost: (chars) =>
           // the portal's own notice, in the reader's language (device output is never translated)
