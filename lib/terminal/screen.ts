@@ -20,6 +20,8 @@ import type { Logger } from 'pino';
 export const SCREEN_SCROLLBACK_ROWS = 3000;
 /** Output a model may lag behind its session by before it gives up exactness. */
 export const SCREEN_BACKLOG_MAX_CHARS = 16 * 1024 * 1024;
+/** Output gathered for the worker before it is posted without waiting for the end of the turn. */
+export const SCREEN_BATCH_MAX_CHARS = 256 * 1024;
 /** How long a reattach waits for a snapshot before it replays the raw scrollback instead. */
 export const SCREEN_SNAPSHOT_TIMEOUT_MS = 3000;
 
@@ -154,6 +156,9 @@ export class ScreenModels {
 /** One session's screen, as the worker parses it. */
 export class ScreenModel {
   private queued = 0;
+  private batch: string[] = [];
+  private batchChars = 0;
+  private batchScheduled = false;
   private lagging = false;
   private exact = true;
   private dead = false;
@@ -190,10 +195,29 @@ export class ScreenModel {
     if (this.queued + text.length > this.backlogMax) {
       this.lagging = true;
       this.exact = false;
+      this.flushBatch(); // what it holds is counted in `queued`: its ack ends the lag
       return;
     }
     this.queued += text.length;
-    this.post({ t: 'w', id: this.id, d: text });
+    // one message (and one ack) per event-loop turn, not per SSH chunk: a message costs more than
+    // parsing a small chunk does
+    this.batch.push(text);
+    this.batchChars += text.length;
+    if (this.batchChars >= SCREEN_BATCH_MAX_CHARS) this.flushBatch();
+    else if (!this.batchScheduled) {
+      this.batchScheduled = true;
+      setImmediate(() => this.flushBatch());
+    }
+  }
+
+  /** Output written this turn goes to the worker (before anything that must follow it). */
+  private flushBatch(): void {
+    this.batchScheduled = false;
+    if (this.batch.length === 0) return;
+    const d = this.batch.length === 1 ? this.batch[0]! : this.batch.join('');
+    this.batch = [];
+    this.batchChars = 0;
+    this.post({ t: 'w', id: this.id, d });
   }
 
   resize(cols: number, rows: number): void {
@@ -201,7 +225,9 @@ export class ScreenModel {
     this.cols = cols;
     this.rows = rows;
     // while lagging the size goes in with the restart
-    if (!this.lagging) this.post({ t: 'resize', id: this.id, cols, rows });
+    if (this.lagging) return;
+    this.flushBatch();
+    this.post({ t: 'resize', id: this.id, cols, rows });
   }
 
   /** @internal The worker parsed n characters of this session's output. */
@@ -241,6 +267,7 @@ export class ScreenModel {
    */
   async snapshot(): Promise<Snapshot | null> {
     if (!this.available) return null;
+    this.flushBatch();
     const r = await this.models.requestSnapshot(
       this.worker,
       this.id,
@@ -252,6 +279,7 @@ export class ScreenModel {
   }
 
   close(): void {
+    this.batch = [];
     this.post({ t: 'close', id: this.id });
     this.dead = true;
     this.models.forget(this.id);
