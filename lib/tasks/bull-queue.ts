@@ -68,6 +68,8 @@ export interface BullTaskQueueOptions {
 export class BullTaskQueue implements TaskQueue {
   private readonly queue: Queue<TaskJob>;
   private worker: Worker<TaskJob> | null = null;
+  /** Jobs between being taken and starting (deciding whether to hand themselves off). */
+  private deciding = 0;
   private readonly running = new Map<string, AbortController>();
   private queued = 0;
   private closed = false;
@@ -153,19 +155,28 @@ export class BullTaskQueue implements TaskQueue {
    * moment to take it), or the job was passed to another node that has not taken it yet. After
    * MAX_HANDOFFS a job runs wherever it is: a node that never takes it cannot hold it up.
    */
-  private async handOff(job: Job<TaskJob>): Promise<string | null> {
+  private async handOff(job: Job<TaskJob>, busy: number): Promise<string | null> {
     const { load } = this.opts;
     const handoff = job.data.handoff;
     if (!load || (handoff?.count ?? 0) >= MAX_HANDOFFS) return null;
     if (handoff && handoff.to !== load.self) return handoff.to;
-    if (this.running.size === 0) return null;
+    if (busy === 0) return null;
     const other = await load.leastBusyOther(this.opts.maxRunning).catch(() => null);
-    return other && other.running < this.running.size ? other.nodeId : null;
+    return other && other.running < busy ? other.nodeId : null;
   }
 
   private async run(job: Job<TaskJob>, token: string | undefined, runner: TaskRunner): Promise<void> {
     const { taskId } = job.data;
-    const to = await this.handOff(job);
+    // jobs this worker took together are deciding at the same time: each counts the ones before it,
+    // or two tasks created together would both see an idle node and both stay
+    const busy = this.running.size + this.deciding;
+    this.deciding++;
+    let to: string | null;
+    try {
+      to = await this.handOff(job, busy);
+    } finally {
+      this.deciding--;
+    }
     if (to !== null) {
       await job.updateData({ ...job.data, handoff: { to, count: (job.data.handoff?.count ?? 0) + 1 } });
       await job.moveToDelayed(Date.now() + HANDOFF_DELAY_MS, token);
