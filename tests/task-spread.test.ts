@@ -64,12 +64,10 @@ async function cluster(names: string[], opts: { maxRunning?: number; processing?
     closeAfter.unshift(() => queue.close());
     if (!opts.processing || opts.processing.includes(name))
       queue.process(
-        (taskId, signal) =>
+        (taskId) =>
           new Promise<void>((resolve) => {
             ran.set(taskId, name);
             release.set(taskId, resolve);
-            // a failed test still closes its nodes: a stopping node ends what it runs
-            signal.addEventListener('abort', () => resolve());
           }),
       );
     queues.push(queue);

@@ -12,8 +12,12 @@ const MAX_STALLED = 5;
 
 /** How often a job may be passed on to a less busy node before this node runs it anyway. */
 const MAX_HANDOFFS = 5;
-/** How long a job passed on waits before a worker may take it (the other node's worker takes it then). */
-const HANDOFF_DELAY_MS = 30;
+/**
+ * How long a job passed on waits before a worker may take it (the other node's worker takes it then).
+ * With MAX_HANDOFFS, the other node has about half a second to take it: 30 ms (150 ms in all) was too
+ * short for a busy machine, where the job came back to the node that passed it every time.
+ */
+const HANDOFF_DELAY_MS = 100;
 
 interface TaskJob {
   taskId: string;
