@@ -56,6 +56,8 @@ interface Observer extends ObserverInfo {
   gen: number;
   /** Output outran the snapshot: this join sends the raw scrollback instead. */
   rawOnJoin: boolean;
+  /** A look at a behind observer's socket, due when its last frame's write found it not yet empty. */
+  recheck: NodeJS.Timeout | null;
   /** Output that came while its screen was being taken. */
   held: string[];
   heldChars: number;
@@ -422,7 +424,8 @@ export class TerminalSession {
       return;
     }
     if (port.bufferedAmount() > OBSERVER_MAX_BUFFERED_BYTES) return this.fallBehind(port, o);
-    port.output(data);
+    // each frame's write tells whether an observer that fell behind has drained (no polling)
+    port.output(data, () => this.observerWritten(port, o));
   }
 
   /** The observer cannot keep up: nothing more until its socket drains, then the whole screen again. */
@@ -430,12 +433,21 @@ export class TerminalSession {
     o.state = 'behind';
     o.held = [];
     o.heldChars = 0;
-    const check = () => {
-      if (this.observers.get(port) !== o || this.closed) return;
-      if (port.bufferedAmount() > 0) return void setTimeout(check, 50).unref();
-      void this.sendScreen(port, o);
-    };
-    check();
+    // what is queued to it drains; the write of its last frame (observerWritten) sends the screen
+    this.observerWritten(port, o);
+  }
+
+  /** A frame to this observer left the process: one that is behind and drained gets the screen again. */
+  private observerWritten(port: ScreenPort, o: Observer): void {
+    if (o.state !== 'behind' || this.observers.get(port) !== o || this.closed) return;
+    if (port.bufferedAmount() === 0) void this.sendScreen(port, o);
+    // a frame without a callback (a resize) still queued after the last output: look once more soon
+    else if (!o.recheck) {
+      o.recheck = setTimeout(() => {
+        o.recheck = null;
+        this.observerWritten(port, o);
+      }, 50).unref();
+    }
   }
 
   /** Send an observer the screen as it is now, then what came meanwhile. */
@@ -466,7 +478,16 @@ export class TerminalSession {
    */
   async observe(port: ScreenPort, who: { userId: string; name: string }): Promise<void> {
     if (this.closed) throw new Error('session is closed');
-    const o: Observer = { ...who, since: Date.now(), state: 'joining', gen: 0, rawOnJoin: false, held: [], heldChars: 0 };
+    const o: Observer = {
+      ...who,
+      since: Date.now(),
+      state: 'joining',
+      gen: 0,
+      rawOnJoin: false,
+      recheck: null,
+      held: [],
+      heldChars: 0,
+    };
     this.observers.set(port, o);
     this.announceObservers();
     await this.sendScreen(port, o);
