@@ -38,14 +38,18 @@ async function client(name: string, worker = false): Promise<Redis> {
 }
 
 /** Nodes that are all alive, whose runners run until their task is released. */
-async function cluster(names: string[], opts: { maxRunning?: number; processing?: string[] } = {}) {
+async function cluster(
+  names: string[],
+  opts: { maxRunning?: number; processing?: string[]; handoffTimeoutMs?: number } = {},
+) {
   const prefix = `sb-test-${randomUUID().slice(0, 8)}:`;
   const ran = new Map<string, string>(); // task → node
   const release = new Map<string, () => void>();
+  const alive = new Set(names);
   const nodes: ClusterNodes[] = names.map((self) => ({
     self,
-    isAlive: async (id) => names.includes(id),
-    live: async () => names,
+    isAlive: async (id) => alive.has(id),
+    live: async () => [...alive],
     stop: async () => {},
   }));
   const queues: BullTaskQueue[] = [];
@@ -60,6 +64,7 @@ async function cluster(names: string[], opts: { maxRunning?: number; processing?
       bus: new InProcessEventBus(),
       priorityOf: async () => 1,
       load: new RedisTaskLoad(connection, `${prefix}load`, name, nodes[i]!),
+      ...(opts.handoffTimeoutMs !== undefined && { handoffTimeoutMs: opts.handoffTimeoutMs }),
     });
     closeAfter.unshift(() => queue.close());
     if (!opts.processing || opts.processing.includes(name))
@@ -72,7 +77,7 @@ async function cluster(names: string[], opts: { maxRunning?: number; processing?
       );
     queues.push(queue);
   }
-  return { queues, ran, releaseAll: () => [...release.values()].forEach((r) => r()) };
+  return { queues, ran, alive, releaseAll: () => [...release.values()].forEach((r) => r()) };
 }
 
 describe('tasks spread over the nodes', () => {
@@ -100,12 +105,60 @@ describe('tasks spread over the nodes', () => {
     releaseAll();
   });
 
-  it('a task passed to a node that never takes it runs where it is after a few hand-offs', async () => {
+  it('a task passed to a node that never takes it is taken back and runs on the passing node', async () => {
     // node-b is alive but its worker takes nothing (stuck, or busy starting)
     const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], { processing: ['node-a'] });
     const ids = [randomUUID(), randomUUID()];
     await Promise.all(ids.map((id) => queues[0]!.enqueue(id, 'owner')));
     await vi.waitFor(() => expect(ids.every((id) => ran.get(id) === 'node-a')).toBe(true), WAIT);
+    releaseAll();
+  });
+
+  it('a task passed to a node that stops before taking it goes back to the shared queue', async () => {
+    // the take-back timer is far away: only node-b's own shutdown can bring the task back in time
+    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], {
+      processing: ['node-a'],
+      handoffTimeoutMs: 60_000,
+    });
+    const ids = [randomUUID(), randomUUID()];
+    await Promise.all(ids.map((id) => queues[0]!.enqueue(id, 'owner')));
+    await vi.waitFor(() => expect(ids.filter((id) => ran.has(id))).toHaveLength(1), WAIT);
+    const passed = ids.find((id) => !ran.has(id))!;
+    await vi.waitFor(async () => expect(await queues[1]!.holds(passed)).toBe(true), WAIT);
+    await queues[1]!.close();
+    await vi.waitFor(() => expect(ran.get(passed)).toBe('node-a'), WAIT);
+    releaseAll();
+  });
+
+  it("a task waiting in a dead node's queue is not held, so reconciliation queues it again", async () => {
+    const { queues, ran, alive, releaseAll } = await cluster(['node-a', 'node-b'], {
+      processing: ['node-a'],
+      handoffTimeoutMs: 60_000,
+    });
+    const ids = [randomUUID(), randomUUID()];
+    await Promise.all(ids.map((id) => queues[0]!.enqueue(id, 'owner')));
+    await vi.waitFor(() => expect(ids.filter((id) => ran.has(id))).toHaveLength(1), WAIT);
+    const passed = ids.find((id) => !ran.has(id))!;
+    await vi.waitFor(async () => expect(await queues[0]!.holds(passed)).toBe(true), WAIT);
+    alive.delete('node-b'); // its lease expired
+    expect(await queues[0]!.holds(passed)).toBe(false);
+    // a cancel finds nothing to stop either
+    expect(await queues[0]!.cancel(passed)).toBe('absent');
+    releaseAll();
+  });
+
+  it('a queued task passed to another node is cancelled there', async () => {
+    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], {
+      processing: ['node-a'],
+      handoffTimeoutMs: 60_000,
+    });
+    const ids = [randomUUID(), randomUUID()];
+    await Promise.all(ids.map((id) => queues[0]!.enqueue(id, 'owner')));
+    await vi.waitFor(() => expect(ids.filter((id) => ran.has(id))).toHaveLength(1), WAIT);
+    const passed = ids.find((id) => !ran.has(id))!;
+    await vi.waitFor(async () => expect(await queues[1]!.holds(passed)).toBe(true), WAIT);
+    expect(await queues[1]!.cancel(passed)).toBe('queued');
+    expect(await queues[0]!.holds(passed)).toBe(false);
     releaseAll();
   });
 });

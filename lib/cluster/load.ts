@@ -18,6 +18,10 @@ export class RedisTaskLoad implements TaskLoad {
     await this.redis.hset(this.key, this.self, String(running));
   }
 
+  live(): Promise<string[]> {
+    return this.nodes.live();
+  }
+
   async leastBusyOther(maxRunning: number): Promise<{ nodeId: string; running: number } | null> {
     const [counts, live] = await Promise.all([this.redis.hgetall(this.key), this.nodes.live()]);
     const alive = new Set(live);
