@@ -7,6 +7,7 @@ import type { EventBus, Topic } from '../events/types';
 import {
   closeRedis,
   createRedisClient,
+  createSubscriberClient,
   pingRedis,
   redisKey,
   waitForRedis,
@@ -16,6 +17,7 @@ import { BullTaskQueue } from '../tasks/bull-queue';
 import { TASK_ACTIVE_STATUSES } from '../tasks/status';
 import { RedisLease } from './lease';
 import { RedisTaskLoad } from './load';
+import { RedisRelayTransport, RedisSessionDirectory } from '../realtime/relay';
 import { RedisRateLimiter } from './rate-limit';
 import { RedisSlotStore } from './slots';
 import { RedisNodes, secretsFingerprint } from './nodes';
@@ -63,7 +65,10 @@ export async function startCluster(
     // BullMQ's worker waits in blocking reads and must ride out a Redis restart
     overrides: { maxRetriesPerRequest: null, enableOfflineQueue: true },
   });
-  const clients = [leases, queueClient, workerClient];
+  // terminal sockets relayed between nodes (lib/realtime/relay.ts): one publisher, one subscriber
+  const relayPub = createRedisClient(settings, { role: 'relay' });
+  const relaySub = createSubscriberClient(settings, { role: 'relay-subscriber' });
+  const clients = [leases, queueClient, workerClient, relayPub, relaySub];
   const reconnectListeners: ((e: ReconnectEvent) => void)[] = [];
   const deliveryListeners: ((topic: Topic, latencyMs: number) => void)[] = [];
   let bus: RedisEventBus | null = null;
@@ -124,6 +129,8 @@ export async function startCluster(
       subscribe: (topic, handler) => redisBus.subscribe(topic, handler),
       close: () => redisBus.close(),
     };
+    const transport = new RedisRelayTransport(relayPub, relaySub, prefix, config.NODE_ID);
+    await transport.whenReady();
     return {
       bus: safeBus,
       redisBus,
@@ -137,6 +144,10 @@ export async function startCluster(
         lease: (role, ttlMs = config.NODE_LEASE_MS) =>
           new RedisLease(leases, redisKey(prefix, 'lease', role), holder, ttlMs),
         slots,
+        relay: {
+          transport,
+          directory: new RedisSessionDirectory(leases, redisKey(prefix, 'terminal-sessions')),
+        },
         rateLimit: (perMinute) =>
           new RedisRateLimiter(leases, redisKey(prefix, 'rate:'), perMinute, (err) => {
             // one line per 100 failures: every API request fails the same way while Redis is down

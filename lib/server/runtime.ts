@@ -50,6 +50,14 @@ import { accessLookups } from '../realtime/access';
 import type { WaterMarks } from '../terminal/flow';
 import { TerminalManager } from '../terminal/manager';
 import { ScreenModels } from '../terminal/screen';
+import {
+  SESSION_REFRESH_MS,
+  SocketRelay,
+  type RelayTransport,
+  type SessionDirectory,
+} from '../realtime/relay';
+import { sessionEntry } from '../terminal/live';
+import type { ChannelHandler } from '../realtime/connections';
 import { setRuntime } from './registry';
 import { startCluster } from '../cluster/start';
 
@@ -134,6 +142,8 @@ export interface RuntimeCluster {
   ping(): Promise<RedisPing>;
   /** Cluster-wide counted slots (device sessions, a user's terminals and sockets), expiring with a dead node. */
   slots: SlotStore;
+  /** Sockets served by the node holding their session (lib/realtime/relay.ts). */
+  relay?: { transport: RelayTransport; directory: SessionDirectory };
   /** A per-key request rate limit shared by every node (the API's, per token). */
   rateLimit(perMinute: number): RateLimit;
   /** Where the Redis bus reports each event's publish-to-delivery time (the metrics). */
@@ -170,6 +180,8 @@ export interface Runtime {
   status: StatusMonitor;
   feed: NotificationFeed;
   terminals: TerminalManager;
+  /** Cluster: sockets and live sessions of the other nodes (lib/realtime/relay.ts). */
+  relay?: SocketRelay;
   /** Session recordings (null when no store was given). */
   recordings: { service: Recordings; store: RecordingStore } | null;
   realtime: Realtime;
@@ -343,7 +355,24 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       : () => {};
 
   const screens = t.TERMINAL_SCREEN_MODEL ? new ScreenModels(log.child({ module: 'screen' })) : undefined;
+  // cluster: a socket whose session is held by another node is served from there
+  const relayHandlers = new Map<string, ChannelHandler>();
+  const relay = cluster?.relay
+    ? new SocketRelay({
+        ...cluster.relay,
+        nodes,
+        handler: (channel) => relayHandlers.get(channel),
+        log: log.child({ module: 'relay' }),
+      })
+    : undefined;
   const terminals = new TerminalManager({
+    directory: relay && {
+      opened: (s) =>
+        relay
+          .publish([sessionEntry(s, nodes.self)])
+          .catch((err: unknown) => log.warn({ err }, 'session not registered with the cluster')),
+      closed: (id) => relay.closed(id).catch(() => {}),
+    },
     recordings: recordings?.service,
     screens,
     login,
@@ -378,6 +407,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     usernameOf: async (id) =>
       (await db.user.findUnique({ where: { id }, select: { username: true } }))?.username ?? 'a deleted user',
     audit,
+    relay,
   });
   const monitor = monitorChannel({ tasks: { db }, bus, log: log.child({ module: 'monitor' }) });
   const notifications = notificationsChannel({
@@ -386,6 +416,19 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     feed,
     log: log.child({ module: 'notifications' }),
     onPushed: (frames) => metrics.notificationsPushed(frames),
+  });
+  const terminal = terminalChannel({
+    manager: terminals,
+    deviceLevel: (identity, deviceId) =>
+      deviceLevel(db, { id: identity.userId, role: identity.role }, deviceId),
+    findUser: async (username) => {
+      const u = await db.user.findUnique({
+        where: { username },
+        select: { id: true, username: true, role: true, disabled: true },
+      });
+      return u && !u.disabled && isRole(u.role) ? { id: u.id, username: u.username, role: u.role } : null;
+    },
+    relay,
   });
   const proxyTrust = createProxyTrust(t.TRUST_PROXY, t.TRUSTED_PROXIES);
   const realtime = createRealtime({
@@ -414,24 +457,18 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // batched look-ups for a resync (every user and token of the open sockets in one query each)
     ...accessLookups(db),
     tokenRecheckMs: t.tokenRecheckMs,
-    handlers: [
-      terminalChannel({
-        manager: terminals,
-        deviceLevel: (identity, deviceId) =>
-          deviceLevel(db, { id: identity.userId, role: identity.role }, deviceId),
-        findUser: async (username) => {
-          const u = await db.user.findUnique({
-            where: { username },
-            select: { id: true, username: true, role: true, disabled: true },
-          });
-          return u && !u.disabled && isRole(u.role) ? { id: u.id, username: u.username, role: u.role } : null;
-        },
-      }),
-      monitor,
-      notifications,
-      observe,
-    ],
+    handlers: [terminal, monitor, notifications, observe],
   });
+  relayHandlers.set('terminal', terminal as unknown as ChannelHandler);
+  relayHandlers.set('observe', observe as unknown as ChannelHandler);
+  // the other nodes' live sessions pages show idle time and observers as of a few seconds ago
+  const sessionRefresh = relay
+    ? setInterval(() => {
+        const entries = terminals.list().map((s) => sessionEntry(s, nodes.self));
+        relay.publish(entries).catch(() => {}); // Redis down: the next round writes them
+      }, SESSION_REFRESH_MS)
+    : null;
+  sessionRefresh?.unref();
 
   // events lost while this node was cut off from Redis (a revocation, a task's final update, a
   // notification): every browser connected here is brought up to date from the database
@@ -446,7 +483,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // node): terminal sessions first, so their tabs get the reason, then the sockets.
   const stopAccessChanges = bus.subscribe('access.changed', (e) => {
     void observe.recheck(e.userIds).then(
-      (closed) => closed > 0 && log.info({ users: e.userIds.length, closed }, 'watches closed: observe permission gone'),
+      (closed) =>
+        closed > 0 &&
+        log.info({ users: e.userIds.length, closed }, 'watches closed: observe permission gone'),
       (err: unknown) => log.error({ err }, 'observe re-check failed'),
     );
   });
@@ -466,6 +505,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   const runtime: Runtime = {
     log,
+    relay,
     tunables: t,
     db,
     vault,
@@ -518,6 +558,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       stopNotifier();
       await queue.close();
       terminals.closeAll('The server is shutting down.');
+      // the tabs of other nodes served from here have been told; their sockets reconnect elsewhere
+      if (sessionRefresh) clearInterval(sessionRefresh);
+      await relay?.close();
       await screens?.stop();
       await recordings?.service.drain();
       login.close();

@@ -37,6 +37,11 @@ export interface TerminalManagerOptions {
   recordings?: Recordings;
   /** Each session's screen model (lib/terminal/screen.ts); none: reattaching replays raw scrollback. */
   screens?: ScreenModels;
+  /**
+   * Cluster: where other nodes find this node's sessions (a reload that lands elsewhere reattaches
+   * through the relay, lib/realtime/relay.ts). Failures are logged by the caller, never fatal.
+   */
+  directory?: { opened(session: TerminalSession): Promise<void>; closed(sessionId: string): Promise<void> };
 }
 
 export type OpenFailureCode =
@@ -206,6 +211,7 @@ export class TerminalManager {
           }),
         onClosed: (s, reason) => {
           this.sessions.delete(s.id);
+          void this.opts.directory?.closed(s.id).catch(() => {});
           this.opts.deviceSlots.release(s.deviceId);
           void this.opts.userSlots.release(userKey(s.userId), userSlot);
           const seconds = Math.round((Date.now() - s.openedAt) / 1000);
@@ -219,6 +225,8 @@ export class TerminalManager {
       },
     });
     this.sessions.set(session.id, session);
+    // before the browser learns the id: a reload that lands on another node must find it
+    await this.opts.directory?.opened(session).catch(() => {});
     await this.opts.audit({
       userId,
       action: 'terminal.open',

@@ -5,6 +5,7 @@ import type { AuditSink } from '../../terminal/manager';
 import type { ChannelHandler, Connection, Revocation } from '../connections';
 import { MSG } from '../protocol';
 import { OBSERVE_MSG, observeClientMessage, type ObserveClientMessage } from '../protocol-observe';
+import type { RelayLink, SocketRelay } from '../relay';
 import type { Identity } from '../upgrade';
 
 /** The socket closes with this code when the watched session ends or access is revoked. */
@@ -21,6 +22,8 @@ export interface ObserveChannelDeps {
   /** The owner's user name, for the observer's header and the audit trail. */
   usernameOf(userId: string): Promise<string>;
   audit: AuditSink;
+  /** Cluster: a session held by another node is watched from there (lib/realtime/relay.ts). */
+  relay?: Pick<SocketRelay, 'locate' | 'open'>;
 }
 
 interface Watch {
@@ -57,6 +60,8 @@ export function observeChannel(deps: ObserveChannelDeps): ChannelHandler<Observe
   revokeUser(userId: string, scope: RevocationScope, reason: string): void;
 } {
   const watches = new Map<string, Watch>();
+  /** Sockets watching a session on another node: that node serves them (and checks their access). */
+  const relayed = new Map<string, RelayLink>();
   const sessionOf = (conn: Connection) =>
     conn.route.channel === 'observe' ? deps.manager.get(conn.route.sessionId) : null;
 
@@ -95,6 +100,11 @@ export function observeChannel(deps: ObserveChannelDeps): ChannelHandler<Observe
 
     async authorise(identity, route) {
       const session = route.channel === 'observe' ? deps.manager.get(route.sessionId) : null;
+      // held by a live node elsewhere: that node answers (the same checks, after the handshake)
+      if (!session && route.channel === 'observe' && deps.relay) {
+        const where = await deps.relay.locate(route.sessionId).catch(() => null);
+        if (where?.kind === 'remote') return { ok: true };
+      }
       // one answer for "ended" and "not yours to see": ids are not probed
       if (!session) return { ok: false, status: 404, message: 'No such live session.' };
       if (!(await allowed(identity, session)))
@@ -104,6 +114,17 @@ export function observeChannel(deps: ObserveChannelDeps): ChannelHandler<Observe
 
     async onOpen(conn) {
       const session = sessionOf(conn);
+      if (!session && deps.relay && conn.route.channel === 'observe') {
+        const where = await deps.relay.locate(conn.route.sessionId).catch(() => null);
+        if (where?.kind === 'remote') {
+          const link = deps.relay.open(conn, where.node, null, (node) => {
+            relayed.delete(conn.id);
+            stop(conn, `The node holding this session (${node}) stopped, and the session with it.`);
+          });
+          relayed.set(conn.id, link);
+          return;
+        }
+      }
       if (!session) return stop(conn, 'The session has ended.');
       const port = observerPort(conn);
       const owner = await deps.usernameOf(session.userId);
@@ -128,6 +149,8 @@ export function observeChannel(deps: ObserveChannelDeps): ChannelHandler<Observe
     },
 
     async onMessage(conn, msg) {
+      const link = relayed.get(conn.id);
+      if (link) return link.forward(msg);
       switch (msg.type) {
         case 'ping':
           return conn.send({ type: MSG.pong, ts: msg.ts });
@@ -185,6 +208,8 @@ export function observeChannel(deps: ObserveChannelDeps): ChannelHandler<Observe
     },
 
     onClose(conn) {
+      relayed.get(conn.id)?.detach();
+      relayed.delete(conn.id);
       const w = watches.get(conn.id);
       if (!w) return;
       watches.delete(conn.id);

@@ -21,6 +21,7 @@ import {
   type TerminalClientMessage,
 } from '../protocol';
 import { OBSERVE_MSG } from '../protocol-observe';
+import type { RelayLink, SocketRelay } from '../relay';
 import type { Identity } from '../upgrade';
 
 export const DEFAULT_COLS = 80;
@@ -32,6 +33,13 @@ export interface TerminalChannelDeps {
   deviceLevel(identity: Identity, deviceId: string): Promise<'view' | 'operate' | null>;
   /** Pairing: a teammate by user name (active accounts only). */
   findUser?(username: string): Promise<{ id: string; username: string; role: Identity['role'] } | null>;
+  /** Cluster: a session held by another node is served from there (lib/realtime/relay.ts). */
+  relay?: Pick<SocketRelay, 'locate' | 'open'>;
+}
+
+/** What the tab shows when the node holding its session is gone. */
+export function ownerGoneReason(node: string): string {
+  return `The node holding this session (${node}) stopped, and the session with it. Reconnect to open a new session.`;
 }
 
 /** Output for a reader whose link is behind: level 1, the session's speed comes first. */
@@ -76,6 +84,8 @@ function socketOutput(conn: Connection): TerminalOutput {
 export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<TerminalClientMessage> {
   const bound = new Map<string, { session: TerminalSession; port: TerminalOutput }>();
   const connecting = new Set<string>();
+  /** Sockets whose session is on another node: their messages go there. */
+  const relayed = new Map<string, RelayLink>();
   /** Sockets that closed while their session was still being opened. */
   const gone = new Set<string>();
   /** A login question waiting for the person on this socket (one at a time). */
@@ -117,12 +127,39 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
   }
 
   async function connect(conn: Connection, msg: Extract<TerminalClientMessage, { type: 'connect' }>) {
-    if (bound.has(conn.id) || connecting.has(conn.id)) {
+    if (bound.has(conn.id) || connecting.has(conn.id) || relayed.has(conn.id)) {
       return conn.sendError(ERROR_CODES.notAllowed, 'This socket already has a session.');
     }
     const deviceId = deviceOf(conn);
     if (msg.session_id) {
       const existing = deps.manager.find(msg.session_id, conn.identity.userId, deviceId);
+      if (!existing && deps.relay) {
+        connecting.add(conn.id);
+        try {
+          const where = await deps.relay.locate(msg.session_id);
+          if (gone.has(conn.id)) return;
+          if (where.kind === 'gone')
+            return conn.send({ type: MSG.terminalClosed, reason: ownerGoneReason(where.node) });
+          if (where.kind === 'remote') {
+            // the owner checks that the session is this user's on this device, as find() does here
+            const link = deps.relay.open(conn, where.node, msg, (node) => {
+              relayed.delete(conn.id);
+              conn.send({ type: MSG.terminalClosed, reason: ownerGoneReason(node) });
+            });
+            relayed.set(conn.id, link);
+            return;
+          }
+        } catch {
+          return conn.send({
+            type: MSG.terminalError,
+            code: 'cluster_unavailable',
+            error: 'The cluster cannot be reached right now to find that session. Try again in a moment.',
+          });
+        } finally {
+          connecting.delete(conn.id);
+          gone.delete(conn.id);
+        }
+      }
       if (!existing) {
         return conn.send({
           type: MSG.terminalError,
@@ -232,6 +269,8 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
     },
 
     async onMessage(conn, msg) {
+      const link = relayed.get(conn.id);
+      if (link) return link.forward(msg);
       switch (msg.type) {
         case 'connect':
           return connect(conn, msg);
@@ -350,6 +389,8 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
     },
 
     onClose(conn) {
+      relayed.get(conn.id)?.detach();
+      relayed.delete(conn.id);
       asking.get(conn.id)?.answer(null);
       if (connecting.has(conn.id)) gone.add(conn.id);
       const b = bound.get(conn.id);
