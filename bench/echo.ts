@@ -38,7 +38,7 @@ const SHELL_PROMPT = /[$#] $/;
  * is followed by an unmeasured backspace (waiting for its echo, which contains \b), so the line never
  * grows or wraps.
  */
-async function keystrokes(
+export async function keystrokes(
   send: (ch: string) => void,
   sink: TextSink,
   n: number,
@@ -81,7 +81,7 @@ async function viaPortal(
   }
 }
 
-async function direct(target: SshTarget, prompt: string | RegExp, o: EchoOptions): Promise<number[]> {
+export async function direct(target: SshTarget, prompt: string | RegExp, o: EchoOptions): Promise<number[]> {
   const sh = await sshShell(target, { cols: COLS, rows: ROWS, term: 'xterm-256color' });
   try {
     await sh.sink.waitFor(prompt, 20_000);
@@ -182,7 +182,7 @@ export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchR
   }
 }
 
-function summary(times: number[]) {
+export function summary(times: number[]) {
   return {
     n: times.length,
     p50: round(percentile(times, 50), 3),

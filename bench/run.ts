@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { runBatch } from './batch';
 import { runBrowser } from './browser';
 import { runClusterBatch } from './cluster-batch';
+import { runClusterEcho } from './cluster-echo';
 import { runClusterFanout } from './cluster-fanout';
 import { runDeviceList } from './device-list';
 import { runEcho } from './echo';
@@ -36,6 +37,7 @@ export const BENCHMARKS = [
   'device-list',
   'cluster-batch',
   'cluster-fanout',
+  'cluster-echo',
   'browser',
 ] as const;
 export type BenchName = (typeof BENCHMARKS)[number];
@@ -121,7 +123,7 @@ export const SMOKE: Sizes = {
 };
 
 const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
-  keystrokes: { flag: 'keystrokes', help: 'echo: measured keystrokes per path and device' },
+  keystrokes: { flag: 'keystrokes', help: 'echo, cluster-echo: measured keystrokes per path and device' },
   mb: { flag: 'mb', help: 'throughput: size of the printed file, MB' },
   runs: { flag: 'runs', help: 'throughput: runs per path (median reported)' },
   slowSeconds: { flag: 'slow-seconds', help: 'throughput: duration of the slow-reader phase, s' },
@@ -251,6 +253,8 @@ function runOne(name: BenchName, o: BenchOptions, ctx: BenchContext): Promise<Be
         { clients: o.clients, updates: o.clusterUpdates, window: o.window, maxSeconds: o.fanoutSeconds },
         ctx,
       );
+    case 'cluster-echo':
+      return runClusterEcho({ keystrokes: o.keystrokes, warmup: Math.min(50, o.keystrokes) }, ctx);
     case 'browser':
       return runBrowser({ mb: o.browserMb, runs: o.browserRuns, keystrokes: o.browserKeystrokes }, ctx);
   }

@@ -27,8 +27,9 @@ const SUITES = [
   'device-list',
   'cluster-batch',
   'cluster-fanout',
+  'cluster-echo',
 ];
-const CLUSTER_SUITES = ['cluster-batch', 'cluster-fanout'] as const;
+const CLUSTER_SUITES = ['cluster-batch', 'cluster-fanout', 'cluster-echo'] as const;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sb-bench-smoke-'));
 let runner: ChildProcess | undefined;

@@ -126,8 +126,11 @@ export class WsTerminal {
     return new WsTerminal(ws, opts.sinkKeep, opts.onOutput);
   }
 
-  /** Open the SSH session; resolves with its id once terminal_connected arrives. */
-  connect(cols: number, rows: number, timeoutMs = 20_000): Promise<string> {
+  /**
+   * Open the SSH session (or reattach to `sessionId`, wherever it lives); resolves with its id once
+   * terminal_connected arrives.
+   */
+  connect(cols: number, rows: number, timeoutMs = 20_000, sessionId?: string): Promise<string> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`no terminal_connected within ${timeoutMs} ms`)),
@@ -143,7 +146,9 @@ export class WsTerminal {
           reject(e);
         },
       };
-      this.ws.send(JSON.stringify({ type: 'connect', cols, rows }));
+      this.ws.send(
+        JSON.stringify({ type: 'connect', cols, rows, ...(sessionId && { session_id: sessionId }) }),
+      );
     });
   }
 
@@ -155,9 +160,10 @@ export class WsTerminal {
     return (this.ws as unknown as { _socket: net.Socket })._socket;
   }
 
-  /** Close the session and the socket; resolves when the socket is closed (bounded). */
-  async close(timeoutMs = 5000): Promise<void> {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'close' }));
+  /** Close the session (unless `keepSession`: a reload) and the socket; resolves when the socket is closed (bounded). */
+  async close(timeoutMs = 5000, keepSession = false): Promise<void> {
+    if (this.ws.readyState === WebSocket.OPEN && !keepSession)
+      this.ws.send(JSON.stringify({ type: 'close' }));
     const gone = new Promise<void>((resolve) => {
       if (this.ws.readyState === WebSocket.CLOSED) return resolve();
       this.ws.once('close', () => resolve());
