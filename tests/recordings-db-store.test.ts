@@ -10,7 +10,11 @@ import { castOutput, parseCast } from '../lib/recordings/asciicast';
 import { DatabaseRecordingStore } from '../lib/recordings/db-store';
 import { purgeRecordings } from '../lib/recordings/purge';
 import { DirectoryRecordingStore } from '../lib/recordings/store';
-import { createRecordingStore, recordingStoreKind } from '../lib/recordings/store-choice';
+import {
+  clusterStoreWarning,
+  createRecordingStore,
+  recordingStoreKind,
+} from '../lib/recordings/store-choice';
 import { setRuntime } from '../lib/server/registry';
 import pino from 'pino';
 import { call, mintToken } from './api-client';
@@ -170,6 +174,14 @@ describe('choosing the store', () => {
     expect(choose('auto', 'postgresql://u@h/db')).toBeInstanceOf(DatabaseRecordingStore);
     expect(choose('auto', 'file:x.db')).toBeInstanceOf(DirectoryRecordingStore);
     expect(choose('database', 'file:x.db')).toBeInstanceOf(DatabaseRecordingStore);
+  });
+
+  it('a cluster node on the directory store is warned that its recordings play only there', () => {
+    expect(clusterStoreWarning('directory', 'postgresql://u@h/db', '/srv/node-1')).toMatch(
+      /plays only on the node that made it, unless \/srv\/node-1\/recordings is one shared mount/,
+    );
+    expect(clusterStoreWarning('auto', 'postgresql://u@h/db', '/srv/node-1')).toBeNull();
+    expect(clusterStoreWarning('database', 'postgresql://u@h/db', '/srv/node-1')).toBeNull();
   });
 
   it('RECORDING_STORE is read from the environment, auto by default, and checked', () => {

@@ -18,6 +18,19 @@ export function recordingStoreKind(setting: RecordingStoreSetting, databaseUrl: 
 }
 
 /**
+ * Pure: what a node in a cluster should be told about its store at start-up, if anything. Files under
+ * one node's DATA_DIR play only on that node unless the directory is one mount shared by all.
+ */
+export function clusterStoreWarning(
+  setting: RecordingStoreSetting,
+  databaseUrl: string,
+  dataDir: string,
+): string | null {
+  if (recordingStoreKind(setting, databaseUrl) !== 'directory') return null;
+  return `RECORDING_STORE=directory in a cluster: a recording plays only on the node that made it, unless ${path.join(dataDir, 'recordings')} is one shared mount on every node (RECORDING_STORE=database needs none).`;
+}
+
+/**
  * The store for this configuration. The database store reads and removes recordings made before
  * with the directory store from DATA_DIR/recordings, so switching loses none.
  */

@@ -22,7 +22,7 @@ import { MemorySlotStore, type SlotStore } from '../limits/slots';
 import { startRecordingPurge } from '../recordings/purge';
 import { Recordings } from '../recordings/recorder';
 import type { RecordingStore } from '../recordings/store';
-import { createRecordingStore } from '../recordings/store-choice';
+import { clusterStoreWarning, createRecordingStore } from '../recordings/store-choice';
 import { StatusMonitor } from '../devices/status-monitor';
 import { createVault, type Vault } from '../devices/vault';
 import { deviceLevel } from '../devices/visibility';
@@ -615,6 +615,10 @@ export async function startRuntime(
   // secrets differ from the live nodes')
   const clustered = config.REDIS_URL ? await startCluster(config, { db, log }) : null;
   if (clustered) log.info({ node: config.NODE_ID }, 'joined the cluster');
+  const storeWarning = clustered
+    ? clusterStoreWarning(config.RECORDING_STORE, config.DATABASE_URL, config.DATA_DIR)
+    : null;
+  if (storeWarning) log.warn(storeWarning);
   const runtime = await createRuntime({
     db,
     vault: createVault(config.SWITCHBOARD_SECRET),
