@@ -2,7 +2,17 @@
 // headless terminal parses every byte a session prints, off the thread that relays the output.
 // Plain JavaScript so that it runs as it is under tsx, vitest and node alike.
 import { createRequire } from 'node:module';
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+
+// Below the thread that relays output: on a busy machine the model parses with what is left over
+// (on Linux a thread has a nice value of its own; 0 means this thread). A model that falls too far
+// behind restarts from the raw scrollback, as screen.ts describes.
+try {
+  if (workerData?.nice) setPriority(workerData.nice);
+} catch {
+  // not allowed here: the worker runs at the node's priority
+}
 
 const require = createRequire(import.meta.url);
 const { Terminal } = require('@xterm/headless');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import headless from '@xterm/headless';
-import { ScreenModels, type ScreenModel } from './screen';
+import { readdirSync, readFileSync } from 'node:fs';
+import { SCREEN_WORKER_NICE, ScreenModels, type ScreenModel } from './screen';
 
 const { Terminal } = headless;
 type Term = InstanceType<typeof Terminal>;
@@ -128,4 +129,19 @@ describe('screen models', () => {
     expect(models!.size).toBe(0);
     expect(await m.snapshot()).toBeNull();
   });
+
+  it.runIf(process.platform === 'linux')(
+    'the worker parses below the priority of the thread that relays output',
+    async () => {
+      const m = open(80, 24);
+      m.write('x');
+      await m.snapshot(); // the worker is up and has parsed
+      const nices = readdirSync(`/proc/${process.pid}/task`).map((tid) => {
+        const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+      expect(nices).toContain(SCREEN_WORKER_NICE);
+      expect(nices[0]).toBe(0); // the main thread is untouched
+    },
+  );
 });

@@ -22,6 +22,11 @@ export const SCREEN_SCROLLBACK_ROWS = 3000;
 export const SCREEN_BACKLOG_MAX_CHARS = 16 * 1024 * 1024;
 /** Output gathered for the worker before it is posted without waiting for the end of the turn. */
 export const SCREEN_BATCH_MAX_CHARS = 256 * 1024;
+/**
+ * The worker's nice value (Linux: per thread): parsing never takes a core from relaying. 10 gives it
+ * about a tenth of a core that relaying also wants (CFS weights 110 vs 1024).
+ */
+export const SCREEN_WORKER_NICE = Number(process.env.SCREEN_WORKER_NICE ?? 10);
 /** How long a reattach waits for a snapshot before it replays the raw scrollback instead. */
 export const SCREEN_SNAPSHOT_TIMEOUT_MS = 3000;
 
@@ -77,7 +82,7 @@ export class ScreenModels {
     if (this.worker) return this.worker;
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_FILE);
+      worker = new Worker(WORKER_FILE, { workerData: { nice: SCREEN_WORKER_NICE } });
     } catch (err) {
       this.log.error({ err }, 'the screen model worker cannot start; reattaching replays raw scrollback');
       return null;
