@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { E2E } from './env';
 
@@ -118,4 +120,50 @@ export async function navTo(page: Page, name: string) {
     page,
     page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }),
   );
+}
+
+/** An API token of the signed-in admin's, made on the account page as a person makes one. */
+export async function adminToken(page: Page): Promise<string> {
+  await page.goto('/account');
+  const form = page.getByRole('form', { name: 'Create token' });
+  await form.getByLabel('Name').fill(unique('e2e-token'));
+  await form.getByLabel('Scope').selectOption('write');
+  await mouseClick(page, form.getByRole('button', { name: 'Create token' }));
+  return (await page.getByTestId('new-token').textContent())!.trim();
+}
+
+/**
+ * A device row of its own at a lab device's address, made by the signed-in admin through the API; its
+ * name. For a test that needs a device nobody has trusted a host key of yet: the lab's own rows are
+ * shared by every spec, and any session or task on one trusts its key.
+ */
+export async function labDeviceCopy(page: Page, lab: string): Promise<string> {
+  const token = await adminToken(page);
+  const headers = { authorization: `Bearer ${token}` };
+  const found = await page.request.get(`${E2E.baseURL}/api/v1/devices?q=${lab}`, { headers });
+  expect(found.ok()).toBe(true);
+  const row = (
+    (await found.json()).items as {
+      name: string;
+      host: string;
+      port: number;
+      vendor: string;
+      username: string;
+    }[]
+  ).find((d) => d.name === lab)!;
+  // not named after the lab device: other specs find lab devices by (part of) their names
+  const name = unique('fresh-key');
+  const { password } = JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, 'lab.json'), 'utf8')) as {
+    password: string;
+  };
+  const made = await page.request.post(`${E2E.baseURL}/api/v1/devices`, {
+    headers,
+    data: {
+      devices: [
+        { name, host: row.host, port: row.port, vendor: row.vendor, username: row.username, password },
+      ],
+    },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  return name;
 }

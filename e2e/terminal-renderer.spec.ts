@@ -15,8 +15,8 @@ import { mouseClick, openTerminalTab, signInAsAdmin, unique } from './helpers';
  * test makes the page see a GPU's name instead (SwiftShader still draws), to exercise the WebGL path.
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
-const WEBGL_DEVICE = 'lab-ios-20';
-const PLAIN_DEVICE = 'lab-ios-12';
+const WEBGL_DEVICE = 'lab-ios-03';
+const PLAIN_DEVICE = 'lab-ios-04';
 /** UNMASKED_RENDERER_WEBGL (WEBGL_debug_renderer_info). */
 const AS_IF_GPU = `(() => {
   const real = WebGL2RenderingContext.prototype.getParameter;

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { createUser, mouseClick, signInAsAdmin, unique } from './helpers';
+import { createUser, labDeviceCopy, mouseClick, signInAsAdmin, unique } from './helpers';
 
 /*
  * The device page in Chinese and in the dark, as an operator sees it on a laptop and on a phone:
@@ -15,19 +15,35 @@ const SIZES = [
 
 const PASSWORD = 'operator-password-123';
 
-/** A new operator granted the device (made by the admin in an English window); returns the username. */
-async function operatorOf(browser: Browser, device: string): Promise<string> {
+/**
+ * A new operator granted the device (made by the admin in an English window); returns the username.
+ * With `copyOf`, the device is first made as a copy of that lab device (no host key trusted yet).
+ */
+async function operatorOf(browser: Browser, device: string): Promise<string>;
+async function operatorOf(browser: Browser, device: null, copyOf: string): Promise<[string, string]>;
+async function operatorOf(browser: Browser, device: string | null, copyOf?: string) {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await signInAsAdmin(page);
+  if (device === null) {
+    const copy = await labDeviceCopy(page, copyOf!);
+    const username = await grantNew(page, copy);
+    await context.close();
+    return [username, copy];
+  }
+  const username = await grantNew(page, device);
+  await context.close();
+  return username;
+}
+
+async function grantNew(page: Page, device: string): Promise<string> {
   const username = unique('dp-zh');
   await createUser(page, username, 'operator', PASSWORD);
   await mouseClick(page, page.locator(`tr[data-user="${username}"]`).getByRole('link', { name: /granted/ }));
   await page.getByLabel('Find devices', { exact: true }).fill(device);
-  await mouseClick(page, page.getByLabel(`Grant ${device}`));
+  await mouseClick(page, page.getByLabel(`Grant ${device}`, { exact: true }));
   await mouseClick(page, page.getByRole('button', { name: /Save grants/ }));
   await expect(page.getByRole('status')).toContainText('1 device granted');
-  await context.close();
   return username;
 }
 
@@ -81,9 +97,10 @@ for (const { name, viewport, device } of SIZES) {
       page,
       browser,
     }) => {
-      const username = await operatorOf(browser, device);
+      // a row of its own at the lab device's address: no host key trusted yet, whatever else ran
+      const [username, own] = await operatorOf(browser, null, device);
       await signInAs(page, username);
-      await openDevicePage(page, device);
+      await openDevicePage(page, own);
       await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 
       // section headings in Chinese; the device's name and address as they are
@@ -126,7 +143,8 @@ for (const { name, viewport, device } of SIZES) {
       await expect(report.getByTestId('step-negotiation')).toContainText('协商');
       await expect(report.getByTestId('step-host_key')).toContainText('主机密钥');
       await expect(report.getByTestId('step-auth')).toContainText('认证');
-      await expect(report.getByTestId('step-prompt')).toContainText(`${device}#`); // the device's own words
+      // the device's own words (the copy has no enable secret: user mode)
+      await expect(report.getByTestId('step-prompt')).toContainText(`${device}>`);
       await expect(report.getByTestId('step-vendor')).toContainText('厂商检查');
       await expect(report.getByTestId('step-tcp').getByRole('img', { name: '通过' })).toBeVisible();
       await expect(report.getByTestId('step-tcp')).toContainText(/\d+ ms/);
@@ -189,8 +207,8 @@ test.describe('forget the trusted key', () => {
   test('Forget trusted key asks first in a named dialog; Cancel keeps the key, confirming forgets it', async ({
     page,
   }) => {
-    const device = 'lab-ios-20';
     await signInAsAdmin(page);
+    const device = await labDeviceCopy(page, 'lab-ios-20');
     await openDevicePage(page, device);
     const hostKey = page.getByRole('region', { name: 'SSH host key', exact: true });
     const panel = page.getByRole('region', { name: 'Test connection', exact: true });

@@ -19,6 +19,8 @@ interface Fixtures {
   templateId: string;
   webhookId: string;
   recordingId: string;
+  /** A terminal session left open (a script's socket) for the live sessions pages. */
+  liveSessionId: string;
 }
 
 interface PageSpec {
@@ -53,6 +55,16 @@ const PAGES: PageSpec[] = [
     namedTitle: true,
     ready: (page) =>
       expect(page.getByTestId('recording-player')).toHaveAttribute('data-ready', 'true', { timeout: 15_000 }),
+  },
+  { name: 'sessions', path: () => '/sessions' },
+  {
+    name: 'session',
+    path: (f) => `/sessions/${f.liveSessionId}`,
+    namedTitle: true,
+    ready: (page) =>
+      expect(page.getByTestId('observe-status')).toHaveAttribute('data-state', 'watching', {
+        timeout: 15_000,
+      }),
   },
   { name: 'notifications', path: () => '/notifications' },
   { name: 'account', path: () => '/account' },
@@ -125,6 +137,40 @@ async function recordSession(token: string, deviceId: string, prompt: RegExp): P
   ws.close();
 }
 
+/** Sockets of the live sessions the pages show: open until the run ends. */
+const liveSockets: WebSocket[] = [];
+
+/** A terminal session opened by a script and left open; its id. */
+async function liveSession(token: string, deviceId: string, prompt: RegExp): Promise<string> {
+  const ws = new WebSocket(`ws://127.0.0.1:${E2E.port}/ws/terminal/${deviceId}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  liveSockets.push(ws);
+  let output = '';
+  let sessionId = '';
+  ws.on('message', (d) => {
+    const f = JSON.parse(d.toString()) as { type: string; data?: string; session_id?: string };
+    if (f.type === 'output') output += f.data ?? '';
+    if (f.type === 'terminal_connected') sessionId = f.session_id ?? '';
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.send(JSON.stringify({ type: 'connect', cols: 100, rows: 30 }));
+  await expect
+    .poll(() => prompt.test(output), { message: 'live session: the prompt', timeout: 20_000 })
+    .toBe(true);
+  ws.send(JSON.stringify({ type: 'input', data: 'display clock\r' }));
+  await expect
+    .poll(() => /\d{2}:\d{2}:\d{2}[\s\S]*>$/.test(output), {
+      message: 'live session: display clock',
+      timeout: 20_000,
+    })
+    .toBe(true);
+  return sessionId;
+}
+
 /** A device, a task, a group, a team and a recording to show, made through the API with a token made in the UI. */
 async function makeFixtures(browser: Browser): Promise<Fixtures> {
   const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
@@ -186,8 +232,10 @@ async function makeFixtures(browser: Browser): Promise<Fixtures> {
       { timeout: 15_000 },
     )
     .not.toBe('');
+  const liveSessionId = await liveSession(token, await idOf('lab-vrp-16'), /<lab-vrp-16>$/);
   await page.context().close();
   return {
+    liveSessionId,
     deviceId: device.id,
     taskId: task.id,
     groupId: group.id,

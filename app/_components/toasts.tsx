@@ -21,7 +21,8 @@ export function Toasts({
   const text = useNotificationText();
   return (
     <div
-      className="fixed right-4 bottom-4 z-50 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2"
+      // the gaps between toasts are not part of them: a click there reaches the page beneath
+      className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2"
       aria-live="polite"
       aria-relevant="additions"
       data-testid="toasts"
@@ -29,7 +30,7 @@ export function Toasts({
       {toasts.map((n) => (
         <div
           key={n.id}
-          className="card relative border-l-4 border-l-sky-600 p-3 pr-9 text-sm break-words shadow-lg dark:border-l-sky-400"
+          className="card pointer-events-auto relative border-l-4 border-l-sky-600 p-3 pr-9 text-sm break-words shadow-lg dark:border-l-sky-400"
           data-kind={n.kind}
           data-toast={n.id}
         >
