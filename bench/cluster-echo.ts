@@ -8,7 +8,7 @@
 import { direct, keystrokes, summary } from './echo';
 import { WsTerminal } from './lib/clients';
 import { startBenchCluster, type ClusterNodeChild } from './lib/cluster';
-import { closeAll, type BenchContext, type BenchResult } from './lib/common';
+import { closeAll, SSHD_DEVICE, sshdDeviceRow, type BenchContext, type BenchResult } from './lib/common';
 import { row, type Row } from './lib/report';
 import { startBenchSshd } from './lib/sshd';
 import { percentile, round } from './lib/stats';
@@ -51,18 +51,9 @@ export async function runClusterEcho(o: ClusterEchoOptions, ctx: BenchContext): 
     closers.push(() => cluster.close());
     const [a, b] = cluster.nodes as [ClusterNodeChild, ClusterNodeChild];
     const ids = await a.request<Record<string, string>>('addDevices', {
-      devices: [
-        {
-          name: 'debian-openssh',
-          host: sshd.host,
-          port: sshd.port,
-          vendor: 'generic',
-          username: sshd.username,
-          privateKey: sshd.privateKey,
-        },
-      ],
+      devices: [sshdDeviceRow(sshd)],
     });
-    const deviceId = ids['debian-openssh']!;
+    const deviceId = ids[SSHD_DEVICE]!;
     // the session lives on node A: opened there, its socket then closed as a reload closes it
     const opener = await WsTerminal.open(a.ready, a.ready.cookies.admin, deviceId);
     const sessionId = await opener.connect(COLS, ROWS);

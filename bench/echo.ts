@@ -10,6 +10,8 @@ import { WsTerminal } from './lib/clients';
 import {
   closeAll,
   labDeviceRow,
+  SSHD_DEVICE,
+  sshdDeviceRow,
   vrpPrompt,
   vrpSpecs,
   type BenchContext,
@@ -135,17 +137,7 @@ export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchR
     closers.push(() => portal.close());
     const labDevice = lab.ready.devices[0]!;
     const ids = await portal.request<Record<string, string>>('addDevices', {
-      devices: [
-        labDeviceRow(labDevice, lab.ready),
-        {
-          name: 'debian-openssh',
-          host: sshd.host,
-          port: sshd.port,
-          vendor: 'generic',
-          username: sshd.username,
-          privateKey: sshd.privateKey,
-        },
-      ],
+      devices: [labDeviceRow(labDevice, lab.ready), sshdDeviceRow(sshd)],
     });
 
     const rows: Row[] = [];
@@ -159,7 +151,7 @@ export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchR
       },
       {
         label: 'sshd',
-        id: ids['debian-openssh']!,
+        id: ids[SSHD_DEVICE]!,
         prompt: SHELL_PROMPT,
         ssh: { host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey },
       },

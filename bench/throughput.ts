@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startBenchSshd as startSshd, type RealSshd } from './lib/sshd';
 import { WsTerminal } from './lib/clients';
-import { closeAll, type BenchContext, type BenchResult } from './lib/common';
+import { closeAll, SSHD_DEVICE, sshdDeviceRow, type BenchContext, type BenchResult } from './lib/common';
 import { MB, readRss, RssSampler, startChild, type Child } from './lib/proc';
 import { row, type Row } from './lib/report';
 import { sshShell } from './lib/ssh';
@@ -275,18 +275,9 @@ export async function runThroughput(o: ThroughputOptions, ctx: BenchContext): Pr
     const portal = await startChild<PortalReady>('portal.ts', {});
     closers.push(() => portal.close());
     const ids = await portal.request<Record<string, string>>('addDevices', {
-      devices: [
-        {
-          name: 'debian-openssh',
-          host: sshd.host,
-          port: sshd.port,
-          vendor: 'generic',
-          username: sshd.username,
-          privateKey: sshd.privateKey,
-        },
-      ],
+      devices: [sshdDeviceRow(sshd)],
     });
-    const deviceId = ids['debian-openssh']!;
+    const deviceId = ids[SSHD_DEVICE]!;
 
     ctx.log(`throughput: warm-up`);
     await directTransfer(sshd, warm);

@@ -80,6 +80,17 @@ async function cluster(
   return { queues, ran, alive, releaseAll: () => [...release.values()].forEach((r) => r()) };
 }
 
+/** node-b takes nothing and node-a never takes a passed task back: it stays in node-b's queue. */
+const PASS_AND_KEEP = { processing: ['node-a'], handoffTimeoutMs: 60_000 };
+
+/** Two tasks created on node-a: one runs there, the other is passed to node-b's queue; its id. */
+async function passOne(queues: BullTaskQueue[], ran: Map<string, string>): Promise<string> {
+  const ids = [randomUUID(), randomUUID()];
+  await Promise.all(ids.map((id) => queues[0]!.enqueue(id, 'owner')));
+  await vi.waitFor(() => expect(ids.filter((id) => ran.has(id))).toHaveLength(1), WAIT);
+  return ids.find((id) => !ran.has(id))!;
+}
+
 describe('tasks spread over the nodes', () => {
   it('two tasks created together run one on each node, round after round', async () => {
     const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b']);
@@ -116,14 +127,8 @@ describe('tasks spread over the nodes', () => {
 
   it('a task passed to a node that stops before taking it goes back to the shared queue', async () => {
     // the take-back timer is far away: only node-b's own shutdown can bring the task back in time
-    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], {
-      processing: ['node-a'],
-      handoffTimeoutMs: 60_000,
-    });
-    const ids = [randomUUID(), randomUUID()];
-    await Promise.all(ids.map((id) => queues[0]!.enqueue(id, 'owner')));
-    await vi.waitFor(() => expect(ids.filter((id) => ran.has(id))).toHaveLength(1), WAIT);
-    const passed = ids.find((id) => !ran.has(id))!;
+    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], PASS_AND_KEEP);
+    const passed = await passOne(queues, ran);
     await vi.waitFor(async () => expect(await queues[1]!.holds(passed)).toBe(true), WAIT);
     await queues[1]!.close();
     await vi.waitFor(() => expect(ran.get(passed)).toBe('node-a'), WAIT);
@@ -131,14 +136,8 @@ describe('tasks spread over the nodes', () => {
   });
 
   it("a task waiting in a dead node's queue is not held, so reconciliation queues it again", async () => {
-    const { queues, ran, alive, releaseAll } = await cluster(['node-a', 'node-b'], {
-      processing: ['node-a'],
-      handoffTimeoutMs: 60_000,
-    });
-    const ids = [randomUUID(), randomUUID()];
-    await Promise.all(ids.map((id) => queues[0]!.enqueue(id, 'owner')));
-    await vi.waitFor(() => expect(ids.filter((id) => ran.has(id))).toHaveLength(1), WAIT);
-    const passed = ids.find((id) => !ran.has(id))!;
+    const { queues, ran, alive, releaseAll } = await cluster(['node-a', 'node-b'], PASS_AND_KEEP);
+    const passed = await passOne(queues, ran);
     await vi.waitFor(async () => expect(await queues[0]!.holds(passed)).toBe(true), WAIT);
     alive.delete('node-b'); // its lease expired
     expect(await queues[0]!.holds(passed)).toBe(false);
@@ -148,14 +147,8 @@ describe('tasks spread over the nodes', () => {
   });
 
   it('a queued task passed to another node is cancelled there', async () => {
-    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], {
-      processing: ['node-a'],
-      handoffTimeoutMs: 60_000,
-    });
-    const ids = [randomUUID(), randomUUID()];
-    await Promise.all(ids.map((id) => queues[0]!.enqueue(id, 'owner')));
-    await vi.waitFor(() => expect(ids.filter((id) => ran.has(id))).toHaveLength(1), WAIT);
-    const passed = ids.find((id) => !ran.has(id))!;
+    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], PASS_AND_KEEP);
+    const passed = await passOne(queues, ran);
     await vi.waitFor(async () => expect(await queues[1]!.holds(passed)).toBe(true), WAIT);
     expect(await queues[1]!.cancel(passed)).toBe('queued');
     expect(await queues[0]!.holds(passed)).toBe(false);

@@ -38,6 +38,26 @@ export function labDeviceRow(d: RunningLabDevice, lab: LabReady): BenchDevice {
   };
 }
 
+/** The name the benchmarks give Debian's sshd as a device. */
+export const SSHD_DEVICE = 'debian-openssh';
+
+/** Debian's OpenSSH sshd (bench/lib/sshd.ts) as a device row: the generic vendor, key login. */
+export function sshdDeviceRow(sshd: {
+  host: string;
+  port: number;
+  username: string;
+  privateKey: string;
+}): BenchDevice {
+  return {
+    name: SSHD_DEVICE,
+    host: sshd.host,
+    port: sshd.port,
+    vendor: 'generic',
+    username: sshd.username,
+    privateKey: sshd.privateKey,
+  };
+}
+
 /** The VRP prompt of a lab device in user view. */
 export const vrpPrompt = (name: string) => `<${name}>`;
 

@@ -157,6 +157,15 @@ function browserSocket(): Connection & {
   return s;
 }
 
+/** Node a serves the session, node b has the browser's socket. */
+function twoNodes(opts: { allow?: boolean } = {}) {
+  const net = network();
+  const owner = ownerHandler(opts);
+  const a = net.relay('a', owner.handler);
+  const b = net.relay('b', ownerHandler().handler);
+  return { net, owner, a, b, sock: browserSocket() };
+}
+
 describe('a socket relayed to the node holding its session', () => {
   it('carries messages to the owner and its frames back, in order', async () => {
     const net = network();
@@ -186,11 +195,7 @@ describe('a socket relayed to the node holding its session', () => {
   });
 
   it("tells the owner how much the front's socket still queues, so flow control works across nodes", async () => {
-    const net = network();
-    const owner = ownerHandler();
-    const a = net.relay('a', owner.handler);
-    const b = net.relay('b', ownerHandler().handler);
-    const sock = browserSocket();
+    const { owner, a, b, sock } = twoNodes();
     sock.buffered = 2_000_000;
     const link = b.open(sock, 'a', { type: 'connect', session_id: 's1' } as In, () => {});
     await vi.waitFor(() => expect(owner.seen).toHaveLength(1), WAIT);
@@ -203,11 +208,7 @@ describe('a socket relayed to the node holding its session', () => {
   });
 
   it('is refused by the owner when the user may not use the device there', async () => {
-    const net = network();
-    const owner = ownerHandler({ allow: false });
-    const a = net.relay('a', owner.handler);
-    const b = net.relay('b', ownerHandler().handler);
-    const sock = browserSocket();
+    const { owner, a, b, sock } = twoNodes({ allow: false });
     b.open(sock, 'a', { type: 'connect', session_id: 's1' } as In, () => {});
     await vi.waitFor(
       () =>
@@ -219,11 +220,7 @@ describe('a socket relayed to the node holding its session', () => {
   });
 
   it('drops a malformed relayed message at the owner with an error, and goes on', async () => {
-    const net = network();
-    const owner = ownerHandler();
-    const a = net.relay('a', owner.handler);
-    const b = net.relay('b', ownerHandler().handler);
-    const sock = browserSocket();
+    const { a, b, sock } = twoNodes();
     const link = b.open(sock, 'a', { type: 'connect' } as In, () => {});
     link.forward({ type: 'input', data: 42 } as unknown as In);
     link.forward({ type: 'input', data: 'ok' } as In);
@@ -234,11 +231,7 @@ describe('a socket relayed to the node holding its session', () => {
   });
 
   it('closes the browser socket with 1012 when packets were lost, so it reconnects from the screen', async () => {
-    const net = network();
-    const owner = ownerHandler();
-    const a = net.relay('a', owner.handler);
-    const b = net.relay('b', ownerHandler().handler);
-    const sock = browserSocket();
+    const { net, owner, a, b, sock } = twoNodes();
     const link = b.open(sock, 'a', { type: 'connect' } as In, () => {});
     await vi.waitFor(() => expect(sock.got).toHaveLength(1), WAIT);
     let dropped = 0;
@@ -252,11 +245,7 @@ describe('a socket relayed to the node holding its session', () => {
   });
 
   it('says the owner is gone when its node dies, and the owner lets go when the front dies', async () => {
-    const net = network();
-    const owner = ownerHandler();
-    const a = net.relay('a', owner.handler);
-    const b = net.relay('b', ownerHandler().handler);
-    const sock = browserSocket();
+    const { net, owner, a, b, sock } = twoNodes();
     const gone: string[] = [];
     b.open(sock, 'a', { type: 'connect' } as In, (node) => gone.push(node));
     await vi.waitFor(() => expect(owner.seen).toHaveLength(1), WAIT);
