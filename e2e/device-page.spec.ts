@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { createUser, mouseClick, setLabDevice, signIn, signInAsAdmin, unique } from './helpers';
+import { createUser, mouseClick, pickerSearch, setLabDevice, signIn, signInAsAdmin, unique } from './helpers';
 
 /** Screenshots for a person to look at (not compared). */
 const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp/device-page-shots';
@@ -99,7 +99,9 @@ test('the device page: Probe now reads offline after the lab switch, the timelin
     await expect(page.getByRole('heading', { name: /Status, last 24 h/ })).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 15_000 });
 
-  await shoot(page, 'device-page', () => expect(timeline.locator('[data-segment-status]').first()).toBeVisible());
+  await shoot(page, 'device-page', () =>
+    expect(timeline.locator('[data-segment-status]').first()).toBeVisible(),
+  );
 
   // Edit works with the mouse and leads to the form
   await mouseClick(page, actions.getByRole('link', { name: 'Edit' }));
@@ -121,7 +123,7 @@ test('the device page: Probe now reads offline after the lab switch, the timelin
     .locator(`tr[data-user="${viewer}"]`)
     .getByRole('link', { name: /granted/ })
     .click();
-  await page.getByLabel('Find devices', { exact: true }).fill(DEVICE);
+  await pickerSearch(page, DEVICE);
   await page.getByLabel(`Grant ${DEVICE}`).check();
   await page.getByRole('button', { name: /Save grants/ }).click();
   await expect(page.getByRole('status')).toContainText('1 device granted');

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createUser, mouseClick, signIn, signInAsAdmin, unique } from './helpers';
+import { createUser, mouseClick, pickerSearch, signIn, signInAsAdmin, unique } from './helpers';
 
 /**
  * Device groups and teams (issue 13), driven with the mouse: a team granted `operate` on a group
@@ -44,7 +44,7 @@ async function searched(page: Page) {
 
 /** On a group's page: find devices, tick them with the mouse, add them to the group. */
 async function addDevices(page: Page, search: string, devices: string[]) {
-  await page.getByLabel('Find devices', { exact: true }).fill(search);
+  await pickerSearch(page, search);
   await searched(page);
   for (const d of devices)
     await mouseClick(page, page.getByRole('checkbox', { name: `Select ${d}`, exact: true }));
@@ -251,7 +251,7 @@ test('the groups page at 390×844: create, a collision, add devices, delete with
   await page.goto('/admin/users');
   await mouseClick(page, page.locator(`tr[data-user="${name}"]`).getByRole('link', { name: /granted/ }));
   await expect(page.getByTestId('role-cap')).toContainText('viewer: operate grants act as view');
-  await page.getByLabel('Find devices', { exact: true }).fill('lab-vrp-1');
+  await pickerSearch(page, 'lab-vrp-1');
   await searched(page);
   await mouseClick(page, page.getByRole('checkbox', { name: 'Grant lab-vrp-10', exact: true }));
   await expect(page.getByTestId('granted-devices').locator('li[data-device="lab-vrp-10"]')).toBeVisible();

@@ -52,37 +52,44 @@ export function alertOf(page: Page) {
 export async function mouseClick(page: Page, el: Locator) {
   // to the middle of the screen: toasts stack at the bottom
   await el.evaluate((e) => e.scrollIntoView({ block: 'center', inline: 'center' }));
-  // still for two frames (a list growing above it, a scroll settling) and what the pointer would hit
+  // still for two frames (a list growing above it, a scroll settling) and what the pointer would hit;
+  // the click goes to the point just checked, at once: a toast arriving meanwhile has no time to cover it
+  let at: { x: number; y: number } | null = null;
   await expect
     .poll(async () => {
-      const state = await el.evaluate(
+      const found = await el.evaluate(
         (e) =>
-          new Promise<string>((resolve) => {
+          new Promise<{ state: string; x: number; y: number }>((resolve) => {
             const a = e.getBoundingClientRect();
             requestAnimationFrame(() =>
               requestAnimationFrame(() => {
                 const r = e.getBoundingClientRect();
                 const still = a.x === r.x && a.y === r.y && a.width === r.width && a.height === r.height;
-                const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                const x = r.x + r.width / 2;
+                const y = r.y + r.height / 2;
+                const hit = document.elementFromPoint(x, y);
                 const mine = hit !== null && e.contains(hit);
                 // a toast over the target (not the target inside a toast, such as its own ×)
                 const toast = mine ? null : hit?.closest('[data-toast]')?.getAttribute('data-toast');
-                resolve(toast && !toast.includes('"') ? `toast:${toast}` : still && mine ? 'ok' : 'wait');
+                const state =
+                  toast && !toast.includes('"') ? `toast:${toast}` : still && mine ? 'ok' : 'wait';
+                resolve({ state, x, y });
               }),
             );
           }),
       );
-      if (state.startsWith('toast:')) {
-        const close = page.locator(`[data-toast="${state.slice(6)}"] button`).first();
+      if (found.state.startsWith('toast:')) {
+        const close = page.locator(`[data-toast="${found.state.slice(6)}"] button`).first();
         const b = await close.boundingBox().catch(() => null);
         if (b) await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
       }
-      return state === 'ok';
+      if (found.state !== 'ok') return false;
+      at = { x: found.x, y: found.y };
+      await page.mouse.click(at.x, at.y);
+      return true;
     })
     .toBe(true);
-  const box = await el.boundingBox();
-  expect(box).not.toBeNull();
-  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
+  expect(at).not.toBeNull();
 }
 
 /** The lab switch on the Devices page (admins): take a lab device down or bring it back. */
@@ -166,4 +173,13 @@ export async function labDeviceCopy(page: Page, lab: string): Promise<string> {
   });
   expect(made.status(), await made.text()).toBe(201);
   return name;
+}
+
+/**
+ * Search a device picker (admin grants, groups) and wait until the list shows the answer: a click on
+ * the unfiltered list while it is being replaced could land on another row.
+ */
+export async function pickerSearch(page: Page, text: string) {
+  await page.getByLabel('Find devices', { exact: true }).fill(text);
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createUser, mouseClick, navTo, signIn, signInAsAdmin, unique } from './helpers';
+import { createUser, mouseClick, navTo, pickerSearch, signIn, signInAsAdmin, unique } from './helpers';
 
 /**
  * Playback (issue 18): an operator opens a terminal, types two commands and closes the tab; on
@@ -30,7 +30,7 @@ async function operatorFor(browser: Browser, device: string): Promise<string> {
     .locator(`tr[data-user="${name}"]`)
     .getByRole('link', { name: /granted/ })
     .click();
-  await admin.getByLabel('Find devices', { exact: true }).fill(device);
+  await pickerSearch(admin, device);
   await admin.getByLabel(`Grant ${device}`).check();
   await admin.getByRole('button', { name: /Save grants/ }).click();
   await expect(admin.getByRole('status')).toContainText('1 device granted');

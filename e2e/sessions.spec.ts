@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createUser, signIn, signInAsAdmin, unique } from './helpers';
+import { createUser, pickerSearch, signIn, signInAsAdmin, unique } from './helpers';
 
 /**
  * Finding 3 (and 2) in the browser: "Sign out everywhere" ends the user's other sessions at once: the
@@ -17,7 +17,7 @@ async function operatorWithDevice(browser: Browser): Promise<{ admin: Page; name
     .locator(`tr[data-user="${name}"]`)
     .getByRole('link', { name: /granted/ })
     .click();
-  await admin.getByLabel('Find devices', { exact: true }).fill(DEVICE); // the picker shows one page: search first
+  await pickerSearch(admin, DEVICE); // the picker shows one page: search first
   await admin.getByLabel(`Grant ${DEVICE}`).check();
   await admin.getByRole('button', { name: /Save grants/ }).click();
   await expect(admin.getByRole('status')).toContainText('1 device granted');

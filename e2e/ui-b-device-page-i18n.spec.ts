@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { createUser, labDeviceCopy, mouseClick, signInAsAdmin, unique } from './helpers';
+import { createUser, labDeviceCopy, mouseClick, pickerSearch, signInAsAdmin, unique } from './helpers';
 
 /*
  * The device page in Chinese and in the dark, as an operator sees it on a laptop and on a phone:
@@ -40,7 +40,7 @@ async function grantNew(page: Page, device: string): Promise<string> {
   const username = unique('dp-zh');
   await createUser(page, username, 'operator', PASSWORD);
   await mouseClick(page, page.locator(`tr[data-user="${username}"]`).getByRole('link', { name: /granted/ }));
-  await page.getByLabel('Find devices', { exact: true }).fill(device);
+  await pickerSearch(page, device);
   await mouseClick(page, page.getByLabel(`Grant ${device}`, { exact: true }));
   await mouseClick(page, page.getByRole('button', { name: /Save grants/ }));
   await expect(page.getByRole('status')).toContainText('1 device granted');

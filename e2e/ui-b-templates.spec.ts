@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mouseClick, signInAsAdmin, unique } from './helpers';
+import { mouseClick, pickerSearch, signInAsAdmin, unique } from './helpers';
 
 /**
  * A template with a list per vendor and a variable, previewed and run on lab devices of both
@@ -136,7 +136,7 @@ test('a group chosen in the run panel ticks its devices, taking it away unticks 
   await mouseClick(page, form.getByRole('button', { name: 'Create group' }));
   await expect(form.getByRole('status')).toHaveText(`Group ${group} created.`);
   await mouseClick(page, page.locator(`li[data-group="${group}"]`).getByRole('link').first());
-  await page.getByLabel('Find devices', { exact: true }).fill('lab-vrp-1');
+  await pickerSearch(page, 'lab-vrp-1');
   await expect(page.getByText('searching…')).toHaveCount(0);
   for (const d of ['lab-vrp-11', 'lab-vrp-12'])
     await mouseClick(page, page.getByRole('checkbox', { name: `Select ${d}`, exact: true }));
