@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { E2E } from './e2e/env';
+import { CHROMIUM_ARGS, E2E } from './e2e/env';
 
 // One fresh data directory per run (workers inherit it through the environment).
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'sb-e2e-'));
@@ -20,15 +20,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   // The README's API example adds 500 devices and runs a task on them: it runs after the other specs

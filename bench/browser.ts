@@ -1,5 +1,5 @@
 /**
- * 8. The terminal in a real browser (Playwright driving Chromium): the portal's /terminal page behind
+ * 9. The terminal in a real browser (Playwright driving Chromium): the portal's /terminal page behind
  * the production build and server.ts vs a bare xterm page fed by a raw `ws` server bridging a direct
  * ssh2 shell (bench/lib/browser-baseline.ts), both against Debian's sshd, both in a 1440×900 window
  * with the same font, size, colours and renderer (the one the portal's page chose).
@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../e2e/env';
 import { addProbe, type FloodStart, type FloodTiming, type KeyTiming } from './lib/browser-probe';
 import { BROWSER_ADMIN_PASSWORD, startBrowserPortal } from './lib/browser-portal';
 import type { BaselineInit, BaselineReady } from './lib/browser-baseline';
@@ -51,16 +52,6 @@ const INTERRUPT_AFTER_MS = 1000;
 const FLOOD_TIMEOUT_MS = 300_000;
 const KEY_TIMEOUT_MS = 10_000;
 const MEGA = 1e6;
-/** As playwright.config.ts launches it (WebGL comes from SwiftShader where there is no GPU). */
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** One page under test: how to reach a connected terminal on it and what to click during a flood. */
 interface Subject {
@@ -280,7 +271,7 @@ export async function runBrowser(o: BrowserOptions, ctx: BenchContext): Promise<
     });
     const browser = await chromium.launch({
       executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: LAUNCH_ARGS,
+      args: CHROMIUM_ARGS,
     });
     const offBrowser = onInterrupt(() => browser.close());
     closers.push(() => {

@@ -9,3 +9,14 @@ export const E2E = {
   /** The bearer token for /api/metrics (the e2e server allows no address without it). */
   metricsToken: 'e2e-metrics-token-5678',
 };
+
+/** How the tests (playwright.config.ts) and bench/browser.ts launch Chromium; WebGL comes from SwiftShader where there is no GPU. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];

@@ -176,6 +176,8 @@ describe('a socket relayed to the node holding its session', () => {
     expect(await b.locate('s1')).toEqual({ kind: 'remote', node: 'a' });
     expect((await b.remoteSessions()).map((e) => e.id)).toEqual(['s1']);
     expect(await a.remoteSessions()).toEqual([]);
+    expect(await b.remoteSession('s1')).toMatchObject({ id: 's1', node: 'a' });
+    expect(await a.remoteSession('s1')).toBeNull(); // its own
 
     const sock = browserSocket();
     const link = b.open(sock, 'a', { type: 'connect', session_id: 's1' } as In, () => {});
@@ -281,6 +283,8 @@ describe('a socket relayed to the node holding its session', () => {
     expect(await b.locate('s-dead')).toEqual({ kind: 'gone', node: 'dead-node' });
     await vi.waitFor(() => expect(net.sessions.has('s-dead')).toBe(false), WAIT);
     expect(await b.locate('nope')).toEqual({ kind: 'unknown' });
+    net.sessions.set('s-dead2', entry('s-dead2', 'dead-node'));
+    expect(await b.remoteSession('s-dead2')).toBeNull();
     await b.close();
   });
 });

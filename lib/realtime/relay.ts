@@ -392,6 +392,13 @@ export class SocketRelay {
     return { kind: 'gone', node: entry.node };
   }
 
+  /** One open session of another live node, by id. */
+  async remoteSession(sessionId: string): Promise<SessionEntry | null> {
+    const entry = await this.opts.directory.get(sessionId);
+    if (!entry || entry.node === this.self || !(await this.opts.nodes.isAlive(entry.node))) return null;
+    return entry;
+  }
+
   /** The open sessions of the other live nodes (entries of dead nodes are dropped). */
   async remoteSessions(): Promise<SessionEntry[]> {
     const [entries, live] = await Promise.all([this.opts.directory.all(), this.opts.nodes.live()]);

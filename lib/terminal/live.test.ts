@@ -17,7 +17,15 @@ function deps(remote: SessionEntry[], observable: string[] = []) {
     device: { count: async (q: { where: { id: string } }) => (observable.includes(q.where.id) ? 1 : 0) },
   } as unknown as PrismaClient;
   const terminals = { list: () => [], get: () => null } as unknown as TerminalManager;
-  return { db, terminals, nodes: { self: 'node-b' }, relay: { remoteSessions: async () => remote } };
+  return {
+    db,
+    terminals,
+    nodes: { self: 'node-b' },
+    relay: {
+      remoteSessions: async () => remote,
+      remoteSession: async (id: string) => remote.find((e) => e.id === id) ?? null,
+    },
+  };
 }
 
 const entry = (

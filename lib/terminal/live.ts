@@ -25,7 +25,10 @@ interface Deps {
   terminals: TerminalManager;
   nodes: { self: string };
   /** Cluster: the sessions of the other nodes (lib/realtime/relay.ts). */
-  relay?: { remoteSessions(): Promise<SessionEntry[]> };
+  relay?: {
+    remoteSessions(): Promise<SessionEntry[]>;
+    remoteSession(id: string): Promise<SessionEntry | null>;
+  };
 }
 
 /** A session of this node as the cluster's directory keeps it. */
@@ -106,7 +109,7 @@ export async function liveSessionFor(id: string, viewer: Viewer, deps: Deps): Pr
   const local = deps.terminals.get(id);
   const s = local
     ? sessionEntry(local, deps.nodes.self)
-    : ((await deps.relay?.remoteSessions().catch(() => []))?.find((e) => e.id === id) ?? null);
+    : ((await deps.relay?.remoteSession(id).catch(() => null)) ?? null);
   if (!s || !(await visible(deps, viewer, s, new Map()))) return null;
   return (await describe(deps, viewer, [s]))[0] ?? null;
 }
