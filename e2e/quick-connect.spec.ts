@@ -25,9 +25,12 @@ test.describe('laptop, keyboard', () => {
   }) => {
     await signInAsAdmin(page);
     await page.goto('/tasks');
-    await page.keyboard.press('Control+k');
     const palette = page.getByRole('dialog', { name: 'Quick connect' });
-    await expect(palette).toBeVisible();
+    // a key pressed before the page has hydrated has no listener yet: press again, as a person would
+    await expect(async () => {
+      await page.keyboard.press('Control+k');
+      await expect(palette).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
     const box = palette.getByRole('combobox', { name: 'Find a device' });
     await expect(box).toBeFocused();
     await box.pressSequentially('ios-03', { delay: 30 });
