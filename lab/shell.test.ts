@@ -114,10 +114,27 @@ describe('LabShellSession', () => {
     stream.input('\x7f'); // nothing to erase
     stream.input('dix');
     stream.input('\x7f');
-    stream.input('s \x1b[Dcl\r\n');
+    stream.input('s \x1b[15~cl\r\n'); // F5: not a key the CLI knows
     expect(stream.text).toBe(
       'dix\b \bs cl\r\n2025-11-24 14:19:00+08:00\r\nMonday\r\nTime Zone(Beijing) : UTC+08:00\r\n<SW1>',
     );
+  });
+
+  it('edits inside the line as IOS and VRP do: Left/Right, Ctrl+A/E, Ctrl+U/X, and runs the whole line on Enter', () => {
+    const stream = vrpSession();
+    stream.clear();
+    stream.input('oot');
+    stream.input('\x01'); // Ctrl+A: to the start
+    stream.input('reb'); // inserted before `oot`, the rest drawn again
+    expect(stream.text).toBe('oot\b\b\broot\b\b\beoot\b\b\bboot\b\b\b');
+    stream.input('\x05'); // Ctrl+E: to the end (what was right of the cursor is written again)
+    stream.input('\x1b[D\x1b[D\x7f'); // two left, erase the `o` before them
+    stream.input('\x18'); // Ctrl+X: erase everything left of the cursor
+    stream.clear();
+    stream.input('\x1b[C\x1b[C'); // right over the `ot` left
+    expect(stream.text).toBe('ot');
+    stream.input('\x15\r'); // Ctrl+U: the line is empty
+    expect(stream.text).toBe('ot\b\b  \b\b\r\n<SW1>');
   });
 
   it('? lists what may come next, then shows the prompt and the line again', () => {

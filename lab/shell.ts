@@ -88,12 +88,32 @@ export type Key =
   | { t: 'suspend' }
   | { t: 'tab' }
   | { t: 'up' }
-  | { t: 'down' };
+  | { t: 'down' }
+  | { t: 'left' }
+  | { t: 'right' }
+  | { t: 'home' }
+  | { t: 'end' }
+  | { t: 'kill-left' };
+
+type MoveKey = 'up' | 'down' | 'left' | 'right' | 'home' | 'end';
+const CSI_KEYS: Record<string, MoveKey> = {
+  A: 'up',
+  B: 'down',
+  C: 'right',
+  D: 'left',
+  H: 'home',
+  F: 'end',
+  '1~': 'home',
+  '4~': 'end',
+};
+const SS3_KEYS: Record<string, MoveKey> = { A: 'up', B: 'down', C: 'right', D: 'left', H: 'home', F: 'end' };
 
 /**
  * Turns decoded terminal input into keys: CR, LF or CRLF is one Enter, 0x7f/0x08 backspace, 0x03 Ctrl+C,
- * 0x1a Ctrl+Z, Tab, and Up/Down (arrow keys in either cursor mode, or Ctrl+P / Ctrl+N) for history; other
- * ANSI escape sequences (left/right, function keys) and control characters are dropped.
+ * 0x1a Ctrl+Z, Tab, Up/Down (arrow keys in either cursor mode, or Ctrl+P / Ctrl+N) for history, and the
+ * line-editing keys of IOS and VRP: Left/Right (Ctrl+B / Ctrl+F), Home/End (Ctrl+A / Ctrl+E), Ctrl+U or
+ * Ctrl+X to erase left of the cursor; other escape sequences (function keys) and control characters are
+ * dropped.
  * Keeps its state across chunks, so a sequence split between two packets is still recognised.
  */
 export class KeyDecoder {
@@ -113,16 +133,16 @@ export class KeyDecoder {
         this.csi += ch;
         if (code >= 0x40 && code <= 0x7e) {
           this.esc = 'none';
-          // only the plain arrows: ESC [ A / ESC [ B (not ESC [ 1 ; 5 A, Ctrl+Up)
-          if (this.csi === 'A') out.push({ t: 'up' });
-          else if (this.csi === 'B') out.push({ t: 'down' });
+          // only the plain keys: ESC [ A / ESC [ B (not ESC [ 1 ; 5 A, Ctrl+Up)
+          const k = CSI_KEYS[this.csi];
+          if (k) out.push({ t: k });
         }
         continue;
       }
       if (this.esc === 'ss3') {
         this.esc = 'none';
-        if (ch === 'A') out.push({ t: 'up' });
-        else if (ch === 'B') out.push({ t: 'down' });
+        const k = SS3_KEYS[ch];
+        if (k) out.push({ t: k });
         continue;
       }
       const wasCr = this.lastCr;
@@ -142,6 +162,17 @@ export class KeyDecoder {
         out.push({ t: 'suspend' });
       } else if (code === 0x09) {
         out.push({ t: 'tab' });
+      } else if (code === 0x01) {
+        out.push({ t: 'home' });
+      } else if (code === 0x05) {
+        out.push({ t: 'end' });
+      } else if (code === 0x02) {
+        out.push({ t: 'left' });
+      } else if (code === 0x06) {
+        out.push({ t: 'right' });
+      } else if (code === 0x15 || code === 0x18) {
+        // Ctrl+U (IOS, Junos) and Ctrl+X (VRP, Comware, IOS too): erase from the cursor to the line's start
+        out.push({ t: 'kill-left' });
       } else if (code === 0x10) {
         out.push({ t: 'up' });
       } else if (code === 0x0e) {
@@ -177,6 +208,8 @@ export class LabShellSession {
   private readonly keyDecoder = new KeyDecoder();
   private readonly keys: Key[] = [];
   private line: string[] = [];
+  /** Where the cursor is in `line` (Left/Right, Ctrl+A/E move it; typing inserts there). */
+  private cursor = 0;
   /** Lines entered (newest last) and, while Up/Down browse them, the one shown and the line left behind. */
   private readonly history: string[] = [];
   private historyAt = -1;
@@ -184,6 +217,8 @@ export class LabShellSession {
   private mode: Mode = 'edit';
   private prompt: string;
   private secret = false;
+  /** The prompt is a question (`[Y/N]:`): its answer is not a command and stays out of the history. */
+  private asking = false;
   private pagerState: PagerState | undefined;
   private timer: NodeJS.Timeout | undefined;
   private rows: number;
@@ -249,14 +284,44 @@ export class LabShellSession {
 
   private editKey(key: Key): void {
     switch (key.t) {
-      case 'char':
+      case 'char': {
         if (key.ch === '?' && !this.secret && this.machine.commandsNow) return this.help();
-        this.line.push(key.ch);
-        if (!this.secret) this.write(key.ch);
+        const rest = this.line.slice(this.cursor);
+        this.line.splice(this.cursor, 0, key.ch);
+        this.cursor++;
+        // inserted inside the line: what follows is drawn again and the cursor put back
+        if (!this.secret) this.write(key.ch + rest.join('') + '\b'.repeat(width(rest)));
         return;
+      }
       case 'tab': {
-        const done = this.secret || !this.machine.commandsNow ? null : completeLine(this.machine.commandsNow(), this.line.join(''));
+        const done =
+          this.secret || !this.machine.commandsNow
+            ? null
+            : completeLine(this.machine.commandsNow(), this.line.join(''));
         if (done !== null) this.replaceLine(done);
+        return;
+      }
+      case 'left':
+        if (this.cursor > 0 && !this.secret) this.write('\b'.repeat(width([this.line[--this.cursor]!])));
+        return;
+      case 'right':
+        if (this.cursor < this.line.length && !this.secret) this.write(this.line[this.cursor++]!);
+        return;
+      case 'home':
+        if (!this.secret) this.write('\b'.repeat(width(this.line.slice(0, this.cursor))));
+        this.cursor = 0;
+        return;
+      case 'end':
+        if (!this.secret) this.write(this.line.slice(this.cursor).join(''));
+        this.cursor = this.line.length;
+        return;
+      case 'kill-left': {
+        const gone = width(this.line.slice(0, this.cursor));
+        const rest = this.line.slice(this.cursor);
+        this.line = rest;
+        this.cursor = 0;
+        if (!this.secret && gone > 0)
+          this.write('\b'.repeat(gone) + rest.join('') + ' '.repeat(gone) + '\b'.repeat(gone + width(rest)));
         return;
       }
       case 'up':
@@ -264,13 +329,18 @@ export class LabShellSession {
         if (!this.secret) this.recall(key.t);
         return;
       case 'backspace': {
-        const ch = this.line.pop();
-        if (ch !== undefined && !this.secret) this.write(isWideChar(ch) ? '\b\b  \b\b' : '\b \b');
+        if (this.cursor === 0) return;
+        const [ch] = this.line.splice(--this.cursor, 1);
+        const rest = this.line.slice(this.cursor);
+        const w = width([ch!]);
+        if (!this.secret)
+          this.write('\b'.repeat(w) + rest.join('') + ' '.repeat(w) + '\b'.repeat(w + width(rest)));
         return;
       }
       case 'interrupt':
       case 'suspend': {
         this.line = [];
+        this.cursor = 0;
         const res = key.t === 'interrupt' ? this.machine.interrupt() : this.machine.toTop();
         this.write(`${res.echo ?? ''}\r\n`);
         this.finish(res);
@@ -279,8 +349,9 @@ export class LabShellSession {
       case 'enter': {
         const text = this.line.join('');
         this.line = [];
+        this.cursor = 0;
         this.historyAt = -1;
-        if (!this.secret && text.trim() !== '' && this.history.at(-1) !== text) {
+        if (!this.secret && !this.asking && text.trim() !== '' && this.history.at(-1) !== text) {
           this.history.push(text);
           if (this.history.length > HISTORY_MAX_LINES) this.history.shift();
         }
@@ -345,11 +416,13 @@ export class LabShellSession {
     } else this.replaceLine(this.history[this.historyAt]!);
   }
 
-  /** Erase the typed line on screen and show `text` in its place. */
+  /** Erase the typed line on screen and show `text` in its place, the cursor at its end. */
   private replaceLine(text: string): void {
-    const width = this.line.reduce((n, ch) => n + (isWideChar(ch) ? 2 : 1), 0);
-    this.write('\b'.repeat(width) + ' '.repeat(width) + '\b'.repeat(width) + text);
+    const all = width(this.line);
+    const before = width(this.line.slice(0, this.cursor));
+    this.write('\b'.repeat(before) + ' '.repeat(all) + '\b'.repeat(all) + text);
     this.line = [...text];
+    this.cursor = this.line.length;
   }
 
   /** The `dropOnCommand` moment when this line is the fault's command. */
@@ -438,6 +511,7 @@ export class LabShellSession {
     }
     const override = this.opts.faults?.promptOverride;
     this.prompt = override !== undefined && !res.question ? override : res.prompt;
+    this.asking = res.question ?? false;
     this.secret = res.secret ?? false;
     this.mode = 'edit';
     this.write(this.prompt);
@@ -576,4 +650,9 @@ function floodLine(vendor: LabVendor, hostname: string, seq: number, when: Date)
         `changed state to ${down ? 'down' : 'up'}`
       );
   }
+}
+
+/** Columns the characters take on screen. */
+function width(chars: readonly string[]): number {
+  return chars.reduce((n, ch) => n + (isWideChar(ch) ? 2 : 1), 0);
 }

@@ -50,6 +50,14 @@ export interface EventMap {
    * lost `observe`): what they watch is checked again on every node.
    */
   'access.changed': { userIds: string[] };
+  /** Guard-rail rules changed: every node reloads them (lib/policy/service.ts). */
+  'policy.changed': { at: string };
+  /** A command held for approval was decided (or expired): the node whose session waits resumes it. */
+  'approval.decided': {
+    approvalId: string;
+    status: 'approved' | 'rejected' | 'expired' | 'withdrawn';
+    by: string | null;
+  };
 }
 
 /** Everything of a user, the terminals of some devices, or what one API token opened. */

@@ -8,6 +8,8 @@ export const NOTIFICATION_KINDS = [
   'task_failed',
   'config_changed',
   'recording_failed',
+  'command_guarded',
+  'approval_requested',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
@@ -17,6 +19,8 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   task_failed: 'My task fails',
   config_changed: 'A template I follow finds changed output',
   recording_failed: 'Session recordings cannot be stored (admins)',
+  command_guarded: 'A guard rail that notifies stops or holds a command (admins)',
+  approval_requested: 'A command waits for my approval',
 };
 /** A reconnecting client is sent at most this many missed notifications; beyond, it is told to reload. */
 export const NOTIFICATION_REPLAY_MAX = 200;

@@ -170,3 +170,19 @@ export function mayRestrict(
   if (defaultAction(actor.role) !== 'allow') return true;
   return rules.some((r) => r.action !== 'allow' && inScope(r, actor, target, null));
 }
+
+/** The strictest decision over several readings of one line (the text after a prompt, the whole line). */
+export function decideAll(
+  rules: readonly CompiledRule[],
+  lines: readonly string[],
+  actor: PolicyActor,
+  target: PolicyTarget,
+  mode: CliMode | null,
+): Decision {
+  let worst: Decision | null = null;
+  for (const line of lines) {
+    const d = decide(rules, line, actor, target, mode);
+    if (!worst || STRICTNESS[d.action] > STRICTNESS[worst.action]) worst = d;
+  }
+  return worst ?? decide(rules, '', actor, target, mode);
+}

@@ -39,6 +39,7 @@ import { observeChannel } from '../realtime/handlers/observe';
 import { canObserveDevice } from '../auth/session-permissions';
 import { isRole } from '../auth/roles';
 import { runTask } from '../tasks/executor';
+import { PolicyService } from '../policy/service';
 import { InProcessTaskQueue, type TaskQueue } from '../tasks/queue';
 import { reconcileTasks } from '../tasks/reconcile';
 import { claimTask } from '../tasks/takeover';
@@ -184,6 +185,8 @@ export interface Runtime {
   relay?: SocketRelay;
   /** Session recordings (null when no store was given). */
   recordings: { service: Recordings; store: RecordingStore } | null;
+  /** Command guard rails (lib/policy). */
+  policy: PolicyService;
   realtime: Realtime;
   loginThrottle: LoginThrottle;
   /** Requests per API token (API_RATE_LIMIT_PER_MINUTE). */
@@ -365,7 +368,16 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         log: log.child({ module: 'relay' }),
       })
     : undefined;
+  // guard rails: every node holds the rules and reloads them when any node changes them
+  const policy = new PolicyService({ db, bus, audit, feed, log: log.child({ module: 'policy' }) });
+  await policy.start();
   const terminals = new TerminalManager({
+    guardFor: async (userId, device) => {
+      const u = await db.user.findUnique({ where: { id: userId }, select: { role: true, username: true } });
+      // a user who no longer exists or has no valid role gets the strictest guard (viewer)
+      const role = u && isRole(u.role) ? u.role : 'viewer';
+      return policy.guardFor({ id: userId, role, name: u?.username ?? userId }, device);
+    },
     directory: relay && {
       opened: (s) =>
         relay
@@ -517,6 +529,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     status,
     feed,
     terminals,
+    policy,
     recordings,
     realtime,
     loginThrottle,
@@ -549,6 +562,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // at the next start), close terminals and sockets, then the lab, the bus and the database.
     async close() {
       stopScheduler();
+      policy.stop();
       stopWebhooks();
       stopPurge();
       stopRecordingPurge();

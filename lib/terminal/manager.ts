@@ -7,7 +7,7 @@ import type { Recordings } from '../recordings/recorder';
 import type { RevocationScope } from '../events/types';
 import type { WaterMarks } from './flow';
 import type { ScreenModels } from './screen';
-import { TerminalSession, type SessionTimers } from './session';
+import { TerminalSession, type SessionGuard, type SessionTimers } from './session';
 
 export const TERMINAL_TERM = 'xterm-256color';
 
@@ -37,6 +37,11 @@ export interface TerminalManagerOptions {
   recordings?: Recordings;
   /** Each session's screen model (lib/terminal/screen.ts); none: reattaching replays raw scrollback. */
   screens?: ScreenModels;
+  /** The command guard rails of a new session (lib/policy); none: every line goes through. */
+  guardFor?(
+    userId: string,
+    device: { id: string; name: string; vendor: string },
+  ): Promise<SessionGuard | null>;
   /**
    * Cluster: where other nodes find this node's sessions (a reload that lands elsewhere reattaches
    * through the relay, lib/realtime/relay.ts). Failures are logged by the caller, never fatal.
@@ -186,6 +191,22 @@ export class TerminalManager {
       };
     }
     const id = randomUUID();
+    let guard: SessionGuard | null = null;
+    try {
+      guard =
+        (await this.opts.guardFor?.(userId, {
+          id: deviceId,
+          name: connection.device.name,
+          vendor: connection.driver.vendor,
+        })) ?? null;
+    } catch (err) {
+      connection.close();
+      return {
+        ok: false,
+        code: 'shell_refused',
+        error: `The command guard rails could not be loaded (${(err as Error).message}); no terminal was opened.`,
+      };
+    }
     const tap = await this.opts.recordings?.start({ sessionId: id, userId, deviceId, ...size });
     const screen = this.opts.screens?.open(id, size.cols, size.rows, {
       rawTail: () => this.sessions.get(id)?.rawScrollback() ?? '',
@@ -194,6 +215,7 @@ export class TerminalManager {
       id,
       tap,
       screen,
+      guard,
       size,
       userId,
       connection,

@@ -55,6 +55,29 @@ parentPort.on('message', (m) => {
         parentPort.postMessage({ t: 'snap', req: m.req, data, cols: s.term.cols, rows: s.term.rows });
       });
       return;
+    case 'line':
+      // the logical line the cursor is on (rows joined where the terminal wrapped them), once the
+      // output before this request is parsed: what the guard rails judge when Enter is pressed
+      if (!s) return parentPort.postMessage({ t: 'line', req: m.req, text: null });
+      s.term.write('', () => {
+        const buf = s.term.buffer.active;
+        const y = buf.baseY + buf.cursorY;
+        let start = y;
+        while (start > 0 && buf.getLine(start)?.isWrapped) start--;
+        let end = y;
+        while (buf.getLine(end + 1)?.isWrapped) end++;
+        let text = '';
+        let before = '';
+        for (let i = start; i <= end; i++) {
+          const row = buf.getLine(i);
+          if (!row) break;
+          text += row.translateToString(i === end);
+          if (i < y) before += row.translateToString(false);
+          else if (i === y) before += row.translateToString(false, 0, buf.cursorX);
+        }
+        parentPort.postMessage({ t: 'line', req: m.req, text, before, alt: buf.type === 'alternate' });
+      });
+      return;
     case 'close':
       if (s) {
         screens.delete(m.id);

@@ -47,9 +47,20 @@ export interface ScreenModelOptions {
   rawTail: () => string;
 }
 
+/** The line the cursor is on, as the screen shows it (the guard rails read command lines from it). */
+export interface CursorLine {
+  /** The whole logical line: rows the terminal wrapped are joined; trailing blanks removed. */
+  text: string;
+  /** What is left of the cursor on that line (the prompt, when nothing is typed). */
+  before: string;
+  /** The alternate screen is on (a full-screen program: `less`, `top`, an editor). */
+  alt: boolean;
+}
+
 type WorkerReply =
   | { t: 'ack'; id: string; n: number }
-  | { t: 'snap'; req: number; data: string | null; cols?: number; rows?: number };
+  | { t: 'snap'; req: number; data: string | null; cols?: number; rows?: number }
+  | { t: 'line'; req: number; text: string | null; before?: string; alt?: boolean };
 
 const WORKER_FILE = fileURLToPath(new URL('./screen-worker.mjs', import.meta.url));
 
@@ -57,7 +68,7 @@ const WORKER_FILE = fileURLToPath(new URL('./screen-worker.mjs', import.meta.url
 export class ScreenModels {
   private worker: Worker | null = null;
   private readonly models = new Map<string, ScreenModel>();
-  private readonly snapshots = new Map<number, (r: Extract<WorkerReply, { t: 'snap' }> | null) => void>();
+  private readonly snapshots = new Map<number, (r: Exclude<WorkerReply, { t: 'ack' }> | null) => void>();
   private seq = 0;
   private stopped = false;
 
@@ -119,6 +130,29 @@ export class ScreenModels {
     scrollback: number,
     timeoutMs: number,
   ): Promise<Extract<WorkerReply, { t: 'snap' }> | null> {
+    return this.request(worker, { t: 'snap', id, scrollback }, timeoutMs) as Promise<Extract<
+      WorkerReply,
+      { t: 'snap' }
+    > | null>;
+  }
+
+  /** @internal */
+  requestLine(
+    worker: Worker,
+    id: string,
+    timeoutMs: number,
+  ): Promise<Extract<WorkerReply, { t: 'line' }> | null> {
+    return this.request(worker, { t: 'line', id }, timeoutMs) as Promise<Extract<
+      WorkerReply,
+      { t: 'line' }
+    > | null>;
+  }
+
+  private request(
+    worker: Worker,
+    message: { t: 'snap' | 'line'; id: string; scrollback?: number },
+    timeoutMs: number,
+  ): Promise<Exclude<WorkerReply, { t: 'ack' }> | null> {
     if (this.worker !== worker) return Promise.resolve(null);
     const req = ++this.seq;
     return new Promise((resolve) => {
@@ -131,7 +165,7 @@ export class ScreenModels {
         clearTimeout(timer);
         resolve(r);
       });
-      worker.postMessage({ t: 'snap', id, req, scrollback });
+      worker.postMessage({ ...message, req });
     });
   }
 
@@ -281,6 +315,22 @@ export class ScreenModel {
     );
     if (!r || r.data === null) return null;
     return { data: r.data, cols: r.cols ?? this.cols, rows: r.rows ?? this.rows, exact: this.exact };
+  }
+
+  /**
+   * The line the cursor is on after all output written so far (null when the model cannot answer:
+   * its worker died, it lags behind, or it does not answer in time).
+   */
+  async cursorLine(): Promise<CursorLine | null> {
+    if (!this.available) return null;
+    this.flushBatch();
+    const r = await this.models.requestLine(
+      this.worker,
+      this.id,
+      this.opts.snapshotTimeoutMs ?? SCREEN_SNAPSHOT_TIMEOUT_MS,
+    );
+    if (!r || r.text === null || !this.available) return null;
+    return { text: r.text, before: r.before ?? '', alt: r.alt ?? false };
   }
 
   close(): void {

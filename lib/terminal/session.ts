@@ -19,6 +19,11 @@ import type { TerminalOutput } from './output';
 import { Scrollback } from './scrollback';
 import type { ScreenModel } from './screen';
 import type { SessionTap } from '../recordings/recorder';
+import type { CliMode } from '../devices/drivers';
+import type { Decision } from '../policy/rules';
+import { commandOnScreen } from '../policy/screen-line';
+import { killLineKeys } from '../policy/cli';
+import type { CursorLine } from './screen';
 
 export const COMMAND_HISTORY_MAX = 200;
 /** How long before an idle session closes its reader is warned (at most a quarter of the timeout). */
@@ -104,6 +109,60 @@ export function echoedChars(typed: string, visible: string): number {
   return 0;
 }
 
+/**
+ * Enter, under guard rails, waits for the device to show what was typed: output after the last key
+ * and this long without more, or at most GUARD_SETTLE_MAX_MS after the last key (a device that does
+ * not echo, or one that keeps printing logs).
+ */
+export const GUARD_SETTLE_QUIET_MS = Number(process.env.GUARD_SETTLE_QUIET_MS ?? 15);
+export const GUARD_SETTLE_MAX_MS = Number(process.env.GUARD_SETTLE_MAX_MS ?? 300);
+/** Keys typed while a line is judged, confirmed or waits for approval are kept up to this many. */
+export const GUARD_HELD_INPUT_MAX_CHARS = 64 * 1024;
+/** How long a confirmation prompt in the terminal waits for the device name. */
+/** How long an Enter waits for the device to show its prompt (output still arriving) before it is refused. */
+export const GUARD_PROMPT_WAIT_MS = Number(process.env.GUARD_PROMPT_WAIT_MS ?? 10_000);
+export const GUARD_CONFIRM_TIMEOUT_MS = Number(process.env.GUARD_CONFIRM_TIMEOUT_MS ?? 120_000);
+
+/** What a guard decided and how it ended, for the audit trail, the recording and admins. */
+export type GuardOutcome = 'denied' | 'confirmed' | 'not_confirmed' | 'approved' | 'rejected' | 'unreadable';
+
+/**
+ * The command guard rails of one session (lib/policy): judges each line the device would run when
+ * Enter is pressed, and command-mode commands.
+ */
+export interface SessionGuard {
+  /** Whether any rule may restrict this user on this device (if not, Enter goes straight through). */
+  readonly active: boolean;
+  /** The decision on the commands a line may run (several candidates: the strictest). */
+  judge(candidates: string[], mode: CliMode | null): Promise<Decision>;
+  /** A decision other than a plain allow, once its outcome is known. */
+  decided(
+    session: TerminalSession,
+    entry: { decision: Decision; line: string; outcome: GuardOutcome; by: string; approver?: string },
+  ): void;
+  /**
+   * Ask for a second person's approval (action `approve`): resolves with the decision, or with a reason
+   * when nobody approved (rejected, expired, withdrawn). `signal` withdraws the request.
+   */
+  approval?(
+    session: TerminalSession,
+    request: { decision: Decision; line: string; by: string },
+    signal: AbortSignal,
+  ): Promise<{ approved: true; by: string } | { approved: false; reason: string }>;
+  /** The session closed. */
+  dispose?(): void;
+}
+
+/** The last line of output as a terminal shows it (the prompt a line is typed at). */
+function lastVisibleLine(output: string): string {
+  const text = stripAnsi(output);
+  const cut = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+  return text.slice(cut + 1).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+}
+
+const NOTICE = '\x1b[0m\x1b[1;33m';
+const NOTICE_END = '\x1b[0m';
+
 export interface SessionTimers {
   resumeGraceMs: number;
   idleTimeoutMs: number;
@@ -139,6 +198,8 @@ export interface SessionInit {
    * snapshot; without one (or when it cannot answer) from the raw scrollback.
    */
   screen?: ScreenModel | null;
+  /** Command guard rails (lib/policy); none: every line goes through. */
+  guard?: SessionGuard | null;
 }
 
 /**
@@ -201,6 +262,19 @@ export class TerminalSession {
   private lineBy: string;
   private cols: number;
   private rows: number;
+  /** Guard rails: an Enter is being judged (keys typed meanwhile wait in `heldKeys`). */
+  private guardBusy = false;
+  private heldKeys = '';
+  /** The last line the device printed before the current line's first key (see commandOnScreen). */
+  private promptHint: string | null = null;
+  private lastInputAt = 0;
+  private lastOutputAt = 0;
+  /** A confirmation prompt in the terminal takes the keys typed. */
+  private confirming: { typed: string; done: (typed: string | null) => void } | null = null;
+  /** An approval being waited for (Ctrl+C withdraws it). */
+  private awaiting: AbortController | null = null;
+  /** Called at the next output (an Enter waiting for the device's prompt). */
+  private outputWaiter: (() => void) | null = null;
 
   constructor(private readonly init: SessionInit) {
     this.id = init.id ?? randomUUID();
@@ -363,6 +437,14 @@ export class TerminalSession {
   private onOutput(chunk: Buffer): void {
     const text = this.decoder.write(chunk);
     if (!text) return;
+    if (this.init.guard) {
+      this.lastOutputAt = Date.now();
+      if (this.outputWaiter) {
+        const w = this.outputWaiter;
+        this.outputWaiter = null;
+        w();
+      }
+    }
     // The readers come first: a keystroke's echo is on its way before the recording and the screen
     // model take this chunk, and a bulk chunk's frame is queued before the recording's own per-turn write.
     if (this.attached || this.observers.size > 0) this.queueOutput(text);
@@ -631,10 +713,327 @@ export class TerminalSession {
       this.resetLine();
       this.lineBy = typist;
     }
+    if (this.init.guard?.active || this.guardBusy) return this.guardedInput(data);
+    this.sendKeys(data);
+    return { ok: true };
+  }
+
+  private sendKeys(data: string): void {
+    if (!data) return;
     this.trackLine(data);
     this.init.tap?.input(data);
     this.stream.write(encodeInput(this.encoding, data));
+    this.lastInputAt = Date.now();
+  }
+
+  // ---- guard rails -------------------------------------------------------------------------------
+
+  /**
+   * Keys under guard rails: everything up to an Enter goes to the device as typed; the Enter waits
+   * until the line, read from the screen as the device shows it, is judged; keys typed meanwhile wait
+   * behind it (a multi-line paste is judged line by line and stops at the first line not allowed).
+   */
+  private guardedInput(data: string): { ok: true } | { ok: false; error: string } {
+    if (this.confirming) {
+      this.confirmKeys(data);
+      return { ok: true };
+    }
+    if (this.awaiting) {
+      if (data.includes('\x03')) this.awaiting.abort();
+      return { ok: true };
+    }
+    if (this.guardBusy) {
+      if (this.heldKeys.length + data.length > GUARD_HELD_INPUT_MAX_CHARS)
+        return { ok: false, error: 'Too much typed while a line is being checked; wait a moment.' };
+      this.heldKeys += data;
+      return { ok: true };
+    }
+    // the prompt this line is typed at: the device's last line when it ends in a prompt (after a
+    // program such as `top` took keys, the prompt it returned to)
+    if (this.promptHint === null || this.driver.prompt.test(this.outputTail))
+      this.promptHint = lastVisibleLine(this.outputTail);
+    const at = data.search(/[\r\n]/);
+    if (at < 0) {
+      this.sendKeys(data);
+      return { ok: true };
+    }
+    this.sendKeys(data.slice(0, at));
+    const end = data[at] === '\r' && data[at + 1] === '\n' ? at + 2 : at + 1;
+    this.heldKeys = data.slice(end);
+    this.guardBusy = true;
+    void this.judgeEnter(data.slice(at, end)).catch((err: unknown) => {
+      this.guardDone(
+        null,
+        `The guard rails failed on this line (${(err as Error).message}); it was not sent.`,
+      );
+    });
     return { ok: true };
+  }
+
+  private outputOrTimeout(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => {
+          this.outputWaiter = null;
+          resolve();
+        },
+        Math.max(1, ms),
+      );
+      timer.unref();
+      this.outputWaiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Resolves once the device has shown what was typed (see GUARD_SETTLE_QUIET_MS). */
+  private settled(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.closed) return resolve();
+        const now = Date.now();
+        const sinceInput = now - this.lastInputAt;
+        const answered = this.lastOutputAt >= this.lastInputAt;
+        const quiet = now - this.lastOutputAt;
+        if (sinceInput >= GUARD_SETTLE_MAX_MS || (answered && quiet >= GUARD_SETTLE_QUIET_MS))
+          return resolve();
+        const wait = answered
+          ? GUARD_SETTLE_QUIET_MS - quiet
+          : Math.min(GUARD_SETTLE_MAX_MS - sinceInput, GUARD_SETTLE_QUIET_MS);
+        setTimeout(check, Math.max(1, wait)).unref();
+      };
+      check();
+    });
+  }
+
+  private async readLine(): Promise<CursorLine | null> {
+    await this.settled();
+    if (this.closed) return null;
+    return (await this.init.screen?.cursorLine()) ?? null;
+  }
+
+  private async judgeEnter(enter: string): Promise<void> {
+    const guard = this.init.guard!;
+    const by = this.lineBy;
+    let line = await this.readLine();
+    if (this.closed) return;
+    if (!line)
+      return this.guardDone(
+        null,
+        'The guard rails cannot read the command line right now (the screen is still being rebuilt); it was not sent. Press Enter again in a moment.',
+      );
+    let seen = commandOnScreen(this.driver, line, this.promptHint);
+    // output still arriving (a command typed ahead, the next line of a paste): wait for the prompt
+    const deadline = Date.now() + GUARD_PROMPT_WAIT_MS;
+    while (seen.kind === 'waiting' && Date.now() < deadline) {
+      await this.outputOrTimeout(deadline - Date.now());
+      const again = await this.readLine();
+      if (this.closed) return;
+      if (!again) break;
+      line = again;
+      seen = commandOnScreen(this.driver, line, this.promptHint);
+    }
+    if (seen.kind === 'waiting')
+      return this.guardDone(
+        line,
+        'The device is not at its prompt (output is still arriving), so the line cannot be checked; it was not sent. Press Enter again at the prompt.',
+      );
+    if (seen.kind === 'none') return this.releaseEnter(enter, null);
+    if (seen.kind === 'unreadable') {
+      this.guardDecided({
+        decision: { action: 'deny', rule: null, command: line.text, mode: null, reason: seen.why },
+        line: line.text.trim(),
+        outcome: 'unreadable',
+        by,
+      });
+      return this.guardDone(line, seen.why);
+    }
+    const decision = await guard.judge(seen.candidates, seen.mode);
+    if (this.closed) return;
+    const command = seen.candidates[0]!;
+    const shown = command || decision.command;
+    if (decision.action === 'allow') return this.releaseEnter(enter, command);
+    const dropped = this.heldKeys ? ' The rest of what was typed or pasted after it was not sent.' : '';
+    this.heldKeys = '';
+    if (decision.action === 'deny') {
+      this.guardDecided({ decision, line: shown, outcome: 'denied', by });
+      return this.eraseLine(`Not sent: ${decision.reason}${dropped}`);
+    }
+    if (decision.action === 'confirm') {
+      const typed = await this.confirm(
+        `${decision.reason}${dropped} Type ${this.deviceName} and press Enter to run it; anything else cancels.`,
+      );
+      if (this.closed) return;
+      const ok = typed !== null && typed.trim() === this.deviceName;
+      this.guardDecided({ decision, line: shown, outcome: ok ? 'confirmed' : 'not_confirmed', by });
+      this.emit(`\r\n${reprint(line)}`);
+      if (ok) return this.releaseEnter(enter, command);
+      return this.eraseLine(
+        typed === null
+          ? `Cancelled: «${shown}» was not sent.`
+          : `Not confirmed (the device name did not match): «${shown}» was not sent.`,
+      );
+    }
+    // approve
+    if (!guard.approval) {
+      this.guardDecided({ decision, line: shown, outcome: 'rejected', by });
+      return this.eraseLine(`Not sent: ${decision.reason} Approvals are not available here.`);
+    }
+    const wait = new AbortController();
+    this.awaiting = wait;
+    this.notice(`${decision.reason}${dropped} Waiting for approval; Ctrl+C withdraws the request.`);
+    const answer = await guard.approval(this, { decision, line: shown, by }, wait.signal);
+    this.awaiting = null;
+    if (this.closed) return;
+    this.guardDecided({
+      decision,
+      line: shown,
+      outcome: answer.approved ? 'approved' : 'rejected',
+      by,
+      approver: answer.approved ? answer.by : undefined,
+    });
+    if (answer.approved) {
+      this.notice(`Approved by ${answer.by}: running «${shown}».`);
+      this.emit(reprint(line));
+      return this.releaseEnter(enter, command);
+    }
+    this.emit(reprint(line));
+    return this.eraseLine(`Not sent: ${answer.reason}`);
+  }
+
+  /** A decision other than a plain allow: audited (by the guard) and marked in the recording. */
+  private guardDecided(entry: Parameters<SessionGuard['decided']>[1]): void {
+    this.init.guard?.decided(this, entry);
+    const what = {
+      denied: 'denied',
+      unreadable: 'not readable',
+      confirmed: 'confirmed',
+      not_confirmed: 'not confirmed',
+      approved: `approved by ${entry.approver ?? '?'}`,
+      rejected: 'not approved',
+    }[entry.outcome];
+    this.init.tap?.command(
+      `[guard rails: ${what}${entry.decision.rule ? `, rule «${entry.decision.rule.name}»` : ''}] ${entry.line}`,
+    );
+  }
+
+  /** The line is allowed: the Enter goes to the device, then what was typed behind it. */
+  private releaseEnter(enter: string, command: string | null): void {
+    if (command === null) {
+      // not a command line (a password, an answer, a key in a full-screen program): audited as before
+      this.sendKeys(enter);
+    } else {
+      this.resetLine();
+      this.dropped = null;
+      if (command) {
+        this.remember(command);
+        this.init.events.onCommand(
+          this,
+          command,
+          'interactive',
+          this.lineBy === this.userId ? undefined : this.lineBy,
+        );
+        this.init.tap?.command(command);
+      }
+      this.init.tap?.input(enter);
+      this.stream.write(encodeInput(this.encoding, enter));
+      this.lastInputAt = Date.now();
+    }
+    this.guardDone(null, null);
+  }
+
+  /**
+   * Judging ended: print a notice (keeping the line as it is, when given, so the screen still shows
+   * what the device holds), or type what waited behind the Enter.
+   */
+  private guardDone(line: CursorLine | null, notice: string | null): void {
+    if (notice) {
+      this.notice(notice);
+      if (line) this.emit(reprint(line));
+    }
+    this.promptHint = null;
+    this.guardBusy = false;
+    // a refused line stops a paste there
+    const rest = notice ? '' : this.heldKeys;
+    this.heldKeys = '';
+    if (rest && !this.closed) this.guardedInput(rest);
+  }
+
+  /**
+   * Erase the device's input line the vendor's way, then say why on a line of its own and show the
+   * prompt again. If the line does not come back empty, nothing more is sent (the next Enter is judged
+   * again) and the notice says so.
+   */
+  private async eraseLine(notice: string): Promise<void> {
+    this.resetLine();
+    this.dropped = null;
+    this.stream.write(encodeInput(this.encoding, killLineKeys(this.driver.vendor)));
+    this.lastInputAt = Date.now();
+    const after = await this.readLine();
+    if (this.closed) return;
+    const empty = after !== null && after.text.trimEnd() === after.before.trimEnd();
+    if (empty) {
+      this.notice(notice);
+      this.emit(after.before);
+      return this.guardDone(null, null);
+    }
+    this.guardDone(
+      after,
+      `${notice} The device did not clear its input line: erase it before pressing Enter (it will be checked again).`,
+    );
+  }
+
+  /** A line of the portal's own in the terminal, seen by everyone who watches and in the recording. */
+  private notice(text: string): void {
+    this.emit(`\r\n${NOTICE}Switchboard: ${text.replace(/[\r\n]+/g, ' ')}${NOTICE_END}\r\n`);
+  }
+
+  /** Text of the portal's into the terminal's output (readers, recording, screen model). */
+  private emit(text: string): void {
+    if (!text || this.closed) return;
+    if (this.attached || this.observers.size > 0) this.queueOutput(text);
+    this.init.tap?.output(text);
+    this.init.screen?.write(text);
+    this.scrollback.push(text);
+  }
+
+  /** Ask in the terminal; resolves with what was typed before Enter, or null (Ctrl+C, timeout, closed). */
+  private confirm(question: string): Promise<string | null> {
+    this.notice(question);
+    this.emit(`${NOTICE}Device name:${NOTICE_END} `);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(null), GUARD_CONFIRM_TIMEOUT_MS);
+      timer.unref();
+      const finish = (typed: string | null) => {
+        clearTimeout(timer);
+        if (this.confirming !== entry) return;
+        this.confirming = null;
+        resolve(typed);
+      };
+      const entry = { typed: '', done: finish };
+      this.confirming = entry;
+    });
+  }
+
+  /** Keys typed at a confirmation prompt: echoed by the portal, never sent to the device. */
+  private confirmKeys(data: string): void {
+    const c = this.confirming!;
+    for (let i = 0; i < data.length && this.confirming === c; i++) {
+      const ch = data[i]!;
+      if (ch === '\x1b') i += (KEY_SEQUENCE.exec(data.slice(i, i + 32))?.[0].length ?? 1) - 1;
+      else if (ch === '\r' || ch === '\n') c.done(c.typed);
+      else if (ch === '\x03') c.done(null);
+      else if (ch === '\x7f' || ch === '\b') {
+        if (c.typed) {
+          c.typed = c.typed.slice(0, -1);
+          this.emit('\b \b');
+        }
+      } else if (ch >= ' ' && c.typed.length < 200) {
+        c.typed += ch;
+        this.emit(ch);
+      }
+    }
   }
 
   private resetLine(): void {
@@ -751,9 +1150,33 @@ export class TerminalSession {
    * the one the device showed last (learned from the terminal's output); the run ends at once if the
    * session closes, and when the device asks a question the user is told to answer it in the terminal.
    */
-  runCommand(command: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
-    if (this.closed) return Promise.reject(new Error('The session is closed.'));
-    if (this.command) return Promise.reject(new Error('Another command is still running.'));
+  async runCommand(command: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
+    if (this.closed) throw new Error('The session is closed.');
+    if (this.command) throw new Error('Another command is still running.');
+    if (this.guardBusy)
+      throw new Error('A line typed in the terminal is being checked; try again in a moment.');
+    const guard = this.init.guard;
+    if (guard?.active) {
+      const promptLine = lastVisibleLine(this.outputTail).trim();
+      const mode = this.driver.promptName(promptLine) !== null ? this.driver.modeOf(promptLine) : null;
+      const decision = await guard.judge([command], mode);
+      if (decision.action !== 'allow') {
+        this.guardDecided({ decision, line: command, outcome: 'denied', by: this.userId });
+        const how =
+          decision.action === 'deny'
+            ? ''
+            : decision.action === 'confirm'
+              ? ' Type it in the terminal, where you can confirm it.'
+              : ' Type it in the terminal, where it can wait for approval.';
+        throw new Error(`Not sent: ${decision.reason}${how}`);
+      }
+      if (this.closed) throw new Error('The session is closed.');
+      if (this.command) throw new Error('Another command is still running.');
+    }
+    return this.sendCommand(command, timeoutMs);
+  }
+
+  private sendCommand(command: string, timeoutMs: number): Promise<CommandResult> {
     this.touch();
     this.remember(command);
     this.init.events.onCommand(this, command, 'command');
@@ -806,6 +1229,9 @@ export class TerminalSession {
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.confirming?.done(null);
+    this.awaiting?.abort();
+    this.init.guard?.dispose?.();
     if (this.graceTimer) clearTimeout(this.graceTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.command?.fail(`${reason} (while running the command)`);
@@ -824,4 +1250,11 @@ export class TerminalSession {
     void this.init.tap?.close(reason);
     this.init.events.onClosed(this, reason);
   }
+}
+
+/** Text that rebuilds a line on the screen with the cursor where it was. */
+function reprint(line: CursorLine): string {
+  const text = line.text;
+  const left = text.length - line.before.length;
+  return left > 0 ? `${text}\x1b[${left}D` : text;
 }

@@ -171,3 +171,14 @@ export type RecordingCommand = Prisma.RecordingCommandModel
  * joined in `seq` order; every node of a cluster reads them, no shared file system needed.
  */
 export type RecordingChunk = Prisma.RecordingChunkModel
+/**
+ * Model CommandRule
+ * A command guard-rail rule (lib/policy): rules are applied in `position` order, the first whose
+ * scope covers the user, the device and the CLI mode and whose pattern matches decides.
+ */
+export type CommandRule = Prisma.CommandRuleModel
+/**
+ * Model CommandApproval
+ * A command held for a second person's approval (a rule with action `approve`).
+ */
+export type CommandApproval = Prisma.CommandApprovalModel

@@ -425,7 +425,9 @@ export const ModelName = {
   WebhookDelivery: 'WebhookDelivery',
   Recording: 'Recording',
   RecordingCommand: 'RecordingCommand',
-  RecordingChunk: 'RecordingChunk'
+  RecordingChunk: 'RecordingChunk',
+  CommandRule: 'CommandRule',
+  CommandApproval: 'CommandApproval'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -441,7 +443,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken" | "taskTemplate" | "templateSubscription" | "taskTemplateVersion" | "outputBlob" | "outputVersion" | "schedule" | "webhook" | "webhookDelivery" | "recording" | "recordingCommand" | "recordingChunk"
+    modelProps: "user" | "device" | "deviceGrant" | "deviceGroup" | "deviceGroupMember" | "team" | "teamMember" | "groupGrant" | "teamDeviceGrant" | "teamGroupGrant" | "auditEvent" | "setting" | "task" | "taskDevice" | "deviceStatusChange" | "notification" | "loginFailure" | "apiToken" | "taskTemplate" | "templateSubscription" | "taskTemplateVersion" | "outputBlob" | "outputVersion" | "schedule" | "webhook" | "webhookDelivery" | "recording" | "recordingCommand" | "recordingChunk" | "commandRule" | "commandApproval"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -2591,6 +2593,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    CommandRule: {
+      payload: Prisma.$CommandRulePayload<ExtArgs>
+      fields: Prisma.CommandRuleFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CommandRuleFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CommandRuleFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload>
+        }
+        findFirst: {
+          args: Prisma.CommandRuleFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CommandRuleFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload>
+        }
+        findMany: {
+          args: Prisma.CommandRuleFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload>[]
+        }
+        create: {
+          args: Prisma.CommandRuleCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload>
+        }
+        createMany: {
+          args: Prisma.CommandRuleCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CommandRuleCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload>[]
+        }
+        delete: {
+          args: Prisma.CommandRuleDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload>
+        }
+        update: {
+          args: Prisma.CommandRuleUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload>
+        }
+        deleteMany: {
+          args: Prisma.CommandRuleDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CommandRuleUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CommandRuleUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload>[]
+        }
+        upsert: {
+          args: Prisma.CommandRuleUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandRulePayload>
+        }
+        aggregate: {
+          args: Prisma.CommandRuleAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCommandRule>
+        }
+        groupBy: {
+          args: Prisma.CommandRuleGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CommandRuleGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CommandRuleCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CommandRuleCountAggregateOutputType> | number
+        }
+      }
+    }
+    CommandApproval: {
+      payload: Prisma.$CommandApprovalPayload<ExtArgs>
+      fields: Prisma.CommandApprovalFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CommandApprovalFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CommandApprovalFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload>
+        }
+        findFirst: {
+          args: Prisma.CommandApprovalFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CommandApprovalFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload>
+        }
+        findMany: {
+          args: Prisma.CommandApprovalFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload>[]
+        }
+        create: {
+          args: Prisma.CommandApprovalCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload>
+        }
+        createMany: {
+          args: Prisma.CommandApprovalCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CommandApprovalCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload>[]
+        }
+        delete: {
+          args: Prisma.CommandApprovalDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload>
+        }
+        update: {
+          args: Prisma.CommandApprovalUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload>
+        }
+        deleteMany: {
+          args: Prisma.CommandApprovalDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CommandApprovalUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CommandApprovalUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload>[]
+        }
+        upsert: {
+          args: Prisma.CommandApprovalUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CommandApprovalPayload>
+        }
+        aggregate: {
+          args: Prisma.CommandApprovalAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCommandApproval>
+        }
+        groupBy: {
+          args: Prisma.CommandApprovalGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CommandApprovalGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CommandApprovalCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CommandApprovalCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -3065,6 +3215,51 @@ export const RecordingChunkScalarFieldEnum = {
 export type RecordingChunkScalarFieldEnum = (typeof RecordingChunkScalarFieldEnum)[keyof typeof RecordingChunkScalarFieldEnum]
 
 
+export const CommandRuleScalarFieldEnum = {
+  id: 'id',
+  position: 'position',
+  name: 'name',
+  enabled: 'enabled',
+  matchKind: 'matchKind',
+  patterns: 'patterns',
+  action: 'action',
+  notify: 'notify',
+  vendors: 'vendors',
+  groupIds: 'groupIds',
+  userIds: 'userIds',
+  teamIds: 'teamIds',
+  roles: 'roles',
+  modes: 'modes',
+  builtin: 'builtin',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CommandRuleScalarFieldEnum = (typeof CommandRuleScalarFieldEnum)[keyof typeof CommandRuleScalarFieldEnum]
+
+
+export const CommandApprovalScalarFieldEnum = {
+  id: 'id',
+  requesterId: 'requesterId',
+  requester: 'requester',
+  deviceId: 'deviceId',
+  deviceName: 'deviceName',
+  command: 'command',
+  ruleId: 'ruleId',
+  ruleName: 'ruleName',
+  sessionId: 'sessionId',
+  status: 'status',
+  decidedById: 'decidedById',
+  decidedBy: 'decidedBy',
+  reason: 'reason',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt',
+  decidedAt: 'decidedAt'
+} as const
+
+export type CommandApprovalScalarFieldEnum = (typeof CommandApprovalScalarFieldEnum)[keyof typeof CommandApprovalScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -3308,6 +3503,8 @@ export type GlobalOmitConfig = {
   recording?: Prisma.RecordingOmit
   recordingCommand?: Prisma.RecordingCommandOmit
   recordingChunk?: Prisma.RecordingChunkOmit
+  commandRule?: Prisma.CommandRuleOmit
+  commandApproval?: Prisma.CommandApprovalOmit
 }
 
 /* Types for Logging */

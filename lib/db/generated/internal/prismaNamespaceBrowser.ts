@@ -79,7 +79,9 @@ export const ModelName = {
   WebhookDelivery: 'WebhookDelivery',
   Recording: 'Recording',
   RecordingCommand: 'RecordingCommand',
-  RecordingChunk: 'RecordingChunk'
+  RecordingChunk: 'RecordingChunk',
+  CommandRule: 'CommandRule',
+  CommandApproval: 'CommandApproval'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -531,6 +533,51 @@ export const RecordingChunkScalarFieldEnum = {
 } as const
 
 export type RecordingChunkScalarFieldEnum = (typeof RecordingChunkScalarFieldEnum)[keyof typeof RecordingChunkScalarFieldEnum]
+
+
+export const CommandRuleScalarFieldEnum = {
+  id: 'id',
+  position: 'position',
+  name: 'name',
+  enabled: 'enabled',
+  matchKind: 'matchKind',
+  patterns: 'patterns',
+  action: 'action',
+  notify: 'notify',
+  vendors: 'vendors',
+  groupIds: 'groupIds',
+  userIds: 'userIds',
+  teamIds: 'teamIds',
+  roles: 'roles',
+  modes: 'modes',
+  builtin: 'builtin',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CommandRuleScalarFieldEnum = (typeof CommandRuleScalarFieldEnum)[keyof typeof CommandRuleScalarFieldEnum]
+
+
+export const CommandApprovalScalarFieldEnum = {
+  id: 'id',
+  requesterId: 'requesterId',
+  requester: 'requester',
+  deviceId: 'deviceId',
+  deviceName: 'deviceName',
+  command: 'command',
+  ruleId: 'ruleId',
+  ruleName: 'ruleName',
+  sessionId: 'sessionId',
+  status: 'status',
+  decidedById: 'decidedById',
+  decidedBy: 'decidedBy',
+  reason: 'reason',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt',
+  decidedAt: 'decidedAt'
+} as const
+
+export type CommandApprovalScalarFieldEnum = (typeof CommandApprovalScalarFieldEnum)[keyof typeof CommandApprovalScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -1,0 +1,108 @@
+import type { CliMode, VendorDriver } from '../devices/drivers';
+import type { CursorLine } from '../terminal/screen';
+
+/**
+ * The command line on a terminal's screen when Enter is pressed, as the device will read it: after tab
+ * completion, history recall and editing, the screen shows what the device's line editor holds. Pure.
+ */
+
+/** A prompt is looked for in this many characters at the start of the line. */
+const PROMPT_MAX_CHARS = 200;
+const PASSWORD_PROMPT = /(?:password|passphrase|secret|token)[^\n]{0,40}:\s*$/i;
+
+export type ScreenCommand =
+  /**
+   * A command line: `candidates` are what it may run (the text after the prompt; when the prompt is
+   * not one the vendor's driver recognises, the whole line too), `mode` the mode the prompt shows.
+   */
+  | { kind: 'command'; candidates: string[]; mode: CliMode | null; prompt: string }
+  /** Not a command: a full-screen program has the screen, or the line answers a question, a password or login prompt. */
+  | { kind: 'none' }
+  /**
+   * The cursor is not on a line at one of the device's prompts (output is still arriving): the Enter
+   * waits until it is. Only for network CLIs, whose every command line starts with a prompt.
+   */
+  | { kind: 'waiting' }
+  /** The line cannot be read whole (IOS scrolled a long line sideways): it is not sent. */
+  | { kind: 'unreadable'; why: string };
+
+/** The first prefix of the line that the driver takes for a whole prompt of its platform. */
+function vendorPrompt(driver: VendorDriver, text: string): string | null {
+  const limit = Math.min(text.length, PROMPT_MAX_CHARS);
+  for (let i = 1; i <= limit; i++) {
+    if (!'>#]$%'.includes(text[i - 1]!)) continue;
+    if (driver.promptName(text.slice(0, i)) !== null) return text.slice(0, i);
+  }
+  return null;
+}
+
+const LOGIN_PROMPT = /(?:username|user name|login|user)\s{0,4}:\s{0,4}$/i;
+
+function asks(driver: VendorDriver, text: string): boolean {
+  return driver.question.test(text) || PASSWORD_PROMPT.test(text) || LOGIN_PROMPT.test(text);
+}
+
+/** A prefix of the line is a question, a password or a login prompt (what follows is its answer). */
+function answersQuestion(driver: VendorDriver, text: string): boolean {
+  const limit = Math.min(text.length, PROMPT_MAX_CHARS * 2);
+  for (let i = 1; i <= limit; i++) {
+    if (!':?])'.includes(text[i - 1]!)) continue;
+    const rest = text.slice(i);
+    if (rest.length <= ANSWER_MAX_CHARS && asks(driver, text.slice(0, i))) return true;
+  }
+  return false;
+}
+
+/** What an answer to a question may hold (a file name, `yes`). */
+const ANSWER_MAX_CHARS = 128;
+
+/**
+ * `promptHint`: the last line the device printed before the user started typing this line (the
+ * session keeps it); on a shell it finds a prompt no driver knows (`PS1='x '`).
+ */
+export function commandOnScreen(
+  driver: VendorDriver,
+  line: CursorLine,
+  promptHint: string | null,
+): ScreenCommand {
+  if (line.alt) return { kind: 'none' };
+  const text = line.text;
+  if (driver.vendor === 'generic') {
+    // a shell's prompt can be anything: the line printed before typing began, when the screen line
+    // starts with it; judged with the whole line too unless it looks like a prompt
+    const hint = promptHint?.replace(/\s+$/, '') ?? '';
+    if (hint && text.startsWith(hint)) {
+      if (asks(driver, promptHint!)) return { kind: 'none' };
+      const after = text.slice(hint.length).trim();
+      return driver.promptName(hint) !== null
+        ? { kind: 'command', candidates: [after], mode: driver.modeOf(hint), prompt: hint }
+        : { kind: 'command', candidates: [after, text.trim()], mode: null, prompt: hint };
+    }
+    if (answersQuestion(driver, text)) return { kind: 'none' };
+    // what looks like a prompt (`user@host:~$`), judged with the whole line: anything may be a prompt
+    const seeming = vendorPrompt(driver, text);
+    return seeming
+      ? {
+          kind: 'command',
+          candidates: [text.slice(seeming.length).trim(), text.trim()],
+          mode: null,
+          prompt: seeming,
+        }
+      : { kind: 'command', candidates: [text.trim()], mode: null, prompt: '' };
+  }
+  const prompt = vendorPrompt(driver, text);
+  if (prompt !== null) {
+    const command = text.slice(prompt.length).trim();
+    // IOS shows a line wider than the terminal scrolled sideways, its start hidden behind `$`
+    if (command.startsWith('$') && IOS_STYLE_PROMPT.test(prompt))
+      return {
+        kind: 'unreadable',
+        why: 'The line is wider than the terminal and the device scrolled its start out of view; widen the window or shorten the line.',
+      };
+    return { kind: 'command', candidates: [command], mode: driver.modeOf(prompt), prompt };
+  }
+  if (answersQuestion(driver, text)) return { kind: 'none' };
+  return { kind: 'waiting' };
+}
+
+const IOS_STYLE_PROMPT = /^[\w.\-/:]{1,64}(?:\([^()]{1,64}\)){0,2}[>#]$/;
