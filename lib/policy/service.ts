@@ -8,7 +8,7 @@ import type { EventBus } from '../events/types';
 import { isRole, ROLES, type Role } from '../auth/roles';
 import type { NotificationFeed } from '../notifications/feed';
 import type { SessionGuard, TerminalSession } from '../terminal/session';
-import { modeLabel, POLICY_MODES } from './cli';
+import { modeLabel, POLICY_MODES, predictModes } from './cli';
 import { BUILTIN_RULES } from './defaults';
 import { compilePattern, RULE_PATTERNS_MAX } from './match';
 import {
@@ -131,6 +131,31 @@ export interface PolicyDevice {
   vendor: string;
 }
 
+/** One command of one device that a rule does not simply allow. */
+export interface CommandVerdict {
+  device: PolicyDevice;
+  command: string;
+  decision: Decision;
+}
+export type CommandVerdicts = Record<'deny' | 'confirm' | 'approve', CommandVerdict[]>;
+
+/**
+ * What a task's creator types to confirm its guarded commands: the device's name when one device
+ * has them, else how many devices (`37 devices`), as a terminal asks for the device name.
+ */
+export function confirmationPhrase(verdicts: readonly CommandVerdict[]): string {
+  const names = [...new Set(verdicts.map((v) => v.device.name))];
+  return names.length === 1 ? names[0]! : `${names.length} devices`;
+}
+
+/** A short list of verdicts for a message: `«reload» on r1 (rule «X»)`, the first few and how many more. */
+export function describeVerdicts(verdicts: readonly CommandVerdict[], max = 3): string {
+  const shown = verdicts
+    .slice(0, max)
+    .map((v) => `«${v.command}» on ${v.device.name} (${v.decision.rule ? `rule «${v.decision.rule.name}»` : 'read-only terminal'})`);
+  return shown.join('; ') + (verdicts.length > max ? ` and ${verdicts.length - max} more` : '');
+}
+
 export class PolicyService {
   private compiled: CompiledRule[] = [];
   private loaded: Promise<void> | null = null;
@@ -164,19 +189,24 @@ export class PolicyService {
   private async ensureBuiltins(): Promise<void> {
     const { db } = this.deps;
     if (await db.setting.findUnique({ where: { key: SEEDED_KEY } })) return;
-    await db.$transaction(async (tx) => {
-      if (await tx.setting.findUnique({ where: { key: SEEDED_KEY } })) return;
-      let position = 0;
-      for (const b of BUILTIN_RULES) {
-        position += 10;
-        await tx.commandRule.upsert({
-          where: { builtin: b.builtin! },
-          update: {},
-          create: { ...builtinData(b), position },
-        });
-      }
-      await tx.setting.create({ data: { key: SEEDED_KEY, value: new Date().toISOString() } });
-    });
+    try {
+      await db.$transaction(async (tx) => {
+        if (await tx.setting.findUnique({ where: { key: SEEDED_KEY } })) return;
+        let position = 0;
+        for (const b of BUILTIN_RULES) {
+          position += 10;
+          await tx.commandRule.upsert({
+            where: { builtin: b.builtin! },
+            update: {},
+            create: { ...builtinData(b), position },
+          });
+        }
+        await tx.setting.create({ data: { key: SEEDED_KEY, value: new Date().toISOString() } });
+      });
+    } catch (err) {
+      // nodes of a cluster starting together: another one seeded them first (a unique key says so)
+      if ((err as { code?: string }).code !== 'P2002') throw err;
+    }
   }
 
   async list(): Promise<(PolicyRule & { position: number })[]> {
@@ -330,6 +360,43 @@ export class PolicyService {
     );
   }
 
+  /**
+   * Every command of a task (or an API call) on every device, judged in the mode each will run in
+   * (predicted from the commands before it): what is refused, what needs confirming, what needs
+   * approval. Two queries whatever the number of devices.
+   */
+  async judgeCommands(
+    user: PolicyUser,
+    devices: readonly (PolicyDevice & { commands: readonly string[] })[],
+  ): Promise<CommandVerdicts> {
+    const teams = await this.deps.db.teamMember.findMany({ where: { userId: user.id }, select: { teamId: true } });
+    const actor: PolicyActor = { userId: user.id, role: user.role, teamIds: teams.map((t) => t.teamId) };
+    const groupsOf = new Map<string, string[]>();
+    const ids = devices.map((d) => d.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.deps.db.deviceGroupMember.findMany({
+        where: { deviceId: { in: ids.slice(i, i + 500) } },
+        select: { deviceId: true, groupId: true },
+      });
+      for (const r of rows) groupsOf.set(r.deviceId, [...(groupsOf.get(r.deviceId) ?? []), r.groupId]);
+    }
+    const verdicts: CommandVerdicts = { deny: [], confirm: [], approve: [] };
+    for (const d of devices) {
+      const target: PolicyTarget = { vendor: d.vendor, groupIds: groupsOf.get(d.id) ?? [] };
+      const modes = predictModes(d.vendor, [...d.commands]);
+      d.commands.forEach((command, i) => {
+        const decision = decideAll(this.compiled, [command], actor, target, modes[i] ?? null);
+        if (decision.action !== 'allow') verdicts[decision.action].push({ device: d, command, decision });
+      });
+    }
+    return verdicts;
+  }
+
+  /** Audit a refusal of commands outside a terminal (a task, the API). */
+  async refused(userId: string, device: PolicyDevice, command: string, decision: Decision, where: string): Promise<void> {
+    await this.record(null, device, { decision, line: command, outcome: 'denied', by: userId }, where);
+  }
+
   /** The guard of one terminal session. */
   guardFor(user: PolicyUser, device: PolicyDevice): SessionGuard {
     const mayRestrict = () => this.mayRestrict(user, device);
@@ -347,6 +414,7 @@ export class PolicyService {
     session: TerminalSession | null,
     device: PolicyDevice,
     entry: Parameters<SessionGuard['decided']>[1],
+    where = '',
   ): Promise<void> {
     const { decision } = entry;
     const rule = decision.rule ? `rule «${decision.rule.name}»` : 'no rule (the default)';
@@ -355,7 +423,7 @@ export class PolicyService {
       userId: entry.by,
       action: `guard.${entry.outcome}`,
       target: device.name,
-      detail: `${entry.line} — ${decision.action} by ${rule}${mode}${entry.approver ? `, approved by ${entry.approver}` : ''}${session ? ` (session ${session.id.slice(0, 8)})` : ''}`,
+      detail: `${entry.line} — ${decision.action} by ${rule}${mode}${entry.approver ? `, approved by ${entry.approver}` : ''}${session ? ` (session ${session.id.slice(0, 8)})` : where ? ` (${where})` : ''}`,
     });
     if (!decision.rule?.notify || !this.deps.feed) return;
     try {

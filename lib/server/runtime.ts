@@ -258,6 +258,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     : null;
 
   const feed = new NotificationFeed(db, bus);
+  // guard rails: every node holds the rules and reloads them when any node changes them
+  const policy = new PolicyService({ db, bus, audit, feed, log: log.child({ module: 'policy' }) });
+  await policy.start();
   const stopNotifier = startNotifier({ db, bus, feed, log: log.child({ module: 'notifications' }) });
   const status = new StatusMonitor({
     db,
@@ -297,6 +300,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       log: taskLog,
       login,
       deviceSlots,
+      policy,
       progressIntervalMs: t.progressIntervalMs,
     });
   });
@@ -368,9 +372,6 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         log: log.child({ module: 'relay' }),
       })
     : undefined;
-  // guard rails: every node holds the rules and reloads them when any node changes them
-  const policy = new PolicyService({ db, bus, audit, feed, log: log.child({ module: 'policy' }) });
-  await policy.start();
   const terminals = new TerminalManager({
     guardFor: async (userId, device) => {
       const u = await db.user.findUnique({ where: { id: userId }, select: { role: true, username: true } });

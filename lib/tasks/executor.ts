@@ -20,6 +20,9 @@ import { outputDocument, recordOutputVersions } from '../automation/history';
 import { redactSecrets } from '../automation/redact';
 import { getOutputSettings } from '../automation/settings';
 import { renderCommands } from '../automation/render';
+import { isRole } from '../auth/roles';
+import type { CommandVerdict, PolicyService } from '../policy/service';
+import { commandsPerDevice, type GuardDevice, type GuardPlan } from './guard';
 import { renderDeviceOf } from '../automation/template-device';
 import { VENDOR_LABELS, type Vendor } from '../devices/schema';
 import {
@@ -51,6 +54,8 @@ export interface ExecutorDeps {
   login: DeviceLogin;
   deviceSlots: DeviceSessionLimiter;
   progressIntervalMs?: number;
+  /** Command guard rails: each device's commands are judged again before it runs (rules may have changed). */
+  policy?: PolicyService;
 }
 
 interface DeviceOutcome {
@@ -77,6 +82,35 @@ function describe(err: unknown, signal: AbortSignal): { status: DeviceOutcome['s
   )
     return { status: 'failed', error: err.message };
   return { status: 'failed', error: `Unexpected error: ${(err as Error).message}` };
+}
+
+/** Per device, why the guard rails refuse to run its commands now (devices without a refusal are absent). */
+async function guardRefusals(
+  task: { ownerId: string; guardConfirmed: boolean; name: string },
+  plan: GuardPlan,
+  inputs: Record<string, string>,
+  templated: boolean,
+  devices: GuardDevice[],
+  deps: ExecutorDeps,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!deps.policy || devices.length === 0) return out;
+  const owner = await deps.db.user.findUnique({ where: { id: task.ownerId }, select: { role: true } });
+  const role = owner && isRole(owner.role) ? owner.role : 'viewer';
+  const verdicts = await deps.policy.judgeCommands(
+    { id: task.ownerId, role, name: task.ownerId },
+    commandsPerDevice(devices, plan, templated ? inputs : null),
+  );
+  const refuse = (list: CommandVerdict[], why: (v: CommandVerdict) => string) => {
+    for (const v of list) if (!out.has(v.device.id)) out.set(v.device.id, why(v));
+  };
+  refuse(verdicts.deny, (v) => `Not run: the guard rails refuse «${v.command}» (${v.decision.reason}); no command was sent.`);
+  refuse(verdicts.approve, (v) => `Not run: «${v.command}» needs a second person's approval (${v.decision.reason}); no command was sent.`);
+  if (!task.guardConfirmed)
+    refuse(verdicts.confirm, (v) => `Not run: «${v.command}» now needs confirming (${v.decision.reason}); create the task again to confirm it. No command was sent.`);
+  for (const v of [...verdicts.deny, ...verdicts.approve].slice(0, 20))
+    await deps.policy.refused(task.ownerId, v.device, v.command, v.decision, `task «${task.name}»`);
+  return out;
 }
 
 /** Run one task until every device has an outcome, it is cancelled, or the process shuts down. */
@@ -109,6 +143,9 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
       })
     ).map((d) => [d.id, d]),
   );
+  // the guard rails again, for every device at once: what a rule denies now, or asks to confirm on a
+  // task whose creator confirmed nothing, is not run on that device
+  const refusedBy = await guardRefusals(task, plan, inputs, templated, [...facts.values()], deps);
   await markTaskRunning(db, task);
 
   const counters = {
@@ -206,6 +243,11 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
         return;
       }
       rendered = steps.map((c, i) => ({ ...c, command: r.commands[i]! }));
+    }
+    const refusal = row.deviceId ? refusedBy.get(row.deviceId) : undefined;
+    if (refusal) {
+      finishUnrun(row, 'failed', refusal);
+      return;
     }
     if (row.deviceId) {
       try {

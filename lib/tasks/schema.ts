@@ -136,6 +136,11 @@ export const taskFormSchema = z
       .default('')
       .pipe(userPattern)
       .transform((s) => (s === '' ? null : s)),
+    /**
+     * Confirms the task's commands that guard-rail rules ask to confirm: the device's name, or `N
+     * devices` when several have them (lib/tasks/guard.ts).
+     */
+    confirmGuarded: z.string().trim().max(200).default(''),
     deviceIds: z
       .array(z.string().min(1).max(64))
       .transform((ids) => [...new Set(ids)])

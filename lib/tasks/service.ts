@@ -2,6 +2,8 @@ import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
 import type { Role } from '../auth/roles';
+import type { PolicyService } from '../policy/service';
+import { guardTask } from './guard';
 import { operableDevicesWhere } from '../devices/visibility';
 import type { Vendor } from '../devices/schema';
 import { progressPercent } from './progress';
@@ -37,6 +39,8 @@ export interface TaskDeps {
   queue: TaskQueue;
   bus: EventBus;
   audit: AuditSink;
+  /** Command guard rails (lib/policy): the task's commands are judged before it is stored. */
+  policy?: PolicyService;
 }
 
 /** Owners see their tasks; admins see all. */
@@ -123,6 +127,8 @@ export async function createTask(
     idempotencyKey?: string;
     /** Run from a template: its commands hold {{variables}} rendered per device with these inputs. */
     template?: { id: string; version: number; inputs: Record<string, string> };
+    /** "Run again" of a task whose owner confirmed its guarded commands: confirmed again. */
+    guardConfirmed?: boolean;
   } = {},
 ): Promise<CreateResult> {
   const { db } = deps;
@@ -138,7 +144,7 @@ export async function createTask(
   const v = parsed.value;
   const devices = await db.device.findMany({
     where: { AND: [{ id: { in: v.deviceIds } }, operableDevicesWhere(actor)] },
-    select: { id: true, name: true },
+    select: { id: true, name: true, vendor: true, host: true, fields: true },
   });
   if (devices.length !== v.deviceIds.length) {
     const n = v.deviceIds.length - devices.length;
@@ -160,12 +166,19 @@ export async function createTask(
       },
     };
   }
+  let guardConfirmed = false;
+  if (deps.policy) {
+    const g = await guardTask(deps.policy, actor, devices, v, opts.template?.inputs ?? null, opts.guardConfirmed || v.confirmGuarded);
+    if (!g.ok) return { ok: false, errors: { [g.field]: g.error } };
+    guardConfirmed = g.confirmed;
+  }
   let task;
   try {
     task = await db.$transaction(async (tx) => {
       const created = await tx.task.create({
         data: {
           ownerId: actor.id,
+          guardConfirmed,
           idempotencyKey: key ?? null,
           name: v.name,
           commands: JSON.stringify(v.steps),
@@ -193,7 +206,7 @@ export async function createTask(
     userId: actor.id,
     action: 'task.create',
     target: v.name,
-    detail: `${plural(devices.length, 'device')}, ${describeCommands(v.commands, v.vendorSteps)}`.slice(
+    detail: `${plural(devices.length, 'device')}, ${describeCommands(v.commands, v.vendorSteps)}${guardConfirmed ? ' (guarded commands confirmed)' : ''}`.slice(
       0,
       600,
     ),
@@ -270,15 +283,18 @@ export async function runAgain(actor: TaskActor, taskId: string, deps: TaskDeps)
       timeoutSeconds: String(Math.round(task.timeoutMs / 1000)),
     },
     deps,
-    task.templateId && task.templateVersion !== null
-      ? {
-          template: {
-            id: task.templateId,
-            version: task.templateVersion,
-            inputs: JSON.parse(task.inputs || '{}') as Record<string, string>,
-          },
-        }
-      : {},
+    {
+      guardConfirmed: task.guardConfirmed,
+      ...(task.templateId && task.templateVersion !== null
+        ? {
+            template: {
+              id: task.templateId,
+              version: task.templateVersion,
+              inputs: JSON.parse(task.inputs || '{}') as Record<string, string>,
+            },
+          }
+        : {}),
+    },
   );
 }
 

@@ -54,6 +54,7 @@ export type TaskMinAggregateOutputType = {
   name: string | null
   commands: string | null
   vendorCommands: string | null
+  guardConfirmed: boolean | null
   concurrency: number | null
   timeoutMs: number | null
   status: string | null
@@ -82,6 +83,7 @@ export type TaskMaxAggregateOutputType = {
   name: string | null
   commands: string | null
   vendorCommands: string | null
+  guardConfirmed: boolean | null
   concurrency: number | null
   timeoutMs: number | null
   status: string | null
@@ -110,6 +112,7 @@ export type TaskCountAggregateOutputType = {
   name: number
   commands: number
   vendorCommands: number
+  guardConfirmed: number
   concurrency: number
   timeoutMs: number
   status: number
@@ -162,6 +165,7 @@ export type TaskMinAggregateInputType = {
   name?: true
   commands?: true
   vendorCommands?: true
+  guardConfirmed?: true
   concurrency?: true
   timeoutMs?: true
   status?: true
@@ -190,6 +194,7 @@ export type TaskMaxAggregateInputType = {
   name?: true
   commands?: true
   vendorCommands?: true
+  guardConfirmed?: true
   concurrency?: true
   timeoutMs?: true
   status?: true
@@ -218,6 +223,7 @@ export type TaskCountAggregateInputType = {
   name?: true
   commands?: true
   vendorCommands?: true
+  guardConfirmed?: true
   concurrency?: true
   timeoutMs?: true
   status?: true
@@ -333,6 +339,7 @@ export type TaskGroupByOutputType = {
   name: string
   commands: string
   vendorCommands: string
+  guardConfirmed: boolean
   concurrency: number
   timeoutMs: number
   status: string
@@ -384,6 +391,7 @@ export type TaskWhereInput = {
   name?: Prisma.StringFilter<"Task"> | string
   commands?: Prisma.StringFilter<"Task"> | string
   vendorCommands?: Prisma.StringFilter<"Task"> | string
+  guardConfirmed?: Prisma.BoolFilter<"Task"> | boolean
   concurrency?: Prisma.IntFilter<"Task"> | number
   timeoutMs?: Prisma.IntFilter<"Task"> | number
   status?: Prisma.StringFilter<"Task"> | string
@@ -415,6 +423,7 @@ export type TaskOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   commands?: Prisma.SortOrder
   vendorCommands?: Prisma.SortOrder
+  guardConfirmed?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -450,6 +459,7 @@ export type TaskWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringFilter<"Task"> | string
   commands?: Prisma.StringFilter<"Task"> | string
   vendorCommands?: Prisma.StringFilter<"Task"> | string
+  guardConfirmed?: Prisma.BoolFilter<"Task"> | boolean
   concurrency?: Prisma.IntFilter<"Task"> | number
   timeoutMs?: Prisma.IntFilter<"Task"> | number
   status?: Prisma.StringFilter<"Task"> | string
@@ -481,6 +491,7 @@ export type TaskOrderByWithAggregationInput = {
   name?: Prisma.SortOrder
   commands?: Prisma.SortOrder
   vendorCommands?: Prisma.SortOrder
+  guardConfirmed?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -517,6 +528,7 @@ export type TaskScalarWhereWithAggregatesInput = {
   name?: Prisma.StringWithAggregatesFilter<"Task"> | string
   commands?: Prisma.StringWithAggregatesFilter<"Task"> | string
   vendorCommands?: Prisma.StringWithAggregatesFilter<"Task"> | string
+  guardConfirmed?: Prisma.BoolWithAggregatesFilter<"Task"> | boolean
   concurrency?: Prisma.IntWithAggregatesFilter<"Task"> | number
   timeoutMs?: Prisma.IntWithAggregatesFilter<"Task"> | number
   status?: Prisma.StringWithAggregatesFilter<"Task"> | string
@@ -544,6 +556,7 @@ export type TaskCreateInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -574,6 +587,7 @@ export type TaskUncheckedCreateInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -602,6 +616,7 @@ export type TaskUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -632,6 +647,7 @@ export type TaskUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -661,6 +677,7 @@ export type TaskCreateManyInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -688,6 +705,7 @@ export type TaskUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -715,6 +733,7 @@ export type TaskUncheckedUpdateManyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -758,6 +777,7 @@ export type TaskCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   commands?: Prisma.SortOrder
   vendorCommands?: Prisma.SortOrder
+  guardConfirmed?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -797,6 +817,7 @@ export type TaskMaxOrderByAggregateInput = {
   name?: Prisma.SortOrder
   commands?: Prisma.SortOrder
   vendorCommands?: Prisma.SortOrder
+  guardConfirmed?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -825,6 +846,7 @@ export type TaskMinOrderByAggregateInput = {
   name?: Prisma.SortOrder
   commands?: Prisma.SortOrder
   vendorCommands?: Prisma.SortOrder
+  guardConfirmed?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -966,6 +988,7 @@ export type TaskCreateWithoutOwnerInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -994,6 +1017,7 @@ export type TaskUncheckedCreateWithoutOwnerInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1052,6 +1076,7 @@ export type TaskScalarWhereInput = {
   name?: Prisma.StringFilter<"Task"> | string
   commands?: Prisma.StringFilter<"Task"> | string
   vendorCommands?: Prisma.StringFilter<"Task"> | string
+  guardConfirmed?: Prisma.BoolFilter<"Task"> | boolean
   concurrency?: Prisma.IntFilter<"Task"> | number
   timeoutMs?: Prisma.IntFilter<"Task"> | number
   status?: Prisma.StringFilter<"Task"> | string
@@ -1079,6 +1104,7 @@ export type TaskCreateWithoutDevicesInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1108,6 +1134,7 @@ export type TaskUncheckedCreateWithoutDevicesInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1151,6 +1178,7 @@ export type TaskUpdateWithoutDevicesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1180,6 +1208,7 @@ export type TaskUncheckedUpdateWithoutDevicesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1207,6 +1236,7 @@ export type TaskCreateWithoutTemplateInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1236,6 +1266,7 @@ export type TaskUncheckedCreateWithoutTemplateInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1289,6 +1320,7 @@ export type TaskCreateManyOwnerInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1316,6 +1348,7 @@ export type TaskUpdateWithoutOwnerInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1344,6 +1377,7 @@ export type TaskUncheckedUpdateWithoutOwnerInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1372,6 +1406,7 @@ export type TaskUncheckedUpdateManyWithoutOwnerInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1400,6 +1435,7 @@ export type TaskCreateManyTemplateInput = {
   name: string
   commands: string
   vendorCommands?: string
+  guardConfirmed?: boolean
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1426,6 +1462,7 @@ export type TaskUpdateWithoutTemplateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1455,6 +1492,7 @@ export type TaskUncheckedUpdateWithoutTemplateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1483,6 +1521,7 @@ export type TaskUncheckedUpdateManyWithoutTemplateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
+  guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1541,6 +1580,7 @@ export type TaskSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   name?: boolean
   commands?: boolean
   vendorCommands?: boolean
+  guardConfirmed?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1573,6 +1613,7 @@ export type TaskSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   name?: boolean
   commands?: boolean
   vendorCommands?: boolean
+  guardConfirmed?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1603,6 +1644,7 @@ export type TaskSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   name?: boolean
   commands?: boolean
   vendorCommands?: boolean
+  guardConfirmed?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1633,6 +1675,7 @@ export type TaskSelectScalar = {
   name?: boolean
   commands?: boolean
   vendorCommands?: boolean
+  guardConfirmed?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1655,7 +1698,7 @@ export type TaskSelectScalar = {
   nodeId?: boolean
 }
 
-export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "vendorCommands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "skippedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "templateId" | "templateVersion" | "inputs" | "failurePatterns" | "expectOutput" | "nodeId", ExtArgs["result"]["task"]>
+export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "vendorCommands" | "guardConfirmed" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "skippedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "templateId" | "templateVersion" | "inputs" | "failurePatterns" | "expectOutput" | "nodeId", ExtArgs["result"]["task"]>
 export type TaskInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
@@ -1692,6 +1735,11 @@ export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * list here runs that list, others run `commands`; a device with neither is skipped.
      */
     vendorCommands: string
+    /**
+     * The creator confirmed the task's guarded commands (guard-rail rules with action `confirm`,
+     * lib/tasks/guard.ts); a device's commands that need confirming only run on a confirmed task.
+     */
+    guardConfirmed: boolean
     concurrency: number
     timeoutMs: number
     /**
@@ -2172,6 +2220,7 @@ export interface TaskFieldRefs {
   readonly name: Prisma.FieldRef<"Task", 'String'>
   readonly commands: Prisma.FieldRef<"Task", 'String'>
   readonly vendorCommands: Prisma.FieldRef<"Task", 'String'>
+  readonly guardConfirmed: Prisma.FieldRef<"Task", 'Boolean'>
   readonly concurrency: Prisma.FieldRef<"Task", 'Int'>
   readonly timeoutMs: Prisma.FieldRef<"Task", 'Int'>
   readonly status: Prisma.FieldRef<"Task", 'String'>

@@ -269,6 +269,7 @@ export const TaskScalarFieldEnum = {
   name: 'name',
   commands: 'commands',
   vendorCommands: 'vendorCommands',
+  guardConfirmed: 'guardConfirmed',
   concurrency: 'concurrency',
   timeoutMs: 'timeoutMs',
   status: 'status',

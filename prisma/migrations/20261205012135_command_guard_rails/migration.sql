@@ -1,4 +1,4 @@
--- Command guard rails (lib/policy): ordered rules, commands held for approval, and the two notification kinds they send.
+-- Command guard rails (lib/policy): ordered rules, commands held for approval, a task's confirmation of its guarded commands, and the two notification kinds they send.
 -- CreateTable
 CREATE TABLE "CommandRule" (
     "id" TEXT NOT NULL PRIMARY KEY,
@@ -43,6 +43,43 @@ CREATE TABLE "CommandApproval" (
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
 PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_Task" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "ownerId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "commands" TEXT NOT NULL,
+    "vendorCommands" TEXT NOT NULL DEFAULT '{}',
+    "guardConfirmed" BOOLEAN NOT NULL DEFAULT false,
+    "concurrency" INTEGER NOT NULL,
+    "timeoutMs" INTEGER NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'queued',
+    "statusReason" TEXT,
+    "totalDevices" INTEGER NOT NULL,
+    "completedDevices" INTEGER NOT NULL DEFAULT 0,
+    "succeededDevices" INTEGER NOT NULL DEFAULT 0,
+    "failedDevices" INTEGER NOT NULL DEFAULT 0,
+    "skippedDevices" INTEGER NOT NULL DEFAULT 0,
+    "cancelRequested" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "startedAt" DATETIME,
+    "finishedAt" DATETIME,
+    "idempotencyKey" TEXT,
+    "templateId" TEXT,
+    "templateVersion" INTEGER,
+    "inputs" TEXT NOT NULL DEFAULT '{}',
+    "failurePatterns" TEXT NOT NULL DEFAULT '[]',
+    "expectOutput" TEXT,
+    "nodeId" TEXT,
+    CONSTRAINT "Task_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Task_templateId_fkey" FOREIGN KEY ("templateId") REFERENCES "TaskTemplate" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+);
+INSERT INTO "new_Task" ("cancelRequested", "commands", "completedDevices", "concurrency", "createdAt", "expectOutput", "failedDevices", "failurePatterns", "finishedAt", "id", "idempotencyKey", "inputs", "name", "nodeId", "ownerId", "skippedDevices", "startedAt", "status", "statusReason", "succeededDevices", "templateId", "templateVersion", "timeoutMs", "totalDevices", "vendorCommands") SELECT "cancelRequested", "commands", "completedDevices", "concurrency", "createdAt", "expectOutput", "failedDevices", "failurePatterns", "finishedAt", "id", "idempotencyKey", "inputs", "name", "nodeId", "ownerId", "skippedDevices", "startedAt", "status", "statusReason", "succeededDevices", "templateId", "templateVersion", "timeoutMs", "totalDevices", "vendorCommands" FROM "Task";
+DROP TABLE "Task";
+ALTER TABLE "new_Task" RENAME TO "Task";
+CREATE INDEX "Task_ownerId_createdAt_idx" ON "Task"("ownerId", "createdAt");
+CREATE INDEX "Task_status_idx" ON "Task"("status");
+CREATE INDEX "Task_templateId_createdAt_idx" ON "Task"("templateId", "createdAt");
+CREATE UNIQUE INDEX "Task_ownerId_idempotencyKey_key" ON "Task"("ownerId", "idempotencyKey");
 CREATE TABLE "new_User" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "username" TEXT NOT NULL,

@@ -1,4 +1,7 @@
--- Command guard rails (lib/policy): ordered rules, commands held for approval, and the two notification kinds they send.
+-- Command guard rails (lib/policy): ordered rules, commands held for approval, a task's confirmation of its guarded commands, and the two notification kinds they send.
+-- AlterTable
+ALTER TABLE "Task" ADD COLUMN     "guardConfirmed" BOOLEAN NOT NULL DEFAULT false;
+
 -- AlterTable
 ALTER TABLE "User" ALTER COLUMN "notifyKinds" SET DEFAULT 'device_down,device_up,task_completed,task_failed,config_changed,recording_failed,command_guarded,approval_requested';
 

@@ -1,0 +1,97 @@
+import { renderCommands } from '../automation/render';
+import { renderDeviceOf } from '../automation/template-device';
+import type { Role } from '../auth/roles';
+import {
+  confirmationPhrase,
+  describeVerdicts,
+  type CommandVerdicts,
+  type PolicyService,
+} from '../policy/service';
+import { stepsForVendor, type CommandSpec } from './schema';
+
+/**
+ * A task's commands under the guard rails, when it is created and again when each device runs (rules
+ * may change in between): a denied command refuses the task, naming the device, the command and the
+ * rule; commands a rule asks to confirm need the creator to type the confirmation phrase (the device's
+ * name, or `N devices`); commands that need a second person's approval are refused (a task cannot wait
+ * for one: run them from a terminal, where the approval is asked for).
+ */
+
+export interface GuardDevice {
+  id: string;
+  name: string;
+  vendor: string;
+  host: string;
+  fields: string;
+}
+
+export interface GuardPlan {
+  steps: CommandSpec[];
+  vendorSteps: Partial<Record<string, CommandSpec[]>>;
+}
+
+/** The commands each device will be sent: its vendor's list, with a template's variables filled in. */
+export function commandsPerDevice(
+  devices: readonly GuardDevice[],
+  plan: GuardPlan,
+  inputs: Record<string, string> | null,
+): { id: string; name: string; vendor: string; commands: string[] }[] {
+  return devices.flatMap((d) => {
+    const steps = stepsForVendor(plan, d.vendor);
+    if (!steps) return [];
+    let commands = steps.map((s) => s.command);
+    if (inputs) {
+      const r = renderCommands(commands, renderDeviceOf(d), inputs);
+      if (!r.ok) return []; // the template run refuses such a device on its own
+      commands = r.commands;
+    }
+    return [{ id: d.id, name: d.name, vendor: d.vendor, commands }];
+  });
+}
+
+export type TaskGuardResult =
+  | { ok: true; confirmed: boolean; verdicts: CommandVerdicts }
+  | { ok: false; field: 'form' | 'confirmGuarded'; error: string; verdicts: CommandVerdicts };
+
+export async function guardTask(
+  policy: PolicyService,
+  actor: { id: string; role: Role },
+  devices: readonly GuardDevice[],
+  plan: GuardPlan,
+  inputs: Record<string, string> | null,
+  /** The phrase typed, or true: the owner confirmed the same commands on these devices before ("Run again"). */
+  confirmation: string | true,
+): Promise<TaskGuardResult> {
+  const verdicts = await policy.judgeCommands(
+    { id: actor.id, role: actor.role, name: actor.id },
+    commandsPerDevice(devices, plan, inputs),
+  );
+  if (verdicts.deny.length > 0) {
+    for (const v of verdicts.deny.slice(0, 20))
+      await policy.refused(actor.id, v.device, v.command, v.decision, 'task refused');
+    return {
+      ok: false,
+      field: 'form',
+      error: `Refused by the guard rails: ${describeVerdicts(verdicts.deny)}.`,
+      verdicts,
+    };
+  }
+  if (verdicts.approve.length > 0) {
+    return {
+      ok: false,
+      field: 'form',
+      error: `Needs a second person's approval: ${describeVerdicts(verdicts.approve)}. A task cannot wait for one; run these commands from a terminal, where the approval is asked for.`,
+      verdicts,
+    };
+  }
+  if (verdicts.confirm.length === 0) return { ok: true, confirmed: false, verdicts };
+  const phrase = confirmationPhrase(verdicts.confirm);
+  if (confirmation !== true && confirmation.trim() !== phrase)
+    return {
+      ok: false,
+      field: 'confirmGuarded',
+      error: `Needs confirming: ${describeVerdicts(verdicts.confirm)}. Type «${phrase}» to run it.`,
+      verdicts,
+    };
+  return { ok: true, confirmed: true, verdicts };
+}

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultLabFleet } from '../lab';
+import { createTemplate, runTemplate } from '../lib/automation/templates';
+import { createTask, runAgain } from '../lib/tasks/service';
+import { LAB_CREDS, startPortal, waitFinalDetail, type Portal } from './harness';
+
+/**
+ * Guard rails on batch tasks (issue 19): refused when the task is created (naming the device, the
+ * command and the rule), confirmed by typing the device's name, and judged again when a device runs.
+ */
+
+let portal: Portal;
+const op2 = () => ({ id: portal.users.operator2, role: 'operator' as const });
+
+beforeAll(async () => {
+  portal = await startPortal({ lab: defaultLabFleet(2, LAB_CREDS) }); // lab-vrp-01, lab-ios-01
+  const { policy } = portal.runtime;
+  const rules = [
+    { name: 'op2: no reboot', patterns: ['reboot', 'reload'], action: 'deny', userIds: [portal.users.operator2] },
+    { name: 'op2: confirm the clock', patterns: ['dis(play) clock'], action: 'confirm', userIds: [portal.users.operator2] },
+    { name: 'op2: approve saves', patterns: ['save'], action: 'approve', userIds: [portal.users.operator2] },
+  ];
+  // at the top: rules decide in order, and the built-in ones would ask operators to confirm first
+  const top = (await policy.list())[0]!.id;
+  for (const r of rules) {
+    const made = await policy.create(portal.users.admin, r, top);
+    if (!made.ok) throw new Error(made.error);
+  }
+});
+afterAll(async () => {
+  await portal?.close();
+});
+
+const form = async (commands: string, devices: string[], extra: Record<string, unknown> = {}) => ({
+  name: 'guarded',
+  commands,
+  deviceIds: await Promise.all(devices.map((d) => portal.deviceId(d))),
+  concurrency: '2',
+  timeoutSeconds: '20',
+  ...extra,
+});
+
+describe('a task under the guard rails', () => {
+  it('a denied command refuses the task, naming the device, the command and the rule; nothing is stored', async () => {
+    const before = await portal.db.task.count();
+    const r = await createTask(op2(), await form('display version\nreb', ['lab-vrp-01']), portal.tasks);
+    expect(r).toEqual({
+      ok: false,
+      errors: { form: 'Refused by the guard rails: «reb» on lab-vrp-01 (rule «op2: no reboot»).' },
+    });
+    expect(await portal.db.task.count()).toBe(before);
+    const audit = await portal.db.auditEvent.findMany({ where: { userId: portal.users.operator2, action: 'guard.denied' } });
+    expect(audit.map((a) => a.detail)).toContainEqual(expect.stringMatching(/^reb — deny by rule «op2: no reboot».*task refused/));
+  });
+
+  it('a command that needs approval cannot wait in a task: refused, saying where to run it', async () => {
+    const r = await createTask(op2(), await form('save', ['lab-vrp-01']), portal.tasks);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.form).toMatch(/Needs a second person's approval: «save» on lab-vrp-01.*run these commands from a terminal/);
+  });
+
+  it('confirm: the creator types the device name (or "N devices"); confirmed, the task runs', async () => {
+    const unconfirmed = await createTask(op2(), await form('dis clock', ['lab-vrp-01']), portal.tasks);
+    expect(unconfirmed).toEqual({
+      ok: false,
+      errors: {
+        confirmGuarded: 'Needs confirming: «dis clock» on lab-vrp-01 (rule «op2: confirm the clock»). Type «lab-vrp-01» to run it.',
+      },
+    });
+    const wrong = await createTask(op2(), await form('dis clock', ['lab-vrp-01'], { confirmGuarded: 'lab-vrp-02' }), portal.tasks);
+    expect(wrong.ok).toBe(false);
+    const two = await createTask(op2(), await form('dis clock', ['lab-vrp-01', 'lab-ios-01']), portal.tasks);
+    expect(two.ok === false && two.errors.confirmGuarded).toMatch(/Type «2 devices» to run it/);
+    const ok = await createTask(op2(), await form('dis clock', ['lab-vrp-01'], { confirmGuarded: ' lab-vrp-01 ' }), portal.tasks);
+    if (!ok.ok) throw new Error(JSON.stringify(ok.errors));
+    const detail = await waitFinalDetail(portal, ok.id);
+    expect(detail.task.status).toBe('completed');
+    expect((await portal.db.task.findUniqueOrThrow({ where: { id: ok.id } })).guardConfirmed).toBe(true);
+    // "Run again" keeps the owner's confirmation of the same commands
+    const again = await runAgain(op2(), ok.id, portal.tasks);
+    if (!again.ok) throw new Error(JSON.stringify(again.errors));
+    expect((await waitFinalDetail(portal, again.id)).task.status).toBe('completed');
+  });
+
+  it('a denied command coming from a template variable is refused too', async () => {
+    const t = await createTemplate(
+      op2(),
+      {
+        name: 'run anything',
+        description: '',
+        commands: '{{input.what}}',
+        vendorCommands: '{}',
+        concurrency: '1',
+        timeoutSeconds: '20',
+        inputs: JSON.stringify([{ name: 'what', label: 'Command', type: 'text' }]),
+        ignorePatterns: '',
+      },
+      portal.tasks,
+    );
+    if (!t.ok) throw new Error(JSON.stringify(t.errors));
+    const r = await runTemplate(op2(), t.id, { deviceIds: [await portal.deviceId('lab-ios-01')], inputs: { what: 'reload' } }, portal.tasks);
+    expect(r).toEqual({
+      ok: false,
+      errors: { form: 'Refused by the guard rails: «reload» on lab-ios-01 (rule «op2: no reboot»).' },
+    });
+  });
+
+  it('judged again when a device runs: a command denied since creation is not sent', async () => {
+    // created where nothing checks (as a task queued before the rule existed), run by the real executor
+    const { policy: _, ...unchecked } = portal.tasks;
+    const r = await createTask(op2(), await form('display version\nreboot', ['lab-vrp-01']), unchecked);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const detail = await waitFinalDetail(portal, r.id);
+    expect(detail.task.status).toBe('failed');
+    expect(detail.devices[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^Not run: the guard rails refuse «reboot» \(Rule «op2: no reboot» denies «reboot»\.\); no command was sent\.$/),
+    });
+  });
+});
