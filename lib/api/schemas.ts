@@ -372,6 +372,10 @@ export const taskInputSchema = z
       .meta({ description: 'An RE2 pattern the output must match somewhere, or the device fails.' }),
     concurrency: z.number().int().default(10),
     timeout_s: z.number().int().default(60),
+    confirm: z.string().max(200).optional().meta({
+      description:
+        'Confirms commands that a guard-rail rule asks to confirm: the device’s name, or `N devices` when several have them. Without it such a task is refused (422, field `confirm`) with the phrase to send.',
+    }),
   })
   .strict()
   .meta({

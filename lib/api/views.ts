@@ -94,6 +94,7 @@ export function taskFormFields(body: z.output<typeof taskInputSchema>): Record<s
     deviceIds: body.devices,
     concurrency: String(body.concurrency),
     timeoutSeconds: String(body.timeout_s),
+    confirmGuarded: body.confirm ?? '',
   };
 }
 
@@ -104,6 +105,7 @@ const TASK_FORM_TO_API: Record<string, string> = {
   vendorCommands: 'commands',
   failurePatterns: 'failure_patterns',
   expectOutput: 'expect_output',
+  confirmGuarded: 'confirm',
 };
 
 /** Task form errors keyed by the API's field names. */

@@ -26,6 +26,8 @@ export interface NewTaskValues {
   deviceIds: string[];
   concurrency: string;
   timeoutSeconds: string;
+  /** What the user typed to confirm guarded commands (asked for after a first try). */
+  confirmGuarded: string;
 }
 
 export interface NewTaskState {
@@ -50,6 +52,7 @@ export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promi
     deviceIds: fd.getAll('deviceIds').filter((x): x is string => typeof x === 'string'),
     concurrency: String(fd.get('concurrency') ?? ''),
     timeoutSeconds: String(fd.get('timeoutSeconds') ?? ''),
+    confirmGuarded: String(fd.get('confirmGuarded') ?? ''),
   };
   // The per-command options and per-vendor editors keep their own state (it survives an error), so
   // their JSON is validated but not sent back.

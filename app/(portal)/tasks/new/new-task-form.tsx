@@ -107,6 +107,26 @@ export function NewTaskForm({
             {e.form}
           </p>
         )}
+        {(e?.confirmGuarded || v?.confirmGuarded) && (
+          // guard-rail rules ask to confirm some commands: the server said what to type
+          <div className="rounded-md border border-amber-300 bg-amber-50 p-3 dark:border-amber-700 dark:bg-amber-950/40">
+            <label htmlFor="confirmGuarded">{t('confirmGuarded')}</label>
+            <input
+              id="confirmGuarded"
+              name="confirmGuarded"
+              className="input font-mono"
+              autoComplete="off"
+              defaultValue={v?.confirmGuarded}
+              aria-invalid={!!e?.confirmGuarded}
+              aria-describedby={describedBy(e?.confirmGuarded && 'confirmGuarded-error')}
+            />
+            {e?.confirmGuarded && (
+              <p id="confirmGuarded-error" className="field-error">
+                {e.confirmGuarded}
+              </p>
+            )}
+          </div>
+        )}
         <div>
           <label htmlFor="name">{t('name')}</label>
           <input
