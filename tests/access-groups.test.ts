@@ -38,7 +38,12 @@ async function teamOnGroup(devices: string[], members: CurrentUser[], level: 'vi
   expect(await addDevicesToGroup(admin, g.id, ids, portal.runtime)).toMatchObject({ ok: true });
   const t = await createTeam(admin, { name: `team-${n}` }, portal.runtime);
   if (!t.ok) throw new Error(t.error);
-  await setTeamMembers(admin, t.id, members.map((m) => m.id), portal.runtime);
+  await setTeamMembers(
+    admin,
+    t.id,
+    members.map((m) => m.id),
+    portal.runtime,
+  );
   await setTeamGrants(admin, t.id, { groups: [{ id: g.id, level }] }, portal.runtime);
   return { groupId: g.id, teamId: t.id, deviceIds: ids };
 }
@@ -49,6 +54,15 @@ async function openTerminal(userId: string, device: string) {
   await client.waitFrame('terminal_connected', 10_000);
   await client.waitOutput(new RegExp(`${device}[>#]$`), 10_000);
   return client;
+}
+
+/** The terminal opens read-only: display commands only (the guard rails' read-only rules). */
+async function expectReadOnly(userId: string, device: string) {
+  const client = await openTerminal(userId, device);
+  expect(client.frames.find((f) => f.type === 'terminal_connected')).toMatchObject({ read_only: true });
+  client.send({ type: 'input', data: 'system-view\r' });
+  await client.waitOutput(/Not sent: Rule «Read-only terminal: everything else \(viewers\)» denies/);
+  await client.close();
 }
 
 async function expectClosed(client: TestClient, reason: RegExp) {
@@ -67,19 +81,27 @@ async function expectOpen(client: TestClient, device: string) {
 }
 
 describe('access through groups and teams', () => {
-  it('a team operating a group opens terminals and tasks; a view grant refuses both with the reason', async () => {
+  it('a team operating a group opens terminals and tasks; a view grant opens only a read-only terminal and refuses tasks', async () => {
     const alice = await operator();
     const { teamId, groupId } = await teamOnGroup(['lab-vrp-03', 'lab-ios-03'], [alice]);
     const term = await openTerminal(alice.id, 'lab-vrp-03');
     await term.close();
     // another device: not reachable
-    expect(await TestClient.refusal(portal, `/ws/terminal/${await portal.deviceId('lab-vrp-04')}`, alice.id)).toBe(404);
+    expect(
+      await TestClient.refusal(portal, `/ws/terminal/${await portal.deviceId('lab-vrp-04')}`, alice.id),
+    ).toBe(404);
 
     await setTeamGrants(admin, teamId, { groups: [{ id: groupId, level: 'view' }] }, portal.runtime);
-    expect(await TestClient.refusal(portal, `/ws/terminal/${await portal.deviceId('lab-vrp-03')}`, alice.id)).toBe(403);
+    await expectReadOnly(alice.id, 'lab-vrp-03');
     const task = await createTask(
       alice,
-      { name: 't', commands: 'display clock', deviceIds: [await portal.deviceId('lab-vrp-03')], concurrency: '1', timeoutSeconds: '10' },
+      {
+        name: 't',
+        commands: 'display clock',
+        deviceIds: [await portal.deviceId('lab-vrp-03')],
+        concurrency: '1',
+        timeoutSeconds: '10',
+      },
       portal.tasks,
     );
     expect(task.ok).toBe(false);
@@ -90,7 +112,7 @@ describe('access through groups and teams', () => {
   it('a viewer in an operating team only views', async () => {
     const vic = await operator('viewer');
     await teamOnGroup(['lab-vrp-05'], [vic]);
-    expect(await TestClient.refusal(portal, `/ws/terminal/${await portal.deviceId('lab-vrp-05')}`, vic.id)).toBe(403);
+    await expectReadOnly(vic.id, 'lab-vrp-05');
     expect(await usersWhoSee(portal.db, await portal.deviceId('lab-vrp-05'))).toContain(vic.id);
   });
 
@@ -111,7 +133,9 @@ describe('access through groups and teams', () => {
     await expectOpen(own, 'lab-ios-06');
     await expectOpen(bystander, 'lab-vrp-06');
     expect(
-      await portal.db.auditEvent.count({ where: { action: 'access.revoked', target: { in: [bob.username, carol.username] } } }),
+      await portal.db.auditEvent.count({
+        where: { action: 'access.revoked', target: { in: [bob.username, carol.username] } },
+      }),
     ).toBe(2);
     await Promise.all([own.close(), bystander.close()]);
   });
@@ -159,7 +183,10 @@ describe('access through groups and teams', () => {
       field: 'name',
       error: expect.stringContaining('already exists'),
     });
-    expect(await createGroup(admin, { name: '=cmd|calc' }, portal.runtime)).toMatchObject({ ok: false, field: 'name' });
+    expect(await createGroup(admin, { name: '=cmd|calc' }, portal.runtime)).toMatchObject({
+      ok: false,
+      field: 'name',
+    });
     expect(await createGroup(admin, { name: 'x'.repeat(65) }, portal.runtime)).toMatchObject({ ok: false });
     const u = await operator();
     const before = await portal.db.groupGrant.count({ where: { userId: u.id } });

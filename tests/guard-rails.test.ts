@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultLabFleet } from '../lab';
+import { setUserGrants } from '../lib/auth/grants';
 import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
 import { addSshdDevice, startSshd, type RealSshd } from './sshd';
 
@@ -178,6 +179,22 @@ describe('VRP: a denied line never reaches the device, however it was typed', ()
   });
 });
 
+describe('command mode adds to nothing typed at the prompt', () => {
+  it('`reb` typed in the terminal, then `oot` in command mode: refused, the device never sees `reboot`', async () => {
+    const c = await openTerminal('lab-vrp-01', portal.users.operator2);
+    await c.waitOutput(/<lab-vrp-01>$/);
+    c.send({ type: 'input', data: 'reb' });
+    await c.waitOutput(/<lab-vrp-01>reb$/);
+    c.send({ type: 'command', command: 'oot' });
+    expect(await c.waitFrame('command_output')).toMatchObject({
+      status: 'error',
+      output: 'Not sent: «reb» is typed at the prompt; clear it in the terminal first.',
+    });
+    expect(c.output).not.toMatch(/system will reboot/i);
+    await finish(c);
+  });
+});
+
 describe('confirm: the operator types the device name to go on', () => {
   it('a wrong name discards the line; the right one runs it; both are audited', async () => {
     const c = await openTerminal('lab-vrp-01', portal.users.operator);
@@ -275,5 +292,50 @@ describe('Debian OpenSSH, bash line editing (generic vendor)', () => {
     await c.waitOutput(/[\r\n]one-two\r\n[\s\S]*[$#] $/, 10_000);
     expect(existsSync(marker)).toBe(false);
     await finish(c);
+  });
+});
+
+describe('a viewer’s terminal is read-only', () => {
+  it('runs display commands, refuses system-view and reboot (typed or in command mode)', async () => {
+    const c = await openTerminal('lab-vrp-01', portal.users.viewer);
+    expect(c.frames.find((f) => f.type === 'terminal_connected')).toMatchObject({ read_only: true });
+    await c.waitOutput(/<lab-vrp-01>$/);
+    let mark = c.outputTotal;
+    c.send({ type: 'input', data: 'dis ver\r' });
+    await waitSince(c, mark, /VRP \(R\) software[\s\S]*<lab-vrp-01>$/);
+    mark = c.outputTotal;
+    c.send({ type: 'input', data: 'sys\r' });
+    await waitSince(c, mark, /Not sent[\s\S]*<lab-vrp-01>$/);
+    expect(since(c, mark)).toMatch(/Rule «Read-only terminal: everything else \(viewers\)» denies «sys»/);
+    expect(since(c, mark)).not.toMatch(/\[lab-vrp-01\]/); // never reached system view
+    c.send({ type: 'command', command: 'reboot' });
+    expect(await c.waitFrame('command_output')).toMatchObject({
+      status: 'error',
+      output: expect.stringMatching(/^Not sent: /),
+    });
+    c.send({ type: 'command', command: 'display clock' });
+    await c.waitUntil(
+      () =>
+        c.frames.some(
+          (f) => f.type === 'command_output' && f.command === 'display clock' && f.status === 'success',
+        ),
+      'display clock in command mode',
+    );
+    await finish(c);
+  });
+
+  it('a viewer who can no longer see the device loses the terminal at once', async () => {
+    const viewer = await portal.db.user.create({
+      data: { username: `guard-viewer-${randomUUID().slice(0, 8)}`, passwordHash: 'x', role: 'viewer' },
+    });
+    const deviceId = await portal.deviceId('lab-vrp-01');
+    await portal.db.deviceGrant.create({ data: { userId: viewer.id, deviceId, level: 'view' } });
+    const c = await openTerminal('lab-vrp-01', viewer.id);
+    await c.waitOutput(/<lab-vrp-01>$/);
+    const admin = { id: portal.users.admin, username: 'admin', role: 'admin' as const };
+    const r = await setUserGrants(admin as never, viewer.id, { devices: [] }, portal.runtime);
+    expect(r.ok).toBe(true);
+    expect((await c.waitFrame('terminal_closed')).reason).toMatch(/access to lab-vrp-01 was removed/i);
+    await c.close();
   });
 });

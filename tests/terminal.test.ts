@@ -204,10 +204,10 @@ describe('terminal over /ws/terminal/:deviceId against the lab', () => {
     await finish(c);
   });
 
-  it('refuses viewers (403) and devices not granted (404) before the handshake', async () => {
+  it('refuses devices not granted (404) before the handshake; a viewer gets a (read-only) terminal', async () => {
     const granted = await portal.deviceId('lab-vrp-01');
     const notGranted = await portal.deviceId('lab-ios-02');
-    expect(await TestClient.refusal(portal, `/ws/terminal/${granted}`, portal.users.viewer)).toBe(403);
+    expect(await TestClient.refusal(portal, `/ws/terminal/${granted}`, portal.users.viewer)).toBe(101);
     expect(await TestClient.refusal(portal, `/ws/terminal/${notGranted}`, portal.users.operator)).toBe(404);
     expect(await TestClient.refusal(portal, '/ws/terminal/no-such-device', portal.users.admin)).toBe(404);
     expect(await TestClient.refusal(portal, `/ws/terminal/${notGranted}`, portal.users.admin)).toBe(101);

@@ -52,7 +52,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
             >
               <NavLink href="/">{t('nav.dashboard')}</NavLink>
               <NavLink href="/devices">{t('nav.devices')}</NavLink>
-              {user.role !== 'viewer' && <NavLink href="/terminal">{t('nav.terminal')}</NavLink>}
+              {/* viewers too: their terminal is read-only (lib/policy's read-only rules) */}
+              <NavLink href="/terminal">{t('nav.terminal')}</NavLink>
               {/* open sessions: your own, and (admins, teams with observe) those you may watch */}
               {user.role !== 'viewer' && <NavLink href="/sessions">{t('nav.sessions')}</NavLink>}
               <NavLink href="/tasks">{t('nav.tasks')}</NavLink>
@@ -66,6 +67,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
                   <NavLink href="/admin/teams">{t('nav.teams')}</NavLink>
                   <NavLink href="/admin/audit">{t('nav.audit')}</NavLink>
                   <NavLink href="/admin/webhooks">{ts('webhooks')}</NavLink>
+                  <NavLink href="/admin/policies">{ts('policies')}</NavLink>
                   <NavLink href="/admin/settings">{ts('settings')}</NavLink>
                 </>
               )}

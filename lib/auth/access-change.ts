@@ -3,7 +3,7 @@ import type { CurrentUser } from './session';
 import type { AuditSink } from '../audit';
 import type { PrismaClient } from '../db/client';
 import type { EventBus } from '../events/types';
-import { operableDevicesWhere } from '../devices/visibility';
+import { operableDevicesWhere, visibleDevicesWhere } from '../devices/visibility';
 import type { Role } from './roles';
 
 /** What changing grants, groups or teams needs from the runtime. */
@@ -19,19 +19,23 @@ export const AUDIT_DEVICE_NAMES_MAX = 5;
 
 type Subject = { id: string; username: string; role: Role };
 
-/** For each user, the devices (among `candidates`, or all) they may operate. One query per user. */
+/**
+ * For each user, the devices (among `candidates`, or all) they may operate, and those they may only
+ * see (a read-only terminal stays open on those). Two queries per user.
+ */
 async function operableNow(
   db: PrismaClient,
   users: Subject[],
   candidates: string[] | null,
-): Promise<Map<string, Set<string>>> {
-  const out = new Map<string, Set<string>>();
+): Promise<Map<string, { operate: Set<string>; view: Set<string> }>> {
+  const out = new Map<string, { operate: Set<string>; view: Set<string> }>();
+  const among = candidates ? [{ id: { in: candidates } }] : [];
   for (const u of users) {
-    const rows = await db.device.findMany({
-      where: { AND: [operableDevicesWhere(u), ...(candidates ? [{ id: { in: candidates } }] : [])] },
-      select: { id: true },
-    });
-    out.set(u.id, new Set(rows.map((r) => r.id)));
+    const [operate, view] = await Promise.all([
+      db.device.findMany({ where: { AND: [operableDevicesWhere(u), ...among] }, select: { id: true } }),
+      db.device.findMany({ where: { AND: [visibleDevicesWhere(u), ...among] }, select: { id: true } }),
+    ]);
+    out.set(u.id, { operate: new Set(operate.map((r) => r.id)), view: new Set(view.map((r) => r.id)) });
   }
   return out;
 }
@@ -63,7 +67,15 @@ export async function withAccessChange<T>(
   const result = await change();
   const after = await operableNow(deps.db, users, candidates);
   for (const u of users) {
-    const lost = [...(before.get(u.id) ?? [])].filter((id) => !after.get(u.id)?.has(id));
+    // what they may no longer operate (their terminals there), or no longer see (read-only ones too)
+    const was = before.get(u.id);
+    const now = after.get(u.id);
+    const lost = [
+      ...new Set([
+        ...[...(was?.operate ?? [])].filter((id) => !now?.operate.has(id)),
+        ...[...(was?.view ?? [])].filter((id) => !now?.view.has(id)),
+      ]),
+    ];
     if (lost.length === 0) continue;
     const devices = await deps.db.device.findMany({
       where: { id: { in: lost.slice(0, AUDIT_DEVICE_NAMES_MAX) } },

@@ -26,7 +26,8 @@ export type Permission =
 const MINIMUM_ROLE: Record<Permission, Role> = {
   'devices:view': 'viewer',
   'devices:edit': 'operator',
-  'terminal:open': 'operator',
+  // below operator (or with a view-only grant) the terminal is read-only: lib/policy's read-only rules
+  'terminal:open': 'viewer',
   'tasks:run': 'operator',
   'users:manage': 'admin',
   'grants:manage': 'admin',

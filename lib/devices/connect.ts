@@ -76,6 +76,11 @@ export interface DeviceLoginRequest {
   observer?: DeviceLoginObserver;
   /** Puts a login question the stored password cannot answer to the person at the terminal. */
   askUser?: SshConnectOptions['askUser'];
+  /**
+   * A read-only terminal (a viewer, or a view-only grant): seeing the device (and each jump host) is
+   * enough; the guard rails' read-only rules limit what may be typed (lib/policy).
+   */
+  readOnly?: boolean;
 }
 
 /** What a host-key policy is made from: one device row on the route. */
@@ -256,10 +261,12 @@ export function createDeviceLogin(deps: DeviceLoginDeps): DeviceLogin {
     const user = reads.actor;
     if (!user) return forbidden(text.noUser);
     if (user.disabled) return forbidden(text.disabled(user));
-    if (!isRole(user.role) || !atLeast(user.role, 'operator')) return forbidden(text.role(user));
+    const readOnly = req.readOnly === true && req.purpose === 'terminal';
+    if (!isRole(user.role) || (!readOnly && !atLeast(user.role, 'operator')))
+      return forbidden(text.role(user));
     const level = await reads.level(device.id);
     if (level === null) return forbidden(text.noAccess(user, device.name));
-    if (level !== 'operate') return forbidden(text.viewOnly(user, device.name));
+    if (level !== 'operate' && !readOnly) return forbidden(text.viewOnly(user, device.name));
     return null;
   }
 

@@ -118,6 +118,8 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
     resumed: z.boolean().optional(),
     /** The character set the session decodes the device's output with. */
     encoding: z.enum(ENCODINGS).optional(),
+    /** A read-only terminal (a viewer, or a view-only grant): the guard rails' read-only rules apply. */
+    read_only: z.boolean().optional(),
   }),
   /** The session's character set changed (answer to set_encoding). */
   z.object({ type: z.literal(MSG.encoding), encoding: z.enum(ENCODINGS) }),

@@ -373,10 +373,11 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       })
     : undefined;
   const terminals = new TerminalManager({
-    guardFor: async (userId, device) => {
+    guardFor: async (userId, device, readOnly) => {
       const u = await db.user.findUnique({ where: { id: userId }, select: { role: true, username: true } });
-      // a user who no longer exists or has no valid role gets the strictest guard (viewer)
-      const role = u && isRole(u.role) ? u.role : 'viewer';
+      // a read-only terminal is judged as a viewer's whatever the role; a user who no longer exists or
+      // has no valid role gets the strictest guard too
+      const role = !readOnly && u && isRole(u.role) ? u.role : 'viewer';
       return policy.guardFor({ id: userId, role, name: u?.username ?? userId }, device);
     },
     directory: relay && {

@@ -41,6 +41,7 @@ export interface TerminalManagerOptions {
   guardFor?(
     userId: string,
     device: { id: string; name: string; vendor: string },
+    readOnly: boolean,
   ): Promise<SessionGuard | null>;
   /**
    * Cluster: where other nodes find this node's sessions (a reload that lands elsewhere reattaches
@@ -113,7 +114,11 @@ export class TerminalManager {
     userId: string,
     deviceId: string,
     size: { cols: number; rows: number },
-    opts: { askUser?: DeviceLoginRequest['askUser'] } = {},
+    opts: {
+      askUser?: DeviceLoginRequest['askUser'];
+      /** A read-only terminal: view access suffices, and the read-only guard rails decide every line. */
+      readOnly?: boolean;
+    } = {},
   ): Promise<OpenResult> {
     const { limits, userSlots } = this.opts;
     const slots = this.opts.deviceSlots;
@@ -153,7 +158,7 @@ export class TerminalManager {
     this.opening.set(key, pending);
     let result: OpenResult | undefined;
     try {
-      result = await this.connect(userId, deviceId, size, opts.askUser, userSlot);
+      result = await this.connect(userId, deviceId, size, opts.askUser, userSlot, opts.readOnly ?? false);
       if (result.ok && pending.revoked) {
         result.session.close(pending.revoked); // releases its slots
         return { ok: false, code: 'access_revoked', error: pending.revoked };
@@ -175,8 +180,22 @@ export class TerminalManager {
     size: { cols: number; rows: number },
     askUser: DeviceLoginRequest['askUser'],
     userSlot: string,
+    readOnly: boolean,
   ): Promise<OpenResult> {
-    const login = await this.opts.login.open({ deviceId, actor: { userId }, purpose: 'terminal', askUser });
+    // a read-only terminal is only safe with its guard: without guard rails it is not opened
+    if (readOnly && !this.opts.guardFor)
+      return {
+        ok: false,
+        code: 'forbidden',
+        error: 'Read-only terminals need the command guard rails, which are not running here.',
+      };
+    const login = await this.opts.login.open({
+      deviceId,
+      actor: { userId },
+      purpose: 'terminal',
+      askUser,
+      readOnly,
+    });
     if (!login.ok) return { ok: false, code: login.code, error: login.message };
     const { connection } = login;
     let shell: DeviceShell;
@@ -194,11 +213,12 @@ export class TerminalManager {
     let guard: SessionGuard | null = null;
     try {
       guard =
-        (await this.opts.guardFor?.(userId, {
-          id: deviceId,
-          name: connection.device.name,
-          vendor: connection.driver.vendor,
-        })) ?? null;
+        (await this.opts.guardFor?.(
+          userId,
+          { id: deviceId, name: connection.device.name, vendor: connection.driver.vendor },
+          readOnly,
+        )) ?? null;
+      if (readOnly && !guard?.active) throw new Error('no read-only rules apply');
     } catch (err) {
       connection.close();
       return {
@@ -216,6 +236,7 @@ export class TerminalManager {
       tap,
       screen,
       guard,
+      readOnly,
       size,
       userId,
       connection,

@@ -200,6 +200,8 @@ export interface SessionInit {
   screen?: ScreenModel | null;
   /** Command guard rails (lib/policy); none: every line goes through. */
   guard?: SessionGuard | null;
+  /** Opened read-only (a viewer, or a view-only grant): its guard holds the read-only rules. */
+  readOnly?: boolean;
 }
 
 /**
@@ -273,6 +275,8 @@ export class TerminalSession {
   private confirming: { typed: string; done: (typed: string | null) => void } | null = null;
   /** An approval being waited for (Ctrl+C withdraws it). */
   private awaiting: AbortController | null = null;
+  /** A command-mode command is being checked against the screen: keys wait (as during the command). */
+  private checkingCommand = false;
   /** Called at the next output (an Enter waiting for the device's prompt). */
   private outputWaiter: (() => void) | null = null;
 
@@ -318,6 +322,11 @@ export class TerminalSession {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Opened read-only: the guard rails' read-only rules decide every line (see SessionInit.readOnly). */
+  get readOnly(): boolean {
+    return this.init.readOnly === true;
   }
 
   get isAttached(): boolean {
@@ -696,7 +705,7 @@ export class TerminalSession {
    */
   input(data: string, by?: string): { ok: true } | { ok: false; error: string } {
     if (this.closed) return { ok: false, error: 'The session is closed.' };
-    if (this.command)
+    if (this.command || this.checkingCommand)
       return { ok: false, error: 'A command is running in command mode; wait for it to finish.' };
     const typist = by ?? this.userId;
     if (typist !== (this.controller ?? this.userId)) {
@@ -1152,14 +1161,31 @@ export class TerminalSession {
    */
   async runCommand(command: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult> {
     if (this.closed) throw new Error('The session is closed.');
-    if (this.command) throw new Error('Another command is still running.');
+    if (this.command || this.checkingCommand) throw new Error('Another command is still running.');
     if (this.guardBusy)
       throw new Error('A line typed in the terminal is being checked; try again in a moment.');
     const guard = this.init.guard;
     if (guard?.active) {
-      const promptLine = lastVisibleLine(this.outputTail).trim();
-      const mode = this.driver.promptName(promptLine) !== null ? this.driver.modeOf(promptLine) : null;
-      const decision = await guard.judge([command], mode);
+      // the command is typed at the device's prompt: judged in the mode the prompt shows, and only if
+      // nothing is typed there already (`reb` typed, then `oot` in command mode, would run `reboot`)
+      this.checkingCommand = true;
+      let seen: ReturnType<typeof commandOnScreen> | null = null;
+      try {
+        const line = await this.readLine();
+        seen = line ? commandOnScreen(this.driver, line, this.promptHint) : null;
+      } finally {
+        this.checkingCommand = false;
+      }
+      if (this.closed) throw new Error('The session is closed.');
+      if (!seen || seen.kind !== 'command')
+        throw new Error(
+          'Not sent: the device is not at its prompt (or its screen cannot be read right now).',
+        );
+      if (seen.candidates[0] !== '')
+        throw new Error(
+          `Not sent: «${seen.candidates[0]}» is typed at the prompt; clear it in the terminal first.`,
+        );
+      const decision = await guard.judge([command], seen.mode);
       if (decision.action !== 'allow') {
         this.guardDecided({ decision, line: command, outcome: 'denied', by: this.userId });
         const how =

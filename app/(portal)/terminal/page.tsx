@@ -3,7 +3,6 @@ import { NoAccess } from '@/app/_components/no-access';
 import { can } from '@/lib/auth/roles';
 import { getCurrentPrefs, requireUser } from '@/lib/auth/session';
 import { listDevices } from '@/lib/devices/inventory';
-import { operableAmong } from '@/lib/devices/device-list';
 import { BULK_TERMINALS_MAX, parseIdList } from '@/lib/devices/device-list-params';
 import { clampFontSize, terminalThemeName } from '@/lib/terminal/themes';
 import { TerminalWorkspace } from './workspace';
@@ -22,18 +21,20 @@ export default async function TerminalPage({
   const user = await requireUser();
   const t = await getTranslations('terminal');
   if (!can(user.role, 'terminal:open')) return <NoAccess what={t('noAccess')} />;
+  // every device the user may see: where they may not operate it (or are a viewer) the terminal is
+  // read-only, limited by the guard rails' read-only rules (display, show, ping…)
   const [devices, prefs] = await Promise.all([
-    listDevices(user, {}, getRuntime(), 'operate'),
+    listDevices(user, {}, getRuntime(), 'view'),
     getCurrentPrefs(),
   ]);
   // `?devices=a,b`: one new tab each (Connect, the palette, the list's bulk action), devices the user
-  // may operate only, at most BULK_TERMINALS_MAX
+  // may see only, at most BULK_TERMINALS_MAX
   const asked = parseIdList((await searchParams).devices, BULK_TERMINALS_MAX);
-  const operable = await operableAmong(getRuntime().db, user, asked);
+  const visible = new Set(devices.map((d) => d.id));
   return (
     <TerminalWorkspace
       userId={user.id}
-      open={asked.filter((id) => operable.has(id))}
+      open={asked.filter((id) => visible.has(id))}
       theme={terminalThemeName(prefs?.terminalTheme)}
       fontSize={clampFontSize(prefs?.terminalFontSize)}
       devices={devices.map((d) => ({

@@ -119,7 +119,10 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
       session_id: session.id,
       resumed,
       encoding: session.currentEncoding,
-      message: resumed ? `Reattached to ${session.deviceName}.` : `Connected to ${session.deviceName}.`,
+      read_only: session.readOnly,
+      message: resumed
+        ? `Reattached to ${session.deviceName}.`
+        : `Connected to ${session.deviceName}${session.readOnly ? ' (read-only: display and show commands)' : ''}.`,
     });
     session
       .attach(port)
@@ -173,11 +176,20 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
     }
     connecting.add(conn.id);
     try {
+      // a viewer, or a view-only grant: a read-only terminal (the guard rails' read-only rules)
+      const level = await deps.deviceLevel(conn.identity, deviceId);
+      if (level === null)
+        return conn.send({
+          type: MSG.terminalError,
+          code: 'forbidden',
+          error: 'You may no longer see this device.',
+        });
+      const readOnly = !atLeast(conn.identity.role, 'operator') || level !== 'operate';
       const result = await deps.manager.open(
         conn.identity.userId,
         deviceId,
         { cols: msg.cols ?? DEFAULT_COLS, rows: msg.rows ?? DEFAULT_ROWS },
-        { askUser: askOver(conn) },
+        { askUser: askOver(conn), readOnly },
       );
       if (!result.ok) return conn.send({ type: MSG.terminalError, code: result.code, error: result.error });
       if (gone.delete(conn.id)) return result.session.close('The browser left before the session opened.');
@@ -254,17 +266,12 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
     inboundTypes: terminalClientMessage.options.map((o) => o.shape.type.value),
 
     async authorise(identity, route) {
-      if (!atLeast(identity.role, 'operator')) {
-        return { ok: false, status: 403, message: 'Your role cannot open terminals.' };
-      }
       if (identity.tokenScope === 'read') {
         return { ok: false, status: 403, message: 'A read-only token cannot open terminals.' };
       }
+      // whoever may see the device may open a terminal; below operate it is read-only (connect)
       const level = route.channel === 'terminal' ? await deps.deviceLevel(identity, route.deviceId) : null;
       if (level === null) return { ok: false, status: 404, message: 'No such device.' };
-      if (level !== 'operate') {
-        return { ok: false, status: 403, message: 'Your access to this device is view only.' };
-      }
       return { ok: true };
     },
 
@@ -363,7 +370,10 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
           const key = `${conn.identity.userId}\n${deviceId}`;
           let level = levels.get(key);
           if (!level) levels.set(key, (level = deps.deviceLevel(conn.identity, deviceId)));
-          if ((await level) === 'operate') return;
+          const now = await level;
+          // a read-only session needs the device visible; any other one needs it operable
+          const session = bound.get(conn.id)?.session;
+          if (now === 'operate' || (now === 'view' && (session?.readOnly ?? true))) return;
           let devices = lost.get(conn.identity.userId);
           if (!devices) lost.set(conn.identity.userId, (devices = new Map()));
           devices.set(deviceId, bound.get(conn.id)?.session.deviceName ?? devices.get(deviceId) ?? null);

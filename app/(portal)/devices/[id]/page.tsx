@@ -71,7 +71,8 @@ export default async function DevicePage({
   );
   const operate = level === 'operate';
   const canEdit = operate && can(user.role, 'devices:edit');
-  const canTerminal = operate && can(user.role, 'terminal:open');
+  // below operate (a viewer, a view-only grant) the terminal is read-only (guard rails)
+  const canTerminal = can(user.role, 'terminal:open');
   const canTask = operate && can(user.role, 'tasks:run');
   const telnet = device.transport === 'telnet';
   const viaGroup = groupJumpHost(device);
@@ -104,7 +105,9 @@ export default async function DevicePage({
           <div className="flex flex-wrap items-center gap-2" aria-label={t('header.actions')} role="group">
             {canTerminal && (
               <Link href={`/terminal?devices=${device.id}`} className="btn-primary">
-                {t('header.openTerminal')}
+                {operate && user.role !== 'viewer'
+                  ? t('header.openTerminal')
+                  : t('header.openTerminalReadOnly')}
               </Link>
             )}
             {canEdit && (
