@@ -2,7 +2,8 @@
  * 1. Terminal echo latency: one keystroke at a time (send a character, wait for its echo, next)
  * through the portal (ws → portal → SSH → device → back, recording on, output framed as the browser
  * asks for it) and through a direct ssh2 shell to the same device, against a lab device and against
- * Debian's OpenSSH sshd.
+ * Debian's OpenSSH sshd. Then with command guard rails on (issue 19): keystrokes again, and whole
+ * lines (Enter → the next prompt), each Enter read from the screen model and judged before it is sent.
  */
 import { performance } from 'node:perf_hooks';
 import { startBenchSshd as startSshd } from './lib/sshd';
@@ -168,9 +169,86 @@ export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchR
         portalCpuUsPerKeystroke: round(via.cpuUsPerKey, 1),
       };
     }
+    // guard rails on: a rule restricts the benchmark's user, so every Enter is judged
+    await portal.request('guardRails', { on: true });
+    const sshdTarget = targets[1]!;
+    ctx.log(`echo: guard rails on, ${o.keystrokes} keystrokes and ${lineCount(o)} lines (sshd)`);
+    const guarded = await viaPortal(portal, sshdTarget.id, sshdTarget.prompt, o);
+    const directKeys = await direct(sshdTarget.ssh, sshdTarget.prompt, o);
+    rows.push(
+      row({
+        benchmark: 'echo (sshd, guard rails on)',
+        metric: 'p50 round trip',
+        unit: 'ms',
+        portal: round(percentile(guarded.times, 50), 3),
+        baseline: round(percentile(directKeys, 50), 3),
+        target: 'portal adds < 1 ms',
+        met: percentile(guarded.times, 50) - percentile(directKeys, 50) < 1,
+      }),
+    );
+    const guardedLines = await linesViaPortal(portal, sshdTarget.id, o);
+    const directLines = await linesDirect(sshdTarget.ssh, o);
+    await portal.request('guardRails', { on: false });
+    const unguardedLines = await linesViaPortal(portal, sshdTarget.id, o);
+    rows.push(
+      row({
+        benchmark: 'echo (sshd, guard rails on)',
+        metric: 'p50 line (Enter → prompt)',
+        unit: 'ms',
+        portal: round(percentile(guardedLines, 50), 3),
+        baseline: round(percentile(directLines, 50), 3),
+        target: '',
+        met: null,
+      }),
+    );
+    details.guardRails = {
+      keystrokes: summary(guarded.times),
+      direct: summary(directKeys),
+      lines: { guarded: summary(guardedLines), unguarded: summary(unguardedLines), direct: summary(directLines) },
+    };
     return { rows, details };
   } finally {
     await closeAll(closers);
+  }
+}
+
+const lineCount = (o: EchoOptions) => Math.max(10, Math.round(o.keystrokes / 5));
+/** bash's no-op: the line is typed, Enter pressed, and the time runs until the next prompt. */
+const NOOP_LINE = ':';
+
+async function lines(send: (s: string) => void, sink: TextSink, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n + 5; i++) {
+    sink.mark();
+    send(NOOP_LINE);
+    await sink.waitFor(NOOP_LINE, 10_000);
+    sink.mark();
+    const t0 = performance.now();
+    send('\r');
+    await sink.waitFor(SHELL_PROMPT, 10_000);
+    if (i >= 5) times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+async function linesViaPortal(portal: Child<PortalReady>, deviceId: string, o: EchoOptions): Promise<number[]> {
+  const term = await WsTerminal.open(portal.ready, portal.ready.cookies.admin, deviceId);
+  try {
+    await term.connect(COLS, ROWS);
+    await term.sink.waitFor(SHELL_PROMPT, 20_000);
+    return await lines((s) => term.input(s), term.sink, lineCount(o));
+  } finally {
+    await term.close();
+  }
+}
+
+async function linesDirect(target: SshTarget, o: EchoOptions): Promise<number[]> {
+  const sh = await sshShell(target, { cols: COLS, rows: ROWS, term: 'xterm-256color' });
+  try {
+    await sh.sink.waitFor(SHELL_PROMPT, 20_000);
+    return await lines((s) => sh.channel.write(s), sh.sink, lineCount(o));
+  } finally {
+    sh.close();
   }
 }
 

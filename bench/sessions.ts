@@ -88,6 +88,8 @@ async function holdThroughPortal(
   o: SessionsOptions,
   perMessageDeflate: boolean,
   readings: number,
+  /** Command guard rails on for the sessions' user (every session holds its guard; issue 19). */
+  guardRails = false,
 ): Promise<Held> {
   const n = targets.length;
   const portal = await startChild<PortalReady>('portal.ts', {
@@ -98,6 +100,7 @@ async function holdThroughPortal(
     const ids = await portal.request<Record<string, string>>('addDevices', {
       devices: lab.devices.map((d) => labDeviceRow(d, lab)),
     });
+    await portal.request('guardRails', { on: guardRails });
     const openOne = async (d: RunningLabDevice) => {
       const t0 = performance.now();
       const term = await WsTerminal.open(portal.ready, portal.ready.cookies.admin, ids[d.name]!, {
@@ -216,7 +219,7 @@ export async function runSessions(o: SessionsOptions, ctx: BenchContext): Promis
     ctx.log(
       `sessions: ${o.sessions} terminal sessions through the portal, ${o.openConcurrency} opening at once`,
     );
-    const portal = await holdThroughPortal(lab.ready, targets, warm, o, true, readings);
+    const portal = await holdThroughPortal(lab.ready, targets, warm, o, true, readings, true);
     ctx.log(`sessions: the same with clients that do not offer permessage-deflate`);
     const plain = await holdThroughPortal(lab.ready, targets, warm, o, false, readings);
     ctx.log(`sessions: ${o.sessions} plain ssh2 shells held by one process`);
@@ -228,7 +231,7 @@ export async function runSessions(o: SessionsOptions, ctx: BenchContext): Promis
       rows: [
         row({
           benchmark: b,
-          metric: `RSS per session (${Math.floor(o.sessions / 2)} → ${o.sessions} open)`,
+          metric: `RSS per session (${Math.floor(o.sessions / 2)} → ${o.sessions} open; screen model and guard rails on)`,
           unit: 'KiB',
           portal: kib(portal.perSession),
           baseline: kib(direct.perSession),

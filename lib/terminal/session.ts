@@ -275,6 +275,11 @@ export class TerminalSession {
   private confirming: { typed: string; done: (typed: string | null) => void } | null = null;
   /** An approval being waited for (Ctrl+C withdraws it). */
   private awaiting: AbortController | null = null;
+  /**
+   * Only printable keys were typed on this line so far: once the device echoed them all, the screen
+   * shows the line as it is, and Enter need not wait for the output to go quiet.
+   */
+  private lineEdited = false;
   /** A command-mode command is being checked against the screen: keys wait (as during the command). */
   private checkingCommand = false;
   /** Called at the next output (an Enter waiting for the device's prompt). */
@@ -729,6 +734,8 @@ export class TerminalSession {
 
   private sendKeys(data: string): void {
     if (!data) return;
+    // a key whose effect on the line the session cannot predict (Tab, arrows, Backspace, Ctrl+…)
+    if (this.init.guard && /[\x00-\x1f\x7f]/.test(data)) this.lineEdited = true;
     this.trackLine(data);
     this.init.tap?.input(data);
     this.stream.write(encodeInput(this.encoding, data));
@@ -805,7 +812,9 @@ export class TerminalSession {
         const sinceInput = now - this.lastInputAt;
         const answered = this.lastOutputAt >= this.lastInputAt;
         const quiet = now - this.lastOutputAt;
-        if (sinceInput >= GUARD_SETTLE_MAX_MS || (answered && quiet >= GUARD_SETTLE_QUIET_MS))
+        // plain typing the device has echoed in full: the screen already shows the line
+        const echoed = answered && !this.lineEdited && this.unechoed === '';
+        if (echoed || sinceInput >= GUARD_SETTLE_MAX_MS || (answered && quiet >= GUARD_SETTLE_QUIET_MS))
           return resolve();
         const wait = answered
           ? GUARD_SETTLE_QUIET_MS - quiet
@@ -962,6 +971,7 @@ export class TerminalSession {
       if (line) this.emit(reprint(line));
     }
     this.promptHint = null;
+    this.lineEdited = false;
     this.guardBusy = false;
     // a refused line stops a paste there
     const rest = notice ? '' : this.heldKeys;
@@ -979,6 +989,7 @@ export class TerminalSession {
     this.dropped = null;
     this.stream.write(encodeInput(this.encoding, killLineKeys(this.driver.vendor)));
     this.lastInputAt = Date.now();
+    this.lineEdited = true; // the erase's echo is not predictable: wait for the output to go quiet
     const after = await this.readLine();
     if (this.closed) return;
     const empty = after !== null && after.text.trimEnd() === after.before.trimEnd();
