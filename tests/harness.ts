@@ -44,6 +44,8 @@ export interface PortalOptions {
   labVendor?: 'mix' | 'huawei_vrp' | 'cisco_ios';
   /** How often sockets opened with an API token re-check it. */
   tokenRecheckMs?: number;
+  /** How long a command held by a guard rail waits for approval (default: production's 5 min). */
+  approvalTimeoutMs?: number;
   /** The runtime's logger (default: silent); tests that assert on log lines pass their own. */
   log?: Logger;
   /** WebSocket caps (default: the production defaults); benchmarks hold far more sockets. */
@@ -138,6 +140,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       sshReadyTimeoutMs: opts.readyTimeoutMs ?? 3000,
       progressIntervalMs: opts.progressIntervalMs ?? 100,
       tokenRecheckMs: opts.tokenRecheckMs,
+      ...(opts.approvalTimeoutMs && { GUARD_APPROVAL_TIMEOUT_MS: opts.approvalTimeoutMs }),
       RECORDINGS: opts.recordings?.enabled ?? true,
       ...(opts.recordings?.maxBytes && { RECORDING_MAX_BYTES: opts.recordings.maxBytes }),
       RECORDING_INPUT: opts.recordings?.input ?? false,

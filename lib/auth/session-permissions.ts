@@ -14,7 +14,11 @@ import type { Role } from './roles';
 type Subject = { id: string; role: Role };
 
 /** Permissions a team can give its members beyond device access (stored comma-separated). */
-export const TEAM_PERMISSIONS = ['recordings'] as const;
+/**
+ * `recordings`: see every user's recordings; `approve`: approve or reject commands the guard rails
+ * hold for approval (lib/policy/approvals.ts) on devices the member may see.
+ */
+export const TEAM_PERMISSIONS = ['recordings', 'approve'] as const;
 export type TeamPermission = (typeof TEAM_PERMISSIONS)[number];
 
 export function isTeamPermission(value: unknown): value is TeamPermission {

@@ -134,6 +134,8 @@ export const envSchema = z.object({
   WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** How long a terminal session outlives its socket, waiting for the page to come back. */
   TERMINAL_RESUME_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+  /** How long a command held by a guard-rail rule waits for a second person's approval (lib/policy/approvals.ts). */
+  GUARD_APPROVAL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   /** A terminal idle this long is closed (what counts as activity: TERMINAL_IDLE_COUNTS). */
   TERMINAL_IDLE_TIMEOUT_MS: z.coerce
     .number()

@@ -8,6 +8,7 @@ import type { EventBus } from '../events/types';
 import { isRole, ROLES, type Role } from '../auth/roles';
 import type { NotificationFeed } from '../notifications/feed';
 import type { SessionGuard, TerminalSession } from '../terminal/session';
+import { requestApproval } from './approvals';
 import { modeLabel, POLICY_MODES, predictModes } from './cli';
 import { BUILTIN_RULES } from './defaults';
 import { compilePattern, RULE_PATTERNS_MAX } from './match';
@@ -116,6 +117,8 @@ export interface PolicyDeps {
   audit: AuditSink;
   feed?: NotificationFeed;
   log?: Pick<Logger, 'warn' | 'error'>;
+  /** How long a command waits for approval (default GUARD_APPROVAL_TIMEOUT_MS; tests shorten it). */
+  approvalTimeoutMs?: number;
 }
 
 /** Who acts, as the policy sees them. */
@@ -152,7 +155,10 @@ export function confirmationPhrase(verdicts: readonly CommandVerdict[]): string 
 export function describeVerdicts(verdicts: readonly CommandVerdict[], max = 3): string {
   const shown = verdicts
     .slice(0, max)
-    .map((v) => `«${v.command}» on ${v.device.name} (${v.decision.rule ? `rule «${v.decision.rule.name}»` : 'read-only terminal'})`);
+    .map(
+      (v) =>
+        `«${v.command}» on ${v.device.name} (${v.decision.rule ? `rule «${v.decision.rule.name}»` : 'read-only terminal'})`,
+    );
   return shown.join('; ') + (verdicts.length > max ? ` and ${verdicts.length - max} more` : '');
 }
 
@@ -162,6 +168,10 @@ export class PolicyService {
   private readonly stops: (() => void)[] = [];
 
   constructor(private readonly deps: PolicyDeps) {}
+
+  private get approvalTimeoutMs(): number | undefined {
+    return this.deps.approvalTimeoutMs;
+  }
 
   /** Seed the built-in rules on a new portal, load the rules, and follow changes made on any node. */
   async start(): Promise<void> {
@@ -369,7 +379,10 @@ export class PolicyService {
     user: PolicyUser,
     devices: readonly (PolicyDevice & { commands: readonly string[] })[],
   ): Promise<CommandVerdicts> {
-    const teams = await this.deps.db.teamMember.findMany({ where: { userId: user.id }, select: { teamId: true } });
+    const teams = await this.deps.db.teamMember.findMany({
+      where: { userId: user.id },
+      select: { teamId: true },
+    });
     const actor: PolicyActor = { userId: user.id, role: user.role, teamIds: teams.map((t) => t.teamId) };
     const groupsOf = new Map<string, string[]>();
     const ids = devices.map((d) => d.id);
@@ -393,7 +406,13 @@ export class PolicyService {
   }
 
   /** Audit a refusal of commands outside a terminal (a task, the API). */
-  async refused(userId: string, device: PolicyDevice, command: string, decision: Decision, where: string): Promise<void> {
+  async refused(
+    userId: string,
+    device: PolicyDevice,
+    command: string,
+    decision: Decision,
+    where: string,
+  ): Promise<void> {
     await this.record(null, device, { decision, line: command, outcome: 'denied', by: userId }, where);
   }
 
@@ -406,6 +425,25 @@ export class PolicyService {
       },
       judge: (candidates, mode) => this.judge(user, device, candidates, mode),
       decided: (session, entry) => void this.record(session, device, entry),
+      approval: async (session, request, signal) => {
+        const name =
+          request.by === user.id
+            ? user.name
+            : ((await this.deps.db.user.findUnique({ where: { id: request.by }, select: { username: true } }))
+                ?.username ?? request.by);
+        return requestApproval(
+          this.deps,
+          {
+            requester: { id: request.by, name },
+            device,
+            command: request.line,
+            decision: request.decision,
+            sessionId: session.id,
+          },
+          signal,
+          this.approvalTimeoutMs,
+        );
+      },
     };
   }
 

@@ -79,6 +79,7 @@ export type RuntimeTunables = Pick<
   | 'WS_MAX_CONNECTIONS_PER_USER'
   | 'WS_MAX_CONNECTIONS_PER_ADDRESS'
   | 'TERMINAL_RESUME_GRACE_MS'
+  | 'GUARD_APPROVAL_TIMEOUT_MS'
   | 'TERMINAL_IDLE_TIMEOUT_MS'
   | 'TERMINAL_IDLE_COUNTS'
   | 'TERMINAL_SCREEN_MODEL'
@@ -259,7 +260,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   const feed = new NotificationFeed(db, bus);
   // guard rails: every node holds the rules and reloads them when any node changes them
-  const policy = new PolicyService({ db, bus, audit, feed, log: log.child({ module: 'policy' }) });
+  const policy = new PolicyService({
+    db,
+    bus,
+    audit,
+    feed,
+    log: log.child({ module: 'policy' }),
+    approvalTimeoutMs: t.GUARD_APPROVAL_TIMEOUT_MS,
+  });
   await policy.start();
   const stopNotifier = startNotifier({ db, bus, feed, log: log.child({ module: 'notifications' }) });
   const status = new StatusMonitor({

@@ -114,14 +114,14 @@ export function echoedChars(typed: string, visible: string): number {
  * and this long without more, or at most GUARD_SETTLE_MAX_MS after the last key (a device that does
  * not echo, or one that keeps printing logs).
  */
-export const GUARD_SETTLE_QUIET_MS = Number(process.env.GUARD_SETTLE_QUIET_MS ?? 15);
-export const GUARD_SETTLE_MAX_MS = Number(process.env.GUARD_SETTLE_MAX_MS ?? 300);
+export const GUARD_SETTLE_QUIET_MS = 15;
+export const GUARD_SETTLE_MAX_MS = 300;
 /** Keys typed while a line is judged, confirmed or waits for approval are kept up to this many. */
 export const GUARD_HELD_INPUT_MAX_CHARS = 64 * 1024;
 /** How long a confirmation prompt in the terminal waits for the device name. */
 /** How long an Enter waits for the device to show its prompt (output still arriving) before it is refused. */
-export const GUARD_PROMPT_WAIT_MS = Number(process.env.GUARD_PROMPT_WAIT_MS ?? 10_000);
-export const GUARD_CONFIRM_TIMEOUT_MS = Number(process.env.GUARD_CONFIRM_TIMEOUT_MS ?? 120_000);
+export const GUARD_PROMPT_WAIT_MS = 10_000;
+export const GUARD_CONFIRM_TIMEOUT_MS = 120_000;
 
 /** What a guard decided and how it ended, for the audit trail, the recording and admins. */
 export type GuardOutcome = 'denied' | 'confirmed' | 'not_confirmed' | 'approved' | 'rejected' | 'unreadable';
