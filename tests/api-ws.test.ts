@@ -58,8 +58,15 @@ describe('WebSockets with an API token', () => {
       .poll(() => t.frames.find((f) => f.type === 'terminal_connected'), { timeout: 10_000 })
       .toBeTruthy();
     t.ws.close();
+    // a viewer's terminal is read-only (the guard rails' read-only rules)
     const viewer = await mint(portal.users.viewer, 'write');
-    expect(await open(`/ws/terminal/${lab}`, viewer.token).ready).toBe(403);
+    const v = open(`/ws/terminal/${lab}`, viewer.token);
+    expect(await v.ready).toBe(101);
+    v.ws.send(JSON.stringify({ type: 'connect' }));
+    await expect
+      .poll(() => v.frames.find((f) => f.type === 'terminal_connected'), { timeout: 10_000 })
+      .toMatchObject({ read_only: true });
+    v.ws.close();
   });
 
   it('revoking a token closes its open sockets at once, and only its own', async () => {

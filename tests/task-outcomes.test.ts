@@ -101,6 +101,8 @@ describe('task outcomes', () => {
     const d = await final(
       await run(['lab-ios-03'], {
         commands: 'show clock\nreload\nshow version',
+        // the guard rails ask operators to confirm reload (its device's name)
+        confirmGuarded: 'lab-ios-03',
         commandOptions: JSON.stringify([
           { command: 'reload', answers: [{ prompt: '[confirm]', answer: '' }] },
         ]),

@@ -8,12 +8,13 @@ describe('roles and permissions', () => {
     expect(atLeast('viewer', 'operator')).toBe(false);
   });
 
-  it('lets only operators and admins change devices, open terminals and run tasks', () => {
-    for (const p of ['devices:edit', 'terminal:open', 'tasks:run'] as const) {
+  it('lets only operators and admins change devices and run tasks; everyone opens terminals (read-only below operate)', () => {
+    for (const p of ['devices:edit', 'tasks:run'] as const) {
       expect(can('viewer', p)).toBe(false);
       expect(can('operator', p)).toBe(true);
       expect(can('admin', p)).toBe(true);
     }
+    expect(ROLES.filter((r) => can(r, 'terminal:open'))).toEqual([...ROLES]);
     expect(can('viewer', 'devices:view')).toBe(true);
   });
 
