@@ -15,6 +15,7 @@ import en_results from './en/results.json';
 import en_history from './en/history.json';
 import en_webhooks from './en/webhooks.json';
 import en_sessions from './en/sessions.json';
+import en_policies from './en/policies.json';
 import zh_common from './zh-CN/common.json';
 import zh_auth from './zh-CN/auth.json';
 import zh_dashboard from './zh-CN/dashboard.json';
@@ -31,6 +32,7 @@ import zh_results from './zh-CN/results.json';
 import zh_history from './zh-CN/history.json';
 import zh_webhooks from './zh-CN/webhooks.json';
 import zh_sessions from './zh-CN/sessions.json';
+import zh_policies from './zh-CN/policies.json';
 
 // One JSON file per namespace and language (messages/<locale>/<namespace>.json), so areas of the UI
 // can be translated independently. English is the reference: its shape types every t('…') call
@@ -52,6 +54,7 @@ export const en = {
   history: en_history,
   webhooks: en_webhooks,
   sessions: en_sessions,
+  policies: en_policies,
 };
 
 export type Messages = typeof en;
@@ -73,6 +76,7 @@ const zhCN = {
   history: zh_history,
   webhooks: zh_webhooks,
   sessions: zh_sessions,
+  policies: zh_policies,
 };
 
 export const MESSAGES: Record<AppLocale, Messages> = { en, 'zh-CN': zhCN as Messages };

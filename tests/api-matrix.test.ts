@@ -47,6 +47,11 @@ afterAll(async () => {
 function expected(method: string, route: string, role: string, scope: string): [number, string] | null {
   if (route === '/openapi.json') return null;
   const write = method !== 'GET';
+  // guard-rail policies are admin business; the policy tester changes nothing (a read token will do)
+  if (route.startsWith('/policies')) {
+    if (write && route !== '/policies/test' && scope === 'read') return [403, 'read_only_token'];
+    return role === 'admin' ? null : [403, 'role'];
+  }
   if (write && scope === 'read') return [403, 'read_only_token'];
   if (route.startsWith('/users') && role !== 'admin') return [403, 'role'];
   // teams are admin business; groups may be listed by anyone, changed by admins only

@@ -91,6 +91,17 @@ import {
   recordingListSchema,
   recordingSchema,
 } from './schemas-recordings';
+// command guard rails (issue 19)
+import {
+  policyDecisionSchema,
+  policyInputSchema,
+  policyListSchema,
+  policyMoveSchema,
+  policyPatchSchema,
+  policyRestoreSchema,
+  policyRuleSchema,
+  policyTestInputSchema,
+} from './schemas-policies';
 
 /**
  * The OpenAPI 3.1 description of /api/v1, generated from the zod schemas the handlers validate
@@ -637,6 +648,62 @@ export const API_PATHS: ZodOpenApiPathsObject = {
     },
   },
   // ---- end session recordings ----
+  // ---- command guard rails (issue 19) ----
+  '/policies': {
+    get: op('The command guard rails in the order they decide (admins)', {
+      ok: [200, policyListSchema],
+      errors: [403],
+    }),
+    post: op('Add a rule (admins): at the end, or before the rule `before`; patterns are checked', {
+      body: policyInputSchema,
+      ok: [201, policyRuleSchema, 'Created'],
+      errors: [403],
+      write: true,
+    }),
+  },
+  '/policies/{id}': {
+    get: op('One rule and its place (admins)', {
+      path: true,
+      ok: [200, policyRuleSchema],
+      errors: [403, 404],
+    }),
+    patch: op('Change a rule (admins): the fields given replace its own, the rest and its place stay', {
+      path: true,
+      body: policyPatchSchema,
+      ok: [200, policyRuleSchema],
+      errors: [403, 404],
+      write: true,
+    }),
+    delete: op('Delete a rule (admins)', {
+      path: true,
+      ok: [204, null, 'Deleted'],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/policies/{id}/move': {
+    post: op('Move a rule one place up or down (admins)', {
+      path: true,
+      body: policyMoveSchema,
+      ok: [200, policyRuleSchema],
+      errors: [403, 404],
+      write: true,
+    }),
+  },
+  '/policies/restore': {
+    post: op('Put the built-in rules back as shipped (admins); rules admins wrote stay', {
+      ok: [200, policyRestoreSchema],
+      errors: [403],
+      write: true,
+    }),
+  },
+  '/policies/test': {
+    post: op(
+      'Which rule decides a command line for a user (default: you) on a device, in a mode (admins); runs nothing',
+      { body: policyTestInputSchema, ok: [200, policyDecisionSchema], errors: [403] },
+    ),
+  },
+  // ---- end command guard rails ----
   '/openapi.json': {
     get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
   },
