@@ -135,7 +135,9 @@ test('the device page: Probe now reads offline after the lab switch, the timelin
   await expect(other.getByRole('heading', { name: DEVICE, level: 1 })).toBeVisible();
   await expect(other.getByTestId('device-status-value')).toHaveAttribute('data-status', 'online');
   await expect(other.getByRole('link', { name: 'Edit' })).toHaveCount(0);
-  await expect(other.getByRole('link', { name: 'Open terminal' })).toHaveCount(0);
+  await expect(other.getByRole('link', { name: 'Open terminal', exact: true })).toHaveCount(0);
+  // a viewer's terminal is read-only (the guard rails' read-only rules)
+  await expect(other.getByRole('link', { name: 'Open read-only terminal' })).toBeVisible();
   await expect(other.getByRole('button', { name: 'Probe now' })).toBeVisible();
   await expect(other.getByText('View only')).toBeVisible();
   await other.goto(`${url}/edit`);

@@ -72,7 +72,9 @@ test('command mode returns the whole output as one block and keeps a history', a
   await page.getByRole('button', { name: 'Close lab-vrp-02' }).click();
 });
 
-test('a viewer cannot open a terminal', async ({ browser }) => {
+test('a viewer opens no terminal on a device they are not granted (their terminals are read-only: e2e/guard-rails)', async ({
+  browser,
+}) => {
   const admin = await (await browser.newContext()).newPage();
   const name = unique('termviewer');
   await signInAsAdmin(admin);
@@ -84,9 +86,8 @@ test('a viewer cannot open a terminal', async ({ browser }) => {
   const page = await (await browser.newContext()).newPage();
   await signIn(page, name, 'viewer-password-123');
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Terminal' })).toHaveCount(0);
   await page.goto('/terminal');
-  await expect(alertOf(page)).toContainText('Not allowed');
+  await expect(alertOf(page)).toHaveCount(0);
   const outcome = await page.evaluate(
     (id) =>
       new Promise<string>((resolve) => {
