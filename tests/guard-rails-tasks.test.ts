@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lab';
 import { createTemplate, runTemplate } from '../lib/automation/templates';
 import { createTask, runAgain } from '../lib/tasks/service';
-import { LAB_CREDS, startPortal, waitFinalDetail, type Portal } from './harness';
+import { LAB_CREDS, startPortal, TestClient, waitFinalDetail, type Portal } from './harness';
 
 /**
  * Guard rails on batch tasks (issue 19): refused when the task is created (naming the device, the
@@ -13,11 +13,22 @@ let portal: Portal;
 const op2 = () => ({ id: portal.users.operator2, role: 'operator' as const });
 
 beforeAll(async () => {
-  portal = await startPortal({ lab: defaultLabFleet(2, LAB_CREDS) }); // lab-vrp-01, lab-ios-01
+  // screen models off: the terminals under guard rails below keep one all the same
+  portal = await startPortal({ lab: defaultLabFleet(2, LAB_CREDS), screenModel: false }); // lab-vrp-01, lab-ios-01
   const { policy } = portal.runtime;
   const rules = [
-    { name: 'op2: no reboot', patterns: ['reboot', 'reload'], action: 'deny', userIds: [portal.users.operator2] },
-    { name: 'op2: confirm the clock', patterns: ['dis(play) clock'], action: 'confirm', userIds: [portal.users.operator2] },
+    {
+      name: 'op2: no reboot',
+      patterns: ['reboot', 'reload'],
+      action: 'deny',
+      userIds: [portal.users.operator2],
+    },
+    {
+      name: 'op2: confirm the clock',
+      patterns: ['dis(play) clock'],
+      action: 'confirm',
+      userIds: [portal.users.operator2],
+    },
     { name: 'op2: approve saves', patterns: ['save'], action: 'approve', userIds: [portal.users.operator2] },
   ];
   // at the top: rules decide in order, and the built-in ones would ask operators to confirm first
@@ -49,15 +60,21 @@ describe('a task under the guard rails', () => {
       errors: { form: 'Refused by the guard rails: «reb» on lab-vrp-01 (rule «op2: no reboot»).' },
     });
     expect(await portal.db.task.count()).toBe(before);
-    const audit = await portal.db.auditEvent.findMany({ where: { userId: portal.users.operator2, action: 'guard.denied' } });
-    expect(audit.map((a) => a.detail)).toContainEqual(expect.stringMatching(/^reb — deny by rule «op2: no reboot».*task refused/));
+    const audit = await portal.db.auditEvent.findMany({
+      where: { userId: portal.users.operator2, action: 'guard.denied' },
+    });
+    expect(audit.map((a) => a.detail)).toContainEqual(
+      expect.stringMatching(/^reb — deny by rule «op2: no reboot».*task refused/),
+    );
   });
 
   it('a command that needs approval cannot wait in a task: refused, saying where to run it', async () => {
     const r = await createTask(op2(), await form('save', ['lab-vrp-01']), portal.tasks);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.form).toMatch(/Needs a second person's approval: «save» on lab-vrp-01.*run these commands from a terminal/);
+    expect(r.errors.form).toMatch(
+      /Needs a second person's approval: «save» on lab-vrp-01.*run these commands from a terminal/,
+    );
   });
 
   it('confirm: the creator types the device name (or "N devices"); confirmed, the task runs', async () => {
@@ -65,14 +82,23 @@ describe('a task under the guard rails', () => {
     expect(unconfirmed).toEqual({
       ok: false,
       errors: {
-        confirmGuarded: 'Needs confirming: «dis clock» on lab-vrp-01 (rule «op2: confirm the clock»). Type «lab-vrp-01» to run it.',
+        confirmGuarded:
+          'Needs confirming: «dis clock» on lab-vrp-01 (rule «op2: confirm the clock»). Type «lab-vrp-01» to run it.',
       },
     });
-    const wrong = await createTask(op2(), await form('dis clock', ['lab-vrp-01'], { confirmGuarded: 'lab-vrp-02' }), portal.tasks);
+    const wrong = await createTask(
+      op2(),
+      await form('dis clock', ['lab-vrp-01'], { confirmGuarded: 'lab-vrp-02' }),
+      portal.tasks,
+    );
     expect(wrong.ok).toBe(false);
     const two = await createTask(op2(), await form('dis clock', ['lab-vrp-01', 'lab-ios-01']), portal.tasks);
     expect(two.ok === false && two.errors.confirmGuarded).toMatch(/Type «2 devices» to run it/);
-    const ok = await createTask(op2(), await form('dis clock', ['lab-vrp-01'], { confirmGuarded: ' lab-vrp-01 ' }), portal.tasks);
+    const ok = await createTask(
+      op2(),
+      await form('dis clock', ['lab-vrp-01'], { confirmGuarded: ' lab-vrp-01 ' }),
+      portal.tasks,
+    );
     if (!ok.ok) throw new Error(JSON.stringify(ok.errors));
     const detail = await waitFinalDetail(portal, ok.id);
     expect(detail.task.status).toBe('completed');
@@ -99,7 +125,12 @@ describe('a task under the guard rails', () => {
       portal.tasks,
     );
     if (!t.ok) throw new Error(JSON.stringify(t.errors));
-    const r = await runTemplate(op2(), t.id, { deviceIds: [await portal.deviceId('lab-ios-01')], inputs: { what: 'reload' } }, portal.tasks);
+    const r = await runTemplate(
+      op2(),
+      t.id,
+      { deviceIds: [await portal.deviceId('lab-ios-01')], inputs: { what: 'reload' } },
+      portal.tasks,
+    );
     expect(r).toEqual({
       ok: false,
       errors: { form: 'Refused by the guard rails: «reload» on lab-ios-01 (rule «op2: no reboot»).' },
@@ -115,7 +146,26 @@ describe('a task under the guard rails', () => {
     expect(detail.task.status).toBe('failed');
     expect(detail.devices[0]).toMatchObject({
       status: 'failed',
-      error: expect.stringMatching(/^Not run: the guard rails refuse «reboot» \(Rule «op2: no reboot» denies «reboot»\.\); no command was sent\.$/),
+      error: expect.stringMatching(
+        /^Not run: the guard rails refuse «reboot» \(Rule «op2: no reboot» denies «reboot»\.\); no command was sent\.$/,
+      ),
     });
+  });
+});
+
+describe('with TERMINAL_SCREEN_MODEL=off', () => {
+  it('a terminal under guard rails keeps its screen model: a tab-completed denied line is still read and refused', async () => {
+    const c = await TestClient.open(
+      portal,
+      `/ws/terminal/${await portal.deviceId('lab-vrp-01')}`,
+      portal.users.operator2,
+    );
+    c.send({ type: 'connect', cols: 120, rows: 30 });
+    await c.waitFrame('terminal_connected');
+    await c.waitOutput(/<lab-vrp-01>$/);
+    c.send({ type: 'input', data: 'reb\t\r' });
+    await c.waitOutput(/Not sent: Rule «op2: no reboot» denies «reboot»\.[\s\S]*<lab-vrp-01>$/);
+    expect(c.output).not.toMatch(/system will reboot/i);
+    await c.close();
   });
 });

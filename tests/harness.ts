@@ -46,6 +46,8 @@ export interface PortalOptions {
   tokenRecheckMs?: number;
   /** How long a command held by a guard rail waits for approval (default: production's 5 min). */
   approvalTimeoutMs?: number;
+  /** TERMINAL_SCREEN_MODEL (default on). */
+  screenModel?: boolean;
   /** The runtime's logger (default: silent); tests that assert on log lines pass their own. */
   log?: Logger;
   /** WebSocket caps (default: the production defaults); benchmarks hold far more sockets. */
@@ -141,6 +143,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       progressIntervalMs: opts.progressIntervalMs ?? 100,
       tokenRecheckMs: opts.tokenRecheckMs,
       ...(opts.approvalTimeoutMs && { GUARD_APPROVAL_TIMEOUT_MS: opts.approvalTimeoutMs }),
+      ...(opts.screenModel === false && { TERMINAL_SCREEN_MODEL: false }),
       RECORDINGS: opts.recordings?.enabled ?? true,
       ...(opts.recordings?.maxBytes && { RECORDING_MAX_BYTES: opts.recordings.maxBytes }),
       RECORDING_INPUT: opts.recordings?.input ?? false,

@@ -369,7 +369,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
         )
       : () => {};
 
-  const screens = t.TERMINAL_SCREEN_MODEL ? new ScreenModels(log.child({ module: 'screen' })) : undefined;
+  // the guard rails read command lines from the screen model: sessions they judge keep one even when
+  // TERMINAL_SCREEN_MODEL is off (then only those)
+  const screens = new ScreenModels(log.child({ module: 'screen' }));
   // cluster: a socket whose session is held by another node is served from there
   const relayHandlers = new Map<string, ChannelHandler>();
   const relay = cluster?.relay
@@ -397,6 +399,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
     recordings: recordings?.service,
     screens,
+    screensForAll: t.TERMINAL_SCREEN_MODEL,
     login,
     limits: { perUser: t.TERMINAL_MAX_SESSIONS_PER_USER },
     deviceSlots,
@@ -585,7 +588,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // the tabs of other nodes served from here have been told; their sockets reconnect elsewhere
       if (sessionRefresh) clearInterval(sessionRefresh);
       await relay?.close();
-      await screens?.stop();
+      await screens.stop();
       await recordings?.service.drain();
       login.close();
       stopRevocations();

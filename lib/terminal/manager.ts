@@ -37,6 +37,8 @@ export interface TerminalManagerOptions {
   recordings?: Recordings;
   /** Each session's screen model (lib/terminal/screen.ts); none: reattaching replays raw scrollback. */
   screens?: ScreenModels;
+  /** Every session keeps a screen model (default); false: only those under guard rails, which read lines from it. */
+  screensForAll?: boolean;
   /** The command guard rails of a new session (lib/policy); none: every line goes through. */
   guardFor?(
     userId: string,
@@ -228,9 +230,12 @@ export class TerminalManager {
       };
     }
     const tap = await this.opts.recordings?.start({ sessionId: id, userId, deviceId, ...size });
-    const screen = this.opts.screens?.open(id, size.cols, size.rows, {
-      rawTail: () => this.sessions.get(id)?.rawScrollback() ?? '',
-    });
+    const wantsScreen = (this.opts.screensForAll ?? true) || guard?.active === true;
+    const screen = wantsScreen
+      ? this.opts.screens?.open(id, size.cols, size.rows, {
+          rawTail: () => this.sessions.get(id)?.rawScrollback() ?? '',
+        })
+      : null;
     const session = new TerminalSession({
       id,
       tap,

@@ -280,6 +280,8 @@ export class TerminalSession {
    * shows the line as it is, and Enter need not wait for the output to go quiet.
    */
   private lineEdited = false;
+  /** Without a screen model, after an erase that could not be checked: no typed line is trusted again. */
+  private lineUnknown = false;
   /** A command-mode command is being checked against the screen: keys wait (as during the command). */
   private checkingCommand = false;
   /** Called at the next output (an Enter waiting for the device's prompt). */
@@ -828,7 +830,12 @@ export class TerminalSession {
   private async readLine(): Promise<CursorLine | null> {
     await this.settled();
     if (this.closed) return null;
-    return (await this.init.screen?.cursorLine()) ?? null;
+    if (this.init.screen) return this.init.screen.cursorLine();
+    // no screen model (TERMINAL_SCREEN_MODEL=off): a line typed with printable keys only is what was
+    // typed, after the prompt it was typed at; one edited with Tab, arrows or Backspace cannot be read
+    if (this.lineEdited || this.lineUnknown || this.promptHint === null) return null;
+    const before = this.promptHint + this.line;
+    return { text: before, before, alt: false };
   }
 
   private async judgeEnter(enter: string): Promise<void> {
@@ -990,6 +997,8 @@ export class TerminalSession {
     this.stream.write(encodeInput(this.encoding, killLineKeys(this.driver.vendor)));
     this.lastInputAt = Date.now();
     this.lineEdited = true; // the erase's echo is not predictable: wait for the output to go quiet
+    // without a screen model nothing tells whether the erase worked: no line is trusted from now on
+    if (!this.init.screen) this.lineUnknown = true;
     const after = await this.readLine();
     if (this.closed) return;
     const empty = after !== null && after.text.trimEnd() === after.before.trimEnd();
