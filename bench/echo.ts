@@ -204,7 +204,11 @@ export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchR
     details.guardRails = {
       keystrokes: summary(guarded.times),
       direct: summary(directKeys),
-      lines: { guarded: summary(guardedLines), unguarded: summary(unguardedLines), direct: summary(directLines) },
+      lines: {
+        guarded: summary(guardedLines),
+        unguarded: summary(unguardedLines),
+        direct: summary(directLines),
+      },
     };
     return { rows, details };
   } finally {
@@ -231,7 +235,11 @@ async function lines(send: (s: string) => void, sink: TextSink, n: number): Prom
   return times;
 }
 
-async function linesViaPortal(portal: Child<PortalReady>, deviceId: string, o: EchoOptions): Promise<number[]> {
+async function linesViaPortal(
+  portal: Child<PortalReady>,
+  deviceId: string,
+  o: EchoOptions,
+): Promise<number[]> {
   const term = await WsTerminal.open(portal.ready, portal.ready.cookies.admin, deviceId);
   try {
     await term.connect(COLS, ROWS);

@@ -139,7 +139,7 @@ describe('a task under the guard rails', () => {
 
   it('judged again when a device runs: a command denied since creation is not sent', async () => {
     // created where nothing checks (as a task queued before the rule existed), run by the real executor
-    const { policy: _, ...unchecked } = portal.tasks;
+    const unchecked = { ...portal.tasks, policy: undefined };
     const r = await createTask(op2(), await form('display version\nreboot', ['lab-vrp-01']), unchecked);
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     const detail = await waitFinalDetail(portal, r.id);

@@ -104,10 +104,21 @@ async function guardRefusals(
   const refuse = (list: CommandVerdict[], why: (v: CommandVerdict) => string) => {
     for (const v of list) if (!out.has(v.device.id)) out.set(v.device.id, why(v));
   };
-  refuse(verdicts.deny, (v) => `Not run: the guard rails refuse «${v.command}» (${v.decision.reason}); no command was sent.`);
-  refuse(verdicts.approve, (v) => `Not run: «${v.command}» needs a second person's approval (${v.decision.reason}); no command was sent.`);
+  refuse(
+    verdicts.deny,
+    (v) => `Not run: the guard rails refuse «${v.command}» (${v.decision.reason}); no command was sent.`,
+  );
+  refuse(
+    verdicts.approve,
+    (v) =>
+      `Not run: «${v.command}» needs a second person's approval (${v.decision.reason}); no command was sent.`,
+  );
   if (!task.guardConfirmed)
-    refuse(verdicts.confirm, (v) => `Not run: «${v.command}» now needs confirming (${v.decision.reason}); create the task again to confirm it. No command was sent.`);
+    refuse(
+      verdicts.confirm,
+      (v) =>
+        `Not run: «${v.command}» now needs confirming (${v.decision.reason}); create the task again to confirm it. No command was sent.`,
+    );
   for (const v of [...verdicts.deny, ...verdicts.approve].slice(0, 20))
     await deps.policy.refused(task.ownerId, v.device, v.command, v.decision, `task «${task.name}»`);
   return out;

@@ -168,7 +168,14 @@ export async function createTask(
   }
   let guardConfirmed = false;
   if (deps.policy) {
-    const g = await guardTask(deps.policy, actor, devices, v, opts.template?.inputs ?? null, opts.guardConfirmed || v.confirmGuarded);
+    const g = await guardTask(
+      deps.policy,
+      actor,
+      devices,
+      v,
+      opts.template?.inputs ?? null,
+      opts.guardConfirmed || v.confirmGuarded,
+    );
     if (!g.ok) return { ok: false, errors: { [g.field]: g.error } };
     guardConfirmed = g.confirmed;
   }
@@ -206,10 +213,11 @@ export async function createTask(
     userId: actor.id,
     action: 'task.create',
     target: v.name,
-    detail: `${plural(devices.length, 'device')}, ${describeCommands(v.commands, v.vendorSteps)}${guardConfirmed ? ' (guarded commands confirmed)' : ''}`.slice(
-      0,
-      600,
-    ),
+    detail:
+      `${plural(devices.length, 'device')}, ${describeCommands(v.commands, v.vendorSteps)}${guardConfirmed ? ' (guarded commands confirmed)' : ''}`.slice(
+        0,
+        600,
+      ),
   });
   await publishState(deps, task);
   await deps.queue.enqueue(task.id, task.ownerId);
