@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lab';
 import { createTemplate, runTemplate } from '../lib/automation/templates';
 import { createTask, runAgain } from '../lib/tasks/service';
+import * as tasksRoute from '../app/api/v1/tasks/route';
+import { setRuntime } from '../lib/server/registry';
+import { call, mintToken } from './api-client';
 import { LAB_CREDS, startPortal, TestClient, waitFinalDetail, type Portal } from './harness';
 
 /**
@@ -57,7 +60,7 @@ describe('a task under the guard rails', () => {
     const r = await createTask(op2(), await form('display version\nreb', ['lab-vrp-01']), portal.tasks);
     expect(r).toEqual({
       ok: false,
-      errors: { form: 'Refused by the guard rails: «reb» on lab-vrp-01 (rule «op2: no reboot»).' },
+      errors: { commands: 'Refused by the guard rails: «reb» on lab-vrp-01 (rule «op2: no reboot»).' },
     });
     expect(await portal.db.task.count()).toBe(before);
     const audit = await portal.db.auditEvent.findMany({
@@ -72,7 +75,7 @@ describe('a task under the guard rails', () => {
     const r = await createTask(op2(), await form('save', ['lab-vrp-01']), portal.tasks);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.form).toMatch(
+    expect(r.errors.commands).toMatch(
       /Needs a second person's approval: «save» on lab-vrp-01.*run these commands from a terminal/,
     );
   });
@@ -133,7 +136,7 @@ describe('a task under the guard rails', () => {
     );
     expect(r).toEqual({
       ok: false,
-      errors: { form: 'Refused by the guard rails: «reload» on lab-ios-01 (rule «op2: no reboot»).' },
+      errors: { commands: 'Refused by the guard rails: «reload» on lab-ios-01 (rule «op2: no reboot»).' },
     });
   });
 
@@ -167,5 +170,38 @@ describe('with TERMINAL_SCREEN_MODEL=off', () => {
     await c.waitOutput(/Not sent: Rule «op2: no reboot» denies «reboot»\.[\s\S]*<lab-vrp-01>$/);
     expect(c.output).not.toMatch(/system will reboot/i);
     await c.close();
+  });
+});
+
+describe('the API', () => {
+  it('POST /api/v1/tasks: a command to confirm is refused (422, field confirm) until `confirm` holds the phrase', async () => {
+    setRuntime(portal.runtime);
+    const { token } = await mintToken(portal.runtime, portal.users.operator2, 'write');
+    const body = {
+      name: 'api guarded',
+      devices: [await portal.deviceId('lab-vrp-01')],
+      commands: ['dis clock'],
+    };
+    const refused = await call(tasksRoute.POST, { method: 'POST', path: '/tasks', token, body });
+    expect(refused.status, JSON.stringify(refused.json)).toBe(422);
+    expect(JSON.stringify(refused.json)).toMatch(/"confirm".*Type «lab-vrp-01» to run it/);
+    const denied = await call(tasksRoute.POST, {
+      method: 'POST',
+      path: '/tasks',
+      token,
+      body: { ...body, commands: ['reboot'], confirm: 'lab-vrp-01' },
+    });
+    expect(denied.status).toBe(422);
+    expect(JSON.stringify(denied.json)).toMatch(
+      /Refused by the guard rails: «reboot» on lab-vrp-01 \(rule «op2: no reboot»\)/,
+    );
+    const ok = await call(tasksRoute.POST, {
+      method: 'POST',
+      path: '/tasks',
+      token,
+      body: { ...body, confirm: 'lab-vrp-01' },
+    });
+    expect(ok.status).toBe(201);
+    expect((await waitFinalDetail(portal, ok.json.id as string)).task.status).toBe('completed');
   });
 });

@@ -51,7 +51,7 @@ export function commandsPerDevice(
 
 export type TaskGuardResult =
   | { ok: true; confirmed: boolean; verdicts: CommandVerdicts }
-  | { ok: false; field: 'form' | 'confirmGuarded'; error: string; verdicts: CommandVerdicts };
+  | { ok: false; field: 'commands' | 'confirmGuarded'; error: string; verdicts: CommandVerdicts };
 
 export async function guardTask(
   policy: PolicyService,
@@ -71,7 +71,7 @@ export async function guardTask(
       await policy.refused(actor.id, v.device, v.command, v.decision, 'task refused');
     return {
       ok: false,
-      field: 'form',
+      field: 'commands',
       error: `Refused by the guard rails: ${describeVerdicts(verdicts.deny)}.`,
       verdicts,
     };
@@ -79,7 +79,7 @@ export async function guardTask(
   if (verdicts.approve.length > 0) {
     return {
       ok: false,
-      field: 'form',
+      field: 'commands',
       error: `Needs a second person's approval: ${describeVerdicts(verdicts.approve)}. A task cannot wait for one; run these commands from a terminal, where the approval is asked for.`,
       verdicts,
     };
