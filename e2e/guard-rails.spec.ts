@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createUser, mouseClick, pickerSearch, signIn, signInAsAdmin, unique } from './helpers';
+import { expect, test, type Page } from '@playwright/test';
+import { mouseClick, signIn, userGrantedDevice } from './helpers';
 
 /*
  * Command guard rails in the browser (issue 19), with the mouse: a viewer opens a read-only terminal
@@ -8,27 +8,6 @@ import { createUser, mouseClick, pickerSearch, signIn, signInAsAdmin, unique } f
  * its own question. Screenshots of both go to the test's output.
  */
 const PASSWORD = 'guard-password-123';
-
-async function userWithDevice(
-  browser: Browser,
-  role: 'viewer' | 'operator',
-  device: string,
-): Promise<string> {
-  const admin = await (await browser.newContext()).newPage();
-  const name = unique(`guard-${role}`);
-  await signInAsAdmin(admin);
-  await createUser(admin, name, role, PASSWORD);
-  await admin
-    .locator(`tr[data-user="${name}"]`)
-    .getByRole('link', { name: /granted/ })
-    .click();
-  await pickerSearch(admin, device);
-  await admin.getByLabel(`Grant ${device}`).check();
-  await admin.getByRole('button', { name: /Save grants/ }).click();
-  await expect(admin.getByRole('status')).toContainText('1 device granted');
-  await admin.context().close();
-  return name;
-}
 
 function pane(page: Page, device: string) {
   return page.locator(`[data-pane="${device}"] .xterm-rows`);
@@ -44,7 +23,7 @@ test('a viewer’s terminal is read-only: display runs, system-view is refused (
   browser,
 }, info) => {
   const device = 'lab-vrp-20';
-  const name = await userWithDevice(browser, 'viewer', device);
+  const name = await userGrantedDevice(browser, 'guard-viewer', 'viewer', device, PASSWORD);
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await signIn(page, name, PASSWORD);
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
@@ -71,7 +50,7 @@ test('a viewer’s terminal is read-only: display runs, system-view is refused (
 
 test('an operator confirms reload by typing the device name (phone, dark)', async ({ browser }, info) => {
   const device = 'lab-ios-20';
-  const name = await userWithDevice(browser, 'operator', device);
+  const name = await userGrantedDevice(browser, 'guard-operator', 'operator', device, PASSWORD);
   const page = await (
     await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' })
   ).newPage();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { E2E } from './env';
 
 /** Sign in through the form; works in either language (fields by name, not by their label). */
@@ -37,6 +37,33 @@ export async function createUser(
   await form.getByLabel('Password').fill(password);
   await form.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByRole('status').filter({ hasText: `User ${username} created.` })).toBeVisible();
+}
+
+/**
+ * A new user of this role granted just this one device, made through the admin's pages (a context of
+ * its own, closed after): their device list and sessions are theirs alone. Returns the user name.
+ */
+export async function userGrantedDevice(
+  browser: Browser,
+  prefix: string,
+  role: 'operator' | 'viewer',
+  device: string,
+  password: string,
+): Promise<string> {
+  const admin = await (await browser.newContext()).newPage();
+  const name = unique(prefix);
+  await signInAsAdmin(admin);
+  await createUser(admin, name, role, password);
+  await admin
+    .locator(`tr[data-user="${name}"]`)
+    .getByRole('link', { name: /granted/ })
+    .click();
+  await pickerSearch(admin, device);
+  await admin.getByLabel(`Grant ${device}`).check();
+  await admin.getByRole('button', { name: /Save grants/ }).click();
+  await expect(admin.getByRole('status')).toContainText('1 device granted');
+  await admin.context().close();
+  return name;
 }
 
 /** The page's own alert (Next adds an empty route announcer with role="alert" too). */

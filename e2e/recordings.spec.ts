@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createUser, mouseClick, navTo, pickerSearch, signIn, signInAsAdmin, unique } from './helpers';
+import { mouseClick, navTo, signIn, signInAsAdmin, userGrantedDevice } from './helpers';
 
 /**
  * Playback (issue 18): an operator opens a terminal, types two commands and closes the tab; on
@@ -21,22 +21,8 @@ const SIZES = [
 ] as const;
 
 /** A new operator granted just this device (through the admin's pages), so their list is theirs alone. */
-async function operatorFor(browser: Browser, device: string): Promise<string> {
-  const admin = await (await browser.newContext()).newPage();
-  const name = unique('rec');
-  await signInAsAdmin(admin);
-  await createUser(admin, name, 'operator', PASSWORD);
-  await admin
-    .locator(`tr[data-user="${name}"]`)
-    .getByRole('link', { name: /granted/ })
-    .click();
-  await pickerSearch(admin, device);
-  await admin.getByLabel(`Grant ${device}`).check();
-  await admin.getByRole('button', { name: /Save grants/ }).click();
-  await expect(admin.getByRole('status')).toContainText('1 device granted');
-  await admin.context().close();
-  return name;
-}
+const operatorFor = (browser: Browser, device: string) =>
+  userGrantedDevice(browser, 'rec', 'operator', device, PASSWORD);
 
 async function expectAccessible(page: Page, where: string) {
   const result = await new AxeBuilder({ page })
