@@ -339,3 +339,19 @@ describe('a viewer’s terminal is read-only', () => {
     await c.close();
   });
 });
+
+describe('pairing', () => {
+  it('a guest at the keyboard is held by their own rules, even in an admin’s session', async () => {
+    const c = await openTerminal('lab-vrp-01', portal.users.admin);
+    await c.waitOutput(/<lab-vrp-01>$/);
+    const connected = c.frames.find((f) => f.type === 'terminal_connected')!;
+    const session = portal.terminals.get(connected.session_id as string)!;
+    session.invite(portal.users.operator2, 'op2');
+    expect(session.handOver(portal.users.operator2)).toBe(true);
+    const mark = c.outputTotal;
+    expect(session.input('reboot\r', portal.users.operator2)).toEqual({ ok: true });
+    await waitSince(c, mark, /Not sent: Rule «No reboots for op2» denies «reboot»\.[\s\S]*<lab-vrp-01>$/);
+    expect(since(c, mark)).not.toMatch(/system will reboot/i);
+    await finish(c);
+  });
+});

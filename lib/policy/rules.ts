@@ -171,6 +171,11 @@ export function mayRestrict(
   return rules.some((r) => r.action !== 'allow' && inScope(r, actor, target, null));
 }
 
+/** The stricter of two decisions (the first when they are as strict). */
+export function stricter(a: Decision, b: Decision): Decision {
+  return STRICTNESS[b.action] > STRICTNESS[a.action] ? b : a;
+}
+
 /** The strictest decision over several readings of one line (the text after a prompt, the whole line). */
 export function decideAll(
   rules: readonly CompiledRule[],

@@ -15,6 +15,7 @@ import { compilePattern, RULE_PATTERNS_MAX } from './match';
 import {
   compileRules,
   decideAll,
+  stricter,
   MATCH_KINDS,
   mayRestrict,
   POLICY_ACTIONS,
@@ -423,7 +424,23 @@ export class PolicyService {
       get active() {
         return mayRestrict();
       },
-      judge: (candidates, mode) => this.judge(user, device, candidates, mode),
+      judge: async (candidates, mode, by) => {
+        const own = await this.judge(user, device, candidates, mode);
+        if (!by || by === user.id) return own;
+        // a pairing guest types: the rules that hold them apply as well as the owner's
+        const guest = await this.deps.db.user.findUnique({
+          where: { id: by },
+          select: { role: true, username: true },
+        });
+        const role = guest && isRole(guest.role) ? guest.role : 'viewer';
+        const theirs = await this.judge(
+          { id: by, role, name: guest?.username ?? by },
+          device,
+          candidates,
+          mode,
+        );
+        return stricter(own, theirs);
+      },
       decided: (session, entry) => void this.record(session, device, entry),
       approval: async (session, request, signal) => {
         const name =

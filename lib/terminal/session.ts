@@ -134,7 +134,8 @@ export interface SessionGuard {
   /** Whether any rule may restrict this user on this device (if not, Enter goes straight through). */
   readonly active: boolean;
   /** The decision on the commands a line may run (several candidates: the strictest). */
-  judge(candidates: string[], mode: CliMode | null): Promise<Decision>;
+  /** `by`: a pairing guest typing in the owner's session (judged as the stricter of the two). */
+  judge(candidates: string[], mode: CliMode | null, by?: string): Promise<Decision>;
   /** A decision other than a plain allow, once its outcome is known. */
   decided(
     session: TerminalSession,
@@ -729,7 +730,9 @@ export class TerminalSession {
       this.resetLine();
       this.lineBy = typist;
     }
-    if (this.init.guard?.active || this.guardBusy) return this.guardedInput(data);
+    // a guest at the keyboard is judged by their own rules too, even when none hold the owner
+    const guarded = this.init.guard && (this.init.guard.active || typist !== this.userId);
+    if (guarded || this.guardBusy) return this.guardedInput(data);
     this.sendKeys(data);
     return { ok: true };
   }
@@ -874,7 +877,7 @@ export class TerminalSession {
       });
       return this.guardDone(line, seen.why);
     }
-    const decision = await guard.judge(seen.candidates, seen.mode);
+    const decision = await guard.judge(seen.candidates, seen.mode, by === this.userId ? undefined : by);
     if (this.closed) return;
     const command = seen.candidates[0]!;
     const shown = command || decision.command;
