@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultLabFleet } from '../lab';
 import { createTeam, setTeamMembers, setTeamPermissions } from '../lib/auth/teams';
 import { decideApproval, listApprovals } from '../lib/policy/approvals';
+import { PolicyService } from '../lib/policy/service';
 import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
 
 /**
@@ -143,5 +144,27 @@ describe('approval', () => {
       code: 'decided',
     });
     await c.close();
+  });
+});
+
+describe('rules on every node', () => {
+  it('a rule changed through one node’s service is in force on another’s at once (bus `policy.changed`)', async () => {
+    // a second node's policy service: the same database and bus
+    const other = new PolicyService({ db: portal.db, bus: portal.bus, audit: async () => {} });
+    await other.start();
+    try {
+      const r = await portal.runtime.policy.create(portal.users.admin, {
+        name: 'cross-node test',
+        patterns: ['display clock'],
+        action: 'deny',
+        roles: ['admin'],
+      });
+      if (!r.ok) throw new Error(r.error);
+      await vi.waitFor(() => expect(other.rules().some((x) => x.id === r.id)).toBe(true));
+      await portal.runtime.policy.remove(portal.users.admin, r.id);
+      await vi.waitFor(() => expect(other.rules().some((x) => x.id === r.id)).toBe(false));
+    } finally {
+      other.stop();
+    }
   });
 });
