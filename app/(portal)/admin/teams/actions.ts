@@ -31,7 +31,11 @@ export interface TeamFormState {
 export type TeamState = { ok?: string; error?: string };
 
 const userIdsArg = z.array(idArg).max(TEAM_MEMBERS_MAX);
-const permissionsArg = z.array(z.enum(TEAM_PERMISSIONS)).max(TEAM_PERMISSIONS.length);
+// each known permission at most once
+const permissionsArg = z
+  .array(z.enum(TEAM_PERMISSIONS))
+  .max(TEAM_PERMISSIONS.length)
+  .refine((ps) => new Set(ps).size === ps.length);
 
 function formValues(fd: FormData) {
   return { name: String(fd.get('name') ?? ''), description: String(fd.get('description') ?? '') };
