@@ -205,3 +205,37 @@ describe('the API', () => {
     expect((await waitFinalDetail(portal, ok.json.id as string)).task.status).toBe('completed');
   });
 });
+
+describe('templates', () => {
+  it('a template run confirms its guarded commands with `confirm` as a task does', async () => {
+    const t = await createTemplate(
+      op2(),
+      {
+        name: 'clock check',
+        description: '',
+        commands: 'display clock',
+        vendorCommands: '{}',
+        concurrency: '1',
+        timeoutSeconds: '20',
+        inputs: '[]',
+        ignorePatterns: '',
+      },
+      portal.tasks,
+    );
+    if (!t.ok) throw new Error(JSON.stringify(t.errors));
+    const deviceIds = [await portal.deviceId('lab-vrp-01')];
+    const asked = await runTemplate(op2(), t.id, { deviceIds, inputs: {} }, portal.tasks);
+    expect(asked).toMatchObject({
+      ok: false,
+      errors: { confirmGuarded: expect.stringMatching(/Type «lab-vrp-01»/) },
+    });
+    const run = await runTemplate(
+      op2(),
+      t.id,
+      { deviceIds, inputs: {}, confirm: 'lab-vrp-01' },
+      portal.tasks,
+    );
+    if (!run.ok) throw new Error(JSON.stringify(run.errors));
+    expect((await waitFinalDetail(portal, run.id)).task.status).toBe('completed');
+  });
+});

@@ -907,6 +907,10 @@ export const templateRunInputSchema = z
     name: z.string().max(100).optional().meta({ description: "The task's name (default: the template's)." }),
     concurrency: z.number().int().optional(),
     timeout_s: z.number().int().optional(),
+    confirm: z.string().max(200).optional().meta({
+      description:
+        'Confirms commands a guard-rail rule asks to confirm: the device’s name, or `N devices` (as for tasks).',
+    }),
   })
   .strict()
   .meta({

@@ -518,6 +518,8 @@ export async function runTemplate(
     name?: string;
     concurrency?: number;
     timeoutSeconds?: number;
+    /** Confirms the commands guard-rail rules ask to confirm (the device's name, or `N devices`). */
+    confirm?: string;
   },
   deps: TaskDeps,
   opts: { idempotencyKey?: string } = {},
@@ -542,6 +544,7 @@ export async function runTemplate(
       deviceIds: preview.rows.map((r) => r.deviceId),
       concurrency: String(req.concurrency ?? t.concurrency),
       timeoutSeconds: String(req.timeoutSeconds ?? Math.round(t.timeoutMs / 1000)),
+      confirmGuarded: req.confirm ?? '',
       ...taskFieldsOf(t),
     },
     deps,

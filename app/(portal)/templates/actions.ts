@@ -87,6 +87,8 @@ const runArg = z
   .object({
     deviceIds: z.array(z.string().min(1).max(64)).max(1000),
     inputs: z.record(z.string().max(64), z.string().max(200)),
+    /** Confirms guarded commands (asked for after a first try: `confirm` in the answer). */
+    confirm: z.string().max(200).optional(),
   })
   .strict();
 
@@ -111,7 +113,7 @@ export async function previewTemplateAction(id: string, req: z.input<typeof runA
 export async function runTemplateAction(
   id: string,
   req: z.input<typeof runArg>,
-): Promise<{ error?: string; inputErrors?: Record<string, string> }> {
+): Promise<{ error?: string; inputErrors?: Record<string, string>; confirm?: boolean }> {
   const args = parseArgs([id, req], idArg, runArg);
   if (!args) return { error: INVALID_REQUEST };
   const auth = await authorise('tasks:run');
@@ -119,7 +121,9 @@ export async function runTemplateAction(
   const r = await runTemplate(auth.user, args[0], args[1], getRuntime());
   if (!r.ok) {
     const inputErrors = 'inputErrors' in r ? r.inputErrors : undefined;
-    return { error: Object.values(r.errors).filter(Boolean).join(' '), inputErrors };
+    // guard-rail rules ask to confirm some commands: the panel shows a field for it
+    const confirm = 'confirmGuarded' in r.errors && !!r.errors.confirmGuarded;
+    return { error: Object.values(r.errors).filter(Boolean).join(' '), inputErrors, confirm };
   }
   redirect(`/tasks/${r.id}`);
 }

@@ -58,6 +58,8 @@ export function RunPanel({
   );
   const [preview, setPreview] = useState<PreviewState | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // guard-rail rules asked to confirm some commands: what the user types to confirm them
+  const [confirm, setConfirm] = useState<string | null>(null);
   const [inputErrors, setInputErrors] = useState<Record<string, string>>({});
   const [pending, start] = useTransition();
   const [cron, setCron] = useState('0 2 * * *');
@@ -77,7 +79,7 @@ export function RunPanel({
       )
       .slice(0, SHOWN_MAX);
   }, [devices, q]);
-  const req = () => ({ deviceIds: [...selected], inputs: values });
+  const req = () => ({ deviceIds: [...selected], inputs: values, ...(confirm !== null && { confirm }) });
   const toggle = (id: string) =>
     setSelected((old) => {
       const next = new Set(old);
@@ -245,6 +247,18 @@ export function RunPanel({
           {error}
         </p>
       )}
+      {confirm !== null && (
+        <div>
+          <label htmlFor="run-confirm">{t('confirmGuarded')}</label>
+          <input
+            id="run-confirm"
+            className="input font-mono"
+            autoComplete="off"
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+          />
+        </div>
+      )}
       <div className="flex flex-wrap gap-2">
         <button
           type="button"
@@ -271,6 +285,7 @@ export function RunPanel({
               const r = await runTemplateAction(templateId, req());
               setError(r?.error ?? null);
               setInputErrors(r?.inputErrors ?? {});
+              if (r?.confirm) setConfirm((c) => c ?? '');
             })
           }
         >
