@@ -69,20 +69,24 @@ async function signedIn(browser: Browser, name: string): Promise<Page> {
 }
 
 /** The terminal's device picker (+ New tab) offers exactly these devices. */
-async function expectPickerOffers(page: Page, devices: string[]) {
+async function expectPickerOffers(page: Page, devices: string[], readOnly = false) {
   await page.goto('/terminal');
   await mouseClick(page, page.getByRole('button', { name: '+ New tab' }));
   const dialog = page.getByRole('dialog', { name: 'Choose a device' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button')).toHaveCount(devices.length);
-  for (const d of devices)
-    await expect(dialog.getByRole('button', { name: new RegExp(`^${d}`) })).toBeVisible();
+  for (const d of devices) {
+    const button = dialog.getByRole('button', { name: new RegExp(`^${d}`) });
+    await expect(button).toBeVisible();
+    // a device the user may only view opens read-only (guard rails), and the picker says so
+    await expect(button.getByText('read-only', { exact: true })).toHaveCount(readOnly ? 1 : 0);
+  }
   if (devices.length === 0) await expect(dialog.getByText('No devices.')).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 }
 
-test('a team granted operate on a group sees exactly its devices; view takes the terminals away; deleting the group says who loses what', async ({
+test('a team granted operate on a group sees exactly its devices; view leaves only read-only terminals; deleting the group says who loses what', async ({
   browser,
 }) => {
   const admin = await (await browser.newContext({ viewport: DESKTOP })).newPage();
@@ -163,7 +167,7 @@ test('a team granted operate on a group sees exactly its devices; view takes the
   );
   await expect(admin.getByTestId('role-cap')).toContainText('operator');
 
-  // the team's grant turned down to view: the devices stay in the list, the terminals go
+  // the team's grant turned down to view: the devices stay in the list, their terminals read-only
   await admin.goto(teamUrl);
   await admin.getByLabel(`Level on group ${group}`, { exact: true }).selectOption('view');
   await pickerLoaded(admin);
@@ -173,7 +177,7 @@ test('a team granted operate on a group sees exactly its devices; view takes the
   );
   await page.goto('/devices');
   await expect(page.locator('tr[data-device]')).toHaveCount(2);
-  await expectPickerOffers(page, []);
+  await expectPickerOffers(page, ['lab-vrp-01', 'lab-vrp-02'], true);
 
   await admin.goto('/admin/users');
   await mouseClick(

@@ -10,6 +10,8 @@ export interface PickableDevice {
   host: string;
   vendor: string;
   status: string;
+  /** The user may only view it: its terminal is read-only (guard rails). */
+  readOnly?: boolean;
 }
 
 /** The picker lists this many matches at most (typing narrows it down). */
@@ -17,7 +19,7 @@ const PICKER_MAX = 200;
 
 /**
  * The device picker of "+ New tab" (and of the start panel): a filter box and the devices the user may
- * operate, each with its live status dot. Fixed, so it hangs below the button that opened it, over
+ * see (those they may only view marked read-only), each with its live status dot. Fixed, so it hangs below the button that opened it, over
  * the terminal, clamped to the screen by the caller.
  */
 export function DevicePicker({
@@ -71,6 +73,11 @@ export function DevicePicker({
               {/* the dot shows first, but is read after the name */}
               <span className="flex min-w-0 items-center gap-2">
                 <span className="truncate font-medium">{d.name}</span>
+                {d.readOnly && (
+                  <span className="shrink-0 rounded bg-slate-200 px-1.5 text-xs leading-5 text-slate-700 dark:bg-slate-700 dark:text-slate-200">
+                    {t('readOnly')}
+                  </span>
+                )}
                 <span className="order-first flex">
                   <StatusDot status={statuses?.[d.id] ?? d.status} />
                 </span>

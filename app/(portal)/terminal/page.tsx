@@ -31,6 +31,8 @@ export default async function TerminalPage({
   // may see only, at most BULK_TERMINALS_MAX
   const asked = parseIdList((await searchParams).devices, BULK_TERMINALS_MAX);
   const visible = new Set(devices.map((d) => d.id));
+  // which of them the user may operate (the rest open read-only)
+  const operable = new Set((await listDevices(user, {}, getRuntime(), 'operate')).map((d) => d.id));
   return (
     <TerminalWorkspace
       userId={user.id}
@@ -43,6 +45,7 @@ export default async function TerminalPage({
         host: d.host,
         vendor: d.vendor,
         status: d.status,
+        readOnly: !operable.has(d.id),
       }))}
     />
   );
