@@ -5,7 +5,8 @@ import { RedisTaskLoad } from '../lib/cluster/load';
 import type { ClusterNodes } from '../lib/cluster/nodes';
 import { InProcessEventBus } from '../lib/events/in-process';
 import { closeRedis, createRedisClient, waitForRedis } from '../lib/redis/connection';
-import { BullTaskQueue } from '../lib/tasks/bull-queue';
+import { Queue } from 'bullmq';
+import { BullTaskQueue, nodeQueueName, TASK_QUEUE_NAME } from '../lib/tasks/bull-queue';
 import { startRedisServer, type PrivateRedis } from './redis-server';
 
 /**
@@ -77,7 +78,23 @@ async function cluster(
       );
     queues.push(queue);
   }
-  return { queues, ran, alive, releaseAll: () => [...release.values()].forEach((r) => r()) };
+  /**
+   * Whether a task has been passed to `node` in full: waiting in that node's own queue, and its job on
+   * the shared queue (completed by the passing node just after the move) gone. `holds` says yes
+   * earlier, while the passing node still decides: a test that acts on a pass waits for this.
+   */
+  const passedTo = async (node: string, taskId: string): Promise<boolean> => {
+    const connection = await client(`${node}-probe`);
+    const own = new Queue(nodeQueueName(node), { connection, prefix: `${prefix}bull` });
+    const shared = new Queue(TASK_QUEUE_NAME, { connection, prefix: `${prefix}bull` });
+    try {
+      const [there, here] = await Promise.all([own.getJobState(taskId), shared.getJobState(taskId)]);
+      return (there === 'waiting' || there === 'prioritized') && here === 'unknown';
+    } finally {
+      await Promise.all([own.close(), shared.close()]);
+    }
+  };
+  return { queues, ran, alive, passedTo, releaseAll: () => [...release.values()].forEach((r) => r()) };
 }
 
 /** node-b takes nothing and node-a never takes a passed task back: it stays in node-b's queue. */
@@ -127,18 +144,20 @@ describe('tasks spread over the nodes', () => {
 
   it('a task passed to a node that stops before taking it goes back to the shared queue', async () => {
     // the take-back timer is far away: only node-b's own shutdown can bring the task back in time
-    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], PASS_AND_KEEP);
+    const { queues, ran, passedTo, releaseAll } = await cluster(['node-a', 'node-b'], PASS_AND_KEEP);
     const passed = await passOne(queues, ran);
-    await vi.waitFor(async () => expect(await queues[1]!.holds(passed)).toBe(true), WAIT);
+    await vi.waitFor(async () => expect(await passedTo('node-b', passed)).toBe(true), WAIT);
+    expect(await queues[1]!.holds(passed)).toBe(true);
     await queues[1]!.close();
     await vi.waitFor(() => expect(ran.get(passed)).toBe('node-a'), WAIT);
     releaseAll();
   });
 
   it("a task waiting in a dead node's queue is not held, so reconciliation queues it again", async () => {
-    const { queues, ran, alive, releaseAll } = await cluster(['node-a', 'node-b'], PASS_AND_KEEP);
+    const { queues, ran, alive, passedTo, releaseAll } = await cluster(['node-a', 'node-b'], PASS_AND_KEEP);
     const passed = await passOne(queues, ran);
-    await vi.waitFor(async () => expect(await queues[0]!.holds(passed)).toBe(true), WAIT);
+    await vi.waitFor(async () => expect(await passedTo('node-b', passed)).toBe(true), WAIT);
+    expect(await queues[0]!.holds(passed)).toBe(true);
     alive.delete('node-b'); // its lease expired
     expect(await queues[0]!.holds(passed)).toBe(false);
     // a cancel finds nothing to stop either
@@ -147,9 +166,9 @@ describe('tasks spread over the nodes', () => {
   });
 
   it('a queued task passed to another node is cancelled there', async () => {
-    const { queues, ran, releaseAll } = await cluster(['node-a', 'node-b'], PASS_AND_KEEP);
+    const { queues, ran, passedTo, releaseAll } = await cluster(['node-a', 'node-b'], PASS_AND_KEEP);
     const passed = await passOne(queues, ran);
-    await vi.waitFor(async () => expect(await queues[1]!.holds(passed)).toBe(true), WAIT);
+    await vi.waitFor(async () => expect(await passedTo('node-b', passed)).toBe(true), WAIT);
     expect(await queues[1]!.cancel(passed)).toBe('queued');
     expect(await queues[0]!.holds(passed)).toBe(false);
     releaseAll();

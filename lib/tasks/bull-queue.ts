@@ -17,6 +17,9 @@ const MAX_STALLED = 5;
  */
 const HANDOFF_TIMEOUT_MS = 2_000;
 
+/** How long a task given back waits for its id to be free on the shared queue (see requeue). */
+const REQUEUE_WAIT_MS = 5_000;
+
 /**
  * A node's own queue (tasks passed to it by a busier node). BullMQ refuses ":" in a queue name and
  * NODE_ID is often "host:port", so the id is base64url-encoded.
@@ -266,11 +269,7 @@ export class BullTaskQueue implements TaskQueue {
       if (state !== 'waiting' && state !== 'prioritized') return;
       const job = await from.getJob(taskId);
       await job?.remove(); // throws if the node took it meanwhile
-      await this.queue.add(
-        'task',
-        { taskId, ownerId, noHandoff: true },
-        { jobId: taskId, priority: await this.priority(ownerId) },
-      );
+      await this.requeue(taskId, ownerId, await this.priority(ownerId));
     } catch {
       // taken meanwhile, or Redis trouble: reconciliation finds a task nobody holds
     }
@@ -282,11 +281,30 @@ export class BullTaskQueue implements TaskQueue {
    */
   private async giveBack(job: Job<TaskJob>): Promise<void> {
     const { taskId, ownerId } = job.data;
-    await this.queue.add(
-      'task',
-      { taskId, ownerId, noHandoff: true },
-      { jobId: taskId, priority: job.opts.priority ?? 1 },
-    );
+    await this.requeue(taskId, ownerId, job.opts.priority ?? 1);
+  }
+
+  /**
+   * Put a task back on the shared queue. The shared job it was passed from may not be gone yet (the
+   * node that passed it completes and removes it just after the move): a job id still in use makes
+   * `add` a silent no-op, and the task would be lost until reconciliation. So wait (a bounded time)
+   * until the id is free, unless the task is already queued there again.
+   */
+  private async requeue(taskId: string, ownerId: string, priority: number): Promise<void> {
+    const deadline = Date.now() + REQUEUE_WAIT_MS;
+    for (;;) {
+      const state = await this.queue.getJobState(taskId);
+      if (
+        state === 'waiting' ||
+        state === 'prioritized' ||
+        state === 'delayed' ||
+        state === 'waiting-children'
+      )
+        return;
+      if (state === 'unknown' || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await this.queue.add('task', { taskId, ownerId, noHandoff: true }, { jobId: taskId, priority });
   }
 
   /** Wait for one of this node's TASKS_MAX_RUNNING slots (jobs of both workers share them). */
