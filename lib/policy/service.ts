@@ -165,6 +165,8 @@ export function describeVerdicts(verdicts: readonly CommandVerdict[], max = 3): 
 
 export class PolicyService {
   private compiled: CompiledRule[] = [];
+  /** The teams and groups the rules name (see mayRestrict); null after a reload. */
+  private anyScope: { teamIds: string[]; groupIds: string[] } | null = null;
   private loaded: Promise<void> | null = null;
   private readonly stops: (() => void)[] = [];
 
@@ -195,6 +197,7 @@ export class PolicyService {
       orderBy: [{ position: 'asc' }, { createdAt: 'asc' }],
     });
     this.compiled = compileRules(rows.map(toRule));
+    this.anyScope = null;
   }
 
   private async ensureBuiltins(): Promise<void> {
@@ -358,16 +361,15 @@ export class PolicyService {
    * judgement itself reads them fresh.
    */
   mayRestrict(user: PolicyUser, device: PolicyDevice): boolean {
-    const teams = new Set<string>();
-    const groups = new Set<string>();
-    for (const r of this.compiled) {
-      r.teamIds.forEach((t) => teams.add(t));
-      r.groupIds.forEach((g) => groups.add(g));
-    }
+    // every team and group any rule names, gathered once per set of rules (read at every keystroke)
+    this.anyScope ??= {
+      teamIds: [...new Set(this.compiled.flatMap((r) => r.teamIds))],
+      groupIds: [...new Set(this.compiled.flatMap((r) => r.groupIds))],
+    };
     return mayRestrict(
       this.compiled,
-      { userId: user.id, role: user.role, teamIds: [...teams] },
-      { vendor: device.vendor, groupIds: [...groups] },
+      { userId: user.id, role: user.role, teamIds: this.anyScope.teamIds },
+      { vendor: device.vendor, groupIds: this.anyScope.groupIds },
     );
   }
 
