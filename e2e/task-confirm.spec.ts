@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test';
+import { mouseClick, signIn, userGrantedDevice } from './helpers';
+
+/*
+ * A task whose commands a guard rail asks to confirm (issue 19), through the form with the mouse: the
+ * first start is refused with the phrase to type, the confirmation field appears, the device's name
+ * typed there starts the task. Laptop (light) and phone (dark).
+ */
+const PASSWORD = 'task-confirm-password-1';
+const DEVICE = 'lab-ios-20';
+
+for (const c of [
+  { name: 'laptop-light', viewport: { width: 1440, height: 900 }, colorScheme: 'light' },
+  { name: 'phone-dark', viewport: { width: 390, height: 844 }, colorScheme: 'dark' },
+] as const) {
+  test(`a task that reloads is started only once the device's name is typed (${c.name})`, async ({
+    browser,
+  }, info) => {
+    const user = await userGrantedDevice(browser, 'task-confirm', 'operator', DEVICE, PASSWORD);
+    const page = await (
+      await browser.newContext({ viewport: c.viewport, colorScheme: c.colorScheme })
+    ).newPage();
+    await signIn(page, user, PASSWORD);
+    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+    await page.goto('/tasks/new');
+    const form = page.getByRole('form', { name: 'New task' });
+    await form.getByLabel('Name').fill('Reload the edge');
+    await form.getByLabel('Commands (one per line, run in order)').fill('reload');
+    await mouseClick(page, form.getByLabel(`Select ${DEVICE}`));
+    await mouseClick(page, form.getByRole('button', { name: 'Start task on 1 device' }));
+    const confirm = form.getByLabel('Confirm the guarded commands');
+    await expect(confirm).toBeVisible();
+    await expect(form.locator('#confirmGuarded-error')).toContainText(`Type «${DEVICE}» to run it.`);
+    await page.screenshot({ path: info.outputPath(`confirm-${c.name}.png`), fullPage: true });
+    await mouseClick(page, confirm);
+    await page.keyboard.type(DEVICE);
+    await mouseClick(page, form.getByRole('button', { name: 'Start task on 1 device' }));
+    await expect(page).toHaveURL(/\/tasks\/[^/]+$/, { timeout: 15_000 });
+  });
+}
