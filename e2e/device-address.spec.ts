@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startFakeSsh, type FakeSsh } from '../tests/fake-ssh';
 import { E2E } from './env';
-import { alertOf, createUser, signIn, signInAsAdmin, unique } from './helpers';
+import { alertOf, createUser, signIn, signInAsAdmin, unique, openDeviceForm } from './helpers';
 
 /** Screenshots for a person to look at (not compared): SCREENSHOT_DIR, default a temp folder. */
 const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp/switchboard-shots';
@@ -47,8 +47,7 @@ test('an operator moves a device: the password is needed again, and the new addr
 
   // the operator adds a device at a lab address (granted to them as its creator)
   const name = unique('moved');
-  await page.goto('/devices/new');
-  await expect(page.locator('form')).toBeVisible();
+  await openDeviceForm(page);
   await page.getByLabel('Name', { exact: true }).click();
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Host').fill('127.0.0.1');

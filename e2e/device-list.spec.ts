@@ -1,6 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { mouseClick, signInAsAdmin, unique } from './helpers';
+import { mouseClick, signInAsAdmin, unique, openDeviceForm } from './helpers';
 
 /**
  * The device list at 1440×900 with the mouse: search, sort and pages in the address; a selection of
@@ -124,7 +124,7 @@ test('delete two devices after a dialog that names them', async ({ page }) => {
   const prefix = unique('bulkdel');
   await signInAsAdmin(page);
   for (const n of [1, 2]) {
-    await page.goto('/devices/new');
+    await openDeviceForm(page);
     await page.getByLabel('Name', { exact: true }).fill(`${prefix}-${n}`);
     await page.getByLabel('Host').fill(`192.0.2.${60 + n}`);
     await page.getByLabel('SSH username').fill('netops');

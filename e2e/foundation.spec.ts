@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E } from './env';
-import { alertOf, createUser, pickerSearch, signIn, signInAsAdmin, unique } from './helpers';
+import { alertOf, createUser, pickerSearch, signIn, signInAsAdmin, unique, openDeviceForm } from './helpers';
 
 test('a signed-out visitor is sent to the sign-in page', async ({ page }) => {
   await page.goto('/devices');
@@ -35,7 +35,7 @@ test('the admin adds a device with field-level validation; its password never co
   const name = unique('core-sw');
   const secret = 'Sup3r-Secret-Device-Pw';
   await signInAsAdmin(page);
-  await page.goto('/devices/new');
+  await openDeviceForm(page);
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Host').fill('10.20.30.40');
   await page.getByLabel('SSH port').fill('70000');
@@ -54,7 +54,7 @@ test('the admin adds a device with field-level validation; its password never co
   await expect(row).toContainText('netops@10.20.30.40:22');
 
   // A duplicate name is refused on the field.
-  await page.goto('/devices/new');
+  await openDeviceForm(page);
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Host').fill('10.20.30.41');
   await page.getByLabel('SSH username').fill('netops');

@@ -19,6 +19,17 @@ export async function signInAsAdmin(page: Page) {
   await expect(page.getByTestId('current-user')).toBeVisible();
 }
 
+/**
+ * The device form (new, or an edit page), once hydrated: a field filled or a button pressed before
+ * hydration may be lost or post the form natively.
+ */
+export async function openDeviceForm(page: Page, url = '/devices/new'): Promise<Locator> {
+  await page.goto(url);
+  const form = page.locator('form[data-hydrated="true"]');
+  await expect(form).toBeVisible();
+  return form;
+}
+
 export function unique(prefix: string) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
-import { signInAsAdmin, unique } from './helpers';
+import { signInAsAdmin, unique, openDeviceForm } from './helpers';
 
 // A "slow device": accepts the TCP connection and never says a word, so a task works on it until
 // its timeout. Named hang-… it sorts (and runs) before the lab device it is paired with.
@@ -22,8 +22,7 @@ test.afterAll(async () => {
 });
 
 async function addDevice(page: Page, name: string, port: number) {
-  await page.goto('/devices/new');
-  await expect(page.locator('form')).toBeVisible();
+  await openDeviceForm(page);
   await page.getByLabel('Name', { exact: true }).click();
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Host').fill('127.0.0.1');

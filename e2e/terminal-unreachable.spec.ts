@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
-import { signInAsAdmin, unique } from './helpers';
+import { signInAsAdmin, unique, openDeviceForm } from './helpers';
 
 /** A port on 127.0.0.1 that nothing listens on (bound, read back, closed). */
 async function closedPort(): Promise<number> {
@@ -12,8 +12,7 @@ async function closedPort(): Promise<number> {
 }
 
 async function addDevice(page: Page, name: string, port: number) {
-  await page.goto('/devices/new');
-  await expect(page.locator('form')).toBeVisible();
+  await openDeviceForm(page);
   await page.getByLabel('Name', { exact: true }).click();
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Host').fill('127.0.0.1');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { generateHostKey, startLabDevice, type LabDeviceHandle } from '../lab';
-import { mouseClick, signInAsAdmin, unique } from './helpers';
+import { mouseClick, signInAsAdmin, unique, openDeviceForm } from './helpers';
 
 // The transports issue: an AAA login that asks for a one-time token after the password. The token is
 // asked in the terminal tab (the stored password answers its own prompt) and the session opens.
@@ -34,7 +34,7 @@ for (const size of [
     await signInAsAdmin(page);
     // an engineer adds the device as any other (the token is not stored: it changes every minute)
     const name = unique('otp-core');
-    await page.goto('/devices/new');
+    await openDeviceForm(page);
     await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByLabel('Host').fill('127.0.0.1');
     await page.getByLabel('SSH port').fill(String(device.port));
