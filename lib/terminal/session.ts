@@ -251,9 +251,13 @@ export class TerminalSession {
   private unechoed = '';
   /** The line set aside at a prompt, until the next output shows whether it was typed ahead. */
   private dropped: { line: string; atPasswordPrompt: boolean | null } | null = null;
+  /** Output of this event-loop turn, not yet gone anywhere (see toTurn). */
+  private turn: string[] = [];
+  private turnChars = 0;
+  private turnScheduled = false;
+  /** Output for the attached port, held while its screen snapshot is on its way (see flushOutput). */
   private pending: string[] = [];
   private pendingChars = 0;
-  private flushScheduled = false;
   /** The port waiting for its screen snapshot: live output is held for it until the snapshot went out. */
   private replaying: TerminalOutput | null = null;
   private readonly observers = new Map<ScreenPort, Observer>();
@@ -462,13 +466,8 @@ export class TerminalSession {
         w();
       }
     }
-    // The readers come first: a keystroke's echo is on its way before the recording and the screen
-    // model take this chunk, and a bulk chunk's frame is queued before the recording's own per-turn write.
-    if (this.attached || this.observers.size > 0) this.queueOutput(text);
-    this.init.tap?.output(text);
-    this.init.screen?.write(text);
+    this.toTurn(text);
     if (this.init.timers.idleCountsOutput) this.lastActivity = Date.now();
-    this.scrollback.push(text);
     this.outputTail =
       text.length >= OUTPUT_TAIL_CHARS
         ? text.slice(-OUTPUT_TAIL_CHARS)
@@ -478,23 +477,49 @@ export class TerminalSession {
   }
 
   /**
-   * Bulk output arrives as many SSH chunks: what comes in one turn goes out as one frame (up to
-   * OUTPUT_FRAME_MAX_CHARS), except a short first chunk, which goes at once: an echo must not wait.
+   * Bulk output arrives as many SSH chunks (a pty hands sshd 4 KB at a time): what comes in one turn
+   * is joined once and that one string goes on as one frame, one recording event, one screen-model
+   * write and one scrollback entry (up to OUTPUT_FRAME_MAX_CHARS at a time), except a short first
+   * chunk, which goes at once: an echo must not wait. Until it goes, it is nowhere else (not in the
+   * scrollback, the screen model or `pending`), so a tab attaching meanwhile gets it after its screen.
    */
-  private queueOutput(text: string): void {
-    const first = this.pending.length === 0 && !this.flushScheduled;
-    this.pending.push(text);
-    this.pendingChars += text.length;
-    if (this.pendingChars >= OUTPUT_FRAME_MAX_CHARS || (first && text.length <= OUTPUT_ECHO_MAX_CHARS))
-      this.flushOutput();
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flushOutput());
+  private toTurn(text: string): void {
+    const first = this.turn.length === 0 && !this.turnScheduled;
+    this.turn.push(text);
+    this.turnChars += text.length;
+    if (this.turnChars >= OUTPUT_FRAME_MAX_CHARS || (first && text.length <= OUTPUT_ECHO_MAX_CHARS))
+      this.flushTurn();
+    else if (!this.turnScheduled) {
+      this.turnScheduled = true;
+      setImmediate(() => this.flushTurn());
     }
   }
 
+  /** This turn's output to the readers first (an echo before anything else), then the rest. */
+  private flushTurn(): void {
+    this.turnScheduled = false;
+    if (this.turn.length === 0 || this.closed) return;
+    const data = this.turn.length === 1 ? this.turn[0]! : this.turn.join('');
+    this.turn = [];
+    this.turnChars = 0;
+    if (this.attached || this.observers.size > 0) {
+      this.pending.push(data);
+      this.pendingChars += data.length;
+      this.flushOutput();
+    }
+    this.init.tap?.output(data);
+    this.init.screen?.write(data);
+    this.scrollback.push(data);
+  }
+
+  /** The recording, holding the output so far: a marker, a key or a resize goes after what came before it. */
+  private tapped(): SessionTap | undefined {
+    if (!this.init.tap) return undefined;
+    this.flushTurn();
+    return this.init.tap;
+  }
+
   private flushOutput(): void {
-    this.flushScheduled = false;
     const port = this.attached;
     if (this.pending.length === 0) return;
     if (port && this.replaying === port) return this.holdWhileReplaying();
@@ -742,7 +767,7 @@ export class TerminalSession {
     // a key whose effect on the line the session cannot predict (Tab, arrows, Backspace, Ctrl+…)
     if (this.init.guard && /[\x00-\x1f\x7f]/.test(data)) this.lineEdited = true;
     this.trackLine(data);
-    this.init.tap?.input(data);
+    this.tapped()?.input(data);
     this.stream.write(encodeInput(this.encoding, data));
     this.lastInputAt = Date.now();
   }
@@ -833,6 +858,7 @@ export class TerminalSession {
   private async readLine(): Promise<CursorLine | null> {
     await this.settled();
     if (this.closed) return null;
+    this.flushTurn(); // the model reads the line after all output so far
     if (this.init.screen) return this.init.screen.cursorLine();
     // no screen model (TERMINAL_SCREEN_MODEL=off): a line typed with printable keys only is what was
     // typed, after the prompt it was typed at; one edited with Tab, arrows or Backspace cannot be read
@@ -941,7 +967,7 @@ export class TerminalSession {
       approved: `approved by ${entry.approver ?? '?'}`,
       rejected: 'not approved',
     }[entry.outcome];
-    this.init.tap?.command(
+    this.tapped()?.command(
       `[guard rails: ${what}${entry.decision.rule ? `, rule «${entry.decision.rule.name}»` : ''}] ${entry.line}`,
     );
   }
@@ -962,9 +988,9 @@ export class TerminalSession {
           'interactive',
           this.lineBy === this.userId ? undefined : this.lineBy,
         );
-        this.init.tap?.command(command);
+        this.tapped()?.command(command);
       }
-      this.init.tap?.input(enter);
+      this.tapped()?.input(enter);
       this.stream.write(encodeInput(this.encoding, enter));
       this.lastInputAt = Date.now();
     }
@@ -1024,10 +1050,7 @@ export class TerminalSession {
   /** Text of the portal's into the terminal's output (readers, recording, screen model). */
   private emit(text: string): void {
     if (!text || this.closed) return;
-    if (this.attached || this.observers.size > 0) this.queueOutput(text);
-    this.init.tap?.output(text);
-    this.init.screen?.write(text);
-    this.scrollback.push(text);
+    this.toTurn(text);
   }
 
   /** Ask in the terminal; resolves with what was typed before Enter, or null (Ctrl+C, timeout, closed). */
@@ -1128,7 +1151,7 @@ export class TerminalSession {
           'interactive',
           this.lineBy === this.userId ? undefined : this.lineBy,
         );
-        this.init.tap?.command(recorded);
+        this.tapped()?.command(recorded);
       } else if (ch === '\x7f' || ch === '\b') {
         this.line = this.line.slice(0, -1);
         this.unechoed = this.unechoed.slice(0, -1);
@@ -1169,6 +1192,7 @@ export class TerminalSession {
   resize(cols: number, rows: number): void {
     if (this.closed) return;
     this.stream.resize(cols, rows);
+    this.flushTurn(); // what came at the old size is recorded and parsed at it
     this.init.tap?.resize(cols, rows);
     this.init.screen?.resize(cols, rows);
     if (cols === this.cols && rows === this.rows) return;
@@ -1229,7 +1253,7 @@ export class TerminalSession {
     this.touch();
     this.remember(command);
     this.init.events.onCommand(this, command, 'command');
-    this.init.tap?.command(command);
+    this.tapped()?.command(command);
     const prompt = learnPrompt(this.driver, lastLine(this.outputTail)) ?? this.driver.prompt;
     return new Promise<CommandResult>((resolve, reject) => {
       const run = new CommandRun(this.driver, prompt, { command }, (keys) => this.stream.write(keys));
@@ -1277,6 +1301,7 @@ export class TerminalSession {
 
   close(reason: string): void {
     if (this.closed) return;
+    this.flushTurn(); // the last output reaches the readers, the recording and the scrollback
     this.closed = true;
     this.confirming?.done(null);
     this.awaiting?.abort();

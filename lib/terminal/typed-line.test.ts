@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceShell } from '../devices/cli';
-import type { DeviceConnection } from '../devices/connect';
-import { driverFor } from '../devices/drivers';
+import { fakeConnection, fakeShell } from './fake-shell';
 import { echoedChars, TerminalSession } from './session';
 
 /** A session on a fake shell: `device` is what the device prints, `type` what the user types. */
 function session(vendor: string) {
-  let emit: (chunk: Buffer) => void = () => {};
-  const shell = {
-    write: () => {},
-    onData: (l: (chunk: Buffer) => void) => (emit = l),
-    onClose: () => {},
-    close: () => {},
-    resize: () => {},
-    pause: () => {},
-    resume: () => {},
-  } as unknown as DeviceShell;
-  const connection = {
-    device: { id: 'd1', name: 'sw1' },
-    driver: driverFor(vendor),
-    encoding: 'utf-8',
-    close: () => {},
-  } as unknown as DeviceConnection;
+  const { shell, device } = fakeShell();
+  const connection = fakeConnection(vendor);
   const lines: string[] = [];
   const s = new TerminalSession({
     userId: 'u1',
@@ -32,7 +16,7 @@ function session(vendor: string) {
   });
   return {
     lines,
-    device: (text: string) => emit(Buffer.from(text)),
+    device,
     type: (text: string) => expect(s.input(text)).toEqual({ ok: true }),
     done: () => s.close('test over'),
   };

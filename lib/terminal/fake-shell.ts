@@ -1,0 +1,29 @@
+/** Test helpers: a terminal session's device side without a device (unit tests of TerminalSession). */
+import type { DeviceShell } from '../devices/cli';
+import type { DeviceConnection } from '../devices/connect';
+import { driverFor } from '../devices/drivers';
+
+/** A shell that takes what is written and prints what `device` is given (through `emit`). */
+export function fakeShell(): { shell: DeviceShell; device: (text: string) => void } {
+  let emit: (chunk: Buffer) => void = () => {};
+  const shell = {
+    write: () => {},
+    onData: (l: (chunk: Buffer) => void) => (emit = l),
+    onClose: () => {},
+    close: () => {},
+    resize: () => {},
+    pause: () => {},
+    resume: () => {},
+  } as unknown as DeviceShell;
+  return { shell, device: (text) => emit(Buffer.from(text)) };
+}
+
+/** A connection to `sw1` (id d1) of a vendor, UTF-8. */
+export function fakeConnection(vendor: string): DeviceConnection {
+  return {
+    device: { id: 'd1', name: 'sw1' },
+    driver: driverFor(vendor),
+    encoding: 'utf-8',
+    close: () => {},
+  } as unknown as DeviceConnection;
+}
