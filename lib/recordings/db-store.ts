@@ -169,7 +169,7 @@ class ChunkWriter implements RecordingWriter {
     this.opts.onError?.(err);
   }
 
-  write(line: string): void {
+  write(line: string | Buffer): void {
     if (this.failure || this.ended) return;
     this.dirty = true;
     this.gzip.write(line);

@@ -211,7 +211,7 @@ class SessionRecorder implements SessionTap {
     private readonly onFinishing: (finished: Promise<void>) => void,
   ) {}
 
-  private put(line: string | null): void {
+  private put(line: Buffer | null): void {
     if (line !== null) this.writer.write(line);
   }
 

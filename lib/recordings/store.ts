@@ -31,7 +31,7 @@ export interface RecordingStore {
 
 export interface RecordingWriter {
   /** Queue a line (never blocks the session; a failed store stops taking lines, see `error`). */
-  write(line: string): void;
+  write(line: string | Buffer): void;
   /** Flush and close; the compressed size, or the error that stopped the recording. */
   end(): Promise<{ storedBytes: number; error: Error | null }>;
   /** The first error writing hit (disk full, directory unwritable), if any. */
@@ -90,7 +90,7 @@ class FileWriter implements RecordingWriter {
   private out: WriteStream | null = null;
   private failure: Error | null = null;
   private readonly opened: Promise<void>;
-  private readonly queued: string[] = [];
+  private readonly queued: (string | Buffer)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private dirty = false;
 
@@ -136,7 +136,7 @@ class FileWriter implements RecordingWriter {
     this.out?.destroy();
   }
 
-  write(line: string): void {
+  write(line: string | Buffer): void {
     if (this.failure) return;
     this.dirty = true;
     if (this.gzip) this.gzip.write(line);

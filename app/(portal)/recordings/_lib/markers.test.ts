@@ -12,9 +12,10 @@ describe('recording markers', () => {
       now: () => now,
     });
     const lines = [enc.headerLine];
-    lines.push(enc.output('<sw>')!, enc.marker('display version')!);
+    const push = (...bs: (Buffer | null)[]) => lines.push(...bs.map((b) => b!.toString()));
+    push(enc.output('<sw>'), enc.marker('display version'));
     now += 1500;
-    lines.push(enc.output('x,"m",y\r\n')!, enc.marker('reload')!, enc.marker('display version')!);
+    push(enc.output('x,"m",y\r\n'), enc.marker('reload'), enc.marker('display version'));
     // a recording cut off mid-line by a crash
     const cast = `${lines.join('')}[2.0,"m","cut`;
     expect(castMarkerLabels(cast)).toEqual(['display version', 'reload', 'display version']);
