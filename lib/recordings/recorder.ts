@@ -7,6 +7,9 @@ import { StoreFailureAlerts, describeStoreError } from './alerts';
 import { CastEncoder, CAP_MARKER } from './asciicast';
 import type { RecordingStore, RecordingWriter } from './store';
 
+/** Output at least this long is an event of its own at once (see Recorder.output). */
+export const RECORD_AT_ONCE_CHARS = 16 * 1024;
+
 /**
  * What a terminal session tells its recorder (the session's output port for recordings): output as
  * the device sent it, the user's keys (kept only when input recording is on), resizes, and each
@@ -220,9 +223,17 @@ class SessionRecorder implements SessionTap {
     return this.closing !== null || this.writer.error !== null;
   }
 
-  /** Output that arrives in one event-loop turn is one event (bulk output comes in many small chunks). */
+  /**
+   * Output that arrives in one event-loop turn is one event (an echo comes a character at a time); a
+   * large piece (the session hands over bulk output a turn, or a frame, at a time) is an event at once:
+   * gathering it would copy it again.
+   */
   output(text: string): void {
     if (this.stopped) return;
+    if (this.pending.length === 0 && text.length >= RECORD_AT_ONCE_CHARS) {
+      if (!this.writer.error) this.put(this.encoder.output(text));
+      return;
+    }
     this.pending.push(text);
     if (!this.scheduled) {
       this.scheduled = true;

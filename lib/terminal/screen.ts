@@ -21,6 +21,8 @@ export const SCREEN_SCROLLBACK_ROWS = 3000;
 /** Output a model may lag behind its session by before it gives up exactness. */
 export const SCREEN_BACKLOG_MAX_CHARS = 16 * 1024 * 1024;
 /** Output gathered for the worker before it is posted without waiting for the end of the turn. */
+/** Output at least this long goes to the worker in a message of its own (see write). */
+export const SCREEN_POST_AT_ONCE_CHARS = 16 * 1024;
 export const SCREEN_BATCH_MAX_CHARS = 256 * 1024;
 /**
  * The worker's nice value (Linux: per thread): parsing never takes a core from relaying. 10 gives it
@@ -238,8 +240,14 @@ export class ScreenModel {
       return;
     }
     this.queued += text.length;
-    // one message (and one ack) per event-loop turn, not per SSH chunk: a message costs more than
-    // parsing a small chunk does
+    // a large piece (the session hands over bulk output a turn, or a frame, at a time) goes at once:
+    // gathering it would copy it again
+    if (this.batch.length === 0 && text.length >= SCREEN_POST_AT_ONCE_CHARS) {
+      this.post({ t: 'w', id: this.id, d: text });
+      return;
+    }
+    // small ones, one message (and one ack) per event-loop turn: a message costs more than parsing a
+    // small chunk does
     this.batch.push(text);
     this.batchChars += text.length;
     if (this.batchChars >= SCREEN_BATCH_MAX_CHARS) this.flushBatch();
