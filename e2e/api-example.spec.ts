@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { E2E } from './env';
+import { adminTokenFromCli } from './helpers';
 
 /**
  * The README's API example, run verbatim with bash and curl against the running portal: 500 devices
@@ -21,27 +22,7 @@ function readmeExample(): string {
 
 test('the README API example works with nothing but curl and a token', async () => {
   test.setTimeout(240_000);
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'lib/auth/token-cli.ts',
-      'create',
-      '--user',
-      'admin',
-      '--name',
-      'readme-example',
-      '--scope',
-      'write',
-    ],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR, DATABASE_URL: '' },
-    },
-  );
-  const token = out.trimEnd().split('\n').at(-1)!;
+  const token = adminTokenFromCli('readme-example');
   expect(token).toMatch(/^sb_/);
 
   const work = mkdtempSync(path.join(tmpdir(), 'sb-api-example-'));

@@ -11,11 +11,14 @@ const DEVICE = 'lab-ios-16';
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-/** Nothing wider than the screen: the page never scrolls sideways. */
+/**
+ * Nothing wider than the screen: the page never scrolls sideways, once it has laid itself out at the
+ * new size (the status chart takes its width from a resize observer, a moment after the window's).
+ */
 async function expectNoSidewaysScroll(page: Page) {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-    page.viewportSize()!.width,
-  );
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+    .toBeLessThanOrEqual(page.viewportSize()!.width);
 }
 
 /** The page at both sizes, for a person to look at; on the phone nothing may be wider than the screen. */

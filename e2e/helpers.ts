@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Browser, type Locator, type Page } from '@playwright/test';
@@ -220,4 +221,32 @@ export async function labDeviceCopy(page: Page, lab: string): Promise<string> {
 export async function pickerSearch(page: Page, text: string) {
   await page.getByLabel('Find devices', { exact: true }).fill(text);
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+}
+
+/**
+ * A write token for the admin from `npm run token` (lib/auth/token-cli.ts), as a newcomer would make
+ * one, against the e2e portal's own data directory.
+ */
+export function adminTokenFromCli(name: string): string {
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'lib/auth/token-cli.ts',
+      'create',
+      '--user',
+      'admin',
+      '--name',
+      name,
+      '--scope',
+      'write',
+    ],
+    {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      encoding: 'utf8',
+      env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR, DATABASE_URL: '' },
+    },
+  );
+  return out.trimEnd().split('\n').at(-1)!;
 }
