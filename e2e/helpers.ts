@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Browser, type Locator, type Page } from '@playwright/test';
+import { adminTokenCliArgs } from '../tests/token-cli-args';
 import { E2E } from './env';
 
 /** Sign in through the form; works in either language (fields by name, not by their label). */
@@ -228,25 +229,10 @@ export async function pickerSearch(page: Page, text: string) {
  * one, against the e2e portal's own data directory.
  */
 export function adminTokenFromCli(name: string): string {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'lib/auth/token-cli.ts',
-      'create',
-      '--user',
-      'admin',
-      '--name',
-      name,
-      '--scope',
-      'write',
-    ],
-    {
-      cwd: path.resolve(import.meta.dirname, '..'),
-      encoding: 'utf8',
-      env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR, DATABASE_URL: '' },
-    },
-  );
+  const out = execFileSync(process.execPath, adminTokenCliArgs(name), {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    encoding: 'utf8',
+    env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR, DATABASE_URL: '' },
+  });
   return out.trimEnd().split('\n').at(-1)!;
 }

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { ensureProductionBuild } from '../../lib/server/build';
 import { startNode, type ClusterNode } from '../../scripts/cluster';
 import { freePort } from '../../tests/ports';
+import { adminTokenCliArgs } from '../../tests/token-cli-args';
 import { onInterrupt, ROOT } from './proc';
 
 export const BROWSER_ADMIN_PASSWORD = 'bench-browser-admin-pw';
@@ -55,20 +56,7 @@ export async function startBrowserPortal(log: (m: string) => void): Promise<Brow
   // a write token from the CLI a newcomer would use (against the same data directory)
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'lib/auth/token-cli.ts',
-      'create',
-      '--user',
-      'admin',
-      '--name',
-      'bench',
-      '--scope',
-      'write',
-      '--expires',
-      '1d',
-    ],
+    adminTokenCliArgs('bench', ['--expires', '1d']),
     { cwd: ROOT, env: { ...process.env, ...env, DATA_DIR: dataDir, NODE_ENV: 'production' } },
   );
   const token = stdout.trim().split('\n').at(-1)!;
