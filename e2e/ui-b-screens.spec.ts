@@ -255,7 +255,9 @@ for (const size of SIZES) {
   for (const theme of THEMES) {
     for (const locale of LOCALES) {
       test(`every page at ${size.name} size, ${theme}, ${locale}`, async ({ browser }, info) => {
-        test.setTimeout(240_000);
+        // 33 pages, each shot whole; on the laptop each also gets an axe scan (four minutes on a slow
+        // 2-core machine with the other worker busy, before the trace is written)
+        test.setTimeout(size.name === 'laptop' ? 480_000 : 240_000);
         fixtures ??= await makeFixtures(browser);
         const f = fixtures;
         const context = await browser.newContext({
