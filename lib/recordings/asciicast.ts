@@ -89,22 +89,17 @@ export class CastEncoder {
     if (this.cappedAt !== null) return null;
     const t = this.elapsed();
     const line = Buffer.from(`${JSON.stringify([t, code, data])}\n`);
-    // room is kept for the cap marker itself (its exact size only matters near the cap)
-    if (this.bytesSoFar + line.length + CAP_MARKER_MAX_BYTES > this.opts.maxBytes) {
-      const marker = Buffer.from(`${JSON.stringify([t, 'm', CAP_MARKER])}\n`);
-      if (this.bytesSoFar + line.length + marker.length > this.opts.maxBytes) {
-        this.cappedAt = t;
-        this.bytesSoFar += marker.length;
-        return marker;
-      }
+    // room is kept for the cap marker itself
+    const marker = Buffer.from(`${JSON.stringify([t, 'm', CAP_MARKER])}\n`);
+    if (this.bytesSoFar + line.length + marker.length > this.opts.maxBytes) {
+      this.cappedAt = t;
+      this.bytesSoFar += marker.length;
+      return marker;
     }
     this.bytesSoFar += line.length;
     return line;
   }
 }
-
-/** The cap marker's size with the longest time an event can carry (over 300 years of seconds). */
-const CAP_MARKER_MAX_BYTES = Buffer.byteLength(`${JSON.stringify([9_999_999_999.999, 'm', CAP_MARKER])}\n`);
 
 export interface ParsedCast {
   header: CastHeader;

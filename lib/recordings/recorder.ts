@@ -7,9 +7,6 @@ import { StoreFailureAlerts, describeStoreError } from './alerts';
 import { CastEncoder, CAP_MARKER } from './asciicast';
 import type { RecordingStore, RecordingWriter } from './store';
 
-/** Output at least this long is an event of its own at once (see Recorder.output). */
-export const RECORD_AT_ONCE_CHARS = 16 * 1024;
-
 /**
  * What a terminal session tells its recorder (the session's output port for recordings): output as
  * the device sent it, the user's keys (kept only when input recording is on), resizes, and each
@@ -200,8 +197,6 @@ export class Recordings {
 }
 
 class SessionRecorder implements SessionTap {
-  private pending: string[] = [];
-  private scheduled = false;
   private commands = 0;
   private closing: Promise<void> | null = null;
 
@@ -223,50 +218,24 @@ class SessionRecorder implements SessionTap {
     return this.closing !== null || this.writer.error !== null;
   }
 
-  /**
-   * Output that arrives in one event-loop turn is one event (an echo comes a character at a time); a
-   * large piece (the session hands over bulk output a turn, or a frame, at a time) is an event at once:
-   * gathering it would copy it again.
-   */
+  /** Output as the session hands it over: a turn's output at a time (joined once, in the session). */
   output(text: string): void {
     if (this.stopped) return;
-    if (this.pending.length === 0 && text.length >= RECORD_AT_ONCE_CHARS) {
-      if (!this.writer.error) this.put(this.encoder.output(text));
-      return;
-    }
-    this.pending.push(text);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    if (this.pending.length === 0 || this.writer.error) {
-      this.pending = [];
-      return;
-    }
-    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
-    this.pending = [];
     this.put(this.encoder.output(text));
   }
 
   input(data: string): void {
     if (this.stopped || !this.opts.recordInput) return;
-    this.flush();
     this.put(this.encoder.input(data));
   }
 
   resize(cols: number, rows: number): void {
     if (this.stopped) return;
-    this.flush();
     this.put(this.encoder.resize(cols, rows));
   }
 
   command(line: string): void {
     if (this.closing) return;
-    this.flush();
     const capped = this.encoder.capped;
     // a failed store takes no marker, but the command line is still indexed (the audit's line)
     if (!this.writer.error) this.put(this.encoder.marker(line));
@@ -289,7 +258,6 @@ class SessionRecorder implements SessionTap {
   }
 
   private async finish(reason: string): Promise<void> {
-    this.flush();
     const { storedBytes, error } = await this.writer.end();
     const now = (this.opts.now ?? Date.now)();
     const state: RecordingState = error ? 'failed' : this.encoder.capped ? 'capped' : 'complete';

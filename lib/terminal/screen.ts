@@ -20,10 +20,6 @@ import type { Logger } from 'pino';
 export const SCREEN_SCROLLBACK_ROWS = 3000;
 /** Output a model may lag behind its session by before it gives up exactness. */
 export const SCREEN_BACKLOG_MAX_CHARS = 16 * 1024 * 1024;
-/** Output gathered for the worker before it is posted without waiting for the end of the turn. */
-/** Output at least this long goes to the worker in a message of its own (see write). */
-export const SCREEN_POST_AT_ONCE_CHARS = 16 * 1024;
-export const SCREEN_BATCH_MAX_CHARS = 256 * 1024;
 /**
  * The worker's nice value (Linux: per thread): parsing never takes a core from relaying. 10 gives it
  * about a tenth of a core that relaying also wants (CFS weights 110 vs 1024).
@@ -197,9 +193,6 @@ export class ScreenModels {
 /** One session's screen, as the worker parses it. */
 export class ScreenModel {
   private queued = 0;
-  private batch: string[] = [];
-  private batchChars = 0;
-  private batchScheduled = false;
   private lagging = false;
   private exact = true;
   private dead = false;
@@ -236,35 +229,11 @@ export class ScreenModel {
     if (this.queued + text.length > this.backlogMax) {
       this.lagging = true;
       this.exact = false;
-      this.flushBatch(); // what it holds is counted in `queued`: its ack ends the lag
       return;
     }
     this.queued += text.length;
-    // a large piece (the session hands over bulk output a turn, or a frame, at a time) goes at once:
-    // gathering it would copy it again
-    if (this.batch.length === 0 && text.length >= SCREEN_POST_AT_ONCE_CHARS) {
-      this.post({ t: 'w', id: this.id, d: text });
-      return;
-    }
-    // small ones, one message (and one ack) per event-loop turn: a message costs more than parsing a
-    // small chunk does
-    this.batch.push(text);
-    this.batchChars += text.length;
-    if (this.batchChars >= SCREEN_BATCH_MAX_CHARS) this.flushBatch();
-    else if (!this.batchScheduled) {
-      this.batchScheduled = true;
-      setImmediate(() => this.flushBatch());
-    }
-  }
-
-  /** Output written this turn goes to the worker (before anything that must follow it). */
-  private flushBatch(): void {
-    this.batchScheduled = false;
-    if (this.batch.length === 0) return;
-    const d = this.batch.length === 1 ? this.batch[0]! : this.batch.join('');
-    this.batch = [];
-    this.batchChars = 0;
-    this.post({ t: 'w', id: this.id, d });
+    // one message (and one ack) per write: the session writes a turn's output at a time
+    this.post({ t: 'w', id: this.id, d: text });
   }
 
   resize(cols: number, rows: number): void {
@@ -273,7 +242,6 @@ export class ScreenModel {
     this.rows = rows;
     // while lagging the size goes in with the restart
     if (this.lagging) return;
-    this.flushBatch();
     this.post({ t: 'resize', id: this.id, cols, rows });
   }
 
@@ -314,7 +282,6 @@ export class ScreenModel {
    */
   async snapshot(): Promise<Snapshot | null> {
     if (!this.available) return null;
-    this.flushBatch();
     const r = await this.models.requestSnapshot(
       this.worker,
       this.id,
@@ -331,7 +298,6 @@ export class ScreenModel {
    */
   async cursorLine(): Promise<CursorLine | null> {
     if (!this.available) return null;
-    this.flushBatch();
     const r = await this.models.requestLine(
       this.worker,
       this.id,
@@ -342,7 +308,6 @@ export class ScreenModel {
   }
 
   close(): void {
-    this.batch = [];
     this.post({ t: 'close', id: this.id });
     this.dead = true;
     this.models.forget(this.id);
