@@ -42,15 +42,43 @@ async function shell(target: { host: string; port: number }, creds: DeviceCreden
 
 async function open(
   d: LabDeviceHandle,
-  opts: { enableSecret?: string; signal?: AbortSignal; driver?: VendorDriver; transport?: CliTransport } = {},
+  opts: {
+    enableSecret?: string;
+    signal?: AbortSignal;
+    driver?: VendorDriver;
+    transport?: CliTransport;
+    knownPrompt?: string;
+  } = {},
 ) {
   const transport = opts.transport ?? (await shell(d, { username: 'lab', password: 'lab-password' }));
   return DeviceCli.open(transport, opts.driver ?? driverFor(d.vendor), 'utf-8', {
     enableSecret: opts.enableSecret,
     signal: opts.signal,
     timeoutMs: LONG_TIMEOUT_MS,
+    knownPrompt: opts.knownPrompt,
   });
 }
+
+/** `inner` with everything written to the device kept in `writes`, in order. */
+function recorded(inner: CliTransport): { transport: CliTransport; writes: string[] } {
+  const writes: string[] = [];
+  return {
+    writes,
+    transport: {
+      ...inner,
+      write: (data) => {
+        writes.push(String(data));
+        inner.write(data);
+      },
+    },
+  };
+}
+
+/** How many bare Enters went out before the first command (the prompt's confirmation, or a nudge). */
+const entersBeforeFirstCommand = (writes: string[]) => {
+  const first = writes.findIndex((w) => w !== '\r');
+  return first === -1 ? writes.length : first;
+};
 
 /** The CliError a promise rejects with, and how long that took. */
 async function failure(p: Promise<unknown>): Promise<{ err: CliError; ms: number }> {
@@ -150,6 +178,50 @@ describe('prompts', () => {
     expect(r.status).toBe('success');
     expect(r.output).not.toMatch(/more|More/);
     cli.close();
+  });
+
+  it('the prompt of the last login is taken without a confirming Enter; a changed one is confirmed and learned', async () => {
+    const d = await lab({ name: 'vrp-known', vendor: 'huawei_vrp' });
+    const login = () => shell(d, { username: 'lab', password: 'lab-password' });
+
+    const first = recorded(await login());
+    const learnt = await open(d, { transport: first.transport });
+    expect(learnt.loginPrompt).toBe('<vrp-known>');
+    expect(entersBeforeFirstCommand(first.writes)).toBe(1);
+    learnt.close();
+
+    const again = recorded(await login());
+    const known = await open(d, { transport: again.transport, knownPrompt: learnt.loginPrompt });
+    expect(entersBeforeFirstCommand(again.writes)).toBe(0);
+    expect(again.writes[0]).toBe(`${driverFor('huawei_vrp').sessionSetup[0]}\r`);
+    expect(known.currentPrompt).toBe('<vrp-known>');
+    const r = await known.run({ command: 'display clock' });
+    expect(r.status).toBe('success');
+    known.close();
+
+    // renamed since (or another device now at this address): confirmed as an unknown prompt
+    const renamed = recorded(await login());
+    const stale = await open(d, { transport: renamed.transport, knownPrompt: '<vrp-old-name>' });
+    expect(entersBeforeFirstCommand(renamed.writes)).toBe(1);
+    expect(stale.loginPrompt).toBe('<vrp-known>');
+    stale.close();
+  });
+
+  it('a known prompt is the login prompt, before enable', async () => {
+    const d = await lab({ name: 'ios-known', vendor: 'cisco_ios' });
+    const cli = await open(d, { enableSecret: 'lab-enable' });
+    expect(cli.loginPrompt).toBe('ios-known>');
+    expect(cli.currentPrompt).toBe('ios-known#');
+    cli.close();
+    const again = recorded(await shell(d, { username: 'lab', password: 'lab-password' }));
+    const known = await open(d, {
+      transport: again.transport,
+      enableSecret: 'lab-enable',
+      knownPrompt: cli.loginPrompt,
+    });
+    expect(again.writes[0]).toBe('enable\r');
+    expect(known.mode).toBe('exec');
+    known.close();
   });
 
   it('a prompt the driver does not recognise is reported with what the device sent', async () => {
@@ -284,6 +356,21 @@ describe("generic driver against Debian's OpenSSH sshd and bash", () => {
     expect(err.code).toBe('question');
     expect(err.message).toContain('Proceed? [y/N]');
     expect(ms).toBeLessThan(3_000);
+    cli.close();
+  });
+
+  it("bash's prompt of the last login is taken without a confirming Enter", async () => {
+    const first = await openBash();
+    expect(first.loginPrompt).toMatch(/[$#]$/);
+    first.close();
+    const again = recorded(await shell(sshd, { username: sshd.username, privateKey: sshd.privateKey }));
+    const cli = await DeviceCli.open(again.transport, driverFor('generic'), 'utf-8', {
+      timeoutMs: LONG_TIMEOUT_MS,
+      knownPrompt: first.loginPrompt,
+    });
+    expect(entersBeforeFirstCommand(again.writes)).toBe(0);
+    const r = await cli.run({ command: 'echo known-prompt-$((6*7))' });
+    expect(r.output).toBe('known-prompt-42');
     cli.close();
   });
 

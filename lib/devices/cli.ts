@@ -291,6 +291,12 @@ export interface CliOpenOptions {
   /** Aborting rejects the wait in progress at once (a cancelled task). */
   signal?: AbortSignal;
   quietMs?: number;
+  /**
+   * The prompt this device showed at login last time (`loginPrompt` of an earlier session). When the
+   * device shows exactly that line again, it is taken at once, without the Enter that confirms an
+   * unknown prompt (a round trip per device in a batch); anything else is confirmed as usual.
+   */
+  knownPrompt?: string;
 }
 
 /**
@@ -314,6 +320,8 @@ export class DeviceCli {
   private readonly quietMs: number;
   /** What the device printed from login up to its first prompt (the banner), first 4 KB. */
   banner = '';
+  /** The prompt the device showed at login, before enable (for `CliOpenOptions.knownPrompt`). */
+  loginPrompt = '';
 
   private constructor(
     private readonly transport: CliTransport,
@@ -341,7 +349,7 @@ export class DeviceCli {
     const deadline = Date.now() + (opts.timeoutMs ?? PROMPT_TIMEOUT_MS);
     const left = () => Math.max(1, deadline - Date.now());
     try {
-      await cli.findPrompt(left());
+      await cli.findPrompt(left(), opts.knownPrompt?.trim() || null);
       if (driver.enable && opts.enableSecret && driver.modeOf(cli.promptLine) === 'user') {
         await cli.enable(opts.enableSecret, left());
       }
@@ -469,10 +477,10 @@ export class DeviceCli {
   /**
    * Learn the device's prompt the way an engineer would: wait for output that ends like a prompt of
    * this platform (nudging with Enter if the device stays silent), then press Enter and take the line
-   * that comes back as the device's own prompt. A prompt this platform does not have is reported with
-   * what the device sent.
+   * that comes back as the device's own prompt (unless it is exactly the `known` prompt of the last
+   * login). A prompt this platform does not have is reported with what the device sent.
    */
-  private findPrompt(timeoutMs: number): Promise<void> {
+  private findPrompt(timeoutMs: number, known: string | null): Promise<void> {
     return this.begin<void>('waiting for the first prompt', null, timeoutMs, true, (finish, fail) => {
       let buf = '';
       let nudged = false;
@@ -487,8 +495,10 @@ export class DeviceCli {
       const check = () => {
         const line = lastLine(buf);
         if (!this.driver.prompt.test(buf)) return;
-        if (candidate !== null && line.trim() === candidate.trim()) {
+        const shown = line.trim();
+        if (shown === (candidate === null ? known : candidate.trim())) {
           this.promptLine = line;
+          this.loginPrompt = shown;
           this.prompt = learnPrompt(this.driver, line) ?? this.driver.prompt;
           return finish();
         }

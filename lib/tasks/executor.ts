@@ -58,6 +58,21 @@ export interface ExecutorDeps {
   policy?: PolicyService;
 }
 
+/**
+ * The prompt each device showed at login the last time this process ran a task on it, so the next
+ * login takes that prompt at once instead of pressing Enter to confirm it (a round trip per device).
+ * A device whose prompt changed is confirmed as usual. Bounded: the oldest entry goes first.
+ */
+const loginPrompts = new Map<string, string>();
+const LOGIN_PROMPTS_MAX = 50_000;
+
+function rememberLoginPrompt(deviceId: string, prompt: string): void {
+  if (!prompt || loginPrompts.get(deviceId) === prompt) return;
+  loginPrompts.delete(deviceId);
+  loginPrompts.set(deviceId, prompt);
+  if (loginPrompts.size > LOGIN_PROMPTS_MAX) loginPrompts.delete(loginPrompts.keys().next().value!);
+}
+
 interface DeviceOutcome {
   status: TaskDeviceOutcome;
   outputs: CommandOutput[];
@@ -513,8 +528,10 @@ async function runOnDevice(
         enableSecret: c.enableSecret,
         timeoutMs: ms,
         signal,
+        knownPrompt: deviceId === null ? undefined : loginPrompts.get(deviceId),
       }),
     );
+    if (deviceId !== null) rememberLoginPrompt(deviceId, cli.loginPrompt);
     for (const [i, step] of plan.steps.entries()) {
       let r: CommandResult;
       try {
