@@ -24,6 +24,8 @@ beforeAll(async () => {
 afterEach(async () => {
   redis.thaw();
   await Promise.all(closeAfter.splice(0).map((close) => close()));
+  // a test that failed while Redis was down does not take the next ones with it
+  await redis.ensureRunning();
 });
 afterAll(async () => {
   await redis?.stop();

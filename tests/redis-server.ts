@@ -20,6 +20,8 @@ export interface PrivateRedis {
   start(): Promise<void>;
   /** `crash()` then `start()`. */
   restart(): Promise<void>;
+  /** Start it if it is down (a test that failed between `crash()` and `start()`), else nothing. */
+  ensureRunning(): Promise<void>;
   /** SIGSTOP: connections stay open but nothing is answered (a hung server or a dead link). */
   freeze(): void;
   /** SIGCONT after `freeze()`. */
@@ -104,6 +106,9 @@ export async function startRedisServer(port?: number): Promise<PrivateRedis> {
     restart: async () => {
       await crash();
       await start();
+    },
+    ensureRunning: async () => {
+      if (!child) await start();
     },
     freeze: () => void child?.kill('SIGSTOP'),
     thaw: () => void child?.kill('SIGCONT'),

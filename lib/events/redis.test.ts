@@ -302,4 +302,17 @@ describe('redis event bus', () => {
     expect(await bus.ping()).toMatchObject({ ok: false });
     await bus.close();
   });
+
+  it('a publish the instant its socket closes says Redis is not connected', async () => {
+    const bus = await node('closing');
+    const pub = (bus as unknown as { pub: Redis }).pub;
+    // the socket is gone, and the client has not noticed yet (its status changes on the close event)
+    pub.stream.destroy();
+    expect(pub.status).toBe('ready');
+    const err = await bus.publish('device.status.changed', status('d1')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EventBusUnavailableError);
+    expect((err as Error).message).toBe(
+      'event bus: device.status.changed not published: redis not connected (its socket closed)',
+    );
+  });
 });

@@ -258,14 +258,24 @@ export class RedisEventBus implements EventBus {
 
   private write(topic: Topic, message: string): Promise<void> {
     if (this.closed) return Promise.resolve();
-    if (this.pub.status !== 'ready') {
+    // a socket that has just closed may not have moved the client out of `ready` yet
+    const down =
+      this.pub.status !== 'ready'
+        ? this.pub.status
+        : (this.pub.stream as { writable?: boolean } | undefined)?.writable === false
+          ? 'its socket closed'
+          : null;
+    if (down !== null) {
       this.lost += 1;
-      return Promise.reject(this.unavailable(topic, `redis not connected (${this.pub.status})`));
+      return Promise.reject(this.unavailable(topic, `redis not connected (${down})`));
     }
     if (this.lost > 0) this.announceLoss();
     return this.pub.publish(this.channel(topic), message).then(noop, (err: unknown) => {
       this.lost += 1;
-      throw this.unavailable(topic, err instanceof Error ? err.message : String(err), err);
+      const why = err instanceof Error ? err.message : String(err);
+      // ioredis's words for a socket that closed as the command went out
+      const closed = /enableOfflineQueue/.test(why) ? 'redis not connected (its socket closed)' : why;
+      throw this.unavailable(topic, closed, err);
     });
   }
 
