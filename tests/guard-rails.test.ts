@@ -53,8 +53,8 @@ afterAll(async () => {
   await sshd?.close();
 });
 
-async function openTerminal(name: string, userId: string) {
-  const c = await TestClient.open(portal, `/ws/terminal/${await portal.deviceId(name)}`, userId);
+async function openTerminal(name: string, userId: string, headers?: Record<string, string>) {
+  const c = await TestClient.open(portal, `/ws/terminal/${await portal.deviceId(name)}`, userId, headers);
   c.send({ type: 'connect', cols: 120, rows: 30 });
   await c.waitFrame('terminal_connected');
   return c;
@@ -85,6 +85,38 @@ async function guardAudit(userId: string, action: string) {
     (e) => `${e.target}: ${e.detail}`,
   );
 }
+
+describe("the guard rails speak the owner's language", () => {
+  const CHINESE = 'Switchboard: 未发送：规则 «No reboots for op2» 禁止 «reboot»。';
+
+  async function deniedLine(headers?: Record<string, string>) {
+    const c = await openTerminal('lab-vrp-01', portal.users.operator2, headers);
+    await c.waitOutput(/<lab-vrp-01>$/);
+    const mark = c.outputTotal;
+    c.send({ type: 'input', data: 'reboot\r' });
+    await waitSince(c, mark, /(Not sent|未发送)[\s\S]*<lab-vrp-01>$/);
+    const out = since(c, mark);
+    expect(out).not.toMatch(/system will reboot/i);
+    await finish(c);
+    return out;
+  }
+
+  it('a user who chose Chinese reads why a line was not sent in Chinese (rule name and command as written)', async () => {
+    await portal.db.user.update({ where: { id: portal.users.operator2 }, data: { locale: 'zh-CN' } });
+    try {
+      expect(await deniedLine({ 'Accept-Language': 'en' })).toContain(CHINESE);
+    } finally {
+      await portal.db.user.update({ where: { id: portal.users.operator2 }, data: { locale: '' } });
+    }
+  });
+
+  it("without a saved choice the browser's language decides; English otherwise", async () => {
+    expect(await deniedLine({ 'Accept-Language': 'zh-TW,zh;q=0.9,en;q=0.8' })).toContain(CHINESE);
+    const english = await deniedLine({ 'Accept-Language': 'de-DE' });
+    expect(english).toMatch(/Switchboard: Not sent: Rule «No reboots for op2» denies «reboot»\./);
+    expect(english).not.toContain('未发送');
+  });
+});
 
 describe('VRP: a denied line never reaches the device, however it was typed', () => {
   const DENIED = /Switchboard: Not sent: Rule «No reboots for op2» denies «reboot»\./;

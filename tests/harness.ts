@@ -264,9 +264,15 @@ export class TestClient {
     });
   }
 
-  static async open(portal: Portal, path: string, userId: string): Promise<TestClient> {
+  static async open(
+    portal: Portal,
+    path: string,
+    userId: string,
+    /** More request headers for the upgrade (Accept-Language, …). */
+    headers: Record<string, string> = {},
+  ): Promise<TestClient> {
     const ws = new WebSocket(portal.wsBase + path, {
-      headers: { Origin: portal.origin, Cookie: await portal.cookieFor(userId) },
+      headers: { ...headers, Origin: portal.origin, Cookie: await portal.cookieFor(userId) },
     });
     // listen before the handshake completes: a channel may send frames in the same read as the
     // upgrade response (the monitor's snapshot), which ws emits right after 'open'

@@ -27,7 +27,19 @@ export interface ApprovalDeps {
   feed?: NotificationFeed;
 }
 
-export type ApprovalAnswer = { approved: true; by: string } | { approved: false; reason: string };
+/**
+ * How a request ended. A refusal says why in English (`reason`, for the audit trail and the API) and
+ * by `code` (with who rejected it, or how long nobody answered) for text in the user's language.
+ */
+export type ApprovalAnswer =
+  | { approved: true; by: string }
+  | {
+      approved: false;
+      reason: string;
+      code: 'rejected' | 'expired' | 'withdrawn' | 'no_approver';
+      by?: string;
+      timeoutMs?: number;
+    };
 
 /** Users who may decide a request on this device: admins, and `approve` teams' members who see it. */
 export async function approversOf(
@@ -102,19 +114,30 @@ export async function requestApproval(
     if (e.approvalId !== row.id) return;
     if (e.status === 'approved') settle({ approved: true, by: e.by ?? 'an approver' });
     else if (e.status === 'rejected')
-      settle({ approved: false, reason: `Rejected by ${e.by ?? 'an approver'}.` });
+      settle({
+        approved: false,
+        reason: `Rejected by ${e.by ?? 'an approver'}.`,
+        code: 'rejected',
+        by: e.by ?? undefined,
+      });
   });
   const within =
     timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} min` : `${Math.round(timeoutMs / 1000)} s`;
   const timer = setTimeout(() => {
     void finish(row.id, 'expired', null, deps).then((won) => {
-      if (won) settle({ approved: false, reason: `No one approved it within ${within}; it was discarded.` });
+      if (won)
+        settle({
+          approved: false,
+          reason: `No one approved it within ${within}; it was discarded.`,
+          code: 'expired',
+          timeoutMs,
+        });
     });
   }, timeoutMs);
   timer.unref();
   const onAbort = () => {
     void finish(row.id, 'withdrawn', null, deps).then((won) => {
-      if (won) settle({ approved: false, reason: 'The request was withdrawn.' });
+      if (won) settle({ approved: false, reason: 'The request was withdrawn.', code: 'withdrawn' });
     });
   };
   signal.addEventListener('abort', onAbort, { once: true });
@@ -122,7 +145,11 @@ export async function requestApproval(
     const approvers = await approversOf(db, req.device.id, req.requester.id);
     if (approvers.length === 0) {
       await finish(row.id, 'rejected', null, deps, 'nobody may approve it');
-      return { approved: false, reason: 'Nobody may approve commands on this device; it was discarded.' };
+      return {
+        approved: false,
+        reason: 'Nobody may approve commands on this device; it was discarded.',
+        code: 'no_approver',
+      };
     }
     await deps.feed
       ?.notify(approvers, {

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getToken } from 'next-auth/jwt';
 import { isRole, type Role } from '../auth/roles';
+import { LOCALE_COOKIE, resolveLocale, type AppLocale } from '../i18n/config';
 import { sessionVersionOf } from '../auth/session-version';
 import { matchChannel, type ChannelRoute } from './channels';
 
@@ -13,6 +14,11 @@ export interface Identity {
   role: Role;
   /** The user's session version when the socket opened: a later bump ends the socket (resync). */
   sessionVersion?: number;
+  /**
+   * The user's language (saved, else the language switch's cookie, else the browser's), for what the
+   * server itself writes on the socket's behalf (the guard rails' lines in a terminal).
+   */
+  locale?: AppLocale;
   /** Set when the socket was opened with an API token (Authorization: Bearer). */
   tokenId?: string;
   tokenScope?: 'read' | 'write';
@@ -38,6 +44,8 @@ export interface UpgradeOptions {
     role: string;
     disabled: boolean;
     sessionVersion: number;
+    /** The saved language ("" follows the browser). */
+    locale?: string;
   } | null>;
   /** Resolve an API token (Authorization: Bearer sb_…); absent: tokens are refused. */
   findToken?(token: string): Promise<UpgradeTokenCheck>;
@@ -104,9 +112,9 @@ export async function authenticateUpgrade(
     return { ok: false, status: 403, message: 'Cross-site WebSocket request refused.' };
   }
   let token: Awaited<ReturnType<typeof getToken>> = null;
+  const cookies = parseCookies(header(req, 'cookie'));
   try {
     const forwardedProto = opts.trustProxy ? header(req, 'x-forwarded-proto') : undefined;
-    const cookies = parseCookies(header(req, 'cookie'));
     token = await getToken({
       req: { headers: req.headers, cookies } as unknown as Parameters<typeof getToken>[0]['req'],
       secret: opts.secret,
@@ -132,6 +140,11 @@ export async function authenticateUpgrade(
       username: user.username,
       role: user.role,
       sessionVersion: user.sessionVersion,
+      locale: resolveLocale({
+        saved: user.locale,
+        cookie: cookies[LOCALE_COOKIE],
+        acceptLanguage: header(req, 'accept-language'),
+      }),
     },
     route,
   };
@@ -161,6 +174,8 @@ async function authenticateBearer(
       username: r.user.username,
       role: r.user.role,
       ...(r.user.sessionVersion !== undefined ? { sessionVersion: r.user.sessionVersion } : {}),
+      // a script's socket: the language it asks for (Accept-Language), else English
+      locale: resolveLocale({ acceptLanguage: header(req, 'accept-language') }),
       tokenId: r.token.id,
       tokenScope: r.token.scope,
     },

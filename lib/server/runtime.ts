@@ -470,7 +470,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     findUser: (id) =>
       db.user.findUnique({
         where: { id },
-        select: { id: true, username: true, role: true, disabled: true, sessionVersion: true },
+        select: { id: true, username: true, role: true, disabled: true, sessionVersion: true, locale: true },
       }),
     findToken: async (token) => {
       const r = await authenticateToken(token, { db });

@@ -7,6 +7,7 @@ import type { Recordings } from '../recordings/recorder';
 import type { RevocationScope } from '../events/types';
 import type { WaterMarks } from './flow';
 import type { ScreenModels } from './screen';
+import type { AppLocale } from '../i18n/config';
 import { TerminalSession, type SessionGuard, type SessionTimers } from './session';
 
 export const TERMINAL_TERM = 'xterm-256color';
@@ -120,6 +121,8 @@ export class TerminalManager {
       askUser?: DeviceLoginRequest['askUser'];
       /** A read-only terminal: view access suffices, and the read-only guard rails decide every line. */
       readOnly?: boolean;
+      /** The owner's language, for what the portal prints in the terminal. */
+      locale?: AppLocale;
     } = {},
   ): Promise<OpenResult> {
     const { limits, userSlots } = this.opts;
@@ -160,7 +163,15 @@ export class TerminalManager {
     this.opening.set(key, pending);
     let result: OpenResult | undefined;
     try {
-      result = await this.connect(userId, deviceId, size, opts.askUser, userSlot, opts.readOnly ?? false);
+      result = await this.connect(
+        userId,
+        deviceId,
+        size,
+        opts.askUser,
+        userSlot,
+        opts.readOnly ?? false,
+        opts.locale,
+      );
       if (result.ok && pending.revoked) {
         result.session.close(pending.revoked); // releases its slots
         return { ok: false, code: 'access_revoked', error: pending.revoked };
@@ -183,6 +194,7 @@ export class TerminalManager {
     askUser: DeviceLoginRequest['askUser'],
     userSlot: string,
     readOnly: boolean,
+    locale: AppLocale | undefined,
   ): Promise<OpenResult> {
     // a read-only terminal is only safe with its guard: without guard rails it is not opened
     if (readOnly && !this.opts.guardFor)
@@ -242,6 +254,7 @@ export class TerminalManager {
       screen,
       guard,
       readOnly,
+      locale,
       size,
       userId,
       connection,

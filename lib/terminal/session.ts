@@ -21,9 +21,12 @@ import type { ScreenModel } from './screen';
 import type { SessionTap } from '../recordings/recorder';
 import type { CliMode } from '../devices/drivers';
 import type { Decision } from '../policy/rules';
+import type { ApprovalAnswer } from '../policy/approvals';
 import { commandOnScreen } from '../policy/screen-line';
 import { killLineKeys } from '../policy/cli';
 import type { CursorLine } from './screen';
+import type { AppLocale } from '../i18n/config';
+import { guardText, type GuardText } from './guard-text';
 
 export const COMMAND_HISTORY_MAX = 200;
 /** How long before an idle session closes its reader is warned (at most a quarter of the timeout). */
@@ -149,7 +152,7 @@ export interface SessionGuard {
     session: TerminalSession,
     request: { decision: Decision; line: string; by: string },
     signal: AbortSignal,
-  ): Promise<{ approved: true; by: string } | { approved: false; reason: string }>;
+  ): Promise<ApprovalAnswer>;
   /** The session closed. */
   dispose?(): void;
 }
@@ -203,6 +206,8 @@ export interface SessionInit {
   guard?: SessionGuard | null;
   /** Opened read-only (a viewer, or a view-only grant): its guard holds the read-only rules. */
   readOnly?: boolean;
+  /** The owner's language, for what the guard rails print in the terminal (default English). */
+  locale?: AppLocale;
 }
 
 /**
@@ -225,6 +230,8 @@ export class TerminalSession {
   private readonly history: string[] = [];
   private readonly results: KeptResult[] = [];
   private readonly marks: WaterMarks;
+  /** What the guard rails print, in the owner's language. */
+  private readonly text: GuardText;
   private attached: TerminalOutput | null = null;
   private paused = false;
   /** The port whose reader said it is behind (readerFlow), until it says it has caught up. */
@@ -302,6 +309,7 @@ export class TerminalSession {
     this.connection = init.connection;
     this.stream = init.shell;
     this.marks = init.waterMarks ?? DEFAULT_WATER_MARKS;
+    this.text = guardText(init.locale);
     this.lineBy = init.userId;
     this.cols = init.size?.cols ?? 80;
     this.rows = init.size?.rows ?? 24;
@@ -808,10 +816,7 @@ export class TerminalSession {
     this.heldKeys = data.slice(end);
     this.guardBusy = true;
     void this.judgeEnter(data.slice(at, end)).catch((err: unknown) => {
-      this.guardDone(
-        null,
-        `The guard rails failed on this line (${(err as Error).message}); it was not sent.`,
-      );
+      this.guardDone(null, this.text.failed((err as Error).message));
     });
     return { ok: true };
   }
@@ -872,11 +877,7 @@ export class TerminalSession {
     const by = this.lineBy;
     let line = await this.readLine();
     if (this.closed) return;
-    if (!line)
-      return this.guardDone(
-        null,
-        'The guard rails cannot read the command line right now (the screen is still being rebuilt); it was not sent. Press Enter again in a moment.',
-      );
+    if (!line) return this.guardDone(null, this.text.unreadable());
     let seen = commandOnScreen(this.driver, line, this.promptHint);
     // output still arriving (a command typed ahead, the next line of a paste): wait for the prompt
     const deadline = Date.now() + GUARD_PROMPT_WAIT_MS;
@@ -888,11 +889,7 @@ export class TerminalSession {
       line = again;
       seen = commandOnScreen(this.driver, line, this.promptHint);
     }
-    if (seen.kind === 'waiting')
-      return this.guardDone(
-        line,
-        'The device is not at its prompt (output is still arriving), so the line cannot be checked; it was not sent. Press Enter again at the prompt.',
-      );
+    if (seen.kind === 'waiting') return this.guardDone(line, this.text.notAtPrompt());
     if (seen.kind === 'none') return this.releaseEnter(enter, null);
     if (seen.kind === 'unreadable') {
       this.guardDecided({
@@ -908,35 +905,30 @@ export class TerminalSession {
     const command = seen.candidates[0]!;
     const shown = command || decision.command;
     if (decision.action === 'allow') return this.releaseEnter(enter, command);
-    const dropped = this.heldKeys ? ' The rest of what was typed or pasted after it was not sent.' : '';
+    const text = this.text;
+    const reason = text.withRest(text.reason(decision), this.heldKeys !== '');
     this.heldKeys = '';
     if (decision.action === 'deny') {
       this.guardDecided({ decision, line: shown, outcome: 'denied', by });
-      return this.eraseLine(`Not sent: ${decision.reason}${dropped}`);
+      return this.eraseLine(text.notSent(reason));
     }
     if (decision.action === 'confirm') {
-      const typed = await this.confirm(
-        `${decision.reason}${dropped} Type ${this.deviceName} and press Enter to run it; anything else cancels.`,
-      );
+      const typed = await this.confirm(text.confirm(reason, this.deviceName));
       if (this.closed) return;
       const ok = typed !== null && typed.trim() === this.deviceName;
       this.guardDecided({ decision, line: shown, outcome: ok ? 'confirmed' : 'not_confirmed', by });
       this.emit(`\r\n${reprint(line)}`);
       if (ok) return this.releaseEnter(enter, command);
-      return this.eraseLine(
-        typed === null
-          ? `Cancelled: «${shown}» was not sent.`
-          : `Not confirmed (the device name did not match): «${shown}» was not sent.`,
-      );
+      return this.eraseLine(typed === null ? text.cancelled(shown) : text.notConfirmed(shown));
     }
     // approve
     if (!guard.approval) {
       this.guardDecided({ decision, line: shown, outcome: 'rejected', by });
-      return this.eraseLine(`Not sent: ${decision.reason} Approvals are not available here.`);
+      return this.eraseLine(text.noApprovals(text.reason(decision)));
     }
     const wait = new AbortController();
     this.awaiting = wait;
-    this.notice(`${decision.reason}${dropped} Waiting for approval; Ctrl+C withdraws the request.`);
+    this.notice(text.waiting(reason));
     const answer = await guard.approval(this, { decision, line: shown, by }, wait.signal);
     this.awaiting = null;
     if (this.closed) return;
@@ -948,12 +940,12 @@ export class TerminalSession {
       approver: answer.approved ? answer.by : undefined,
     });
     if (answer.approved) {
-      this.notice(`Approved by ${answer.by}: running «${shown}».`);
+      this.notice(text.approved(answer.by, shown));
       this.emit(reprint(line));
       return this.releaseEnter(enter, command);
     }
     this.emit(reprint(line));
-    return this.eraseLine(`Not sent: ${answer.reason}`);
+    return this.eraseLine(text.notSent(text.refusal(answer)));
   }
 
   /** A decision other than a plain allow: audited (by the guard) and marked in the recording. */
@@ -1036,10 +1028,7 @@ export class TerminalSession {
       this.emit(after.before);
       return this.guardDone(null, null);
     }
-    this.guardDone(
-      after,
-      `${notice} The device did not clear its input line: erase it before pressing Enter (it will be checked again).`,
-    );
+    this.guardDone(after, this.text.notCleared(notice));
   }
 
   /** A line of the portal's own in the terminal, seen by everyone who watches and in the recording. */
@@ -1056,7 +1045,7 @@ export class TerminalSession {
   /** Ask in the terminal; resolves with what was typed before Enter, or null (Ctrl+C, timeout, closed). */
   private confirm(question: string): Promise<string | null> {
     this.notice(question);
-    this.emit(`${NOTICE}Device name:${NOTICE_END} `);
+    this.emit(`${NOTICE}${this.text.deviceName()}${NOTICE_END} `);
     return new Promise((resolve) => {
       const timer = setTimeout(() => finish(null), GUARD_CONFIRM_TIMEOUT_MS);
       timer.unref();

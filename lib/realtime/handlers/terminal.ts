@@ -184,7 +184,7 @@ export function terminalChannel(deps: TerminalChannelDeps): ChannelHandler<Termi
         conn.identity.userId,
         deviceId,
         { cols: msg.cols ?? DEFAULT_COLS, rows: msg.rows ?? DEFAULT_ROWS },
-        { askUser: askOver(conn), readOnly },
+        { askUser: askOver(conn), readOnly, locale: conn.identity.locale },
       );
       if (!result.ok) return conn.send({ type: MSG.terminalError, code: result.code, error: result.error });
       if (gone.delete(conn.id)) return result.session.close('The browser left before the session opened.');
