@@ -849,11 +849,15 @@ export class TerminalSession {
         const quiet = now - this.lastOutputAt;
         // plain typing the device has echoed in full: the screen already shows the line
         const echoed = answered && !this.lineEdited && this.unechoed === '';
-        if (echoed || sinceInput >= GUARD_SETTLE_MAX_MS || (answered && quiet >= GUARD_SETTLE_QUIET_MS))
-          return resolve();
-        const wait = answered
-          ? GUARD_SETTLE_QUIET_MS - quiet
-          : Math.min(GUARD_SETTLE_MAX_MS - sinceInput, GUARD_SETTLE_QUIET_MS);
+        // plain typing whose last keys have not come back yet: a pause in the echo (a busy device)
+        // is not the end of it; only the time limit ends this wait
+        const echoPending = !this.lineEdited && this.unechoed !== '';
+        const quietEnough = answered && !echoPending && quiet >= GUARD_SETTLE_QUIET_MS;
+        if (echoed || sinceInput >= GUARD_SETTLE_MAX_MS || quietEnough) return resolve();
+        const wait =
+          answered && !echoPending
+            ? GUARD_SETTLE_QUIET_MS - quiet
+            : Math.min(GUARD_SETTLE_MAX_MS - sinceInput, GUARD_SETTLE_QUIET_MS);
         setTimeout(check, Math.max(1, wait)).unref();
       };
       check();

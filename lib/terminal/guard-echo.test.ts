@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { Decision } from '../policy/rules';
+import { fakeConnection, fakeShell } from './fake-shell';
+import type { ScreenModel } from './screen';
+import { TerminalSession, type SessionGuard } from './session';
+
+/**
+ * A screen that shows what the device printed on its last line (enough for a prompt and an echoed
+ * command): what the guard rails read at Enter.
+ */
+function lastLineScreen(): ScreenModel {
+  let shown = '';
+  return {
+    write: (text: string) => {
+      shown = (shown + text).split(/\r?\n|\r/).pop() ?? '';
+    },
+    cursorLine: async () => ({ text: shown, before: shown, alt: false }),
+    resize: () => {},
+    close: () => {},
+  } as unknown as ScreenModel;
+}
+
+describe('the guard rails read a line once the device has echoed all of it', () => {
+  it('a pause in the echo of the last keys (a busy device) does not cut the line short', async () => {
+    const { shell, device } = fakeShell();
+    const judged: string[][] = [];
+    const audited: string[] = [];
+    const guard: SessionGuard = {
+      active: true,
+      judge: async (candidates) => {
+        judged.push(candidates);
+        return {
+          action: 'allow',
+          rule: null,
+          command: candidates[0] ?? '',
+          mode: null,
+          reason: '',
+        } as Decision;
+      },
+      decided: () => {},
+    };
+    const s = new TerminalSession({
+      userId: 'u1',
+      connection: fakeConnection('huawei_vrp'),
+      shell,
+      screen: lastLineScreen(),
+      guard,
+      timers: { resumeGraceMs: 60_000, idleTimeoutMs: 3_600_000 },
+      events: { onCommand: (_s, line) => audited.push(line), onClosed: () => {} },
+    });
+    try {
+      device('<sw1>');
+      // typed fast: the device echoes the first part after the last key went out, and the last
+      // key 60 ms later, long past the quiet time that ends a wait for an echo that is complete
+      expect(s.input('display versio')).toEqual({ ok: true });
+      expect(s.input('n\r')).toEqual({ ok: true });
+      setTimeout(() => device('display versio'), 5);
+      setTimeout(() => device('n'), 65);
+      await expect.poll(() => audited, { timeout: 2_000 }).toEqual(['display version']);
+      expect(judged).toEqual([['display version']]);
+    } finally {
+      s.close('test over');
+    }
+  });
+});
