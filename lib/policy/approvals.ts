@@ -5,6 +5,7 @@ import { usersSeeingDeviceWhere } from '../devices/visibility';
 import type { NotificationFeed } from '../notifications/feed';
 import type { Role } from '../auth/roles';
 import type { Decision } from './rules';
+import { guardText, type Refusal } from './guard-text';
 
 /**
  * Commands a guard-rail rule holds for a second person's approval (action `approve`). The terminal's
@@ -40,6 +41,11 @@ export type ApprovalAnswer =
       by?: string;
       timeoutMs?: number;
     };
+
+/** A refusal with its reason in English, from the same messages the terminal shows in any language. */
+function refused(r: Refusal): ApprovalAnswer {
+  return { approved: false, ...r, reason: guardText().refusal(r) };
+}
 
 /** Users who may decide a request on this device: admins, and `approve` teams' members who see it. */
 export async function approversOf(
@@ -113,31 +119,17 @@ export async function requestApproval(
   const stop = bus.subscribe('approval.decided', (e) => {
     if (e.approvalId !== row.id) return;
     if (e.status === 'approved') settle({ approved: true, by: e.by ?? 'an approver' });
-    else if (e.status === 'rejected')
-      settle({
-        approved: false,
-        reason: `Rejected by ${e.by ?? 'an approver'}.`,
-        code: 'rejected',
-        by: e.by ?? undefined,
-      });
+    else if (e.status === 'rejected') settle(refused({ code: 'rejected', by: e.by ?? undefined }));
   });
-  const within =
-    timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} min` : `${Math.round(timeoutMs / 1000)} s`;
   const timer = setTimeout(() => {
     void finish(row.id, 'expired', null, deps).then((won) => {
-      if (won)
-        settle({
-          approved: false,
-          reason: `No one approved it within ${within}; it was discarded.`,
-          code: 'expired',
-          timeoutMs,
-        });
+      if (won) settle(refused({ code: 'expired', timeoutMs }));
     });
   }, timeoutMs);
   timer.unref();
   const onAbort = () => {
     void finish(row.id, 'withdrawn', null, deps).then((won) => {
-      if (won) settle({ approved: false, reason: 'The request was withdrawn.', code: 'withdrawn' });
+      if (won) settle(refused({ code: 'withdrawn' }));
     });
   };
   signal.addEventListener('abort', onAbort, { once: true });
@@ -145,11 +137,7 @@ export async function requestApproval(
     const approvers = await approversOf(db, req.device.id, req.requester.id);
     if (approvers.length === 0) {
       await finish(row.id, 'rejected', null, deps, 'nobody may approve it');
-      return {
-        approved: false,
-        reason: 'Nobody may approve commands on this device; it was discarded.',
-        code: 'no_approver',
-      };
+      return refused({ code: 'no_approver' });
     }
     await deps.feed
       ?.notify(approvers, {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { commandsOf, predictModes } from './cli';
 import { BUILTIN_RULES } from './defaults';
 import { compileRegex, compileWords, normaliseLine, patternMatches } from './match';
-import { compileRules, decide, mayRestrict, type PolicyActor, type PolicyRule } from './rules';
+import { compileRules, decide, mayRestrict, type PolicyActor } from './rules';
+import { policyRule } from './rule-fixture';
 
 const rules = compileRules(
   BUILTIN_RULES.map((r, i) => ({ ...r, id: `b${i}`, enabled: true, userIds: [], teamIds: [], groupIds: [] })),
@@ -123,23 +124,7 @@ describe('regular expressions in rules', () => {
 });
 
 describe('rule order, scope and roles', () => {
-  const rule = (over: Partial<PolicyRule>): PolicyRule => ({
-    id: over.name ?? 'r',
-    name: 'r',
-    enabled: true,
-    matchKind: 'words',
-    patterns: ['reload'],
-    action: 'deny',
-    notify: false,
-    vendors: [],
-    groupIds: [],
-    userIds: [],
-    teamIds: [],
-    roles: [],
-    modes: [],
-    builtin: null,
-    ...over,
-  });
+  const rule = policyRule;
 
   it('the first rule that matches decides', () => {
     const rs = compileRules([

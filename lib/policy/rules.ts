@@ -1,6 +1,7 @@
 import type { CliMode } from '../devices/drivers';
 import type { Role } from '../auth/roles';
 import { abbreviates, commandsOf } from './cli';
+import { guardText } from './guard-text';
 import { compilePattern, patternMatches, type CommandPattern } from './match';
 
 /**
@@ -119,17 +120,6 @@ export function defaultAction(role: Role): PolicyAction {
   return role === 'viewer' ? 'deny' : 'allow';
 }
 
-function describe(action: PolicyAction, command: string, rule: CompiledRule | null): string {
-  if (!rule)
-    return action === 'deny'
-      ? `«${command}» is not a read-only command, and viewers may only run those.`
-      : `«${command}» is allowed.`;
-  const verb = { allow: 'allows', deny: 'denies', confirm: 'asks to confirm', approve: 'needs approval for' }[
-    action
-  ];
-  return `Rule «${rule.name}» ${verb} «${command}».`;
-}
-
 /** The decision on one command line typed (or sent) at a device, in the mode its prompt shows. */
 export function decide(
   rules: readonly CompiledRule[],
@@ -155,7 +145,7 @@ export function decide(
       rule: rule ? { id: rule.id, name: rule.name, notify: rule.notify } : null,
       command: c.command,
       mode: c.mode,
-      reason: describe(action, c.command, rule),
+      reason: guardText().decision(action, c.command, rule?.name ?? null),
     };
   }
   return worst ?? { action: 'allow', rule: null, command: '', mode, reason: 'Nothing to run.' };

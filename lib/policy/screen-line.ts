@@ -23,8 +23,11 @@ export type ScreenCommand =
    * waits until it is. Only for network CLIs, whose every command line starts with a prompt.
    */
   | { kind: 'waiting' }
-  /** The line cannot be read whole (IOS scrolled a long line sideways): it is not sent. */
-  | { kind: 'unreadable'; why: string };
+  /**
+   * The line cannot be read whole: IOS scrolled a line wider than the terminal sideways, its start out
+   * of view. It is not sent (`GuardText.wideLine` says so).
+   */
+  | { kind: 'unreadable' };
 
 /** The first prefix of the line that the driver takes for a whole prompt of its platform. */
 function vendorPrompt(driver: VendorDriver, text: string): string | null {
@@ -94,11 +97,7 @@ export function commandOnScreen(
   if (prompt !== null) {
     const command = text.slice(prompt.length).trim();
     // IOS shows a line wider than the terminal scrolled sideways, its start hidden behind `$`
-    if (command.startsWith('$') && IOS_STYLE_PROMPT.test(prompt))
-      return {
-        kind: 'unreadable',
-        why: 'The line is wider than the terminal and the device scrolled its start out of view; widen the window or shorten the line.',
-      };
+    if (command.startsWith('$') && IOS_STYLE_PROMPT.test(prompt)) return { kind: 'unreadable' };
     return { kind: 'command', candidates: [command], mode: driver.modeOf(prompt), prompt };
   }
   if (answersQuestion(driver, text)) return { kind: 'none' };

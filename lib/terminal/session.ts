@@ -26,7 +26,7 @@ import { commandOnScreen } from '../policy/screen-line';
 import { killLineKeys } from '../policy/cli';
 import type { CursorLine } from './screen';
 import type { AppLocale } from '../i18n/config';
-import { guardText, type GuardText } from './guard-text';
+import { guardText, type GuardText } from '../policy/guard-text';
 
 export const COMMAND_HISTORY_MAX = 200;
 /** How long before an idle session closes its reader is warned (at most a quarter of the timeout). */
@@ -897,12 +897,18 @@ export class TerminalSession {
     if (seen.kind === 'none') return this.releaseEnter(enter, null);
     if (seen.kind === 'unreadable') {
       this.guardDecided({
-        decision: { action: 'deny', rule: null, command: line.text, mode: null, reason: seen.why },
+        decision: {
+          action: 'deny',
+          rule: null,
+          command: line.text,
+          mode: null,
+          reason: guardText().wideLine(),
+        },
         line: line.text.trim(),
         outcome: 'unreadable',
         by,
       });
-      return this.guardDone(line, seen.why);
+      return this.guardDone(line, this.text.wideLine());
     }
     const decision = await guard.judge(seen.candidates, seen.mode, by === this.userId ? undefined : by);
     if (this.closed) return;
@@ -1217,24 +1223,13 @@ export class TerminalSession {
         this.checkingCommand = false;
       }
       if (this.closed) throw new Error('The session is closed.');
-      if (!seen || seen.kind !== 'command')
-        throw new Error(
-          'Not sent: the device is not at its prompt (or its screen cannot be read right now).',
-        );
-      if (seen.candidates[0] !== '')
-        throw new Error(
-          `Not sent: «${seen.candidates[0]}» is typed at the prompt; clear it in the terminal first.`,
-        );
+      const text = this.text;
+      if (!seen || seen.kind !== 'command') throw new Error(text.commandNotAtPrompt());
+      if (seen.candidates[0] !== '') throw new Error(text.commandTyped(seen.candidates[0]!));
       const decision = await guard.judge([command], seen.mode);
       if (decision.action !== 'allow') {
         this.guardDecided({ decision, line: command, outcome: 'denied', by: this.userId });
-        const how =
-          decision.action === 'deny'
-            ? ''
-            : decision.action === 'confirm'
-              ? ' Type it in the terminal, where you can confirm it.'
-              : ' Type it in the terminal, where it can wait for approval.';
-        throw new Error(`Not sent: ${decision.reason}${how}`);
+        throw new Error(text.commandRefused(decision));
       }
       if (this.closed) throw new Error('The session is closed.');
       if (this.command) throw new Error('Another command is still running.');

@@ -1,23 +1,37 @@
 import { createTranslator } from 'use-intl/core';
 import { MESSAGES } from '../../messages';
 import { DEFAULT_LOCALE, type AppLocale } from '../i18n/config';
-import type { ApprovalAnswer } from '../policy/approvals';
-import type { Decision } from '../policy/rules';
+import type { ApprovalAnswer } from './approvals';
+import type { Decision, PolicyAction } from './rules';
+
+/** An approval that ended without running the command, before its English `reason` is written. */
+export type Refusal = Omit<Extract<ApprovalAnswer, { approved: false }>, 'approved' | 'reason'>;
 
 /**
- * What the guard rails say in a terminal, in the language of the session's owner (the one who types;
- * observers and the recording see the same line). The rule's own name and the command stay as they
- * were written. English is the reference text the tests read.
+ * What the guard rails say, in the language of the session's owner (the one who types; observers and
+ * the recording see the same line). The rule's own name and the command stay as they were written.
+ * English (`guardText()`) is also what decisions and approvals carry as their `reason`, for the audit
+ * trail, tasks and the API, so each sentence is written once, in messages/<locale>/terminal.json.
  */
 export interface GuardText {
-  /** Why a decision was taken: the rule that decided, or the viewers' read-only rule. */
+  /** Why `action` was decided on `command`: the rule that decided, or the default for the user's role. */
+  decision(action: PolicyAction, command: string, rule: string | null): string;
+  /** `decision` for a decision taken (its `reason` is English; this is it in the owner's language). */
   reason(decision: Decision): string;
   /** Why an approval ended without running the command. */
-  refusal(answer: Extract<ApprovalAnswer, { approved: false }>): string;
+  refusal(answer: Refusal): string;
   /** `reason`, and that what came after the line was dropped too when it was. */
   withRest(reason: string, dropped: boolean): string;
   failed(error: string): string;
   unreadable(): string;
+  /** The line is wider than the terminal and IOS scrolled its start out of view. */
+  wideLine(): string;
+  /** Command mode: the terminal is not at a prompt where a command could be typed. */
+  commandNotAtPrompt(): string;
+  /** Command mode: something is typed at the prompt already (it would run with the command). */
+  commandTyped(line: string): string;
+  /** Command mode: the guard rails did not allow the command (confirm and approve need the terminal). */
+  commandRefused(decision: Decision): string;
   notAtPrompt(): string;
   notSent(reason: string): string;
   confirm(reason: string, device: string): string;
@@ -40,16 +54,17 @@ export function guardText(locale: AppLocale = DEFAULT_LOCALE): GuardText {
     messages: MESSAGES[locale],
     namespace: 'terminal.guardNotice',
   });
+  const decision: GuardText['decision'] = (action, command, rule) => {
+    if (rule !== null) return t('rule', { rule, action, command });
+    return action === 'deny' ? t('readOnly', { command }) : t('allowed', { command });
+  };
   const text: GuardText = {
-    reason: (d) => {
-      if (d.rule) return t('rule', { rule: d.rule.name, action: d.action, command: d.command });
-      if (d.action === 'deny') return t('readOnly', { command: d.command });
-      return d.reason;
-    },
+    decision,
+    reason: (d) => decision(d.action, d.command, d.rule?.name ?? null),
     refusal: (a) => {
       switch (a.code) {
         case 'rejected':
-          return a.by ? t('rejectedBy', { by: a.by }) : a.reason;
+          return a.by ? t('rejectedBy', { by: a.by }) : t('rejected');
         case 'expired': {
           const ms = a.timeoutMs ?? 0;
           const within =
@@ -62,13 +77,20 @@ export function guardText(locale: AppLocale = DEFAULT_LOCALE): GuardText {
           return t('withdrawn');
         case 'no_approver':
           return t('noApprover');
-        default:
-          return a.reason;
       }
     },
     withRest: (reason, dropped) => (dropped ? `${reason} ${t('rest')}` : reason),
     failed: (error) => t('failed', { error }),
     unreadable: () => t('unreadable'),
+    wideLine: () => t('wideLine'),
+    commandNotAtPrompt: () => t('commandNotAtPrompt'),
+    commandTyped: (line) => t('commandTyped', { line }),
+    commandRefused: (d) => {
+      const reason = text.reason(d);
+      if (d.action === 'confirm') return t('notSent', { reason: `${reason} ${t('commandConfirm')}` });
+      if (d.action === 'approve') return t('notSent', { reason: `${reason} ${t('commandApprove')}` });
+      return t('notSent', { reason });
+    },
     notAtPrompt: () => t('notAtPrompt'),
     notSent: (reason) => t('notSent', { reason }),
     confirm: (reason, device) => t('confirm', { reason, device }),

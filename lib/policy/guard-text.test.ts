@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, decide, type Decision, type PolicyRule } from '../policy/rules';
+import { compileRules, decide, type Decision } from './rules';
+import { policyRule } from './rule-fixture';
 import { guardText } from './guard-text';
 
 const rule = (over: Partial<Decision> = {}): Decision => ({
@@ -39,42 +40,48 @@ describe('guard rails text in English (the reference the tests and the audit rea
     expect(t.waiting(reason)).toBe(`${reason} Waiting for approval; Ctrl+C withdraws the request.`);
     expect(t.approved('admin', 'save')).toBe('Approved by admin: running «save».');
     expect(t.failed('boom')).toBe('The guard rails failed on this line (boom); it was not sent.');
+    expect(t.wideLine()).toMatch(/^The line is wider than the terminal/);
+  });
+
+  it("refuses command mode's commands, sending confirm and approve to the terminal", () => {
+    expect(t.commandTyped('reb')).toBe(
+      'Not sent: «reb» is typed at the prompt; clear it in the terminal first.',
+    );
+    expect(t.commandNotAtPrompt()).toBe(
+      'Not sent: the device is not at its prompt (or its screen cannot be read right now).',
+    );
+    expect(t.commandRefused(rule())).toBe('Not sent: Rule «No reboots» denies «reboot».');
+    expect(t.commandRefused(rule({ action: 'confirm' }))).toBe(
+      'Not sent: Rule «No reboots» asks to confirm «reboot». Type it in the terminal, where you can confirm it.',
+    );
+    expect(t.commandRefused(rule({ action: 'approve' }))).toBe(
+      'Not sent: Rule «No reboots» needs approval for «reboot». Type it in the terminal, where it can wait for approval.',
+    );
   });
 
   it('says why an approval ended, by its code', () => {
-    const no = { approved: false as const, reason: 'English reason.' };
-    expect(t.refusal({ ...no, code: 'rejected', by: 'admin' })).toBe('Rejected by admin.');
-    expect(t.refusal({ ...no, code: 'rejected' })).toBe('English reason.');
-    expect(t.refusal({ ...no, code: 'expired', timeoutMs: 120_000 })).toBe(
+    expect(t.refusal({ code: 'rejected', by: 'admin' })).toBe('Rejected by admin.');
+    expect(t.refusal({ code: 'rejected' })).toBe('Rejected by an approver.');
+    expect(t.refusal({ code: 'expired', timeoutMs: 120_000 })).toBe(
       'No one approved it within 2 min; it was discarded.',
     );
-    expect(t.refusal({ ...no, code: 'expired', timeoutMs: 30_000 })).toBe(
+    expect(t.refusal({ code: 'expired', timeoutMs: 30_000 })).toBe(
       'No one approved it within 30 s; it was discarded.',
     );
-    expect(t.refusal({ ...no, code: 'withdrawn' })).toBe('The request was withdrawn.');
-    expect(t.refusal({ ...no, code: 'no_approver' })).toBe(
+    expect(t.refusal({ code: 'withdrawn' })).toBe('The request was withdrawn.');
+    expect(t.refusal({ code: 'no_approver' })).toBe(
       'Nobody may approve commands on this device; it was discarded.',
     );
   });
 
   it("matches the decision's own reason for every action a rule can take", () => {
     for (const action of ['deny', 'confirm', 'approve'] as const) {
-      const policy: PolicyRule = {
+      const policy = policyRule({
         id: `r-${action}`,
         name: `Rule for ${action}`,
-        enabled: true,
-        matchKind: 'words',
         patterns: ['reboot'],
         action,
-        notify: false,
-        vendors: [],
-        groupIds: [],
-        userIds: [],
-        teamIds: [],
-        roles: [],
-        modes: [],
-        builtin: null,
-      };
+      });
       const d = decide(
         compileRules([policy]),
         'reboot',
@@ -85,6 +92,14 @@ describe('guard rails text in English (the reference the tests and the audit rea
       expect(d.action).toBe(action);
       expect(t.reason(d)).toBe(d.reason);
     }
+    // and when no rule decides: the viewers' read-only default, or nothing to stop
+    const user = (role: 'viewer' | 'operator') => ({ userId: 'u', role, teamIds: [] });
+    const vrp = { vendor: 'huawei_vrp', groupIds: [] };
+    const viewer = decide([], 'reboot', user('viewer'), vrp, null);
+    expect(viewer.reason).toBe('«reboot» is not a read-only command, and viewers may only run those.');
+    const operator = decide([], 'reboot', user('operator'), vrp, null);
+    expect(operator.reason).toBe('«reboot» is allowed.');
+    expect(guardText('zh-CN').reason(operator)).toBe('允许 «reboot»。');
   });
 });
 
@@ -97,8 +112,10 @@ describe('guard rails text in Chinese', () => {
       '规则 «No reboots» 要求确认 «reboot»。 输入 core-01 并按 Enter 执行；输入其他内容则取消。',
     );
     expect(t.deviceName()).toBe('设备名称：');
-    expect(t.refusal({ approved: false, reason: 'x', code: 'expired', timeoutMs: 120_000 })).toBe(
-      '2 分钟内无人批准，已丢弃。',
+    expect(t.commandRefused(rule({ action: 'confirm' }))).toBe(
+      '未发送：规则 «No reboots» 要求确认 «reboot»。 请在终端中输入，在那里可以确认。',
     );
+    expect(t.commandTyped('reb')).toBe('未发送：提示符处已输入 «reb»；请先在终端中清除。');
+    expect(t.refusal({ code: 'expired', timeoutMs: 120_000 })).toBe('2 分钟内无人批准，已丢弃。');
   });
 });
