@@ -315,4 +315,16 @@ describe('redis event bus', () => {
       'event bus: device.status.changed not published: redis not connected (its socket closed)',
     );
   });
+
+  it('a publish whose socket closes before Redis answers is refused the same way', async () => {
+    const bus = await node('in-flight');
+    const pub = (bus as unknown as { pub: Redis }).pub;
+    const sent = bus.publish('device.status.changed', status('d1')).catch((e: unknown) => e);
+    pub.stream.destroy();
+    const err = await sent;
+    expect(err).toBeInstanceOf(EventBusUnavailableError);
+    expect((err as Error).message).toMatch(
+      /^event bus: device\.status\.changed not published: redis not connected \(\w[\w ]*\)$/,
+    );
+  });
 });

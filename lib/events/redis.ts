@@ -256,15 +256,17 @@ export class RedisEventBus implements EventBus {
     this.order = Promise.all([this.order, p.then(noop, noop)]).then(noop);
   }
 
+  /** Why the publishing connection cannot take a command now, or null when it can. */
+  private pubDown(): string | null {
+    if (this.pub.status !== 'ready') return this.pub.status;
+    // a socket that has just closed may not have moved the client out of `ready` yet
+    const stream = this.pub.stream as { writable?: boolean } | undefined;
+    return stream?.writable === false ? 'its socket closed' : null;
+  }
+
   private write(topic: Topic, message: string): Promise<void> {
     if (this.closed) return Promise.resolve();
-    // a socket that has just closed may not have moved the client out of `ready` yet
-    const down =
-      this.pub.status !== 'ready'
-        ? this.pub.status
-        : (this.pub.stream as { writable?: boolean } | undefined)?.writable === false
-          ? 'its socket closed'
-          : null;
+    const down = this.pubDown();
     if (down !== null) {
       this.lost += 1;
       return Promise.reject(this.unavailable(topic, `redis not connected (${down})`));
@@ -272,10 +274,11 @@ export class RedisEventBus implements EventBus {
     if (this.lost > 0) this.announceLoss();
     return this.pub.publish(this.channel(topic), message).then(noop, (err: unknown) => {
       this.lost += 1;
-      const why = err instanceof Error ? err.message : String(err);
-      // ioredis's words for a socket that closed as the command went out
-      const closed = /enableOfflineQueue/.test(why) ? 'redis not connected (its socket closed)' : why;
-      throw this.unavailable(topic, closed, err);
+      // the connection went down as the command went out: say so, as for any publish while it is down
+      const down = this.pubDown();
+      const why =
+        down !== null ? `redis not connected (${down})` : err instanceof Error ? err.message : String(err);
+      throw this.unavailable(topic, why, err);
     });
   }
 
