@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import headless from '@xterm/headless';
+import { SerializeAddon } from '@xterm/addon-serialize';
 import { readdirSync, readFileSync } from 'node:fs';
 import { SCREEN_WORKER_NICE, ScreenModels, type ScreenModel } from './screen';
 
@@ -67,6 +68,37 @@ describe('screen models', () => {
     expect(shown.buffer).toBe('alternate');
     expect(shown).toEqual(screenOf(reference));
     expect(shown.rows[23]).toContain('Waiting for data...');
+  });
+
+  it('a plain-text flood is parsed only where its lines stay on screen or in scrollback, with the same result', async () => {
+    const m = open(80, 24, { scrollbackRows: 200 });
+    const reference = new Terminal({ cols: 80, rows: 24, scrollback: 200, allowProposedApi: true });
+    const serializer = new SerializeAddon();
+    reference.loadAddon(serializer);
+    const prompt = '\x1b[1;36mcore-sw-01#\x1b[0m display logbuffer\r\n';
+    let flood = '';
+    for (let i = 0; i < 20_000; i++)
+      flood += `Dec  6 04:${String(i % 60).padStart(2, '0')} link ${i} up\tGE0/0/${i % 48}\r\n`;
+    const after = '\x1b[1;36mcore-sw-01#\x1b[0m ';
+    // one write, as the output that waited while the worker was busy is parsed
+    for (const c of [prompt, flood, after]) m.write(c);
+    await write(reference, prompt + flood + after);
+    const snap = await m.snapshot();
+    expect(snap).toMatchObject({ exact: true });
+    expect(snap!.skipped).toBeGreaterThan(flood.length * 0.9);
+    expect(snap!.data).toBe(serializer.serialize({ scrollback: 200 }));
+    expect(await replay(snap!)).toEqual(screenOf(reference));
+  });
+
+  it('output with escape sequences is parsed whole (nothing skipped)', async () => {
+    const m = open(80, 24, { scrollbackRows: 200 });
+    const reference = term(80, 24);
+    const chunks = fullScreenFlood();
+    m.write(chunks.join(''));
+    await write(reference, chunks.join(''));
+    const snap = await m.snapshot();
+    expect(snap).toMatchObject({ exact: true, skipped: 0 });
+    expect(await replay(snap!)).toEqual(screenOf(reference));
   });
 
   it('resizes apply between the output before and after them, as the device saw them', async () => {
