@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lab';
+import pino from 'pino';
+import { createSchedule, tickSchedules, updateSchedule } from '../lib/automation/scheduler';
 import { createTemplate, runTemplate } from '../lib/automation/templates';
 import { createTask, runAgain } from '../lib/tasks/service';
 import * as tasksRoute from '../app/api/v1/tasks/route';
+import * as schedulesRoute from '../app/api/v1/schedules/route';
 import { setRuntime } from '../lib/server/registry';
 import { call, mintToken } from './api-client';
 import { LAB_CREDS, startPortal, TestClient, waitFinalDetail, type Portal } from './harness';
@@ -237,5 +240,159 @@ describe('templates', () => {
     );
     if (!run.ok) throw new Error(JSON.stringify(run.errors));
     expect((await waitFinalDetail(portal, run.id)).task.status).toBe('completed');
+  });
+});
+
+describe('schedules', () => {
+  const deps = () => ({ ...portal.tasks, feed: portal.runtime.feed, log: pino({ level: 'silent' }) });
+  const at = (iso: string) => new Date(iso);
+
+  async function template(name: string, commands: string): Promise<string> {
+    const t = await createTemplate(
+      op2(),
+      {
+        name,
+        description: '',
+        commands,
+        vendorCommands: '{}',
+        concurrency: '1',
+        timeoutSeconds: '20',
+        inputs: '[]',
+        ignorePatterns: '',
+      },
+      portal.tasks,
+    );
+    if (!t.ok) throw new Error(JSON.stringify(t.errors));
+    return t.id;
+  }
+
+  it('its owner confirms the guarded commands once when saving it; its runs send them while the same rule asks, and stop when another rule does', async () => {
+    const templateId = await template('nightly clock', 'display clock');
+    const base = {
+      templateId,
+      cron: '0 2 * * *',
+      timeZone: 'UTC',
+      targets: { deviceIds: [await portal.deviceId('lab-vrp-01')], groupIds: [] },
+      inputs: {},
+    };
+    const saving = at('2030-01-01T00:00:00Z');
+    const asked = await createSchedule(op2(), base, deps(), saving);
+    expect(asked).toEqual({
+      ok: false,
+      errors: {
+        confirm: expect.stringMatching(
+          /^Needs confirming: «display clock» on lab-vrp-01 \(rule «op2: confirm the clock»\)\. Type «lab-vrp-01» to run it\.$/,
+        ),
+      },
+    });
+    expect(await portal.db.schedule.count({ where: { templateId } })).toBe(0);
+    expect(await createSchedule(op2(), { ...base, confirm: 'lab-vrp-02' }, deps(), saving)).toMatchObject({
+      ok: false,
+      errors: { confirm: expect.stringMatching(/Type «lab-vrp-01»/) },
+    });
+    const made = await createSchedule(op2(), { ...base, confirm: 'lab-vrp-01' }, deps(), saving);
+    if (!made.ok) throw new Error(JSON.stringify(made.errors));
+    const rule = (await portal.runtime.policy.list()).find((r) => r.name === 'op2: confirm the clock')!;
+    const row = await portal.db.schedule.findUniqueOrThrow({ where: { id: made.id } });
+    expect(JSON.parse(row.confirmed)).toEqual([{ rule: rule.id, command: 'display clock' }]);
+
+    // the planned run: a confirmed task, which the device runs
+    const [taskId, ...others] = await tickSchedules(deps(), at('2030-01-01T02:00:10Z'));
+    expect(others).toEqual([]);
+    const task = await portal.db.task.findUniqueOrThrow({ where: { id: taskId! } });
+    expect(task.guardConfirmed).toBe(true);
+    expect((await waitFinalDetail(portal, taskId!)).task.status).toBe('completed');
+
+    // a change that does not touch the commands keeps what was confirmed
+    const changed = await updateSchedule(op2(), made.id, { ...base, cron: '0 3 * * *' }, deps(), saving);
+    expect(changed).toMatchObject({ ok: true });
+    expect(
+      JSON.parse((await portal.db.schedule.findUniqueOrThrow({ where: { id: made.id } })).confirmed),
+    ).toEqual([{ rule: rule.id, command: 'display clock' }]);
+
+    // another rule asks to confirm the same command now: the next run is not started, saying why
+    const top = (await portal.runtime.policy.list())[0]!.id;
+    const again = await portal.runtime.policy.create(
+      portal.users.admin,
+      {
+        name: 'op2: clocks again',
+        patterns: ['display clock'],
+        action: 'confirm',
+        userIds: [portal.users.operator2],
+      },
+      top,
+    );
+    if (!again.ok) throw new Error(again.error);
+    try {
+      const before = await portal.db.task.count();
+      expect(await tickSchedules(deps(), at('2030-01-02T03:00:10Z'))).toEqual([]);
+      expect(await portal.db.task.count()).toBe(before);
+      const refused = await portal.db.schedule.findUniqueOrThrow({ where: { id: made.id } });
+      expect(refused.lastError).toMatch(
+        /Needs confirming: «display clock» on lab-vrp-01 \(rule «op2: clocks again»\), which the schedule's owner did not confirm when saving it\. Save the schedule again to confirm it\./,
+      );
+      // saving it without the phrase asks for it; with it, the new rule's confirmation is kept
+      const unconfirmed = await updateSchedule(op2(), made.id, base, deps(), saving);
+      expect(unconfirmed).toMatchObject({
+        ok: false,
+        errors: { confirm: expect.stringMatching(/Type «lab-vrp-01»/) },
+      });
+      const confirmed = await updateSchedule(
+        op2(),
+        made.id,
+        { ...base, confirm: 'lab-vrp-01' },
+        deps(),
+        saving,
+      );
+      expect(confirmed).toMatchObject({ ok: true });
+      const kept = JSON.parse(
+        (await portal.db.schedule.findUniqueOrThrow({ where: { id: made.id } })).confirmed,
+      );
+      expect(kept).toEqual([{ rule: again.id, command: 'display clock' }]);
+    } finally {
+      const id = (await portal.runtime.policy.list()).find((r) => r.name === 'op2: clocks again')?.id;
+      if (id) await portal.runtime.policy.remove(portal.users.admin, id);
+      await portal.db.schedule.delete({ where: { id: made.id } });
+    }
+  });
+
+  it('a schedule whose commands a rule denies, or that need an approval, is refused when saved', async () => {
+    const deviceIds = [await portal.deviceId('lab-vrp-01')];
+    for (const [commands, error] of [
+      ['reboot', /^Refused by the guard rails: «reboot» on lab-vrp-01 \(rule «op2: no reboot»\)\.$/],
+      ['save', /^Needs a second person's approval: «save» on lab-vrp-01/],
+    ] as const) {
+      const templateId = await template(`scheduled ${commands}`, commands);
+      const r = await createSchedule(
+        op2(),
+        { templateId, cron: '0 2 * * *', targets: { deviceIds, groupIds: [] }, confirm: 'lab-vrp-01' },
+        deps(),
+      );
+      expect(r).toEqual({ ok: false, errors: { form: expect.stringMatching(error) } });
+      expect(await portal.db.schedule.count({ where: { templateId } })).toBe(0);
+    }
+  });
+
+  it('POST /api/v1/schedules: refused (422, field confirm) until `confirm` holds the phrase', async () => {
+    setRuntime(portal.runtime);
+    const { token } = await mintToken(portal.runtime, portal.users.operator2, 'write');
+    const body = {
+      template_id: await template('api clock', 'dis clock'),
+      cron: '30 1 * * *',
+      targets: { device_ids: [await portal.deviceId('lab-vrp-01')] },
+    };
+    const refused = await call(schedulesRoute.POST, { method: 'POST', path: '/schedules', token, body });
+    expect(refused.status, JSON.stringify(refused.json)).toBe(422);
+    expect(JSON.stringify(refused.json)).toMatch(
+      /"confirm":"Needs confirming: .*Type «lab-vrp-01» to run it/,
+    );
+    const ok = await call(schedulesRoute.POST, {
+      method: 'POST',
+      path: '/schedules',
+      token,
+      body: { ...body, confirm: 'lab-vrp-01' },
+    });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(201);
+    await portal.db.schedule.delete({ where: { id: ok.json.id as string } });
   });
 });

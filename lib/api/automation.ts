@@ -178,6 +178,7 @@ export function scheduleServiceInput(b: z.output<typeof scheduleInputSchema>) {
     missedPolicy: b.missed_policy,
     targets: { deviceIds: b.targets.device_ids, groupIds: b.targets.group_ids },
     inputs: b.inputs,
+    ...(b.confirm !== undefined && { confirm: b.confirm }),
   };
 }
 

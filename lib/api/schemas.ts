@@ -938,6 +938,10 @@ const scheduleFields = {
     .meta({ description: 'Runs missed while the portal was down: `skip` them, or `run_once` at start.' }),
   targets: scheduleTargets,
   inputs: inputValues,
+  confirm: z.string().max(200).optional().meta({
+    description:
+      'Confirms the commands a guard-rail rule asks to confirm (the device’s name, or `N devices`, for the devices the schedule resolves to now): its runs may then send them while the same rule asks for the same command. Without it such a schedule is refused (422, field `confirm`) with the phrase to send; a change without it keeps what was confirmed.',
+  }),
 };
 
 export const scheduleInputSchema = z.object(scheduleFields).strict().meta({ id: 'ScheduleInput' });
@@ -950,6 +954,7 @@ export const schedulePatchSchema = z
     missed_policy: z.enum(MISSED_RUN_POLICIES).optional(),
     targets: scheduleTargets.optional(),
     inputs: z.record(z.string().max(64), z.string().max(INPUT_MAX_CHARS)).optional(),
+    confirm: scheduleFields.confirm,
   })
   .strict()
   .meta({ id: 'SchedulePatch', description: 'Fields to change; the rest stay.' });

@@ -4,7 +4,9 @@ import { isRole } from '../auth/roles';
 import type { PrismaClient } from '../db/generated/client';
 import { operableDevicesWhere } from '../devices/visibility';
 import type { NotificationFeed } from '../notifications/feed';
+import { confirmedCommands, guardTask, type ConfirmedCommand } from '../tasks/guard';
 import type { TaskDeps } from '../tasks/service';
+import { validateInputs } from './render';
 import { checkSchedule, decideDue, MISSED_RUN_POLICIES, type MissedRunPolicy } from './schedule';
 import { getTemplate, runTemplate, visibleTemplatesWhere, type TemplateActor } from './templates';
 
@@ -35,11 +37,17 @@ export const scheduleInputSchema = z
     missedPolicy: z.enum(MISSED_RUN_POLICIES).default('skip'),
     targets: targetsSchema,
     inputs: z.record(z.string().max(64), z.string().max(200)).default({}),
+    /**
+     * Confirms the commands guard-rail rules ask to confirm, as for running the template now (the
+     * device's name, or `N devices`); the schedule's runs may then send them while the same rules ask
+     * for the same commands.
+     */
+    confirm: z.string().max(200).optional(),
   })
   .strict();
 
 export type ScheduleErrors = Partial<
-  Record<'templateId' | 'cron' | 'timeZone' | 'targets' | 'inputs' | 'form', string>
+  Record<'templateId' | 'cron' | 'timeZone' | 'targets' | 'inputs' | 'confirm' | 'form', string>
 >;
 export interface SchedulerDeps extends TaskDeps {
   feed: NotificationFeed;
@@ -89,15 +97,49 @@ async function validate(
   return { ok: true, value: v, next: check.next[0]! };
 }
 
+/**
+ * The guard rails on what the schedule would run now (its targets as they resolve today): a command a
+ * rule denies, or one that needs a second person's approval, refuses the schedule; the commands a
+ * rule asks to confirm need the confirmation phrase, and what it confirmed is kept for the runs.
+ */
+async function guardSchedule(
+  actor: TemplateActor,
+  v: z.output<typeof scheduleInputSchema>,
+  deps: Pick<SchedulerDeps, 'db' | 'policy'>,
+  /** What the schedule kept: a change without a phrase needs no new one for what it confirmed. */
+  kept: readonly ConfirmedCommand[] = [],
+): Promise<{ ok: true; confirmed: ConfirmedCommand[] } | { ok: false; errors: ScheduleErrors }> {
+  if (!deps.policy) return { ok: true, confirmed: [] };
+  const template = await getTemplate(actor, v.templateId, deps);
+  if (!template) return { ok: false, errors: { templateId: 'No such template.' } };
+  const inputs = validateInputs(template.inputs, v.inputs);
+  if (!inputs.ok) return { ok: false, errors: { inputs: 'Some inputs are not valid.' } };
+  const ids = await targetsNow(deps.db, v.targets, actor);
+  const devices = await deps.db.device.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, name: true, vendor: true, host: true, fields: true },
+  });
+  const judge = (confirmation: string | readonly ConfirmedCommand[]) =>
+    guardTask(deps.policy!, actor, devices, template, inputs.values, confirmation);
+  let g = await judge(v.confirm === undefined && kept.length > 0 ? kept : (v.confirm ?? ''));
+  // something it did not confirm before: asked for the phrase, as a new schedule is
+  if (!g.ok && g.field === 'confirmGuarded' && v.confirm === undefined && kept.length > 0)
+    g = await judge('');
+  if (!g.ok) return { ok: false, errors: { [g.field === 'confirmGuarded' ? 'confirm' : 'form']: g.error } };
+  return { ok: true, confirmed: confirmedCommands(g.verdicts.confirm) };
+}
+
 export async function createSchedule(
   actor: TemplateActor,
   raw: unknown,
-  deps: Pick<SchedulerDeps, 'db' | 'audit'>,
+  deps: Pick<SchedulerDeps, 'db' | 'audit' | 'policy'>,
   now = new Date(),
 ): Promise<{ ok: true; id: string; nextRunAt: Date } | { ok: false; errors: ScheduleErrors }> {
   if (actor.role === 'viewer') return { ok: false, errors: { form: 'Viewers cannot schedule tasks.' } };
   const v = await validate(actor, raw, deps.db, now);
   if (!v.ok) return v;
+  const guard = await guardSchedule(actor, v.value, deps);
+  if (!guard.ok) return guard;
   const s = await deps.db.schedule.create({
     data: {
       templateId: v.value.templateId,
@@ -108,6 +150,7 @@ export async function createSchedule(
       missedPolicy: v.value.missedPolicy,
       targets: JSON.stringify(v.value.targets),
       inputs: JSON.stringify(v.value.inputs),
+      confirmed: JSON.stringify(guard.confirmed),
       nextRunAt: v.value.enabled ? v.next : null,
     },
   });
@@ -124,7 +167,7 @@ export async function updateSchedule(
   actor: TemplateActor,
   id: string,
   raw: unknown,
-  deps: Pick<SchedulerDeps, 'db' | 'audit'>,
+  deps: Pick<SchedulerDeps, 'db' | 'audit' | 'policy'>,
   now = new Date(),
 ): Promise<{ ok: true; nextRunAt: Date | null } | { ok: false; errors: ScheduleErrors }> {
   const s = await deps.db.schedule.findFirst({ where: { id, ...visibleSchedulesWhere(actor) } });
@@ -133,6 +176,9 @@ export async function updateSchedule(
     return { ok: false, errors: { form: 'Only its owner or an admin can change this schedule.' } };
   const v = await validate(actor, raw, deps.db, now);
   if (!v.ok) return v;
+  // judged as the one saving it (an admin editing another's schedule confirms for it)
+  const guard = await guardSchedule(actor, v.value, deps, confirmedOf(s.confirmed));
+  if (!guard.ok) return guard;
   const nextRunAt = v.value.enabled ? v.next : null;
   await deps.db.schedule.update({
     where: { id },
@@ -144,6 +190,7 @@ export async function updateSchedule(
       missedPolicy: v.value.missedPolicy,
       targets: JSON.stringify(v.value.targets),
       inputs: JSON.stringify(v.value.inputs),
+      confirmed: JSON.stringify(guard.confirmed),
       nextRunAt,
     },
   });
@@ -191,8 +238,8 @@ export async function listSchedules(actor: TemplateActor, db: PrismaClient) {
 type ScheduleRow = Awaited<ReturnType<PrismaClient['schedule']['findUniqueOrThrow']>>;
 
 /** The devices a schedule runs on now: its devices and its groups' members the owner may operate. */
-async function targetsNow(db: PrismaClient, s: ScheduleRow, owner: TemplateActor): Promise<string[]> {
-  const t = targetsSchema.safeParse(JSON.parse(s.targets));
+async function targetsNow(db: PrismaClient, targets: unknown, owner: TemplateActor): Promise<string[]> {
+  const t = targetsSchema.safeParse(targets);
   if (!t.success) return [];
   const rows = await db.device.findMany({
     where: {
@@ -214,6 +261,13 @@ async function targetsNow(db: PrismaClient, s: ScheduleRow, owner: TemplateActor
   return rows.map((r) => r.id);
 }
 
+function confirmedOf(json: string): ConfirmedCommand[] {
+  const parsed = z
+    .array(z.object({ rule: z.string(), command: z.string() }))
+    .safeParse(JSON.parse(json || '[]'));
+  return parsed.success ? parsed.data : [];
+}
+
 /** One run of a schedule that has come; the caller has claimed it. */
 async function runDue(
   s: ScheduleRow,
@@ -226,7 +280,7 @@ async function runDue(
   const actor = { id: owner.id, role: owner.role };
   const template = await getTemplate(actor, s.templateId, deps);
   if (!template) return { error: 'The owner can no longer see the template.' };
-  const deviceIds = await targetsNow(deps.db, s, actor);
+  const deviceIds = await targetsNow(deps.db, JSON.parse(s.targets), actor);
   if (deviceIds.length === 0)
     return { error: 'None of the schedule’s devices is available to its owner now.' };
   const stamp = planned.toISOString().slice(0, 16).replace('T', ' ');
@@ -240,7 +294,10 @@ async function runDue(
     },
     deps,
     // a second node that somehow got here runs nothing twice: the key is the planned time
-    { idempotencyKey: `schedule:${s.id}:${planned.toISOString()}` },
+    {
+      idempotencyKey: `schedule:${s.id}:${planned.toISOString()}`,
+      confirmedCommands: confirmedOf(s.confirmed),
+    },
   );
   if (!r.ok)
     return { error: Object.values(r.errors).filter(Boolean).join(' ') || 'The run could not start.' };

@@ -12,6 +12,7 @@ import {
   type CommandSpec,
 } from '../tasks/schema';
 import { createTask, type CreateResult, type TaskDeps } from '../tasks/service';
+import type { ConfirmedCommand } from '../tasks/guard';
 import { compileUserPattern } from '../tasks/patterns';
 import { compileIgnore } from './diff';
 import {
@@ -522,7 +523,7 @@ export async function runTemplate(
     confirm?: string;
   },
   deps: TaskDeps,
-  opts: { idempotencyKey?: string } = {},
+  opts: { idempotencyKey?: string; confirmedCommands?: readonly ConfirmedCommand[] } = {},
 ): Promise<RunTemplateResult> {
   const preview = await previewTemplate(actor, id, req, deps);
   if (!preview.ok) return preview;
@@ -548,6 +549,10 @@ export async function runTemplate(
       ...taskFieldsOf(t),
     },
     deps,
-    { ...opts, template: { id: t.id, version: t.version, inputs: preview.inputs } },
+    {
+      idempotencyKey: opts.idempotencyKey,
+      confirmedCommands: opts.confirmedCommands,
+      template: { id: t.id, version: t.version, inputs: preview.inputs },
+    },
   );
 }

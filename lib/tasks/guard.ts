@@ -49,6 +49,22 @@ export function commandsPerDevice(
   });
 }
 
+/** A command a rule asks to confirm, as its owner confirmed it for a schedule: the rule, the command. */
+export interface ConfirmedCommand {
+  rule: string;
+  command: string;
+}
+
+/** What confirming `verdicts` confirms, once each (a schedule keeps it for its runs). */
+export function confirmedCommands(verdicts: CommandVerdicts['confirm']): ConfirmedCommand[] {
+  const seen = new Map<string, ConfirmedCommand>();
+  for (const v of verdicts) {
+    const rule = v.decision.rule?.id ?? '';
+    seen.set(`${rule}\u0000${v.command}`, { rule, command: v.command });
+  }
+  return [...seen.values()];
+}
+
 export type TaskGuardResult =
   | { ok: true; confirmed: boolean; verdicts: CommandVerdicts }
   | { ok: false; field: 'commands' | 'confirmGuarded'; error: string; verdicts: CommandVerdicts };
@@ -59,8 +75,12 @@ export async function guardTask(
   devices: readonly GuardDevice[],
   plan: GuardPlan,
   inputs: Record<string, string> | null,
-  /** The phrase typed, or true: the owner confirmed the same commands on these devices before ("Run again"). */
-  confirmation: string | true,
+  /**
+   * The phrase typed; true: the owner confirmed the same commands on these devices before ("Run
+   * again"); a list: what the owner confirmed when saving a schedule (each command the same rule asks
+   * to confirm now must be in it).
+   */
+  confirmation: string | true | readonly ConfirmedCommand[],
 ): Promise<TaskGuardResult> {
   const verdicts = await policy.judgeCommands(
     { id: actor.id, role: actor.role, name: actor.id },
@@ -85,6 +105,19 @@ export async function guardTask(
     };
   }
   if (verdicts.confirm.length === 0) return { ok: true, confirmed: false, verdicts };
+  if (typeof confirmation === 'object') {
+    const known = new Set(confirmation.map((c) => `${c.rule}\u0000${c.command}`));
+    const unconfirmed = verdicts.confirm.filter(
+      (v) => !known.has(`${v.decision.rule?.id ?? ''}\u0000${v.command}`),
+    );
+    if (unconfirmed.length === 0) return { ok: true, confirmed: true, verdicts };
+    return {
+      ok: false,
+      field: 'confirmGuarded',
+      error: `Needs confirming: ${describeVerdicts(unconfirmed)}, which the schedule's owner did not confirm when saving it. Save the schedule again to confirm it.`,
+      verdicts,
+    };
+  }
   const phrase = confirmationPhrase(verdicts.confirm);
   if (confirmation !== true && confirmation.trim() !== phrase)
     return {

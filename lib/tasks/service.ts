@@ -3,7 +3,7 @@ import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
 import type { Role } from '../auth/roles';
 import type { PolicyService } from '../policy/service';
-import { guardTask } from './guard';
+import { guardTask, type ConfirmedCommand } from './guard';
 import { operableDevicesWhere } from '../devices/visibility';
 import type { Vendor } from '../devices/schema';
 import { progressPercent } from './progress';
@@ -129,6 +129,8 @@ export async function createTask(
     template?: { id: string; version: number; inputs: Record<string, string> };
     /** "Run again" of a task whose owner confirmed its guarded commands: confirmed again. */
     guardConfirmed?: boolean;
+    /** A schedule's run: what its owner confirmed when saving it (lib/tasks/guard.ts). */
+    confirmedCommands?: readonly ConfirmedCommand[];
   } = {},
 ): Promise<CreateResult> {
   const { db } = deps;
@@ -174,7 +176,7 @@ export async function createTask(
       devices,
       v,
       opts.template?.inputs ?? null,
-      opts.guardConfirmed || v.confirmGuarded,
+      opts.confirmedCommands ?? (opts.guardConfirmed || v.confirmGuarded),
     );
     if (!g.ok) return { ok: false, errors: { [g.field]: g.error } };
     guardConfirmed = g.confirmed;

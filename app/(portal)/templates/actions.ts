@@ -136,6 +136,7 @@ const scheduleArg = z
     deviceIds: z.array(z.string().min(1).max(64)).max(1000),
     groupIds: z.array(idArg).max(100).default([]),
     inputs: z.record(z.string().max(64), z.string().max(200)),
+    confirm: z.string().max(200).optional(),
   })
   .strict();
 
@@ -157,6 +158,7 @@ export async function createScheduleAction(
       missedPolicy: v.missedPolicy,
       targets: { deviceIds: v.deviceIds, groupIds: v.groupIds },
       inputs: v.inputs,
+      ...(v.confirm !== undefined && { confirm: v.confirm }),
     },
     getRuntime(),
   );

@@ -66,6 +66,8 @@ export function RunPanel({
   const [tz, setTz] = useState(timeZone);
   const [missed, setMissed] = useState('skip');
   const [scheduleError, setScheduleError] = useState<string | null>(null);
+  // guard-rail rules ask to confirm some of the schedule's commands: its owner confirms them once
+  const [scheduleConfirm, setScheduleConfirm] = useState<string | null>(null);
 
   const shown = useMemo(() => {
     const needle = q.trim().toLowerCase();
@@ -374,6 +376,18 @@ export function RunPanel({
             {scheduleError}
           </p>
         )}
+        {scheduleConfirm !== null && (
+          <div className="mt-2">
+            <label htmlFor="sch-confirm">{t('confirmGuarded')}</label>
+            <input
+              id="sch-confirm"
+              className="input font-mono"
+              autoComplete="off"
+              value={scheduleConfirm}
+              onChange={(e) => setScheduleConfirm(e.target.value)}
+            />
+          </div>
+        )}
         <button
           type="button"
           className="btn-secondary mt-3"
@@ -388,8 +402,11 @@ export function RunPanel({
                 deviceIds: [...selected],
                 groupIds: chosenGroups,
                 inputs: values,
+                ...(scheduleConfirm !== null && { confirm: scheduleConfirm }),
               });
               setScheduleError(r.error ?? null);
+              if (r.field === 'confirm') setScheduleConfirm((c) => c ?? '');
+              else if (!r.error) setScheduleConfirm(null);
             })
           }
         >

@@ -3136,6 +3136,7 @@ export const ScheduleScalarFieldEnum = {
   lastTaskId: 'lastTaskId',
   lastError: 'lastError',
   missedRuns: 'missedRuns',
+  confirmed: 'confirmed',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

@@ -456,6 +456,7 @@ export const ScheduleScalarFieldEnum = {
   lastTaskId: 'lastTaskId',
   lastError: 'lastError',
   missedRuns: 'missedRuns',
+  confirmed: 'confirmed',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

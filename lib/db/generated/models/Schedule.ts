@@ -49,6 +49,7 @@ export type ScheduleMinAggregateOutputType = {
   lastTaskId: string | null
   lastError: string | null
   missedRuns: number | null
+  confirmed: string | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -68,6 +69,7 @@ export type ScheduleMaxAggregateOutputType = {
   lastTaskId: string | null
   lastError: string | null
   missedRuns: number | null
+  confirmed: string | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -87,6 +89,7 @@ export type ScheduleCountAggregateOutputType = {
   lastTaskId: number
   lastError: number
   missedRuns: number
+  confirmed: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -116,6 +119,7 @@ export type ScheduleMinAggregateInputType = {
   lastTaskId?: true
   lastError?: true
   missedRuns?: true
+  confirmed?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -135,6 +139,7 @@ export type ScheduleMaxAggregateInputType = {
   lastTaskId?: true
   lastError?: true
   missedRuns?: true
+  confirmed?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -154,6 +159,7 @@ export type ScheduleCountAggregateInputType = {
   lastTaskId?: true
   lastError?: true
   missedRuns?: true
+  confirmed?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -260,6 +266,7 @@ export type ScheduleGroupByOutputType = {
   lastTaskId: string | null
   lastError: string | null
   missedRuns: number
+  confirmed: string
   createdAt: Date
   updatedAt: Date
   _count: ScheduleCountAggregateOutputType | null
@@ -302,6 +309,7 @@ export type ScheduleWhereInput = {
   lastTaskId?: Prisma.StringNullableFilter<"Schedule"> | string | null
   lastError?: Prisma.StringNullableFilter<"Schedule"> | string | null
   missedRuns?: Prisma.IntFilter<"Schedule"> | number
+  confirmed?: Prisma.StringFilter<"Schedule"> | string
   createdAt?: Prisma.DateTimeFilter<"Schedule"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Schedule"> | Date | string
   template?: Prisma.XOR<Prisma.TaskTemplateScalarRelationFilter, Prisma.TaskTemplateWhereInput>
@@ -323,6 +331,7 @@ export type ScheduleOrderByWithRelationInput = {
   lastTaskId?: Prisma.SortOrderInput | Prisma.SortOrder
   lastError?: Prisma.SortOrderInput | Prisma.SortOrder
   missedRuns?: Prisma.SortOrder
+  confirmed?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   template?: Prisma.TaskTemplateOrderByWithRelationInput
@@ -347,6 +356,7 @@ export type ScheduleWhereUniqueInput = Prisma.AtLeast<{
   lastTaskId?: Prisma.StringNullableFilter<"Schedule"> | string | null
   lastError?: Prisma.StringNullableFilter<"Schedule"> | string | null
   missedRuns?: Prisma.IntFilter<"Schedule"> | number
+  confirmed?: Prisma.StringFilter<"Schedule"> | string
   createdAt?: Prisma.DateTimeFilter<"Schedule"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Schedule"> | Date | string
   template?: Prisma.XOR<Prisma.TaskTemplateScalarRelationFilter, Prisma.TaskTemplateWhereInput>
@@ -368,6 +378,7 @@ export type ScheduleOrderByWithAggregationInput = {
   lastTaskId?: Prisma.SortOrderInput | Prisma.SortOrder
   lastError?: Prisma.SortOrderInput | Prisma.SortOrder
   missedRuns?: Prisma.SortOrder
+  confirmed?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.ScheduleCountOrderByAggregateInput
@@ -395,6 +406,7 @@ export type ScheduleScalarWhereWithAggregatesInput = {
   lastTaskId?: Prisma.StringNullableWithAggregatesFilter<"Schedule"> | string | null
   lastError?: Prisma.StringNullableWithAggregatesFilter<"Schedule"> | string | null
   missedRuns?: Prisma.IntWithAggregatesFilter<"Schedule"> | number
+  confirmed?: Prisma.StringWithAggregatesFilter<"Schedule"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Schedule"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Schedule"> | Date | string
 }
@@ -412,6 +424,7 @@ export type ScheduleCreateInput = {
   lastTaskId?: string | null
   lastError?: string | null
   missedRuns?: number
+  confirmed?: string
   createdAt?: Date | string
   updatedAt?: Date | string
   template: Prisma.TaskTemplateCreateNestedOneWithoutSchedulesInput
@@ -433,6 +446,7 @@ export type ScheduleUncheckedCreateInput = {
   lastTaskId?: string | null
   lastError?: string | null
   missedRuns?: number
+  confirmed?: string
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -450,6 +464,7 @@ export type ScheduleUpdateInput = {
   lastTaskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   missedRuns?: Prisma.IntFieldUpdateOperationsInput | number
+  confirmed?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   template?: Prisma.TaskTemplateUpdateOneRequiredWithoutSchedulesNestedInput
@@ -471,6 +486,7 @@ export type ScheduleUncheckedUpdateInput = {
   lastTaskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   missedRuns?: Prisma.IntFieldUpdateOperationsInput | number
+  confirmed?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -490,6 +506,7 @@ export type ScheduleCreateManyInput = {
   lastTaskId?: string | null
   lastError?: string | null
   missedRuns?: number
+  confirmed?: string
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -507,6 +524,7 @@ export type ScheduleUpdateManyMutationInput = {
   lastTaskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   missedRuns?: Prisma.IntFieldUpdateOperationsInput | number
+  confirmed?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -526,6 +544,7 @@ export type ScheduleUncheckedUpdateManyInput = {
   lastTaskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   missedRuns?: Prisma.IntFieldUpdateOperationsInput | number
+  confirmed?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -555,6 +574,7 @@ export type ScheduleCountOrderByAggregateInput = {
   lastTaskId?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
   missedRuns?: Prisma.SortOrder
+  confirmed?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -578,6 +598,7 @@ export type ScheduleMaxOrderByAggregateInput = {
   lastTaskId?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
   missedRuns?: Prisma.SortOrder
+  confirmed?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -597,6 +618,7 @@ export type ScheduleMinOrderByAggregateInput = {
   lastTaskId?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
   missedRuns?: Prisma.SortOrder
+  confirmed?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -702,6 +724,7 @@ export type ScheduleCreateWithoutOwnerInput = {
   lastTaskId?: string | null
   lastError?: string | null
   missedRuns?: number
+  confirmed?: string
   createdAt?: Date | string
   updatedAt?: Date | string
   template: Prisma.TaskTemplateCreateNestedOneWithoutSchedulesInput
@@ -721,6 +744,7 @@ export type ScheduleUncheckedCreateWithoutOwnerInput = {
   lastTaskId?: string | null
   lastError?: string | null
   missedRuns?: number
+  confirmed?: string
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -768,6 +792,7 @@ export type ScheduleScalarWhereInput = {
   lastTaskId?: Prisma.StringNullableFilter<"Schedule"> | string | null
   lastError?: Prisma.StringNullableFilter<"Schedule"> | string | null
   missedRuns?: Prisma.IntFilter<"Schedule"> | number
+  confirmed?: Prisma.StringFilter<"Schedule"> | string
   createdAt?: Prisma.DateTimeFilter<"Schedule"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Schedule"> | Date | string
 }
@@ -785,6 +810,7 @@ export type ScheduleCreateWithoutTemplateInput = {
   lastTaskId?: string | null
   lastError?: string | null
   missedRuns?: number
+  confirmed?: string
   createdAt?: Date | string
   updatedAt?: Date | string
   owner: Prisma.UserCreateNestedOneWithoutSchedulesInput
@@ -804,6 +830,7 @@ export type ScheduleUncheckedCreateWithoutTemplateInput = {
   lastTaskId?: string | null
   lastError?: string | null
   missedRuns?: number
+  confirmed?: string
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -847,6 +874,7 @@ export type ScheduleCreateManyOwnerInput = {
   lastTaskId?: string | null
   lastError?: string | null
   missedRuns?: number
+  confirmed?: string
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -864,6 +892,7 @@ export type ScheduleUpdateWithoutOwnerInput = {
   lastTaskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   missedRuns?: Prisma.IntFieldUpdateOperationsInput | number
+  confirmed?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   template?: Prisma.TaskTemplateUpdateOneRequiredWithoutSchedulesNestedInput
@@ -883,6 +912,7 @@ export type ScheduleUncheckedUpdateWithoutOwnerInput = {
   lastTaskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   missedRuns?: Prisma.IntFieldUpdateOperationsInput | number
+  confirmed?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -901,6 +931,7 @@ export type ScheduleUncheckedUpdateManyWithoutOwnerInput = {
   lastTaskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   missedRuns?: Prisma.IntFieldUpdateOperationsInput | number
+  confirmed?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -919,6 +950,7 @@ export type ScheduleCreateManyTemplateInput = {
   lastTaskId?: string | null
   lastError?: string | null
   missedRuns?: number
+  confirmed?: string
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -936,6 +968,7 @@ export type ScheduleUpdateWithoutTemplateInput = {
   lastTaskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   missedRuns?: Prisma.IntFieldUpdateOperationsInput | number
+  confirmed?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   owner?: Prisma.UserUpdateOneRequiredWithoutSchedulesNestedInput
@@ -955,6 +988,7 @@ export type ScheduleUncheckedUpdateWithoutTemplateInput = {
   lastTaskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   missedRuns?: Prisma.IntFieldUpdateOperationsInput | number
+  confirmed?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -973,6 +1007,7 @@ export type ScheduleUncheckedUpdateManyWithoutTemplateInput = {
   lastTaskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   missedRuns?: Prisma.IntFieldUpdateOperationsInput | number
+  confirmed?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -994,6 +1029,7 @@ export type ScheduleSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   lastTaskId?: boolean
   lastError?: boolean
   missedRuns?: boolean
+  confirmed?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   template?: boolean | Prisma.TaskTemplateDefaultArgs<ExtArgs>
@@ -1015,6 +1051,7 @@ export type ScheduleSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exte
   lastTaskId?: boolean
   lastError?: boolean
   missedRuns?: boolean
+  confirmed?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   template?: boolean | Prisma.TaskTemplateDefaultArgs<ExtArgs>
@@ -1036,6 +1073,7 @@ export type ScheduleSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exte
   lastTaskId?: boolean
   lastError?: boolean
   missedRuns?: boolean
+  confirmed?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   template?: boolean | Prisma.TaskTemplateDefaultArgs<ExtArgs>
@@ -1057,11 +1095,12 @@ export type ScheduleSelectScalar = {
   lastTaskId?: boolean
   lastError?: boolean
   missedRuns?: boolean
+  confirmed?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type ScheduleOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "templateId" | "ownerId" | "cron" | "timeZone" | "enabled" | "missedPolicy" | "targets" | "inputs" | "nextRunAt" | "lastRunAt" | "lastTaskId" | "lastError" | "missedRuns" | "createdAt" | "updatedAt", ExtArgs["result"]["schedule"]>
+export type ScheduleOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "templateId" | "ownerId" | "cron" | "timeZone" | "enabled" | "missedPolicy" | "targets" | "inputs" | "nextRunAt" | "lastRunAt" | "lastTaskId" | "lastError" | "missedRuns" | "confirmed" | "createdAt" | "updatedAt", ExtArgs["result"]["schedule"]>
 export type ScheduleInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   template?: boolean | Prisma.TaskTemplateDefaultArgs<ExtArgs>
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
@@ -1120,6 +1159,11 @@ export type $SchedulePayload<ExtArgs extends runtime.Types.Extensions.InternalAr
      * Planned runs that passed without running (portal down, skip policy).
      */
     missedRuns: number
+    /**
+     * JSON [{rule, command}]: commands guard-rail rules ask to confirm, confirmed by the owner when the
+     * schedule was saved; a run may send them while the same rule asks for the same command.
+     */
+    confirmed: string
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["schedule"]>
@@ -1561,6 +1605,7 @@ export interface ScheduleFieldRefs {
   readonly lastTaskId: Prisma.FieldRef<"Schedule", 'String'>
   readonly lastError: Prisma.FieldRef<"Schedule", 'String'>
   readonly missedRuns: Prisma.FieldRef<"Schedule", 'Int'>
+  readonly confirmed: Prisma.FieldRef<"Schedule", 'String'>
   readonly createdAt: Prisma.FieldRef<"Schedule", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Schedule", 'DateTime'>
 }
