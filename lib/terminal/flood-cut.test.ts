@@ -77,17 +77,40 @@ describe('flood cut: the part of a plain-text flood whose lines all scroll out',
     expect(flood.slice(r.cut).split('\n').length - 1).toBeGreaterThanOrEqual(2 * 6 + 20 + 2);
   });
 
-  it('skips nothing when too few lines follow, or when the start is not plain text', async () => {
+  it('skips nothing when too few lines follow, or when the output starts with more than plain text', async () => {
     expect(cutOf(plainLines(20), 6, 20)).toBe(0);
-    // an escape sequence (a colour, a mode, the alternate screen) in what would be skipped
+    // an escape sequence (a colour, a mode, the alternate screen) at the start
     expect(cutOf(`\x1b[32m${plainLines(300)}`, 6, 20)).toBe(0);
-    expect(cutOf(`${plainLines(100)}\x1b[?1049h${plainLines(200)}`, 6, 20)).toBe(0);
     // C0 and C1 controls that change a terminal's state: SO/SI (charsets), VT, FF, CSI as one character
     for (const c of ['\x0e', '\x0f', '\x0b', '\x0c', '\x9b', '\x1b'])
-      expect(cutOf(`${plainLines(100)}${c}${plainLines(200)}`, 6, 20)).toBe(0);
-    // an escape sequence after the cut is parsed as it comes
-    const late = `${plainLines(300)}\x1b[32mgreen${plainLines(2)}`;
-    expect(cutOf(late, 6, 20)).toBeGreaterThan(0);
+      expect(cutOf(`${c}${plainLines(300)}`, 6, 20)).toBe(0);
+  });
+
+  it('counts only line feeds of plain text: whatever follows them cannot bring skipped rows back', async () => {
+    // each case: plain text, then output whose line feeds do not all scroll (or are not line feeds at
+    // all); the result must be a whole parse's, and the cut must leave enough plain line feeds
+    const cases = {
+      'a progress bar (cursor up)': `${plainLines(20)}${'\x1b[A\r\nprogress\r\n'.repeat(200)}`,
+      'reverse index': `${plainLines(20)}${'\x1bM\r\n'.repeat(200)}`,
+      'a scroll region': `${plainLines(20)}\x1b[1;3r${plainLines(200)}\x1b[r`,
+      'the alternate screen': `${plainLines(20)}\x1b[?1049h${plainLines(200)}\x1b[?1049l`,
+      'line feeds inside an OSC': `${plainLines(20)}\x1b]0;${'\r\n'.repeat(200)}\x07done\r\n`,
+      'colours after a long plain flood': `${plainLines(300)}\x1b[32mgreen${plainLines(2)}`,
+      'the alternate screen after a long plain flood': `${plainLines(100)}\x1b[?1049h${plainLines(200)}x\x1b[?1049l`,
+      'a charset switch after a long plain flood': `${plainLines(100)}\x0e${plainLines(200)}\x0f`,
+    };
+    for (const [name, flood] of Object.entries(cases)) {
+      const r = await both('$ watch\r\n', flood);
+      expect(r.cutOne, name).toEqual(r.whole);
+      const firstControl = flood.search(/[\x00-\x07\x0b-\x0c\x0e-\x1f\x7f-\x9f]/);
+      if (r.cut > 0) {
+        const plainAfter = flood.slice(r.cut, firstControl).split('\n').length - 1;
+        expect(plainAfter, name).toBeGreaterThanOrEqual(2 * 6 + 20 + 2);
+      }
+    }
+    // the plain text before a control is skipped when it is long enough, not otherwise
+    expect(cutOf(cases['a progress bar (cursor up)'], 6, 20)).toBe(0);
+    expect(cutOf(cases['colours after a long plain flood'], 6, 20)).toBeGreaterThan(0);
   });
 
   it('cuts only where a line was closed with a carriage return (bare line feeds keep their column)', async () => {
