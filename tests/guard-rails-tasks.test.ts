@@ -294,7 +294,12 @@ describe('schedules', () => {
     if (!made.ok) throw new Error(JSON.stringify(made.errors));
     const rule = (await portal.runtime.policy.list()).find((r) => r.name === 'op2: confirm the clock')!;
     const row = await portal.db.schedule.findUniqueOrThrow({ where: { id: made.id } });
-    expect(JSON.parse(row.confirmed)).toEqual([{ rule: rule.id, command: 'display clock' }]);
+    const vrp1 = await portal.deviceId('lab-vrp-01');
+    expect(JSON.parse(row.confirmed)).toEqual([{ rule: rule.id, command: 'display clock', devices: [vrp1] }]);
+    const created = await portal.db.auditEvent.findFirstOrThrow({
+      where: { action: 'schedule.create', detail: { startsWith: made.id } },
+    });
+    expect(created.detail).toContain('guarded commands confirmed: «display clock» (1 device run)');
 
     // the planned run: a confirmed task, which the device runs
     const [taskId, ...others] = await tickSchedules(deps(), at('2030-01-01T02:00:10Z'));
@@ -303,12 +308,28 @@ describe('schedules', () => {
     expect(task.guardConfirmed).toBe(true);
     expect((await waitFinalDetail(portal, taskId!)).task.status).toBe('completed');
 
-    // a change that does not touch the commands keeps what was confirmed
+    // a change that does not touch the commands keeps what was confirmed, an admin's too (the
+    // schedule is judged as its owner: the rule asks operators, not admins)
+    const stored = async () =>
+      JSON.parse((await portal.db.schedule.findUniqueOrThrow({ where: { id: made.id } })).confirmed);
     const changed = await updateSchedule(op2(), made.id, { ...base, cron: '0 3 * * *' }, deps(), saving);
     expect(changed).toMatchObject({ ok: true });
+    const admin = { id: portal.users.admin, role: 'admin' as const };
     expect(
-      JSON.parse((await portal.db.schedule.findUniqueOrThrow({ where: { id: made.id } })).confirmed),
-    ).toEqual([{ rule: rule.id, command: 'display clock' }]);
+      await updateSchedule(admin, made.id, { ...base, cron: '0 3 * * *', enabled: true }, deps(), saving),
+    ).toMatchObject({ ok: true });
+    expect(await stored()).toEqual([{ rule: rule.id, command: 'display clock', devices: [vrp1] }]);
+
+    // a device added to its targets was not confirmed: the phrase again, now for both devices
+    const wider = {
+      ...base,
+      targets: { deviceIds: [vrp1, await portal.deviceId('lab-ios-01')], groupIds: [] },
+    };
+    expect(await updateSchedule(op2(), made.id, wider, deps(), saving)).toMatchObject({
+      ok: false,
+      errors: { confirm: expect.stringMatching(/Type «2 devices» to run it/) },
+    });
+    expect(await stored()).toEqual([{ rule: rule.id, command: 'display clock', devices: [vrp1] }]);
 
     // another rule asks to confirm the same command now: the next run is not started, saying why
     const top = (await portal.runtime.policy.list())[0]!.id;
@@ -348,7 +369,7 @@ describe('schedules', () => {
       const kept = JSON.parse(
         (await portal.db.schedule.findUniqueOrThrow({ where: { id: made.id } })).confirmed,
       );
-      expect(kept).toEqual([{ rule: again.id, command: 'display clock' }]);
+      expect(kept).toEqual([{ rule: again.id, command: 'display clock', devices: [vrp1] }]);
     } finally {
       const id = (await portal.runtime.policy.list()).find((r) => r.name === 'op2: clocks again')?.id;
       if (id) await portal.runtime.policy.remove(portal.users.admin, id);
@@ -368,7 +389,7 @@ describe('schedules', () => {
         { templateId, cron: '0 2 * * *', targets: { deviceIds, groupIds: [] }, confirm: 'lab-vrp-01' },
         deps(),
       );
-      expect(r).toEqual({ ok: false, errors: { form: expect.stringMatching(error) } });
+      expect(r).toEqual({ ok: false, errors: { commands: expect.stringMatching(error) } });
       expect(await portal.db.schedule.count({ where: { templateId } })).toBe(0);
     }
   });

@@ -940,7 +940,7 @@ const scheduleFields = {
   inputs: inputValues,
   confirm: z.string().max(200).optional().meta({
     description:
-      'Confirms the commands a guard-rail rule asks to confirm (the device’s name, or `N devices`, for the devices the schedule resolves to now): its runs may then send them while the same rule asks for the same command. Without it such a schedule is refused (422, field `confirm`) with the phrase to send; a change without it keeps what was confirmed.',
+      'Confirms the commands a guard-rail rule asks to confirm (the device’s name, or `N devices`, for the devices the schedule resolves to now, judged as its owner): its runs may then send them on those devices while the same rule asks for the same command. Without it such a schedule is refused (422, field `confirm`) with the phrase to send; a change without it keeps what was confirmed. Denied commands, or ones that need an approval, refuse it (422, field `commands`).',
   }),
 };
 

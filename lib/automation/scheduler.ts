@@ -47,7 +47,7 @@ export const scheduleInputSchema = z
   .strict();
 
 export type ScheduleErrors = Partial<
-  Record<'templateId' | 'cron' | 'timeZone' | 'targets' | 'inputs' | 'confirm' | 'form', string>
+  Record<'templateId' | 'cron' | 'timeZone' | 'targets' | 'inputs' | 'commands' | 'confirm' | 'form', string>
 >;
 export interface SchedulerDeps extends TaskDeps {
   feed: NotificationFeed;
@@ -98,35 +98,46 @@ async function validate(
 }
 
 /**
- * The guard rails on what the schedule would run now (its targets as they resolve today): a command a
- * rule denies, or one that needs a second person's approval, refuses the schedule; the commands a
- * rule asks to confirm need the confirmation phrase, and what it confirmed is kept for the runs.
+ * The guard rails on what the schedule would run now, as its owner (its targets as they resolve
+ * today, with the owner's access): a command a rule denies, or one that needs a second person's
+ * approval, refuses the schedule; the commands a rule asks to confirm need the confirmation phrase
+ * (typed by whoever saves it: the owner, or an admin for the owner), and what it confirmed, device by
+ * device, is kept for the runs.
  */
 async function guardSchedule(
-  actor: TemplateActor,
+  owner: TemplateActor,
   v: z.output<typeof scheduleInputSchema>,
   deps: Pick<SchedulerDeps, 'db' | 'policy'>,
   /** What the schedule kept: a change without a phrase needs no new one for what it confirmed. */
   kept: readonly ConfirmedCommand[] = [],
 ): Promise<{ ok: true; confirmed: ConfirmedCommand[] } | { ok: false; errors: ScheduleErrors }> {
   if (!deps.policy) return { ok: true, confirmed: [] };
-  const template = await getTemplate(actor, v.templateId, deps);
+  const template = await getTemplate(owner, v.templateId, deps);
   if (!template) return { ok: false, errors: { templateId: 'No such template.' } };
   const inputs = validateInputs(template.inputs, v.inputs);
   if (!inputs.ok) return { ok: false, errors: { inputs: 'Some inputs are not valid.' } };
-  const ids = await targetsNow(deps.db, v.targets, actor);
+  const ids = await targetsNow(deps.db, v.targets, owner);
   const devices = await deps.db.device.findMany({
     where: { id: { in: ids } },
     select: { id: true, name: true, vendor: true, host: true, fields: true },
   });
   const judge = (confirmation: string | readonly ConfirmedCommand[]) =>
-    guardTask(deps.policy!, actor, devices, template, inputs.values, confirmation);
+    guardTask(deps.policy!, owner, devices, template, inputs.values, confirmation);
   let g = await judge(v.confirm === undefined && kept.length > 0 ? kept : (v.confirm ?? ''));
-  // something it did not confirm before: asked for the phrase, as a new schedule is
+  // something it did not confirm before (a new device, command or rule): the phrase, as for a new one
   if (!g.ok && g.field === 'confirmGuarded' && v.confirm === undefined && kept.length > 0)
     g = await judge('');
-  if (!g.ok) return { ok: false, errors: { [g.field === 'confirmGuarded' ? 'confirm' : 'form']: g.error } };
+  if (!g.ok)
+    return { ok: false, errors: { [g.field === 'confirmGuarded' ? 'confirm' : 'commands']: g.error } };
   return { ok: true, confirmed: confirmedCommands(g.verdicts.confirm) };
+}
+
+/** What a schedule's audit entry says of the guarded commands it confirmed. */
+function confirmedNote(confirmed: readonly ConfirmedCommand[], by: TemplateActor, ownerId: string): string {
+  if (confirmed.length === 0) return '';
+  const n = confirmed.reduce((sum, c) => sum + c.devices.length, 0);
+  const commands = [...new Set(confirmed.map((c) => `«${c.command}»`))].slice(0, 5).join(', ');
+  return `; guarded commands confirmed${by.id === ownerId ? '' : ' for its owner'}: ${commands} (${n} device ${n === 1 ? 'run' : 'runs'})`;
 }
 
 export async function createSchedule(
@@ -158,7 +169,7 @@ export async function createSchedule(
     userId: actor.id,
     action: 'schedule.create',
     target: s.cron,
-    detail: `${s.id} template ${s.templateId}`,
+    detail: `${s.id} template ${s.templateId}${confirmedNote(guard.confirmed, actor, actor.id)}`,
   });
   return { ok: true, id: s.id, nextRunAt: v.next };
 }
@@ -177,7 +188,10 @@ export async function updateSchedule(
   const v = await validate(actor, raw, deps.db, now);
   if (!v.ok) return v;
   // judged as the one saving it (an admin editing another's schedule confirms for it)
-  const guard = await guardSchedule(actor, v.value, deps, confirmedOf(s.confirmed));
+  // judged as its owner, whoever edits it (an admin's edit confirms for the owner)
+  const ownerRow = await deps.db.user.findUnique({ where: { id: s.ownerId }, select: { role: true } });
+  const owner = ownerRow && isRole(ownerRow.role) ? { id: s.ownerId, role: ownerRow.role } : actor;
+  const guard = await guardSchedule(owner, v.value, deps, confirmedOf(s.confirmed));
   if (!guard.ok) return guard;
   const nextRunAt = v.value.enabled ? v.next : null;
   await deps.db.schedule.update({
@@ -194,7 +208,12 @@ export async function updateSchedule(
       nextRunAt,
     },
   });
-  await deps.audit({ userId: actor.id, action: 'schedule.update', target: v.value.cron, detail: id });
+  await deps.audit({
+    userId: actor.id,
+    action: 'schedule.update',
+    target: v.value.cron,
+    detail: `${id}${confirmedNote(guard.confirmed, actor, s.ownerId)}`,
+  });
   return { ok: true, nextRunAt };
 }
 
@@ -263,7 +282,7 @@ async function targetsNow(db: PrismaClient, targets: unknown, owner: TemplateAct
 
 function confirmedOf(json: string): ConfirmedCommand[] {
   const parsed = z
-    .array(z.object({ rule: z.string(), command: z.string() }))
+    .array(z.object({ rule: z.string(), command: z.string(), devices: z.array(z.string()).default([]) }))
     .safeParse(JSON.parse(json || '[]'));
   return parsed.success ? parsed.data : [];
 }

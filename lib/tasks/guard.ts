@@ -49,18 +49,28 @@ export function commandsPerDevice(
   });
 }
 
-/** A command a rule asks to confirm, as its owner confirmed it for a schedule: the rule, the command. */
+/**
+ * Commands a rule asks to confirm, as a schedule's owner confirmed them when saving it: the rule, the
+ * command and the devices it was confirmed on (a device added to the schedule's targets later, a
+ * command the rule asks for later, or another rule, needs confirming again).
+ */
 export interface ConfirmedCommand {
   rule: string;
   command: string;
+  devices: string[];
 }
 
-/** What confirming `verdicts` confirms, once each (a schedule keeps it for its runs). */
+const confirmKey = (rule: string, command: string) => `${rule}\u0000${command}`;
+
+/** What confirming `verdicts` confirms (a schedule keeps it for its runs). */
 export function confirmedCommands(verdicts: CommandVerdicts['confirm']): ConfirmedCommand[] {
   const seen = new Map<string, ConfirmedCommand>();
   for (const v of verdicts) {
     const rule = v.decision.rule?.id ?? '';
-    seen.set(`${rule}\u0000${v.command}`, { rule, command: v.command });
+    const key = confirmKey(rule, v.command);
+    const entry = seen.get(key) ?? { rule, command: v.command, devices: [] };
+    if (!entry.devices.includes(v.device.id)) entry.devices.push(v.device.id);
+    seen.set(key, entry);
   }
   return [...seen.values()];
 }
@@ -106,9 +116,9 @@ export async function guardTask(
   }
   if (verdicts.confirm.length === 0) return { ok: true, confirmed: false, verdicts };
   if (typeof confirmation === 'object') {
-    const known = new Set(confirmation.map((c) => `${c.rule}\u0000${c.command}`));
+    const known = new Map(confirmation.map((c) => [confirmKey(c.rule, c.command), new Set(c.devices)]));
     const unconfirmed = verdicts.confirm.filter(
-      (v) => !known.has(`${v.decision.rule?.id ?? ''}\u0000${v.command}`),
+      (v) => !known.has(confirmKey(v.decision.rule?.id ?? "", v.command)),
     );
     if (unconfirmed.length === 0) return { ok: true, confirmed: true, verdicts };
     return {
