@@ -143,6 +143,48 @@ describe('a task under the guard rails', () => {
     });
   });
 
+  it('a confirmed task runs only what was confirmed, device by device: a command a rule asks to confirm since is not sent, and "Run again" asks for it', async () => {
+    // created where the guard rails saw only «dis clock» (as if the rule asked nothing of the other
+    // command then); the real executor and "Run again" judge both
+    const real = portal.runtime.policy;
+    const partial = Object.assign(Object.create(real) as typeof real, {
+      judgeCommands: (
+        user: Parameters<typeof real.judgeCommands>[0],
+        devices: Parameters<typeof real.judgeCommands>[1],
+      ) =>
+        real.judgeCommands(
+          user,
+          devices.map((d) => ({ ...d, commands: d.commands.filter((c) => c !== 'display clock') })),
+        ),
+    });
+    const r = await createTask(
+      op2(),
+      await form('dis clock\ndisplay clock', ['lab-vrp-01'], { confirmGuarded: 'lab-vrp-01' }),
+      { ...portal.tasks, policy: partial },
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const row = await portal.db.task.findUniqueOrThrow({ where: { id: r.id } });
+    expect(row.guardConfirmed).toBe(true);
+    expect(JSON.parse(row.guardConfirmedCommands)).toEqual([
+      { rule: expect.any(String), command: 'dis clock', devices: [await portal.deviceId('lab-vrp-01')] },
+    ]);
+    const detail = await waitFinalDetail(portal, r.id);
+    expect(detail.devices[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(
+        /^Not run: «display clock» now needs confirming \(Rule «op2: confirm the clock» asks to confirm «display clock»\.\); create the task again/,
+      ),
+    });
+    const again = await runAgain(op2(), r.id, portal.tasks);
+    expect(again).toEqual({
+      ok: false,
+      errors: {
+        confirmGuarded:
+          'Needs confirming: «display clock» on lab-vrp-01 (rule «op2: confirm the clock»), which was not confirmed for the task this repeats. Start it as a new task to confirm it.',
+      },
+    });
+  });
+
   it('judged again when a device runs: a command denied since creation is not sent', async () => {
     // created where nothing checks (as a task queued before the rule existed), run by the real executor
     const unchecked = { ...portal.tasks, policy: undefined };

@@ -4,7 +4,7 @@ import { isRole } from '../auth/roles';
 import type { PrismaClient } from '../db/generated/client';
 import { operableDevicesWhere } from '../devices/visibility';
 import type { NotificationFeed } from '../notifications/feed';
-import { confirmedCommands, guardTask, type ConfirmedCommand } from '../tasks/guard';
+import { confirmedCommands, guardTask, parseConfirmed, type ConfirmedCommand } from '../tasks/guard';
 import type { TaskDeps } from '../tasks/service';
 import { validateInputs } from './render';
 import { checkSchedule, decideDue, MISSED_RUN_POLICIES, type MissedRunPolicy } from './schedule';
@@ -122,7 +122,14 @@ async function guardSchedule(
     select: { id: true, name: true, vendor: true, host: true, fields: true },
   });
   const judge = (confirmation: string | readonly ConfirmedCommand[]) =>
-    guardTask(deps.policy!, owner, devices, template, inputs.values, confirmation);
+    guardTask(
+      deps.policy!,
+      owner,
+      devices,
+      template,
+      inputs.values,
+      typeof confirmation === 'string' ? confirmation : { list: confirmation, again: SCHEDULE_AGAIN },
+    );
   let g = await judge(v.confirm === undefined && kept.length > 0 ? kept : (v.confirm ?? ''));
   // something it did not confirm before (a new device, command or rule): the phrase, as for a new one
   if (!g.ok && g.field === 'confirmGuarded' && v.confirm === undefined && kept.length > 0)
@@ -131,6 +138,10 @@ async function guardSchedule(
     return { ok: false, errors: { [g.field === 'confirmGuarded' ? 'confirm' : 'commands']: g.error } };
   return { ok: true, confirmed: confirmedCommands(g.verdicts.confirm) };
 }
+
+/** A run's refusal of a command the schedule's confirmation does not cover (after «…» on a device). */
+const SCHEDULE_AGAIN =
+  "which the schedule's owner did not confirm when saving it. Save the schedule again to confirm it.";
 
 /** What a schedule's audit entry says of the guarded commands it confirmed. */
 function confirmedNote(confirmed: readonly ConfirmedCommand[], by: TemplateActor, ownerId: string): string {
@@ -191,7 +202,7 @@ export async function updateSchedule(
   // judged as its owner, whoever edits it (an admin's edit confirms for the owner)
   const ownerRow = await deps.db.user.findUnique({ where: { id: s.ownerId }, select: { role: true } });
   const owner = ownerRow && isRole(ownerRow.role) ? { id: s.ownerId, role: ownerRow.role } : actor;
-  const guard = await guardSchedule(owner, v.value, deps, confirmedOf(s.confirmed));
+  const guard = await guardSchedule(owner, v.value, deps, parseConfirmed(s.confirmed));
   if (!guard.ok) return guard;
   const nextRunAt = v.value.enabled ? v.next : null;
   await deps.db.schedule.update({
@@ -280,13 +291,6 @@ async function targetsNow(db: PrismaClient, targets: unknown, owner: TemplateAct
   return rows.map((r) => r.id);
 }
 
-function confirmedOf(json: string): ConfirmedCommand[] {
-  const parsed = z
-    .array(z.object({ rule: z.string(), command: z.string(), devices: z.array(z.string()).default([]) }))
-    .safeParse(JSON.parse(json || '[]'));
-  return parsed.success ? parsed.data : [];
-}
-
 /** One run of a schedule that has come; the caller has claimed it. */
 async function runDue(
   s: ScheduleRow,
@@ -315,7 +319,7 @@ async function runDue(
     // a second node that somehow got here runs nothing twice: the key is the planned time
     {
       idempotencyKey: `schedule:${s.id}:${planned.toISOString()}`,
-      confirmedCommands: confirmedOf(s.confirmed),
+      confirmedBefore: { list: parseConfirmed(s.confirmed), again: SCHEDULE_AGAIN },
     },
   );
   if (!r.ok)

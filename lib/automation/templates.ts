@@ -12,7 +12,7 @@ import {
   type CommandSpec,
 } from '../tasks/schema';
 import { createTask, type CreateResult, type TaskDeps } from '../tasks/service';
-import type { ConfirmedCommand } from '../tasks/guard';
+import type { ConfirmedBefore } from '../tasks/guard';
 import { compileUserPattern } from '../tasks/patterns';
 import { compileIgnore } from './diff';
 import {
@@ -523,7 +523,7 @@ export async function runTemplate(
     confirm?: string;
   },
   deps: TaskDeps,
-  opts: { idempotencyKey?: string; confirmedCommands?: readonly ConfirmedCommand[] } = {},
+  opts: { idempotencyKey?: string; confirmedBefore?: ConfirmedBefore } = {},
 ): Promise<RunTemplateResult> {
   const preview = await previewTemplate(actor, id, req, deps);
   if (!preview.ok) return preview;
@@ -551,7 +551,7 @@ export async function runTemplate(
     deps,
     {
       idempotencyKey: opts.idempotencyKey,
-      confirmedCommands: opts.confirmedCommands,
+      confirmedBefore: opts.confirmedBefore,
       template: { id: t.id, version: t.version, inputs: preview.inputs },
     },
   );

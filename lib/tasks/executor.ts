@@ -22,7 +22,7 @@ import { getOutputSettings } from '../automation/settings';
 import { renderCommands } from '../automation/render';
 import { isRole } from '../auth/roles';
 import type { CommandVerdict, PolicyService } from '../policy/service';
-import { commandsPerDevice, type GuardDevice, type GuardPlan } from './guard';
+import { commandsPerDevice, parseConfirmed, unconfirmed, type GuardDevice, type GuardPlan } from './guard';
 import { renderDeviceOf } from '../automation/template-device';
 import { VENDOR_LABELS, type Vendor } from '../devices/schema';
 import {
@@ -101,7 +101,7 @@ function describe(err: unknown, signal: AbortSignal): { status: DeviceOutcome['s
 
 /** Per device, why the guard rails refuse to run its commands now (devices without a refusal are absent). */
 async function guardRefusals(
-  task: { ownerId: string; guardConfirmed: boolean; name: string },
+  task: { ownerId: string; guardConfirmed: boolean; guardConfirmedCommands: string; name: string },
   plan: GuardPlan,
   inputs: Record<string, string>,
   templated: boolean,
@@ -128,12 +128,18 @@ async function guardRefusals(
     (v) =>
       `Not run: «${v.command}» needs a second person's approval (${v.decision.reason}); no command was sent.`,
   );
-  if (!task.guardConfirmed)
-    refuse(
-      verdicts.confirm,
-      (v) =>
-        `Not run: «${v.command}» now needs confirming (${v.decision.reason}); create the task again to confirm it. No command was sent.`,
-    );
+  // what the owner confirmed, device by device (a task from before that was kept: as a whole)
+  const confirmed = parseConfirmed(task.guardConfirmedCommands);
+  const toConfirm = !task.guardConfirmed
+    ? verdicts.confirm
+    : confirmed.length > 0
+      ? unconfirmed(confirmed, verdicts.confirm)
+      : [];
+  refuse(
+    toConfirm,
+    (v) =>
+      `Not run: «${v.command}» now needs confirming (${v.decision.reason}); create the task again to confirm it. No command was sent.`,
+  );
   for (const v of [...verdicts.deny, ...verdicts.approve].slice(0, 20))
     await deps.policy.refused(task.ownerId, v.device, v.command, v.decision, `task «${task.name}»`);
   return out;

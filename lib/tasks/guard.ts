@@ -62,7 +62,46 @@ export interface ConfirmedCommand {
 
 const confirmKey = (rule: string, command: string) => `${rule}\u0000${command}`;
 
-/** What confirming `verdicts` confirms (a schedule keeps it for its runs). */
+/** What was confirmed before, and what to say of a command it does not cover (after «…», which). */
+export interface ConfirmedBefore {
+  list: readonly ConfirmedCommand[];
+  again: string;
+}
+
+/** The verdicts `list` does not cover: another rule, another command, or another device. */
+export function unconfirmed(
+  list: readonly ConfirmedCommand[],
+  verdicts: readonly CommandVerdicts['confirm'][number][],
+): CommandVerdicts['confirm'] {
+  const known = new Map(list.map((c) => [confirmKey(c.rule, c.command), new Set(c.devices)]));
+  return verdicts.filter(
+    (v) => !known.get(confirmKey(v.decision.rule?.id ?? '', v.command))?.has(v.device.id),
+  );
+}
+
+/** A stored list (a task's, a schedule's); anything unreadable is an empty list. */
+export function parseConfirmed(json: string): ConfirmedCommand[] {
+  try {
+    const rows = JSON.parse(json || '[]') as unknown;
+    if (!Array.isArray(rows)) return [];
+    return rows.flatMap((r: unknown) => {
+      const c = r as Partial<ConfirmedCommand>;
+      return typeof c?.rule === 'string' && typeof c.command === 'string'
+        ? [
+            {
+              rule: c.rule,
+              command: c.command,
+              devices: Array.isArray(c.devices) ? c.devices.map(String) : [],
+            },
+          ]
+        : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** What confirming `verdicts` confirms (a task and a schedule keep it). */
 export function confirmedCommands(verdicts: CommandVerdicts['confirm']): ConfirmedCommand[] {
   const seen = new Map<string, ConfirmedCommand>();
   for (const v of verdicts) {
@@ -86,11 +125,11 @@ export async function guardTask(
   plan: GuardPlan,
   inputs: Record<string, string> | null,
   /**
-   * The phrase typed; true: the owner confirmed the same commands on these devices before ("Run
-   * again"); a list: what the owner confirmed when saving a schedule (each command the same rule asks
-   * to confirm now must be in it).
+   * The phrase typed; true: confirmed as a whole before (a task from before lists were kept); what
+   * was confirmed before, device by device ("Run again", a schedule's run): each command a rule asks
+   * to confirm now must be in it.
    */
-  confirmation: string | true | readonly ConfirmedCommand[],
+  confirmation: string | true | ConfirmedBefore,
 ): Promise<TaskGuardResult> {
   const verdicts = await policy.judgeCommands(
     { id: actor.id, role: actor.role, name: actor.id },
@@ -116,15 +155,12 @@ export async function guardTask(
   }
   if (verdicts.confirm.length === 0) return { ok: true, confirmed: false, verdicts };
   if (typeof confirmation === 'object') {
-    const known = new Map(confirmation.map((c) => [confirmKey(c.rule, c.command), new Set(c.devices)]));
-    const unconfirmed = verdicts.confirm.filter(
-      (v) => !known.has(confirmKey(v.decision.rule?.id ?? "", v.command)),
-    );
-    if (unconfirmed.length === 0) return { ok: true, confirmed: true, verdicts };
+    const left = unconfirmed(confirmation.list, verdicts.confirm);
+    if (left.length === 0) return { ok: true, confirmed: true, verdicts };
     return {
       ok: false,
       field: 'confirmGuarded',
-      error: `Needs confirming: ${describeVerdicts(unconfirmed)}, which the schedule's owner did not confirm when saving it. Save the schedule again to confirm it.`,
+      error: `Needs confirming: ${describeVerdicts(left)}, ${confirmation.again}`,
       verdicts,
     };
   }

@@ -3,7 +3,7 @@ import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
 import type { Role } from '../auth/roles';
 import type { PolicyService } from '../policy/service';
-import { guardTask, type ConfirmedCommand } from './guard';
+import { confirmedCommands, guardTask, parseConfirmed, type ConfirmedBefore } from './guard';
 import { operableDevicesWhere } from '../devices/visibility';
 import type { Vendor } from '../devices/schema';
 import { progressPercent } from './progress';
@@ -116,6 +116,23 @@ export type CreateResult =
   | { ok: false; errors: TaskFieldErrors; vendorErrors?: Partial<Record<Vendor, string>> };
 
 /**
+ * What "Run again" of a task carries of its owner's confirmation: what was confirmed, device by device
+ * (a command a rule asks to confirm now that it does not cover needs a new task, with the phrase), or,
+ * for a task from before that was kept, its confirmation as a whole.
+ */
+function againConfirmed(task: { guardConfirmed: boolean; guardConfirmedCommands: string }) {
+  if (!task.guardConfirmed) return {};
+  const list = parseConfirmed(task.guardConfirmedCommands);
+  if (list.length === 0) return { guardConfirmed: true };
+  return {
+    confirmedBefore: {
+      list,
+      again: 'which was not confirmed for the task this repeats. Start it as a new task to confirm it.',
+    },
+  };
+}
+
+/**
  * Validate, store and queue a task. With an idempotency key (the API's Idempotency-Key header), a
  * repeated request — even many at once — returns the task the first one created.
  */
@@ -127,10 +144,10 @@ export async function createTask(
     idempotencyKey?: string;
     /** Run from a template: its commands hold {{variables}} rendered per device with these inputs. */
     template?: { id: string; version: number; inputs: Record<string, string> };
-    /** "Run again" of a task whose owner confirmed its guarded commands: confirmed again. */
+    /** "Run again" of a task confirmed as a whole (from before confirmations were kept per device). */
     guardConfirmed?: boolean;
-    /** A schedule's run: what its owner confirmed when saving it (lib/tasks/guard.ts). */
-    confirmedCommands?: readonly ConfirmedCommand[];
+    /** "Run again" of a confirmed task, a schedule's run: what was confirmed before (lib/tasks/guard.ts). */
+    confirmedBefore?: ConfirmedBefore;
   } = {},
 ): Promise<CreateResult> {
   const { db } = deps;
@@ -169,6 +186,7 @@ export async function createTask(
     };
   }
   let guardConfirmed = false;
+  let guardConfirmedCommands = '[]';
   if (deps.policy) {
     const g = await guardTask(
       deps.policy,
@@ -176,10 +194,11 @@ export async function createTask(
       devices,
       v,
       opts.template?.inputs ?? null,
-      opts.confirmedCommands ?? (opts.guardConfirmed || v.confirmGuarded),
+      opts.confirmedBefore ?? (opts.guardConfirmed || v.confirmGuarded),
     );
     if (!g.ok) return { ok: false, errors: { [g.field]: g.error } };
     guardConfirmed = g.confirmed;
+    if (g.confirmed) guardConfirmedCommands = JSON.stringify(confirmedCommands(g.verdicts.confirm));
   }
   let task;
   try {
@@ -188,6 +207,7 @@ export async function createTask(
         data: {
           ownerId: actor.id,
           guardConfirmed,
+          guardConfirmedCommands,
           idempotencyKey: key ?? null,
           name: v.name,
           commands: JSON.stringify(v.steps),
@@ -294,7 +314,7 @@ export async function runAgain(actor: TaskActor, taskId: string, deps: TaskDeps)
     },
     deps,
     {
-      guardConfirmed: task.guardConfirmed,
+      ...againConfirmed(task),
       ...(task.templateId && task.templateVersion !== null
         ? {
             template: {

@@ -2953,6 +2953,7 @@ export const TaskScalarFieldEnum = {
   commands: 'commands',
   vendorCommands: 'vendorCommands',
   guardConfirmed: 'guardConfirmed',
+  guardConfirmedCommands: 'guardConfirmedCommands',
   concurrency: 'concurrency',
   timeoutMs: 'timeoutMs',
   status: 'status',

@@ -55,6 +55,7 @@ export type TaskMinAggregateOutputType = {
   commands: string | null
   vendorCommands: string | null
   guardConfirmed: boolean | null
+  guardConfirmedCommands: string | null
   concurrency: number | null
   timeoutMs: number | null
   status: string | null
@@ -84,6 +85,7 @@ export type TaskMaxAggregateOutputType = {
   commands: string | null
   vendorCommands: string | null
   guardConfirmed: boolean | null
+  guardConfirmedCommands: string | null
   concurrency: number | null
   timeoutMs: number | null
   status: string | null
@@ -113,6 +115,7 @@ export type TaskCountAggregateOutputType = {
   commands: number
   vendorCommands: number
   guardConfirmed: number
+  guardConfirmedCommands: number
   concurrency: number
   timeoutMs: number
   status: number
@@ -166,6 +169,7 @@ export type TaskMinAggregateInputType = {
   commands?: true
   vendorCommands?: true
   guardConfirmed?: true
+  guardConfirmedCommands?: true
   concurrency?: true
   timeoutMs?: true
   status?: true
@@ -195,6 +199,7 @@ export type TaskMaxAggregateInputType = {
   commands?: true
   vendorCommands?: true
   guardConfirmed?: true
+  guardConfirmedCommands?: true
   concurrency?: true
   timeoutMs?: true
   status?: true
@@ -224,6 +229,7 @@ export type TaskCountAggregateInputType = {
   commands?: true
   vendorCommands?: true
   guardConfirmed?: true
+  guardConfirmedCommands?: true
   concurrency?: true
   timeoutMs?: true
   status?: true
@@ -340,6 +346,7 @@ export type TaskGroupByOutputType = {
   commands: string
   vendorCommands: string
   guardConfirmed: boolean
+  guardConfirmedCommands: string
   concurrency: number
   timeoutMs: number
   status: string
@@ -392,6 +399,7 @@ export type TaskWhereInput = {
   commands?: Prisma.StringFilter<"Task"> | string
   vendorCommands?: Prisma.StringFilter<"Task"> | string
   guardConfirmed?: Prisma.BoolFilter<"Task"> | boolean
+  guardConfirmedCommands?: Prisma.StringFilter<"Task"> | string
   concurrency?: Prisma.IntFilter<"Task"> | number
   timeoutMs?: Prisma.IntFilter<"Task"> | number
   status?: Prisma.StringFilter<"Task"> | string
@@ -424,6 +432,7 @@ export type TaskOrderByWithRelationInput = {
   commands?: Prisma.SortOrder
   vendorCommands?: Prisma.SortOrder
   guardConfirmed?: Prisma.SortOrder
+  guardConfirmedCommands?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -460,6 +469,7 @@ export type TaskWhereUniqueInput = Prisma.AtLeast<{
   commands?: Prisma.StringFilter<"Task"> | string
   vendorCommands?: Prisma.StringFilter<"Task"> | string
   guardConfirmed?: Prisma.BoolFilter<"Task"> | boolean
+  guardConfirmedCommands?: Prisma.StringFilter<"Task"> | string
   concurrency?: Prisma.IntFilter<"Task"> | number
   timeoutMs?: Prisma.IntFilter<"Task"> | number
   status?: Prisma.StringFilter<"Task"> | string
@@ -492,6 +502,7 @@ export type TaskOrderByWithAggregationInput = {
   commands?: Prisma.SortOrder
   vendorCommands?: Prisma.SortOrder
   guardConfirmed?: Prisma.SortOrder
+  guardConfirmedCommands?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -529,6 +540,7 @@ export type TaskScalarWhereWithAggregatesInput = {
   commands?: Prisma.StringWithAggregatesFilter<"Task"> | string
   vendorCommands?: Prisma.StringWithAggregatesFilter<"Task"> | string
   guardConfirmed?: Prisma.BoolWithAggregatesFilter<"Task"> | boolean
+  guardConfirmedCommands?: Prisma.StringWithAggregatesFilter<"Task"> | string
   concurrency?: Prisma.IntWithAggregatesFilter<"Task"> | number
   timeoutMs?: Prisma.IntWithAggregatesFilter<"Task"> | number
   status?: Prisma.StringWithAggregatesFilter<"Task"> | string
@@ -557,6 +569,7 @@ export type TaskCreateInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -588,6 +601,7 @@ export type TaskUncheckedCreateInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -617,6 +631,7 @@ export type TaskUpdateInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -648,6 +663,7 @@ export type TaskUncheckedUpdateInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -678,6 +694,7 @@ export type TaskCreateManyInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -706,6 +723,7 @@ export type TaskUpdateManyMutationInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -734,6 +752,7 @@ export type TaskUncheckedUpdateManyInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -778,6 +797,7 @@ export type TaskCountOrderByAggregateInput = {
   commands?: Prisma.SortOrder
   vendorCommands?: Prisma.SortOrder
   guardConfirmed?: Prisma.SortOrder
+  guardConfirmedCommands?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -818,6 +838,7 @@ export type TaskMaxOrderByAggregateInput = {
   commands?: Prisma.SortOrder
   vendorCommands?: Prisma.SortOrder
   guardConfirmed?: Prisma.SortOrder
+  guardConfirmedCommands?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -847,6 +868,7 @@ export type TaskMinOrderByAggregateInput = {
   commands?: Prisma.SortOrder
   vendorCommands?: Prisma.SortOrder
   guardConfirmed?: Prisma.SortOrder
+  guardConfirmedCommands?: Prisma.SortOrder
   concurrency?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
   status?: Prisma.SortOrder
@@ -989,6 +1011,7 @@ export type TaskCreateWithoutOwnerInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1018,6 +1041,7 @@ export type TaskUncheckedCreateWithoutOwnerInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1077,6 +1101,7 @@ export type TaskScalarWhereInput = {
   commands?: Prisma.StringFilter<"Task"> | string
   vendorCommands?: Prisma.StringFilter<"Task"> | string
   guardConfirmed?: Prisma.BoolFilter<"Task"> | boolean
+  guardConfirmedCommands?: Prisma.StringFilter<"Task"> | string
   concurrency?: Prisma.IntFilter<"Task"> | number
   timeoutMs?: Prisma.IntFilter<"Task"> | number
   status?: Prisma.StringFilter<"Task"> | string
@@ -1105,6 +1130,7 @@ export type TaskCreateWithoutDevicesInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1135,6 +1161,7 @@ export type TaskUncheckedCreateWithoutDevicesInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1179,6 +1206,7 @@ export type TaskUpdateWithoutDevicesInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1209,6 +1237,7 @@ export type TaskUncheckedUpdateWithoutDevicesInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1237,6 +1266,7 @@ export type TaskCreateWithoutTemplateInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1267,6 +1297,7 @@ export type TaskUncheckedCreateWithoutTemplateInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1321,6 +1352,7 @@ export type TaskCreateManyOwnerInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1349,6 +1381,7 @@ export type TaskUpdateWithoutOwnerInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1378,6 +1411,7 @@ export type TaskUncheckedUpdateWithoutOwnerInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1407,6 +1441,7 @@ export type TaskUncheckedUpdateManyWithoutOwnerInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1436,6 +1471,7 @@ export type TaskCreateManyTemplateInput = {
   commands: string
   vendorCommands?: string
   guardConfirmed?: boolean
+  guardConfirmedCommands?: string
   concurrency: number
   timeoutMs: number
   status?: string
@@ -1463,6 +1499,7 @@ export type TaskUpdateWithoutTemplateInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1493,6 +1530,7 @@ export type TaskUncheckedUpdateWithoutTemplateInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1522,6 +1560,7 @@ export type TaskUncheckedUpdateManyWithoutTemplateInput = {
   commands?: Prisma.StringFieldUpdateOperationsInput | string
   vendorCommands?: Prisma.StringFieldUpdateOperationsInput | string
   guardConfirmed?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  guardConfirmedCommands?: Prisma.StringFieldUpdateOperationsInput | string
   concurrency?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   status?: Prisma.StringFieldUpdateOperationsInput | string
@@ -1581,6 +1620,7 @@ export type TaskSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   commands?: boolean
   vendorCommands?: boolean
   guardConfirmed?: boolean
+  guardConfirmedCommands?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1614,6 +1654,7 @@ export type TaskSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   commands?: boolean
   vendorCommands?: boolean
   guardConfirmed?: boolean
+  guardConfirmedCommands?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1645,6 +1686,7 @@ export type TaskSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   commands?: boolean
   vendorCommands?: boolean
   guardConfirmed?: boolean
+  guardConfirmedCommands?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1676,6 +1718,7 @@ export type TaskSelectScalar = {
   commands?: boolean
   vendorCommands?: boolean
   guardConfirmed?: boolean
+  guardConfirmedCommands?: boolean
   concurrency?: boolean
   timeoutMs?: boolean
   status?: boolean
@@ -1698,7 +1741,7 @@ export type TaskSelectScalar = {
   nodeId?: boolean
 }
 
-export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "vendorCommands" | "guardConfirmed" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "skippedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "templateId" | "templateVersion" | "inputs" | "failurePatterns" | "expectOutput" | "nodeId", ExtArgs["result"]["task"]>
+export type TaskOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "ownerId" | "name" | "commands" | "vendorCommands" | "guardConfirmed" | "guardConfirmedCommands" | "concurrency" | "timeoutMs" | "status" | "statusReason" | "totalDevices" | "completedDevices" | "succeededDevices" | "failedDevices" | "skippedDevices" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt" | "idempotencyKey" | "templateId" | "templateVersion" | "inputs" | "failurePatterns" | "expectOutput" | "nodeId", ExtArgs["result"]["task"]>
 export type TaskInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   owner?: boolean | Prisma.UserDefaultArgs<ExtArgs>
   devices?: boolean | Prisma.Task$devicesArgs<ExtArgs>
@@ -1740,6 +1783,12 @@ export type $TaskPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * lib/tasks/guard.ts); a device's commands that need confirming only run on a confirmed task.
      */
     guardConfirmed: boolean
+    /**
+     * JSON [{rule, command, devices}]: what the owner confirmed (lib/tasks/guard.ts); a device runs a
+     * command a rule asks to confirm only when it is in here ("[]" with guardConfirmed: a task from
+     * before the list was kept, confirmed as a whole).
+     */
+    guardConfirmedCommands: string
     concurrency: number
     timeoutMs: number
     /**
@@ -2221,6 +2270,7 @@ export interface TaskFieldRefs {
   readonly commands: Prisma.FieldRef<"Task", 'String'>
   readonly vendorCommands: Prisma.FieldRef<"Task", 'String'>
   readonly guardConfirmed: Prisma.FieldRef<"Task", 'Boolean'>
+  readonly guardConfirmedCommands: Prisma.FieldRef<"Task", 'String'>
   readonly concurrency: Prisma.FieldRef<"Task", 'Int'>
   readonly timeoutMs: Prisma.FieldRef<"Task", 'Int'>
   readonly status: Prisma.FieldRef<"Task", 'String'>

@@ -2950,6 +2950,7 @@ export const TaskScalarFieldEnum = {
   commands: 'commands',
   vendorCommands: 'vendorCommands',
   guardConfirmed: 'guardConfirmed',
+  guardConfirmedCommands: 'guardConfirmedCommands',
   concurrency: 'concurrency',
   timeoutMs: 'timeoutMs',
   status: 'status',
