@@ -236,3 +236,29 @@ export function adminTokenFromCli(name: string): string {
   });
   return out.trimEnd().split('\n').at(-1)!;
 }
+
+/** A laptop in light mode and a phone in dark mode: the two sizes a flow is clicked through at. */
+export const LAPTOP_LIGHT_PHONE_DARK = [
+  { name: 'laptop-light', viewport: { width: 1440, height: 900 }, colorScheme: 'light' },
+  { name: 'phone-dark', viewport: { width: 390, height: 844 }, colorScheme: 'dark' },
+] as const;
+
+/**
+ * A new operator granted `device`, signed in on a page of that size and colour scheme (at the
+ * dashboard).
+ */
+export async function operatorPageFor(
+  browser: Browser,
+  prefix: string,
+  device: string,
+  password: string,
+  c: (typeof LAPTOP_LIGHT_PHONE_DARK)[number],
+): Promise<Page> {
+  const user = await userGrantedDevice(browser, prefix, 'operator', device, password);
+  const page = await (
+    await browser.newContext({ viewport: c.viewport, colorScheme: c.colorScheme })
+  ).newPage();
+  await signIn(page, user, password);
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  return page;
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mouseClick, signIn, unique, userGrantedDevice } from './helpers';
+import { LAPTOP_LIGHT_PHONE_DARK, mouseClick, operatorPageFor, unique } from './helpers';
 
 /*
  * A schedule whose commands a guard rail asks to confirm (the built-in rule asks operators to confirm
@@ -11,19 +11,11 @@ import { mouseClick, signIn, unique, userGrantedDevice } from './helpers';
 const PASSWORD = 'schedule-confirm-password-1';
 const DEVICE = 'lab-ios-20';
 
-for (const c of [
-  { name: 'laptop-light', viewport: { width: 1440, height: 900 }, colorScheme: 'light' },
-  { name: 'phone-dark', viewport: { width: 390, height: 844 }, colorScheme: 'dark' },
-] as const) {
+for (const c of LAPTOP_LIGHT_PHONE_DARK) {
   test(`a schedule that reloads is added only once the device's name is typed (${c.name})`, async ({
     browser,
   }, info) => {
-    const user = await userGrantedDevice(browser, 'sched-confirm', 'operator', DEVICE, PASSWORD);
-    const page = await (
-      await browser.newContext({ viewport: c.viewport, colorScheme: c.colorScheme })
-    ).newPage();
-    await signIn(page, user, PASSWORD);
-    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+    const page = await operatorPageFor(browser, 'sched-confirm', DEVICE, PASSWORD, c);
 
     const name = unique('nightly-reload');
     await page.goto('/templates/new');

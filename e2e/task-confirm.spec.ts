@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mouseClick, signIn, userGrantedDevice } from './helpers';
+import { LAPTOP_LIGHT_PHONE_DARK, mouseClick, operatorPageFor } from './helpers';
 
 /*
  * A task whose commands a guard rail asks to confirm (issue 19), through the form with the mouse: the
@@ -9,19 +9,11 @@ import { mouseClick, signIn, userGrantedDevice } from './helpers';
 const PASSWORD = 'task-confirm-password-1';
 const DEVICE = 'lab-ios-20';
 
-for (const c of [
-  { name: 'laptop-light', viewport: { width: 1440, height: 900 }, colorScheme: 'light' },
-  { name: 'phone-dark', viewport: { width: 390, height: 844 }, colorScheme: 'dark' },
-] as const) {
+for (const c of LAPTOP_LIGHT_PHONE_DARK) {
   test(`a task that reloads is started only once the device's name is typed (${c.name})`, async ({
     browser,
   }, info) => {
-    const user = await userGrantedDevice(browser, 'task-confirm', 'operator', DEVICE, PASSWORD);
-    const page = await (
-      await browser.newContext({ viewport: c.viewport, colorScheme: c.colorScheme })
-    ).newPage();
-    await signIn(page, user, PASSWORD);
-    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+    const page = await operatorPageFor(browser, 'task-confirm', DEVICE, PASSWORD, c);
     await page.goto('/tasks/new');
     const form = page.getByRole('form', { name: 'New task' });
     await form.getByLabel('Name').fill('Reload the edge');

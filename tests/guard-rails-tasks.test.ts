@@ -57,6 +57,26 @@ const form = async (commands: string, devices: string[], extra: Record<string, u
   ...extra,
 });
 
+/** A template of op2's with these commands for every vendor. */
+async function template(name: string, commands: string): Promise<string> {
+  const t = await createTemplate(
+    op2(),
+    {
+      name,
+      description: '',
+      commands,
+      vendorCommands: '{}',
+      concurrency: '1',
+      timeoutSeconds: '20',
+      inputs: '[]',
+      ignorePatterns: '',
+    },
+    portal.tasks,
+  );
+  if (!t.ok) throw new Error(JSON.stringify(t.errors));
+  return t.id;
+}
+
 describe('a task under the guard rails', () => {
   it('a denied command refuses the task, naming the device, the command and the rule; nothing is stored', async () => {
     const before = await portal.db.task.count();
@@ -253,33 +273,14 @@ describe('the API', () => {
 
 describe('templates', () => {
   it('a template run confirms its guarded commands with `confirm` as a task does', async () => {
-    const t = await createTemplate(
-      op2(),
-      {
-        name: 'clock check',
-        description: '',
-        commands: 'display clock',
-        vendorCommands: '{}',
-        concurrency: '1',
-        timeoutSeconds: '20',
-        inputs: '[]',
-        ignorePatterns: '',
-      },
-      portal.tasks,
-    );
-    if (!t.ok) throw new Error(JSON.stringify(t.errors));
+    const id = await template('clock check', 'display clock');
     const deviceIds = [await portal.deviceId('lab-vrp-01')];
-    const asked = await runTemplate(op2(), t.id, { deviceIds, inputs: {} }, portal.tasks);
+    const asked = await runTemplate(op2(), id, { deviceIds, inputs: {} }, portal.tasks);
     expect(asked).toMatchObject({
       ok: false,
       errors: { confirmGuarded: expect.stringMatching(/Type «lab-vrp-01»/) },
     });
-    const run = await runTemplate(
-      op2(),
-      t.id,
-      { deviceIds, inputs: {}, confirm: 'lab-vrp-01' },
-      portal.tasks,
-    );
+    const run = await runTemplate(op2(), id, { deviceIds, inputs: {}, confirm: 'lab-vrp-01' }, portal.tasks);
     if (!run.ok) throw new Error(JSON.stringify(run.errors));
     expect((await waitFinalDetail(portal, run.id)).task.status).toBe('completed');
   });
@@ -288,25 +289,6 @@ describe('templates', () => {
 describe('schedules', () => {
   const deps = () => ({ ...portal.tasks, feed: portal.runtime.feed, log: pino({ level: 'silent' }) });
   const at = (iso: string) => new Date(iso);
-
-  async function template(name: string, commands: string): Promise<string> {
-    const t = await createTemplate(
-      op2(),
-      {
-        name,
-        description: '',
-        commands,
-        vendorCommands: '{}',
-        concurrency: '1',
-        timeoutSeconds: '20',
-        inputs: '[]',
-        ignorePatterns: '',
-      },
-      portal.tasks,
-    );
-    if (!t.ok) throw new Error(JSON.stringify(t.errors));
-    return t.id;
-  }
 
   it('its owner confirms the guarded commands once when saving it; its runs send them while the same rule asks, and stop when another rule does', async () => {
     const templateId = await template('nightly clock', 'display clock');

@@ -244,22 +244,9 @@ export function RunPanel({
           ))}
         </fieldset>
       )}
-      {error && (
-        <p role="alert" className="field-error">
-          {error}
-        </p>
-      )}
+      <Refusal error={error} />
       {confirm !== null && (
-        <div>
-          <label htmlFor="run-confirm">{t('confirmGuarded')}</label>
-          <input
-            id="run-confirm"
-            className="input font-mono"
-            autoComplete="off"
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-          />
-        </div>
+        <ConfirmField id="run-confirm" label={t('confirmGuarded')} value={confirm} onChange={setConfirm} />
       )}
       <div className="flex flex-wrap gap-2">
         <button
@@ -371,22 +358,14 @@ export function RunPanel({
             </select>
           </div>
         </div>
-        {scheduleError && (
-          <p role="alert" className="field-error">
-            {scheduleError}
-          </p>
-        )}
+        <Refusal error={scheduleError} />
         {scheduleConfirm !== null && (
-          <div className="mt-2">
-            <label htmlFor="sch-confirm">{t('confirmGuarded')}</label>
-            <input
-              id="sch-confirm"
-              className="input font-mono"
-              autoComplete="off"
-              value={scheduleConfirm}
-              onChange={(e) => setScheduleConfirm(e.target.value)}
-            />
-          </div>
+          <ConfirmField
+            id="sch-confirm"
+            label={t('confirmGuarded')}
+            value={scheduleConfirm}
+            onChange={setScheduleConfirm}
+          />
         )}
         <button
           type="button"
@@ -414,5 +393,30 @@ export function RunPanel({
         </button>
       </details>
     </section>
+  );
+}
+
+function Refusal({ error }: { error: string | null }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="field-error">
+      {error}
+    </p>
+  );
+}
+
+/** Where the phrase a guard-rail rule asks for is typed (the device's name, or `N devices`). */
+function ConfirmField(props: { id: string; label: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <div className="mt-2">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        className="input font-mono"
+        autoComplete="off"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </div>
   );
 }
