@@ -84,9 +84,14 @@ test('the device page: Probe now reads offline after the lab switch, the timelin
   const outage = timeline.locator('[data-segment-status="offline"]').last();
   await expect(outage).toBeVisible();
   await expect(timeline.locator('[data-segment-status="online"]').last()).toBeVisible();
-  const box = (await outage.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await expect(page.getByTestId('timeline-tooltip')).toContainText('Offline for');
+  // (a refresh after the status push may lay the page out again under the pointer: point again, as a
+  // person would)
+  await expect(async () => {
+    await page.mouse.move(0, 0);
+    const box = (await outage.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect(page.getByTestId('timeline-tooltip')).toContainText('Offline for', { timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
   await expect(page.getByTestId('uptime')).toContainText('uptime');
   // the week view has it too
   // (a refresh after the status push may move the page under the pointer: click again, as a person would)
