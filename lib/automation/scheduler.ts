@@ -198,7 +198,6 @@ export async function updateSchedule(
     return { ok: false, errors: { form: 'Only its owner or an admin can change this schedule.' } };
   const v = await validate(actor, raw, deps.db, now);
   if (!v.ok) return v;
-  // judged as the one saving it (an admin editing another's schedule confirms for it)
   // judged as its owner, whoever edits it (an admin's edit confirms for the owner)
   const ownerRow = await deps.db.user.findUnique({ where: { id: s.ownerId }, select: { role: true } });
   const owner = ownerRow && isRole(ownerRow.role) ? { id: s.ownerId, role: ownerRow.role } : actor;
