@@ -274,10 +274,15 @@ export class RedisEventBus implements EventBus {
     if (this.lost > 0) this.announceLoss();
     return this.pub.publish(this.channel(topic), message).then(noop, (err: unknown) => {
       this.lost += 1;
-      // the connection went down as the command went out: say so, as for any publish while it is down
+      // the connection went down after the command went out (a closed socket, a liveness PING that
+      // killed a frozen link): say so from the connection's state, not from ioredis's wording
       const down = this.pubDown();
       const why =
-        down !== null ? `redis not connected (${down})` : err instanceof Error ? err.message : String(err);
+        down !== null
+          ? `redis connection lost before it answered (${down})`
+          : err instanceof Error
+            ? err.message
+            : String(err);
       throw this.unavailable(topic, why, err);
     });
   }
