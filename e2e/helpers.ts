@@ -17,8 +17,21 @@ export async function signIn(page: Page, username: string, password: string) {
 
 /** Signed in as the admin, on the dashboard (in whatever language the browser asks for). */
 export async function signInAsAdmin(page: Page) {
+  // next-auth's answer to the form, awaited on its own: a refusal fails here with the portal's reason
+  // (a sign-in that once stayed on /login in CI left only "no current user" to go on)
+  const answer = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/auth/callback/credentials',
+    { timeout: 30_000 },
+  );
   await signIn(page, 'admin', E2E.adminPassword);
-  await expect(page.getByTestId('current-user')).toBeVisible();
+  const res = await answer;
+  if (!res.ok()) {
+    const body = await res.text().catch(() => '');
+    const url = /"url"\s*:\s*"([^"]*)"/.exec(body)?.[1];
+    const reason = url ? new URL(url, E2E.baseURL).searchParams.get('error') : body.slice(0, 300);
+    throw new Error(`the admin's sign-in was refused: HTTP ${res.status()}: ${reason}`);
+  }
+  await expect(page.getByTestId('current-user')).toBeVisible({ timeout: 20_000 });
 }
 
 /**

@@ -36,7 +36,14 @@ export const authOptions: NextAuthOptions = {
       async authorize(raw, req) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new Error(LOGIN_ERRORS.invalid);
-        const result = await signInWithPassword({ ...parsed.data, ip: peerOf(req?.headers) }, getRuntime());
+        const runtime = getRuntime();
+        const result = await signInWithPassword({ ...parsed.data, ip: peerOf(req?.headers) }, runtime).catch(
+          (err: unknown) => {
+            // not a refusal: the database or the throttle failed; the form shows the message, the log the rest
+            runtime.log.error({ err, username: parsed.data.username }, 'sign-in failed');
+            throw err;
+          },
+        );
         if (!result.ok) throw new Error(result.message);
         return { id: result.user.id, name: result.user.username, role: result.user.role };
       },
