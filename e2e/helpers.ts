@@ -258,7 +258,7 @@ export const LAPTOP_LIGHT_PHONE_DARK = [
 
 /**
  * A new operator granted `device`, signed in on a page of that size and colour scheme (at the
- * dashboard).
+ * dashboard), in a browser that asks for `locale` (default English).
  */
 export async function operatorPageFor(
   browser: Browser,
@@ -266,12 +266,13 @@ export async function operatorPageFor(
   device: string,
   password: string,
   c: (typeof LAPTOP_LIGHT_PHONE_DARK)[number],
+  locale = 'en-US',
 ): Promise<Page> {
   const user = await userGrantedDevice(browser, prefix, 'operator', device, password);
   const page = await (
-    await browser.newContext({ viewport: c.viewport, colorScheme: c.colorScheme })
+    await browser.newContext({ viewport: c.viewport, colorScheme: c.colorScheme, locale })
   ).newPage();
   await signIn(page, user, password);
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByTestId('current-user')).toBeVisible();
   return page;
 }

@@ -84,6 +84,12 @@ describe('a task under the guard rails', () => {
     expect(r).toEqual({
       ok: false,
       errors: { commands: 'Refused by the guard rails: «reb» on lab-vrp-01 (rule «op2: no reboot»).' },
+      // the same as data: the pages say it in their reader's language
+      guard: {
+        kind: 'denied',
+        items: [{ command: 'reb', device: 'lab-vrp-01', rule: 'op2: no reboot' }],
+        more: 0,
+      },
     });
     expect(await portal.db.task.count()).toBe(before);
     const audit = await portal.db.auditEvent.findMany({
@@ -110,6 +116,12 @@ describe('a task under the guard rails', () => {
       errors: {
         confirmGuarded:
           'Needs confirming: «dis clock» on lab-vrp-01 (rule «op2: confirm the clock»). Type «lab-vrp-01» to run it.',
+      },
+      guard: {
+        kind: 'confirm',
+        items: [{ command: 'dis clock', device: 'lab-vrp-01', rule: 'op2: confirm the clock' }],
+        more: 0,
+        phrase: 'lab-vrp-01',
       },
     });
     const wrong = await createTask(
@@ -157,7 +169,7 @@ describe('a task under the guard rails', () => {
       { deviceIds: [await portal.deviceId('lab-ios-01')], inputs: { what: 'reload' } },
       portal.tasks,
     );
-    expect(r).toEqual({
+    expect(r).toMatchObject({
       ok: false,
       errors: { commands: 'Refused by the guard rails: «reload» on lab-ios-01 (rule «op2: no reboot»).' },
     });
@@ -196,7 +208,7 @@ describe('a task under the guard rails', () => {
       ),
     });
     const again = await runAgain(op2(), r.id, portal.tasks);
-    expect(again).toEqual({
+    expect(again).toMatchObject({
       ok: false,
       errors: {
         confirmGuarded:
@@ -301,7 +313,7 @@ describe('schedules', () => {
     };
     const saving = at('2030-01-01T00:00:00Z');
     const asked = await createSchedule(op2(), base, deps(), saving);
-    expect(asked).toEqual({
+    expect(asked).toMatchObject({
       ok: false,
       errors: {
         confirm: expect.stringMatching(
@@ -413,7 +425,7 @@ describe('schedules', () => {
         { templateId, cron: '0 2 * * *', targets: { deviceIds, groupIds: [] }, confirm: 'lab-vrp-01' },
         deps(),
       );
-      expect(r).toEqual({ ok: false, errors: { commands: expect.stringMatching(error) } });
+      expect(r).toMatchObject({ ok: false, errors: { commands: expect.stringMatching(error) } });
       expect(await portal.db.schedule.count({ where: { templateId } })).toBe(0);
     }
   });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isRole } from '../auth/roles';
 import type { PrismaClient } from '../db/generated/client';
+import type { GuardRefusal } from '../policy/guard-text';
 import { operableDevicesWhere } from '../devices/visibility';
 import type { NotificationFeed } from '../notifications/feed';
 import { confirmedCommands, guardTask, parseConfirmed, type ConfirmedCommand } from '../tasks/guard';
@@ -49,6 +50,8 @@ export const scheduleInputSchema = z
 export type ScheduleErrors = Partial<
   Record<'templateId' | 'cron' | 'timeZone' | 'targets' | 'inputs' | 'commands' | 'confirm' | 'form', string>
 >;
+/** A schedule refused: its fields' errors (English), and the guard rails' refusal as data when they refused it. */
+export type ScheduleRefused = { ok: false; errors: ScheduleErrors; guard?: GuardRefusal };
 export interface SchedulerDeps extends TaskDeps {
   feed: NotificationFeed;
   log: Logger;
@@ -110,7 +113,7 @@ async function guardSchedule(
   deps: Pick<SchedulerDeps, 'db' | 'policy'>,
   /** What the schedule kept: a change without a phrase needs no new one for what it confirmed. */
   kept: readonly ConfirmedCommand[] = [],
-): Promise<{ ok: true; confirmed: ConfirmedCommand[] } | { ok: false; errors: ScheduleErrors }> {
+): Promise<{ ok: true; confirmed: ConfirmedCommand[] } | ScheduleRefused> {
   if (!deps.policy) return { ok: true, confirmed: [] };
   const template = await getTemplate(owner, v.templateId, deps);
   if (!template) return { ok: false, errors: { templateId: 'No such template.' } };
@@ -128,20 +131,20 @@ async function guardSchedule(
       devices,
       template,
       inputs.values,
-      typeof confirmation === 'string' ? confirmation : { list: confirmation, again: SCHEDULE_AGAIN },
+      typeof confirmation === 'string' ? confirmation : { list: confirmation, of: 'schedule' as const },
     );
   let g = await judge(v.confirm === undefined && kept.length > 0 ? kept : (v.confirm ?? ''));
   // something it did not confirm before (a new device, command or rule): the phrase, as for a new one
   if (!g.ok && g.field === 'confirmGuarded' && v.confirm === undefined && kept.length > 0)
     g = await judge('');
   if (!g.ok)
-    return { ok: false, errors: { [g.field === 'confirmGuarded' ? 'confirm' : 'commands']: g.error } };
+    return {
+      ok: false,
+      errors: { [g.field === 'confirmGuarded' ? 'confirm' : 'commands']: g.error },
+      guard: g.refusal,
+    };
   return { ok: true, confirmed: confirmedCommands(g.verdicts.confirm) };
 }
-
-/** A run's refusal of a command the schedule's confirmation does not cover (after «…» on a device). */
-const SCHEDULE_AGAIN =
-  "which the schedule's owner did not confirm when saving it. Save the schedule again to confirm it.";
 
 /** What a schedule's audit entry says of the guarded commands it confirmed. */
 function confirmedNote(confirmed: readonly ConfirmedCommand[], by: TemplateActor, ownerId: string): string {
@@ -156,7 +159,7 @@ export async function createSchedule(
   raw: unknown,
   deps: Pick<SchedulerDeps, 'db' | 'audit' | 'policy'>,
   now = new Date(),
-): Promise<{ ok: true; id: string; nextRunAt: Date } | { ok: false; errors: ScheduleErrors }> {
+): Promise<{ ok: true; id: string; nextRunAt: Date } | ScheduleRefused> {
   if (actor.role === 'viewer') return { ok: false, errors: { form: 'Viewers cannot schedule tasks.' } };
   const v = await validate(actor, raw, deps.db, now);
   if (!v.ok) return v;
@@ -191,7 +194,7 @@ export async function updateSchedule(
   raw: unknown,
   deps: Pick<SchedulerDeps, 'db' | 'audit' | 'policy'>,
   now = new Date(),
-): Promise<{ ok: true; nextRunAt: Date | null } | { ok: false; errors: ScheduleErrors }> {
+): Promise<{ ok: true; nextRunAt: Date | null } | ScheduleRefused> {
   const s = await deps.db.schedule.findFirst({ where: { id, ...visibleSchedulesWhere(actor) } });
   if (!s) return { ok: false, errors: { form: 'No such schedule.' } };
   if (!canEdit(actor, s))
@@ -318,7 +321,7 @@ async function runDue(
     // a second node that somehow got here runs nothing twice: the key is the planned time
     {
       idempotencyKey: `schedule:${s.id}:${planned.toISOString()}`,
-      confirmedBefore: { list: parseConfirmed(s.confirmed), again: SCHEDULE_AGAIN },
+      confirmedBefore: { list: parseConfirmed(s.confirmed), of: 'schedule' },
     },
   );
   if (!r.ok)

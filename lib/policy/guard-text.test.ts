@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules, decide, type Decision } from './rules';
 import { policyRule } from './rule-fixture';
-import { guardText } from './guard-text';
+import { guardRefusalText, guardText, withGuardText, type GuardRefusal } from './guard-text';
 
 const rule = (over: Partial<Decision> = {}): Decision => ({
   action: 'deny',
@@ -117,5 +117,61 @@ describe('guard rails text in Chinese', () => {
     );
     expect(t.commandTyped('reb')).toBe('未发送：提示符处已输入 «reb»；请先在终端中清除。');
     expect(t.refusal({ code: 'expired', timeoutMs: 120_000 })).toBe('2 分钟内无人批准，已丢弃。');
+  });
+});
+
+describe('a task or schedule refused by the guard rails, in each language', () => {
+  const items = [
+    { command: 'reload', device: 'core-01', rule: 'No reboots' },
+    { command: "dis {cur} 'x'", device: 'edge-#2', rule: null },
+    { command: 'reset saved', device: 'core-02', rule: 'Keep {configs}' },
+    { command: 'reboot', device: 'core-03', rule: 'No reboots' },
+  ];
+  const refusal = (over: Partial<GuardRefusal> = {}): GuardRefusal => ({
+    kind: 'denied',
+    items: items.slice(0, 3),
+    more: 1,
+    ...over,
+  });
+
+  it('names each command on its device with its rule, and how many more, in English', () => {
+    expect(guardRefusalText(refusal())).toBe(
+      "Refused by the guard rails: «reload» on core-01 (rule «No reboots»); «dis {cur} 'x'» on edge-#2 (read-only terminal); «reset saved» on core-02 (rule «Keep {configs}») and 1 more.",
+    );
+    expect(
+      guardRefusalText(refusal({ kind: 'confirm', items: items.slice(0, 1), more: 0, phrase: 'core-01' })),
+    ).toBe('Needs confirming: «reload» on core-01 (rule «No reboots»). Type «core-01» to run it.');
+    expect(
+      guardRefusalText(refusal({ kind: 'unconfirmedSchedule', items: items.slice(0, 1), more: 0 })),
+    ).toMatch(
+      /, which the schedule's owner did not confirm when saving it\. Save the schedule again to confirm it\.$/,
+    );
+  });
+
+  it('says every kind in Chinese, with names and commands as they were written', () => {
+    for (const kind of ['denied', 'approval', 'confirm', 'unconfirmedTask', 'unconfirmedSchedule'] as const) {
+      const zh = guardRefusalText(refusal({ kind, phrase: '3 devices' }), 'zh-CN');
+      expect(zh).not.toBe(guardRefusalText(refusal({ kind, phrase: '3 devices' })));
+      expect(zh).not.toMatch(/[A-Za-z]{3,} (the|on|to) /); // no English sentence left
+      for (const i of items.slice(0, 3)) expect(zh).toContain(`«${i.command}»`);
+      expect(zh).toContain('Keep {configs}');
+    }
+    expect(guardRefusalText(refusal({ kind: 'confirm', phrase: '3 devices' }), 'zh-CN')).toContain(
+      '«3 devices»',
+    );
+  });
+
+  it("replaces a form's English refusal with the reader's language, and nothing else", () => {
+    const r = refusal();
+    const errors = { commands: guardRefusalText(r), name: 'Give the task a name.' };
+    expect(withGuardText(errors, r, 'zh-CN')).toEqual({
+      commands: guardRefusalText(r, 'zh-CN'),
+      name: 'Give the task a name.',
+    });
+    expect(withGuardText(errors, r, 'en')).toEqual(errors);
+    expect(withGuardText(errors, undefined, 'zh-CN')).toEqual(errors);
+    expect(withGuardText(errors, r, 'xx')).toEqual(errors);
+    // another refusal's text is not this one's
+    expect(withGuardText(errors, refusal({ more: 2 }), 'zh-CN')).toEqual(errors);
   });
 });

@@ -1,6 +1,6 @@
 import { createTranslator } from 'use-intl/core';
 import { MESSAGES } from '../../messages';
-import { DEFAULT_LOCALE, type AppLocale } from '../i18n/config';
+import { DEFAULT_LOCALE, isLocale, type AppLocale } from '../i18n/config';
 import type { ApprovalAnswer } from './approvals';
 import type { Decision, PolicyAction } from './rules';
 
@@ -104,4 +104,57 @@ export function guardText(locale: AppLocale = DEFAULT_LOCALE): GuardText {
   };
   cache.set(locale, text);
   return text;
+}
+
+/**
+ * Why the guard rails refuse a task, a template run or a schedule (lib/tasks/guard.ts), as data: the
+ * pages say it in their reader's language, the API, the audit and stored reasons in English, from the
+ * same sentences (messages/<locale>/tasks.json, `guardRefusal`).
+ */
+export interface GuardRefusal {
+  /**
+   * denied / approval: a rule denies a command, or asks for a second person's approval (a task cannot
+   * wait for one); confirm: the phrase is needed; unconfirmedTask / unconfirmedSchedule: a command the
+   * repeated task, or the schedule's saved confirmation, does not cover.
+   */
+  kind: 'denied' | 'approval' | 'confirm' | 'unconfirmedTask' | 'unconfirmedSchedule';
+  /** The first few commands refused, each on its device, with the rule that decided (null: read-only terminal). */
+  items: { command: string; device: string; rule: string | null }[];
+  /** How many more were refused besides `items`. */
+  more: number;
+  /** `confirm`: what to type (the device's name, or `N devices`). */
+  phrase?: string;
+}
+
+const refusalTranslators = new Map<AppLocale, ReturnType<typeof refusalTranslator>>();
+const refusalTranslator = (locale: AppLocale) =>
+  createTranslator({ locale, messages: MESSAGES[locale], namespace: 'tasks.guardRefusal' });
+
+/** A guard-rail refusal of a task or schedule in `locale` (English by default). */
+export function guardRefusalText(r: GuardRefusal, locale: AppLocale = DEFAULT_LOCALE): string {
+  let t = refusalTranslators.get(locale);
+  if (!t) refusalTranslators.set(locale, (t = refusalTranslator(locale)));
+  const shown = r.items
+    .map((i) =>
+      i.rule === null
+        ? t('itemReadOnly', { command: i.command, device: i.device })
+        : t('item', { command: i.command, device: i.device, rule: i.rule }),
+    )
+    .join(t('separator'));
+  const list = r.more > 0 ? t('more', { list: shown, n: r.more }) : shown;
+  return r.kind === 'confirm' ? t('confirm', { list, phrase: r.phrase ?? '' }) : t(r.kind, { list });
+}
+
+/** `errors` with the guard rails' refusal among them (`guard` in English) said in `locale` instead. */
+export function withGuardText<T extends Partial<Record<string, string>>>(
+  errors: T,
+  guard: GuardRefusal | undefined,
+  locale: string,
+): T {
+  if (!guard || !isLocale(locale) || locale === DEFAULT_LOCALE) return errors;
+  const english = guardRefusalText(guard);
+  const out: Partial<Record<string, string>> = { ...errors };
+  for (const [field, message] of Object.entries(out))
+    if (message === english) out[field] = guardRefusalText(guard, locale);
+  return out as T;
 }

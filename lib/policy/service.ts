@@ -152,17 +152,6 @@ export function confirmationPhrase(verdicts: readonly CommandVerdict[]): string 
   return names.length === 1 ? names[0]! : `${names.length} devices`;
 }
 
-/** A short list of verdicts for a message: `«reload» on r1 (rule «X»)`, the first few and how many more. */
-export function describeVerdicts(verdicts: readonly CommandVerdict[], max = 3): string {
-  const shown = verdicts
-    .slice(0, max)
-    .map(
-      (v) =>
-        `«${v.command}» on ${v.device.name} (${v.decision.rule ? `rule «${v.decision.rule.name}»` : 'read-only terminal'})`,
-    );
-  return shown.join('; ') + (verdicts.length > max ? ` and ${verdicts.length - max} more` : '');
-}
-
 export class PolicyService {
   private compiled: CompiledRule[] = [];
   /** The teams and groups the rules name (see mayRestrict); null after a reload. */

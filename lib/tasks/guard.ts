@@ -1,9 +1,10 @@
 import { renderCommands } from '../automation/render';
 import { renderDeviceOf } from '../automation/template-device';
 import type { Role } from '../auth/roles';
+import { guardRefusalText, type GuardRefusal } from '../policy/guard-text';
 import {
   confirmationPhrase,
-  describeVerdicts,
+  type CommandVerdict,
   type CommandVerdicts,
   type PolicyService,
 } from '../policy/service';
@@ -62,10 +63,10 @@ export interface ConfirmedCommand {
 
 const confirmKey = (rule: string, command: string) => `${rule}\u0000${command}`;
 
-/** What was confirmed before, and what to say of a command it does not cover (after «…», which). */
+/** What was confirmed before, and by what: a command it does not cover is refused saying so. */
 export interface ConfirmedBefore {
   list: readonly ConfirmedCommand[];
-  again: string;
+  of: 'task' | 'schedule';
 }
 
 /** The verdicts `list` does not cover: another rule, another command, or another device. */
@@ -116,7 +117,41 @@ export function confirmedCommands(verdicts: CommandVerdicts['confirm']): Confirm
 
 export type TaskGuardResult =
   | { ok: true; confirmed: boolean; verdicts: CommandVerdicts }
-  | { ok: false; field: 'commands' | 'confirmGuarded'; error: string; verdicts: CommandVerdicts };
+  | {
+      ok: false;
+      field: 'commands' | 'confirmGuarded';
+      /** `refusal` in English (the API's and the audit's words). */
+      error: string;
+      refusal: GuardRefusal;
+      verdicts: CommandVerdicts;
+    };
+
+/** A refusal naming the first few verdicts (and how many more). */
+export function refusalOf(
+  kind: GuardRefusal['kind'],
+  verdicts: readonly CommandVerdict[],
+  phrase?: string,
+  max = 3,
+): GuardRefusal {
+  return {
+    kind,
+    items: verdicts.slice(0, max).map((v) => ({
+      command: v.command,
+      device: v.device.name,
+      rule: v.decision.rule?.name ?? null,
+    })),
+    more: Math.max(0, verdicts.length - max),
+    ...(phrase === undefined ? {} : { phrase }),
+  };
+}
+
+function refused(
+  field: 'commands' | 'confirmGuarded',
+  refusal: GuardRefusal,
+  verdicts: CommandVerdicts,
+): TaskGuardResult {
+  return { ok: false, field, error: guardRefusalText(refusal), refusal, verdicts };
+}
 
 export async function guardTask(
   policy: PolicyService,
@@ -138,39 +173,19 @@ export async function guardTask(
   if (verdicts.deny.length > 0) {
     for (const v of verdicts.deny.slice(0, 20))
       await policy.refused(actor.id, v.device, v.command, v.decision, 'task refused');
-    return {
-      ok: false,
-      field: 'commands',
-      error: `Refused by the guard rails: ${describeVerdicts(verdicts.deny)}.`,
-      verdicts,
-    };
+    return refused('commands', refusalOf('denied', verdicts.deny), verdicts);
   }
-  if (verdicts.approve.length > 0) {
-    return {
-      ok: false,
-      field: 'commands',
-      error: `Needs a second person's approval: ${describeVerdicts(verdicts.approve)}. A task cannot wait for one; run these commands from a terminal, where the approval is asked for.`,
-      verdicts,
-    };
-  }
+  if (verdicts.approve.length > 0)
+    return refused('commands', refusalOf('approval', verdicts.approve), verdicts);
   if (verdicts.confirm.length === 0) return { ok: true, confirmed: false, verdicts };
   if (typeof confirmation === 'object') {
     const left = unconfirmed(confirmation.list, verdicts.confirm);
     if (left.length === 0) return { ok: true, confirmed: true, verdicts };
-    return {
-      ok: false,
-      field: 'confirmGuarded',
-      error: `Needs confirming: ${describeVerdicts(left)}, ${confirmation.again}`,
-      verdicts,
-    };
+    const kind = confirmation.of === 'task' ? 'unconfirmedTask' : 'unconfirmedSchedule';
+    return refused('confirmGuarded', refusalOf(kind, left), verdicts);
   }
   const phrase = confirmationPhrase(verdicts.confirm);
   if (confirmation !== true && confirmation.trim() !== phrase)
-    return {
-      ok: false,
-      field: 'confirmGuarded',
-      error: `Needs confirming: ${describeVerdicts(verdicts.confirm)}. Type «${phrase}» to run it.`,
-      verdicts,
-    };
+    return refused('confirmGuarded', refusalOf('confirm', verdicts.confirm, phrase), verdicts);
   return { ok: true, confirmed: true, verdicts };
 }

@@ -3,6 +3,7 @@ import type { PrismaClient } from '../db/generated/client';
 import type { EventBus } from '../events/types';
 import type { Role } from '../auth/roles';
 import type { PolicyService } from '../policy/service';
+import type { GuardRefusal } from '../policy/guard-text';
 import { confirmedCommands, guardTask, parseConfirmed, type ConfirmedBefore } from './guard';
 import { operableDevicesWhere } from '../devices/visibility';
 import type { Vendor } from '../devices/schema';
@@ -113,7 +114,13 @@ export const TASK_DEVICE_VIEW_SELECT = {
 
 export type CreateResult =
   | { ok: true; id: string; created: boolean }
-  | { ok: false; errors: TaskFieldErrors; vendorErrors?: Partial<Record<Vendor, string>> };
+  | {
+      ok: false;
+      errors: TaskFieldErrors;
+      vendorErrors?: Partial<Record<Vendor, string>>;
+      /** The guard rails' refusal behind `errors.commands` or `errors.confirmGuarded`, as data. */
+      guard?: GuardRefusal;
+    };
 
 /**
  * What "Run again" of a task carries of its owner's confirmation: what was confirmed, device by device
@@ -125,10 +132,7 @@ function againConfirmed(task: { guardConfirmed: boolean; guardConfirmedCommands:
   const list = parseConfirmed(task.guardConfirmedCommands);
   if (list.length === 0) return { guardConfirmed: true };
   return {
-    confirmedBefore: {
-      list,
-      again: 'which was not confirmed for the task this repeats. Start it as a new task to confirm it.',
-    },
+    confirmedBefore: { list, of: 'task' as const },
   };
 }
 
@@ -196,7 +200,7 @@ export async function createTask(
       opts.template?.inputs ?? null,
       opts.confirmedBefore ?? (opts.guardConfirmed || v.confirmGuarded),
     );
-    if (!g.ok) return { ok: false, errors: { [g.field]: g.error } };
+    if (!g.ok) return { ok: false, errors: { [g.field]: g.error }, guard: g.refusal };
     guardConfirmed = g.confirmed;
     if (g.confirmed) guardConfirmedCommands = JSON.stringify(confirmedCommands(g.verdicts.confirm));
   }

@@ -2,9 +2,10 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
 import { authorise } from '@/lib/auth/session';
+import { withGuardText } from '@/lib/policy/guard-text';
 import type { Vendor } from '@/lib/devices/schema';
 import type { TaskFieldErrors } from '@/lib/tasks/schema';
 import { cancelTask, createTask, retryFailed, runAgain } from '@/lib/tasks/service';
@@ -60,9 +61,10 @@ export async function createTaskAction(_prev: NewTaskState, fd: FormData): Promi
   const vendorCommands = String(fd.get('vendorCommands') ?? '');
   const result = await createTask(auth.user, { ...values, commandOptions, vendorCommands }, getRuntime());
   if (!result.ok) {
-    if (!result.vendorErrors) return { errors: localiseTaskErrors(result.errors, t), values };
+    const errors = withGuardText(result.errors, result.guard, await getLocale());
+    if (!result.vendorErrors) return { errors: localiseTaskErrors(errors, t), values };
     // a per-vendor list's error goes under that list, not under the form's vendorCommands field
-    const { vendorCommands: _named, ...others } = result.errors;
+    const { vendorCommands: _named, ...others } = errors;
     return {
       errors: localiseTaskErrors(others, t),
       values,
@@ -98,7 +100,10 @@ export async function runAgainAction(taskId: string): Promise<{ error?: string }
   const auth = await authorise('tasks:run');
   if (!auth.ok) return { error: localiseTaskError(auth.error, t) };
   const r = await runAgain(auth.user, taskId, getRuntime());
-  if (!r.ok) return { error: localiseTaskError(Object.values(r.errors).filter(Boolean).join(' '), t) };
+  if (!r.ok) {
+    const errors = withGuardText(r.errors, 'guard' in r ? r.guard : undefined, await getLocale());
+    return { error: localiseTaskError(Object.values(errors).filter(Boolean).join(' '), t) };
+  }
   revalidatePath('/tasks');
   redirect(`/tasks/${r.id}`);
 }

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
+import { getLocale } from 'next-intl/server';
 import { z } from 'zod';
 import { boolArg, formDataArg, idArg, INVALID_REQUEST, parseArgs, prevStateArg } from '@/lib/actions/args';
 import { createSchedule, deleteSchedule } from '@/lib/automation/scheduler';
@@ -18,6 +19,7 @@ import {
   type TemplateErrors,
 } from '@/lib/automation/templates';
 import { authorise } from '@/lib/auth/session';
+import { withGuardText } from '@/lib/policy/guard-text';
 import { getRuntime } from '@/lib/server/registry';
 
 export type TemplateFormState = { errors?: TemplateErrors; savedVersion?: number };
@@ -123,7 +125,8 @@ export async function runTemplateAction(
     const inputErrors = 'inputErrors' in r ? r.inputErrors : undefined;
     // guard-rail rules ask to confirm some commands: the panel shows a field for it
     const confirm = 'confirmGuarded' in r.errors && !!r.errors.confirmGuarded;
-    return { error: Object.values(r.errors).filter(Boolean).join(' '), inputErrors, confirm };
+    const errors = withGuardText(r.errors, 'guard' in r ? r.guard : undefined, await getLocale());
+    return { error: Object.values(errors).filter(Boolean).join(' '), inputErrors, confirm };
   }
   redirect(`/tasks/${r.id}`);
 }
@@ -163,7 +166,8 @@ export async function createScheduleAction(
     getRuntime(),
   );
   if (!r.ok) {
-    const [field, error] = Object.entries(r.errors)[0] ?? ['form', 'Invalid schedule.'];
+    const errors = withGuardText(r.errors, r.guard, await getLocale());
+    const [field, error] = Object.entries(errors)[0] ?? ['form', 'Invalid schedule.'];
     return { error, field };
   }
   revalidatePath(`/templates/${args[0]}`);
