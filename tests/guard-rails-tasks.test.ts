@@ -262,6 +262,13 @@ describe('the API', () => {
     const refused = await call(tasksRoute.POST, { method: 'POST', path: '/tasks', token, body });
     expect(refused.status, JSON.stringify(refused.json)).toBe(422);
     expect(JSON.stringify(refused.json)).toMatch(/"confirm".*Type «lab-vrp-01» to run it/);
+    // the same as data, for a script: what to send as `confirm`, and which rule asked
+    expect(refused.json.guard).toEqual({
+      kind: 'confirm',
+      items: [{ command: 'dis clock', device: 'lab-vrp-01', rule: 'op2: confirm the clock' }],
+      more: 0,
+      phrase: 'lab-vrp-01',
+    });
     const denied = await call(tasksRoute.POST, {
       method: 'POST',
       path: '/tasks',
@@ -443,6 +450,7 @@ describe('schedules', () => {
     expect(JSON.stringify(refused.json)).toMatch(
       /"confirm":"Needs confirming: .*Type «lab-vrp-01» to run it/,
     );
+    expect(refused.json.guard).toMatchObject({ kind: 'confirm', phrase: 'lab-vrp-01' });
     const ok = await call(schedulesRoute.POST, {
       method: 'POST',
       path: '/schedules',

@@ -13,6 +13,7 @@ import {
 import { WEBHOOK_DESCRIPTION_MAX_CHARS, WEBHOOK_EVENTS } from '../automation/webhooks';
 import { operableDevicesWhere, userCanSeeDevice } from '../devices/visibility';
 import type { CommandSpec } from '../tasks/schema';
+import type { GuardRefusal } from '../policy/guard-text';
 import { groupsFor } from './access';
 import { ApiProblem, notFound } from './problem';
 import type { ApiActor, ApiContext } from './route';
@@ -153,6 +154,7 @@ export async function resolveDeviceRefs(
 export function runProblem(r: {
   errors: Partial<Record<string, string>>;
   inputErrors?: Record<string, string>;
+  guard?: GuardRefusal;
 }): ApiProblem {
   const { form, deviceIds, inputs, ...rest } = r.errors;
   if (form === 'No such template.') return new ApiProblem(404, 'not_found', form);
@@ -163,7 +165,10 @@ export function runProblem(r: {
   else if (inputs) errors.inputs = inputs;
   const toApi: Record<string, string> = { timeoutSeconds: 'timeout_s' };
   for (const [k, v] of Object.entries(rest)) if (v) errors[toApi[k] ?? k] ??= v;
-  return new ApiProblem(422, 'invalid', 'The run has invalid fields.', { errors });
+  return new ApiProblem(422, 'invalid', 'The run has invalid fields.', {
+    errors,
+    ...(r.guard && { guard: r.guard }),
+  });
 }
 
 // ---- schedules ------------------------------------------------------------------------------------
@@ -188,7 +193,7 @@ const SCHEDULE_FORM_TO_API: Record<string, string> = {
 };
 
 /** A scheduler refusal: an unknown schedule 404, not the owner 403, the rest 422 naming the API's fields. */
-export function scheduleProblem(errors: Partial<Record<string, string>>): ApiProblem {
+export function scheduleProblem(errors: Partial<Record<string, string>>, guard?: GuardRefusal): ApiProblem {
   const { form, ...fields } = errors;
   if (form === 'No such schedule.') return new ApiProblem(404, 'not_found', form);
   if (form && Object.keys(fields).length === 0 && /owner|Viewers/.test(form))
@@ -196,7 +201,10 @@ export function scheduleProblem(errors: Partial<Record<string, string>>): ApiPro
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) if (v) out[SCHEDULE_FORM_TO_API[k] ?? k] ??= v;
   if (form) out['(body)'] ??= form;
-  return new ApiProblem(422, 'invalid', 'The schedule has invalid fields.', { errors: out });
+  return new ApiProblem(422, 'invalid', 'The schedule has invalid fields.', {
+    errors: out,
+    ...(guard && { guard }),
+  });
 }
 
 type ScheduleRow = Awaited<ReturnType<PrismaClient['schedule']['findUniqueOrThrow']>> & {

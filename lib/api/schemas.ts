@@ -40,6 +40,18 @@ export const problemSchema = z
       .record(z.string(), z.string())
       .optional()
       .meta({ description: 'Per-field messages (422), keyed by the field path, e.g. `devices.3.host`.' }),
+    guard: z
+      .object({
+        kind: z.enum(['denied', 'approval', 'confirm', 'unconfirmedTask', 'unconfirmedSchedule']),
+        items: z.array(z.object({ command: z.string(), device: z.string(), rule: z.string().nullable() })),
+        more: z.number().int(),
+        phrase: z.string().optional(),
+      })
+      .optional()
+      .meta({
+        description:
+          'When the guard rails refused a task, run or schedule (422): the first commands refused, each on its device with the rule that decided (null: the read-only terminal policy), how many more, and for `confirm` the phrase to send as `confirm`. The field message says the same in English.',
+      }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' });
 

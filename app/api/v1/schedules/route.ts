@@ -30,7 +30,7 @@ export const POST = apiRoute({ write: true, role: 'operator' }, async (req, ctx)
     await readJson(req, scheduleInputSchema, ctx),
   );
   const r = await createSchedule(ctx.actor, scheduleServiceInput(body), ctx.services);
-  if (!r.ok) throw scheduleProblem(r.errors);
+  if (!r.ok) throw scheduleProblem(r.errors, r.guard);
   const s = await ctx.runtime.db.schedule.findUniqueOrThrow({
     where: { id: r.id },
     include: SCHEDULE_INCLUDE,

@@ -23,6 +23,7 @@ export const POST = apiRoute({ write: true, role: 'operator' }, async (req, ctx)
     if (form) throw new ApiProblem(409, 'limit', form);
     throw new ApiProblem(422, 'invalid', 'The task has invalid fields.', {
       errors: apiTaskFieldErrors(fields),
+      ...(r.guard && { guard: r.guard }),
     });
   }
   const watched = await watchTask(ctx.actor, r.id, ctx.runtime);

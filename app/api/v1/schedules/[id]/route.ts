@@ -35,7 +35,7 @@ export const PATCH = apiRoute<Params>({ write: true, role: 'operator' }, async (
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   const body = await checkScheduleBody(ctx.runtime.db, ctx.actor, { ...scheduleAsInput(s), ...defined });
   const r = await updateSchedule(ctx.actor, id, scheduleServiceInput(body), ctx.services);
-  if (!r.ok) throw scheduleProblem(r.errors);
+  if (!r.ok) throw scheduleProblem(r.errors, r.guard);
   const fresh = await ctx.runtime.db.schedule.findUniqueOrThrow({ where: { id }, include: SCHEDULE_INCLUDE });
   return json(scheduleView(fresh));
 });
