@@ -120,6 +120,23 @@ describe('LabShellSession', () => {
     );
   });
 
+  it('echoes keys that arrive together as one write, as a device echoes a pasted line', () => {
+    const stream = vrpSession();
+    const line = `display clock | include ${'x'.repeat(200)}`;
+    stream.input(line);
+    expect(stream.out).toHaveLength(1);
+    expect(stream.text).toBe(line);
+    // the Enter's echo, the output (none: the filter matched no line) and the prompt too; keys one at
+    // a time are echoed one at a time
+    stream.clear();
+    stream.input('\r');
+    expect(stream.out).toHaveLength(1);
+    expect(stream.text).toBe('\r\n<SW1>');
+    stream.clear();
+    for (const ch of 'dis') stream.input(ch);
+    expect(stream.out.map(String)).toEqual(['d', 'i', 's']);
+  });
+
   it('edits inside the line as IOS and VRP do: Left/Right, Ctrl+A/E, Ctrl+U/X, and runs the whole line on Enter', () => {
     const stream = vrpSession();
     stream.clear();

@@ -205,6 +205,13 @@ interface PagerState {
 export class LabShellSession {
   private readonly codec: TextCodec;
   private readonly decoder: { write(buf: Buffer): string };
+  /**
+   * While keys that arrived together are handled, what they write is collected and goes out as one
+   * write, as a device echoes a pasted line: one SSH packet per key made a 120 KB paste 120,000
+   * packets to encrypt and compress, which held the event loop (the portal's, with the built-in lab)
+   * for seconds.
+   */
+  private batch: string[] | null = null;
   private readonly keyDecoder = new KeyDecoder();
   private readonly keys: Key[] = [];
   private line: string[] = [];
@@ -264,7 +271,15 @@ export class LabShellSession {
 
   private write(text: string): void {
     if (this.mode === 'closed' || text === '') return;
-    this.stream.write(this.codec.encode(text));
+    if (this.batch) this.batch.push(text);
+    else this.stream.write(this.codec.encode(text));
+  }
+
+  /** What the keys handled together wrote, as one write (see `batch`). */
+  private flushBatch(): void {
+    const out = this.batch;
+    this.batch = null;
+    if (out && out.length > 0 && this.mode !== 'closed') this.stream.write(this.codec.encode(out.join('')));
   }
 
   private onData(data: Buffer): void {
@@ -275,10 +290,16 @@ export class LabShellSession {
 
   /** Processes queued keys until a command is in progress (latency) or the queue is empty. */
   private pump(): void {
-    while (this.keys.length > 0 && (this.mode === 'edit' || this.mode === 'pager')) {
-      const key = this.keys.shift() as Key;
-      if (this.mode === 'pager') this.pagerKey(key);
-      else this.editKey(key);
+    const outer = this.batch === null;
+    if (outer) this.batch = [];
+    try {
+      while (this.keys.length > 0 && (this.mode === 'edit' || this.mode === 'pager')) {
+        const key = this.keys.shift() as Key;
+        if (this.mode === 'pager') this.pagerKey(key);
+        else this.editKey(key);
+      }
+    } finally {
+      if (outer) this.flushBatch();
     }
   }
 
@@ -434,6 +455,7 @@ export class LabShellSession {
   /** Fault: the connection goes away without a goodbye; nothing more is written. */
   private dropConnection(): void {
     if (this.mode === 'closed') return;
+    this.flushBatch(); // what it echoed before the fault went out
     this.shutdown();
     if (this.opts.drop) this.opts.drop();
     else endChannel(this.stream, 0);
@@ -504,6 +526,7 @@ export class LabShellSession {
   private finish(res: CliResult): void {
     if (this.mode === 'closed') return;
     if (res.close) {
+      this.flushBatch();
       this.shutdown();
       endChannel(this.stream, 0);
       this.opts.onExit?.();
