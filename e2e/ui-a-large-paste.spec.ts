@@ -1,5 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { mouseClick, openTerminalTab, signInAsAdmin } from './helpers';
+import {
+  LAPTOP_LIGHT_PHONE_DARK,
+  mouseClick,
+  openTerminalTab,
+  operatorPageFor,
+  signInAsAdmin,
+} from './helpers';
 
 // First-hour finding 15: a 100 KB paste got two frame_too_large errors and nothing reached the shell.
 // Now it is confirmed first, then sent in frames under the limit, paced by the socket.
@@ -40,4 +46,31 @@ test('a 120 KB paste asks first, then reaches the device whole', async ({ page, 
   await expect(rows).toContainText('include END-OF-PASTE', { timeout: 60_000 });
   await expect(page.getByText(/were not sent/)).toHaveCount(0);
   await page.getByRole('button', { name: `Close ${DEVICE}` }).click();
+});
+
+test("an operator's 120 KB paste, judged line by line by the guard rails, reaches the device whole", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  // operators are under the built-in guard rails: each line waits for the one before it to be judged,
+  // and the session paces the page's paste (before, what passed 64 K was refused and dropped)
+  const page = await operatorPageFor(
+    browser,
+    'paste-op',
+    DEVICE,
+    'paste-operator-password-1',
+    LAPTOP_LIGHT_PHONE_DARK[0],
+  );
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openTerminalTab(page, DEVICE);
+  const rows = page.locator(`[data-pane="${DEVICE}"] .xterm-rows`);
+  await expect(rows).toContainText(`<${DEVICE}>`);
+  await mouseClick(page, page.locator(`[data-pane="${DEVICE}"] .xterm-screen`));
+  await page.evaluate((text) => navigator.clipboard.writeText(text), paste);
+  page.once('dialog', (d) => void d.accept());
+  await page.keyboard.press('Control+Shift+V');
+  await expect(rows).toContainText('include END-OF-PASTE', { timeout: 90_000 });
+  await expect(page.getByText(/were not sent|Not sent/)).toHaveCount(0);
+  await page.getByRole('button', { name: `Close ${DEVICE}` }).click();
+  await page.context().close();
 });

@@ -170,6 +170,38 @@ describe('VRP: a denied line never reaches the device, however it was typed', ()
     await finish(c);
   });
 
+  it('a paste longer than the keys a session holds (80 KB) is paced by it, not cut: every line is judged and sent', async () => {
+    const c = await openTerminal('lab-vrp-01', portal.users.operator2);
+    await c.waitOutput(PROMPT);
+    const tag = `P${Date.now().toString(36)}`;
+    const lines = Array.from(
+      { length: 900 },
+      (_, i) => `display clock | include ${tag}-${String(i).padStart(4, '0')}-${'x'.repeat(56)}`,
+    );
+    const paste = `${lines.join('\r')}\rdisplay clock | include ${tag}-END\r`;
+    // as the page does: 8 K frames, none while the session asks to wait
+    const paused = () => c.frames.filter((f) => f.type === 'input_flow').at(-1)?.paused === true;
+    for (let i = 0; i < paste.length; i += 8192) {
+      await c.waitUntil(() => !paused(), 'the session to take more input', 30_000);
+      c.send({ type: 'input', data: paste.slice(i, i + 8192) });
+    }
+    await c.waitOutput(new RegExp(`include ${tag}-END\\r\\n<lab-vrp-01>$`), 60_000);
+    expect(c.frames.some((f) => f.type === 'input_flow' && f.paused === true)).toBe(true);
+    expect(c.frames.at(-1)).not.toMatchObject({ type: 'input_flow', paused: true });
+    expect(c.frames.filter((f) => f.type === 'terminal_error')).toEqual([]);
+    // each line was judged and sent, in order (the audit has every line a guarded session sends)
+    await vi.waitFor(
+      async () => {
+        const sent = (await guardAudit(portal.users.operator2, 'terminal.input')).filter((l) =>
+          l.includes(tag),
+        );
+        expect(sent).toEqual([...lines, `display clock | include ${tag}-END`].map((l) => `lab-vrp-01: ${l}`));
+      },
+      { timeout: 10_000 },
+    );
+    await finish(c);
+  }, 120_000);
+
   it('a look-alike letter (Cyrillic е) is judged as the Latin word', async () => {
     const c = await openTerminal('lab-vrp-01', portal.users.operator2);
     await c.waitOutput(PROMPT);

@@ -35,6 +35,7 @@ export const MSG = {
   output: 'output',
   terminalClosed: 'terminal_closed',
   terminalNotice: 'terminal_notice',
+  inputFlow: 'input_flow',
   loginPrompt: 'login_prompt',
   loginAnswer: 'login_answer',
   // monitor
@@ -150,6 +151,11 @@ export const terminalServerMessage = z.discriminatedUnion('type', [
   }),
   /** Something the user should know (an idle warning); `message: null` clears it. */
   z.object({ type: z.literal(MSG.terminalNotice), message: z.string().nullable() }),
+  /**
+   * Typed or pasted keys wait behind a line the guard rails are checking: stop sending input
+   * (paused: true) until told to go on (false); input sent regardless is refused past a limit.
+   */
+  z.object({ type: z.literal(MSG.inputFlow), paused: z.boolean() }),
   z.object({ type: z.literal(MSG.pong), ts: z.number() }),
   errorFrame,
   /** Who watches this session now (lib/realtime/handlers/observe.ts). */

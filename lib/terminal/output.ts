@@ -20,4 +20,9 @@ export interface TerminalOutput {
   observers?(list: { userId: string; name: string; since: number }[]): void;
   /** Pairing: whom the owner invited, and who has the keyboard (the owner's port shows it). */
   guests?(list: { userId: string; name: string; control: boolean }[]): void;
+  /**
+   * Keys wait behind a line the guard rails are checking (a paste): stop sending more (true), or go
+   * on (false). The page's paste is paced by it.
+   */
+  inputFlow?(paused: boolean): void;
 }

@@ -119,11 +119,19 @@ export function echoedChars(typed: string, visible: string): number {
  */
 export const GUARD_SETTLE_QUIET_MS = 15;
 export const GUARD_SETTLE_MAX_MS = 300;
-/** Keys typed while a line is judged, confirmed or waits for approval are kept up to this many. */
-export const GUARD_HELD_INPUT_MAX_CHARS = 64 * 1024;
-/** How long a confirmation prompt in the terminal waits for the device name. */
+/**
+ * Keys typed while a line is judged, confirmed or waits for approval are held (a paste waits behind
+ * each of its lines). Past PAUSE the typist's page is asked to stop sending (`inputFlow(true)`), below
+ * RESUME to go on, so a long paste is paced by the device instead of refused part-way; beyond MAX
+ * (a client that does not stop) input is refused until what is held has gone, so nothing after a
+ * refused piece reaches the device either.
+ */
+export const GUARD_HELD_INPUT_PAUSE_CHARS = 32 * 1024;
+export const GUARD_HELD_INPUT_RESUME_CHARS = 8 * 1024;
+export const GUARD_HELD_INPUT_MAX_CHARS = 2 * 1024 * 1024;
 /** How long an Enter waits for the device to show its prompt (output still arriving) before it is refused. */
 export const GUARD_PROMPT_WAIT_MS = 10_000;
+/** How long a confirmation prompt in the terminal waits for the device name. */
 export const GUARD_CONFIRM_TIMEOUT_MS = 120_000;
 
 /** What a guard decided and how it ended, for the audit trail, the recording and admins. */
@@ -279,6 +287,10 @@ export class TerminalSession {
   /** Guard rails: an Enter is being judged (keys typed meanwhile wait in `heldKeys`). */
   private guardBusy = false;
   private heldKeys = '';
+  /** The typist's page was asked to stop sending (see GUARD_HELD_INPUT_PAUSE_CHARS). */
+  private inputHeld = false;
+  /** Input was refused for overflowing `heldKeys`: more is refused until nothing is held. */
+  private inputOverflow = false;
   /** The last line the device printed before the current line's first key (see commandOnScreen). */
   private promptHint: string | null = null;
   private lastInputAt = 0;
@@ -374,6 +386,7 @@ export class TerminalSession {
     this.attached = port;
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = null;
+    if (this.inputHeld) port.inputFlow?.(true); // a paste still waits behind a line
     if (this.observers.size > 0) port.observers?.(this.observerList());
     if (this.guests.size > 0) port.guests?.(this.guestList());
     this.pending = []; // output so far is in the snapshot (or the scrollback) sent below
@@ -787,7 +800,7 @@ export class TerminalSession {
    * until the line, read from the screen as the device shows it, is judged; keys typed meanwhile wait
    * behind it (a multi-line paste is judged line by line and stops at the first line not allowed).
    */
-  private guardedInput(data: string): { ok: true } | { ok: false; error: string } {
+  private guardedInput(data: string, held = false): { ok: true } | { ok: false; error: string } {
     if (this.confirming) {
       this.confirmKeys(data);
       return { ok: true };
@@ -796,10 +809,18 @@ export class TerminalSession {
       if (data.includes('\x03')) this.awaiting.abort();
       return { ok: true };
     }
+    // (keys taken back from `heldKeys` were accepted before; only new ones are refused)
+    if (
+      !held &&
+      (this.inputOverflow ||
+        (this.guardBusy && this.heldKeys.length + data.length > GUARD_HELD_INPUT_MAX_CHARS))
+    ) {
+      this.inputOverflow = true;
+      return { ok: false, error: 'Too much typed while a line is being checked; wait a moment.' };
+    }
     if (this.guardBusy) {
-      if (this.heldKeys.length + data.length > GUARD_HELD_INPUT_MAX_CHARS)
-        return { ok: false, error: 'Too much typed while a line is being checked; wait a moment.' };
       this.heldKeys += data;
+      this.heldFlow();
       return { ok: true };
     }
     // the prompt this line is typed at: the device's last line when it ends in a prompt (after a
@@ -815,6 +836,7 @@ export class TerminalSession {
     const end = data[at] === '\r' && data[at + 1] === '\n' ? at + 2 : at + 1;
     this.heldKeys = data.slice(end);
     this.guardBusy = true;
+    this.heldFlow();
     void this.judgeEnter(data.slice(at, end)).catch((err: unknown) => {
       this.guardDone(null, this.text.failed((err as Error).message));
     });
@@ -1014,7 +1036,18 @@ export class TerminalSession {
     // a refused line stops a paste there
     const rest = notice ? '' : this.heldKeys;
     this.heldKeys = '';
-    if (rest && !this.closed) this.guardedInput(rest);
+    if (rest && !this.closed) this.guardedInput(rest, true);
+    this.heldFlow();
+  }
+
+  /** As the keys held behind a line grow or drain, ask the typist's page to stop or go on sending. */
+  private heldFlow(): void {
+    const held = this.heldKeys.length;
+    if (held === 0 && !this.guardBusy) this.inputOverflow = false;
+    const hold = this.inputHeld ? held > GUARD_HELD_INPUT_RESUME_CHARS : held > GUARD_HELD_INPUT_PAUSE_CHARS;
+    if (hold === this.inputHeld) return;
+    this.inputHeld = hold;
+    this.attached?.inputFlow?.(hold);
   }
 
   /**

@@ -68,6 +68,7 @@ describe('Reconnect (finding 18: it needed two clicks)', () => {
     const l = new TerminalLink('dev1', null, () => ({ cols: 80, rows: 24 }), {
       onOutput: () => {},
       onInputLost: () => {},
+      onInputRefused: () => {},
       onStatus: (s) => statuses.push(s),
       onSession: () => {},
       onFrame: () => {},
@@ -135,6 +136,7 @@ describe('binary output frames', () => {
     const l = new TerminalLink('dev1', null, () => ({ cols: 80, rows: 24 }), {
       onOutput: (data) => outputs.push(data),
       onInputLost: () => {},
+      onInputRefused: () => {},
       onStatus: (st) => statuses.push(st),
       onSession: () => {},
       onFrame: () => {},
@@ -156,6 +158,87 @@ describe('binary output frames', () => {
     s.receive({ type: 'terminal_closed', reason: 'The device ended the session.' });
     await vi.waitFor(() => expect(statuses.at(-1)).toBe('closed'));
     expect(outputs).toEqual(['接口 \x1b[32mup\x1b[0m\r\n', bulk, '<sw-01>']);
+    l.dispose();
+  });
+});
+
+describe('a long paste under the guard rails', () => {
+  beforeEach(() => {
+    FakeSocket.all = [];
+    vi.stubGlobal('WebSocket', FakeSocket);
+    vi.stubGlobal('location', { protocol: 'http:', host: 'portal.test' });
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  function connected() {
+    const refused: [string, number][] = [];
+    const l = new TerminalLink('dev1', null, () => ({ cols: 80, rows: 24 }), {
+      onOutput: () => {},
+      onInputLost: () => {},
+      onInputRefused: (reason, dropped) => refused.push([reason, dropped]),
+      onStatus: () => {},
+      onSession: () => {},
+      onFrame: () => {},
+      onRtt: () => {},
+    });
+    l.start();
+    const s = FakeSocket.all[0]!;
+    s.open();
+    s.receive({ type: 'terminal_connected', device_id: 'dev1', session_id: 's1', message: 'Connected' });
+    const inputs = () => s.sent.filter((f) => f.type === 'input').map((f) => f.data as string);
+    return { l, s, inputs, refused };
+  }
+
+  it('stops sending while the session holds keys behind a line, and goes on when told', () => {
+    const { l, s, inputs } = connected();
+    const paste = 'display clock\r'.repeat(2000); // 28,000 characters: 4 frames
+    s.receive({ type: 'input_flow', paused: true });
+    l.send({ type: 'input', data: paste });
+    expect(inputs()).toEqual([]);
+    s.receive({ type: 'input_flow', paused: false });
+    expect(inputs().join('')).toBe(paste);
+    // paused again part-way: what is left waits, in order
+    s.receive({ type: 'input_flow', paused: true });
+    l.send({ type: 'input', data: 'a' });
+    l.send({ type: 'input', data: 'b' });
+    expect(inputs().join('')).toBe(paste);
+    s.receive({ type: 'input_flow', paused: false });
+    expect(inputs().join('')).toBe(`${paste}ab`);
+    l.dispose();
+  });
+
+  it('a new socket starts unpaused (the session says again if keys still wait)', () => {
+    const { l, s, inputs } = connected();
+    s.receive({ type: 'input_flow', paused: true });
+    l.reconnect();
+    const second = FakeSocket.all[1]!;
+    second.open();
+    l.send({ type: 'input', data: 'x' });
+    expect(second.sent.filter((f) => f.type === 'input')).toEqual([{ type: 'input', data: 'x' }]);
+    expect(inputs()).toEqual([]);
+    l.dispose();
+  });
+
+  it('refused input drops the rest of the paste and says so once, not once per key', () => {
+    const { l, s, inputs, refused } = connected();
+    s.receive({ type: 'input_flow', paused: true });
+    l.send({ type: 'input', data: 'y'.repeat(20_000) });
+    const why = 'Too much typed while a line is being checked; wait a moment.';
+    s.receive({ type: 'terminal_error', code: 'busy', error: why });
+    expect(refused).toEqual([[why, 20_000]]);
+    s.receive({ type: 'input_flow', paused: false });
+    expect(inputs()).toEqual([]); // nothing after the refused piece
+    // keys typed into a session that refuses them: said once
+    for (const k of 'abc') {
+      l.send({ type: 'input', data: k });
+      s.receive({
+        type: 'terminal_error',
+        code: 'busy',
+        error: 'A command is running in command mode; wait for it to finish.',
+      });
+    }
+    expect(refused).toHaveLength(2);
+    expect(refused[1]).toEqual(['A command is running in command mode; wait for it to finish.', 0]);
     l.dispose();
   });
 });

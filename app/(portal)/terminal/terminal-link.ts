@@ -16,6 +16,11 @@ export interface LinkHandlers {
   onOutput(data: string, resumed: boolean): void;
   /** Part of what the user typed or pasted could not be sent (the socket went away meanwhile). */
   onInputLost(chars: number): void;
+  /**
+   * The portal refused input (`reason`, its words; `dropped`: characters of a paste not sent after
+   * it). Said once per reason while it repeats (each key typed meanwhile is refused the same way).
+   */
+  onInputRefused(reason: string, dropped: number): void;
   onStatus(status: LinkStatus, message: LinkMessage): void;
   onSession(sessionId: string): void;
   onFrame(frame: TerminalServerMessage): void;
@@ -35,6 +40,8 @@ export const PING_INTERVAL_MS = 5000;
 export const INPUT_CHUNK_CHARS = 8 * 1024;
 /** A long paste waits while the socket still has this much unsent, so it streams instead of piling up. */
 export const INPUT_BUFFER_HIGH_BYTES = 256 * 1024;
+/** The same input refusal within this long of the last is not said again (each key is refused). */
+export const REFUSAL_REPEAT_MS = 3000;
 
 /** Split input into chunks of at most `size` UTF-16 units, never between the halves of a surrogate pair. */
 export function chunkInput(data: string, size = INPUT_CHUNK_CHARS): string[] {
@@ -66,6 +73,10 @@ export class TerminalLink {
   /** This socket has a session: a later error frame (busy, no_session) does not end the tab. */
   private connectedOnce = false;
   private pendingInput: string[] = [];
+  /** The server asked to stop sending input for now (keys wait behind a line being checked). */
+  private inputHeld = false;
+  /** The last refusal said, and when: the same one again soon is not said again. */
+  private lastRefusal: { reason: string; at: number } | null = null;
   private connectedMessage: LinkMessage = { kind: 'server', text: 'Connected' };
   private pumping = false;
   /** The user pressed Reconnect: a session that has ended meanwhile is replaced at once, not reported. */
@@ -103,6 +114,7 @@ export class TerminalLink {
 
   private sendConnect(ch: Channel<TerminalClientMessage>): void {
     this.connectedOnce = false; // an error before this socket has a session is final
+    this.inputHeld = false; // a new socket: the session says again if keys still wait
     const { cols, rows } = this.size();
     ch.send({ type: MSG.connect, cols, rows, ...(this.sessionId ? { session_id: this.sessionId } : {}) });
   }
@@ -156,8 +168,12 @@ export class TerminalLink {
         } else if (!this.connectedOnce) {
           // before a session exists an error is final (refused login, unreachable, limits)
           this.end('error', { kind: 'server', text: frame.error });
-        }
+        } else if (frame.code === 'busy') this.inputRefused(frame.error);
         break;
+      case MSG.inputFlow:
+        this.inputHeld = frame.paused;
+        if (!frame.paused) this.pump();
+        return;
       case MSG.terminalClosed:
         // Over for good (the device dropped it, idle, closed elsewhere): Reconnect must open a new
         // session. Keeping the id made the first click ask for this one and only learn it had ended.
@@ -202,7 +218,7 @@ export class TerminalLink {
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
-    while (this.pendingInput.length > 0) {
+    while (this.pendingInput.length > 0 && !this.inputHeld) {
       const ch = this.channel;
       if (ch && ch.bufferedAmount > INPUT_BUFFER_HIGH_BYTES) {
         setTimeout(() => this.pump(), 20);
@@ -216,6 +232,21 @@ export class TerminalLink {
       }
     }
     this.pumping = false;
+  }
+
+  /**
+   * Input the session refused (a command running in command mode, a guest at the keyboard, keys
+   * sent past the limit while a line is checked): the rest of a paste is not sent either, so the
+   * device never gets a paste with a piece missing from its middle.
+   */
+  private inputRefused(reason: string): void {
+    const dropped = this.pendingInput.reduce((n, c) => n + c.length, 0);
+    this.pendingInput = [];
+    const now = Date.now();
+    const last = this.lastRefusal;
+    this.lastRefusal = { reason, at: now };
+    if (dropped === 0 && last?.reason === reason && now - last.at < REFUSAL_REPEAT_MS) return;
+    this.h.onInputRefused(reason, dropped);
   }
 
   /** Manual reconnect: reattach if the session still exists, otherwise open a new one. */

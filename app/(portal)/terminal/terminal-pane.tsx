@@ -249,6 +249,8 @@ export function TerminalPane({
         onInputLost: (chars) =>
           // the portal's own notice, in the reader's language (device output is never translated)
           t.write(`\r\n\x1b[31m${words.current.t('inputLost', { count: chars })}\x1b[0m\r\n`),
+        onInputRefused: (reason, dropped) =>
+          t.write(`\r\n\x1b[31m${words.current.t('inputRefused', { reason, dropped })}\x1b[0m\r\n`),
         onStatus: (st, msg) => handlers.current.onStatus(st, msg),
         onSession: (id) => handlers.current.onSession(id),
         onFrame: (frame) => handlers.current.onFrame(frame),

@@ -63,6 +63,7 @@ function socketOutput(conn: Connection): TerminalOutput {
     },
     closed: (reason) => conn.send({ type: MSG.terminalClosed, reason }),
     notice: (message) => conn.send({ type: MSG.terminalNotice, message }),
+    inputFlow: (paused) => conn.send({ type: MSG.inputFlow, paused }),
     bufferedAmount: () => conn.bufferedAmount(),
     guests: (list) =>
       conn.send({

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { Decision } from '../policy/rules';
+import { fakeConnection, fakeShell } from './fake-shell';
+import type { TerminalOutput } from './output';
+import type { ScreenModel } from './screen';
+import {
+  GUARD_HELD_INPUT_MAX_CHARS,
+  GUARD_HELD_INPUT_PAUSE_CHARS,
+  GUARD_HELD_INPUT_RESUME_CHARS,
+  TerminalSession,
+  type SessionGuard,
+} from './session';
+
+/**
+ * Keys typed behind a line the guard rails are judging (a paste) are held by the session: the page is
+ * asked to stop sending past a mark and to go on below another, and a client that sends on regardless
+ * is refused past the limit, then until nothing is held, so the device never gets a paste with a
+ * piece missing from its middle (before, keys past 64 K were refused and the rest sent).
+ */
+function lastLineScreen(): ScreenModel {
+  let shown = '';
+  return {
+    write: (text: string) => {
+      shown = (shown + text).split(/\r?\n|\r/).pop() ?? '';
+    },
+    cursorLine: async () => ({ text: shown, before: shown, alt: false }),
+    resize: () => {},
+    close: () => {},
+  } as unknown as ScreenModel;
+}
+
+function session() {
+  const { shell, device } = fakeShell();
+  const written: string[] = [];
+  (shell as unknown as { write: (b: Buffer) => void }).write = (b) => void written.push(String(b));
+  const verdicts: ((d: Decision) => void)[] = [];
+  const guard: SessionGuard = {
+    active: true,
+    judge: (candidates) =>
+      new Promise<Decision>((resolve) => verdicts.push(resolve)).then((d) => ({
+        ...d,
+        command: candidates[0] ?? '',
+      })),
+    decided: () => {},
+  };
+  const s = new TerminalSession({
+    userId: 'u1',
+    connection: fakeConnection('huawei_vrp'),
+    shell,
+    screen: lastLineScreen(),
+    guard,
+    timers: { resumeGraceMs: 60_000, idleTimeoutMs: 3_600_000 },
+    events: { onCommand: () => {}, onClosed: () => {} },
+  });
+  const flow: boolean[] = [];
+  const port: TerminalOutput = {
+    output: (_d, done) => done?.(),
+    closed: () => {},
+    notice: () => {},
+    bufferedAmount: () => 0,
+    inputFlow: (paused) => flow.push(paused),
+  };
+  const allow = () =>
+    verdicts.shift()!({ action: 'allow', rule: null, command: '', mode: null, reason: '' } as Decision);
+  return { s, device, written, flow, port, allow, judging: () => verdicts.length };
+}
+
+describe('keys held behind a line being judged', () => {
+  it('ask the page to pause past the mark and to go on once the line is through', async () => {
+    const { s, device, written, flow, port, allow, judging } = session();
+    try {
+      await s.attach(port);
+      device('<sw1>');
+      expect(s.input('display clock\r')).toEqual({ ok: true });
+      device('display clock');
+      await expect.poll(judging).toBe(1);
+      const piece = 'y'.repeat(8 * 1024);
+      for (let held = 0; held <= GUARD_HELD_INPUT_PAUSE_CHARS; held += piece.length)
+        expect(s.input(piece)).toEqual({ ok: true });
+      expect(flow).toEqual([true]);
+      allow();
+      // the Enter went out, then what was held (no Enter in it: typed at the next prompt)
+      await expect.poll(() => written.join('')).toMatch(/^display clock\ry+$/);
+      expect(flow).toEqual([true, false]);
+      expect(GUARD_HELD_INPUT_RESUME_CHARS).toBeLessThan(GUARD_HELD_INPUT_PAUSE_CHARS);
+    } finally {
+      s.close('test over');
+    }
+  });
+
+  it('a client that sends on regardless is refused past the limit, and until nothing is held', async () => {
+    const { s, device, written, flow, port, allow, judging } = session();
+    try {
+      await s.attach(port);
+      device('<sw1>');
+      s.input('display clock\r');
+      device('display clock');
+      await expect.poll(judging).toBe(1);
+      const piece = 'x'.repeat(60 * 1024);
+      let accepted = 0;
+      let answer = s.input(piece);
+      while (answer.ok) {
+        accepted += piece.length;
+        answer = s.input(piece);
+      }
+      expect(accepted).toBeLessThanOrEqual(GUARD_HELD_INPUT_MAX_CHARS);
+      expect(accepted).toBeGreaterThan(GUARD_HELD_INPUT_MAX_CHARS - piece.length);
+      expect(answer).toEqual({
+        ok: false,
+        error: 'Too much typed while a line is being checked; wait a moment.',
+      });
+      // a short piece after the refused one is refused too: nothing after a hole
+      expect(s.input('\rdisplay version\r').ok).toBe(false);
+      expect(flow).toEqual([true]);
+      allow();
+      await expect.poll(() => flow).toEqual([true, false]);
+      const sent = written.join('');
+      expect(sent).toBe(`display clock\r${'x'.repeat(accepted)}`);
+      expect(sent).not.toContain('display version');
+      // nothing held any more: typing goes on
+      expect(s.input('\x15')).toEqual({ ok: true });
+    } finally {
+      s.close('test over');
+    }
+  });
+
+  it('a tab that attaches while keys are held is told to wait too', async () => {
+    const { s, device, port, allow, judging } = session();
+    try {
+      await s.attach(port);
+      device('<sw1>');
+      s.input('display clock\r');
+      device('display clock');
+      await expect.poll(judging).toBe(1);
+      s.input('z'.repeat(GUARD_HELD_INPUT_PAUSE_CHARS + 1));
+      const later: boolean[] = [];
+      await s.attach({ ...port, inputFlow: (p) => later.push(p) });
+      expect(later).toEqual([true]);
+      allow();
+      await expect.poll(() => later).toEqual([true, false]);
+    } finally {
+      s.close('test over');
+    }
+  });
+});
