@@ -2,6 +2,7 @@
 import type { DeviceShell } from '../devices/cli';
 import type { DeviceConnection } from '../devices/connect';
 import { driverFor } from '../devices/drivers';
+import type { ScreenModel } from './screen';
 
 /** A shell that takes what is written and prints what `device` is given (through `emit`). */
 export function fakeShell(): { shell: DeviceShell; device: (text: string) => void } {
@@ -26,4 +27,20 @@ export function fakeConnection(vendor: string): DeviceConnection {
     encoding: 'utf-8',
     close: () => {},
   } as unknown as DeviceConnection;
+}
+
+/**
+ * A screen that shows what the device printed on its last line (enough for a prompt and an echoed
+ * command): what the guard rails read at Enter.
+ */
+export function lastLineScreen(): ScreenModel {
+  let shown = '';
+  return {
+    write: (text: string) => {
+      shown = (shown + text).split(/\r?\n|\r/).pop() ?? '';
+    },
+    cursorLine: async () => ({ text: shown, before: shown, alt: false }),
+    resize: () => {},
+    close: () => {},
+  } as unknown as ScreenModel;
 }

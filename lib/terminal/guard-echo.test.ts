@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../policy/rules';
-import { fakeConnection, fakeShell } from './fake-shell';
-import type { ScreenModel } from './screen';
+import { fakeConnection, fakeShell, lastLineScreen } from './fake-shell';
 import { TerminalSession, type SessionGuard } from './session';
-
-/**
- * A screen that shows what the device printed on its last line (enough for a prompt and an echoed
- * command): what the guard rails read at Enter.
- */
-function lastLineScreen(): ScreenModel {
-  let shown = '';
-  return {
-    write: (text: string) => {
-      shown = (shown + text).split(/\r?\n|\r/).pop() ?? '';
-    },
-    cursorLine: async () => ({ text: shown, before: shown, alt: false }),
-    resize: () => {},
-    close: () => {},
-  } as unknown as ScreenModel;
-}
 
 describe('the guard rails read a line once the device has echoed all of it', () => {
   it('a pause in the echo of the last keys (a busy device) does not cut the line short', async () => {

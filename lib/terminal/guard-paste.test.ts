@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../policy/rules';
-import { fakeConnection, fakeShell } from './fake-shell';
+import { fakeConnection, fakeShell, lastLineScreen } from './fake-shell';
 import type { TerminalOutput } from './output';
-import type { ScreenModel } from './screen';
 import {
   GUARD_HELD_INPUT_MAX_CHARS,
   GUARD_HELD_INPUT_PAUSE_CHARS,
@@ -17,17 +16,6 @@ import {
  * is refused past the limit, then until nothing is held, so the device never gets a paste with a
  * piece missing from its middle (before, keys past 64 K were refused and the rest sent).
  */
-function lastLineScreen(): ScreenModel {
-  let shown = '';
-  return {
-    write: (text: string) => {
-      shown = (shown + text).split(/\r?\n|\r/).pop() ?? '';
-    },
-    cursorLine: async () => ({ text: shown, before: shown, alt: false }),
-    resize: () => {},
-    close: () => {},
-  } as unknown as ScreenModel;
-}
 
 function session() {
   const { shell, device } = fakeShell();
@@ -62,18 +50,22 @@ function session() {
   };
   const allow = () =>
     verdicts.shift()!({ action: 'allow', rule: null, command: '', mode: null, reason: '' } as Decision);
-  return { s, device, written, flow, port, allow, judging: () => verdicts.length };
+  /** Attached, at the prompt, `display clock` typed and Enter pressed: the line waits to be judged. */
+  const judging = async () => {
+    await s.attach(port);
+    device('<sw1>');
+    expect(s.input('display clock\r')).toEqual({ ok: true });
+    device('display clock');
+    await expect.poll(() => verdicts.length).toBe(1);
+  };
+  return { s, written, flow, port, allow, judging };
 }
 
 describe('keys held behind a line being judged', () => {
   it('ask the page to pause past the mark and to go on once the line is through', async () => {
-    const { s, device, written, flow, port, allow, judging } = session();
+    const { s, written, flow, port, allow, judging } = session();
     try {
-      await s.attach(port);
-      device('<sw1>');
-      expect(s.input('display clock\r')).toEqual({ ok: true });
-      device('display clock');
-      await expect.poll(judging).toBe(1);
+      await judging();
       const piece = 'y'.repeat(8 * 1024);
       for (let held = 0; held <= GUARD_HELD_INPUT_PAUSE_CHARS; held += piece.length)
         expect(s.input(piece)).toEqual({ ok: true });
@@ -89,13 +81,9 @@ describe('keys held behind a line being judged', () => {
   });
 
   it('a client that sends on regardless is refused past the limit, and until nothing is held', async () => {
-    const { s, device, written, flow, port, allow, judging } = session();
+    const { s, written, flow, port, allow, judging } = session();
     try {
-      await s.attach(port);
-      device('<sw1>');
-      s.input('display clock\r');
-      device('display clock');
-      await expect.poll(judging).toBe(1);
+      await judging();
       const piece = 'x'.repeat(60 * 1024);
       let accepted = 0;
       let answer = s.input(piece);
@@ -125,13 +113,9 @@ describe('keys held behind a line being judged', () => {
   });
 
   it('a tab that attaches while keys are held is told to wait too', async () => {
-    const { s, device, port, allow, judging } = session();
+    const { s, port, allow, judging } = session();
     try {
-      await s.attach(port);
-      device('<sw1>');
-      s.input('display clock\r');
-      device('display clock');
-      await expect.poll(judging).toBe(1);
+      await judging();
       s.input('z'.repeat(GUARD_HELD_INPUT_PAUSE_CHARS + 1));
       const later: boolean[] = [];
       await s.attach({ ...port, inputFlow: (p) => later.push(p) });

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deflateRawSync } from 'node:zlib';
 import { encodeOutputFrame } from '@/lib/realtime/protocol';
-import { chunkInput, INPUT_CHUNK_CHARS, TerminalLink, type LinkStatus } from './terminal-link';
+import {
+  chunkInput,
+  INPUT_CHUNK_CHARS,
+  TerminalLink,
+  type LinkHandlers,
+  type LinkStatus,
+} from './terminal-link';
 
 describe('chunkInput (large pastes)', () => {
   it('keeps typing whole and cuts a paste into frames that fit the server limit', () => {
@@ -55,25 +61,42 @@ class FakeSocket {
   }
 }
 
-describe('Reconnect (finding 18: it needed two clicks)', () => {
+/** Each test of the suite gets FakeSocket as the browser's WebSocket. */
+function withFakeSockets() {
   beforeEach(() => {
     FakeSocket.all = [];
     vi.stubGlobal('WebSocket', FakeSocket);
     vi.stubGlobal('location', { protocol: 'http:', host: 'portal.test' });
   });
   afterEach(() => vi.unstubAllGlobals());
+}
+
+/** Link handlers that ignore everything but what a test gives. */
+function handlers(over: Partial<LinkHandlers> = {}): LinkHandlers {
+  const none = () => {};
+  return {
+    onOutput: none,
+    onInputLost: none,
+    onInputRefused: none,
+    onStatus: none,
+    onSession: none,
+    onFrame: none,
+    onRtt: none,
+    ...over,
+  };
+}
+
+describe('Reconnect (finding 18: it needed two clicks)', () => {
+  withFakeSockets();
 
   function link() {
     const statuses: LinkStatus[] = [];
-    const l = new TerminalLink('dev1', null, () => ({ cols: 80, rows: 24 }), {
-      onOutput: () => {},
-      onInputLost: () => {},
-      onInputRefused: () => {},
-      onStatus: (s) => statuses.push(s),
-      onSession: () => {},
-      onFrame: () => {},
-      onRtt: () => {},
-    });
+    const l = new TerminalLink(
+      'dev1',
+      null,
+      () => ({ cols: 80, rows: 24 }),
+      handlers({ onStatus: (s) => statuses.push(s) }),
+    );
     l.start();
     const first = FakeSocket.all[0]!;
     first.open();
@@ -123,25 +146,17 @@ describe('Reconnect (finding 18: it needed two clicks)', () => {
 });
 
 describe('binary output frames', () => {
-  beforeEach(() => {
-    FakeSocket.all = [];
-    vi.stubGlobal('WebSocket', FakeSocket);
-    vi.stubGlobal('location', { protocol: 'http:', host: 'portal.test' });
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  withFakeSockets();
 
   it('asks for them and keeps every frame in its place, a compressed one (read asynchronously) too', async () => {
     const outputs: string[] = [];
     const statuses: LinkStatus[] = [];
-    const l = new TerminalLink('dev1', null, () => ({ cols: 80, rows: 24 }), {
-      onOutput: (data) => outputs.push(data),
-      onInputLost: () => {},
-      onInputRefused: () => {},
-      onStatus: (st) => statuses.push(st),
-      onSession: () => {},
-      onFrame: () => {},
-      onRtt: () => {},
-    });
+    const l = new TerminalLink(
+      'dev1',
+      null,
+      () => ({ cols: 80, rows: 24 }),
+      handlers({ onOutput: (data) => outputs.push(data), onStatus: (st) => statuses.push(st) }),
+    );
     l.start();
     const s = FakeSocket.all[0]! as FakeSocket & { binaryType?: string };
     expect(s.url).toBe('ws://portal.test/ws/terminal/dev1?output=binary');
@@ -163,24 +178,16 @@ describe('binary output frames', () => {
 });
 
 describe('a long paste under the guard rails', () => {
-  beforeEach(() => {
-    FakeSocket.all = [];
-    vi.stubGlobal('WebSocket', FakeSocket);
-    vi.stubGlobal('location', { protocol: 'http:', host: 'portal.test' });
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  withFakeSockets();
 
   function connected() {
     const refused: [string, number][] = [];
-    const l = new TerminalLink('dev1', null, () => ({ cols: 80, rows: 24 }), {
-      onOutput: () => {},
-      onInputLost: () => {},
-      onInputRefused: (reason, dropped) => refused.push([reason, dropped]),
-      onStatus: () => {},
-      onSession: () => {},
-      onFrame: () => {},
-      onRtt: () => {},
-    });
+    const l = new TerminalLink(
+      'dev1',
+      null,
+      () => ({ cols: 80, rows: 24 }),
+      handlers({ onInputRefused: (reason, dropped) => refused.push([reason, dropped]) }),
+    );
     l.start();
     const s = FakeSocket.all[0]!;
     s.open();
