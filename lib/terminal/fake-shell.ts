@@ -3,6 +3,7 @@ import type { DeviceShell } from '../devices/cli';
 import type { DeviceConnection } from '../devices/connect';
 import { driverFor } from '../devices/drivers';
 import type { ScreenModel } from './screen';
+import { TerminalSession, type SessionGuard } from './session';
 
 /** A shell that takes what is written and prints what `device` is given (through `emit`). */
 export function fakeShell(): { shell: DeviceShell; device: (text: string) => void } {
@@ -43,4 +44,21 @@ export function lastLineScreen(): ScreenModel {
     resize: () => {},
     close: () => {},
   } as unknown as ScreenModel;
+}
+
+/** A VRP session under `guard` on `shell`, reading lines from a last-line screen. */
+export function guardedSession(
+  shell: DeviceShell,
+  guard: SessionGuard,
+  onCommand: (line: string) => void = () => {},
+): TerminalSession {
+  return new TerminalSession({
+    userId: 'u1',
+    connection: fakeConnection('huawei_vrp'),
+    shell,
+    screen: lastLineScreen(),
+    guard,
+    timers: { resumeGraceMs: 60_000, idleTimeoutMs: 3_600_000 },
+    events: { onCommand: (_s, line) => onCommand(line), onClosed: () => {} },
+  });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../policy/rules';
-import { fakeConnection, fakeShell, lastLineScreen } from './fake-shell';
-import { TerminalSession, type SessionGuard } from './session';
+import { fakeShell, guardedSession } from './fake-shell';
+import type { SessionGuard } from './session';
 
 describe('the guard rails read a line once the device has echoed all of it', () => {
   it('a pause in the echo of the last keys (a busy device) does not cut the line short', async () => {
@@ -22,15 +22,7 @@ describe('the guard rails read a line once the device has echoed all of it', () 
       },
       decided: () => {},
     };
-    const s = new TerminalSession({
-      userId: 'u1',
-      connection: fakeConnection('huawei_vrp'),
-      shell,
-      screen: lastLineScreen(),
-      guard,
-      timers: { resumeGraceMs: 60_000, idleTimeoutMs: 3_600_000 },
-      events: { onCommand: (_s, line) => audited.push(line), onClosed: () => {} },
-    });
+    const s = guardedSession(shell, guard, (line) => audited.push(line));
     try {
       device('<sw1>');
       // typed fast: the device echoes the first part after the last key went out, and the last

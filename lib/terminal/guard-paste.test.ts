@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../policy/rules';
-import { fakeConnection, fakeShell, lastLineScreen } from './fake-shell';
+import { fakeShell, guardedSession } from './fake-shell';
 import type { TerminalOutput } from './output';
 import {
   GUARD_HELD_INPUT_MAX_CHARS,
   GUARD_HELD_INPUT_PAUSE_CHARS,
   GUARD_HELD_INPUT_RESUME_CHARS,
-  TerminalSession,
   type SessionGuard,
 } from './session';
 
@@ -31,15 +30,7 @@ function session() {
       })),
     decided: () => {},
   };
-  const s = new TerminalSession({
-    userId: 'u1',
-    connection: fakeConnection('huawei_vrp'),
-    shell,
-    screen: lastLineScreen(),
-    guard,
-    timers: { resumeGraceMs: 60_000, idleTimeoutMs: 3_600_000 },
-    events: { onCommand: () => {}, onClosed: () => {} },
-  });
+  const s = guardedSession(shell, guard);
   const flow: boolean[] = [];
   const port: TerminalOutput = {
     output: (_d, done) => done?.(),
@@ -63,7 +54,7 @@ function session() {
 
 describe('keys held behind a line being judged', () => {
   it('ask the page to pause past the mark and to go on once the line is through', async () => {
-    const { s, written, flow, port, allow, judging } = session();
+    const { s, written, flow, allow, judging } = session();
     try {
       await judging();
       const piece = 'y'.repeat(8 * 1024);
@@ -81,7 +72,7 @@ describe('keys held behind a line being judged', () => {
   });
 
   it('a client that sends on regardless is refused past the limit, and until nothing is held', async () => {
-    const { s, written, flow, port, allow, judging } = session();
+    const { s, written, flow, allow, judging } = session();
     try {
       await judging();
       const piece = 'x'.repeat(60 * 1024);
