@@ -22,18 +22,32 @@ const { SerializeAddon } = require('@xterm/addon-serialize');
 /**
  * @typedef {{ d: string } | { f: () => void }} Op  output to parse, or work once what came before is parsed
  * @typedef {{ term: InstanceType<typeof Terminal>, serializer: InstanceType<typeof SerializeAddon>,
- *   scrollback: number, ops: Op[], busy: boolean, skipped: number }} Screen
+ *   scrollback: number, ops: Op[], busy: boolean, skipped: number,
+ *   rest: ReturnType<typeof setTimeout> | null }} Screen
  */
+
+/**
+ * A write at least this long is a flood (a turn's output joined, `cat`, `display logbuffer`): the
+ * screen then rests FLOOD_REST_MS before it parses what came meanwhile, so that a flood is parsed in
+ * a few large writes whose lines mostly scroll out unparsed (floodCut) instead of one write per turn,
+ * each too short to skip anything (about 3,050 lines must be parsed whatever the write's length).
+ * Typed keys and their echoes, prompts and full-screen redraws are shorter: parsed at once. A
+ * snapshot, a line read or a resize ends the rest (they need what came before parsed).
+ */
+const FLOOD_WRITE_CHARS = 16 * 1024;
+const FLOOD_REST_MS = 100;
 
 /** @type {Map<string, Screen>} */
 const screens = new Map();
 
 function open(id, cols, rows, scrollback) {
-  screens.get(id)?.term.dispose();
+  const before = screens.get(id);
+  if (before?.rest) clearTimeout(before.rest);
+  before?.term.dispose();
   const term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
   const serializer = new SerializeAddon();
   term.loadAddon(serializer);
-  screens.set(id, { term, serializer, scrollback, ops: [], busy: false, skipped: 0 });
+  screens.set(id, { term, serializer, scrollback, ops: [], busy: false, skipped: 0, rest: null });
 }
 
 /**
@@ -89,13 +103,21 @@ function pump(id, s) {
   for (let i = 0; i < last; i++) s.term.write(parts[i]);
   s.term.write(parts[last], () => {
     parentPort.postMessage({ t: 'ack', id, n: chars });
-    pump(id, s);
+    if (chars < FLOOD_WRITE_CHARS || (s.ops[0] && 'f' in s.ops[0])) return pump(id, s);
+    s.rest = setTimeout(() => {
+      s.rest = null;
+      pump(id, s);
+    }, FLOOD_REST_MS);
   });
 }
 
 function enqueue(id, s, op) {
   s.ops.push(op);
-  if (!s.busy) pump(id, s);
+  if (s.rest && 'f' in op) {
+    clearTimeout(s.rest);
+    s.rest = null;
+    pump(id, s);
+  } else if (!s.busy) pump(id, s);
 }
 
 parentPort.on('message', (m) => {

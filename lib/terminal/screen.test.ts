@@ -90,6 +90,31 @@ describe('screen models', () => {
     expect(await replay(snap!)).toEqual(screenOf(reference));
   });
 
+  it('a flood that arrives a turn at a time is parsed in a few large writes, most of it skipped, with the same result', async () => {
+    const m = open(80, 24);
+    const reference = new Terminal({ cols: 80, rows: 24, scrollback: 3000, allowProposedApi: true });
+    const serializer = new SerializeAddon();
+    reference.loadAddon(serializer);
+    // 60 turns of 32 K characters, 5 ms apart (about 6 MB/s): each alone is too short to skip anything
+    // (about 3,050 lines are always parsed), so without resting between them nothing would be
+    const turns: string[] = [];
+    for (let t = 0, line = 0; t < 60; t++) {
+      let turn = '';
+      while (turn.length < 32 * 1024)
+        turn += `Dec  6 04:00:${String(line % 60).padStart(2, '0')} log line ${line++}\r\n`;
+      turns.push(turn);
+    }
+    for (const turn of turns) {
+      m.write(turn);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await write(reference, turns.join(''));
+    const snap = await m.snapshot();
+    expect(snap).toMatchObject({ exact: true });
+    expect(snap!.skipped).toBeGreaterThan(turns.join('').length * 0.4);
+    expect(snap!.data).toBe(serializer.serialize({ scrollback: 3000 }));
+  });
+
   it('output with escape sequences is parsed whole (nothing skipped)', async () => {
     const m = open(80, 24, { scrollbackRows: 200 });
     const reference = term(80, 24);

@@ -12,7 +12,11 @@ import type { Logger } from 'pino';
  * that waited while the worker was busy is parsed as one write, and of a plain-text flood (`cat`,
  * `display logbuffer`, `show tech`) the part whose lines would all scroll out of the model's
  * scrollback before anyone could see them is not parsed at all (flood-cut.mjs: the screen, scrollback
- * and cursor come out the same; 5.9 → 5.1 s of the worker's CPU in the throughput benchmark). A
+ * and cursor come out the same; 5.9 → 5.1 s of the worker's CPU in the throughput benchmark). After
+ * a write of a flood's size the worker rests 100 ms before it parses what came meanwhile (a snapshot,
+ * a line read or a resize ends the rest), so a flood arriving a turn at a time is parsed in a few
+ * large writes, mostly skipped, instead of one write per turn, each too short to skip anything (the
+ * worker took 16–33% of a core during the benchmark's flood, 8–14% since). A
  * model that falls more than SCREEN_BACKLOG_MAX_CHARS behind (a flood faster than the worker parses)
  * stops taking output and, once the worker caught up, starts again from the session's raw scrollback
  * (what reattaching replayed before models existed): its snapshots are then marked inexact (a
