@@ -1,7 +1,14 @@
 import { Readable } from 'node:stream';
-import { constants, createGzip, gunzipSync, type Gzip } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import type { PrismaClient } from '../db/client';
-import { gunzipStream, RECORDING_FLUSH_MS, type RecordingStore, type RecordingWriter } from './store';
+import {
+  CastGzip,
+  gunzipStream,
+  RECORDING_FLUSH_MS,
+  RECORDING_GZIP_BATCH_BYTES,
+  type RecordingStore,
+  type RecordingWriter,
+} from './store';
 
 /** Chunks a stream reads from the database at a time (each at most RECORDING_CHUNK_BYTES and a flush). */
 const STREAM_PAGE_CHUNKS = 16;
@@ -118,7 +125,8 @@ export class DatabaseRecordingStore implements RecordingStore {
 }
 
 class ChunkWriter implements RecordingWriter {
-  private readonly gzip: Gzip;
+  /** Its pieces of output are never larger than a chunk. */
+  private readonly gzip: CastGzip;
   private failure: Error | null = null;
   /** Compressed bytes produced and not yet taken into a chunk. */
   private pending: Buffer[] = [];
@@ -144,14 +152,13 @@ class ChunkWriter implements RecordingWriter {
       onError?: (err: Error) => void;
     },
   ) {
-    // level 1: terminal output compresses well even so, and the session's own speed comes first
-    this.gzip = createGzip({ level: 1 });
-    this.gzip.on('data', (b: Buffer) => {
+    this.gzip = new CastGzip(Math.min(RECORDING_GZIP_BATCH_BYTES, opts.chunkBytes));
+    this.gzip.stream.on('data', (b: Buffer) => {
       this.pending.push(b);
       this.pendingBytes += b.length;
       if (this.pendingBytes >= opts.chunkBytes) this.takeChunk();
     });
-    this.gzip.on('error', (err) => this.fail(err));
+    this.gzip.stream.on('error', (err) => this.fail(err));
     this.timer = setInterval(() => this.flush(), opts.flushMs);
     this.timer.unref();
   }
@@ -165,7 +172,7 @@ class ChunkWriter implements RecordingWriter {
     this.failure = err;
     clearInterval(this.timer);
     this.pending = [];
-    this.gzip.destroy();
+    this.gzip.stream.destroy();
     this.opts.onError?.(err);
   }
 
@@ -185,7 +192,7 @@ class ChunkWriter implements RecordingWriter {
     if (!this.dirty || this.failure || this.ended) return;
     this.dirty = false;
     // the chunk ends where the flush did (its output may still be on its way to the listener)
-    this.gzip.flush(constants.Z_SYNC_FLUSH, () => setImmediate(() => this.takeChunk()));
+    this.gzip.flush(() => setImmediate(() => this.takeChunk()));
   }
 
   /** What gzip produced so far becomes the next chunk, queued behind the ones before it. */
@@ -222,9 +229,9 @@ class ChunkWriter implements RecordingWriter {
       clearInterval(this.timer);
       if (!this.failure) {
         await new Promise<void>((resolve) => {
-          this.gzip.once('end', () => resolve());
-          this.gzip.once('error', () => resolve());
-          this.gzip.once('close', () => resolve());
+          this.gzip.stream.once('end', () => resolve());
+          this.gzip.stream.once('error', () => resolve());
+          this.gzip.stream.once('close', () => resolve());
           this.gzip.end();
           // 'end' comes only once the output is read: it is, by the 'data' listener
         });
