@@ -76,3 +76,34 @@ test("an operator's 80 KB paste, judged line by line by the guard rails, reaches
   await page.getByRole('button', { name: `Close ${DEVICE}` }).click();
   await page.context().close();
 });
+
+test('Ctrl+C stops a long paste under the guard rails: the rest is never sent', async ({ browser }) => {
+  test.setTimeout(120_000);
+  // 3,000 lines judged one by one take over a minute: the operator pasted the wrong file and stops it
+  const page = await operatorPageFor(
+    browser,
+    'paste-stop',
+    DEVICE,
+    'paste-stop-password-1',
+    LAPTOP_LIGHT_PHONE_DARK[0],
+  );
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openTerminalTab(page, DEVICE);
+  const rows = page.locator(`[data-pane="${DEVICE}"] .xterm-rows`);
+  await expect(rows).toContainText(`<${DEVICE}>`);
+  await mouseClick(page, page.locator(`[data-pane="${DEVICE}"] .xterm-screen`));
+  await page.evaluate((text) => navigator.clipboard.writeText(text), pasteOf(3000));
+  page.once('dialog', (d) => void d.accept());
+  await page.keyboard.press('Control+Shift+V');
+  await expect(rows).toContainText('include L0040', { timeout: 30_000 });
+  await page.keyboard.press('Control+C');
+  await expect(rows).toContainText('[Paste stopped (Ctrl+C): the rest of it was not sent.]');
+  // typed after the stop: it comes next, not behind the rest of the paste
+  await page.keyboard.type('display clock | include AFTER-STOP');
+  await page.keyboard.press('Enter');
+  await expect(rows).toContainText('include AFTER-STOP', { timeout: 30_000 });
+  await expect(rows).not.toContainText('include L2999');
+  await expect(rows).not.toContainText('END-OF-PASTE');
+  await page.getByRole('button', { name: `Close ${DEVICE}` }).click();
+  await page.context().close();
+});

@@ -103,6 +103,25 @@ describe('keys held behind a line being judged', () => {
     }
   });
 
+  it('Ctrl+C drops what is held (even past the limit) and the device gets the interrupt after the line', async () => {
+    const { s, written, flow, allow, judging } = session();
+    try {
+      await judging();
+      const piece = 'display version\r'.repeat(4096); // 64 K: the page is asked to pause
+      let answer = s.input(piece);
+      while (answer.ok) answer = s.input(piece);
+      expect(flow).toEqual([true]);
+      // refused past the limit, yet an interrupt is taken: it stops the paste
+      expect(s.input('\x03')).toEqual({ ok: true });
+      expect(flow).toEqual([true, false]);
+      allow();
+      await expect.poll(() => written.join('')).toBe('display clock\r\x03');
+      expect(s.input('display cpu-usage')).toEqual({ ok: true });
+    } finally {
+      s.close('test over');
+    }
+  });
+
   it('a tab that attaches while keys are held is told to wait too', async () => {
     const { s, port, allow, judging } = session();
     try {

@@ -809,6 +809,14 @@ export class TerminalSession {
       if (data.includes('\x03')) this.awaiting.abort();
       return { ok: true };
     }
+    if (this.guardBusy && !held && data.includes('\x03')) {
+      // Ctrl+C while keys wait behind the line being judged (a paste): what waits is dropped, never
+      // sent, and the interrupt (with what was typed after it) goes to the device after the line
+      this.heldKeys = data.slice(data.lastIndexOf('\x03'));
+      this.inputOverflow = false;
+      this.heldFlow();
+      return { ok: true };
+    }
     // (keys taken back from `heldKeys` were accepted before; only new ones are refused)
     if (
       !held &&

@@ -78,6 +78,7 @@ function handlers(over: Partial<LinkHandlers> = {}): LinkHandlers {
     onOutput: none,
     onInputLost: none,
     onInputRefused: none,
+    onPasteStopped: none,
     onStatus: none,
     onSession: none,
     onFrame: none,
@@ -182,18 +183,22 @@ describe('a long paste under the guard rails', () => {
 
   function connected() {
     const refused: [string, number][] = [];
+    const stopped: number[] = [];
     const l = new TerminalLink(
       'dev1',
       null,
       () => ({ cols: 80, rows: 24 }),
-      handlers({ onInputRefused: (reason, dropped) => refused.push([reason, dropped]) }),
+      handlers({
+        onInputRefused: (reason, dropped) => refused.push([reason, dropped]),
+        onPasteStopped: () => stopped.push(1),
+      }),
     );
     l.start();
     const s = FakeSocket.all[0]!;
     s.open();
     s.receive({ type: 'terminal_connected', device_id: 'dev1', session_id: 's1', message: 'Connected' });
     const inputs = () => s.sent.filter((f) => f.type === 'input').map((f) => f.data as string);
-    return { l, s, inputs, refused };
+    return { l, s, inputs, refused, stopped };
   }
 
   it('stops sending while the session holds keys behind a line, and goes on when told', () => {
@@ -211,6 +216,29 @@ describe('a long paste under the guard rails', () => {
     expect(inputs().join('')).toBe(paste);
     s.receive({ type: 'input_flow', paused: false });
     expect(inputs().join('')).toBe(`${paste}ab`);
+    l.dispose();
+  });
+
+  it('Ctrl+C stops a paste: the rest is dropped and the interrupt goes at once, paused or not', () => {
+    const { l, s, inputs, stopped } = connected();
+    const paste = 'display clock\r'.repeat(2000);
+    s.receive({ type: 'input_flow', paused: true });
+    l.send({ type: 'input', data: paste });
+    l.send({ type: 'input', data: '\x03' });
+    expect(inputs()).toEqual(['\x03']);
+    expect(stopped).toHaveLength(1);
+    s.receive({ type: 'input_flow', paused: false });
+    expect(inputs()).toEqual(['\x03']); // the paste is gone, not resumed
+    // held by the session only (nothing left here): the interrupt still jumps the pause
+    s.receive({ type: 'input_flow', paused: true });
+    l.send({ type: 'input', data: '\x03' });
+    expect(inputs()).toEqual(['\x03', '\x03']);
+    expect(stopped).toHaveLength(2);
+    // Ctrl+C with no paste in flight is a key like any other: no notice
+    s.receive({ type: 'input_flow', paused: false });
+    l.send({ type: 'input', data: '\x03' });
+    expect(inputs()).toEqual(['\x03', '\x03', '\x03']);
+    expect(stopped).toHaveLength(2);
     l.dispose();
   });
 

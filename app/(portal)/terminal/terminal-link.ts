@@ -21,6 +21,8 @@ export interface LinkHandlers {
    * it). Said once per reason while it repeats (each key typed meanwhile is refused the same way).
    */
   onInputRefused(reason: string, dropped: number): void;
+  /** Ctrl+C was pressed while a paste was still being sent: the rest of it was dropped, not sent. */
+  onPasteStopped(): void;
   onStatus(status: LinkStatus, message: LinkMessage): void;
   onSession(sessionId: string): void;
   onFrame(frame: TerminalServerMessage): void;
@@ -209,8 +211,22 @@ export class TerminalLink {
     this.channel?.send(frame);
   }
 
-  /** Typing goes out at once; a long paste in chunks, paced by what the socket has not sent yet. */
+  /**
+   * Typing goes out at once; a long paste in chunks, paced by what the socket has not sent yet (and
+   * by the session, while keys wait behind a line the guard rails check). Ctrl+C stops a paste: what
+   * is still waiting here is dropped, and the Ctrl+C goes at once, ahead of any pause, so that the
+   * session drops what it holds of the paste too and the device gets the interrupt.
+   */
   private sendInput(data: string): void {
+    const interrupt = data.indexOf('\x03');
+    if (interrupt >= 0 && (this.pendingInput.length > 0 || this.inputHeld)) {
+      this.pendingInput = [];
+      this.h.onPasteStopped();
+      const ch = this.channel;
+      const rest = data.slice(interrupt);
+      if (!ch?.send({ type: MSG.input, data: rest })) this.h.onInputLost(rest.length);
+      return;
+    }
     this.pendingInput.push(...chunkInput(data));
     this.pump();
   }

@@ -251,6 +251,7 @@ export function TerminalPane({
           t.write(`\r\n\x1b[31m${words.current.t('inputLost', { count: chars })}\x1b[0m\r\n`),
         onInputRefused: (reason, dropped) =>
           t.write(`\r\n\x1b[31m${words.current.t('inputRefused', { reason, dropped })}\x1b[0m\r\n`),
+        onPasteStopped: () => t.write(`\r\n\x1b[31m${words.current.t('pasteStopped')}\x1b[0m\r\n`),
         onStatus: (st, msg) => handlers.current.onStatus(st, msg),
         onSession: (id) => handlers.current.onSession(id),
         onFrame: (frame) => handlers.current.onFrame(frame),
