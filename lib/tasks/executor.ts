@@ -22,7 +22,14 @@ import { getOutputSettings } from '../automation/settings';
 import { renderCommands } from '../automation/render';
 import { isRole } from '../auth/roles';
 import type { CommandVerdict, PolicyService } from '../policy/service';
-import { commandsPerDevice, parseConfirmed, unconfirmed, type GuardDevice, type GuardPlan } from './guard';
+import {
+  commandsPerDevice,
+  notRunByGuard,
+  parseConfirmed,
+  unconfirmed,
+  type GuardDevice,
+  type GuardPlan,
+} from './guard';
 import { renderDeviceOf } from '../automation/template-device';
 import { VENDOR_LABELS, type Vendor } from '../devices/schema';
 import {
@@ -119,15 +126,8 @@ async function guardRefusals(
   const refuse = (list: CommandVerdict[], why: (v: CommandVerdict) => string) => {
     for (const v of list) if (!out.has(v.device.id)) out.set(v.device.id, why(v));
   };
-  refuse(
-    verdicts.deny,
-    (v) => `Not run: the guard rails refuse «${v.command}» (${v.decision.reason}); no command was sent.`,
-  );
-  refuse(
-    verdicts.approve,
-    (v) =>
-      `Not run: «${v.command}» needs a second person's approval (${v.decision.reason}); no command was sent.`,
-  );
+  refuse(verdicts.deny, (v) => notRunByGuard('deny', v.command, v.decision.reason));
+  refuse(verdicts.approve, (v) => notRunByGuard('approve', v.command, v.decision.reason));
   // what the owner confirmed, device by device (a task from before that was kept: as a whole)
   const confirmed = parseConfirmed(task.guardConfirmedCommands);
   const toConfirm = !task.guardConfirmed
@@ -135,11 +135,7 @@ async function guardRefusals(
     : confirmed.length > 0
       ? unconfirmed(confirmed, verdicts.confirm)
       : [];
-  refuse(
-    toConfirm,
-    (v) =>
-      `Not run: «${v.command}» now needs confirming (${v.decision.reason}); create the task again to confirm it. No command was sent.`,
-  );
+  refuse(toConfirm, (v) => notRunByGuard('confirm', v.command, v.decision.reason));
   for (const v of [...verdicts.deny, ...verdicts.approve].slice(0, 20))
     await deps.policy.refused(task.ownerId, v.device, v.command, v.decision, `task «${task.name}»`);
   return out;

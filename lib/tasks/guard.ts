@@ -18,6 +18,27 @@ import { stepsForVendor, type CommandSpec } from './schema';
  * for one: run them from a terminal, where the approval is asked for).
  */
 
+/**
+ * Why a device of a running task was not run: its commands, judged again as it was about to run, are
+ * refused now (`reason`: the decision's English, lib/policy/guard-text.ts). Stored on the device's
+ * row in English, as the API shows it; the pages show it in the reader's language
+ * (app/(portal)/tasks/task-errors.ts recognises these sentences).
+ */
+export function notRunByGuard(
+  action: 'deny' | 'approve' | 'confirm',
+  command: string,
+  reason: string,
+): string {
+  switch (action) {
+    case 'deny':
+      return `Not run: the guard rails refuse «${command}» (${reason}); no command was sent.`;
+    case 'approve':
+      return `Not run: «${command}» needs a second person's approval (${reason}); no command was sent.`;
+    case 'confirm':
+      return `Not run: «${command}» now needs confirming (${reason}); create the task again to confirm it. No command was sent.`;
+  }
+}
+
 export interface GuardDevice {
   id: string;
   name: string;

@@ -9,6 +9,8 @@ import {
 } from '@/lib/tasks/schema';
 import { compileUserPattern } from '@/lib/tasks/patterns';
 import { CANCELLED_BY_USER_REASON } from '@/lib/tasks/transitions';
+import { notRunByGuard } from '@/lib/tasks/guard';
+import { guardText } from '@/lib/policy/guard-text';
 import { ALL_MESSAGES } from '@/messages';
 import { localiseTaskError, recogniseTaskError, type TranslateTaskError } from './task-errors';
 
@@ -67,6 +69,11 @@ const SERVER_MESSAGES = [
   CANCELLED_BY_USER_REASON,
   'Resumed after a server restart.',
   'The server restarted before the task finished (TASKS_RESUME_ON_START=off).',
+  // a device refused as it was about to run, with the decision's reason as the executor stores it
+  notRunByGuard('deny', 'reload', guardText().decision('deny', 'reload', 'No reload')),
+  notRunByGuard('approve', 'reset saved', guardText().decision('approve', 'reset saved', 'Two people')),
+  notRunByGuard('confirm', 'rel', guardText().decision('confirm', 'rel', 'built-in: reload (huawei_vrp)')),
+  notRunByGuard('deny', 'system-view', guardText().decision('deny', 'system-view', null)),
 ];
 
 /** What the per-command options editor checks in the browser. */
@@ -104,6 +111,17 @@ describe('task errors in the reader language', () => {
       expect(chinese).toMatch(/[\u4e00-\u9fff]/);
     });
   }
+
+  it("puts a run-time guard refusal's reason in the reader's language too, names kept", () => {
+    const message = notRunByGuard('deny', 'reload', guardText().decision('deny', 'reload', 'No reload'));
+    expect(localiseTaskError(message, zh)).toBe(
+      `未运行：防护规则拒绝 «reload»（${guardText('zh-CN').decision('deny', 'reload', 'No reload')}）；未发送任何命令。`,
+    );
+    // a reason it does not know stays as it came, inside the translated sentence
+    expect(localiseTaskError(notRunByGuard('approve', 'x', 'Some new reason.'), zh)).toBe(
+      '未运行：«x» 需要另一人审批（Some new reason.）；未发送任何命令。',
+    );
+  });
 
   it('keeps the line number and RE2 detail of a bad pattern', () => {
     const bad = compileUserPattern('(a)\\1');

@@ -15,6 +15,8 @@ interface Known {
   re: RegExp;
   key: TaskErrorKey;
   values?: (m: RegExpExecArray) => TaskErrorValues;
+  /** Its `reason` value is a guard-rail decision, in English: localised too (GUARD_REASONS). */
+  guardReason?: boolean;
 }
 
 const num = (s: string | undefined) => Number(s);
@@ -104,7 +106,55 @@ const KNOWN: Known[] = [
     re: /^The server restarted before the task finished \(TASKS_RESUME_ON_START=off\)\.$/,
     key: 'interruptedByRestart',
   },
+  // a device the guard rails refused as it was about to run (lib/tasks/guard.ts notRunByGuard)
+  {
+    re: /^Not run: the guard rails refuse «(.+?)» \((.+)\); no command was sent\.$/,
+    key: 'guardRunDenied',
+    values: (m) => ({ command: m[1] ?? '', reason: m[2] ?? '' }),
+    guardReason: true,
+  },
+  {
+    re: /^Not run: «(.+?)» needs a second person's approval \((.+)\); no command was sent\.$/,
+    key: 'guardRunApproval',
+    values: (m) => ({ command: m[1] ?? '', reason: m[2] ?? '' }),
+    guardReason: true,
+  },
+  {
+    re: /^Not run: «(.+?)» now needs confirming \((.+)\); create the task again to confirm it\. No command was sent\.$/,
+    key: 'guardRunConfirm',
+    values: (m) => ({ command: m[1] ?? '', reason: m[2] ?? '' }),
+    guardReason: true,
+  },
 ];
+
+/** A guard-rail decision's English (lib/policy/guard-text.ts `decision`), recognised. */
+const ACTIONS: Record<string, string> = {
+  allows: 'allow',
+  denies: 'deny',
+  'asks to confirm': 'confirm',
+  'needs approval for': 'approve',
+};
+const GUARD_REASONS: Known[] = [
+  {
+    re: /^Rule «(.+)» (allows|denies|asks to confirm|needs approval for) «(.+)»\.$/,
+    key: 'guardRule',
+    values: (m) => ({ rule: m[1] ?? '', action: ACTIONS[m[2]!] ?? 'other', command: m[3] ?? '' }),
+  },
+  {
+    re: /^«(.+)» is not a read-only command, and viewers may only run those\.$/,
+    key: 'guardReadOnly',
+    values: (m) => ({ command: m[1] ?? '' }),
+  },
+];
+
+/** A guard-rail reason in the reader's language (as it came when not recognised). */
+function localiseGuardReason(reason: string, t: TranslateTaskError): string {
+  for (const k of GUARD_REASONS) {
+    const m = k.re.exec(reason);
+    if (m) return t(k.key, k.values?.(m));
+  }
+  return reason;
+}
 
 /** Where in the form a message points: "Line 3: …", or "Cisco IOS / IOS-XE, line 2: …" (per-vendor lists). */
 interface Place {
@@ -115,7 +165,7 @@ interface Place {
 /** The key and values of a known English message, or null; a line it names is kept apart. */
 export function recogniseTaskError(
   message: string,
-): { key: TaskErrorKey; values: TaskErrorValues; place?: Place } | null {
+): { key: TaskErrorKey; values: TaskErrorValues; place?: Place; guardReason?: boolean } | null {
   const lined = /^Line (\d+): ([\s\S]*)$/.exec(message);
   const vendorLined = lined ? null : /^([^,\n]+), line (\d+): ([\s\S]*)$/.exec(message);
   const place: Place | undefined = lined
@@ -127,7 +177,12 @@ export function recogniseTaskError(
   for (const k of KNOWN) {
     const m = k.re.exec(body);
     if (!m) continue;
-    return { key: k.key, values: k.values?.(m) ?? {}, ...(place ? { place } : {}) };
+    return {
+      key: k.key,
+      values: k.values?.(m) ?? {},
+      ...(place ? { place } : {}),
+      ...(k.guardReason ? { guardReason: true } : {}),
+    };
   }
   return null;
 }
@@ -136,7 +191,11 @@ export function recogniseTaskError(
 export function localiseTaskError(message: string, t: TranslateTaskError): string {
   const r = recogniseTaskError(message);
   if (!r) return message;
-  const text = t(r.key, r.values);
+  const values =
+    r.guardReason && typeof r.values.reason === 'string'
+      ? { ...r.values, reason: localiseGuardReason(r.values.reason, t) }
+      : r.values;
+  const text = t(r.key, values);
   if (!r.place) return text;
   return r.place.vendor === undefined
     ? t('onLine', { line: r.place.line, message: text })
