@@ -35,7 +35,7 @@ const { SerializeAddon } = require('@xterm/addon-serialize');
  * snapshot, a line read or a resize ends the rest (they need what came before parsed).
  */
 const FLOOD_WRITE_CHARS = 16 * 1024;
-const FLOOD_REST_MS = 100;
+const FLOOD_REST_MS = workerData?.floodRestMs ?? 100;
 
 /** @type {Map<string, Screen>} */
 const screens = new Map();

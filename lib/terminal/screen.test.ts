@@ -91,12 +91,14 @@ describe('screen models', () => {
   });
 
   it('a flood that arrives a turn at a time is parsed in a few large writes, most of it skipped, with the same result', async () => {
+    // a rest longer than the test's turns take even on a loaded machine (the snapshot ends it)
+    models = new ScreenModels(silent, 10_000);
     const m = open(80, 24);
     const reference = new Terminal({ cols: 80, rows: 24, scrollback: 3000, allowProposedApi: true });
     const serializer = new SerializeAddon();
     reference.loadAddon(serializer);
-    // 60 turns of 32 K characters, 5 ms apart (about 6 MB/s): each alone is too short to skip anything
-    // (about 3,050 lines are always parsed), so without resting between them nothing would be
+    // 60 turns of 32 K characters, 5 ms apart: each alone is too short to skip anything (about 3,050
+    // lines are always parsed), so without resting after the first, nothing would be
     const turns: string[] = [];
     for (let t = 0, line = 0; t < 60; t++) {
       let turn = '';
@@ -111,7 +113,7 @@ describe('screen models', () => {
     await write(reference, turns.join(''));
     const snap = await m.snapshot();
     expect(snap).toMatchObject({ exact: true });
-    expect(snap!.skipped).toBeGreaterThan(turns.join('').length * 0.4);
+    expect(snap!.skipped).toBeGreaterThan(turns.join('').length * 0.8);
     expect(snap!.data).toBe(serializer.serialize({ scrollback: 3000 }));
   });
 

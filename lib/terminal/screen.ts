@@ -83,7 +83,11 @@ export class ScreenModels {
   private seq = 0;
   private stopped = false;
 
-  constructor(private readonly log: Pick<Logger, 'error'>) {}
+  constructor(
+    private readonly log: Pick<Logger, 'error'>,
+    /** How long the worker rests after a flood-sized write (100 ms; tests lengthen it). */
+    private readonly floodRestMs?: number,
+  ) {}
 
   /** A model for a new session of this size (null when no worker can run: the session replays raw). */
   open(id: string, cols: number, rows: number, opts: ScreenModelOptions): ScreenModel | null {
@@ -104,7 +108,9 @@ export class ScreenModels {
     if (this.worker) return this.worker;
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_FILE, { workerData: { nice: SCREEN_WORKER_NICE } });
+      worker = new Worker(WORKER_FILE, {
+        workerData: { nice: SCREEN_WORKER_NICE, floodRestMs: this.floodRestMs },
+      });
     } catch (err) {
       this.log.error({ err }, 'the screen model worker cannot start; reattaching replays raw scrollback');
       return null;
