@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import {
   LAPTOP_LIGHT_PHONE_DARK,
   mouseClick,
@@ -49,18 +49,16 @@ test('a 120 KB paste asks first, then reaches the device whole', async ({ page, 
   await page.getByRole('button', { name: `Close ${DEVICE}` }).click();
 });
 
-test("an operator's 80 KB paste, judged line by line by the guard rails, reaches the device whole", async ({
-  browser,
-}) => {
-  test.setTimeout(120_000);
-  // operators are under the built-in guard rails: each line waits for the one before it to be judged,
-  // and the session paces the page's paste (before, what passed 64 K was refused and dropped); 1,000
-  // lines, as each is judged in turn (about 25 ms a line here)
+/**
+ * A new operator (under the built-in guard rails) on a laptop, a terminal to DEVICE open, who pastes
+ * `lines` lines with the mouse in the terminal and accepts the question.
+ */
+async function operatorPasting(browser: Browser, prefix: string, lines: number) {
   const page = await operatorPageFor(
     browser,
-    'paste-op',
+    prefix,
     DEVICE,
-    'paste-operator-password-1',
+    `${prefix}-password-1`,
     LAPTOP_LIGHT_PHONE_DARK[0],
   );
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -68,9 +66,20 @@ test("an operator's 80 KB paste, judged line by line by the guard rails, reaches
   const rows = page.locator(`[data-pane="${DEVICE}"] .xterm-rows`);
   await expect(rows).toContainText(`<${DEVICE}>`);
   await mouseClick(page, page.locator(`[data-pane="${DEVICE}"] .xterm-screen`));
-  await page.evaluate((text) => navigator.clipboard.writeText(text), pasteOf(1000));
+  await page.evaluate((text) => navigator.clipboard.writeText(text), pasteOf(lines));
   page.once('dialog', (d) => void d.accept());
   await page.keyboard.press('Control+Shift+V');
+  return { page, rows };
+}
+
+test("an operator's 80 KB paste, judged line by line by the guard rails, reaches the device whole", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  // operators are under the built-in guard rails: each line waits for the one before it to be judged,
+  // and the session paces the page's paste (before, what passed 64 K was refused and dropped); 1,000
+  // lines, as each is judged in turn (about 25 ms a line here)
+  const { page, rows } = await operatorPasting(browser, 'paste-op', 1000);
   await expect(rows).toContainText('include END-OF-PASTE', { timeout: 90_000 });
   await expect(page.getByText(/were not sent|Not sent/)).toHaveCount(0);
   await page.getByRole('button', { name: `Close ${DEVICE}` }).click();
@@ -80,21 +89,7 @@ test("an operator's 80 KB paste, judged line by line by the guard rails, reaches
 test('Ctrl+C stops a long paste under the guard rails: the rest is never sent', async ({ browser }) => {
   test.setTimeout(120_000);
   // 3,000 lines judged one by one take over a minute: the operator pasted the wrong file and stops it
-  const page = await operatorPageFor(
-    browser,
-    'paste-stop',
-    DEVICE,
-    'paste-stop-password-1',
-    LAPTOP_LIGHT_PHONE_DARK[0],
-  );
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await openTerminalTab(page, DEVICE);
-  const rows = page.locator(`[data-pane="${DEVICE}"] .xterm-rows`);
-  await expect(rows).toContainText(`<${DEVICE}>`);
-  await mouseClick(page, page.locator(`[data-pane="${DEVICE}"] .xterm-screen`));
-  await page.evaluate((text) => navigator.clipboard.writeText(text), pasteOf(3000));
-  page.once('dialog', (d) => void d.accept());
-  await page.keyboard.press('Control+Shift+V');
+  const { page, rows } = await operatorPasting(browser, 'paste-stop', 3000);
   await expect(rows).toContainText('include L0040', { timeout: 30_000 });
   await page.keyboard.press('Control+C');
   await expect(rows).toContainText('[Paste stopped (Ctrl+C): the rest of it was not sent.]');
