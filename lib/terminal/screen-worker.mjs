@@ -103,7 +103,8 @@ function pump(id, s) {
   for (let i = 0; i < last; i++) s.term.write(parts[i]);
   s.term.write(parts[last], () => {
     parentPort.postMessage({ t: 'ack', id, n: chars });
-    if (chars < FLOOD_WRITE_CHARS || (s.ops[0] && 'f' in s.ops[0])) return pump(id, s);
+    // a snapshot, line read or resize already waiting (behind more output, maybe) does not wait longer
+    if (chars < FLOOD_WRITE_CHARS || s.ops.some((op) => 'f' in op)) return pump(id, s);
     s.rest = setTimeout(() => {
       s.rest = null;
       pump(id, s);

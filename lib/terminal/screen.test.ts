@@ -117,6 +117,21 @@ describe('screen models', () => {
     expect(snap!.data).toBe(serializer.serialize({ scrollback: 3000 }));
   });
 
+  it('a snapshot asked for behind a flood does not wait out the rest', async () => {
+    models = new ScreenModels(silent, 60_000);
+    const m = open(80, 24, { snapshotTimeoutMs: 5_000 });
+    const line = (i: number) => `log line ${i} ${'z'.repeat(60)}\r\n`;
+    const flood = Array.from({ length: 400 }, (_, i) => line(i)).join(''); // 30 K: a flood-sized write
+    m.write(flood);
+    m.write(flood.replaceAll('log line', 'more line'));
+    // posted before the first write is parsed: waiting behind the second, it ends the rest at once
+    const snap = await m.snapshot();
+    expect(snap).not.toBeNull();
+    expect(await replay(snap!)).toMatchObject({
+      rows: expect.arrayContaining([expect.stringContaining('more line 399')]),
+    });
+  });
+
   it('output with escape sequences is parsed whole (nothing skipped)', async () => {
     const m = open(80, 24, { scrollbackRows: 200 });
     const reference = term(80, 24);
