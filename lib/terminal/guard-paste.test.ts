@@ -16,6 +16,17 @@ import {
  * piece missing from its middle (before, keys past 64 K were refused and the rest sent).
  */
 
+/** Send `piece` until the session refuses it: the characters it took, and its refusal. */
+function inputUntilRefused(s: { input(d: string): { ok: boolean } }, piece: string) {
+  let accepted = 0;
+  let answer = s.input(piece);
+  while (answer.ok) {
+    accepted += piece.length;
+    answer = s.input(piece);
+  }
+  return { accepted, answer };
+}
+
 function session() {
   const { shell, device } = fakeShell();
   const written: string[] = [];
@@ -76,12 +87,7 @@ describe('keys held behind a line being judged', () => {
     try {
       await judging();
       const piece = 'x'.repeat(60 * 1024);
-      let accepted = 0;
-      let answer = s.input(piece);
-      while (answer.ok) {
-        accepted += piece.length;
-        answer = s.input(piece);
-      }
+      const { accepted, answer } = inputUntilRefused(s, piece);
       expect(accepted).toBeLessThanOrEqual(GUARD_HELD_INPUT_MAX_CHARS);
       expect(accepted).toBeGreaterThan(GUARD_HELD_INPUT_MAX_CHARS - piece.length);
       expect(answer).toEqual({
@@ -107,9 +113,7 @@ describe('keys held behind a line being judged', () => {
     const { s, written, flow, allow, judging } = session();
     try {
       await judging();
-      const piece = 'display version\r'.repeat(4096); // 64 K: the page is asked to pause
-      let answer = s.input(piece);
-      while (answer.ok) answer = s.input(piece);
+      inputUntilRefused(s, 'display version\r'.repeat(4096)); // the page is asked to pause, then refused
       expect(flow).toEqual([true]);
       // refused past the limit, yet an interrupt is taken: it stops the paste
       expect(s.input('\x03')).toEqual({ ok: true });

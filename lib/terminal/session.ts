@@ -129,6 +129,10 @@ export const GUARD_SETTLE_MAX_MS = 300;
 export const GUARD_HELD_INPUT_PAUSE_CHARS = 32 * 1024;
 export const GUARD_HELD_INPUT_RESUME_CHARS = 8 * 1024;
 export const GUARD_HELD_INPUT_MAX_CHARS = 2 * 1024 * 1024;
+const HELD_INPUT_MARKS: WaterMarks = {
+  highBytes: GUARD_HELD_INPUT_PAUSE_CHARS,
+  lowBytes: GUARD_HELD_INPUT_RESUME_CHARS,
+};
 /** How long an Enter waits for the device to show its prompt (output still arriving) before it is refused. */
 export const GUARD_PROMPT_WAIT_MS = 10_000;
 /** How long a confirmation prompt in the terminal waits for the device name. */
@@ -1052,10 +1056,10 @@ export class TerminalSession {
   private heldFlow(): void {
     const held = this.heldKeys.length;
     if (held === 0 && !this.guardBusy) this.inputOverflow = false;
-    const hold = this.inputHeld ? held > GUARD_HELD_INPUT_RESUME_CHARS : held > GUARD_HELD_INPUT_PAUSE_CHARS;
-    if (hold === this.inputHeld) return;
-    this.inputHeld = hold;
-    this.attached?.inputFlow?.(hold);
+    const action = flowDecision(held, this.inputHeld, HELD_INPUT_MARKS);
+    if (action === 'none') return;
+    this.inputHeld = action === 'pause';
+    this.attached?.inputFlow?.(this.inputHeld);
   }
 
   /**
