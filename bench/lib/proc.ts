@@ -5,7 +5,7 @@
  * exits when the IPC channel closes — a crashed runner leaves nothing behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const BENCH_DIR = path.resolve(import.meta.dirname, '..');
@@ -65,10 +65,16 @@ export async function startChild<Ready>(
   const extra = process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? [];
   const proc = spawn(process.execPath, ['--expose-gc', ...extra, '--import', 'tsx', file], {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // BENCH_CHILD_STDOUT=dir: each child's stdout (where --trace-gc, --trace-opt … write) to
+    // dir/<fixture>-<pid>.out
+    stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'pipe' : 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
   live.add(proc);
+  if (process.env.BENCH_CHILD_STDOUT)
+    proc.stdout!.pipe(
+      createWriteStream(path.join(process.env.BENCH_CHILD_STDOUT, `${name}-${proc.pid}.out`)),
+    );
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
