@@ -152,6 +152,11 @@ export const envSchema = z.object({
   TERMINAL_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   /** Network devices often allow only 5 VTY lines. */
   DEVICE_MAX_SESSIONS: z.coerce.number().int().min(1).max(1000).default(5),
+  /**
+   * How far the JavaScript heap may grow past what the last full garbage collection kept before the
+   * next one starts, in percent (lib/server/heap.ts); 0 leaves it to V8.
+   */
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
   /** Tasks running at once on this node. */
   TASKS_MAX_RUNNING: z.coerce.number().int().min(1).max(100).default(4),
   /** At start-up, resume tasks a stopped server left unfinished (off: mark them interrupted). */

@@ -61,6 +61,7 @@ import { sessionEntry } from '../terminal/live';
 import type { ChannelHandler } from '../realtime/connections';
 import { setRuntime } from './registry';
 import { startCluster } from '../cluster/start';
+import { setHeapGrowth } from './heap';
 
 /** The configuration the running system reads (the environment's names; see the README table). */
 export type RuntimeTunables = Pick<
@@ -86,6 +87,7 @@ export type RuntimeTunables = Pick<
   | 'TERMINAL_MAX_SESSIONS_PER_USER'
   | 'DEVICE_MAX_SESSIONS'
   | 'TASKS_MAX_RUNNING'
+  | 'HEAP_GROWING_PERCENT'
   | 'TASKS_RESUME_ON_START'
   | 'STATUS_INTERVAL_MS'
   | 'STATUS_PROBE_TIMEOUT_MS'
@@ -210,6 +212,7 @@ export interface Runtime {
  */
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { db, vault, log, tunables: t, lab } = opts;
+  setHeapGrowth(t.HEAP_GROWING_PERCENT);
   const audit = createAudit(db, log);
   if (lab) {
     const synced = await syncLabInventory(db, vault, lab.devices);
