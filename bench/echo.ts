@@ -113,22 +113,40 @@ const TARGETS: Record<string, EchoTargets> = {
   sshd: { p50: 0.3, p99: 1.5 },
 };
 
+/** Percentile p of the portal's times against the direct ones; `added`: what the portal may add (ms). */
+function percentileRow(
+  benchmark: string,
+  metric: string,
+  p: number,
+  portal: number[],
+  baseline: number[],
+  added: number | null,
+): Row {
+  const value = percentile(portal, p);
+  const base = percentile(baseline, p);
+  return row({
+    benchmark,
+    metric,
+    unit: 'ms',
+    portal: round(value, 3),
+    baseline: round(base, 3),
+    target: added === null ? '' : `portal adds < ${added} ms`,
+    met: added === null ? null : value - base < added,
+  });
+}
+
 function rowsFor(device: string, portal: number[], baseline: number[]): Row[] {
   const targets = TARGETS[device] ?? { p50: 1, p99: null };
-  return ([50, 99] as const).map((p) => {
-    const added = p === 50 ? targets.p50 : targets.p99;
-    const value = percentile(portal, p);
-    const base = percentile(baseline, p);
-    return row({
-      benchmark: `echo (${device})`,
-      metric: `p${p} round trip`,
-      unit: 'ms',
-      portal: round(value, 3),
-      baseline: round(base, 3),
-      target: added === null ? '' : `portal adds < ${added} ms`,
-      met: added === null ? null : value - base < added,
-    });
-  });
+  return ([50, 99] as const).map((p) =>
+    percentileRow(
+      `echo (${device})`,
+      `p${p} round trip`,
+      p,
+      portal,
+      baseline,
+      p === 50 ? targets.p50 : targets.p99,
+    ),
+  );
 }
 
 export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchResult> {
@@ -180,15 +198,14 @@ export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchR
       rows.push(...rowsFor(t.label, via.times, directTimes));
       if (t.label === 'sshd')
         rows.push(
-          row({
-            benchmark: 'echo (sshd)',
-            metric: 'p99 round trip, first session on the device after start',
-            unit: 'ms',
-            portal: round(percentile(first.times, 99), 3),
-            baseline: round(percentile(firstDirect, 99), 3),
-            target: '',
-            met: null,
-          }),
+          percentileRow(
+            'echo (sshd)',
+            'p99 round trip, first session on the device after start',
+            99,
+            first.times,
+            firstDirect,
+            null,
+          ),
         );
       details[t.label] = {
         keystrokes: o.keystrokes,
@@ -210,30 +227,21 @@ export async function runEcho(o: EchoOptions, ctx: BenchContext): Promise<BenchR
     const guarded = await viaPortal(portal, sshdTarget.id, sshdTarget.prompt, o);
     const directKeys = await direct(sshdTarget.ssh, sshdTarget.prompt, o);
     rows.push(
-      row({
-        benchmark: 'echo (sshd, guard rails on)',
-        metric: 'p50 round trip',
-        unit: 'ms',
-        portal: round(percentile(guarded.times, 50), 3),
-        baseline: round(percentile(directKeys, 50), 3),
-        target: 'portal adds < 1 ms',
-        met: percentile(guarded.times, 50) - percentile(directKeys, 50) < 1,
-      }),
+      percentileRow('echo (sshd, guard rails on)', 'p50 round trip', 50, guarded.times, directKeys, 1),
     );
     const guardedLines = await linesViaPortal(portal, sshdTarget.id, o);
     const directLines = await linesDirect(sshdTarget.ssh, o);
     await portal.request('guardRails', { on: false });
     const unguardedLines = await linesViaPortal(portal, sshdTarget.id, o);
     rows.push(
-      row({
-        benchmark: 'echo (sshd, guard rails on)',
-        metric: 'p50 line (Enter → prompt)',
-        unit: 'ms',
-        portal: round(percentile(guardedLines, 50), 3),
-        baseline: round(percentile(directLines, 50), 3),
-        target: '',
-        met: null,
-      }),
+      percentileRow(
+        'echo (sshd, guard rails on)',
+        'p50 line (Enter → prompt)',
+        50,
+        guardedLines,
+        directLines,
+        null,
+      ),
     );
     details.guardRails = {
       keystrokes: summary(guarded.times),
