@@ -36,10 +36,15 @@ async function recordedTerminal(p: Portal, device: string, userId = p.users.oper
   return { c, received, sessionId: hello.session_id as string };
 }
 
+/**
+ * The recording once its session's end is written (endedAt): a store that fails mid-session marks the
+ * row failed at once, before the session ends and its command count is written.
+ */
 async function finishedRecording(p: Portal, sessionId: string) {
   return vi.waitFor(async () => {
     const r = await p.db.recording.findUniqueOrThrow({ where: { sessionId }, include: { commands: true } });
     expect(r.state).not.toBe('recording');
+    expect(r.endedAt).not.toBeNull();
     return r;
   }, WAIT);
 }
@@ -71,7 +76,12 @@ describe('session recordings', () => {
     expect(row.storedBytes).toBeLessThan(row.bytes); // compressed
 
     const cast = parseCast(await portal.runtime.recordings!.store.read(row.key));
-    expect(cast.header).toMatchObject({ version: 2, width: 100, height: 30, env: { TERM: 'xterm-256color' } });
+    expect(cast.header).toMatchObject({
+      version: 2,
+      width: 100,
+      height: 30,
+      env: { TERM: 'xterm-256color' },
+    });
     expect(castOutput(cast)).toBe(received.join(''));
     expect(Buffer.byteLength(await portal.runtime.recordings!.store.read(row.key))).toBe(row.bytes);
     const markers = cast.events.filter((e) => e[1] === 'm').map((e) => e[2]);
@@ -155,7 +165,10 @@ describe('recordings that cannot be kept whole', () => {
     }
     tap.command('display clock'); // after the cap: neither marked nor indexed
     await tap.close('closed by the user');
-    const row = await portal.db.recording.findUniqueOrThrow({ where: { sessionId }, include: { commands: true } });
+    const row = await portal.db.recording.findUniqueOrThrow({
+      where: { sessionId },
+      include: { commands: true },
+    });
     expect(row.state).toBe('capped');
     expect(row.note).toMatch(/size cap reached.*RECORDING_MAX_BYTES = 65536/);
     expect(row.bytes).toBeLessThanOrEqual(maxBytes);
