@@ -2,9 +2,10 @@
  * 1. Terminal echo latency: one keystroke at a time (send a character, wait for its echo, next)
  * through the portal (ws → portal → SSH → device → back, recording on, output framed as the browser
  * asks for it) and through a direct ssh2 shell to the same device, against a lab device and against
- * Debian's OpenSSH sshd: the first session on each after start, then, after a warm-up, a session as a
- * portal that has been serving gives it. Then with command guard rails on (issue 19): keystrokes again, and whole
- * lines (Enter → the next prompt), each Enter read from the screen model and judged before it is sent.
+ * Debian's OpenSSH sshd: the first session on each after start, then, after a warm-up, a session as
+ * a portal that has been serving gives it. Then with command guard rails on (issue 19): keystrokes
+ * again, and whole lines (Enter → the next prompt), each Enter read from the screen model and judged
+ * before it is sent.
  */
 import { performance } from 'node:perf_hooks';
 import { startBenchSshd as startSshd } from './lib/sshd';

@@ -5,7 +5,7 @@
  * exits when the IPC channel closes — a crashed runner leaves nothing behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const BENCH_DIR = path.resolve(import.meta.dirname, '..');
@@ -71,10 +71,12 @@ export async function startChild<Ready>(
     env: { ...process.env, NODE_ENV: 'production' },
   });
   live.add(proc);
-  if (process.env.BENCH_CHILD_STDOUT)
-    proc.stdout!.pipe(
-      createWriteStream(path.join(process.env.BENCH_CHILD_STDOUT, `${name}-${proc.pid}.out`)),
-    );
+  const stdoutDir = process.env.BENCH_CHILD_STDOUT;
+  if (stdoutDir) {
+    // a directory that is not there yet is made (a write stream into nothing would kill the runner)
+    mkdirSync(stdoutDir, { recursive: true });
+    proc.stdout!.pipe(createWriteStream(path.join(stdoutDir, `${name}-${proc.pid}.out`)));
+  }
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
