@@ -61,6 +61,8 @@ export interface PortalOptions {
     /** A store of the test's own instead of the directory (the database store, a failing one). */
     store?: (db: PrismaClient) => RecordingStore;
   };
+  /** Any other tunable (default: production's). */
+  tunables?: Partial<RuntimeTunables>;
 }
 
 export interface Portal {
@@ -147,6 +149,7 @@ export async function startPortal(opts: PortalOptions = {}): Promise<Portal> {
       RECORDINGS: opts.recordings?.enabled ?? true,
       ...(opts.recordings?.maxBytes && { RECORDING_MAX_BYTES: opts.recordings.maxBytes }),
       RECORDING_INPUT: opts.recordings?.input ?? false,
+      ...opts.tunables,
     }),
   });
   // operators are granted every lab device except lab-ios-02 (to test refusals)
