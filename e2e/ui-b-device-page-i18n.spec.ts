@@ -207,6 +207,7 @@ test.describe('forget the trusted key', () => {
   test('Forget trusted key asks first in a named dialog; Cancel keeps the key, confirming forgets it', async ({
     page,
   }) => {
+    test.setTimeout(90_000); // room for a slow connection test (below) on a busy machine
     await signInAsAdmin(page);
     const device = await labDeviceCopy(page, 'lab-ios-20');
     await openDevicePage(page, device);
@@ -214,9 +215,11 @@ test.describe('forget the trusted key', () => {
     const panel = page.getByRole('region', { name: 'Test connection', exact: true });
     await expect(panel.getByRole('button', { name: 'Test connection' })).toBeEnabled();
     await mouseClick(page, panel.getByRole('button', { name: 'Test connection' }));
-    await expect(panel.getByTestId('connection-test').getByRole('status')).toHaveText('Every step passed.', {
-      timeout: 25_000,
-    });
+    // the report or the action's refusal, whichever comes: a failure names what the page said. The
+    // test's own limit is 20 s; the page re-renders after it, slowly on a machine busy with other specs
+    await expect(
+      panel.getByTestId('connection-test').getByRole('status').or(panel.getByRole('alert')).first(),
+    ).toHaveText('Every step passed.', { timeout: 40_000 });
     await mouseClick(page, hostKey.getByRole('button', { name: 'Accept this key' }));
     await expect(hostKey.getByRole('status')).toHaveText('The new host key is trusted.');
     const fingerprint = hostKey.getByTestId('trusted-fingerprint');
