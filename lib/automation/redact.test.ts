@@ -129,13 +129,16 @@ function cpuTime<T>(run: () => T): { result: T; ms: number } {
 }
 
 /**
- * How redaction's time grows with its input: the processor time per byte at `bytes` against that at a
- * tenth of it, each the best of three runs taken in turn (so a busy moment of the machine, which CI
- * shares with the other suites, slows both sizes alike rather than one). Linear work gives about 1;
- * backtracking that grows with the square of the input gives about 10. Also the time at full size.
+ * How redaction's time grows with its input: the processor time per byte at `bytes` against that at
+ * a quarter of it, each the best of three runs taken in turn (so a busy moment of the machine, which
+ * CI shares with the other suites, slows both sizes alike rather than one). Both sizes are larger
+ * than the processor's caches: below a few MiB a line stays cached while each rule's hint is looked
+ * for in it, and per byte took a third of the time (measured 0.4 ms per MiB at 0.5 MiB, 1.6 at 5, 1.8
+ * at 20), whatever the algorithm. Linear work gives about 1; backtracking that grows with the square
+ * of the input gives about 4. Also the time at full size.
  */
 function growth(make: (bytes: number) => string, bytes: number): { ratio: number; ms: number } {
-  const small = make(Math.ceil(bytes / 10));
+  const small = make(Math.ceil(bytes / 4));
   const big = make(bytes);
   let smallMs = Infinity;
   let bigMs = Infinity;
@@ -176,12 +179,12 @@ describe('redactSecrets on hostile input', () => {
     const copies = Math.ceil((5 * 1024 * 1024) / all.length);
     expect(redactSecrets(big, 'generic').hidden).toBeGreaterThan(copies * 50);
     const { ratio, ms } = growth(config, 5 * 1024 * 1024);
-    expect(ratio).toBeLessThan(3);
+    expect(ratio).toBeLessThan(2.5);
     // about 0.3 s on a quiet machine of this kind; the ceiling is for a busy one
     expect(ms).toBeLessThan(5000);
   });
 
-  it('stays linear on a 5 MiB single line of secret-like fragments', () => {
+  it('stays linear on a 20 MiB single line of secret-like fragments', () => {
     for (const unit of [
       ' cipher ',
       ' password ',
@@ -191,8 +194,9 @@ describe('redactSecrets on hostile input', () => {
       '"',
       '-----',
     ]) {
-      const { ratio, ms } = growth((bytes) => unit.repeat(Math.ceil(bytes / unit.length)), 5 * 1024 * 1024);
-      expect(ratio, unit).toBeLessThan(3);
+      // a line this long is out of the processor's caches at a quarter of it too (see growth)
+      const { ratio, ms } = growth((bytes) => unit.repeat(Math.ceil(bytes / unit.length)), 20 * 1024 * 1024);
+      expect(ratio, unit).toBeLessThan(2.5);
       expect(ms, unit).toBeLessThan(5000);
     }
   });
