@@ -47,12 +47,10 @@ const ONE_TASK_TARGET = 1.3;
 /** Issue 17: two tasks at once on two nodes at most this many times one task's wall time (2 cores). */
 const TWO_TASKS_TARGET = 1.6;
 /**
- * Tasks each node runs before the measured ones (a portal that has been running tasks; after the
- * task measured early, on the cluster the production configuration runs): in alternating runs
- * (2026-12-06) the task measured after one warm-up task per node took 1.22–1.71 s of the nodes' CPU
- * and 1.28–1.53× the script, after three 0.98–1.13 s and 1.15–1.34× (not only compilation: with
- * `--no-opt` the early task was slower too; README, "batch-warmed"). The task after the first is
- * reported in a row of its own.
+ * Tasks each node runs before the measured ones, a portal that has been running tasks (on the main
+ * cluster after its early measured task): on 2026-12-06 the task measured after one warm-up round
+ * took 1.22–1.71 s of the nodes' CPU and 1.28–1.53× the script, after three rounds 0.98–1.13 s and
+ * 1.15–1.34×, for reasons not pinned down (README "batch-warmed").
  */
 const WARM_UP_TASKS_PER_NODE = 3;
 /** Warm-up rounds at most while waiting for the queue to give each node its tasks. */

@@ -131,11 +131,12 @@ function cpuTime<T>(run: () => T): { result: T; ms: number } {
 /**
  * How redaction's time grows with its input: the processor time per byte at `bytes` against that at
  * a quarter of it, each the best of three runs taken in turn (so a busy moment of the machine, which
- * CI shares with the other suites, slows both sizes alike rather than one). Both sizes are larger
- * than the processor's caches: below a few MiB a line stays cached while each rule's hint is looked
- * for in it, and per byte took a third of the time (measured 0.4 ms per MiB at 0.5 MiB, 1.6 at 5, 1.8
- * at 20), whatever the algorithm. Linear work gives about 1; backtracking that grows with the square
- * of the input gives about 4. Also the time at full size.
+ * CI shares with the other suites, slows both sizes alike rather than one). For one long line both
+ * sizes must be larger than the processor's caches: below a few MiB a line stays cached while each
+ * rule's hint is looked for in it, and per byte took a third of the time (0.4 ms per MiB at 0.5 MiB,
+ * 1.6 at 5, 1.8 at 20), whatever the algorithm; short lines are looked at one by one at any size.
+ * Linear work gives about 1; backtracking that grows with the square of the input gives about 4.
+ * Also the time at full size.
  */
 function growth(make: (bytes: number) => string, bytes: number): { ratio: number; ms: number } {
   const small = make(Math.ceil(bytes / 4));
