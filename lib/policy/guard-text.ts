@@ -33,6 +33,8 @@ export interface GuardText {
   /** Command mode: the guard rails did not allow the command (confirm and approve need the terminal). */
   commandRefused(decision: Decision): string;
   notAtPrompt(): string;
+  /** The device did not answer keys edited on the line within `ms`: the screen cannot show the line. */
+  noEcho(ms: number): string;
   notSent(reason: string): string;
   confirm(reason: string, device: string): string;
   deviceName(): string;
@@ -92,6 +94,7 @@ export function guardText(locale: AppLocale = DEFAULT_LOCALE): GuardText {
       return t('notSent', { reason });
     },
     notAtPrompt: () => t('notAtPrompt'),
+    noEcho: (ms) => t('noEcho', { within: t('seconds', { n: Math.round(ms / 1000) }) }),
     notSent: (reason) => t('notSent', { reason }),
     confirm: (reason, device) => t('confirm', { reason, device }),
     deviceName: () => t('deviceName'),

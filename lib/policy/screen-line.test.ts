@@ -62,4 +62,30 @@ describe('the command line on the screen, and the mode its prompt shows', () => 
       kind: 'none',
     });
   });
+
+  it('a shell: keys typed ahead, echoed by the terminal before the prompt, are not the line', () => {
+    // `touch /tmp/x` typed while a command ran, then erased: the row keeps the echo before the prompt
+    expect(commandOnScreen(generic, line('touch /tmp/xroot@vm:~# echo hi'), 'root@vm:~# ')).toMatchObject({
+      kind: 'command',
+      candidates: ['echo hi'],
+    });
+    expect(commandOnScreen(generic, line('touch /tmp/xroot@vm:~# '), 'root@vm:~# ')).toMatchObject({
+      candidates: [''],
+    });
+    // typed ahead with the prompt's text in it: what follows every appearance of the prompt is judged,
+    // so the shell's own line (after the second) is among them
+    expect(
+      commandOnScreen(
+        generic,
+        line('ls; echo root@vm:~# lsroot@vm:~# ls; echo root@vm:~# ls'),
+        'root@vm:~# ',
+      ),
+    ).toMatchObject({
+      candidates: expect.arrayContaining([
+        'ls; echo root@vm:~# ls',
+        'lsroot@vm:~# ls; echo root@vm:~# ls',
+        'ls',
+      ]),
+    });
+  });
 });

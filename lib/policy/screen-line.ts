@@ -8,6 +8,8 @@ import type { CursorLine } from '../terminal/screen';
 
 /** A prompt is looked for in this many characters at the start of the line. */
 const PROMPT_MAX_CHARS = 200;
+/** What follows this many appearances of a shell's prompt on one line is judged (see commandOnScreen). */
+const PROMPT_APPEARANCES_MAX = 16;
 const PASSWORD_PROMPT = /(?:password|passphrase|secret|token)[^\n]{0,40}:\s*$/i;
 
 export type ScreenCommand =
@@ -71,15 +73,22 @@ export function commandOnScreen(
   if (line.alt) return { kind: 'none' };
   const text = line.text;
   if (driver.vendor === 'generic') {
-    // a shell's prompt can be anything: the line printed before typing began, when the screen line
-    // starts with it; judged with the whole line too unless it looks like a prompt
+    // a shell's prompt can be anything: the line printed before typing began, where the screen line
+    // shows it; judged with the whole line too unless it looks like a prompt. What is left of the
+    // prompt's first appearance is not the shell's: keys typed ahead while a command ran, which the
+    // terminal echoed before the prompt on the same row (the shell shows them again after it). Such
+    // keys may hold the prompt's text too, so what follows each appearance is judged
     const hint = promptHint?.replace(/\s+$/, '') ?? '';
-    if (hint && text.startsWith(hint)) {
+    const at = hint ? text.indexOf(hint) : -1;
+    if (at >= 0) {
       if (asks(driver, promptHint!)) return { kind: 'none' };
-      const after = text.slice(hint.length).trim();
+      const line = text.slice(at);
+      const after: string[] = [];
+      for (let i = 0; i >= 0 && after.length < PROMPT_APPEARANCES_MAX; i = line.indexOf(hint, i + 1))
+        after.push(line.slice(i + hint.length).trim());
       return driver.promptName(hint) !== null
-        ? { kind: 'command', candidates: [after], mode: driver.modeOf(hint), prompt: hint }
-        : { kind: 'command', candidates: [after, text.trim()], mode: null, prompt: hint };
+        ? { kind: 'command', candidates: after, mode: driver.modeOf(hint), prompt: hint }
+        : { kind: 'command', candidates: [...after, line.trim()], mode: null, prompt: hint };
     }
     if (answersQuestion(driver, text)) return { kind: 'none' };
     // what looks like a prompt (`user@host:~$`), judged with the whole line: anything may be a prompt

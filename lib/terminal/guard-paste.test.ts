@@ -52,6 +52,12 @@ function session() {
   };
   const allow = () =>
     verdicts.shift()!({ action: 'allow', rule: null, command: '', mode: null, reason: '' } as Decision);
+  /** The line allowed, the device runs it and shows its prompt again (what is held is typed there). */
+  const allowThenPrompt = async () => {
+    allow();
+    await expect.poll(() => written.join('')).toMatch(/^display clock\r/);
+    device('\r\n<sw1>');
+  };
   /** Attached, at the prompt, `display clock` typed and Enter pressed: the line waits to be judged. */
   const judging = async () => {
     await s.attach(port);
@@ -60,20 +66,20 @@ function session() {
     device('display clock');
     await expect.poll(() => verdicts.length).toBe(1);
   };
-  return { s, written, flow, port, allow, judging };
+  return { s, written, flow, port, allow, allowThenPrompt, judging, device };
 }
 
 describe('keys held behind a line being judged', () => {
   it('ask the page to pause past the mark and to go on once the line is through', async () => {
-    const { s, written, flow, allow, judging } = session();
+    const { s, written, flow, allowThenPrompt, judging } = session();
     try {
       await judging();
       const piece = 'y'.repeat(8 * 1024);
       for (let held = 0; held <= GUARD_HELD_INPUT_PAUSE_CHARS; held += piece.length)
         expect(s.input(piece)).toEqual({ ok: true });
       expect(flow).toEqual([true]);
-      allow();
-      // the Enter went out, then what was held (no Enter in it: typed at the next prompt)
+      await allowThenPrompt();
+      // the Enter went out, then, at the next prompt, what was held (no Enter in it)
       await expect.poll(() => written.join('')).toMatch(/^display clock\ry+$/);
       expect(flow).toEqual([true, false]);
       expect(GUARD_HELD_INPUT_RESUME_CHARS).toBeLessThan(GUARD_HELD_INPUT_PAUSE_CHARS);
@@ -82,8 +88,25 @@ describe('keys held behind a line being judged', () => {
     }
   });
 
+  it('what waits behind a line that went out is typed at the next prompt, not ahead of it', async () => {
+    const { s, written, allow, judging, device } = session();
+    try {
+      await judging();
+      expect(s.input('display version')).toEqual({ ok: true });
+      allow();
+      await expect.poll(() => written.join('')).toBe('display clock\r');
+      device('\r\nThu Dec  3 10:00:00 2026\r\n'); // the command's output: no prompt yet
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(written.join('')).toBe('display clock\r');
+      device('<sw1>');
+      await expect.poll(() => written.join('')).toBe('display clock\rdisplay version');
+    } finally {
+      s.close('test over');
+    }
+  });
+
   it('a client that sends on regardless is refused past the limit, and until nothing is held', async () => {
-    const { s, written, flow, allow, judging } = session();
+    const { s, written, flow, allowThenPrompt, judging } = session();
     try {
       await judging();
       const piece = 'x'.repeat(60 * 1024);
@@ -97,7 +120,7 @@ describe('keys held behind a line being judged', () => {
       // a short piece after the refused one is refused too: nothing after a hole
       expect(s.input('\rdisplay version\r').ok).toBe(false);
       expect(flow).toEqual([true]);
-      allow();
+      await allowThenPrompt();
       await expect.poll(() => flow).toEqual([true, false]);
       const sent = written.join('');
       expect(sent).toBe(`display clock\r${'x'.repeat(accepted)}`);
@@ -127,14 +150,14 @@ describe('keys held behind a line being judged', () => {
   });
 
   it('a tab that attaches while keys are held is told to wait too', async () => {
-    const { s, port, allow, judging } = session();
+    const { s, port, allowThenPrompt, judging } = session();
     try {
       await judging();
       s.input('z'.repeat(GUARD_HELD_INPUT_PAUSE_CHARS + 1));
       const later: boolean[] = [];
       await s.attach({ ...port, inputFlow: (p) => later.push(p) });
       expect(later).toEqual([true]);
-      allow();
+      await allowThenPrompt();
       await expect.poll(() => later).toEqual([true, false]);
     } finally {
       s.close('test over');

@@ -120,6 +120,18 @@ export function echoedChars(typed: string, visible: string): number {
 export const GUARD_SETTLE_QUIET_MS = 15;
 export const GUARD_SETTLE_MAX_MS = 300;
 /**
+ * A line edited with Tab, arrows or Backspace that the device has not answered at all by
+ * GUARD_SETTLE_MAX_MS (a slow link): the Enter waits this much longer for the device to show the line,
+ * then is refused (`noEcho`): the screen would show the line as it was before those keys.
+ */
+export const GUARD_ANSWER_WAIT_MS = 3000;
+/**
+ * Bracketed paste (`ESC [200~` … `ESC [201~`, sent by the page when the device's shell asked for it):
+ * a shell holds the whole paste and shows it only at its end, its line breaks not run. Under guard
+ * rails the markers are left out, so a paste is typed and each of its lines judged as it runs.
+ */
+const BRACKETED_PASTE_MARK = /\x1b\[20[01]~/g;
+/**
  * Keys typed while a line is judged, confirmed or waits for approval are held (a paste waits behind
  * each of its lines). Past PAUSE the typist's page is asked to stop sending (`inputFlow(true)`), below
  * RESUME to go on, so a long paste is paced by the device instead of refused part-way; beyond MAX
@@ -297,6 +309,8 @@ export class TerminalSession {
   private inputOverflow = false;
   /** The last line the device printed before the current line's first key (see commandOnScreen). */
   private promptHint: string | null = null;
+  /** The last prompt a line was typed at. */
+  private lastPrompt: string | null = null;
   private lastInputAt = 0;
   private lastOutputAt = 0;
   /** A confirmation prompt in the terminal takes the keys typed. */
@@ -805,6 +819,7 @@ export class TerminalSession {
    * behind it (a multi-line paste is judged line by line and stops at the first line not allowed).
    */
   private guardedInput(data: string, held = false): { ok: true } | { ok: false; error: string } {
+    if (!held) data = data.replace(BRACKETED_PASTE_MARK, '');
     if (this.confirming) {
       this.confirmKeys(data);
       return { ok: true };
@@ -818,6 +833,10 @@ export class TerminalSession {
       // sent, and the interrupt (with what was typed after it) goes to the device after the line
       this.heldKeys = data.slice(data.lastIndexOf('\x03'));
       this.inputOverflow = false;
+      // a wait for the prompt (typeAtPrompt) ends at once
+      const waiter = this.outputWaiter;
+      this.outputWaiter = null;
+      waiter?.();
       this.heldFlow();
       return { ok: true };
     }
@@ -837,8 +856,14 @@ export class TerminalSession {
     }
     // the prompt this line is typed at: the device's last line when it ends in a prompt (after a
     // program such as `top` took keys, the prompt it returned to)
-    if (this.promptHint === null || this.driver.prompt.test(this.outputTail))
+    if (this.driver.prompt.test(this.outputTail)) {
       this.promptHint = lastVisibleLine(this.outputTail);
+      this.lastPrompt = this.promptHint;
+    } else if (this.promptHint === null) {
+      // typed ahead while a command runs: the line will be read at the next prompt, most likely the
+      // last one seen (a shell's terminal echoes such keys before that prompt, on the same row)
+      this.promptHint = this.lastPrompt ?? lastVisibleLine(this.outputTail);
+    }
     const at = data.search(/[\r\n]/);
     if (at < 0) {
       this.sendKeys(data);
@@ -872,6 +897,20 @@ export class TerminalSession {
     });
   }
 
+  /** Resolves once the device has printed nothing for GUARD_SETTLE_QUIET_MS, or at `by`. */
+  private async quiet(by: number): Promise<void> {
+    for (;;) {
+      const left = GUARD_SETTLE_QUIET_MS - (Date.now() - this.lastOutputAt);
+      if (left <= 0 || Date.now() >= by || this.closed) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, by - Date.now())).unref());
+    }
+  }
+
+  /** The device has printed something since the last key went to it. */
+  private answered(): boolean {
+    return this.lastOutputAt >= this.lastInputAt;
+  }
+
   /** Resolves once the device has shown what was typed (see GUARD_SETTLE_QUIET_MS). */
   private settled(): Promise<void> {
     return new Promise((resolve) => {
@@ -879,13 +918,14 @@ export class TerminalSession {
         if (this.closed) return resolve();
         const now = Date.now();
         const sinceInput = now - this.lastInputAt;
-        const answered = this.lastOutputAt >= this.lastInputAt;
+        const answered = this.answered();
         const quiet = now - this.lastOutputAt;
         // plain typing the device has echoed in full: the screen already shows the line
         const echoed = answered && !this.lineEdited && this.unechoed === '';
-        // plain typing whose last keys have not come back yet: a pause in the echo (a busy device)
-        // is not the end of it; only the time limit ends this wait
-        const echoPending = !this.lineEdited && this.unechoed !== '';
+        // typed characters not shown yet (plain or edited: a completion the device is still working
+        // out): a pause in the echo (a busy device) is not the end of it; only the time limit ends
+        // this wait
+        const echoPending = this.unechoed !== '';
         const quietEnough = answered && !echoPending && quiet >= GUARD_SETTLE_QUIET_MS;
         if (echoed || sinceInput >= GUARD_SETTLE_MAX_MS || quietEnough) return resolve();
         const wait =
@@ -915,6 +955,21 @@ export class TerminalSession {
     const by = this.lineBy;
     let line = await this.readLine();
     if (this.closed) return;
+    // keys edited on the line (Tab, arrows) that the device has not answered, or whose typed
+    // characters it has not shown yet (a slow link; a completion it is still working out): the screen
+    // shows the line as it was; wait for the answer, while it keeps coming
+    const answerBy = Date.now() + GUARD_ANSWER_WAIT_MS;
+    while (line && this.lineEdited && (!this.answered() || this.unechoed !== '') && Date.now() < answerBy) {
+      const answered = this.answered();
+      const before = this.lastOutputAt;
+      await this.outputOrTimeout(
+        answered ? Math.min(GUARD_SETTLE_MAX_MS, answerBy - Date.now()) : answerBy - Date.now(),
+      );
+      if (answered && this.lastOutputAt === before) break; // answered, and nothing more came
+      await this.quiet(answerBy);
+      line = await this.readLine();
+      if (this.closed) return;
+    }
     if (!line) return this.guardDone(null, this.text.unreadable());
     let seen = commandOnScreen(this.driver, line, this.promptHint);
     // output still arriving (a command typed ahead, the next line of a paste): wait for the prompt
@@ -929,6 +984,13 @@ export class TerminalSession {
     }
     if (seen.kind === 'waiting') return this.guardDone(line, this.text.notAtPrompt());
     if (seen.kind === 'none') return this.releaseEnter(enter, null);
+    if (seen.kind === 'command' && this.lineEdited && !this.answered())
+      return this.guardDone(line, this.text.noEcho(GUARD_ANSWER_WAIT_MS));
+    if (seen.kind === 'command' && !this.lineEdited && this.unechoed !== '') {
+      // plain typing the device has not echoed in full (a slow link; a shell holding a paste): the
+      // screen shows less than the device will run, so what was typed is judged as well
+      seen = { ...seen, candidates: [...seen.candidates, this.line.trim()] };
+    }
     if (seen.kind === 'unreadable') {
       this.guardDecided({
         decision: {
@@ -954,7 +1016,7 @@ export class TerminalSession {
     this.heldKeys = '';
     if (decision.action === 'deny') {
       this.guardDecided({ decision, line: shown, outcome: 'denied', by });
-      return this.eraseLine(text.notSent(reason));
+      return this.eraseLine(text.notSent(reason), seen.prompt);
     }
     if (decision.action === 'confirm') {
       const typed = await this.confirm(text.confirm(reason, this.deviceName));
@@ -963,12 +1025,12 @@ export class TerminalSession {
       this.guardDecided({ decision, line: shown, outcome: ok ? 'confirmed' : 'not_confirmed', by });
       this.emit(`\r\n${reprint(line)}`);
       if (ok) return this.releaseEnter(enter, command);
-      return this.eraseLine(typed === null ? text.cancelled(shown) : text.notConfirmed(shown));
+      return this.eraseLine(typed === null ? text.cancelled(shown) : text.notConfirmed(shown), seen.prompt);
     }
     // approve
     if (!guard.approval) {
       this.guardDecided({ decision, line: shown, outcome: 'rejected', by });
-      return this.eraseLine(text.noApprovals(text.reason(decision)));
+      return this.eraseLine(text.noApprovals(text.reason(decision)), seen.prompt);
     }
     const wait = new AbortController();
     this.awaiting = wait;
@@ -989,7 +1051,7 @@ export class TerminalSession {
       return this.releaseEnter(enter, command);
     }
     this.emit(reprint(line));
-    return this.eraseLine(text.notSent(text.refusal(answer)));
+    return this.eraseLine(text.notSent(text.refusal(answer)), seen.prompt);
   }
 
   /** A decision other than a plain allow: audited (by the guard) and marked in the recording. */
@@ -1030,26 +1092,55 @@ export class TerminalSession {
       this.stream.write(encodeInput(this.encoding, enter));
       this.lastInputAt = Date.now();
     }
-    this.guardDone(null, null);
+    this.guardDone(null, null, command !== null);
   }
 
   /**
    * Judging ended: print a notice (keeping the line as it is, when given, so the screen still shows
    * what the device holds), or type what waited behind the Enter.
    */
-  private guardDone(line: CursorLine | null, notice: string | null): void {
+  private guardDone(line: CursorLine | null, notice: string | null, sentCommand = false): void {
     if (notice) {
       this.notice(notice);
       if (line) this.emit(reprint(line));
     }
     this.promptHint = null;
     this.lineEdited = false;
-    this.guardBusy = false;
     // a refused line stops a paste there
     const rest = notice ? '' : this.heldKeys;
+    if (rest && sentCommand && !this.closed) {
+      void this.typeAtPrompt(); // keys still wait (guardBusy) until then
+      return;
+    }
+    this.guardBusy = false;
     this.heldKeys = '';
     if (rest && !this.closed) this.guardedInput(rest, true);
     this.heldFlow();
+  }
+
+  /**
+   * What waits behind a command line that went to the device (the rest of a paste, keys typed ahead)
+   * is typed at the device's next prompt, not ahead of it: a shell's terminal echoes keys typed ahead
+   * before that prompt, on the row the next line is read from, and a shell redraws a wrapped line
+   * around them. It goes once the device shows a prompt or asks a question, or has said nothing for
+   * GUARD_SETTLE_MAX_MS (a program reading input, a long quiet command), at Ctrl+C, or after
+   * GUARD_PROMPT_WAIT_MS.
+   */
+  private async typeAtPrompt(): Promise<void> {
+    const by = Date.now() + GUARD_PROMPT_WAIT_MS;
+    while (!this.closed && Date.now() < by && !this.heldKeys.startsWith('\x03')) {
+      const tail = this.outputTail;
+      const answered = this.answered();
+      if (
+        answered &&
+        (this.driver.prompt.test(tail) || this.driver.question.test(tail) || PASSWORD_PROMPT.test(tail))
+      )
+        break;
+      const quiet = Date.now() - this.lastOutputAt;
+      if (answered && quiet >= GUARD_SETTLE_MAX_MS) break;
+      await this.outputOrTimeout(Math.min(by - Date.now(), GUARD_SETTLE_MAX_MS - (answered ? quiet : 0)));
+    }
+    if (!this.closed) this.guardDone(null, null);
   }
 
   /** As the keys held behind a line grow or drain, ask the typist's page to stop or go on sending. */
@@ -1067,7 +1158,7 @@ export class TerminalSession {
    * prompt again. If the line does not come back empty, nothing more is sent (the next Enter is judged
    * again) and the notice says so.
    */
-  private async eraseLine(notice: string): Promise<void> {
+  private async eraseLine(notice: string, prompt: string): Promise<void> {
     this.resetLine();
     this.dropped = null;
     this.stream.write(encodeInput(this.encoding, killLineKeys(this.driver.vendor)));
@@ -1075,12 +1166,29 @@ export class TerminalSession {
     this.lineEdited = true; // the erase's echo is not predictable: wait for the output to go quiet
     // without a screen model nothing tells whether the erase worked: no line is trusted from now on
     if (!this.init.screen) this.lineUnknown = true;
-    const after = await this.readLine();
+    // on a slow link the echo of the line may come back after the erase went out, and its answer
+    // later still: the line is cleared once the device answered and shows it empty
+    const by = Date.now() + GUARD_ANSWER_WAIT_MS;
+    // the line holds its prompt and nothing after it (a line whose prompt was not found: nothing
+    // right of the cursor)
+    const isEmpty = (l: CursorLine | null): l is CursorLine => {
+      if (l === null || l.text.trimEnd() !== l.before.trimEnd()) return false;
+      if (prompt === '') return true;
+      const now = commandOnScreen(this.driver, l, this.promptHint);
+      return now.kind === 'command' && now.candidates[0] === '';
+    };
+    let after = await this.readLine();
+    while (!this.closed && after !== null && !(this.answered() && isEmpty(after)) && Date.now() < by) {
+      await this.outputOrTimeout(by - Date.now());
+      await this.quiet(by);
+      after = await this.readLine();
+    }
     if (this.closed) return;
-    const empty = after !== null && after.text.trimEnd() === after.before.trimEnd();
-    if (empty) {
+    if (isEmpty(after)) {
       this.notice(notice);
-      this.emit(after.before);
+      // the prompt again (without what a shell's terminal echoed before it on the same row)
+      const at = prompt === '' ? -1 : after.before.indexOf(prompt);
+      this.emit(at > 0 ? after.before.slice(at) : after.before);
       return this.guardDone(null, null);
     }
     this.guardDone(after, this.text.notCleared(notice));
