@@ -1,56 +1,35 @@
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultLabFleet } from '../lab';
 import { setUserGrants } from '../lib/auth/grants';
 import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
-import { addSshdDevice, startSshd, type RealSshd } from './sshd';
 
 /**
- * Command guard rails in real terminals (issue 19): the line is judged as the device shows it when
- * Enter is pressed, so tab completion, history recall and line editing cannot get a denied command
- * through; against the lab's VRP and IOS and against Debian's OpenSSH with bash.
+ * Command guard rails in real terminals (issue 19): notices in the owner's language, long pastes,
+ * command mode, confirmation, read-only terminals and pairing, against the lab. Every way of typing a
+ * denied command (tab completion, history, editing, pastes…) is in guard-rails-bypass.test.ts.
  */
 
 let portal: Portal;
-let sshd: RealSshd;
-/** A file the shell's denied `touch` would create. */
-const marker = `/tmp/switchboard-guard-${randomUUID()}`;
 
 beforeAll(async () => {
-  sshd = await startSshd();
   portal = await startPortal({ lab: defaultLabFleet(2, LAB_CREDS) }); // lab-vrp-01, lab-ios-01
-  await addSshdDevice(portal, sshd, {
-    name: 'debian-openssh',
-    vendor: 'generic',
-    grantTo: [portal.users.operator2],
-  });
   const { policy } = portal.runtime;
   // operator2 is denied outright what operators are otherwise asked to confirm
-  const made = await Promise.all([
-    policy.create(
-      portal.users.admin,
-      {
-        name: 'No reboots for op2',
-        patterns: ['reboot', 'reload'],
-        action: 'deny',
-        userIds: [portal.users.operator2],
-      },
-      (await policy.list())[0]!.id,
-    ),
-    policy.create(portal.users.admin, {
-      name: 'No touching (shell)',
-      patterns: ['touch *'],
+  const r = await policy.create(
+    portal.users.admin,
+    {
+      name: 'No reboots for op2',
+      patterns: ['reboot', 'reload'],
       action: 'deny',
-      vendors: ['generic'],
       userIds: [portal.users.operator2],
-    }),
-  ]);
-  expect(made.every((r) => r.ok)).toBe(true);
+    },
+    (await policy.list())[0]!.id,
+  );
+  expect(r.ok).toBe(true);
 });
 afterAll(async () => {
   await portal?.close();
-  await sshd?.close();
 });
 
 async function openTerminal(name: string, userId: string, headers?: Record<string, string>) {
@@ -118,61 +97,10 @@ describe("the guard rails speak the owner's language", () => {
   });
 });
 
-describe('VRP: a denied line never reaches the device, however it was typed', () => {
-  const DENIED = /Switchboard: Not sent: Rule «No reboots for op2» denies «reboot»\./;
-  const PROMPT = /<lab-vrp-01>$/;
-
-  it.each([
-    ['typed whole', 'reboot\r'],
-    ['tab completion', 'reb\t\r'],
-    ['abbreviated', 'reb\r'],
-    ['Ctrl+A editing', 'oot\x01reb\r'],
-    ['Left arrow and Backspace editing', 'rebooxt\x1b[D\x7f\x05\r'],
-    ['leading spaces and mixed case', '   ReBoOt\r'],
-  ])('%s', async (_how, keys) => {
-    const c = await openTerminal('lab-vrp-01', portal.users.operator2);
-    await c.waitOutput(PROMPT);
-    const mark = c.outputTotal;
-    c.send({ type: 'input', data: keys });
-    await c.waitOutput(/Not sent[\s\S]*<lab-vrp-01>$/);
-    const out = since(c, mark);
-    expect(out).toMatch(/Not sent: Rule «No reboots for op2» denies/);
-    expect(out).not.toMatch(/system will reboot/i);
-    // the device's line was cleared: the next command runs as typed
-    c.send({ type: 'input', data: 'display clock\r' });
-    await c.waitOutput(/Time Zone[\s\S]*<lab-vrp-01>$/);
-    expect(since(c, mark)).not.toMatch(/Error:/);
-    await finish(c);
-  });
-
-  it('a line sent one key per frame', async () => {
-    const c = await openTerminal('lab-vrp-01', portal.users.operator2);
-    await c.waitOutput(PROMPT);
-    const mark = c.outputTotal;
-    for (const ch of 'reboot\r') c.send({ type: 'input', data: ch });
-    await c.waitOutput(/Not sent[\s\S]*<lab-vrp-01>$/);
-    expect(since(c, mark)).toMatch(DENIED);
-    expect(since(c, mark)).not.toMatch(/system will reboot/i);
-    await finish(c);
-  });
-
-  it('a pasted block runs line by line and stops at the denied line', async () => {
-    const c = await openTerminal('lab-vrp-01', portal.users.operator2);
-    await c.waitOutput(PROMPT);
-    const mark = c.outputTotal;
-    c.send({ type: 'input', data: 'display clock\rreboot\rdisplay version\r' });
-    await c.waitOutput(/Not sent[\s\S]*<lab-vrp-01>$/);
-    const out = since(c, mark);
-    expect(out).toMatch(/Time Zone/); // the line before ran
-    expect(out).toMatch(/The rest of what was typed or pasted after it was not sent/);
-    expect(out).not.toMatch(/system will reboot/i);
-    expect(out).not.toMatch(/VRP \(R\) software/); // the line after did not
-    await finish(c);
-  });
-
+describe('a long paste', () => {
   it('a paste longer than the keys a session holds (80 KB) is paced by it, not cut: every line is judged and sent', async () => {
     const c = await openTerminal('lab-vrp-01', portal.users.operator2);
-    await c.waitOutput(PROMPT);
+    await c.waitOutput(/<lab-vrp-01>$/);
     const tag = `P${Date.now().toString(36)}`;
     const lines = Array.from(
       { length: 900 },
@@ -201,45 +129,66 @@ describe('VRP: a denied line never reaches the device, however it was typed', ()
     );
     await finish(c);
   }, 120_000);
+});
 
-  it('a look-alike letter (Cyrillic е) is judged as the Latin word', async () => {
-    const c = await openTerminal('lab-vrp-01', portal.users.operator2);
-    await c.waitOutput(PROMPT);
-    c.send({ type: 'input', data: 'r\u0435boot\r' });
-    await c.waitOutput(/Not sent[\s\S]*<lab-vrp-01>$/);
-    await finish(c);
-  });
-
-  it('history recall (Up) of a command run before the rule applied', async () => {
-    // an operator is asked to confirm; confirmed once, `reboot` is in the device's history
-    const c = await openTerminal('lab-vrp-01', portal.users.operator);
-    await c.waitOutput(PROMPT);
-    c.send({ type: 'input', data: 'reboot\r' });
-    await c.waitOutput(/Type lab-vrp-01 and press Enter[\s\S]*Device name:\x1b\[0m $/);
-    c.send({ type: 'input', data: 'lab-vrp-01\r' });
-    await c.waitOutput(/Continue\? \[Y\/N\]:$/);
-    c.send({ type: 'input', data: 'n\r' });
-    await c.waitOutput(PROMPT);
-    // now a rule denies it to this operator too
+describe('what a decision leaves behind', () => {
+  it('a denied line is audited (who, device, line, rule, mode), marked in the recording, and the admins are told when the rule says so', async () => {
     const { policy } = portal.runtime;
     const r = await policy.create(
       portal.users.admin,
-      { name: 'Recall test', patterns: ['reboot'], action: 'deny', userIds: [portal.users.operator] },
+      {
+        name: 'No saving (tell admins)',
+        patterns: ['sav(e)'],
+        action: 'deny',
+        notify: true,
+        userIds: [portal.users.operator2],
+      },
       (await policy.list())[0]!.id,
     );
     if (!r.ok) throw new Error(r.error);
     try {
+      const c = await openTerminal('lab-vrp-01', portal.users.operator2);
+      const sessionId = c.frames.find((f) => f.type === 'terminal_connected')!.session_id as string;
+      await c.waitOutput(/<lab-vrp-01>$/);
       const mark = c.outputTotal;
-      c.send({ type: 'input', data: '\x1b[A' }); // ↑
-      await c.waitOutput(/<lab-vrp-01>reboot$/);
-      c.send({ type: 'input', data: '\r' });
-      await waitSince(c, mark, /Not sent[\s\S]*<lab-vrp-01>$/);
-      expect(since(c, mark)).toMatch(/Rule «Recall test» denies «reboot»/);
-      expect(since(c, mark)).not.toMatch(/Continue\?/);
+      c.send({ type: 'input', data: 'sav\r' });
+      await waitSince(c, mark, /Not sent: Rule «No saving \(tell admins\)» denies «sav»[\s\S]*<lab-vrp-01>$/);
+      await finish(c);
+      expect(await guardAudit(portal.users.operator2, 'guard.denied')).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^lab-vrp-01: sav — deny by rule «No saving \\(tell admins\\)», user view \\(session ${sessionId.slice(0, 8)}\\)$`,
+          ),
+        ),
+      );
+      await vi.waitFor(async () => {
+        const rec = await portal.db.recording.findUniqueOrThrow({
+          where: { sessionId },
+          include: { commands: true },
+        });
+        expect(rec.commands.map((m) => m.command)).toContain(
+          '[guard rails: denied, rule «No saving (tell admins)»] sav',
+        );
+      });
+      const told = await portal.db.notification.findMany({
+        where: { userId: portal.users.admin, kind: 'command_guarded' },
+      });
+      expect(told.map((n) => n.title)).toContain('denied: sav on lab-vrp-01');
+      expect(JSON.parse(told.find((n) => n.title === 'denied: sav on lab-vrp-01')!.params)).toMatchObject({
+        device: 'lab-vrp-01',
+        command: 'sav',
+        outcome: 'denied',
+        rule: 'No saving (tell admins)',
+      });
+      // nobody else is told
+      expect(
+        await portal.db.notification.count({
+          where: { userId: { not: portal.users.admin }, kind: 'command_guarded' },
+        }),
+      ).toBe(0);
     } finally {
       await policy.remove(portal.users.admin, r.id);
     }
-    await finish(c);
   });
 });
 
@@ -299,62 +248,6 @@ describe('confirm: the operator types the device name to go on', () => {
       status: 'error',
       output: expect.stringMatching(/Not sent: .*Type it in the terminal, where you can confirm it/),
     });
-    await finish(c);
-  });
-});
-
-describe('IOS: sub-modes, do and alias exec', () => {
-  it('`do reload` in configuration mode and an alias for reload are denied', async () => {
-    const c = await openTerminal('lab-ios-01', portal.users.operator2);
-    await c.waitOutput(/lab-ios-01>$/);
-    c.send({ type: 'input', data: 'enable\r' });
-    await c.waitOutput(/Password: $/);
-    c.send({ type: 'input', data: `${LAB_CREDS.enablePassword}\r` });
-    await c.waitOutput(/lab-ios-01#$/);
-    c.send({ type: 'input', data: 'conf t\r' });
-    await c.waitOutput(/lab-ios-01\(config\)#$/);
-    let mark = c.outputTotal;
-    c.send({ type: 'input', data: 'do reload\r' });
-    await waitSince(c, mark, /Not sent[\s\S]*lab-ios-01\(config\)#$/);
-    expect(since(c, mark)).toMatch(/denies «reload»/);
-    mark = c.outputTotal;
-    c.send({ type: 'input', data: 'alias exec rl reload\r' });
-    await waitSince(c, mark, /Not sent[\s\S]*lab-ios-01\(config\)#$/);
-    expect(since(c, mark)).toMatch(/denies «reload»/);
-    expect(since(c, mark)).not.toMatch(/Proceed with reload/);
-    await finish(c);
-  });
-});
-
-describe('Debian OpenSSH, bash line editing (generic vendor)', () => {
-  it.each([
-    ['typed whole', `touch ${marker}\r`],
-    ['tab completion of the command', `tou\t ${marker}\r`],
-    ['Ctrl+A editing', `ch ${marker}\x01tou\r`],
-    ['inside a chain', `true && touch ${marker}\r`],
-    ['after sudo -n', `sudo -n touch ${marker}\r`],
-  ])('%s', async (_how, keys) => {
-    const c = await openTerminal('debian-openssh', portal.users.operator2);
-    await c.waitOutput(/[$#] $/, 10_000);
-    c.send({ type: 'input', data: keys });
-    await c.waitOutput(/Not sent: Rule «No touching \(shell\)» denies[\s\S]*[$#] $/, 10_000);
-    // the shell's line is empty again: what runs next is only what is typed next
-    c.send({ type: 'input', data: 'echo still-here\r' });
-    await c.waitOutput(/[\r\n]still-here\r\n[\s\S]*[$#] $/, 10_000);
-    expect(existsSync(marker)).toBe(false);
-    await finish(c);
-  });
-
-  it('history recall of an allowed command is judged as shown; allowed lines run', async () => {
-    const c = await openTerminal('debian-openssh', portal.users.operator2);
-    await c.waitOutput(/[$#] $/, 10_000);
-    c.send({ type: 'input', data: 'echo one-two\r' });
-    await c.waitOutput(/[\r\n]one-two\r\n[\s\S]*[$#] $/, 10_000);
-    c.send({ type: 'input', data: '\x1b[A' });
-    await c.waitOutput(/echo one-two$/, 10_000);
-    c.send({ type: 'input', data: `\x15touch ${marker}\x1b[A\r` }); // erase, type, then recall over it
-    await c.waitOutput(/[\r\n]one-two\r\n[\s\S]*[$#] $/, 10_000);
-    expect(existsSync(marker)).toBe(false);
     await finish(c);
   });
 });
