@@ -1,11 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { mouseClick, signIn, userGrantedDevice } from './helpers';
 
 /*
- * Command guard rails in the browser (issue 19), with the mouse: a viewer opens a read-only terminal
- * from the device page, runs `display version` and is refused `system-view`; an operator on a phone
- * (dark) types `reload`, is asked for the device's name in the terminal, types it and the device asks
- * its own question. Screenshots of both go to the test's output.
+ * Command guard rails in the browser (issue 19), with the mouse, on a laptop (light) and a phone
+ * (dark): a viewer opens a read-only terminal from the device page, runs `display version` and is
+ * refused `system-view`; an operator enters privileged EXEC, types `reload`, is asked for the device's
+ * name in the terminal, types a wrong one (discarded), then the right one, and the device asks its
+ * own question. Screenshots go to the test's output.
  */
 const PASSWORD = 'guard-password-123';
 
@@ -19,46 +22,21 @@ async function typeLine(page: Page, device: string, text: string) {
   await page.keyboard.press('Enter');
 }
 
-test('a viewer’s terminal is read-only: display runs, system-view is refused (laptop, light)', async ({
-  browser,
-}, info) => {
-  const device = 'lab-vrp-20';
-  const name = await userGrantedDevice(browser, 'guard-viewer', 'viewer', device, PASSWORD);
-  const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  await signIn(page, name, PASSWORD);
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-  await page.goto(`/devices?q=${device}`);
-  await mouseClick(page, page.getByRole('link', { name: device, exact: true }));
-  await mouseClick(page, page.getByRole('link', { name: 'Open read-only terminal' }));
-  await expect(page.locator(`[role="tab"][data-tab="${device}"]`)).toHaveAttribute(
-    'data-state',
-    'connected',
-    {
-      timeout: 15_000,
-    },
-  );
-  await expect(pane(page, device)).toContainText(`<${device}>`);
-  await typeLine(page, device, 'display version');
-  await expect(pane(page, device)).toContainText('Huawei Versatile Routing Platform');
-  await typeLine(page, device, 'system-view');
-  await expect(pane(page, device)).toContainText(
-    'Not sent: Rule «Read-only terminal: everything else (viewers)» denies',
-  );
-  await expect(pane(page, device)).not.toContainText(`[${device}]`);
-  await page.screenshot({ path: info.outputPath('viewer-read-only.png') });
-});
+const SIZES = [
+  { label: 'laptop, light', viewport: { width: 1440, height: 900 }, colorScheme: 'light' as const },
+  { label: 'phone, dark', viewport: { width: 390, height: 844 }, colorScheme: 'dark' as const },
+];
 
-test('an operator confirms reload by typing the device name (phone, dark)', async ({ browser }, info) => {
-  const device = 'lab-ios-20';
-  const name = await userGrantedDevice(browser, 'guard-operator', 'operator', device, PASSWORD);
-  const page = await (
-    await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' })
-  ).newPage();
-  await signIn(page, name, PASSWORD);
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+/** The built-in lab's enable password, as an engineer finds it (generated per data directory). */
+function labEnablePassword(): string {
+  const file = path.join(process.env.E2E_DATA_DIR!, 'lab.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { enablePassword: string }).enablePassword;
+}
+
+async function openTerminalFromDevicePage(page: Page, device: string, link: string) {
   await page.goto(`/devices?q=${device}`);
   await mouseClick(page, page.getByRole('link', { name: device, exact: true }));
-  await mouseClick(page, page.getByRole('link', { name: 'Open terminal' }));
+  await mouseClick(page, page.getByRole('link', { name: link }));
   await expect(page.locator(`[role="tab"][data-tab="${device}"]`)).toHaveAttribute(
     'data-state',
     'connected',
@@ -66,19 +44,65 @@ test('an operator confirms reload by typing the device name (phone, dark)', asyn
       timeout: 15_000,
     },
   );
-  await expect(pane(page, device)).toContainText(`${device}>`);
-  // reload needs privileged EXEC on IOS; the guard asks first wherever it is typed
-  await typeLine(page, device, 'reload');
-  await expect(pane(page, device)).toContainText('asks to confirm «reload»');
-  await expect(pane(page, device)).toContainText('Device name:');
-  await page.keyboard.type('not-this-one');
-  await page.keyboard.press('Enter');
-  await expect(pane(page, device)).toContainText('Not confirmed (the device name did not match)');
-  await typeLine(page, device, 'reload');
-  await expect(pane(page, device).getByText('Device name:')).toHaveCount(2);
-  await page.keyboard.type(device);
-  await page.keyboard.press('Enter');
-  // now the device has it: in user EXEC the lab IOS refuses it in its own words
-  await expect(pane(page, device)).toContainText('% Invalid input');
-  await page.screenshot({ path: info.outputPath('operator-confirm-phone-dark.png') });
-});
+}
+
+for (const size of SIZES) {
+  test(`a viewer’s terminal is read-only: display runs, system-view is refused (${size.label})`, async ({
+    browser,
+  }, info) => {
+    const device = 'lab-vrp-20';
+    const name = await userGrantedDevice(browser, 'guard-viewer', 'viewer', device, PASSWORD);
+    const page = await (
+      await browser.newContext({ viewport: size.viewport, colorScheme: size.colorScheme })
+    ).newPage();
+    await signIn(page, name, PASSWORD);
+    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+    await openTerminalFromDevicePage(page, device, 'Open read-only terminal');
+    await expect(pane(page, device)).toContainText(`<${device}>`);
+    await typeLine(page, device, 'display version');
+    await expect(pane(page, device)).toContainText('VRP (R) Software, Version'); // the end of its output (a phone shows few rows);
+    await typeLine(page, device, 'system-view');
+    await expect(pane(page, device)).toContainText(
+      'Not sent: Rule «Read-only terminal: everything else (viewers)» denies',
+    );
+    await expect(pane(page, device)).not.toContainText(`[${device}]`);
+    await page.screenshot({ path: info.outputPath(`viewer-read-only-${size.colorScheme}.png`) });
+  });
+
+  test(`an operator confirms reload by typing the device name (${size.label})`, async ({ browser }, info) => {
+    const device = 'lab-ios-20';
+    const name = await userGrantedDevice(browser, 'guard-operator', 'operator', device, PASSWORD);
+    const page = await (
+      await browser.newContext({ viewport: size.viewport, colorScheme: size.colorScheme })
+    ).newPage();
+    await signIn(page, name, PASSWORD);
+    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+    await openTerminalFromDevicePage(page, device, 'Open terminal');
+    await expect(pane(page, device)).toContainText(`${device}>`);
+    await typeLine(page, device, 'enable');
+    await expect(pane(page, device)).toContainText('Password:');
+    await page.keyboard.type(labEnablePassword());
+    await page.keyboard.press('Enter');
+    await expect(pane(page, device)).toContainText(`${device}#`);
+    await typeLine(page, device, 'reload');
+    await expect(pane(page, device)).toContainText('asks to confirm «reload»');
+    await expect(pane(page, device)).toContainText('Device name:');
+    await page.keyboard.type('not-this-one');
+    await page.keyboard.press('Enter');
+    await expect(pane(page, device)).toContainText('Not confirmed (the device name did not match)');
+    await expect(pane(page, device)).not.toContainText('Proceed with reload?');
+    await typeLine(page, device, 'reload');
+    await expect(pane(page, device).getByText('Device name:')).toHaveCount(2);
+    await page.keyboard.type(device);
+    await page.keyboard.press('Enter');
+    // now the device has it, and asks its own question; anything but Return or y cancels it
+    await expect(pane(page, device)).toContainText('Proceed with reload? [confirm]');
+    await page.screenshot({ path: info.outputPath(`operator-confirm-${size.colorScheme}.png`) });
+    await page.keyboard.type('n');
+    await page.keyboard.press('Enter');
+    // the device is still there, at its prompt
+    await typeLine(page, device, 'show clock');
+    await expect(pane(page, device)).toContainText(/\*\d{2}:\d{2}:\d{2}/);
+    await expect(pane(page, device)).not.toContainText('%SYS-5-RELOAD');
+  });
+}
