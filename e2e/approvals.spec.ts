@@ -1,13 +1,16 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { E2E } from './env';
 import { adminToken, mouseClick, signIn, signInAsAdmin, unique, userGrantedDevice } from './helpers';
 
 /*
- * A command held for a second person's approval (issue 19), two people, two browsers: an operator
- * (laptop, light) types `save` in a terminal and waits; an admin on a phone (dark) opens Approvals
- * and approves it with the mouse; the operator's terminal runs it. The rule is this test's own (at
- * the top, for operators on VRP) and is deleted at the end.
+ * A command held for a second person's approval (issue 19), two people, two browsers, with the mouse:
+ * an operator types `save` in a terminal and waits; an admin is told by the bell, follows the
+ * notification to Approvals and approves it (the operator's terminal runs it) or rejects it with a
+ * reason (the terminal says so and the device never sees it). The rule is each test's own (at the
+ * top, for operators on VRP) and is deleted at the end; the two run one after the other.
  */
+test.describe.configure({ mode: 'serial' });
+
 const PASSWORD = 'approve-password-123';
 const DEVICE = 'lab-vrp-20';
 
@@ -15,12 +18,22 @@ function pane(page: Page) {
   return page.locator(`[data-pane="${DEVICE}"] .xterm-rows`);
 }
 
-test('an operator’s `save` waits for approval; an admin approves it on a phone; it runs', async ({
-  browser,
-}, info) => {
-  const admin = await (
-    await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' })
-  ).newPage();
+type Size = { viewport: { width: number; height: number }; colorScheme: 'light' | 'dark' };
+const LAPTOP: Size = { viewport: { width: 1440, height: 900 }, colorScheme: 'light' };
+const PHONE: Size = { viewport: { width: 390, height: 844 }, colorScheme: 'dark' };
+
+/**
+ * An admin (signed in, `adminSize`) with a rule that holds `save` for approval, and an operator
+ * (`opSize`) whose terminal on DEVICE typed `save` and waits. `run` gets both pages and the operator's
+ * name; the rule is deleted afterwards.
+ */
+async function heldSave(
+  browser: Browser,
+  adminSize: Size,
+  opSize: Size,
+  run: (admin: Page, op: Page, name: string) => Promise<void>,
+) {
+  const admin = await (await browser.newContext(adminSize)).newPage();
   await signInAsAdmin(admin);
   const token = await adminToken(admin);
   const headers = { authorization: `Bearer ${token}` };
@@ -40,7 +53,7 @@ test('an operator’s `save` waits for approval; an admin approves it on a phone
   const ruleId = ((await rule.json()) as { id: string }).id;
   try {
     const name = await userGrantedDevice(browser, 'approve-op', 'operator', DEVICE, PASSWORD);
-    const op = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    const op = await (await browser.newContext(opSize)).newPage();
     await signIn(op, name, PASSWORD);
     await expect(op.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
     await op.goto(`/devices?q=${DEVICE}`);
@@ -58,9 +71,28 @@ test('an operator’s `save` waits for approval; an admin approves it on a phone
     await op.keyboard.type('save');
     await op.keyboard.press('Enter');
     await expect(pane(op)).toContainText('Waiting for approval');
+    await run(admin, op, name);
+  } finally {
+    await admin.request.delete(`${E2E.baseURL}/api/v1/policies/${ruleId}`, { headers });
+  }
+}
 
-    await admin.goto('/approvals');
-    const row = admin.locator('[data-approval="save"]').filter({ hasText: name });
+/** The admin opens the bell and follows the approval request `name` made, to Approvals. */
+async function followNotification(admin: Page, name: string) {
+  await mouseClick(admin, admin.getByRole('button', { name: /^Notifications \(/ }));
+  const link = admin
+    .getByRole('dialog', { name: 'Recent notifications' })
+    .getByRole('link', { name: `${name} asks to run «save» on ${DEVICE}` });
+  await mouseClick(admin, link);
+  await expect(admin).toHaveURL(/\/approvals#/);
+  return admin.locator('[data-approval="save"]').filter({ hasText: name });
+}
+
+test('an operator’s `save` waits; an admin on a phone follows the notification and approves it; it runs', async ({
+  browser,
+}, info) => {
+  await heldSave(browser, PHONE, LAPTOP, async (admin, op, name) => {
+    const row = await followNotification(admin, name);
     await expect(row).toContainText('waiting');
     await admin.screenshot({ path: info.outputPath('approvals-phone-dark.png'), fullPage: true });
     await mouseClick(admin, row.getByRole('button', { name: 'Approve' }));
@@ -73,7 +105,24 @@ test('an operator’s `save` waits for approval; an admin approves it on a phone
     // the device's own question answered in the terminal, then its prompt again
     await expect(pane(op)).toContainText(new RegExp(`\\[Y/N\\]:n[\\s\\S]*<${DEVICE}>`));
     await op.screenshot({ path: info.outputPath('approved-terminal.png') });
-  } finally {
-    await admin.request.delete(`${E2E.baseURL}/api/v1/policies/${ruleId}`, { headers });
-  }
+  });
+});
+
+test('an admin on a laptop rejects it with a reason; the operator’s terminal (phone) says so and the device never sees it', async ({
+  browser,
+}, info) => {
+  await heldSave(browser, LAPTOP, PHONE, async (admin, op, name) => {
+    const row = await followNotification(admin, name);
+    await expect(row).toContainText('waiting');
+    await mouseClick(admin, row.getByPlaceholder('Reason (optional)'));
+    await admin.keyboard.type('change freeze until Friday');
+    await mouseClick(admin, row.getByRole('button', { name: 'Reject' }));
+    await expect(row).toContainText('rejected');
+    await expect(row).toContainText('change freeze until Friday');
+    await admin.screenshot({ path: info.outputPath('rejected-laptop-light.png') });
+
+    await expect(pane(op)).toContainText('Rejected by admin: «change freeze until Friday».');
+    await expect(pane(op)).not.toContainText('[Y/N]');
+    await op.screenshot({ path: info.outputPath('rejected-terminal-phone-dark.png') });
+  });
 });

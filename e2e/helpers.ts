@@ -98,7 +98,7 @@ export function alertOf(page: Page) {
 }
 
 /**
- * A real pointer click in the middle of the element, once it has stopped moving and is what the
+ * A real pointer click in the middle of the element (of its first line, when it wraps), once it has stopped moving and is what the
  * pointer would hit there. A live toast covering it (other specs take lab devices down and finish
  * tasks) is dismissed with its × first, as a person would. No synthetic .click().
  */
@@ -118,8 +118,12 @@ export async function mouseClick(page: Page, el: Locator) {
               requestAnimationFrame(() => {
                 const r = e.getBoundingClientRect();
                 const still = a.x === r.x && a.y === r.y && a.width === r.width && a.height === r.height;
-                const x = r.x + r.width / 2;
-                const y = r.y + r.height / 2;
+                // a link wrapped over two lines: the middle of its box may be beside both pieces; a
+                // person clicks on the words, here the middle of the first piece
+                const pieces = e.getClientRects();
+                const p = pieces.length > 1 ? pieces[0]! : r;
+                const x = p.x + p.width / 2;
+                const y = p.y + p.height / 2;
                 const hit = document.elementFromPoint(x, y);
                 const mine = hit !== null && e.contains(hit);
                 // a toast over the target (not the target inside a toast, such as its own ×)

@@ -85,15 +85,24 @@ describe('approval', () => {
     await c.close();
   });
 
-  it('rejected: the line is discarded and the terminal says by whom', async () => {
+  it('rejected: the line is discarded and the terminal says by whom and why (one line, no escapes)', async () => {
     const c = await openTerminal(portal.users.operator2);
     c.send({ type: 'input', data: 'save\r' });
     const req = await pendingOf(portal.users.operator2);
-    expect(await decideApproval(portal.runtime, admin(), req.id, false, 'not during business hours')).toEqual(
-      { ok: true },
-    );
-    await c.waitOutput(/Not sent: Rejected by admin\.[\s\S]*<lab-vrp-01>$/);
+    const note = 'not during\r\nbusiness hours\x1b[2J';
+    expect(await decideApproval(portal.runtime, admin(), req.id, false, note)).toEqual({ ok: true });
+    await c.waitOutput(/Not sent: Rejected by admin: «not during business hours \[2J»\.[\s\S]*<lab-vrp-01>$/);
     expect(c.output).not.toMatch(/\[Y\/N\]/);
+    expect(c.output).not.toContain('\x1b[2J');
+    await c.close();
+  });
+
+  it('rejected without a note: the terminal says by whom', async () => {
+    const c = await openTerminal(portal.users.operator2);
+    c.send({ type: 'input', data: 'save\r' });
+    const req = await pendingOf(portal.users.operator2);
+    expect(await decideApproval(portal.runtime, admin(), req.id, false)).toEqual({ ok: true });
+    await c.waitOutput(/Not sent: Rejected by admin\.[\s\S]*<lab-vrp-01>$/);
     await c.close();
   });
 

@@ -57,6 +57,8 @@ export interface EventMap {
     approvalId: string;
     status: 'approved' | 'rejected' | 'expired' | 'withdrawn';
     by: string | null;
+    /** What the approver wrote when rejecting (one line, no control characters). */
+    note?: string;
   };
 }
 

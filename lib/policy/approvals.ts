@@ -39,6 +39,8 @@ export type ApprovalAnswer =
       reason: string;
       code: 'rejected' | 'expired' | 'withdrawn' | 'no_approver';
       by?: string;
+      /** What the approver wrote when rejecting it. */
+      note?: string;
       timeoutMs?: number;
     };
 
@@ -119,7 +121,8 @@ export async function requestApproval(
   const stop = bus.subscribe('approval.decided', (e) => {
     if (e.approvalId !== row.id) return;
     if (e.status === 'approved') settle({ approved: true, by: e.by ?? 'an approver' });
-    else if (e.status === 'rejected') settle(refused({ code: 'rejected', by: e.by ?? undefined }));
+    else if (e.status === 'rejected')
+      settle(refused({ code: 'rejected', by: e.by ?? undefined, ...(e.note && { note: e.note }) }));
   });
   const timer = setTimeout(() => {
     void finish(row.id, 'expired', null, deps).then((won) => {
@@ -182,7 +185,14 @@ async function finish(
     target: row?.deviceName ?? null,
     detail: `${row?.command ?? ''} — requested by ${row?.requester ?? '?'}${reason ? `: ${reason}` : ''}`,
   });
-  await deps.bus.publish('approval.decided', { approvalId: id, status, by: by?.name ?? null });
+  // the note goes into the requester's terminal: one line of text, no escape sequences
+  const note = reason.replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ').trim();
+  await deps.bus.publish('approval.decided', {
+    approvalId: id,
+    status,
+    by: by?.name ?? null,
+    ...(note && { note }),
+  });
   return true;
 }
 

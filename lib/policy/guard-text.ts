@@ -66,7 +66,8 @@ export function guardText(locale: AppLocale = DEFAULT_LOCALE): GuardText {
     refusal: (a) => {
       switch (a.code) {
         case 'rejected':
-          return a.by ? t('rejectedBy', { by: a.by }) : t('rejected');
+          if (!a.by) return t('rejected');
+          return a.note ? t('rejectedByNote', { by: a.by, note: a.note }) : t('rejectedBy', { by: a.by });
         case 'expired': {
           const ms = a.timeoutMs ?? 0;
           const within =
