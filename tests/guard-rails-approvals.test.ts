@@ -82,6 +82,24 @@ describe('approval', () => {
       ok: false,
       code: 'decided',
     });
+    // audited: who asked, for what, on which device, under which rule, and who approved it
+    const audit = async (action: string, userId: string) =>
+      (await portal.db.auditEvent.findMany({ where: { action, userId } })).map(
+        (e) => `${e.target}: ${e.detail}`,
+      );
+    expect(await audit('guard.approval_requested', portal.users.operator)).toContainEqual(
+      `lab-vrp-01: save — rule «Saving needs a second person» (request ${req.id.slice(0, 8)})`,
+    );
+    expect(await audit('guard.approval_approved', portal.users.admin)).toContainEqual(
+      'lab-vrp-01: save — requested by op',
+    );
+    await vi.waitFor(async () =>
+      expect(await audit('guard.approved', portal.users.operator)).toContainEqual(
+        expect.stringMatching(
+          /^lab-vrp-01: save — approve by rule «Saving needs a second person», user view, approved by admin \(session /,
+        ),
+      ),
+    );
     await c.close();
   });
 
