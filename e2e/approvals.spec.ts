@@ -5,8 +5,8 @@ import { adminToken, mouseClick, signIn, signInAsAdmin, unique, userGrantedDevic
 /*
  * A command held for a second person's approval (issue 19), two people, two browsers, with the mouse:
  * an operator types `save` in a terminal and waits; an admin is told by the bell, follows the
- * notification to Approvals and approves it (the operator's terminal runs it) or rejects it with a
- * reason (the terminal says so and the device never sees it). The rule is each test's own (at the
+ * notification to Approvals and approves it (the operator's terminal runs it) or, reading Chinese,
+ * rejects it with a reason (the terminal says so and the device never sees it). The rule is each test's own (at the
  * top, for operators on VRP) and is deleted at the end; the two run one after the other.
  */
 test.describe.configure({ mode: 'serial' });
@@ -18,7 +18,7 @@ function pane(page: Page) {
   return page.locator(`[data-pane="${DEVICE}"] .xterm-rows`);
 }
 
-type Size = { viewport: { width: number; height: number }; colorScheme: 'light' | 'dark' };
+type Size = { viewport: { width: number; height: number }; colorScheme: 'light' | 'dark'; locale?: string };
 const LAPTOP: Size = { viewport: { width: 1440, height: 900 }, colorScheme: 'light' };
 const PHONE: Size = { viewport: { width: 390, height: 844 }, colorScheme: 'dark' };
 
@@ -33,9 +33,13 @@ async function heldSave(
   opSize: Size,
   run: (admin: Page, op: Page, name: string) => Promise<void>,
 ) {
+  // the token from an English page (the helper reads the account page's English labels)
+  const setup = await (await browser.newContext()).newPage();
+  await signInAsAdmin(setup);
+  const token = await adminToken(setup);
+  await setup.context().close();
   const admin = await (await browser.newContext(adminSize)).newPage();
   await signInAsAdmin(admin);
-  const token = await adminToken(admin);
   const headers = { authorization: `Bearer ${token}` };
   const rules = await (await admin.request.get(`${E2E.baseURL}/api/v1/policies`, { headers })).json();
   const rule = await admin.request.post(`${E2E.baseURL}/api/v1/policies`, {
@@ -78,13 +82,17 @@ async function heldSave(
 }
 
 /** The admin opens the bell and follows the approval request `name` made, to Approvals. */
-async function followNotification(admin: Page, name: string) {
-  await mouseClick(admin, admin.getByRole('button', { name: /^Notifications \(/ }));
+async function followNotification(admin: Page, name: string, zh = false) {
+  await mouseClick(admin, admin.getByRole('button', { name: zh ? /^通知（/ : /^Notifications \(/ }));
   const link = admin
-    .getByRole('dialog', { name: 'Recent notifications' })
-    .getByRole('link', { name: `${name} asks to run «save» on ${DEVICE}` });
+    .getByRole('dialog', { name: zh ? '最近通知' : 'Recent notifications' })
+    .getByRole('link', {
+      name: zh ? `${name} 请求在 ${DEVICE} 上运行 «save»` : `${name} asks to run «save» on ${DEVICE}`,
+    });
   await mouseClick(admin, link);
   await expect(admin).toHaveURL(/\/approvals#/);
+  // the panel closes: on a phone it would cover the list
+  await expect(admin.getByRole('dialog', { name: zh ? '最近通知' : 'Recent notifications' })).toHaveCount(0);
   return admin.locator('[data-approval="save"]').filter({ hasText: name });
 }
 
@@ -108,18 +116,18 @@ test('an operator’s `save` waits; an admin on a phone follows the notification
   });
 });
 
-test('an admin on a laptop rejects it with a reason; the operator’s terminal (phone) says so and the device never sees it', async ({
+test('an admin on a laptop, reading Chinese, rejects it with a reason; the operator’s terminal (phone) says so and the device never sees it', async ({
   browser,
 }, info) => {
-  await heldSave(browser, LAPTOP, PHONE, async (admin, op, name) => {
-    const row = await followNotification(admin, name);
-    await expect(row).toContainText('waiting');
-    await mouseClick(admin, row.getByPlaceholder('Reason (optional)'));
+  await heldSave(browser, { ...LAPTOP, locale: 'zh-CN' }, PHONE, async (admin, op, name) => {
+    const row = await followNotification(admin, name, true);
+    await expect(row).toContainText('等待中');
+    await mouseClick(admin, row.getByPlaceholder('理由（可选）'));
     await admin.keyboard.type('change freeze until Friday');
-    await mouseClick(admin, row.getByRole('button', { name: 'Reject' }));
-    await expect(row).toContainText('rejected');
+    await mouseClick(admin, row.getByRole('button', { name: '拒绝' }));
+    await expect(row).toContainText('已拒绝');
     await expect(row).toContainText('change freeze until Friday');
-    await admin.screenshot({ path: info.outputPath('rejected-laptop-light.png') });
+    await admin.screenshot({ path: info.outputPath('rejected-laptop-light-zh.png') });
 
     await expect(pane(op)).toContainText('Rejected by admin: «change freeze until Friday».');
     await expect(pane(op)).not.toContainText('[Y/N]');

@@ -109,7 +109,10 @@ export function Bell() {
                       <Link
                         href={n.link}
                         className="font-medium hover:underline"
-                        onClick={() => void live.markRead(n.id)}
+                        onClick={() => {
+                          void live.markRead(n.id);
+                          setOpen(false); // the page it leads to, not the panel over it
+                        }}
                       >
                         {text(n).title}
                       </Link>

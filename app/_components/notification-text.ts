@@ -64,6 +64,20 @@ export function useNotificationText() {
           }),
         };
       }
+      const command = str('command');
+      if (n.kind === 'approval_requested' && device && command && str('requester')) {
+        const rule = str('rule');
+        return {
+          title: t('approvalRequested', { requester: str('requester')!, command, device }),
+          body: rule ? t('approvalRequestedBody', { rule }) : n.body,
+        };
+      }
+      if (n.kind === 'command_guarded' && device && command && str('outcome') && str('rule')) {
+        return {
+          title: t('commandGuarded', { outcome: str('outcome')!, command, device }),
+          body: t('commandGuardedBody', { rule: str('rule')! }),
+        };
+      }
       const total = num('total');
       if ((n.kind === 'task_completed' || n.kind === 'task_failed') && task && total !== undefined) {
         return n.kind === 'task_completed'

@@ -151,6 +151,7 @@ export async function requestApproval(
           device: req.device.name,
           command: row.command.slice(0, 200),
           requester: req.requester.name,
+          ...(req.decision.rule && { rule: req.decision.rule.name }),
         },
         link: `/approvals#${row.id}`,
         eventKey: `approval:${row.id}`,
