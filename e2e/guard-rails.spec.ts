@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { mouseClick, signIn, userGrantedDevice } from './helpers';
 
 /*
@@ -33,7 +33,20 @@ function labEnablePassword(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { enablePassword: string }).enablePassword;
 }
 
-async function openTerminalFromDevicePage(page: Page, device: string, link: string) {
+/** A new user of `role` granted `device`, signed in at `size`, with a terminal opened from the device page by `link`. */
+async function terminalFromDevicePage(
+  browser: Browser,
+  size: (typeof SIZES)[number],
+  role: 'viewer' | 'operator',
+  device: string,
+  link: string,
+): Promise<Page> {
+  const name = await userGrantedDevice(browser, `guard-${role}`, role, device, PASSWORD);
+  const page = await (
+    await browser.newContext({ viewport: size.viewport, colorScheme: size.colorScheme })
+  ).newPage();
+  await signIn(page, name, PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   await page.goto(`/devices?q=${device}`);
   await mouseClick(page, page.getByRole('link', { name: device, exact: true }));
   await mouseClick(page, page.getByRole('link', { name: link }));
@@ -44,6 +57,7 @@ async function openTerminalFromDevicePage(page: Page, device: string, link: stri
       timeout: 15_000,
     },
   );
+  return page;
 }
 
 for (const size of SIZES) {
@@ -51,16 +65,10 @@ for (const size of SIZES) {
     browser,
   }, info) => {
     const device = 'lab-vrp-20';
-    const name = await userGrantedDevice(browser, 'guard-viewer', 'viewer', device, PASSWORD);
-    const page = await (
-      await browser.newContext({ viewport: size.viewport, colorScheme: size.colorScheme })
-    ).newPage();
-    await signIn(page, name, PASSWORD);
-    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-    await openTerminalFromDevicePage(page, device, 'Open read-only terminal');
+    const page = await terminalFromDevicePage(browser, size, 'viewer', device, 'Open read-only terminal');
     await expect(pane(page, device)).toContainText(`<${device}>`);
     await typeLine(page, device, 'display version');
-    await expect(pane(page, device)).toContainText('VRP (R) Software, Version'); // the end of its output (a phone shows few rows);
+    await expect(pane(page, device)).toContainText('VRP (R) Software, Version'); // the end of its output (a phone shows few rows)
     await typeLine(page, device, 'system-view');
     await expect(pane(page, device)).toContainText(
       'Not sent: Rule «Read-only terminal: everything else (viewers)» denies',
@@ -71,13 +79,7 @@ for (const size of SIZES) {
 
   test(`an operator confirms reload by typing the device name (${size.label})`, async ({ browser }, info) => {
     const device = 'lab-ios-20';
-    const name = await userGrantedDevice(browser, 'guard-operator', 'operator', device, PASSWORD);
-    const page = await (
-      await browser.newContext({ viewport: size.viewport, colorScheme: size.colorScheme })
-    ).newPage();
-    await signIn(page, name, PASSWORD);
-    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-    await openTerminalFromDevicePage(page, device, 'Open terminal');
+    const page = await terminalFromDevicePage(browser, size, 'operator', device, 'Open terminal');
     await expect(pane(page, device)).toContainText(`${device}>`);
     await typeLine(page, device, 'enable');
     await expect(pane(page, device)).toContainText('Password:');

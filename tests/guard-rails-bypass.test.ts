@@ -119,26 +119,6 @@ async function openTerminal(name: string) {
   return c;
 }
 
-async function finish(c: TestClient) {
-  c.send({ type: 'close' });
-  await c.waitFrame('terminal_closed');
-  await c.close();
-}
-
-/** Everything printed since `from` (a mark taken with `c.outputTotal`). */
-function since(c: TestClient, from: number): string {
-  return c.output.slice(Math.max(0, c.output.length - (c.outputTotal - from)));
-}
-
-/** Waits for output after `from` matching `re` (earlier output that matches does not count). */
-function waitSince(c: TestClient, from: number, re: RegExp, timeoutMs = 10_000): Promise<string> {
-  return c.waitUntil(
-    () => re.test(since(c, from)) && since(c, from),
-    `output matching ${re} after ${from}`,
-    timeoutMs,
-  );
-}
-
 interface Target {
   device: string;
   /** The prompt the test types at, at the end of the output. */
@@ -259,8 +239,7 @@ describe.each([
   async function nextRuns(c: TestClient) {
     const mark = c.outputTotal;
     c.send({ type: 'input', data: `${t.harmless[0].keys}\r` });
-    const out = await waitSince(
-      c,
+    const out = await c.waitOutputSince(
       mark,
       new RegExp(`${t.harmless[0].shows.source}[\\s\\S]*${t.prompt.source}`),
     );
@@ -271,12 +250,12 @@ describe.each([
     const c = await atPrompt();
     const mark = c.outputTotal;
     for (const k of typeof keys === 'string' ? [keys] : keys) c.send({ type: 'input', data: k });
-    const out = await waitSince(c, mark, new RegExp(`Not sent[\\s\\S]*${t.prompt.source}`));
+    const out = await c.waitOutputSince(mark, new RegExp(`Not sent[\\s\\S]*${t.prompt.source}`));
     expect(out).toMatch(t.notice);
     expect(t.ran(out)).toBe(false);
     await nextRuns(c);
-    expect(t.ran(since(c, mark))).toBe(false);
-    await finish(c);
+    expect(t.ran(c.outputSince(mark))).toBe(false);
+    await c.closeTerminal();
   });
 
   it.each([
@@ -290,15 +269,15 @@ describe.each([
       const mark = c.outputTotal;
       const [before, after] = t.harmless;
       c.send({ type: 'input', data: wrap(`${before.keys}\r${t.command}\r${after.keys}\r`) });
-      const out = await waitSince(c, mark, new RegExp(`Not sent[\\s\\S]*${t.prompt.source}`));
+      const out = await c.waitOutputSince(mark, new RegExp(`Not sent[\\s\\S]*${t.prompt.source}`));
       expect(out).toMatch(before.shows); // the line before ran
       expect(out).toMatch(/The rest of what was typed or pasted after it was not sent/);
       expect(t.ran(out)).toBe(false);
       await nextRuns(c);
-      const all = since(c, mark);
+      const all = c.outputSince(mark);
       expect(all).not.toMatch(after.shows); // the line after did not run
       expect(t.ran(all)).toBe(false);
-      await finish(c);
+      await c.closeTerminal();
     },
   );
 
@@ -317,15 +296,15 @@ describe.each([
     try {
       const mark = c.outputTotal;
       c.send({ type: 'input', data: '\x1b[A' });
-      await waitSince(c, mark, new RegExp(`${escape(recall.keys)}$`));
+      await c.waitOutputSince(mark, new RegExp(`${escape(recall.keys)}$`));
       c.send({ type: 'input', data: '\r' });
-      const out = await waitSince(c, mark, new RegExp(`Not sent[\\s\\S]*${t.prompt.source}`));
+      const out = await c.waitOutputSince(mark, new RegExp(`Not sent[\\s\\S]*${t.prompt.source}`));
       expect(out).toMatch(/Rule «Recall test» denies/);
       expect(out).not.toMatch(recall.shows);
     } finally {
       await policy.remove(portal.users.admin, r.id);
     }
-    await finish(c);
+    await c.closeTerminal();
   });
 });
 
@@ -342,9 +321,9 @@ describe('Debian OpenSSH, bash: what only a shell does', () => {
     await c.waitOutput(BASH.prompt, 10_000);
     const mark = c.outputTotal;
     c.send({ type: 'input', data: keys });
-    expect(await waitSince(c, mark, /Not sent[\s\S]*[$#] $/)).toMatch(BASH.notice);
+    expect(await c.waitOutputSince(mark, /Not sent[\s\S]*[$#] $/)).toMatch(BASH.notice);
     expect(existsSync(marker)).toBe(false);
-    await finish(c);
+    await c.closeTerminal();
   });
 
   it('an allowed command recalled over a typed denied one is judged as shown, and runs', async () => {
@@ -354,10 +333,10 @@ describe('Debian OpenSSH, bash: what only a shell does', () => {
     await c.waitOutput(/[\r\n]one-two\r\n[\s\S]*[$#] $/, 10_000);
     const mark = c.outputTotal;
     c.send({ type: 'input', data: `touch ${marker}\x1b[A\r` }); // typed, then recalled over it
-    await waitSince(c, mark, /[\r\n]one-two\r\n[\s\S]*[$#] $/);
-    expect(since(c, mark)).not.toMatch(/Not sent/);
+    await c.waitOutputSince(mark, /[\r\n]one-two\r\n[\s\S]*[$#] $/);
+    expect(c.outputSince(mark)).not.toMatch(/Not sent/);
     expect(existsSync(marker)).toBe(false);
-    await finish(c);
+    await c.closeTerminal();
   });
 });
 
@@ -370,19 +349,19 @@ describe('commands typed in a sub-mode', () => {
     await c.waitOutput(/lab-ios-01\(config-if\)#$/);
     let mark = c.outputTotal;
     c.send({ type: 'input', data: 'shut\r' });
-    let out = await waitSince(c, mark, /Not sent[\s\S]*\(config-if\)#$/);
+    let out = await c.waitOutputSince(mark, /Not sent[\s\S]*\(config-if\)#$/);
     expect(out).toMatch(/Rule «No shutdown in configuration» denies «shut»/);
     mark = c.outputTotal;
     c.send({ type: 'input', data: 'do rel\t\r' });
-    out = await waitSince(c, mark, /Not sent[\s\S]*\(config-if\)#$/);
+    out = await c.waitOutputSince(mark, /Not sent[\s\S]*\(config-if\)#$/);
     expect(out).toMatch(/Rule «No reboots for op2» denies/);
     expect(out).not.toMatch(/Proceed with reload/);
     mark = c.outputTotal;
     c.send({ type: 'input', data: 'no shutdown\rdo show running-config interface GigabitEthernet1/0/3\r' });
-    out = await waitSince(c, mark, /interface GigabitEthernet1\/0\/3[\s\S]*end[\s\S]*\(config-if\)#$/);
+    out = await c.waitOutputSince(mark, /interface GigabitEthernet1\/0\/3[\s\S]*end[\s\S]*\(config-if\)#$/);
     expect(out).not.toMatch(/^ shutdown/m);
     expect(out).not.toMatch(/% Invalid/);
-    await finish(c);
+    await c.closeTerminal();
   });
 
   it('VRP interface view: `shutdown` (a rule for system view) is denied; `undo shutdown` runs', async () => {
@@ -392,14 +371,14 @@ describe('commands typed in a sub-mode', () => {
     await c.waitOutput(/\[~?lab-vrp-01-GigabitEthernet0\/0\/3\]$/);
     let mark = c.outputTotal;
     c.send({ type: 'input', data: 'shutd\t\r' });
-    const out = await waitSince(c, mark, /Not sent[\s\S]*GigabitEthernet0\/0\/3\]$/);
+    const out = await c.waitOutputSince(mark, /Not sent[\s\S]*GigabitEthernet0\/0\/3\]$/);
     expect(out).toMatch(/Rule «No shutdown in configuration» denies «shutdown»/);
     mark = c.outputTotal;
     c.send({ type: 'input', data: 'undo shutdown\rdisplay this\r' });
-    const shown = await waitSince(c, mark, /interface GigabitEthernet0\/0\/3[\s\S]*return[\s\S]*\]$/);
+    const shown = await c.waitOutputSince(mark, /interface GigabitEthernet0\/0\/3[\s\S]*return[\s\S]*\]$/);
     expect(shown).not.toMatch(/^ shutdown/m);
     expect(shown).not.toMatch(/Error:/);
-    await finish(c);
+    await c.closeTerminal();
   });
 });
 
@@ -412,9 +391,9 @@ describe('IOS alias exec', () => {
     await c.waitOutput(/lab-ios-01\(config\)#$/);
     const mark = c.outputTotal;
     c.send({ type: 'input', data: 'alias exec rl rel\r' });
-    const out = await waitSince(c, mark, /Not sent[\s\S]*lab-ios-01\(config\)#$/);
+    const out = await c.waitOutputSince(mark, /Not sent[\s\S]*lab-ios-01\(config\)#$/);
     expect(out).toMatch(/denies «rel»|denies «reload»/);
-    await finish(c);
+    await c.closeTerminal();
   });
 });
 
@@ -433,15 +412,15 @@ describe.each([
       await c.waitOutput(t.prompt, 20_000);
       const mark = c.outputTotal;
       c.send({ type: 'input', data: keys });
-      const out = await waitSince(c, mark, new RegExp(`Not sent[\\s\\S]*${t.prompt.source}`));
+      const out = await c.waitOutputSince(mark, new RegExp(`Not sent[\\s\\S]*${t.prompt.source}`));
       expect(out).toMatch(t.notice);
       expect(t.ran(out)).toBe(false);
       // an allowed line still runs, however slow the link
       const next = c.outputTotal;
       c.send({ type: 'input', data: `${t.harmless[1].keys}\r` });
-      await waitSince(c, next, new RegExp(`${t.harmless[1].shows.source}[\\s\\S]*${t.prompt.source}`));
-      expect(t.ran(since(c, mark))).toBe(false);
-      await finish(c);
+      await c.waitOutputSince(next, new RegExp(`${t.harmless[1].shows.source}[\\s\\S]*${t.prompt.source}`));
+      expect(t.ran(c.outputSince(mark))).toBe(false);
+      await c.closeTerminal();
     },
     30_000,
   );

@@ -39,26 +39,6 @@ async function openTerminal(name: string, userId: string, headers?: Record<strin
   return c;
 }
 
-async function finish(c: TestClient) {
-  c.send({ type: 'close' });
-  await c.waitFrame('terminal_closed');
-  await c.close();
-}
-
-/** Everything printed since `from` (a mark taken with `c.outputTotal`). */
-function since(c: TestClient, from: number): string {
-  return c.output.slice(Math.max(0, c.output.length - (c.outputTotal - from)));
-}
-
-/** Waits for output after `from` matching `re` (earlier output that matches does not count). */
-function waitSince(c: TestClient, from: number, re: RegExp, timeoutMs = 5000): Promise<string> {
-  return c.waitUntil(
-    () => re.test(since(c, from)) && since(c, from),
-    `output matching ${re} after ${from}`,
-    timeoutMs,
-  );
-}
-
 async function guardAudit(userId: string, action: string) {
   return (await portal.db.auditEvent.findMany({ where: { userId, action }, orderBy: { at: 'asc' } })).map(
     (e) => `${e.target}: ${e.detail}`,
@@ -73,10 +53,10 @@ describe("the guard rails speak the owner's language", () => {
     await c.waitOutput(/<lab-vrp-01>$/);
     const mark = c.outputTotal;
     c.send({ type: 'input', data: 'reboot\r' });
-    await waitSince(c, mark, /(Not sent|未发送)[\s\S]*<lab-vrp-01>$/);
-    const out = since(c, mark);
+    await c.waitOutputSince(mark, /(Not sent|未发送)[\s\S]*<lab-vrp-01>$/);
+    const out = c.outputSince(mark);
     expect(out).not.toMatch(/system will reboot/i);
-    await finish(c);
+    await c.closeTerminal();
     return out;
   }
 
@@ -127,7 +107,7 @@ describe('a long paste', () => {
       },
       { timeout: 10_000 },
     );
-    await finish(c);
+    await c.closeTerminal();
   }, 120_000);
 });
 
@@ -152,8 +132,11 @@ describe('what a decision leaves behind', () => {
       await c.waitOutput(/<lab-vrp-01>$/);
       const mark = c.outputTotal;
       c.send({ type: 'input', data: 'sav\r' });
-      await waitSince(c, mark, /Not sent: Rule «No saving \(tell admins\)» denies «sav»[\s\S]*<lab-vrp-01>$/);
-      await finish(c);
+      await c.waitOutputSince(
+        mark,
+        /Not sent: Rule «No saving \(tell admins\)» denies «sav»[\s\S]*<lab-vrp-01>$/,
+      );
+      await c.closeTerminal();
       expect(await guardAudit(portal.users.operator2, 'guard.denied')).toContainEqual(
         expect.stringMatching(
           new RegExp(
@@ -204,7 +187,7 @@ describe('command mode adds to nothing typed at the prompt', () => {
       output: 'Not sent: «reb» is typed at the prompt; clear it in the terminal first.',
     });
     expect(c.output).not.toMatch(/system will reboot/i);
-    await finish(c);
+    await c.closeTerminal();
   });
 });
 
@@ -215,15 +198,15 @@ describe('confirm: the operator types the device name to go on', () => {
     let mark = c.outputTotal;
     c.send({ type: 'input', data: 'reboot\r' });
     await c.waitOutput(/Device name:\x1b\[0m $/);
-    expect(since(c, mark)).toMatch(
+    expect(c.outputSince(mark)).toMatch(
       /Rule «Destructive commands \(Huawei VRP, H3C Comware\)» asks to confirm «reboot»/,
     );
     c.send({ type: 'input', data: 'lab-vrp-02\r' });
-    await waitSince(c, mark, /Not confirmed \(the device name did not match\)[\s\S]*<lab-vrp-01>$/);
-    expect(since(c, mark)).not.toMatch(/Continue\?/);
+    await c.waitOutputSince(mark, /Not confirmed \(the device name did not match\)[\s\S]*<lab-vrp-01>$/);
+    expect(c.outputSince(mark)).not.toMatch(/Continue\?/);
     mark = c.outputTotal;
     c.send({ type: 'input', data: 'reboot\r' });
-    await waitSince(c, mark, /Device name:\x1b\[0m $/);
+    await c.waitOutputSince(mark, /Device name:\x1b\[0m $/);
     for (const ch of 'lab-vrp-01\r') c.send({ type: 'input', data: ch });
     await c.waitOutput(/Continue\? \[Y\/N\]:$/);
     c.send({ type: 'input', data: 'n\r' }); // the device's own question is answered, not judged
@@ -236,7 +219,7 @@ describe('confirm: the operator types the device name to go on', () => {
         expect.stringMatching(/^lab-vrp-01: reboot — confirm/),
       );
     });
-    await finish(c);
+    await c.closeTerminal();
   });
 
   it('command mode refuses a command that needs confirming, and says where to confirm it', async () => {
@@ -248,7 +231,7 @@ describe('confirm: the operator types the device name to go on', () => {
       status: 'error',
       output: expect.stringMatching(/Not sent: .*Type it in the terminal, where you can confirm it/),
     });
-    await finish(c);
+    await c.closeTerminal();
   });
 });
 
@@ -259,12 +242,14 @@ describe('a viewer’s terminal is read-only', () => {
     await c.waitOutput(/<lab-vrp-01>$/);
     let mark = c.outputTotal;
     c.send({ type: 'input', data: 'dis ver\r' });
-    await waitSince(c, mark, /VRP \(R\) software[\s\S]*<lab-vrp-01>$/);
+    await c.waitOutputSince(mark, /VRP \(R\) software[\s\S]*<lab-vrp-01>$/);
     mark = c.outputTotal;
     c.send({ type: 'input', data: 'sys\r' });
-    await waitSince(c, mark, /Not sent[\s\S]*<lab-vrp-01>$/);
-    expect(since(c, mark)).toMatch(/Rule «Read-only terminal: everything else \(viewers\)» denies «sys»/);
-    expect(since(c, mark)).not.toMatch(/\[lab-vrp-01\]/); // never reached system view
+    await c.waitOutputSince(mark, /Not sent[\s\S]*<lab-vrp-01>$/);
+    expect(c.outputSince(mark)).toMatch(
+      /Rule «Read-only terminal: everything else \(viewers\)» denies «sys»/,
+    );
+    expect(c.outputSince(mark)).not.toMatch(/\[lab-vrp-01\]/); // never reached system view
     c.send({ type: 'command', command: 'reboot' });
     expect(await c.waitFrame('command_output')).toMatchObject({
       status: 'error',
@@ -278,7 +263,7 @@ describe('a viewer’s terminal is read-only', () => {
         ),
       'display clock in command mode',
     );
-    await finish(c);
+    await c.closeTerminal();
   });
 
   it('a viewer who can no longer see the device loses the terminal at once', async () => {
@@ -307,8 +292,11 @@ describe('pairing', () => {
     expect(session.handOver(portal.users.operator2)).toBe(true);
     const mark = c.outputTotal;
     expect(session.input('reboot\r', portal.users.operator2)).toEqual({ ok: true });
-    await waitSince(c, mark, /Not sent: Rule «No reboots for op2» denies «reboot»\.[\s\S]*<lab-vrp-01>$/);
-    expect(since(c, mark)).not.toMatch(/system will reboot/i);
-    await finish(c);
+    await c.waitOutputSince(
+      mark,
+      /Not sent: Rule «No reboots for op2» denies «reboot»\.[\s\S]*<lab-vrp-01>$/,
+    );
+    expect(c.outputSince(mark)).not.toMatch(/system will reboot/i);
+    await c.closeTerminal();
   });
 });

@@ -342,6 +342,27 @@ export class TestClient {
     return this.waitUntil(() => re.test(this.output) && this.output, `output matching ${re}`, timeoutMs);
   }
 
+  /** Everything printed since `from` (a mark taken with `outputTotal`). */
+  outputSince(from: number): string {
+    return this.output.slice(Math.max(0, this.output.length - (this.outputTotal - from)));
+  }
+
+  /** Waits for output after `from` matching `re` (earlier output that matches does not count). */
+  waitOutputSince(from: number, re: RegExp, timeoutMs = 10_000): Promise<string> {
+    return this.waitUntil(
+      () => re.test(this.outputSince(from)) && this.outputSince(from),
+      `output matching ${re} after ${from}`,
+      timeoutMs,
+    );
+  }
+
+  /** Closes the terminal session (not only the socket), then the socket. */
+  async closeTerminal(): Promise<void> {
+    this.send({ type: 'close' });
+    await this.waitFrame('terminal_closed');
+    await this.close();
+  }
+
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     const done = once(this.ws, 'close').then(() => undefined);
