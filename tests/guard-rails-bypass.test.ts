@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lab';
 import { credentialContext } from '../lib/devices/credentials';
-import { LAB_CREDS, startPortal, TestClient, type Portal } from './harness';
+import { createTask } from '../lib/tasks/service';
+import { LAB_CREDS, startPortal, TestClient, waitFinalDetail, type Portal } from './harness';
 import { startSlowLink, type SlowLink } from './slow-link';
 import { addSshdDevice, startSshd, type RealSshd } from './sshd';
 
@@ -17,6 +18,7 @@ import { addSshdDevice, startSshd, type RealSshd } from './sshd';
 let portal: Portal;
 let sshd: RealSshd;
 const links: SlowLink[] = [];
+const op2 = () => ({ id: portal.users.operator2, role: 'operator' as const });
 /** A file the shell's denied `touch` would create. */
 const marker = `/tmp/switchboard-bypass-${randomUUID()}`;
 /** Each way: a key's echo comes back 500 ms after the key, later than an Enter waits for it (300 ms). */
@@ -337,6 +339,46 @@ describe('Debian OpenSSH, bash: what only a shell does', () => {
     expect(c.outputSince(mark)).not.toMatch(/Not sent/);
     expect(existsSync(marker)).toBe(false);
     await c.closeTerminal();
+  });
+});
+
+describe('Debian OpenSSH, bash: command mode and tasks', () => {
+  it('command mode refuses the denied command; nothing runs', async () => {
+    const c = await openTerminal('debian-openssh');
+    await c.waitOutput(BASH.prompt, 10_000);
+    c.send({ type: 'command', command: `touch ${marker}` });
+    expect(await c.waitFrame('command_output', 10_000)).toMatchObject({
+      status: 'error',
+      output: expect.stringMatching(/^Not sent: Rule «No touching \(shell\)» denies/),
+    });
+    expect(existsSync(marker)).toBe(false);
+    await c.closeTerminal();
+  });
+
+  it('a task with the denied command is refused when created, naming the device, the command and the rule', async () => {
+    const form = {
+      name: 'shell task',
+      commands: `echo before\ntouch ${marker}`,
+      deviceIds: [await portal.deviceId('debian-openssh')],
+      concurrency: '1',
+      timeoutSeconds: '20',
+    };
+    const r = await createTask(op2(), form, portal.tasks);
+    expect(r).toMatchObject({
+      ok: false,
+      errors: {
+        commands: `Refused by the guard rails: «touch ${marker}» on debian-openssh (rule «No touching (shell)»).`,
+      },
+    });
+    // judged again when the device runs (a rule added after the task was queued): nothing is sent
+    const unchecked = await createTask(op2(), form, { ...portal.tasks, policy: undefined });
+    if (!unchecked.ok) throw new Error(JSON.stringify(unchecked.errors));
+    const detail = await waitFinalDetail(portal, unchecked.id);
+    expect(detail.devices[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^Not run: the guard rails refuse «touch .*; no command was sent\.$/),
+    });
+    expect(existsSync(marker)).toBe(false);
   });
 });
 
