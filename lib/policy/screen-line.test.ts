@@ -81,11 +81,30 @@ describe('the command line on the screen, and the mode its prompt shows', () => 
         'root@vm:~# ',
       ),
     ).toMatchObject({
-      candidates: expect.arrayContaining([
-        'ls; echo root@vm:~# ls',
+      candidates: [
         'lsroot@vm:~# ls; echo root@vm:~# ls',
+        'ls; echo root@vm:~# ls',
         'ls',
-      ]),
+        // the prompt appears more than once: the whole row too
+        'ls; echo root@vm:~# lsroot@vm:~# ls; echo root@vm:~# ls',
+      ],
+    });
+    // more appearances than are followed one by one: the whole row still holds the command
+    const dollars = `touch /tmp/x;:${'$ '.repeat(20)}`;
+    expect(commandOnScreen(generic, line(`${dollars}$ ${dollars}`), '$ ')).toMatchObject({
+      candidates: expect.arrayContaining([`${dollars}$ ${dollars}`.trim()]),
+    });
+    // typed ahead after the prompt changed (`cd /tmp` ran): the last prompt seen is not where the
+    // shell's line starts; the whole row is judged
+    expect(
+      commandOnScreen(
+        generic,
+        line('reboot;: root@vm:~#root@vm:/tmp# reboot;: root@vm:~#'),
+        'root@vm:~# ',
+        true,
+      ),
+    ).toMatchObject({
+      candidates: expect.arrayContaining(['reboot;: root@vm:~#root@vm:/tmp# reboot;: root@vm:~#']),
     });
   });
 });

@@ -12,6 +12,11 @@ const PROMPT_MAX_CHARS = 200;
 const PROMPT_APPEARANCES_MAX = 16;
 const PASSWORD_PROMPT = /(?:password|passphrase|secret|token)[^\n]{0,40}:\s*$/i;
 
+/** The text ends in a password, passphrase, secret or token prompt. */
+export function asksSecret(text: string): boolean {
+  return PASSWORD_PROMPT.test(text);
+}
+
 export type ScreenCommand =
   /**
    * A command line: `candidates` are what it may run (the text after the prompt; when the prompt is
@@ -69,6 +74,8 @@ export function commandOnScreen(
   driver: VendorDriver,
   line: CursorLine,
   promptHint: string | null,
+  /** The line was begun while the device was busy (`promptHint` is the last prompt seen, a guess). */
+  typedAhead = false,
 ): ScreenCommand {
   if (line.alt) return { kind: 'none' };
   const text = line.text;
@@ -77,7 +84,9 @@ export function commandOnScreen(
     // shows it; judged with the whole line too unless it looks like a prompt. What is left of the
     // prompt's first appearance is not the shell's: keys typed ahead while a command ran, which the
     // terminal echoed before the prompt on the same row (the shell shows them again after it). Such
-    // keys may hold the prompt's text too, so what follows each appearance is judged
+    // keys may hold the prompt's text too, and the prompt may have changed since it was seen: what
+    // follows each appearance is judged, and, for a line typed ahead or a prompt that appears more
+    // than once, the whole row too
     const hint = promptHint?.replace(/\s+$/, '') ?? '';
     const at = hint ? text.indexOf(hint) : -1;
     if (at >= 0) {
@@ -86,9 +95,13 @@ export function commandOnScreen(
       const after: string[] = [];
       for (let i = 0; i >= 0 && after.length < PROMPT_APPEARANCES_MAX; i = line.indexOf(hint, i + 1))
         after.push(line.slice(i + hint.length).trim());
-      return driver.promptName(hint) !== null
-        ? { kind: 'command', candidates: after, mode: driver.modeOf(hint), prompt: hint }
-        : { kind: 'command', candidates: [...after, line.trim()], mode: null, prompt: hint };
+      const whole = typedAhead || after.length > 1 || driver.promptName(hint) === null ? [text.trim()] : [];
+      return {
+        kind: 'command',
+        candidates: [...after, ...whole],
+        mode: driver.promptName(hint) !== null ? driver.modeOf(hint) : null,
+        prompt: hint,
+      };
     }
     if (answersQuestion(driver, text)) return { kind: 'none' };
     // what looks like a prompt (`user@host:~$`), judged with the whole line: anything may be a prompt

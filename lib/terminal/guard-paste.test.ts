@@ -96,7 +96,8 @@ describe('keys held behind a line being judged', () => {
       allow();
       await expect.poll(() => written.join('')).toBe('display clock\r');
       device('\r\nThu Dec  3 10:00:00 2026\r\n'); // the command's output: no prompt yet
-      await new Promise((resolve) => setImmediate(resolve));
+      // still waiting well into the quiet time that would let it go (100 ms)
+      await new Promise((resolve) => setTimeout(resolve, 60));
       expect(written.join('')).toBe('display clock\r');
       device('<sw1>');
       await expect.poll(() => written.join('')).toBe('display clock\rdisplay version');

@@ -22,7 +22,7 @@ import type { SessionTap } from '../recordings/recorder';
 import type { CliMode } from '../devices/drivers';
 import type { Decision } from '../policy/rules';
 import type { ApprovalAnswer } from '../policy/approvals';
-import { commandOnScreen } from '../policy/screen-line';
+import { asksSecret, commandOnScreen } from '../policy/screen-line';
 import { killLineKeys } from '../policy/cli';
 import type { CursorLine } from './screen';
 import type { AppLocale } from '../i18n/config';
@@ -125,6 +125,9 @@ export const GUARD_SETTLE_MAX_MS = 300;
  * then is refused (`noEcho`): the screen would show the line as it was before those keys.
  */
 export const GUARD_ANSWER_WAIT_MS = 3000;
+const ANSWER_TIMES_KEPT = 8;
+/** The rest of a paste waits for the device's prompt, or for this long without output (a program reading lines). */
+const GUARD_PASTE_QUIET_MS = 100;
 /**
  * Bracketed paste (`ESC [200~` … `ESC [201~`, sent by the page when the device's shell asked for it):
  * a shell holds the whole paste and shows it only at its end, its line breaks not run. Under guard
@@ -311,8 +314,20 @@ export class TerminalSession {
   private promptHint: string | null = null;
   /** The last prompt a line was typed at. */
   private lastPrompt: string | null = null;
+  /** The current line was begun while the device was busy (no prompt), typed ahead. */
+  private typedAhead = false;
   private lastInputAt = 0;
   private lastOutputAt = 0;
+  /** When the first key the device has not answered yet went to it (null: all answered). */
+  private unansweredSince: number | null = null;
+  /** The device's last few answer times (from a key to its next output), ms. */
+  private readonly answerTimes: number[] = [];
+  /** `typeAtPrompt` is waiting (Ctrl+C ends that wait at once). */
+  private waitingForPrompt = false;
+  /** The bracketed-paste marker begun at the end of the last input (see unbracket). */
+  private pasteCarry = '';
+  /** The last input sent ended with ESC: `[200~` at the start of the next is a split marker. */
+  private inputEndsWithEsc = false;
   /** A confirmation prompt in the terminal takes the keys typed. */
   private confirming: { typed: string; done: (typed: string | null) => void } | null = null;
   /** An approval being waited for (Ctrl+C withdraws it). */
@@ -499,6 +514,12 @@ export class TerminalSession {
     if (!text) return;
     if (this.init.guard) {
       this.lastOutputAt = Date.now();
+      if (this.unansweredSince !== null) {
+        // how long the device takes to answer a key (a slow link shows here)
+        this.answerTimes.push(this.lastOutputAt - this.unansweredSince);
+        if (this.answerTimes.length > ANSWER_TIMES_KEPT) this.answerTimes.shift();
+        this.unansweredSince = null;
+      }
       if (this.outputWaiter) {
         const w = this.outputWaiter;
         this.outputWaiter = null;
@@ -808,7 +829,7 @@ export class TerminalSession {
     this.trackLine(data);
     this.tapped()?.input(data);
     this.stream.write(encodeInput(this.encoding, data));
-    this.lastInputAt = Date.now();
+    this.noteInput();
   }
 
   // ---- guard rails -------------------------------------------------------------------------------
@@ -819,7 +840,7 @@ export class TerminalSession {
    * behind it (a multi-line paste is judged line by line and stops at the first line not allowed).
    */
   private guardedInput(data: string, held = false): { ok: true } | { ok: false; error: string } {
-    if (!held) data = data.replace(BRACKETED_PASTE_MARK, '');
+    if (!held) data = this.unbracket(data);
     if (this.confirming) {
       this.confirmKeys(data);
       return { ok: true };
@@ -833,10 +854,12 @@ export class TerminalSession {
       // sent, and the interrupt (with what was typed after it) goes to the device after the line
       this.heldKeys = data.slice(data.lastIndexOf('\x03'));
       this.inputOverflow = false;
-      // a wait for the prompt (typeAtPrompt) ends at once
-      const waiter = this.outputWaiter;
-      this.outputWaiter = null;
-      waiter?.();
+      // a wait for the prompt (typeAtPrompt) ends at once; judging a line does not
+      if (this.waitingForPrompt) {
+        const waiter = this.outputWaiter;
+        this.outputWaiter = null;
+        waiter?.();
+      }
       this.heldFlow();
       return { ok: true };
     }
@@ -859,10 +882,12 @@ export class TerminalSession {
     if (this.driver.prompt.test(this.outputTail)) {
       this.promptHint = lastVisibleLine(this.outputTail);
       this.lastPrompt = this.promptHint;
+      this.typedAhead = false;
     } else if (this.promptHint === null) {
       // typed ahead while a command runs: the line will be read at the next prompt, most likely the
       // last one seen (a shell's terminal echoes such keys before that prompt, on the same row)
       this.promptHint = this.lastPrompt ?? lastVisibleLine(this.outputTail);
+      this.typedAhead = true;
     }
     const at = data.search(/[\r\n]/);
     if (at < 0) {
@@ -878,6 +903,25 @@ export class TerminalSession {
       this.guardDone(null, this.text.failed((err as Error).message));
     });
     return { ok: true };
+  }
+
+  /**
+   * Keys without bracketed-paste markers, even one split between two inputs: the start of a marker
+   * at the end of one input waits for the next, and after an input ending in ESC the rest of one is
+   * left out.
+   */
+  private unbracket(data: string): string {
+    let keys = this.pasteCarry + data;
+    this.pasteCarry = '';
+    if (this.inputEndsWithEsc) keys = keys.replace(/^\[20[01]~/, '');
+    keys = keys.replace(BRACKETED_PASTE_MARK, '');
+    const begun = /\x1b\[(?:2(?:0[01]?)?)?$/.exec(keys);
+    if (begun) {
+      this.pasteCarry = begun[0];
+      keys = keys.slice(0, begun.index);
+    }
+    if (keys) this.inputEndsWithEsc = keys.endsWith('\x1b');
+    return keys;
   }
 
   private outputOrTimeout(ms: number): Promise<void> {
@@ -904,6 +948,24 @@ export class TerminalSession {
       if (left <= 0 || Date.now() >= by || this.closed) return;
       await new Promise((resolve) => setTimeout(resolve, Math.min(left, by - Date.now())).unref());
     }
+  }
+
+  /** A key went to the device now (the first since its last output starts a wait for its answer). */
+  private noteInput(): void {
+    const now = Date.now();
+    if (this.unansweredSince === null && this.answered()) this.unansweredSince = now;
+    this.lastInputAt = now;
+  }
+
+  /**
+   * How long after its last key an edited line waits for the device's answer: twice the longest
+   * answer time seen lately (at least GUARD_SETTLE_MAX_MS), or GUARD_ANSWER_WAIT_MS before any was
+   * seen. A key that changes nothing (End at the end of the line) gets no answer at all.
+   */
+  private answerWaitMs(): number {
+    if (this.answerTimes.length === 0) return GUARD_ANSWER_WAIT_MS;
+    const longest = Math.max(...this.answerTimes);
+    return Math.min(GUARD_ANSWER_WAIT_MS, Math.max(GUARD_SETTLE_MAX_MS, 2 * longest + 50));
   }
 
   /** The device has printed something since the last key went to it. */
@@ -955,11 +1017,15 @@ export class TerminalSession {
     const by = this.lineBy;
     let line = await this.readLine();
     if (this.closed) return;
+    if (!line) return this.guardDone(null, this.text.unreadable());
+    let seen = commandOnScreen(this.driver, line, this.promptHint, this.typedAhead);
+    // a password, an answer to a question, a key in a full-screen program
+    if (seen.kind === 'none') return this.releaseEnter(enter, null);
     // keys edited on the line (Tab, arrows) that the device has not answered, or whose typed
     // characters it has not shown yet (a slow link; a completion it is still working out): the screen
-    // shows the line as it was; wait for the answer, while it keeps coming
-    const answerBy = Date.now() + GUARD_ANSWER_WAIT_MS;
-    while (line && this.lineEdited && (!this.answered() || this.unechoed !== '') && Date.now() < answerBy) {
+    // shows the line as it was; wait for the answer while it keeps coming (see answerWaitMs)
+    const answerBy = this.lastInputAt + this.answerWaitMs();
+    while (this.lineEdited && (!this.answered() || this.unechoed !== '') && Date.now() < answerBy) {
       const answered = this.answered();
       const before = this.lastOutputAt;
       await this.outputOrTimeout(
@@ -967,11 +1033,12 @@ export class TerminalSession {
       );
       if (answered && this.lastOutputAt === before) break; // answered, and nothing more came
       await this.quiet(answerBy);
-      line = await this.readLine();
+      const again = await this.readLine();
       if (this.closed) return;
+      if (!again) return this.guardDone(null, this.text.unreadable());
+      line = again;
+      seen = commandOnScreen(this.driver, line, this.promptHint, this.typedAhead);
     }
-    if (!line) return this.guardDone(null, this.text.unreadable());
-    let seen = commandOnScreen(this.driver, line, this.promptHint);
     // output still arriving (a command typed ahead, the next line of a paste): wait for the prompt
     const deadline = Date.now() + GUARD_PROMPT_WAIT_MS;
     while (seen.kind === 'waiting' && Date.now() < deadline) {
@@ -980,16 +1047,20 @@ export class TerminalSession {
       if (this.closed) return;
       if (!again) break;
       line = again;
-      seen = commandOnScreen(this.driver, line, this.promptHint);
+      seen = commandOnScreen(this.driver, line, this.promptHint, this.typedAhead);
     }
     if (seen.kind === 'waiting') return this.guardDone(line, this.text.notAtPrompt());
     if (seen.kind === 'none') return this.releaseEnter(enter, null);
-    if (seen.kind === 'command' && this.lineEdited && !this.answered())
+    // an edited line the device never answered, before any answer time was seen: unknown
+    if (seen.kind === 'command' && this.lineEdited && !this.answered() && this.answerTimes.length === 0)
       return this.guardDone(line, this.text.noEcho(GUARD_ANSWER_WAIT_MS));
-    if (seen.kind === 'command' && !this.lineEdited && this.unechoed !== '') {
-      // plain typing the device has not echoed in full (a slow link; a shell holding a paste): the
-      // screen shows less than the device will run, so what was typed is judged as well
-      seen = { ...seen, candidates: [...seen.candidates, this.line.trim()] };
+    // characters typed that the device has not shown (a slow link; a shell holding a paste): the
+    // screen shows less than the device will run, so what was typed is judged as well, and is what
+    // the audit records
+    let typed: string | null = null;
+    if (seen.kind === 'command' && this.unechoed !== '' && this.line.trim() !== '') {
+      typed = this.line.trim();
+      seen = { ...seen, candidates: [...seen.candidates, typed] };
     }
     if (seen.kind === 'unreadable') {
       this.guardDecided({
@@ -1008,7 +1079,7 @@ export class TerminalSession {
     }
     const decision = await guard.judge(seen.candidates, seen.mode, by === this.userId ? undefined : by);
     if (this.closed) return;
-    const command = seen.candidates[0]!;
+    const command = typed ?? seen.candidates[0]!;
     const shown = command || decision.command;
     if (decision.action === 'allow') return this.releaseEnter(enter, command);
     const text = this.text;
@@ -1090,7 +1161,7 @@ export class TerminalSession {
       }
       this.tapped()?.input(enter);
       this.stream.write(encodeInput(this.encoding, enter));
-      this.lastInputAt = Date.now();
+      this.noteInput();
     }
     this.guardDone(null, null, command !== null);
   }
@@ -1109,7 +1180,10 @@ export class TerminalSession {
     // a refused line stops a paste there
     const rest = notice ? '' : this.heldKeys;
     if (rest && sentCommand && !this.closed) {
-      void this.typeAtPrompt(); // keys still wait (guardBusy) until then
+      // keys still wait (guardBusy) until then
+      this.typeAtPrompt().catch((err: unknown) =>
+        this.guardDone(null, this.text.failed((err as Error).message)),
+      );
       return;
     }
     this.guardBusy = false;
@@ -1128,17 +1202,22 @@ export class TerminalSession {
    */
   private async typeAtPrompt(): Promise<void> {
     const by = Date.now() + GUARD_PROMPT_WAIT_MS;
-    while (!this.closed && Date.now() < by && !this.heldKeys.startsWith('\x03')) {
-      const tail = this.outputTail;
-      const answered = this.answered();
-      if (
-        answered &&
-        (this.driver.prompt.test(tail) || this.driver.question.test(tail) || PASSWORD_PROMPT.test(tail))
-      )
-        break;
-      const quiet = Date.now() - this.lastOutputAt;
-      if (answered && quiet >= GUARD_SETTLE_MAX_MS) break;
-      await this.outputOrTimeout(Math.min(by - Date.now(), GUARD_SETTLE_MAX_MS - (answered ? quiet : 0)));
+    this.waitingForPrompt = true;
+    try {
+      while (!this.closed && Date.now() < by && !this.heldKeys.startsWith('\x03')) {
+        const tail = this.outputTail;
+        const answered = this.answered();
+        if (
+          answered &&
+          (this.driver.prompt.test(tail) || this.driver.question.test(tail) || asksSecret(tail))
+        )
+          break;
+        const quiet = Date.now() - this.lastOutputAt;
+        if (answered && quiet >= GUARD_PASTE_QUIET_MS) break;
+        await this.outputOrTimeout(Math.min(by - Date.now(), GUARD_PASTE_QUIET_MS - (answered ? quiet : 0)));
+      }
+    } finally {
+      this.waitingForPrompt = false;
     }
     if (!this.closed) this.guardDone(null, null);
   }
@@ -1162,7 +1241,7 @@ export class TerminalSession {
     this.resetLine();
     this.dropped = null;
     this.stream.write(encodeInput(this.encoding, killLineKeys(this.driver.vendor)));
-    this.lastInputAt = Date.now();
+    this.noteInput();
     this.lineEdited = true; // the erase's echo is not predictable: wait for the output to go quiet
     // without a screen model nothing tells whether the erase worked: no line is trusted from now on
     if (!this.init.screen) this.lineUnknown = true;
@@ -1189,6 +1268,8 @@ export class TerminalSession {
       // the prompt again (without what a shell's terminal echoed before it on the same row)
       const at = prompt === '' ? -1 : after.before.indexOf(prompt);
       this.emit(at > 0 ? after.before.slice(at) : after.before);
+      // what was typed or pasted while the line was erased follows a refused line: dropped too
+      this.heldKeys = '';
       return this.guardDone(null, null);
     }
     this.guardDone(after, this.text.notCleared(notice));
@@ -1378,7 +1459,9 @@ export class TerminalSession {
       if (this.closed) throw new Error('The session is closed.');
       const text = this.text;
       if (!seen || seen.kind !== 'command') throw new Error(text.commandNotAtPrompt());
-      if (seen.candidates[0] !== '') throw new Error(text.commandTyped(seen.candidates[0]!));
+      // typed at the prompt, shown or not yet (a slow link): the command would run with it
+      const typed = seen.candidates[0] || this.line.trim();
+      if (typed !== '') throw new Error(text.commandTyped(typed));
       const decision = await guard.judge([command], seen.mode);
       if (decision.action !== 'allow') {
         this.guardDecided({ decision, line: command, outcome: 'denied', by: this.userId });

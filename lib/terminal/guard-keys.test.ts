@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Decision } from '../policy/rules';
+import { fakeShell, guardedSession } from './fake-shell';
+import type { SessionGuard } from './session';
+
+/**
+ * Keys under guard rails that the device never shows: bracketed-paste markers (left out, even split
+ * between two inputs) and keys that change nothing on the line (End at its end: no answer at all,
+ * which must not hold the Enter).
+ */
+function session() {
+  const { shell, device } = fakeShell();
+  const written: string[] = [];
+  (shell as unknown as { write: (b: Buffer) => void }).write = (b) => void written.push(String(b));
+  const judged: string[][] = [];
+  const guard: SessionGuard = {
+    active: true,
+    judge: async (candidates) => {
+      judged.push(candidates);
+      return {
+        action: 'allow',
+        rule: null,
+        command: candidates[0] ?? '',
+        mode: null,
+        reason: '',
+      } as Decision;
+    },
+    decided: () => {},
+  };
+  const s = guardedSession(shell, guard);
+  return { s, device, written, judged };
+}
+
+describe('keys the device never shows', () => {
+  it('bracketed-paste markers are left out, even split between two inputs', () => {
+    const { s, written } = session();
+    try {
+      s.input('\x1b[20');
+      s.input('0~dis');
+      s.input('play\x1b');
+      s.input('[201~');
+      // a lone ESC goes on (it may be the Esc key); the rest of a marker after it does not
+      expect(written.join('')).toBe('display\x1b');
+      s.input('\x1b');
+      s.input('b');
+      expect(written.join('')).toBe('display\x1b\x1bb');
+    } finally {
+      s.close('test over');
+    }
+  });
+
+  it('a key that changes nothing (End at the end of the line) gets no answer, and the Enter is not held for it', async () => {
+    const { s, device, written, judged } = session();
+    try {
+      device('<sw1>');
+      s.input('display clock');
+      device('display clock'); // the echo: the device answers keys at once
+      // End a moment after the echo (not in the same millisecond, which would count as answered)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      s.input('\x05'); // End: the cursor is there already, the device prints nothing
+      const at = Date.now();
+      s.input('\r');
+      await expect.poll(() => written.join(''), { timeout: 2_000 }).toBe('display clock\x05\r');
+      expect(Date.now() - at).toBeLessThan(1_000); // the settle limit (300 ms), not the 3 s answer wait
+      expect(judged).toEqual([['display clock']]);
+    } finally {
+      s.close('test over');
+    }
+  });
+});
