@@ -31,6 +31,26 @@ function session() {
   return { s, device, written, judged };
 }
 
+describe('a line edited with keys the session follows', () => {
+  it('is judged as the line editor holds it too, before the device has redrawn it', async () => {
+    const { s, device, judged } = session();
+    try {
+      device('<sw1>');
+      // a typo, three Lefts, Backspace: the device echoes the keys, the redraw after the Backspace
+      // is still on its way when the Enter is judged
+      s.input('rebxoot\x1b[D\x1b[D\x1b[D\x7f\r');
+      device('rebxoot\b\b\b');
+      await expect.poll(() => judged.length, { timeout: 2_000 }).toBe(1);
+      // the screen's reading (the typo still shown) and the line editor's
+      expect(judged[0]).toHaveLength(2);
+      expect(judged[0]![0]).toMatch(/^rebxoot/);
+      expect(judged[0]![1]).toBe('reboot');
+    } finally {
+      s.close('test over');
+    }
+  });
+});
+
 describe('keys the device never shows', () => {
   it('bracketed-paste markers are left out, even split between two inputs', () => {
     const { s, written } = session();

@@ -91,6 +91,31 @@ const OUTPUT_TAIL_CHARS = 200;
 const PASSWORD_PROMPT = /(?:password|passphrase|secret)[^\n]{0,40}:\s*$/i;
 /** The escape sequence one key sends (arrows, function keys, Alt+key): a key, not text of the line. */
 const KEY_SEQUENCE = /^\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|[^[O])?/s;
+type LineKey =
+  'home' | 'end' | 'left' | 'right' | 'backspace' | 'delete' | 'kill-left' | 'kill-right' | 'unknown';
+/** Escape sequences that move the cursor on the line or delete at it (xterm, either cursor mode). */
+const CURSOR_KEYS: Record<string, LineKey> = {
+  '\x1b[D': 'left',
+  '\x1bOD': 'left',
+  '\x1b[C': 'right',
+  '\x1bOC': 'right',
+  '\x1b[H': 'home',
+  '\x1bOH': 'home',
+  '\x1b[1~': 'home',
+  '\x1b[F': 'end',
+  '\x1bOF': 'end',
+  '\x1b[4~': 'end',
+  '\x1b[3~': 'delete',
+};
+/** Control keys the line editors of VRP, IOS and bash agree on (others: `unknown`). */
+const CONTROL_KEYS: Record<string, LineKey> = {
+  '\x01': 'home',
+  '\x05': 'end',
+  '\x02': 'left',
+  '\x06': 'right',
+  '\x15': 'kill-left',
+  '\x0b': 'kill-right',
+};
 /** Typed characters compared with the device's echo at most (a paste into `top` is not a line). */
 const ECHO_MATCH_MAX_CHARS = 256;
 
@@ -275,6 +300,13 @@ export class TerminalSession {
     quiet: NodeJS.Timeout | null;
   } | null = null;
   private line = '';
+  /** Where the device's cursor is in `line` (Left, Home, … move it; typing inserts there). */
+  private lineCursor = 0;
+  /**
+   * `line` is what the device's line editor holds: only keys the session can follow were typed on
+   * it (printable keys, Backspace, Delete, Left/Right, Home/End, Ctrl+A/E/B/F/U/K), not Tab or history.
+   */
+  private lineModelled = true;
   private outputTail = '';
   /**
    * Whether the device showed a password prompt when the user started typing the current line
@@ -1061,6 +1093,16 @@ export class TerminalSession {
     if (seen.kind === 'command' && this.unechoed !== '' && this.line.trim() !== '') {
       typed = this.line.trim();
       seen = { ...seen, candidates: [...seen.candidates, typed] };
+    } else if (
+      seen.kind === 'command' &&
+      this.lineEdited &&
+      this.lineModelled &&
+      this.line.trim() !== '' &&
+      !seen.candidates.includes(this.line.trim())
+    ) {
+      // edited with keys the session follows (arrows, Backspace, Home/End): what the line holds is
+      // known whatever the screen shows yet (a device still redrawing the line)
+      seen = { ...seen, candidates: [...seen.candidates, this.line.trim()] };
     }
     if (seen.kind === 'unreadable') {
       this.guardDecided({
@@ -1326,6 +1368,8 @@ export class TerminalSession {
 
   private resetLine(): void {
     this.line = '';
+    this.lineCursor = 0;
+    this.lineModelled = true;
     this.lineAtPasswordPrompt = null;
     this.unechoed = '';
   }
@@ -1344,6 +1388,7 @@ export class TerminalSession {
     this.dropped = null;
     if (dropped && visible.startsWith(dropped.line) && visible.length > this.line.length) {
       this.line = dropped.line + this.line;
+      this.lineCursor = this.line.length;
       this.lineAtPasswordPrompt = dropped.atPasswordPrompt;
       this.unechoed = '';
       return;
@@ -1367,7 +1412,9 @@ export class TerminalSession {
     for (let i = 0; i < data.length; i++) {
       const ch = data[i]!;
       if (ch === '\x1b') {
-        i += (KEY_SEQUENCE.exec(data.slice(i, i + 32))?.[0].length ?? 1) - 1;
+        const seq = KEY_SEQUENCE.exec(data.slice(i, i + 32))?.[0] ?? ch;
+        i += seq.length - 1;
+        this.editLine(CURSOR_KEYS[seq] ?? 'unknown');
       } else if (ch === '\r' || ch === '\n') {
         const line = this.line.trim();
         // decided by what the device printed before the line was started, never by its own echo
@@ -1386,15 +1433,54 @@ export class TerminalSession {
         );
         this.tapped()?.command(recorded);
       } else if (ch === '\x7f' || ch === '\b') {
-        this.line = this.line.slice(0, -1);
+        this.editLine('backspace');
         this.unechoed = this.unechoed.slice(0, -1);
-      } else if (ch === '\x03' || ch === '\x15') {
+      } else if (ch === '\x03') {
         this.resetLine();
       } else if (ch >= ' ' && this.line.length < AUDIT_LINE_MAX_CHARS * 2) {
         this.lineAtPasswordPrompt ??= PASSWORD_PROMPT.test(this.outputTail);
-        this.line += ch;
+        this.line = this.line.slice(0, this.lineCursor) + ch + this.line.slice(this.lineCursor);
+        this.lineCursor++;
         this.unechoed += ch;
+      } else if (ch < ' ') {
+        this.editLine(CONTROL_KEYS[ch] ?? 'unknown');
       }
+    }
+  }
+
+  /** A key's effect on `line`, as the line editors of VRP, IOS and bash (emacs mode) have it. */
+  private editLine(key: LineKey): void {
+    const { line, lineCursor: at } = this;
+    switch (key) {
+      case 'home':
+        this.lineCursor = 0;
+        return;
+      case 'end':
+        this.lineCursor = line.length;
+        return;
+      case 'left':
+        this.lineCursor = Math.max(0, at - 1);
+        return;
+      case 'right':
+        this.lineCursor = Math.min(line.length, at + 1);
+        return;
+      case 'backspace':
+        if (at === 0) return;
+        this.line = line.slice(0, at - 1) + line.slice(at);
+        this.lineCursor = at - 1;
+        return;
+      case 'delete':
+        this.line = line.slice(0, at) + line.slice(at + 1);
+        return;
+      case 'kill-left':
+        this.line = line.slice(at);
+        this.lineCursor = 0;
+        return;
+      case 'kill-right':
+        this.line = line.slice(0, at);
+        return;
+      case 'unknown':
+        this.lineModelled = false;
     }
   }
 

@@ -78,10 +78,10 @@ describe('the typed line follows the echo (finding 18: `qstty size`)', () => {
     t.type('sh run');
     t.device('sh run');
     t.type('\x1b[D\x1b[D\x1b[D\x1b[Do'); // ← ×4, then insert: the device redraws the rest of the line
-    t.device('ow run\b\b\b\b');
+    t.device('o run\b\b\b\b');
     t.type('\r');
-    // the audit records keys, not the device's line editor: the insert lands at the end (as before)
-    expect(t.lines).toEqual(['show clock', 'show ip route', 'sh runo']);
+    // the audit follows the line editor's cursor: the insert lands where the device puts it
+    expect(t.lines).toEqual(['show clock', 'show ip route', 'sho run']);
     t.done();
   });
 
