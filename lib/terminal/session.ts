@@ -861,7 +861,7 @@ export class TerminalSession {
     this.trackLine(data);
     this.tapped()?.input(data);
     this.stream.write(encodeInput(this.encoding, data));
-    this.noteInput();
+    this.noteInput(/[\r\n]/.test(data));
   }
 
   // ---- guard rails -------------------------------------------------------------------------------
@@ -983,9 +983,12 @@ export class TerminalSession {
   }
 
   /** A key went to the device now (the first since its last output starts a wait for its answer). */
-  private noteInput(): void {
+  private noteInput(enter = false): void {
     const now = Date.now();
-    if (this.unansweredSince === null && this.answered()) this.unansweredSince = now;
+    // keys at a password prompt get no echo, and an Enter's answer waits for the command: neither
+    // says how long the device takes to answer a key
+    if (enter || this.lineAtPasswordPrompt === true) this.unansweredSince = null;
+    else if (this.unansweredSince === null && this.answered()) this.unansweredSince = now;
     this.lastInputAt = now;
   }
 
@@ -1083,16 +1086,22 @@ export class TerminalSession {
     }
     if (seen.kind === 'waiting') return this.guardDone(line, this.text.notAtPrompt());
     if (seen.kind === 'none') return this.releaseEnter(enter, null);
-    // an edited line the device never answered, before any answer time was seen: unknown
-    if (seen.kind === 'command' && this.lineEdited && !this.answered() && this.answerTimes.length === 0)
+    // an edited line the device never answered, with keys the session cannot follow (Tab, Up, Ctrl+R)
+    // or before any answer time was seen: what it holds is not known
+    if (
+      seen.kind === 'command' &&
+      this.lineEdited &&
+      !this.answered() &&
+      (this.answerTimes.length === 0 || !this.lineModelled)
+    )
       return this.guardDone(line, this.text.noEcho(GUARD_ANSWER_WAIT_MS));
     // characters typed that the device has not shown (a slow link; a shell holding a paste): the
     // screen shows less than the device will run, so what was typed is judged as well, and is what
     // the audit records
     let typed: string | null = null;
     if (seen.kind === 'command' && this.unechoed !== '' && this.line.trim() !== '') {
-      typed = this.line.trim();
-      seen = { ...seen, candidates: [...seen.candidates, typed] };
+      seen = { ...seen, candidates: [...seen.candidates, this.line.trim()] };
+      if (this.lineModelled) typed = this.line.trim(); // (after Tab or Up the keys are not the line)
     } else if (
       seen.kind === 'command' &&
       this.lineEdited &&
@@ -1203,7 +1212,7 @@ export class TerminalSession {
       }
       this.tapped()?.input(enter);
       this.stream.write(encodeInput(this.encoding, enter));
-      this.noteInput();
+      this.noteInput(true);
     }
     this.guardDone(null, null, command !== null);
   }
@@ -1475,6 +1484,11 @@ export class TerminalSession {
       case 'kill-left':
         this.line = line.slice(at);
         this.lineCursor = 0;
+        // the line erased: what is typed next starts a new one (a password prompt is looked for again)
+        if (this.line === '') {
+          this.lineAtPasswordPrompt = null;
+          this.unechoed = '';
+        }
         return;
       case 'kill-right':
         this.line = line.slice(0, at);

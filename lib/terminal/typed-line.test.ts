@@ -97,6 +97,20 @@ describe('the typed line follows the echo (finding 18: `qstty size`)', () => {
     t.done();
   });
 
+  it('a line erased with Ctrl+U starts afresh: a secret retyped at the password prompt that came meanwhile stays hidden', () => {
+    const t = session('cisco_ios');
+    t.device('R1>');
+    t.type('enable\r');
+    t.device('enable\r\n'); // the password prompt is not here yet
+    t.type('hunt'); // typed ahead of it: not known to be a secret
+    t.type('\x15'); // erased
+    t.device('Password: ');
+    t.type('hunter2\r');
+    t.device('\r\nR1#');
+    expect(t.lines).toEqual(['enable', '[input at a password prompt hidden]']);
+    t.done();
+  });
+
   it('echoedChars: the echo opens the answer, or closes it after a prompt', () => {
     expect(echoedChars('abc', 'a')).toBe(1);
     expect(echoedChars('abc', 'abc')).toBe(3);
