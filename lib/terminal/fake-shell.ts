@@ -2,6 +2,7 @@
 import type { DeviceShell } from '../devices/cli';
 import type { DeviceConnection } from '../devices/connect';
 import { driverFor } from '../devices/drivers';
+import type { Decision } from '../policy/rules';
 import type { ScreenModel } from './screen';
 import { TerminalSession, type SessionGuard } from './session';
 
@@ -61,4 +62,22 @@ export function guardedSession(
     timers: { resumeGraceMs: 60_000, idleTimeoutMs: 3_600_000 },
     events: { onCommand: (_s, line) => onCommand(line), onClosed: () => {} },
   });
+}
+
+/** Guard rails that allow every line, keeping the readings of each they were asked to judge. */
+export function allowingGuard(judged: string[][] = []): SessionGuard {
+  return {
+    active: true,
+    judge: async (candidates) => {
+      judged.push(candidates);
+      return {
+        action: 'allow',
+        rule: null,
+        command: candidates[0] ?? '',
+        mode: null,
+        reason: '',
+      } as Decision;
+    },
+    decided: () => {},
+  };
 }

@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../policy/rules';
-import { fakeShell, guardedSession } from './fake-shell';
-import type { SessionGuard } from './session';
+import { allowingGuard, fakeShell, guardedSession } from './fake-shell';
 
 describe('the guard rails read a line once the device has echoed all of it', () => {
   it('a pause in the echo of the last keys (a busy device) does not cut the line short', async () => {
     const { shell, device } = fakeShell();
     const judged: string[][] = [];
     const audited: string[] = [];
-    const guard: SessionGuard = {
-      active: true,
-      judge: async (candidates) => {
-        judged.push(candidates);
-        return {
-          action: 'allow',
-          rule: null,
-          command: candidates[0] ?? '',
-          mode: null,
-          reason: '',
-        } as Decision;
-      },
-      decided: () => {},
-    };
+    const guard = allowingGuard(judged);
     const s = guardedSession(shell, guard, (line) => audited.push(line));
     try {
       device('<sw1>');

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../policy/rules';
-import { fakeShell, guardedSession } from './fake-shell';
-import type { SessionGuard } from './session';
+import { allowingGuard, fakeShell, guardedSession } from './fake-shell';
 
 /**
  * Keys under guard rails that the device never shows: bracketed-paste markers (left out, even split
@@ -13,20 +11,7 @@ function session() {
   const written: string[] = [];
   (shell as unknown as { write: (b: Buffer) => void }).write = (b) => void written.push(String(b));
   const judged: string[][] = [];
-  const guard: SessionGuard = {
-    active: true,
-    judge: async (candidates) => {
-      judged.push(candidates);
-      return {
-        action: 'allow',
-        rule: null,
-        command: candidates[0] ?? '',
-        mode: null,
-        reason: '',
-      } as Decision;
-    },
-    decided: () => {},
-  };
+  const guard = allowingGuard(judged);
   const s = guardedSession(shell, guard);
   return { s, device, written, judged };
 }
