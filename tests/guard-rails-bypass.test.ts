@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabFleet } from '../lab';
+import { escapeRegExp } from '../lib/devices/drivers/shared';
 import { createTask } from '../lib/tasks/service';
 import { bashTarget, bypasses, enable, guardRules, IOS, openTerminal as open, VRP } from './guard-bypasses';
 import { LAB_CREDS, startPortal, TestClient, waitFinalDetail, type Portal } from './harness';
@@ -111,7 +112,7 @@ describe.each([
     try {
       const mark = c.outputTotal;
       c.send({ type: 'input', data: '\x1b[A' });
-      await c.waitOutputSince(mark, new RegExp(`${escape(recall.keys)}$`));
+      await c.waitOutputSince(mark, new RegExp(`${escapeRegExp(recall.keys)}$`));
       c.send({ type: 'input', data: '\r' });
       const out = await c.waitOutputSince(mark, new RegExp(`Not sent[\\s\\S]*${t.prompt.source}`));
       expect(out).toMatch(/Rule «Recall test» denies/);
@@ -122,10 +123,6 @@ describe.each([
     await c.closeTerminal();
   });
 });
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 describe('Debian OpenSSH, bash: what only a shell does', () => {
   it.each([
