@@ -48,6 +48,8 @@ export default defineConfig({
       STATUS_INTERVAL_MS: '500',
       STATUS_PROBE_TIMEOUT_MS: '1000',
       LOG_LEVEL: 'warn',
+      // login-throttle.spec.ts: its wrong guesses must stay refused until it has made them all, however slow the machine
+      LOGIN_BACKOFF_BASE_MS: '60000',
       METRICS_TOKEN: E2E.metricsToken,
       METRICS_ALLOW: 'none',
       NEXT_TELEMETRY_DISABLED: '1',

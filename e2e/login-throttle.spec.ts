@@ -58,6 +58,7 @@ test('an admin still signs in from their own address after another address faile
   const errors: (string | null)[] = [];
   for (let i = 0; i < 12; i++) errors.push(await signInFromOtherAddress(name, `wrong-guess-${i}`));
   expect(errors.slice(0, 5)).toEqual(Array(5).fill('Wrong username or password.'));
+  // the first wait is the e2e server's LOGIN_BACKOFF_BASE_MS, a minute, so the guesses cannot outlast it
   expect(errors.slice(5).every((e) => e?.startsWith('Too many failed sign-ins. Try again in'))).toBe(true);
   // from that address even the right password has to wait
   expect(await signInFromOtherAddress(name, password)).toMatch(/^Too many failed sign-ins/);

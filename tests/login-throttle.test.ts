@@ -6,7 +6,7 @@ import { LoginThrottle, type ThrottleKey } from '../lib/auth/throttle';
 import { DatabaseThrottleStore } from '../lib/auth/throttle-store';
 import { createPrismaClient, type PrismaClient } from '../lib/db/client';
 import { createVault } from '../lib/devices/vault';
-import { createRuntime, type Runtime } from '../lib/server/runtime';
+import { createRuntime, type Runtime, type RuntimeTunables } from '../lib/server/runtime';
 import { TEST_SECRET, testTunables } from './harness';
 import { freshDatabase } from './helpers';
 
@@ -19,25 +19,25 @@ afterEach(async () => {
   for (const rt of open.splice(0)) await rt.close();
 });
 
-async function runtimeOn(db: PrismaClient): Promise<Runtime> {
+async function runtimeOn(db: PrismaClient, tunables: Partial<RuntimeTunables> = {}): Promise<Runtime> {
   const rt = await createRuntime({
     db,
     vault: createVault(TEST_SECRET),
     log: pino({ level: 'silent' }),
     statusMonitor: false,
-    tunables: testTunables({ LOGIN_MAX_FAILURES: 5 }),
+    tunables: testTunables({ LOGIN_MAX_FAILURES: 5, ...tunables }),
   });
   open.push(rt);
   return rt;
 }
 
 /** A runtime on a fresh database with one admin, and a sign-in that counts password checks. */
-async function setup() {
+async function setup(tunables: Partial<RuntimeTunables> = {}) {
   const { db, url } = freshDatabase();
   await db.user.create({
     data: { username: 'admin', role: 'admin', passwordHash: await hashPassword(PASSWORD) },
   });
-  const rt = await runtimeOn(db);
+  const rt = await runtimeOn(db, tunables);
   const checks = { count: 0 };
   const signIn = (input: SignInInput, runtime: Runtime = rt) =>
     signInWithPassword(input, {
@@ -63,8 +63,21 @@ describe('sign-in throttle (real SQLite database)', () => {
     expect(results.filter((r) => !r.ok && r.code === 'throttled').length).toBe(40 - checks.count);
   });
 
+  it('the first wait is LOGIN_BACKOFF_BASE_MS', async () => {
+    const { signIn } = await setup({ LOGIN_BACKOFF_BASE_MS: 90_000 });
+    for (let i = 0; i < 5; i++)
+      expect(await signIn({ username: 'admin', password: `guess-${i}`, ip: ATTACKER })).toMatchObject({
+        code: 'invalid',
+      });
+    expect(await signIn({ username: 'admin', password: PASSWORD, ip: ATTACKER })).toMatchObject({
+      code: 'throttled',
+      message: 'Too many failed sign-ins. Try again in 2 minutes.',
+    });
+  });
+
   it('the admin still signs in from their address after another address failed many times', async () => {
-    const { signIn, checks } = await setup();
+    // a long first wait, so that the 30 guesses cannot outlast it on a slow machine
+    const { signIn, checks } = await setup({ LOGIN_BACKOFF_BASE_MS: 60_000 });
     for (let i = 0; i < 30; i++) {
       const r = await signIn({ username: 'admin', password: `guess-${i}`, ip: ATTACKER });
       expect(r.ok).toBe(false);

@@ -9,9 +9,6 @@
  * (the database today: a restart keeps it).
  */
 
-/** The first delay after the free failures; each further failure doubles it. */
-export const LOGIN_BACKOFF_BASE_MS = 1000;
-
 /** An address may try several accounts; it gets this many times the per-account free failures. */
 export const ADDRESS_FAILURE_FACTOR = 4;
 

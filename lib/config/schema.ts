@@ -115,7 +115,14 @@ export const envSchema = z.object({
     .int()
     .min(1000)
     .default(24 * 60 * 60_000),
-  /** The longest wait between sign-in attempts after failures (the wait doubles from 1 s up to this). */
+  /** The first wait after the free failures; each further failure doubles it. */
+  LOGIN_BACKOFF_BASE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60 * 60_000)
+    .default(1000),
+  /** The longest wait between sign-in attempts after failures (the wait doubles from the base up to this). */
   LOGIN_BACKOFF_MAX_MS: z.coerce
     .number()
     .int()

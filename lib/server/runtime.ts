@@ -8,7 +8,7 @@ import { startOutputPurge } from '../automation/settings';
 import { startWebhookDispatcher } from '../automation/webhooks';
 import { ensureAdmin, type BootstrapResult } from '../auth/bootstrap';
 import { createProxyTrust, type ProxyTrust } from '../auth/peer';
-import { LOGIN_BACKOFF_BASE_MS, LoginThrottle } from '../auth/throttle';
+import { LoginThrottle } from '../auth/throttle';
 import { authenticateToken, checkTokenById, TOKEN_FAILURE_MESSAGES } from '../auth/tokens';
 import { DatabaseThrottleStore } from '../auth/throttle-store';
 import type { Config } from '../config';
@@ -74,6 +74,7 @@ export type RuntimeTunables = Pick<
   | 'METRICS_ALLOW'
   | 'LOGIN_MAX_FAILURES'
   | 'LOGIN_WINDOW_MS'
+  | 'LOGIN_BACKOFF_BASE_MS'
   | 'LOGIN_BACKOFF_MAX_MS'
   | 'WS_MAX_FRAME_BYTES'
   | 'WS_HEARTBEAT_MS'
@@ -526,7 +527,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   const loginThrottle = new LoginThrottle(new DatabaseThrottleStore(db), {
     freeFailures: t.LOGIN_MAX_FAILURES,
-    baseDelayMs: LOGIN_BACKOFF_BASE_MS,
+    baseDelayMs: Math.min(t.LOGIN_BACKOFF_BASE_MS, t.LOGIN_BACKOFF_MAX_MS),
     maxDelayMs: t.LOGIN_BACKOFF_MAX_MS,
     forgetAfterMs: t.LOGIN_WINDOW_MS,
   });
