@@ -6,6 +6,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateEd25519KeyPair } from '../lib/devices/keys';
+import { hostSigningKey } from './host-key';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import path from 'node:path';
 
@@ -161,10 +162,11 @@ export function generateRsaHostKey(bits: number = LAB_DEFAULTS.LEGACY_RSA_BITS):
 /** ssh2 server configuration for a spec: its ident, and the legacy algorithms and key when it asks for them. */
 function sshServerConfig(spec: LabDeviceSpec, opts: LabServerOptions): ServerConfig {
   const ident = identFor(spec.vendor);
-  if (spec.sshAlgorithms !== 'legacy-only') return { hostKeys: [opts.hostKey], ident };
+  if (spec.sshAlgorithms !== 'legacy-only')
+    return { hostKeys: [{ key: hostSigningKey(opts.hostKey) }], ident };
   const { kex, serverHostKey, cipher, hmac, compress } = LEGACY_SSH_ALGORITHMS;
   return {
-    hostKeys: [opts.legacyHostKey ?? legacyHostKey()],
+    hostKeys: [{ key: hostSigningKey(opts.legacyHostKey ?? legacyHostKey()) }],
     ident,
     algorithms: {
       kex: [...kex],
