@@ -218,6 +218,7 @@ export async function runClusterBatch(o: ClusterBatchOptions, ctx: BenchContext)
       wallMs: round(r.wallMs, 1),
       perDeviceMeanMs: round(mean(r.deviceMs), 1),
       perDeviceP99Ms: round(percentile(r.deviceMs, 99), 1),
+      phasesMs: r.phases,
     });
     const twoTasksDetail = (t: TwoTasks) => ({
       wallMs: round(t.wallMs, 1),

@@ -60,6 +60,19 @@ export interface ClusterTaskRun {
   deviceMs: number[];
   /** Distinct errors of failed devices, with how many had each (empty when all succeeded). */
   errors: Record<string, number>;
+  /**
+   * Milestones after `startedAt` (ms; the database's times, on the same machine): createTask
+   * returned, the running node marked it running, its first device started, its last device
+   * finished, the running node marked it finished, its final event arrived here.
+   */
+  phases: {
+    created: number;
+    running: number;
+    firstDevice: number;
+    lastDevice: number;
+    finished: number;
+    final: number;
+  };
 }
 
 const init = await waitInit<ClusterNodeInit>();
@@ -203,6 +216,7 @@ async function runTask(args: {
     },
     runtime,
   );
+  const createdAt = clock();
   if (!r.ok) throw new Error(`createTask refused: ${JSON.stringify(r.errors)}`);
   if (!finals.has(r.id)) {
     await new Promise<void>((resolve, reject) => {
@@ -225,6 +239,9 @@ async function runTask(args: {
   });
   const errors: Record<string, number> = {};
   for (const d of rows) if (d.error) errors[d.error] = (errors[d.error] ?? 0) + 1;
+  const since = (t: number | undefined | null) => (t ? Math.round(t - startedAt) : -1);
+  const times = (pick: (d: (typeof rows)[number]) => Date | null) =>
+    rows.flatMap((d) => (pick(d) ? [pick(d)!.getTime()] : []));
   return {
     taskId: r.id,
     startedAt,
@@ -238,6 +255,14 @@ async function runTask(args: {
       d.startedAt && d.finishedAt ? [d.finishedAt.getTime() - d.startedAt.getTime()] : [],
     ),
     errors,
+    phases: {
+      created: since(createdAt),
+      running: since(task.startedAt?.getTime()),
+      firstDevice: since(Math.min(...times((d) => d.startedAt))),
+      lastDevice: since(Math.max(...times((d) => d.finishedAt))),
+      finished: since(task.finishedAt?.getTime()),
+      final: since(finishedAt),
+    },
   };
 }
 
