@@ -73,12 +73,15 @@ export interface LoginReads {
 
 const ACTOR_SELECT = { id: true, username: true, role: true, disabled: true } as const;
 
-/** The jump-host groups of each device: one statement when none of them is in such a group. */
+/** A device's membership of a group that names a jump host. */
+const JUMP_GROUP_MEMBER = { group: { jumpHostId: { not: null } } } as const;
+
+/** The jump-host groups of each device (devices known to be in such a group). */
 async function readJumpGroups(db: PrismaClient, deviceIds: string[]): Promise<Map<string, JumpGroup[]>> {
   const byDevice = new Map<string, JumpGroup[]>();
   if (deviceIds.length === 0) return byDevice;
   const members = await db.deviceGroupMember.findMany({
-    where: { deviceId: { in: deviceIds }, group: { jumpHostId: { not: null } } },
+    where: { deviceId: { in: deviceIds }, ...JUMP_GROUP_MEMBER },
     select: { deviceId: true, groupId: true },
   });
   if (members.length === 0) return byDevice;
@@ -122,8 +125,9 @@ function nextHop(row: DeviceRow, groups: JumpGroup[] | undefined): string | null
 
 /**
  * Read everything the logins of `userId` to `deviceIds` need: the user, then the devices and their jump
- * hosts hop by hop (up to JUMP_MAX_HOPS), then the user's operate access to all of them. Typically three
- * statements (an operator's access adds one), whatever the number of devices.
+ * hosts hop by hop (up to JUMP_MAX_HOPS), then the user's operate access to all of them. Typically two
+ * statements (an operator's access adds one, devices in a jump-host group two), whatever the number
+ * of devices.
  */
 export async function readLoginBatch(
   db: PrismaClient,
@@ -138,9 +142,18 @@ export async function readLoginBatch(
   let wanted = [...new Set(deviceIds)];
   for (let depth = 0; depth <= JUMP_MAX_HOPS && wanted.length > 0; depth++) {
     for (const id of wanted) looked.add(id);
-    const found = await db.device.findMany({ where: { id: { in: wanted } }, select: DEVICE_SELECT });
-    for (const r of found) rows.set(r.id, r);
-    const ownHopless = found.filter((r) => !r.jumpHostId).map((r) => r.id);
+    // with each device, how many of its groups name a jump host: their names and hosts are read only
+    // for a device that has such a group (rarely), not a statement per load for every device
+    const found = await db.device.findMany({
+      where: { id: { in: wanted } },
+      select: { ...DEVICE_SELECT, _count: { select: { groups: { where: JUMP_GROUP_MEMBER } } } },
+    });
+    for (const r of found) {
+      const row: DeviceRow & { _count?: unknown } = { ...r };
+      delete row._count;
+      rows.set(r.id, row);
+    }
+    const ownHopless = found.filter((r) => !r.jumpHostId && r._count.groups > 0).map((r) => r.id);
     for (const [id, g] of await readJumpGroups(db, ownHopless)) groups.set(id, g);
     const next = new Set<string>();
     for (const r of found) {

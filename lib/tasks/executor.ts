@@ -206,12 +206,13 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
    *
    * What "running" means on disk, which reconciliation and a takeover by another process rely on
    * (devices left running are failed, never re-run; pending ones run): a device is stored as running
-   * before any command is sent to it. Its start is queued when its slot is taken and the worker logs
-   * in meanwhile; before the first CLI line it waits for that write, asking for it at once if it is
-   * still queued. A login takes tens of milliseconds or more, so the write is usually done by then,
+   * before any of the task's commands is sent to it. Its start is queued when its slot is taken and
+   * the worker logs in meanwhile; once logged in it asks for that write at once if it is still
+   * queued, and waits for it before the first command (while its CLI settles: prompt, paging off,
+   * privileged mode). A login takes tens of milliseconds or more, so the write is often done by then,
    * and the starts of all devices logging in at the same time share it. A device whose start is not
-   * stored yet has had nothing sent but a login: if the process dies then, it is still pending and
-   * runs again, which is safe. An outcome waits for the next write (up to one progress interval): a
+   * stored yet has had nothing sent but a login and its session's settings: if the process dies
+   * then, it is still pending and runs again, which is safe. An outcome waits for the next write (up to one progress interval): a
    * device that finished in that window when the process died is found running and failed as
    * interrupted, never shown as succeeded without its output (status and output are one statement).
    */
@@ -485,7 +486,7 @@ async function runOnDevice(
   plan: DevicePlan,
   signal: AbortSignal,
   deps: ExecutorDeps,
-  /** Resolves once the device is stored as running; nothing is sent to its CLI before. */
+  /** Resolves once the device is stored as running; none of the task's commands is sent before. */
   startStored: () => Promise<void>,
 ): Promise<DeviceOutcome> {
   const outputs: CommandOutput[] = [];
@@ -524,7 +525,11 @@ async function runOnDevice(
     conn = login.connection;
     const c = conn;
     const transport = await c.openShell();
-    await startStored();
+    // The start is written while the CLI settles (its prompt, paging off, privileged mode: a session's
+    // own settings, which a run after a takeover sets again harmlessly), not before it: on PostgreSQL
+    // the write is a few round trips that each device used to wait for after its login.
+    const started = startStored();
+    started.catch(() => {}); // awaited below; a CLI that fails first reports its own error
     cli = await timed((ms) =>
       DeviceCli.open(transport, c.driver, c.encoding, {
         enableSecret: c.enableSecret,
@@ -533,6 +538,7 @@ async function runOnDevice(
         knownPrompt: deviceId === null ? undefined : loginPrompts.get(deviceId),
       }),
     );
+    await started;
     if (deviceId !== null) rememberLoginPrompt(deviceId, cli.loginPrompt);
     for (const [i, step] of plan.steps.entries()) {
       let r: CommandResult;
@@ -588,7 +594,7 @@ async function runOnDevice(
   }
 }
 
-/** The device's start could not be stored: its commands are not sent (see runTask). */
+/** The device's start could not be stored: the task's commands are not sent (see runTask). */
 class StartNotStored extends Error {
   constructor(cause: unknown) {
     super(

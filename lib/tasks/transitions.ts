@@ -152,7 +152,10 @@ export async function recordDeviceChanges(
     );
   }
   if (statements.length === 0) return;
-  await db.$transaction(statements);
+  // one statement is atomic on its own (the usual write of starts alone): no BEGIN and COMMIT, two
+  // round trips fewer on PostgreSQL
+  if (statements.length === 1) await statements[0];
+  else await db.$transaction(statements);
 }
 
 /** Every device has an outcome: the task completed, or failed when any device failed. */
