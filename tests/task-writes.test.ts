@@ -245,17 +245,27 @@ describe('task device writes against the database', () => {
   }
 
   /**
-   * The client with the n-th device write failing when `fail(n)` says so: every write of starts and
-   * outcomes has a raw UPDATE of device rows (alone, or in a transaction it rolls back).
+   * The client with the n-th statement of a device write failing when `fail(n)` says so: the raw
+   * UPDATEs of device rows (starts, outcomes) and the task's counters that come with outcomes.
+   * Everything else (the task marked running, reads) goes through.
    */
   function failingWrites(db: PrismaClient, fail: (n: number) => Error | null): PrismaClient {
-    let writes = 0;
+    let statements = 0;
+    const refuse = () => {
+      const err = fail(++statements);
+      if (err) throw err;
+    };
     return db.$extends({
       query: {
         async $executeRaw({ args, query }) {
-          const err = fail(++writes);
-          if (err) throw err;
+          refuse();
           return query(args);
+        },
+        task: {
+          async update({ args, query }) {
+            if ((args.data as { completedDevices?: unknown }).completedDevices !== undefined) refuse();
+            return query(args);
+          },
         },
       },
     }) as unknown as PrismaClient;
@@ -470,5 +480,11 @@ describe('task device writes against the database', () => {
     expect(lines).toBe(0);
     const rows = await portal.db.taskDevice.findMany({ where: { taskId: never.id } });
     expect(rows.every((r) => r.status === 'pending')).toBe(true);
+    // nor was any outcome counted without its row
+    expect(await portal.db.task.findUniqueOrThrow({ where: { id: never.id } })).toMatchObject({
+      status: 'running',
+      completedDevices: 0,
+      failedDevices: 0,
+    });
   }, 60_000);
 });

@@ -2,8 +2,8 @@
  * Failed sign-in back-off. Every attempt is counted against its keys (an account from an address,
  * and the address alone) before the password is checked, atomically, so parallel guesses cannot
  * slip past the count; a right password clears it again. After a few free failures each further
- * attempt must wait a growing delay (1 s, 2 s, 4 s … capped) instead of locking the account: the
- * owner from their own address is never held up by someone failing from another address.
+ * attempt must wait a growing delay (by default 1 s, 2 s, 4 s … capped) instead of locking the
+ * account: the owner from their own address is never held up by someone failing from another address.
  *
  * The decisions are pure functions over an injected clock; the state lives behind ThrottleStore
  * (the database today: a restart keeps it).
