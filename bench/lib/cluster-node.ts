@@ -241,7 +241,7 @@ async function runTask(args: {
   for (const d of rows) if (d.error) errors[d.error] = (errors[d.error] ?? 0) + 1;
   const since = (t: number | undefined | null) => (t ? Math.round(t - startedAt) : -1);
   const times = (pick: (d: (typeof rows)[number]) => Date | null) =>
-    rows.flatMap((d) => (pick(d) ? [pick(d)!.getTime()] : []));
+    rows.flatMap((d) => pick(d)?.getTime() ?? []);
   return {
     taskId: r.id,
     startedAt,

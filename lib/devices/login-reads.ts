@@ -148,11 +148,7 @@ export async function readLoginBatch(
       where: { id: { in: wanted } },
       select: { ...DEVICE_SELECT, _count: { select: { groups: { where: JUMP_GROUP_MEMBER } } } },
     });
-    for (const r of found) {
-      const row: DeviceRow & { _count?: unknown } = { ...r };
-      delete row._count;
-      rows.set(r.id, row);
-    }
+    for (const r of found) rows.set(r.id, r); // `_count` rides along unread
     const ownHopless = found.filter((r) => !r.jumpHostId && r._count.groups > 0).map((r) => r.id);
     for (const [id, g] of await readJumpGroups(db, ownHopless)) groups.set(id, g);
     const next = new Set<string>();

@@ -527,7 +527,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   const loginThrottle = new LoginThrottle(new DatabaseThrottleStore(db), {
     freeFailures: t.LOGIN_MAX_FAILURES,
-    baseDelayMs: Math.min(t.LOGIN_BACKOFF_BASE_MS, t.LOGIN_BACKOFF_MAX_MS),
+    baseDelayMs: t.LOGIN_BACKOFF_BASE_MS, // backoffUntil caps every wait at maxDelayMs
     maxDelayMs: t.LOGIN_BACKOFF_MAX_MS,
     forgetAfterMs: t.LOGIN_WINDOW_MS,
   });

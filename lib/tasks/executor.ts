@@ -212,9 +212,10 @@ export async function runTask(taskId: string, signal: AbortSignal, deps: Executo
    * privileged mode). A login takes tens of milliseconds or more, so the write is often done by then,
    * and the starts of all devices logging in at the same time share it. A device whose start is not
    * stored yet has had nothing sent but a login and its session's settings: if the process dies
-   * then, it is still pending and runs again, which is safe. An outcome waits for the next write (up to one progress interval): a
-   * device that finished in that window when the process died is found running and failed as
-   * interrupted, never shown as succeeded without its output (status and output are one statement).
+   * then, it is still pending and runs again, which is safe. An outcome waits for the next write (up
+   * to one progress interval): a device that finished in that window when the process died is found
+   * running and failed as interrupted, never shown as succeeded without its output (status and
+   * output are one statement).
    */
   const changes = new DeviceChangeBatcher<TaskOutcome>(
     async (batch) => {
