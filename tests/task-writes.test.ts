@@ -245,27 +245,20 @@ describe('task device writes against the database', () => {
   }
 
   /**
-   * The client with the n-th statement of a device write failing when `fail(n)` says so: the raw
-   * UPDATEs of device rows (starts, outcomes) and the task's counters that come with outcomes.
-   * Everything else (the task marked running, reads) goes through.
+   * The client with every raw UPDATE of device rows (a write's starts and outcomes) going through
+   * `before(n, sql)` first (the n-th such statement): it may throw (a refusing database; in a
+   * transaction the whole write rolls back) or take its time (a slow one).
    */
-  function failingWrites(db: PrismaClient, fail: (n: number) => Error | null): PrismaClient {
+  function rawWrites(
+    db: PrismaClient,
+    before: (n: number, sql: string) => Promise<void> | void,
+  ): PrismaClient {
     let statements = 0;
-    const refuse = () => {
-      const err = fail(++statements);
-      if (err) throw err;
-    };
     return db.$extends({
       query: {
         async $executeRaw({ args, query }) {
-          refuse();
+          await before(++statements, JSON.stringify(args));
           return query(args);
-        },
-        task: {
-          async update({ args, query }) {
-            if ((args.data as { completedDevices?: unknown }).completedDevices !== undefined) refuse();
-            return query(args);
-          },
         },
       },
     }) as unknown as PrismaClient;
@@ -415,8 +408,13 @@ describe('task device writes against the database', () => {
     const off = bus.subscribe('task.status.changed', (e) => {
       if (e.taskId === task.id) timeline.push({ kind: 'event', e });
     });
-    // an interval far longer than the task: only a device that needs its start stored causes a write
-    await run(task.id, { login, progressIntervalMs: 60_000 });
+    // an interval far longer than the task: only a device that needs its start stored causes a write;
+    // each write of starts takes 300 ms (a slow database), far longer than a CLI takes to settle, so a
+    // command that did not wait for it would find its row still pending
+    const slowStarts = rawWrites(counted, (_n, sql) =>
+      sql.includes("'running'") ? new Promise<void>((r) => setTimeout(r, 300)) : undefined,
+    );
+    await run(task.id, { db: slowStarts, login, progressIntervalMs: 60_000 });
     await new Promise((r) => setImmediate(r)); // the bus delivers on a later microtask
     off();
     tap = null;
@@ -456,7 +454,9 @@ describe('task device writes against the database', () => {
 
   it('a write that fails once is retried; a database that refuses every write sends no command', async () => {
     // the first transaction fails (the first device's start): written again, every device succeeds
-    const flaky = failingWrites(counted, (n) => (n === 1 ? new Error('database is locked') : null));
+    const flaky = rawWrites(counted, (n) => {
+      if (n === 1) throw new Error('database is locked');
+    });
     const once = await newTask(vrp(10), ['display version'], 5);
     await run(once.id, { db: flaky });
     expect(await portal.db.task.findUniqueOrThrow({ where: { id: once.id } })).toMatchObject({
@@ -474,13 +474,15 @@ describe('task device writes against the database', () => {
       if (String(data).includes('display version')) lines++;
       write(data);
     });
-    const refusing = failingWrites(counted, () => new Error('disk I/O error'));
+    const refusing = rawWrites(counted, () => {
+      throw new Error('disk I/O error');
+    });
     const never = await newTask(vrp(6), ['display version'], 3);
     await expect(run(never.id, { db: refusing, login: counting })).rejects.toThrow(/disk I\/O error/);
     expect(lines).toBe(0);
     const rows = await portal.db.taskDevice.findMany({ where: { taskId: never.id } });
     expect(rows.every((r) => r.status === 'pending')).toBe(true);
-    // nor was any outcome counted without its row
+    // nor was any outcome counted without its row (the counters roll back with the refused UPDATE)
     expect(await portal.db.task.findUniqueOrThrow({ where: { id: never.id } })).toMatchObject({
       status: 'running',
       completedDevices: 0,
