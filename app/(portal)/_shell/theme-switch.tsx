@@ -12,7 +12,8 @@ const NEXT: Record<ThemePreference, ThemePreference> = { system: 'light', light:
 export function ThemeSwitch({ initial }: { initial: ThemePreference }) {
   const t = useTranslations('common.prefs');
   const [theme, setTheme] = useState(initial);
-  const [, start] = useTransition();
+  // saves go one after another (Next queues Server Actions): busy until the last is stored
+  const [saving, start] = useTransition();
   const name = { system: t('themeSystem'), light: t('themeLight'), dark: t('themeDark') }[theme];
   return (
     <button
@@ -22,6 +23,7 @@ export function ThemeSwitch({ initial }: { initial: ThemePreference }) {
       title={t('switchTheme', { theme: name })}
       data-testid="theme-switch"
       data-theme={theme}
+      aria-busy={saving || undefined}
       onClick={() => {
         const next = NEXT[theme];
         setTheme(next);
