@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, type Prisma } from './generated/client';
 import { PrismaClient as PostgresPrismaClient } from './generated-pg/client';
 import { isPostgresUrl, redactUrl, sqlitePathFromUrl } from './migrate';
+import { keepStatements } from './statement-cache';
 
 export type { PrismaClient } from './generated/client';
 
@@ -27,10 +28,30 @@ export interface PrismaClientExtras {
   log?: Prisma.LogDefinition[];
 }
 
+/**
+ * Prisma's better-sqlite3 adapter with its connection's statements prepared once (statement-cache.ts).
+ * The adapter keeps its better-sqlite3 connection in a `client` field of what `connect` returns; a
+ * version without it is refused here, at the first query, rather than run slower unnoticed
+ * (tests/db-statement-cache.test.ts).
+ */
+class SqliteAdapterFactory extends PrismaBetterSqlite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    const client = (adapter as unknown as { client?: Parameters<typeof keepStatements>[0] }).client;
+    if (typeof client?.prepare !== 'function') {
+      throw new Error(
+        '@prisma/adapter-better-sqlite3 no longer exposes its connection: update lib/db/client.ts',
+      );
+    }
+    keepStatements(client);
+    return adapter;
+  }
+}
+
 export function createPrismaClient(url: string, extras: PrismaClientExtras = {}): PrismaClient {
   const options = extras.log ? { log: extras.log } : {};
   if (url.startsWith('file:')) {
-    const adapter = new PrismaBetterSqlite3({ url: `file:${sqlitePathFromUrl(url)}`, timeout: 5000 });
+    const adapter = new SqliteAdapterFactory({ url: `file:${sqlitePathFromUrl(url)}`, timeout: 5000 });
     return new PrismaClient({ adapter, ...options });
   }
   if (isPostgresUrl(url)) {
