@@ -1,5 +1,5 @@
 import { atLeast, isRole } from '../auth/roles';
-import type { PrismaClient } from '../db/generated/client';
+import { Prisma, type PrismaClient } from '../db/generated/client';
 import { deviceAccessWhere, deviceLevel, userCanSeeDevice, type GrantLevel } from './visibility';
 
 /**
@@ -73,6 +73,42 @@ export interface LoginReads {
 
 const ACTOR_SELECT = { id: true, username: true, role: true, disabled: true } as const;
 
+/*
+ * A load's two statements are written in SQL (the same text on SQLite and PostgreSQL: quoted model
+ * and field names): a task of 500 devices makes about 50 loads, and Prisma's query builder costs
+ * twice what the statements themselves do (README "raw-login-reads"). The columns are the selects
+ * above, so the rows are what `findUnique` with those selects returns, typed by Prisma's raw-result
+ * mapping (booleans, dates); tests/login-reads-sql.test.ts compares them on both databases.
+ */
+const columns = (select: Record<string, true>, table: string) =>
+  Prisma.raw(
+    Object.keys(select)
+      .map((c) => `${table}."${c}"`)
+      .join(', '),
+  );
+const ACTOR_COLUMNS = columns(ACTOR_SELECT, '"User"');
+const DEVICE_COLUMNS = columns(DEVICE_SELECT, 'd');
+
+/** The acting user, or null. */
+export async function readActor(db: PrismaClient, userId: string): Promise<ActorRow | null> {
+  const rows = await db.$queryRaw<
+    ActorRow[]
+  >`SELECT ${ACTOR_COLUMNS} FROM "User" WHERE "User"."id" = ${userId}`;
+  return rows[0] ?? null;
+}
+
+/**
+ * The devices of `ids`, each with how many of its groups name a jump host (`jumpGroups`: a number or
+ * a bigint, as the database counts).
+ */
+export async function readDevicesForLogin(
+  db: PrismaClient,
+  ids: readonly string[],
+): Promise<(DeviceRow & { jumpGroups: number | bigint })[]> {
+  if (ids.length === 0) return [];
+  return db.$queryRaw`SELECT ${DEVICE_COLUMNS}, (SELECT COUNT(*) FROM "DeviceGroupMember" m JOIN "DeviceGroup" g ON g."id" = m."groupId" WHERE m."deviceId" = d."id" AND g."jumpHostId" IS NOT NULL) AS "jumpGroups" FROM "Device" d WHERE d."id" IN (${Prisma.join(ids)})`;
+}
+
 /** A device's membership of a group that names a jump host. */
 const JUMP_GROUP_MEMBER = { group: { jumpHostId: { not: null } } } as const;
 
@@ -134,7 +170,7 @@ export async function readLoginBatch(
   userId: string,
   deviceIds: readonly string[],
 ): Promise<LoginReads> {
-  const actor = await db.user.findUnique({ where: { id: userId }, select: ACTOR_SELECT });
+  const actor = await readActor(db, userId);
   const rows = new Map<string, DeviceRow>();
   const groups = new Map<string, JumpGroup[]>();
   /** Devices this load looked for: a missing one is gone, not unread. */
@@ -144,12 +180,9 @@ export async function readLoginBatch(
     for (const id of wanted) looked.add(id);
     // with each device, how many of its groups name a jump host: their names and hosts are read only
     // for a device that has such a group (rarely), not a statement per load for every device
-    const found = await db.device.findMany({
-      where: { id: { in: wanted } },
-      select: { ...DEVICE_SELECT, _count: { select: { groups: { where: JUMP_GROUP_MEMBER } } } },
-    });
-    for (const r of found) rows.set(r.id, r); // `_count` rides along unread
-    const ownHopless = found.filter((r) => !r.jumpHostId && r._count.groups > 0).map((r) => r.id);
+    const found = await readDevicesForLogin(db, wanted);
+    for (const r of found) rows.set(r.id, r); // `jumpGroups` rides along unread
+    const ownHopless = found.filter((r) => !r.jumpHostId && Number(r.jumpGroups) > 0).map((r) => r.id);
     for (const [id, g] of await readJumpGroups(db, ownHopless)) groups.set(id, g);
     const next = new Set<string>();
     for (const r of found) {
