@@ -205,6 +205,7 @@ export async function runBatch(o: BatchOptions, ctx: BenchContext): Promise<Benc
           plainWallMs: round(r.plain.wallMs, 1),
           plainCpuMs: Math.round(r.plain.cpuMs),
           plainCpuSystemMs: Math.round(r.plain.cpuSystemMs),
+          portalPhases: r.run.phases,
         })),
         portal: {
           wallMs: round(run.wallMs, 1),
