@@ -206,6 +206,7 @@ export async function runBatch(o: BatchOptions, ctx: BenchContext): Promise<Benc
           plainCpuMs: Math.round(r.plain.cpuMs),
           plainCpuSystemMs: Math.round(r.plain.cpuSystemMs),
           portalPhases: r.run.phases,
+          portalStatements: r.run.statements,
         })),
         portal: {
           wallMs: round(run.wallMs, 1),

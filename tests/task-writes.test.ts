@@ -121,22 +121,48 @@ describe('DeviceChangeBatcher', () => {
     expect(b.events.map((e) => e.status)).toEqual(['running', 'success']);
   });
 
-  it('a device that needs its start stored gets a write at once, with whatever else is queued', async () => {
+  it('a device that needs its start stored gets a write at once, of the starts alone; outcomes wait for the interval', async () => {
     const t = batcher();
     t.b.add(start('first'));
     await settle();
     const stored = t.b.add(start('x'));
     t.b.add(finish('first'));
+    t.b.add(start('y'));
     let done = false;
     const waiting = stored().then(() => (done = true));
     await settle();
     expect(t.writes).toHaveLength(2); // not waiting for the interval
-    expect(t.writes[1]!.map((c) => c.rowId)).toEqual(['x', 'first']);
+    expect(t.writes[1]!.map((c) => c.rowId)).toEqual(['x', 'y']);
     await waiting;
     expect(done).toBe(true);
-    // already stored: nothing more to write
+    // already stored: nothing more to write for it
     await stored();
     expect(t.writes).toHaveLength(2);
+    // the outcome goes with the interval's write, counted from the last write of everything
+    t.advance(249);
+    await settle();
+    expect(t.writes).toHaveLength(2);
+    t.advance(1);
+    await settle();
+    expect(t.writes.map((w) => w.map((c) => c.rowId))).toEqual([['first'], ['x', 'y'], ['first']]);
+    expect(t.writes[2]![0]!.outcome).toBe('success');
+  });
+
+  it('a device that started and finished within the interval goes whole with a start needed now; flush takes the outcomes at once', async () => {
+    const t = batcher();
+    t.b.add(start('first'));
+    await settle();
+    t.b.add(start('quick'));
+    t.b.add(finish('quick'));
+    t.b.add(finish('first'));
+    await t.b.add(start('x'))();
+    expect(t.writes[1]!.map((c) => [c.rowId, c.outcome ?? null])).toEqual([
+      ['quick', 'success'],
+      ['x', null],
+    ]);
+    // the final flush does not wait for the interval
+    await t.b.flush();
+    expect(t.writes.map((w) => w.map((c) => c.rowId))).toEqual([['first'], ['quick', 'x'], ['first']]);
   });
 
   it('one write at a time: a start needed during a write goes in the next one, right after', async () => {

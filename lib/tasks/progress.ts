@@ -119,7 +119,9 @@ class PendingBatch<O> {
  * Batches a task's device writes: every start and outcome since the last write is stored by one
  * write, at most one write at a time (SQLite has one writer: fewer, larger transactions are the win),
  * and no more often than the interval unless a device needs its start stored now (before its
- * commands go out). A failed write keeps its changes for the next one, under any newer change.
+ * commands go out). Such a write takes the starts only (one statement, no transaction); outcomes
+ * wait for the interval's write, or for flush (README "starts-alone"). A failed write keeps its
+ * changes for the next one, under any newer change.
  */
 export class DeviceChangeBatcher<O> {
   private batch = new PendingBatch<O>();
@@ -127,7 +129,10 @@ export class DeviceChangeBatcher<O> {
   private writing: PendingBatch<O> | null = null;
   private running: Promise<void> | null = null;
   private urgent = false;
+  /** flush() wants everything written, outcomes too, whatever the interval says. */
+  private draining = false;
   private timer: unknown = null;
+  /** When the last write of everything queued (not of starts alone) began. */
   private lastWrite = -Infinity;
 
   constructor(
@@ -165,19 +170,24 @@ export class DeviceChangeBatcher<O> {
   /** Store everything queued so far, trying a failed write once more; rejects if that fails too. */
   async flush(): Promise<void> {
     let failures = 0;
-    while (this.running || this.batch.changes.size > 0) {
-      if (this.running) {
-        await this.running;
-        continue;
+    this.draining = true;
+    try {
+      while (this.running || this.batch.changes.size > 0) {
+        if (this.running) {
+          await this.running;
+          continue;
+        }
+        const b = this.batch;
+        this.urgent = true;
+        this.schedule();
+        try {
+          await b.stored;
+        } catch (err) {
+          if (++failures >= 2) throw err;
+        }
       }
-      const b = this.batch;
-      this.urgent = true;
-      this.schedule();
-      try {
-        await b.stored;
-      } catch (err) {
-        if (++failures >= 2) throw err;
-      }
+    } finally {
+      this.draining = false;
     }
   }
 
@@ -205,9 +215,24 @@ export class DeviceChangeBatcher<O> {
       while (this.batch.changes.size > 0) {
         const b = this.batch;
         this.batch = new PendingBatch<O>();
+        const now = this.clock.now();
+        if (this.draining || now >= this.lastWrite + this.intervalMs) this.lastWrite = now;
+        else {
+          // a write for starts needed now, before the interval: outcomes keep waiting for it
+          // (their waiters are the interval's write and flush, which look again)
+          for (const [rowId, c] of b.changes) {
+            if (c.startedAt) continue;
+            b.changes.delete(rowId);
+            this.batch.changes.set(rowId, c);
+          }
+          if (b.changes.size === 0) {
+            b.resolve();
+            this.urgent = false;
+            break;
+          }
+        }
         this.writing = b;
         this.urgent = false;
-        this.lastWrite = this.clock.now();
         try {
           await this.write([...b.changes.values()]);
           this.writing = null;
