@@ -6,36 +6,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../lib/db/client';
-import { readActor, readDevicesForLogin, readLoginBatch } from '../lib/devices/login-reads';
+import {
+  ACTOR_SELECT,
+  DEVICE_SELECT,
+  readActor,
+  readDevicesForLogin,
+  readLoginBatch,
+} from '../lib/devices/login-reads';
 import { freshDatabase } from './helpers';
 
 let db: PrismaClient;
 const ids: Record<string, string> = {};
 let admin = '';
 let disabled = '';
-
-const SELECT = {
-  id: true,
-  name: true,
-  host: true,
-  port: true,
-  vendor: true,
-  encoding: true,
-  transport: true,
-  kind: true,
-  username: true,
-  authType: true,
-  secretEnc: true,
-  passphraseEnc: true,
-  enableSecretEnc: true,
-  secretsRoute: true,
-  sshAlgorithms: true,
-  negotiatedAlgorithms: true,
-  hostKeyFingerprint: true,
-  hostKeyApprovalRequired: true,
-  jumpHostId: true,
-  updatedAt: true,
-} as const;
 
 beforeAll(async () => {
   db = freshDatabase().db;
@@ -95,7 +78,7 @@ describe('login reads in SQL', () => {
     expect(rows.map((r) => r.id).sort()).toEqual([...all].sort());
     for (const row of rows) {
       const { jumpGroups: _count, ...fields } = row;
-      const orm = await db.device.findUnique({ where: { id: row.id }, select: SELECT });
+      const orm = await db.device.findUnique({ where: { id: row.id }, select: DEVICE_SELECT });
       expect(fields).toStrictEqual(orm);
       expect(fields.updatedAt).toBeInstanceOf(Date);
       expect(typeof fields.hostKeyApprovalRequired).toBe('boolean');
@@ -125,10 +108,7 @@ describe('login reads in SQL', () => {
   it('the actor is what findUnique returns: role and disabled typed, null when gone', async () => {
     for (const id of [admin, disabled]) {
       expect(await readActor(db, id)).toStrictEqual(
-        await db.user.findUnique({
-          where: { id },
-          select: { id: true, username: true, role: true, disabled: true },
-        }),
+        await db.user.findUnique({ where: { id }, select: ACTOR_SELECT }),
       );
     }
     expect((await readActor(db, disabled))!.disabled).toBe(true);

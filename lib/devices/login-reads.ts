@@ -17,7 +17,7 @@ import { deviceAccessWhere, deviceLevel, userCanSeeDevice, type GrantLevel } fro
 export const JUMP_MAX_HOPS = 3;
 
 /** The columns a login uses: its route, credentials, host-key policy, driver (not notes, fields, keys…). */
-const DEVICE_SELECT = {
+export const DEVICE_SELECT = {
   id: true,
   name: true,
   host: true,
@@ -71,7 +71,7 @@ export interface LoginReads {
   level(deviceId: string): Promise<GrantLevel | null>;
 }
 
-const ACTOR_SELECT = { id: true, username: true, role: true, disabled: true } as const;
+export const ACTOR_SELECT = { id: true, username: true, role: true, disabled: true } as const;
 
 /*
  * A load's two statements are written in SQL (the same text on SQLite and PostgreSQL: quoted model
