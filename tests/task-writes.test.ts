@@ -128,13 +128,11 @@ describe('DeviceChangeBatcher', () => {
     const stored = t.b.add(start('x'));
     t.b.add(finish('first'));
     t.b.add(start('y'));
-    let done = false;
-    const waiting = stored().then(() => (done = true));
+    const waiting = stored();
     await settle();
     expect(t.writes).toHaveLength(2); // not waiting for the interval
     expect(t.writes[1]!.map((c) => c.rowId)).toEqual(['x', 'y']);
     await waiting;
-    expect(done).toBe(true);
     // already stored: nothing more to write for it
     await stored();
     expect(t.writes).toHaveLength(2);
@@ -163,6 +161,55 @@ describe('DeviceChangeBatcher', () => {
     // the final flush does not wait for the interval
     await t.b.flush();
     expect(t.writes.map((w) => w.map((c) => c.rowId))).toEqual([['first'], ['quick', 'x'], ['first']]);
+  });
+
+  it('waiting on an outcome: settled only once it is stored, and the batcher keeps writing after', async () => {
+    const t = batcher();
+    t.b.add(start('a'));
+    await settle();
+    const outcome = t.b.add(finish('a'));
+    t.b.add(start('b'));
+    await outcome();
+    // the start went alone first; the outcome was written before the waiter was told
+    expect(t.writes.map((w) => w.map((c) => [c.rowId, c.outcome ?? 'start']))).toEqual([
+      [['a', 'start']],
+      [['b', 'start']],
+      [['a', 'success']],
+    ]);
+    // nothing stuck: a later start is written at once and flush ends
+    await t.b.add(start('c'))();
+    expect(t.writes.at(-1)!.map((c) => c.rowId)).toEqual(['c']);
+    t.b.add(finish('c'));
+    await t.b.flush();
+    expect(t.writes.at(-1)!.map((c) => [c.rowId, c.outcome])).toEqual([['c', 'success']]);
+  });
+
+  it('a write of starts alone that fails keeps them under the outcomes left waiting; nothing is lost', async () => {
+    const t = batcher({ fail: (n) => n === 2 });
+    t.b.add(start('a'));
+    await settle();
+    t.b.add(finish('a'));
+    const stored = t.b.add(start('b'));
+    await stored(); // refused once, then written again for it
+    expect(t.errors).toHaveLength(1);
+    expect(t.writes[1]!.map((c) => c.rowId)).toEqual(['b']);
+    await t.b.flush();
+    const last = new Map(t.writes.flat().map((c) => [c.rowId, c]));
+    expect(last.get('a')?.outcome).toBe('success');
+    expect(last.get('b')?.startedAt).toEqual(new Date(1));
+  });
+
+  it('a clock set back holds outcomes for one interval, not for as long as it went back', async () => {
+    const t = batcher();
+    t.b.add(start('a'));
+    await settle();
+    t.advance(-60_000);
+    t.b.add(finish('a'));
+    await t.b.add(start('b'))();
+    expect(t.writes).toHaveLength(2); // b alone
+    t.advance(250);
+    await settle();
+    expect(t.writes.map((w) => w.map((c) => c.rowId))).toEqual([['a'], ['b'], ['a']]);
   });
 
   it('one write at a time: a start needed during a write goes in the next one, right after', async () => {

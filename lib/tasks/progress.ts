@@ -159,7 +159,9 @@ export class DeviceChangeBatcher<O> {
           this.schedule();
         }
         try {
-          return await b.stored;
+          // stored with that write, or moved on to a later one (an outcome left for the interval
+          // by a write of starts alone): look again
+          await b.stored;
         } catch (err) {
           if (attempt >= 2) throw err;
         }
@@ -198,7 +200,8 @@ export class DeviceChangeBatcher<O> {
 
   private schedule(): void {
     if (this.running || this.batch.changes.size === 0) return; // the write in progress looks again
-    const wait = this.urgent ? 0 : this.lastWrite + this.intervalMs - this.clock.now();
+    const now = this.clock.now();
+    const wait = this.urgent ? 0 : Math.min(this.lastWrite, now) + this.intervalMs - now;
     if (wait <= 0) {
       this.clearTimer();
       this.running = this.run();
@@ -216,21 +219,18 @@ export class DeviceChangeBatcher<O> {
         const b = this.batch;
         this.batch = new PendingBatch<O>();
         const now = this.clock.now();
-        if (this.draining || now >= this.lastWrite + this.intervalMs) this.lastWrite = now;
-        else {
+        // a clock set back does not hold outcomes back for as long as it went back
+        this.lastWrite = Math.min(this.lastWrite, now);
+        const early = now < this.lastWrite + this.intervalMs;
+        if (early && !this.draining && [...b.changes.values()].some((c) => c.startedAt)) {
           // a write for starts needed now, before the interval: outcomes keep waiting for it
-          // (their waiters are the interval's write and flush, which look again)
+          // (their waiters look again once the starts are stored)
           for (const [rowId, c] of b.changes) {
             if (c.startedAt) continue;
             b.changes.delete(rowId);
             this.batch.changes.set(rowId, c);
           }
-          if (b.changes.size === 0) {
-            b.resolve();
-            this.urgent = false;
-            break;
-          }
-        }
+        } else this.lastWrite = now;
         this.writing = b;
         this.urgent = false;
         try {
