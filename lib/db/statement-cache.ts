@@ -39,12 +39,27 @@ export interface ReusableStatement extends BoundStatement {
 function reusable(stmt: Database.Statement): ReusableStatement {
   const reader = stmt.reader;
   if (reader) stmt.raw(true);
-  const bound = (args: unknown[]): BoundStatement => ({
-    reader,
-    run: () => stmt.run(args),
-    columns: () => stmt.columns(),
-    raw: () => ({ all: () => stmt.all(args) }),
-  });
+  const bound = (args: unknown[]): BoundStatement => {
+    // The adapter asks for the columns, then the rows. A kept statement's columns are those of
+    // its last run until SQLite runs it again (and re-prepares it after a schema change), so the
+    // rows are read first and the columns after them.
+    let rows: unknown[] | undefined;
+    return {
+      reader,
+      run: () => stmt.run(args),
+      columns: () => {
+        if (reader) rows ??= stmt.all(args);
+        return stmt.columns();
+      },
+      raw: () => ({
+        all: () => {
+          const read = rows ?? stmt.all(args);
+          rows = undefined;
+          return read;
+        },
+      }),
+    };
+  };
   return { ...bound([]), bind: bound };
 }
 
