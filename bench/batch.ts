@@ -43,11 +43,11 @@ const WARM_UP_TASKS = 3;
  */
 export const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_BATCH_ROUNDS)) || 5);
 
-/** The round whose portal/script ratio is the median (the lower middle one of an even count). */
+/** The round whose portal/script ratio is the median (of an even count, the higher middle one: never the kinder). */
 export function medianRound<T extends { ratio: number }>(rounds: readonly T[]): T {
   if (rounds.length === 0) throw new Error('no rounds');
   const sorted = [...rounds].sort((a, b) => a.ratio - b.ratio);
-  return sorted[(sorted.length - 1) >> 1]!;
+  return sorted[sorted.length >> 1]!;
 }
 
 /** The plain script: per device connect, shell, prompt, paging off, command, prompt, close (the cluster benchmark's baseline too). */

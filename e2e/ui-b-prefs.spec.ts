@@ -90,21 +90,21 @@ for (const size of SIZES) {
       await expect(page.getByTestId('theme-switch')).toHaveAttribute('data-theme', 'system');
       expect(await isDark(page)).toBe(true);
 
-      // a slow server (as CI's loaded machine was): each save takes 400 ms, so the second click's
+      // a slow server (as CI's loaded machine was): each save takes a second, so the second click's
       // save waits behind the first's, and the switch says it is busy until both are stored
       await page.route('**/*', async (route) => {
         if (route.request().method() === 'POST' && route.request().headers()['next-action']) {
-          await new Promise((r) => setTimeout(r, 400));
+          await new Promise((r) => setTimeout(r, 1000));
         }
         await route.continue();
       });
       await mouseClick(page, page.getByTestId('theme-switch'));
+      await expect(page.getByTestId('theme-switch')).toHaveAttribute('aria-busy', 'true');
       await expect(page.getByTestId('theme-switch')).toHaveAttribute('data-theme', 'light');
       expect(await isDark(page)).toBe(false);
       await mouseClick(page, page.getByTestId('theme-switch'));
       await expect(page.getByTestId('theme-switch')).toHaveAttribute('data-theme', 'dark');
       expect(await isDark(page)).toBe(true);
-      await expect(page.getByTestId('theme-switch')).toHaveAttribute('aria-busy', 'true');
 
       // saved (a reload while the second save still waits behind the first would drop it): a
       // light system now, and the page is still dark after a reload
