@@ -199,6 +199,17 @@ describe('DeviceChangeBatcher', () => {
     expect(last.get('b')?.startedAt).toEqual(new Date(1));
   });
 
+  it('an outcome moved on by a write of starts alone still gets its one retry when its own write is refused', async () => {
+    const t = batcher({ fail: (n) => n === 3 });
+    t.b.add(start('a'));
+    await settle();
+    const outcome = t.b.add(finish('a'));
+    t.b.add(start('b'));
+    await outcome(); // write 2: b alone; write 3: a's outcome, refused; write 4: again, stored
+    expect(t.errors).toHaveLength(1);
+    expect(t.writes.map((w) => w.map((c) => c.rowId))).toEqual([['a'], ['b'], ['a'], ['a']]);
+  });
+
   it('a clock set back holds outcomes for one interval, not for as long as it went back', async () => {
     const t = batcher();
     t.b.add(start('a'));

@@ -151,7 +151,8 @@ export class DeviceChangeBatcher<O> {
     this.batch.changes.set(change.rowId, earlier ? mergeDeviceChange(earlier, change) : change);
     this.schedule();
     return async () => {
-      for (let attempt = 1; ; attempt++) {
+      // a write that stored it, or moved it on to a later one, is no attempt: only refusals count
+      for (let failures = 0; ;) {
         const b = [this.writing, this.batch].find((x) => x?.changes.get(change.rowId) !== undefined);
         if (!b) return; // stored
         if (b === this.batch) {
@@ -163,7 +164,7 @@ export class DeviceChangeBatcher<O> {
           // by a write of starts alone): look again
           await b.stored;
         } catch (err) {
-          if (attempt >= 2) throw err;
+          if (++failures >= 2) throw err;
         }
       }
     };
