@@ -25,6 +25,7 @@ import { createTask } from '../../lib/tasks/service';
 import { TEST_SECRET, testTunables } from '../../tests/harness';
 import { serve, waitInit } from '../fixtures/ipc';
 import type { BenchDevice } from '../fixtures/portal';
+import { taskPhases, type TaskPhases } from './milestones';
 
 export interface ClusterNodeInit {
   databaseUrl: string;
@@ -65,14 +66,7 @@ export interface ClusterTaskRun {
    * returned, the running node marked it running, its first device started, its last device
    * finished, the running node marked it finished, its final event arrived here.
    */
-  phases: {
-    created: number;
-    running: number;
-    firstDevice: number;
-    lastDevice: number;
-    finished: number;
-    final: number;
-  };
+  phases: TaskPhases;
 }
 
 const init = await waitInit<ClusterNodeInit>();
@@ -239,9 +233,6 @@ async function runTask(args: {
   });
   const errors: Record<string, number> = {};
   for (const d of rows) if (d.error) errors[d.error] = (errors[d.error] ?? 0) + 1;
-  const since = (t: number | undefined | null) => (t ? Math.round(t - startedAt) : -1);
-  const times = (pick: (d: (typeof rows)[number]) => Date | null) =>
-    rows.flatMap((d) => pick(d)?.getTime() ?? []);
   return {
     taskId: r.id,
     startedAt,
@@ -255,14 +246,7 @@ async function runTask(args: {
       d.startedAt && d.finishedAt ? [d.finishedAt.getTime() - d.startedAt.getTime()] : [],
     ),
     errors,
-    phases: {
-      created: since(createdAt),
-      running: since(task.startedAt?.getTime()),
-      firstDevice: since(Math.min(...times((d) => d.startedAt))),
-      lastDevice: since(Math.max(...times((d) => d.finishedAt))),
-      finished: since(task.finishedAt?.getTime()),
-      final: since(finishedAt),
-    },
+    phases: taskPhases(startedAt, { created: createdAt, final: finishedAt, task, rows }),
   };
 }
 
