@@ -89,25 +89,23 @@ export function keepStatements(db: Database.Database, max = STATEMENT_CACHE_MAX)
   const cache = new Map<string, ReusableStatement>();
   const counters: StatementCacheStats = { size: 0, hits: 0, misses: 0 };
   stats.set(db, counters);
+  const count = (kind: 'hits' | 'misses') => {
+    counters[kind]++;
+    totals[kind]++;
+  };
   const cached = (sql: string): ReusableStatement => {
-    if (sql.length > STATEMENT_CACHE_SQL_MAX) {
-      counters.misses++;
-      totals.misses++;
-      return reusable(prepare(sql));
-    }
     const hit = cache.get(sql);
     if (hit) {
-      counters.hits++;
-      totals.hits++;
+      count('hits');
       // most recently used last: Map keeps insertion order
       cache.delete(sql);
       cache.set(sql, hit);
       return hit;
     }
-    counters.misses++;
-    totals.misses++;
+    count('misses');
     // a statement SQLite refuses to prepare throws here, as before, and is not kept
     const stmt = reusable(prepare(sql));
+    if (sql.length > STATEMENT_CACHE_SQL_MAX) return stmt;
     cache.set(sql, stmt);
     if (cache.size > max) cache.delete(cache.keys().next().value!);
     counters.size = cache.size;
