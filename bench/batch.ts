@@ -26,6 +26,11 @@ export interface BatchOptions {
   devices: number;
   concurrency: number;
   latencyMs: number;
+  /**
+   * Measured rounds (the script, then the task). One pair moved between 1.09× and 1.44× from run to
+   * run on this 2-vCPU machine kind with the same code: the median of several pairs is the figure.
+   */
+  rounds: number;
 }
 
 export const COMMAND = 'display version';
@@ -37,12 +42,6 @@ const TARGET_RATIO = 1.2;
  * bench/cluster-batch.ts; README "batch-warmed"); the second is reported in a row of its own.
  */
 const WARM_UP_TASKS = 3;
-/**
- * Measured rounds (the script, then the task). One pair moved between 1.09× and 1.44× from run to run
- * on this 2-vCPU machine kind with the same code: the median of several pairs is the figure.
- */
-export const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_BATCH_ROUNDS)) || 5);
-
 /** The round whose portal/script ratio is the median (of an even count, the higher middle one: never the kinder). */
 export function medianRound<T extends { ratio: number }>(rounds: readonly T[]): T {
   if (rounds.length === 0) throw new Error('no rounds');
@@ -119,12 +118,12 @@ export async function runBatch(o: BatchOptions, ctx: BenchContext): Promise<Benc
     for (let i = 0; i < WARM_UP_TASKS; i++) warmUp.push(await task(deviceIds));
     const early = warmUp[1]!;
 
-    // Measured: ROUNDS rounds of the script then the task, each pair back to back so both see the
+    // Measured: rounds of the script then the task, each pair back to back so both see the
     // machine alike; the round with the median ratio is reported (README "batch-rounds").
     const rounds: { plain: Awaited<ReturnType<typeof plainScript>>; run: TaskRun; ratio: number }[] = [];
-    for (let r = 1; r <= ROUNDS; r++) {
+    for (let r = 1; r <= o.rounds; r++) {
       ctx.log(
-        `batch: round ${r}/${ROUNDS}: plain ssh2 script, then the portal task (${o.devices} devices, ${o.concurrency} at a time)`,
+        `batch: round ${r}/${o.rounds}: plain ssh2 script, then the portal task (${o.devices} devices, ${o.concurrency} at a time)`,
       );
       const plain = await plainScript(devices, lab.ready, o.concurrency);
       const run = await task(deviceIds);
@@ -148,7 +147,7 @@ export async function runBatch(o: BatchOptions, ctx: BenchContext): Promise<Benc
       rows: [
         row({
           benchmark: b,
-          metric: `wall time, ${label}, median of ${ROUNDS} rounds (met in ${met})`,
+          metric: `wall time, ${label}, median of ${o.rounds} rounds (met in ${met})`,
           unit: 's',
           portal: round(run.wallMs / 1000, 2),
           baseline: round(plain.wallMs / 1000, 2),

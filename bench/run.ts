@@ -58,6 +58,7 @@ export interface BenchOptions {
   devices: number;
   concurrency: number;
   latency: number;
+  batchRounds: number;
   sessions: number;
   openConcurrency: number;
   importRows: number;
@@ -95,6 +96,7 @@ export const NORMAL: Sizes = {
   browserMb: 50,
   browserRuns: 3,
   browserKeystrokes: 200,
+  batchRounds: 5,
 };
 
 export const SMOKE: Sizes = {
@@ -120,6 +122,7 @@ export const SMOKE: Sizes = {
   browserMb: 2,
   browserRuns: 1,
   browserKeystrokes: 10,
+  batchRounds: 2,
 };
 
 const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
@@ -135,6 +138,10 @@ const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
   devices: { flag: 'devices', help: 'batch, cluster-batch: lab devices (per task)' },
   concurrency: { flag: 'concurrency', help: 'batch, jump, cluster-batch: task concurrency' },
   latency: { flag: 'latency', help: 'batch, jump, cluster-batch: device response latency, ms' },
+  batchRounds: {
+    flag: 'batch-rounds',
+    help: 'batch: measured rounds of the script then the task (the median round is reported)',
+  },
   sessions: { flag: 'sessions', help: 'sessions: terminal sessions held open' },
   openConcurrency: { flag: 'open-concurrency', help: 'sessions: sessions opened at once' },
   importRows: { flag: 'import-rows', help: 'import: CSV rows imported' },
@@ -237,7 +244,10 @@ function runOne(name: BenchName, o: BenchOptions, ctx: BenchContext): Promise<Be
         ctx,
       );
     case 'batch':
-      return runBatch({ devices: o.devices, concurrency: o.concurrency, latencyMs: o.latency }, ctx);
+      return runBatch(
+        { devices: o.devices, concurrency: o.concurrency, latencyMs: o.latency, rounds: o.batchRounds },
+        ctx,
+      );
     case 'jump':
       return runJump({ devices: o.jumpDevices, concurrency: o.concurrency, latencyMs: o.latency }, ctx);
     case 'sessions':
