@@ -85,6 +85,15 @@ export const toView = (n: Row): NotificationView => ({
 });
 
 /** Each user's notification feed; the database is the source of truth, pushes follow it. */
+/**
+ * How long a notification's transaction may wait for a database connection and then run. Every node
+ * records the same event for the same users at once, and each transaction holds the user's row (its
+ * sequence number) until it commits, so a burst queues behind itself: Prisma's defaults (2 s to get
+ * a connection, 5 s to run) dropped notifications of a 20-event burst from three nodes on a loaded
+ * machine ("Unable to start a transaction in the given time"). The loser of a race still rolls back.
+ */
+const NOTIFY_TX_WAIT = { maxWait: 10_000, timeout: 10_000 } as const;
+
 export class NotificationFeed {
   constructor(
     private readonly db: PrismaClient,
@@ -138,7 +147,7 @@ export class NotificationFeed {
             },
             select: { id: true, seq: true },
           });
-        });
+        }, NOTIFY_TX_WAIT);
       } catch (err) {
         if (eventKey !== null && isUniqueViolation(err)) continue; // another node recorded it first
         throw err;
