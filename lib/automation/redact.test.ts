@@ -130,21 +130,27 @@ function cpuTime<T>(run: () => T): { result: T; ms: number } {
 
 /**
  * How redaction's time grows with its input: the processor time per byte at `bytes` against that at
- * a quarter of it, each the best of three runs taken in turn (so a busy moment of the machine, which
- * CI shares with the other suites, slows both sizes alike rather than one). For one long line both
- * sizes must be larger than the processor's caches: below a few MiB a line stays cached while each
- * rule's hint is looked for in it, and per byte took a third of the time (0.4 ms per MiB at 0.5 MiB,
- * 1.6 at 5, 1.8 at 20), whatever the algorithm; short lines are looked at one by one at any size.
- * Linear work gives about 1; backtracking that grows with the square of the input gives about 4.
- * Also the time at full size.
+ * a quarter of it. Each sample handles the same number of bytes (the quarter-size input four times
+ * over), so a sample of either size lasts as long as the other, and the best of three samples taken
+ * in turn is as likely to catch a quiet moment of the machine (which CI shares with the other
+ * suites) for one size as for the other; a short sample would catch more of them, and once (at
+ * 10 ms against 40) came out 2.9 times faster per byte. For one long line both sizes must be larger
+ * than the processor's caches: below a few MiB a line stays cached while each rule's hint is looked
+ * for in it, and per byte took a third of the time (0.4 ms per MiB at 0.5 MiB, 1.6 at 5, 1.8 at 20),
+ * whatever the algorithm; short lines are looked at one by one at any size. Linear work gives about
+ * 1; backtracking that grows with the square of the input gives about 4. Also the time at full size.
  */
 function growth(make: (bytes: number) => string, bytes: number): { ratio: number; ms: number } {
   const small = make(Math.ceil(bytes / 4));
   const big = make(bytes);
+  const repeats = Math.max(1, Math.round(big.length / small.length));
   let smallMs = Infinity;
   let bigMs = Infinity;
   for (let i = 0; i < 3; i++) {
-    smallMs = Math.min(smallMs, cpuTime(() => redactSecrets(small, 'generic')).ms);
+    const { ms } = cpuTime(() => {
+      for (let r = 0; r < repeats; r++) redactSecrets(small, 'generic');
+    });
+    smallMs = Math.min(smallMs, ms / repeats);
     bigMs = Math.min(bigMs, cpuTime(() => redactSecrets(big, 'generic')).ms);
   }
   return { ratio: bigMs / big.length / (Math.max(smallMs, 0.1) / small.length), ms: bigMs };
@@ -200,5 +206,6 @@ describe('redactSecrets on hostile input', () => {
       expect(ratio, unit).toBeLessThan(2.5);
       expect(ms, unit).toBeLessThan(5000);
     }
-  });
+    // 7 fragments, 3 samples of 40 MiB each: about 7 s on a quiet machine, 22 s at a load of 4
+  }, 60_000);
 });
