@@ -10,6 +10,7 @@ import {
   ACTOR_SELECT,
   DEVICE_SELECT,
   readActor,
+  readActorAndDevices,
   readDevicesForLogin,
   readLoginBatch,
 } from '../lib/devices/login-reads';
@@ -113,6 +114,29 @@ describe('login reads in SQL', () => {
     }
     expect((await readActor(db, disabled))!.disabled).toBe(true);
     expect(await readActor(db, 'gone')).toBeNull();
+  });
+
+  it("a load's first statement reads the actor and the devices together, as the two reads apart do", async () => {
+    const all = Object.values(ids);
+    const byId = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+    for (const user of [admin, disabled]) {
+      const both = await readActorAndDevices(db, user, all);
+      expect(both.actor).toStrictEqual(await readActor(db, user));
+      expect(byId(both.devices)).toStrictEqual(byId(await readDevicesForLogin(db, all)));
+    }
+    // none of the devices exists: the user's row alone
+    expect(await readActorAndDevices(db, admin, ['nope', `x' OR '1'='1`])).toStrictEqual({
+      actor: await readActor(db, admin),
+      devices: [],
+    });
+    // the user is gone: the devices all the same, for the access check to refuse
+    const gone = await readActorAndDevices(db, `x' OR '1'='1`, [ids.plain!]);
+    expect(gone.actor).toBeNull();
+    expect(gone.devices.map((d) => d.name)).toEqual(['plain-1']);
+    expect(await readActorAndDevices(db, admin, [])).toStrictEqual({
+      actor: await readActor(db, admin),
+      devices: [],
+    });
   });
 
   it('a load follows the jump hosts and reads the groups of a grouped device only', async () => {

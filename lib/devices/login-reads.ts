@@ -74,7 +74,7 @@ export interface LoginReads {
 export const ACTOR_SELECT = { id: true, username: true, role: true, disabled: true } as const;
 
 /*
- * A load's two statements are written in SQL (the same text on SQLite and PostgreSQL: quoted model
+ * A load's statements are written in SQL (the same text on SQLite and PostgreSQL: quoted model
  * and field names): a task of 500 devices makes about 50 loads, and Prisma's query builder costs
  * twice what the statements themselves do (README "raw-login-reads"). The columns are the selects
  * above, so the rows are what `findUnique` with those selects returns, typed by Prisma's raw-result
@@ -97,16 +97,49 @@ export async function readActor(db: PrismaClient, userId: string): Promise<Actor
   return rows[0] ?? null;
 }
 
-/**
- * The devices of `ids`, each with how many of its groups name a jump host (`jumpGroups`: a number or
- * a bigint, as the database counts).
- */
+/** A device row as a load reads it: with how many of its groups name a jump host (a number or a bigint, as the database counts). */
+export type LoginDeviceRow = DeviceRow & { jumpGroups: number | bigint };
+
+const JUMP_GROUPS = Prisma.sql`(SELECT COUNT(*) FROM "DeviceGroupMember" m JOIN "DeviceGroup" g ON g."id" = m."groupId" WHERE m."deviceId" = d."id" AND g."jumpHostId" IS NOT NULL) AS "jumpGroups"`;
+
+/** The devices of `ids` (LoginDeviceRow). */
 export async function readDevicesForLogin(
   db: PrismaClient,
   ids: readonly string[],
-): Promise<(DeviceRow & { jumpGroups: number | bigint })[]> {
+): Promise<LoginDeviceRow[]> {
   if (ids.length === 0) return [];
-  return db.$queryRaw`SELECT ${DEVICE_COLUMNS}, (SELECT COUNT(*) FROM "DeviceGroupMember" m JOIN "DeviceGroup" g ON g."id" = m."groupId" WHERE m."deviceId" = d."id" AND g."jumpHostId" IS NOT NULL) AS "jumpGroups" FROM "Device" d WHERE d."id" IN (${Prisma.join(ids)})`;
+  return db.$queryRaw`SELECT ${DEVICE_COLUMNS}, ${JUMP_GROUPS} FROM "Device" d WHERE d."id" IN (${Prisma.join(ids)})`;
+}
+
+/** The actor's columns under names no device column has. */
+const ACTOR_AS = Object.keys(ACTOR_SELECT).map((c) => [c, `actor_${c}`] as const);
+const ACTOR_ALIASED = Prisma.raw(ACTOR_AS.map(([c, as]) => `u."${c}" AS "${as}"`).join(', '));
+
+/**
+ * The acting user and the devices of `ids` in one statement, the first of every load: the user's row
+ * joined to each device (or to nothing: one row with the device's columns null). No row: the user is
+ * gone (rare: the devices are then read on their own). A load of eleven devices, a task's usual, was
+ * two statements.
+ */
+export async function readActorAndDevices(
+  db: PrismaClient,
+  userId: string,
+  ids: readonly string[],
+): Promise<{ actor: ActorRow | null; devices: LoginDeviceRow[] }> {
+  if (ids.length === 0) return { actor: await readActor(db, userId), devices: [] };
+  const rows = await db.$queryRaw<
+    Record<string, unknown>[]
+  >`SELECT ${ACTOR_ALIASED}, ${DEVICE_COLUMNS}, ${JUMP_GROUPS} FROM "User" u LEFT JOIN "Device" d ON d."id" IN (${Prisma.join(ids)}) WHERE u."id" = ${userId}`;
+  // the user is gone: the devices are read all the same (the access check, not the row, refuses)
+  if (rows.length === 0) return { actor: null, devices: await readDevicesForLogin(db, ids) };
+  const actor = Object.fromEntries(ACTOR_AS.map(([c, as]) => [c, rows[0]![as]])) as unknown as ActorRow;
+  const devices: LoginDeviceRow[] = [];
+  for (const row of rows) {
+    if (row.id === null) continue; // the user's row alone: none of the devices exists
+    for (const [, as] of ACTOR_AS) delete row[as];
+    devices.push(row as unknown as LoginDeviceRow);
+  }
+  return { actor, devices };
 }
 
 /** A device's membership of a group that names a jump host. */
@@ -161,8 +194,8 @@ function nextHop(row: DeviceRow, groups: JumpGroup[] | undefined): string | null
 
 /**
  * Read everything the logins of `userId` to `deviceIds` need: the user, then the devices and their jump
- * hosts hop by hop (up to JUMP_MAX_HOPS), then the user's operate access to all of them. Typically two
- * statements (an operator's access adds one, devices in a jump-host group two), whatever the number
+ * hosts hop by hop (up to JUMP_MAX_HOPS), then the user's operate access to all of them. Typically one
+ * statement (an operator's access adds one, devices in a jump-host group two), whatever the number
  * of devices.
  */
 export async function readLoginBatch(
@@ -170,7 +203,8 @@ export async function readLoginBatch(
   userId: string,
   deviceIds: readonly string[],
 ): Promise<LoginReads> {
-  const actor = await readActor(db, userId);
+  const first = await readActorAndDevices(db, userId, [...new Set(deviceIds)]);
+  const { actor } = first;
   const rows = new Map<string, DeviceRow>();
   const groups = new Map<string, JumpGroup[]>();
   /** Devices this load looked for: a missing one is gone, not unread. */
@@ -180,7 +214,7 @@ export async function readLoginBatch(
     for (const id of wanted) looked.add(id);
     // with each device, how many of its groups name a jump host: their names and hosts are read only
     // for a device that has such a group (rarely), not a statement per load for every device
-    const found = await readDevicesForLogin(db, wanted);
+    const found = depth === 0 ? first.devices : await readDevicesForLogin(db, wanted);
     for (const r of found) rows.set(r.id, r); // `jumpGroups` rides along unread
     const ownHopless = found.filter((r) => !r.jumpHostId && Number(r.jumpGroups) > 0).map((r) => r.id);
     for (const [id, g] of await readJumpGroups(db, ownHopless)) groups.set(id, g);

@@ -404,7 +404,8 @@ export class PolicyService {
         judged.set(kind, decisions);
       }
       decisions.forEach((decision, i) => {
-        if (decision) verdicts[decision.action].push({ device: d, command: d.commands[i]!, decision });
+        if (decision && decision.action !== 'allow')
+          verdicts[decision.action].push({ device: d, command: d.commands[i]!, decision });
       });
     }
     return verdicts;
