@@ -29,12 +29,15 @@ export function redactSecrets(text: string, vendor: string): Redacted {
   let hidden = 0;
   let out = text;
   for (const rule of rules) {
-    if (!rule.spansLines || !rule.hints.some((h) => out.includes(h))) continue;
+    if (!rule.spansLines || !holdsHint(out, rule)) continue;
     const applied = applyRule(out, rule);
     out = applied.text;
     hidden += applied.hidden;
   }
-  const lineRules = rules.filter((r) => !r.spansLines);
+  // a rule whose hints are nowhere in the text has none in any line: most command output (a version,
+  // interfaces, routes) holds no hint at all and is returned as it is, without being cut into lines
+  const lineRules = rules.filter((r) => !r.spansLines && holdsHint(out, r));
+  if (lineRules.length === 0) return { text: out, hidden };
   const pieces: string[] = [];
   let start = 0;
   while (start <= out.length) {
@@ -43,7 +46,7 @@ export function redactSecrets(text: string, vendor: string): Redacted {
     let line = out.slice(start, end);
     if (!NOT_SECRET_LINE.test(line)) {
       for (const rule of lineRules) {
-        if (!rule.hints.some((h) => line.includes(h))) continue;
+        if (!holdsHint(line, rule)) continue;
         const applied = applyRule(line, rule);
         line = applied.text;
         hidden += applied.hidden;
@@ -54,6 +57,12 @@ export function redactSecrets(text: string, vendor: string): Redacted {
     start = nl + 1;
   }
   return { text: pieces.join('\n'), hidden };
+}
+
+/** Whether `text` holds one of the rule's hints (a loop: no closure per line and rule). */
+function holdsHint(text: string, rule: SecretRule): boolean {
+  for (const h of rule.hints) if (text.includes(h)) return true;
+  return false;
 }
 
 function applyRule(text: string, rule: SecretRule): Redacted {
