@@ -332,24 +332,31 @@ export class BullTaskQueue implements TaskQueue {
       this.directActive++;
       this.fitSharedWorker();
     }
+    // A job of the shared queue counts as this node's from the moment it is looked at until it runs
+    // here (`running`) or has been passed on: jobs this worker took together decide at the same
+    // time, and each counts the ones before it, or two tasks created together would both see an
+    // idle node and both stay. It was uncounted once its own decision was made, a few microtasks
+    // before it ran: a job looked at in between saw an idle node (both tasks of the two-task
+    // benchmark stayed on one node in 2 rounds of 5).
+    let counted = false;
+    const uncount = () => {
+      if (!counted) return;
+      counted = false;
+      this.deciding--;
+    };
     try {
       if (!direct) {
-        // jobs this worker took together are deciding at the same time: each counts the ones before
-        // it, or two tasks created together would both see an idle node and both stay
         const busy = this.running.size + this.deciding;
         this.deciding++;
-        let to: string | null;
-        try {
-          to = await this.handOff(job, busy);
-        } finally {
-          this.deciding--;
-        }
+        counted = true;
+        const to = await this.handOff(job, busy);
         if (to !== null && (await this.pass(job, to))) return; // completed here, waiting there
       }
       await this.slot();
       if (this.closed) return this.stopping(job, token, direct);
-      await this.execute(job, token, runner, direct);
+      await this.execute(job, token, runner, direct, uncount);
     } finally {
+      uncount();
       if (direct) {
         this.directActive--;
         this.fitSharedWorker();
@@ -362,10 +369,13 @@ export class BullTaskQueue implements TaskQueue {
     token: string | undefined,
     runner: TaskRunner,
     direct: boolean,
+    /** Called as the job joins `running` (in the same step, so the node's count never dips). */
+    started: () => void,
   ): Promise<void> {
     const { taskId } = job.data;
     const controller = new AbortController();
     this.running.set(taskId, controller);
+    started();
     void this.opts.load?.report(this.running.size).catch(() => {});
     try {
       await runner(taskId, controller.signal);
