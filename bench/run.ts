@@ -140,7 +140,7 @@ const FLAGS: Record<keyof Sizes, { flag: string; help: string }> = {
   latency: { flag: 'latency', help: 'batch, jump, cluster-batch: device response latency, ms' },
   batchRounds: {
     flag: 'batch-rounds',
-    help: 'batch: measured rounds of the script then the task (the median round is reported)',
+    help: 'batch, cluster-batch: measured rounds (the script, then the task or tasks; the median round is reported)',
   },
   sessions: { flag: 'sessions', help: 'sessions: terminal sessions held open' },
   openConcurrency: { flag: 'open-concurrency', help: 'sessions: sessions opened at once' },
@@ -257,7 +257,10 @@ function runOne(name: BenchName, o: BenchOptions, ctx: BenchContext): Promise<Be
     case 'device-list':
       return runDeviceList({ devices: o.listDevices, requests: o.listRequests }, ctx);
     case 'cluster-batch':
-      return runClusterBatch({ devices: o.devices, concurrency: o.concurrency, latencyMs: o.latency }, ctx);
+      return runClusterBatch(
+        { devices: o.devices, concurrency: o.concurrency, latencyMs: o.latency, rounds: o.batchRounds },
+        ctx,
+      );
     case 'cluster-fanout':
       return runClusterFanout(
         { clients: o.clients, updates: o.clusterUpdates, window: o.window, maxSeconds: o.fanoutSeconds },
