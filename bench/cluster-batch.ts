@@ -231,10 +231,13 @@ export async function runClusterBatch(o: ClusterBatchOptions, ctx: BenchContext)
 
     const { early, earlyCpu, rounds } = main;
     // each target's figure from its own median round (README "batch-rounds")
-    const { plain, plainCpu, one, oneCpu } = medianRound(
-      rounds.map((r) => ({ ...r, ratio: r.one.wallMs / r.plain.wallMs })),
+    const oneRound = medianRound(
+      rounds.map((r, i) => ({ ...r, round: i + 1, ratio: r.one.wallMs / r.plain.wallMs })),
     );
-    const twoRound = medianRound(rounds.map((r) => ({ ...r, ratio: r.both.wallMs / r.one.wallMs })));
+    const { plain, plainCpu, one, oneCpu } = oneRound;
+    const twoRound = medianRound(
+      rounds.map((r, i) => ({ ...r, round: i + 1, ratio: r.both.wallMs / r.one.wallMs })),
+    );
     const both = twoRound.both;
     const oneOfTwo = twoRound.one;
     const metIn = (ok: (r: ClusterRound) => boolean) =>
@@ -335,6 +338,9 @@ export async function runClusterBatch(o: ClusterBatchOptions, ctx: BenchContext)
           othersCpuMs: plainCpu,
         },
         warmUpTasksPerNode: WARM_UP_TASKS_PER_NODE,
+        /** The rounds (from 1) the one-task and the two-task figures come from. */
+        oneTaskRound: oneRound.round,
+        twoTasksRound: twoRound.round,
         oneTask: { createdOn: 'node-a', ...taskDetail(one), cpuMs: oneCpu },
         earlyTask: { createdOn: 'node-a', ...taskDetail(early), cpuMs: earlyCpu },
         twoTasks: twoTasksDetail(both),

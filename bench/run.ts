@@ -197,6 +197,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       throw new Error(`--${f.flag} must be a positive number, got "${String(raw)}"`);
     sizes[key] =
       key === 'mb' || key === 'slowRate' || key === 'slowSeconds' || key === 'browserMb' ? n : Math.round(n);
+    // a count that rounds to nothing (--batch-rounds 0.4) would fail only after the benchmark's set-up
+    if (sizes[key] < 1 && sizes[key] !== n)
+      throw new Error(`--${f.flag} must be at least 1, got "${String(raw)}"`);
   }
   const only = ((values.only as string[] | undefined) ?? [])
     .flatMap((s) => s.split(','))

@@ -164,6 +164,8 @@ describe('tasks spread over the nodes', () => {
       const second = run(job('second'), undefined, runner, false).catch(() => {});
       await vi.waitFor(() => expect(queue.stats().running).toBe(2), WAIT);
       expect(seen, `second job looked at ${offset} microtasks after the first`).toEqual([offset]);
+      // both run: neither is still counted as deciding
+      expect((queue as unknown as { deciding: number }).deciding).toBe(0);
       await queue.close();
       await Promise.all([first, second]);
     }

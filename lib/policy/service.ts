@@ -392,7 +392,8 @@ export class PolicyService {
     const judged = new Map<string, (Decision | null)[]>();
     for (const d of devices) {
       const groupIds = groupsOf.get(d.id) ?? [];
-      const kind = JSON.stringify([d.vendor, groupIds, d.commands]);
+      // the groups' order means nothing to a rule (it asks whether they overlap): sorted for the key
+      const kind = JSON.stringify([d.vendor, [...groupIds].sort(), d.commands]);
       let decisions = judged.get(kind);
       if (!decisions) {
         const target: PolicyTarget = { vendor: d.vendor, groupIds };

@@ -350,7 +350,14 @@ export class BullTaskQueue implements TaskQueue {
         this.deciding++;
         counted = true;
         const to = await this.handOff(job, busy);
-        if (to !== null && (await this.pass(job, to))) return; // completed here, waiting there
+        if (to !== null) {
+          // on its way to another node: not this node's while it goes (the other node does not
+          // count it yet either), this node's again if Redis refused the move
+          uncount();
+          if (await this.pass(job, to)) return; // completed here, waiting there
+          this.deciding++;
+          counted = true;
+        }
       }
       await this.slot();
       if (this.closed) return this.stopping(job, token, direct);
