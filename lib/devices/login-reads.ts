@@ -203,13 +203,13 @@ export async function readLoginBatch(
   userId: string,
   deviceIds: readonly string[],
 ): Promise<LoginReads> {
-  const first = await readActorAndDevices(db, userId, [...new Set(deviceIds)]);
+  let wanted = [...new Set(deviceIds)];
+  const first = await readActorAndDevices(db, userId, wanted);
   const { actor } = first;
   const rows = new Map<string, DeviceRow>();
   const groups = new Map<string, JumpGroup[]>();
   /** Devices this load looked for: a missing one is gone, not unread. */
   const looked = new Set<string>();
-  let wanted = [...new Set(deviceIds)];
   for (let depth = 0; depth <= JUMP_MAX_HOPS && wanted.length > 0; depth++) {
     for (const id of wanted) looked.add(id);
     // with each device, how many of its groups name a jump host: their names and hosts are read only

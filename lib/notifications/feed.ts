@@ -84,7 +84,6 @@ export const toView = (n: Row): NotificationView => ({
   read: n.readAt !== null,
 });
 
-/** Each user's notification feed; the database is the source of truth, pushes follow it. */
 /**
  * How long a notification's transaction may wait for a database connection and then run. Every node
  * records the same event for the same users at once, and each transaction holds the user's row (its
@@ -94,6 +93,7 @@ export const toView = (n: Row): NotificationView => ({
  */
 const NOTIFY_TX_WAIT = { maxWait: 10_000, timeout: 10_000 } as const;
 
+/** Each user's notification feed; the database is the source of truth, pushes follow it. */
 export class NotificationFeed {
   constructor(
     private readonly db: PrismaClient,
